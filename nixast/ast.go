@@ -1,0 +1,483 @@
+// Package nixast owns the syntax of the Nix language: tokens, a lossless,
+// error-tolerant parser, the tree it builds, line/column conversion and a
+// printer for the normal form of `nix-instantiate --parse`.
+//
+// Positions are byte offsets into the source. A tree never loses text: the
+// File's token list, trivia included, spells the source byte for byte, and
+// every node covers the byte range [Pos(), End()).
+//
+// nixast knows nothing of the analysis, LSP or editors, and imports only the
+// standard library.
+package nixast
+
+// Node is any node of the tree.
+type Node interface {
+	Pos() int // offset of the node's first byte
+	End() int // offset just past the node's last byte
+}
+
+// Expr is an expression node.
+type Expr interface {
+	Node
+	exprNode()
+}
+
+// Binding is an element of an attribute set or let: an *AttrAssign or an *Inherit.
+type Binding interface {
+	Node
+	bindingNode()
+}
+
+// StringPart is a piece of a string or path: a *TextPart or an *Interp.
+type StringPart interface {
+	Node
+	stringPart()
+}
+
+// Comment is a comment; Doc comments (/** ... */) are attached to what follows.
+type Comment struct {
+	Start, Stop int
+	Text        string
+}
+
+func (c *Comment) Pos() int { return c.Start }
+func (c *Comment) End() int { return c.Stop }
+
+// Ident is a variable reference or a bound name.
+type Ident struct {
+	NamePos int
+	Name    string
+}
+
+// IntLit is an integer literal.
+type IntLit struct {
+	ValuePos int
+	Raw      string
+	Value    int64
+}
+
+// FloatLit is a float literal.
+type FloatLit struct {
+	ValuePos int
+	Raw      string
+	Value    float64
+}
+
+// URILit is a bare URI such as http://example.org (a deprecated string form).
+type URILit struct {
+	ValuePos int
+	Raw      string
+}
+
+// TextPart is literal text inside a string or path. Raw is the source text;
+// Value is the decoded text (escapes resolved, CR/CRLF folded to LF).
+type TextPart struct {
+	Start, Stop int
+	Raw         string
+	Value       string
+	// Indentable is true for text of an indented string that takes part in
+	// indentation stripping; escapes such as ''$ do not.
+	Indentable bool
+}
+
+// Interp is an interpolation ${X}.
+type Interp struct {
+	Dollar int // position of "${"
+	X      Expr
+	Rbrace int // position of "}", or -1 if missing
+	Stop   int
+}
+
+// StringLit is "..." or ''...''.
+type StringLit struct {
+	Open     int
+	Indented bool
+	Parts    []StringPart
+	Close    int // position of the closing quote(s), or -1 if missing
+	Stop     int
+}
+
+// PathKind tells the kind of a path literal.
+type PathKind uint8
+
+const (
+	PathRelative PathKind = iota // ./a, a/b, ../a
+	PathAbsolute                 // /a
+	PathHome                     // ~/a
+)
+
+// PathLit is a path literal, possibly with interpolations: ./a/${b}.nix.
+// Parts[0] is the first literal segment.
+type PathLit struct {
+	Kind  PathKind
+	Parts []StringPart
+}
+
+// SearchPath is <nixpkgs> or <nixpkgs/lib>.
+type SearchPath struct {
+	ValuePos int
+	Raw      string // including the angle brackets
+}
+
+// Paren is a parenthesized expression.
+type Paren struct {
+	Lparen int
+	X      Expr
+	Rparen int // -1 if missing
+	Stop   int
+}
+
+// List is [ elems ].
+type List struct {
+	Lbrack int
+	Elems  []Expr
+	Rbrack int // -1 if missing
+	Stop   int
+}
+
+// AttrSet is { bindings } or rec { bindings }.
+type AttrSet struct {
+	Rec      int // position of "rec", or -1
+	Lbrace   int
+	Bindings []Binding
+	Rbrace   int // -1 if missing
+	Stop     int
+}
+
+// LegacyLet is let { bindings }, which means (rec { bindings }).body.
+type LegacyLet struct {
+	Let      int
+	Lbrace   int
+	Bindings []Binding
+	Rbrace   int
+	Stop     int
+}
+
+// AttrName is one element of an attribute path: an identifier (or "or"),
+// a string, or an interpolation ${e}.
+type AttrName struct {
+	Ident  *Ident
+	String *StringLit
+	Interp *Interp
+}
+
+// AttrPath is a.b."c".${d}.
+type AttrPath struct {
+	Names []*AttrName
+}
+
+// AttrAssign is the binding path = value;.
+type AttrAssign struct {
+	Path  *AttrPath
+	Eq    int // -1 if missing
+	Value Expr
+	Semi  int // -1 if missing
+	Stop  int
+	Doc   *Comment // a /** */ comment right before the binding
+}
+
+// Inherit is inherit names; or inherit (from) names;.
+type Inherit struct {
+	Inherit int
+	Lparen  int  // -1 without (from)
+	From    Expr // nil without (from)
+	Rparen  int
+	Names   []*AttrName
+	Semi    int
+	Stop    int
+}
+
+// Select is X.path or X.path or Default.
+type Select struct {
+	X       Expr
+	Dot     int
+	Path    *AttrPath
+	OrPos   int  // -1 without a default
+	Default Expr // nil without a default
+}
+
+// HasAttr is X ? path.
+type HasAttr struct {
+	X        Expr
+	Question int
+	Path     *AttrPath
+}
+
+// Apply is the application Fn Arg.
+type Apply struct {
+	Fn  Expr
+	Arg Expr
+}
+
+// Unary is !X or -X.
+type Unary struct {
+	OpPos int
+	Op    Kind // NOT or MINUS
+	X     Expr
+}
+
+// Binary is X op Y.
+type Binary struct {
+	X     Expr
+	OpPos int
+	Op    Kind
+	Y     Expr
+}
+
+// If is if Cond then Then else Else.
+type If struct {
+	IfPos   int
+	Cond    Expr
+	ThenPos int // -1 if missing
+	Then    Expr
+	ElsePos int // -1 if missing
+	Else    Expr
+}
+
+// Formal is one formal parameter: name or name ? default.
+type Formal struct {
+	Name     *Ident
+	Question int  // -1 without default
+	Default  Expr // nil without default
+}
+
+// Formals is { a, b ? 1, ... }.
+type Formals struct {
+	Lbrace   int
+	List     []*Formal
+	Ellipsis int // -1 without "..."
+	Rbrace   int
+	Stop     int
+}
+
+// Lambda is Param: Body, Formals: Body, or the two joined with '@'.
+type Lambda struct {
+	Param   *Ident   // nil when there are only formals
+	Formals *Formals // nil for a plain parameter
+	At      int      // position of '@', or -1
+	Colon   int
+	Body    Expr
+	Doc     *Comment
+}
+
+// Let is let bindings in Body.
+type Let struct {
+	LetPos   int
+	Bindings []Binding
+	InPos    int // -1 if missing
+	Body     Expr
+}
+
+// With is with X; Body.
+type With struct {
+	WithPos int
+	X       Expr
+	Semi    int
+	Body    Expr
+}
+
+// Assert is assert Cond; Body.
+type Assert struct {
+	AssertPos int
+	Cond      Expr
+	Semi      int
+	Body      Expr
+}
+
+// BadExpr stands where an expression was expected but none could be parsed.
+type BadExpr struct {
+	From, To int
+}
+
+func (x *Ident) Pos() int      { return x.NamePos }
+func (x *Ident) End() int      { return x.NamePos + len(x.Name) }
+func (x *IntLit) Pos() int     { return x.ValuePos }
+func (x *IntLit) End() int     { return x.ValuePos + len(x.Raw) }
+func (x *FloatLit) Pos() int   { return x.ValuePos }
+func (x *FloatLit) End() int   { return x.ValuePos + len(x.Raw) }
+func (x *URILit) Pos() int     { return x.ValuePos }
+func (x *URILit) End() int     { return x.ValuePos + len(x.Raw) }
+func (x *TextPart) Pos() int   { return x.Start }
+func (x *TextPart) End() int   { return x.Stop }
+func (x *Interp) Pos() int     { return x.Dollar }
+func (x *Interp) End() int     { return x.Stop }
+func (x *StringLit) Pos() int  { return x.Open }
+func (x *StringLit) End() int  { return x.Stop }
+func (x *PathLit) Pos() int    { return x.Parts[0].Pos() }
+func (x *PathLit) End() int    { return x.Parts[len(x.Parts)-1].End() }
+func (x *SearchPath) Pos() int { return x.ValuePos }
+func (x *SearchPath) End() int { return x.ValuePos + len(x.Raw) }
+func (x *Paren) Pos() int      { return x.Lparen }
+func (x *Paren) End() int      { return x.Stop }
+func (x *List) Pos() int       { return x.Lbrack }
+func (x *List) End() int       { return x.Stop }
+func (x *AttrSet) Pos() int {
+	if x.Rec >= 0 {
+		return x.Rec
+	}
+	return x.Lbrace
+}
+func (x *AttrSet) End() int   { return x.Stop }
+func (x *LegacyLet) Pos() int { return x.Let }
+func (x *LegacyLet) End() int { return x.Stop }
+func (x *AttrName) Pos() int {
+	switch {
+	case x.Ident != nil:
+		return x.Ident.Pos()
+	case x.String != nil:
+		return x.String.Pos()
+	default:
+		return x.Interp.Pos()
+	}
+}
+func (x *AttrName) End() int {
+	switch {
+	case x.Ident != nil:
+		return x.Ident.End()
+	case x.String != nil:
+		return x.String.End()
+	default:
+		return x.Interp.End()
+	}
+}
+func (x *AttrPath) Pos() int   { return x.Names[0].Pos() }
+func (x *AttrPath) End() int   { return x.Names[len(x.Names)-1].End() }
+func (x *AttrAssign) Pos() int { return x.Path.Pos() }
+func (x *AttrAssign) End() int { return x.Stop }
+func (x *Inherit) Pos() int    { return x.Inherit }
+func (x *Inherit) End() int    { return x.Stop }
+func (x *Select) Pos() int     { return x.X.Pos() }
+func (x *Select) End() int {
+	if x.Default != nil {
+		return x.Default.End()
+	}
+	if x.OrPos >= 0 {
+		return x.OrPos + 2
+	}
+	return x.Path.End()
+}
+func (x *HasAttr) Pos() int { return x.X.Pos() }
+func (x *HasAttr) End() int { return x.Path.End() }
+func (x *Apply) Pos() int   { return x.Fn.Pos() }
+func (x *Apply) End() int   { return x.Arg.End() }
+func (x *Unary) Pos() int   { return x.OpPos }
+func (x *Unary) End() int   { return x.X.End() }
+func (x *Binary) Pos() int  { return x.X.Pos() }
+func (x *Binary) End() int  { return x.Y.End() }
+func (x *If) Pos() int      { return x.IfPos }
+func (x *If) End() int      { return x.Else.End() }
+func (x *Formal) Pos() int  { return x.Name.Pos() }
+func (x *Formal) End() int {
+	if x.Default != nil {
+		return x.Default.End()
+	}
+	return x.Name.End()
+}
+func (x *Formals) Pos() int { return x.Lbrace }
+func (x *Formals) End() int { return x.Stop }
+func (x *Lambda) Pos() int {
+	if x.Param != nil && (x.Formals == nil || x.Param.Pos() < x.Formals.Pos()) {
+		return x.Param.Pos()
+	}
+	return x.Formals.Pos()
+}
+func (x *Lambda) End() int  { return x.Body.End() }
+func (x *Let) Pos() int     { return x.LetPos }
+func (x *Let) End() int     { return x.Body.End() }
+func (x *With) Pos() int    { return x.WithPos }
+func (x *With) End() int    { return x.Body.End() }
+func (x *Assert) Pos() int  { return x.AssertPos }
+func (x *Assert) End() int  { return x.Body.End() }
+func (x *BadExpr) Pos() int { return x.From }
+func (x *BadExpr) End() int { return x.To }
+
+func (*Ident) exprNode()      {}
+func (*IntLit) exprNode()     {}
+func (*FloatLit) exprNode()   {}
+func (*URILit) exprNode()     {}
+func (*StringLit) exprNode()  {}
+func (*PathLit) exprNode()    {}
+func (*SearchPath) exprNode() {}
+func (*Paren) exprNode()      {}
+func (*List) exprNode()       {}
+func (*AttrSet) exprNode()    {}
+func (*LegacyLet) exprNode()  {}
+func (*Select) exprNode()     {}
+func (*HasAttr) exprNode()    {}
+func (*Apply) exprNode()      {}
+func (*Unary) exprNode()      {}
+func (*Binary) exprNode()     {}
+func (*If) exprNode()         {}
+func (*Lambda) exprNode()     {}
+func (*Let) exprNode()        {}
+func (*With) exprNode()       {}
+func (*Assert) exprNode()     {}
+func (*BadExpr) exprNode()    {}
+
+func (*AttrAssign) bindingNode() {}
+func (*Inherit) bindingNode()    {}
+
+func (*TextPart) stringPart() {}
+func (*Interp) stringPart()   {}
+
+// StaticName returns the attribute name if it is known without evaluation:
+// an identifier, or a string without interpolation.
+func (n *AttrName) StaticName() (string, bool) {
+	switch {
+	case n.Ident != nil:
+		return n.Ident.Name, true
+	case n.String != nil:
+		return n.String.StaticValue()
+	}
+	return "", false
+}
+
+// StaticValue returns the string's value if it has no interpolation. For an
+// indented string the indentation is stripped.
+func (s *StringLit) StaticValue() (string, bool) {
+	parts := s.Parts
+	if s.Indented {
+		parts = StripIndentation(parts)
+	}
+	out := ""
+	for _, p := range parts {
+		t, ok := p.(*TextPart)
+		if !ok {
+			return "", false
+		}
+		out += t.Value
+	}
+	return out, true
+}
+
+// Unparen returns x without enclosing parentheses.
+func Unparen(x Expr) Expr {
+	for {
+		p, ok := x.(*Paren)
+		if !ok || p.X == nil {
+			return x
+		}
+		x = p.X
+	}
+}
+
+// Error is a syntax error: a byte range and a message for people.
+type Error struct {
+	Pos, End int
+	Msg      string
+}
+
+func (e Error) Error() string { return e.Msg }
+
+// File is a parsed source file.
+type File struct {
+	Name   string
+	Src    []byte
+	Tokens []Token // every token, trivia included; their texts concatenate to Src
+	Root   Expr    // never nil; a *BadExpr for an empty file
+	Errors []Error // sorted by position
+	Lines  *LineIndex
+	// NewSyntax is set when the file uses syntax newer than Nix 2.8
+	// (pipe operators, deep merging of attribute sets).
+	NewSyntax bool
+}

@@ -1,0 +1,156 @@
+package nixast
+
+import (
+	"sort"
+	"unicode/utf8"
+)
+
+// LineIndex converts byte offsets to and from line/column positions.
+//
+// Lines end at "\n", "\r\n" or a lone "\r", as in LSP and in Nix's own error
+// positions. Lines and columns are 0-based here; callers that print them for
+// people add 1. Columns come in two units: bytes (UTF-8) and UTF-16 code
+// units (LSP's default). Invalid UTF-8 counts one byte as one UTF-16 unit,
+// as a decoder that yields U+FFFD per bad byte would.
+type LineIndex struct {
+	src    []byte
+	starts []int // offset of the first byte of each line
+}
+
+// NewLineIndex indexes src. src must not change afterwards.
+func NewLineIndex(src []byte) *LineIndex {
+	starts := make([]int, 1, len(src)/32+1)
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '\n':
+			starts = append(starts, i+1)
+		case '\r':
+			if i+1 < len(src) && src[i+1] == '\n' {
+				i++
+			}
+			starts = append(starts, i+1)
+		}
+	}
+	return &LineIndex{src: src, starts: starts}
+}
+
+// LineCount returns the number of lines (at least 1).
+func (x *LineIndex) LineCount() int { return len(x.starts) }
+
+// LineStart returns the offset of the first byte of line (0-based), clamped.
+func (x *LineIndex) LineStart(line int) int {
+	if line < 0 {
+		return 0
+	}
+	if line >= len(x.starts) {
+		return len(x.src)
+	}
+	return x.starts[line]
+}
+
+// lineEnd returns the offset of the line terminator of line (or len(src)).
+func (x *LineIndex) lineEnd(line int) int {
+	if line+1 < len(x.starts) {
+		end := x.starts[line+1] - 1
+		if x.src[end] == '\n' && end > x.starts[line] && x.src[end-1] == '\r' {
+			end--
+		}
+		return end
+	}
+	return len(x.src)
+}
+
+func (x *LineIndex) clamp(off int) int {
+	if off < 0 {
+		return 0
+	}
+	if off > len(x.src) {
+		return len(x.src)
+	}
+	return off
+}
+
+// Line returns the 0-based line of the offset (clamped to the source).
+func (x *LineIndex) Line(off int) int {
+	off = x.clamp(off)
+	return sort.Search(len(x.starts), func(i int) bool { return x.starts[i] > off }) - 1
+}
+
+// Position returns the 0-based line and byte column of off. An offset inside
+// a "\r\n" pair is reported at the end of its line.
+func (x *LineIndex) Position(off int) (line, col int) {
+	off = x.clamp(off)
+	line = x.Line(off)
+	if end := x.lineEnd(line); off > end {
+		off = end
+	}
+	return line, off - x.starts[line]
+}
+
+// PositionUTF16 returns the 0-based line and UTF-16 column of off. An offset
+// inside a multi-byte character is reported at that character's start.
+func (x *LineIndex) PositionUTF16(off int) (line, col int) {
+	off = x.clamp(off)
+	line = x.Line(off)
+	if end := x.lineEnd(line); off > end {
+		off = end
+	}
+	for i := x.starts[line]; i < off; {
+		r, n := utf8.DecodeRune(x.src[i:])
+		if i+n > off {
+			break
+		}
+		i += n
+		if r >= 0x10000 {
+			col += 2
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// Offset returns the offset of a 0-based line and byte column. Positions past
+// the end of a line or of the file are clamped to that end; ok is false then.
+func (x *LineIndex) Offset(line, col int) (off int, ok bool) {
+	if line < 0 || col < 0 {
+		return 0, false
+	}
+	if line >= len(x.starts) {
+		return len(x.src), false
+	}
+	start, end := x.starts[line], x.lineEnd(line)
+	if start+col > end {
+		return end, false
+	}
+	return start + col, true
+}
+
+// OffsetUTF16 returns the offset of a 0-based line and UTF-16 column. Positions
+// past the end of a line or file are clamped (ok false); a column in the middle
+// of a surrogate pair maps to the start of that character.
+func (x *LineIndex) OffsetUTF16(line, col int) (off int, ok bool) {
+	if line < 0 || col < 0 {
+		return 0, false
+	}
+	if line >= len(x.starts) {
+		return len(x.src), false
+	}
+	i, end := x.starts[line], x.lineEnd(line)
+	for units := 0; units < col; {
+		if i >= end {
+			return end, false
+		}
+		r, n := utf8.DecodeRune(x.src[i:end])
+		w := 1
+		if r >= 0x10000 {
+			w = 2
+		}
+		if units+w > col {
+			return i, true
+		}
+		units += w
+		i += n
+	}
+	return i, true
+}

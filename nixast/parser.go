@@ -1,0 +1,1092 @@
+package nixast
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Limits that keep parsing bounded on hostile input.
+const (
+	// MaxFileSize is the largest source Parse accepts, in bytes.
+	MaxFileSize = 64 << 20
+	// MaxDepth bounds the parser's recursion: about MaxDepth/2 nested
+	// brackets, or MaxDepth operators in a right-associative chain.
+	MaxDepth = 4000
+)
+
+// Parse parses a Nix file. It never fails: the returned File always has a
+// tree, and syntax errors are listed in File.Errors.
+func Parse(name string, src []byte) *File {
+	f := &File{Name: name, Src: src, Lines: NewLineIndex(src)}
+	if len(src) > MaxFileSize {
+		f.Tokens = []Token{{Kind: ILLEGAL, Pos: 0, End: len(src)}, {Kind: EOF, Pos: len(src), End: len(src)}}
+		f.Root = &BadExpr{From: 0, To: len(src)}
+		f.Errors = []Error{{Pos: 0, End: 0, Msg: fmt.Sprintf("file is too large to parse: %d bytes (the limit is %d MiB)", len(src), MaxFileSize>>20)}}
+		return f
+	}
+	toks, lexErrs := Scan(src)
+	p := &parser{src: src, toks: toks, lines: f.Lines, attrSets: map[Node]*attrEntries{}}
+	p.errs = lexErrs
+	for i, t := range toks {
+		if !t.Kind.IsTrivia() {
+			p.sig = append(p.sig, i)
+		}
+	}
+	p.tok = toks[p.sig[0]]
+	f.Root = p.parseExpr()
+	if p.tok.Kind != EOF {
+		p.errorf(p.tok.Pos, p.tok.End, "unexpected %s after the end of the expression: a Nix file holds exactly one expression", p.describe(p.tok))
+		for p.tok.Kind != EOF {
+			p.next()
+		}
+	}
+	f.Tokens = toks
+	sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Pos < p.errs[j].Pos })
+	f.Errors = p.errs
+	f.NewSyntax = p.newSyntax
+	return f
+}
+
+type parser struct {
+	src       []byte
+	toks      []Token
+	sig       []int // indices of the non-trivia tokens
+	si        int   // index into sig of the current token
+	tok       Token
+	lines     *LineIndex
+	errs      []Error
+	depth     int
+	tooDeep   bool
+	closers   []Kind // closing tokens that enclosing constructs wait for
+	newSyntax bool
+	attrSets  map[Node]*attrEntries // the attribute tree each set literal builds
+}
+
+func (p *parser) next() {
+	if p.si+1 < len(p.sig) {
+		p.si++
+		p.tok = p.toks[p.sig[p.si]]
+	}
+}
+
+// peek returns the n-th significant token after the current one.
+func (p *parser) peek(n int) Token {
+	if p.si+n < len(p.sig) {
+		return p.toks[p.sig[p.si+n]]
+	}
+	return p.toks[p.sig[len(p.sig)-1]]
+}
+
+// prevEnd returns the end of the previous significant token.
+func (p *parser) prevEnd() int {
+	if p.si == 0 {
+		return 0
+	}
+	return p.toks[p.sig[p.si-1]].End
+}
+
+func (p *parser) errorf(pos, end int, format string, args ...any) {
+	// One error per position keeps a cascade from burying the first cause.
+	if n := len(p.errs); n > 0 && p.errs[n-1].Pos == pos {
+		return
+	}
+	p.errs = append(p.errs, Error{Pos: pos, End: end, Msg: fmt.Sprintf(format, args...)})
+}
+
+// at formats a position as LINE:COL for messages.
+func (p *parser) at(off int) string {
+	l, c := p.lines.Position(off)
+	return fmt.Sprintf("%d:%d", l+1, c+1)
+}
+
+func (p *parser) describe(t Token) string {
+	switch t.Kind {
+	case EOF:
+		return "end of file"
+	case IDENT:
+		return "identifier `" + t.Text(p.src) + "`"
+	case INT, FLOAT:
+		return "number " + t.Text(p.src)
+	case PATH, HPATH, SPATH, PATH_TEXT:
+		return "path " + t.Text(p.src)
+	case URI:
+		return "URI " + t.Text(p.src)
+	case STRING_OPEN:
+		return "string"
+	case IND_STRING_OPEN:
+		return "indented string"
+	case ILLEGAL:
+		return "character " + quoteChar(p.src[t.Pos:t.End])
+	}
+	return t.Kind.String()
+}
+
+// expect consumes a token of kind k and returns its position, or reports
+// what is missing and returns -1.
+func (p *parser) expect(k Kind, context string) int {
+	if p.tok.Kind == k {
+		pos := p.tok.Pos
+		p.next()
+		return pos
+	}
+	p.errorf(p.tok.Pos, p.tok.End, "expected %s %s, found %s", k, context, p.describe(p.tok))
+	return -1
+}
+
+func (p *parser) pushCloser(k Kind) { p.closers = append(p.closers, k) }
+func (p *parser) popCloser()        { p.closers = p.closers[:len(p.closers)-1] }
+
+// awaited reports whether an enclosing construct waits for a token of kind k.
+func (p *parser) awaited(k Kind) bool {
+	for i := len(p.closers) - 1; i >= 0; i-- {
+		if p.closers[i] == k {
+			return true
+		}
+	}
+	return false
+}
+
+// skipTo skips tokens, keeping brackets balanced, until a token in stop, an
+// awaited closer, or the end of the file.
+func (p *parser) skipTo(stop ...Kind) {
+	depth := 0
+	for p.tok.Kind != EOF {
+		k := p.tok.Kind
+		if depth == 0 {
+			for _, s := range stop {
+				if k == s {
+					return
+				}
+			}
+			if (k == RBRACE || k == RBRACK || k == RPAREN || k == IN) && p.awaited(k) {
+				return
+			}
+		}
+		switch k {
+		case LBRACE, LBRACK, LPAREN, DOLLAR_CURLY:
+			depth++
+		case RBRACE, RBRACK, RPAREN:
+			if depth > 0 {
+				depth--
+			}
+		}
+		p.next()
+	}
+}
+
+// enter guards recursion; callers must call leave when it returns true.
+func (p *parser) enter() bool {
+	p.depth++
+	if p.depth > MaxDepth {
+		p.depth--
+		if !p.tooDeep {
+			p.tooDeep = true
+			p.errorf(p.tok.Pos, p.tok.End, "expression nested too deeply (more than %d levels); the rest of this part is not parsed", MaxDepth/2)
+		}
+		return false
+	}
+	return true
+}
+
+func (p *parser) leave() { p.depth-- }
+
+// skipNested skips the rest of a too-deep region: until a closer that no
+// skipped opener matches.
+func (p *parser) skipNested() Expr {
+	from := p.tok.Pos
+	depth := 0
+	for p.tok.Kind != EOF {
+		switch p.tok.Kind {
+		case LBRACE, LBRACK, LPAREN, DOLLAR_CURLY, LET:
+			depth++
+		case RBRACE, RBRACK, RPAREN, IN:
+			if depth == 0 {
+				return &BadExpr{From: from, To: p.prevEnd()}
+			}
+			depth--
+		case SEMI:
+			if depth == 0 {
+				return &BadExpr{From: from, To: p.prevEnd()}
+			}
+		}
+		p.next()
+	}
+	return &BadExpr{From: from, To: p.prevEnd()}
+}
+
+func (p *parser) bad() Expr {
+	return &BadExpr{From: p.tok.Pos, To: p.tok.Pos}
+}
+
+// docBefore returns the /** */ comment that directly precedes the current
+// token, with only whitespace between.
+func (p *parser) docBefore() *Comment {
+	i := p.sig[p.si] - 1
+	for i >= 0 && p.toks[i].Kind == WHITESPACE {
+		i--
+	}
+	if i < 0 || p.toks[i].Kind != COMMENT {
+		return nil
+	}
+	t := p.toks[i]
+	text := t.Text(p.src)
+	if strings.HasPrefix(text, "/**") && text != "/**/" {
+		return &Comment{Start: t.Pos, Stop: t.End, Text: text}
+	}
+	return nil
+}
+
+// parseExpr parses expr_function: lambdas, let, with, assert, then if and
+// operators.
+func (p *parser) parseExpr() Expr {
+	if !p.enter() {
+		return p.skipNested()
+	}
+	defer p.leave()
+	switch p.tok.Kind {
+	case IDENT:
+		switch p.peek(1).Kind {
+		case COLON:
+			doc := p.docBefore()
+			param := p.ident()
+			colon := p.tok.Pos
+			p.next()
+			return &Lambda{Param: param, At: -1, Colon: colon, Body: p.parseExpr(), Doc: doc}
+		case AT:
+			doc := p.docBefore()
+			param := p.ident()
+			at := p.tok.Pos
+			p.next()
+			if p.tok.Kind != LBRACE {
+				p.errorf(p.tok.Pos, p.tok.End, "expected '{' after '@' to start the formal parameters, found %s", p.describe(p.tok))
+				return &Lambda{Param: param, At: at, Colon: -1, Body: p.bad(), Doc: doc}
+			}
+			formals := p.parseFormals()
+			return p.finishLambda(param, formals, at, doc)
+		}
+	case LBRACE:
+		if p.looksLikeFormals() {
+			doc := p.docBefore()
+			formals := p.parseFormals()
+			at := -1
+			var param *Ident
+			if p.tok.Kind == AT {
+				at = p.tok.Pos
+				p.next()
+				if p.tok.Kind == IDENT {
+					param = p.ident()
+				} else {
+					p.errorf(p.tok.Pos, p.tok.End, "expected a name after '@', found %s", p.describe(p.tok))
+				}
+			}
+			return p.finishLambda(param, formals, at, doc)
+		}
+	case ASSERT:
+		pos := p.tok.Pos
+		p.next()
+		p.pushCloser(SEMI)
+		cond := p.parseExpr()
+		p.popCloser()
+		semi := p.expect(SEMI, "after the condition of 'assert'")
+		return &Assert{AssertPos: pos, Cond: cond, Semi: semi, Body: p.parseExpr()}
+	case WITH:
+		pos := p.tok.Pos
+		p.next()
+		p.pushCloser(SEMI)
+		x := p.parseExpr()
+		p.popCloser()
+		semi := p.expect(SEMI, "after the expression of 'with'")
+		return &With{WithPos: pos, X: x, Semi: semi, Body: p.parseExpr()}
+	case LET:
+		if p.peek(1).Kind != LBRACE {
+			pos := p.tok.Pos
+			p.next()
+			p.pushCloser(IN)
+			binds := p.parseBindings(IN, true)
+			p.popCloser()
+			in := -1
+			if p.tok.Kind == IN {
+				in = p.tok.Pos
+				p.next()
+			} else {
+				p.errorf(p.tok.Pos, p.tok.End, "expected 'in' to end the 'let' at %s, found %s", p.at(pos), p.describe(p.tok))
+			}
+			x := &Let{LetPos: pos, Bindings: binds, InPos: in}
+			p.checkBindings(x, binds, true)
+			x.Body = p.parseExpr()
+			return x
+		}
+	}
+	return p.parseIf()
+}
+
+func (p *parser) finishLambda(param *Ident, formals *Formals, at int, doc *Comment) Expr {
+	p.checkFormals(param, formals)
+	colon := -1
+	if p.tok.Kind == COLON {
+		colon = p.tok.Pos
+		p.next()
+	} else {
+		p.errorf(p.tok.Pos, p.tok.End, "expected ':' after the function's parameters, found %s", p.describe(p.tok))
+	}
+	return &Lambda{Param: param, Formals: formals, At: at, Colon: colon, Body: p.parseExpr(), Doc: doc}
+}
+
+// looksLikeFormals decides, at '{', between formal parameters and an attribute set.
+func (p *parser) looksLikeFormals() bool {
+	t1 := p.peek(1)
+	switch t1.Kind {
+	case ELLIPSIS:
+		return true
+	case RBRACE:
+		k := p.peek(2).Kind
+		return k == COLON || k == AT
+	case IDENT:
+		switch p.peek(2).Kind {
+		case COMMA, QUESTION:
+			return true
+		case RBRACE:
+			k := p.peek(3).Kind
+			return k == COLON || k == AT
+		}
+	}
+	return false
+}
+
+func (p *parser) ident() *Ident {
+	id := &Ident{NamePos: p.tok.Pos, Name: p.tok.Text(p.src)}
+	p.next()
+	return id
+}
+
+func (p *parser) parseFormals() *Formals {
+	f := &Formals{Lbrace: p.tok.Pos, Ellipsis: -1, Rbrace: -1}
+	p.next()
+	p.pushCloser(RBRACE)
+	defer p.popCloser()
+	for {
+		switch p.tok.Kind {
+		case RBRACE:
+			f.Rbrace = p.tok.Pos
+			f.Stop = p.tok.End
+			p.next()
+			return f
+		case ELLIPSIS:
+			if f.Ellipsis >= 0 {
+				p.errorf(p.tok.Pos, p.tok.End, "'...' appears twice in the formal parameters")
+			}
+			f.Ellipsis = p.tok.Pos
+			p.next()
+			if p.tok.Kind != RBRACE {
+				p.errorf(p.tok.Pos, p.tok.End, "'...' must be the last of the formal parameters")
+				if p.tok.Kind == COMMA {
+					p.next()
+				}
+			}
+		case IDENT:
+			if f.Ellipsis >= 0 {
+				p.errorf(p.tok.Pos, p.tok.End, "'...' must be the last of the formal parameters")
+			}
+			fm := &Formal{Name: p.ident(), Question: -1}
+			if p.tok.Kind == QUESTION {
+				fm.Question = p.tok.Pos
+				p.next()
+				p.pushCloser(COMMA)
+				fm.Default = p.parseExpr()
+				p.popCloser()
+			}
+			f.List = append(f.List, fm)
+			switch p.tok.Kind {
+			case COMMA:
+				p.next()
+			case RBRACE:
+			default:
+				p.errorf(p.tok.Pos, p.tok.End, "expected ',' or '}' after the formal parameter `%s`, found %s", fm.Name.Name, p.describe(p.tok))
+				if p.tok.Kind != IDENT {
+					p.skipTo(COMMA, RBRACE, COLON)
+					if p.tok.Kind == COMMA {
+						p.next()
+					}
+				}
+			}
+		default:
+			p.errorf(p.tok.Pos, p.tok.End, "expected a formal parameter name or '}', found %s", p.describe(p.tok))
+			f.Stop = p.prevEnd()
+			if p.tok.Kind == COMMA {
+				p.next()
+				continue
+			}
+			return f
+		}
+	}
+}
+
+func (p *parser) checkFormals(param *Ident, f *Formals) {
+	seen := map[string]bool{}
+	for _, fm := range f.List {
+		if seen[fm.Name.Name] {
+			p.errorf(fm.Name.Pos(), fm.Name.End(), "duplicate formal function argument `%s`", fm.Name.Name)
+		}
+		seen[fm.Name.Name] = true
+	}
+	if param != nil && seen[param.Name] {
+		p.errorf(param.Pos(), param.End(), "duplicate formal function argument `%s`: it is both the '@' name and a formal parameter", param.Name)
+	}
+}
+
+func (p *parser) parseIf() Expr {
+	if p.tok.Kind != IF {
+		return p.parsePipe()
+	}
+	x := &If{IfPos: p.tok.Pos, ThenPos: -1, ElsePos: -1}
+	p.next()
+	p.pushCloser(THEN)
+	x.Cond = p.parseExpr()
+	p.popCloser()
+	if p.tok.Kind == THEN {
+		x.ThenPos = p.tok.Pos
+		p.next()
+	} else {
+		p.errorf(p.tok.Pos, p.tok.End, "expected 'then' after the condition of the 'if' at %s, found %s", p.at(x.IfPos), p.describe(p.tok))
+	}
+	p.pushCloser(ELSE)
+	x.Then = p.parseExpr()
+	p.popCloser()
+	if p.tok.Kind == ELSE {
+		x.ElsePos = p.tok.Pos
+		p.next()
+		x.Else = p.parseExpr()
+	} else {
+		p.errorf(p.tok.Pos, p.tok.End, "expected 'else' after 'then' of the 'if' at %s (Nix has no 'if' without 'else'), found %s", p.at(x.IfPos), p.describe(p.tok))
+		x.Else = &BadExpr{From: p.prevEnd(), To: p.prevEnd()}
+	}
+	return x
+}
+
+// parsePipe parses a |> b |> c (left) and f <| g <| a (right); the two do
+// not mix without parentheses.
+func (p *parser) parsePipe() Expr {
+	x := p.parseOp(0)
+	switch p.tok.Kind {
+	case PIPE_INTO:
+		p.newSyntax = true
+		for p.tok.Kind == PIPE_INTO || p.tok.Kind == PIPE_FROM {
+			if p.tok.Kind == PIPE_FROM {
+				p.errorf(p.tok.Pos, p.tok.End, "'<|' cannot follow '|>' without parentheses")
+			}
+			op, pos := p.tok.Kind, p.tok.Pos
+			p.next()
+			x = &Binary{X: x, OpPos: pos, Op: op, Y: p.parseOp(0)}
+		}
+	case PIPE_FROM:
+		p.newSyntax = true
+		operands := []Expr{x}
+		var ops []Token
+		for p.tok.Kind == PIPE_FROM || p.tok.Kind == PIPE_INTO {
+			if p.tok.Kind == PIPE_INTO {
+				p.errorf(p.tok.Pos, p.tok.End, "'|>' cannot follow '<|' without parentheses")
+			}
+			ops = append(ops, p.tok)
+			p.next()
+			operands = append(operands, p.parseOp(0))
+		}
+		x = operands[len(operands)-1]
+		for i := len(ops) - 1; i >= 0; i-- {
+			x = &Binary{X: operands[i], OpPos: ops[i].Pos, Op: ops[i].Kind, Y: x}
+		}
+	}
+	return x
+}
+
+type assoc uint8
+
+const (
+	assocLeft assoc = iota
+	assocRight
+	assocNone
+)
+
+// Binding strength of the binary operators, from parser.y's declarations.
+const (
+	precImpl   = 1
+	precOr     = 2
+	precAnd    = 3
+	precEq     = 4
+	precCmp    = 5
+	precUpdate = 6
+	precNot    = 7
+	precAdd    = 8
+	precMul    = 9
+	precConcat = 10
+	precHas    = 11
+	precNeg    = 12
+)
+
+func binaryPrec(k Kind) (int, assoc) {
+	switch k {
+	case IMPL:
+		return precImpl, assocRight
+	case OR:
+		return precOr, assocLeft
+	case AND:
+		return precAnd, assocLeft
+	case EQ, NEQ:
+		return precEq, assocNone
+	case LT, GT, LEQ, GEQ:
+		return precCmp, assocNone
+	case UPDATE:
+		return precUpdate, assocRight
+	case PLUS, MINUS:
+		return precAdd, assocLeft
+	case STAR, SLASH:
+		return precMul, assocLeft
+	case CONCAT:
+		return precConcat, assocRight
+	case QUESTION:
+		return precHas, assocNone
+	}
+	return 0, assocLeft
+}
+
+// parseOp parses operators binding at least as tightly as min.
+func (p *parser) parseOp(min int) Expr {
+	if !p.enter() {
+		return p.skipNested()
+	}
+	defer p.leave()
+	var x Expr
+	switch p.tok.Kind {
+	case NOT:
+		pos := p.tok.Pos
+		p.next()
+		x = &Unary{OpPos: pos, Op: NOT, X: p.parseOp(precNot + 1)}
+	case MINUS:
+		pos := p.tok.Pos
+		p.next()
+		x = &Unary{OpPos: pos, Op: MINUS, X: p.parseOp(precNeg + 1)}
+	default:
+		x = p.parseApp()
+	}
+	lastNonAssoc := 0
+	for {
+		op := p.tok
+		prec, as := binaryPrec(op.Kind)
+		if prec == 0 || prec < min {
+			return x
+		}
+		if as == assocNone && prec == lastNonAssoc {
+			p.errorf(op.Pos, op.End, "%s cannot be chained: add parentheses to say which comparison comes first", op.Kind)
+		}
+		p.next()
+		if op.Kind == QUESTION {
+			x = &HasAttr{X: x, Question: op.Pos, Path: p.parseAttrPath("after '?'")}
+		} else {
+			var y Expr
+			if as == assocRight {
+				y = p.parseOp(prec)
+			} else {
+				y = p.parseOp(prec + 1)
+			}
+			x = &Binary{X: x, OpPos: op.Pos, Op: op.Kind, Y: y}
+		}
+		if as == assocNone {
+			lastNonAssoc = prec
+		} else {
+			lastNonAssoc = 0
+		}
+	}
+}
+
+// startsSimple reports whether t can begin an expr_simple.
+func (p *parser) startsSimple(t Token, i int) bool {
+	switch t.Kind {
+	case IDENT, INT, FLOAT, STRING_OPEN, IND_STRING_OPEN, PATH, HPATH, SPATH, URI,
+		LPAREN, LBRACE, LBRACK, REC:
+		return true
+	case LET:
+		return p.peek(i+1).Kind == LBRACE
+	}
+	return false
+}
+
+// bindingAhead reports whether the tokens from the current one on read as
+// the start of a binding (attrpath followed by '='). In valid Nix an argument
+// is never followed by '=', so stopping an application there only changes
+// how broken code is understood: a missing ';' does not swallow the next line.
+func (p *parser) bindingAhead() bool {
+	i := 0
+	for {
+		switch p.peek(i).Kind {
+		case IDENT, OR_KW:
+			i++
+		case STRING_OPEN:
+			i++
+			for k := p.peek(i).Kind; k == STRING_TEXT; k = p.peek(i).Kind {
+				i++
+			}
+			if p.peek(i).Kind != STRING_CLOSE {
+				return false
+			}
+			i++
+		default:
+			return false
+		}
+		switch p.peek(i).Kind {
+		case ASSIGN:
+			return true
+		case DOT:
+			i++
+		default:
+			return false
+		}
+	}
+}
+
+func (p *parser) parseApp() Expr {
+	x := p.parseSelect()
+	for p.startsSimple(p.tok, 0) {
+		if p.bindingAhead() {
+			break
+		}
+		x = &Apply{Fn: x, Arg: p.parseSelect()}
+	}
+	return x
+}
+
+func (p *parser) parseSelect() Expr {
+	x := p.parseSimple()
+	switch p.tok.Kind {
+	case DOT:
+		dot := p.tok.Pos
+		p.next()
+		s := &Select{X: x, Dot: dot, Path: p.parseAttrPath("after '.'"), OrPos: -1}
+		if p.tok.Kind == OR_KW {
+			s.OrPos = p.tok.Pos
+			p.next()
+			if p.startsSimple(p.tok, 0) {
+				s.Default = p.parseSelect()
+			} else {
+				p.errorf(p.tok.Pos, p.tok.End, "expected a default value after 'or', found %s", p.describe(p.tok))
+				s.Default = p.bad()
+			}
+		}
+		return s
+	case OR_KW:
+		// The "cursed or": f or applies f to a variable named or.
+		or := &Ident{NamePos: p.tok.Pos, Name: "or"}
+		p.next()
+		return &Apply{Fn: x, Arg: or}
+	}
+	return x
+}
+
+func (p *parser) parseSimple() Expr {
+	t := p.tok
+	switch t.Kind {
+	case IDENT:
+		return p.ident()
+	case INT:
+		p.next()
+		raw := t.Text(p.src)
+		v, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			p.errorf(t.Pos, t.End, "integer %s is too large: the largest is %d", raw, int64(math.MaxInt64))
+		}
+		return &IntLit{ValuePos: t.Pos, Raw: raw, Value: v}
+	case FLOAT:
+		p.next()
+		raw := t.Text(p.src)
+		v, err := strconv.ParseFloat(raw, 64)
+		if err != nil || (v != 0 && math.Abs(v) < 0x1p-1022) || (v == 0 && strings.ContainsAny(strings.SplitN(strings.ToLower(raw), "e", 2)[0], "123456789")) {
+			p.errorf(t.Pos, t.End, "float %s is out of range", raw)
+		}
+		return &FloatLit{ValuePos: t.Pos, Raw: raw, Value: v}
+	case URI:
+		p.next()
+		return &URILit{ValuePos: t.Pos, Raw: t.Text(p.src)}
+	case SPATH:
+		p.next()
+		return &SearchPath{ValuePos: t.Pos, Raw: t.Text(p.src)}
+	case STRING_OPEN, IND_STRING_OPEN:
+		return p.parseString()
+	case PATH, HPATH:
+		return p.parsePath()
+	case LPAREN:
+		p.next()
+		x := &Paren{Lparen: t.Pos, Rparen: -1}
+		p.pushCloser(RPAREN)
+		x.X = p.parseExpr()
+		p.popCloser()
+		if p.tok.Kind == RPAREN {
+			x.Rparen = p.tok.Pos
+			p.next()
+		} else {
+			p.errorf(p.tok.Pos, p.tok.End, "expected ')' to close the '(' at %s, found %s", p.at(t.Pos), p.describe(p.tok))
+		}
+		x.Stop = p.prevEnd()
+		return x
+	case LBRACK:
+		return p.parseList()
+	case REC:
+		p.next()
+		if p.tok.Kind != LBRACE {
+			p.errorf(p.tok.Pos, p.tok.End, "expected '{' after 'rec', found %s", p.describe(p.tok))
+			return &BadExpr{From: t.Pos, To: t.End}
+		}
+		s := p.parseAttrSet()
+		s.Rec = t.Pos
+		return s
+	case LBRACE:
+		return p.parseAttrSet()
+	case LET:
+		if p.peek(1).Kind == LBRACE {
+			p.next()
+			lbrace := p.tok.Pos
+			p.next()
+			x := &LegacyLet{Let: t.Pos, Lbrace: lbrace, Rbrace: -1}
+			p.pushCloser(RBRACE)
+			x.Bindings = p.parseBindings(RBRACE, false)
+			p.popCloser()
+			p.closeBrace(&x.Rbrace, lbrace, "'let {'")
+			x.Stop = p.prevEnd()
+			p.checkBindings(x, x.Bindings, false)
+			return x
+		}
+	}
+	p.errorf(t.Pos, t.End, "expected an expression, found %s", p.describe(t))
+	if t.Kind == ILLEGAL || t.Kind == PATH_END || t.Kind == DOLLAR_CURLY {
+		p.next()
+		return &BadExpr{From: t.Pos, To: t.End}
+	}
+	return &BadExpr{From: t.Pos, To: t.Pos}
+}
+
+func (p *parser) closeBrace(rbrace *int, lbrace int, what string) {
+	if p.tok.Kind == RBRACE {
+		*rbrace = p.tok.Pos
+		p.next()
+		return
+	}
+	p.errorf(p.tok.Pos, p.tok.End, "expected '}' to close the %s at %s, found %s", what, p.at(lbrace), p.describe(p.tok))
+}
+
+func (p *parser) parseList() Expr {
+	x := &List{Lbrack: p.tok.Pos, Rbrack: -1}
+	p.next()
+	p.pushCloser(RBRACK)
+	defer p.popCloser()
+	for {
+		switch {
+		case p.tok.Kind == RBRACK:
+			x.Rbrack = p.tok.Pos
+			p.next()
+			x.Stop = p.prevEnd()
+			return x
+		case p.startsSimple(p.tok, 0):
+			x.Elems = append(x.Elems, p.parseSelect())
+		case p.tok.Kind == EOF || p.awaited(p.tok.Kind) || p.tok.Kind == SEMI:
+			p.errorf(p.tok.Pos, p.tok.End, "expected ']' to close the list at %s, found %s", p.at(x.Lbrack), p.describe(p.tok))
+			x.Stop = p.prevEnd()
+			return x
+		case p.tok.Kind == MINUS:
+			p.errorf(p.tok.Pos, p.tok.End, "a list element cannot start with '-': write a negative number or a subtraction in parentheses, as in [ (-1) ]")
+			e := p.parseOp(0)
+			x.Elems = append(x.Elems, e)
+		case p.tok.Kind == COMMA:
+			p.errorf(p.tok.Pos, p.tok.End, "unexpected ',' in a list: list elements are separated by spaces only")
+			p.next()
+		default:
+			p.errorf(p.tok.Pos, p.tok.End, "unexpected %s in a list: an element that is not a name, literal or bracketed expression needs parentheses", p.describe(p.tok))
+			e := p.parseExpr()
+			if p.si == 0 || e.End() == e.Pos() && p.tok.Kind != RBRACK {
+				p.next()
+			}
+			x.Elems = append(x.Elems, e)
+		}
+	}
+}
+
+func (p *parser) parseAttrSet() *AttrSet {
+	x := &AttrSet{Rec: -1, Lbrace: p.tok.Pos, Rbrace: -1}
+	p.next()
+	p.pushCloser(RBRACE)
+	x.Bindings = p.parseBindings(RBRACE, false)
+	p.popCloser()
+	p.closeBrace(&x.Rbrace, x.Lbrace, "attribute set")
+	x.Stop = p.prevEnd()
+	p.checkBindings(x, x.Bindings, false)
+	return x
+}
+
+// parseBindings parses bindings until end ('}' or 'in').
+func (p *parser) parseBindings(end Kind, isLet bool) []Binding {
+	var out []Binding
+	for {
+		k := p.tok.Kind
+		if k == end || k == EOF {
+			return out
+		}
+		if (k == RBRACE || k == RPAREN || k == RBRACK || k == IN) && p.awaited(k) {
+			return out
+		}
+		switch k {
+		case INHERIT:
+			out = append(out, p.parseInherit())
+		case IDENT, OR_KW, STRING_OPEN, DOLLAR_CURLY:
+			out = append(out, p.parseAssign(isLet))
+		default:
+			p.errorf(p.tok.Pos, p.tok.End, "expected a binding such as `name = value;`, found %s", p.describe(p.tok))
+			start := p.si
+			p.skipTo(SEMI, end)
+			if p.tok.Kind == SEMI {
+				p.next()
+			} else if p.si == start {
+				p.next()
+			}
+		}
+	}
+}
+
+func (p *parser) parseAssign(isLet bool) Binding {
+	doc := p.docBefore()
+	path := p.parseAttrPath("")
+	b := &AttrAssign{Path: path, Eq: -1, Semi: -1, Doc: doc}
+	name := p.pathString(path)
+	if isLet {
+		if _, ok := path.Names[0].StaticName(); !ok {
+			n := path.Names[0]
+			p.errorf(n.Pos(), n.End(), "dynamic attributes are not allowed in 'let': a let binding needs a fixed name")
+		}
+	}
+	if p.tok.Kind == ASSIGN {
+		b.Eq = p.tok.Pos
+		p.next()
+	} else {
+		p.errorf(p.tok.Pos, p.tok.End, "expected '=' after `%s`, found %s", name, p.describe(p.tok))
+		if k := p.tok.Kind; k == SEMI || k == RBRACE || k == IN || k == EOF {
+			b.Value = &BadExpr{From: p.prevEnd(), To: p.prevEnd()}
+			if k == SEMI {
+				b.Semi = p.tok.Pos
+				p.next()
+			}
+			b.Stop = p.prevEnd()
+			return b
+		}
+	}
+	p.pushCloser(SEMI)
+	b.Value = p.parseExpr()
+	p.popCloser()
+	if p.tok.Kind == SEMI {
+		b.Semi = p.tok.Pos
+		p.next()
+	} else {
+		end := b.Value.End()
+		if end < b.Eq {
+			end = p.prevEnd()
+		}
+		p.errorf(end, end, "expected ';' after the binding of `%s`", name)
+		if !p.bindingAhead() && p.tok.Kind != INHERIT && p.tok.Kind != RBRACE && p.tok.Kind != IN && p.tok.Kind != EOF {
+			p.skipTo(SEMI, RBRACE, IN)
+			if p.tok.Kind == SEMI {
+				b.Semi = p.tok.Pos
+				p.next()
+			}
+		}
+	}
+	b.Stop = p.prevEnd()
+	return b
+}
+
+// pathString renders an attribute path for messages.
+func (p *parser) pathString(path *AttrPath) string {
+	var parts []string
+	for _, n := range path.Names {
+		if s, ok := n.StaticName(); ok {
+			parts = append(parts, s)
+		} else {
+			parts = append(parts, string(p.src[n.Pos():n.End()]))
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+func (p *parser) parseInherit() Binding {
+	x := &Inherit{Inherit: p.tok.Pos, Lparen: -1, Rparen: -1, Semi: -1}
+	p.next()
+	if p.tok.Kind == LPAREN {
+		x.Lparen = p.tok.Pos
+		p.next()
+		p.pushCloser(RPAREN)
+		x.From = p.parseExpr()
+		p.popCloser()
+		if p.tok.Kind == RPAREN {
+			x.Rparen = p.tok.Pos
+			p.next()
+		} else {
+			p.errorf(p.tok.Pos, p.tok.End, "expected ')' to close the '(' of 'inherit' at %s, found %s", p.at(x.Lparen), p.describe(p.tok))
+		}
+	}
+	for {
+		switch p.tok.Kind {
+		case IDENT, OR_KW:
+			x.Names = append(x.Names, &AttrName{Ident: p.ident()})
+			continue
+		case STRING_OPEN:
+			s := p.parseString().(*StringLit)
+			if _, ok := s.StaticValue(); !ok {
+				p.errorf(s.Pos(), s.End(), "dynamic attributes are not allowed in 'inherit'")
+			}
+			x.Names = append(x.Names, &AttrName{String: s})
+			continue
+		case DOLLAR_CURLY:
+			in := p.parseInterp()
+			p.errorf(in.Pos(), in.End(), "dynamic attributes are not allowed in 'inherit'")
+			x.Names = append(x.Names, &AttrName{Interp: in})
+			continue
+		case SEMI:
+			x.Semi = p.tok.Pos
+			p.next()
+		default:
+			p.errorf(p.prevEnd(), p.prevEnd(), "expected ';' after 'inherit', found %s", p.describe(p.tok))
+			if !p.bindingAhead() && p.tok.Kind != RBRACE && p.tok.Kind != IN && p.tok.Kind != INHERIT {
+				p.skipTo(SEMI, RBRACE, IN)
+				if p.tok.Kind == SEMI {
+					x.Semi = p.tok.Pos
+					p.next()
+				}
+			}
+		}
+		x.Stop = p.prevEnd()
+		return x
+	}
+}
+
+// parseAttrPath parses a.b."c".${d}. It always returns at least one name.
+func (p *parser) parseAttrPath(context string) *AttrPath {
+	path := &AttrPath{}
+	for {
+		var n *AttrName
+		switch p.tok.Kind {
+		case IDENT, OR_KW:
+			n = &AttrName{Ident: p.ident()}
+		case STRING_OPEN:
+			n = &AttrName{String: p.parseString().(*StringLit)}
+		case DOLLAR_CURLY:
+			n = &AttrName{Interp: p.parseInterp()}
+		default:
+			msg := "expected an attribute name"
+			if context != "" {
+				msg += " " + context
+			}
+			p.errorf(p.tok.Pos, p.tok.End, "%s, found %s", msg, p.describe(p.tok))
+			pos := p.prevEnd()
+			if len(path.Names) == 0 && p.si == 0 {
+				pos = p.tok.Pos
+			}
+			n = &AttrName{Ident: &Ident{NamePos: pos, Name: ""}}
+			path.Names = append(path.Names, n)
+			return path
+		}
+		path.Names = append(path.Names, n)
+		if p.tok.Kind != DOT {
+			return path
+		}
+		p.next()
+	}
+}
+
+func (p *parser) parseInterp() *Interp {
+	x := &Interp{Dollar: p.tok.Pos, Rbrace: -1}
+	p.next()
+	p.pushCloser(RBRACE)
+	x.X = p.parseExpr()
+	p.popCloser()
+	if p.tok.Kind == RBRACE {
+		x.Rbrace = p.tok.Pos
+		p.next()
+	} else {
+		p.errorf(p.tok.Pos, p.tok.End, "expected '}' to close the '${' at %s, found %s", p.at(x.Dollar), p.describe(p.tok))
+	}
+	x.Stop = p.prevEnd()
+	return x
+}
+
+func (p *parser) parseString() Expr {
+	open := p.tok
+	x := &StringLit{Open: open.Pos, Indented: open.Kind == IND_STRING_OPEN, Close: -1}
+	p.next()
+	closeKind := STRING_CLOSE
+	if x.Indented {
+		closeKind = IND_STRING_CLOSE
+	}
+	for {
+		t := p.tok
+		switch t.Kind {
+		case STRING_TEXT:
+			raw := t.Text(p.src)
+			x.Parts = append(x.Parts, &TextPart{Start: t.Pos, Stop: t.End, Raw: raw, Value: unescapeString(raw)})
+			p.next()
+		case IND_STRING_TEXT:
+			raw := t.Text(p.src)
+			x.Parts = append(x.Parts, &TextPart{Start: t.Pos, Stop: t.End, Raw: raw, Value: raw, Indentable: true})
+			p.next()
+		case IND_STRING_ESCAPE:
+			raw := t.Text(p.src)
+			x.Parts = append(x.Parts, &TextPart{Start: t.Pos, Stop: t.End, Raw: raw, Value: indEscapeValue(raw)})
+			p.next()
+		case DOLLAR_CURLY:
+			x.Parts = append(x.Parts, p.parseInterp())
+		case closeKind:
+			x.Close = t.Pos
+			p.next()
+			x.Stop = p.prevEnd()
+			return x
+		default:
+			what := `'"'`
+			if x.Indented {
+				what = "''"
+			}
+			p.errorf(open.Pos, open.End, "unterminated string: the %s at %s is never closed", what, p.at(open.Pos))
+			x.Stop = p.prevEnd()
+			if x.Stop < open.End {
+				x.Stop = open.End
+			}
+			return x
+		}
+	}
+}
+
+func (p *parser) parsePath() Expr {
+	t := p.tok
+	x := &PathLit{Kind: PathRelative}
+	raw := t.Text(p.src)
+	switch {
+	case t.Kind == HPATH:
+		x.Kind = PathHome
+	case strings.HasPrefix(raw, "/"):
+		x.Kind = PathAbsolute
+	}
+	x.Parts = append(x.Parts, &TextPart{Start: t.Pos, Stop: t.End, Raw: raw, Value: raw})
+	p.next()
+	for {
+		t := p.tok
+		switch t.Kind {
+		case PATH_TEXT:
+			raw := t.Text(p.src)
+			x.Parts = append(x.Parts, &TextPart{Start: t.Pos, Stop: t.End, Raw: raw, Value: raw})
+			p.next()
+		case DOLLAR_CURLY:
+			x.Parts = append(x.Parts, p.parseInterp())
+		case PATH_END:
+			p.next()
+			return x
+		default:
+			// The scanner ends every path with PATH_END; a broken
+			// interpolation can leave us elsewhere.
+			return x
+		}
+	}
+}

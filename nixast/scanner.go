@@ -1,0 +1,629 @@
+package nixast
+
+// The scanner follows the lexer of Nix (src/libexpr/lexer.l): a stack of modes
+// driven by braces and quotes, and flex's rule of the longest match (ties go to
+// the rule listed first). It never fails: bytes that form no token become
+// ILLEGAL tokens with an error, and every byte of the input lands in exactly
+// one token.
+
+type lexMode uint8
+
+const (
+	modeDefault lexMode = iota
+	modeString
+	modeIndString
+	modeInPath      // after a path piece that does not end in '/'
+	modeInPathSlash // after a path piece that ends in '/': only ${ or more path may follow
+)
+
+type scanner struct {
+	src   []byte
+	pos   int
+	modes []lexMode // modes[0] is the bottom; '}' never pops it
+	toks  []Token
+	errs  []Error
+	// maxModes bounds the mode stack; deeper nesting is reported by the parser.
+}
+
+// Scan splits src into tokens, trivia included, ending with an EOF token.
+// The concatenated text of the tokens is src.
+func Scan(src []byte) ([]Token, []Error) {
+	s := &scanner{src: src, modes: []lexMode{modeDefault}}
+	s.toks = make([]Token, 0, len(src)/4+2)
+	for s.pos < len(s.src) {
+		switch s.modes[len(s.modes)-1] {
+		case modeString:
+			s.scanString()
+		case modeIndString:
+			s.scanIndString()
+		case modeInPath, modeInPathSlash:
+			s.scanInPath()
+		default:
+			s.scanDefault()
+		}
+	}
+	if m := s.modes[len(s.modes)-1]; m == modeInPath || m == modeInPathSlash {
+		s.endPath(m)
+	}
+	s.emit(EOF, s.pos)
+	return s.toks, s.errs
+}
+
+func (s *scanner) emit(k Kind, end int) {
+	s.toks = append(s.toks, Token{Kind: k, Pos: s.pos, End: end})
+	s.pos = end
+}
+
+func (s *scanner) push(m lexMode) { s.modes = append(s.modes, m) }
+
+func (s *scanner) pop() {
+	if len(s.modes) > 1 {
+		s.modes = s.modes[:len(s.modes)-1]
+	}
+}
+
+func (s *scanner) setTop(m lexMode) { s.modes[len(s.modes)-1] = m }
+
+func (s *scanner) at(i int) byte {
+	if i < len(s.src) {
+		return s.src[i]
+	}
+	return 0
+}
+
+func isPathChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		c == '.' || c == '_' || c == '-' || c == '+'
+}
+
+func isIdentStart(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' }
+
+func isIdentChar(c byte) bool {
+	return isIdentStart(c) || c >= '0' && c <= '9' || c == '\'' || c == '-'
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isURIChar(c byte) bool {
+	if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+		return true
+	}
+	switch c {
+	case '%', '/', '?', ':', '@', '&', '=', '+', '$', ',', '-', '_', '.', '!', '~', '*', '\'':
+		return true
+	}
+	return false
+}
+
+func (s *scanner) scanDefault() {
+	p := s.pos
+	c := s.src[p]
+	switch {
+	case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+		i := p + 1
+		for i < len(s.src) && (s.src[i] == ' ' || s.src[i] == '\t' || s.src[i] == '\r' || s.src[i] == '\n') {
+			i++
+		}
+		s.emit(WHITESPACE, i)
+		return
+	case c == '#':
+		i := p + 1
+		for i < len(s.src) && s.src[i] != '\n' && s.src[i] != '\r' {
+			i++
+		}
+		s.emit(COMMENT, i)
+		return
+	case c == '/' && s.at(p+1) == '*':
+		for i := p + 2; i+1 < len(s.src); i++ {
+			if s.src[i] == '*' && s.src[i+1] == '/' {
+				s.emit(COMMENT, i+2)
+				return
+			}
+		}
+		s.errs = append(s.errs, Error{Pos: p, End: p + 2, Msg: "unterminated comment: '/*' is never closed by '*/'"})
+		s.emit(COMMENT, len(s.src))
+		return
+	}
+
+	// A path segment directly followed by an interpolation: a/${x}, ./${x}, ~/${x}.
+	if n := s.pathSegDollar(p); n > 0 {
+		k := PATH
+		if c == '~' {
+			k = HPATH
+		}
+		s.emit(k, p+n)
+		s.push(modeInPathSlash)
+		return
+	}
+
+	// Longest match; on a tie the rule listed first in Nix's lexer wins.
+	kind, n := ILLEGAL, 1
+	try := func(k Kind, l int) {
+		if l > n || (l == n && kind == ILLEGAL && l > 0) {
+			kind, n = k, l
+		}
+	}
+	if l := s.identLen(p); l > 0 {
+		if kw, ok := keywords[string(s.src[p:p+l])]; ok {
+			try(kw, l)
+		} else {
+			try(IDENT, l)
+		}
+	}
+	if k, l := s.operator(p); l > 0 {
+		try(k, l)
+	}
+	if l := s.intLen(p); l > 0 {
+		try(INT, l)
+	}
+	if l := s.floatLen(p); l > 0 {
+		try(FLOAT, l)
+	}
+	switch c {
+	case '$':
+		if s.at(p+1) == '{' {
+			try(DOLLAR_CURLY, 2)
+		}
+	case '"':
+		try(STRING_OPEN, 1)
+	case '\'':
+		if s.at(p+1) == '\'' {
+			l := 2
+			i := p + 2
+			for i < len(s.src) && s.src[i] == ' ' {
+				i++
+			}
+			if i < len(s.src) && s.src[i] == '\n' {
+				l = i + 1 - p
+			}
+			try(IND_STRING_OPEN, l)
+		}
+	}
+	if l := s.pathLen(p); l > 0 {
+		try(PATH, l)
+	}
+	if c == '~' {
+		if l := s.pathLen(p + 1); l > 0 && s.at(p+1) == '/' {
+			try(HPATH, l+1)
+		}
+	}
+	if l := s.searchPathLen(p); l > 0 {
+		try(SPATH, l)
+	}
+	if l := s.uriLen(p); l > 0 {
+		try(URI, l)
+	}
+	if kind == ILLEGAL {
+		kind = singleChar(c)
+	}
+
+	if kind == ILLEGAL {
+		// One UTF-8 character at a time, so that the message names it whole.
+		l := utf8Len(s.src[p:])
+		s.errs = append(s.errs, Error{Pos: p, End: p + l, Msg: "unexpected character " + quoteChar(s.src[p:p+l])})
+		s.emit(ILLEGAL, p+l)
+		return
+	}
+	s.emit(kind, p+n)
+	switch kind {
+	case LBRACE, DOLLAR_CURLY:
+		s.push(modeDefault)
+	case RBRACE:
+		s.pop()
+	case STRING_OPEN:
+		s.push(modeString)
+	case IND_STRING_OPEN:
+		s.push(modeIndString)
+	case PATH, HPATH:
+		if s.src[p+n-1] == '/' {
+			s.push(modeInPathSlash)
+		} else {
+			s.push(modeInPath)
+		}
+	}
+}
+
+func singleChar(c byte) Kind {
+	switch c {
+	case '=':
+		return ASSIGN
+	case ';':
+		return SEMI
+	case ':':
+		return COLON
+	case ',':
+		return COMMA
+	case '.':
+		return DOT
+	case '?':
+		return QUESTION
+	case '@':
+		return AT
+	case '!':
+		return NOT
+	case '+':
+		return PLUS
+	case '-':
+		return MINUS
+	case '*':
+		return STAR
+	case '/':
+		return SLASH
+	case '<':
+		return LT
+	case '>':
+		return GT
+	case '(':
+		return LPAREN
+	case ')':
+		return RPAREN
+	case '[':
+		return LBRACK
+	case ']':
+		return RBRACK
+	case '{':
+		return LBRACE
+	case '}':
+		return RBRACE
+	}
+	return ILLEGAL
+}
+
+func (s *scanner) operator(p int) (Kind, int) {
+	if s.at(p) == '.' && s.at(p+1) == '.' && s.at(p+2) == '.' {
+		return ELLIPSIS, 3
+	}
+	switch string([]byte{s.at(p), s.at(p + 1)}) {
+	case "==":
+		return EQ, 2
+	case "!=":
+		return NEQ, 2
+	case "<=":
+		return LEQ, 2
+	case ">=":
+		return GEQ, 2
+	case "&&":
+		return AND, 2
+	case "||":
+		return OR, 2
+	case "->":
+		return IMPL, 2
+	case "//":
+		return UPDATE, 2
+	case "++":
+		return CONCAT, 2
+	case "|>":
+		return PIPE_INTO, 2
+	case "<|":
+		return PIPE_FROM, 2
+	}
+	return ILLEGAL, 0
+}
+
+func (s *scanner) identLen(p int) int {
+	if !isIdentStart(s.at(p)) {
+		return 0
+	}
+	i := p + 1
+	for i < len(s.src) && isIdentChar(s.src[i]) {
+		i++
+	}
+	return i - p
+}
+
+func (s *scanner) intLen(p int) int {
+	i := p
+	for i < len(s.src) && isDigit(s.src[i]) {
+		i++
+	}
+	return i - p
+}
+
+// floatLen matches (([1-9][0-9]*\.[0-9]*)|(0?\.[0-9]+))([Ee][+-]?[0-9]+)?.
+func (s *scanner) floatLen(p int) int {
+	i := p
+	switch c := s.at(i); {
+	case c >= '1' && c <= '9':
+		for isDigit(s.at(i)) {
+			i++
+		}
+		if s.at(i) != '.' {
+			return 0
+		}
+		i++
+		for isDigit(s.at(i)) {
+			i++
+		}
+	case c == '0' || c == '.':
+		if c == '0' {
+			i++
+		}
+		if s.at(i) != '.' || !isDigit(s.at(i+1)) {
+			return 0
+		}
+		i++
+		for isDigit(s.at(i)) {
+			i++
+		}
+	default:
+		return 0
+	}
+	if e := s.at(i); e == 'e' || e == 'E' {
+		j := i + 1
+		if s.at(j) == '+' || s.at(j) == '-' {
+			j++
+		}
+		if isDigit(s.at(j)) {
+			for isDigit(s.at(j)) {
+				j++
+			}
+			i = j
+		}
+	}
+	return i - p
+}
+
+// pathLen matches PATH: {PATH_CHAR}*(\/{PATH_CHAR}+)+\/?
+func (s *scanner) pathLen(p int) int {
+	i := p
+	for isPathChar(s.at(i)) {
+		i++
+	}
+	segs := 0
+	for s.at(i) == '/' && isPathChar(s.at(i+1)) {
+		i++
+		for isPathChar(s.at(i)) {
+			i++
+		}
+		segs++
+	}
+	if segs == 0 {
+		return 0
+	}
+	if s.at(i) == '/' {
+		i++
+	}
+	return i - p
+}
+
+// pathSegDollar matches {PATH_SEG}\$\{ or ~/\$\{ and returns the length of the
+// segment without the ${.
+func (s *scanner) pathSegDollar(p int) int {
+	i := p
+	if s.at(i) == '~' {
+		i++
+		if s.at(i) == '/' && s.at(i+1) == '$' && s.at(i+2) == '{' {
+			return 2
+		}
+		return 0
+	}
+	for isPathChar(s.at(i)) {
+		i++
+	}
+	if s.at(i) == '/' && s.at(i+1) == '$' && s.at(i+2) == '{' {
+		return i + 1 - p
+	}
+	return 0
+}
+
+// searchPathLen matches \<{PATH_CHAR}+(\/{PATH_CHAR}+)*\>
+func (s *scanner) searchPathLen(p int) int {
+	if s.at(p) != '<' || !isPathChar(s.at(p+1)) {
+		return 0
+	}
+	i := p + 1
+	for isPathChar(s.at(i)) {
+		i++
+	}
+	for s.at(i) == '/' && isPathChar(s.at(i+1)) {
+		i++
+		for isPathChar(s.at(i)) {
+			i++
+		}
+	}
+	if s.at(i) != '>' {
+		return 0
+	}
+	return i + 1 - p
+}
+
+// uriLen matches [a-zA-Z][a-zA-Z0-9\+\-\.]*\:[uri chars]+
+func (s *scanner) uriLen(p int) int {
+	c := s.at(p)
+	if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+		return 0
+	}
+	i := p + 1
+	for {
+		c := s.at(i)
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c) || c == '+' || c == '-' || c == '.' {
+			i++
+			continue
+		}
+		break
+	}
+	if s.at(i) != ':' || !isURIChar(s.at(i+1)) {
+		return 0
+	}
+	i++
+	for i < len(s.src) && isURIChar(s.src[i]) {
+		i++
+	}
+	return i - p
+}
+
+func (s *scanner) scanInPath() {
+	p := s.pos
+	mode := s.modes[len(s.modes)-1]
+	if s.at(p) == '$' && s.at(p+1) == '{' {
+		s.emit(DOLLAR_CURLY, p+2)
+		s.setTop(modeInPath)
+		s.push(modeDefault)
+		return
+	}
+	// The longest of {PATH}, {PATH_SEG} and {PATH_CHAR}+.
+	i := p
+	for isPathChar(s.at(i)) {
+		i++
+	}
+	for s.at(i) == '/' {
+		if isPathChar(s.at(i + 1)) {
+			i++
+			for isPathChar(s.at(i)) {
+				i++
+			}
+			continue
+		}
+		i++
+		break
+	}
+	if i > p {
+		s.emit(PATH_TEXT, i)
+		if s.src[i-1] == '/' {
+			s.setTop(modeInPathSlash)
+		} else {
+			s.setTop(modeInPath)
+		}
+		return
+	}
+	s.endPath(mode)
+}
+
+func (s *scanner) endPath(mode lexMode) {
+	if mode == modeInPathSlash {
+		end := s.pos
+		start := end - 1
+		if start < 0 {
+			start = 0
+		}
+		s.errs = append(s.errs, Error{Pos: start, End: end, Msg: "path has a trailing slash: remove the '/' at its end"})
+	}
+	s.emit(PATH_END, s.pos)
+	s.pop()
+}
+
+func (s *scanner) scanString() {
+	p := s.pos
+	switch {
+	case s.src[p] == '"':
+		s.emit(STRING_CLOSE, p+1)
+		s.pop()
+		return
+	case s.src[p] == '$' && s.at(p+1) == '{':
+		s.emit(DOLLAR_CURLY, p+2)
+		s.push(modeDefault)
+		return
+	}
+	i := p
+loop:
+	for i < len(s.src) {
+		switch s.src[i] {
+		case '"':
+			break loop
+		case '\\':
+			i += 2
+		case '$':
+			switch s.at(i + 1) {
+			case '{':
+				break loop
+			case '"':
+				i++
+				break loop
+			case '\\':
+				i += 3
+			default:
+				i += 2
+			}
+		default:
+			i++
+		}
+	}
+	if i > len(s.src) {
+		i = len(s.src)
+	}
+	s.emit(STRING_TEXT, i)
+}
+
+func (s *scanner) scanIndString() {
+	p := s.pos
+	c := s.src[p]
+	if c == '\'' && s.at(p+1) == '\'' {
+		switch s.at(p + 2) {
+		case '\'', '$':
+			s.emit(IND_STRING_ESCAPE, p+3)
+			return
+		case '\\':
+			if p+3 < len(s.src) {
+				s.emit(IND_STRING_ESCAPE, p+3+utf8Len(s.src[p+3:]))
+				return
+			}
+		}
+		s.emit(IND_STRING_CLOSE, p+2)
+		s.pop()
+		return
+	}
+	if c == '$' && s.at(p+1) == '{' {
+		s.emit(DOLLAR_CURLY, p+2)
+		s.push(modeDefault)
+		return
+	}
+	i := p
+loop:
+	for i < len(s.src) {
+		switch s.src[i] {
+		case '$':
+			if n := s.at(i + 1); i+1 >= len(s.src) || n == '{' || n == '\'' {
+				break loop
+			}
+			i += 2
+		case '\'':
+			if n := s.at(i + 1); i+1 >= len(s.src) || n == '\'' || n == '$' {
+				break loop
+			}
+			i += 2
+		default:
+			i++
+		}
+	}
+	if i > p {
+		s.emit(IND_STRING_TEXT, i)
+		return
+	}
+	// A lone '$' or '\'' that the run could not take.
+	s.emit(IND_STRING_ESCAPE, p+1)
+}
+
+// utf8Len returns the length of the UTF-8 sequence at the start of b, or 1
+// for an invalid one.
+func utf8Len(b []byte) int {
+	if len(b) == 0 {
+		return 0
+	}
+	c := b[0]
+	n := 1
+	switch {
+	case c >= 0xF0 && c < 0xF8:
+		n = 4
+	case c >= 0xE0:
+		n = 3
+	case c >= 0xC0:
+		n = 2
+	}
+	if n > len(b) {
+		return 1
+	}
+	for i := 1; i < n; i++ {
+		if b[i]&0xC0 != 0x80 {
+			return 1
+		}
+	}
+	return n
+}
+
+func quoteChar(b []byte) string {
+	if len(b) == 1 && (b[0] < 0x20 || b[0] >= 0x7f) {
+		const hex = "0123456789abcdef"
+		return "'\\x" + string([]byte{hex[b[0]>>4], hex[b[0]&15]}) + "'"
+	}
+	return "'" + string(b) + "'"
+}

@@ -1,0 +1,135 @@
+package nixast
+
+// Inspect traverses the tree rooted at n in depth-first order, calling f for
+// each node; if f returns false, the node's children are skipped. After the
+// children of a node, f is called with nil (as go/ast.Inspect does).
+func Inspect(n Node, f func(Node) bool) {
+	if n == nil || !f(n) {
+		return
+	}
+	for _, c := range Children(n) {
+		Inspect(c, f)
+	}
+	f(nil)
+}
+
+// Children returns the direct children of n in source order.
+func Children(n Node) []Node {
+	var out []Node
+	add := func(c Node) {
+		switch c := c.(type) {
+		case nil:
+		case Expr:
+			if c != nil {
+				out = append(out, c)
+			}
+		default:
+			out = append(out, c)
+		}
+	}
+	addPath := func(p *AttrPath) {
+		if p != nil {
+			add(p)
+		}
+	}
+	switch n := n.(type) {
+	case *StringLit:
+		for _, p := range n.Parts {
+			add(p)
+		}
+	case *PathLit:
+		for _, p := range n.Parts {
+			add(p)
+		}
+	case *Interp:
+		add(n.X)
+	case *Paren:
+		add(n.X)
+	case *List:
+		for _, e := range n.Elems {
+			add(e)
+		}
+	case *AttrSet:
+		for _, b := range n.Bindings {
+			add(b)
+		}
+	case *LegacyLet:
+		for _, b := range n.Bindings {
+			add(b)
+		}
+	case *AttrPath:
+		for _, a := range n.Names {
+			add(a)
+		}
+	case *AttrName:
+		switch {
+		case n.Ident != nil:
+			add(n.Ident)
+		case n.String != nil:
+			add(n.String)
+		case n.Interp != nil:
+			add(n.Interp)
+		}
+	case *AttrAssign:
+		addPath(n.Path)
+		add(n.Value)
+	case *Inherit:
+		add(n.From)
+		for _, a := range n.Names {
+			add(a)
+		}
+	case *Select:
+		add(n.X)
+		addPath(n.Path)
+		add(n.Default)
+	case *HasAttr:
+		add(n.X)
+		addPath(n.Path)
+	case *Apply:
+		add(n.Fn)
+		add(n.Arg)
+	case *Unary:
+		add(n.X)
+	case *Binary:
+		add(n.X)
+		add(n.Y)
+	case *If:
+		add(n.Cond)
+		add(n.Then)
+		add(n.Else)
+	case *Formals:
+		for _, f := range n.List {
+			add(f)
+		}
+	case *Formal:
+		add(n.Name)
+		add(n.Default)
+	case *Lambda:
+		if n.Param != nil && (n.Formals == nil || n.Param.Pos() < n.Formals.Pos()) {
+			add(n.Param)
+			if n.Formals != nil {
+				add(n.Formals)
+			}
+		} else {
+			if n.Formals != nil {
+				add(n.Formals)
+			}
+			if n.Param != nil {
+				add(n.Param)
+			}
+		}
+		add(n.Body)
+	case *Let:
+		for _, b := range n.Bindings {
+			add(b)
+		}
+		add(n.Body)
+	case *With:
+		add(n.X)
+		add(n.Body)
+	case *Assert:
+		add(n.Cond)
+		add(n.Body)
+	}
+	return out
+}
