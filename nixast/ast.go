@@ -88,7 +88,7 @@ type Interp struct {
 	Stop   int
 }
 
-// StringLit is "..." or ''...''.
+// StringLit is "..." or ”...”.
 type StringLit struct {
 	Open     int
 	Indented bool

@@ -40,7 +40,7 @@ func unescapeChar(c byte) byte {
 	return c
 }
 
-// indEscapeValue decodes an IND_STRING_ESCAPE token: ''$, ''', ''\x, $ or '.
+// indEscapeValue decodes an IND_STRING_ESCAPE token: ”$, ”', ”\x, $ or '.
 func indEscapeValue(raw string) string {
 	switch {
 	case raw == "''$" || raw == "$":
