@@ -546,7 +546,8 @@ func binaryPrec(k Kind) (int, assoc) {
 	case CONCAT:
 		return precConcat, assocRight
 	case QUESTION:
-		return precHas, assocNone
+		// The right side is an attribute path, so a ? b ? c chains to the left.
+		return precHas, assocLeft
 	}
 	return 0, assocLeft
 }
@@ -1071,6 +1072,11 @@ func (p *parser) parsePath() Expr {
 	}
 	x.Parts = append(x.Parts, &TextPart{Start: t.Pos, Stop: t.End, Raw: raw, Value: raw})
 	p.next()
+	// Nix's grammar wants an interpolation among the pieces after the first:
+	// ./a//b lexes as ./a/ and /b, which no rule accepts.
+	if p.tok.Kind == PATH_TEXT && p.peek(1).Kind != DOLLAR_CURLY {
+		p.errorf(t.Pos, p.tok.End, "path %s%s has a doubled slash", raw, p.tok.Text(p.src))
+	}
 	for {
 		t := p.tok
 		switch t.Kind {

@@ -19,9 +19,10 @@ type PrintConfig struct {
 // merged, strings and paths with interpolation shown as concatenations,
 // indented strings with their indentation stripped, paths made absolute.
 //
-// Two things differ by design: let bindings come out in source order (Nix 2.8
-// orders them by the address of their interned names, which no other program
-// can reproduce), and an expression that failed to parse prints as <error>.
+// Two things differ by design: let bindings and formal parameters come out in
+// source order (Nix 2.8 orders them by the address of their interned names,
+// which no other program can reproduce), and an expression that failed to
+// parse prints as <error>.
 func Print(x Expr, cfg PrintConfig) string {
 	pr := &printer{cfg: cfg}
 	pr.expr(x)
@@ -326,8 +327,7 @@ func (pr *printer) lambda(x *Lambda) {
 	pr.s("(")
 	if x.Formals != nil {
 		pr.s("{ ")
-		list := append([]*Formal(nil), x.Formals.List...)
-		sort.SliceStable(list, func(i, j int) bool { return list[i].Name.Name < list[j].Name.Name })
+		list := x.Formals.List
 		for i, f := range list {
 			if i > 0 {
 				pr.s(", ")

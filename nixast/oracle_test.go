@@ -1,0 +1,301 @@
+package nixast
+
+// The oracle test compares our parser with Nix's own, `nix-instantiate
+// --parse` of Nix 2.8 (Debian's nix-bin), through the normal form both print.
+//
+// What nix-instantiate does beyond parsing, and how the comparison handles it:
+//   - It rejects undefined variables. Each input is given to it as
+//     `with {}; <input>`, which makes every free name resolve dynamically; our
+//     side is printed as (with { }; <ours>) to match.
+//   - It rejects duplicate attributes and formals: so do we, at parse time.
+//   - It makes paths absolute against the file's directory and $HOME: the
+//     printer gets the same directory and home (PrintConfig).
+//   - It prints numbers in C++'s %g form, which the printer imitates.
+//   - It orders let bindings by the addresses of interned names, which
+//     nothing can reproduce: both outputs have their let bindings sorted by
+//     normalizeLets before comparing.
+//   - It needs a Nix store to open: with NIX_REMOTE empty it opens the local
+//     one under /nix, which root can create. It never builds or evaluates.
+//   - Nix 2.8 predates the pipe operators and the deep merging of attribute
+//     sets; inputs that use them (File.NewSyntax) are not sent to it.
+//
+// Under CI=true a missing nix-instantiate fails the test instead of skipping it.
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+)
+
+type oracle struct {
+	bin  string
+	dir  string
+	home string
+}
+
+func newOracle(t testing.TB) *oracle {
+	t.Helper()
+	bin, err := exec.LookPath("nix-instantiate")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("nix-instantiate is not installed (Debian package nix-bin); the oracle tests need it in CI")
+		}
+		t.Skip("nix-instantiate not installed (apt-get install nix-bin)")
+	}
+	dir := t.TempDir()
+	home := filepath.Join(dir, "home")
+	return &oracle{bin: bin, dir: dir, home: home}
+}
+
+// parse runs nix-instantiate --parse on `with {}; src` written to name in the
+// oracle's directory. ok is false when Nix rejects the input.
+func (o *oracle) parse(name string, src []byte) (out string, ok bool) {
+	path := filepath.Join(o.dir, name)
+	if err := os.WriteFile(path, append([]byte("with {}; "), src...), 0o644); err != nil {
+		panic(err)
+	}
+	cmd := exec.Command(o.bin, "--parse", path)
+	cmd.Env = append(os.Environ(), "NIX_REMOTE=", "HOME="+o.home, "NIX_PATH=")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return stderr.String(), false
+	}
+	return strings.TrimRight(stdout.String(), "\n"), true
+}
+
+func (o *oracle) ours(f *File) string {
+	return "(with { }; " + Print(f.Root, PrintConfig{BaseDir: o.dir, HomeDir: o.home}) + ")"
+}
+
+func TestOracleValidCorpus(t *testing.T) {
+	o := newOracle(t)
+	files, _ := filepath.Glob("../testdata/parse/valid/*.nix")
+	if len(files) < 300 {
+		t.Fatalf("only %d files in testdata/parse/valid; want at least 300", len(files))
+	}
+	type result struct {
+		name, want, got string
+		ok              bool
+	}
+	results := make([]result, len(files))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	for i, path := range files {
+		wg.Add(1)
+		go func(i int, path string) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			src, err := os.ReadFile(path)
+			if err != nil {
+				panic(err)
+			}
+			name := filepath.Base(path)
+			f := Parse(name, src)
+			if len(f.Errors) > 0 {
+				results[i] = result{name: name, want: "no syntax errors", got: f.Errors[0].Msg}
+				return
+			}
+			if f.NewSyntax {
+				results[i] = result{name: name, ok: true}
+				return
+			}
+			want, ok := o.parse(name, src)
+			if !ok {
+				results[i] = result{name: name, want: "accepted by nix-instantiate", got: want}
+				return
+			}
+			got := o.ours(f)
+			results[i] = result{name: name, want: normalizeLets(want), got: normalizeLets(got), ok: normalizeLets(want) == normalizeLets(got)}
+		}(i, path)
+	}
+	wg.Wait()
+	for _, r := range results {
+		if !r.ok {
+			t.Errorf("%s:\n nix:  %s\n ours: %s", r.name, r.want, r.got)
+		}
+	}
+}
+
+func TestOracleRejectsInvalidCorpus(t *testing.T) {
+	o := newOracle(t)
+	files, _ := filepath.Glob("../testdata/parse/invalid/*.nix")
+	if len(files) < 60 {
+		t.Fatalf("only %d files in testdata/parse/invalid; want at least 60", len(files))
+	}
+	for _, path := range files {
+		src, _ := os.ReadFile(path)
+		name := filepath.Base(path)
+		if _, ok := o.parse(name, src); ok {
+			t.Errorf("%s: nix-instantiate accepts it; an invalid fixture must be rejected", name)
+		}
+		if f := Parse(name, src); len(f.Errors) == 0 {
+			t.Errorf("%s: we accept it, nix-instantiate rejects it", name)
+		}
+	}
+}
+
+// normalizeLets sorts the bindings of every (let ...; in ...) in a normal form.
+func normalizeLets(s string) string {
+	n := &letNormalizer{s: s}
+	return n.run(0, len(s))
+}
+
+type letNormalizer struct{ s string }
+
+// run normalizes s[from:to], which is a balanced piece of the printed form.
+func (n *letNormalizer) run(from, to int) string {
+	var b strings.Builder
+	i := from
+	for i < to {
+		if strings.HasPrefix(n.s[i:], "(let ") {
+			end := n.matchParen(i)
+			b.WriteString(n.let(i+len("(let "), end))
+			i = end + 1
+			continue
+		}
+		if strings.HasPrefix(n.s[i:], "({ ") {
+			if end := n.matchParen(i + 1); strings.HasPrefix(n.s[end+1:], ": ") || strings.HasPrefix(n.s[end+1:], " @ ") {
+				b.WriteString(n.formals(i+len("({ "), end))
+				i = end + 1
+				continue
+			}
+		}
+		if n.s[i] == '"' {
+			j := n.skipString(i)
+			b.WriteString(n.s[i:j])
+			i = j
+			continue
+		}
+		b.WriteByte(n.s[i])
+		i++
+	}
+	return b.String()
+}
+
+// let normalizes the inside of a let, from its first binding to its ')'.
+func (n *letNormalizer) let(from, end int) string {
+	var binds []string
+	i := from
+	for !strings.HasPrefix(n.s[i:], "in ") {
+		j := n.bindingEnd(i, end)
+		binds = append(binds, n.run(i, j+1))
+		i = j + 2 // past "; "
+	}
+	sort.Strings(binds)
+	return "(let " + strings.Join(binds, " ") + " in " + n.run(i+len("in "), end) + ")"
+}
+
+// bindingEnd returns the index of the ';' that ends the binding at i: the
+// first ';' at depth 0 that no unparenthesized assert claims.
+func (n *letNormalizer) bindingEnd(i, end int) int {
+	depth, asserts := 0, 0
+	for i < end {
+		c := n.s[i]
+		switch {
+		case c == '"':
+			i = n.skipString(i)
+			continue
+		case c == '(' || c == '[' || c == '{':
+			depth++
+		case c == ')' || c == ']' || c == '}':
+			depth--
+		case c == ';' && depth == 0:
+			if asserts == 0 {
+				return i
+			}
+			asserts--
+		case depth == 0 && strings.HasPrefix(n.s[i:], "assert ") && (i == 0 || n.s[i-1] == ' ') && !strings.HasPrefix(n.s[i:], "assert = "):
+			asserts++
+		}
+		i++
+	}
+	return end
+}
+
+// formals sorts the formal parameters between from and the '}' at end.
+func (n *letNormalizer) formals(from, end int) string {
+	var list []string
+	ellipsis := false
+	i := from
+	for i < end-1 {
+		j := n.formalEnd(i, end)
+		f := n.run(i, j)
+		if f == "..." {
+			ellipsis = true
+		} else if f != "" {
+			list = append(list, f)
+		}
+		i = j + 2 // past ", " or " }"
+	}
+	sort.Strings(list)
+	if ellipsis {
+		list = append(list, "...")
+	}
+	return "({ " + strings.Join(list, ", ") + " }"
+}
+
+// formalEnd returns the end of the formal at i: the next ", " or " }" at depth 0.
+func (n *letNormalizer) formalEnd(i, end int) int {
+	depth := 0
+	for i < end {
+		c := n.s[i]
+		switch {
+		case c == '"':
+			i = n.skipString(i)
+			continue
+		case c == '(' || c == '[' || c == '{':
+			depth++
+		case c == ')' || c == ']' || c == '}':
+			depth--
+		case depth == 0 && (strings.HasPrefix(n.s[i:], ", ") || i == end-1):
+			return i
+		}
+		i++
+	}
+	return end - 1
+}
+
+func (n *letNormalizer) skipString(i int) int {
+	for j := i + 1; j < len(n.s); j++ {
+		switch n.s[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return len(n.s)
+}
+
+func (n *letNormalizer) matchParen(i int) int {
+	depth := 0
+	for j := i; j < len(n.s); j++ {
+		switch n.s[j] {
+		case '"':
+			j = n.skipString(j) - 1
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return len(n.s) - 1
+}
+
+func TestNormalizeLets(t *testing.T) {
+	in := `(let b = 1; a = (let z = "; in"; y = assert x; 2; in z); in [ (a) (b) ({ y, x ? { a = 1; }, ... } @ q: ({  }: y)) ])`
+	want := `(let a = (let y = assert x; 2; z = "; in"; in z); b = 1; in [ (a) (b) ({ x ? { a = 1; }, y, ... } @ q: ({  }: y)) ])`
+	if got := normalizeLets(in); got != want {
+		t.Fatalf("normalizeLets:\n got  %s\n want %s", got, want)
+	}
+}

@@ -1,0 +1,6 @@
+# error: 5:5 'assert' without ';' in a binding
+# after: b
+{
+  a = assert true 1;
+  b = 2;
+}

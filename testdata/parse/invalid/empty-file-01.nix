@@ -1,0 +1,2 @@
+# error: 2:9 file holds only comments, no expression
+# after:

@@ -1,0 +1,6 @@
+# error: 6:16 only comments and blank lines
+# after:
+
+/* nothing here */
+
+# still nothing

@@ -1,0 +1,7 @@
+# error: 5:15 '->' with no right operand
+# after: ok
+{ a }:
+{
+  check = a ->;
+  ok = true;
+}

@@ -1,0 +1,6 @@
+# error: 4:6 non-ASCII letter in an identifier
+# after: b
+{
+  café = 1;
+  b = 2;
+}

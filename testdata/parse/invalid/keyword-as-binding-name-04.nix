@@ -1,0 +1,6 @@
+# error: 4:11 keyword 'let' inherited
+# after: c
+{
+  inherit let;
+  c = 3;
+}

@@ -1,0 +1,6 @@
+# error: 4:13 keyword 'assert' used as a lambda argument
+# after: ok
+{
+  f = assert: 1;
+  ok = true;
+}

@@ -1,0 +1,7 @@
+# error: 4:18 two names joined with '@' before the formals
+# after: packages
+{
+  outputs = self@inputs@{ nixpkgs, ... }: {
+    packages = { };
+  };
+}

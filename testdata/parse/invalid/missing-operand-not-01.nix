@@ -1,0 +1,6 @@
+# error: 4:8 '!' with nothing after it
+# after: b
+{
+  a = !;
+  b = 2;
+}

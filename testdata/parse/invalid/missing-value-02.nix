@@ -1,0 +1,6 @@
+# error: 4:10 lambda with no body
+# after: g
+{
+  f = x: ;
+  g = 2;
+}

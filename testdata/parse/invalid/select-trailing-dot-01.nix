@@ -1,0 +1,7 @@
+# error: 5:28 select with a trailing dot
+# after: port
+{ config, ... }:
+{
+  enable = config.services.;
+  port = 80;
+}

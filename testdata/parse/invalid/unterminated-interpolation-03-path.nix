@@ -1,0 +1,6 @@
+# error: 4:38 '${' in a path is never closed
+# after: enable
+{
+  imports = [ ./hosts/${hostName.nix ];
+  enable = true;
+}

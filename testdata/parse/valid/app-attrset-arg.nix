@@ -1,0 +1,1 @@
+mkDerivation { name = "x"; }

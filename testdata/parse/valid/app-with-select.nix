@@ -1,0 +1,1 @@
+builtins.map f list

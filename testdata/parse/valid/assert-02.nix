@@ -1,0 +1,3 @@
+assert lib.isString name;
+assert builtins.length args > 0 -> enable;
+{ inherit name args; }

@@ -1,0 +1,1 @@
+assert true; with pkgs; let a = 1; in a

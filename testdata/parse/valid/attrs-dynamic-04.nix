@@ -1,0 +1,1 @@
+{ ${if cond then "yes" else "no"} = true; }

@@ -1,0 +1,1 @@
+(f x).result.value

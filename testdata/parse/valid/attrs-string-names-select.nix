@@ -1,0 +1,1 @@
+{ "foo.bar" = 1; }."foo.bar"

@@ -1,0 +1,5 @@
+# leading
+/* leading block */
+true
+# trailing
+/* trailing block */

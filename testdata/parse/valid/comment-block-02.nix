@@ -1,0 +1,5 @@
+/*
+ * multi-line block comment
+ * with stars
+ */
+{ a = 1; }

@@ -1,0 +1,1 @@
+/* /* block comments do not nest */ 1

@@ -1,0 +1,5 @@
+/**
+  Build a greeting.
+*/
+{ name ? "world", punctuation ? "!" }:
+"Hello, ${name}${punctuation}"

@@ -1,0 +1,10 @@
+/**
+  Identity function.
+
+  # Type
+
+  ```
+  id :: a -> a
+  ```
+*/
+x: x

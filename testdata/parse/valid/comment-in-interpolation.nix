@@ -1,0 +1,2 @@
+"${ /* comment inside interpolation */ x # line comment
+}"

@@ -1,0 +1,2 @@
+# a line comment
+1

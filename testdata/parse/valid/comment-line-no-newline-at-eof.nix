@@ -1,0 +1,1 @@
+2 # comment at end

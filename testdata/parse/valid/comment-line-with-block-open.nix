@@ -1,0 +1,2 @@
+# /* this does not open a block comment
+1

@@ -1,0 +1,4 @@
+/* block
+   comment */
+{ a, b ? 1 }:
+a + b

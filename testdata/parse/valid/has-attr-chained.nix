@@ -1,0 +1,2 @@
+# in this grammar a ? b ? c parses as (a ? b) ? c
+a ? b ? c

@@ -1,0 +1,1 @@
+if attrs ? key then attrs.key else null

@@ -1,0 +1,1 @@
+let true = false; null = 0; in [ true null ]

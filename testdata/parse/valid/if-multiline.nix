@@ -1,0 +1,5 @@
+if stdenv.isLinux
+then [ "linux" ]
+else if stdenv.isDarwin
+then [ "darwin" ]
+else [ ]

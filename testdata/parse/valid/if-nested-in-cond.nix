@@ -1,0 +1,1 @@
+if (if a then b else c) then d else e

@@ -1,0 +1,1 @@
+import ./module.nix { inherit config lib pkgs; extra = true; }

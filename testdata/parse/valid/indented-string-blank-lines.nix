@@ -1,0 +1,8 @@
+''
+
+  first
+
+
+  second
+
+''

@@ -1,0 +1,4 @@
+''
+  export PATH=''${PATH}:/opt/bin
+  echo "''${1:-default}"
+''

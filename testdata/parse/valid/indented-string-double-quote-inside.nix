@@ -1,0 +1,3 @@
+''
+  "quoted" and \"escaped\" and \n literally
+''

@@ -1,0 +1,4 @@
+''
+  # not a nix comment
+  /* nor this */
+''

@@ -1,0 +1,5 @@
+''
+  ${header}
+    ${body}
+  ${footer}
+''

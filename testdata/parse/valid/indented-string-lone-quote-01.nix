@@ -1,0 +1,4 @@
+''
+  it's a lone quote
+  don't stop here
+''

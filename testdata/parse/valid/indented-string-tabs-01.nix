@@ -1,0 +1,4 @@
+''
+	line with tab indent
+		double tab
+	''

@@ -1,0 +1,4 @@
+''
+  	mixed spaces then tab
+  two spaces
+''

@@ -1,0 +1,5 @@
+''
+      deep
+    less
+        more
+''

@@ -1,0 +1,4 @@
+''
+  # ünïcödé comment-like text
+  echo "✓ done 🚀"
+''

@@ -1,0 +1,1 @@
+{ inherit (pkgs.lib) mkOption mkIf types; inherit (import ./x.nix) y; }

@@ -1,0 +1,6 @@
+rec {
+  inherit a;
+  inherit (b) c d;
+  e = 1;
+  inherit "f";
+}

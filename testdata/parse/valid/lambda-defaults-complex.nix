@@ -1,0 +1,1 @@
+{ pkgs ? import <nixpkgs> { }, lib ? pkgs.lib, name ? "default-${lib.version}" }: name

@@ -1,0 +1,8 @@
+{ lib
+, stdenv
+, fetchurl
+, enableFoo ? false
+, extraFlags ? [ ]
+, ...
+}:
+stdenv.mkDerivation { }

@@ -1,0 +1,1 @@
+let { inherit x; body = x; }

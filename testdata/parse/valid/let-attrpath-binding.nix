@@ -1,0 +1,4 @@
+let
+  cfg.enable = true;
+  cfg.port = 8080;
+in cfg

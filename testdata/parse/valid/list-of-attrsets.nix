@@ -1,0 +1,1 @@
+[ { name = "a"; value = 1; } { name = "b"; value = 2; } ]

@@ -1,0 +1,2 @@
+# [ f x ] is a two-element list, not an application
+[ f x ]

@@ -1,0 +1,2 @@
+# "a->b" lexes as the identifier a- followed by > and b
+a->b

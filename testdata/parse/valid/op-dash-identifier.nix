@@ -1,0 +1,2 @@
+# a-b is one identifier, not subtraction
+a-b

@@ -1,0 +1,2 @@
+# the "cursed or": f applied to the variable or
+f or

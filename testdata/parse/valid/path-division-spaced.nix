@@ -1,0 +1,2 @@
+# spaced slash is division, not a path
+a / b

@@ -1,0 +1,1 @@
+[ ./a.nix ../b.nix /c /d/e <f> ~/g ]

@@ -1,0 +1,1 @@
+/nix/store/${hash}-${name}

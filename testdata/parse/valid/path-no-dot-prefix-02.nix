@@ -1,0 +1,1 @@
+foo-bar/baz_qux/v1.2+3.nix

@@ -1,0 +1,1 @@
+import <nixpkgs/nixos> { configuration = ./configuration.nix; }

@@ -1,0 +1,1 @@
+<nixos-hardware/lenovo/thinkpad/x1.nix>

@@ -1,0 +1,1 @@
+./some.file+with-chars_v1.0.tar.gz

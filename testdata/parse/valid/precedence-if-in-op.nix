@@ -1,0 +1,1 @@
+1 + (if a then 2 else 3) * 4

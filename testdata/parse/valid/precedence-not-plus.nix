@@ -1,0 +1,2 @@
+# !a + b parses as !(a + b)
+!a + b

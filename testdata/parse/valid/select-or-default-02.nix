@@ -1,0 +1,1 @@
+config.services.foo.enable or false

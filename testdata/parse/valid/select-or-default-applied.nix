@@ -1,0 +1,1 @@
+f a.b or c d

@@ -1,0 +1,1 @@
+x.y or z.w or v

@@ -1,0 +1,1 @@
+attrs.${name} or null

@@ -1,0 +1,1 @@
+pkgs."hello-world".meta or { }

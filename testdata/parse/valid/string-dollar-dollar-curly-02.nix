@@ -1,0 +1,1 @@
+"price: $${amount} and $${ other }"

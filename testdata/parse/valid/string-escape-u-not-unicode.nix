@@ -1,0 +1,2 @@
+# \u is not a unicode escape in Nix; it yields a plain u
+"\u00e9"

@@ -1,0 +1,1 @@
+"line one\nline two"

@@ -1,0 +1,1 @@
+"backslash \\ and quote \" inside"

@@ -1,0 +1,2 @@
+# any other escaped character yields itself
+"\a\b\q\z\0\{\}"

@@ -1,0 +1,1 @@
+"escaped dollar: \${notInterpolated}"

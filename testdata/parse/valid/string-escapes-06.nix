@@ -1,0 +1,2 @@
+"escaped newline via backslash: \
+continues here"

@@ -1,0 +1,1 @@
+"ends with backslash-backslash \\"

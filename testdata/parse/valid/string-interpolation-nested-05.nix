@@ -1,0 +1,1 @@
+"outer ${ ''indented ${ "inner ${ ''deep ${z}'' }" }'' }"

@@ -1,0 +1,1 @@
+"cost $5, $HOME, $ and $$"

@@ -1,0 +1,1 @@
+https://example.com/releases/v1.0/source.tar.gz

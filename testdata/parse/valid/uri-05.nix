@@ -1,0 +1,1 @@
+{ url = git+ssh://git@example.com:22/repo.git; }

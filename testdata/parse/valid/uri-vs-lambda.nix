@@ -1,0 +1,2 @@
+# "x:x" is a URI; "x: x" is a lambda
+[ x:x (x: x) ]

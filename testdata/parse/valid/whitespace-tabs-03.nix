@@ -1,0 +1,6 @@
+with pkgs;
+	[
+		hello
+		# tab-indented comment
+		git
+	]
