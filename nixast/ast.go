@@ -475,8 +475,11 @@ type File struct {
 	Src    []byte
 	Tokens []Token // every token, trivia included; their texts concatenate to Src
 	Root   Expr    // never nil; a *BadExpr for an empty file
-	Errors []Error // sorted by position
-	Lines  *LineIndex
+	// Trailing holds expressions found after the end of Root in a broken
+	// file (a file holds one expression), parsed so that they stay visible.
+	Trailing []Expr
+	Errors   []Error // sorted by position
+	Lines    *LineIndex
 	// NewSyntax is set when the file uses syntax newer than Nix 2.8
 	// (pipe operators, deep merging of attribute sets).
 	NewSyntax bool

@@ -36,11 +36,20 @@ func Parse(name string, src []byte) *File {
 		}
 	}
 	p.tok = toks[p.sig[0]]
+	p.matchBraces()
 	f.Root = p.parseExpr()
 	if p.tok.Kind != EOF {
 		p.errorf(p.tok.Pos, p.tok.End, "unexpected %s after the end of the expression: a Nix file holds exactly one expression", p.describe(p.tok))
+		// Parse what follows anyway, so that its bindings stay visible.
+		p.quiet = true
 		for p.tok.Kind != EOF {
-			p.next()
+			start := p.si
+			if p.startsSimple(p.tok, 0) || p.tok.Kind == LET || p.tok.Kind == WITH || p.tok.Kind == ASSERT || p.tok.Kind == IF || p.tok.Kind == NOT || p.tok.Kind == MINUS {
+				f.Trailing = append(f.Trailing, p.parseExpr())
+			}
+			if p.si == start {
+				p.next()
+			}
 		}
 	}
 	f.Tokens = toks
@@ -62,7 +71,9 @@ type parser struct {
 	tooDeep   bool
 	closers   []Kind // closing tokens that enclosing constructs wait for
 	newSyntax bool
+	quiet     bool                  // after the first unrecoverable error at the top level
 	attrSets  map[Node]*attrEntries // the attribute tree each set literal builds
+	match     []int32               // for a '{' at sig index i, the sig index of its '}'
 }
 
 func (p *parser) next() {
@@ -89,6 +100,9 @@ func (p *parser) prevEnd() int {
 }
 
 func (p *parser) errorf(pos, end int, format string, args ...any) {
+	if p.quiet {
+		return
+	}
 	// One error per position keeps a cascade from burying the first cause.
 	if n := len(p.errs); n > 0 && p.errs[n-1].Pos == pos {
 		return
@@ -138,6 +152,17 @@ func (p *parser) expect(k Kind, context string) int {
 
 func (p *parser) pushCloser(k Kind) { p.closers = append(p.closers, k) }
 func (p *parser) popCloser()        { p.closers = p.closers[:len(p.closers)-1] }
+
+// depthOfSet returns how many enclosing constructs wait for '}'.
+func (p *parser) depthOfSet() int {
+	n := 0
+	for _, k := range p.closers {
+		if k == RBRACE {
+			n++
+		}
+	}
+	return n
+}
 
 // awaited reports whether an enclosing construct waits for a token of kind k.
 func (p *parser) awaited(k Kind) bool {
@@ -217,8 +242,10 @@ func (p *parser) skipNested() Expr {
 	return &BadExpr{From: from, To: p.prevEnd()}
 }
 
+// bad stands for a missing expression, placed right after the last token
+// read so that it stays inside the construct that misses it.
 func (p *parser) bad() Expr {
-	return &BadExpr{From: p.tok.Pos, To: p.tok.Pos}
+	return &BadExpr{From: p.prevEnd(), To: p.prevEnd()}
 }
 
 // docBefore returns the /** */ comment that directly precedes the current
@@ -246,6 +273,12 @@ func (p *parser) parseExpr() Expr {
 		return p.skipNested()
 	}
 	defer p.leave()
+	if p.bindingAhead() {
+		// `name = ...` never starts an expression: the previous binding
+		// lacks its value or its ';'. Leave the binding to the caller.
+		p.errorf(p.tok.Pos, p.tok.End, "expected an expression, found the binding of `%s`", p.tok.Text(p.src))
+		return p.bad()
+	}
 	switch p.tok.Kind {
 	case IDENT:
 		switch p.peek(1).Kind {
@@ -260,6 +293,11 @@ func (p *parser) parseExpr() Expr {
 			param := p.ident()
 			at := p.tok.Pos
 			p.next()
+			if p.tok.Kind == IDENT && p.peek(1).Kind == AT {
+				p.errorf(p.tok.Pos, p.peek(1).End, "a function takes one '@' name, not two")
+				p.next()
+				p.next()
+			}
 			if p.tok.Kind != LBRACE {
 				p.errorf(p.tok.Pos, p.tok.End, "expected '{' after '@' to start the formal parameters, found %s", p.describe(p.tok))
 				return &Lambda{Param: param, At: at, Colon: -1, Body: p.bad(), Doc: doc}
@@ -326,6 +364,11 @@ func (p *parser) parseExpr() Expr {
 func (p *parser) finishLambda(param *Ident, formals *Formals, at int, doc *Comment) Expr {
 	p.checkFormals(param, formals)
 	colon := -1
+	if p.tok.Kind == AT && p.peek(1).Kind == IDENT {
+		p.errorf(p.tok.Pos, p.peek(1).End, "a function takes one '@' name, not two")
+		p.next()
+		p.next()
+	}
 	if p.tok.Kind == COLON {
 		colon = p.tok.Pos
 		p.next()
@@ -341,19 +384,38 @@ func (p *parser) looksLikeFormals() bool {
 	switch t1.Kind {
 	case ELLIPSIS:
 		return true
-	case RBRACE:
-		k := p.peek(2).Kind
-		return k == COLON || k == AT
 	case IDENT:
 		switch p.peek(2).Kind {
 		case COMMA, QUESTION:
 			return true
-		case RBRACE:
-			k := p.peek(3).Kind
-			return k == COLON || k == AT
+		case ASSIGN, DOT:
+			return false
 		}
 	}
-	return false
+	// Otherwise: formals when the matching '}' is followed by ':' or '@'.
+	m := int(p.match[p.si])
+	if m <= 0 || m+1 >= len(p.sig) {
+		return false
+	}
+	k := p.toks[p.sig[m+1]].Kind
+	return k == COLON || k == AT
+}
+
+// matchBraces pairs each '{' and '${' (by index in sig) with its '}'.
+func (p *parser) matchBraces() {
+	p.match = make([]int32, len(p.sig))
+	var stack []int
+	for i, ti := range p.sig {
+		switch p.toks[ti].Kind {
+		case LBRACE, DOLLAR_CURLY:
+			stack = append(stack, i)
+		case RBRACE:
+			if n := len(stack); n > 0 {
+				p.match[stack[n-1]] = int32(i)
+				stack = stack[:n-1]
+			}
+		}
+	}
 }
 
 func (p *parser) ident() *Ident {
@@ -403,6 +465,9 @@ func (p *parser) parseFormals() *Formals {
 			case COMMA:
 				p.next()
 			case RBRACE:
+			case SEMI:
+				p.errorf(p.tok.Pos, p.tok.End, "formal parameters are separated by ',', not ';'")
+				p.next()
 			default:
 				p.errorf(p.tok.Pos, p.tok.End, "expected ',' or '}' after the formal parameter `%s`, found %s", fm.Name.Name, p.describe(p.tok))
 				if p.tok.Kind != IDENT {
@@ -414,11 +479,20 @@ func (p *parser) parseFormals() *Formals {
 			}
 		default:
 			p.errorf(p.tok.Pos, p.tok.End, "expected a formal parameter name or '}', found %s", p.describe(p.tok))
-			f.Stop = p.prevEnd()
-			if p.tok.Kind == COMMA {
+			start := p.si
+			p.skipTo(COMMA, RBRACE, COLON)
+			switch p.tok.Kind {
+			case COMMA:
+				p.next()
+				continue
+			case RBRACE:
+				continue
+			}
+			if p.si == start && p.tok.Kind != COLON && p.tok.Kind != EOF {
 				p.next()
 				continue
 			}
+			f.Stop = p.prevEnd()
 			return f
 		}
 	}
@@ -685,6 +759,10 @@ func (p *parser) parseSelect() Expr {
 }
 
 func (p *parser) parseSimple() Expr {
+	if !p.enter() {
+		return p.skipNested()
+	}
+	defer p.leave()
 	t := p.tok
 	switch t.Kind {
 	case IDENT:
@@ -742,6 +820,10 @@ func (p *parser) parseSimple() Expr {
 		return s
 	case LBRACE:
 		return p.parseAttrSet()
+	case DOLLAR_CURLY:
+		in := p.parseInterp()
+		p.errorf(in.Pos(), in.End(), "'${' outside a string: write \"${...}\" to make a string, or drop the ${ }")
+		return &BadExpr{From: in.Pos(), To: in.End()}
 	case LET:
 		if p.peek(1).Kind == LBRACE {
 			p.next()
@@ -762,7 +844,7 @@ func (p *parser) parseSimple() Expr {
 		p.next()
 		return &BadExpr{From: t.Pos, To: t.End}
 	}
-	return &BadExpr{From: t.Pos, To: t.Pos}
+	return p.bad()
 }
 
 func (p *parser) closeBrace(rbrace *int, lbrace int, what string) {
@@ -784,6 +866,10 @@ func (p *parser) parseList() Expr {
 		case p.tok.Kind == RBRACK:
 			x.Rbrack = p.tok.Pos
 			p.next()
+			x.Stop = p.prevEnd()
+			return x
+		case p.bindingAhead() || p.tok.Kind == INHERIT:
+			p.errorf(x.Lbrack, x.Lbrack+1, "this '[' is never closed: expected ']' before the binding at %s", p.at(p.tok.Pos))
 			x.Stop = p.prevEnd()
 			return x
 		case p.startsSimple(p.tok, 0):
@@ -815,6 +901,14 @@ func (p *parser) parseAttrSet() *AttrSet {
 	p.next()
 	p.pushCloser(RBRACE)
 	x.Bindings = p.parseBindings(RBRACE, false)
+	// "}; name = ..." where no binding awaits a ';' means this '}' is one
+	// too many: report it and keep the set open.
+	for p.tok.Kind == RBRACE && p.peek(1).Kind == SEMI && p.peek(2).Kind != EOF && !p.awaited(SEMI) && p.depthOfSet() == 1 {
+		p.errorf(p.tok.Pos, p.tok.End, "unexpected '}' followed by ';': the attribute set at %s goes on after it", p.at(x.Lbrace))
+		p.next()
+		p.next()
+		x.Bindings = append(x.Bindings, p.parseBindings(RBRACE, false)...)
+	}
 	p.popCloser()
 	p.closeBrace(&x.Rbrace, x.Lbrace, "attribute set")
 	x.Stop = p.prevEnd()
@@ -1046,11 +1140,11 @@ func (p *parser) parseString() Expr {
 			x.Stop = p.prevEnd()
 			return x
 		default:
-			what := `'"'`
+			what := `string: the '"'`
 			if x.Indented {
-				what = "''"
+				what = "indented string: the ''"
 			}
-			p.errorf(open.Pos, open.End, "unterminated string: the %s at %s is never closed", what, p.at(open.Pos))
+			p.errorf(open.Pos, open.End, "unterminated %s at %s is never closed", what, p.at(open.Pos))
 			x.Stop = p.prevEnd()
 			if x.Stop < open.End {
 				x.Stop = open.End

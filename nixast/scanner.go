@@ -22,7 +22,11 @@ type scanner struct {
 	modes []lexMode // modes[0] is the bottom; '}' never pops it
 	toks  []Token
 	errs  []Error
-	// maxModes bounds the mode stack; deeper nesting is reported by the parser.
+	// Below these offsets no path or URI can start: a run of path (or
+	// scheme) characters not followed by what a path (or URI) needs rules
+	// out every suffix of the run too. Without this, "------" is quadratic.
+	noPathUntil int
+	noURIUntil  int
 }
 
 // Scan splits src into tokens, trivia included, ending with an EOF token.
@@ -125,6 +129,7 @@ func (s *scanner) scanDefault() {
 		return
 	}
 
+	s.updatePathHints(p)
 	// A path segment directly followed by an interpolation: a/${x}, ./${x}, ~/${x}.
 	if n := s.pathSegDollar(p); n > 0 {
 		k := PATH
@@ -363,8 +368,37 @@ func (s *scanner) floatLen(p int) int {
 	return i - p
 }
 
+func isSchemeChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c) || c == '+' || c == '-' || c == '.'
+}
+
+// updatePathHints extends noPathUntil and noURIUntil from p when possible.
+func (s *scanner) updatePathHints(p int) {
+	if p >= s.noPathUntil && isPathChar(s.at(p)) {
+		i := p
+		for isPathChar(s.at(i)) {
+			i++
+		}
+		if s.at(i) != '/' {
+			s.noPathUntil = i
+		}
+	}
+	if p >= s.noURIUntil && isSchemeChar(s.at(p)) {
+		i := p
+		for isSchemeChar(s.at(i)) {
+			i++
+		}
+		if s.at(i) != ':' {
+			s.noURIUntil = i
+		}
+	}
+}
+
 // pathLen matches PATH: {PATH_CHAR}*(\/{PATH_CHAR}+)+\/?
 func (s *scanner) pathLen(p int) int {
+	if p < s.noPathUntil {
+		return 0
+	}
 	i := p
 	for isPathChar(s.at(i)) {
 		i++
@@ -389,6 +423,9 @@ func (s *scanner) pathLen(p int) int {
 // pathSegDollar matches {PATH_SEG}\$\{ or ~/\$\{ and returns the length of the
 // segment without the ${.
 func (s *scanner) pathSegDollar(p int) int {
+	if p < s.noPathUntil {
+		return 0
+	}
 	i := p
 	if s.at(i) == '~' {
 		i++
@@ -429,6 +466,9 @@ func (s *scanner) searchPathLen(p int) int {
 
 // uriLen matches [a-zA-Z][a-zA-Z0-9\+\-\.]*\:[uri chars]+
 func (s *scanner) uriLen(p int) int {
+	if p < s.noURIUntil {
+		return 0
+	}
 	c := s.at(p)
 	if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
 		return 0

@@ -1,0 +1,279 @@
+package nixast
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// printed parses src and prints its normal form (paths under /base, home /home).
+func printed(t *testing.T, src string) string {
+	t.Helper()
+	f := Parse("test.nix", []byte(src))
+	if len(f.Errors) > 0 {
+		t.Fatalf("%q: unexpected errors: %v", src, f.Errors)
+	}
+	return Print(f.Root, PrintConfig{BaseDir: "/base", HomeDir: "/home"})
+}
+
+// TestGrammar covers items the oracle cannot check (newer syntax) and pins
+// the precedence traps of the grammar reference.
+func TestGrammar(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"1e3", "(1 e3)"},
+		{"x:x", `"x:x"`},
+		{"x: x", "(x: x)"},
+		{"a-b", "a-b"},
+		{"a - b", "(__sub a b)"},
+		{"[ f x ]", "[ (f) (x) ]"},
+		{"!a + b", "(! (a + b))"},
+		{"!a == b", "((! a) == b)"},
+		{"-a.b", "(__sub 0 (a).b)"},
+		{"a ? b ? c", "((((a) ? b)) ? c)"},
+		{"{ or = 1; }.or", "({ or = 1; }).or"},
+		{"f or", "(f or)"},
+		{"a.b or c.d or e", "(a).b or ((c).d or (e))"},
+		{"a |> f |> g", "(g (f a))"},
+		{"g <| f <| a", "(g (f a))"},
+		{"a |> f x", "(f x a)"},
+		{"let { body = 1; }", "(rec { body = 1; }).body"},
+		{"{ a, }: a", "({ a }: a)"},
+		{"a: b: a -> b -> a", "(a: (b: (a -> (b -> a))))"},
+		{"a // b // c", "(a // (b // c))"},
+		{"a ++ b ++ c", "(a ++ (b ++ c))"},
+		{"a || b && c", "(a || (b && c))"},
+		{"./a/${b}.nix", `(/base/a/ + b + ".nix")`},
+		{"~/x", "/home/x"},
+		{"\"a\r\nb\"", `"a\nb"`},
+		{"''\n  a\n    b\n''", `"a\n  b\n"`},
+		{"''$${x}''", `"\$\${x}"`},
+		{"{ a.b = 1; a = { c = { d = 2; }; }; a.c.e = 3; }", "{ a = { b = 1; c = { d = 2; e = 3; }; }; }"},
+	} {
+		if got := printed(t, tc.src); got != tc.want {
+			t.Errorf("%q:\n got  %s\n want %s", tc.src, got, tc.want)
+		}
+	}
+}
+
+func TestNewSyntaxFlag(t *testing.T) {
+	for src, want := range map[string]bool{
+		"a |> f": true,
+		"{ a = { b = { c = 1; }; }; a = { b = { d = 2; }; }; }": true,
+		"{ a.b = 1; a.c = 2; }":                                 false,
+		"[ 1 2 ]":                                               false,
+	} {
+		if got := Parse("t.nix", []byte(src)).NewSyntax; got != want {
+			t.Errorf("%q: NewSyntax = %v, want %v", src, got, want)
+		}
+	}
+}
+
+func TestMixedPipesAreAnError(t *testing.T) {
+	f := Parse("t.nix", []byte("a |> f <| b"))
+	if len(f.Errors) != 1 || !strings.Contains(f.Errors[0].Msg, "without parentheses") {
+		t.Fatalf("errors = %v", f.Errors)
+	}
+}
+
+func tokensText(f *File) string {
+	var b strings.Builder
+	for _, t := range f.Tokens {
+		b.Write(f.Src[t.Pos:t.End])
+	}
+	return b.String()
+}
+
+// checkLossless asserts that the tokens spell the source and that every node
+// lies inside its parent, in order.
+func checkLossless(t testing.TB, name string, src []byte) *File {
+	f := Parse(name, src)
+	if got := tokensText(f); got != string(src) {
+		t.Fatalf("%s: tokens do not spell the source", name)
+	}
+	prev := 0
+	for i, tok := range f.Tokens {
+		if tok.Pos != prev || tok.End < tok.Pos {
+			t.Fatalf("%s: token %d (%s) at %d-%d, previous ended at %d", name, i, tok.Kind, tok.Pos, tok.End, prev)
+		}
+		prev = tok.End
+	}
+	var check func(n Node, lo, hi int)
+	check = func(n Node, lo, hi int) {
+		if n.Pos() < lo || n.End() > hi || n.End() < n.Pos() {
+			t.Fatalf("%s: %T at %d-%d outside its parent %d-%d", name, n, n.Pos(), n.End(), lo, hi)
+		}
+		last := n.Pos()
+		for _, c := range Children(n) {
+			if c.Pos() < last {
+				t.Fatalf("%s: children of %T out of order at %d", name, n, c.Pos())
+			}
+			check(c, n.Pos(), n.End())
+			last = c.Pos()
+		}
+	}
+	check(f.Root, 0, len(src))
+	for _, x := range f.Trailing {
+		check(x, 0, len(src))
+	}
+	return f
+}
+
+func corpus(t *testing.T, dir string) []string {
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "parse", dir, "*.nix"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no files in testdata/parse/%s", dir)
+	}
+	return files
+}
+
+func TestLosslessCorpus(t *testing.T) {
+	for _, dir := range []string{"valid", "invalid"} {
+		for _, path := range corpus(t, dir) {
+			src, _ := os.ReadFile(path)
+			checkLossless(t, path, src)
+		}
+	}
+}
+
+// TestInvalidCorpus checks each broken input's errors against its golden
+// file (NAME.nix.errors; go test -update rewrites them) and that the
+// bindings named in its "# after:" header were still parsed.
+func TestInvalidCorpus(t *testing.T) {
+	files := corpus(t, "invalid")
+	if len(files) < 60 {
+		t.Fatalf("%d invalid inputs; want at least 60", len(files))
+	}
+	for _, path := range files {
+		src, _ := os.ReadFile(path)
+		f := Parse(filepath.Base(path), src)
+		if len(f.Errors) == 0 {
+			t.Errorf("%s: no syntax error", path)
+			continue
+		}
+		var b strings.Builder
+		for _, e := range f.Errors {
+			l, c := f.Lines.Position(e.Pos)
+			fmt.Fprintf(&b, "%d:%d: %s\n", l+1, c+1, e.Msg)
+		}
+		golden := path + ".errors"
+		if *update {
+			os.WriteFile(golden, []byte(b.String()), 0o644)
+		} else if want, err := os.ReadFile(golden); err != nil || string(want) != b.String() {
+			t.Errorf("%s: errors differ from %s:\n got:\n%s want:\n%s", path, golden, b.String(), want)
+		}
+		for _, name := range afterNames(src) {
+			if !hasBinding(f, name) {
+				t.Errorf("%s: binding %q after the error was not recovered", path, name)
+			}
+		}
+	}
+}
+
+func afterNames(src []byte) []string {
+	sc := bufio.NewScanner(strings.NewReader(string(src)))
+	for sc.Scan() {
+		line := strings.TrimRight(sc.Text(), "\r")
+		if rest, ok := strings.CutPrefix(line, "# after:"); ok {
+			return strings.Fields(rest)
+		}
+	}
+	return nil
+}
+
+// hasBinding reports whether f binds the attribute path name anywhere.
+func hasBinding(f *File, name string) bool {
+	found := false
+	visit := func(n Node) bool {
+		switch n := n.(type) {
+		case *AttrAssign:
+			if string(f.Src[n.Path.Pos():n.Path.End()]) == name {
+				found = true
+			}
+		case *Inherit:
+			for _, a := range n.Names {
+				if string(f.Src[a.Pos():a.End()]) == name {
+					found = true
+				}
+			}
+		}
+		return !found
+	}
+	Inspect(f.Root, visit)
+	for _, x := range f.Trailing {
+		Inspect(x, visit)
+	}
+	return found
+}
+
+func TestErrorRecoveryKeepsLaterBindings(t *testing.T) {
+	src := "{\n  a = 1\n  hello = \"x\"\n  b = 2;\n  c = [ 1 2;\n  d = { e = 1; };\n}\n"
+	f := Parse("t.nix", []byte(src))
+	if len(f.Errors) < 2 {
+		t.Fatalf("errors = %v", f.Errors)
+	}
+	if f.Errors[0].Msg != "expected ';' after the binding of `a`" {
+		t.Errorf("first error = %q", f.Errors[0].Msg)
+	}
+	for _, n := range []string{"hello", "b", "c", "d", "e"} {
+		if !hasBinding(f, n) {
+			t.Errorf("binding %s lost", n)
+		}
+	}
+}
+
+func TestDeepNestingIsBounded(t *testing.T) {
+	for _, tc := range []struct{ open, close string }{{"(", ")"}, {"[", "]"}, {"{ a = ", "; }"}, {"!", ""}, {"-", ""}, {"x: ", ""}, {"\"${", "}\""}} {
+		n := 100000
+		src := strings.Repeat(tc.open, n) + "1" + strings.Repeat(tc.close, n)
+		start := time.Now()
+		f := checkLossless(t, "deep", []byte(src))
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("%q nesting took %v", tc.open, time.Since(start))
+		}
+		if len(f.Errors) == 0 || !strings.Contains(f.Errors[0].Msg, "nested too deeply") {
+			t.Errorf("%q x %d: errors = %.200v", tc.open, n, f.Errors)
+		}
+	}
+	// Right-associative chains as long as real files have parse fine.
+	src := "a" + strings.Repeat(" // a", 1500)
+	if f := Parse("chain", []byte(src)); len(f.Errors) != 0 {
+		t.Errorf("1500-long // chain: %v", f.Errors[0])
+	}
+}
+
+func TestTooLargeFile(t *testing.T) {
+	src := make([]byte, MaxFileSize+1)
+	f := checkLossless(t, "big", src)
+	if len(f.Errors) != 1 || !strings.Contains(f.Errors[0].Msg, "too large") {
+		t.Fatalf("errors = %v", f.Errors)
+	}
+}
+
+func TestDocComments(t *testing.T) {
+	src := "{\n  /** The answer. */\n  a = 42;\n  # plain\n  b = 1;\n  /** Adds one. */\n  f = x: x + 1;\n}"
+	f := Parse("t.nix", []byte(src))
+	docs := map[string]string{}
+	Inspect(f.Root, func(n Node) bool {
+		if a, ok := n.(*AttrAssign); ok && a.Doc != nil {
+			docs[string(f.Src[a.Path.Pos():a.Path.End()])] = a.Doc.Text
+		}
+		return true
+	})
+	if docs["a"] != "/** The answer. */" || docs["f"] != "/** Adds one. */" || docs["b"] != "" {
+		t.Fatalf("docs = %v", docs)
+	}
+}
+
+func TestInvalidUTF8AndNUL(t *testing.T) {
+	for _, src := range []string{"\"\xff\xfe\"", "{ a = 1; \x00 }", "\xc3", "# \xe2\x82\n1", "''\x00''"} {
+		f := checkLossless(t, "bad", []byte(src))
+		_ = f
+	}
+}
