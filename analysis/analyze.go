@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
@@ -34,6 +35,14 @@ func Analyze(ws *Workspace, cfg Config) []Finding {
 			out = append(out, Finding{File: path, Pos: e.Pos, End: e.End, Severity: SeverityError, Code: "syntax-error", Message: e.Msg})
 		}
 	}
+	out = append(out, runAnalyzers(ws, cfg)...)
+	out = suppress(ws, out)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].File != out[j].File {
+			return out[i].File < out[j].File
+		}
+		return out[i].Pos < out[j].Pos
+	})
 	return applyConfig(out, cfg)
 }
 
@@ -49,4 +58,62 @@ func applyConfig(in []Finding, cfg Config) []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+func runAnalyzers(ws *Workspace, cfg Config) []Finding {
+	g := buildGraph(ws)
+	p := &Pass{Workspace: ws, graph: g, Systems: g.systems, seen: map[string]bool{}}
+	for _, a := range Analyzers {
+		if cfg.Disabled[a.Name] {
+			continue
+		}
+		a.Run(p)
+	}
+	return p.findings
+}
+
+// suppress drops findings whose line or the line above holds a
+// `# microvm-lsp: ignore [CODE...]` comment.
+func suppress(ws *Workspace, in []Finding) []Finding {
+	out := in[:0]
+	for _, f := range in {
+		if !suppressed(ws.Files[f.File], f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func suppressed(file *nixast.File, f Finding) bool {
+	if file == nil {
+		return false
+	}
+	line := file.Lines.Line(f.Pos)
+	for _, t := range file.Tokens {
+		if t.Kind != nixast.COMMENT {
+			continue
+		}
+		l := file.Lines.Line(t.Pos)
+		if l != line && l != line-1 {
+			continue
+		}
+		text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t.Text(file.Src)), "#"))
+		rest, ok := strings.CutPrefix(text, "microvm-lsp:")
+		if !ok {
+			continue
+		}
+		fields := strings.Fields(rest)
+		if len(fields) == 0 || fields[0] != "ignore" {
+			continue
+		}
+		if len(fields) == 1 {
+			return true
+		}
+		for _, c := range fields[1:] {
+			if strings.TrimRight(c, ",") == f.Code {
+				return true
+			}
+		}
+	}
+	return false
 }

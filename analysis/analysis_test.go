@@ -1,0 +1,271 @@
+package analysis
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+	"golang.org/x/tools/txtar"
+)
+
+// implemented lists the codes the fixture comparison checks; wants of other
+// codes are logged and skipped.
+var implemented = map[string]bool{
+	"syntax-error":           true,
+	CodeRoleConflict:         true,
+	CodeGuestOption:          true,
+	CodeHostOption:           true,
+	CodeRedundantGuestImport: true,
+}
+
+type want struct {
+	file string
+	line int // 0-based
+	code string
+	sev  string
+	re   *regexp.Regexp
+	raw  string
+}
+
+var wantRE = regexp.MustCompile(`^([a-z0-9-]+)(?::([a-z]+))?(?:\(("(?:[^"\\]|\\.)*")\))?`)
+
+func loadFixture(t *testing.T, path string) (*Workspace, []want) {
+	t.Helper()
+	ar, err := txtar.ParseFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := &Workspace{Files: map[string]*nixast.File{}}
+	var wants []want
+	for _, f := range ar.Files {
+		name := "/ws/" + f.Name
+		pf := nixast.Parse(name, f.Data)
+		ws.Files[name] = pf
+		for _, tok := range pf.Tokens {
+			if tok.Kind != nixast.COMMENT {
+				continue
+			}
+			text := tok.Text(pf.Src)
+			i := strings.Index(text, "want:")
+			if !strings.HasPrefix(text, "#") || i < 0 {
+				continue
+			}
+			rest := strings.TrimSpace(text[i+len("want:"):])
+			line := pf.Lines.Line(tok.Pos)
+			for rest != "" {
+				m := wantRE.FindStringSubmatch(rest)
+				if m == nil {
+					t.Errorf("%s:%d: bad want comment %q", f.Name, line+1, rest)
+					break
+				}
+				w := want{file: name, line: line, code: m[1], sev: m[2], raw: m[0]}
+				if m[3] != "" {
+					s, err := strconv.Unquote(m[3])
+					if err != nil {
+						t.Errorf("%s:%d: bad regexp string %s", f.Name, line+1, m[3])
+					} else if w.re, err = regexp.Compile(s); err != nil {
+						t.Errorf("%s:%d: bad regexp %s: %v", f.Name, line+1, s, err)
+					}
+				}
+				wants = append(wants, w)
+				rest = strings.TrimSpace(rest[len(m[0]):])
+			}
+		}
+	}
+	return ws, wants
+}
+
+func (w want) matches(ws *Workspace, f Finding) bool {
+	if f.File != w.file || f.Code != w.code || ws.Files[f.File].Lines.Line(f.Pos) != w.line {
+		return false
+	}
+	if w.sev != "" {
+		if s, ok := ParseSeverity(w.sev); !ok || s != f.Severity {
+			return false
+		}
+	}
+	if w.re != nil && !w.re.MatchString(f.Message) {
+		return false
+	}
+	return true
+}
+
+func fixtures(t *testing.T) []string {
+	files, err := filepath.Glob("../testdata/analysis/*.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Skip("no fixtures")
+	}
+	return files
+}
+
+func describe(ws *Workspace, f Finding) string {
+	line := ws.Files[f.File].Lines.Line(f.Pos)
+	return fmt.Sprintf("%s:%d: %s:%s %s", strings.TrimPrefix(f.File, "/ws/"), line+1, f.Code, f.Severity, f.Message)
+}
+
+func TestFixtures(t *testing.T) {
+	pass, fail := 0, 0
+	for _, path := range fixtures(t) {
+		name := strings.TrimSuffix(filepath.Base(path), ".txtar")
+		ok := t.Run(name, func(t *testing.T) {
+			ws, wants := loadFixture(t, path)
+			got := Analyze(ws, Config{})
+			used := make([]bool, len(got))
+			for _, w := range wants {
+				if !implemented[w.code] {
+					t.Logf("skipped (not implemented): %s:%d: %s", strings.TrimPrefix(w.file, "/ws/"), w.line+1, w.raw)
+					continue
+				}
+				found := false
+				for i, f := range got {
+					if !used[i] && w.matches(ws, f) {
+						used[i], found = true, true
+						break
+					}
+				}
+				if !found {
+					var near []string
+					for _, f := range got {
+						if f.File == w.file && ws.Files[f.File].Lines.Line(f.Pos) == w.line {
+							near = append(near, describe(ws, f))
+						}
+					}
+					t.Errorf("%s:%d: want %s, not found (on that line: %v)", strings.TrimPrefix(w.file, "/ws/"), w.line+1, w.raw, near)
+				}
+			}
+			for i, f := range got {
+				if !used[i] && implemented[f.Code] {
+					t.Errorf("unexpected finding %s", describe(ws, f))
+				}
+			}
+		})
+		if ok {
+			pass++
+		} else {
+			fail++
+		}
+	}
+	t.Logf("fixtures: %d pass, %d fail", pass, fail)
+}
+
+// applyEdits returns a new workspace with the edits applied and the changed
+// files re-parsed.
+func applyEdits(ws *Workspace, edits []TextEdit) (*Workspace, []string, error) {
+	byFile := map[string][]TextEdit{}
+	for _, e := range edits {
+		byFile[e.File] = append(byFile[e.File], e)
+	}
+	out := &Workspace{Files: map[string]*nixast.File{}}
+	for k, v := range ws.Files {
+		out.Files[k] = v
+	}
+	var changed []string
+	for file, es := range byFile {
+		f := ws.Files[file]
+		if f == nil {
+			return nil, nil, fmt.Errorf("edit in unknown file %s", file)
+		}
+		sort.Slice(es, func(i, j int) bool { return es[i].Pos > es[j].Pos })
+		src := string(f.Src)
+		last := len(src) + 1
+		for _, e := range es {
+			if e.Pos < 0 || e.End > len(src) || e.Pos > e.End || e.End > last {
+				return nil, nil, fmt.Errorf("bad or overlapping edit %+v", e)
+			}
+			src = src[:e.Pos] + e.NewText + src[e.End:]
+			last = e.Pos
+		}
+		out.Files[file] = nixast.Parse(file, []byte(src))
+		changed = append(changed, file)
+	}
+	return out, changed, nil
+}
+
+func countCode(fs []Finding, code string) int {
+	n := 0
+	for _, f := range fs {
+		if f.Code == code {
+			n++
+		}
+	}
+	return n
+}
+
+func TestFixes(t *testing.T) {
+	for _, path := range fixtures(t) {
+		name := strings.TrimSuffix(filepath.Base(path), ".txtar")
+		t.Run(name, func(t *testing.T) {
+			ws, _ := loadFixture(t, path)
+			before := Analyze(ws, Config{})
+			for _, f := range before {
+				for _, fx := range f.Fixes {
+					nws, changed, err := applyEdits(ws, fx.Edits)
+					if err != nil {
+						t.Errorf("%s: fix %q: %v", describe(ws, f), fx.Title, err)
+						continue
+					}
+					for _, c := range changed {
+						if errs := nws.Files[c].Errors; len(errs) > 0 {
+							t.Errorf("%s: fix %q: syntax error in %s: %s\n%s", describe(ws, f), fx.Title, c, errs[0].Msg, nws.Files[c].Src)
+						}
+					}
+					after := Analyze(nws, Config{})
+					if countCode(after, f.Code) >= countCode(before, f.Code) {
+						t.Errorf("%s: fix %q did not remove the finding", describe(ws, f), fx.Title)
+					}
+					for _, code := range []string{CodeRoleConflict, CodeRedundantGuestImport} {
+						if code != f.Code && countCode(after, code) > countCode(before, code) {
+							t.Errorf("%s: fix %q added a %s finding", describe(ws, f), fx.Title, code)
+						}
+					}
+					for _, code := range []string{CodeGuestOption, CodeHostOption} {
+						if code != f.Code && countCode(after, code) > countCode(before, code) {
+							t.Logf("%s: fix %q added a %s finding", describe(ws, f), fx.Title, code)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestSuppression(t *testing.T) {
+	src := `{ microvm, nixpkgs, ... }: {
+  nixosConfigurations.a = nixpkgs.lib.nixosSystem {
+    modules = [
+      microvm.nixosModules.host
+      # microvm-lsp: ignore role-conflict
+      microvm.nixosModules.microvm
+    ];
+  };
+}
+`
+	for _, tc := range []struct {
+		comment string
+		want    int
+	}{
+		{"# microvm-lsp: ignore role-conflict", 0},
+		{"# microvm-lsp: ignore", 0},
+		{"# microvm-lsp: ignore other-code", 1},
+		{"# nothing", 1},
+	} {
+		s := strings.Replace(src, "# microvm-lsp: ignore role-conflict", tc.comment, 1)
+		s = "{ inputs.microvm.url = \"github:astro/microvm.nix\"; outputs = " + s + "; }"
+		ws := &Workspace{Files: map[string]*nixast.File{"/ws/flake.nix": nixast.Parse("/ws/flake.nix", []byte(s))}}
+		if errs := ws.Files["/ws/flake.nix"].Errors; len(errs) > 0 {
+			t.Fatalf("syntax: %v", errs)
+		}
+		got := countCode(Analyze(ws, Config{}), CodeRoleConflict)
+		if got != tc.want {
+			t.Errorf("%q: %d role-conflict findings, want %d", tc.comment, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,783 @@
+package analysis
+
+import (
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// The abstract evaluator: just enough of Nix to tell what a module list
+// element refers to. Anything it cannot resolve is unknown, never guessed.
+
+// Value is the result of abstract evaluation: one of the *xxxV types below.
+type Value interface{}
+
+type unknownV struct{}
+
+var unknown Value = &unknownV{}
+
+// Module names of microvm.nix.
+const (
+	ModHost    = "host"
+	ModMicrovm = "microvm"
+	ModOptions = "microvm-options"
+)
+
+// modRefV is a reference to one of microvm.nix's NixOS modules.
+type modRefV struct{ Which string }
+
+// flakeV is the microvm.nix flake (an input, or its source path).
+type flakeV struct{}
+
+// foreignV is a flake input other than microvm.nix, or something taken
+// from one (home-manager.nixosModules.default): known not to be microvm's.
+type foreignV struct{}
+
+// modulesV is microvm.nix's nixosModules attribute set.
+type modulesV struct{}
+
+// pathV is a path (or path-like string). File is the workspace key of the
+// file it names, "" when it is not a workspace file.
+type pathV struct {
+	File string
+	Text string
+}
+
+// strV is a string; unknown parts are written as "\x00".
+type strV struct{ S string }
+
+type elem struct {
+	File string
+	Node nixast.Expr // where the element is written
+	Cond string      // condition source text, "" when unconditional
+	th   *thunk
+}
+
+type listV struct{ Elems []elem }
+
+type attrsV struct {
+	Attrs    map[string]*thunk
+	Complete bool // false: a missing attribute is unknown, not absent
+	Node     *nixast.AttrSet
+	Env      *env
+	File     string
+}
+
+type lambdaV struct {
+	L    *nixast.Lambda
+	Env  *env
+	File string
+}
+
+// builtinV is a known function, possibly partially applied.
+type builtinV struct {
+	Name string
+	Args []*thunk
+	Arg0 []nixast.Expr // the argument expressions, when known
+	File string
+}
+
+// systemV is the result of a nixosSystem call.
+type systemV struct {
+	Call *nixast.Apply
+	File string
+	Arg  *thunk
+}
+
+type thunk struct {
+	expr  nixast.Expr
+	env   *env
+	file  string
+	val   Value
+	state int // 0 new, 1 evaluating, 2 done
+	fn    func() Value
+}
+
+func valThunk(v Value) *thunk { return &thunk{val: v, state: 2} }
+
+type env struct {
+	parent *env
+	vars   map[string]*thunk
+	with   *thunk // a with scope, when vars is nil
+}
+
+func (e *env) extend(vars map[string]*thunk) *env { return &env{parent: e, vars: vars} }
+
+// evaluator holds the workspace and caches.
+type evaluator struct {
+	ws        *Workspace
+	fileRoots map[string]*thunk
+	flakes    map[string]*flakeInfo // per flake.nix file
+	steps     int
+	depth     int
+}
+
+type flakeInfo struct {
+	microvmInputs map[string]bool
+	inputNames    []string
+	args          *attrsV
+}
+
+const maxSteps = 200000
+const maxDepth = 150
+
+func newEvaluator(ws *Workspace) *evaluator {
+	return &evaluator{ws: ws, fileRoots: map[string]*thunk{}, flakes: map[string]*flakeInfo{}}
+}
+
+func (ev *evaluator) force(t *thunk) Value {
+	if t == nil {
+		return unknown
+	}
+	switch t.state {
+	case 2:
+		return t.val
+	case 1:
+		return unknown // a cycle
+	}
+	t.state = 1
+	var v Value
+	if t.fn != nil {
+		v = t.fn()
+	} else {
+		v = ev.eval(t.expr, t.env, t.file)
+	}
+	t.val, t.state = v, 2
+	return v
+}
+
+func (ev *evaluator) mk(x nixast.Expr, e *env, file string) *thunk {
+	return &thunk{expr: x, env: e, file: file}
+}
+
+// lookup resolves a variable: lexical bindings first, then with scopes.
+func (ev *evaluator) lookup(name string, e *env) (*thunk, bool) {
+	for s := e; s != nil; s = s.parent {
+		if s.vars != nil {
+			if t, ok := s.vars[name]; ok {
+				return t, true
+			}
+		}
+	}
+	for s := e; s != nil; s = s.parent {
+		if s.with != nil {
+			v := ev.force(s.with)
+			a, ok := v.(*attrsV)
+			if !ok {
+				if mv, ok := v.(*modulesV); ok {
+					_ = mv
+					switch name {
+					case ModHost, ModMicrovm, ModOptions:
+						return valThunk(&modRefV{name}), true
+					}
+				}
+				return nil, false
+			}
+			if t, ok := a.Attrs[name]; ok {
+				return t, true
+			}
+			if !a.Complete {
+				return nil, false
+			}
+		}
+	}
+	return nil, false
+}
+
+var knownFuncs = map[string]bool{
+	"optional": true, "optionals": true, "mkIf": true, "mkMerge": true, "mkDefault": true,
+	"mkForce": true, "mkOverride": true, "nixosSystem": true, "import": true, "optionalAttrs": true,
+	"mkBefore": true, "mkAfter": true, "mkOrder": true,
+}
+
+var funcArity = map[string]int{
+	"optional": 2, "optionals": 2, "mkIf": 2, "mkMerge": 1, "mkDefault": 1, "mkForce": 1,
+	"mkOverride": 2, "nixosSystem": 1, "import": 1, "optionalAttrs": 2, "mkBefore": 1, "mkAfter": 1, "mkOrder": 2,
+}
+
+func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
+	if x == nil {
+		return unknown
+	}
+	ev.steps++
+	if ev.steps > maxSteps || ev.depth > maxDepth {
+		return unknown
+	}
+	ev.depth++
+	defer func() { ev.depth-- }()
+	switch x := x.(type) {
+	case *nixast.Paren:
+		return ev.eval(x.X, e, file)
+	case *nixast.Ident:
+		if t, ok := ev.lookup(x.Name, e); ok {
+			return ev.force(t)
+		}
+		switch x.Name {
+		case "import":
+			return &builtinV{Name: "import", File: file}
+		case "true", "false", "null":
+			return &strV{S: "\x00" + x.Name}
+		}
+		if knownFuncs[x.Name] && x.Name != "import" {
+			if !ev.lexicallyBound(x.Name, e) {
+				return &builtinV{Name: x.Name, File: file}
+			}
+		}
+		return unknown
+	case *nixast.Select:
+		v := ev.eval(x.X, e, file)
+		for _, n := range x.Path.Names {
+			name, ok := n.StaticName()
+			if !ok {
+				return ev.orDefault(x, e, file)
+			}
+			v = ev.selectAttr(v, name, file)
+			if v == nil {
+				return ev.orDefault(x, e, file)
+			}
+		}
+		return v
+	case *nixast.StringLit:
+		return ev.evalString(x.Parts, e, file)
+	case *nixast.PathLit:
+		return ev.evalPath(x, e, file)
+	case *nixast.SearchPath:
+		return &foreignV{}
+	case *nixast.List:
+		l := &listV{}
+		for _, el := range x.Elems {
+			l.Elems = append(l.Elems, elem{File: file, Node: el, th: ev.mk(el, e, file)})
+		}
+		return l
+	case *nixast.AttrSet:
+		return ev.evalAttrSet(x, e, file)
+	case *nixast.Let:
+		return ev.eval(x.Body, ev.bindLet(x.Bindings, e, file), file)
+	case *nixast.With:
+		return ev.eval(x.Body, &env{parent: e, with: ev.mk(x.X, e, file)}, file)
+	case *nixast.Assert:
+		return ev.eval(x.Body, e, file)
+	case *nixast.Lambda:
+		return &lambdaV{L: x, Env: e, File: file}
+	case *nixast.If:
+		cond := condText(ev.ws, file, x.Cond)
+		tv := ev.eval(x.Then, e, file)
+		fv := ev.eval(x.Else, e, file)
+		tl, ok1 := tv.(*listV)
+		fl, ok2 := fv.(*listV)
+		if ok1 && ok2 {
+			out := &listV{}
+			for _, el := range tl.Elems {
+				el.Cond = joinCond(cond, el.Cond)
+				out.Elems = append(out.Elems, el)
+			}
+			for _, el := range fl.Elems {
+				el.Cond = joinCond("not ("+cond+")", el.Cond)
+				out.Elems = append(out.Elems, el)
+			}
+			return out
+		}
+		return unknown
+	case *nixast.Binary:
+		switch x.Op {
+		case nixast.CONCAT:
+			a, ok1 := ev.eval(x.X, e, file).(*listV)
+			b, ok2 := ev.eval(x.Y, e, file).(*listV)
+			if !ok1 || !ok2 {
+				return unknown
+			}
+			out := &listV{}
+			out.Elems = append(append(out.Elems, a.Elems...), b.Elems...)
+			return out
+		case nixast.UPDATE:
+			a, ok1 := ev.eval(x.X, e, file).(*attrsV)
+			b, ok2 := ev.eval(x.Y, e, file).(*attrsV)
+			if !ok1 || !ok2 {
+				return unknown
+			}
+			out := &attrsV{Attrs: map[string]*thunk{}, Complete: a.Complete && b.Complete}
+			for k, v := range a.Attrs {
+				out.Attrs[k] = v
+			}
+			for k, v := range b.Attrs {
+				out.Attrs[k] = v
+			}
+			return out
+		case nixast.PLUS:
+			a := ev.eval(x.X, e, file)
+			b := ev.eval(x.Y, e, file)
+			if _, ok := a.(*foreignV); ok {
+				return a
+			}
+			if p, ok := a.(*pathV); ok && p.File == "" && !strings.Contains(p.Text, "\x00") {
+				if s, ok := b.(*strV); ok && !strings.Contains(s.S, "\x00") {
+					return ev.evalPathText(p.Text+s.S, file)
+				}
+			}
+			return classifyText(textOf(a)+textOf(b), "")
+		}
+		return unknown
+	case *nixast.Apply:
+		fn := ev.eval(x.Fn, e, file)
+		return ev.apply(fn, ev.mk(x.Arg, e, file), x, file)
+	}
+	return unknown
+}
+
+// lexicallyBound reports whether name has a lexical binding or a with scope
+// that may bind it (then a function name is not assumed to be lib's).
+func (ev *evaluator) lexicallyBound(name string, e *env) bool {
+	for s := e; s != nil; s = s.parent {
+		if s.vars != nil {
+			if _, ok := s.vars[name]; ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (ev *evaluator) orDefault(x *nixast.Select, e *env, file string) Value {
+	if x.Default != nil {
+		return ev.eval(x.Default, e, file)
+	}
+	return unknown
+}
+
+func textOf(v Value) string {
+	switch v := v.(type) {
+	case *strV:
+		return v.S
+	case *pathV:
+		return v.Text
+	case *flakeV:
+		return "\x00microvm"
+	case *foreignV:
+		return "\x00foreign"
+	case *modRefV:
+		return "\x00" + modPaths[v.Which]
+	}
+	return "\x00"
+}
+
+func joinCond(a, b string) string {
+	if a == "" {
+		return b
+	}
+	if b == "" {
+		return a
+	}
+	return a + " && " + b
+}
+
+func condText(ws *Workspace, file string, n nixast.Node) string {
+	f := ws.Files[file]
+	if f == nil || n == nil {
+		return "?"
+	}
+	return strings.Join(strings.Fields(string(f.Src[n.Pos():n.End()])), " ")
+}
+
+// selectAttr returns v.name, nil when v certainly has no such attribute (or
+// unknown when it may).
+func (ev *evaluator) selectAttr(v Value, name, file string) Value {
+	switch v := v.(type) {
+	case *attrsV:
+		if t, ok := v.Attrs[name]; ok {
+			return ev.force(t)
+		}
+		if v.Complete {
+			return nil
+		}
+		return ev.unknownSelect(name, file)
+	case *flakeV:
+		if name == "nixosModules" {
+			return &modulesV{}
+		}
+		return unknown
+	case *modulesV:
+		switch name {
+		case ModHost, ModMicrovm, ModOptions:
+			return &modRefV{name}
+		}
+		return unknown
+	case *unknownV:
+		return ev.unknownSelect(name, file)
+	case *foreignV:
+		if name == "lib" {
+			return unknown
+		}
+		return v
+	case *builtinV:
+		return unknown
+	}
+	return unknown
+}
+
+func (ev *evaluator) unknownSelect(name, file string) Value {
+	if knownFuncs[name] && name != "import" {
+		return &builtinV{Name: name, File: file}
+	}
+	return unknown
+}
+
+func (ev *evaluator) evalString(parts []nixast.StringPart, e *env, file string) Value {
+	var b strings.Builder
+	for _, p := range parts {
+		switch p := p.(type) {
+		case *nixast.TextPart:
+			b.WriteString(p.Value)
+		case *nixast.Interp:
+			b.WriteString(textOf(ev.eval(p.X, e, file)))
+		}
+	}
+	if strings.Contains(b.String(), "\x00foreign") {
+		return &foreignV{}
+	}
+	return classifyText(b.String(), "")
+}
+
+var modSuffixes = []struct{ suffix, which string }{
+	{"/nixos-modules/microvm/options.nix", ModOptions},
+	{"/nixos-modules/microvm", ModMicrovm},
+	{"/nixos-modules/microvm/default.nix", ModMicrovm},
+	{"/nixos-modules/host", ModHost},
+	{"/nixos-modules/host/default.nix", ModHost},
+	{"/nixos-modules/host.nix", ModHost},
+}
+
+// classifyText turns a path text into a module reference when it names one
+// of microvm.nix's module directories.
+func classifyText(s, file string) Value {
+	t := strings.TrimRight(s, "/")
+	for _, m := range modSuffixes {
+		if strings.HasSuffix(t, m.suffix) {
+			return &modRefV{m.which}
+		}
+	}
+	if file != "" {
+		return &pathV{File: file, Text: s}
+	}
+	return &strV{S: s}
+}
+
+func (ev *evaluator) evalPath(x *nixast.PathLit, e *env, file string) Value {
+	var b strings.Builder
+	known := true
+	for _, p := range x.Parts {
+		switch p := p.(type) {
+		case *nixast.TextPart:
+			b.WriteString(p.Value)
+		case *nixast.Interp:
+			v := ev.eval(p.X, e, file)
+			if s, ok := v.(*strV); ok && !strings.Contains(s.S, "\x00") {
+				b.WriteString(s.S)
+			} else {
+				known = false
+				b.WriteString("\x00")
+			}
+		}
+	}
+	text := b.String()
+	if v, ok := classifyText(text, "").(*modRefV); ok {
+		return v
+	}
+	if !known || x.Kind != nixast.PathRelative {
+		return &pathV{Text: text}
+	}
+	return &pathV{File: ev.resolvePath(file, text), Text: text}
+}
+
+func (ev *evaluator) evalPathText(text, file string) Value {
+	if v, ok := classifyText(text, "").(*modRefV); ok {
+		return v
+	}
+	return &pathV{File: ev.resolvePath(file, text), Text: text}
+}
+
+// resolvePath resolves a relative path written in file to a workspace file
+// key ("" when there is none).
+func (ev *evaluator) resolvePath(file, rel string) string {
+	p := path.Join(path.Dir(file), rel)
+	if _, ok := ev.ws.Files[p]; ok {
+		return p
+	}
+	if d := path.Join(p, "default.nix"); ev.ws.Files[d] != nil {
+		return d
+	}
+	return ""
+}
+
+func (ev *evaluator) evalAttrSet(x *nixast.AttrSet, e *env, file string) Value {
+	a := &attrsV{Attrs: map[string]*thunk{}, Complete: true, Node: x, Env: e, File: file}
+	inner := e
+	if x.Rec >= 0 {
+		inner = e.extend(a.Attrs)
+	}
+	ev.addBindings(a, x.Bindings, e, inner, file)
+	if ev.isFlake(file, x) {
+		ev.setupFlake(a, x, file)
+	}
+	return a
+}
+
+// addBindings fills a with bindings; values are evaluated in inner, inherit
+// (from) expressions in outer.
+func (ev *evaluator) addBindings(a *attrsV, binds []nixast.Binding, outer, inner *env, file string) {
+	for _, b := range binds {
+		switch b := b.(type) {
+		case *nixast.AttrAssign:
+			ev.addPath(a, b.Path.Names, ev.mk(b.Value, inner, file), inner, file)
+		case *nixast.Inherit:
+			for _, n := range b.Names {
+				name, ok := n.StaticName()
+				if !ok {
+					a.Complete = false
+					continue
+				}
+				if b.From != nil {
+					from := ev.mk(b.From, inner, file)
+					nm := name
+					a.Attrs[name] = &thunk{expr: &nixast.Select{X: b.From, Path: &nixast.AttrPath{Names: []*nixast.AttrName{{Ident: &nixast.Ident{NamePos: n.Pos(), Name: nm}}}}, OrPos: -1}, env: from.env, file: file}
+				} else {
+					nm := name
+					a.Attrs[name] = &thunk{expr: &nixast.Ident{NamePos: n.Pos(), Name: nm}, env: outer, file: file}
+				}
+			}
+		}
+	}
+}
+
+func (ev *evaluator) addPath(a *attrsV, names []*nixast.AttrName, t *thunk, e *env, file string) {
+	name, ok := names[0].StaticName()
+	if !ok {
+		a.Complete = false
+		return
+	}
+	if len(names) == 1 {
+		if old, ok := a.Attrs[name]; ok {
+			// a.b = {..}; a = {..}: merge when both are attribute sets
+			ov, ok1 := ev.force(old).(*attrsV)
+			nv, ok2 := ev.force(t).(*attrsV)
+			if ok1 && ok2 {
+				m := &attrsV{Attrs: map[string]*thunk{}, Complete: ov.Complete && nv.Complete}
+				for k, v := range ov.Attrs {
+					m.Attrs[k] = v
+				}
+				for k, v := range nv.Attrs {
+					m.Attrs[k] = v
+				}
+				a.Attrs[name] = valThunk(m)
+				return
+			}
+		}
+		a.Attrs[name] = t
+		return
+	}
+	var sub *attrsV
+	if old, ok := a.Attrs[name]; ok {
+		if s, ok := ev.force(old).(*attrsV); ok {
+			sub = s
+		}
+	}
+	if sub == nil {
+		sub = &attrsV{Attrs: map[string]*thunk{}, Complete: true}
+		a.Attrs[name] = valThunk(sub)
+	}
+	ev.addPath(sub, names[1:], t, e, file)
+}
+
+func (ev *evaluator) bindLet(binds []nixast.Binding, e *env, file string) *env {
+	vars := map[string]*thunk{}
+	inner := e.extend(vars)
+	a := &attrsV{Attrs: vars, Complete: true}
+	ev.addBindings(a, binds, inner, inner, file)
+	// inherit without from in a let refers to the outer scope
+	for _, b := range binds {
+		if in, ok := b.(*nixast.Inherit); ok && in.From == nil {
+			for _, n := range in.Names {
+				if name, ok := n.StaticName(); ok {
+					vars[name] = &thunk{expr: &nixast.Ident{NamePos: n.Pos(), Name: name}, env: e, file: file}
+				}
+			}
+		}
+	}
+	return inner
+}
+
+// apply applies fn to arg.
+func (ev *evaluator) apply(fn Value, arg *thunk, call *nixast.Apply, file string) Value {
+	switch f := fn.(type) {
+	case *lambdaV:
+		return ev.eval(f.L.Body, ev.bindLambda(f, arg), f.File)
+	case *builtinV:
+		nf := &builtinV{Name: f.Name, File: f.File, Args: append(append([]*thunk{}, f.Args...), arg)}
+		nf.Arg0 = append(append([]nixast.Expr{}, f.Arg0...), arg.expr)
+		if len(nf.Args) < funcArity[f.Name] {
+			return nf
+		}
+		return ev.callBuiltin(nf, call, file)
+	}
+	return unknown
+}
+
+func (ev *evaluator) bindLambda(f *lambdaV, arg *thunk) *env {
+	vars := map[string]*thunk{}
+	e := f.Env.extend(vars)
+	if f.L.Param != nil {
+		vars[f.L.Param.Name] = arg
+	}
+	if f.L.Formals != nil {
+		var av *attrsV
+		if a, ok := ev.force(arg).(*attrsV); ok {
+			av = a
+		}
+		for _, fo := range f.L.Formals.List {
+			name := fo.Name.Name
+			if av != nil {
+				if t, ok := av.Attrs[name]; ok {
+					vars[name] = t
+					continue
+				}
+			}
+			if fo.Default != nil && (av == nil || av.Complete) {
+				vars[name] = ev.mk(fo.Default, e, f.File)
+				continue
+			}
+			vars[name] = valThunk(unknown)
+		}
+	}
+	return e
+}
+
+func (ev *evaluator) callBuiltin(f *builtinV, call *nixast.Apply, file string) Value {
+	switch f.Name {
+	case "import":
+		p, ok := ev.force(f.Args[0]).(*pathV)
+		if ok && p.File != "" {
+			return ev.force(ev.fileRoot(p.File))
+		}
+		if m, ok := ev.force(f.Args[0]).(*modRefV); ok {
+			return m
+		}
+		return unknown
+	case "optional", "optionals":
+		cond := condText(ev.ws, f.Args[0].file, f.Arg0[0])
+		if f.Name == "optional" {
+			x := f.Args[1]
+			return &listV{Elems: []elem{{File: x.file, Node: x.expr, Cond: cond, th: x}}}
+		}
+		l, ok := ev.force(f.Args[1]).(*listV)
+		if !ok {
+			return unknown
+		}
+		out := &listV{}
+		for _, el := range l.Elems {
+			el.Cond = joinCond(cond, el.Cond)
+			out.Elems = append(out.Elems, el)
+		}
+		return out
+	case "mkDefault", "mkForce", "mkBefore", "mkAfter":
+		return ev.force(f.Args[0])
+	case "mkOverride", "mkOrder":
+		return ev.force(f.Args[1])
+	case "nixosSystem":
+		return &systemV{Call: call, File: file, Arg: f.Args[0]}
+	}
+	return unknown
+}
+
+// fileRoot is the lazily evaluated root expression of a workspace file.
+func (ev *evaluator) fileRoot(file string) *thunk {
+	if t, ok := ev.fileRoots[file]; ok {
+		return t
+	}
+	f := ev.ws.Files[file]
+	t := ev.mk(f.Root, nil, file)
+	ev.fileRoots[file] = t
+	return t
+}
+
+var microvmURL = regexp.MustCompile(`(?i)(astro|microvm-nix)/microvm\.nix`)
+
+func (ev *evaluator) isFlake(file string, x *nixast.AttrSet) bool {
+	if path.Base(file) != "flake.nix" {
+		return false
+	}
+	f := ev.ws.Files[file]
+	return f != nil && nixast.Unparen(f.Root) == nixast.Expr(x)
+}
+
+// setupFlake rewrites the outputs attribute of a flake's root set: outputs
+// becomes the result of applying the outputs function to the inputs.
+func (ev *evaluator) setupFlake(a *attrsV, x *nixast.AttrSet, file string) {
+	info := &flakeInfo{microvmInputs: map[string]bool{}}
+	ev.flakes[file] = info
+	flattenBindings(x.Bindings, nil, func(p []string, b *nixast.AttrAssign, v nixast.Expr) bool {
+		if len(p) >= 1 && p[0] != "inputs" {
+			return false
+		}
+		if len(p) == 3 && p[2] == "url" {
+			if s, ok := nixast.Unparen(v).(*nixast.StringLit); ok {
+				if val, ok := s.StaticValue(); ok && microvmURL.MatchString(val) {
+					info.microvmInputs[p[1]] = true
+				}
+			}
+		}
+		if len(p) >= 2 {
+			info.inputNames = append(info.inputNames, p[1])
+		}
+		return len(p) < 3
+	})
+	out, ok := a.Attrs["outputs"]
+	if !ok {
+		return
+	}
+	args := &attrsV{Attrs: map[string]*thunk{}, Complete: false}
+	for _, n := range info.inputNames {
+		if info.microvmInputs[n] {
+			args.Attrs[n] = valThunk(&flakeV{})
+		} else if n != "self" {
+			args.Attrs[n] = valThunk(&foreignV{})
+		}
+	}
+	outT := out
+	res := &thunk{file: file}
+	res.fn = func() Value { return ev.apply(ev.force(outT), valThunk(args), nil, file) }
+	args.Attrs["self"] = res
+	a.Attrs["outputs"] = res
+	info.args = args
+}
+
+// flattenBindings calls cb for each assignment with its full attribute path
+// (prefix + the binding's names); when cb returns true and the value is an
+// attribute set literal, its bindings are visited too. Bindings with dynamic
+// names are skipped.
+func flattenBindings(binds []nixast.Binding, prefix []string, cb func(p []string, b *nixast.AttrAssign, v nixast.Expr) bool) {
+	for _, b := range binds {
+		a, ok := b.(*nixast.AttrAssign)
+		if !ok {
+			continue
+		}
+		p := append([]string{}, prefix...)
+		static := true
+		for _, n := range a.Path.Names {
+			name, ok := n.StaticName()
+			if !ok {
+				static = false
+				break
+			}
+			p = append(p, name)
+		}
+		if !static {
+			continue
+		}
+		if cb(p, a, a.Value) {
+			if s, ok := nixast.Unparen(a.Value).(*nixast.AttrSet); ok {
+				flattenBindings(s.Bindings, p, cb)
+			}
+		}
+	}
+}
