@@ -97,6 +97,7 @@ type graph struct {
 	ws      *Workspace
 	systems []*System
 	seenSys map[string]bool
+	root    string // directory holding every file, for short names in messages
 }
 
 func buildGraph(ws *Workspace) *graph {
@@ -621,12 +622,32 @@ func (g *graph) where(file string, pos int) string {
 	if f != nil {
 		line = f.Lines.Line(pos)
 	}
-	return fmt.Sprintf("%s:%d", shortName(file), line+1)
+	return fmt.Sprintf("%s:%d", g.shortName(file), line+1)
 }
 
-func shortName(file string) string {
-	if i := strings.Index(file, "/ws/"); i == 0 {
-		return file[4:]
+// shortName names a file relative to the directory that holds the whole
+// workspace, as people see it in their editor.
+func (g *graph) shortName(file string) string {
+	if g.root == "" {
+		g.root = workspaceRoot(g.ws)
 	}
-	return strings.TrimPrefix(file, "/")
+	return strings.TrimPrefix(file, g.root)
+}
+
+// workspaceRoot returns the longest directory prefix (with its trailing
+// slash) shared by every file of the workspace.
+func workspaceRoot(ws *Workspace) string {
+	root := ""
+	first := true
+	for name := range ws.Files {
+		dir := name[:strings.LastIndexByte(name, '/')+1]
+		if first {
+			root, first = dir, false
+			continue
+		}
+		for !strings.HasPrefix(dir, root) {
+			root = root[:strings.LastIndexByte(root[:len(root)-1], '/')+1]
+		}
+	}
+	return root
 }
