@@ -101,7 +101,7 @@ func fixtures(t *testing.T) []string {
 		t.Fatal(err)
 	}
 	if len(files) == 0 {
-		t.Skip("no fixtures")
+		t.Fatal("no fixtures in testdata/analysis")
 	}
 	return files
 }

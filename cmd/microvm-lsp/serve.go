@@ -1,11 +1,80 @@
 package main
 
 import (
+	"context"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/microvm-lsp/microvm-lsp/server"
 )
 
+// runServe speaks LSP over stdin/stdout until the client says exit (or goes
+// away) and returns the exit code. Logs go to stderr or --log-file; stdout
+// carries nothing but the protocol.
 func runServe(args []string) int {
-	fmt.Fprintln(os.Stderr, "microvm-lsp: the language server is not built yet")
-	return 2
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(os.Stderr)
+	logFile := fs.String("log-file", "", "write the log to `FILE` instead of stderr")
+	logLevel := fs.String("log-level", "info", "log `LEVEL`: debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "microvm-lsp serve: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	level, err := zapcore.ParseLevel(*logLevel)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "microvm-lsp serve: --log-level: %v\n", err)
+		return 2
+	}
+	sink := zapcore.Lock(os.Stderr)
+	if *logFile != "" {
+		f, err := os.OpenFile(*logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "microvm-lsp serve: --log-file: %v\n", err)
+			return 2
+		}
+		defer f.Close()
+		sink = zapcore.Lock(f)
+	}
+	atom := zap.NewAtomicLevelAt(level)
+	encCfg := zap.NewDevelopmentEncoderConfig()
+	logger := zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(encCfg), sink, atom))
+	defer logger.Sync()
+
+	// Anything printed to stdout by mistake would corrupt the protocol:
+	// keep the real stdout for the connection only.
+	stdout := os.Stdout
+	os.Stdout = os.Stderr
+
+	srv := server.New(server.Options{
+		Version: version,
+		Logger:  logger,
+		Level:   &atom,
+		Debug:   os.Getenv("MICROVM_LSP_DEBUG") == "1",
+	})
+	return srv.Serve(context.Background(), stdio{in: os.Stdin, out: stdout})
+}
+
+// stdio joins stdin and stdout into the connection's stream.
+type stdio struct {
+	in  io.ReadCloser
+	out io.WriteCloser
+}
+
+func (s stdio) Read(p []byte) (int, error)  { return s.in.Read(p) }
+func (s stdio) Write(p []byte) (int, error) { return s.out.Write(p) }
+
+func (s stdio) Close() error {
+	err := s.in.Close()
+	if err2 := s.out.Close(); err == nil {
+		err = err2
+	}
+	return err
 }
