@@ -1,0 +1,173 @@
+package server
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/microvm-lsp/microvm-lsp/analysis"
+)
+
+// codeActions offers the fixes of the findings that overlap the requested
+// range as quick fixes, and every preferred fix of the file at once as
+// source.fixAll.microvm-lsp.
+func (s *Server) codeActions(ctx context.Context, p *protocol.CodeActionParams) ([]protocol.CodeAction, error) {
+	r := s.currentAnalysis()
+	snap := r.snap
+	path := uriToPath(p.TextDocument.URI)
+	lines := snap.lines(path)
+	if lines == nil {
+		return []protocol.CodeAction{}, nil
+	}
+	start, _ := offsetAt(lines, toWire(p.Range.Start), snap.enc)
+	end, _ := offsetAt(lines, toWire(p.Range.End), snap.enc)
+	if start > end {
+		start, end = end, start
+	}
+	s.mu.Lock()
+	docChanges := s.caps.Workspace.WorkspaceEdit.DocumentChanges
+	s.mu.Unlock()
+
+	actions := []protocol.CodeAction{}
+	findings := r.byPath[path]
+	if kindRequested(p.Context.Only, protocol.QuickFix) {
+		for _, f := range findings {
+			if f.Pos > end || start > f.End || len(f.Fixes) == 0 {
+				continue
+			}
+			diag, _ := toDiagnostic(snap, f)
+			for _, fix := range f.Fixes {
+				edit, ok := s.workspaceEdit(snap, fix.Edits, docChanges)
+				if !ok {
+					continue
+				}
+				actions = append(actions, protocol.CodeAction{
+					Title:       fix.Title,
+					Kind:        protocol.QuickFix,
+					Diagnostics: []protocol.Diagnostic{diag},
+					IsPreferred: fix.Preferred,
+					Edit:        edit,
+				})
+			}
+		}
+	}
+	if kindRequested(p.Context.Only, fixAllKind) {
+		if a, ok := s.fixAll(snap, findings, docChanges); ok {
+			actions = append(actions, a)
+		}
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return actions, nil
+}
+
+// kindRequested reports whether a code action of kind is wanted by a
+// request's "only" filter: kinds are hierarchical, "source" covers
+// "source.fixAll.microvm-lsp".
+func kindRequested(only []protocol.CodeActionKind, kind protocol.CodeActionKind) bool {
+	if len(only) == 0 {
+		return true
+	}
+	for _, o := range only {
+		if kind == o || strings.HasPrefix(string(kind), string(o)+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// fixAll combines the first preferred fix of each finding into one action,
+// leaving out fixes whose edits would collide with one already taken.
+func (s *Server) fixAll(snap *snapshot, findings []analysis.Finding, docChanges bool) (protocol.CodeAction, bool) {
+	var taken []analysis.TextEdit
+	var diags []protocol.Diagnostic
+	for _, f := range findings {
+		for _, fix := range f.Fixes {
+			if !fix.Preferred {
+				continue
+			}
+			if !collides(taken, fix.Edits) {
+				taken = append(taken, fix.Edits...)
+				if d, ok := toDiagnostic(snap, f); ok {
+					diags = append(diags, d)
+				}
+			}
+			break
+		}
+	}
+	if len(taken) == 0 {
+		return protocol.CodeAction{}, false
+	}
+	edit, ok := s.workspaceEdit(snap, taken, docChanges)
+	if !ok {
+		return protocol.CodeAction{}, false
+	}
+	return protocol.CodeAction{Title: "Apply all preferred microvm-lsp fixes", Kind: fixAllKind, Diagnostics: diags, Edit: edit}, true
+}
+
+// collides reports whether any of edits overlaps an edit in taken. Two
+// insertions at one place, or an insertion at the edge of a replacement,
+// collide too: their order would be a guess.
+func collides(taken, edits []analysis.TextEdit) bool {
+	for _, a := range edits {
+		for _, b := range taken {
+			if a.File != b.File {
+				continue
+			}
+			lo, hi := max(a.Pos, b.Pos), min(a.End, b.End)
+			if lo < hi || lo == hi && (a.Pos == a.End || b.Pos == b.End) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// workspaceEdit converts edits (maybe in several files) to a WorkspaceEdit
+// on the snapshot the findings came from. With documentChanges, open
+// documents carry their version, so the client refuses the edit if the text
+// moved on since.
+func (s *Server) workspaceEdit(snap *snapshot, edits []analysis.TextEdit, docChanges bool) (*protocol.WorkspaceEdit, bool) {
+	byFile := map[string][]analysis.TextEdit{}
+	var files []string
+	for _, e := range edits {
+		if _, seen := byFile[e.File]; !seen {
+			files = append(files, e.File)
+		}
+		byFile[e.File] = append(byFile[e.File], e)
+	}
+	we := &protocol.WorkspaceEdit{}
+	for _, file := range files {
+		lines := snap.lines(file)
+		if lines == nil {
+			s.log.Warn("a fix edits a file outside the workspace; not offered", zap.String("file", file))
+			return nil, false
+		}
+		list := byFile[file]
+		sort.SliceStable(list, func(i, j int) bool { return list[i].Pos < list[j].Pos })
+		var tes []protocol.TextEdit
+		for _, e := range list {
+			tes = append(tes, protocol.TextEdit{Range: rangeOf(lines, e.Pos, e.End, snap.enc), NewText: e.NewText})
+		}
+		u := snap.uriOf(file)
+		if docChanges {
+			we.DocumentChanges = append(we.DocumentChanges, protocol.TextDocumentEdit{
+				TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{
+					TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: u},
+					Version:                snap.versionOf(file),
+				},
+				Edits: tes,
+			})
+		} else {
+			if we.Changes == nil {
+				we.Changes = map[protocol.DocumentURI][]protocol.TextEdit{}
+			}
+			we.Changes[u] = tes
+		}
+	}
+	return we, true
+}

@@ -1,0 +1,185 @@
+package server
+
+import (
+	"encoding/json"
+	"sort"
+	"time"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/microvm-lsp/microvm-lsp/analysis"
+)
+
+const (
+	// maxDiagnosticsPerFile keeps a broken or generated file from flooding
+	// the editor; errors are kept before warnings.
+	maxDiagnosticsPerFile = 200
+	diagnosticSource      = "microvm-lsp"
+	// diagnosticDocs is where each code's documentation lives, anchored by code.
+	diagnosticDocs = "https://github.com/microvm-lsp/microvm-lsp/blob/main/docs/diagnostics.md#"
+)
+
+// diagnosticsState remembers what each file's diagnostics were when last
+// published, so that only changes are sent. Only diagnosticsLoop uses it.
+type diagnosticsState struct {
+	published map[string]publishedFile // by path
+}
+
+type publishedFile struct {
+	uri protocol.DocumentURI
+	key string // the diagnostics as JSON, to compare
+}
+
+func newDiagnosticsState() *diagnosticsState {
+	return &diagnosticsState{published: map[string]publishedFile{}}
+}
+
+// publishDiagnosticsParams is protocol's with a version that can be 0 (some
+// clients start there) and can be left out (files that are not open).
+type publishDiagnosticsParams struct {
+	URI         protocol.DocumentURI  `json:"uri"`
+	Version     *int32                `json:"version,omitempty"`
+	Diagnostics []protocol.Diagnostic `json:"diagnostics"`
+}
+
+// diagnosticsLoop publishes diagnostics once a burst of changes has been
+// quiet for the debounce interval.
+func (s *Server) diagnosticsLoop() {
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			timer.Stop()
+			return
+		case <-s.trigger:
+			timer.Reset(s.opts.Debounce)
+		case <-timer.C:
+			s.publishDiagnostics()
+		}
+	}
+}
+
+// publishDiagnostics analyses the current state and sends the diagnostics of
+// every file whose diagnostics changed, an empty list where they went away.
+func (s *Server) publishDiagnostics() {
+	defer s.recoverAndLog("diagnostics")
+	s.mu.Lock()
+	state := s.state
+	s.mu.Unlock()
+	if state != stateInitialized {
+		return
+	}
+	r := s.currentAnalysis()
+	paths := make([]string, 0, len(r.byPath)+len(s.diags.published))
+	for p := range r.byPath {
+		paths = append(paths, p)
+	}
+	for p := range s.diags.published {
+		if _, ok := r.byPath[p]; !ok {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		if r.snap.gen != s.gen.Load() {
+			// Something changed since the snapshot: these results may
+			// describe text the editor no longer has. The change has
+			// scheduled another run.
+			return
+		}
+		diags := toDiagnostics(r.snap, r.byPath[p])
+		key, err := json.Marshal(diags)
+		if err != nil {
+			s.log.Error("diagnostics cannot be encoded", zap.String("path", p), zap.Error(err))
+			continue
+		}
+		u := r.snap.uriOf(p)
+		old, had := s.diags.published[p]
+		if had && old.key == string(key) && old.uri == u || !had && len(diags) == 0 {
+			continue
+		}
+		if had && old.uri != u {
+			// The client knows the file by another URI now: clear the old one.
+			s.notifyClient("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: old.uri, Diagnostics: []protocol.Diagnostic{}})
+		}
+		if len(diags) == 0 {
+			delete(s.diags.published, p)
+		} else {
+			s.diags.published[p] = publishedFile{uri: u, key: string(key)}
+		}
+		s.notifyClient("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: u, Version: r.snap.versionOf(p), Diagnostics: diags})
+	}
+}
+
+// toDiagnostics converts one file's findings, capped.
+func toDiagnostics(snap *snapshot, findings []analysis.Finding) []protocol.Diagnostic {
+	out := []protocol.Diagnostic{}
+	if len(findings) > maxDiagnosticsPerFile {
+		kept := append([]analysis.Finding(nil), findings...)
+		sort.SliceStable(kept, func(i, j int) bool { return severityRank(kept[i].Severity) < severityRank(kept[j].Severity) })
+		kept = kept[:maxDiagnosticsPerFile]
+		sort.SliceStable(kept, func(i, j int) bool { return kept[i].Pos < kept[j].Pos })
+		findings = kept
+	}
+	for _, f := range findings {
+		if d, ok := toDiagnostic(snap, f); ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// severityRank orders severities most severe first; an unset one counts as
+// an error, as clients read it.
+func severityRank(sev analysis.Severity) int {
+	if sev == 0 {
+		return int(analysis.SeverityError)
+	}
+	return int(sev)
+}
+
+func toDiagnostic(snap *snapshot, f analysis.Finding) (protocol.Diagnostic, bool) {
+	lines := snap.lines(f.File)
+	if lines == nil {
+		return protocol.Diagnostic{}, false
+	}
+	d := protocol.Diagnostic{
+		Range:    rangeOf(lines, f.Pos, f.End, snap.enc),
+		Severity: protocol.DiagnosticSeverity(f.Severity),
+		Source:   diagnosticSource,
+		Message:  f.Message,
+	}
+	if f.Code != "" {
+		d.Code = f.Code
+		d.CodeDescription = &protocol.CodeDescription{Href: protocol.URI(diagnosticDocs + f.Code)}
+	}
+	for _, t := range f.Tags {
+		d.Tags = append(d.Tags, protocol.DiagnosticTag(t))
+	}
+	for _, rel := range f.Related {
+		rl := snap.lines(rel.File)
+		if rl == nil {
+			continue // a place outside the workspace has no position to show
+		}
+		d.RelatedInformation = append(d.RelatedInformation, protocol.DiagnosticRelatedInformation{
+			Location: protocol.Location{URI: snap.uriOf(rel.File), Range: rangeOf(rl, rel.Pos, rel.End, snap.enc)},
+			Message:  rel.Message,
+		})
+	}
+	return d, true
+}
+
+// fullDiagnosticReport is LSP 3.17's FullDocumentDiagnosticReport.
+type fullDiagnosticReport struct {
+	Kind  string                `json:"kind"`
+	Items []protocol.Diagnostic `json:"items"`
+}
+
+// pullDiagnostics answers textDocument/diagnostic with the document's
+// current diagnostics.
+func (s *Server) pullDiagnostics(u protocol.DocumentURI) fullDiagnosticReport {
+	r := s.currentAnalysis()
+	return fullDiagnosticReport{Kind: "full", Items: toDiagnostics(r.snap, r.byPath[uriToPath(u)])}
+}

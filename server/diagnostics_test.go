@@ -1,0 +1,265 @@
+package server
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/microvm-lsp/microvm-lsp/analysis"
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+func TestOpenPublishesDiagnostics(t *testing.T) {
+	c := start(t, Options{})
+	u := protocol.DocumentURI("file:///w/broken.nix")
+	c.open(u, "{ a = 1 }")
+	got := c.waitDiagnostics(u, "a syntax error", func(p publishDiagnosticsParams) bool { return len(p.Diagnostics) > 0 })
+	if got.Version == nil || *got.Version != 1 {
+		t.Errorf("version = %v, want 1", got.Version)
+	}
+	d := got.Diagnostics[0]
+	if d.Code != "syntax-error" || d.Source != "microvm-lsp" || d.Severity != protocol.DiagnosticSeverityError {
+		t.Errorf("diagnostic = %+v", d)
+	}
+	if d.CodeDescription == nil || d.CodeDescription.Href != "https://github.com/microvm-lsp/microvm-lsp/blob/main/docs/diagnostics.md#syntax-error" {
+		t.Errorf("codeDescription = %+v", d.CodeDescription)
+	}
+}
+
+func TestEditIntroducesAndRemovesAnError(t *testing.T) {
+	c := start(t, Options{})
+	u := protocol.DocumentURI("file:///w/edit.nix")
+	c.open(u, "{\n  a = 1;\n}\n")
+	// Delete the ";": an error appears, for version 2.
+	v := c.edit(u, rng(1, 7, 1, 8), "")
+	got := c.waitDiagnostics(u, "an error at version 2", func(p publishDiagnosticsParams) bool {
+		return len(p.Diagnostics) > 0 && p.Version != nil && *p.Version == v
+	})
+	if got.Diagnostics[0].Range.Start.Line != 2 && got.Diagnostics[0].Range.Start.Line != 1 {
+		t.Errorf("error at %+v, expected near the missing ';'", got.Diagnostics[0].Range)
+	}
+	// Put it back: the diagnostics are cleared with an empty list.
+	v = c.edit(u, rng(1, 7, 1, 7), ";")
+	got = c.waitDiagnostics(u, "none at version 3", func(p publishDiagnosticsParams) bool {
+		return len(p.Diagnostics) == 0 && p.Version != nil && *p.Version == v
+	})
+	if got.Diagnostics == nil {
+		t.Error("cleared diagnostics must be an empty list, not null")
+	}
+}
+
+func TestBurstOfEditsPublishesTheLastVersion(t *testing.T) {
+	c := start(t, Options{})
+	u := protocol.DocumentURI("file:///w/burst.nix")
+	c.open(u, "{ }")
+	var v int32
+	for i := 0; i < 50; i++ {
+		v = c.edit(u, rng(0, 1, 0, 1), " x = 1")
+	}
+	got := c.waitDiagnostics(u, "the last version", func(p publishDiagnosticsParams) bool {
+		return p.Version != nil && *p.Version == v
+	})
+	if len(got.Diagnostics) == 0 {
+		t.Error("the last version is broken and has no diagnostics")
+	}
+	c.mu.Lock()
+	want := c.texts[u]
+	c.mu.Unlock()
+	if text := c.storedText(u).Text; text != want {
+		t.Errorf("stored text %q, editor has %q", text, want)
+	}
+}
+
+func TestClosingAFileOutsideTheWorkspaceClearsIt(t *testing.T) {
+	c := start(t, Options{})
+	u := protocol.DocumentURI("file:///nowhere/lone.nix")
+	c.open(u, "{ a = 1 }")
+	c.waitCount(u, 1)
+	c.notify(protocol.MethodTextDocumentDidClose, protocol.DidCloseTextDocumentParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}})
+	got := c.waitCount(u, 0)
+	if got == nil {
+		t.Error("want an empty list")
+	}
+}
+
+func TestPullDiagnostics(t *testing.T) {
+	c := start(t, Options{})
+	u := protocol.DocumentURI("file:///w/pull.nix")
+	c.open(u, "{ a = 1 }")
+	var report struct {
+		Kind  string                `json:"kind"`
+		Items []protocol.Diagnostic `json:"items"`
+	}
+	c.call("textDocument/diagnostic", map[string]any{"textDocument": map[string]any{"uri": u}}, &report)
+	if report.Kind != "full" || len(report.Items) == 0 || report.Items[0].Code != "syntax-error" {
+		t.Errorf("report = %+v", report)
+	}
+}
+
+func TestDiagnosticsAreCappedPerFile(t *testing.T) {
+	many := func(*analysis.Workspace, analysis.Config) []analysis.Finding {
+		var out []analysis.Finding
+		for i := 0; i < 300; i++ {
+			sev := analysis.SeverityWarning
+			if i%100 == 99 {
+				sev = analysis.SeverityError
+			}
+			out = append(out, analysis.Finding{File: "/w/many.nix", Pos: i, End: i + 1, Severity: sev, Code: "fake", Message: "m"})
+		}
+		return out
+	}
+	c := start(t, Options{Analyze: many})
+	u := protocol.DocumentURI("file:///w/many.nix")
+	c.open(u, strings.Repeat("x", 400))
+	got := c.waitCount(u, maxDiagnosticsPerFile)
+	errors := 0
+	for i, d := range got {
+		if d.Severity == protocol.DiagnosticSeverityError {
+			errors++
+		}
+		if i > 0 && got[i-1].Range.Start.Character > d.Range.Start.Character {
+			t.Fatal("capped diagnostics are not in position order")
+		}
+	}
+	if errors != 3 {
+		t.Errorf("%d errors kept, want all 3", errors)
+	}
+}
+
+// TestChangeInOneFileRepublishesAnother uses a fake analysis whose finding
+// in one file depends on another, as role checks do across imports.
+func TestChangeInOneFileRepublishesAnother(t *testing.T) {
+	crossFile := func(ws *analysis.Workspace, _ analysis.Config) []analysis.Finding {
+		host, guest := ws.Files["/w/host.nix"], ws.Files["/w/guest.nix"]
+		if host == nil || guest == nil || !strings.Contains(string(host.Src), "guest") {
+			return nil
+		}
+		return []analysis.Finding{{
+			File: "/w/guest.nix", Pos: 0, End: 1, Severity: analysis.SeverityError, Code: "role-conflict", Message: "imported by host.nix",
+			Related: []analysis.Related{{File: "/w/host.nix", Pos: 0, End: 5, Message: "imported here"}},
+		}}
+	}
+	c := start(t, Options{Analyze: crossFile})
+	host, guest := protocol.DocumentURI("file:///w/host.nix"), protocol.DocumentURI("file:///w/guest.nix")
+	c.open(guest, "{ }")
+	c.open(host, "[ ]")
+	c.edit(host, rng(0, 1, 0, 1), " guest")
+	d := c.waitCount(guest, 1)[0]
+	if len(d.RelatedInformation) != 1 || d.RelatedInformation[0].Location.URI != host {
+		t.Errorf("relatedInformation = %+v", d.RelatedInformation)
+	}
+	c.edit(host, rng(0, 1, 0, 7), "")
+	c.waitCount(guest, 0)
+}
+
+// TestPublishedDiagnosticsMatchAnalysis checks, for a few fixtures of the
+// analysis tests, that what is published for every file is what Analyze
+// returns for the workspace, on opening and after each file in turn is
+// emptied in the editor. Whatever checks exist, their cross-file findings
+// must follow the edits.
+func TestPublishedDiagnosticsMatchAnalysis(t *testing.T) {
+	for _, name := range []string{"conflict-three-files-deep", "conflict-shared-file-one-system", "conflict-let-alias"} {
+		t.Run(name, func(t *testing.T) {
+			files := readTxtar(t, "../testdata/analysis/"+name+".txtar")
+			dir := workspace(t, files)
+			root := normalizePath(dir)
+			c := startSession(t, Options{})
+			c.initialize(sessionOptions{rootURI: fileURI(dir)})
+			c.waitFor("indexing", func() bool { return progressEnded(c.progress) })
+
+			current := map[string]string{}
+			for name, text := range files {
+				current[root+"/"+name] = text
+			}
+			check := func(when string) {
+				t.Helper()
+				want := expectedDiagnostics(current)
+				for p := range current {
+					u := fileURI(p)
+					c.waitForOr(when+": diagnostics of "+p, func() bool {
+						return summarize(c.diagnostics[u].Diagnostics) == want[p]
+					}, func() string {
+						return fmt.Sprintf("got %q, want %q", summarize(c.diagnostics[u].Diagnostics), want[p])
+					})
+				}
+			}
+			check("after indexing")
+			for name := range files {
+				p := root + "/" + name
+				c.open(fileURI(p), current[p])
+				c.replaceAll(fileURI(p), "{ }\n")
+				current[p] = "{ }\n"
+				check("after emptying " + name)
+			}
+		})
+	}
+}
+
+func expectedDiagnostics(texts map[string]string) map[string]string {
+	snap := &snapshot{files: map[string]*nixast.File{}, docs: map[string]*document{}}
+	for p, text := range texts {
+		snap.files[p] = nixast.Parse(p, []byte(text))
+	}
+	findings := analysis.Analyze(&analysis.Workspace{Files: snap.files}, analysis.Config{})
+	byPath := map[string][]analysis.Finding{}
+	for _, f := range findings {
+		byPath[f.File] = append(byPath[f.File], f)
+	}
+	out := map[string]string{}
+	for p := range texts {
+		out[p] = summarize(toDiagnostics(snap, byPath[p]))
+	}
+	return out
+}
+
+func summarize(ds []protocol.Diagnostic) string {
+	var b strings.Builder
+	for _, d := range ds {
+		fmt.Fprintf(&b, "%d:%d-%d:%d %v %s; ", d.Range.Start.Line, d.Range.Start.Character, d.Range.End.Line, d.Range.End.Character, d.Code, d.Message)
+	}
+	return b.String()
+}
+
+func progressEnded(values []map[string]any) bool {
+	for _, v := range values {
+		if v["kind"] == "end" {
+			return true
+		}
+	}
+	return false
+}
+
+// readTxtar reads the files of a txtar archive (the analysis fixtures).
+func readTxtar(t *testing.T, path string) map[string]string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := string(raw)
+	files := map[string]string{}
+	var name string
+	var body strings.Builder
+	flush := func() {
+		if name != "" {
+			files[name] = body.String()
+		}
+		body.Reset()
+	}
+	for _, line := range strings.SplitAfter(data, "\n") {
+		trimmed := strings.TrimRight(line, "\r\n")
+		if strings.HasPrefix(trimmed, "-- ") && strings.HasSuffix(trimmed, " --") && len(trimmed) > 6 {
+			flush()
+			name = strings.TrimSpace(trimmed[3 : len(trimmed)-3])
+			continue
+		}
+		if name != "" {
+			body.WriteString(line)
+		}
+	}
+	flush()
+	return files
+}

@@ -1,0 +1,298 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+)
+
+// Methods the front handler answers itself, before protocol's dispatcher:
+// LSP 3.16/3.17 additions that protocol (LSP 3.15) does not know, and
+// messages whose protocol decoding loses information.
+const (
+	methodDiagnostic   = "textDocument/diagnostic"
+	methodDebugDocText = "microvm-lsp/debug/documentText"
+)
+
+// handler returns the connection's message handler. The jsonrpc2 read loop
+// calls it for every incoming message, one at a time; it must not block,
+// because our own requests to the client are answered through that loop.
+// Nor does it write: a client whose read loop is busy writing to us would
+// deadlock with a server whose read loop is writing to it.
+//
+// Ordering: notifications are handled one after another in arrival order;
+// each request runs on its own goroutine once every notification received
+// before it is handled, so a code action sees the edit sent just before it.
+func (s *Server) handler() jsonrpc2.Handler {
+	s.protocolHandler = protocol.ServerHandler(lspServer{s}, nil)
+	return func(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
+		if req.Method() == protocol.MethodCancelRequest {
+			// Cancellation must not wait behind the work it cancels.
+			var p struct {
+				ID jsonrpc2.ID `json:"id"`
+			}
+			if err := json.Unmarshal(req.Params(), &p); err != nil {
+				s.log.Debug("malformed $/cancelRequest", zap.Error(err))
+				return nil
+			}
+			s.inflight.cancel(p.ID)
+			return nil
+		}
+		return s.dispatch(ctx, reply, req)
+	}
+}
+
+// inflight tracks the requests being handled, to cancel them. (jsonrpc2's
+// CancelHandler does this too, but never releases a finished request's
+// context, and protocol's wrapper of it misreads numeric ids.)
+type inflight struct {
+	mu      sync.Mutex
+	cancels map[jsonrpc2.ID]context.CancelFunc
+}
+
+// track gives a request a cancellable context and a Replier that forgets it
+// once answered.
+func (in *inflight) track(ctx context.Context, id jsonrpc2.ID, reply jsonrpc2.Replier) (context.Context, jsonrpc2.Replier) {
+	ctx, cancel := context.WithCancel(ctx)
+	in.mu.Lock()
+	if in.cancels == nil {
+		in.cancels = map[jsonrpc2.ID]context.CancelFunc{}
+	}
+	in.cancels[id] = cancel
+	in.mu.Unlock()
+	return ctx, func(rctx context.Context, result any, err error) error {
+		in.mu.Lock()
+		delete(in.cancels, id)
+		in.mu.Unlock()
+		defer cancel()
+		return reply(rctx, result, err)
+	}
+}
+
+func (in *inflight) cancel(id jsonrpc2.ID) {
+	in.mu.Lock()
+	cancel := in.cancels[id]
+	in.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// dispatch checks the lifecycle state and schedules the message. It never
+// returns an error: jsonrpc2 would close the connection.
+func (s *Server) dispatch(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
+	method := req.Method()
+	call, isCall := req.(*jsonrpc2.Call)
+	if isCall {
+		ctx, reply = s.inflight.track(ctx, call.ID(), reply)
+	}
+	reply, replied := s.guardReply(ctx, reply, req)
+
+	s.mu.Lock()
+	state := s.state
+	s.mu.Unlock()
+	switch {
+	case method == protocol.MethodInitialize:
+		// Handled in the read loop so that nothing can overtake it; the
+		// reply is written elsewhere, like every write (see handler).
+		s.safely(method, reply, replied, func() {
+			result, err := s.initialize(req.Params())
+			go reply(ctx, result, err)
+		})
+		return nil
+	case method == protocol.MethodExit:
+	case state == stateUninitialized:
+		if isCall {
+			go reply(ctx, nil, jsonrpc2.Errorf(jsonrpc2.ServerNotInitialized, "%s before initialize", method))
+		}
+		return nil
+	case state == stateShutdown:
+		if isCall {
+			go reply(ctx, nil, jsonrpc2.Errorf(jsonrpc2.InvalidRequest, "%s after shutdown", method))
+		}
+		return nil
+	}
+
+	run := func() { s.safely(method, reply, replied, func() { s.route(ctx, reply, req) }) }
+	s.orderMu.Lock()
+	prev := s.orderTail
+	if !isCall {
+		done := make(chan struct{})
+		s.orderTail = done
+		s.orderMu.Unlock()
+		go func() {
+			defer close(done)
+			<-prev
+			run()
+		}()
+		return nil
+	}
+	s.orderMu.Unlock()
+	finished := make(chan struct{})
+	go func() {
+		// A cancelled request is answered at once; the work it started
+		// runs to its end and its late reply is dropped.
+		select {
+		case <-ctx.Done():
+			reply(ctx, nil, protocol.ErrRequestCancelled)
+		case <-finished:
+		}
+	}()
+	go func() {
+		defer close(finished)
+		select {
+		case <-prev:
+		case <-ctx.Done():
+			return
+		}
+		run()
+	}()
+	return nil
+}
+
+// route handles one message: the methods that need our own decoding here,
+// everything else through protocol's dispatcher and lspServer.
+func (s *Server) route(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) {
+	params := req.Params()
+	switch req.Method() {
+	case protocol.MethodInitialized:
+		s.initialized()
+		return
+	case protocol.MethodShutdown:
+		s.shutdown()
+		reply(ctx, nil, nil)
+		return
+	case protocol.MethodExit:
+		s.log.Info("exit")
+		s.stop()
+		return
+	case protocol.MethodTextDocumentDidChange:
+		// protocol's TextDocumentContentChangeEvent cannot tell a change
+		// without a range (the whole text) from an insertion at 0:0.
+		var p struct {
+			TextDocument struct {
+				URI     protocol.DocumentURI `json:"uri"`
+				Version int32                `json:"version"`
+			} `json:"textDocument"`
+			ContentChanges []contentChange `json:"contentChanges"`
+		}
+		if err := json.Unmarshal(params, &p); err != nil {
+			s.log.Error("didChange could not be decoded; the document may now differ from the editor's", zap.Error(err))
+			return
+		}
+		s.didChange(p.TextDocument.URI, p.TextDocument.Version, p.ContentChanges)
+		return
+	case methodDiagnostic:
+		var p struct {
+			TextDocument protocol.TextDocumentIdentifier `json:"textDocument"`
+		}
+		if err := json.Unmarshal(params, &p); err != nil {
+			reply(ctx, nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s: %v", methodDiagnostic, err))
+			return
+		}
+		reply(ctx, s.pullDiagnostics(p.TextDocument.URI), nil)
+		return
+	case methodDebugDocText:
+		if s.opts.Debug {
+			result, err := s.debugDocumentText(params)
+			reply(ctx, result, err)
+			return
+		}
+	}
+	if len(params) == 0 {
+		// Every LSP method protocol dispatches has params; without them
+		// the dispatcher would report a parse error for an unknown method.
+		reply(ctx, nil, methodNotFound(req.Method()))
+		return
+	}
+	if err := s.protocolHandler(ctx, reply, req); err != nil {
+		s.log.Debug("reply failed", zap.String("method", req.Method()), zap.Error(err))
+	}
+}
+
+// guardReply wraps a Replier: replies at most once, never on a cancelled
+// context (the write would fail), turns the result of a cancelled request
+// into RequestCancelled, and gives every error a JSON-RPC code.
+func (s *Server) guardReply(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) (jsonrpc2.Replier, func() bool) {
+	var done atomic.Bool
+	_, isCall := req.(*jsonrpc2.Call)
+	guarded := func(_ context.Context, result any, err error) error {
+		if !isCall {
+			if err != nil {
+				s.log.Warn("notification failed", zap.String("method", req.Method()), zap.Error(err))
+			}
+			return nil
+		}
+		if !done.CompareAndSwap(false, true) {
+			if ctx.Err() == nil {
+				s.log.Error("second reply to a request dropped", zap.String("method", req.Method()))
+			}
+			return nil
+		}
+		if err == nil && ctx.Err() != nil {
+			result, err = nil, protocol.ErrRequestCancelled
+		}
+		if err != nil {
+			result, err = nil, wireError(err)
+			s.log.Debug("request failed", zap.String("method", req.Method()), zap.Error(err))
+		}
+		return reply(context.WithoutCancel(ctx), result, err)
+	}
+	return guarded, done.Load
+}
+
+// wireError gives err a JSON-RPC error code: its own if it wraps a
+// *jsonrpc2.Error (keeping the outer message), InternalError otherwise.
+func wireError(err error) *jsonrpc2.Error {
+	var we *jsonrpc2.Error
+	if errors.As(err, &we) {
+		if we == err {
+			return we
+		}
+		return jsonrpc2.NewError(we.Code, err.Error())
+	}
+	return jsonrpc2.NewError(jsonrpc2.InternalError, err.Error())
+}
+
+// safely runs fn and turns a panic into a log entry with the stack and, for a
+// request not yet answered, an InternalError reply: one bad message must not
+// end the session.
+func (s *Server) safely(method string, reply jsonrpc2.Replier, replied func() bool, fn func()) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		s.log.Error("panic while handling a message; the server carries on",
+			zap.String("method", method), zap.Any("panic", r), zap.ByteString("stack", debug.Stack()))
+		if !replied() {
+			reply(context.Background(), nil, jsonrpc2.Errorf(jsonrpc2.InternalError, "internal error in %s: %v", method, r))
+		}
+	}()
+	fn()
+}
+
+// recoverAndLog is safely for work that answers nobody.
+func (s *Server) recoverAndLog(what string) {
+	if r := recover(); r != nil {
+		s.log.Error("panic in "+what+"; the server carries on", zap.Any("panic", r), zap.ByteString("stack", debug.Stack()))
+	}
+}
+
+func methodNotFound(method string) error {
+	return jsonrpc2.Errorf(jsonrpc2.MethodNotFound, "method not found: %s", method)
+}
+
+// errUnreachable marks protocol.Server methods that the front handler
+// answers itself, so the dispatcher never calls them.
+func errUnreachable(method string) error {
+	return fmt.Errorf("%s is handled before protocol's dispatcher", method)
+}

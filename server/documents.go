@@ -1,0 +1,149 @@
+package server
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// document is one open text document at one version. It never changes: an
+// edit makes a new document, so a snapshot can hold it while the user types.
+type document struct {
+	uri     protocol.DocumentURI
+	path    string // workspace key, see uriToPath
+	version int32
+	text    string
+	lines   *nixast.LineIndex
+	parse   func() *nixast.File // parses once, on first use
+}
+
+func newDocument(u protocol.DocumentURI, version int32, text string) *document {
+	src := []byte(text)
+	p := uriToPath(u)
+	return &document{
+		uri:     u,
+		path:    p,
+		version: version,
+		text:    text,
+		lines:   nixast.NewLineIndex(src),
+		// Parsing waits for the debounced analysis: a burst of keystrokes
+		// makes many versions and only the last one is read.
+		parse: sync.OnceValue(func() *nixast.File { return nixast.Parse(p, src) }),
+	}
+}
+
+// contentChange is one entry of didChange's contentChanges. A nil Range
+// replaces the whole text.
+type contentChange struct {
+	Range *wireRange `json:"range,omitempty"`
+	Text  string     `json:"text"`
+}
+
+// documentStore holds the open documents. Edits are applied in the order the
+// client sent them, so that the text here is the text in the editor.
+type documentStore struct {
+	mu   sync.Mutex
+	docs map[protocol.DocumentURI]*document
+}
+
+func newDocumentStore() *documentStore {
+	return &documentStore{docs: map[protocol.DocumentURI]*document{}}
+}
+
+// open stores a document as the client opened it. Opening an open document
+// again replaces it: the client's word is final.
+func (st *documentStore) open(u protocol.DocumentURI, version int32, text string) *document {
+	d := newDocument(u, version, text)
+	st.mu.Lock()
+	st.docs[u] = d
+	st.mu.Unlock()
+	return d
+}
+
+// change applies a didChange. It always applies what it can, and returns
+// problems (an unopened document, a version that does not increase, ranges
+// that had to be clamped) as warnings for the log; the store then holds what
+// a VS Code buffer would hold after the same edits.
+func (st *documentStore) change(u protocol.DocumentURI, version int32, changes []contentChange, enc positionEncoding) (d *document, warnings []string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	old := st.docs[u]
+	if old == nil {
+		return nil, []string{"change to a document that is not open; ignored"}
+	}
+	if version <= old.version {
+		warnings = append(warnings, fmt.Sprintf("version %d does not follow %d; applied anyway", version, old.version))
+	}
+	text, lines := old.text, old.lines
+	for i, c := range changes {
+		var clamped bool
+		text, clamped = applyChange(text, lines, c, enc)
+		if clamped {
+			warnings = append(warnings, fmt.Sprintf("change %d: range %v is outside the document; clamped", i, *c.Range))
+		}
+		if i < len(changes)-1 {
+			lines = nixast.NewLineIndex([]byte(text))
+		}
+	}
+	d = newDocument(u, version, text)
+	st.docs[u] = d
+	return d, warnings
+}
+
+// applyChange returns text with one change applied. Ranges are clamped the
+// way VS Code clamps them (see offsetAt), and a reversed range is swapped.
+func applyChange(text string, lines *nixast.LineIndex, c contentChange, enc positionEncoding) (string, bool) {
+	if c.Range == nil {
+		return c.Text, false
+	}
+	start, ok1 := offsetAt(lines, c.Range.Start, enc)
+	end, ok2 := offsetAt(lines, c.Range.End, enc)
+	if start > end {
+		start, end = end, start
+	}
+	var b strings.Builder
+	b.Grow(len(text) - (end - start) + len(c.Text))
+	b.WriteString(text[:start])
+	b.WriteString(c.Text)
+	b.WriteString(text[end:])
+	return b.String(), !ok1 || !ok2
+}
+
+// close forgets a document and returns what it held (nil if it was not open).
+func (st *documentStore) close(u protocol.DocumentURI) *document {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	d := st.docs[u]
+	delete(st.docs, u)
+	return d
+}
+
+func (st *documentStore) get(u protocol.DocumentURI) *document {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.docs[u]
+}
+
+// byPath returns the open documents keyed by workspace path. Two URIs that
+// name the same file (the client's business) resolve to the newer version.
+func (st *documentStore) byPath() map[string]*document {
+	st.mu.Lock()
+	docs := make([]*document, 0, len(st.docs))
+	for _, d := range st.docs {
+		docs = append(docs, d)
+	}
+	st.mu.Unlock()
+	sort.Slice(docs, func(i, j int) bool { return docs[i].uri < docs[j].uri })
+	out := make(map[string]*document, len(docs))
+	for _, d := range docs {
+		if prev := out[d.path]; prev == nil || d.version > prev.version {
+			out[d.path] = d
+		}
+	}
+	return out
+}

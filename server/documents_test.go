@@ -1,0 +1,87 @@
+package server
+
+import (
+	"testing"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// TestApplyChangeClampsLikeVSCode checks the store against an independent
+// implementation of VS Code's clamping, for ranges inside and outside the
+// text, with CRLF and characters outside the BMP.
+func TestApplyChangeClampsLikeVSCode(t *testing.T) {
+	texts := []string{
+		"",
+		"{ a = 1; }",
+		"{\r\n  a = \"é\";\r\n  b = \"😀x\";\r\n}\r\n",
+		"line1\nline2\rline3\r\n",
+		"no newline at end",
+	}
+	ranges := []wireRange{
+		rng(0, 0, 0, 0),
+		rng(0, 1, 0, 3),
+		rng(1, 0, 2, 4),
+		rng(0, 100, 0, 200),   // past the end of a line
+		rng(1, 3, 50, 0),      // past the last line
+		rng(99, 0, 99, 5),     // wholly past the end
+		rng(2, 4, 0, 1),       // reversed
+		rng(-1, 0, 0, 2),      // negative line
+		rng(1, -5, 1, 2),      // negative column
+		rng(2, 9, 2, 10),      // after the emoji (UTF-16 columns)
+		rng(0, 3, 1, 0),       // across a line break
+		rng(1, 1000, 2, 1000), // both clamped to line ends
+	}
+	for _, text := range texts {
+		for _, r := range ranges {
+			want := vscodeApply(text, r, "XY")
+			got, _ := applyChange(text, nixast.NewLineIndex([]byte(text)), contentChange{Range: &r, Text: "XY"}, encUTF16)
+			if got != want {
+				t.Errorf("apply %v to %q:\n got %q\nwant %q", r, text, got, want)
+			}
+		}
+	}
+}
+
+func TestApplyChangeReportsClamping(t *testing.T) {
+	text := "ab\ncd"
+	lines := nixast.NewLineIndex([]byte(text))
+	in := rng(1, 0, 1, 2)
+	if _, clamped := applyChange(text, lines, contentChange{Range: &in, Text: ""}, encUTF16); clamped {
+		t.Error("an in-range change was reported as clamped")
+	}
+	out := rng(1, 0, 5, 0)
+	if _, clamped := applyChange(text, lines, contentChange{Range: &out, Text: ""}, encUTF16); !clamped {
+		t.Error("an out-of-range change was not reported")
+	}
+}
+
+func TestApplyChangeUTF8Columns(t *testing.T) {
+	text := "é = 1;" // é is two bytes, one UTF-16 unit
+	r := rng(0, 2, 0, 2)
+	got, _ := applyChange(text, nixast.NewLineIndex([]byte(text)), contentChange{Range: &r, Text: "x"}, encUTF8)
+	if got != "éx = 1;" {
+		t.Errorf("utf-8 columns: got %q", got)
+	}
+	got, _ = applyChange(text, nixast.NewLineIndex([]byte(text)), contentChange{Range: &r, Text: "x"}, encUTF16)
+	if got != "é x= 1;" {
+		t.Errorf("utf-16 columns: got %q", got)
+	}
+}
+
+func TestDocumentStoreVersionsAndUnopened(t *testing.T) {
+	st := newDocumentStore()
+	if d, w := st.change("file:///x.nix", 2, nil, encUTF16); d != nil || len(w) == 0 {
+		t.Errorf("change to an unopened document: doc %v, warnings %v", d, w)
+	}
+	st.open("file:///x.nix", 5, "abc")
+	d, w := st.change("file:///x.nix", 3, []contentChange{{Text: "new"}}, encUTF16)
+	if d == nil || d.text != "new" || d.version != 3 || len(w) == 0 {
+		t.Errorf("backwards version: doc %+v, warnings %v", d, w)
+	}
+	// Several changes in one notification apply one after another.
+	r1, r2 := rng(0, 0, 0, 0), rng(0, 4, 0, 4)
+	d, _ = st.change("file:///x.nix", 4, []contentChange{{Range: &r1, Text: "1\n"}, {Range: &r2, Text: "!"}}, encUTF16)
+	if want := vscodeApply(vscodeApply("new", r1, "1\n"), r2, "!"); d.text != want {
+		t.Errorf("sequential changes: got %q, want %q", d.text, want)
+	}
+}

@@ -1,0 +1,366 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/microvm-lsp/microvm-lsp/analysis"
+)
+
+// Options configure a Server. The zero value works.
+type Options struct {
+	// Version is reported to the client as serverInfo.version.
+	Version string
+	// Logger receives the server's log; nil discards it. It must not write
+	// to the LSP stream.
+	Logger *zap.Logger
+	// Level, if set, is the level of Logger; the logLevel setting changes it.
+	Level *zap.AtomicLevel
+	// Analyze computes findings; nil means analysis.Analyze. Tests inject
+	// fakes here to get findings and fixes the real checks do not have.
+	Analyze func(*analysis.Workspace, analysis.Config) []analysis.Finding
+	// Debug enables the microvm-lsp/debug/* requests used by consistency
+	// tests. Off in normal use.
+	Debug bool
+	// Debounce is how long diagnostics wait for a burst of changes to end;
+	// zero means 50ms.
+	Debounce time.Duration
+	// ParentPollInterval is how often the client's process is checked for
+	// life; zero means 3s.
+	ParentPollInterval time.Duration
+}
+
+// lifecycle is where the server is in LSP's initialize/shutdown protocol.
+type lifecycle int
+
+const (
+	stateUninitialized lifecycle = iota
+	stateInitialized
+	stateShutdown
+)
+
+// Server is one language server session on one connection.
+type Server struct {
+	opts    Options
+	log     *zap.Logger
+	analyze func(*analysis.Workspace, analysis.Config) []analysis.Finding
+
+	conn jsonrpc2.Conn
+	ctx  context.Context // ends when the session does; background work watches it
+	bg   sync.WaitGroup
+
+	stopOnce sync.Once
+	stopped  chan struct{} // closed when the session must end
+
+	docs  *documentStore
+	index *workspaceIndex
+	diags *diagnosticsState
+	cache analysisCache
+
+	// gen counts changes that can change findings (documents, files,
+	// settings). Results computed at an older gen are never published.
+	gen       atomic.Uint64
+	trigger   chan struct{} // wakes the diagnostics loop; buffered, 1
+	orderMu   sync.Mutex
+	orderTail chan struct{} // closed when every notification so far is handled
+
+	protocolHandler jsonrpc2.Handler // protocol's dispatcher over lspServer
+	inflight        inflight
+
+	mu              sync.Mutex // guards the fields below
+	state           lifecycle
+	shutdownAsked   bool
+	enc             positionEncoding
+	caps            clientCapabilities
+	initSettings    settings // from initializationOptions
+	settings        settings // initSettings overridden by the client's configuration
+	cfg             analysis.Config
+	exclude         *excludeMatcher
+	settingsPullSeq uint64
+	indexStarted    bool // the first scan began; later exclude changes rescan
+	initializedSeen bool
+}
+
+// New returns a server ready to Serve one connection.
+func New(opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = zap.NewNop()
+	}
+	if opts.Debounce == 0 {
+		opts.Debounce = 50 * time.Millisecond
+	}
+	if opts.ParentPollInterval == 0 {
+		opts.ParentPollInterval = 3 * time.Second
+	}
+	s := &Server{
+		opts:    opts,
+		log:     opts.Logger,
+		analyze: opts.Analyze,
+		stopped: make(chan struct{}),
+		docs:    newDocumentStore(),
+		index:   newWorkspaceIndex(),
+		diags:   newDiagnosticsState(),
+		trigger: make(chan struct{}, 1),
+		cfg:     analysis.Config{Disabled: map[string]bool{}, Severity: map[string]analysis.Severity{}},
+	}
+	if s.analyze == nil {
+		s.analyze = analysis.Analyze
+	}
+	s.orderTail = make(chan struct{})
+	close(s.orderTail)
+	return s
+}
+
+// Serve speaks LSP on rwc until the client sends exit, closes the stream,
+// or its process dies, or ctx ends. It returns the process exit code LSP
+// prescribes: 0 if shutdown came first, 1 otherwise.
+func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) int {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s.ctx = ctx
+	s.conn = jsonrpc2.NewConn(newStream(rwc, s.log))
+	s.conn.Go(ctx, s.handler())
+	s.background(s.diagnosticsLoop)
+
+	select {
+	case <-s.stopped:
+	case <-s.conn.Done():
+		s.log.Info("the client closed the connection", zap.Error(s.conn.Err()))
+	case <-ctx.Done():
+	}
+	cancel()
+	s.conn.Close()
+	// Background work checks ctx often; do not hang the exit on a slow
+	// file system, though.
+	waited := make(chan struct{})
+	go func() { s.bg.Wait(); close(waited) }()
+	select {
+	case <-waited:
+	case <-time.After(2 * time.Second):
+		s.log.Warn("background work did not stop in time")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shutdownAsked {
+		return 0
+	}
+	return 1
+}
+
+func (s *Server) stop() { s.stopOnce.Do(func() { close(s.stopped) }) }
+
+// background runs fn on a goroutine that Serve waits for; a panic in it is
+// logged and does not end the session.
+func (s *Server) background(fn func()) {
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		defer s.recoverAndLog("background work")
+		fn()
+	}()
+}
+
+// changed records a change that can change findings and wakes diagnostics.
+func (s *Server) changed() {
+	s.gen.Add(1)
+	select {
+	case s.trigger <- struct{}{}:
+	default:
+	}
+}
+
+// clientCallTimeout bounds how long we wait for the client to answer one of
+// our requests, so that a client that never answers does not pin work.
+const clientCallTimeout = 10 * time.Second
+
+// callClient sends a request to the client and waits for its answer.
+func (s *Server) callClient(ctx context.Context, method string, params, result any) error {
+	ctx, cancel := context.WithTimeout(ctx, clientCallTimeout)
+	defer cancel()
+	_, err := s.conn.Call(ctx, method, params, result)
+	return err
+}
+
+// clientCallFailed logs a failed request to the client; quietly when the
+// session is ending anyway.
+func (s *Server) clientCallFailed(msg string, err error) {
+	if s.ctx.Err() != nil {
+		s.log.Debug(msg, zap.Error(err))
+		return
+	}
+	s.log.Warn(msg, zap.Error(err))
+}
+
+func (s *Server) notifyClient(method string, params any) {
+	if err := s.conn.Notify(context.WithoutCancel(s.ctx), method, params); err != nil {
+		s.log.Debug("could not notify the client", zap.String("method", method), zap.Error(err))
+	}
+}
+
+// initializeParams is the part of InitializeParams we read. It is our own
+// type because protocol's lacks general.positionEncodings (LSP 3.17) and
+// cannot tell a null processId or rootUri from a missing one.
+type initializeParams struct {
+	ProcessID             *int                       `json:"processId"`
+	RootPath              *string                    `json:"rootPath"`
+	RootURI               *string                    `json:"rootUri"`
+	WorkspaceFolders      []protocol.WorkspaceFolder `json:"workspaceFolders"`
+	InitializationOptions json.RawMessage            `json:"initializationOptions"`
+	Capabilities          clientCapabilities         `json:"capabilities"`
+	ClientInfo            *protocol.ClientInfo       `json:"clientInfo"`
+}
+
+// clientCapabilities holds the client capabilities the server acts on.
+type clientCapabilities struct {
+	General struct {
+		PositionEncodings []string `json:"positionEncodings"`
+	} `json:"general"`
+	Workspace struct {
+		Configuration         bool `json:"configuration"`
+		DidChangeWatchedFiles struct {
+			DynamicRegistration bool `json:"dynamicRegistration"`
+		} `json:"didChangeWatchedFiles"`
+		WorkspaceEdit struct {
+			DocumentChanges bool `json:"documentChanges"`
+		} `json:"workspaceEdit"`
+	} `json:"workspace"`
+	Window struct {
+		WorkDoneProgress bool `json:"workDoneProgress"`
+	} `json:"window"`
+	TextDocument struct {
+		CodeAction struct {
+			CodeActionLiteralSupport json.RawMessage `json:"codeActionLiteralSupport"`
+		} `json:"codeAction"`
+	} `json:"textDocument"`
+}
+
+// initializeResult is our own type for the same reason as initializeParams:
+// positionEncoding (LSP 3.17) is not in protocol's.
+type initializeResult struct {
+	Capabilities serverCapabilities  `json:"capabilities"`
+	ServerInfo   protocol.ServerInfo `json:"serverInfo"`
+}
+
+type serverCapabilities struct {
+	PositionEncoding   string                           `json:"positionEncoding"`
+	TextDocumentSync   protocol.TextDocumentSyncOptions `json:"textDocumentSync"`
+	CodeActionProvider any                              `json:"codeActionProvider"`
+	Workspace          workspaceServerCapabilities      `json:"workspace"`
+	// No diagnosticProvider: diagnostics are pushed, because a finding in
+	// one file can come from an edit in another. Advertising pull as well
+	// would make VS Code show every diagnostic twice; textDocument/diagnostic
+	// is still answered for clients that send it unasked.
+}
+
+type workspaceServerCapabilities struct {
+	WorkspaceFolders struct {
+		Supported           bool `json:"supported"`
+		ChangeNotifications bool `json:"changeNotifications"`
+	} `json:"workspaceFolders"`
+}
+
+// fixAllKind is the code action kind of "apply every preferred fix".
+const fixAllKind protocol.CodeActionKind = "source.fixAll.microvm-lsp"
+
+func (s *Server) initialize(params json.RawMessage) (any, error) {
+	var p initializeParams
+	if err := json.Unmarshal(params, &p); err != nil {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "initialize: %v", err)
+	}
+	enc := encUTF16
+	for _, e := range p.Capabilities.General.PositionEncodings {
+		if e == "utf-8" {
+			enc = encUTF8
+		}
+	}
+	init, warnings := mergeSettings(settings{}, p.InitializationOptions)
+
+	s.mu.Lock()
+	if s.state != stateUninitialized {
+		s.mu.Unlock()
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidRequest, "initialize was already called")
+	}
+	s.state = stateInitialized
+	s.enc = enc
+	s.caps = p.Capabilities
+	s.initSettings = init
+	s.mu.Unlock()
+	s.applySettings(init, warnings)
+
+	var folders []string
+	switch {
+	case p.WorkspaceFolders != nil:
+		for _, f := range p.WorkspaceFolders {
+			folders = append(folders, folderPath(protocol.DocumentURI(f.URI)))
+		}
+	case p.RootURI != nil && *p.RootURI != "":
+		folders = append(folders, folderPath(protocol.DocumentURI(*p.RootURI)))
+	case p.RootPath != nil && *p.RootPath != "":
+		folders = append(folders, normalizePath(*p.RootPath))
+	}
+	s.index.addFolders(folders)
+
+	client := "unknown"
+	if p.ClientInfo != nil {
+		client = p.ClientInfo.Name + " " + p.ClientInfo.Version
+	}
+	s.log.Info("initialize", zap.String("client", client), zap.Stringer("positionEncoding", enc), zap.Strings("folders", s.index.folderList()))
+	if p.ProcessID != nil && *p.ProcessID > 0 {
+		s.watchParent(*p.ProcessID)
+	}
+
+	var caps serverCapabilities
+	caps.PositionEncoding = enc.String()
+	caps.TextDocumentSync = protocol.TextDocumentSyncOptions{OpenClose: true, Change: protocol.TextDocumentSyncKindIncremental}
+	if p.Capabilities.TextDocument.CodeAction.CodeActionLiteralSupport != nil {
+		caps.CodeActionProvider = protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{protocol.QuickFix, fixAllKind}}
+	} else {
+		caps.CodeActionProvider = true
+	}
+	caps.Workspace.WorkspaceFolders.Supported = true
+	caps.Workspace.WorkspaceFolders.ChangeNotifications = true
+	return initializeResult{Capabilities: caps, ServerInfo: protocol.ServerInfo{Name: "microvm-lsp", Version: s.opts.Version}}, nil
+}
+
+// folderPath returns the path of a workspace folder URI; a folder that is
+// not a file URI yields a key no file path can be within.
+func folderPath(u protocol.DocumentURI) string { return uriToPath(u) }
+
+// initialized starts the work that needs the client's help: reading its
+// configuration, watching files, indexing the workspace. It runs in the
+// background so that the client's edits keep flowing meanwhile.
+func (s *Server) initialized() {
+	s.mu.Lock()
+	again := s.initializedSeen
+	s.initializedSeen = true
+	s.mu.Unlock()
+	if again {
+		s.log.Warn("initialized sent twice; ignored")
+		return
+	}
+	s.background(func() {
+		s.pullSettings(s.ctx)
+		s.registerFileWatcher(s.ctx)
+		s.mu.Lock()
+		s.indexStarted = true
+		s.mu.Unlock()
+		s.indexFolders(s.ctx, s.index.folderList())
+	})
+	s.changed()
+}
+
+func (s *Server) shutdown() {
+	s.mu.Lock()
+	s.state = stateShutdown
+	s.shutdownAsked = true
+	s.mu.Unlock()
+	s.log.Info("shutdown")
+}

@@ -1,0 +1,145 @@
+package server
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/microvm-lsp/microvm-lsp/analysis"
+)
+
+func TestMergeSettingsAcceptsBothShapes(t *testing.T) {
+	want := settings{DisabledChecks: []string{"syntax-error"}, Severity: map[string]string{"role-conflict": "hint"}}
+	for _, raw := range []string{
+		`{"disabledChecks": ["syntax-error"], "severity": {"role-conflict": "hint"}}`,
+		`{"microvm-lsp": {"disabledChecks": ["syntax-error"], "severity": {"role-conflict": "hint"}}}`,
+	} {
+		got, warnings := mergeSettings(settings{}, json.RawMessage(raw))
+		if !reflect.DeepEqual(got, want) || len(warnings) > 0 {
+			t.Errorf("%s:\n got %+v %v\nwant %+v", raw, got, warnings, want)
+		}
+	}
+}
+
+func TestMergeSettingsKeepsBaseAndSkipsBadKeys(t *testing.T) {
+	base := settings{DisabledChecks: []string{"a"}, LogLevel: "debug"}
+	got, warnings := mergeSettings(base, json.RawMessage(`{"disabledChecks": "not a list", "excludePaths": ["vendor"]}`))
+	if !reflect.DeepEqual(got.DisabledChecks, []string{"a"}) || got.LogLevel != "debug" || !reflect.DeepEqual(got.ExcludePaths, []string{"vendor"}) {
+		t.Errorf("got %+v", got)
+	}
+	if len(warnings) != 1 {
+		t.Errorf("warnings = %v, want one for disabledChecks", warnings)
+	}
+	for _, raw := range []string{``, `null`, `[1]`, `"x"`} {
+		if got, _ := mergeSettings(base, json.RawMessage(raw)); !reflect.DeepEqual(got, base) {
+			t.Errorf("%q changed the settings to %+v", raw, got)
+		}
+	}
+}
+
+func TestAnalysisConfigFromSettings(t *testing.T) {
+	cfg, warnings := settings{
+		DisabledChecks: []string{"x"},
+		Severity:       map[string]string{"a": "Warning", "b": "info", "c": "loud"},
+	}.analysisConfig()
+	if !cfg.Disabled["x"] || cfg.Severity["a"] != analysis.SeverityWarning || cfg.Severity["b"] != analysis.SeverityInformation {
+		t.Errorf("config = %+v", cfg)
+	}
+	if _, ok := cfg.Severity["c"]; ok || len(warnings) != 1 {
+		t.Errorf("bad severity: config %+v, warnings %v", cfg, warnings)
+	}
+}
+
+func TestExcludeMatcher(t *testing.T) {
+	folders := []string{"/ws"}
+	for _, tc := range []struct {
+		globs []string
+		path  string
+		want  bool
+	}{
+		{[]string{"vendor"}, "/ws/vendor/a.nix", true},
+		{[]string{"vendor/**"}, "/ws/vendor/x/a.nix", true},
+		{[]string{"./vendor/"}, "/ws/vendor/a.nix", true},
+		{[]string{"**/gen/*.nix"}, "/ws/a/b/gen/x.nix", true},
+		{[]string{"**/gen/*.nix"}, "/ws/a/b/gen/x.txt", false},
+		{[]string{"*.nix"}, "/ws/top.nix", true},
+		{[]string{"*.nix"}, "/ws/sub/deep.nix", true}, // sub matches? no: but sub/deep.nix does not; see below
+		{[]string{"hosts/*/hardware.nix"}, "/ws/hosts/a/hardware.nix", true},
+		{[]string{"hosts/*/hardware.nix"}, "/ws/hosts/a/b/hardware.nix", false},
+		{[]string{"vendor"}, "/elsewhere/vendor/a.nix", false},
+		{nil, "/ws/a.nix", false},
+	} {
+		if tc.path == "/ws/sub/deep.nix" {
+			tc.want = false // "*.nix" matches one segment: neither "sub" nor "sub/deep.nix"
+		}
+		if got := newExcludeMatcher(tc.globs).excluded(tc.path, folders); got != tc.want {
+			t.Errorf("%v excludes %s: %v, want %v", tc.globs, tc.path, got, tc.want)
+		}
+	}
+}
+
+func TestSettingsChangeDisablesACheck(t *testing.T) {
+	c := start(t, Options{})
+	u := protocol.DocumentURI("file:///w/cfg.nix")
+	c.open(u, "{ a = 1 }")
+	c.waitCount(u, 1)
+	c.setConfig(map[string]any{"disabledChecks": []string{"syntax-error"}})
+	c.notify(protocol.MethodWorkspaceDidChangeConfiguration, map[string]any{"settings": nil})
+	c.waitCount(u, 0)
+	// Back on, this time wrapped as some editors send it.
+	c.setConfig(map[string]any{"microvm-lsp": map[string]any{"severity": map[string]string{"syntax-error": "hint"}}})
+	c.notify(protocol.MethodWorkspaceDidChangeConfiguration, map[string]any{"settings": nil})
+	got := c.waitCount(u, 1)
+	if got[0].Severity != protocol.DiagnosticSeverityHint {
+		t.Errorf("severity %v, want hint", got[0].Severity)
+	}
+}
+
+func TestPushedSettingsWithoutWorkspaceConfiguration(t *testing.T) {
+	c := startSession(t, Options{})
+	caps := vscodeCapabilities()
+	caps["workspace"].(map[string]any)["configuration"] = false
+	c.initialize(sessionOptions{capabilities: caps})
+	u := protocol.DocumentURI("file:///w/push.nix")
+	c.open(u, "{ a = 1 }")
+	c.waitCount(u, 1)
+	c.notify(protocol.MethodWorkspaceDidChangeConfiguration, map[string]any{
+		"settings": map[string]any{"microvm-lsp": map[string]any{"disabledChecks": []string{"syntax-error"}}},
+	})
+	c.waitCount(u, 0)
+	for _, m := range c.requests {
+		if m == "workspace/configuration" {
+			t.Error("asked workspace/configuration of a client that does not support it")
+		}
+	}
+}
+
+func TestInitializationOptionsApply(t *testing.T) {
+	c := startSession(t, Options{})
+	c.initialize(sessionOptions{initOptions: map[string]any{"severity": map[string]string{"syntax-error": "hint"}}})
+	u := protocol.DocumentURI("file:///w/init.nix")
+	c.open(u, "{ a = 1 }")
+	if got := c.waitCount(u, 1); got[0].Severity != protocol.DiagnosticSeverityHint {
+		t.Errorf("severity %v, want hint from initializationOptions", got[0].Severity)
+	}
+	// A workspace/configuration answer of null keeps the initializationOptions.
+	c.notify(protocol.MethodWorkspaceDidChangeConfiguration, map[string]any{"settings": nil})
+	c.waitFor("a second workspace/configuration", func() bool { return countString(c.requests, "workspace/configuration") >= 2 })
+	v := c.edit(u, rng(0, 0, 0, 0), " ")
+	got := c.waitDiagnostics(u, "the edit", func(p publishDiagnosticsParams) bool { return p.Version != nil && *p.Version == v })
+	if len(got.Diagnostics) != 1 || got.Diagnostics[0].Severity != protocol.DiagnosticSeverityHint {
+		t.Errorf("after a null configuration: %+v", got.Diagnostics)
+	}
+}
+
+func countString(list []string, s string) int {
+	n := 0
+	for _, x := range list {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}

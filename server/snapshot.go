@@ -1,0 +1,106 @@
+package server
+
+import (
+	"sort"
+	"sync"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/microvm-lsp/microvm-lsp/analysis"
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// snapshot is a consistent view of the workspace for one analysis: files
+// from disk with open documents laid over them, and the settings. Parsed
+// files are shared between snapshots; nothing in one ever changes.
+type snapshot struct {
+	gen   uint64 // Server.gen when the snapshot was taken
+	files map[string]*nixast.File
+	docs  map[string]*document // open documents by path: versions and URIs
+	cfg   analysis.Config
+	enc   positionEncoding
+}
+
+// takeSnapshot builds a snapshot of the current state. gen is read first: a
+// change racing with the copy makes the snapshot look older than it is,
+// never newer, so its results are at worst discarded.
+func (s *Server) takeSnapshot() *snapshot {
+	gen := s.gen.Load()
+	docs := s.docs.byPath()
+	files := s.index.copyFiles()
+	exclude := s.excluder()
+	for p, d := range docs {
+		if exclude(p) {
+			delete(files, p)
+			continue
+		}
+		files[p] = d.parse()
+	}
+	s.mu.Lock()
+	cfg, enc := s.cfg, s.enc
+	s.mu.Unlock()
+	return &snapshot{gen: gen, files: files, docs: docs, cfg: cfg, enc: enc}
+}
+
+// uriOf returns the URI to show the client for a path: the one it opened
+// the document with, if open.
+func (snap *snapshot) uriOf(p string) protocol.DocumentURI {
+	if d := snap.docs[p]; d != nil {
+		return d.uri
+	}
+	return pathToURI(p)
+}
+
+// versionOf returns the version of an open document, nil for a file that is
+// not open.
+func (snap *snapshot) versionOf(p string) *int32 {
+	if d := snap.docs[p]; d != nil {
+		v := d.version
+		return &v
+	}
+	return nil
+}
+
+func (snap *snapshot) lines(p string) *nixast.LineIndex {
+	if f := snap.files[p]; f != nil {
+		return f.Lines
+	}
+	return nil
+}
+
+// analysisResult is the findings of one snapshot, by file.
+type analysisResult struct {
+	snap   *snapshot
+	byPath map[string][]analysis.Finding
+}
+
+// analysisCache keeps the newest result: diagnostics, code actions and pull
+// diagnostics of the same state share one analysis.
+type analysisCache struct {
+	mu   sync.Mutex // held during analysis, so that it runs once per state
+	last *analysisResult
+}
+
+// currentAnalysis returns the findings of the current state, analysing it
+// unless the cached result is already current.
+func (s *Server) currentAnalysis() *analysisResult {
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	if s.cache.last != nil && s.cache.last.snap.gen == s.gen.Load() {
+		return s.cache.last
+	}
+	snap := s.takeSnapshot()
+	findings := s.analyze(&analysis.Workspace{Files: snap.files}, snap.cfg)
+	r := &analysisResult{snap: snap, byPath: map[string][]analysis.Finding{}}
+	for _, f := range findings {
+		if snap.files[f.File] == nil {
+			continue // analysis reported on a file it was not given
+		}
+		r.byPath[f.File] = append(r.byPath[f.File], f)
+	}
+	for _, list := range r.byPath {
+		sort.SliceStable(list, func(i, j int) bool { return list[i].Pos < list[j].Pos })
+	}
+	s.cache.last = r
+	return r
+}

@@ -1,0 +1,396 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// maxFileSize is the largest file read from disk; nixast refuses larger
+// sources anyway, and a file that big is not a hand-written module.
+const maxFileSize = 64 << 20
+
+// workspaceIndex holds the workspace folders and every *.nix file read from
+// disk below them, parsed. Open documents are not here: snapshots lay them
+// over these files.
+type workspaceIndex struct {
+	mu      sync.Mutex
+	folders []string                // paths of the workspace folders
+	files   map[string]*nixast.File // path -> file as on disk
+	// seq numbers changes; touched records the seq of the last watched-file
+	// event per path, so that a scan that read a file before the event does
+	// not overwrite what the event brought.
+	seq     uint64
+	touched map[string]uint64
+}
+
+func newWorkspaceIndex() *workspaceIndex {
+	return &workspaceIndex{files: map[string]*nixast.File{}, touched: map[string]uint64{}}
+}
+
+func (x *workspaceIndex) folderList() []string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return append([]string(nil), x.folders...)
+}
+
+// addFolders adds folders and returns those that were new.
+func (x *workspaceIndex) addFolders(dirs []string) []string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var added []string
+	for _, d := range dirs {
+		if !containsString(x.folders, d) {
+			x.folders = append(x.folders, d)
+			added = append(added, d)
+		}
+	}
+	return added
+}
+
+// removeFolder forgets a folder and the files only it contained.
+func (x *workspaceIndex) removeFolder(dir string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	kept := x.folders[:0]
+	for _, d := range x.folders {
+		if d != dir {
+			kept = append(kept, d)
+		}
+	}
+	x.folders = kept
+	for p := range x.files {
+		if !x.inFolderLocked(p) {
+			delete(x.files, p)
+		}
+	}
+}
+
+func (x *workspaceIndex) inFolderLocked(p string) bool {
+	for _, d := range x.folders {
+		if within(p, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// scanStart returns the seq a scan compares against in putScanned.
+func (x *workspaceIndex) scanStart() uint64 {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.seq
+}
+
+// putScanned stores a file read by a scan that started at seq, unless a
+// watched-file event since then has the newer word, or its folder was
+// removed meanwhile.
+func (x *workspaceIndex) putScanned(p string, f *nixast.File, seq uint64) bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.touched[p] > seq || !x.inFolderLocked(p) {
+		return false
+	}
+	x.files[p] = f
+	return true
+}
+
+// removeTree removes a deleted path and, if it was a directory, every file
+// below it.
+func (x *workspaceIndex) removeTree(p string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.seq++
+	for q := range x.files {
+		if within(q, p) {
+			x.touched[q] = x.seq
+			delete(x.files, q)
+		}
+	}
+	x.touched[p] = x.seq
+}
+
+// putEvent stores (f != nil) or removes (f == nil) a file after a
+// watched-file event or a close.
+func (x *workspaceIndex) putEvent(p string, f *nixast.File) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.seq++
+	x.touched[p] = x.seq
+	if f == nil {
+		delete(x.files, p)
+	} else {
+		x.files[p] = f
+	}
+}
+
+// dropExcluded removes the files now excluded by settings.
+func (x *workspaceIndex) dropExcluded(m *excludeMatcher) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for p := range x.files {
+		if m.excluded(p, x.folders) {
+			delete(x.files, p)
+		}
+	}
+}
+
+// copyFiles returns the files for a snapshot. The *nixast.File values are
+// shared: they never change.
+func (x *workspaceIndex) copyFiles() map[string]*nixast.File {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	out := make(map[string]*nixast.File, len(x.files)+8)
+	for p, f := range x.files {
+		out[p] = f
+	}
+	return out
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// skippedName reports directory entries the index never enters: version
+// control, JavaScript dependencies, and nix-build's result links.
+func skippedName(name string, isDirOrLink bool) bool {
+	return name == ".git" || name == "node_modules" || isDirOrLink && strings.HasPrefix(name, "result")
+}
+
+// findNixFiles lists the *.nix files below root, in a stable order. Symbolic
+// links to directories are followed, each real directory once, so a link
+// loop ends at its second visit.
+func findNixFiles(ctx context.Context, root string, excluded func(string) bool, log *zap.Logger) []string {
+	realRoot, err := filepath.EvalSymlinks(filepath.FromSlash(root))
+	if err != nil {
+		log.Warn("workspace folder cannot be read", zap.String("folder", root), zap.Error(err))
+		return nil
+	}
+	visited := map[string]bool{realRoot: true}
+	var out []string
+	var walk func(dir, realDir string)
+	walk = func(dir, realDir string) {
+		if ctx.Err() != nil {
+			return
+		}
+		entries, err := os.ReadDir(filepath.FromSlash(dir))
+		if err != nil {
+			log.Debug("directory cannot be read", zap.String("dir", dir), zap.Error(err))
+			return
+		}
+		for _, e := range entries {
+			name := e.Name()
+			p := dir + "/" + name
+			typ := e.Type()
+			isLink := typ&fs.ModeSymlink != 0
+			if skippedName(name, isLink || e.IsDir()) || excluded(p) {
+				continue
+			}
+			switch {
+			case isLink:
+				info, err := os.Stat(filepath.FromSlash(p))
+				if err != nil {
+					continue // a dangling link
+				}
+				if info.IsDir() {
+					target, err := filepath.EvalSymlinks(filepath.FromSlash(p))
+					if err != nil || visited[target] {
+						continue
+					}
+					visited[target] = true
+					walk(p, target)
+				} else if info.Mode().IsRegular() && strings.HasSuffix(name, ".nix") {
+					out = append(out, p)
+				}
+			case e.IsDir():
+				realChild := filepath.Join(realDir, name)
+				if visited[realChild] {
+					continue
+				}
+				visited[realChild] = true
+				walk(p, realChild)
+			case typ.IsRegular() && strings.HasSuffix(name, ".nix"):
+				out = append(out, p)
+			}
+		}
+	}
+	walk(strings.TrimSuffix(root, "/"), realRoot)
+	sort.Strings(out)
+	return out
+}
+
+// readNixFile reads and parses one file. It returns nil for a file that is
+// gone, unreadable or too large, and says why in the log.
+func readNixFile(p string, log *zap.Logger) *nixast.File {
+	f, err := os.Open(filepath.FromSlash(p))
+	if err != nil {
+		if !os.IsNotExist(err) {
+			log.Warn("file cannot be read", zap.String("path", p), zap.Error(err))
+		}
+		return nil
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		return nil
+	}
+	if info.Size() > maxFileSize {
+		log.Warn("file skipped: larger than 64 MiB", zap.String("path", p), zap.Int64("size", info.Size()))
+		return nil
+	}
+	src, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		log.Warn("file cannot be read", zap.String("path", p), zap.Error(err))
+		return nil
+	}
+	if len(src) > maxFileSize {
+		log.Warn("file skipped: larger than 64 MiB", zap.String("path", p))
+		return nil
+	}
+	return nixast.Parse(p, src)
+}
+
+// indexFolders reads every *.nix file below dirs into the index, reporting
+// progress to the client, then republishes diagnostics.
+func (s *Server) indexFolders(ctx context.Context, dirs []string) {
+	if len(dirs) == 0 {
+		return
+	}
+	exclude := s.excluder()
+	prog := s.startProgress(ctx, "Indexing Nix files")
+	start := time.Now()
+	seq := s.index.scanStart()
+	var paths []string
+	for _, d := range dirs {
+		paths = append(paths, findNixFiles(ctx, d, exclude, s.log)...)
+	}
+	// Nested workspace folders find the same files twice.
+	sort.Strings(paths)
+	paths = slices.Compact(paths)
+	total := len(paths)
+	prog.report(fmt.Sprintf("0/%d files", total), 0)
+	for i, p := range paths {
+		if ctx.Err() != nil {
+			prog.end("cancelled")
+			return
+		}
+		if f := readNixFile(p, s.log); f != nil {
+			s.index.putScanned(p, f, seq)
+		}
+		prog.report(fmt.Sprintf("%d/%d files", i+1, total), uint32((i+1)*100/total))
+	}
+	prog.end(fmt.Sprintf("%d files", total))
+	s.log.Info("indexed", zap.Strings("folders", dirs), zap.Int("files", total), zap.Duration("took", time.Since(start)))
+	s.changed()
+}
+
+// excluder returns the current exclusion test for paths.
+func (s *Server) excluder() func(string) bool {
+	s.mu.Lock()
+	m := s.exclude
+	s.mu.Unlock()
+	folders := s.index.folderList()
+	return func(p string) bool { return m.excluded(p, folders) }
+}
+
+// indexable reports whether a path belongs in the index: a *.nix file below
+// a workspace folder, not excluded, and not below a skipped directory.
+func (s *Server) indexable(p string) bool {
+	if !isFilePath(p) || !strings.HasSuffix(p, ".nix") || s.excluder()(p) {
+		return false
+	}
+	for _, d := range s.index.folderList() {
+		if !within(p, d) || p == d {
+			continue
+		}
+		segs := strings.Split(strings.TrimPrefix(p[len(d):], "/"), "/")
+		skipped := false
+		for _, seg := range segs[:len(segs)-1] {
+			if skippedName(seg, true) {
+				skipped = true
+			}
+		}
+		if !skipped {
+			return true
+		}
+	}
+	return false
+}
+
+// refreshFromDisk re-reads one path into the index (or drops it).
+func (s *Server) refreshFromDisk(p string) {
+	if !s.indexable(p) {
+		return
+	}
+	s.index.putEvent(p, readNixFile(p, s.log))
+}
+
+func (s *Server) didChangeWatchedFiles(changes []*protocol.FileEvent) {
+	for _, c := range changes {
+		if c == nil {
+			continue
+		}
+		p := uriToPath(protocol.DocumentURI(c.URI))
+		if c.Type == protocol.FileChangeTypeDeleted {
+			s.index.removeTree(p)
+			continue
+		}
+		s.refreshFromDisk(p)
+	}
+	s.changed()
+}
+
+func (s *Server) didChangeWorkspaceFolders(ev protocol.WorkspaceFoldersChangeEvent) {
+	for _, f := range ev.Removed {
+		s.index.removeFolder(folderPath(protocol.DocumentURI(f.URI)))
+	}
+	var dirs []string
+	for _, f := range ev.Added {
+		dirs = append(dirs, folderPath(protocol.DocumentURI(f.URI)))
+	}
+	added := s.index.addFolders(dirs)
+	s.log.Info("workspace folders changed", zap.Strings("folders", s.index.folderList()))
+	if len(added) > 0 {
+		s.background(func() { s.indexFolders(s.ctx, added) })
+	}
+	s.changed()
+}
+
+// registerFileWatcher asks the client to tell us about *.nix files changed
+// outside the editor, when it lets servers register watchers.
+func (s *Server) registerFileWatcher(ctx context.Context) {
+	s.mu.Lock()
+	dynamic := s.caps.Workspace.DidChangeWatchedFiles.DynamicRegistration
+	s.mu.Unlock()
+	if !dynamic {
+		return
+	}
+	params := protocol.RegistrationParams{Registrations: []protocol.Registration{{
+		ID:     "microvm-lsp/watch-nix-files",
+		Method: protocol.MethodWorkspaceDidChangeWatchedFiles,
+		RegisterOptions: protocol.DidChangeWatchedFilesRegistrationOptions{
+			Watchers: []protocol.FileSystemWatcher{{GlobPattern: "**/*.nix"}},
+		},
+	}}}
+	if err := s.callClient(ctx, protocol.MethodClientRegisterCapability, params, nil); err != nil {
+		s.clientCallFailed("could not register a file watcher; files changed outside the editor go unnoticed", err)
+	}
+}

@@ -1,0 +1,169 @@
+package server
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+)
+
+func TestFindNixFilesSkipsAndSurvivesLoops(t *testing.T) {
+	dir := workspace(t, map[string]string{
+		"flake.nix":              "{ }",
+		"hosts/a.nix":            "{ }",
+		"hosts/notes.txt":        "",
+		".git/x.nix":             "{ }",
+		"node_modules/y.nix":     "{ }",
+		"result-dir/z.nix":       "{ }",
+		"out/real.nix":           "{ }",
+		"vendor/v.nix":           "{ }",
+		"hosts/result.nix":       "{ }", // a file named result*.nix is a module
+		"elsewhere/outside.nix":  "{ }",
+		"elsewhere/nested/n.nix": "{ }",
+	})
+	must := func(err error) {
+		if err != nil {
+			t.Skip("symlinks unavailable:", err)
+		}
+	}
+	must(os.Symlink(filepath.Join(dir, "out"), filepath.Join(dir, "result")))          // nix-build's link
+	must(os.Symlink(dir, filepath.Join(dir, "hosts", "loop")))                         // a loop
+	must(os.Symlink(filepath.Join(dir, "elsewhere"), filepath.Join(dir, "linked")))    // followed once
+	must(os.Symlink(filepath.Join(dir, "flake.nix"), filepath.Join(dir, "alias.nix"))) // a linked file
+	must(os.Symlink(filepath.Join(dir, "missing"), filepath.Join(dir, "dangling.nix")))
+
+	root := normalizePath(dir)
+	exclude := newExcludeMatcher([]string{"vendor"})
+	got := findNixFiles(context.Background(), root, func(p string) bool { return exclude.excluded(p, []string{root}) }, zap.NewNop())
+	var rel []string
+	for _, p := range got {
+		rel = append(rel, p[len(root)+1:])
+	}
+	want := []string{
+		"alias.nix",
+		"elsewhere/nested/n.nix",
+		"elsewhere/outside.nix",
+		"flake.nix",
+		"hosts/a.nix",
+		"hosts/result.nix",
+		"out/real.nix",
+	}
+	// "linked" reaches the directory "elsewhere" already visited (or about
+	// to be): each real directory is read once, under whichever name
+	// comes first.
+	if !reflect.DeepEqual(rel, want) {
+		alt := []string{"alias.nix", "flake.nix", "hosts/a.nix", "hosts/result.nix", "linked/nested/n.nix", "linked/outside.nix", "out/real.nix"}
+		if !reflect.DeepEqual(rel, alt) {
+			t.Errorf("found %q\nwant %q", rel, want)
+		}
+	}
+}
+
+func TestReadNixFileSkipsHugeFiles(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "huge.nix")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sparse: the size is what counts, and the test stays fast.
+	if err := f.Truncate(maxFileSize + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if readNixFile(normalizePath(p), zap.NewNop()) != nil {
+		t.Error("a file over 64 MiB was read")
+	}
+}
+
+func TestWorkspaceIsIndexedWithProgress(t *testing.T) {
+	dir := workspace(t, map[string]string{
+		"broken.nix":        "{ a = 1 }",
+		"ok/fine.nix":       "{ a = 1; }",
+		".git/hidden.nix":   "{ a = 1 }",
+		"vendor/vendor.nix": "{ a = 1 }",
+	})
+	root := normalizePath(dir)
+	c := startSession(t, Options{})
+	c.initialize(sessionOptions{rootURI: fileURI(dir), initOptions: map[string]any{"excludePaths": []string{"vendor/**"}}})
+	broken := fileURI(root + "/broken.nix")
+	got := c.waitDiagnostics(broken, "an error in a file that is not open", func(p publishDiagnosticsParams) bool { return len(p.Diagnostics) == 1 })
+	if got.Version != nil {
+		t.Errorf("a closed file's diagnostics carry version %d", *got.Version)
+	}
+	c.waitFor("progress to end", func() bool { return progressEnded(c.progress) })
+	c.mu.Lock()
+	kinds := []string{}
+	for _, v := range c.progress {
+		kinds = append(kinds, v["kind"].(string))
+	}
+	end := c.progress[len(c.progress)-1]
+	published := map[protocol.DocumentURI]bool{}
+	for u := range c.diagnostics {
+		published[u] = true
+	}
+	requests := append([]string(nil), c.requests...)
+	c.mu.Unlock()
+	if kinds[0] != "begin" || kinds[len(kinds)-1] != "end" || end["message"] != "2 files" {
+		t.Errorf("progress %v, end %v", kinds, end)
+	}
+	for _, hidden := range []string{"/.git/hidden.nix", "/vendor/vendor.nix"} {
+		if published[fileURI(root+hidden)] {
+			t.Errorf("%s was analysed", hidden)
+		}
+	}
+	if countString(requests, "client/registerCapability") != 1 || countString(requests, "window/workDoneProgress/create") != 1 {
+		t.Errorf("requests to the client: %v", requests)
+	}
+
+	// A file changed outside the editor: the watcher tells us.
+	fine := root + "/ok/fine.nix"
+	if err := os.WriteFile(filepath.FromSlash(fine), []byte("{ b = }"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, map[string]any{"changes": []map[string]any{{"uri": fileURI(fine), "type": protocol.FileChangeTypeChanged}}})
+	c.waitDiagnostics(fileURI(fine), "errors after a change on disk", func(p publishDiagnosticsParams) bool { return len(p.Diagnostics) > 0 })
+	// Deleted: its diagnostics go away.
+	os.Remove(filepath.FromSlash(fine))
+	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, map[string]any{"changes": []map[string]any{{"uri": fileURI(fine), "type": protocol.FileChangeTypeDeleted}}})
+	c.waitCount(fileURI(fine), 0)
+
+	// An open document overrides the disk, and closing it goes back to disk.
+	c.open(broken, "{ a = 1; }")
+	c.waitCount(broken, 0)
+	c.notify(protocol.MethodTextDocumentDidClose, protocol.DidCloseTextDocumentParams{TextDocument: protocol.TextDocumentIdentifier{URI: broken}})
+	c.waitCount(broken, 1)
+}
+
+func TestWorkspaceFoldersChange(t *testing.T) {
+	first := workspace(t, map[string]string{"one.nix": "{ a = 1 }"})
+	second := workspace(t, map[string]string{"two.nix": "{ a = 1 }"})
+	c := startSession(t, Options{})
+	c.initialize(sessionOptions{rootURI: fileURI(first)})
+	one, two := fileURI(normalizePath(first)+"/one.nix"), fileURI(normalizePath(second)+"/two.nix")
+	c.waitCount(one, 1)
+	c.notify(protocol.MethodWorkspaceDidChangeWorkspaceFolders, map[string]any{"event": map[string]any{
+		"added":   []map[string]any{{"uri": fileURI(second), "name": "second"}},
+		"removed": []map[string]any{{"uri": fileURI(first), "name": "first"}},
+	}})
+	c.waitCount(two, 1)
+	c.waitCount(one, 0)
+}
+
+func TestExcludePathsChangeReindexes(t *testing.T) {
+	dir := workspace(t, map[string]string{"gen/x.nix": "{ a = 1 }"})
+	c := startSession(t, Options{})
+	c.setConfig(map[string]any{"excludePaths": []string{"gen"}})
+	c.initialize(sessionOptions{rootURI: fileURI(dir)})
+	c.waitFor("indexing", func() bool { return progressEnded(c.progress) })
+	x := fileURI(normalizePath(dir) + "/gen/x.nix")
+	c.setConfig(map[string]any{"excludePaths": []string{}})
+	c.notify(protocol.MethodWorkspaceDidChangeConfiguration, map[string]any{"settings": nil})
+	c.waitCount(x, 1)
+	c.setConfig(map[string]any{"excludePaths": []string{"gen/**"}})
+	c.notify(protocol.MethodWorkspaceDidChangeConfiguration, map[string]any{"settings": nil})
+	c.waitCount(x, 0)
+}
