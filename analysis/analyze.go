@@ -32,7 +32,14 @@ func Analyze(ws *Workspace, cfg Config) []Finding {
 	for _, path := range paths {
 		f := ws.Files[path]
 		for _, e := range f.Errors {
-			out = append(out, Finding{File: path, Pos: e.Pos, End: e.End, Severity: SeverityError, Code: "syntax-error", Message: e.Msg})
+			fd := Finding{File: path, Pos: e.Pos, End: e.End, Severity: SeverityError, Code: CodeSyntaxError, Message: e.Msg}
+			if e.Kind == nixast.ErrDuplicateAttr {
+				fd.Code = CodeDuplicateAttribute
+				if e.Related >= 0 {
+					fd.Related = []Related{{File: path, Pos: e.Related, End: e.Related, Message: "first defined here"}}
+				}
+			}
+			out = append(out, fd)
 		}
 	}
 	out = append(out, runAnalyzers(ws, cfg)...)

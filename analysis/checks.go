@@ -234,4 +234,6 @@ const (
 	CodeGuestOption          = "guest-option-without-guest-module"
 	CodeHostOption           = "host-option-without-host-module"
 	CodeRedundantGuestImport = "redundant-guest-import"
+	CodeSyntaxError          = "syntax-error"
+	CodeDuplicateAttribute   = "duplicate-attribute"
 )

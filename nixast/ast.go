@@ -465,7 +465,19 @@ func Unparen(x Expr) Expr {
 type Error struct {
 	Pos, End int
 	Msg      string
+	// Related is where the clashing definition is, for duplicates; -1 otherwise.
+	Related int
+	Kind    ErrorKind
 }
+
+// ErrorKind classifies syntax errors that tools treat apart.
+type ErrorKind uint8
+
+const (
+	ErrSyntax          ErrorKind = iota // any other syntax error
+	ErrDuplicateAttr                    // an attribute defined twice
+	ErrDuplicateFormal                  // a formal parameter named twice
+)
 
 func (e Error) Error() string { return e.Msg }
 

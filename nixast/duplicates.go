@@ -109,9 +109,11 @@ func (p *parser) mergeAttrs(dst, src *attrEntries, path []string, at Node) {
 			continue
 		}
 		p.errorf(se.pos, se.pos+len(name), "attribute `%s` is already defined at %s", strings.Join(sub, "."), p.at(de.pos))
+		p.markLast(ErrDuplicateAttr, de.pos)
 	}
 }
 
 func (p *parser) dupError(n *AttrName, path []string, prev int) {
 	p.errorf(n.Pos(), n.End(), "attribute `%s` is already defined at %s", strings.Join(path, "."), p.at(prev))
+	p.markLast(ErrDuplicateAttr, prev)
 }

@@ -24,7 +24,7 @@ func Parse(name string, src []byte) *File {
 	if len(src) > MaxFileSize {
 		f.Tokens = []Token{{Kind: ILLEGAL, Pos: 0, End: len(src)}, {Kind: EOF, Pos: len(src), End: len(src)}}
 		f.Root = &BadExpr{From: 0, To: len(src)}
-		f.Errors = []Error{{Pos: 0, End: 0, Msg: fmt.Sprintf("file is too large to parse: %d bytes (the limit is %d MiB)", len(src), MaxFileSize>>20)}}
+		f.Errors = []Error{{Pos: 0, End: 0, Msg: fmt.Sprintf("file is too large to parse: %d bytes (the limit is %d MiB)", len(src), MaxFileSize>>20), Related: -1}}
 		return f
 	}
 	toks, lexErrs := Scan(src)
@@ -107,7 +107,15 @@ func (p *parser) errorf(pos, end int, format string, args ...any) {
 	if n := len(p.errs); n > 0 && p.errs[n-1].Pos == pos {
 		return
 	}
-	p.errs = append(p.errs, Error{Pos: pos, End: end, Msg: fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, Error{Pos: pos, End: end, Msg: fmt.Sprintf(format, args...), Related: -1})
+}
+
+// markLast classifies the error just reported at pos (if it was kept).
+func (p *parser) markLast(kind ErrorKind, related int) {
+	if n := len(p.errs); n > 0 {
+		p.errs[n-1].Kind = kind
+		p.errs[n-1].Related = related
+	}
 }
 
 // at formats a position as LINE:COL for messages.
@@ -503,11 +511,13 @@ func (p *parser) checkFormals(param *Ident, f *Formals) {
 	for _, fm := range f.List {
 		if seen[fm.Name.Name] {
 			p.errorf(fm.Name.Pos(), fm.Name.End(), "duplicate formal function argument `%s`", fm.Name.Name)
+			p.markLast(ErrDuplicateFormal, -1)
 		}
 		seen[fm.Name.Name] = true
 	}
 	if param != nil && seen[param.Name] {
 		p.errorf(param.Pos(), param.End(), "duplicate formal function argument `%s`: it is both the '@' name and a formal parameter", param.Name)
+		p.markLast(ErrDuplicateFormal, -1)
 	}
 }
 

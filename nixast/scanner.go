@@ -124,7 +124,7 @@ func (s *scanner) scanDefault() {
 				return
 			}
 		}
-		s.errs = append(s.errs, Error{Pos: p, End: p + 2, Msg: "unterminated comment: '/*' is never closed by '*/'"})
+		s.errs = append(s.errs, Error{Pos: p, End: p + 2, Msg: "unterminated comment: '/*' is never closed by '*/'", Related: -1})
 		s.emit(COMMENT, len(s.src))
 		return
 	}
@@ -205,7 +205,7 @@ func (s *scanner) scanDefault() {
 	if kind == ILLEGAL {
 		// One UTF-8 character at a time, so that the message names it whole.
 		l := utf8Len(s.src[p:])
-		s.errs = append(s.errs, Error{Pos: p, End: p + l, Msg: "unexpected character " + quoteChar(s.src[p:p+l])})
+		s.errs = append(s.errs, Error{Pos: p, End: p + l, Msg: "unexpected character " + quoteChar(s.src[p:p+l]), Related: -1})
 		s.emit(ILLEGAL, p+l)
 		return
 	}
@@ -536,7 +536,7 @@ func (s *scanner) endPath(mode lexMode) {
 		if start < 0 {
 			start = 0
 		}
-		s.errs = append(s.errs, Error{Pos: start, End: end, Msg: "path has a trailing slash: remove the '/' at its end"})
+		s.errs = append(s.errs, Error{Pos: start, End: end, Msg: "path has a trailing slash: remove the '/' at its end", Related: -1})
 	}
 	s.emit(PATH_END, s.pos)
 	s.pop()
