@@ -56,7 +56,7 @@ func loadFixture(t *testing.T, path string) (*Workspace, []want) {
 				continue
 			}
 			rest := strings.TrimSpace(text[i+len("want:"):])
-			line := pf.Lines.Line(tok.Pos)
+			line := pf.Lines.Line(tok.Pos())
 			for rest != "" {
 				m := wantRE.FindStringSubmatch(rest)
 				if m == nil {

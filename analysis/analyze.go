@@ -100,7 +100,7 @@ func suppressed(file *nixast.File, f Finding) bool {
 		if t.Kind != nixast.COMMENT {
 			continue
 		}
-		l := file.Lines.Line(t.Pos)
+		l := file.Lines.Line(t.Pos())
 		if l != line && l != line-1 {
 			continue
 		}

@@ -142,6 +142,8 @@ type AttrSet struct {
 	Bindings []Binding
 	Rbrace   int // -1 if missing
 	Stop     int
+
+	attrs *attrEntries // the attribute tree, for duplicate checks of enclosing sets
 }
 
 // LegacyLet is let { bindings }, which means (rec { bindings }).body.

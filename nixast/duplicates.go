@@ -5,33 +5,139 @@ import "strings"
 // Nix rejects duplicate attributes while parsing, merging nested attribute
 // paths as it goes: a.b = 1; a.c = 2; builds one set a, and so does
 // a = { b = 1; }; a.c = 2;. These checks follow ParserState::addAttr.
+//
+// Most sets bind plain distinct names; for those a quick scan finds no
+// duplicate and builds nothing. The attribute tree of a set literal is built
+// only when an enclosing set merges into it.
 
 type attrEntry struct {
+	name     string
 	pos      int // where the attribute was first defined
 	isAttrs  bool
-	children *attrEntries
+	set      *AttrSet     // the set literal that defines it, if any
+	children *attrEntries // its attributes; for a literal built on first need
 }
 
+// attrEntries is a set's attributes in definition order. Most sets are
+// small, so lookups scan; a map is built only for large sets.
 type attrEntries struct {
+	list   []*attrEntry
 	byName map[string]*attrEntry
-	order  []string
 }
 
-func newAttrEntries() *attrEntries { return &attrEntries{byName: map[string]*attrEntry{}} }
+const attrMapThreshold = 16
 
-func (a *attrEntries) get(name string) *attrEntry { return a.byName[name] }
-
-func (a *attrEntries) put(name string, e *attrEntry) {
-	if _, ok := a.byName[name]; !ok {
-		a.order = append(a.order, name)
+func (a *attrEntries) get(name string) *attrEntry {
+	if a.byName != nil {
+		return a.byName[name]
 	}
-	a.byName[name] = e
+	for _, e := range a.list {
+		if e.name == name {
+			return e
+		}
+	}
+	return nil
 }
 
-// checkBindings reports duplicate attributes among binds and remembers the
-// attribute tree of node for the enclosing sets that merge it.
+func (a *attrEntries) add(e *attrEntry) {
+	a.list = append(a.list, e)
+	if a.byName != nil {
+		a.byName[e.name] = e
+	} else if len(a.list) > attrMapThreshold {
+		a.byName = make(map[string]*attrEntry, 2*len(a.list))
+		for _, x := range a.list {
+			a.byName[x.name] = x
+		}
+	}
+}
+
+func (p *parser) entry(name string, pos int, isAttrs bool, set *AttrSet, children *attrEntries) *attrEntry {
+	e := alloc(&p.entries)
+	*e = attrEntry{name: name, pos: pos, isAttrs: isAttrs, set: set, children: children}
+	return e
+}
+
+// childrenOf returns the attributes of an entry that is a set.
+func (p *parser) childrenOf(e *attrEntry) *attrEntries {
+	if e.children == nil && e.set != nil {
+		e.children = p.buildEntries(e.set.Bindings)
+	}
+	return e.children
+}
+
+// checkBindings reports duplicate attributes among binds.
 func (p *parser) checkBindings(node Node, binds []Binding, isLet bool) {
-	root := newAttrEntries()
+	if !p.mayHaveDuplicates(binds) {
+		return
+	}
+	entries := p.buildEntries(binds)
+	if set, ok := node.(*AttrSet); ok {
+		set.attrs = entries
+	}
+}
+
+// mayHaveDuplicates is false when every binding is a plain name and no name
+// repeats: then there is nothing to report and nothing merges.
+func (p *parser) mayHaveDuplicates(binds []Binding) bool {
+	var seen map[string]struct{}
+	if len(binds) > attrMapThreshold {
+		seen = make(map[string]struct{}, len(binds))
+	}
+	var small [attrMapThreshold]string
+	n := 0
+	check := func(name string) bool {
+		if seen != nil {
+			if _, dup := seen[name]; dup {
+				return true
+			}
+			seen[name] = struct{}{}
+			return false
+		}
+		for _, s := range small[:n] {
+			if s == name {
+				return true
+			}
+		}
+		if n == len(small) {
+			// Many names through inherits: switch to a map.
+			seen = make(map[string]struct{}, 4*n)
+			for _, s := range small {
+				seen[s] = struct{}{}
+			}
+			seen[name] = struct{}{}
+			return false
+		}
+		small[n] = name
+		n++
+		return false
+	}
+	for _, b := range binds {
+		switch b := b.(type) {
+		case *Inherit:
+			for _, a := range b.Names {
+				if name, ok := a.StaticName(); ok && check(name) {
+					return true
+				}
+			}
+		case *AttrAssign:
+			if len(b.Path.Names) != 1 {
+				return true
+			}
+			if name, ok := b.Path.Names[0].StaticName(); ok && check(name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// buildEntries builds the attribute tree of binds, reporting duplicates.
+func (p *parser) buildEntries(binds []Binding) *attrEntries {
+	root := alloc(&p.sets)
+	root.list = make([]*attrEntry, 0, len(binds))
+	if len(binds) > attrMapThreshold {
+		root.byName = make(map[string]*attrEntry, len(binds))
+	}
 	for _, b := range binds {
 		switch b := b.(type) {
 		case *Inherit:
@@ -44,71 +150,80 @@ func (p *parser) checkBindings(node Node, binds []Binding, isLet bool) {
 					p.dupError(n, []string{name}, e.pos)
 					continue
 				}
-				root.put(name, &attrEntry{pos: n.Pos()})
+				root.add(p.entry(name, n.Pos(), false, nil, nil))
 			}
 		case *AttrAssign:
 			p.addAttrPath(root, b)
 		}
 	}
-	p.attrSets[node] = root
+	return root
 }
 
 func (p *parser) addAttrPath(cur *attrEntries, b *AttrAssign) {
 	names := b.Path.Names
-	var path []string
 	for i, n := range names {
 		name, ok := n.StaticName()
 		if !ok {
 			// A dynamic name makes a fresh set: nothing below can clash.
 			return
 		}
-		path = append(path, name)
 		e := cur.get(name)
 		if i < len(names)-1 {
 			if e == nil {
-				e = &attrEntry{pos: b.Path.Pos(), isAttrs: true, children: newAttrEntries()}
-				cur.put(name, e)
+				e = p.entry(name, b.Path.Pos(), true, nil, &attrEntries{})
+				cur.add(e)
 			} else if !e.isAttrs {
-				p.dupError(n, path, e.pos)
+				p.dupError(n, staticPath(names[:i+1]), e.pos)
 				return
 			}
-			cur = e.children
+			cur = p.childrenOf(e)
 			continue
 		}
 		set, isSet := Unparen(b.Value).(*AttrSet)
-		var children *attrEntries
-		if isSet {
-			children = p.attrSets[set]
-		}
 		if e == nil {
-			cur.put(name, &attrEntry{pos: n.Pos(), isAttrs: isSet && children != nil, children: children})
+			if isSet {
+				cur.add(p.entry(name, n.Pos(), true, set, set.attrs))
+			} else {
+				cur.add(p.entry(name, n.Pos(), false, nil, nil))
+			}
 			return
 		}
-		if isSet && children != nil && e.isAttrs {
-			p.mergeAttrs(e.children, children, path, n)
+		if isSet && e.isAttrs {
+			src := set.attrs
+			if src == nil {
+				src = p.buildEntries(set.Bindings)
+			}
+			p.mergeAttrs(p.childrenOf(e), src, staticPath(names), n)
 			return
 		}
-		p.dupError(n, path, e.pos)
+		p.dupError(n, staticPath(names), e.pos)
 	}
+}
+
+func staticPath(names []*AttrName) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i], _ = n.StaticName()
+	}
+	return out
 }
 
 // mergeAttrs merges the attributes of a set literal into an existing set.
 func (p *parser) mergeAttrs(dst, src *attrEntries, path []string, at Node) {
-	for _, name := range src.order {
-		se := src.byName[name]
-		de := dst.get(name)
+	for _, se := range src.list {
+		de := dst.get(se.name)
 		if de == nil {
-			dst.put(name, se)
+			dst.add(se)
 			continue
 		}
-		sub := append(append([]string(nil), path...), name)
+		sub := append(append([]string(nil), path...), se.name)
 		if se.isAttrs && de.isAttrs {
 			// Nix 2.8 rejected this; newer Nix merges recursively.
 			p.newSyntax = true
-			p.mergeAttrs(de.children, se.children, sub, at)
+			p.mergeAttrs(p.childrenOf(de), p.childrenOf(se), sub, at)
 			continue
 		}
-		p.errorf(se.pos, se.pos+len(name), "attribute `%s` is already defined at %s", strings.Join(sub, "."), p.at(de.pos))
+		p.errorf(se.pos, se.pos+len(se.name), "attribute `%s` is already defined at %s", strings.Join(sub, "."), p.at(de.pos))
 		p.markLast(ErrDuplicateAttr, de.pos)
 	}
 }

@@ -1,6 +1,7 @@
 package nixast
 
 import (
+	"bytes"
 	"sort"
 	"unicode/utf8"
 )
@@ -19,7 +20,19 @@ type LineIndex struct {
 
 // NewLineIndex indexes src. src must not change afterwards.
 func NewLineIndex(src []byte) *LineIndex {
-	starts := make([]int, 1, len(src)/32+1)
+	starts := make([]int, 1, len(src)/40+1)
+	if bytes.IndexByte(src, '\r') < 0 {
+		// The common case: only LF, found with the vectorized IndexByte.
+		for off := 0; ; {
+			i := bytes.IndexByte(src[off:], '\n')
+			if i < 0 {
+				break
+			}
+			off += i + 1
+			starts = append(starts, off)
+		}
+		return &LineIndex{src: src, starts: starts}
+	}
 	for i := 0; i < len(src); i++ {
 		switch src[i] {
 		case '\n':

@@ -22,24 +22,24 @@ const (
 func Parse(name string, src []byte) *File {
 	f := &File{Name: name, Src: src, Lines: NewLineIndex(src)}
 	if len(src) > MaxFileSize {
-		f.Tokens = []Token{{Kind: ILLEGAL, Pos: 0, End: len(src)}, {Kind: EOF, Pos: len(src), End: len(src)}}
+		f.Tokens = []Token{{Kind: ILLEGAL, pos: 0, end: int32(len(src))}, {Kind: EOF, pos: int32(len(src)), end: int32(len(src))}}
 		f.Root = &BadExpr{From: 0, To: len(src)}
 		f.Errors = []Error{{Pos: 0, End: 0, Msg: fmt.Sprintf("file is too large to parse: %d bytes (the limit is %d MiB)", len(src), MaxFileSize>>20), Related: -1}}
 		return f
 	}
 	toks, lexErrs := Scan(src)
-	p := &parser{src: src, toks: toks, lines: f.Lines, attrSets: map[Node]*attrEntries{}}
+	p := &parser{src: src, str: string(src), toks: toks, lines: f.Lines}
 	p.errs = lexErrs
+	p.sig = make([]int32, 0, len(toks)*2/3+1)
 	for i, t := range toks {
 		if !t.Kind.IsTrivia() {
-			p.sig = append(p.sig, i)
+			p.sig = append(p.sig, int32(i))
 		}
 	}
 	p.tok = toks[p.sig[0]]
-	p.matchBraces()
 	f.Root = p.parseExpr()
 	if p.tok.Kind != EOF {
-		p.errorf(p.tok.Pos, p.tok.End, "unexpected %s after the end of the expression: a Nix file holds exactly one expression", p.describe(p.tok))
+		p.errorf(p.tok.Pos(), p.tok.End(), "unexpected %s after the end of the expression: a Nix file holds exactly one expression", p.describe(p.tok))
 		// Parse what follows anyway, so that its bindings stay visible.
 		p.quiet = true
 		for p.tok.Kind != EOF {
@@ -62,8 +62,9 @@ func Parse(name string, src []byte) *File {
 type parser struct {
 	src       []byte
 	toks      []Token
-	sig       []int // indices of the non-trivia tokens
-	si        int   // index into sig of the current token
+	str       string  // src, converted once: names and texts are substrings of it
+	sig       []int32 // indices of the non-trivia tokens
+	si        int     // index into sig of the current token
 	tok       Token
 	lines     *LineIndex
 	errs      []Error
@@ -71,10 +72,13 @@ type parser struct {
 	tooDeep   bool
 	closers   []Kind // closing tokens that enclosing constructs wait for
 	newSyntax bool
-	quiet     bool                  // after the first unrecoverable error at the top level
-	attrSets  map[Node]*attrEntries // the attribute tree each set literal builds
-	match     []int32               // for a '{' at sig index i, the sig index of its '}'
+	quiet     bool    // after the first unrecoverable error at the top level
+	match     []int32 // for a '{' at sig index i, the sig index of its '}'; built on first need
+	slabs
 }
+
+// text returns a token's source text without copying.
+func (p *parser) text(t Token) string { return p.str[t.pos:t.end] }
 
 func (p *parser) next() {
 	if p.si+1 < len(p.sig) {
@@ -96,7 +100,7 @@ func (p *parser) prevEnd() int {
 	if p.si == 0 {
 		return 0
 	}
-	return p.toks[p.sig[p.si-1]].End
+	return p.toks[p.sig[p.si-1]].End()
 }
 
 func (p *parser) errorf(pos, end int, format string, args ...any) {
@@ -129,19 +133,19 @@ func (p *parser) describe(t Token) string {
 	case EOF:
 		return "end of file"
 	case IDENT:
-		return "identifier `" + t.Text(p.src) + "`"
+		return "identifier `" + p.text(t) + "`"
 	case INT, FLOAT:
-		return "number " + t.Text(p.src)
+		return "number " + p.text(t)
 	case PATH, HPATH, SPATH, PATH_TEXT:
-		return "path " + t.Text(p.src)
+		return "path " + p.text(t)
 	case URI:
-		return "URI " + t.Text(p.src)
+		return "URI " + p.text(t)
 	case STRING_OPEN:
 		return "string"
 	case IND_STRING_OPEN:
 		return "indented string"
 	case ILLEGAL:
-		return "character " + quoteChar(p.src[t.Pos:t.End])
+		return "character " + quoteChar(p.src[t.Pos():t.End()])
 	}
 	return t.Kind.String()
 }
@@ -150,11 +154,11 @@ func (p *parser) describe(t Token) string {
 // what is missing and returns -1.
 func (p *parser) expect(k Kind, context string) int {
 	if p.tok.Kind == k {
-		pos := p.tok.Pos
+		pos := p.tok.Pos()
 		p.next()
 		return pos
 	}
-	p.errorf(p.tok.Pos, p.tok.End, "expected %s %s, found %s", k, context, p.describe(p.tok))
+	p.errorf(p.tok.Pos(), p.tok.End(), "expected %s %s, found %s", k, context, p.describe(p.tok))
 	return -1
 }
 
@@ -217,7 +221,7 @@ func (p *parser) enter() bool {
 		p.depth--
 		if !p.tooDeep {
 			p.tooDeep = true
-			p.errorf(p.tok.Pos, p.tok.End, "expression nested too deeply (more than %d levels); the rest of this part is not parsed", MaxDepth/2)
+			p.errorf(p.tok.Pos(), p.tok.End(), "expression nested too deeply (more than %d levels); the rest of this part is not parsed", MaxDepth/2)
 		}
 		return false
 	}
@@ -229,7 +233,7 @@ func (p *parser) leave() { p.depth-- }
 // skipNested skips the rest of a too-deep region: until a closer that no
 // skipped opener matches.
 func (p *parser) skipNested() Expr {
-	from := p.tok.Pos
+	from := p.tok.Pos()
 	depth := 0
 	for p.tok.Kind != EOF {
 		switch p.tok.Kind {
@@ -259,7 +263,7 @@ func (p *parser) bad() Expr {
 // docBefore returns the /** */ comment that directly precedes the current
 // token, with only whitespace between.
 func (p *parser) docBefore() *Comment {
-	i := p.sig[p.si] - 1
+	i := int(p.sig[p.si]) - 1
 	for i >= 0 && p.toks[i].Kind == WHITESPACE {
 		i--
 	}
@@ -267,9 +271,9 @@ func (p *parser) docBefore() *Comment {
 		return nil
 	}
 	t := p.toks[i]
-	text := t.Text(p.src)
+	text := p.text(t)
 	if strings.HasPrefix(text, "/**") && text != "/**/" {
-		return &Comment{Start: t.Pos, Stop: t.End, Text: text}
+		return &Comment{Start: t.Pos(), Stop: t.End(), Text: text}
 	}
 	return nil
 }
@@ -284,7 +288,7 @@ func (p *parser) parseExpr() Expr {
 	if p.bindingAhead() {
 		// `name = ...` never starts an expression: the previous binding
 		// lacks its value or its ';'. Leave the binding to the caller.
-		p.errorf(p.tok.Pos, p.tok.End, "expected an expression, found the binding of `%s`", p.tok.Text(p.src))
+		p.errorf(p.tok.Pos(), p.tok.End(), "expected an expression, found the binding of `%s`", p.text(p.tok))
 		return p.bad()
 	}
 	switch p.tok.Kind {
@@ -293,21 +297,21 @@ func (p *parser) parseExpr() Expr {
 		case COLON:
 			doc := p.docBefore()
 			param := p.ident()
-			colon := p.tok.Pos
+			colon := p.tok.Pos()
 			p.next()
 			return &Lambda{Param: param, At: -1, Colon: colon, Body: p.parseExpr(), Doc: doc}
 		case AT:
 			doc := p.docBefore()
 			param := p.ident()
-			at := p.tok.Pos
+			at := p.tok.Pos()
 			p.next()
 			if p.tok.Kind == IDENT && p.peek(1).Kind == AT {
-				p.errorf(p.tok.Pos, p.peek(1).End, "a function takes one '@' name, not two")
+				p.errorf(p.tok.Pos(), p.peek(1).End(), "a function takes one '@' name, not two")
 				p.next()
 				p.next()
 			}
 			if p.tok.Kind != LBRACE {
-				p.errorf(p.tok.Pos, p.tok.End, "expected '{' after '@' to start the formal parameters, found %s", p.describe(p.tok))
+				p.errorf(p.tok.Pos(), p.tok.End(), "expected '{' after '@' to start the formal parameters, found %s", p.describe(p.tok))
 				return &Lambda{Param: param, At: at, Colon: -1, Body: p.bad(), Doc: doc}
 			}
 			formals := p.parseFormals()
@@ -320,18 +324,18 @@ func (p *parser) parseExpr() Expr {
 			at := -1
 			var param *Ident
 			if p.tok.Kind == AT {
-				at = p.tok.Pos
+				at = p.tok.Pos()
 				p.next()
 				if p.tok.Kind == IDENT {
 					param = p.ident()
 				} else {
-					p.errorf(p.tok.Pos, p.tok.End, "expected a name after '@', found %s", p.describe(p.tok))
+					p.errorf(p.tok.Pos(), p.tok.End(), "expected a name after '@', found %s", p.describe(p.tok))
 				}
 			}
 			return p.finishLambda(param, formals, at, doc)
 		}
 	case ASSERT:
-		pos := p.tok.Pos
+		pos := p.tok.Pos()
 		p.next()
 		p.pushCloser(SEMI)
 		cond := p.parseExpr()
@@ -339,7 +343,7 @@ func (p *parser) parseExpr() Expr {
 		semi := p.expect(SEMI, "after the condition of 'assert'")
 		return &Assert{AssertPos: pos, Cond: cond, Semi: semi, Body: p.parseExpr()}
 	case WITH:
-		pos := p.tok.Pos
+		pos := p.tok.Pos()
 		p.next()
 		p.pushCloser(SEMI)
 		x := p.parseExpr()
@@ -348,17 +352,17 @@ func (p *parser) parseExpr() Expr {
 		return &With{WithPos: pos, X: x, Semi: semi, Body: p.parseExpr()}
 	case LET:
 		if p.peek(1).Kind != LBRACE {
-			pos := p.tok.Pos
+			pos := p.tok.Pos()
 			p.next()
 			p.pushCloser(IN)
 			binds := p.parseBindings(IN, true)
 			p.popCloser()
 			in := -1
 			if p.tok.Kind == IN {
-				in = p.tok.Pos
+				in = p.tok.Pos()
 				p.next()
 			} else {
-				p.errorf(p.tok.Pos, p.tok.End, "expected 'in' to end the 'let' at %s, found %s", p.at(pos), p.describe(p.tok))
+				p.errorf(p.tok.Pos(), p.tok.End(), "expected 'in' to end the 'let' at %s, found %s", p.at(pos), p.describe(p.tok))
 			}
 			x := &Let{LetPos: pos, Bindings: binds, InPos: in}
 			p.checkBindings(x, binds, true)
@@ -373,15 +377,15 @@ func (p *parser) finishLambda(param *Ident, formals *Formals, at int, doc *Comme
 	p.checkFormals(param, formals)
 	colon := -1
 	if p.tok.Kind == AT && p.peek(1).Kind == IDENT {
-		p.errorf(p.tok.Pos, p.peek(1).End, "a function takes one '@' name, not two")
+		p.errorf(p.tok.Pos(), p.peek(1).End(), "a function takes one '@' name, not two")
 		p.next()
 		p.next()
 	}
 	if p.tok.Kind == COLON {
-		colon = p.tok.Pos
+		colon = p.tok.Pos()
 		p.next()
 	} else {
-		p.errorf(p.tok.Pos, p.tok.End, "expected ':' after the function's parameters, found %s", p.describe(p.tok))
+		p.errorf(p.tok.Pos(), p.tok.End(), "expected ':' after the function's parameters, found %s", p.describe(p.tok))
 	}
 	return &Lambda{Param: param, Formals: formals, At: at, Colon: colon, Body: p.parseExpr(), Doc: doc}
 }
@@ -392,6 +396,11 @@ func (p *parser) looksLikeFormals() bool {
 	switch t1.Kind {
 	case ELLIPSIS:
 		return true
+	case RBRACE:
+		k := p.peek(2).Kind
+		return k == COLON || k == AT
+	case INHERIT:
+		return false
 	case IDENT:
 		switch p.peek(2).Kind {
 		case COMMA, QUESTION:
@@ -401,6 +410,9 @@ func (p *parser) looksLikeFormals() bool {
 		}
 	}
 	// Otherwise: formals when the matching '}' is followed by ':' or '@'.
+	if p.match == nil {
+		p.matchBraces()
+	}
 	m := int(p.match[p.si])
 	if m <= 0 || m+1 >= len(p.sig) {
 		return false
@@ -427,42 +439,42 @@ func (p *parser) matchBraces() {
 }
 
 func (p *parser) ident() *Ident {
-	id := &Ident{NamePos: p.tok.Pos, Name: p.tok.Text(p.src)}
+	id := p.newIdent(Ident{NamePos: p.tok.Pos(), Name: p.text(p.tok)})
 	p.next()
 	return id
 }
 
 func (p *parser) parseFormals() *Formals {
-	f := &Formals{Lbrace: p.tok.Pos, Ellipsis: -1, Rbrace: -1}
+	f := &Formals{Lbrace: p.tok.Pos(), Ellipsis: -1, Rbrace: -1}
 	p.next()
 	p.pushCloser(RBRACE)
 	defer p.popCloser()
 	for {
 		switch p.tok.Kind {
 		case RBRACE:
-			f.Rbrace = p.tok.Pos
-			f.Stop = p.tok.End
+			f.Rbrace = p.tok.Pos()
+			f.Stop = p.tok.End()
 			p.next()
 			return f
 		case ELLIPSIS:
 			if f.Ellipsis >= 0 {
-				p.errorf(p.tok.Pos, p.tok.End, "'...' appears twice in the formal parameters")
+				p.errorf(p.tok.Pos(), p.tok.End(), "'...' appears twice in the formal parameters")
 			}
-			f.Ellipsis = p.tok.Pos
+			f.Ellipsis = p.tok.Pos()
 			p.next()
 			if p.tok.Kind != RBRACE {
-				p.errorf(p.tok.Pos, p.tok.End, "'...' must be the last of the formal parameters")
+				p.errorf(p.tok.Pos(), p.tok.End(), "'...' must be the last of the formal parameters")
 				if p.tok.Kind == COMMA {
 					p.next()
 				}
 			}
 		case IDENT:
 			if f.Ellipsis >= 0 {
-				p.errorf(p.tok.Pos, p.tok.End, "'...' must be the last of the formal parameters")
+				p.errorf(p.tok.Pos(), p.tok.End(), "'...' must be the last of the formal parameters")
 			}
 			fm := &Formal{Name: p.ident(), Question: -1}
 			if p.tok.Kind == QUESTION {
-				fm.Question = p.tok.Pos
+				fm.Question = p.tok.Pos()
 				p.next()
 				p.pushCloser(COMMA)
 				fm.Default = p.parseExpr()
@@ -474,10 +486,10 @@ func (p *parser) parseFormals() *Formals {
 				p.next()
 			case RBRACE:
 			case SEMI:
-				p.errorf(p.tok.Pos, p.tok.End, "formal parameters are separated by ',', not ';'")
+				p.errorf(p.tok.Pos(), p.tok.End(), "formal parameters are separated by ',', not ';'")
 				p.next()
 			default:
-				p.errorf(p.tok.Pos, p.tok.End, "expected ',' or '}' after the formal parameter `%s`, found %s", fm.Name.Name, p.describe(p.tok))
+				p.errorf(p.tok.Pos(), p.tok.End(), "expected ',' or '}' after the formal parameter `%s`, found %s", fm.Name.Name, p.describe(p.tok))
 				if p.tok.Kind != IDENT {
 					p.skipTo(COMMA, RBRACE, COLON)
 					if p.tok.Kind == COMMA {
@@ -486,7 +498,7 @@ func (p *parser) parseFormals() *Formals {
 				}
 			}
 		default:
-			p.errorf(p.tok.Pos, p.tok.End, "expected a formal parameter name or '}', found %s", p.describe(p.tok))
+			p.errorf(p.tok.Pos(), p.tok.End(), "expected a formal parameter name or '}', found %s", p.describe(p.tok))
 			start := p.si
 			p.skipTo(COMMA, RBRACE, COLON)
 			switch p.tok.Kind {
@@ -525,26 +537,26 @@ func (p *parser) parseIf() Expr {
 	if p.tok.Kind != IF {
 		return p.parsePipe()
 	}
-	x := &If{IfPos: p.tok.Pos, ThenPos: -1, ElsePos: -1}
+	x := &If{IfPos: p.tok.Pos(), ThenPos: -1, ElsePos: -1}
 	p.next()
 	p.pushCloser(THEN)
 	x.Cond = p.parseExpr()
 	p.popCloser()
 	if p.tok.Kind == THEN {
-		x.ThenPos = p.tok.Pos
+		x.ThenPos = p.tok.Pos()
 		p.next()
 	} else {
-		p.errorf(p.tok.Pos, p.tok.End, "expected 'then' after the condition of the 'if' at %s, found %s", p.at(x.IfPos), p.describe(p.tok))
+		p.errorf(p.tok.Pos(), p.tok.End(), "expected 'then' after the condition of the 'if' at %s, found %s", p.at(x.IfPos), p.describe(p.tok))
 	}
 	p.pushCloser(ELSE)
 	x.Then = p.parseExpr()
 	p.popCloser()
 	if p.tok.Kind == ELSE {
-		x.ElsePos = p.tok.Pos
+		x.ElsePos = p.tok.Pos()
 		p.next()
 		x.Else = p.parseExpr()
 	} else {
-		p.errorf(p.tok.Pos, p.tok.End, "expected 'else' after 'then' of the 'if' at %s (Nix has no 'if' without 'else'), found %s", p.at(x.IfPos), p.describe(p.tok))
+		p.errorf(p.tok.Pos(), p.tok.End(), "expected 'else' after 'then' of the 'if' at %s (Nix has no 'if' without 'else'), found %s", p.at(x.IfPos), p.describe(p.tok))
 		x.Else = &BadExpr{From: p.prevEnd(), To: p.prevEnd()}
 	}
 	return x
@@ -559,9 +571,9 @@ func (p *parser) parsePipe() Expr {
 		p.newSyntax = true
 		for p.tok.Kind == PIPE_INTO || p.tok.Kind == PIPE_FROM {
 			if p.tok.Kind == PIPE_FROM {
-				p.errorf(p.tok.Pos, p.tok.End, "'<|' cannot follow '|>' without parentheses")
+				p.errorf(p.tok.Pos(), p.tok.End(), "'<|' cannot follow '|>' without parentheses")
 			}
-			op, pos := p.tok.Kind, p.tok.Pos
+			op, pos := p.tok.Kind, p.tok.Pos()
 			p.next()
 			x = &Binary{X: x, OpPos: pos, Op: op, Y: p.parseOp(0)}
 		}
@@ -571,7 +583,7 @@ func (p *parser) parsePipe() Expr {
 		var ops []Token
 		for p.tok.Kind == PIPE_FROM || p.tok.Kind == PIPE_INTO {
 			if p.tok.Kind == PIPE_INTO {
-				p.errorf(p.tok.Pos, p.tok.End, "'|>' cannot follow '<|' without parentheses")
+				p.errorf(p.tok.Pos(), p.tok.End(), "'|>' cannot follow '<|' without parentheses")
 			}
 			ops = append(ops, p.tok)
 			p.next()
@@ -579,7 +591,7 @@ func (p *parser) parsePipe() Expr {
 		}
 		x = operands[len(operands)-1]
 		for i := len(ops) - 1; i >= 0; i-- {
-			x = &Binary{X: operands[i], OpPos: ops[i].Pos, Op: ops[i].Kind, Y: x}
+			x = &Binary{X: operands[i], OpPos: ops[i].Pos(), Op: ops[i].Kind, Y: x}
 		}
 	}
 	return x
@@ -645,11 +657,11 @@ func (p *parser) parseOp(min int) Expr {
 	var x Expr
 	switch p.tok.Kind {
 	case NOT:
-		pos := p.tok.Pos
+		pos := p.tok.Pos()
 		p.next()
 		x = &Unary{OpPos: pos, Op: NOT, X: p.parseOp(precNot + 1)}
 	case MINUS:
-		pos := p.tok.Pos
+		pos := p.tok.Pos()
 		p.next()
 		x = &Unary{OpPos: pos, Op: MINUS, X: p.parseOp(precNeg + 1)}
 	default:
@@ -663,11 +675,11 @@ func (p *parser) parseOp(min int) Expr {
 			return x
 		}
 		if as == assocNone && prec == lastNonAssoc {
-			p.errorf(op.Pos, op.End, "%s cannot be chained: add parentheses to say which comparison comes first", op.Kind)
+			p.errorf(op.Pos(), op.End(), "%s cannot be chained: add parentheses to say which comparison comes first", op.Kind)
 		}
 		p.next()
 		if op.Kind == QUESTION {
-			x = &HasAttr{X: x, Question: op.Pos, Path: p.parseAttrPath("after '?'")}
+			x = &HasAttr{X: x, Question: op.Pos(), Path: p.parseAttrPath("after '?'")}
 		} else {
 			var y Expr
 			if as == assocRight {
@@ -675,7 +687,7 @@ func (p *parser) parseOp(min int) Expr {
 			} else {
 				y = p.parseOp(prec + 1)
 			}
-			x = &Binary{X: x, OpPos: op.Pos, Op: op.Kind, Y: y}
+			x = &Binary{X: x, OpPos: op.Pos(), Op: op.Kind, Y: y}
 		}
 		if as == assocNone {
 			lastNonAssoc = prec
@@ -736,7 +748,7 @@ func (p *parser) parseApp() Expr {
 		if p.bindingAhead() {
 			break
 		}
-		x = &Apply{Fn: x, Arg: p.parseSelect()}
+		x = p.newApply(Apply{Fn: x, Arg: p.parseSelect()})
 	}
 	return x
 }
@@ -745,25 +757,25 @@ func (p *parser) parseSelect() Expr {
 	x := p.parseSimple()
 	switch p.tok.Kind {
 	case DOT:
-		dot := p.tok.Pos
+		dot := p.tok.Pos()
 		p.next()
-		s := &Select{X: x, Dot: dot, Path: p.parseAttrPath("after '.'"), OrPos: -1}
+		s := p.newSelect(Select{X: x, Dot: dot, Path: p.parseAttrPath("after '.'"), OrPos: -1})
 		if p.tok.Kind == OR_KW {
-			s.OrPos = p.tok.Pos
+			s.OrPos = p.tok.Pos()
 			p.next()
 			if p.startsSimple(p.tok, 0) {
 				s.Default = p.parseSelect()
 			} else {
-				p.errorf(p.tok.Pos, p.tok.End, "expected a default value after 'or', found %s", p.describe(p.tok))
+				p.errorf(p.tok.Pos(), p.tok.End(), "expected a default value after 'or', found %s", p.describe(p.tok))
 				s.Default = p.bad()
 			}
 		}
 		return s
 	case OR_KW:
 		// The "cursed or": f or applies f to a variable named or.
-		or := &Ident{NamePos: p.tok.Pos, Name: "or"}
+		or := p.newIdent(Ident{NamePos: p.tok.Pos(), Name: "or"})
 		p.next()
-		return &Apply{Fn: x, Arg: or}
+		return p.newApply(Apply{Fn: x, Arg: or})
 	}
 	return x
 }
@@ -779,41 +791,41 @@ func (p *parser) parseSimple() Expr {
 		return p.ident()
 	case INT:
 		p.next()
-		raw := t.Text(p.src)
+		raw := p.text(t)
 		v, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil {
-			p.errorf(t.Pos, t.End, "integer %s is too large: the largest is %d", raw, int64(math.MaxInt64))
+			p.errorf(t.Pos(), t.End(), "integer %s is too large: the largest is %d", raw, int64(math.MaxInt64))
 		}
-		return &IntLit{ValuePos: t.Pos, Raw: raw, Value: v}
+		return p.newIntLit(IntLit{ValuePos: t.Pos(), Raw: raw, Value: v})
 	case FLOAT:
 		p.next()
-		raw := t.Text(p.src)
+		raw := p.text(t)
 		v, err := strconv.ParseFloat(raw, 64)
 		if err != nil || (v != 0 && math.Abs(v) < 0x1p-1022) || (v == 0 && strings.ContainsAny(strings.SplitN(strings.ToLower(raw), "e", 2)[0], "123456789")) {
-			p.errorf(t.Pos, t.End, "float %s is out of range", raw)
+			p.errorf(t.Pos(), t.End(), "float %s is out of range", raw)
 		}
-		return &FloatLit{ValuePos: t.Pos, Raw: raw, Value: v}
+		return &FloatLit{ValuePos: t.Pos(), Raw: raw, Value: v}
 	case URI:
 		p.next()
-		return &URILit{ValuePos: t.Pos, Raw: t.Text(p.src)}
+		return &URILit{ValuePos: t.Pos(), Raw: p.text(t)}
 	case SPATH:
 		p.next()
-		return &SearchPath{ValuePos: t.Pos, Raw: t.Text(p.src)}
+		return &SearchPath{ValuePos: t.Pos(), Raw: p.text(t)}
 	case STRING_OPEN, IND_STRING_OPEN:
 		return p.parseString()
 	case PATH, HPATH:
 		return p.parsePath()
 	case LPAREN:
 		p.next()
-		x := &Paren{Lparen: t.Pos, Rparen: -1}
+		x := &Paren{Lparen: t.Pos(), Rparen: -1}
 		p.pushCloser(RPAREN)
 		x.X = p.parseExpr()
 		p.popCloser()
 		if p.tok.Kind == RPAREN {
-			x.Rparen = p.tok.Pos
+			x.Rparen = p.tok.Pos()
 			p.next()
 		} else {
-			p.errorf(p.tok.Pos, p.tok.End, "expected ')' to close the '(' at %s, found %s", p.at(t.Pos), p.describe(p.tok))
+			p.errorf(p.tok.Pos(), p.tok.End(), "expected ')' to close the '(' at %s, found %s", p.at(t.Pos()), p.describe(p.tok))
 		}
 		x.Stop = p.prevEnd()
 		return x
@@ -822,11 +834,11 @@ func (p *parser) parseSimple() Expr {
 	case REC:
 		p.next()
 		if p.tok.Kind != LBRACE {
-			p.errorf(p.tok.Pos, p.tok.End, "expected '{' after 'rec', found %s", p.describe(p.tok))
-			return &BadExpr{From: t.Pos, To: t.End}
+			p.errorf(p.tok.Pos(), p.tok.End(), "expected '{' after 'rec', found %s", p.describe(p.tok))
+			return &BadExpr{From: t.Pos(), To: t.End()}
 		}
 		s := p.parseAttrSet()
-		s.Rec = t.Pos
+		s.Rec = t.Pos()
 		return s
 	case LBRACE:
 		return p.parseAttrSet()
@@ -837,9 +849,9 @@ func (p *parser) parseSimple() Expr {
 	case LET:
 		if p.peek(1).Kind == LBRACE {
 			p.next()
-			lbrace := p.tok.Pos
+			lbrace := p.tok.Pos()
 			p.next()
-			x := &LegacyLet{Let: t.Pos, Lbrace: lbrace, Rbrace: -1}
+			x := &LegacyLet{Let: t.Pos(), Lbrace: lbrace, Rbrace: -1}
 			p.pushCloser(RBRACE)
 			x.Bindings = p.parseBindings(RBRACE, false)
 			p.popCloser()
@@ -849,54 +861,54 @@ func (p *parser) parseSimple() Expr {
 			return x
 		}
 	}
-	p.errorf(t.Pos, t.End, "expected an expression, found %s", p.describe(t))
+	p.errorf(t.Pos(), t.End(), "expected an expression, found %s", p.describe(t))
 	if t.Kind == ILLEGAL || t.Kind == PATH_END || t.Kind == DOLLAR_CURLY {
 		p.next()
-		return &BadExpr{From: t.Pos, To: t.End}
+		return &BadExpr{From: t.Pos(), To: t.End()}
 	}
 	return p.bad()
 }
 
 func (p *parser) closeBrace(rbrace *int, lbrace int, what string) {
 	if p.tok.Kind == RBRACE {
-		*rbrace = p.tok.Pos
+		*rbrace = p.tok.Pos()
 		p.next()
 		return
 	}
-	p.errorf(p.tok.Pos, p.tok.End, "expected '}' to close the %s at %s, found %s", what, p.at(lbrace), p.describe(p.tok))
+	p.errorf(p.tok.Pos(), p.tok.End(), "expected '}' to close the %s at %s, found %s", what, p.at(lbrace), p.describe(p.tok))
 }
 
 func (p *parser) parseList() Expr {
-	x := &List{Lbrack: p.tok.Pos, Rbrack: -1}
+	x := &List{Lbrack: p.tok.Pos(), Rbrack: -1}
 	p.next()
 	p.pushCloser(RBRACK)
 	defer p.popCloser()
 	for {
 		switch {
 		case p.tok.Kind == RBRACK:
-			x.Rbrack = p.tok.Pos
+			x.Rbrack = p.tok.Pos()
 			p.next()
 			x.Stop = p.prevEnd()
 			return x
 		case p.bindingAhead() || p.tok.Kind == INHERIT:
-			p.errorf(x.Lbrack, x.Lbrack+1, "this '[' is never closed: expected ']' before the binding at %s", p.at(p.tok.Pos))
+			p.errorf(x.Lbrack, x.Lbrack+1, "this '[' is never closed: expected ']' before the binding at %s", p.at(p.tok.Pos()))
 			x.Stop = p.prevEnd()
 			return x
 		case p.startsSimple(p.tok, 0):
 			x.Elems = append(x.Elems, p.parseSelect())
 		case p.tok.Kind == EOF || p.awaited(p.tok.Kind) || p.tok.Kind == SEMI:
-			p.errorf(p.tok.Pos, p.tok.End, "expected ']' to close the list at %s, found %s", p.at(x.Lbrack), p.describe(p.tok))
+			p.errorf(p.tok.Pos(), p.tok.End(), "expected ']' to close the list at %s, found %s", p.at(x.Lbrack), p.describe(p.tok))
 			x.Stop = p.prevEnd()
 			return x
 		case p.tok.Kind == MINUS:
-			p.errorf(p.tok.Pos, p.tok.End, "a list element cannot start with '-': write a negative number or a subtraction in parentheses, as in [ (-1) ]")
+			p.errorf(p.tok.Pos(), p.tok.End(), "a list element cannot start with '-': write a negative number or a subtraction in parentheses, as in [ (-1) ]")
 			e := p.parseOp(0)
 			x.Elems = append(x.Elems, e)
 		case p.tok.Kind == COMMA:
-			p.errorf(p.tok.Pos, p.tok.End, "unexpected ',' in a list: list elements are separated by spaces only")
+			p.errorf(p.tok.Pos(), p.tok.End(), "unexpected ',' in a list: list elements are separated by spaces only")
 			p.next()
 		default:
-			p.errorf(p.tok.Pos, p.tok.End, "unexpected %s in a list: an element that is not a name, literal or bracketed expression needs parentheses", p.describe(p.tok))
+			p.errorf(p.tok.Pos(), p.tok.End(), "unexpected %s in a list: an element that is not a name, literal or bracketed expression needs parentheses", p.describe(p.tok))
 			e := p.parseExpr()
 			if p.si == 0 || e.End() == e.Pos() && p.tok.Kind != RBRACK {
 				p.next()
@@ -907,14 +919,14 @@ func (p *parser) parseList() Expr {
 }
 
 func (p *parser) parseAttrSet() *AttrSet {
-	x := &AttrSet{Rec: -1, Lbrace: p.tok.Pos, Rbrace: -1}
+	x := &AttrSet{Rec: -1, Lbrace: p.tok.Pos(), Rbrace: -1}
 	p.next()
 	p.pushCloser(RBRACE)
 	x.Bindings = p.parseBindings(RBRACE, false)
 	// "}; name = ..." where no binding awaits a ';' means this '}' is one
 	// too many: report it and keep the set open.
 	for p.tok.Kind == RBRACE && p.peek(1).Kind == SEMI && p.peek(2).Kind != EOF && !p.awaited(SEMI) && p.depthOfSet() == 1 {
-		p.errorf(p.tok.Pos, p.tok.End, "unexpected '}' followed by ';': the attribute set at %s goes on after it", p.at(x.Lbrace))
+		p.errorf(p.tok.Pos(), p.tok.End(), "unexpected '}' followed by ';': the attribute set at %s goes on after it", p.at(x.Lbrace))
 		p.next()
 		p.next()
 		x.Bindings = append(x.Bindings, p.parseBindings(RBRACE, false)...)
@@ -928,22 +940,32 @@ func (p *parser) parseAttrSet() *AttrSet {
 
 // parseBindings parses bindings until end ('}' or 'in').
 func (p *parser) parseBindings(end Kind, isLet bool) []Binding {
-	var out []Binding
+	// Bindings collect on a stack shared by nested sets, then move to a
+	// slice of their own exact size.
+	base := len(p.bindStack)
+	done := func() []Binding {
+		out := carve(&p.bindings, p.bindStack[base:])
+		clear(p.bindStack[base:])
+		p.bindStack = p.bindStack[:base]
+		return out
+	}
 	for {
 		k := p.tok.Kind
 		if k == end || k == EOF {
-			return out
+			return done()
 		}
 		if (k == RBRACE || k == RPAREN || k == RBRACK || k == IN) && p.awaited(k) {
-			return out
+			return done()
 		}
 		switch k {
 		case INHERIT:
-			out = append(out, p.parseInherit())
+			b := p.parseInherit()
+			p.bindStack = append(p.bindStack, b)
 		case IDENT, OR_KW, STRING_OPEN, DOLLAR_CURLY:
-			out = append(out, p.parseAssign(isLet))
+			b := p.parseAssign(isLet)
+			p.bindStack = append(p.bindStack, b)
 		default:
-			p.errorf(p.tok.Pos, p.tok.End, "expected a binding such as `name = value;`, found %s", p.describe(p.tok))
+			p.errorf(p.tok.Pos(), p.tok.End(), "expected a binding such as `name = value;`, found %s", p.describe(p.tok))
 			start := p.si
 			p.skipTo(SEMI, end)
 			if p.tok.Kind == SEMI {
@@ -958,8 +980,7 @@ func (p *parser) parseBindings(end Kind, isLet bool) []Binding {
 func (p *parser) parseAssign(isLet bool) Binding {
 	doc := p.docBefore()
 	path := p.parseAttrPath("")
-	b := &AttrAssign{Path: path, Eq: -1, Semi: -1, Doc: doc}
-	name := p.pathString(path)
+	b := p.newAttrAssign(AttrAssign{Path: path, Eq: -1, Semi: -1, Doc: doc})
 	if isLet {
 		if _, ok := path.Names[0].StaticName(); !ok {
 			n := path.Names[0]
@@ -967,14 +988,14 @@ func (p *parser) parseAssign(isLet bool) Binding {
 		}
 	}
 	if p.tok.Kind == ASSIGN {
-		b.Eq = p.tok.Pos
+		b.Eq = p.tok.Pos()
 		p.next()
 	} else {
-		p.errorf(p.tok.Pos, p.tok.End, "expected '=' after `%s`, found %s", name, p.describe(p.tok))
+		p.errorf(p.tok.Pos(), p.tok.End(), "expected '=' after `%s`, found %s", p.pathString(path), p.describe(p.tok))
 		if k := p.tok.Kind; k == SEMI || k == RBRACE || k == IN || k == EOF {
 			b.Value = &BadExpr{From: p.prevEnd(), To: p.prevEnd()}
 			if k == SEMI {
-				b.Semi = p.tok.Pos
+				b.Semi = p.tok.Pos()
 				p.next()
 			}
 			b.Stop = p.prevEnd()
@@ -985,18 +1006,18 @@ func (p *parser) parseAssign(isLet bool) Binding {
 	b.Value = p.parseExpr()
 	p.popCloser()
 	if p.tok.Kind == SEMI {
-		b.Semi = p.tok.Pos
+		b.Semi = p.tok.Pos()
 		p.next()
 	} else {
 		end := b.Value.End()
 		if end < b.Eq {
 			end = p.prevEnd()
 		}
-		p.errorf(end, end, "expected ';' after the binding of `%s`", name)
+		p.errorf(end, end, "expected ';' after the binding of `%s`", p.pathString(path))
 		if !p.bindingAhead() && p.tok.Kind != INHERIT && p.tok.Kind != RBRACE && p.tok.Kind != IN && p.tok.Kind != EOF {
 			p.skipTo(SEMI, RBRACE, IN)
 			if p.tok.Kind == SEMI {
-				b.Semi = p.tok.Pos
+				b.Semi = p.tok.Pos()
 				p.next()
 			}
 		}
@@ -1012,54 +1033,54 @@ func (p *parser) pathString(path *AttrPath) string {
 		if s, ok := n.StaticName(); ok {
 			parts = append(parts, s)
 		} else {
-			parts = append(parts, string(p.src[n.Pos():n.End()]))
+			parts = append(parts, p.str[n.Pos():n.End()])
 		}
 	}
 	return strings.Join(parts, ".")
 }
 
 func (p *parser) parseInherit() Binding {
-	x := &Inherit{Inherit: p.tok.Pos, Lparen: -1, Rparen: -1, Semi: -1}
+	x := &Inherit{Inherit: p.tok.Pos(), Lparen: -1, Rparen: -1, Semi: -1}
 	p.next()
 	if p.tok.Kind == LPAREN {
-		x.Lparen = p.tok.Pos
+		x.Lparen = p.tok.Pos()
 		p.next()
 		p.pushCloser(RPAREN)
 		x.From = p.parseExpr()
 		p.popCloser()
 		if p.tok.Kind == RPAREN {
-			x.Rparen = p.tok.Pos
+			x.Rparen = p.tok.Pos()
 			p.next()
 		} else {
-			p.errorf(p.tok.Pos, p.tok.End, "expected ')' to close the '(' of 'inherit' at %s, found %s", p.at(x.Lparen), p.describe(p.tok))
+			p.errorf(p.tok.Pos(), p.tok.End(), "expected ')' to close the '(' of 'inherit' at %s, found %s", p.at(x.Lparen), p.describe(p.tok))
 		}
 	}
 	for {
 		switch p.tok.Kind {
 		case IDENT, OR_KW:
-			x.Names = append(x.Names, &AttrName{Ident: p.ident()})
+			x.Names = append(x.Names, p.newAttrName(AttrName{Ident: p.ident()}))
 			continue
 		case STRING_OPEN:
 			s := p.parseString().(*StringLit)
 			if _, ok := s.StaticValue(); !ok {
 				p.errorf(s.Pos(), s.End(), "dynamic attributes are not allowed in 'inherit'")
 			}
-			x.Names = append(x.Names, &AttrName{String: s})
+			x.Names = append(x.Names, p.newAttrName(AttrName{String: s}))
 			continue
 		case DOLLAR_CURLY:
 			in := p.parseInterp()
 			p.errorf(in.Pos(), in.End(), "dynamic attributes are not allowed in 'inherit'")
-			x.Names = append(x.Names, &AttrName{Interp: in})
+			x.Names = append(x.Names, p.newAttrName(AttrName{Interp: in}))
 			continue
 		case SEMI:
-			x.Semi = p.tok.Pos
+			x.Semi = p.tok.Pos()
 			p.next()
 		default:
 			p.errorf(p.prevEnd(), p.prevEnd(), "expected ';' after 'inherit', found %s", p.describe(p.tok))
 			if !p.bindingAhead() && p.tok.Kind != RBRACE && p.tok.Kind != IN && p.tok.Kind != INHERIT {
 				p.skipTo(SEMI, RBRACE, IN)
 				if p.tok.Kind == SEMI {
-					x.Semi = p.tok.Pos
+					x.Semi = p.tok.Pos()
 					p.next()
 				}
 			}
@@ -1071,32 +1092,36 @@ func (p *parser) parseInherit() Binding {
 
 // parseAttrPath parses a.b."c".${d}. It always returns at least one name.
 func (p *parser) parseAttrPath(context string) *AttrPath {
-	path := &AttrPath{}
+	path := p.newAttrPath(AttrPath{})
+	// Most paths have one name: carve the slice out of a shared array.
+	var buf [8]*AttrName
+	names := buf[:0]
 	for {
 		var n *AttrName
 		switch p.tok.Kind {
 		case IDENT, OR_KW:
-			n = &AttrName{Ident: p.ident()}
+			n = p.newAttrName(AttrName{Ident: p.ident()})
 		case STRING_OPEN:
-			n = &AttrName{String: p.parseString().(*StringLit)}
+			n = p.newAttrName(AttrName{String: p.parseString().(*StringLit)})
 		case DOLLAR_CURLY:
-			n = &AttrName{Interp: p.parseInterp()}
+			n = p.newAttrName(AttrName{Interp: p.parseInterp()})
 		default:
 			msg := "expected an attribute name"
 			if context != "" {
 				msg += " " + context
 			}
-			p.errorf(p.tok.Pos, p.tok.End, "%s, found %s", msg, p.describe(p.tok))
+			p.errorf(p.tok.Pos(), p.tok.End(), "%s, found %s", msg, p.describe(p.tok))
 			pos := p.prevEnd()
-			if len(path.Names) == 0 && p.si == 0 {
-				pos = p.tok.Pos
+			if len(names) == 0 && p.si == 0 {
+				pos = p.tok.Pos()
 			}
-			n = &AttrName{Ident: &Ident{NamePos: pos, Name: ""}}
-			path.Names = append(path.Names, n)
+			names = append(names, p.newAttrName(AttrName{Ident: p.newIdent(Ident{NamePos: pos, Name: ""})}))
+			path.Names = carve(&p.namePtrs, names)
 			return path
 		}
-		path.Names = append(path.Names, n)
+		names = append(names, n)
 		if p.tok.Kind != DOT {
+			path.Names = carve(&p.namePtrs, names)
 			return path
 		}
 		p.next()
@@ -1104,16 +1129,16 @@ func (p *parser) parseAttrPath(context string) *AttrPath {
 }
 
 func (p *parser) parseInterp() *Interp {
-	x := &Interp{Dollar: p.tok.Pos, Rbrace: -1}
+	x := p.newInterp(Interp{Dollar: p.tok.Pos(), Rbrace: -1})
 	p.next()
 	p.pushCloser(RBRACE)
 	x.X = p.parseExpr()
 	p.popCloser()
 	if p.tok.Kind == RBRACE {
-		x.Rbrace = p.tok.Pos
+		x.Rbrace = p.tok.Pos()
 		p.next()
 	} else {
-		p.errorf(p.tok.Pos, p.tok.End, "expected '}' to close the '${' at %s, found %s", p.at(x.Dollar), p.describe(p.tok))
+		p.errorf(p.tok.Pos(), p.tok.End(), "expected '}' to close the '${' at %s, found %s", p.at(x.Dollar), p.describe(p.tok))
 	}
 	x.Stop = p.prevEnd()
 	return x
@@ -1121,7 +1146,7 @@ func (p *parser) parseInterp() *Interp {
 
 func (p *parser) parseString() Expr {
 	open := p.tok
-	x := &StringLit{Open: open.Pos, Indented: open.Kind == IND_STRING_OPEN, Close: -1}
+	x := p.newStringLit(StringLit{Open: open.Pos(), Indented: open.Kind == IND_STRING_OPEN, Close: -1})
 	p.next()
 	closeKind := STRING_CLOSE
 	if x.Indented {
@@ -1131,21 +1156,21 @@ func (p *parser) parseString() Expr {
 		t := p.tok
 		switch t.Kind {
 		case STRING_TEXT:
-			raw := t.Text(p.src)
-			x.Parts = append(x.Parts, &TextPart{Start: t.Pos, Stop: t.End, Raw: raw, Value: unescapeString(raw)})
+			raw := p.text(t)
+			x.Parts = append(x.Parts, p.newTextPart(TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: unescapeString(raw)}))
 			p.next()
 		case IND_STRING_TEXT:
-			raw := t.Text(p.src)
-			x.Parts = append(x.Parts, &TextPart{Start: t.Pos, Stop: t.End, Raw: raw, Value: raw, Indentable: true})
+			raw := p.text(t)
+			x.Parts = append(x.Parts, p.newTextPart(TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: raw, Indentable: true}))
 			p.next()
 		case IND_STRING_ESCAPE:
-			raw := t.Text(p.src)
-			x.Parts = append(x.Parts, &TextPart{Start: t.Pos, Stop: t.End, Raw: raw, Value: indEscapeValue(raw)})
+			raw := p.text(t)
+			x.Parts = append(x.Parts, p.newTextPart(TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: indEscapeValue(raw)}))
 			p.next()
 		case DOLLAR_CURLY:
 			x.Parts = append(x.Parts, p.parseInterp())
 		case closeKind:
-			x.Close = t.Pos
+			x.Close = t.Pos()
 			p.next()
 			x.Stop = p.prevEnd()
 			return x
@@ -1154,10 +1179,10 @@ func (p *parser) parseString() Expr {
 			if x.Indented {
 				what = "indented string: the ''"
 			}
-			p.errorf(open.Pos, open.End, "unterminated %s at %s is never closed", what, p.at(open.Pos))
+			p.errorf(open.Pos(), open.End(), "unterminated %s at %s is never closed", what, p.at(open.Pos()))
 			x.Stop = p.prevEnd()
-			if x.Stop < open.End {
-				x.Stop = open.End
+			if x.Stop < open.End() {
+				x.Stop = open.End()
 			}
 			return x
 		}
@@ -1167,26 +1192,26 @@ func (p *parser) parseString() Expr {
 func (p *parser) parsePath() Expr {
 	t := p.tok
 	x := &PathLit{Kind: PathRelative}
-	raw := t.Text(p.src)
+	raw := p.text(t)
 	switch {
 	case t.Kind == HPATH:
 		x.Kind = PathHome
 	case strings.HasPrefix(raw, "/"):
 		x.Kind = PathAbsolute
 	}
-	x.Parts = append(x.Parts, &TextPart{Start: t.Pos, Stop: t.End, Raw: raw, Value: raw})
+	x.Parts = append(x.Parts, p.newTextPart(TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: raw}))
 	p.next()
 	// Nix's grammar wants an interpolation among the pieces after the first:
 	// ./a//b lexes as ./a/ and /b, which no rule accepts.
 	if p.tok.Kind == PATH_TEXT && p.peek(1).Kind != DOLLAR_CURLY {
-		p.errorf(t.Pos, p.tok.End, "path %s%s has a doubled slash", raw, p.tok.Text(p.src))
+		p.errorf(t.Pos(), p.tok.End(), "path %s%s has a doubled slash", raw, p.text(p.tok))
 	}
 	for {
 		t := p.tok
 		switch t.Kind {
 		case PATH_TEXT:
-			raw := t.Text(p.src)
-			x.Parts = append(x.Parts, &TextPart{Start: t.Pos, Stop: t.End, Raw: raw, Value: raw})
+			raw := p.text(t)
+			x.Parts = append(x.Parts, p.newTextPart(TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: raw}))
 			p.next()
 		case DOLLAR_CURLY:
 			x.Parts = append(x.Parts, p.parseInterp())
@@ -1199,4 +1224,64 @@ func (p *parser) parsePath() Expr {
 			return x
 		}
 	}
+}
+
+func (p *parser) newIdent(v Ident) *Ident {
+	x := alloc(&p.idents)
+	*x = v
+	return x
+}
+
+func (p *parser) newAttrName(v AttrName) *AttrName {
+	x := alloc(&p.names)
+	*x = v
+	return x
+}
+
+func (p *parser) newAttrPath(v AttrPath) *AttrPath {
+	x := alloc(&p.paths)
+	*x = v
+	return x
+}
+
+func (p *parser) newAttrAssign(v AttrAssign) *AttrAssign {
+	x := alloc(&p.assigns)
+	*x = v
+	return x
+}
+
+func (p *parser) newTextPart(v TextPart) *TextPart {
+	x := alloc(&p.texts)
+	*x = v
+	return x
+}
+
+func (p *parser) newStringLit(v StringLit) *StringLit {
+	x := alloc(&p.strs)
+	*x = v
+	return x
+}
+
+func (p *parser) newApply(v Apply) *Apply {
+	x := alloc(&p.applies)
+	*x = v
+	return x
+}
+
+func (p *parser) newSelect(v Select) *Select {
+	x := alloc(&p.selects)
+	*x = v
+	return x
+}
+
+func (p *parser) newInterp(v Interp) *Interp {
+	x := alloc(&p.interps)
+	*x = v
+	return x
+}
+
+func (p *parser) newIntLit(v IntLit) *IntLit {
+	x := alloc(&p.ints)
+	*x = v
+	return x
 }

@@ -85,7 +85,7 @@ func TestMixedPipesAreAnError(t *testing.T) {
 func tokensText(f *File) string {
 	var b strings.Builder
 	for _, t := range f.Tokens {
-		b.Write(f.Src[t.Pos:t.End])
+		b.Write(f.Src[t.Pos():t.End()])
 	}
 	return b.String()
 }
@@ -99,10 +99,10 @@ func checkLossless(t testing.TB, name string, src []byte) *File {
 	}
 	prev := 0
 	for i, tok := range f.Tokens {
-		if tok.Pos != prev || tok.End < tok.Pos {
-			t.Fatalf("%s: token %d (%s) at %d-%d, previous ended at %d", name, i, tok.Kind, tok.Pos, tok.End, prev)
+		if tok.Pos() != prev || tok.End() < tok.Pos() {
+			t.Fatalf("%s: token %d (%s) at %d-%d, previous ended at %d", name, i, tok.Kind, tok.Pos(), tok.End(), prev)
 		}
-		prev = tok.End
+		prev = tok.End()
 	}
 	var check func(n Node, lo, hi int)
 	check = func(n Node, lo, hi int) {

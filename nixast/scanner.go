@@ -33,7 +33,7 @@ type scanner struct {
 // The concatenated text of the tokens is src.
 func Scan(src []byte) ([]Token, []Error) {
 	s := &scanner{src: src, modes: []lexMode{modeDefault}}
-	s.toks = make([]Token, 0, len(src)/4+2)
+	s.toks = make([]Token, 0, len(src)/3+16)
 	for s.pos < len(s.src) {
 		switch s.modes[len(s.modes)-1] {
 		case modeString:
@@ -54,7 +54,7 @@ func Scan(src []byte) ([]Token, []Error) {
 }
 
 func (s *scanner) emit(k Kind, end int) {
-	s.toks = append(s.toks, Token{Kind: k, Pos: s.pos, End: end})
+	s.toks = append(s.toks, Token{Kind: k, pos: int32(s.pos), end: int32(end)})
 	s.pos = end
 }
 
@@ -130,6 +130,28 @@ func (s *scanner) scanDefault() {
 	}
 
 	s.updatePathHints(p)
+	if p < s.noPathUntil && p < s.noURIUntil {
+		// Neither a path nor a URI can start here: the common cases are
+		// decided without trying every rule.
+		if isIdentStart(c) {
+			l := s.identLen(p)
+			s.emit(keywordKind(s.src[p:p+l]), p+l)
+			return
+		}
+	}
+	switch c {
+	case ';', '(', ')', '[', ']', ',', '?', '@':
+		s.emit(singleChar(c), p+1)
+		return
+	case '{':
+		s.emit(LBRACE, p+1)
+		s.push(modeDefault)
+		return
+	case '}':
+		s.emit(RBRACE, p+1)
+		s.pop()
+		return
+	}
 	// A path segment directly followed by an interpolation: a/${x}, ./${x}, ~/${x}.
 	if n := s.pathSegDollar(p); n > 0 {
 		k := PATH
@@ -149,11 +171,7 @@ func (s *scanner) scanDefault() {
 		}
 	}
 	if l := s.identLen(p); l > 0 {
-		if kw, ok := keywords[string(s.src[p:p+l])]; ok {
-			try(kw, l)
-		} else {
-			try(IDENT, l)
-		}
+		try(keywordKind(s.src[p:p+l]), l)
 	}
 	if k, l := s.operator(p); l > 0 {
 		try(k, l)
@@ -228,6 +246,33 @@ func (s *scanner) scanDefault() {
 	}
 }
 
+// keywordKind returns the keyword kind of an identifier, or IDENT.
+func keywordKind(b []byte) Kind {
+	switch string(b) {
+	case "if":
+		return IF
+	case "then":
+		return THEN
+	case "else":
+		return ELSE
+	case "assert":
+		return ASSERT
+	case "with":
+		return WITH
+	case "let":
+		return LET
+	case "in":
+		return IN
+	case "rec":
+		return REC
+	case "inherit":
+		return INHERIT
+	case "or":
+		return OR_KW
+	}
+	return IDENT
+}
+
 func singleChar(c byte) Kind {
 	switch c {
 	case '=':
@@ -278,28 +323,29 @@ func (s *scanner) operator(p int) (Kind, int) {
 	if s.at(p) == '.' && s.at(p+1) == '.' && s.at(p+2) == '.' {
 		return ELLIPSIS, 3
 	}
-	switch string([]byte{s.at(p), s.at(p + 1)}) {
-	case "==":
+	a, b := s.at(p), s.at(p+1)
+	switch {
+	case a == '=' && b == '=':
 		return EQ, 2
-	case "!=":
+	case a == '!' && b == '=':
 		return NEQ, 2
-	case "<=":
+	case a == '<' && b == '=':
 		return LEQ, 2
-	case ">=":
+	case a == '>' && b == '=':
 		return GEQ, 2
-	case "&&":
+	case a == '&' && b == '&':
 		return AND, 2
-	case "||":
+	case a == '|' && b == '|':
 		return OR, 2
-	case "->":
+	case a == '-' && b == '>':
 		return IMPL, 2
-	case "//":
+	case a == '/' && b == '/':
 		return UPDATE, 2
-	case "++":
+	case a == '+' && b == '+':
 		return CONCAT, 2
-	case "|>":
+	case a == '|' && b == '>':
 		return PIPE_INTO, 2
-	case "<|":
+	case a == '<' && b == '|':
 		return PIPE_FROM, 2
 	}
 	return ILLEGAL, 0

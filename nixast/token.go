@@ -110,17 +110,20 @@ func (k Kind) IsTrivia() bool { return k == WHITESPACE || k == COMMENT }
 // IsKeyword reports whether the kind is a keyword.
 func (k Kind) IsKeyword() bool { return k >= IF && k <= OR_KW }
 
-var keywords = map[string]Kind{
-	"if": IF, "then": THEN, "else": ELSE, "assert": ASSERT, "with": WITH,
-	"let": LET, "in": IN, "rec": REC, "inherit": INHERIT, "or": OR_KW,
-}
-
-// Token is one lexical token: its kind and its byte range [Pos, End) in the source.
+// Token is one lexical token: its kind and its byte range [Pos, End) in the
+// source. Offsets are 32-bit (files are at most MaxFileSize bytes): a large
+// file has millions of tokens, and their size is most of the scanner's memory.
 type Token struct {
 	Kind Kind
-	Pos  int
-	End  int
+	pos  int32
+	end  int32
 }
 
+// Pos returns the offset of the token's first byte.
+func (t Token) Pos() int { return int(t.pos) }
+
+// End returns the offset just past the token's last byte.
+func (t Token) End() int { return int(t.end) }
+
 // Text returns the token's source text.
-func (t Token) Text(src []byte) string { return string(src[t.Pos:t.End]) }
+func (t Token) Text(src []byte) string { return string(src[t.pos:t.end]) }

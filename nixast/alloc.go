@@ -1,0 +1,53 @@
+package nixast
+
+// Nodes are allocated from chunks: a file has hundreds of thousands of
+// small nodes, and one allocation per node made the garbage collector the
+// parser's main cost.
+
+const chunkSize = 256
+
+func alloc[T any](buf *[]T) *T {
+	if len(*buf) == cap(*buf) {
+		*buf = make([]T, 0, chunkSize)
+	}
+	*buf = (*buf)[:len(*buf)+1]
+	return &(*buf)[len(*buf)-1]
+}
+
+// carve copies items into a shared backing array and returns a slice of
+// exactly their length (a later append to it reallocates, never overwrites).
+func carve[T any](buf *[]T, items []T) []T {
+	if len(items) == 0 {
+		return nil
+	}
+	if cap(*buf)-len(*buf) < len(items) {
+		n := chunkSize * 4
+		if len(items) > n {
+			n = len(items)
+		}
+		*buf = make([]T, 0, n)
+	}
+	start := len(*buf)
+	*buf = append(*buf, items...)
+	return (*buf)[start:len(*buf):len(*buf)]
+}
+
+type slabs struct {
+	idents   []Ident
+	names    []AttrName
+	paths    []AttrPath
+	assigns  []AttrAssign
+	texts    []TextPart
+	strs     []StringLit
+	applies  []Apply
+	selects  []Select
+	interps  []Interp
+	ints     []IntLit
+	entries  []attrEntry
+	namePtrs []*AttrName
+	parts    []StringPart
+	bindings []Binding
+
+	bindStack []Binding // bindings of the sets being parsed, innermost last
+	sets      []attrEntries
+}
