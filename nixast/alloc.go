@@ -4,11 +4,19 @@ package nixast
 // small nodes, and one allocation per node made the garbage collector the
 // parser's main cost.
 
+// Chunks start small, so that a small file allocates little, and double
+// up to chunkSize.
 const chunkSize = 256
 
 func alloc[T any](buf *[]T) *T {
 	if len(*buf) == cap(*buf) {
-		*buf = make([]T, 0, chunkSize)
+		n := 2 * cap(*buf)
+		if n < 8 {
+			n = 8
+		} else if n > chunkSize {
+			n = chunkSize
+		}
+		*buf = make([]T, 0, n)
 	}
 	*buf = (*buf)[:len(*buf)+1]
 	return &(*buf)[len(*buf)-1]
@@ -21,7 +29,12 @@ func carve[T any](buf *[]T, items []T) []T {
 		return nil
 	}
 	if cap(*buf)-len(*buf) < len(items) {
-		n := chunkSize * 4
+		n := 2 * cap(*buf)
+		if n < 16 {
+			n = 16
+		} else if n > 4*chunkSize {
+			n = 4 * chunkSize
+		}
 		if len(items) > n {
 			n = len(items)
 		}

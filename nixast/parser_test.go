@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -232,11 +231,7 @@ func TestDeepNestingIsBounded(t *testing.T) {
 	for _, tc := range []struct{ open, close string }{{"(", ")"}, {"[", "]"}, {"{ a = ", "; }"}, {"!", ""}, {"-", ""}, {"x: ", ""}, {"\"${", "}\""}} {
 		n := 100000
 		src := strings.Repeat(tc.open, n) + "1" + strings.Repeat(tc.close, n)
-		start := time.Now()
 		f := checkLossless(t, "deep", []byte(src))
-		if time.Since(start) > 10*time.Second {
-			t.Fatalf("%q nesting took %v", tc.open, time.Since(start))
-		}
 		if len(f.Errors) == 0 || !strings.Contains(f.Errors[0].Msg, "nested too deeply") {
 			t.Errorf("%q x %d: errors = %.200v", tc.open, n, f.Errors)
 		}
