@@ -3,6 +3,7 @@ module github.com/microvm-lsp/microvm-lsp
 go 1.24
 
 require (
+	github.com/nix-community/go-nix v0.0.0-20250101154619-4bdde671e0a1
 	go.lsp.dev/jsonrpc2 v0.10.0
 	go.lsp.dev/protocol v0.12.0
 	go.lsp.dev/uri v0.3.0

@@ -1,7 +1,11 @@
 package analysis
 
 import (
+	"bytes"
+	"flag"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -16,11 +20,20 @@ import (
 // implemented lists the codes the fixture comparison checks; wants of other
 // codes are logged and skipped.
 var implemented = map[string]bool{
-	"syntax-error":           true,
-	CodeRoleConflict:         true,
-	CodeGuestOption:          true,
-	CodeHostOption:           true,
-	CodeRedundantGuestImport: true,
+	"syntax-error":            true,
+	CodeRoleConflict:          true,
+	CodeGuestOption:           true,
+	CodeHostOption:            true,
+	CodeRedundantGuestImport:  true,
+	CodeVMConfigAndFlake:      true,
+	CodeVMWithoutSource:       true,
+	CodeInvalidOptionValue:    true,
+	CodeHypervisorUnsupported: true,
+	CodeGuestAssertion:        true,
+	CodeRemovedOption:         true,
+	CodeDeprecatedModulePath:  true,
+	CodeInvalidNixHash:        true,
+	CodeInvalidStorePath:      true,
 }
 
 type want struct {
@@ -199,18 +212,95 @@ func countCode(fs []Finding, code string) int {
 	return n
 }
 
+var update = flag.Bool("update", false, "rewrite the fix goldens in testdata/analysis/golden")
+
+// nixParser returns the path of nix-instantiate, or "" when it is missing
+// (a failure under CI=true).
+func nixParser(t *testing.T) string {
+	p, err := exec.LookPath("nix-instantiate")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("nix-instantiate is needed to check fixed files under CI: %v", err)
+		}
+		t.Log("nix-instantiate not found: fixed files are not checked with Nix's parser")
+		return ""
+	}
+	return p
+}
+
+// nixParses checks src with `nix-instantiate --parse`, prefixed with
+// `with {}; ` so that free names are not errors.
+func nixParses(t *testing.T, nix, src string) error {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "fixed.nix")
+	if err := os.WriteFile(file, []byte("with {}; "+src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(nix, "--parse", file)
+	cmd.Env = append(os.Environ(), "NIX_REMOTE=")
+	var out bytes.Buffer
+	cmd.Stderr = &out
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%v: %s", err, strings.TrimSpace(out.String()))
+	}
+	return nil
+}
+
+// checkGolden compares the files a fix changed with
+// testdata/analysis/golden/<fixture>.<code>.<n>.txtar (or writes it with -update).
+func checkGolden(t *testing.T, fixture string, n int, desc string, f Finding, fx Fix, ws *Workspace, changed []string) {
+	sort.Strings(changed)
+	ar := &txtar.Archive{Comment: []byte(fmt.Sprintf("%s\nfix: %s\n", desc, fx.Title))}
+	for _, c := range changed {
+		ar.Files = append(ar.Files, txtar.File{Name: strings.TrimPrefix(c, "/ws/"), Data: ws.Files[c].Src})
+	}
+	golden := filepath.Join("..", "testdata", "analysis", "golden", fmt.Sprintf("%s.%s.%d.txtar", fixture, f.Code, n))
+	data := txtar.Format(ar)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Errorf("%s: fix %q: no golden (run go test ./analysis -update): %v", desc, fx.Title, err)
+		return
+	}
+	if !bytes.Equal(want, data) {
+		t.Errorf("%s: fix %q: result differs from %s (run go test ./analysis -update and review the diff)\n--- got ---\n%s", desc, fx.Title, golden, data)
+	}
+}
+
 func TestFixes(t *testing.T) {
+	nix := nixParser(t)
 	for _, path := range fixtures(t) {
 		name := strings.TrimSuffix(filepath.Base(path), ".txtar")
 		t.Run(name, func(t *testing.T) {
 			ws, _ := loadFixture(t, path)
 			before := Analyze(ws, Config{})
+			count := map[string]int{}
 			for _, f := range before {
 				for _, fx := range f.Fixes {
 					nws, changed, err := applyEdits(ws, fx.Edits)
 					if err != nil {
 						t.Errorf("%s: fix %q: %v", describe(ws, f), fx.Title, err)
 						continue
+					}
+					if !implemented[f.Code] {
+						continue // fixes of checks the fixtures do not cover are tested with their checks
+					}
+					count[f.Code]++
+					checkGolden(t, name, count[f.Code], describe(ws, f), f, fx, nws, changed)
+					if nix != "" {
+						for _, c := range changed {
+							if err := nixParses(t, nix, string(nws.Files[c].Src)); err != nil {
+								t.Errorf("%s: fix %q: nix-instantiate --parse rejects %s: %v", describe(ws, f), fx.Title, c, err)
+							}
+						}
 					}
 					for _, c := range changed {
 						if errs := nws.Files[c].Errors; len(errs) > 0 {

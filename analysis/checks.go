@@ -13,6 +13,34 @@ type Pass struct {
 	Systems   []*System
 	findings  []Finding
 	seen      map[string]bool
+	views     map[*System]*optView
+	scopes    map[string]*Scopes
+}
+
+// view returns the literal microvm.* definitions of a system (cached).
+func (p *Pass) view(s *System) *optView {
+	if v, ok := p.views[s]; ok {
+		return v
+	}
+	if p.views == nil {
+		p.views = map[*System]*optView{}
+	}
+	v := optionView(s)
+	p.views[s] = v
+	return v
+}
+
+// resolve returns the scopes of a workspace file (cached).
+func (p *Pass) resolve(file string) *Scopes {
+	if sc, ok := p.scopes[file]; ok {
+		return sc
+	}
+	if p.scopes == nil {
+		p.scopes = map[string]*Scopes{}
+	}
+	sc := Resolve(p.Workspace.Files[file])
+	p.scopes[file] = sc
+	return sc
 }
 
 // Report adds a finding, once per code and range.
@@ -38,6 +66,17 @@ var Analyzers = []*Analyzer{
 	GuestOptionWithoutGuestModule,
 	HostOptionWithoutHostModule,
 	RedundantGuestImport,
+	VMConfigAndFlake,
+	VMWithoutSource,
+	InvalidOptionValue,
+	HypervisorUnsupported,
+	GuestAssertion,
+	RemovedOption,
+	DeprecatedModulePath,
+	InvalidNixHash,
+	InvalidStorePath,
+	UndefinedVariable,
+	UnusedBinding,
 }
 
 var hostOptions = map[string]bool{"vms": true, "autostart": true, "host": true, "stateDir": true, "autorestart": true}
@@ -158,7 +197,7 @@ func runGuestOption(p *Pass) {
 			}
 		}
 		for _, d := range s.Defs {
-			if hostOptions[d.Path[1]] {
+			if hostOptions[d.Path[1]] || isRemovedOption(d.Path) {
 				continue
 			}
 			msg := fmt.Sprintf("`%s` is a MicroVM guest option, but system `%s` imports neither %s nor %s, which declare it",
@@ -230,10 +269,21 @@ func runRedundant(p *Pass) {
 
 // Finding codes of the role checks.
 const (
-	CodeRoleConflict         = "role-conflict"
-	CodeGuestOption          = "guest-option-without-guest-module"
-	CodeHostOption           = "host-option-without-host-module"
-	CodeRedundantGuestImport = "redundant-guest-import"
-	CodeSyntaxError          = "syntax-error"
-	CodeDuplicateAttribute   = "duplicate-attribute"
+	CodeRoleConflict          = "role-conflict"
+	CodeGuestOption           = "guest-option-without-guest-module"
+	CodeHostOption            = "host-option-without-host-module"
+	CodeRedundantGuestImport  = "redundant-guest-import"
+	CodeSyntaxError           = "syntax-error"
+	CodeVMConfigAndFlake      = "vm-config-and-flake"
+	CodeVMWithoutSource       = "vm-without-source"
+	CodeInvalidOptionValue    = "invalid-option-value"
+	CodeHypervisorUnsupported = "hypervisor-unsupported"
+	CodeGuestAssertion        = "guest-assertion"
+	CodeRemovedOption         = "removed-option"
+	CodeDeprecatedModulePath  = "deprecated-module-path"
+	CodeInvalidNixHash        = "invalid-nix-hash"
+	CodeInvalidStorePath      = "invalid-store-path"
+	CodeUndefinedVariable     = "undefined-variable"
+	CodeUnusedBinding         = "unused-binding"
+	CodeDuplicateAttribute    = "duplicate-attribute"
 )

@@ -53,6 +53,7 @@ type System struct {
 	Elems         []*ModElem
 	Defs          []*OptDef
 	Unknown       bool // some module could not be resolved
+	Opaque        bool // a config or microvm value is not a literal: any microvm.* option may be set
 	GuestDisabled bool
 	BareMetal     bool
 	MicrovmSets   []setRef  // `microvm = { ... }` sets in its modules
@@ -495,6 +496,14 @@ func (g *graph) defs(s *System, binds []nixast.Binding, prefix []string, e *env,
 	recurse := func(p []string, v nixast.Expr, onSet func(*nixast.AttrSet)) {
 		inner, _ := g.unwrapMk(v, e, file)
 		switch x := inner.(type) {
+		default:
+			q := p
+			if top && len(q) > 0 && q[0] == "config" {
+				q = q[1:]
+			}
+			if len(q) == 0 || (len(q) == 1 && q[0] == "microvm") {
+				s.Opaque = true
+			}
 		case *nixast.AttrSet:
 			if onSet != nil {
 				onSet(x)

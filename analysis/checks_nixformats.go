@@ -1,0 +1,191 @@
+package analysis
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+	"github.com/nix-community/go-nix/pkg/nixhash"
+	"github.com/nix-community/go-nix/pkg/storepath"
+)
+
+// InvalidNixHash reports hash attributes whose string is not a Nix hash.
+var InvalidNixHash = &Analyzer{
+	Name: CodeInvalidNixHash,
+	Doc: "The string value of an attribute named hash, sha256, sha512, outputHash or ending in Hash " +
+		"(vendorHash, cargoHash, npmDepsHash…) is not a hash Nix can parse: an SRI hash (sha256-…=), or " +
+		"base16, nix-base32 or base64 of the right length when the algorithm is known from the attribute name " +
+		"(sha256, sha512, or outputHashAlgo next to outputHash) or written as a prefix (sha256:…). The " +
+		"placeholders \"\" and lib.fakeHash are accepted. When a hash without algorithm is a valid SHA-256, " +
+		"the fix writes it in SRI form.",
+	Run: runInvalidNixHash,
+}
+
+// InvalidStorePath reports /nix/store strings that are not store paths.
+var InvalidStorePath = &Analyzer{
+	Name: CodeInvalidStorePath,
+	Doc: "A string or path literal starts with /nix/store/ but its first component is not a valid store path " +
+		"name (32 nix-base32 characters of hash, a dash, and a name of allowed characters). The path cannot " +
+		"exist; it was probably shortened or mistyped.",
+	Run: runInvalidStorePath,
+}
+
+func sortedFiles(ws *Workspace) []string {
+	out := make([]string, 0, len(ws.Files))
+	for p := range ws.Files {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// hashAlgo returns the algorithm an attribute name implies; ok is false
+// when the name is not a hash attribute.
+func hashAlgo(name string) (algo *nixhash.Algorithm, ok bool) {
+	switch name {
+	case "sha256":
+		a := nixhash.SHA256
+		return &a, true
+	case "sha512":
+		a := nixhash.SHA512
+		return &a, true
+	case "hash", "outputHash":
+		return nil, true
+	}
+	if strings.HasSuffix(name, "Hash") && len(name) > len("Hash") {
+		return nil, true
+	}
+	return nil, false
+}
+
+func parseHash(s string, algo *nixhash.Algorithm) (h *nixhash.HashWithEncoding, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			h, err = nil, fmt.Errorf("%v", r)
+		}
+	}()
+	return nixhash.ParseAny(s, algo)
+}
+
+func runInvalidNixHash(p *Pass) {
+	for _, path := range sortedFiles(p.Workspace) {
+		f := p.Workspace.Files[path]
+		nixast.Inspect(f.Root, func(n nixast.Node) bool {
+			set, ok := n.(*nixast.AttrSet)
+			if !ok {
+				return true
+			}
+			for _, b := range set.Bindings {
+				as, ok := b.(*nixast.AttrAssign)
+				if !ok {
+					continue
+				}
+				p.checkHash(path, set, as)
+			}
+			return true
+		})
+	}
+}
+
+func siblingString(set *nixast.AttrSet, name string) (string, bool) {
+	for _, b := range set.Bindings {
+		if as, ok := b.(*nixast.AttrAssign); ok && len(as.Path.Names) == 1 {
+			if n, _ := as.Path.Names[0].StaticName(); n == name {
+				if s, ok := nixast.Unparen(as.Value).(*nixast.StringLit); ok {
+					return s.StaticValue()
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+func (p *Pass) checkHash(file string, set *nixast.AttrSet, as *nixast.AttrAssign) {
+	last := as.Path.Names[len(as.Path.Names)-1]
+	name, ok := last.StaticName()
+	if !ok {
+		return
+	}
+	algo, ok := hashAlgo(name)
+	if !ok {
+		return
+	}
+	str, ok := nixast.Unparen(as.Value).(*nixast.StringLit)
+	if !ok {
+		return
+	}
+	s, ok := str.StaticValue()
+	if !ok || s == "" {
+		return
+	}
+	if name == "outputHash" && len(as.Path.Names) == 1 {
+		if a, ok := siblingString(set, "outputHashAlgo"); ok {
+			if pa, err := nixhash.ParseAlgorithm(a); err == nil {
+				algo = &pa
+			}
+		}
+	}
+	if _, err := parseHash(s, algo); err == nil {
+		return
+	}
+	msg := fmt.Sprintf("%q is not a valid Nix hash for `%s`", s, name)
+	if algo == nil {
+		msg += ": write an SRI hash (sha256-…=) or prefix the algorithm (sha256:…)"
+	} else {
+		msg += fmt.Sprintf(": expected an SRI hash or %s in base16, nix-base32 or base64", algo.String())
+	}
+	fd := Finding{File: file, Pos: str.Pos(), End: str.End(), Severity: SeverityError, Code: CodeInvalidNixHash, Message: msg}
+	if algo == nil {
+		sha := nixhash.SHA256
+		if h, err := parseHash(s, &sha); err == nil {
+			sri := h.Format(nixhash.SRI, true)
+			fd.Message = fmt.Sprintf("%q has no algorithm, which `%s` needs; as SHA-256 it is %s", s, name, sri)
+			fd.Fixes = append(fd.Fixes, Fix{Title: "Write the hash as " + sri, Preferred: true,
+				Edits: []TextEdit{{File: file, Pos: str.Pos(), End: str.End(), NewText: `"` + sri + `"`}}})
+		}
+	}
+	p.Report(fd)
+}
+
+const storeDir = "/nix/store/"
+
+func runInvalidStorePath(p *Pass) {
+	for _, path := range sortedFiles(p.Workspace) {
+		f := p.Workspace.Files[path]
+		nixast.Inspect(f.Root, func(n nixast.Node) bool {
+			var parts []nixast.StringPart
+			switch x := n.(type) {
+			case *nixast.StringLit:
+				parts = x.Parts
+				if x.Indented {
+					parts = nixast.StripIndentation(parts)
+				}
+			case *nixast.PathLit:
+				parts = x.Parts
+			default:
+				return true
+			}
+			if len(parts) == 0 {
+				return true
+			}
+			tp, ok := parts[0].(*nixast.TextPart)
+			if !ok || !strings.HasPrefix(tp.Value, storeDir) {
+				return true
+			}
+			rest := tp.Value[len(storeDir):]
+			comp, _, slash := strings.Cut(rest, "/")
+			if !slash && len(parts) > 1 {
+				return true // the component goes on in an interpolation
+			}
+			if comp == "" || strings.HasPrefix(comp, ".") || strings.ContainsAny(comp, "*?[{$") {
+				return true
+			}
+			if _, err := storepath.FromAbsolutePath(storeDir + comp); err != nil {
+				msg := fmt.Sprintf("%s%s is not a valid store path: a store path is /nix/store/ followed by a 32-character nix-base32 hash, a dash and a name", storeDir, comp)
+				p.Report(Finding{File: path, Pos: n.Pos(), End: n.End(), Severity: SeverityError, Code: CodeInvalidStorePath, Message: msg})
+			}
+			return true
+		})
+	}
+}

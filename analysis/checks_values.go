@@ -1,0 +1,168 @@
+package analysis
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// InvalidOptionValue reports enum options set to a literal outside their type.
+var InvalidOptionValue = &Analyzer{
+	Name: CodeInvalidOptionValue,
+	Doc: "A microvm.* option of an enum type (hypervisor, interfaces.*.type, shares.*.proto, " +
+		"shares.*.securityModel, shares.*.cache, storeDiskType, graphics.backend, graphics.vulkan, " +
+		"volumes.*.imageType, forwardPorts.*.from and .proto, devices.*.bus, firecracker.driveIoEngine, " +
+		"vfkit.logLevel, interfaces.*.macvtap.mode, virtiofsd.inodeFileHandles) is set to a string literal " +
+		"that is not one of its values. Evaluation fails with \"is not of type `one of …'\". The fix " +
+		"replaces the value with the closest allowed one when there is a close one.",
+	Run: runInvalidOptionValue,
+}
+
+// Hypervisors are the values of microvm.hypervisor (lib.hypervisors).
+var Hypervisors = []string{"qemu", "cloud-hypervisor", "firecracker", "crosvm", "kvmtool", "stratovirt", "alioth", "vfkit"}
+
+// enumOption is an option whose type is an enum.
+type enumOption struct {
+	list     string // "" for a top-level option, else the list option (shares...)
+	path     []string
+	values   []string
+	nullable bool
+}
+
+var enumOptions = []enumOption{
+	{"", []string{"hypervisor"}, Hypervisors, false},
+	{"", []string{"storeDiskType"}, []string{"squashfs", "erofs"}, false},
+	{"", []string{"graphics", "backend"}, []string{"gtk", "cocoa", "headless"}, false},
+	{"", []string{"graphics", "vulkan"}, []string{"venus", "drm_native_context"}, true},
+	{"", []string{"firecracker", "driveIoEngine"}, []string{"Async", "Sync"}, false},
+	{"", []string{"vfkit", "logLevel"}, []string{"debug", "info", "error"}, true},
+	{"", []string{"virtiofsd", "inodeFileHandles"}, []string{"never", "prefer", "mandatory"}, true},
+	{"interfaces", []string{"type"}, []string{"user", "tap", "macvtap", "bridge"}, false},
+	{"interfaces", []string{"macvtap", "mode"}, []string{"private", "vepa", "bridge", "passthru", "source"}, false},
+	{"shares", []string{"proto"}, []string{"9p", "virtiofs"}, false},
+	{"shares", []string{"securityModel"}, []string{"passthrough", "none", "mapped", "mapped-file"}, false},
+	{"shares", []string{"cache"}, []string{"auto", "always", "metadata", "never"}, false},
+	{"volumes", []string{"imageType"}, []string{"raw", "qcow2", "vhd", "vhdx"}, false},
+	{"forwardPorts", []string{"from"}, []string{"host", "guest"}, false},
+	{"forwardPorts", []string{"proto"}, []string{"tcp", "udp"}, false},
+	{"devices", []string{"bus"}, []string{"pci", "usb"}, false},
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// invalidEnum reports whether x is a literal outside the enum.
+func invalidEnum(x nixast.Expr, values []string, nullable bool) (string, bool) {
+	l, ok := literalOf(x)
+	if !ok {
+		return "", false
+	}
+	switch l.Kind {
+	case "string":
+		return strconv.Quote(l.S), !contains(values, l.S)
+	case "null":
+		return "null", !nullable
+	case "int":
+		return strconv.FormatInt(l.I, 10), true
+	case "bool":
+		return strconv.FormatBool(l.B), true
+	}
+	return "", false
+}
+
+func quoteAll(xs []string) string {
+	var q []string
+	for _, x := range xs {
+		q = append(q, strconv.Quote(x))
+	}
+	return strings.Join(q, ", ")
+}
+
+func runInvalidOptionValue(p *Pass) {
+	for _, s := range p.Systems {
+		v := p.view(s)
+		for _, o := range enumOptions {
+			if o.list == "" {
+				for _, d := range v.get(append([]string{"microvm"}, o.path...)...) {
+					p.reportEnum(d.X, d.File, "microvm."+optPath(o.path...), o)
+				}
+				continue
+			}
+			items, _ := v.items("microvm", o.list)
+			for _, it := range items {
+				for _, d := range it.vals.get(o.path...) {
+					p.reportEnum(d.X, d.File, "microvm."+o.list+".*."+optPath(o.path...), o)
+				}
+			}
+		}
+	}
+}
+
+func (p *Pass) reportEnum(x nixast.Expr, file, name string, o enumOption) {
+	if x == nil {
+		return
+	}
+	text, bad := invalidEnum(x, o.values, o.nullable)
+	if !bad {
+		return
+	}
+	allowed := quoteAll(o.values)
+	if o.nullable {
+		allowed += " or null"
+	}
+	msg := fmt.Sprintf("%s is not a valid value of %s; allowed values are %s", text, name, allowed)
+	f := Finding{File: file, Pos: x.Pos(), End: x.End(), Severity: SeverityError, Code: CodeInvalidOptionValue, Message: msg}
+	if l, _ := literalOf(x); l.Kind == "string" {
+		if best, ok := closest(l.S, o.values); ok {
+			f.Message += fmt.Sprintf(" (did you mean %q?)", best)
+			f.Fixes = append(f.Fixes, Fix{Title: fmt.Sprintf("Replace with %q", best), Preferred: true,
+				Edits: []TextEdit{{File: file, Pos: x.Pos(), End: x.End(), NewText: strconv.Quote(best)}}})
+		}
+	}
+	p.Report(f)
+}
+
+// closest returns the allowed value nearest to s by edit distance, when it
+// is near enough to be a typo.
+func closest(s string, values []string) (string, bool) {
+	best, bestD := "", -1
+	for _, v := range values {
+		d := editDistance(strings.ToLower(s), strings.ToLower(v))
+		if bestD < 0 || d < bestD {
+			best, bestD = v, d
+		}
+	}
+	if bestD < 0 || bestD > 1+len(s)/4 || bestD >= len(s) {
+		return "", false
+	}
+	return best, true
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			c := 1
+			if ra[i-1] == rb[j-1] {
+				c = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,143 @@
+package analysis
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// Roles a system plays for microvm.nix, as editors show them.
+const (
+	RoleTextNone     = "no microvm module"
+	RoleTextHost     = "host"
+	RoleTextGuest    = "guest"
+	RoleTextNested   = "host + guest (nested)"
+	RoleTextConflict = "conflict"
+)
+
+// SystemInfo describes one NixOS system of a workspace for editor features:
+// where it is declared, the role it plays and the microvm.nix modules of its
+// closure.
+type SystemInfo struct {
+	Name     string
+	Kind     string // "nixos", "vm", "container", "configuration"
+	File     string
+	Pos, End int // the declaration (the nixosSystem call, or the vms.<n> binding)
+	Role     string
+	Parent   string // name of the host system for microvm.vms.<n> and containers
+	Unknown  bool   // some module could not be resolved: the role may be incomplete
+	Modules  []ModuleInfo
+	Files    []string // the workspace files whose modules belong to the system
+}
+
+// ModuleInfo is one microvm.nix module element in a system's closure.
+type ModuleInfo struct {
+	Which    string // ModHost, ModMicrovm or ModOptions
+	File     string
+	Pos, End int
+	Implicit bool   // the guest module the host adds to microvm.vms.<n>.config
+	Cond     string // the condition of a conditional import
+	Chain    string // "flake.nix:12 → hosts/a.nix:3": how the element was reached
+}
+
+// Systems returns every system of the workspace with its role.
+func Systems(ws *Workspace) []SystemInfo {
+	g := buildGraph(ws)
+	out := make([]SystemInfo, 0, len(g.systems))
+	for _, s := range g.systems {
+		si := SystemInfo{Name: s.Name, Kind: s.Kind, File: s.File, Pos: s.Pos, End: s.Pos, Unknown: s.Unknown, Role: roleOf(s)}
+		si.Files = append(si.Files, s.File)
+		for f := range s.visited {
+			if f != s.File {
+				si.Files = append(si.Files, f)
+			}
+		}
+		sort.Strings(si.Files[1:])
+		if s.Parent != nil {
+			si.Parent = s.Parent.Name
+		}
+		if f := ws.Files[s.File]; f != nil {
+			si.End = declEnd(f.Src, s.Pos)
+		}
+		for _, e := range s.Elems {
+			if e.Which == "" {
+				continue
+			}
+			var hops []string
+			for _, h := range append(append([]Hop{}, e.Via...), Hop{File: e.File, Pos: e.Pos, End: e.End}) {
+				hops = append(hops, g.where(h.File, h.Pos))
+			}
+			si.Modules = append(si.Modules, ModuleInfo{Which: e.Which, File: e.File, Pos: e.Pos, End: e.End,
+				Implicit: e.Implicit, Cond: e.Cond, Chain: strings.Join(hops, " → ")})
+		}
+		out = append(out, si)
+	}
+	return out
+}
+
+// declEnd returns the end of the line holding pos, so that a declaration's
+// range covers its first line.
+func declEnd(src []byte, pos int) int {
+	if pos < 0 || pos > len(src) {
+		return pos
+	}
+	for i := pos; i < len(src); i++ {
+		if src[i] == '\n' {
+			return i
+		}
+	}
+	return len(src)
+}
+
+func roleOf(s *System) string {
+	host := s.Has(ModHost)
+	guest := s.Has(ModMicrovm)
+	switch {
+	case host && guest && s.Kind != "vm" && !s.GuestDisabled && !s.Unknown:
+		for _, e := range s.Elems {
+			if e.Which == ModMicrovm && !e.Implicit {
+				if s.BareMetal || !looksLikeVM(s) {
+					return RoleTextConflict
+				}
+				return RoleTextNested
+			}
+		}
+		return RoleTextNested
+	case host && guest && s.GuestDisabled:
+		return RoleTextHost
+	case host && guest:
+		return RoleTextNested
+	case host:
+		return RoleTextHost
+	case guest || s.Has(ModOptions) && s.Kind == "vm":
+		return RoleTextGuest
+	}
+	return RoleTextNone
+}
+
+// looksLikeVM reports whether a system defines options only a MicroVM
+// would: it then nests VMs on purpose.
+func looksLikeVM(s *System) bool {
+	for _, d := range s.Defs {
+		if len(d.Path) >= 2 {
+			switch d.Path[1] {
+			case "hypervisor", "interfaces", "shares", "mem", "vcpu", "volumes":
+				return true
+			}
+		}
+	}
+	for _, set := range s.MicrovmSets {
+		for _, b := range set.Set.Bindings {
+			if as, ok := b.(*nixast.AttrAssign); ok {
+				if n, ok := as.Path.Names[0].StaticName(); ok {
+					switch n {
+					case "hypervisor", "interfaces", "shares", "mem", "vcpu", "volumes":
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,143 @@
+package analysis
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// scopeCases are whole files with the scope findings they must get, written
+// as "code:severity name" in source order.
+var scopeCases = []struct {
+	name string
+	file string // file name, for the flake.nix and module rules
+	src  string
+	want []string
+}{
+	{"let used", "a.nix", `let x = 1; in x`, nil},
+	{"let unused", "a.nix", `let x = 1; y = 2; in x`, []string{"unused-binding:warning y"}},
+	{"underscore skipped", "a.nix", `let _x = 1; in 2`, nil},
+	{"undefined", "a.nix", `let x = 1; in x + y`, []string{"undefined-variable:error y"}},
+	{"globals", "a.nix", `[ builtins true false null import map toString throw abort baseNameOf dirOf derivation isNull removeAttrs fetchTarball fetchGit fetchurl placeholder scopedImport __curPos __add __typeOf ]`, nil},
+	{"with is dynamic", "a.nix", `{ pkgs }: with pkgs; [ hello (with lib; mkIf) ]`, nil},
+	{"lexical beats with but with hides undefined", "a.nix", `let a = 1; in with {}; a + b`, nil},
+	{"rec", "a.nix", `rec { a = b; b = 1; c = d; }`, []string{"undefined-variable:error d"}},
+	{"rec unused is fine", "a.nix", `rec { a = 1; }`, nil},
+	{"non-rec set does not bind", "a.nix", `{ a = 1; b = a; }`, []string{"undefined-variable:error a"}},
+	{"inherit from outer", "a.nix", `let a = 1; in { inherit a; }`, nil},
+	{"inherit undefined", "a.nix", `{ inherit a; }`, []string{"undefined-variable:error a"}},
+	{"inherit from", "a.nix", `let s = { a = 1; }; in { inherit (s) a; }`, nil},
+	{"let inherit", "a.nix", `x: let inherit (x) a b; in a`, []string{"unused-binding:warning b"}},
+	{"let inherit outer", "a.nix", `let a = 1; in let inherit a; in a`, nil},
+	{"lambda param", "a.nix", `x: y: x`, nil},
+	{"formals", "a.nix", `{ a, b ? a }: b`, nil},
+	{"formal unused", "a.nix", `f: f { a = 1; } ({ a, b }: a)`, []string{"unused-binding:warning b"}},
+	{"formal unused with at", "a.nix", `f: f ({ a, b, ... }@args: a + args.c)`, []string{"unused-binding:hint b"}},
+	{"at unused", "a.nix", `f: f (args@{ a }: a)`, []string{"unused-binding:warning args"}},
+	{"module function", "mod.nix", `{ config, lib, pkgs, ... }: { }`, nil},
+	{"module function at root", "mod.nix", `{ self, ... }: { }`, nil},
+	{"flake outputs", "flake.nix", `{ outputs = { self, nixpkgs }: { }; }`, nil},
+	{"flake outputs elsewhere still reported", "other.nix", `f: f { outputs = { self, nixpkgs }: self; }`, []string{"unused-binding:warning nixpkgs"}},
+	{"let in module", "mod.nix", `{ lib, ... }: let unused = 1; in { }`, []string{"unused-binding:warning unused"}},
+	{"dynamic attr name", "a.nix", `let n = "a"; in { ${n} = 1; "${m}" = 2; }`, []string{"undefined-variable:error m"}},
+	{"select default", "a.nix", `let s = {}; in s.a or d`, []string{"undefined-variable:error d"}},
+	{"string interpolation", "a.nix", `let v = "1"; in "x${v}${w}"`, []string{"undefined-variable:error w"}},
+	{"legacy let", "a.nix", `let { a = 1; body = a; }`, nil},
+	{"shadowing", "a.nix", `let a = 1; in let a = 2; in a`, []string{"unused-binding:warning a"}},
+	{"assert", "a.nix", `x: assert x; y`, []string{"undefined-variable:error y"}},
+}
+
+func scopeFindings(t *testing.T, name, src string) (*Workspace, []Finding) {
+	t.Helper()
+	path := "/ws/" + name
+	f := nixast.Parse(path, []byte(src))
+	if len(f.Errors) > 0 {
+		t.Fatalf("syntax error: %v", f.Errors[0].Msg)
+	}
+	ws := &Workspace{Files: map[string]*nixast.File{path: f}}
+	var out []Finding
+	for _, fd := range Analyze(ws, Config{}) {
+		if fd.Code == CodeUndefinedVariable || fd.Code == CodeUnusedBinding {
+			out = append(out, fd)
+		}
+	}
+	return ws, out
+}
+
+func TestScopeFindings(t *testing.T) {
+	for _, tc := range scopeCases {
+		t.Run(tc.name, func(t *testing.T) {
+			ws, fs := scopeFindings(t, tc.file, tc.src)
+			var got []string
+			for _, f := range fs {
+				got = append(got, fmt.Sprintf("%s:%s %s", f.Code, f.Severity, ws.Files[f.File].Src[f.Pos:f.End]))
+			}
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("%s\ngot  %q\nwant %q", tc.src, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestUnusedBindingFix(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"let\n  x = 1;\n  y = 2;\nin\nx\n", "let\n  x = 1;\nin\nx\n"},
+		{"let x = 1; y = 2; in x", "let x = 1; in x"},
+		{"s: let inherit (s) a b; in a", "s: let inherit (s) a; in a"},
+		{"let y = 2; in 1", "let in 1"},
+	} {
+		ws, fs := scopeFindings(t, "a.nix", tc.src)
+		if len(fs) != 1 || len(fs[0].Fixes) != 1 {
+			t.Errorf("%q: want one finding with one fix, got %v", tc.src, fs)
+			continue
+		}
+		nws, _, err := applyEdits(ws, fs[0].Fixes[0].Edits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := string(nws.Files["/ws/a.nix"].Src); got != tc.want {
+			t.Errorf("%q: fixed to %q, want %q", tc.src, got, tc.want)
+		}
+	}
+}
+
+func TestResolveAPI(t *testing.T) {
+	src := "let\n  foo = 1;\n  bar = { baz }: foo + baz;\nin\nbar { baz = foo; }\n"
+	f := nixast.Parse("/ws/a.nix", []byte(src))
+	sc := Resolve(f)
+	off := func(s string, n int) int {
+		i := -1
+		for ; n > 0; n-- {
+			i += 1 + strings.Index(src[i+1:], s)
+		}
+		return i
+	}
+	def, ok := sc.Definition(off("foo", 3)) // the last use
+	if !ok || def.Pos() != off("foo", 1) {
+		t.Fatalf("Definition(foo) = %v, %v; want the let binding at %d", def, ok, off("foo", 1))
+	}
+	if d2, ok := sc.Definition(off("foo", 1)); !ok || d2 != def {
+		t.Errorf("Definition at the binding itself = %v, %v", d2, ok)
+	}
+	var refs []int
+	for _, r := range sc.References(def) {
+		refs = append(refs, r.Pos())
+	}
+	if want := []int{off("foo", 2), off("foo", 3)}; fmt.Sprint(refs) != fmt.Sprint(want) {
+		t.Errorf("References(foo) = %v, want %v", refs, want)
+	}
+	var names []string
+	for _, b := range sc.Bindings(off("+ baz", 1) + 3) {
+		names = append(names, b.Name+":"+b.Kind)
+	}
+	sort.Strings(names)
+	if got := strings.Join(names, " "); got != "bar:let baz:formal foo:let" {
+		t.Errorf("Bindings inside the lambda = %s", got)
+	}
+	if d, ok := sc.Definition(off("baz", 3)); ok {
+		t.Errorf("Definition of the attribute name baz in { baz = foo; } = %v; an attribute name is no variable", d)
+	}
+}
