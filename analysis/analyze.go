@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
@@ -23,14 +22,20 @@ type Config struct {
 // Analyze runs every enabled check over the workspace and returns the
 // findings, sorted by file and position.
 func Analyze(ws *Workspace, cfg Config) []Finding {
-	var out []Finding
-	paths := make([]string, 0, len(ws.Files))
-	for p := range ws.Files {
-		paths = append(paths, p)
+	return NewCache().Analyze(ws, cfg)
+}
+
+// Analyze is Analyze with the per-file work of earlier calls reused.
+func (c *Cache) Analyze(ws *Workspace, cfg Config) []Finding {
+	c.prune(ws)
+	memos := make(map[string]*fileMemo, len(ws.Files))
+	for path, f := range ws.Files {
+		m := c.memo(path, f)
+		m.scan(f)
+		memos[path] = m
 	}
-	sort.Strings(paths)
-	for _, path := range paths {
-		f := ws.Files[path]
+	var out []Finding
+	for path, f := range ws.Files {
 		for _, e := range f.Errors {
 			fd := Finding{File: path, Pos: e.Pos, End: e.End, Severity: SeverityError, Code: CodeSyntaxError, Message: e.Msg}
 			if e.Kind == nixast.ErrDuplicateAttr {
@@ -42,13 +47,22 @@ func Analyze(ws *Workspace, cfg Config) []Finding {
 			out = append(out, fd)
 		}
 	}
-	out = append(out, runAnalyzers(ws, cfg)...)
-	out = suppress(ws, out)
+	out = append(out, c.runAnalyzers(ws, cfg, memos)...)
+	kept := out[:0]
+	for _, f := range out {
+		if m := memos[f.File]; m == nil || !m.ignored(ws.Files[f.File], f) {
+			kept = append(kept, f)
+		}
+	}
+	out = kept
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].File != out[j].File {
 			return out[i].File < out[j].File
 		}
-		return out[i].Pos < out[j].Pos
+		if out[i].Pos != out[j].Pos {
+			return out[i].Pos < out[j].Pos
+		}
+		return out[i].Code < out[j].Code
 	})
 	return applyConfig(out, cfg)
 }
@@ -67,60 +81,23 @@ func applyConfig(in []Finding, cfg Config) []Finding {
 	return out
 }
 
-func runAnalyzers(ws *Workspace, cfg Config) []Finding {
-	g := buildGraph(ws)
-	p := &Pass{Workspace: ws, graph: g, Systems: g.systems, seen: map[string]bool{}}
+func (c *Cache) runAnalyzers(ws *Workspace, cfg Config, memos map[string]*fileMemo) []Finding {
+	var g *graph
+	p := &Pass{Workspace: ws, seen: map[string]bool{}, cache: c, memos: memos}
+	var out []Finding
 	for _, a := range Analyzers {
 		if cfg.Disabled[a.Name] {
 			continue
 		}
+		if a.PerFile {
+			out = append(out, c.runPerFile(a, ws, memos, p)...)
+			continue
+		}
+		if g == nil {
+			g = buildGraph(ws, memos)
+			p.graph, p.Systems = g, g.systems
+		}
 		a.Run(p)
 	}
-	return p.findings
-}
-
-// suppress drops findings whose line or the line above holds a
-// `# microvm-lsp: ignore [CODE...]` comment.
-func suppress(ws *Workspace, in []Finding) []Finding {
-	out := in[:0]
-	for _, f := range in {
-		if !suppressed(ws.Files[f.File], f) {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-func suppressed(file *nixast.File, f Finding) bool {
-	if file == nil {
-		return false
-	}
-	line := file.Lines.Line(f.Pos)
-	for _, t := range file.Tokens {
-		if t.Kind != nixast.COMMENT {
-			continue
-		}
-		l := file.Lines.Line(t.Pos())
-		if l != line && l != line-1 {
-			continue
-		}
-		text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t.Text(file.Src)), "#"))
-		rest, ok := strings.CutPrefix(text, "microvm-lsp:")
-		if !ok {
-			continue
-		}
-		fields := strings.Fields(rest)
-		if len(fields) == 0 || fields[0] != "ignore" {
-			continue
-		}
-		if len(fields) == 1 {
-			return true
-		}
-		for _, c := range fields[1:] {
-			if strings.TrimRight(c, ",") == f.Code {
-				return true
-			}
-		}
-	}
-	return false
+	return append(out, p.findings...)
 }

@@ -14,7 +14,8 @@ type Pass struct {
 	findings  []Finding
 	seen      map[string]bool
 	views     map[*System]*optView
-	scopes    map[string]*Scopes
+	cache     *Cache
+	memos     map[string]*fileMemo
 }
 
 // view returns the literal microvm.* definitions of a system (cached).
@@ -30,17 +31,16 @@ func (p *Pass) view(s *System) *optView {
 	return v
 }
 
-// resolve returns the scopes of a workspace file (cached).
+// resolve returns the scopes of a workspace file (cached while the file is unchanged).
 func (p *Pass) resolve(file string) *Scopes {
-	if sc, ok := p.scopes[file]; ok {
-		return sc
+	m := p.memos[file]
+	if m == nil {
+		return Resolve(p.Workspace.Files[file])
 	}
-	if p.scopes == nil {
-		p.scopes = map[string]*Scopes{}
+	if m.scopes == nil {
+		m.scopes = Resolve(p.Workspace.Files[file])
 	}
-	sc := Resolve(p.Workspace.Files[file])
-	p.scopes[file] = sc
-	return sc
+	return m.scopes
 }
 
 // Report adds a finding, once per code and range.
@@ -58,6 +58,9 @@ type Analyzer struct {
 	Name string // the finding code
 	Doc  string
 	Run  func(*Pass)
+	// PerFile is set for checks whose findings in a file depend on that
+	// file alone: their results are cached while the file is unchanged.
+	PerFile bool
 }
 
 // Analyzers lists the checks Analyze runs.

@@ -19,7 +19,8 @@ var InvalidNixHash = &Analyzer{
 		"(sha256, sha512, or outputHashAlgo next to outputHash) or written as a prefix (sha256:…). The " +
 		"placeholders \"\" and lib.fakeHash are accepted. When a hash without algorithm is a valid SHA-256, " +
 		"the fix writes it in SRI form.",
-	Run: runInvalidNixHash,
+	Run:     runInvalidNixHash,
+	PerFile: true,
 }
 
 // InvalidStorePath reports /nix/store strings that are not store paths.
@@ -28,7 +29,8 @@ var InvalidStorePath = &Analyzer{
 	Doc: "A string or path literal starts with /nix/store/ but its first component is not a valid store path " +
 		"name (32 nix-base32 characters of hash, a dash, and a name of allowed characters). The path cannot " +
 		"exist; it was probably shortened or mistyped.",
-	Run: runInvalidStorePath,
+	Run:     runInvalidStorePath,
+	PerFile: true,
 }
 
 func sortedFiles(ws *Workspace) []string {

@@ -16,7 +16,8 @@ var UndefinedVariable = &Analyzer{
 		"dirOf, derivation, isNull, removeAttrs, fetchTarball, fetchGit, placeholder, scopedImport, every " +
 		"__-prefixed builtin…), and is not under a with (which may bind anything). Evaluation fails with " +
 		"\"undefined variable\".",
-	Run: runUndefinedVariable,
+	Run:     runUndefinedVariable,
+	PerFile: true,
 }
 
 // UnusedBinding reports bindings nothing refers to.
@@ -27,7 +28,8 @@ var UnusedBinding = &Analyzer{
 		"a flake's outputs, which the module system and flakes pass by name. The formals of a function that " +
 		"also has an @ name are only hinted at: callers may rely on them being accepted. The fix removes an " +
 		"unused let binding.",
-	Run: runUnusedBinding,
+	Run:     runUnusedBinding,
+	PerFile: true,
 }
 
 func runUndefinedVariable(p *Pass) {

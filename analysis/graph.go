@@ -101,7 +101,19 @@ type graph struct {
 	root    string // directory holding every file, for short names in messages
 }
 
-func buildGraph(ws *Workspace) *graph {
+// buildGraph finds the systems of the workspace and their module closures.
+// memos (may be nil) holds per-file facts: only files that mention
+// nixosSystem or nixosConfigurations are scanned for systems; the evaluation
+// still follows imports and helper functions into any file.
+func buildGraph(ws *Workspace, memos map[string]*fileMemo) *graph {
+	if memos == nil {
+		memos = map[string]*fileMemo{}
+		for p, f := range ws.Files {
+			m := &fileMemo{path: p}
+			m.scan(f)
+			memos[p] = m
+		}
+	}
 	g := &graph{ev: newEvaluator(ws), ws: ws, seenSys: map[string]bool{}}
 	paths := make([]string, 0, len(ws.Files))
 	for p := range ws.Files {
@@ -113,11 +125,14 @@ func buildGraph(ws *Workspace) *graph {
 		return path.Base(paths[i]) == "flake.nix" && path.Base(paths[j]) != "flake.nix"
 	})
 	for _, p := range paths {
+		if !memos[p].hasRoots {
+			continue
+		}
 		f := ws.Files[p]
 		g.scan(f.Root, nil, p, nil, true)
 	}
 	// lone configuration.nix files
-	refd := g.referencedFiles()
+	refd := g.referencedFiles(memos)
 	for _, p := range paths {
 		if path.Base(p) == "configuration.nix" && !refd[p] {
 			s := g.newSystem(strings.TrimSuffix(path.Dir(p), "/"), "configuration", p, 0)
@@ -143,21 +158,14 @@ func buildGraph(ws *Workspace) *graph {
 	return g
 }
 
-func (g *graph) referencedFiles() map[string]bool {
+func (g *graph) referencedFiles(memos map[string]*fileMemo) map[string]bool {
 	out := map[string]bool{}
-	for p, f := range g.ws.Files {
-		nixast.Inspect(f.Root, func(n nixast.Node) bool {
-			if pl, ok := n.(*nixast.PathLit); ok && pl.Kind == nixast.PathRelative {
-				if len(pl.Parts) == 1 {
-					if t, ok := pl.Parts[0].(*nixast.TextPart); ok {
-						if r := g.ev.resolvePath(p, t.Value); r != "" && r != p {
-							out[r] = true
-						}
-					}
-				}
+	for p, m := range memos {
+		for _, rel := range m.relPaths {
+			if r := g.ev.resolvePath(p, rel); r != "" && r != p {
+				out[r] = true
 			}
-			return true
-		})
+		}
 	}
 	return out
 }

@@ -43,7 +43,7 @@ type ModuleInfo struct {
 
 // Systems returns every system of the workspace with its role.
 func Systems(ws *Workspace) []SystemInfo {
-	g := buildGraph(ws)
+	g := buildGraph(ws, nil)
 	out := make([]SystemInfo, 0, len(g.systems))
 	for _, s := range g.systems {
 		si := SystemInfo{Name: s.Name, Kind: s.Kind, File: s.File, Pos: s.Pos, End: s.Pos, Unknown: s.Unknown, Role: roleOf(s)}

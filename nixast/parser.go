@@ -12,6 +12,9 @@ import (
 const (
 	// MaxFileSize is the largest source Parse accepts, in bytes.
 	MaxFileSize = 64 << 20
+	// MaxErrors bounds the errors kept per file: a binary file would
+	// otherwise have one per byte.
+	MaxErrors = 100
 	// MaxDepth bounds the parser's recursion: about MaxDepth/2 nested
 	// brackets, or MaxDepth operators in a right-associative chain.
 	MaxDepth = 4000
@@ -30,6 +33,9 @@ func Parse(name string, src []byte) *File {
 	toks, lexErrs := Scan(src)
 	p := &parser{src: src, str: string(src), toks: toks, lines: f.Lines}
 	p.errs = lexErrs
+	if len(p.errs) > MaxErrors {
+		p.errs = p.errs[:MaxErrors]
+	}
 	p.sig = make([]int32, 0, len(toks)*2/3+1)
 	for i, t := range toks {
 		if !t.Kind.IsTrivia() {
@@ -104,7 +110,7 @@ func (p *parser) prevEnd() int {
 }
 
 func (p *parser) errorf(pos, end int, format string, args ...any) {
-	if p.quiet {
+	if p.quiet || len(p.errs) >= MaxErrors {
 		return
 	}
 	// One error per position keeps a cascade from burying the first cause.

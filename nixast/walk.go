@@ -7,24 +7,23 @@ func Inspect(n Node, f func(Node) bool) {
 	if n == nil || !f(n) {
 		return
 	}
-	for _, c := range Children(n) {
-		Inspect(c, f)
-	}
+	// The closure is made once per node visited, not a slice of children.
+	EachChild(n, func(c Node) { Inspect(c, f) })
 	f(nil)
 }
 
 // Children returns the direct children of n in source order.
 func Children(n Node) []Node {
 	var out []Node
+	EachChild(n, func(c Node) { out = append(out, c) })
+	return out
+}
+
+// EachChild calls fn for each direct child of n, in source order.
+func EachChild(n Node, fn func(Node)) {
 	add := func(c Node) {
-		switch c := c.(type) {
-		case nil:
-		case Expr:
-			if c != nil {
-				out = append(out, c)
-			}
-		default:
-			out = append(out, c)
+		if c != nil {
+			fn(c)
 		}
 	}
 	addPath := func(p *AttrPath) {
@@ -131,5 +130,4 @@ func Children(n Node) []Node {
 		add(n.Cond)
 		add(n.Body)
 	}
-	return out
 }

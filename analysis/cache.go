@@ -1,0 +1,165 @@
+package analysis
+
+import (
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// Cache carries work from one Analyze call to the next. A language server
+// analyses the workspace again after every keystroke, and almost every file
+// is the same *nixast.File as last time: what depends on one file alone
+// (its syntax and scope findings, name resolution, the paths it refers to,
+// its suppression comments) is kept per file and reused while the file is
+// unchanged. Safe for concurrent use.
+type Cache struct {
+	mu    sync.Mutex
+	files map[*nixast.File]*fileMemo
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache { return &Cache{files: map[*nixast.File]*fileMemo{}} }
+
+type fileMemo struct {
+	path     string
+	findings map[string][]Finding // per-file analyzer name → its findings in this file
+	scopes   *Scopes
+	ignores  map[int][]string // line → codes ignored there (empty: all codes)
+	hasRoots bool             // may declare systems (mentions nixosSystem or nixosConfigurations)
+	relPaths []string         // relative path literals, for "is this file imported"
+	scanned  bool
+}
+
+func (c *Cache) memo(path string, f *nixast.File) *fileMemo {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := c.files[f]
+	if m == nil || m.path != path {
+		m = &fileMemo{path: path}
+		c.files[f] = m
+	}
+	return m
+}
+
+// prune forgets files that are no longer in the workspace.
+func (c *Cache) prune(ws *Workspace) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.files) <= len(ws.Files) {
+		return
+	}
+	live := make(map[*nixast.File]bool, len(ws.Files))
+	for _, f := range ws.Files {
+		live[f] = true
+	}
+	for f := range c.files {
+		if !live[f] {
+			delete(c.files, f)
+		}
+	}
+}
+
+// scan fills the cheap per-file facts read from the tokens and the tree.
+func (m *fileMemo) scan(f *nixast.File) {
+	if m.scanned {
+		return
+	}
+	m.scanned = true
+	for _, t := range f.Tokens {
+		switch t.Kind {
+		case nixast.IDENT:
+			switch string(f.Src[t.Pos():t.End()]) {
+			case "nixosSystem", "nixosConfigurations":
+				m.hasRoots = true
+			}
+		case nixast.COMMENT:
+			text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t.Text(f.Src)), "#"))
+			rest, ok := strings.CutPrefix(text, "microvm-lsp:")
+			if !ok {
+				continue
+			}
+			fields := strings.Fields(rest)
+			if len(fields) == 0 || fields[0] != "ignore" {
+				continue
+			}
+			if m.ignores == nil {
+				m.ignores = map[int][]string{}
+			}
+			codes := []string{}
+			for _, c := range fields[1:] {
+				codes = append(codes, strings.TrimRight(c, ","))
+			}
+			m.ignores[f.Lines.Line(t.Pos())] = codes
+		}
+	}
+	nixast.Inspect(f.Root, func(n nixast.Node) bool {
+		if pl, ok := n.(*nixast.PathLit); ok && pl.Kind == nixast.PathRelative && len(pl.Parts) == 1 {
+			if t, ok := pl.Parts[0].(*nixast.TextPart); ok {
+				m.relPaths = append(m.relPaths, t.Value)
+			}
+		}
+		return true
+	})
+}
+
+// ignored reports whether a suppression comment on the finding's line or the
+// line above covers its code.
+func (m *fileMemo) ignored(f *nixast.File, fd Finding) bool {
+	if len(m.ignores) == 0 {
+		return false
+	}
+	line := f.Lines.Line(fd.Pos)
+	for _, l := range []int{line, line - 1} {
+		codes, ok := m.ignores[l]
+		if !ok {
+			continue
+		}
+		if len(codes) == 0 {
+			return true
+		}
+		for _, c := range codes {
+			if c == fd.Code {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// runPerFile runs an analyzer that looks at one file at a time, reusing the
+// findings of files unchanged since the last call.
+func (c *Cache) runPerFile(a *Analyzer, ws *Workspace, memos map[string]*fileMemo, p *Pass) []Finding {
+	var todo []string
+	for path, m := range memos {
+		if _, ok := m.findings[a.Name]; !ok {
+			todo = append(todo, path)
+		}
+	}
+	sort.Strings(todo)
+	if len(todo) > 0 {
+		sub := &Workspace{Files: make(map[string]*nixast.File, len(todo))}
+		for _, path := range todo {
+			sub.Files[path] = ws.Files[path]
+		}
+		sp := &Pass{Workspace: sub, seen: map[string]bool{}, cache: c, memos: memos}
+		a.Run(sp)
+		byFile := map[string][]Finding{}
+		for _, f := range sp.findings {
+			byFile[f.File] = append(byFile[f.File], f)
+		}
+		for _, path := range todo {
+			m := memos[path]
+			if m.findings == nil {
+				m.findings = map[string][]Finding{}
+			}
+			m.findings[a.Name] = byFile[path]
+		}
+	}
+	var out []Finding
+	for _, m := range memos {
+		out = append(out, m.findings[a.Name]...)
+	}
+	return out
+}
