@@ -59,6 +59,9 @@ func (s *Server) codeActions(ctx context.Context, p *protocol.CodeActionParams) 
 			actions = append(actions, a)
 		}
 	}
+	if kindRequested(p.Context.Only, protocol.RefactorRewrite) {
+		actions = append(actions, s.refactorActions(snap, path, p.Range)...) // refactor.go
+	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}

@@ -2,6 +2,8 @@ package server
 
 import (
 	"encoding/json"
+	"runtime"
+	"sync"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -27,4 +29,65 @@ func (s *Server) debugDocumentText(params json.RawMessage) (any, error) {
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s: %s is not open", methodDebugDocText, p.URI)
 	}
 	return documentTextResult{URI: d.uri, Version: d.version, Text: d.text}, nil
+}
+
+// methodDebugStats answers microvm-lsp/debug/stats: process figures for
+// soak tests (goroutine leaks, memory) and the files read from disk, for
+// tests that check the server reads nothing it should not.
+const methodDebugStats = "microvm-lsp/debug/stats"
+
+type statsResult struct {
+	Goroutines int    `json:"goroutines"`
+	HeapAlloc  uint64 `json:"heapAlloc"`
+	HeapInuse  uint64 `json:"heapInuse"`
+	Documents  int    `json:"documents"`
+	Indexed    int    `json:"indexedFiles"`
+	// FilesRead lists every path opened for reading, in order, up to
+	// maxReadLog entries; FilesReadCount counts them all.
+	FilesRead      []string `json:"filesRead"`
+	FilesReadCount int      `json:"filesReadCount"`
+}
+
+func (s *Server) debugStats() statsResult {
+	// Collect first, so that HeapAlloc measures what is live.
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	s.docs.mu.Lock()
+	docs := len(s.docs.docs)
+	s.docs.mu.Unlock()
+	s.index.mu.Lock()
+	indexed := len(s.index.files)
+	s.index.mu.Unlock()
+	s.reads.mu.Lock()
+	read := append([]string{}, s.reads.paths...)
+	count := s.reads.count
+	s.reads.mu.Unlock()
+	return statsResult{
+		Goroutines: runtime.NumGoroutine(), HeapAlloc: m.HeapAlloc, HeapInuse: m.HeapInuse,
+		Documents: docs, Indexed: indexed, FilesRead: read, FilesReadCount: count,
+	}
+}
+
+// readLog records the files the server reads from disk, when Options.Debug
+// is set.
+type readLog struct {
+	mu    sync.Mutex
+	paths []string
+	count int
+}
+
+const maxReadLog = 10000
+
+// noteRead records that path p is about to be read.
+func (s *Server) noteRead(p string) {
+	if !s.opts.Debug {
+		return
+	}
+	s.reads.mu.Lock()
+	defer s.reads.mu.Unlock()
+	s.reads.count++
+	if len(s.reads.paths) < maxReadLog {
+		s.reads.paths = append(s.reads.paths, p)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -206,6 +207,11 @@ func (s *Server) route(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2
 			reply(ctx, result, err)
 			return
 		}
+	case methodDebugStats:
+		if s.opts.Debug {
+			reply(ctx, s.debugStats(), nil)
+			return
+		}
 	}
 	if len(params) == 0 {
 		// Every LSP method protocol dispatches has params; without them
@@ -250,7 +256,8 @@ func (s *Server) guardReply(ctx context.Context, reply jsonrpc2.Replier, req jso
 }
 
 // wireError gives err a JSON-RPC error code: its own if it wraps a
-// *jsonrpc2.Error (keeping the outer message), InternalError otherwise.
+// *jsonrpc2.Error (keeping the outer message), InvalidParams for protocol's
+// failures to decode params, InternalError otherwise.
 func wireError(err error) *jsonrpc2.Error {
 	var we *jsonrpc2.Error
 	if errors.As(err, &we) {
@@ -258,6 +265,13 @@ func wireError(err error) *jsonrpc2.Error {
 			return we
 		}
 		return jsonrpc2.NewError(we.Code, err.Error())
+	}
+	// protocol's dispatcher reports params it cannot decode as
+	// fmt.Errorf("%s: %w", jsonrpc2.ErrParse, err), which wraps the decoding
+	// error, not ErrParse. The message itself was valid JSON-RPC, or it
+	// would not have been dispatched: the params are what is invalid.
+	if strings.HasPrefix(err.Error(), jsonrpc2.ErrParse.Error()+": ") {
+		return jsonrpc2.NewError(jsonrpc2.InvalidParams, err.Error())
 	}
 	return jsonrpc2.NewError(jsonrpc2.InternalError, err.Error())
 }

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
 
@@ -103,6 +104,12 @@ func applyChange(text string, lines *nixast.LineIndex, c contentChange, enc posi
 	}
 	start, ok1 := offsetAt(lines, c.Range.Start, enc)
 	end, ok2 := offsetAt(lines, c.Range.End, enc)
+	if enc == encUTF8 {
+		// A column inside a character's bytes means its start, as one
+		// inside a surrogate pair does in UTF-16: an edit must not split a
+		// character and leave invalid UTF-8 behind.
+		start, end = charStart(text, start), charStart(text, end)
+	}
 	if start > end {
 		start, end = end, start
 	}
@@ -112,6 +119,23 @@ func applyChange(text string, lines *nixast.LineIndex, c contentChange, enc posi
 	b.WriteString(c.Text)
 	b.WriteString(text[end:])
 	return b.String(), !ok1 || !ok2
+}
+
+// charStart returns the offset of the character whose UTF-8 encoding
+// contains byte off: off itself unless it is inside a multi-byte character.
+func charStart(text string, off int) int {
+	if off <= 0 || off >= len(text) || utf8.RuneStart(text[off]) {
+		return off
+	}
+	for j := off - 1; j >= 0 && j > off-utf8.UTFMax; j-- {
+		if utf8.RuneStart(text[j]) {
+			if _, n := utf8.DecodeRuneInString(text[j:]); j+n > off {
+				return j
+			}
+			return off
+		}
+	}
+	return off
 }
 
 // close forgets a document and returns what it held (nil if it was not open).

@@ -30,10 +30,10 @@ func TestInitializeAnswersTruthfully(t *testing.T) {
 		t.Errorf("textDocumentSync = %v", sync)
 	}
 	kinds := caps["codeActionProvider"].(map[string]any)["codeActionKinds"]
-	if b, _ := json.Marshal(kinds); string(b) != `["quickfix","source.fixAll.microvm-lsp"]` {
+	if b, _ := json.Marshal(kinds); string(b) != `["quickfix","source.fixAll.microvm-lsp","refactor.rewrite"]` {
 		t.Errorf("codeActionKinds = %s", b)
 	}
-	for _, absent := range []string{"hoverProvider", "completionProvider", "definitionProvider", "diagnosticProvider"} {
+	for _, absent := range []string{"signatureHelpProvider", "diagnosticProvider"} {
 		if _, ok := caps[absent]; ok {
 			t.Errorf("capability %s is advertised but not implemented", absent)
 		}
@@ -134,7 +134,7 @@ func TestUnknownMethodIsMethodNotFound(t *testing.T) {
 	}{
 		{"custom/thing", map[string]any{"x": 1}},
 		{"custom/noParams", nil},
-		{"textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": "file:///x.nix"}, "position": map[string]any{"line": 0, "character": 0}}},
+		{"textDocument/signatureHelp", map[string]any{"textDocument": map[string]any{"uri": "file:///x.nix"}, "position": map[string]any{"line": 0, "character": 0}}},
 		{methodDebugDocText + "Nope", map[string]any{}},
 	} {
 		err := c.callErr(tc.method, tc.params, nil)

@@ -27,7 +27,11 @@ func (lspServer) DidChange(context.Context, *protocol.DidChangeTextDocumentParam
 }
 
 // Request receives every method protocol does not know.
-func (lspServer) Request(_ context.Context, method string, _ any) (any, error) {
+func (l lspServer) Request(ctx context.Context, method string, params any) (any, error) {
+	switch method {
+	case methodSelectionRange:
+		return l.s.selectionRanges(ctx, params)
+	}
 	return nil, methodNotFound(method)
 }
 

@@ -64,6 +64,8 @@ type Server struct {
 	index *workspaceIndex
 	diags *diagnosticsState
 	cache analysisCache
+	reads readLog  // files read from disk, with Options.Debug (debug.go)
+	ide   ideCache // systems for editor features (ide.go)
 
 	// gen counts changes that can change findings (documents, files,
 	// settings). Results computed at an older gen are never published.
@@ -250,10 +252,11 @@ type initializeResult struct {
 }
 
 type serverCapabilities struct {
-	PositionEncoding   string                           `json:"positionEncoding"`
-	TextDocumentSync   protocol.TextDocumentSyncOptions `json:"textDocumentSync"`
-	CodeActionProvider any                              `json:"codeActionProvider"`
-	Workspace          workspaceServerCapabilities      `json:"workspace"`
+	PositionEncoding    string                           `json:"positionEncoding"`
+	TextDocumentSync    protocol.TextDocumentSyncOptions `json:"textDocumentSync"`
+	CodeActionProvider  any                              `json:"codeActionProvider"`
+	Workspace           workspaceServerCapabilities      `json:"workspace"`
+	featureCapabilities                                  // editor features, see ide.go
 	// No diagnosticProvider: diagnostics are pushed, because a finding in
 	// one file can come from an edit in another. Advertising pull as well
 	// would make VS Code show every diagnostic twice; textDocument/diagnostic
@@ -321,10 +324,11 @@ func (s *Server) initialize(params json.RawMessage) (any, error) {
 	caps.PositionEncoding = enc.String()
 	caps.TextDocumentSync = protocol.TextDocumentSyncOptions{OpenClose: true, Change: protocol.TextDocumentSyncKindIncremental}
 	if p.Capabilities.TextDocument.CodeAction.CodeActionLiteralSupport != nil {
-		caps.CodeActionProvider = protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{protocol.QuickFix, fixAllKind}}
+		caps.CodeActionProvider = protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{protocol.QuickFix, fixAllKind, protocol.RefactorRewrite}}
 	} else {
 		caps.CodeActionProvider = true
 	}
+	caps.featureCapabilities = newFeatureCapabilities()
 	caps.Workspace.WorkspaceFolders.Supported = true
 	caps.Workspace.WorkspaceFolders.ChangeNotifications = true
 	return initializeResult{Capabilities: caps, ServerInfo: protocol.ServerInfo{Name: "microvm-lsp", Version: s.opts.Version}}, nil

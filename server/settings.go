@@ -26,6 +26,9 @@ type settings struct {
 	Severity       map[string]string `json:"severity"` // code -> error|warning|information|hint
 	ExcludePaths   []string          `json:"excludePaths"`
 	LogLevel       string            `json:"logLevel"`
+	// Formatter is the command (program and arguments, no shell) that
+	// formats a document from stdin to stdout; empty means ["nixfmt"].
+	Formatter []string `json:"formatter"`
 }
 
 // mergeSettings returns base overridden by the keys present in raw. Editors
@@ -49,6 +52,7 @@ func mergeSettings(base settings, raw json.RawMessage) (settings, []string) {
 	overrideSetting(obj, "severity", &out.Severity, &warnings)
 	overrideSetting(obj, "excludePaths", &out.ExcludePaths, &warnings)
 	overrideSetting(obj, "logLevel", &out.LogLevel, &warnings)
+	overrideSetting(obj, "formatter", &out.Formatter, &warnings)
 	return out, warnings
 }
 

@@ -2,8 +2,10 @@ package server
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -14,15 +16,23 @@ import (
 	"go.uber.org/zap"
 )
 
+// maxMessageSize bounds one message body. A didOpen of a file at
+// nixast.MaxFileSize, JSON-escaped, fits several times over; a larger
+// Content-Length is a framing error, not an allocation.
+const maxMessageSize = 512 << 20
+
 // stream is a jsonrpc2.Stream with LSP's Content-Length framing. Unlike
-// jsonrpc2's own, a message whose body is not valid JSON-RPC is logged and
-// skipped instead of ending the connection: the framing is intact, so the
-// next message can still be read.
+// jsonrpc2's own, it survives bad input: a body that is not JSON-RPC is
+// answered with the JSON-RPC error for it (ParseError, InvalidRequest) and
+// skipped, and a broken header (no, a non-numeric, negative or huge
+// Content-Length, a line that is not a header) is logged and skipped up to
+// the next Content-Length header. Only the end of the input ends a stream.
 type stream struct {
 	in     *bufio.Reader
 	rwc    io.ReadWriteCloser
 	log    *zap.Logger
 	writeM sync.Mutex
+	resync bool // after a framing error: skip input up to a Content-Length header
 }
 
 func newStream(rwc io.ReadWriteCloser, log *zap.Logger) *stream {
@@ -37,9 +47,18 @@ func (s *stream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
 		if err != nil {
 			return nil, total, err
 		}
+		if body == nil {
+			continue // a framing error, logged
+		}
 		msg, err := jsonrpc2.DecodeMessage(body)
+		if err == nil {
+			if resp, ok := msg.(*jsonrpc2.Response); ok {
+				err = checkResponse(resp, body)
+			}
+		}
 		if err != nil {
 			s.log.Error("skipping a message that is not JSON-RPC", zap.Error(err), zap.ByteString("body", truncate(body, 500)))
+			s.replyInvalid(body, err)
 			continue
 		}
 		if ce := s.log.Check(zap.DebugLevel, "<- client"); ce != nil {
@@ -49,9 +68,95 @@ func (s *stream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
 	}
 }
 
+// checkResponse rejects what jsonrpc2 decodes as a response but is not one:
+// a request with an empty method name, or an object with an id and nothing
+// else. Left alone, the first would never be answered.
+func checkResponse(resp *jsonrpc2.Response, body []byte) error {
+	var raw struct {
+		Method json.RawMessage `json:"method"`
+		Result json.RawMessage `json:"result"`
+		Error  json.RawMessage `json:"error"`
+	}
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return err
+	}
+	switch {
+	case raw.Method != nil:
+		return jsonrpc2.Errorf(jsonrpc2.MethodNotFound, "method not found: %s", raw.Method)
+	case raw.Result == nil && raw.Error == nil:
+		return jsonrpc2.Errorf(jsonrpc2.InvalidRequest, "a message with an id but no method, result or error")
+	}
+	return nil
+}
+
+// replyInvalid answers a body that could not be decoded, as JSON-RPC
+// prescribes: ParseError for invalid JSON, InvalidRequest (or the code err
+// carries) otherwise, with the message's id when it has a readable one and
+// null when not. Messages without an id that are valid JSON are
+// notifications, which are never answered. The reply is written on its own
+// goroutine: the read loop must not block on writing.
+func (s *stream) replyInvalid(body []byte, err error) {
+	code := jsonrpc2.InvalidRequest
+	id := json.RawMessage("null")
+	if !json.Valid(body) {
+		code = jsonrpc2.ParseError
+	} else {
+		var raw struct {
+			ID     json.RawMessage `json:"id"`
+			Method json.RawMessage `json:"method"`
+		}
+		if json.Unmarshal(body, &raw) == nil {
+			if raw.ID == nil && raw.Method != nil {
+				return // a notification
+			}
+			if isIDValue(raw.ID) {
+				id = raw.ID
+			}
+		}
+		var we *jsonrpc2.Error
+		if errors.As(err, &we) && we.Code != jsonrpc2.ParseError {
+			code = we.Code
+		}
+	}
+	out, merr := json.Marshal(struct {
+		JSONRPC string          `json:"jsonrpc"`
+		ID      json.RawMessage `json:"id"`
+		Error   *jsonrpc2.Error `json:"error"`
+	}{"2.0", id, jsonrpc2.NewError(code, err.Error())})
+	if merr != nil {
+		return
+	}
+	go func() {
+		if werr := s.writeBody(out); werr != nil {
+			s.log.Debug("could not answer an invalid message", zap.Error(werr))
+		}
+	}()
+}
+
+// isIDValue reports whether raw JSON is a valid request id: a string or a
+// number.
+func isIDValue(raw json.RawMessage) bool {
+	if len(raw) == 0 {
+		return false
+	}
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return false
+	}
+	switch v.(type) {
+	case string, float64:
+		return true
+	}
+	return false
+}
+
+// readFrame reads one message body. A nil body with a nil error is a
+// framing error, already logged; the stream then resynchronises on the next
+// Content-Length header.
 func (s *stream) readFrame() ([]byte, int64, error) {
 	var total int64
 	length := -1
+	sawHeader := false
 	for {
 		line, err := s.in.ReadString('\n')
 		total += int64(len(line))
@@ -61,32 +166,69 @@ func (s *stream) readFrame() ([]byte, int64, error) {
 			}
 			return nil, total, fmt.Errorf("reading a header: %w", err)
 		}
+		// A header can follow junk on the same line: the end of a body
+		// longer than its Content-Length said, or garbage.
+		if i := indexContentLength(line); i > 0 {
+			s.log.Warn("skipping input before a header", zap.ByteString("skipped", truncate([]byte(line[:i]), 200)))
+			line = line[i:]
+			s.resync = false
+		}
+		if s.resync {
+			if indexContentLength(line) < 0 {
+				continue
+			}
+			s.resync = false
+		}
 		line = strings.TrimSpace(line)
 		if line == "" {
+			if !sawHeader {
+				continue // blank lines between messages are harmless
+			}
 			break
 		}
+		sawHeader = true
 		name, value, ok := strings.Cut(line, ":")
 		if !ok {
-			return nil, total, fmt.Errorf("invalid header line %q", line)
+			return s.framingError(total, fmt.Sprintf("invalid header line %q", truncate([]byte(line), 200)))
 		}
 		if strings.EqualFold(strings.TrimSpace(name), "Content-Length") {
-			n, err := strconv.Atoi(strings.TrimSpace(value))
-			if err != nil || n < 0 {
-				return nil, total, fmt.Errorf("invalid Content-Length %q", value)
+			n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+			if err != nil || n < 0 || n > maxMessageSize {
+				return s.framingError(total, fmt.Sprintf("invalid Content-Length %q", truncate([]byte(value), 200)))
 			}
-			length = n
+			length = int(n)
 		}
 	}
 	if length < 0 {
-		return nil, total, fmt.Errorf("message without a Content-Length header")
+		return s.framingError(total, "message without a Content-Length header")
 	}
-	body := make([]byte, length)
-	n, err := io.ReadFull(s.in, body)
-	total += int64(n)
+	// Grow as the data arrives rather than trusting the length up front.
+	var body bytes.Buffer
+	body.Grow(min(length, 1<<20))
+	n, err := io.CopyN(&body, s.in, int64(length))
+	total += n
 	if err != nil {
 		return nil, total, fmt.Errorf("reading a message body: %w", err)
 	}
-	return body, total, nil
+	return body.Bytes(), total, nil
+}
+
+// framingError logs a broken header and makes the stream skip to the next
+// Content-Length header.
+func (s *stream) framingError(total int64, msg string) ([]byte, int64, error) {
+	s.log.Error("skipping input with broken LSP framing: " + msg)
+	s.resync = true
+	return nil, total, nil
+}
+
+// indexContentLength returns the index of a Content-Length header name in
+// line, or -1.
+func indexContentLength(line string) int {
+	const h = "content-length:"
+	if len(line) < len(h) {
+		return -1
+	}
+	return strings.Index(strings.ToLower(line), h)
 }
 
 func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error) {
@@ -108,6 +250,19 @@ func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error)
 	defer s.writeM.Unlock()
 	n, err := s.rwc.Write(frame)
 	return int64(n), err
+}
+
+// writeBody writes one framed body that is already JSON.
+func (s *stream) writeBody(body []byte) error {
+	frame := make([]byte, 0, len(body)+32)
+	frame = append(frame, "Content-Length: "...)
+	frame = strconv.AppendInt(frame, int64(len(body)), 10)
+	frame = append(frame, "\r\n\r\n"...)
+	frame = append(frame, body...)
+	s.writeM.Lock()
+	defer s.writeM.Unlock()
+	_, err := s.rwc.Write(frame)
+	return err
 }
 
 func (s *stream) Close() error { return s.rwc.Close() }

@@ -25,20 +25,12 @@ func (lspServer) LogTrace(_ context.Context, _ *protocol.LogTraceParams) error {
 
 func (lspServer) SetTrace(_ context.Context, _ *protocol.SetTraceParams) error { return nil }
 
-func (lspServer) CodeLens(_ context.Context, _ *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
-	return nil, methodNotFound(protocol.MethodTextDocumentCodeLens)
-}
-
 func (lspServer) CodeLensResolve(_ context.Context, _ *protocol.CodeLens) (*protocol.CodeLens, error) {
 	return nil, methodNotFound(protocol.MethodCodeLensResolve)
 }
 
 func (lspServer) ColorPresentation(_ context.Context, _ *protocol.ColorPresentationParams) ([]protocol.ColorPresentation, error) {
 	return nil, methodNotFound(protocol.MethodTextDocumentColorPresentation)
-}
-
-func (lspServer) Completion(_ context.Context, _ *protocol.CompletionParams) (*protocol.CompletionList, error) {
-	return nil, methodNotFound(protocol.MethodTextDocumentCompletion)
 }
 
 func (lspServer) CompletionResolve(_ context.Context, _ *protocol.CompletionItem) (*protocol.CompletionItem, error) {
@@ -49,46 +41,14 @@ func (lspServer) Declaration(_ context.Context, _ *protocol.DeclarationParams) (
 	return nil, methodNotFound(protocol.MethodTextDocumentDeclaration)
 }
 
-func (lspServer) Definition(_ context.Context, _ *protocol.DefinitionParams) ([]protocol.Location, error) {
-	return nil, methodNotFound(protocol.MethodTextDocumentDefinition)
-}
-
 func (lspServer) DidSave(_ context.Context, _ *protocol.DidSaveTextDocumentParams) error { return nil }
 
 func (lspServer) DocumentColor(_ context.Context, _ *protocol.DocumentColorParams) ([]protocol.ColorInformation, error) {
 	return nil, methodNotFound(protocol.MethodTextDocumentDocumentColor)
 }
 
-func (lspServer) DocumentHighlight(_ context.Context, _ *protocol.DocumentHighlightParams) ([]protocol.DocumentHighlight, error) {
-	return nil, methodNotFound(protocol.MethodTextDocumentDocumentHighlight)
-}
-
-func (lspServer) DocumentLink(_ context.Context, _ *protocol.DocumentLinkParams) ([]protocol.DocumentLink, error) {
-	return nil, methodNotFound(protocol.MethodTextDocumentDocumentLink)
-}
-
 func (lspServer) DocumentLinkResolve(_ context.Context, _ *protocol.DocumentLink) (*protocol.DocumentLink, error) {
 	return nil, methodNotFound(protocol.MethodDocumentLinkResolve)
-}
-
-func (lspServer) DocumentSymbol(_ context.Context, _ *protocol.DocumentSymbolParams) ([]any, error) {
-	return nil, methodNotFound(protocol.MethodTextDocumentDocumentSymbol)
-}
-
-func (lspServer) ExecuteCommand(_ context.Context, _ *protocol.ExecuteCommandParams) (any, error) {
-	return nil, methodNotFound(protocol.MethodWorkspaceExecuteCommand)
-}
-
-func (lspServer) FoldingRanges(_ context.Context, _ *protocol.FoldingRangeParams) ([]protocol.FoldingRange, error) {
-	return nil, methodNotFound(protocol.MethodTextDocumentFoldingRange)
-}
-
-func (lspServer) Formatting(_ context.Context, _ *protocol.DocumentFormattingParams) ([]protocol.TextEdit, error) {
-	return nil, methodNotFound(protocol.MethodTextDocumentFormatting)
-}
-
-func (lspServer) Hover(_ context.Context, _ *protocol.HoverParams) (*protocol.Hover, error) {
-	return nil, methodNotFound(protocol.MethodTextDocumentHover)
 }
 
 func (lspServer) Implementation(_ context.Context, _ *protocol.ImplementationParams) ([]protocol.Location, error) {
@@ -99,28 +59,12 @@ func (lspServer) OnTypeFormatting(_ context.Context, _ *protocol.DocumentOnTypeF
 	return nil, methodNotFound(protocol.MethodTextDocumentOnTypeFormatting)
 }
 
-func (lspServer) PrepareRename(_ context.Context, _ *protocol.PrepareRenameParams) (*protocol.Range, error) {
-	return nil, methodNotFound(protocol.MethodTextDocumentPrepareRename)
-}
-
 func (lspServer) RangeFormatting(_ context.Context, _ *protocol.DocumentRangeFormattingParams) ([]protocol.TextEdit, error) {
 	return nil, methodNotFound(protocol.MethodTextDocumentRangeFormatting)
 }
 
-func (lspServer) References(_ context.Context, _ *protocol.ReferenceParams) ([]protocol.Location, error) {
-	return nil, methodNotFound(protocol.MethodTextDocumentReferences)
-}
-
-func (lspServer) Rename(_ context.Context, _ *protocol.RenameParams) (*protocol.WorkspaceEdit, error) {
-	return nil, methodNotFound(protocol.MethodTextDocumentRename)
-}
-
 func (lspServer) SignatureHelp(_ context.Context, _ *protocol.SignatureHelpParams) (*protocol.SignatureHelp, error) {
 	return nil, methodNotFound(protocol.MethodTextDocumentSignatureHelp)
-}
-
-func (lspServer) Symbols(_ context.Context, _ *protocol.WorkspaceSymbolParams) ([]protocol.SymbolInformation, error) {
-	return nil, methodNotFound(protocol.MethodWorkspaceSymbol)
 }
 
 func (lspServer) TypeDefinition(_ context.Context, _ *protocol.TypeDefinitionParams) ([]protocol.Location, error) {
@@ -171,16 +115,8 @@ func (lspServer) OutgoingCalls(_ context.Context, _ *protocol.CallHierarchyOutgo
 	return nil, methodNotFound(protocol.MethodCallHierarchyOutgoingCalls)
 }
 
-func (lspServer) SemanticTokensFull(_ context.Context, _ *protocol.SemanticTokensParams) (*protocol.SemanticTokens, error) {
-	return nil, methodNotFound(protocol.MethodSemanticTokensFull)
-}
-
 func (lspServer) SemanticTokensFullDelta(_ context.Context, _ *protocol.SemanticTokensDeltaParams) (any, error) {
 	return nil, methodNotFound(protocol.MethodSemanticTokensFullDelta)
-}
-
-func (lspServer) SemanticTokensRange(_ context.Context, _ *protocol.SemanticTokensRangeParams) (*protocol.SemanticTokens, error) {
-	return nil, methodNotFound(protocol.MethodSemanticTokensRange)
 }
 
 func (lspServer) SemanticTokensRefresh(_ context.Context) error { return nil }

@@ -193,8 +193,14 @@ func findNixFiles(ctx context.Context, root string, excluded func(string) bool, 
 		}
 		entries, err := os.ReadDir(filepath.FromSlash(dir))
 		if err != nil {
-			log.Debug("directory cannot be read", zap.String("dir", dir), zap.Error(err))
-			return
+			if os.IsNotExist(err) {
+				log.Debug("directory vanished while indexing", zap.String("dir", dir))
+			} else {
+				log.Warn("directory cannot be read; its files are not indexed", zap.String("dir", dir), zap.Error(err))
+			}
+			if len(entries) == 0 {
+				return
+			}
 		}
 		for _, e := range entries {
 			name := e.Name()
@@ -208,7 +214,10 @@ func findNixFiles(ctx context.Context, root string, excluded func(string) bool, 
 			case isLink:
 				info, err := os.Stat(filepath.FromSlash(p))
 				if err != nil {
-					continue // a dangling link
+					if strings.HasSuffix(name, ".nix") {
+						log.Warn("symbolic link cannot be followed; not indexed", zap.String("path", p), zap.Error(err))
+					}
+					continue // a dangling link, or a loop of links
 				}
 				if info.IsDir() {
 					target, err := filepath.EvalSymlinks(filepath.FromSlash(p))
@@ -217,8 +226,12 @@ func findNixFiles(ctx context.Context, root string, excluded func(string) bool, 
 					}
 					visited[target] = true
 					walk(p, target)
-				} else if info.Mode().IsRegular() && strings.HasSuffix(name, ".nix") {
-					out = append(out, p)
+				} else if strings.HasSuffix(name, ".nix") {
+					if info.Mode().IsRegular() {
+						out = append(out, p)
+					} else {
+						log.Warn("not a regular file; not indexed", zap.String("path", p), zap.Stringer("mode", info.Mode()))
+					}
 				}
 			case e.IsDir():
 				realChild := filepath.Join(realDir, name)
@@ -229,6 +242,8 @@ func findNixFiles(ctx context.Context, root string, excluded func(string) bool, 
 				walk(p, realChild)
 			case typ.IsRegular() && strings.HasSuffix(name, ".nix"):
 				out = append(out, p)
+			case strings.HasSuffix(name, ".nix"):
+				log.Warn("not a regular file; not indexed", zap.String("path", p), zap.Stringer("mode", typ))
 			}
 		}
 	}
@@ -240,6 +255,12 @@ func findNixFiles(ctx context.Context, root string, excluded func(string) bool, 
 // readNixFile reads and parses one file. It returns nil for a file that is
 // gone, unreadable or too large, and says why in the log.
 func readNixFile(p string, log *zap.Logger) *nixast.File {
+	// Only regular files: opening a FIFO named x.nix would block until a
+	// writer comes, and a device could be read forever.
+	if info, err := os.Stat(filepath.FromSlash(p)); err == nil && !info.Mode().IsRegular() {
+		log.Warn("skipping a path that is not a regular file", zap.String("path", p), zap.Stringer("mode", info.Mode()))
+		return nil
+	}
 	f, err := os.Open(filepath.FromSlash(p))
 	if err != nil {
 		if !os.IsNotExist(err) {
@@ -292,6 +313,7 @@ func (s *Server) indexFolders(ctx context.Context, dirs []string) {
 			prog.end("cancelled")
 			return
 		}
+		s.noteRead(p)
 		if f := readNixFile(p, s.log); f != nil {
 			s.index.putScanned(p, f, seq)
 		}
@@ -340,6 +362,7 @@ func (s *Server) refreshFromDisk(p string) {
 	if !s.indexable(p) {
 		return
 	}
+	s.noteRead(p)
 	s.index.putEvent(p, readNixFile(p, s.log))
 }
 

@@ -1,0 +1,306 @@
+package ide
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/microvm-lsp/microvm-lsp/analysis"
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// Workspace is what features that look beyond one file know of the
+// workspace. Every field may be empty.
+type Workspace struct {
+	Files   map[string]*nixast.File
+	Systems []analysis.SystemInfo
+	// Exists reports whether a path exists on disk (files that are not
+	// Nix, directories); nil means only Files exist.
+	Exists func(path string) bool
+}
+
+// HoverResult is the text of a hover and the range it is about.
+type HoverResult struct {
+	Markdown string
+	Range
+}
+
+// Hover describes what is at off: a microvm module element, a microvm.*
+// option, a builtin or a variable.
+func Hover(ws *Workspace, f *nixast.File, off int) *HoverResult {
+	anc := Enclosing(f, off)
+	if len(anc) == 0 {
+		return nil
+	}
+	if h := hoverModule(ws, f, anc, off); h != nil {
+		return h
+	}
+	if h := hoverOption(ws, f, anc, off); h != nil {
+		return h
+	}
+	return hoverName(f, anc, off)
+}
+
+// moduleDocs tells what each microvm.nix module brings.
+var moduleDocs = map[string]string{
+	analysis.ModHost: "**microvm.nixosModules.host**: makes this system a MicroVM **host**.\n\n" +
+		"Declares `microvm.host.*`, `microvm.vms`, `microvm.stateDir`, `microvm.autostart`; with `microvm.host.enable` " +
+		"(default true) it adds the `microvm` command, the `microvm@` units, the `microvm` user, tap and vhost_net kernel modules, and KSM.",
+	analysis.ModMicrovm: "**microvm.nixosModules.microvm**: makes this system a MicroVM **guest**.\n\n" +
+		"Declares the guest options (`microvm.hypervisor`, `mem`, `shares`...). With `microvm.guest.enable` (default true) it changes a system " +
+		"in ways a host does not survive:\n" +
+		"- `system.switch.enable = mkDefault false`: no `switch-to-configuration`, `nixos-rebuild switch` fails\n" +
+		"- `boot.loader.grub.enable = false`\n" +
+		"- nix-daemon service and socket off (`mkDefault`, unless `writableStoreOverlay`)\n" +
+		"- `fileSystems.\"/nix/store\"`: an erofs (or squashfs) disk mount, and a tmpfs `/` by default\n" +
+		"- a synthetic `/etc/machine-id` from `microvm.machineId`\n" +
+		"- drm, rfkill and intel_pstate blacklisted\n\n" +
+		"On a host that is no MicroVM itself, import `microvm.nixosModules.host` only, or set `microvm.guest.enable = false`.",
+	analysis.ModOptions: "**microvm.nixosModules.microvm-options**: declares the guest options (`microvm.*`) **without** the guest " +
+		"configuration; it changes nothing on the system. Use it to share guest settings with a host.",
+}
+
+func hoverModule(ws *Workspace, f *nixast.File, anc []nixast.Node, off int) *HoverResult {
+	if ws != nil {
+		// the narrowest module element of a system holding off
+		var best *analysis.ModuleInfo
+		var systems []string
+		for _, s := range ws.Systems {
+			for i := range s.Modules {
+				m := &s.Modules[i]
+				if m.File != f.Name || m.Implicit || !(m.Pos <= off && off < m.End) {
+					continue
+				}
+				if best == nil || m.End-m.Pos < best.End-best.Pos {
+					best, systems = m, nil
+				}
+				if best.Pos == m.Pos && best.End == m.End {
+					systems = append(systems, fmt.Sprintf("`%s` (%s): %s", s.Name, s.Role, m.Chain))
+				}
+			}
+		}
+		if best != nil {
+			md := moduleDocs[best.Which]
+			if len(systems) > 0 {
+				md += "\n\nImported into: " + strings.Join(systems, "; ")
+			}
+			if best.Cond != "" {
+				md += "\n\nOnly when `" + best.Cond + "`."
+			}
+			return &HoverResult{Markdown: md, Range: Range{best.Pos, best.End}}
+		}
+	}
+	// Without analysis: the name after nixosModules.
+	for i := len(anc) - 1; i >= 0; i-- {
+		s, ok := anc[i].(*nixast.Select)
+		if !ok {
+			continue
+		}
+		names, cur := selectNames(s, off)
+		if cur == nil {
+			break
+		}
+		name, _ := cur.StaticName()
+		if len(names) > 0 && names[len(names)-1] == "nixosModules" && moduleDocs[name] != "" {
+			return &HoverResult{Markdown: moduleDocs[name], Range: Range{cur.Pos(), cur.End()}}
+		}
+		break
+	}
+	return nil
+}
+
+func hoverOption(ws *Workspace, f *nixast.File, anc []nixast.Node, off int) *HoverResult {
+	var opt []string
+	var r Range
+	c := attrContext(anc, off)
+	if c.Name != nil {
+		name, _ := c.Name.StaticName()
+		p, ok := optionPath(append(c.Path, name))
+		if !ok || len(p) == 0 {
+			goto sel
+		}
+		opt, r = p, Range{c.Name.Pos(), c.Name.End()}
+	}
+sel:
+	if opt == nil {
+		for i := len(anc) - 1; i >= 0; i-- {
+			s, ok := anc[i].(*nixast.Select)
+			if !ok {
+				continue
+			}
+			names, cur := selectNames(s, off)
+			if cur == nil {
+				break
+			}
+			name, _ := cur.StaticName()
+			names = append(names, name)
+			for j, n := range names {
+				if n == "microvm" && j+1 < len(names) && (j == 0 || names[j-1] == "config") {
+					opt, r = names[j+1:], Range{cur.Pos(), cur.End()}
+				}
+			}
+			break
+		}
+	}
+	if opt == nil {
+		return nil
+	}
+	o, ok := LookupOption(opt)
+	if !ok {
+		return nil
+	}
+	md := o.Markdown()
+	if ws != nil {
+		md += systemsLine(ws, f.Name, o)
+	}
+	return &HoverResult{Markdown: md, Range: r}
+}
+
+// systemsLine tells, for each system whose modules include file, whether it
+// imports the module declaring o.
+func systemsLine(ws *Workspace, file string, o Option) string {
+	var lines []string
+	for _, s := range ws.Systems {
+		in := false
+		for _, f := range s.Files {
+			if f == file {
+				in = true
+			}
+		}
+		if !in {
+			continue
+		}
+		has := false
+		for _, m := range s.Modules {
+			if o.Module == "host" && m.Which == analysis.ModHost || o.Module != "host" && (m.Which == analysis.ModMicrovm || m.Which == analysis.ModOptions) {
+				has = true
+			}
+		}
+		mod := "microvm.nixosModules.microvm"
+		if o.Module == "host" {
+			mod = "microvm.nixosModules.host"
+		}
+		switch {
+		case has:
+			lines = append(lines, fmt.Sprintf("- system `%s` (%s) imports %s", s.Name, s.Role, mod))
+		case s.Unknown:
+			lines = append(lines, fmt.Sprintf("- system `%s`: not every module could be followed", s.Name))
+		default:
+			lines = append(lines, fmt.Sprintf("- ⚠ system `%s` does not import %s, which declares this option", s.Name, mod))
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return "\n" + strings.Join(lines, "\n") + "\n"
+}
+
+func hoverName(f *nixast.File, anc []nixast.Node, off int) *HoverResult {
+	id, ok := anc[len(anc)-1].(*nixast.Ident)
+	if !ok {
+		return nil
+	}
+	r := Range{id.Pos(), id.End()}
+	// builtins.name
+	for i := len(anc) - 2; i >= 0; i-- {
+		if s, ok := anc[i].(*nixast.Select); ok {
+			if names, cur := selectNames(s, off); cur != nil && len(names) == 1 && names[0] == "builtins" {
+				if b, ok := Builtins[id.Name]; ok {
+					return &HoverResult{Markdown: builtinMarkdown(b), Range: r}
+				}
+			}
+			break
+		}
+		switch anc[i].(type) {
+		case *nixast.AttrPath, *nixast.AttrName:
+			continue
+		}
+		break
+	}
+	if inAttrName(anc) {
+		return nil
+	}
+	sc := Resolve(f)
+	d, ref := sc.DefAt(off)
+	if d == nil {
+		if ref != nil && !ref.InWith {
+			if b, ok := Builtins[id.Name]; ok && b.Global {
+				return &HoverResult{Markdown: builtinMarkdown(b), Range: r}
+			}
+		}
+		if ref != nil && ref.InWith {
+			return &HoverResult{Markdown: "```nix\n" + id.Name + "\n```\nfrom an enclosing `with`", Range: r}
+		}
+		return nil
+	}
+	line := f.Lines.Line(d.Pos) + 1
+	md := "```nix\n" + d.Name + "\n```\n" + d.Kind.String() + fmt.Sprintf(", bound at line %d", line)
+	if d.Value != nil {
+		if v := oneLine(f, d.Value); v != "" {
+			md += "\n\n```nix\n" + d.Name + " = " + v + "\n```"
+		}
+	}
+	if d.Doc != nil {
+		md += "\n\n" + docText(d.Doc.Text)
+	}
+	md += fmt.Sprintf("\n\n%d use(s)", len(d.Refs))
+	return &HoverResult{Markdown: md, Range: r}
+}
+
+func inAttrName(anc []nixast.Node) bool {
+	if len(anc) < 2 {
+		return false
+	}
+	_, ok := anc[len(anc)-2].(*nixast.AttrName)
+	if !ok {
+		return false
+	}
+	// an inherit name is a use
+	for i := len(anc) - 3; i >= 0; i-- {
+		if _, ok := anc[i].(*nixast.Inherit); ok {
+			return false
+		}
+		if _, ok := anc[i].(*nixast.AttrPath); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func builtinMarkdown(b Builtin) string {
+	return "```nix\nbuiltins." + b.Sig + "\n```\n" + b.Doc
+}
+
+// oneLine returns the source of x when it fits on a short line.
+func oneLine(f *nixast.File, x nixast.Expr) string {
+	if x.End() > len(f.Src) || x.Pos() < 0 || x.End()-x.Pos() > 80 {
+		return ""
+	}
+	s := string(f.Src[x.Pos():x.End()])
+	if strings.Contains(s, "\n") {
+		return ""
+	}
+	return s
+}
+
+// docText strips the delimiters and common indentation of a /** */ comment.
+func docText(c string) string {
+	c = strings.TrimPrefix(c, "/**")
+	c = strings.TrimSuffix(c, "*/")
+	lines := strings.Split(strings.Trim(c, "\n"), "\n")
+	indent := -1
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		n := len(l) - len(strings.TrimLeft(l, " \t"))
+		if indent < 0 || n < indent {
+			indent = n
+		}
+	}
+	for i, l := range lines {
+		if len(l) >= indent && indent > 0 {
+			lines[i] = l[indent:]
+		}
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}

@@ -1,0 +1,116 @@
+package ide
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// parseCursor parses src with its "|" cursor marker removed and returns the
+// file and the cursor's offset.
+func parseCursor(t *testing.T, src string) (*nixast.File, int) {
+	t.Helper()
+	off := strings.Index(src, "|")
+	if off < 0 {
+		t.Fatalf("no cursor marker in %q", src)
+	}
+	src = src[:off] + src[off+1:]
+	return nixast.Parse("/ws/test.nix", []byte(src)), off
+}
+
+func TestHover(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      []string // substrings of the markdown; nil: no hover
+	}{
+		{"builtin global", `|map (x: x) [ ]`, []string{"map f list", "Applies f"}},
+		{"builtin select", `builtins.attr|Names { }`, []string{"attrNames set"}},
+		{"option in nested set", `{ microvm = { hyper|visor = "qemu"; }; }`, []string{"microvm.hypervisor", "enum", `"qemu"`, "cloud-hypervisor", "nixosModules.microvm"}},
+		{"option in path", `{ microvm.me|m = 512; }`, []string{"microvm.mem", "ints.positive", "512"}},
+		{"option in list element", `{ microvm.shares = [ { pro|to = "9p"; } ]; }`, []string{"microvm.shares.*.proto", "virtiofs", "9p: qemu"}},
+		{"option under config", `{ config, ... }: { config.microvm.vc|pu = 2; }`, []string{"microvm.vcpu"}},
+		{"option in vm config", `{ microvm.vms.a.config = { microvm.hypervisor = "qemu"; microvm.mem| = 1; }; }`, []string{"microvm.mem"}},
+		{"host option", `{ microvm.vms.my.aut|ostart = true; }`, []string{"Start at boot", "nixosModules.host"}},
+		{"option select", `{ config, ... }: { x = config.microvm.hyper|visor; }`, []string{"microvm.hypervisor"}},
+		{"let binding with doc", "let\n  /** The answer. */\n  x = 42;\nin |x", []string{"let binding", "line 3", "The answer.", "x = 42"}},
+		{"formal", `{ pkgs, ... }: pk|gs`, []string{"formal parameter"}},
+		{"guest module without analysis", `{ imports = [ inputs.microvm.nixosModules.micro|vm ]; }`, []string{"guest", "system.switch.enable", "grub", "nix-daemon", "erofs", "machine-id"}},
+		{"host module without analysis", `[ microvm.nixosModules.h|ost ]`, []string{"host"}},
+		{"not an option", `{ foo.ba|r = 1; }`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, off := parseCursor(t, tt.src)
+			h := Hover(&Workspace{}, f, off)
+			if tt.want == nil {
+				if h != nil {
+					t.Fatalf("want no hover, got %q", h.Markdown)
+				}
+				return
+			}
+			if h == nil {
+				t.Fatal("no hover")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(h.Markdown, w) {
+					t.Errorf("hover lacks %q:\n%s", w, h.Markdown)
+				}
+			}
+			if !(h.Pos <= off && off <= h.End) {
+				t.Errorf("range %v does not hold the cursor %d", h.Range, off)
+			}
+		})
+	}
+}
+
+func labels(items []Item) []string {
+	var out []string
+	for _, it := range items {
+		out = append(out, it.Label)
+	}
+	return out
+}
+
+func TestComplete(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      []string
+		not       []string
+	}{
+		{"keywords and names", `let foo = 1; in f|`, []string{"foo", "fetchTarball"}, []string{"let", "map"}},
+		{"keywords", `let foo = 1; in |`, []string{"let", "with", "foo", "map", "builtins"}, nil},
+		{"formals", `{ pkgs, lib, ... }: { x = p|; }`, []string{"pkgs"}, []string{"lib"}},
+		{"builtins dot", `builtins.at|`, []string{"attrNames", "attrValues"}, []string{"map"}},
+		{"option in nested set", `{ microvm = { hyp| }; }`, []string{"hypervisor"}, []string{"mem"}},
+		{"option empty set", `{ microvm = { | }; }`, []string{"hypervisor", "mem", "shares", "vms"}, nil},
+		{"option in list element", `{ microvm.shares = [ { pro| } ]; }`, []string{"proto"}, []string{"tag"}},
+		{"option after dot", `{ microvm.| }`, []string{"hypervisor", "mem"}, nil},
+		{"deep option after dot", `{ microvm.vsock.| }`, []string{"cid", "ssh"}, []string{"mem"}},
+		{"enum value", `{ microvm.hypervisor = "|"; }`, []string{"qemu", "firecracker", "cloud-hypervisor"}, nil},
+		{"enum value nested", `{ microvm = { shares = [ { proto = "v|"; } ]; }; }`, []string{"9p", "virtiofs"}, nil},
+		{"modules", `{ imports = [ inputs.microvm.nixosModules.| ]; }`, []string{"host", "microvm", "microvm-options"}, nil},
+		{"select option", `{ config, ... }: { x = config.microvm.| ; }`, []string{"hypervisor"}, nil},
+		{"top-level microvm", `{ config, ... }: { mi| }`, []string{"microvm"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, off := parseCursor(t, tt.src)
+			got := labels(Complete(&Workspace{}, f, off))
+			set := map[string]bool{}
+			for _, g := range got {
+				set[g] = true
+			}
+			for _, w := range tt.want {
+				if !set[w] {
+					t.Errorf("missing %q in %v", w, got)
+				}
+			}
+			for _, w := range tt.not {
+				if set[w] {
+					t.Errorf("unexpected %q in %v", w, got)
+				}
+			}
+		})
+	}
+}

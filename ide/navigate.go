@@ -1,0 +1,292 @@
+package ide
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// Location is a range in a file of the workspace.
+type Location struct {
+	File string
+	Range
+}
+
+// ResolvePath resolves a path literal's text written in file: a directory
+// means its default.nix. It returns "" when nothing exists there.
+func ResolvePath(ws *Workspace, file, text string) string {
+	var p string
+	switch {
+	case strings.HasPrefix(text, "/"):
+		p = path.Clean(text)
+	case strings.HasPrefix(text, "~"):
+		return ""
+	default:
+		p = path.Join(path.Dir(file), text)
+	}
+	exists := func(q string) bool {
+		if ws == nil {
+			return false
+		}
+		if _, ok := ws.Files[q]; ok {
+			return true
+		}
+		return ws.Exists != nil && ws.Exists(q)
+	}
+	if d := path.Join(p, "default.nix"); exists(d) {
+		return d
+	}
+	if exists(p) {
+		return p
+	}
+	return ""
+}
+
+// staticPath returns the text of a path literal without interpolation.
+func staticPath(pl *nixast.PathLit) (string, bool) {
+	if len(pl.Parts) != 1 {
+		return "", false
+	}
+	t, ok := pl.Parts[0].(*nixast.TextPart)
+	if !ok {
+		return "", false
+	}
+	return t.Value, true
+}
+
+func pathLitAt(anc []nixast.Node) *nixast.PathLit {
+	for i := len(anc) - 1; i >= 0; i-- {
+		if pl, ok := anc[i].(*nixast.PathLit); ok {
+			return pl
+		}
+	}
+	return nil
+}
+
+// Definition returns where the name or path at off is defined: the binding
+// of a variable, or the file a path literal names.
+func Definition(ws *Workspace, f *nixast.File, off int) []Location {
+	anc := Enclosing(f, off)
+	if pl := pathLitAt(anc); pl != nil {
+		if text, ok := staticPath(pl); ok {
+			if target := ResolvePath(ws, f.Name, text); target != "" {
+				return []Location{{File: target}}
+			}
+		}
+		return nil
+	}
+	_, d, _, ok := varAt(f, off)
+	if !ok || d == nil {
+		return nil
+	}
+	loc := Location{File: f.Name, Range: Range{d.Pos, d.End}}
+	// a variable bound to a path: the definition of the binding is enough,
+	// but a binding to ./file also leads to that file
+	out := []Location{loc}
+	if pl, ok := d.Value.(*nixast.PathLit); ok {
+		if text, ok := staticPath(pl); ok {
+			if target := ResolvePath(ws, f.Name, text); target != "" {
+				out = append(out, Location{File: target})
+			}
+		}
+	}
+	return out
+}
+
+// References returns the uses of the variable at off (and its binding when
+// includeDecl), all in f. Off anywhere else: the places in the workspace
+// where f itself is imported.
+func References(ws *Workspace, f *nixast.File, off int, includeDecl bool) []Location {
+	if _, d, _, ok := varAt(f, off); ok {
+		{
+			if d == nil {
+				return nil
+			}
+			var out []Location
+			if includeDecl {
+				out = append(out, Location{File: f.Name, Range: Range{d.Pos, d.End}})
+			}
+			for _, r := range d.Refs {
+				out = append(out, Location{File: f.Name, Range: Range{r.Ident.Pos(), r.Ident.End()}})
+			}
+			return out
+		}
+	}
+	return FileReferences(ws, f.Name)
+}
+
+// FileReferences returns the path literals of the workspace that name file.
+func FileReferences(ws *Workspace, file string) []Location {
+	if ws == nil {
+		return nil
+	}
+	names := make([]string, 0, len(ws.Files))
+	for p := range ws.Files {
+		names = append(names, p)
+	}
+	sort.Strings(names)
+	var out []Location
+	for _, p := range names {
+		nixast.Inspect(ws.Files[p].Root, func(n nixast.Node) bool {
+			pl, ok := n.(*nixast.PathLit)
+			if !ok {
+				return true
+			}
+			if text, ok := staticPath(pl); ok && ResolvePath(ws, p, text) == file {
+				out = append(out, Location{File: p, Range: Range{pl.Pos(), pl.End()}})
+			}
+			return false
+		})
+	}
+	return out
+}
+
+// Highlight is a use or the binding of a variable in one file.
+type Highlight struct {
+	Range
+	Write bool // the binding
+}
+
+// Highlights returns the binding and uses of the variable at off.
+func Highlights(f *nixast.File, off int) []Highlight {
+	_, d, _, ok := varAt(f, off)
+	if !ok || d == nil {
+		return nil
+	}
+	out := []Highlight{{Range: Range{d.Pos, d.End}, Write: true}}
+	for _, r := range d.Refs {
+		out = append(out, Highlight{Range: Range{r.Ident.Pos(), r.Ident.End()}})
+	}
+	return out
+}
+
+// varAt returns the variable at off: the binding whose name is there, or
+// the binding of the use there. ok is false when off is on no variable name
+// (an attribute name, a literal).
+func varAt(f *nixast.File, off int) (sc *Scopes, d *Def, ref *Ref, ok bool) {
+	anc := Enclosing(f, off)
+	if len(anc) == 0 {
+		return nil, nil, nil, false
+	}
+	if _, isID := anc[len(anc)-1].(*nixast.Ident); !isID {
+		return nil, nil, nil, false
+	}
+	sc = Resolve(f)
+	d, ref = sc.DefAt(off)
+	if inAttrName(anc) && (d == nil || ref != nil || !(d.Pos <= off && off <= d.End)) {
+		return nil, nil, nil, false
+	}
+	return sc, d, ref, true
+}
+
+// renameTarget finds the binding a rename at off would change.
+func renameTarget(f *nixast.File, off int) (*Scopes, *Def, error) {
+	sc, d, ref, ok := varAt(f, off)
+	if !ok {
+		return nil, nil, fmt.Errorf("no variable here: only let, rec and function parameters can be renamed")
+	}
+	if d == nil {
+		if ref != nil && ref.InWith {
+			return nil, nil, fmt.Errorf("this name comes from a with; it cannot be renamed here")
+		}
+		return nil, nil, fmt.Errorf("this name is not bound in this file")
+	}
+	if d.Inherit {
+		return nil, nil, fmt.Errorf("`%s` is bound by inherit: renaming it would change the attribute it inherits", d.Name)
+	}
+	for _, r := range d.Refs {
+		if r.Inherit {
+			return nil, nil, fmt.Errorf("`%s` is inherited at line %d: renaming it would change an attribute name", d.Name, f.Lines.Line(r.Ident.Pos())+1)
+		}
+	}
+	if d.Kind == DefRec {
+		return nil, nil, fmt.Errorf("`%s` is an attribute of a rec set: renaming it would change the set", d.Name)
+	}
+	if _, ok := d.Node.(*nixast.AttrAssign); ok && len(d.Node.(*nixast.AttrAssign).Path.Names) > 1 {
+		return nil, nil, fmt.Errorf("`%s` is bound through an attribute path; rename it by hand", d.Name)
+	}
+	if d.Kind == DefFormal {
+		// a formal's name is the name callers pass: renaming changes the interface
+		// of the function, which is still what people ask for; allowed.
+		_ = d
+	}
+	return sc, d, nil
+}
+
+// PrepareRename returns the range of the name that a rename at off changes.
+func PrepareRename(f *nixast.File, off int) (Range, error) {
+	_, d, err := renameTarget(f, off)
+	if err != nil {
+		return Range{}, err
+	}
+	for _, r := range d.Refs {
+		if r.Ident.Pos() <= off && off <= r.Ident.End() {
+			return Range{r.Ident.Pos(), r.Ident.End()}, nil
+		}
+	}
+	return Range{d.Pos, d.End}, nil
+}
+
+// Edit replaces Range with New.
+type Edit struct {
+	Range
+	New string
+}
+
+// Rename returns the edits renaming the variable at off to name, refusing
+// keywords, invalid names and names that would clash with or capture
+// another binding.
+func Rename(f *nixast.File, off int, name string) ([]Edit, error) {
+	sc, d, err := renameTarget(f, off)
+	if err != nil {
+		return nil, err
+	}
+	if IsKeyword(name) {
+		return nil, fmt.Errorf("`%s` is a keyword", name)
+	}
+	if !IsIdent(name) {
+		return nil, fmt.Errorf("`%s` is not a valid Nix identifier", name)
+	}
+	if name == d.Name {
+		return nil, nil
+	}
+	if other := d.Scope.Names[name]; other != nil {
+		return nil, fmt.Errorf("`%s` is already bound in the same scope (line %d)", name, f.Lines.Line(other.Pos)+1)
+	}
+	// a use of d would find a nearer binding of name
+	for _, r := range d.Refs {
+		for s := sc.ScopeAt(r.Ident.Pos()); s != nil && s != d.Scope; s = s.Parent {
+			if other := s.Names[name]; other != nil {
+				return nil, fmt.Errorf("the use at line %d would refer to `%s` bound at line %d", f.Lines.Line(r.Ident.Pos())+1, name, f.Lines.Line(other.Pos)+1)
+			}
+		}
+	}
+	// a use of an outer name would be captured by d
+	for _, r := range sc.Refs {
+		if r.Ident.Name != name || !d.Scope.holds(r.Ident.Pos()) {
+			continue
+		}
+		if r.Def == nil || !inside(r.Def.Scope, d.Scope) {
+			return nil, fmt.Errorf("`%s` is used at line %d and would then refer to the renamed binding", name, f.Lines.Line(r.Ident.Pos())+1)
+		}
+	}
+	edits := []Edit{{Range: Range{d.Pos, d.End}, New: name}}
+	for _, r := range d.Refs {
+		edits = append(edits, Edit{Range: Range{r.Ident.Pos(), r.Ident.End()}, New: name})
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].Pos < edits[j].Pos })
+	return edits, nil
+}
+
+// inside reports whether scope s is outer or nested in it.
+func inside(s, outer *Scope) bool {
+	for ; s != nil; s = s.Parent {
+		if s == outer {
+			return true
+		}
+	}
+	return false
+}

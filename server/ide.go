@@ -1,0 +1,121 @@
+package server
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+
+	"go.lsp.dev/jsonrpc2"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/microvm-lsp/microvm-lsp/analysis"
+	"github.com/microvm-lsp/microvm-lsp/ide"
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// Editor features (hover, completion, symbols...) work on a snapshot: the
+// parsed file of the document and, where the workspace matters, the systems
+// the analysis finds. The Nix knowledge is in package ide; here positions
+// become offsets and results become LSP types.
+
+// ideCache keeps the systems of the newest snapshot, so that a burst of
+// hovers and lenses builds the module graph once per change.
+type ideCache struct {
+	mu      sync.Mutex
+	gen     uint64
+	systems []analysis.SystemInfo
+	valid   bool
+}
+
+// docRequest is a request about one document position, resolved.
+type docRequest struct {
+	snap *snapshot
+	path string
+	file *nixast.File
+	off  int
+}
+
+// docAt resolves a document and position; ok is false for a document the
+// server does not know.
+func (s *Server) docAt(u protocol.DocumentURI, p protocol.Position) (docRequest, bool) {
+	snap := s.takeSnapshot()
+	path := uriToPath(u)
+	f := snap.files[path]
+	if f == nil {
+		return docRequest{}, false
+	}
+	off, _ := offsetAt(f.Lines, toWire(p), snap.enc)
+	return docRequest{snap: snap, path: path, file: f, off: off}, true
+}
+
+// ideWorkspace returns the workspace view of package ide for a snapshot,
+// with the systems of the analysis.
+func (s *Server) ideWorkspace(snap *snapshot) *ide.Workspace {
+	s.ide.mu.Lock()
+	defer s.ide.mu.Unlock()
+	if !s.ide.valid || s.ide.gen != snap.gen || snap.gen != s.gen.Load() {
+		s.ide.systems = analysis.Systems(&analysis.Workspace{Files: snap.files})
+		s.ide.gen, s.ide.valid = snap.gen, true
+	}
+	return &ide.Workspace{Files: snap.files, Systems: s.ide.systems, Exists: existsOnDisk}
+}
+
+// existsOnDisk reports whether a workspace path names a file or directory.
+func existsOnDisk(p string) bool {
+	if !isFilePath(p) {
+		return false
+	}
+	_, err := os.Stat(filepath.FromSlash(p))
+	return err == nil
+}
+
+// requestFailed is LSP's RequestFailed error: the request was understood
+// and cannot be done, for the reason given.
+func requestFailed(format string, args ...any) error {
+	return jsonrpc2.Errorf(jsonrpc2.Code(-32803), format, args...)
+}
+
+// lspRange converts a byte range of a file of the snapshot.
+func (snap *snapshot) lspRange(f *nixast.File, r ide.Range) protocol.Range {
+	return rangeOf(f.Lines, r.Pos, r.End, snap.enc)
+}
+
+// featureCapabilities are the server capabilities of the editor features.
+type featureCapabilities struct {
+	HoverProvider              bool                            `json:"hoverProvider"`
+	CompletionProvider         *protocol.CompletionOptions     `json:"completionProvider,omitempty"`
+	DocumentSymbolProvider     bool                            `json:"documentSymbolProvider"`
+	WorkspaceSymbolProvider    bool                            `json:"workspaceSymbolProvider"`
+	FoldingRangeProvider       bool                            `json:"foldingRangeProvider"`
+	SelectionRangeProvider     bool                            `json:"selectionRangeProvider"`
+	DefinitionProvider         bool                            `json:"definitionProvider"`
+	ReferencesProvider         bool                            `json:"referencesProvider"`
+	DocumentHighlightProvider  bool                            `json:"documentHighlightProvider"`
+	RenameProvider             any                             `json:"renameProvider"`
+	CodeLensProvider           *protocol.CodeLensOptions       `json:"codeLensProvider,omitempty"`
+	ExecuteCommandProvider     *protocol.ExecuteCommandOptions `json:"executeCommandProvider,omitempty"`
+	SemanticTokensProvider     any                             `json:"semanticTokensProvider,omitempty"`
+	DocumentLinkProvider       *protocol.DocumentLinkOptions   `json:"documentLinkProvider,omitempty"`
+	DocumentFormattingProvider bool                            `json:"documentFormattingProvider"`
+}
+
+func newFeatureCapabilities() featureCapabilities {
+	return featureCapabilities{
+		HoverProvider:              true,
+		CompletionProvider:         &protocol.CompletionOptions{TriggerCharacters: []string{".", "\""}},
+		DocumentSymbolProvider:     true,
+		WorkspaceSymbolProvider:    true,
+		FoldingRangeProvider:       true,
+		SelectionRangeProvider:     true,
+		DefinitionProvider:         true,
+		ReferencesProvider:         true,
+		DocumentHighlightProvider:  true,
+		RenameProvider:             map[string]bool{"prepareProvider": true},
+		CodeLensProvider:           &protocol.CodeLensOptions{},
+		DocumentFormattingProvider: true,
+		DocumentLinkProvider:       &protocol.DocumentLinkOptions{},
+		SemanticTokensProvider:     map[string]any{"legend": semanticTokensLegend(), "full": true, "range": true},
+		ExecuteCommandProvider:     &protocol.ExecuteCommandOptions{Commands: []string{commandShowRoles}},
+	}
+}

@@ -1,0 +1,242 @@
+package server
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"go.lsp.dev/protocol"
+)
+
+// cursorDoc opens a document given with a "|" cursor marker and returns its
+// URI and the cursor's position.
+func (c *testClient) cursorDoc(name, src string) (protocol.DocumentURI, protocol.Position) {
+	c.t.Helper()
+	off := strings.Index(src, "|")
+	text := src[:off] + src[off+1:]
+	line := strings.Count(text[:off], "\n")
+	col := off - strings.LastIndex(text[:off], "\n") - 1
+	u := protocol.DocumentURI("file:///ws/" + name)
+	c.open(u, text)
+	return u, protocol.Position{Line: uint32(line), Character: uint32(col)}
+}
+
+func TestCapabilitiesAdvertiseFeatures(t *testing.T) {
+	c := startSession(t, Options{})
+	res := c.initialize(sessionOptions{})
+	caps, _ := res["capabilities"].(map[string]any)
+	for _, k := range []string{"hoverProvider", "completionProvider", "documentSymbolProvider", "workspaceSymbolProvider", "foldingRangeProvider", "selectionRangeProvider"} {
+		if caps[k] == nil || caps[k] == false {
+			t.Errorf("capability %s not advertised: %v", k, caps[k])
+		}
+	}
+}
+
+func TestHoverOverProtocol(t *testing.T) {
+	c := start(t, Options{})
+	u, p := c.cursorDoc("a.nix", `{ microvm.hyper|visor = "qemu"; }`)
+	var h protocol.Hover
+	c.call(protocol.MethodTextDocumentHover, protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}, Position: p}}, &h)
+	if !strings.Contains(h.Contents.Value, "cloud-hypervisor") || h.Contents.Kind != protocol.Markdown {
+		t.Fatalf("hover: %+v", h)
+	}
+	if h.Range == nil || h.Range.Start.Character != 10 || h.Range.End.Character != 20 {
+		t.Errorf("range: %+v", h.Range)
+	}
+	// nothing to say: null
+	u2, p2 := c.cursorDoc("b.nix", `{ a = 1;| }`)
+	var raw json.RawMessage
+	c.call(protocol.MethodTextDocumentHover, protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: u2}, Position: p2}}, &raw)
+	if len(raw) != 0 && string(raw) != "null" {
+		t.Errorf("want null, got %s", raw)
+	}
+}
+
+func TestCompletionOverProtocol(t *testing.T) {
+	c := start(t, Options{})
+	u, p := c.cursorDoc("a.nix", `{ microvm.hypervisor = "fi|"; }`)
+	var list protocol.CompletionList
+	c.call(protocol.MethodTextDocumentCompletion, protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}, Position: p}}, &list)
+	var found *protocol.CompletionItem
+	for i := range list.Items {
+		if list.Items[i].Label == "firecracker" {
+			found = &list.Items[i]
+		}
+	}
+	if found == nil || found.TextEdit == nil {
+		t.Fatalf("no firecracker item with an edit: %+v", list.Items)
+	}
+	if found.TextEdit.Range.Start.Character != 24 || found.TextEdit.Range.End.Character != 26 {
+		t.Errorf("edit range %+v, want the string's content", found.TextEdit.Range)
+	}
+}
+
+func TestSymbolsFoldingSelectionOverProtocol(t *testing.T) {
+	c := start(t, Options{})
+	src := "# a\n# b\nlet\n  x = {\n    y = 1;\n  };\nin\n{\n  z = x;\n}\n"
+	u := protocol.DocumentURI("file:///ws/s.nix")
+	c.open(u, src)
+	var syms []protocol.DocumentSymbol
+	c.call(protocol.MethodTextDocumentDocumentSymbol, protocol.DocumentSymbolParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}}, &syms)
+	if len(syms) != 2 || syms[0].Name != "x" || len(syms[0].Children) != 1 || syms[0].Children[0].Name != "y" || syms[1].Name != "z" {
+		t.Errorf("symbols: %+v", syms)
+	}
+	var folds []protocol.FoldingRange
+	c.call(protocol.MethodTextDocumentFoldingRange, protocol.FoldingRangeParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}}}, &folds)
+	want := map[[2]uint32]bool{{0, 1}: true, {2, 5}: true, {3, 4}: true, {7, 8}: true}
+	for _, f := range folds {
+		delete(want, [2]uint32{f.StartLine, f.EndLine})
+	}
+	if len(want) > 0 {
+		t.Errorf("folds %+v lack %v", folds, want)
+	}
+	var sel []selectionRange
+	c.call(methodSelectionRange, map[string]any{"textDocument": map[string]any{"uri": u}, "positions": []protocol.Position{{Line: 4, Character: 4}}}, &sel)
+	if len(sel) != 1 || sel[0].Parent == nil || sel[0].Range.Start != (protocol.Position{Line: 4, Character: 4}) {
+		t.Fatalf("selection: %+v", sel)
+	}
+	var ws []protocol.SymbolInformation
+	c.call(protocol.MethodWorkspaceSymbol, protocol.WorkspaceSymbolParams{Query: "x"}, &ws)
+	if len(ws) == 0 || ws[0].Name != "x" {
+		t.Errorf("workspace symbols: %+v", ws)
+	}
+}
+
+func TestCodeLensAndShowRoles(t *testing.T) {
+	c := start(t, Options{})
+	u := protocol.DocumentURI("file:///ws/flake.nix")
+	c.open(u, `{
+  inputs.microvm.url = "github:microvm-nix/microvm.nix";
+  outputs = { self, nixpkgs, microvm }: {
+    nixosConfigurations.box = nixpkgs.lib.nixosSystem {
+      modules = [ microvm.nixosModules.host microvm.nixosModules.microvm ./hardware-configuration.nix ];
+    };
+  };
+}
+`)
+	var lenses []protocol.CodeLens
+	c.call(protocol.MethodTextDocumentCodeLens, protocol.CodeLensParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}}, &lenses)
+	if len(lenses) != 1 || lenses[0].Command == nil || lenses[0].Command.Title != "microvm role: conflict" || lenses[0].Range.Start.Line != 3 {
+		t.Fatalf("lenses: %+v %+v", lenses, lenses[0].Command)
+	}
+	var text string
+	c.call(protocol.MethodWorkspaceExecuteCommand, protocol.ExecuteCommandParams{Command: lenses[0].Command.Command, Arguments: lenses[0].Command.Arguments}, &text)
+	if !strings.Contains(text, "system box: conflict") || !strings.Contains(text, "microvm.nixosModules.microvm via flake.nix:5") {
+		t.Errorf("showRoles: %q", text)
+	}
+	if err := c.callErr(protocol.MethodWorkspaceExecuteCommand, protocol.ExecuteCommandParams{Command: "nope"}, nil); err == nil {
+		t.Error("an unknown command succeeded")
+	}
+}
+
+func TestFormattingRunsTheConfiguredCommand(t *testing.T) {
+	c := startSession(t, Options{})
+	// tr stands in for a formatter: it reads stdin and writes stdout
+	c.initialize(sessionOptions{initOptions: map[string]any{"formatter": []string{"tr", "a", "b"}}})
+	u := protocol.DocumentURI("file:///ws/f.nix")
+	c.open(u, "{ a = 1; }\n")
+	var edits []protocol.TextEdit
+	c.call(protocol.MethodTextDocumentFormatting, protocol.DocumentFormattingParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}}, &edits)
+	if len(edits) != 1 || edits[0].NewText != "{ b = 1; }\n" || edits[0].Range.End.Line != 1 {
+		t.Fatalf("edits: %+v", edits)
+	}
+}
+
+func TestFormattingWithoutFormatterSaysWhatToDo(t *testing.T) {
+	c := startSession(t, Options{})
+	c.initialize(sessionOptions{initOptions: map[string]any{"microvm-lsp": map[string]any{"formatter": []string{"no-such-formatter-xyz"}}}})
+	u := protocol.DocumentURI("file:///ws/f.nix")
+	c.open(u, "{ }\n")
+	err := c.callErr(protocol.MethodTextDocumentFormatting, protocol.DocumentFormattingParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "no-such-formatter-xyz not found on PATH; set microvm-lsp.formatter") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestSemanticTokensAndLinksOverProtocol(t *testing.T) {
+	c := start(t, Options{})
+	u := protocol.DocumentURI("file:///ws/t.nix")
+	c.open(u, "# é\nlet x = ''\n  a\n''; in x # \"https://example.org\"\n")
+	var toks protocol.SemanticTokens
+	c.call(protocol.MethodSemanticTokensFull, protocol.SemanticTokensParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}}, &toks)
+	// comment "# é" (3 UTF-16 units); let; x; the string in 3 pieces; in; x; comment
+	want := []uint32{
+		0, 0, 3, 6, 0,
+		1, 0, 3, 0, 0,
+		0, 4, 1, 1, 0,
+		0, 4, 2, 4, 0,
+		1, 0, 3, 4, 0,
+		1, 0, 2, 4, 0,
+		0, 4, 2, 0, 0,
+		0, 3, 1, 1, 0,
+		0, 2, 23, 6, 0,
+	}
+	if len(toks.Data) != len(want) {
+		t.Fatalf("data %v, want %v", toks.Data, want)
+	}
+	for i := range want {
+		if toks.Data[i] != want[i] {
+			t.Fatalf("data %v, want %v (index %d)", toks.Data, want, i)
+		}
+	}
+	var part protocol.SemanticTokens
+	c.call(protocol.MethodSemanticTokensRange, protocol.SemanticTokensRangeParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}, Range: protocol.Range{Start: protocol.Position{Line: 1}, End: protocol.Position{Line: 1, Character: 5}}}, &part)
+	if len(part.Data) != 10 {
+		t.Errorf("range tokens: %v", part.Data)
+	}
+	c.open("file:///ws/l.nix", `{ url = "github:microvm-nix/microvm.nix"; }`)
+	var links []protocol.DocumentLink
+	c.call(protocol.MethodTextDocumentDocumentLink, protocol.DocumentLinkParams{TextDocument: protocol.TextDocumentIdentifier{URI: "file:///ws/l.nix"}}, &links)
+	if len(links) != 1 || links[0].Target != "https://github.com/microvm-nix/microvm.nix" {
+		t.Errorf("links: %+v", links)
+	}
+}
+
+func TestNavigationAndRenameOverProtocol(t *testing.T) {
+	c := start(t, Options{})
+	u, p := c.cursorDoc("n.nix", "let x = 1; in x + |x")
+	tdp := protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}, Position: p}
+	var locs []protocol.Location
+	c.call(protocol.MethodTextDocumentDefinition, protocol.DefinitionParams{TextDocumentPositionParams: tdp}, &locs)
+	if len(locs) != 1 || locs[0].Range.Start.Character != 4 {
+		t.Errorf("definition: %+v", locs)
+	}
+	c.call(protocol.MethodTextDocumentReferences, protocol.ReferenceParams{TextDocumentPositionParams: tdp, Context: protocol.ReferenceContext{IncludeDeclaration: true}}, &locs)
+	if len(locs) != 3 {
+		t.Errorf("references: %+v", locs)
+	}
+	var hs []protocol.DocumentHighlight
+	c.call(protocol.MethodTextDocumentDocumentHighlight, protocol.DocumentHighlightParams{TextDocumentPositionParams: tdp}, &hs)
+	if len(hs) != 3 || hs[0].Kind != protocol.DocumentHighlightKindWrite {
+		t.Errorf("highlights: %+v", hs)
+	}
+	var edit protocol.WorkspaceEdit
+	c.call(protocol.MethodTextDocumentRename, protocol.RenameParams{TextDocumentPositionParams: tdp, NewName: "y"}, &edit)
+	if len(edit.DocumentChanges) != 1 || len(edit.DocumentChanges[0].Edits) != 3 || *edit.DocumentChanges[0].TextDocument.Version != 1 {
+		t.Errorf("rename: %+v", edit)
+	}
+	err := c.callErr(protocol.MethodTextDocumentPrepareRename, protocol.PrepareRenameParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: tdp.TextDocument, Position: protocol.Position{Line: 0, Character: 1}}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "no variable here") {
+		t.Errorf("prepareRename on a keyword: %v", err)
+	}
+}
+
+func TestRefactorActionsOverProtocol(t *testing.T) {
+	c := start(t, Options{})
+	u, p := c.cursorDoc("r.nix", "x: { |x = x; }")
+	var actions []protocol.CodeAction
+	c.call(protocol.MethodTextDocumentCodeAction, protocol.CodeActionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: u}, Range: protocol.Range{Start: p, End: p},
+		Context: protocol.CodeActionContext{Only: []protocol.CodeActionKind{protocol.Refactor}},
+	}, &actions)
+	var titles []string
+	for _, a := range actions {
+		titles = append(titles, a.Title)
+		if a.Kind != protocol.RefactorRewrite {
+			t.Errorf("kind %s", a.Kind)
+		}
+	}
+	if len(actions) == 0 || actions[0].Title != "Convert to `inherit x;`" || actions[0].Edit.DocumentChanges[0].Edits[0].NewText != "inherit x;" {
+		t.Errorf("actions: %v", titles)
+	}
+}
