@@ -23,12 +23,15 @@ vet:
 # Every test, then each fuzz target briefly.
 test: vet
 	$(GO) test -count=1 ./...
+	$(MAKE) vscode-test
 	$(MAKE) fuzz-short
 
 fuzz-short:
 	$(GO) test ./nixast -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./nixast -run '^$$' -fuzz '^FuzzLineIndex$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./nixast -run '^$$' -fuzz '^FuzzOracle$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./server -run '^$$' -fuzz '^FuzzDocumentEdits$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./server -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZTIME)
 
 # A longer local fuzzing run of the parser.
 fuzz:
@@ -40,3 +43,26 @@ bench: build
 
 clean:
 	rm -rf bin
+
+# End-to-end tests only (also part of `go test ./...`): the real binary in
+# headless Neovim, and the editor configurations under editors/.
+.PHONY: e2e latency vscode-test vsix nvim-capture
+e2e:
+	$(GO) test -count=1 -v ./e2e/
+
+# Time from each didChange to the publishDiagnostics of that version, on a
+# 300-line NixOS module and a 1.5 MB package set (issue #4).
+latency: build
+	$(GO) run ./e2e/latency -bin bin/microvm-lsp
+
+# The VS Code extension: compile, unit tests, and an end-to-end test of the
+# real binary started with the extension's options.
+vscode-test: build
+	cd editors/vscode && npm ci --no-audit --no-fund && npm run compile && MICROVM_LSP_BIN=$(CURDIR)/bin/microvm-lsp npm test
+
+vsix:
+	cd editors/vscode && npm ci --no-audit --no-fund && npx --yes @vscode/vsce package --skip-license
+
+# Re-record editors/neovim/session.txt (needs tmux).
+nvim-capture: build
+	e2e/testdata/capture.sh

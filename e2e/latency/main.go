@@ -1,0 +1,445 @@
+// Command latency measures how long microvm-lsp takes, from a didChange, to
+// publish the diagnostics of that document version: the delay a user sees
+// between typing and the squiggle moving (issue #4).
+//
+// It starts the real binary over stdio, initializes with a generated
+// workspace (a flake whose system imports both microvm.nix roles), opens
+//
+//	module.nix  a 300-line NixOS module, and
+//	pkgs.nix    a 1.5 MB package set,
+//
+// and replays single-character edits on each: a newline inserted at the start
+// of a random line, then deleted again, alternating. Every file ends with a
+// duplicate attribute, so every edit moves a diagnostic and the server (which
+// publishes only diagnostics that changed) must publish for every version.
+// The time includes the server's debounce.
+//
+//	go run ./e2e/latency -bin bin/microvm-lsp [-edits 240] [-seed 1]
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+func main() {
+	bin := flag.String("bin", "bin/microvm-lsp", "the microvm-lsp `binary` to measure")
+	edits := flag.Int("edits", 240, "single-character edits per document")
+	seed := flag.Int64("seed", 1, "random seed for the edit positions")
+	timeout := flag.Duration("timeout", 10*time.Second, "give up waiting for one publication after this long")
+	write := flag.String("write", "", "only write the generated workspace into `DIR` (to reproduce by hand) and exit")
+	flag.Parse()
+	if *write != "" {
+		if err := writeWorkspace(*write); err != nil {
+			fmt.Fprintln(os.Stderr, "latency:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := run(*bin, *edits, *seed, *timeout); err != nil {
+		fmt.Fprintln(os.Stderr, "latency:", err)
+		os.Exit(1)
+	}
+}
+
+func run(bin string, edits int, seed int64, timeout time.Duration) error {
+	bin, err := filepath.Abs(bin)
+	if err != nil {
+		return err
+	}
+	ws, err := os.MkdirTemp("", "microvm-lsp-latency-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(ws)
+	docs := documents()
+	if err := writeWorkspace(ws); err != nil {
+		return err
+	}
+
+	c, err := start(bin, ws)
+	if err != nil {
+		return err
+	}
+	defer c.stop()
+
+	out, _ := exec.Command(bin, "version").Output()
+	fmt.Printf("%s; %d edits per document (a newline inserted, then deleted); latency = didChange sent -> publishDiagnostics of that version received (includes the server's debounce)\n\n",
+		strings.TrimSpace(string(out)), edits)
+	fmt.Printf("%-34s %7s %9s %9s %9s %9s %8s\n", "document", "edits", "median", "p90", "p99", "max", "missing")
+	rng := rand.New(rand.NewSource(seed))
+	for _, d := range docs {
+		uri := "file://" + filepath.Join(ws, d.name)
+		t0 := time.Now()
+		c.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{
+			"uri": uri, "languageId": "nix", "version": 1, "text": d.text,
+		}})
+		// The server publishes only diagnostics that changed: a file whose
+		// diagnostics it already published from disk gets none on didOpen.
+		openNote := "didOpen -> first publish: "
+		if at, err := c.waitPublish(uri, 1, 2*time.Second); err == nil {
+			openNote += ms(at.Sub(t0))
+		} else {
+			openNote += "none within 2s (unchanged since published from disk)"
+		}
+
+		lines := strings.Count(d.text, "\n")
+		var lat []time.Duration
+		missing := 0
+		line := 0
+		for i := 0; i < edits; i++ {
+			version := i + 2
+			var change map[string]any
+			if i%2 == 0 {
+				line = rng.Intn(lines - 2) // never below the final duplicate
+				change = map[string]any{"range": rng0(line, 0, line, 0), "text": "\n"}
+			} else {
+				change = map[string]any{"range": rng0(line, 0, line+1, 0), "text": ""}
+			}
+			sent := time.Now()
+			c.notify("textDocument/didChange", map[string]any{
+				"textDocument":   map[string]any{"uri": uri, "version": version},
+				"contentChanges": []any{change},
+			})
+			at, err := c.waitPublish(uri, version, timeout)
+			if err != nil {
+				missing++
+				continue
+			}
+			lat = append(lat, at.Sub(sent))
+		}
+		c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
+		label := fmt.Sprintf("%s (%d lines, %.2f MB)", d.name, lines, float64(len(d.text))/1e6)
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		fmt.Printf("%-34s %7d %9s %9s %9s %9s %8d   (%s)\n", label, len(lat),
+			ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 100)), missing, openNote)
+		if missing > 0 {
+			defer fmt.Fprintf(os.Stderr, "latency: %s: %d edits had no publication within %s\n", d.name, missing, timeout)
+		}
+	}
+	return c.shutdown(timeout)
+}
+
+type document struct{ name, text string }
+
+// documents are the files opened and edited, in order.
+func documents() []document {
+	return []document{
+		{"module.nix", nixosModule(300)},
+		{"pkgs.nix", packageSet(1_500_000)},
+	}
+}
+
+func writeWorkspace(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	files := append(documents(), document{"flake.nix", flake})
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(dir, f.name), []byte(f.text), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func rng0(l1, c1, l2, c2 int) map[string]any {
+	return map[string]any{
+		"start": map[string]int{"line": l1, "character": c1},
+		"end":   map[string]int{"line": l2, "character": c2},
+	}
+}
+
+// pct is the p-th percentile (nearest rank) of sorted durations.
+func pct(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := (p*len(sorted) + 99) / 100
+	if i < 1 {
+		i = 1
+	}
+	return sorted[i-1]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond)) }
+
+const flake = `{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
+  inputs.microvm.url = "github:microvm-nix/microvm.nix";
+
+  outputs = { self, nixpkgs, microvm }@inputs: {
+    nixosConfigurations.server = nixpkgs.lib.nixosSystem {
+      system = "x86_64-linux";
+      specialArgs = { inherit inputs; };
+      modules = [
+        microvm.nixosModules.host
+        ./module.nix
+      ];
+    };
+  };
+}
+`
+
+// nixosModule generates a NixOS module of n lines that brings in the guest
+// module (a role conflict with the flake's host import) and ends with a
+// duplicate attribute.
+func nixosModule(n int) string {
+	var b strings.Builder
+	b.WriteString("{ config, lib, pkgs, inputs, ... }:\n{\n  imports = [\n    inputs.microvm.nixosModules.microvm\n  ];\n\n")
+	b.WriteString("  boot.loader.grub.device = \"/dev/sda\";\n  networking.hostName = \"server\";\n\n")
+	for i := 0; strings.Count(b.String(), "\n") < n-8; i++ {
+		switch i % 6 {
+		case 0:
+			fmt.Fprintf(&b, "  services.svc%d = {\n    enable = true;\n    port = %d;\n    openFirewall = lib.mkDefault false;\n  };\n", i, 8000+i)
+		case 1:
+			fmt.Fprintf(&b, "  users.users.user%d = { isNormalUser = true; extraGroups = [ \"wheel\" ]; };\n", i)
+		case 2:
+			fmt.Fprintf(&b, "  environment.etc.\"conf%d\".text = ''\n    key = value%d\n  '';\n", i, i)
+		case 3:
+			fmt.Fprintf(&b, "  systemd.services.job%d.serviceConfig.ExecStart = \"${pkgs.hello}/bin/hello\";\n", i)
+		case 4:
+			fmt.Fprintf(&b, "  microvm.vms.vm%d.config = { networking.hostName = \"vm%d\"; };\n", i, i)
+		case 5:
+			fmt.Fprintf(&b, "  fileSystems.\"/data%d\" = { device = \"/dev/disk/by-label/d%d\"; fsType = \"ext4\"; };\n", i, i)
+		}
+	}
+	b.WriteString("\n  system.stateVersion = \"24.05\";\n  networking.hostName = \"again\";\n}\n")
+	return b.String()
+}
+
+// packageSet generates an all-packages.nix-like attribute set of about size
+// bytes, ending with a duplicate attribute.
+func packageSet(size int) string {
+	var b strings.Builder
+	b.WriteString("{ lib, pkgs, callPackage, fetchurl, stdenv }:\n\nwith pkgs;\n\n{\n")
+	for i := 0; b.Len() < size; i++ {
+		if i%10 == 0 {
+			fmt.Fprintf(&b, "  pkg%d = stdenv.mkDerivation rec {\n    pname = \"pkg%d\";\n    version = \"1.%d\";\n    src = fetchurl {\n      url = \"https://example.org/${pname}-${version}.tar.gz\";\n      hash = \"sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\";\n    };\n    buildInputs = [ pkg%d pkg%d ];\n    meta = with lib; { description = \"package %d\"; license = licenses.mit; };\n  };\n\n",
+				i, i, i, max(i-1, 0), max(i-2, 0), i)
+		} else {
+			fmt.Fprintf(&b, "  pkg%d = callPackage ../development/libraries/pkg%d { inherit (pkgs) pkg%d; };\n", i, i, max(i-1, 0))
+		}
+	}
+	b.WriteString("  pkg1 = null;\n}\n")
+	return b.String()
+}
+
+// client is a minimal LSP client over the server's stdin and stdout.
+type client struct {
+	cmd    *exec.Cmd
+	in     io.WriteCloser
+	wmu    sync.Mutex
+	nextID int
+
+	mu        sync.Mutex
+	published map[string]map[int]time.Time // uri -> version -> arrival
+	responses map[int]chan json.RawMessage
+	wake      chan struct{}
+	done      chan struct{}
+}
+
+func start(bin, ws string) (*client, error) {
+	cmd := exec.Command(bin, "serve", "--log-level", "warn")
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	c := &client{cmd: cmd, in: in, published: map[string]map[int]time.Time{},
+		responses: map[int]chan json.RawMessage{}, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go c.read(bufio.NewReaderSize(out, 1<<20))
+	root := "file://" + ws
+	res, err := c.call("initialize", map[string]any{
+		"processId": os.Getpid(),
+		"rootUri":   root,
+		"capabilities": map[string]any{
+			"textDocument": map[string]any{"publishDiagnostics": map[string]any{"versionSupport": true, "relatedInformation": true}},
+			"workspace":    map[string]any{"workspaceFolders": true},
+		},
+		"workspaceFolders": []any{map[string]any{"uri": root, "name": "ws"}},
+	}, 30*time.Second)
+	if err != nil {
+		c.stop()
+		return nil, fmt.Errorf("initialize: %v", err)
+	}
+	_ = res
+	c.notify("initialized", map[string]any{})
+	return c, nil
+}
+
+type message struct {
+	ID     json.RawMessage `json:"id,omitempty"`
+	Method string          `json:"method,omitempty"`
+	Params json.RawMessage `json:"params,omitempty"`
+	Result json.RawMessage `json:"result,omitempty"`
+	Error  json.RawMessage `json:"error,omitempty"`
+}
+
+func (c *client) read(r *bufio.Reader) {
+	defer close(c.done)
+	for {
+		length := -1
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			line = strings.TrimRight(line, "\r\n")
+			if line == "" {
+				break
+			}
+			if v, ok := strings.CutPrefix(strings.ToLower(line), "content-length:"); ok {
+				length, _ = strconv.Atoi(strings.TrimSpace(v))
+			}
+		}
+		if length < 0 {
+			return
+		}
+		body := make([]byte, length)
+		if _, err := io.ReadFull(r, body); err != nil {
+			return
+		}
+		now := time.Now()
+		var m message
+		if json.Unmarshal(body, &m) != nil {
+			continue
+		}
+		switch {
+		case m.Method == "textDocument/publishDiagnostics":
+			var p struct {
+				URI     string `json:"uri"`
+				Version *int   `json:"version"`
+			}
+			if json.Unmarshal(m.Params, &p) == nil && p.Version != nil {
+				c.mu.Lock()
+				if c.published[p.URI] == nil {
+					c.published[p.URI] = map[int]time.Time{}
+				}
+				c.published[p.URI][*p.Version] = now
+				c.mu.Unlock()
+				select {
+				case c.wake <- struct{}{}:
+				default:
+				}
+			}
+		case m.Method != "" && len(m.ID) > 0:
+			// A request from the server (configuration, progress, registration):
+			// answer null, or a null per configuration item.
+			var result any
+			if m.Method == "workspace/configuration" {
+				var p struct{ Items []any }
+				_ = json.Unmarshal(m.Params, &p)
+				result = make([]any, len(p.Items))
+			}
+			c.send(map[string]any{"jsonrpc": "2.0", "id": m.ID, "result": result})
+		case m.Method == "" && len(m.ID) > 0:
+			id, _ := strconv.Atoi(string(m.ID))
+			c.mu.Lock()
+			ch := c.responses[id]
+			delete(c.responses, id)
+			c.mu.Unlock()
+			if ch != nil {
+				if len(m.Error) > 0 {
+					ch <- m.Error
+				} else {
+					ch <- m.Result
+				}
+			}
+		}
+	}
+}
+
+func (c *client) send(v any) {
+	b, _ := json.Marshal(v)
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	fmt.Fprintf(c.in, "Content-Length: %d\r\n\r\n%s", len(b), b)
+}
+
+func (c *client) notify(method string, params any) {
+	c.send(map[string]any{"jsonrpc": "2.0", "method": method, "params": params})
+}
+
+func (c *client) call(method string, params any, timeout time.Duration) (json.RawMessage, error) {
+	ch := make(chan json.RawMessage, 1)
+	c.mu.Lock()
+	c.nextID++
+	id := c.nextID
+	c.responses[id] = ch
+	c.mu.Unlock()
+	c.send(map[string]any{"jsonrpc": "2.0", "id": id, "method": method, "params": params})
+	select {
+	case r := <-ch:
+		return r, nil
+	case <-c.done:
+		return nil, errors.New("the server closed the connection")
+	case <-time.After(timeout):
+		return nil, fmt.Errorf("no answer to %s within %s", method, timeout)
+	}
+}
+
+// waitPublish returns when diagnostics for uri at version arrived.
+func (c *client) waitPublish(uri string, version int, timeout time.Duration) (time.Time, error) {
+	deadline := time.After(timeout)
+	for {
+		c.mu.Lock()
+		at, ok := c.published[uri][version]
+		c.mu.Unlock()
+		if ok {
+			return at, nil
+		}
+		select {
+		case <-c.wake:
+		case <-c.done:
+			return time.Time{}, errors.New("the server closed the connection")
+		case <-deadline:
+			return time.Time{}, fmt.Errorf("no diagnostics for version %d within %s", version, timeout)
+		}
+	}
+}
+
+func (c *client) shutdown(timeout time.Duration) error {
+	if _, err := c.call("shutdown", nil, timeout); err != nil {
+		return err
+	}
+	c.notify("exit", nil)
+	c.in.Close()
+	select {
+	case <-c.done:
+	case <-time.After(timeout):
+	}
+	return c.cmd.Wait()
+}
+
+func (c *client) stop() {
+	if c.cmd.ProcessState == nil {
+		c.in.Close()
+		select {
+		case <-c.done:
+		case <-time.After(2 * time.Second):
+			c.cmd.Process.Kill()
+		}
+		c.cmd.Wait()
+	}
+}

@@ -1,0 +1,31 @@
+-- microvm-lsp for nvim-lspconfig's legacy framework (require('lspconfig')).
+--
+-- Put this directory on your runtimepath (its lua/ folder next to your
+-- config's), then in init.lua:
+--   require("lspconfig").microvm_lsp.setup({})
+-- or with settings:
+--   require("lspconfig").microvm_lsp.setup({ settings = { ["microvm-lsp"] = { severity = { ["redundant-guest-import"] = "hint" } } } })
+-- On Neovim 0.11 and later prefer lsp/microvm_lsp.lua.
+
+local util = require("lspconfig.util")
+
+return {
+  default_config = {
+    cmd = { "microvm-lsp" },
+    filetypes = { "nix" },
+    root_dir = util.root_pattern("flake.nix", ".git"),
+    single_file_support = true,
+    settings = {
+      ["microvm-lsp"] = {},
+    },
+  },
+  docs = {
+    description = [[
+https://github.com/microvm-lsp/microvm-lsp
+
+A Nix language server that knows the role each NixOS system plays for
+microvm.nix (host or guest) and reports systems that import both, with quick
+fixes. Put `microvm-lsp` on your PATH (`make build` leaves it in bin/).
+]],
+  },
+}
