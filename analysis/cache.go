@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -28,7 +29,7 @@ type fileMemo struct {
 	scopes   *Scopes
 	ignores  map[int][]string // line → codes ignored there (empty: all codes)
 	hasRoots bool             // may declare systems (mentions nixosSystem or nixosConfigurations)
-	relPaths []string         // relative path literals, for "is this file imported"
+	relPaths []string         // relative paths to a configuration.nix: is that file imported
 	scanned  bool
 }
 
@@ -96,7 +97,7 @@ func (m *fileMemo) scan(f *nixast.File) {
 	}
 	nixast.Inspect(f.Root, func(n nixast.Node) bool {
 		if pl, ok := n.(*nixast.PathLit); ok && pl.Kind == nixast.PathRelative && len(pl.Parts) == 1 {
-			if t, ok := pl.Parts[0].(*nixast.TextPart); ok {
+			if t, ok := pl.Parts[0].(*nixast.TextPart); ok && path.Base(t.Value) == "configuration.nix" {
 				m.relPaths = append(m.relPaths, t.Value)
 			}
 		}

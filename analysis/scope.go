@@ -64,8 +64,10 @@ type Scopes struct {
 
 // Resolve builds the scopes of a file.
 func Resolve(f *nixast.File) *Scopes {
-	s := &Scopes{file: f, uses: map[*nixast.Ident]*ScopeName{}, defs: map[*nixast.Ident]*ScopeName{},
-		refs: map[*nixast.Ident][]*nixast.Ident{}, owner: map[*nixast.Ident]*scope{}}
+	// Sized from the token count: growing these maps was most of the cost.
+	n := len(f.Tokens) / 8
+	s := &Scopes{file: f, uses: make(map[*nixast.Ident]*ScopeName, n), defs: make(map[*nixast.Ident]*ScopeName, n/2),
+		refs: make(map[*nixast.Ident][]*nixast.Ident, n/2), owner: make(map[*nixast.Ident]*scope, n/2)}
 	root := &scope{pos: 0, end: len(f.Src) + 1, names: map[string]*ScopeName{}}
 	s.scopes = append(s.scopes, root)
 	s.expr(f.Root, root)
@@ -254,13 +256,13 @@ func (s *Scopes) expr(x nixast.Expr, sc *scope) {
 		inner.with = true
 		s.expr(x.Body, inner)
 	default:
-		for _, c := range nixast.Children(x) {
+		nixast.EachChild(x, func(c nixast.Node) {
 			if e, ok := c.(nixast.Expr); ok {
 				s.expr(e, sc)
 			} else if ip, ok := c.(*nixast.Interp); ok {
 				s.expr(ip.X, sc)
 			}
-		}
+		})
 	}
 }
 

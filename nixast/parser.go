@@ -287,10 +287,16 @@ func (p *parser) docBefore() *Comment {
 // parseExpr parses expr_function: lambdas, let, with, assert, then if and
 // operators.
 func (p *parser) parseExpr() Expr {
+	// Not deferred: leave runs on every return, and defer showed in profiles.
 	if !p.enter() {
 		return p.skipNested()
 	}
-	defer p.leave()
+	x := p.parseExprInner()
+	p.leave()
+	return x
+}
+
+func (p *parser) parseExprInner() Expr {
 	if p.bindingAhead() {
 		// `name = ...` never starts an expression: the previous binding
 		// lacks its value or its ';'. Leave the binding to the caller.
@@ -656,10 +662,16 @@ func binaryPrec(k Kind) (int, assoc) {
 
 // parseOp parses operators binding at least as tightly as min.
 func (p *parser) parseOp(min int) Expr {
+	// Not deferred: leave runs on every return, and defer showed in profiles.
 	if !p.enter() {
 		return p.skipNested()
 	}
-	defer p.leave()
+	x := p.parseOpInner(min)
+	p.leave()
+	return x
+}
+
+func (p *parser) parseOpInner(min int) Expr {
 	var x Expr
 	switch p.tok.Kind {
 	case NOT:
@@ -787,10 +799,16 @@ func (p *parser) parseSelect() Expr {
 }
 
 func (p *parser) parseSimple() Expr {
+	// Not deferred: leave runs on every return, and defer showed in profiles.
 	if !p.enter() {
 		return p.skipNested()
 	}
-	defer p.leave()
+	x := p.parseSimpleInner()
+	p.leave()
+	return x
+}
+
+func (p *parser) parseSimpleInner() Expr {
 	t := p.tok
 	switch t.Kind {
 	case IDENT:

@@ -4,13 +4,26 @@ package nixast
 // each node; if f returns false, the node's children are skipped. After the
 // children of a node, f is called with nil (as go/ast.Inspect does).
 func Inspect(n Node, f func(Node) bool) {
+	inspector(f).visit(n)
+}
+
+// inspector walks without allocating per node: a func value is
+// pointer-shaped, so it becomes a childVisitor for free.
+type inspector func(Node) bool
+
+func (f inspector) visit(n Node) {
 	if n == nil || !f(n) {
 		return
 	}
-	// The closure is made once per node visited, not a slice of children.
-	EachChild(n, func(c Node) { Inspect(c, f) })
+	eachChild(n, f)
 	f(nil)
 }
+
+type childVisitor interface{ visit(Node) }
+
+type funcVisitor func(Node)
+
+func (f funcVisitor) visit(n Node) { f(n) }
 
 // Children returns the direct children of n in source order.
 func Children(n Node) []Node {
@@ -20,10 +33,12 @@ func Children(n Node) []Node {
 }
 
 // EachChild calls fn for each direct child of n, in source order.
-func EachChild(n Node, fn func(Node)) {
+func EachChild(n Node, fn func(Node)) { eachChild(n, funcVisitor(fn)) }
+
+func eachChild(n Node, v childVisitor) {
 	add := func(c Node) {
 		if c != nil {
-			fn(c)
+			v.visit(c)
 		}
 	}
 	addPath := func(p *AttrPath) {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"time"
 
@@ -43,21 +44,34 @@ type publishDiagnosticsParams struct {
 	Diagnostics []protocol.Diagnostic `json:"diagnostics"`
 }
 
-// diagnosticsLoop publishes diagnostics once a burst of changes has been
-// quiet for the debounce interval.
+// diagnosticsLoop publishes diagnostics after changes. By default it starts
+// at once and coalesces: changes that arrive while an analysis runs wake one
+// more run when it ends, so typing is never flooded and an idle editor gets
+// its diagnostics without delay. With Options.Debounce set, it waits until a
+// burst of changes has been quiet that long.
 func (s *Server) diagnosticsLoop() {
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
 	for {
 		select {
 		case <-s.ctx.Done():
-			timer.Stop()
 			return
 		case <-s.trigger:
-			timer.Reset(s.opts.Debounce)
-		case <-timer.C:
-			s.publishDiagnostics()
 		}
+		if d := s.opts.Debounce; d > 0 {
+			timer := time.NewTimer(d)
+		quiet:
+			for {
+				select {
+				case <-s.ctx.Done():
+					timer.Stop()
+					return
+				case <-s.trigger:
+					timer.Reset(d)
+				case <-timer.C:
+					break quiet
+				}
+			}
+		}
+		s.publishDiagnostics()
 	}
 }
 
@@ -96,20 +110,26 @@ func (s *Server) publishDiagnostics() {
 			continue
 		}
 		u := r.snap.uriOf(p)
+		version := r.snap.versionOf(p)
+		if version != nil {
+			// An open document's diagnostics are sent again for each new
+			// version, even unchanged: the client learns they are current.
+			key = append(key, fmt.Sprintf("@%d", *version)...)
+		}
 		old, had := s.diags.published[p]
-		if had && old.key == string(key) && old.uri == u || !had && len(diags) == 0 {
+		if had && old.key == string(key) && old.uri == u || !had && len(diags) == 0 && version == nil {
 			continue
 		}
 		if had && old.uri != u {
 			// The client knows the file by another URI now: clear the old one.
 			s.notifyClient("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: old.uri, Diagnostics: []protocol.Diagnostic{}})
 		}
-		if len(diags) == 0 {
+		if len(diags) == 0 && version == nil {
 			delete(s.diags.published, p)
 		} else {
 			s.diags.published[p] = publishedFile{uri: u, key: string(key)}
 		}
-		s.notifyClient("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: u, Version: r.snap.versionOf(p), Diagnostics: diags})
+		s.notifyClient("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: u, Version: version, Diagnostics: diags})
 	}
 }
 

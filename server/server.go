@@ -31,7 +31,8 @@ type Options struct {
 	// tests. Off in normal use.
 	Debug bool
 	// Debounce is how long diagnostics wait for a burst of changes to end;
-	// zero means 50ms.
+	// zero means no wait: changes during an analysis coalesce into one
+	// follow-up run.
 	Debounce time.Duration
 	// ParentPollInterval is how often the client's process is checked for
 	// life; zero means 3s.
@@ -96,9 +97,6 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = zap.NewNop()
 	}
-	if opts.Debounce == 0 {
-		opts.Debounce = 50 * time.Millisecond
-	}
 	if opts.ParentPollInterval == 0 {
 		opts.ParentPollInterval = 3 * time.Second
 	}
@@ -114,7 +112,8 @@ func New(opts Options) *Server {
 		cfg:     analysis.Config{Disabled: map[string]bool{}, Severity: map[string]analysis.Severity{}},
 	}
 	if s.analyze == nil {
-		s.analyze = analysis.Analyze
+		// One cache for the session: unchanged files keep their per-file results.
+		s.analyze = analysis.NewCache().Analyze
 	}
 	s.orderTail = make(chan struct{})
 	close(s.orderTail)
