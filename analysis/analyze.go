@@ -1,7 +1,10 @@
 package analysis
 
 import (
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
@@ -29,11 +32,16 @@ func Analyze(ws *Workspace, cfg Config) []Finding {
 func (c *Cache) Analyze(ws *Workspace, cfg Config) []Finding {
 	c.prune(ws)
 	memos := make(map[string]*fileMemo, len(ws.Files))
+	var fresh []*fileMemo
 	for path, f := range ws.Files {
 		m := c.memo(path, f)
-		m.scan(f)
 		memos[path] = m
+		if !m.scanned {
+			fresh = append(fresh, m)
+		}
 	}
+	// New files (all of them, after indexing) are scanned on every core.
+	parallel(len(fresh), func(i int) { fresh[i].scan(ws.Files[fresh[i].path]) })
 	var out []Finding
 	for path, f := range ws.Files {
 		for _, e := range f.Errors {
@@ -82,22 +90,64 @@ func applyConfig(in []Finding, cfg Config) []Finding {
 }
 
 func (c *Cache) runAnalyzers(ws *Workspace, cfg Config, memos map[string]*fileMemo) []Finding {
-	var g *graph
-	p := &Pass{Workspace: ws, seen: map[string]bool{}, cache: c, memos: memos}
-	var out []Finding
-	for _, a := range Analyzers {
+	// Per-file checks run beside the graph checks: on two cores an edit to
+	// a large file costs the longer of the two, not their sum.
+	results := make([][]Finding, len(Analyzers))
+	var wg sync.WaitGroup
+	var graphChecks []*Analyzer
+	for i, a := range Analyzers {
 		if cfg.Disabled[a.Name] {
 			continue
 		}
-		if a.PerFile {
-			out = append(out, c.runPerFile(a, ws, memos, p)...)
+		if !a.PerFile {
+			graphChecks = append(graphChecks, a)
 			continue
 		}
-		if g == nil {
-			g = buildGraph(ws, memos)
-			p.graph, p.Systems = g, g.systems
-		}
-		a.Run(p)
+		wg.Add(1)
+		go func(i int, a *Analyzer) {
+			defer wg.Done()
+			results[i] = c.runPerFile(a, ws, memos)
+		}(i, a)
 	}
-	return append(out, p.findings...)
+	var out []Finding
+	if len(graphChecks) > 0 {
+		g := buildGraph(ws, memos)
+		p := &Pass{Workspace: ws, seen: map[string]bool{}, cache: c, memos: memos, graph: g, Systems: g.systems}
+		for _, a := range graphChecks {
+			a.Run(p)
+		}
+		out = p.findings
+	}
+	wg.Wait()
+	for _, r := range results {
+		out = append(out, r...)
+	}
+	return out
+}
+
+// parallel calls fn(0..n-1) on every core and waits.
+func parallel(n int, fn func(int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if n < 2*workers {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -25,8 +25,9 @@ func NewCache() *Cache { return &Cache{files: map[*nixast.File]*fileMemo{}} }
 
 type fileMemo struct {
 	path     string
-	findings map[string][]Finding // per-file analyzer name → its findings in this file
+	findings map[string][]Finding // per-file analyzer name → its findings in this file; under Cache.mu
 	scopes   *Scopes
+	resolved sync.Once
 	ignores  map[int][]string // line → codes ignored there (empty: all codes)
 	hasRoots bool             // may declare systems (mentions nixosSystem or nixosConfigurations)
 	relPaths []string         // relative paths to a configuration.nix: is that file imported
@@ -71,9 +72,11 @@ func (m *fileMemo) scan(f *nixast.File) {
 	for _, t := range f.Tokens {
 		switch t.Kind {
 		case nixast.IDENT:
-			switch string(f.Src[t.Pos():t.End()]) {
-			case "nixosSystem", "nixosConfigurations":
-				m.hasRoots = true
+			if t.End()-t.Pos() >= len("nixosSystem") {
+				switch string(f.Src[t.Pos():t.End()]) {
+				case "nixosSystem", "nixosConfigurations":
+					m.hasRoots = true
+				}
 			}
 		case nixast.COMMENT:
 			text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t.Text(f.Src)), "#"))
@@ -95,14 +98,16 @@ func (m *fileMemo) scan(f *nixast.File) {
 			m.ignores[f.Lines.Line(t.Pos())] = codes
 		}
 	}
-	nixast.Inspect(f.Root, func(n nixast.Node) bool {
-		if pl, ok := n.(*nixast.PathLit); ok && pl.Kind == nixast.PathRelative && len(pl.Parts) == 1 {
-			if t, ok := pl.Parts[0].(*nixast.TextPart); ok && path.Base(t.Value) == "configuration.nix" {
-				m.relPaths = append(m.relPaths, t.Value)
-			}
+	// A plain relative path is a PATH token right before its PATH_END.
+	for i, t := range f.Tokens {
+		if t.Kind != nixast.PATH || i+1 >= len(f.Tokens) || f.Tokens[i+1].Kind != nixast.PATH_END {
+			continue
 		}
-		return true
-	})
+		text := string(f.Src[t.Pos():t.End()])
+		if !strings.HasPrefix(text, "/") && path.Base(text) == "configuration.nix" {
+			m.relPaths = append(m.relPaths, text)
+		}
+	}
 }
 
 // ignored reports whether a suppression comment on the finding's line or the
@@ -130,14 +135,16 @@ func (m *fileMemo) ignored(f *nixast.File, fd Finding) bool {
 }
 
 // runPerFile runs an analyzer that looks at one file at a time, reusing the
-// findings of files unchanged since the last call.
-func (c *Cache) runPerFile(a *Analyzer, ws *Workspace, memos map[string]*fileMemo, p *Pass) []Finding {
+// findings of files unchanged since the last call. Several run at once.
+func (c *Cache) runPerFile(a *Analyzer, ws *Workspace, memos map[string]*fileMemo) []Finding {
 	var todo []string
+	c.mu.Lock()
 	for path, m := range memos {
 		if _, ok := m.findings[a.Name]; !ok {
 			todo = append(todo, path)
 		}
 	}
+	c.mu.Unlock()
 	sort.Strings(todo)
 	if len(todo) > 0 {
 		sub := &Workspace{Files: make(map[string]*nixast.File, len(todo))}
@@ -150,6 +157,7 @@ func (c *Cache) runPerFile(a *Analyzer, ws *Workspace, memos map[string]*fileMem
 		for _, f := range sp.findings {
 			byFile[f.File] = append(byFile[f.File], f)
 		}
+		c.mu.Lock()
 		for _, path := range todo {
 			m := memos[path]
 			if m.findings == nil {
@@ -157,10 +165,13 @@ func (c *Cache) runPerFile(a *Analyzer, ws *Workspace, memos map[string]*fileMem
 			}
 			m.findings[a.Name] = byFile[path]
 		}
+		c.mu.Unlock()
 	}
 	var out []Finding
+	c.mu.Lock()
 	for _, m := range memos {
 		out = append(out, m.findings[a.Name]...)
 	}
+	c.mu.Unlock()
 	return out
 }

@@ -37,9 +37,7 @@ func (p *Pass) resolve(file string) *Scopes {
 	if m == nil {
 		return Resolve(p.Workspace.Files[file])
 	}
-	if m.scopes == nil {
-		m.scopes = Resolve(p.Workspace.Files[file])
-	}
+	m.resolved.Do(func() { m.scopes = Resolve(p.Workspace.Files[file]) })
 	return m.scopes
 }
 

@@ -81,7 +81,7 @@ func runUnusedBinding(p *Pass) {
 		sc := Resolve(f)
 		byName := passedByName(f)
 		for id, n := range sc.defs {
-			if n.Def != id || len(sc.refs[id]) > 0 || strings.HasPrefix(id.Name, "_") {
+			if n.Def != id || sc.used(id) || strings.HasPrefix(id.Name, "_") {
 				continue
 			}
 			owner := sc.owner[id]

@@ -37,11 +37,15 @@ type ScopeName struct {
 	Name string
 	Kind string
 	Def  *nixast.Ident // where the name is bound
+	uses int32         // references to it
 }
 
 type scope struct {
 	parent   *scope
 	pos, end int
+	// Most scopes bind a few names: they are kept in a slice, and a map
+	// is built only for large ones (a package set binds thousands).
+	list     []*ScopeName
 	names    map[string]*ScopeName
 	with     bool // a with scope: binds names that are not known statically
 	lambda   *nixast.Lambda
@@ -53,9 +57,9 @@ type scope struct {
 type Scopes struct {
 	file   *nixast.File
 	scopes []*scope
-	uses   map[*nixast.Ident]*ScopeName // a reference and what it refers to
-	defs   map[*nixast.Ident]*ScopeName // a binding occurrence
-	refs   map[*nixast.Ident][]*nixast.Ident
+	uses   map[*nixast.Ident]*ScopeName      // a reference and what it refers to
+	defs   map[*nixast.Ident]*ScopeName      // a binding occurrence
+	refs   map[*nixast.Ident][]*nixast.Ident // built on the first References call
 	// Undefined lists the references that resolve to nothing: not bound, not
 	// global, and not under a with.
 	Undefined []*nixast.Ident
@@ -67,8 +71,8 @@ func Resolve(f *nixast.File) *Scopes {
 	// Sized from the token count: growing these maps was most of the cost.
 	n := len(f.Tokens) / 8
 	s := &Scopes{file: f, uses: make(map[*nixast.Ident]*ScopeName, n), defs: make(map[*nixast.Ident]*ScopeName, n/2),
-		refs: make(map[*nixast.Ident][]*nixast.Ident, n/2), owner: make(map[*nixast.Ident]*scope, n/2)}
-	root := &scope{pos: 0, end: len(f.Src) + 1, names: map[string]*ScopeName{}}
+		owner: make(map[*nixast.Ident]*scope, n/2)}
+	root := &scope{pos: 0, end: len(f.Src) + 1}
 	s.scopes = append(s.scopes, root)
 	s.expr(f.Root, root)
 	for _, t := range f.Trailing {
@@ -78,21 +82,52 @@ func Resolve(f *nixast.File) *Scopes {
 }
 
 func (s *Scopes) newScope(parent *scope, pos, end int) *scope {
-	sc := &scope{parent: parent, pos: pos, end: end, names: map[string]*ScopeName{}}
+	sc := &scope{parent: parent, pos: pos, end: end}
 	s.scopes = append(s.scopes, sc)
 	return sc
 }
 
+// lookup returns the name bound in this scope, or nil.
+func (sc *scope) lookup(name string) *ScopeName {
+	if sc.names != nil {
+		return sc.names[name]
+	}
+	for _, n := range sc.list {
+		if n.Name == name {
+			return n
+		}
+	}
+	return nil
+}
+
+func (sc *scope) add(n *ScopeName) {
+	sc.list = append(sc.list, n)
+	if sc.names != nil {
+		sc.names[n.Name] = n
+	} else if len(sc.list) > 8 {
+		sc.names = make(map[string]*ScopeName, 2*len(sc.list))
+		for _, x := range sc.list {
+			sc.names[x.Name] = x
+		}
+	}
+}
+
 func (s *Scopes) bind(sc *scope, id *nixast.Ident, kind string) *ScopeName {
-	if old, ok := sc.names[id.Name]; ok {
+	if old := sc.lookup(id.Name); old != nil {
 		s.defs[id] = old // a.b = 1; a.c = 2;: the first names the binding
 		return old
 	}
 	n := &ScopeName{Name: id.Name, Kind: kind, Def: id}
-	sc.names[id.Name] = n
+	sc.add(n)
 	s.defs[id] = n
 	s.owner[id] = sc
 	return n
+}
+
+// used reports whether a binding has references.
+func (s *Scopes) used(def *nixast.Ident) bool {
+	n := s.defs[def]
+	return n != nil && n.uses > 0
 }
 
 func (s *Scopes) use(id *nixast.Ident, sc *scope) {
@@ -102,9 +137,9 @@ func (s *Scopes) use(id *nixast.Ident, sc *scope) {
 			underWith = true
 			continue
 		}
-		if n, ok := c.names[id.Name]; ok {
+		if n := c.lookup(id.Name); n != nil {
 			s.uses[id] = n
-			s.refs[n.Def] = append(s.refs[n.Def], id)
+			n.uses++
 			return
 		}
 	}
@@ -306,6 +341,12 @@ func (s *Scopes) References(def nixast.Node) []*nixast.Ident {
 	if !ok {
 		return nil
 	}
+	if s.refs == nil {
+		s.refs = make(map[*nixast.Ident][]*nixast.Ident, len(s.defs))
+		for use, n := range s.uses {
+			s.refs[n.Def] = append(s.refs[n.Def], use)
+		}
+	}
 	out := append([]*nixast.Ident{}, s.refs[id]...)
 	sort.Slice(out, func(i, j int) bool { return out[i].Pos() < out[j].Pos() })
 	return out
@@ -324,15 +365,12 @@ func (s *Scopes) Bindings(offset int) []ScopeName {
 	var out []ScopeName
 	seen := map[string]bool{}
 	for c := inner; c != nil; c = c.parent {
-		var names []string
-		for n := range c.names {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			if !seen[n] {
-				seen[n] = true
-				out = append(out, *c.names[n])
+		list := append([]*ScopeName(nil), c.list...)
+		sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
+		for _, n := range list {
+			if !seen[n.Name] {
+				seen[n.Name] = true
+				out = append(out, *n)
 			}
 		}
 	}
