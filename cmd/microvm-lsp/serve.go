@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -21,12 +22,21 @@ func runServe(args []string) int {
 	fs.SetOutput(os.Stderr)
 	logFile := fs.String("log-file", "", "write the log to `FILE` instead of stderr")
 	logLevel := fs.String("log-level", "info", "log `LEVEL`: debug, info, warn or error")
+	// vscode-languageclient passes --stdio when its transport is stdio:
+	// stdio is all we speak, so the flag is accepted and changes nothing.
+	fs.Bool("stdio", false, "speak LSP on stdin and stdout (the only transport; accepted for clients that pass it)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "microvm-lsp serve: unexpected argument %q\n", fs.Arg(0))
 		return 2
+	}
+	if os.Getenv("GOGC") == "" {
+		// A server keeps every parsed file: collecting less often keeps
+		// keystroke latency down, and the memory limit keeps it bounded.
+		debug.SetGCPercent(300)
+		debug.SetMemoryLimit(1536 << 20)
 	}
 	level, err := zapcore.ParseLevel(*logLevel)
 	if err != nil {
