@@ -3,6 +3,7 @@ package analysis
 import (
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -30,18 +31,7 @@ func Analyze(ws *Workspace, cfg Config) []Finding {
 
 // Analyze is Analyze with the per-file work of earlier calls reused.
 func (c *Cache) Analyze(ws *Workspace, cfg Config) []Finding {
-	c.prune(ws)
-	memos := make(map[string]*fileMemo, len(ws.Files))
-	var fresh []*fileMemo
-	for path, f := range ws.Files {
-		m := c.memo(path, f)
-		memos[path] = m
-		if !m.scanned {
-			fresh = append(fresh, m)
-		}
-	}
-	// New files (all of them, after indexing) are scanned on every core.
-	parallel(len(fresh), func(i int) { fresh[i].scan(ws.Files[fresh[i].path]) })
+	memos := c.memos(ws)
 	var out []Finding
 	for path, f := range ws.Files {
 		for _, e := range f.Errors {
@@ -111,12 +101,7 @@ func (c *Cache) runAnalyzers(ws *Workspace, cfg Config, memos map[string]*fileMe
 	}
 	var out []Finding
 	if len(graphChecks) > 0 {
-		g := buildGraph(ws, memos)
-		p := &Pass{Workspace: ws, seen: map[string]bool{}, cache: c, memos: memos, graph: g, Systems: g.systems}
-		for _, a := range graphChecks {
-			a.Run(p)
-		}
-		out = p.findings
+		out = c.graphFindingsFor(ws, memos, graphChecks)
 	}
 	wg.Wait()
 	for _, r := range results {
@@ -150,4 +135,31 @@ func parallel(n int, fn func(int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// graphFindingsFor runs the graph checks, or returns their findings of the
+// last call when the graph is the same and the same checks are enabled.
+func (c *Cache) graphFindingsFor(ws *Workspace, memos map[string]*fileMemo, checks []*Analyzer) []Finding {
+	g, fresh := c.graphFor(ws, memos)
+	var names []string
+	for _, a := range checks {
+		names = append(names, a.Name)
+	}
+	key := strings.Join(names, ",")
+	c.graphMu.Lock()
+	if found, ok := c.graphFindings[key]; ok && !fresh && c.graph == g {
+		c.graphMu.Unlock()
+		return append([]Finding(nil), found...)
+	}
+	c.graphMu.Unlock()
+	p := &Pass{Workspace: ws, seen: map[string]bool{}, cache: c, memos: memos, graph: g, Systems: g.systems}
+	for _, a := range checks {
+		a.Run(p)
+	}
+	c.graphMu.Lock()
+	if c.graph == g {
+		c.graphFindings[key] = p.findings
+	}
+	c.graphMu.Unlock()
+	return append([]Finding(nil), p.findings...)
 }

@@ -18,6 +18,16 @@ import (
 type Cache struct {
 	mu    sync.Mutex
 	files map[*nixast.File]*fileMemo
+
+	// The last module graph, the files it was built from and the findings
+	// of the graph checks (by the set of disabled codes). An edit to a file
+	// that the graph did not read, and that declares no system, leaves all
+	// of them as they were.
+	graphMu       sync.Mutex
+	graph         *graph
+	graphFiles    map[string]*nixast.File
+	graphRead     map[string]bool
+	graphFindings map[string][]Finding
 }
 
 // NewCache returns an empty cache.
@@ -43,6 +53,80 @@ func (c *Cache) memo(path string, f *nixast.File) *fileMemo {
 		c.files[f] = m
 	}
 	return m
+}
+
+// graphFor returns the module graph of ws, the previous one when no change
+// since can affect it. fresh is false when it was reused.
+func (c *Cache) graphFor(ws *Workspace, memos map[string]*fileMemo) (g *graph, fresh bool) {
+	c.graphMu.Lock()
+	defer c.graphMu.Unlock()
+	if c.graph != nil && c.graphStillValid(ws, memos) {
+		// The graph keeps its own workspace: every file it read is the
+		// same in ws, so its positions and texts still hold.
+		c.graphFiles = ws.Files
+		return c.graph, false
+	}
+	g = buildGraph(ws, memos)
+	c.graph, c.graphFiles, c.graphFindings = g, ws.Files, map[string][]Finding{}
+	c.graphRead = map[string]bool{}
+	for p := range g.ev.fileRoots {
+		c.graphRead[p] = true
+	}
+	for _, s := range g.systems {
+		for p := range s.visited {
+			c.graphRead[p] = true
+		}
+	}
+	return g, true
+}
+
+// graphStillValid reports whether every difference between ws and the
+// files of the last graph is a changed file that the graph never read, that
+// declares no system, and that no lone-configuration rule looks at.
+func (c *Cache) graphStillValid(ws *Workspace, memos map[string]*fileMemo) bool {
+	if len(ws.Files) != len(c.graphFiles) {
+		return false // files came or went: path resolution may differ
+	}
+	for p, f := range ws.Files {
+		old, ok := c.graphFiles[p]
+		if !ok {
+			return false
+		}
+		if old == f {
+			continue
+		}
+		if c.graphRead[p] || memos[p].hasRoots || path.Base(p) == "configuration.nix" || len(memos[p].relPaths) > 0 {
+			return false
+		}
+		if om := c.files[old]; om == nil || om.hasRoots || len(om.relPaths) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Systems returns every system of the workspace with its role, reusing the
+// module graph of the last analysis when it still holds.
+func (c *Cache) Systems(ws *Workspace) []SystemInfo {
+	memos := c.memos(ws)
+	g, _ := c.graphFor(ws, memos)
+	return systemsOf(g, ws)
+}
+
+// memos returns the per-file memos of ws, scanning new files on every core.
+func (c *Cache) memos(ws *Workspace) map[string]*fileMemo {
+	c.prune(ws)
+	memos := make(map[string]*fileMemo, len(ws.Files))
+	var fresh []*fileMemo
+	for path, f := range ws.Files {
+		m := c.memo(path, f)
+		memos[path] = m
+		if !m.scanned {
+			fresh = append(fresh, m)
+		}
+	}
+	parallel(len(fresh), func(i int) { fresh[i].scan(ws.Files[fresh[i].path]) })
+	return memos
 }
 
 // prune forgets files that are no longer in the workspace.

@@ -108,7 +108,7 @@ func (e *env) extend(vars map[string]*thunk) *env { return &env{parent: e, vars:
 // evaluator holds the workspace and caches.
 type evaluator struct {
 	ws        *Workspace
-	fileRoots map[string]*thunk
+	fileRoots map[string]*thunk     // also: every file the evaluation read
 	flakes    map[string]*flakeInfo // per flake.nix file
 	steps     int
 	depth     int

@@ -43,7 +43,10 @@ type ModuleInfo struct {
 
 // Systems returns every system of the workspace with its role.
 func Systems(ws *Workspace) []SystemInfo {
-	g := buildGraph(ws, nil)
+	return systemsOf(buildGraph(ws, nil), ws)
+}
+
+func systemsOf(g *graph, ws *Workspace) []SystemInfo {
 	out := make([]SystemInfo, 0, len(g.systems))
 	for _, s := range g.systems {
 		si := SystemInfo{Name: s.Name, Kind: s.Kind, File: s.File, Pos: s.Pos, End: s.Pos, Unknown: s.Unknown, Role: roleOf(s)}

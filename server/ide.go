@@ -55,7 +55,7 @@ func (s *Server) ideWorkspace(snap *snapshot) *ide.Workspace {
 	s.ide.mu.Lock()
 	defer s.ide.mu.Unlock()
 	if !s.ide.valid || s.ide.gen != snap.gen || snap.gen != s.gen.Load() {
-		s.ide.systems = analysis.Systems(&analysis.Workspace{Files: snap.files})
+		s.ide.systems = s.systems(&analysis.Workspace{Files: snap.files})
 		s.ide.gen, s.ide.valid = snap.gen, true
 	}
 	return &ide.Workspace{Files: snap.files, Systems: s.ide.systems, Exists: existsOnDisk}

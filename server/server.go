@@ -53,6 +53,7 @@ type Server struct {
 	opts    Options
 	log     *zap.Logger
 	analyze func(*analysis.Workspace, analysis.Config) []analysis.Finding
+	systems func(*analysis.Workspace) []analysis.SystemInfo
 
 	conn jsonrpc2.Conn
 	ctx  context.Context // ends when the session does; background work watches it
@@ -112,8 +113,13 @@ func New(opts Options) *Server {
 		cfg:     analysis.Config{Disabled: map[string]bool{}, Severity: map[string]analysis.Severity{}},
 	}
 	if s.analyze == nil {
-		// One cache for the session: unchanged files keep their per-file results.
-		s.analyze = analysis.NewCache().Analyze
+		// One cache for the session: unchanged files keep their per-file
+		// results, and the module graph survives edits it cannot see.
+		cache := analysis.NewCache()
+		s.analyze, s.systems = cache.Analyze, cache.Systems
+	}
+	if s.systems == nil {
+		s.systems = analysis.Systems
 	}
 	s.orderTail = make(chan struct{})
 	close(s.orderTail)

@@ -7,6 +7,7 @@
 //
 //	module.nix  a 300-line NixOS module, and
 //	pkgs.nix    a 1.5 MB package set,
+//	shared.nix  a 300-line module that 200 hosts import,
 //
 // and replays single-character edits on each: a newline inserted at the start
 // of a random line, then deleted again, alternating. Every file ends with a
@@ -140,7 +141,34 @@ func documents() []document {
 	return []document{
 		{"module.nix", nixosModule(300)},
 		{"pkgs.nix", packageSet(1_500_000)},
+		{"shared.nix", sharedModule(300)},
 	}
+}
+
+// importers is how many files import shared.nix (issue #7's "a module that
+// 200 other files import"): each is a host of its own in hosts.nix.
+const importers = 200
+
+// sharedModule is a 300-line module without microvm, ending in a duplicate
+// attribute so that every edit moves a diagnostic.
+func sharedModule(n int) string {
+	m := nixosModule(n)
+	return strings.Replace(m, "microvm.nixosModules.microvm", "./none.nix", 1)
+}
+
+// importerFiles are hosts/hNNN.nix, each importing ../shared.nix, and
+// hosts.nix, a flake-style file that makes each a nixosSystem.
+func importerFiles() []document {
+	var out []document
+	var b strings.Builder
+	b.WriteString("{ nixpkgs, microvm, ... }:\n{\n  nixosConfigurations = {\n")
+	for i := 0; i < importers; i++ {
+		name := fmt.Sprintf("h%03d", i)
+		out = append(out, document{"hosts/" + name + ".nix", fmt.Sprintf("{ ... }:\n{\n  imports = [ ../shared.nix ];\n  networking.hostName = %q;\n}\n", name)})
+		fmt.Fprintf(&b, "    %s = nixpkgs.lib.nixosSystem { modules = [ microvm.nixosModules.host ./hosts/%s.nix ]; };\n", name, name)
+	}
+	b.WriteString("  };\n}\n")
+	return append(out, document{"hosts.nix", b.String()})
 }
 
 func writeWorkspace(dir string) error {
@@ -148,7 +176,11 @@ func writeWorkspace(dir string) error {
 		return err
 	}
 	files := append(documents(), document{"flake.nix", flake})
+	files = append(files, importerFiles()...)
 	for _, f := range files {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, f.name)), 0o755); err != nil {
+			return err
+		}
 		if err := os.WriteFile(filepath.Join(dir, f.name), []byte(f.text), 0o644); err != nil {
 			return err
 		}
