@@ -104,10 +104,7 @@ func runVMWithoutSource(p *Pass) {
 			}
 			known := true
 			var first *optVal
-			for _, d := range v.vals {
-				if !pathHasPrefix(d.Path, path) {
-					continue
-				}
+			for _, d := range v.underVM(n) {
 				if first == nil && d.Binding != nil {
 					first = d
 				}

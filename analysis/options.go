@@ -25,6 +25,10 @@ type optVal struct {
 // literals tell.
 type optView struct {
 	vals []*optVal
+	// byPath and byVM index vals (built on first use; vals must not change
+	// after): a host with many VMs asked for each one made lookups quadratic.
+	byPath map[string][]*optVal
+	byVM   map[string][]*optVal
 	// opaque is true when a microvm or config value could not be read, so
 	// that anything may be defined somewhere.
 	opaque bool
@@ -184,13 +188,29 @@ func pathEq(a, b []string) bool { return len(a) == len(b) && pathHasPrefix(a, b)
 
 // get returns the definitions of exactly path.
 func (v *optView) get(path ...string) []*optVal {
-	var out []*optVal
+	v.index()
+	return v.byPath[strings.Join(path, "\x00")]
+}
+
+// underVM returns the definitions below microvm.vms.<name>, in order.
+func (v *optView) underVM(name string) []*optVal {
+	v.index()
+	return v.byVM[name]
+}
+
+func (v *optView) index() {
+	if v.byPath != nil {
+		return
+	}
+	v.byPath = make(map[string][]*optVal, len(v.vals))
+	v.byVM = map[string][]*optVal{}
 	for _, d := range v.vals {
-		if pathEq(d.Path, path) {
-			out = append(out, d)
+		k := strings.Join(d.Path, "\x00")
+		v.byPath[k] = append(v.byPath[k], d)
+		if len(d.Path) >= 3 && d.Path[0] == "microvm" && d.Path[1] == "vms" {
+			v.byVM[d.Path[2]] = append(v.byVM[d.Path[2]], d)
 		}
 	}
-	return out
 }
 
 // hidden reports whether something unreadable may define path: an opaque
