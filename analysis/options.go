@@ -189,7 +189,15 @@ func pathEq(a, b []string) bool { return len(a) == len(b) && pathHasPrefix(a, b)
 // get returns the definitions of exactly path.
 func (v *optView) get(path ...string) []*optVal {
 	v.index()
-	return v.byPath[strings.Join(path, "\x00")]
+	var buf [128]byte
+	key := buf[:0]
+	for i, p := range path {
+		if i > 0 {
+			key = append(key, 0)
+		}
+		key = append(key, p...)
+	}
+	return v.byPath[string(key)] // no allocation: the compiler looks up bytes
 }
 
 // underVM returns the definitions below microvm.vms.<name>, in order.
