@@ -26,7 +26,7 @@ type Cache struct {
 	graphMu       sync.Mutex
 	graph         *graph
 	graphFiles    map[string]*nixast.File
-	graphRead     map[string]bool
+	graphRootish  map[string]bool // files that declared systems or named a configuration.nix
 	graphFindings map[string][]Finding
 }
 
@@ -55,54 +55,69 @@ func (c *Cache) memo(path string, f *nixast.File) *fileMemo {
 	return m
 }
 
-// graphFor returns the module graph of ws, the previous one when no change
-// since can affect it. fresh is false when it was reused.
+// graphFor returns the module graph of ws, built from the last one when the
+// changes allow: roots whose scan read no changed file keep their systems.
+// fresh is false when nothing was scanned again.
 func (c *Cache) graphFor(ws *Workspace, memos map[string]*fileMemo) (g *graph, fresh bool) {
 	c.graphMu.Lock()
 	defer c.graphMu.Unlock()
-	if c.graph != nil && c.graphStillValid(ws, memos) {
-		// The graph keeps its own workspace: every file it read is the
-		// same in ws, so its positions and texts still hold.
-		c.graphFiles = ws.Files
-		return c.graph, false
-	}
-	g = buildGraph(ws, memos)
-	c.graph, c.graphFiles, c.graphFindings = g, ws.Files, map[string][]Finding{}
-	c.graphRead = map[string]bool{}
-	for p := range g.ev.fileRoots {
-		c.graphRead[p] = true
-	}
-	for _, s := range g.systems {
-		for p := range s.visited {
-			c.graphRead[p] = true
+	if c.graph != nil {
+		if changed, ok := c.incrementalChanges(ws, memos); ok {
+			if len(changed) == 0 {
+				return c.graph, false
+			}
+			g = rebuildGraph(ws, memos, c.graph, changed)
+			c.setGraph(g, ws, memos)
+			if g.rescanned == 0 {
+				// Same systems: the graph's findings still hold.
+				return g, false
+			}
+			c.graphFindings = map[string][]Finding{}
+			return g, true
 		}
 	}
+	g = buildGraph(ws, memos)
+	c.setGraph(g, ws, memos)
+	c.graphFindings = map[string][]Finding{}
 	return g, true
 }
 
-// graphStillValid reports whether every difference between ws and the
-// files of the last graph is a changed file that the graph never read, that
-// declares no system, and that no lone-configuration rule looks at.
-func (c *Cache) graphStillValid(ws *Workspace, memos map[string]*fileMemo) bool {
-	if len(ws.Files) != len(c.graphFiles) {
-		return false // files came or went: path resolution may differ
+func (c *Cache) setGraph(g *graph, ws *Workspace, memos map[string]*fileMemo) {
+	c.graph, c.graphFiles = g, ws.Files
+	c.graphRootish = map[string]bool{}
+	for p, m := range memos {
+		if m.hasRoots || len(m.relPaths) > 0 || path.Base(p) == "configuration.nix" {
+			c.graphRootish[p] = true
+		}
 	}
+}
+
+// incrementalChanges returns the files changed since the last graph, and
+// false when the change can alter which roots there are: files came or
+// went (paths resolve differently), or a changed file declares systems or
+// names a configuration.nix, before or after the change.
+func (c *Cache) incrementalChanges(ws *Workspace, memos map[string]*fileMemo) (map[string]bool, bool) {
+	if len(ws.Files) != len(c.graphFiles) {
+		return nil, false
+	}
+	changed := map[string]bool{}
 	for p, f := range ws.Files {
 		old, ok := c.graphFiles[p]
 		if !ok {
-			return false
+			return nil, false
 		}
 		if old == f {
 			continue
 		}
-		if c.graphRead[p] || memos[p].hasRoots || path.Base(p) == "configuration.nix" || len(memos[p].relPaths) > 0 {
-			return false
+		if memos[p].hasRoots || path.Base(p) == "configuration.nix" || len(memos[p].relPaths) > 0 {
+			return nil, false
 		}
-		if om := c.files[old]; om == nil || om.hasRoots || len(om.relPaths) > 0 {
-			return false
+		if c.graphRootish[p] {
+			return nil, false
 		}
+		changed[p] = true
 	}
-	return true
+	return changed, true
 }
 
 // Systems returns every system of the workspace with its role, reusing the

@@ -64,3 +64,43 @@ func encode(v any) string {
 	}
 	return string(b)
 }
+
+// TestGraphRescansOnlyAffectedRoots: an edit to a module that one of two
+// flakes imports scans that flake again and reuses the other.
+func TestGraphRescansOnlyAffectedRoots(t *testing.T) {
+	flake := func(mod string) string {
+		return `{
+  inputs.microvm.url = "github:microvm-nix/microvm.nix";
+  outputs = { nixpkgs, microvm, ... }: {
+    nixosConfigurations.h = nixpkgs.lib.nixosSystem { modules = [ microvm.nixosModules.host ./` + mod + ` ]; };
+  };
+}
+`
+	}
+	src := map[string]string{
+		"/ws/a/flake.nix": flake("m.nix"), "/ws/a/m.nix": "{ boot.loader.grub.device = \"/dev/sda\"; }\n",
+		"/ws/b/flake.nix": flake("n.nix"), "/ws/b/n.nix": "{ networking.hostName = \"b\"; }\n",
+	}
+	ws := &Workspace{Files: map[string]*nixast.File{}}
+	for p, s := range src {
+		ws.Files[p] = nixast.Parse(p, []byte(s))
+	}
+	c := NewCache()
+	c.Analyze(ws, Config{})
+	if c.graph.rescanned != 2 {
+		t.Fatalf("first analysis scanned %d roots, want 2", c.graph.rescanned)
+	}
+	files := map[string]*nixast.File{}
+	for k, v := range ws.Files {
+		files[k] = v
+	}
+	files["/ws/a/m.nix"] = nixast.Parse("/ws/a/m.nix", []byte("{ imports = [ microvm.nixosModules.microvm ]; boot.loader.grub.device = \"/dev/sda\"; }\n"))
+	next := &Workspace{Files: files}
+	got := encode(c.Analyze(next, Config{}))
+	if c.graph.rescanned != 1 {
+		t.Errorf("an edit of a/m.nix scanned %d roots, want 1", c.graph.rescanned)
+	}
+	if want := encode(Analyze(next, Config{})); got != want {
+		t.Errorf("incremental analysis differs:\n got  %s\n want %s", got, want)
+	}
+}

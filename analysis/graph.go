@@ -99,6 +99,9 @@ type graph struct {
 	systems []*System
 	seenSys map[string]bool
 	root    string // directory holding every file, for short names in messages
+
+	roots     map[string]*rootScan // by "scan:"+file or "config:"+file
+	rescanned int                  // roots scanned rather than reused
 }
 
 // buildGraph finds the systems of the workspace and their module closures.
@@ -106,6 +109,20 @@ type graph struct {
 // nixosSystem or nixosConfigurations are scanned for systems; the evaluation
 // still follows imports and helper functions into any file.
 func buildGraph(ws *Workspace, memos map[string]*fileMemo) *graph {
+	return rebuildGraph(ws, memos, nil, nil)
+}
+
+// rootScan is what scanning one root (a file that declares systems, or a
+// lone configuration.nix) produced, and every file that scan read.
+type rootScan struct {
+	systems []*System
+	reads   map[string]bool
+}
+
+// rebuildGraph builds the graph of ws. Roots of old whose scan read none of
+// the changed files keep their systems; the others are scanned again. Each
+// root is evaluated on its own, so that what it read is known exactly.
+func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed map[string]bool) *graph {
 	if memos == nil {
 		memos = map[string]*fileMemo{}
 		for p, f := range ws.Files {
@@ -114,7 +131,7 @@ func buildGraph(ws *Workspace, memos map[string]*fileMemo) *graph {
 			memos[p] = m
 		}
 	}
-	g := &graph{ev: newEvaluator(ws), ws: ws, seenSys: map[string]bool{}}
+	g := &graph{ev: newEvaluator(ws), ws: ws, seenSys: map[string]bool{}, roots: map[string]*rootScan{}}
 	paths := make([]string, 0, len(ws.Files))
 	for p := range ws.Files {
 		paths = append(paths, p)
@@ -124,24 +141,50 @@ func buildGraph(ws *Workspace, memos map[string]*fileMemo) *graph {
 	sort.SliceStable(paths, func(i, j int) bool {
 		return path.Base(paths[i]) == "flake.nix" && path.Base(paths[j]) != "flake.nix"
 	})
+	root := func(key, file string, scan func()) {
+		if old != nil {
+			if rs := old.roots[key]; rs != nil && !readsAny(rs.reads, changed) {
+				g.systems = append(g.systems, rs.systems...)
+				g.roots[key] = rs
+				return
+			}
+		}
+		g.ev = newEvaluator(ws)
+		start := len(g.systems)
+		scan()
+		rs := &rootScan{systems: append([]*System(nil), g.systems[start:]...), reads: map[string]bool{file: true}}
+		for p := range g.ev.fileRoots {
+			rs.reads[p] = true
+		}
+		for _, s := range rs.systems {
+			for p := range s.visited {
+				rs.reads[p] = true
+			}
+		}
+		g.roots[key] = rs
+		g.rescanned++
+	}
 	for _, p := range paths {
 		if !memos[p].hasRoots {
 			continue
 		}
-		f := ws.Files[p]
-		g.scan(f.Root, nil, p, nil, true)
+		p := p
+		root("scan:"+p, p, func() { g.scan(ws.Files[p].Root, nil, p, nil, true) })
 	}
 	// lone configuration.nix files
 	refd := g.referencedFiles(memos)
 	for _, p := range paths {
 		if path.Base(p) == "configuration.nix" && !refd[p] {
-			s := g.newSystem(strings.TrimSuffix(path.Dir(p), "/"), "configuration", p, 0)
-			if s.Name == "." || s.Name == "/ws" || s.Name == "" {
-				s.Name = "configuration"
-			}
-			s.visited[p] = true
-			g.module(s, g.ev.force(g.ev.fileRoot(p)), nil)
-			g.finish(s)
+			p := p
+			root("config:"+p, p, func() {
+				s := g.newSystem(strings.TrimSuffix(path.Dir(p), "/"), "configuration", p, 0)
+				if s.Name == "." || s.Name == "/ws" || s.Name == "" {
+					s.Name = "configuration"
+				}
+				s.visited[p] = true
+				g.module(s, g.ev.force(g.ev.fileRoot(p)), nil)
+				g.finish(s)
+			})
 		}
 	}
 	// named nixosConfigurations first
@@ -156,6 +199,15 @@ func buildGraph(ws *Workspace, memos map[string]*fileMemo) *graph {
 	}
 	sort.SliceStable(g.systems, func(i, j int) bool { return rank(g.systems[i]) < rank(g.systems[j]) })
 	return g
+}
+
+func readsAny(reads, changed map[string]bool) bool {
+	for p := range changed {
+		if reads[p] {
+			return true
+		}
+	}
+	return false
 }
 
 func (g *graph) referencedFiles(memos map[string]*fileMemo) map[string]bool {
