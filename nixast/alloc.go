@@ -22,6 +22,13 @@ func alloc[T any](buf *[]T) *T {
 	return &(*buf)[len(*buf)-1]
 }
 
+// put stores v in a chunk and returns its address.
+func put[T any](buf *[]T, v T) *T {
+	x := alloc(buf)
+	*x = v
+	return x
+}
+
 // carve copies items into a shared backing array and returns a slice of
 // exactly their length (a later append to it reallocates, never overwrites).
 func carve[T any](buf *[]T, items []T) []T {

@@ -192,31 +192,46 @@ func (n *letNormalizer) let(from, end int) string {
 	return "(let " + strings.Join(binds, " ") + " in " + n.run(i+len("in "), end) + ")"
 }
 
-// bindingEnd returns the index of the ';' that ends the binding at i: the
-// first ';' at depth 0 that no unparenthesized assert claims.
-func (n *letNormalizer) bindingEnd(i, end int) int {
-	depth, asserts := 0, 0
+// scanTop calls at for each position from i to end that is outside strings,
+// with the bracket depth there, until at returns true; it returns that
+// position, or end.
+func (n *letNormalizer) scanTop(i, end int, at func(i, depth int) bool) int {
+	depth := 0
 	for i < end {
-		c := n.s[i]
-		switch {
-		case c == '"':
+		switch c := n.s[i]; c {
+		case '"':
 			i = n.skipString(i)
 			continue
-		case c == '(' || c == '[' || c == '{':
+		case '(', '[', '{':
 			depth++
-		case c == ')' || c == ']' || c == '}':
+		case ')', ']', '}':
 			depth--
-		case c == ';' && depth == 0:
-			if asserts == 0 {
-				return i
-			}
-			asserts--
-		case depth == 0 && strings.HasPrefix(n.s[i:], "assert ") && (i == 0 || n.s[i-1] == ' ') && !strings.HasPrefix(n.s[i:], "assert = "):
-			asserts++
+		}
+		if at(i, depth) {
+			return i
 		}
 		i++
 	}
 	return end
+}
+
+// bindingEnd returns the index of the ';' that ends the binding at i: the
+// first ';' at depth 0 that no unparenthesized assert claims.
+func (n *letNormalizer) bindingEnd(i, end int) int {
+	asserts := 0
+	return n.scanTop(i, end, func(i, depth int) bool {
+		switch {
+		case depth != 0:
+		case n.s[i] == ';':
+			if asserts == 0 {
+				return true
+			}
+			asserts--
+		case strings.HasPrefix(n.s[i:], "assert ") && (i == 0 || n.s[i-1] == ' ') && !strings.HasPrefix(n.s[i:], "assert = "):
+			asserts++
+		}
+		return false
+	})
 }
 
 // formals sorts the formal parameters between from and the '}' at end.
@@ -243,23 +258,13 @@ func (n *letNormalizer) formals(from, end int) string {
 
 // formalEnd returns the end of the formal at i: the next ", " or " }" at depth 0.
 func (n *letNormalizer) formalEnd(i, end int) int {
-	depth := 0
-	for i < end {
-		c := n.s[i]
-		switch {
-		case c == '"':
-			i = n.skipString(i)
-			continue
-		case c == '(' || c == '[' || c == '{':
-			depth++
-		case c == ')' || c == ']' || c == '}':
-			depth--
-		case depth == 0 && (strings.HasPrefix(n.s[i:], ", ") || i == end-1):
-			return i
-		}
-		i++
+	last := n.scanTop(i, end, func(i, depth int) bool {
+		return depth == 0 && (strings.HasPrefix(n.s[i:], ", ") || i == end-1)
+	})
+	if last == end {
+		return end - 1
 	}
-	return end - 1
+	return last
 }
 
 func (n *letNormalizer) skipString(i int) int {

@@ -451,7 +451,7 @@ func (p *parser) matchBraces() {
 }
 
 func (p *parser) ident() *Ident {
-	id := p.newIdent(Ident{NamePos: p.tok.Pos(), Name: p.text(p.tok)})
+	id := put(&p.idents, Ident{NamePos: p.tok.Pos(), Name: p.text(p.tok)})
 	p.next()
 	return id
 }
@@ -766,7 +766,7 @@ func (p *parser) parseApp() Expr {
 		if p.bindingAhead() {
 			break
 		}
-		x = p.newApply(Apply{Fn: x, Arg: p.parseSelect()})
+		x = put(&p.applies, Apply{Fn: x, Arg: p.parseSelect()})
 	}
 	return x
 }
@@ -777,7 +777,7 @@ func (p *parser) parseSelect() Expr {
 	case DOT:
 		dot := p.tok.Pos()
 		p.next()
-		s := p.newSelect(Select{X: x, Dot: dot, Path: p.parseAttrPath("after '.'"), OrPos: -1})
+		s := put(&p.selects, Select{X: x, Dot: dot, Path: p.parseAttrPath("after '.'"), OrPos: -1})
 		if p.tok.Kind == OR_KW {
 			s.OrPos = p.tok.Pos()
 			p.next()
@@ -791,9 +791,9 @@ func (p *parser) parseSelect() Expr {
 		return s
 	case OR_KW:
 		// The "cursed or": f or applies f to a variable named or.
-		or := p.newIdent(Ident{NamePos: p.tok.Pos(), Name: "or"})
+		or := put(&p.idents, Ident{NamePos: p.tok.Pos(), Name: "or"})
 		p.next()
-		return p.newApply(Apply{Fn: x, Arg: or})
+		return put(&p.applies, Apply{Fn: x, Arg: or})
 	}
 	return x
 }
@@ -820,7 +820,7 @@ func (p *parser) parseSimpleInner() Expr {
 		if err != nil {
 			p.errorf(t.Pos(), t.End(), "integer %s is too large: the largest is %d", raw, int64(math.MaxInt64))
 		}
-		return p.newIntLit(IntLit{ValuePos: t.Pos(), Raw: raw, Value: v})
+		return put(&p.ints, IntLit{ValuePos: t.Pos(), Raw: raw, Value: v})
 	case FLOAT:
 		p.next()
 		raw := p.text(t)
@@ -1004,7 +1004,7 @@ func (p *parser) parseBindings(end Kind, isLet bool) []Binding {
 func (p *parser) parseAssign(isLet bool) Binding {
 	doc := p.docBefore()
 	path := p.parseAttrPath("")
-	b := p.newAttrAssign(AttrAssign{Path: path, Eq: -1, Semi: -1, Doc: doc})
+	b := put(&p.assigns, AttrAssign{Path: path, Eq: -1, Semi: -1, Doc: doc})
 	if isLet {
 		if _, ok := path.Names[0].StaticName(); !ok {
 			n := path.Names[0]
@@ -1082,19 +1082,19 @@ func (p *parser) parseInherit() Binding {
 	for {
 		switch p.tok.Kind {
 		case IDENT, OR_KW:
-			x.Names = append(x.Names, p.newAttrName(AttrName{Ident: p.ident()}))
+			x.Names = append(x.Names, put(&p.names, AttrName{Ident: p.ident()}))
 			continue
 		case STRING_OPEN:
 			s := p.parseString().(*StringLit)
 			if _, ok := s.StaticValue(); !ok {
 				p.errorf(s.Pos(), s.End(), "dynamic attributes are not allowed in 'inherit'")
 			}
-			x.Names = append(x.Names, p.newAttrName(AttrName{String: s}))
+			x.Names = append(x.Names, put(&p.names, AttrName{String: s}))
 			continue
 		case DOLLAR_CURLY:
 			in := p.parseInterp()
 			p.errorf(in.Pos(), in.End(), "dynamic attributes are not allowed in 'inherit'")
-			x.Names = append(x.Names, p.newAttrName(AttrName{Interp: in}))
+			x.Names = append(x.Names, put(&p.names, AttrName{Interp: in}))
 			continue
 		case SEMI:
 			x.Semi = p.tok.Pos()
@@ -1116,7 +1116,7 @@ func (p *parser) parseInherit() Binding {
 
 // parseAttrPath parses a.b."c".${d}. It always returns at least one name.
 func (p *parser) parseAttrPath(context string) *AttrPath {
-	path := p.newAttrPath(AttrPath{})
+	path := put(&p.paths, AttrPath{})
 	// Most paths have one name: carve the slice out of a shared array.
 	var buf [8]*AttrName
 	names := buf[:0]
@@ -1124,11 +1124,11 @@ func (p *parser) parseAttrPath(context string) *AttrPath {
 		var n *AttrName
 		switch p.tok.Kind {
 		case IDENT, OR_KW:
-			n = p.newAttrName(AttrName{Ident: p.ident()})
+			n = put(&p.names, AttrName{Ident: p.ident()})
 		case STRING_OPEN:
-			n = p.newAttrName(AttrName{String: p.parseString().(*StringLit)})
+			n = put(&p.names, AttrName{String: p.parseString().(*StringLit)})
 		case DOLLAR_CURLY:
-			n = p.newAttrName(AttrName{Interp: p.parseInterp()})
+			n = put(&p.names, AttrName{Interp: p.parseInterp()})
 		default:
 			msg := "expected an attribute name"
 			if context != "" {
@@ -1139,7 +1139,7 @@ func (p *parser) parseAttrPath(context string) *AttrPath {
 			if len(names) == 0 && p.si == 0 {
 				pos = p.tok.Pos()
 			}
-			names = append(names, p.newAttrName(AttrName{Ident: p.newIdent(Ident{NamePos: pos, Name: ""})}))
+			names = append(names, put(&p.names, AttrName{Ident: put(&p.idents, Ident{NamePos: pos, Name: ""})}))
 			path.Names = carve(&p.namePtrs, names)
 			return path
 		}
@@ -1153,7 +1153,7 @@ func (p *parser) parseAttrPath(context string) *AttrPath {
 }
 
 func (p *parser) parseInterp() *Interp {
-	x := p.newInterp(Interp{Dollar: p.tok.Pos(), Rbrace: -1})
+	x := put(&p.interps, Interp{Dollar: p.tok.Pos(), Rbrace: -1})
 	p.next()
 	p.pushCloser(RBRACE)
 	x.X = p.parseExpr()
@@ -1170,7 +1170,7 @@ func (p *parser) parseInterp() *Interp {
 
 func (p *parser) parseString() Expr {
 	open := p.tok
-	x := p.newStringLit(StringLit{Open: open.Pos(), Indented: open.Kind == IND_STRING_OPEN, Close: -1})
+	x := put(&p.strs, StringLit{Open: open.Pos(), Indented: open.Kind == IND_STRING_OPEN, Close: -1})
 	p.next()
 	closeKind := STRING_CLOSE
 	if x.Indented {
@@ -1181,15 +1181,15 @@ func (p *parser) parseString() Expr {
 		switch t.Kind {
 		case STRING_TEXT:
 			raw := p.text(t)
-			x.Parts = append(x.Parts, p.newTextPart(TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: unescapeString(raw)}))
+			x.Parts = append(x.Parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: unescapeString(raw)}))
 			p.next()
 		case IND_STRING_TEXT:
 			raw := p.text(t)
-			x.Parts = append(x.Parts, p.newTextPart(TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: raw, Indentable: true}))
+			x.Parts = append(x.Parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: raw, Indentable: true}))
 			p.next()
 		case IND_STRING_ESCAPE:
 			raw := p.text(t)
-			x.Parts = append(x.Parts, p.newTextPart(TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: indEscapeValue(raw)}))
+			x.Parts = append(x.Parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: indEscapeValue(raw)}))
 			p.next()
 		case DOLLAR_CURLY:
 			x.Parts = append(x.Parts, p.parseInterp())
@@ -1223,7 +1223,7 @@ func (p *parser) parsePath() Expr {
 	case strings.HasPrefix(raw, "/"):
 		x.Kind = PathAbsolute
 	}
-	x.Parts = append(x.Parts, p.newTextPart(TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: raw}))
+	x.Parts = append(x.Parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: raw}))
 	p.next()
 	// Nix's grammar wants an interpolation among the pieces after the first:
 	// ./a//b lexes as ./a/ and /b, which no rule accepts.
@@ -1235,7 +1235,7 @@ func (p *parser) parsePath() Expr {
 		switch t.Kind {
 		case PATH_TEXT:
 			raw := p.text(t)
-			x.Parts = append(x.Parts, p.newTextPart(TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: raw}))
+			x.Parts = append(x.Parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: raw}))
 			p.next()
 		case DOLLAR_CURLY:
 			x.Parts = append(x.Parts, p.parseInterp())
@@ -1248,64 +1248,4 @@ func (p *parser) parsePath() Expr {
 			return x
 		}
 	}
-}
-
-func (p *parser) newIdent(v Ident) *Ident {
-	x := alloc(&p.idents)
-	*x = v
-	return x
-}
-
-func (p *parser) newAttrName(v AttrName) *AttrName {
-	x := alloc(&p.names)
-	*x = v
-	return x
-}
-
-func (p *parser) newAttrPath(v AttrPath) *AttrPath {
-	x := alloc(&p.paths)
-	*x = v
-	return x
-}
-
-func (p *parser) newAttrAssign(v AttrAssign) *AttrAssign {
-	x := alloc(&p.assigns)
-	*x = v
-	return x
-}
-
-func (p *parser) newTextPart(v TextPart) *TextPart {
-	x := alloc(&p.texts)
-	*x = v
-	return x
-}
-
-func (p *parser) newStringLit(v StringLit) *StringLit {
-	x := alloc(&p.strs)
-	*x = v
-	return x
-}
-
-func (p *parser) newApply(v Apply) *Apply {
-	x := alloc(&p.applies)
-	*x = v
-	return x
-}
-
-func (p *parser) newSelect(v Select) *Select {
-	x := alloc(&p.selects)
-	*x = v
-	return x
-}
-
-func (p *parser) newInterp(v Interp) *Interp {
-	x := alloc(&p.interps)
-	*x = v
-	return x
-}
-
-func (p *parser) newIntLit(v IntLit) *IntLit {
-	x := alloc(&p.ints)
-	*x = v
-	return x
 }
