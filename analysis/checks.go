@@ -137,18 +137,22 @@ func (p *Pass) text(file string, pos, end int) string {
 
 func modName(which string) string { return "microvm.nixosModules." + which }
 
+// firstElem returns the system's first element that brings in module which.
+func (s *System) firstElem(which string) *ModElem {
+	for _, e := range s.Elems {
+		if e.Which == which {
+			return e
+		}
+	}
+	return nil
+}
+
 func runRoleConflict(p *Pass) {
 	for _, s := range p.Systems {
 		if s.Kind == "vm" || s.GuestDisabled || s.Unknown || !s.Has(ModHost) {
 			continue
 		}
-		var host *ModElem
-		for _, e := range s.Elems {
-			if e.Which == ModHost {
-				host = e
-				break
-			}
-		}
+		host := s.firstElem(ModHost)
 		for _, e := range s.Elems {
 			if e.Which != ModMicrovm || e.Implicit {
 				continue
@@ -190,13 +194,7 @@ func runGuestOption(p *Pass) {
 		if s.Unknown || s.Has(ModMicrovm) || s.Has(ModOptions) {
 			continue
 		}
-		var host *ModElem
-		for _, e := range s.Elems {
-			if e.Which == ModHost {
-				host = e
-				break
-			}
-		}
+		host := s.firstElem(ModHost)
 		for _, d := range s.Defs {
 			if hostOptions[d.Path[1]] || isRemovedOption(d.Path) {
 				continue
