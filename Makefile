@@ -4,7 +4,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 
-.PHONY: all build demo test vet fuzz-short fuzz bench clean
+.PHONY: all build demo test vet fuzz-short fuzz bench bench-short clean
 
 all: build
 
@@ -25,6 +25,7 @@ test: vet
 	$(GO) test -count=1 ./...
 	$(MAKE) vscode-test
 	$(MAKE) fuzz-short
+	$(MAKE) bench-short
 
 fuzz-short:
 	$(GO) test ./nixast -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
@@ -37,9 +38,28 @@ fuzz-short:
 fuzz:
 	$(GO) test ./nixast -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 10m
 
+# Issue #7's numbers, each under a heading: parse throughput (Go benchmarks,
+# then against nix-instantiate on a generated 4 MiB package set and on
+# testdata/parse/valid), edit latency, and cold start on a generated 82 MB
+# workspace of 12,000 files (bench/coldstart). A slow number never fails.
 bench: build
+	@echo; echo "=== 1. Parse throughput: go test ./nixast -bench ==="
 	$(GO) test ./nixast -run '^$$' -bench . -benchmem
-	bin/microvm-lsp parse --stats testdata/parse/valid
+	@echo; echo "=== 1a. Parse vs nix-instantiate --parse: generated 4 MiB package set ==="
+	scripts/parse-vs-nix.sh
+	@echo; echo "=== 1b. Parse vs nix-instantiate --parse: testdata/parse/valid ==="
+	scripts/parse-vs-nix.sh testdata/parse/valid
+	@echo; echo "=== 2. Edit latency: e2e/latency ==="
+	$(GO) run ./e2e/latency -bin bin/microvm-lsp
+	@echo; echo "=== 3. Cold start: bench/coldstart ==="
+	$(GO) run ./bench/coldstart -bin bin/microvm-lsp
+
+# A quick run of the same programs for CI (part of `make test`): it fails
+# only on a crash, a protocol failure or a timeout. No parse-vs-nix (bc).
+bench-short: build
+	$(GO) test ./nixast -run '^$$' -bench . -benchmem -benchtime 1x
+	$(GO) run ./e2e/latency -bin bin/microvm-lsp -edits 20
+	$(GO) run ./bench/coldstart -bin bin/microvm-lsp -files 2000 -big 200000
 
 clean:
 	rm -rf bin

@@ -483,7 +483,8 @@ const (
 
 func (e Error) Error() string { return e.Msg }
 
-// File is a parsed source file.
+// File is a parsed source file. Its strings share memory with Src, which
+// must not be modified once parsed.
 type File struct {
 	Name   string
 	Src    []byte

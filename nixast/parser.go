@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // Limits that keep parsing bounded on hostile input.
@@ -31,7 +32,13 @@ func Parse(name string, src []byte) *File {
 		return f
 	}
 	toks, lexErrs := Scan(src)
-	p := &parser{src: src, str: string(src), toks: toks, lines: f.Lines}
+	// Names and texts are substrings of src seen as a string, without a copy:
+	// src must not change after Parse (as for the File that keeps it).
+	str := ""
+	if len(src) > 0 {
+		str = unsafe.String(&src[0], len(src))
+	}
+	p := &parser{src: src, str: str, toks: toks, lines: f.Lines}
 	p.errs = lexErrs
 	if len(p.errs) > MaxErrors {
 		p.errs = p.errs[:MaxErrors]
