@@ -104,6 +104,12 @@ func (c *Cache) runAnalyzers(ws *Workspace, cfg Config, memos map[string]*fileMe
 		out = c.graphFindingsFor(ws, memos, graphChecks)
 	}
 	wg.Wait()
+	// Name resolution is large and its findings are cached: drop it.
+	for _, m := range memos {
+		m.scopesMu.Lock()
+		m.scopes = nil
+		m.scopesMu.Unlock()
+	}
 	for _, r := range results {
 		out = append(out, r...)
 	}

@@ -36,8 +36,8 @@ func NewCache() *Cache { return &Cache{files: map[*nixast.File]*fileMemo{}} }
 type fileMemo struct {
 	path     string
 	findings map[string][]Finding // per-file analyzer name → its findings in this file; under Cache.mu
-	scopes   *Scopes
-	resolved sync.Once
+	scopesMu sync.Mutex
+	scopes   *Scopes          // while the per-file checks of this version run; then dropped
 	ignores  map[int][]string // line → codes ignored there (empty: all codes)
 	hasRoots bool             // may declare systems (mentions nixosSystem or nixosConfigurations)
 	relPaths []string         // relative paths to a configuration.nix: is that file imported

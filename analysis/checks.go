@@ -37,7 +37,11 @@ func (p *Pass) resolve(file string) *Scopes {
 	if m == nil {
 		return Resolve(p.Workspace.Files[file])
 	}
-	m.resolved.Do(func() { m.scopes = Resolve(p.Workspace.Files[file]) })
+	m.scopesMu.Lock()
+	defer m.scopesMu.Unlock()
+	if m.scopes == nil {
+		m.scopes = Resolve(p.Workspace.Files[file])
+	}
 	return m.scopes
 }
 

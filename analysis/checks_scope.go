@@ -78,7 +78,7 @@ func passedByName(f *nixast.File) map[*nixast.Lambda]bool {
 func runUnusedBinding(p *Pass) {
 	for _, file := range sortedFiles(p.Workspace) {
 		f := p.Workspace.Files[file]
-		sc := Resolve(f)
+		sc := p.resolve(file)
 		byName := passedByName(f)
 		for id, n := range sc.defs {
 			if n.Def != id || sc.used(id) || strings.HasPrefix(id.Name, "_") {
