@@ -73,6 +73,7 @@ func (p *parser) checkBindings(node Node, binds []Binding, isLet bool) {
 	entries := p.buildEntries(binds)
 	if set, ok := node.(*AttrSet); ok {
 		set.attrs = entries
+		p.withAttrs = append(p.withAttrs, set)
 	}
 }
 

@@ -66,6 +66,10 @@ func Parse(name string, src []byte) *File {
 		}
 	}
 	f.Tokens = toks
+	// The attribute trees served the duplicate checks; the File keeps none.
+	for _, set := range p.withAttrs {
+		set.attrs = nil
+	}
 	sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Pos < p.errs[j].Pos })
 	f.Errors = p.errs
 	f.NewSyntax = p.newSyntax
@@ -85,8 +89,9 @@ type parser struct {
 	tooDeep   bool
 	closers   []Kind // closing tokens that enclosing constructs wait for
 	newSyntax bool
-	quiet     bool    // after the first unrecoverable error at the top level
-	match     []int32 // for a '{' at sig index i, the sig index of its '}'; built on first need
+	quiet     bool       // after the first unrecoverable error at the top level
+	match     []int32    // for a '{' at sig index i, the sig index of its '}'; built on first need
+	withAttrs []*AttrSet // sets whose attribute tree was built, to forget after parsing
 	slabs
 }
 
