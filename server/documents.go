@@ -32,8 +32,8 @@ func newDocument(u protocol.DocumentURI, version int32, text string) *document {
 		version: version,
 		text:    text,
 		lines:   nixast.NewLineIndex(src),
-		// Parsing waits for the debounced analysis: a burst of keystrokes
-		// makes many versions and only the last one is read.
+		// Parsing waits for the next analysis: a burst of keystrokes that
+		// arrives while one runs makes many versions, and only the last is read.
 		parse: sync.OnceValue(func() *nixast.File { return nixast.Parse(p, src) }),
 	}
 }
