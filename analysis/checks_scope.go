@@ -44,35 +44,41 @@ func runUndefinedVariable(p *Pass) {
 
 var moduleArgNames = map[string]bool{"config": true, "lib": true, "pkgs": true, "options": true, "modulesPath": true, "specialArgs": true}
 
-// passedByName returns the lambdas whose formals are filled by name by the
-// module system or by flakes.
-func passedByName(f *nixast.File) map[*nixast.Lambda]bool {
-	out := map[*nixast.Lambda]bool{}
+// passedByName returns a test for lambdas whose formals are filled by name
+// by the module system or by flakes: a file's top function with "...", a
+// function taking module arguments (config, lib, pkgs...), and a flake's
+// outputs. Only flake.nix files are walked; the rest is a look at the lambda.
+func passedByName(f *nixast.File) func(*nixast.Lambda) bool {
+	var root *nixast.Lambda
 	if l, ok := nixast.Unparen(f.Root).(*nixast.Lambda); ok && l.Formals != nil && l.Formals.Ellipsis >= 0 {
-		out[l] = true
+		root = l
 	}
-	nixast.Inspect(f.Root, func(n nixast.Node) bool {
-		switch n := n.(type) {
-		case *nixast.Lambda:
-			if n.Formals != nil {
-				for _, fo := range n.Formals.List {
-					if fo.Name != nil && moduleArgNames[fo.Name.Name] {
-						out[n] = true
+	outputs := map[*nixast.Lambda]bool{}
+	if path.Base(f.Name) == "flake.nix" {
+		nixast.Inspect(f.Root, func(n nixast.Node) bool {
+			if as, ok := n.(*nixast.AttrAssign); ok && len(as.Path.Names) == 1 {
+				if name, _ := as.Path.Names[0].StaticName(); name == "outputs" {
+					if l, ok := nixast.Unparen(as.Value).(*nixast.Lambda); ok {
+						outputs[l] = true
 					}
 				}
 			}
-		case *nixast.AttrAssign:
-			if len(n.Path.Names) == 1 && path.Base(f.Name) == "flake.nix" {
-				if name, _ := n.Path.Names[0].StaticName(); name == "outputs" {
-					if l, ok := nixast.Unparen(n.Value).(*nixast.Lambda); ok {
-						out[l] = true
-					}
+			return true
+		})
+	}
+	return func(l *nixast.Lambda) bool {
+		if l == root || outputs[l] {
+			return true
+		}
+		if l.Formals != nil {
+			for _, fo := range l.Formals.List {
+				if fo.Name != nil && moduleArgNames[fo.Name.Name] {
+					return true
 				}
 			}
 		}
-		return true
-	})
-	return out
+		return false
+	}
 }
 
 func runUnusedBinding(p *Pass) {
@@ -94,7 +100,7 @@ func runUnusedBinding(p *Pass) {
 				}
 			case BindFormal:
 				l := owner.lambda
-				if l == nil || byName[l] {
+				if l == nil || byName(l) {
 					continue
 				}
 				fd.Message = fmt.Sprintf("function argument `%s` is never used", id.Name)
@@ -104,7 +110,7 @@ func runUnusedBinding(p *Pass) {
 				}
 			case BindParam:
 				l := owner.lambda
-				if l == nil || l.Formals == nil || byName[l] {
+				if l == nil || l.Formals == nil || byName(l) {
 					continue // x: … parameters are often unused on purpose
 				}
 				fd.Message = fmt.Sprintf("`%s` (the whole argument set) is never used", id.Name)
