@@ -43,13 +43,9 @@ func Parse(name string, src []byte) *File {
 	if len(p.errs) > MaxErrors {
 		p.errs = p.errs[:MaxErrors]
 	}
-	p.sig = make([]int32, 0, len(toks)*2/3+1)
-	for i, t := range toks {
-		if !t.Kind.IsTrivia() {
-			p.sig = append(p.sig, int32(i))
-		}
-	}
-	p.tok = toks[p.sig[0]]
+	p.ti = -1
+	p.si = -1
+	p.next()
 	f.Root = p.parseExpr()
 	if p.tok.Kind != EOF {
 		p.errorf(p.tok.Pos(), p.tok.End(), "unexpected %s after the end of the expression: a Nix file holds exactly one expression", p.describe(p.tok))
@@ -79,9 +75,10 @@ func Parse(name string, src []byte) *File {
 type parser struct {
 	src       []byte
 	toks      []Token
-	str       string  // src, converted once: names and texts are substrings of it
-	sig       []int32 // indices of the non-trivia tokens
-	si        int     // index into sig of the current token
+	str       string // src, converted once: names and texts are substrings of it
+	ti        int    // index in toks of the current token
+	si        int    // how many significant tokens came before the current one
+	prevEndAt int    // end of the previous significant token
 	tok       Token
 	lines     *LineIndex
 	errs      []Error
@@ -98,28 +95,39 @@ type parser struct {
 // text returns a token's source text without copying.
 func (p *parser) text(t Token) string { return p.str[t.pos:t.end] }
 
+// next moves to the next significant token; at EOF it stays.
 func (p *parser) next() {
-	if p.si+1 < len(p.sig) {
-		p.si++
-		p.tok = p.toks[p.sig[p.si]]
+	i := p.ti + 1
+	for i < len(p.toks) && p.toks[i].Kind.IsTrivia() {
+		i++
 	}
+	if i >= len(p.toks) {
+		return
+	}
+	if p.ti >= 0 {
+		p.prevEndAt = int(p.tok.end)
+	}
+	p.ti, p.si, p.tok = i, p.si+1, p.toks[i]
 }
 
-// peek returns the n-th significant token after the current one.
+// peek returns the n-th significant token after the current one (EOF past
+// the end).
 func (p *parser) peek(n int) Token {
-	if p.si+n < len(p.sig) {
-		return p.toks[p.sig[p.si+n]]
+	i := p.ti
+	for ; n > 0; n-- {
+		i++
+		for i < len(p.toks) && p.toks[i].Kind.IsTrivia() {
+			i++
+		}
+		if i >= len(p.toks) {
+			return p.toks[len(p.toks)-1]
+		}
 	}
-	return p.toks[p.sig[len(p.sig)-1]]
+	return p.toks[i]
 }
 
 // prevEnd returns the end of the previous significant token.
-func (p *parser) prevEnd() int {
-	if p.si == 0 {
-		return 0
-	}
-	return p.toks[p.sig[p.si-1]].End()
-}
+func (p *parser) prevEnd() int { return p.prevEndAt }
 
 func (p *parser) errorf(pos, end int, format string, args ...any) {
 	if p.quiet || len(p.errs) >= MaxErrors {
@@ -281,7 +289,7 @@ func (p *parser) bad() Expr {
 // docBefore returns the /** */ comment that directly precedes the current
 // token, with only whitespace between.
 func (p *parser) docBefore() *Comment {
-	i := int(p.sig[p.si]) - 1
+	i := p.ti - 1
 	for i >= 0 && p.toks[i].Kind == WHITESPACE {
 		i--
 	}
@@ -437,20 +445,23 @@ func (p *parser) looksLikeFormals() bool {
 	if p.match == nil {
 		p.matchBraces()
 	}
-	m := int(p.match[p.si])
-	if m <= 0 || m+1 >= len(p.sig) {
+	m := int(p.match[p.ti])
+	if m <= 0 {
 		return false
 	}
-	k := p.toks[p.sig[m+1]].Kind
+	save := p.ti
+	p.ti = m
+	k := p.peek(1).Kind
+	p.ti = save
 	return k == COLON || k == AT
 }
 
-// matchBraces pairs each '{' and '${' (by index in sig) with its '}'.
+// matchBraces pairs each '{' and '${' (by token index) with its '}'.
 func (p *parser) matchBraces() {
-	p.match = make([]int32, len(p.sig))
+	p.match = make([]int32, len(p.toks))
 	var stack []int
-	for i, ti := range p.sig {
-		switch p.toks[ti].Kind {
+	for i, t := range p.toks {
+		switch t.Kind {
 		case LBRACE, DOLLAR_CURLY:
 			stack = append(stack, i)
 		case RBRACE:
