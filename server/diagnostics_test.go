@@ -263,3 +263,50 @@ func readTxtar(t *testing.T, path string) map[string]string {
 	flush()
 	return files
 }
+
+// TestFlakeEditCreatesAndClearsAConflictInAnotherFile uses the real
+// analysis: adding the host module to a flake's system puts a role-conflict
+// on the guest import in vm.nix, and removing it clears that diagnostic.
+func TestFlakeEditCreatesAndClearsAConflictInAnotherFile(t *testing.T) {
+	c := start(t, Options{})
+	flake, vm := protocol.DocumentURI("file:///w/flake.nix"), protocol.DocumentURI("file:///w/vm.nix")
+	c.open(vm, "{ inputs, ... }:\n{\n  imports = [ inputs.microvm.nixosModules.microvm ];\n  boot.loader.grub.device = \"/dev/sda\";\n}\n")
+	c.open(flake, `{
+  inputs.microvm.url = "github:microvm-nix/microvm.nix";
+  outputs = { nixpkgs, microvm, ... }@inputs: {
+    nixosConfigurations.h = nixpkgs.lib.nixosSystem {
+      specialArgs = { inherit inputs; };
+      modules = [ ./vm.nix ];
+    };
+  };
+}
+`)
+	// Line 5: `      modules = [ ./vm.nix ];` — insert the host module before ./vm.nix.
+	c.edit(flake, rng(5, 18, 5, 18), "microvm.nixosModules.host ")
+	d := c.waitDiagnostics(vm, "a role-conflict", func(p publishDiagnosticsParams) bool {
+		for _, d := range p.Diagnostics {
+			if d.Code == "role-conflict" {
+				return true
+			}
+		}
+		return false
+	})
+	var conflict *protocol.Diagnostic
+	for i := range d.Diagnostics {
+		if d.Diagnostics[i].Code == "role-conflict" {
+			conflict = &d.Diagnostics[i]
+		}
+	}
+	if conflict.Range.Start.Line != 2 || conflict.Severity != protocol.DiagnosticSeverityError {
+		t.Errorf("role-conflict = %+v", conflict)
+	}
+	c.edit(flake, rng(5, 18, 5, 44), "")
+	c.waitDiagnostics(vm, "the role-conflict to clear", func(p publishDiagnosticsParams) bool {
+		for _, d := range p.Diagnostics {
+			if d.Code == "role-conflict" {
+				return false
+			}
+		}
+		return true
+	})
+}
