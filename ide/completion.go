@@ -1,9 +1,11 @@
 package ide
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/microvm-lsp/microvm-lsp/analysis"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
@@ -49,14 +51,14 @@ func Complete(ws *Workspace, f *nixast.File, off int) []Item {
 
 	if ps > 0 && src[ps-1] == '.' {
 		chain := dottedChain(src[:ps-1])
-		return filter(completeAfterDot(anc, off, chain), prefix, repl)
+		return filter(completeAfterDot(ws, f.Name, anc, off, chain), prefix, repl)
 	}
 
 	if namePosition(f, anc, off, ps) {
 		c := attrContext(anc, ps)
 		var items []Item
 		if p, ok := optionPath(c.Path); ok {
-			items = optionItems(p)
+			items = optionItems(ws, f.Name, p)
 		} else if len(modulePath(c.Path)) == 0 && isModuleish(anc) {
 			items = append(items, Item{Label: "microvm", Kind: KindProperty, Detail: "microvm.nix options"})
 		}
@@ -119,16 +121,74 @@ func filter(items []Item, prefix string, r Range) []Item {
 	return out
 }
 
-func optionItems(p []string) []Item {
+func optionItems(ws *Workspace, file string, p []string) []Item {
 	var items []Item
 	for _, o := range ChildOptions(p) {
 		detail := o.Type
 		if o.Default != "" {
 			detail += " = " + o.Default
 		}
+		if note := roleNote(ws, file, o); note != "" {
+			detail += " — " + note
+		}
 		items = append(items, Item{Label: o.Name(), Kind: KindProperty, Detail: detail, Doc: o.Markdown()})
 	}
 	return items
+}
+
+// roleNote tells, from the systems whose modules include file, when an
+// option's module is missing from some of them: "guest option (system `a`
+// imports microvm.nixosModules.host only)".
+func roleNote(ws *Workspace, file string, o Option) string {
+	if ws == nil {
+		return ""
+	}
+	kind, mod := "guest option", "microvm.nixosModules.microvm"
+	if o.Module == "host" {
+		kind, mod = "host option", "microvm.nixosModules.host"
+	}
+	var missing []string
+	for _, s := range ws.Systems {
+		in := false
+		for _, f := range s.Files {
+			in = in || f == file
+		}
+		if !in || s.Unknown {
+			continue
+		}
+		has, host, guest := false, false, false
+		for _, m := range s.Modules {
+			switch m.Which {
+			case analysis.ModHost:
+				host = true
+			case analysis.ModMicrovm, analysis.ModOptions:
+				guest = true
+			}
+		}
+		if o.Module == "host" {
+			has = host
+		} else {
+			has = guest
+		}
+		if has {
+			continue
+		}
+		switch {
+		case host && o.Module != "host":
+			missing = append(missing, fmt.Sprintf("system `%s` imports microvm.nixosModules.host only", s.Name))
+		case guest && o.Module == "host":
+			missing = append(missing, fmt.Sprintf("system `%s` imports the guest module only", s.Name))
+		default:
+			missing = append(missing, fmt.Sprintf("system `%s` does not import %s", s.Name, mod))
+		}
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	if len(missing) > 2 {
+		missing = append(missing[:2], fmt.Sprintf("%d more", len(missing)-2))
+	}
+	return kind + " (" + strings.Join(missing, "; ") + ")"
 }
 
 func moduleItems() []Item {
@@ -139,7 +199,7 @@ func moduleItems() []Item {
 	return items
 }
 
-func completeAfterDot(anc []nixast.Node, off int, chain []string) []Item {
+func completeAfterDot(ws *Workspace, file string, anc []nixast.Node, off int, chain []string) []Item {
 	if len(chain) == 0 {
 		return nil
 	}
@@ -163,14 +223,14 @@ func completeAfterDot(anc []nixast.Node, off int, chain []string) []Item {
 			full = c.Path
 		}
 		if p, ok := optionPath(full); ok {
-			return optionItems(p)
+			return optionItems(ws, file, p)
 		}
 		return nil
 	}
 	// config.microvm.x
 	for j, n := range chain {
 		if n == "microvm" && (j == 0 || chain[j-1] == "config") {
-			return optionItems(chain[j+1:])
+			return optionItems(ws, file, chain[j+1:])
 		}
 	}
 	return nil

@@ -16,6 +16,10 @@ type Workspace struct {
 	// Exists reports whether a path exists on disk (files that are not
 	// Nix, directories); nil means only Files exist.
 	Exists func(path string) bool
+	// Elements are the module elements (imports, modules) of each file
+	// that the module graph resolves to a workspace module; nil when not
+	// computed.
+	Elements map[string][]analysis.ElementTarget
 }
 
 // HoverResult is the text of a hover and the range it is about.

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/microvm-lsp/microvm-lsp/analysis"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
@@ -70,6 +71,16 @@ func pathLitAt(anc []nixast.Node) *nixast.PathLit {
 // of a variable, or the file a path literal names.
 func Definition(ws *Workspace, f *nixast.File, off int) []Location {
 	anc := Enclosing(f, off)
+	if loc, ok := elementDefinition(ws, f, off); ok {
+		out := []Location{loc}
+		// an alias of a module (let m = ...; in [ m ]): its binding too
+		if _, d, _, ok := varAt(f, off); ok && d != nil {
+			if id, isID := anc[len(anc)-1].(*nixast.Ident); isID && elementIs(ws, f, id) {
+				out = append([]Location{{File: f.Name, Range: Range{d.Pos, d.End}}}, out...)
+			}
+		}
+		return out
+	}
 	if pl := pathLitAt(anc); pl != nil {
 		if text, ok := staticPath(pl); ok {
 			if target := ResolvePath(ws, f.Name, text); target != "" {
@@ -94,6 +105,47 @@ func Definition(ws *Workspace, f *nixast.File, off int) []Location {
 		}
 	}
 	return out
+}
+
+// elementDefinition returns the module that the narrowest module element
+// holding off resolves to through the module graph.
+func elementDefinition(ws *Workspace, f *nixast.File, off int) (Location, bool) {
+	if ws == nil {
+		return Location{}, false
+	}
+	var best *analysis.ElementTarget
+	for i, t := range ws.Elements[f.Name] {
+		if t.Pos <= off && off <= t.End && (best == nil || t.End-t.Pos < best.End-best.Pos) {
+			best = &ws.Elements[f.Name][i]
+		}
+	}
+	if best == nil {
+		return Location{}, false
+	}
+	return Location{File: best.File, Range: Range{best.TargetPos, best.TargetEnd}}, true
+}
+
+// InList reports whether off is inside an element of a list: only there
+// can it be on a module element, so only there does Definition need the
+// workspace's Elements.
+func InList(f *nixast.File, off int) bool {
+	anc := Enclosing(f, off)
+	for i := len(anc) - 2; i >= 0; i-- {
+		if _, ok := anc[i].(*nixast.List); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// elementIs reports whether the identifier is a whole module element.
+func elementIs(ws *Workspace, f *nixast.File, id *nixast.Ident) bool {
+	for _, t := range ws.Elements[f.Name] {
+		if t.Pos == id.Pos() && t.End == id.End() {
+			return true
+		}
+	}
+	return false
 }
 
 // References returns the uses of the variable at off (and its binding when
@@ -195,15 +247,14 @@ func renameTarget(f *nixast.File, off int) (*Scopes, *Def, error) {
 		return nil, nil, fmt.Errorf("this name is not bound in this file")
 	}
 	if d.Inherit {
-		return nil, nil, fmt.Errorf("`%s` is bound by inherit: renaming it would change the attribute it inherits", d.Name)
-	}
-	for _, r := range d.Refs {
-		if r.Inherit {
-			return nil, nil, fmt.Errorf("`%s` is inherited at line %d: renaming it would change an attribute name", d.Name, f.Lines.Line(r.Ident.Pos())+1)
+		from := ""
+		if in, ok := d.Node.(*nixast.Inherit); ok && in.From != nil {
+			from = "(" + string(f.Src[in.From.Pos():in.From.End()]) + ") "
 		}
+		return nil, nil, fmt.Errorf("`%s` is bound by `inherit %s%s;`, whose name is also the attribute it takes: rename it by hand (write `newname = %s%s;`)", d.Name, from, d.Name, strings.TrimSuffix(strings.TrimPrefix(from, "("), ") ")+dotIf(from), d.Name)
 	}
 	if d.Kind == DefRec {
-		return nil, nil, fmt.Errorf("`%s` is an attribute of a rec set: renaming it would change the set", d.Name)
+		return nil, nil, fmt.Errorf("`%s` is an attribute of a rec set: its name is also an attribute name of the set, which renaming would change", d.Name)
 	}
 	if _, ok := d.Node.(*nixast.AttrAssign); ok && len(d.Node.(*nixast.AttrAssign).Path.Names) > 1 {
 		return nil, nil, fmt.Errorf("`%s` is bound through an attribute path; rename it by hand", d.Name)
@@ -275,10 +326,47 @@ func Rename(f *nixast.File, off int, name string) ([]Edit, error) {
 	}
 	edits := []Edit{{Range: Range{d.Pos, d.End}, New: name}}
 	for _, r := range d.Refs {
+		if r.Inherit {
+			// inherit x; also names an attribute: it becomes x = name;
+			edits = append(edits, inheritEdits(f, r.Ident, name)...)
+			continue
+		}
 		edits = append(edits, Edit{Range: Range{r.Ident.Pos(), r.Ident.End()}, New: name})
 	}
 	sort.Slice(edits, func(i, j int) bool { return edits[i].Pos < edits[j].Pos })
 	return edits, nil
+}
+
+func dotIf(from string) string {
+	if from == "" {
+		return ""
+	}
+	return "."
+}
+
+// inheritEdits rewrites the name id of a plain `inherit ... id ...;` into
+// `id = name;`, keeping the attribute's name: the inherit itself when id is
+// its only name, else id leaves it and the binding follows it.
+func inheritEdits(f *nixast.File, id *nixast.Ident, name string) []Edit {
+	var in *nixast.Inherit
+	for _, n := range Enclosing(f, id.Pos()) {
+		if x, ok := n.(*nixast.Inherit); ok {
+			in = x
+		}
+	}
+	bind := id.Name + " = " + name + ";"
+	if in == nil || in.Semi < 0 {
+		return []Edit{{Range: Range{id.Pos(), id.End()}, New: bind}}
+	}
+	if len(in.Names) == 1 {
+		return []Edit{{Range: Range{in.Pos(), in.End()}, New: bind}}
+	}
+	// drop the name with the blanks before it, add the binding after the inherit
+	pos := id.Pos()
+	for pos > 0 && (f.Src[pos-1] == ' ' || f.Src[pos-1] == '\t') {
+		pos--
+	}
+	return []Edit{{Range: Range{pos, id.End()}}, {Range: Range{in.End(), in.End()}, New: " " + bind}}
 }
 
 // inside reports whether scope s is outer or nested in it.

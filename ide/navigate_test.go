@@ -95,7 +95,15 @@ func TestRename(t *testing.T) {
 		{"clash", "let x = 1; y = 2; in |x + y", "y", "", "already bound"},
 		{"captured by inner", "let x = 1; in let y = 2; in |x + y", "y", "", "would refer"},
 		{"captures outer", "let y = 1; in let x = 2; in |x + y", "y", "", "would then refer"},
-		{"inherited", "let x = 1; in { inherit |x; }", "y", "", "inherit"},
+		{"inherited", "let x = 1; in { inherit |x; }", "y", "let y = 1; in { x = y; }", ""},
+		{"inherited from use", "let |x = 1; in { inherit x; z = x; }", "y", "let y = 1; in { x = y; z = y; }", ""},
+		{"inherited with others", "let x = 1; a = 2; in { inherit a |x; }", "y", "let y = 1; a = 2; in { inherit a; x = y; }", ""},
+		{"inherited first of two", "let x = 1; a = 2; in { inherit |x a; }", "y", "let y = 1; a = 2; in { inherit a; x = y; }", ""},
+		{"inherited into let", "{ x }: let inherit x; in |x", "y", "", "bound by `inherit x;`"},
+		{"inherited by let", "{ |x }: let inherit x; in x", "y", "{ y }: let x = y; in x", ""},
+		{"inherit from in let", "{ pkgs }: let inherit (pkgs) lib; in |lib.x", "l", "", "bound by `inherit (pkgs) lib;`"},
+		{"inherited into rec", "let |x = 1; in rec { inherit x; y = 2; }", "y", "", "would refer"},
+		{"rec attribute", "rec { a = 1; b = |a; }", "c", "", "attribute name"},
 		{"attribute", "{ a = 1; }.|a", "b", "", "no variable"},
 	}
 	for _, tt := range tests {

@@ -14,7 +14,7 @@ type Refactor struct {
 }
 
 // Refactors returns the rewrites that apply to the range [from, to):
-// x = x; to inherit x;, removing an unused let binding, adding an undefined
+// x = x; to inherit x;, removing an unused let binding or formal, adding an undefined
 // name to the formals of the enclosing function, and quoting or unquoting
 // an attribute name.
 func Refactors(f *nixast.File, from, to int) []Refactor {
@@ -81,6 +81,9 @@ func toInherit(f *nixast.File, anc []nixast.Node) (Refactor, bool) {
 // alone on it.
 func removeUnused(f *nixast.File, sc *Scopes, off int) (Refactor, bool) {
 	for _, d := range sc.Defs {
+		if d.Kind == DefFormal && len(d.Refs) == 0 && !strings.HasPrefix(d.Name, "_") && d.Pos <= off && off <= d.End {
+			return removeFormal(f, d)
+		}
 		if d.Kind != DefLet || d.Inherit || len(d.Refs) > 0 || strings.HasPrefix(d.Name, "_") || !(d.Pos <= off && off <= d.End) {
 			continue
 		}
@@ -109,6 +112,70 @@ func removeUnused(f *nixast.File, sc *Scopes, off int) (Refactor, bool) {
 		return Refactor{Title: "Remove unused binding `" + d.Name + "`", Edits: []Edit{{Range: Range{pos, end}}}}, true
 	}
 	return Refactor{}, false
+}
+
+// moduleArgs are the formals that mark a NixOS module function, whose
+// unused formals are the module system's business.
+var moduleArgs = map[string]bool{"config": true, "lib": true, "pkgs": true, "options": true, "modulesPath": true, "specialArgs": true}
+
+// removeFormal deletes an unused formal with its comma, keeping the layout
+// of the others. Module functions and a flake's outputs function keep
+// theirs: they name what they are given, used or not.
+func removeFormal(f *nixast.File, d *Def) (Refactor, bool) {
+	l, ok := d.Scope.Node.(*nixast.Lambda)
+	if !ok || l.Formals == nil {
+		return Refactor{}, false
+	}
+	fs := l.Formals
+	idx := -1
+	for i, fm := range fs.List {
+		if fm.Name != nil && moduleArgs[fm.Name.Name] {
+			return Refactor{}, false
+		}
+		if fm == d.Node {
+			idx = i
+		}
+	}
+	if idx < 0 || isOutputs(f, l) {
+		return Refactor{}, false
+	}
+	fm := fs.List[idx]
+	var r Range
+	switch {
+	case idx+1 < len(fs.List):
+		r = Range{fm.Pos(), fs.List[idx+1].Pos()}
+	case fs.Ellipsis >= 0:
+		r = Range{fm.Pos(), fs.Ellipsis}
+	case idx > 0:
+		r = Range{fs.List[idx-1].End(), fm.End()}
+	default:
+		r = Range{fs.Lbrace + 1, fs.Rbrace}
+		return Refactor{Title: "Remove unused formal `" + d.Name + "`", Edits: []Edit{{Range: r, New: " "}}}, true
+	}
+	return Refactor{Title: "Remove unused formal `" + d.Name + "`", Edits: []Edit{{Range: r}}}, true
+}
+
+// isOutputs reports whether l is the value of an outputs attribute.
+func isOutputs(f *nixast.File, l *nixast.Lambda) bool {
+	anc := Enclosing(f, l.Pos())
+	for i := len(anc) - 1; i > 0; i-- {
+		if anc[i] != nixast.Node(l) {
+			continue
+		}
+		j := i - 1
+		for j > 0 {
+			if _, ok := anc[j].(*nixast.Paren); !ok {
+				break
+			}
+			j--
+		}
+		if as, ok := anc[j].(*nixast.AttrAssign); ok && len(as.Path.Names) > 0 {
+			n, _ := as.Path.Names[len(as.Path.Names)-1].StaticName()
+			return n == "outputs"
+		}
+		return false
+	}
+	return false
 }
 
 // addFormal adds an undefined name to the formals of the innermost

@@ -271,3 +271,67 @@ func TestEditorFeaturesWithRealBinary(t *testing.T) {
 		}
 	})
 }
+
+const modulesFlake = `{
+  inputs.microvm.url = "github:microvm-nix/microvm.nix";
+  outputs = { self, nixpkgs, microvm, ... }@inputs: {
+    nixosModules.web = ./modules/web.nix;
+    nixosConfigurations.box = nixpkgs.lib.nixosSystem {
+      specialArgs = { inherit inputs; };
+      modules = [
+        self.nixosModules.web
+        ./hosts/box.nix
+      ];
+    };
+  };
+}
+`
+
+const boxHost = `{ inputs, ... }: {
+  imports = [ inputs.self.nixosModules.web ];
+}
+`
+
+// TestDefinitionOfModuleElementWithRealBinary follows module elements
+// through the module graph: self.nixosModules.web and
+// inputs.self.nixosModules.web lead to modules/web.nix, a file the editor
+// has not opened.
+func TestDefinitionOfModuleElementWithRealBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	for name, text := range map[string]string{"flake.nix": modulesFlake, "hosts/box.nix": boxHost, "modules/web.nix": "{ ... }: { services.nginx.enable = true; }\n"} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := startServer(t, dir)
+	fu, ftext := c.open(filepath.Join(dir, "flake.nix"))
+	hu, htext := c.open(filepath.Join(dir, "hosts/box.nix"))
+	want := string(uri.File(filepath.Join(dir, "modules/web.nix")))
+	for _, tc := range []struct {
+		name string
+		u    protocol.DocumentURI
+		pos  protocol.Position
+	}{
+		{"self", fu, at(t, ftext, "self.nixosModules.web\n", 19)},
+		{"inputs.self", hu, at(t, htext, "inputs.self.nixosModules.web", 26)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// the workspace index reads modules/web.nix from disk meanwhile
+			var locs []protocol.Location
+			for deadline := time.Now().Add(timeout); ; time.Sleep(50 * time.Millisecond) {
+				c.call(protocol.MethodTextDocumentDefinition, protocol.DefinitionParams{TextDocumentPositionParams: tdpp(tc.u, tc.pos)}, &locs)
+				if len(locs) == 1 && string(locs[0].URI) == want || time.Now().After(deadline) {
+					break
+				}
+			}
+			if len(locs) != 1 || string(locs[0].URI) != want || locs[0].Range.Start.Line != 0 {
+				t.Errorf("definition: %+v, want %s", locs, want)
+			}
+		})
+	}
+}

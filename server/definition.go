@@ -5,6 +5,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
+	"github.com/microvm-lsp/microvm-lsp/analysis"
 	"github.com/microvm-lsp/microvm-lsp/ide"
 )
 
@@ -43,13 +44,18 @@ func (snap *snapshot) locations(locs []ide.Location) []protocol.Location {
 }
 
 // definition answers textDocument/definition: the binding of a variable,
-// the file a path names.
+// the file a path names, the module a module element resolves to through
+// the module graph (self.nixosModules.foo, an alias, import ./x.nix).
 func (s *Server) definition(ctx context.Context, u protocol.DocumentURI, pos protocol.Position) ([]protocol.Location, error) {
 	d, ok := s.docAt(u, pos)
 	if !ok {
 		return []protocol.Location{}, nil
 	}
 	ws := &ide.Workspace{Files: d.snap.files, Exists: existsOnDisk}
+	if ide.InList(d.file, d.off) {
+		// the graph is built only when the cursor may be on a module element
+		ws.Elements = map[string][]analysis.ElementTarget{d.path: analysis.ElementTargetsIn(&analysis.Workspace{Files: d.snap.files}, d.path)}
+	}
 	return d.snap.locations(ide.Definition(ws, d.file, d.off)), ctx.Err()
 }
 

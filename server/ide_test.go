@@ -240,3 +240,73 @@ func TestRefactorActionsOverProtocol(t *testing.T) {
 		t.Errorf("actions: %v", titles)
 	}
 }
+
+func TestIssue6FeaturesOverProtocol(t *testing.T) {
+	c := start(t, Options{})
+	c.open("file:///ws/modules/foo.nix", "{ ... }: { }\n")
+	u, p := c.cursorDoc("flake.nix", `{
+  inputs.microvm.url = "github:microvm-nix/microvm.nix";
+  outputs = { self, nixpkgs, microvm }: {
+    nixosModules.foo = ./modules/foo.nix;
+    nixosConfigurations.box = nixpkgs.lib.nixosSystem {
+      modules = [ self.nixosModules.f|oo microvm.nixosModules.host ./box.nix ];
+    };
+  };
+}
+`)
+	// definition of a module element through the module graph
+	var locs []protocol.Location
+	c.call(protocol.MethodTextDocumentDefinition, protocol.DefinitionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}, Position: p}}, &locs)
+	if len(locs) != 1 || locs[0].URI != "file:///ws/modules/foo.nix" {
+		t.Errorf("definition of self.nixosModules.foo: %+v", locs)
+	}
+	// completion details tell which module the system lacks
+	bu, bp := c.cursorDoc("box.nix", "{ microvm.| }\n")
+	var list protocol.CompletionList
+	c.call(protocol.MethodTextDocumentCompletion, protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: bu}, Position: bp}}, &list)
+	found := false
+	for _, it := range list.Items {
+		if it.Label == "hypervisor" {
+			found = strings.Contains(it.Detail, "imports microvm.nixosModules.host only")
+		}
+	}
+	if !found {
+		t.Errorf("no role note on hypervisor: %+v", list.Items)
+	}
+	// rename through inherit keeps the attribute name
+	ru, rp := c.cursorDoc("r.nix", "let |x = 1; in { inherit x; }")
+	var edit protocol.WorkspaceEdit
+	c.call(protocol.MethodTextDocumentRename, protocol.RenameParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: ru}, Position: rp}, NewName: "y"}, &edit)
+	var news []string
+	if len(edit.DocumentChanges) == 1 {
+		for _, e := range edit.DocumentChanges[0].Edits {
+			news = append(news, e.NewText)
+		}
+	}
+	if strings.Join(news, "|") != "y|x = y;" {
+		t.Errorf("rename through inherit: %v", news)
+	}
+	// renaming a binding made by inherit is refused
+	iu, ip := c.cursorDoc("i.nix", "{ pkgs }: let inherit (pkgs) lib; in |lib")
+	err := c.callErr(protocol.MethodTextDocumentRename, protocol.RenameParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: iu}, Position: ip}, NewName: "l"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "inherit (pkgs) lib") {
+		t.Errorf("rename of an inherited binding: %v", err)
+	}
+	// an unused formal can be removed
+	fu, fp := c.cursorDoc("f.nix", "{ a, |b, ... }: a")
+	var actions []protocol.CodeAction
+	c.call(protocol.MethodTextDocumentCodeAction, protocol.CodeActionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: fu}, Range: protocol.Range{Start: fp, End: fp},
+		Context: protocol.CodeActionContext{Only: []protocol.CodeActionKind{protocol.Refactor}},
+	}, &actions)
+	ok := false
+	for _, a := range actions {
+		if a.Title == "Remove unused formal `b`" {
+			e := a.Edit.DocumentChanges[0].Edits[0]
+			ok = e.NewText == "" && e.Range.Start.Character == 5 && e.Range.End.Character == 8
+		}
+	}
+	if !ok {
+		t.Errorf("remove unused formal: %+v", actions)
+	}
+}
