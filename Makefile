@@ -64,6 +64,14 @@ bench-short: build
 clean:
 	rm -rf bin
 
+# Issue #7: parse throughput against tree-sitter's Nix grammar (npm
+# tree-sitter-nix, native Node binding) on the generated 4 MiB package set and
+# on testdata/parse/valid, side by side. Installs its npm packages in
+# bench/treesitter on first use; not part of `test`.
+.PHONY: bench-treesitter
+bench-treesitter: build
+	bench/treesitter/compare.sh
+
 # End-to-end tests only (also part of `go test ./...`): the real binary in
 # headless Neovim, and the editor configurations under editors/.
 .PHONY: e2e latency vscode-test vsix nvim-capture
