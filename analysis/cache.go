@@ -168,7 +168,8 @@ func (m *fileMemo) scan(f *nixast.File) {
 		return
 	}
 	m.scanned = true
-	for _, t := range f.Tokens {
+	toks := f.AllTokens()
+	for _, t := range toks {
 		switch t.Kind {
 		case nixast.IDENT:
 			if t.End()-t.Pos() >= len("nixosSystem") {
@@ -198,8 +199,8 @@ func (m *fileMemo) scan(f *nixast.File) {
 		}
 	}
 	// A plain relative path is a PATH token right before its PATH_END.
-	for i, t := range f.Tokens {
-		if t.Kind != nixast.PATH || i+1 >= len(f.Tokens) || f.Tokens[i+1].Kind != nixast.PATH_END {
+	for i, t := range toks {
+		if t.Kind != nixast.PATH || i+1 >= len(toks) || toks[i+1].Kind != nixast.PATH_END {
 			continue
 		}
 		text := string(f.Src[t.Pos():t.End()])

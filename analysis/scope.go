@@ -69,7 +69,7 @@ type Scopes struct {
 // Resolve builds the scopes of a file.
 func Resolve(f *nixast.File) *Scopes {
 	// Sized from the token count: growing these maps was most of the cost.
-	n := len(f.Tokens) / 8
+	n := len(f.Src) / 24
 	s := &Scopes{file: f, uses: make(map[*nixast.Ident]*ScopeName, n), defs: make(map[*nixast.Ident]*ScopeName, n/2),
 		owner: make(map[*nixast.Ident]*scope, n/2)}
 	root := &scope{pos: 0, end: len(f.Src) + 1}

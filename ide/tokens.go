@@ -32,7 +32,7 @@ type SemToken struct {
 func SemanticTokens(f *nixast.File, from, to int) []SemToken {
 	idents := identTypes(f)
 	var out []SemToken
-	for _, t := range f.Tokens {
+	for _, t := range f.AllTokens() {
 		if t.End() <= from || t.Pos() >= to || t.End() == t.Pos() {
 			continue
 		}

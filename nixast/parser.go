@@ -21,6 +21,25 @@ const (
 	MaxDepth = 4000
 )
 
+// ParseWithoutTokens is Parse for files kept in memory in large numbers (a
+// workspace index): the File has no Tokens, which are a fifth of its size;
+// File.AllTokens scans them again when needed.
+func ParseWithoutTokens(name string, src []byte) *File {
+	f := Parse(name, src)
+	f.Tokens = nil
+	return f
+}
+
+// AllTokens returns the file's tokens, trivia included: File.Tokens, or a
+// fresh scan of the source when the File was parsed without them.
+func (f *File) AllTokens() []Token {
+	if f.Tokens != nil {
+		return f.Tokens
+	}
+	toks, _ := Scan(f.Src)
+	return toks
+}
+
 // Parse parses a Nix file. It never fails: the returned File always has a
 // tree, and syntax errors are listed in File.Errors.
 func Parse(name string, src []byte) *File {

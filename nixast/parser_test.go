@@ -272,3 +272,17 @@ func TestInvalidUTF8AndNUL(t *testing.T) {
 		_ = f
 	}
 }
+
+func TestParseWithoutTokensRescansOnDemand(t *testing.T) {
+	src := []byte("{ a = 1; # c\n  b = ./x; }\n")
+	full, lean := Parse("t.nix", src), ParseWithoutTokens("t.nix", src)
+	if lean.Tokens != nil {
+		t.Fatal("ParseWithoutTokens kept the tokens")
+	}
+	if got, want := lean.AllTokens(), full.Tokens; len(got) != len(want) || got[len(got)-1] != want[len(want)-1] || got[3] != want[3] {
+		t.Fatalf("AllTokens differs from Parse's tokens")
+	}
+	if Print(lean.Root, PrintConfig{BaseDir: "/b"}) != Print(full.Root, PrintConfig{BaseDir: "/b"}) {
+		t.Fatal("trees differ")
+	}
+}

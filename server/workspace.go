@@ -286,7 +286,8 @@ func readNixFile(p string, log *zap.Logger) *nixast.File {
 		log.Warn("file skipped: larger than 64 MiB", zap.String("path", p))
 		return nil
 	}
-	return nixast.Parse(p, src)
+	// The index holds every file of the workspace: it keeps no token lists.
+	return nixast.ParseWithoutTokens(p, src)
 }
 
 // indexFolders reads every *.nix file below dirs into the index, reporting
