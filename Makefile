@@ -23,6 +23,8 @@ vet:
 # Every test, then each fuzz target briefly.
 test: vet
 	$(GO) test -count=1 ./...
+	# The concurrent parts again, under the race detector.
+	$(GO) test -race -count=1 ./server ./analysis
 	$(MAKE) vscode-test
 	$(MAKE) fuzz-short
 	$(MAKE) bench-short

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
@@ -41,7 +42,8 @@ type fileMemo struct {
 	ignores  map[int][]string // line → codes ignored there (empty: all codes)
 	hasRoots bool             // may declare systems (mentions nixosSystem or nixosConfigurations)
 	relPaths []string         // relative paths to a configuration.nix: is that file imported
-	scanned  bool
+	scanOnce sync.Once
+	scanned  atomic.Bool // scan has run (several analyses may ask at once)
 }
 
 func (c *Cache) memo(path string, f *nixast.File) *fileMemo {
@@ -136,11 +138,11 @@ func (c *Cache) memos(ws *Workspace) map[string]*fileMemo {
 	for path, f := range ws.Files {
 		m := c.memo(path, f)
 		memos[path] = m
-		if !m.scanned {
+		if !m.scanned.Load() {
 			fresh = append(fresh, m)
 		}
 	}
-	parallel(len(fresh), func(i int) { fresh[i].scan(ws.Files[fresh[i].path]) })
+	parallel(len(fresh), func(i int) { fresh[i].scanOnce.Do(func() { fresh[i].scan(ws.Files[fresh[i].path]) }) })
 	return memos
 }
 
@@ -164,10 +166,7 @@ func (c *Cache) prune(ws *Workspace) {
 
 // scan fills the cheap per-file facts read from the tokens and the tree.
 func (m *fileMemo) scan(f *nixast.File) {
-	if m.scanned {
-		return
-	}
-	m.scanned = true
+	defer m.scanned.Store(true)
 	toks := f.AllTokens()
 	for _, t := range toks {
 		switch t.Kind {

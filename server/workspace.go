@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -309,16 +310,49 @@ func (s *Server) indexFolders(ctx context.Context, dirs []string) {
 	paths = slices.Compact(paths)
 	total := len(paths)
 	prog.report(fmt.Sprintf("0/%d files", total), 0)
-	for i, p := range paths {
-		if ctx.Err() != nil {
-			prog.end("cancelled")
-			return
+	// Files are read and parsed on every core; this goroutine stores them
+	// and reports progress, so the client sees one ordered stream.
+	type parsed struct {
+		path string
+		file *nixast.File
+	}
+	work := make(chan string)
+	done := make(chan parsed, 64)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range work {
+				s.noteRead(p)
+				done <- parsed{p, readNixFile(p, s.log)}
+			}
+		}()
+	}
+	go func() {
+		defer close(work)
+		for _, p := range paths {
+			select {
+			case work <- p:
+			case <-ctx.Done():
+				return
+			}
 		}
-		s.noteRead(p)
-		if f := readNixFile(p, s.log); f != nil {
-			s.index.putScanned(p, f, seq)
+	}()
+	go func() { wg.Wait(); close(done) }()
+	n := 0
+	for r := range done {
+		if r.file != nil {
+			s.index.putScanned(r.path, r.file, seq)
 		}
-		prog.report(fmt.Sprintf("%d/%d files", i+1, total), uint32((i+1)*100/total))
+		n++
+		if n%64 == 0 || n == total {
+			prog.report(fmt.Sprintf("%d/%d files", n, total), uint32(n*100/total))
+		}
+	}
+	if ctx.Err() != nil {
+		prog.end("cancelled")
+		return
 	}
 	prog.end(fmt.Sprintf("%d files", total))
 	s.log.Info("indexed", zap.Strings("folders", dirs), zap.Int("files", total), zap.Duration("took", time.Since(start)))
