@@ -761,19 +761,11 @@ func flattenBindings(binds []nixast.Binding, prefix []string, cb func(p []string
 		if !ok {
 			continue
 		}
-		p := append([]string{}, prefix...)
-		static := true
-		for _, n := range a.Path.Names {
-			name, ok := n.StaticName()
-			if !ok {
-				static = false
-				break
-			}
-			p = append(p, name)
-		}
+		names, static := a.Path.StaticNames()
 		if !static {
 			continue
 		}
+		p := append(append([]string{}, prefix...), names...)
 		if cb(p, a, a.Value) {
 			if s, ok := nixast.Unparen(a.Value).(*nixast.AttrSet); ok {
 				flattenBindings(s.Bindings, p, cb)

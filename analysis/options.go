@@ -151,16 +151,8 @@ func (v *optView) addSet(path []string, s *nixast.AttrSet, file string, cond boo
 	for _, b := range s.Bindings {
 		switch b := b.(type) {
 		case *nixast.AttrAssign:
-			p := append([]string{}, path...)
-			static := true
-			for _, n := range b.Path.Names {
-				name, ok := n.StaticName()
-				if !ok {
-					static = false
-					break
-				}
-				p = append(p, name)
-			}
+			names, static := b.Path.StaticNames()
+			p := append(append([]string{}, path...), names...)
 			if !static {
 				v.vals = append(v.vals, &optVal{Path: path, File: file, Base: len(path)})
 				continue

@@ -434,6 +434,20 @@ func (n *AttrName) StaticName() (string, bool) {
 	return "", false
 }
 
+// StaticNames returns the names of the path when every one is known without
+// evaluation (no ${} and no interpolated string).
+func (p *AttrPath) StaticNames() ([]string, bool) {
+	out := make([]string, 0, len(p.Names))
+	for _, n := range p.Names {
+		name, ok := n.StaticName()
+		if !ok {
+			return nil, false
+		}
+		out = append(out, name)
+	}
+	return out, true
+}
+
 // StaticValue returns the string's value if it has no interpolation. For an
 // indented string the indentation is stripped.
 func (s *StringLit) StaticValue() (string, bool) {
