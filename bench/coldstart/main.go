@@ -23,12 +23,10 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,6 +36,7 @@ import (
 	"time"
 
 	"github.com/microvm-lsp/microvm-lsp/internal/corpus"
+	"github.com/microvm-lsp/microvm-lsp/internal/lspclient"
 )
 
 // sentinel is the last file of the corpus in path order: its duplicate
@@ -98,16 +97,18 @@ func run(bin string, files, big int, idle, timeout time.Duration, dir string) er
 	fmt.Printf("%s; corpus: %d files, %d bytes (%.1f MB), generated in %s\n\n",
 		strings.TrimSpace(string(out)), n, bytes, float64(bytes)/1e6, genTime.Round(time.Millisecond))
 
-	c, err := start(bin)
+	c, err := lspclient.Start(bin, []string{"serve", "--log-level", "warn"}, []string{"MICROVM_LSP_DEBUG=1"}, "")
 	if err != nil {
 		return err
 	}
-	defer c.stop()
-	pid := c.cmd.Process.Pid
+	defer c.Stop()
+	pid := c.PID()
+	w := newWatcher(c)
+	c.OnNotification(w.notification)
 
 	root := "file://" + dir
 	sent := time.Now()
-	if _, err := c.call("initialize", map[string]any{
+	if _, err := c.Call("initialize", map[string]any{
 		"processId": os.Getpid(),
 		"rootUri":   root,
 		"capabilities": map[string]any{
@@ -120,20 +121,20 @@ func run(bin string, files, big int, idle, timeout time.Duration, dir string) er
 		return fmt.Errorf("initialize: %v", err)
 	}
 	initAt := time.Now()
-	c.notify("initialized", map[string]any{})
+	c.Notify("initialized", map[string]any{})
 
 	deadline := time.Now().Add(timeout)
-	endAt, err := c.waitIndexEnd(deadline)
+	endAt, err := w.waitIndexEnd(deadline)
 	if err != nil {
 		return err
 	}
 	sentinelURI := root + "/" + sentinelName
-	pubAt, early, err := c.waitPublishAfter(endAt, sentinelURI, deadline)
+	pubAt, early, err := w.waitPublishAfter(endAt, sentinelURI, deadline)
 	if err != nil {
 		return err
 	}
 	// Let the rest of the publications go out before measuring idleness.
-	if err := c.waitQuiet(time.Second, deadline); err != nil {
+	if err := w.waitQuiet(time.Second, deadline); err != nil {
 		return err
 	}
 
@@ -146,7 +147,7 @@ func run(bin string, files, big int, idle, timeout time.Duration, dir string) er
 	if err != nil {
 		return err
 	}
-	raw, err := c.call("microvm-lsp/debug/stats", map[string]any{}, 30*time.Second)
+	raw, err := c.Call("microvm-lsp/debug/stats", map[string]any{}, 30*time.Second)
 	if err != nil {
 		return fmt.Errorf("debug stats (is MICROVM_LSP_DEBUG honoured?): %v", err)
 	}
@@ -187,7 +188,7 @@ func run(bin string, files, big int, idle, timeout time.Duration, dir string) er
 	for _, r := range rows {
 		fmt.Printf("%-52s %s\n", r[0], r[1])
 	}
-	return c.shutdown(30 * time.Second)
+	return c.Shutdown(30 * time.Second)
 }
 
 // cpuTicks is utime+stime of a process, in clock ticks.
@@ -229,23 +230,16 @@ func statusKB(pid int, key string) (int64, error) {
 	return 0, fmt.Errorf("/proc/%d/status has no %s", pid, key)
 }
 
-// client is a minimal LSP client over the server's stdin and stdout that
-// records progress and publications with their arrival times.
-type client struct {
-	cmd    *exec.Cmd
-	in     io.WriteCloser
-	wmu    sync.Mutex
-	nextID int
+// watcher records, from the server's notifications, the progress of the
+// workspace index and the publications, with their arrival times.
+type watcher struct {
+	c *lspclient.Client
 
 	mu        sync.Mutex
 	titles    map[string]string // progress token -> title of its begin
 	indexEnd  time.Time         // arrival of the index's progress end
 	publishes []publication
-	lastMsg   time.Time
-	protoErr  error
-	responses map[int]chan response
 	wake      chan struct{}
-	done      chan struct{}
 }
 
 type publication struct {
@@ -253,211 +247,74 @@ type publication struct {
 	at  time.Time
 }
 
-type response struct {
-	result json.RawMessage
-	err    json.RawMessage
+func newWatcher(c *lspclient.Client) *watcher {
+	return &watcher{c: c, titles: map[string]string{}, wake: make(chan struct{}, 1)}
 }
 
-func start(bin string) (*client, error) {
-	cmd := exec.Command(bin, "serve", "--log-level", "warn")
-	cmd.Env = append(os.Environ(), "MICROVM_LSP_DEBUG=1")
-	cmd.Stderr = os.Stderr
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, err
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	c := &client{cmd: cmd, in: in, titles: map[string]string{}, responses: map[int]chan response{},
-		wake: make(chan struct{}, 1), done: make(chan struct{})}
-	go c.read(bufio.NewReaderSize(out, 1<<20))
-	return c, nil
-}
-
-type message struct {
-	ID     json.RawMessage `json:"id,omitempty"`
-	Method string          `json:"method,omitempty"`
-	Params json.RawMessage `json:"params,omitempty"`
-	Result json.RawMessage `json:"result,omitempty"`
-	Error  json.RawMessage `json:"error,omitempty"`
-}
-
-func (c *client) fail(err error) {
-	c.mu.Lock()
-	if c.protoErr == nil {
-		c.protoErr = err
-	}
-	c.mu.Unlock()
-}
-
-func (c *client) read(r *bufio.Reader) {
-	defer close(c.done)
-	for {
-		length := -1
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				if err != io.EOF || line != "" {
-					c.fail(fmt.Errorf("reading a header: %v", err))
-				}
-				return
-			}
-			line = strings.TrimRight(line, "\r\n")
-			if line == "" {
-				break
-			}
-			if v, ok := strings.CutPrefix(strings.ToLower(line), "content-length:"); ok {
-				length, _ = strconv.Atoi(strings.TrimSpace(v))
+// notification is the client's notification handler.
+func (w *watcher) notification(n lspclient.Notification) {
+	switch n.Method {
+	case "textDocument/publishDiagnostics":
+		var p struct {
+			URI string `json:"uri"`
+		}
+		_ = json.Unmarshal(n.Params, &p)
+		w.mu.Lock()
+		w.publishes = append(w.publishes, publication{p.URI, n.At})
+		w.mu.Unlock()
+	case "$/progress":
+		var p struct {
+			Token any `json:"token"`
+			Value struct {
+				Kind  string `json:"kind"`
+				Title string `json:"title"`
+			} `json:"value"`
+		}
+		_ = json.Unmarshal(n.Params, &p)
+		tok := fmt.Sprint(p.Token)
+		w.mu.Lock()
+		switch p.Value.Kind {
+		case "begin":
+			w.titles[tok] = p.Value.Title
+		case "end":
+			if strings.Contains(strings.ToLower(w.titles[tok]), "index") && w.indexEnd.IsZero() {
+				w.indexEnd = n.At
 			}
 		}
-		if length < 0 {
-			c.fail(errors.New("a message without Content-Length"))
-			return
-		}
-		body := make([]byte, length)
-		if _, err := io.ReadFull(r, body); err != nil {
-			c.fail(fmt.Errorf("reading a body: %v", err))
-			return
-		}
-		now := time.Now()
-		var m message
-		if err := json.Unmarshal(body, &m); err != nil {
-			c.fail(fmt.Errorf("invalid JSON from the server: %v", err))
-			return
-		}
-		c.mu.Lock()
-		c.lastMsg = now
-		c.mu.Unlock()
-		switch {
-		case m.Method == "textDocument/publishDiagnostics":
-			var p struct {
-				URI string `json:"uri"`
-			}
-			_ = json.Unmarshal(m.Params, &p)
-			c.mu.Lock()
-			c.publishes = append(c.publishes, publication{p.URI, now})
-			c.mu.Unlock()
-		case m.Method == "$/progress":
-			var p struct {
-				Token any `json:"token"`
-				Value struct {
-					Kind  string `json:"kind"`
-					Title string `json:"title"`
-				} `json:"value"`
-			}
-			_ = json.Unmarshal(m.Params, &p)
-			tok := fmt.Sprint(p.Token)
-			c.mu.Lock()
-			switch p.Value.Kind {
-			case "begin":
-				c.titles[tok] = p.Value.Title
-			case "end":
-				if strings.Contains(strings.ToLower(c.titles[tok]), "index") && c.indexEnd.IsZero() {
-					c.indexEnd = now
-				}
-			}
-			c.mu.Unlock()
-		case m.Method != "" && len(m.ID) > 0:
-			// A request from the server: window/workDoneProgress/create,
-			// workspace/configuration (a null per item: the defaults),
-			// anything else gets null.
-			var result any
-			if m.Method == "workspace/configuration" {
-				var p struct{ Items []any }
-				_ = json.Unmarshal(m.Params, &p)
-				result = make([]any, len(p.Items))
-			}
-			c.send(map[string]any{"jsonrpc": "2.0", "id": m.ID, "result": result})
-		case m.Method == "" && len(m.ID) > 0:
-			id, _ := strconv.Atoi(string(m.ID))
-			c.mu.Lock()
-			ch := c.responses[id]
-			delete(c.responses, id)
-			c.mu.Unlock()
-			if ch != nil {
-				ch <- response{m.Result, m.Error}
-			}
-		}
-		select {
-		case c.wake <- struct{}{}:
-		default:
-		}
+		w.mu.Unlock()
 	}
-}
-
-func (c *client) send(v any) {
-	b, _ := json.Marshal(v)
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	fmt.Fprintf(c.in, "Content-Length: %d\r\n\r\n%s", len(b), b)
-}
-
-func (c *client) notify(method string, params any) {
-	c.send(map[string]any{"jsonrpc": "2.0", "method": method, "params": params})
-}
-
-// gone explains why the connection ended.
-func (c *client) gone() error {
-	c.mu.Lock()
-	err := c.protoErr
-	c.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	return errors.New("the server closed the connection (crashed?)")
-}
-
-func (c *client) call(method string, params any, timeout time.Duration) (json.RawMessage, error) {
-	ch := make(chan response, 1)
-	c.mu.Lock()
-	c.nextID++
-	id := c.nextID
-	c.responses[id] = ch
-	c.mu.Unlock()
-	c.send(map[string]any{"jsonrpc": "2.0", "id": id, "method": method, "params": params})
 	select {
-	case r := <-ch:
-		if len(r.err) > 0 && string(r.err) != "null" {
-			return nil, fmt.Errorf("%s failed: %s", method, r.err)
-		}
-		return r.result, nil
-	case <-c.done:
-		return nil, c.gone()
-	case <-time.After(timeout):
-		return nil, fmt.Errorf("no answer to %s within %s", method, timeout)
+	case w.wake <- struct{}{}:
+	default:
 	}
 }
 
-// waitFor returns when cond, checked under c.mu after every message, holds.
-func (c *client) waitFor(what string, deadline time.Time, cond func() bool) error {
+// waitFor returns when cond, checked under w.mu after every notification,
+// holds.
+func (w *watcher) waitFor(what string, deadline time.Time, cond func() bool) error {
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
 	for {
-		c.mu.Lock()
+		w.mu.Lock()
 		ok := cond()
-		c.mu.Unlock()
+		w.mu.Unlock()
 		if ok {
 			return nil
 		}
 		select {
-		case <-c.wake:
-		case <-c.done:
-			return fmt.Errorf("waiting for %s: %v", what, c.gone())
+		case <-w.wake:
+		case <-w.c.Done():
+			return fmt.Errorf("waiting for %s: %v", what, w.c.Err())
 		case <-timer.C:
 			return fmt.Errorf("timed out waiting for %s", what)
 		}
 	}
 }
 
-func (c *client) waitIndexEnd(deadline time.Time) (time.Time, error) {
+func (w *watcher) waitIndexEnd(deadline time.Time) (time.Time, error) {
 	var at time.Time
-	err := c.waitFor("the $/progress end of the workspace index", deadline, func() bool {
-		at = c.indexEnd
+	err := w.waitFor("the $/progress end of the workspace index", deadline, func() bool {
+		at = w.indexEnd
 		return !at.IsZero()
 	})
 	return at, err
@@ -468,11 +325,11 @@ func (c *client) waitIndexEnd(deadline time.Time) (time.Time, error) {
 // started just before the index ended saw every file), the analysis after
 // the index may have nothing new to publish: it reports early instead of
 // waiting.
-func (c *client) waitPublishAfter(t time.Time, sentinel string, deadline time.Time) (time.Time, bool, error) {
+func (w *watcher) waitPublishAfter(t time.Time, sentinel string, deadline time.Time) (time.Time, bool, error) {
 	var at time.Time
 	early := false
-	err := c.waitFor("publishDiagnostics after the index", deadline, func() bool {
-		for _, p := range c.publishes {
+	err := w.waitFor("publishDiagnostics after the index", deadline, func() bool {
+		for _, p := range w.publishes {
 			if p.at.After(t) {
 				at = p.at
 				return true
@@ -487,48 +344,17 @@ func (c *client) waitPublishAfter(t time.Time, sentinel string, deadline time.Ti
 }
 
 // waitQuiet returns once the server has sent nothing for quiet.
-func (c *client) waitQuiet(quiet time.Duration, deadline time.Time) error {
+func (w *watcher) waitQuiet(quiet time.Duration, deadline time.Time) error {
 	for time.Now().Before(deadline) {
-		c.mu.Lock()
-		since := time.Since(c.lastMsg)
-		c.mu.Unlock()
+		since := time.Since(w.c.LastMessage())
 		if since >= quiet {
 			return nil
 		}
 		select {
-		case <-c.done:
-			return c.gone()
+		case <-w.c.Done():
+			return w.c.Err()
 		case <-time.After(quiet - since):
 		}
 	}
 	return errors.New("timed out waiting for the server to fall quiet")
-}
-
-func (c *client) shutdown(timeout time.Duration) error {
-	if _, err := c.call("shutdown", nil, timeout); err != nil {
-		return err
-	}
-	c.notify("exit", nil)
-	c.in.Close()
-	select {
-	case <-c.done:
-	case <-time.After(timeout):
-		return errors.New("the server did not exit after shutdown and exit")
-	}
-	if err := c.cmd.Wait(); err != nil {
-		return fmt.Errorf("server exit: %v", err)
-	}
-	return nil
-}
-
-func (c *client) stop() {
-	if c.cmd.ProcessState == nil {
-		c.in.Close()
-		select {
-		case <-c.done:
-		case <-time.After(2 * time.Second):
-			c.cmd.Process.Kill()
-		}
-		c.cmd.Wait()
-	}
 }

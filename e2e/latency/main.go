@@ -20,21 +20,17 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/microvm-lsp/microvm-lsp/internal/lspclient"
 )
 
 func main() {
@@ -76,7 +72,7 @@ func run(bin string, edits int, seed int64, timeout time.Duration) error {
 	if err != nil {
 		return err
 	}
-	defer c.stop()
+	defer c.Stop()
 
 	out, _ := exec.Command(bin, "version").Output()
 	fmt.Printf("%s; %d edits per document (a newline inserted, then deleted); latency = didChange sent -> publishDiagnostics of that version received\n\n",
@@ -86,13 +82,13 @@ func run(bin string, edits int, seed int64, timeout time.Duration) error {
 	for _, d := range docs {
 		uri := "file://" + filepath.Join(ws, d.name)
 		t0 := time.Now()
-		c.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{
+		c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{
 			"uri": uri, "languageId": "nix", "version": 1, "text": d.text,
 		}})
 		// An open document's diagnostics are sent for each version,
 		// its first included.
 		openNote := "didOpen -> first publish: "
-		if at, err := c.waitPublish(uri, 1, 2*time.Second); err == nil {
+		if at, err := c.WaitPublish(uri, 1, 2*time.Second); err == nil {
 			openNote += ms(at.Sub(t0))
 		} else {
 			openNote += "none within 2s (unchanged since published from disk)"
@@ -112,18 +108,18 @@ func run(bin string, edits int, seed int64, timeout time.Duration) error {
 				change = map[string]any{"range": rng0(line, 0, line+1, 0), "text": ""}
 			}
 			sent := time.Now()
-			c.notify("textDocument/didChange", map[string]any{
+			c.Notify("textDocument/didChange", map[string]any{
 				"textDocument":   map[string]any{"uri": uri, "version": version},
 				"contentChanges": []any{change},
 			})
-			at, err := c.waitPublish(uri, version, timeout)
+			at, err := c.WaitPublish(uri, version, timeout)
 			if err != nil {
 				missing++
 				continue
 			}
 			lat = append(lat, at.Sub(sent))
 		}
-		c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
+		c.Notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
 		label := fmt.Sprintf("%s (%d lines, %.2f MB)", d.name, lines, float64(len(d.text))/1e6)
 		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 		fmt.Printf("%-34s %7d %9s %9s %9s %9s %8d   (%s)\n", label, len(lat),
@@ -132,7 +128,7 @@ func run(bin string, edits int, seed int64, timeout time.Duration) error {
 			defer fmt.Fprintf(os.Stderr, "latency: %s: %d edits had no publication within %s\n", d.name, missing, timeout)
 		}
 	}
-	return c.shutdown(timeout)
+	return c.Shutdown(timeout)
 }
 
 type document struct{ name, text string }
@@ -278,39 +274,14 @@ func packageSet(size int) string {
 	return b.String()
 }
 
-// client is a minimal LSP client over the server's stdin and stdout.
-type client struct {
-	cmd    *exec.Cmd
-	in     io.WriteCloser
-	wmu    sync.Mutex
-	nextID int
-
-	mu        sync.Mutex
-	published map[string]map[int]time.Time // uri -> version -> arrival
-	responses map[int]chan json.RawMessage
-	wake      chan struct{}
-	done      chan struct{}
-}
-
-func start(bin, ws string) (*client, error) {
-	cmd := exec.Command(bin, "serve", "--log-level", "warn")
-	cmd.Stderr = os.Stderr
-	in, err := cmd.StdinPipe()
+// start starts the server and initializes it with ws as the workspace folder.
+func start(bin, ws string) (*lspclient.Client, error) {
+	c, err := lspclient.Start(bin, []string{"serve", "--log-level", "warn"}, nil, "")
 	if err != nil {
 		return nil, err
 	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	c := &client{cmd: cmd, in: in, published: map[string]map[int]time.Time{},
-		responses: map[int]chan json.RawMessage{}, wake: make(chan struct{}, 1), done: make(chan struct{})}
-	go c.read(bufio.NewReaderSize(out, 1<<20))
 	root := "file://" + ws
-	res, err := c.call("initialize", map[string]any{
+	if _, err := c.Call("initialize", map[string]any{
 		"processId": os.Getpid(),
 		"rootUri":   root,
 		"capabilities": map[string]any{
@@ -318,168 +289,10 @@ func start(bin, ws string) (*client, error) {
 			"workspace":    map[string]any{"workspaceFolders": true},
 		},
 		"workspaceFolders": []any{map[string]any{"uri": root, "name": "ws"}},
-	}, 30*time.Second)
-	if err != nil {
-		c.stop()
+	}, 30*time.Second); err != nil {
+		c.Stop()
 		return nil, fmt.Errorf("initialize: %v", err)
 	}
-	_ = res
-	c.notify("initialized", map[string]any{})
+	c.Notify("initialized", map[string]any{})
 	return c, nil
-}
-
-type message struct {
-	ID     json.RawMessage `json:"id,omitempty"`
-	Method string          `json:"method,omitempty"`
-	Params json.RawMessage `json:"params,omitempty"`
-	Result json.RawMessage `json:"result,omitempty"`
-	Error  json.RawMessage `json:"error,omitempty"`
-}
-
-func (c *client) read(r *bufio.Reader) {
-	defer close(c.done)
-	for {
-		length := -1
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				return
-			}
-			line = strings.TrimRight(line, "\r\n")
-			if line == "" {
-				break
-			}
-			if v, ok := strings.CutPrefix(strings.ToLower(line), "content-length:"); ok {
-				length, _ = strconv.Atoi(strings.TrimSpace(v))
-			}
-		}
-		if length < 0 {
-			return
-		}
-		body := make([]byte, length)
-		if _, err := io.ReadFull(r, body); err != nil {
-			return
-		}
-		now := time.Now()
-		var m message
-		if json.Unmarshal(body, &m) != nil {
-			continue
-		}
-		switch {
-		case m.Method == "textDocument/publishDiagnostics":
-			var p struct {
-				URI     string `json:"uri"`
-				Version *int   `json:"version"`
-			}
-			if json.Unmarshal(m.Params, &p) == nil && p.Version != nil {
-				c.mu.Lock()
-				if c.published[p.URI] == nil {
-					c.published[p.URI] = map[int]time.Time{}
-				}
-				c.published[p.URI][*p.Version] = now
-				c.mu.Unlock()
-				select {
-				case c.wake <- struct{}{}:
-				default:
-				}
-			}
-		case m.Method != "" && len(m.ID) > 0:
-			// A request from the server (configuration, progress, registration):
-			// answer null, or a null per configuration item.
-			var result any
-			if m.Method == "workspace/configuration" {
-				var p struct{ Items []any }
-				_ = json.Unmarshal(m.Params, &p)
-				result = make([]any, len(p.Items))
-			}
-			c.send(map[string]any{"jsonrpc": "2.0", "id": m.ID, "result": result})
-		case m.Method == "" && len(m.ID) > 0:
-			id, _ := strconv.Atoi(string(m.ID))
-			c.mu.Lock()
-			ch := c.responses[id]
-			delete(c.responses, id)
-			c.mu.Unlock()
-			if ch != nil {
-				if len(m.Error) > 0 {
-					ch <- m.Error
-				} else {
-					ch <- m.Result
-				}
-			}
-		}
-	}
-}
-
-func (c *client) send(v any) {
-	b, _ := json.Marshal(v)
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	fmt.Fprintf(c.in, "Content-Length: %d\r\n\r\n%s", len(b), b)
-}
-
-func (c *client) notify(method string, params any) {
-	c.send(map[string]any{"jsonrpc": "2.0", "method": method, "params": params})
-}
-
-func (c *client) call(method string, params any, timeout time.Duration) (json.RawMessage, error) {
-	ch := make(chan json.RawMessage, 1)
-	c.mu.Lock()
-	c.nextID++
-	id := c.nextID
-	c.responses[id] = ch
-	c.mu.Unlock()
-	c.send(map[string]any{"jsonrpc": "2.0", "id": id, "method": method, "params": params})
-	select {
-	case r := <-ch:
-		return r, nil
-	case <-c.done:
-		return nil, errors.New("the server closed the connection")
-	case <-time.After(timeout):
-		return nil, fmt.Errorf("no answer to %s within %s", method, timeout)
-	}
-}
-
-// waitPublish returns when diagnostics for uri at version arrived.
-func (c *client) waitPublish(uri string, version int, timeout time.Duration) (time.Time, error) {
-	deadline := time.After(timeout)
-	for {
-		c.mu.Lock()
-		at, ok := c.published[uri][version]
-		c.mu.Unlock()
-		if ok {
-			return at, nil
-		}
-		select {
-		case <-c.wake:
-		case <-c.done:
-			return time.Time{}, errors.New("the server closed the connection")
-		case <-deadline:
-			return time.Time{}, fmt.Errorf("no diagnostics for version %d within %s", version, timeout)
-		}
-	}
-}
-
-func (c *client) shutdown(timeout time.Duration) error {
-	if _, err := c.call("shutdown", nil, timeout); err != nil {
-		return err
-	}
-	c.notify("exit", nil)
-	c.in.Close()
-	select {
-	case <-c.done:
-	case <-time.After(timeout):
-	}
-	return c.cmd.Wait()
-}
-
-func (c *client) stop() {
-	if c.cmd.ProcessState == nil {
-		c.in.Close()
-		select {
-		case <-c.done:
-		case <-time.After(2 * time.Second):
-			c.cmd.Process.Kill()
-		}
-		c.cmd.Wait()
-	}
 }
