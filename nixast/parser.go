@@ -3,6 +3,7 @@ package nixast
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,6 +21,31 @@ const (
 	// brackets, or MaxDepth operators in a right-associative chain.
 	MaxDepth = 4000
 )
+
+// streamThreshold is the size from which Parse scans and parses at once.
+var streamThreshold = 256 << 10 // a variable for tests
+
+// mergeErrors puts the scanner's errors with the parser's, at most
+// MaxErrors, dropping a parser error at the position of a scanner error: the
+// scanner's says what is wrong there.
+func mergeErrors(lex, parse []Error) []Error {
+	at := make(map[int]bool, len(lex))
+	for _, e := range lex {
+		at[e.Pos] = true
+	}
+	out := make([]Error, 0, len(lex)+len(parse))
+	out = append(out, lex...)
+	for _, e := range parse {
+		if !at[e.Pos] {
+			out = append(out, e)
+		}
+	}
+	if len(out) > MaxErrors {
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Pos < out[j].Pos })
+		out = out[:MaxErrors]
+	}
+	return out
+}
 
 // ParseWithoutTokens is Parse for files kept in memory in large numbers (a
 // workspace index): the File has no Tokens, which are a fifth of its size;
@@ -43,24 +69,34 @@ func (f *File) AllTokens() []Token {
 // Parse parses a Nix file. It never fails: the returned File always has a
 // tree, and syntax errors are listed in File.Errors.
 func Parse(name string, src []byte) *File {
-	f := &File{Name: name, Src: src, Lines: NewLineIndex(src)}
+	f := &File{Name: name, Src: src}
 	if len(src) > MaxFileSize {
+		f.Lines = NewLineIndex(src)
 		f.Tokens = []Token{{Kind: ILLEGAL, pos: 0, end: int32(len(src))}, {Kind: EOF, pos: int32(len(src)), end: int32(len(src))}}
 		f.Root = &BadExpr{From: 0, To: len(src)}
 		f.Errors = []Error{{Pos: 0, End: 0, Msg: fmt.Sprintf("file is too large to parse: %d bytes (the limit is %d MiB)", len(src), MaxFileSize>>20), Related: -1}}
 		return f
 	}
-	toks, lexErrs := Scan(src)
 	// Names and texts are substrings of src seen as a string, without a copy:
 	// src must not change after Parse (as for the File that keeps it).
 	str := ""
 	if len(src) > 0 {
 		str = unsafe.String(&src[0], len(src))
 	}
-	p := &parser{src: src, str: str, toks: toks, lines: f.Lines}
-	p.errs = lexErrs
-	if len(p.errs) > MaxErrors {
-		p.errs = p.errs[:MaxErrors]
+	p := &parser{src: src, str: str}
+	var lexErrs []Error
+	if len(src) >= streamThreshold && runtime.GOMAXPROCS(0) > 1 {
+		// A large file is scanned on another core while it is parsed; that
+		// core, ahead of the parser, then indexes the lines too.
+		p.stream = &tokenStream{done: make(chan struct{})}
+		go func() {
+			scan(src, p.stream)
+			p.stream.lines = NewLineIndex(src)
+			close(p.stream.done)
+		}()
+	} else {
+		p.lines = NewLineIndex(src)
+		p.toks, lexErrs = Scan(src)
 	}
 	p.ti = -1
 	p.si = -1
@@ -80,7 +116,15 @@ func Parse(name string, src []byte) *File {
 			}
 		}
 	}
-	f.Tokens = toks
+	if p.stream != nil {
+		<-p.stream.done
+		p.toks = *p.stream.published.Load()
+		lexErrs = p.stream.errs
+		p.lines = p.stream.lines
+	}
+	f.Tokens = p.toks
+	f.Lines = p.lines
+	p.errs = mergeErrors(lexErrs, p.errs)
 	// The attribute trees served the duplicate checks; the File keeps none.
 	for _, set := range p.withAttrs {
 		set.attrs = nil
@@ -108,19 +152,48 @@ type parser struct {
 	quiet     bool       // after the first unrecoverable error at the top level
 	match     []int32    // for a '{' at sig index i, the sig index of its '}'; built on first need
 	withAttrs []*AttrSet // sets whose attribute tree was built, to forget after parsing
+	stream    *tokenStream
 	slabs
 }
 
 // text returns a token's source text without copying.
 func (p *parser) text(t Token) string { return p.str[t.pos:t.end] }
 
+// has reports whether token i exists, waiting for the scanner when the
+// tokens are still coming.
+func (p *parser) has(i int) bool {
+	if i < len(p.toks) {
+		return true
+	}
+	if p.stream == nil {
+		return false
+	}
+	for spins := 0; ; spins++ {
+		if t := p.stream.published.Load(); t != nil && len(*t) > len(p.toks) {
+			p.toks = *t
+			if i < len(p.toks) {
+				return true
+			}
+		}
+		select {
+		case <-p.stream.done:
+			p.toks = *p.stream.published.Load()
+			return i < len(p.toks)
+		default:
+		}
+		if spins > 64 {
+			runtime.Gosched()
+		}
+	}
+}
+
 // next moves to the next significant token; at EOF it stays.
 func (p *parser) next() {
 	i := p.ti + 1
-	for i < len(p.toks) && p.toks[i].Kind.IsTrivia() {
+	for p.has(i) && p.toks[i].Kind.IsTrivia() {
 		i++
 	}
-	if i >= len(p.toks) {
+	if !p.has(i) {
 		return
 	}
 	if p.ti >= 0 {
@@ -135,10 +208,10 @@ func (p *parser) peek(n int) Token {
 	i := p.ti
 	for ; n > 0; n-- {
 		i++
-		for i < len(p.toks) && p.toks[i].Kind.IsTrivia() {
+		for p.has(i) && p.toks[i].Kind.IsTrivia() {
 			i++
 		}
-		if i >= len(p.toks) {
+		if !p.has(i) {
 			return p.toks[len(p.toks)-1]
 		}
 	}
@@ -169,6 +242,10 @@ func (p *parser) markLast(kind ErrorKind, related int) {
 
 // at formats a position as LINE:COL for messages.
 func (p *parser) at(off int) string {
+	if p.lines == nil { // streaming: the other core is still at it
+		<-p.stream.done
+		p.lines = p.stream.lines
+	}
 	l, c := p.lines.Position(off)
 	return fmt.Sprintf("%d:%d", l+1, c+1)
 }
@@ -477,6 +554,10 @@ func (p *parser) looksLikeFormals() bool {
 
 // matchBraces pairs each '{' and '${' (by token index) with its '}'.
 func (p *parser) matchBraces() {
+	if p.stream != nil {
+		<-p.stream.done // needs every token
+		p.toks = *p.stream.published.Load()
+	}
 	p.match = make([]int32, len(p.toks))
 	var stack []int
 	for i, t := range p.toks {

@@ -2,6 +2,7 @@ package nixast
 
 import (
 	"bufio"
+	"bytes"
 	"flag"
 	"fmt"
 	"os"
@@ -284,5 +285,44 @@ func TestParseWithoutTokensRescansOnDemand(t *testing.T) {
 	}
 	if Print(lean.Root, PrintConfig{BaseDir: "/b"}) != Print(full.Root, PrintConfig{BaseDir: "/b"}) {
 		t.Fatal("trees differ")
+	}
+}
+
+// TestStreamedParseEqualsPlainParse: a large file is scanned on another core
+// while it is parsed; the result must be exactly that of a plain parse, for
+// valid and for broken files.
+func TestStreamedParseEqualsPlainParse(t *testing.T) {
+	big := generatedPackageSet(600 << 10)
+	inputs := map[string][]byte{
+		"valid":     big,
+		"broken":    append(append([]byte(nil), big[:len(big)/2]...), []byte("  x = { = ; \"unterminated\n")...),
+		"illegal":   append(append([]byte(nil), big[:300<<10]...), bytes.Repeat([]byte("`%"), 200)...),
+		"deep":      []byte(strings.Repeat("[", 300<<10)),
+		"comment":   append([]byte("/* "), big...),
+		"formals":   append([]byte("{ a, b ? { }, ... }@args: "), big...),
+		"duplicate": append(append([]byte("{ a = 1; a = 2; z = "), big...), " ; }"...),
+	}
+	saved := streamThreshold
+	defer func() { streamThreshold = saved }()
+	for name, src := range inputs {
+		streamThreshold = 1 << 40
+		plain := Parse(name, src)
+		streamThreshold = 1
+		streamed := Parse(name, src)
+		if len(plain.Tokens) != len(streamed.Tokens) {
+			t.Fatalf("%s: %d tokens plain, %d streamed", name, len(plain.Tokens), len(streamed.Tokens))
+		}
+		for i := range plain.Tokens {
+			if plain.Tokens[i] != streamed.Tokens[i] {
+				t.Fatalf("%s: token %d differs", name, i)
+			}
+		}
+		if fmt.Sprint(plain.Errors) != fmt.Sprint(streamed.Errors) {
+			t.Errorf("%s: errors differ:\n plain    %.300v\n streamed %.300v", name, plain.Errors, streamed.Errors)
+		}
+		cfg := PrintConfig{BaseDir: "/b", HomeDir: "/h"}
+		if Print(plain.Root, cfg) != Print(streamed.Root, cfg) {
+			t.Errorf("%s: trees differ", name)
+		}
 	}
 }

@@ -1,5 +1,7 @@
 package nixast
 
+import "sync/atomic"
+
 // The scanner follows the lexer of Nix (src/libexpr/lexer.l): a stack of modes
 // driven by braces and quotes, and flex's rule of the longest match (ties go to
 // the rule listed first). It never fails: bytes that form no token become
@@ -27,12 +29,32 @@ type scanner struct {
 	// out every suffix of the run too. Without this, "------" is quadratic.
 	noPathUntil int
 	noURIUntil  int
+
+	stream *tokenStream // nil unless a parser reads the tokens as they come
 }
 
 // Scan splits src into tokens, trivia included, ending with an EOF token.
 // The concatenated text of the tokens is src.
 func Scan(src []byte) ([]Token, []Error) {
-	s := &scanner{src: src, modes: []lexMode{modeDefault}}
+	return scan(src, nil)
+}
+
+// tokenStream hands tokens from a scanner goroutine to the parser while both
+// run: the scanner publishes a prefix of its token slice now and then (a
+// realloc leaves the published prefix intact in the old array), and the
+// parser waits only when it catches up.
+type tokenStream struct {
+	published atomic.Pointer[[]Token]
+	done      chan struct{} // closed by the scanning goroutine after the last publication
+	errs      []Error       // the scanner's, readable after done
+	lines     *LineIndex    // built on the scanner's core; readable after done
+}
+
+// publishEvery is how many tokens the scanner emits between publications.
+const publishEvery = 1024
+
+func scan(src []byte, stream *tokenStream) ([]Token, []Error) {
+	s := &scanner{src: src, modes: []lexMode{modeDefault}, stream: stream}
 	s.toks = make([]Token, 0, len(src)/3+16)
 	for s.pos < len(s.src) {
 		switch s.modes[len(s.modes)-1] {
@@ -50,12 +72,21 @@ func Scan(src []byte) ([]Token, []Error) {
 		s.endPath(m)
 	}
 	s.emit(EOF, s.pos)
+	if stream != nil {
+		all := s.toks
+		stream.errs = s.errs
+		stream.published.Store(&all)
+	}
 	return s.toks, s.errs
 }
 
 func (s *scanner) emit(k Kind, end int) {
 	s.toks = append(s.toks, Token{Kind: k, pos: int32(s.pos), end: int32(end)})
 	s.pos = end
+	if s.stream != nil && len(s.toks)%publishEvery == 0 {
+		prefix := s.toks
+		s.stream.published.Store(&prefix)
+	}
 }
 
 func (s *scanner) push(m lexMode) { s.modes = append(s.modes, m) }
