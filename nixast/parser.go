@@ -162,9 +162,11 @@ func (p *parser) text(t Token) string { return p.str[t.pos:t.end] }
 // has reports whether token i exists, waiting for the scanner when the
 // tokens are still coming.
 func (p *parser) has(i int) bool {
-	if i < len(p.toks) {
-		return true
-	}
+	return i < len(p.toks) || p.wait(i)
+}
+
+// wait is has's slow path.
+func (p *parser) wait(i int) bool {
 	if p.stream == nil {
 		return false
 	}
@@ -855,28 +857,44 @@ func (p *parser) startsSimple(t Token, i int) bool {
 // is never followed by '=', so stopping an application there only changes
 // how broken code is understood: a missing ';' does not swallow the next line.
 func (p *parser) bindingAhead() bool {
-	i := 0
+	// Walks token indices once (this runs before every expression).
+	i := p.ti
+	kind := func() Kind { return p.toks[i].Kind }
+	advance := func() bool {
+		i++
+		for p.has(i) && p.toks[i].Kind.IsTrivia() {
+			i++
+		}
+		return p.has(i)
+	}
 	for {
-		switch p.peek(i).Kind {
+		switch kind() {
 		case IDENT, OR_KW:
-			i++
-		case STRING_OPEN:
-			i++
-			for k := p.peek(i).Kind; k == STRING_TEXT; k = p.peek(i).Kind {
-				i++
-			}
-			if p.peek(i).Kind != STRING_CLOSE {
+			if !advance() {
 				return false
 			}
-			i++
+		case STRING_OPEN:
+			if !advance() {
+				return false
+			}
+			for kind() == STRING_TEXT {
+				if !advance() {
+					return false
+				}
+			}
+			if kind() != STRING_CLOSE || !advance() {
+				return false
+			}
 		default:
 			return false
 		}
-		switch p.peek(i).Kind {
+		switch kind() {
 		case ASSIGN:
 			return true
 		case DOT:
-			i++
+			if !advance() {
+				return false
+			}
 		default:
 			return false
 		}
