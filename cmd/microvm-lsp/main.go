@@ -60,10 +60,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
-// batchGC collects less often in the one-shot commands: almost everything
-// they allocate stays live until they exit.
+// batchGC lets the one-shot commands collect garbage only when memory runs
+// high: almost everything they allocate stays live until they exit, so
+// earlier collections would find nothing to free.
 func batchGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetGCPercent(-1)
+		debug.SetMemoryLimit(2 << 30)
 	}
 }
