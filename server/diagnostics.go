@@ -44,12 +44,23 @@ type publishDiagnosticsParams struct {
 	Diagnostics []protocol.Diagnostic `json:"diagnostics"`
 }
 
+// settleTimeout bounds how long the first diagnostics wait for settings.
+const settleTimeout = 2 * time.Second
+
 // diagnosticsLoop publishes diagnostics after changes. By default it starts
 // at once and coalesces: changes that arrive while an analysis runs wake one
 // more run when it ends, so typing is never flooded and an idle editor gets
 // its diagnostics without delay. With Options.Debounce set, it waits until a
 // burst of changes has been quiet that long.
 func (s *Server) diagnosticsLoop() {
+	// The first diagnostics wait for the client's settings (a disabled check
+	// or a severity override must apply from the start), but not forever.
+	select {
+	case <-s.settled:
+	case <-s.ctx.Done():
+		return
+	case <-time.After(settleTimeout):
+	}
 	for {
 		select {
 		case <-s.ctx.Done():

@@ -73,6 +73,7 @@ type Server struct {
 	// settings). Results computed at an older gen are never published.
 	gen       atomic.Uint64
 	trigger   chan struct{} // wakes the diagnostics loop; buffered, 1
+	settled   chan struct{} // closed once the client's settings were asked for after initialized
 	orderMu   sync.Mutex
 	orderTail chan struct{} // closed when every notification so far is handled
 
@@ -110,6 +111,7 @@ func New(opts Options) *Server {
 		index:   newWorkspaceIndex(),
 		diags:   newDiagnosticsState(),
 		trigger: make(chan struct{}, 1),
+		settled: make(chan struct{}),
 		cfg:     analysis.Config{Disabled: map[string]bool{}, Severity: map[string]analysis.Severity{}},
 	}
 	if s.analyze == nil {
@@ -357,6 +359,7 @@ func (s *Server) initialized() {
 	}
 	s.background(func() {
 		s.pullSettings(s.ctx)
+		close(s.settled)
 		s.registerFileWatcher(s.ctx)
 		s.mu.Lock()
 		s.indexStarted = true
