@@ -165,7 +165,7 @@ func (g *graph) envAt(ev *evaluator, s *System, f *nixast.File, file string, tar
 		}
 		var next nixast.Node
 		for _, c := range nixast.Children(n) {
-			if c != nil && !isNilChild(c) && contains(c) {
+			if contains(c) {
 				next = c
 				break
 			}
@@ -173,20 +173,4 @@ func (g *graph) envAt(ev *evaluator, s *System, f *nixast.File, file string, tar
 		n = next
 	}
 	return nil, false
-}
-
-func isNilChild(n nixast.Node) bool {
-	switch x := n.(type) {
-	case *nixast.Ident:
-		return x == nil
-	case *nixast.AttrPath:
-		return x == nil
-	case *nixast.Formals:
-		return x == nil
-	case *nixast.AttrSet:
-		return x == nil
-	case *nixast.Lambda:
-		return x == nil
-	}
-	return false
 }

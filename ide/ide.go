@@ -46,9 +46,6 @@ func Enclosing(f *nixast.File, off int) []nixast.Node {
 func pick(kids []nixast.Node, off int) nixast.Node {
 	var touching nixast.Node
 	for _, c := range kids {
-		if c == nil || isNilNode(c) {
-			continue
-		}
 		p, e := c.Pos(), c.End()
 		if p <= off && off < e {
 			return c
@@ -58,19 +55,6 @@ func pick(kids []nixast.Node, off int) nixast.Node {
 		}
 	}
 	return touching
-}
-
-// isNilNode reports a typed nil inside the interface.
-func isNilNode(n nixast.Node) bool {
-	switch x := n.(type) {
-	case *nixast.Ident:
-		return x == nil
-	case *nixast.AttrPath:
-		return x == nil
-	case *nixast.Formals:
-		return x == nil
-	}
-	return false
 }
 
 // identAt returns the identifier at off, if any.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -323,6 +324,27 @@ func TestStreamedParseEqualsPlainParse(t *testing.T) {
 		cfg := PrintConfig{BaseDir: "/b", HomeDir: "/h"}
 		if Print(plain.Root, cfg) != Print(streamed.Root, cfg) {
 			t.Errorf("%s: trees differ", name)
+		}
+	}
+}
+
+// TestChildrenAreNeverNil: EachChild never yields nil or a typed nil, even in
+// trees of broken files, so walkers need no nil checks.
+func TestChildrenAreNeverNil(t *testing.T) {
+	for _, dir := range []string{"valid", "invalid"} {
+		for _, path := range corpus(t, dir) {
+			src, _ := os.ReadFile(path)
+			f := Parse(path, src)
+			var check func(n Node)
+			check = func(n Node) {
+				EachChild(n, func(c Node) {
+					if c == nil || reflect.ValueOf(c).IsNil() {
+						t.Fatalf("%s: %T has a nil child", path, n)
+					}
+					check(c)
+				})
+			}
+			check(f.Root)
 		}
 	}
 }

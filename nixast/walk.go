@@ -32,7 +32,8 @@ func Children(n Node) []Node {
 	return out
 }
 
-// EachChild calls fn for each direct child of n, in source order.
+// EachChild calls fn for each direct child of n, in source order. It never
+// passes nil or a typed nil pointer (TestChildrenAreNeverNil).
 func EachChild(n Node, fn func(Node)) { eachChild(n, funcVisitor(fn)) }
 
 func eachChild(n Node, v childVisitor) {
