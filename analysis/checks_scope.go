@@ -86,11 +86,11 @@ func runUnusedBinding(p *Pass) {
 		f := p.Workspace.Files[file]
 		sc := p.resolve(file)
 		byName := passedByName(f)
-		for id, n := range sc.defs {
-			if n.Def != id || sc.used(id) || strings.HasPrefix(id.Name, "_") {
+		for _, d := range sc.defList {
+			id, n, owner := d.id, d.n, d.owner
+			if n.Def != id || n.uses > 0 || strings.HasPrefix(id.Name, "_") {
 				continue
 			}
-			owner := sc.owner[id]
 			fd := Finding{File: file, Pos: id.Pos(), End: id.End(), Severity: SeverityWarning, Code: CodeUnusedBinding, Tags: []Tag{TagUnnecessary}}
 			switch n.Kind {
 			case BindLet:

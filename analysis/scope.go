@@ -57,21 +57,52 @@ type scope struct {
 type Scopes struct {
 	file   *nixast.File
 	scopes []*scope
-	uses   map[*nixast.Ident]*ScopeName      // a reference and what it refers to
-	defs   map[*nixast.Ident]*ScopeName      // a binding occurrence
-	refs   map[*nixast.Ident][]*nixast.Ident // built on the first References call
+	// Resolution records into slices, which is several times cheaper than
+	// map inserts per identifier; the maps for lookups by identifier are
+	// built on first use (navigation asks; the diagnostics never do).
+	useList []scopeUse
+	defList []scopeDef
+	uses    map[*nixast.Ident]*ScopeName // a reference and what it refers to
+	defs    map[*nixast.Ident]*ScopeName // a binding occurrence
+	refs    map[*nixast.Ident][]*nixast.Ident
 	// Undefined lists the references that resolve to nothing: not bound, not
 	// global, and not under a with.
 	Undefined []*nixast.Ident
-	owner     map[*nixast.Ident]*scope
+}
+
+type scopeUse struct {
+	id *nixast.Ident
+	n  *ScopeName
+}
+
+// scopeDef is a binding occurrence; owner is the scope it opened the name
+// in (nil for a later occurrence of the same name, as in a.b = 1; a.c = 2;).
+type scopeDef struct {
+	id    *nixast.Ident
+	n     *ScopeName
+	owner *scope
+}
+
+// index builds the lookup maps from the recorded lists.
+func (s *Scopes) index() {
+	if s.uses != nil {
+		return
+	}
+	s.uses = make(map[*nixast.Ident]*ScopeName, len(s.useList))
+	for _, u := range s.useList {
+		s.uses[u.id] = u.n
+	}
+	s.defs = make(map[*nixast.Ident]*ScopeName, len(s.defList))
+	for _, d := range s.defList {
+		s.defs[d.id] = d.n
+	}
 }
 
 // Resolve builds the scopes of a file.
 func Resolve(f *nixast.File) *Scopes {
 	// Sized from the token count: growing these maps was most of the cost.
 	n := len(f.Src) / 24
-	s := &Scopes{file: f, uses: make(map[*nixast.Ident]*ScopeName, n), defs: make(map[*nixast.Ident]*ScopeName, n/2),
-		owner: make(map[*nixast.Ident]*scope, n/2)}
+	s := &Scopes{file: f, useList: make([]scopeUse, 0, n), defList: make([]scopeDef, 0, n/2)}
 	root := &scope{pos: 0, end: len(f.Src) + 1}
 	s.scopes = append(s.scopes, root)
 	s.expr(f.Root, root)
@@ -114,20 +145,13 @@ func (sc *scope) add(n *ScopeName) {
 
 func (s *Scopes) bind(sc *scope, id *nixast.Ident, kind string) *ScopeName {
 	if old := sc.lookup(id.Name); old != nil {
-		s.defs[id] = old // a.b = 1; a.c = 2;: the first names the binding
+		s.defList = append(s.defList, scopeDef{id: id, n: old}) // a.b = 1; a.c = 2;: the first names the binding
 		return old
 	}
 	n := &ScopeName{Name: id.Name, Kind: kind, Def: id}
 	sc.add(n)
-	s.defs[id] = n
-	s.owner[id] = sc
+	s.defList = append(s.defList, scopeDef{id: id, n: n, owner: sc})
 	return n
-}
-
-// used reports whether a binding has references.
-func (s *Scopes) used(def *nixast.Ident) bool {
-	n := s.defs[def]
-	return n != nil && n.uses > 0
 }
 
 func (s *Scopes) use(id *nixast.Ident, sc *scope) {
@@ -138,7 +162,7 @@ func (s *Scopes) use(id *nixast.Ident, sc *scope) {
 			continue
 		}
 		if n := c.lookup(id.Name); n != nil {
-			s.uses[id] = n
+			s.useList = append(s.useList, scopeUse{id: id, n: n})
 			n.uses++
 			return
 		}
@@ -303,6 +327,7 @@ func (s *Scopes) expr(x nixast.Expr, sc *scope) {
 
 // identAt returns the identifier (a reference or a binding occurrence) at offset.
 func (s *Scopes) identAt(offset int) *nixast.Ident {
+	s.index()
 	var best *nixast.Ident
 	for id := range s.uses {
 		if id.Pos() <= offset && offset <= id.End() && (best == nil || id.Pos() > best.Pos()) {
@@ -341,6 +366,7 @@ func (s *Scopes) References(def nixast.Node) []*nixast.Ident {
 	if !ok {
 		return nil
 	}
+	s.index()
 	if s.refs == nil {
 		s.refs = make(map[*nixast.Ident][]*nixast.Ident, len(s.defs))
 		for use, n := range s.uses {
