@@ -97,7 +97,6 @@ type graph struct {
 	ev      *evaluator
 	ws      *Workspace
 	systems []*System
-	seenSys map[string]bool
 	root    string // directory holding every file, for short names in messages
 
 	roots     map[string]*rootScan // by "scan:"+file or "config:"+file
@@ -131,7 +130,7 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 			memos[p] = m
 		}
 	}
-	g := &graph{ev: newEvaluator(ws), ws: ws, seenSys: map[string]bool{}, roots: map[string]*rootScan{}}
+	g := &graph{ev: newEvaluator(ws), ws: ws, roots: map[string]*rootScan{}}
 	paths := make([]string, 0, len(ws.Files))
 	for p := range ws.Files {
 		paths = append(paths, p)

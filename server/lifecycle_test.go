@@ -97,7 +97,7 @@ func TestClosedInputEndsTheSession(t *testing.T) {
 func TestDeadClientProcessEndsTheSession(t *testing.T) {
 	cmd := exec.Command("sleep", "10")
 	if err := cmd.Start(); err != nil {
-		t.Skip("cannot start a process:", err)
+		t.Fatal("cannot start a process:", err)
 	}
 	c := startSession(t, Options{ParentPollInterval: 5 * time.Millisecond})
 	c.initialize(sessionOptions{processID: cmd.Process.Pid})

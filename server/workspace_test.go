@@ -27,7 +27,7 @@ func TestFindNixFilesSkipsAndSurvivesLoops(t *testing.T) {
 	})
 	must := func(err error) {
 		if err != nil {
-			t.Skip("symlinks unavailable:", err)
+			t.Fatal("cannot make the symlinks of the test:", err)
 		}
 	}
 	must(os.Symlink(filepath.Join(dir, "out"), filepath.Join(dir, "result")))          // nix-build's link
