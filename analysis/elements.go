@@ -23,19 +23,26 @@ type ElementTarget struct {
 // Elements of microvm.nix itself, unknown ones and modules written inline
 // in the element are left out.
 func ElementTargets(ws *Workspace) map[string][]ElementTarget {
-	return elementTargets(ws, "")
+	return elementTargets(ws, nil, "")
 }
 
 // ElementTargetsIn returns the module elements written in file that
 // resolve to a module of the workspace, in source order.
 func ElementTargetsIn(ws *Workspace, file string) []ElementTarget {
-	return elementTargets(ws, file)[file]
+	return elementTargets(ws, nil, file)[file]
+}
+
+// ElementTargetsIn is ElementTargetsIn with the per-file facts of the cache
+// (a fresh graph is still built: forcing the cached graph's values here
+// could race with an analysis).
+func (c *Cache) ElementTargetsIn(ws *Workspace, file string) []ElementTarget {
+	return elementTargets(ws, c.memos(ws), file)[file]
 }
 
 // elementTargets resolves the elements of every file, or of only (when
-// not "").
-func elementTargets(ws *Workspace, only string) map[string][]ElementTarget {
-	g := buildGraph(ws, nil)
+// not ""); memos may be nil.
+func elementTargets(ws *Workspace, memos map[string]*fileMemo, only string) map[string][]ElementTarget {
+	g := buildGraph(ws, memos)
 	out := map[string][]ElementTarget{}
 	type key struct {
 		file     string

@@ -54,6 +54,8 @@ type Server struct {
 	log     *zap.Logger
 	analyze func(*analysis.Workspace, analysis.Config) []analysis.Finding
 	systems func(*analysis.Workspace) []analysis.SystemInfo
+	// elementsIn resolves the module elements of a file (go to definition).
+	elementsIn func(*analysis.Workspace, string) []analysis.ElementTarget
 
 	conn jsonrpc2.Conn
 	ctx  context.Context // ends when the session does; background work watches it
@@ -118,10 +120,13 @@ func New(opts Options) *Server {
 		// One cache for the session: unchanged files keep their per-file
 		// results, and the module graph survives edits it cannot see.
 		cache := analysis.NewCache()
-		s.analyze, s.systems = cache.Analyze, cache.Systems
+		s.analyze, s.systems, s.elementsIn = cache.Analyze, cache.Systems, cache.ElementTargetsIn
 	}
 	if s.systems == nil {
 		s.systems = analysis.Systems
+	}
+	if s.elementsIn == nil {
+		s.elementsIn = analysis.ElementTargetsIn
 	}
 	s.orderTail = make(chan struct{})
 	close(s.orderTail)
