@@ -91,7 +91,7 @@ func run(bin string, edits int, seed int64, timeout time.Duration) error {
 		if at, err := c.WaitPublish(uri, 1, 2*time.Second); err == nil {
 			openNote += ms(at.Sub(t0))
 		} else {
-			openNote += "none within 2s (unchanged since published from disk)"
+			openNote += "none within 2s"
 		}
 
 		lines := strings.Count(d.text, "\n")
