@@ -59,7 +59,7 @@ func loadFixture(t *testing.T, path string) (*Workspace, []want) {
 		name := "/ws/" + f.Name
 		pf := nixast.Parse(name, f.Data)
 		ws.Files[name] = pf
-		for _, tok := range pf.Tokens {
+		for _, tok := range pf.AllTokens() {
 			if tok.Kind != nixast.COMMENT {
 				continue
 			}

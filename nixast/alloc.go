@@ -69,5 +69,6 @@ type slabs struct {
 	bindings []Binding
 
 	bindStack []Binding // bindings of the sets being parsed, innermost last
+	keyStack  []string  // their plain names, likewise
 	sets      []attrEntries
 }

@@ -3,6 +3,8 @@ package nixast
 import (
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"testing"
 
 	gencorpus "github.com/microvm-lsp/microvm-lsp/internal/corpus"
@@ -18,6 +20,36 @@ func BenchmarkParseGenerated(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if f := Parse("all-packages.nix", src); len(f.Errors) > 0 {
 			b.Fatal(f.Errors[0])
+		}
+	}
+}
+
+// BenchmarkParseGeneratedNoGC parses as the parse and check commands do:
+// with the collector off (the memory is collected between iterations).
+func BenchmarkParseGeneratedNoGC(b *testing.B) {
+	src := generatedPackageSet(4 << 20)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		runtime.GC()
+		b.StartTimer()
+		if f := Parse("all-packages.nix", src); len(f.Errors) > 0 {
+			b.Fatal(f.Errors[0])
+		}
+	}
+}
+
+// BenchmarkScanGenerated scans the trivia too, as File.AllTokens does.
+func BenchmarkScanGenerated(b *testing.B) {
+	src := generatedPackageSet(4 << 20)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		toks, _ := Scan(src)
+		if i == 0 {
+			b.ReportMetric(float64(len(toks)), "tokens")
 		}
 	}
 }

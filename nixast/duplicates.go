@@ -6,9 +6,9 @@ import "strings"
 // paths as it goes: a.b = 1; a.c = 2; builds one set a, and so does
 // a = { b = 1; }; a.c = 2;. These checks follow ParserState::addAttr.
 //
-// Most sets bind plain distinct names; for those a quick scan finds no
-// duplicate and builds nothing. The attribute tree of a set literal is built
-// only when an enclosing set merges into it.
+// In most sets no two bindings start with the same name; the parser sees
+// that from the names it collects and builds nothing. The attribute tree of
+// a set literal is built only when an enclosing set merges into it.
 
 type attrEntry struct {
 	name     string
@@ -65,9 +65,10 @@ func (p *parser) childrenOf(e *attrEntry) *attrEntries {
 	return e.children
 }
 
-// checkBindings reports duplicate attributes among binds.
-func (p *parser) checkBindings(node Node, binds []Binding, isLet bool) {
-	if !p.mayHaveDuplicates(binds) {
+// checkBindings reports duplicate attributes among binds; plain is what
+// parseBindings found: no two bindings start with the same name.
+func (p *parser) checkBindings(node Node, binds []Binding, plain bool) {
+	if plain {
 		return
 	}
 	entries := p.buildEntries(binds)
@@ -77,57 +78,24 @@ func (p *parser) checkBindings(node Node, binds []Binding, isLet bool) {
 	}
 }
 
-// mayHaveDuplicates is false when every binding is a plain name and no name
-// repeats: then there is nothing to report and nothing merges.
-func (p *parser) mayHaveDuplicates(binds []Binding) bool {
-	var seen map[string]struct{}
-	if len(binds) > attrMapThreshold {
-		seen = make(map[string]struct{}, len(binds))
-	}
-	var small [attrMapThreshold]string
-	n := 0
-	check := func(name string) bool {
-		if seen != nil {
-			if _, dup := seen[name]; dup {
-				return true
-			}
-			seen[name] = struct{}{}
-			return false
-		}
-		for _, s := range small[:n] {
-			if s == name {
-				return true
-			}
-		}
-		if n == len(small) {
-			// Many names through inherits: switch to a map.
-			seen = make(map[string]struct{}, 4*n)
-			for _, s := range small {
-				seen[s] = struct{}{}
-			}
-			seen[name] = struct{}{}
-			return false
-		}
-		small[n] = name
-		n++
-		return false
-	}
-	for _, b := range binds {
-		switch b := b.(type) {
-		case *Inherit:
-			for _, a := range b.Names {
-				if name, ok := a.StaticName(); ok && check(name) {
+// repeats reports whether a name occurs twice in names.
+func repeats(names []string) bool {
+	if len(names) <= attrMapThreshold {
+		for i, a := range names {
+			for _, b := range names[:i] {
+				if a == b {
 					return true
 				}
 			}
-		case *AttrAssign:
-			if len(b.Path.Names) != 1 {
-				return true
-			}
-			if name, ok := b.Path.Names[0].StaticName(); ok && check(name) {
-				return true
-			}
 		}
+		return false
+	}
+	seen := make(map[string]struct{}, len(names))
+	for _, name := range names {
+		if _, dup := seen[name]; dup {
+			return true
+		}
+		seen[name] = struct{}{}
 	}
 	return false
 }

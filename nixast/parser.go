@@ -48,22 +48,40 @@ func mergeErrors(lex, parse []Error) []Error {
 }
 
 // ParseWithoutTokens is Parse for files kept in memory in large numbers (a
-// workspace index): the File has no Tokens, which are a fifth of its size;
+// workspace index): the File keeps no tokens, which are a tenth of its size;
 // File.AllTokens scans them again when needed.
 func ParseWithoutTokens(name string, src []byte) *File {
 	f := Parse(name, src)
-	f.Tokens = nil
+	f.tokens = nil
 	return f
 }
 
-// AllTokens returns the file's tokens, trivia included: File.Tokens, or a
-// fresh scan of the source when the File was parsed without them.
+// AllTokens returns the file's tokens, trivia included: their texts
+// concatenate to Src. The File keeps only the significant tokens; the
+// trivia are the gaps between them.
 func (f *File) AllTokens() []Token {
-	if f.Tokens != nil {
-		return f.Tokens
+	if len(f.Src) > MaxFileSize {
+		return tooLargeTokens(len(f.Src))
 	}
-	toks, _ := Scan(f.Src)
-	return toks
+	if f.tokens == nil {
+		toks, _ := Scan(f.Src)
+		return toks
+	}
+	out := make([]Token, 0, 2*len(f.tokens))
+	prev := 0
+	for _, t := range f.tokens {
+		if int(t.pos) > prev {
+			out = appendTrivia(out, f.Src, prev, int(t.pos))
+		}
+		out = append(out, t)
+		prev = int(t.end)
+	}
+	return out
+}
+
+// tooLargeTokens covers a file above MaxFileSize with one ILLEGAL token.
+func tooLargeTokens(n int) []Token {
+	return []Token{{Kind: ILLEGAL, pos: 0, end: int32(n)}, {Kind: EOF, pos: int32(n), end: int32(n)}}
 }
 
 // Parse parses a Nix file. It never fails: the returned File always has a
@@ -72,7 +90,7 @@ func Parse(name string, src []byte) *File {
 	f := &File{Name: name, Src: src}
 	if len(src) > MaxFileSize {
 		f.Lines = NewLineIndex(src)
-		f.Tokens = []Token{{Kind: ILLEGAL, pos: 0, end: int32(len(src))}, {Kind: EOF, pos: int32(len(src)), end: int32(len(src))}}
+		f.tokens = tooLargeTokens(len(src))
 		f.Root = &BadExpr{From: 0, To: len(src)}
 		f.Errors = []Error{{Pos: 0, End: 0, Msg: fmt.Sprintf("file is too large to parse: %d bytes (the limit is %d MiB)", len(src), MaxFileSize>>20), Related: -1}}
 		return f
@@ -90,13 +108,13 @@ func Parse(name string, src []byte) *File {
 		// core, ahead of the parser, then indexes the lines too.
 		p.stream = &tokenStream{done: make(chan struct{})}
 		go func() {
-			scan(src, p.stream)
+			scan(src, false, p.stream)
 			p.stream.lines = NewLineIndex(src)
 			close(p.stream.done)
 		}()
 	} else {
 		p.lines = NewLineIndex(src)
-		p.toks, lexErrs = Scan(src)
+		p.toks, lexErrs = scan(src, false, nil)
 	}
 	p.ti = -1
 	p.si = -1
@@ -122,7 +140,7 @@ func Parse(name string, src []byte) *File {
 		lexErrs = p.stream.errs
 		p.lines = p.stream.lines
 	}
-	f.Tokens = p.toks
+	f.tokens = p.toks
 	f.Lines = p.lines
 	p.errs = mergeErrors(lexErrs, p.errs)
 	// The attribute trees served the duplicate checks; the File keeps none.
@@ -137,11 +155,11 @@ func Parse(name string, src []byte) *File {
 
 type parser struct {
 	src       []byte
-	toks      []Token
-	str       string // src, converted once: names and texts are substrings of it
-	ti        int    // index in toks of the current token
-	si        int    // how many significant tokens came before the current one
-	prevEndAt int    // end of the previous significant token
+	toks      []Token // the significant tokens: no whitespace or comments
+	str       string  // src, converted once: names and texts are substrings of it
+	ti        int     // index in toks of the current token
+	si        int     // how many significant tokens came before the current one
+	prevEndAt int     // end of the previous significant token
 	tok       Token
 	lines     *LineIndex
 	errs      []Error
@@ -192,9 +210,6 @@ func (p *parser) wait(i int) bool {
 // next moves to the next significant token; at EOF it stays.
 func (p *parser) next() {
 	i := p.ti + 1
-	for p.has(i) && p.toks[i].Kind.IsTrivia() {
-		i++
-	}
 	if !p.has(i) {
 		return
 	}
@@ -207,15 +222,9 @@ func (p *parser) next() {
 // peek returns the n-th significant token after the current one (EOF past
 // the end).
 func (p *parser) peek(n int) Token {
-	i := p.ti
-	for ; n > 0; n-- {
-		i++
-		for p.has(i) && p.toks[i].Kind.IsTrivia() {
-			i++
-		}
-		if !p.has(i) {
-			return p.toks[len(p.toks)-1]
-		}
+	i := p.ti + n
+	if !p.has(i) {
+		return p.toks[len(p.toks)-1]
 	}
 	return p.toks[i]
 }
@@ -387,14 +396,22 @@ func (p *parser) bad() Expr {
 // docBefore returns the /** */ comment that directly precedes the current
 // token, with only whitespace between.
 func (p *parser) docBefore() *Comment {
-	i := p.ti - 1
-	for i >= 0 && p.toks[i].Kind == WHITESPACE {
-		i--
+	from, to := 0, int(p.tok.pos)
+	if p.ti > 0 {
+		from = int(p.toks[p.ti-1].end)
 	}
-	if i < 0 || p.toks[i].Kind != COMMENT {
+	if from == to {
 		return nil
 	}
-	t := p.toks[i]
+	var buf [8]Token
+	gap := appendTrivia(buf[:0], p.src, from, to)
+	t := gap[len(gap)-1]
+	if t.Kind == WHITESPACE && len(gap) > 1 {
+		t = gap[len(gap)-2]
+	}
+	if t.Kind != COMMENT {
+		return nil
+	}
 	text := p.text(t)
 	if strings.HasPrefix(text, "/**") && text != "/**/" {
 		return &Comment{Start: t.Pos(), Stop: t.End(), Text: text}
@@ -485,7 +502,7 @@ func (p *parser) parseExprInner() Expr {
 			pos := p.tok.Pos()
 			p.next()
 			p.pushCloser(IN)
-			binds := p.parseBindings(IN, true)
+			binds, plain := p.parseBindings(IN, true)
 			p.popCloser()
 			in := -1
 			if p.tok.Kind == IN {
@@ -495,7 +512,7 @@ func (p *parser) parseExprInner() Expr {
 				p.errorf(p.tok.Pos(), p.tok.End(), "expected 'in' to end the 'let' at %s, found %s", p.at(pos), p.describe(p.tok))
 			}
 			x := &Let{LetPos: pos, Bindings: binds, InPos: in}
-			p.checkBindings(x, binds, true)
+			p.checkBindings(x, binds, plain)
 			x.Body = p.parseExpr()
 			return x
 		}
@@ -862,9 +879,6 @@ func (p *parser) bindingAhead() bool {
 	kind := func() Kind { return p.toks[i].Kind }
 	advance := func() bool {
 		i++
-		for p.has(i) && p.toks[i].Kind.IsTrivia() {
-			i++
-		}
 		return p.has(i)
 	}
 	for {
@@ -1018,11 +1032,12 @@ func (p *parser) parseSimpleInner() Expr {
 			p.next()
 			x := &LegacyLet{Let: t.Pos(), Lbrace: lbrace, Rbrace: -1}
 			p.pushCloser(RBRACE)
-			x.Bindings = p.parseBindings(RBRACE, false)
+			var plain bool
+			x.Bindings, plain = p.parseBindings(RBRACE, false)
 			p.popCloser()
 			p.closeBrace(&x.Rbrace, lbrace, "'let {'")
 			x.Stop = p.prevEnd()
-			p.checkBindings(x, x.Bindings, false)
+			p.checkBindings(x, x.Bindings, plain)
 			return x
 		}
 	}
@@ -1087,32 +1102,42 @@ func (p *parser) parseAttrSet() *AttrSet {
 	x := &AttrSet{Rec: -1, Lbrace: p.tok.Pos(), Rbrace: -1}
 	p.next()
 	p.pushCloser(RBRACE)
-	x.Bindings = p.parseBindings(RBRACE, false)
+	var plain bool
+	x.Bindings, plain = p.parseBindings(RBRACE, false)
 	// "}; name = ..." where no binding awaits a ';' means this '}' is one
 	// too many: report it and keep the set open.
 	for p.tok.Kind == RBRACE && p.peek(1).Kind == SEMI && p.peek(2).Kind != EOF && !p.awaited(SEMI) && p.depthOfSet() == 1 {
 		p.errorf(p.tok.Pos(), p.tok.End(), "unexpected '}' followed by ';': the attribute set at %s goes on after it", p.at(x.Lbrace))
 		p.next()
 		p.next()
-		x.Bindings = append(x.Bindings, p.parseBindings(RBRACE, false)...)
+		more, _ := p.parseBindings(RBRACE, false)
+		x.Bindings = append(x.Bindings, more...)
+		plain = false
 	}
 	p.popCloser()
 	p.closeBrace(&x.Rbrace, x.Lbrace, "attribute set")
 	x.Stop = p.prevEnd()
-	p.checkBindings(x, x.Bindings, false)
+	p.checkBindings(x, x.Bindings, plain)
 	return x
 }
 
-// parseBindings parses bindings until end ('}' or 'in').
-func (p *parser) parseBindings(end Kind, isLet bool) []Binding {
+// parseBindings parses bindings until end ('}' or 'in'). plain is true
+// when no two bindings start with the same name: then no attribute can be
+// a duplicate or merge (see checkBindings).
+func (p *parser) parseBindings(end Kind, isLet bool) (binds []Binding, plain bool) {
 	// Bindings collect on a stack shared by nested sets, then move to a
-	// slice of their own exact size.
-	base := len(p.bindStack)
-	done := func() []Binding {
+	// slice of their own exact size. Their names collect likewise while
+	// they are fresh in the cache, for the duplicate check.
+	base, kbase := len(p.bindStack), len(p.keyStack)
+	plain = true
+	done := func() ([]Binding, bool) {
 		out := carve(&p.bindings, p.bindStack[base:])
 		clear(p.bindStack[base:])
 		p.bindStack = p.bindStack[:base]
-		return out
+		plain = plain && !repeats(p.keyStack[kbase:])
+		clear(p.keyStack[kbase:])
+		p.keyStack = p.keyStack[:kbase]
+		return out, plain
 	}
 	for {
 		k := p.tok.Kind
@@ -1124,11 +1149,21 @@ func (p *parser) parseBindings(end Kind, isLet bool) []Binding {
 		}
 		switch k {
 		case INHERIT:
-			b := p.parseInherit()
+			b := p.parseInherit().(*Inherit)
 			p.bindStack = append(p.bindStack, b)
+			for _, a := range b.Names {
+				if name, ok := a.StaticName(); ok {
+					p.keyStack = append(p.keyStack, name)
+				}
+			}
 		case IDENT, OR_KW, STRING_OPEN, DOLLAR_CURLY:
 			b := p.parseAssign(isLet)
 			p.bindStack = append(p.bindStack, b)
+			// Only bindings that share a first name can clash or merge
+			// (a dynamic name makes a fresh set).
+			if name, ok := b.Path.Names[0].StaticName(); ok {
+				p.keyStack = append(p.keyStack, name)
+			}
 		default:
 			p.errorf(p.tok.Pos(), p.tok.End(), "expected a binding such as `name = value;`, found %s", p.describe(p.tok))
 			start := p.si
@@ -1142,7 +1177,7 @@ func (p *parser) parseBindings(end Kind, isLet bool) []Binding {
 	}
 }
 
-func (p *parser) parseAssign(isLet bool) Binding {
+func (p *parser) parseAssign(isLet bool) *AttrAssign {
 	doc := p.docBefore()
 	path := p.parseAttrPath("")
 	b := put(&p.assigns, AttrAssign{Path: path, Eq: -1, Semi: -1, Doc: doc})

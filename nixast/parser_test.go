@@ -85,7 +85,7 @@ func TestMixedPipesAreAnError(t *testing.T) {
 
 func tokensText(f *File) string {
 	var b strings.Builder
-	for _, t := range f.Tokens {
+	for _, t := range f.AllTokens() {
 		b.Write(f.Src[t.Pos():t.End()])
 	}
 	return b.String()
@@ -99,11 +99,26 @@ func checkLossless(t testing.TB, name string, src []byte) *File {
 		t.Fatalf("%s: tokens do not spell the source", name)
 	}
 	prev := 0
-	for i, tok := range f.Tokens {
+	all := f.AllTokens()
+	for i, tok := range all {
 		if tok.Pos() != prev || tok.End() < tok.Pos() {
 			t.Fatalf("%s: token %d (%s) at %d-%d, previous ended at %d", name, i, tok.Kind, tok.Pos(), tok.End(), prev)
 		}
 		prev = tok.End()
+	}
+	// The File keeps the significant tokens; the trivia rebuilt from the
+	// gaps between them must be exactly what the scanner finds.
+	scanned := tooLargeTokens(len(src))
+	if len(src) <= MaxFileSize {
+		scanned, _ = Scan(src)
+	}
+	if len(scanned) != len(all) {
+		t.Fatalf("%s: %d tokens from the File, %d from Scan", name, len(all), len(scanned))
+	}
+	for i := range all {
+		if all[i] != scanned[i] {
+			t.Fatalf("%s: token %d is %v in the File, %v from Scan", name, i, all[i], scanned[i])
+		}
 	}
 	var check func(n Node, lo, hi int)
 	check = func(n Node, lo, hi int) {
@@ -278,10 +293,10 @@ func TestInvalidUTF8AndNUL(t *testing.T) {
 func TestParseWithoutTokensRescansOnDemand(t *testing.T) {
 	src := []byte("{ a = 1; # c\n  b = ./x; }\n")
 	full, lean := Parse("t.nix", src), ParseWithoutTokens("t.nix", src)
-	if lean.Tokens != nil {
+	if lean.tokens != nil {
 		t.Fatal("ParseWithoutTokens kept the tokens")
 	}
-	if got, want := lean.AllTokens(), full.Tokens; len(got) != len(want) || got[len(got)-1] != want[len(want)-1] || got[3] != want[3] {
+	if got, want := lean.AllTokens(), full.AllTokens(); len(got) != len(want) || got[len(got)-1] != want[len(want)-1] || got[3] != want[3] {
 		t.Fatalf("AllTokens differs from Parse's tokens")
 	}
 	if Print(lean.Root, PrintConfig{BaseDir: "/b"}) != Print(full.Root, PrintConfig{BaseDir: "/b"}) {
@@ -310,11 +325,11 @@ func TestStreamedParseEqualsPlainParse(t *testing.T) {
 		plain := Parse(name, src)
 		streamThreshold = 1
 		streamed := Parse(name, src)
-		if len(plain.Tokens) != len(streamed.Tokens) {
-			t.Fatalf("%s: %d tokens plain, %d streamed", name, len(plain.Tokens), len(streamed.Tokens))
+		if len(plain.tokens) != len(streamed.tokens) {
+			t.Fatalf("%s: %d tokens plain, %d streamed", name, len(plain.tokens), len(streamed.tokens))
 		}
-		for i := range plain.Tokens {
-			if plain.Tokens[i] != streamed.Tokens[i] {
+		for i := range plain.tokens {
+			if plain.tokens[i] != streamed.tokens[i] {
 				t.Fatalf("%s: token %d differs", name, i)
 			}
 		}

@@ -1,6 +1,9 @@
 package nixast
 
-import "sync/atomic"
+import (
+	"bytes"
+	"sync/atomic"
+)
 
 // The scanner follows the lexer of Nix (src/libexpr/lexer.l): a stack of modes
 // driven by braces and quotes, and flex's rule of the longest match (ties go to
@@ -19,11 +22,12 @@ const (
 )
 
 type scanner struct {
-	src   []byte
-	pos   int
-	modes []lexMode // modes[0] is the bottom; '}' never pops it
-	toks  []Token
-	errs  []Error
+	src    []byte
+	pos    int
+	trivia bool      // emit whitespace and comments too (the parser needs none)
+	modes  []lexMode // modes[0] is the bottom; '}' never pops it
+	toks   []Token
+	errs   []Error
 	// Below these offsets no path or URI can start: a run of path (or
 	// scheme) characters not followed by what a path (or URI) needs rules
 	// out every suffix of the run too. Without this, "------" is quadratic.
@@ -36,7 +40,7 @@ type scanner struct {
 // Scan splits src into tokens, trivia included, ending with an EOF token.
 // The concatenated text of the tokens is src.
 func Scan(src []byte) ([]Token, []Error) {
-	return scan(src, nil)
+	return scan(src, true, nil)
 }
 
 // tokenStream hands tokens from a scanner goroutine to the parser while both
@@ -53,9 +57,15 @@ type tokenStream struct {
 // publishEvery is how many tokens the scanner emits between publications.
 const publishEvery = 1024
 
-func scan(src []byte, stream *tokenStream) ([]Token, []Error) {
-	s := &scanner{src: src, modes: []lexMode{modeDefault}, stream: stream}
-	s.toks = make([]Token, 0, len(src)/3+16)
+// scan scans src; without trivia, the tokens are the significant ones only,
+// whose gaps hold only whitespace and comments (see appendTrivia).
+func scan(src []byte, trivia bool, stream *tokenStream) ([]Token, []Error) {
+	s := &scanner{src: src, modes: []lexMode{modeDefault}, stream: stream, trivia: trivia}
+	if trivia {
+		s.toks = make([]Token, 0, len(src)/3+16)
+	} else {
+		s.toks = make([]Token, 0, len(src)/5+16)
+	}
 	for s.pos < len(s.src) {
 		switch s.modes[len(s.modes)-1] {
 		case modeString:
@@ -89,6 +99,43 @@ func (s *scanner) emit(k Kind, end int) {
 	}
 }
 
+// skip passes over trivia, emitting it only when asked to.
+func (s *scanner) skip(k Kind, end int) {
+	if s.trivia {
+		s.emit(k, end)
+	} else {
+		s.pos = end
+	}
+}
+
+// appendTrivia appends the whitespace and comment tokens of src[from:to],
+// a gap between significant tokens, to toks.
+func appendTrivia(toks []Token, src []byte, from, to int) []Token {
+	for p := from; p < to; {
+		i := p + 1
+		k := COMMENT
+		switch c := src[p]; {
+		case charClass[c]&clSpace != 0:
+			for i < to && charClass[src[i]]&clSpace != 0 {
+				i++
+			}
+			k = WHITESPACE
+		case c == '#':
+			for i < to && src[i] != '\n' && src[i] != '\r' {
+				i++
+			}
+		default: // '/*', closed within the gap or running to its end
+			i = to
+			if j := bytes.Index(src[min(p+2, to):to], []byte("*/")); j >= 0 {
+				i = p + 2 + j + 2
+			}
+		}
+		toks = append(toks, Token{Kind: k, pos: int32(p), end: int32(i)})
+		p = i
+	}
+	return toks
+}
+
 func (s *scanner) push(m lexMode) { s.modes = append(s.modes, m) }
 
 func (s *scanner) pop() {
@@ -106,69 +153,106 @@ func (s *scanner) at(i int) byte {
 	return 0
 }
 
-func isPathChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-		c == '.' || c == '_' || c == '-' || c == '+'
-}
+// Character classes, one table lookup per byte: the scanner's inner loops
+// run over every byte of a file.
+const (
+	clSpace      = 1 << iota // ' ', \t, \r, \n
+	clIdentStart             // [a-zA-Z_]
+	clIdent                  // [a-zA-Z0-9_'-]
+	clPath                   // PATH_CHAR: [a-zA-Z0-9._+-]
+	clScheme                 // [a-zA-Z0-9+.-], after a URI's first letter
+	clDigit                  // [0-9]
+	clURI                    // a URI's characters after the ':'
+	clLonger                 // '.', '+', '/', ':': after an identifier, a path or URI may go on
+)
 
-func isIdentStart(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' }
-
-func isIdentChar(c byte) bool {
-	return isIdentStart(c) || c >= '0' && c <= '9' || c == '\'' || c == '-'
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-func isURIChar(c byte) bool {
-	if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
-		return true
+var charClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		letter := b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+		digit := b >= '0' && b <= '9'
+		var k uint8
+		if b == ' ' || b == '\t' || b == '\r' || b == '\n' {
+			k |= clSpace
+		}
+		if letter || b == '_' {
+			k |= clIdentStart
+		}
+		if letter || digit || b == '_' || b == '\'' || b == '-' {
+			k |= clIdent
+		}
+		if letter || digit || b == '.' || b == '_' || b == '-' || b == '+' {
+			k |= clPath
+		}
+		if letter || digit || b == '+' || b == '-' || b == '.' {
+			k |= clScheme
+		}
+		if digit {
+			k |= clDigit
+		}
+		if letter || digit {
+			k |= clURI
+		}
+		switch b {
+		case '%', '/', '?', ':', '@', '&', '=', '+', '$', ',', '-', '_', '.', '!', '~', '*', '\'':
+			k |= clURI
+		}
+		switch b {
+		case '.', '+', '/', ':':
+			k |= clLonger
+		}
+		t[c] = k
 	}
-	switch c {
-	case '%', '/', '?', ':', '@', '&', '=', '+', '$', ',', '-', '_', '.', '!', '~', '*', '\'':
-		return true
-	}
-	return false
-}
+	return t
+}()
+
+func isPathChar(c byte) bool   { return charClass[c]&clPath != 0 }
+func isIdentStart(c byte) bool { return charClass[c]&clIdentStart != 0 }
+func isIdentChar(c byte) bool  { return charClass[c]&clIdent != 0 }
+func isDigit(c byte) bool      { return c >= '0' && c <= '9' }
+func isURIChar(c byte) bool    { return charClass[c]&clURI != 0 }
 
 func (s *scanner) scanDefault() {
 	p := s.pos
-	c := s.src[p]
+	src := s.src
+	c := src[p]
+	cl := charClass[c]
 	switch {
-	case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+	case cl&clSpace != 0:
 		i := p + 1
-		for i < len(s.src) && (s.src[i] == ' ' || s.src[i] == '\t' || s.src[i] == '\r' || s.src[i] == '\n') {
+		for i < len(src) && charClass[src[i]]&clSpace != 0 {
 			i++
 		}
-		s.emit(WHITESPACE, i)
+		s.skip(WHITESPACE, i)
 		return
+	case cl&clIdentStart != 0:
+		i := p + 1
+		for i < len(src) && charClass[src[i]]&clIdent != 0 {
+			i++
+		}
+		// An identifier unless a path or URI can take more: both need a
+		// '.', '+', '/' or ':' right after the run (see the hints below).
+		if i == len(src) || charClass[src[i]]&clLonger == 0 || (p < s.noPathUntil && p < s.noURIUntil) {
+			s.emit(keywordKind(src[p:i]), i)
+			return
+		}
 	case c == '#':
 		i := p + 1
-		for i < len(s.src) && s.src[i] != '\n' && s.src[i] != '\r' {
+		for i < len(src) && src[i] != '\n' && src[i] != '\r' {
 			i++
 		}
-		s.emit(COMMENT, i)
+		s.skip(COMMENT, i)
 		return
 	case c == '/' && s.at(p+1) == '*':
-		for i := p + 2; i+1 < len(s.src); i++ {
-			if s.src[i] == '*' && s.src[i+1] == '/' {
-				s.emit(COMMENT, i+2)
+		for i := p + 2; i+1 < len(src); i++ {
+			if src[i] == '*' && src[i+1] == '/' {
+				s.skip(COMMENT, i+2)
 				return
 			}
 		}
 		s.errs = append(s.errs, Error{Pos: p, End: p + 2, Msg: "unterminated comment: '/*' is never closed by '*/'", Related: -1})
-		s.emit(COMMENT, len(s.src))
+		s.skip(COMMENT, len(src))
 		return
-	}
-
-	s.updatePathHints(p)
-	if p < s.noPathUntil && p < s.noURIUntil {
-		// Neither a path nor a URI can start here: the common cases are
-		// decided without trying every rule.
-		if isIdentStart(c) {
-			l := s.identLen(p)
-			s.emit(keywordKind(s.src[p:p+l]), p+l)
-			return
-		}
 	}
 	switch c {
 	case ';', '(', ')', '[', ']', ',', '?', '@':
@@ -182,6 +266,65 @@ func (s *scanner) scanDefault() {
 		s.emit(RBRACE, p+1)
 		s.pop()
 		return
+	case '=':
+		if s.at(p+1) == '=' {
+			s.emit(EQ, p+2)
+		} else {
+			s.emit(ASSIGN, p+1)
+		}
+		return
+	case ':':
+		s.emit(COLON, p+1)
+		return
+	case '"':
+		s.emit(STRING_OPEN, p+1)
+		s.push(modeString)
+		return
+	case '*':
+		s.emit(STAR, p+1)
+		return
+	case '+', '-':
+		// Alone, or as ++ or ->, unless a path goes on: +/a, -a/b, ++/a.
+		n := 1
+		if d := s.at(p + 1); c == '+' && d == '+' {
+			n = 2
+		} else if c == '-' && d == '>' {
+			s.emit(IMPL, p+2)
+			return
+		}
+		if d := s.at(p + n); d != '/' && charClass[d]&clPath == 0 {
+			if n == 2 {
+				s.emit(CONCAT, p+2)
+			} else {
+				s.emit(singleChar(c), p+1)
+			}
+			return
+		}
+	case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		// An integer unless a float, path or identifier-like run goes on.
+		i := p + 1
+		for i < len(src) && charClass[src[i]]&clDigit != 0 {
+			i++
+		}
+		if d := s.at(i); d != '/' && charClass[d]&clPath == 0 {
+			s.emit(INT, i)
+			return
+		}
+	}
+
+	s.updatePathHints(p)
+	if p < s.noPathUntil && p < s.noURIUntil {
+		// Neither a path nor a URI can start here: the common cases are
+		// decided without trying every rule.
+		switch {
+		case cl&clIdentStart != 0:
+			l := s.identLen(p)
+			s.emit(keywordKind(src[p:p+l]), p+l)
+			return
+		case c == '.' && s.at(p+1) != '.' && !isDigit(s.at(p+1)):
+			s.emit(DOT, p+1)
+			return
+		}
 	}
 	// A path segment directly followed by an interpolation: a/${x}, ./${x}, ~/${x}.
 	if n := s.pathSegDollar(p); n > 0 {
@@ -445,9 +588,7 @@ func (s *scanner) floatLen(p int) int {
 	return i - p
 }
 
-func isSchemeChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c) || c == '+' || c == '-' || c == '.'
-}
+func isSchemeChar(c byte) bool { return charClass[c]&clScheme != 0 }
 
 // updatePathHints extends noPathUntil and noURIUntil from p when possible.
 func (s *scanner) updatePathHints(p int) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -33,6 +34,13 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if path := os.Getenv("MICROVM_LSP_CPUPROFILE"); path != "" {
+		// For performance work: a CPU profile of the whole command or session.
+		if f, err := os.Create(path); err == nil {
+			pprof.StartCPUProfile(f)
+			defer func() { pprof.StopCPUProfile(); f.Close() }()
+		}
+	}
 	if len(args) == 0 {
 		return runServe(nil)
 	}

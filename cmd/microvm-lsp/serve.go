@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"runtime/pprof"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -71,13 +70,6 @@ func runServe(args []string) int {
 		Level:   &atom,
 		Debug:   os.Getenv("MICROVM_LSP_DEBUG") == "1",
 	})
-	if path := os.Getenv("MICROVM_LSP_CPUPROFILE"); path != "" {
-		// For performance work: a CPU profile of the whole session.
-		if f, err := os.Create(path); err == nil {
-			pprof.StartCPUProfile(f)
-			defer func() { pprof.StopCPUProfile(); f.Close() }()
-		}
-	}
 	return srv.Serve(context.Background(), stdio{in: os.Stdin, out: stdout})
 }
 
