@@ -31,6 +31,8 @@ func BenchmarkParseGeneratedNoGC(b *testing.B) {
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	before := splices.Load()
+	defer func() { b.ReportMetric(float64(splices.Load()-before)/float64(b.N), "splices/op") }()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		runtime.GC()

@@ -20,8 +20,9 @@ func addCorpusSeeds(f *testing.F) {
 	}
 }
 
-// FuzzParse: no panic, the tokens spell the input, nodes nest, and printing
-// reaches a fixed point. Nix 2.8's normal form is not quite closed under its
+// FuzzParse: no panic, the tokens spell the input, nodes nest, parsing on
+// two cores gives what parsing on one does, and printing reaches a fixed
+// point. Nix 2.8's normal form is not quite closed under its
 // own parser: an interpolation prints as a flat concatenation (a + b + c)
 // that parses back as nested '+', and "${e}" as an attribute name gains
 // parentheses. So the property is taken one round later: with
@@ -30,6 +31,7 @@ func FuzzParse(f *testing.F) {
 	addCorpusSeeds(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		file := checkLossless(t, "fuzz.nix", src)
+		checkStreamedEqualsPlain(t, "fuzz.nix", src)
 		if len(file.Errors) > 0 {
 			return
 		}

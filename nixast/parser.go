@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -23,7 +24,16 @@ const (
 )
 
 // streamThreshold is the size from which Parse scans and parses at once.
-var streamThreshold = 256 << 10 // a variable for tests
+const streamThreshold = 256 << 10
+
+// parseMode says how parse uses a second core; tests force each mode.
+type parseMode uint8
+
+const (
+	parsePlain  parseMode = iota // scan, then parse
+	parseStream                  // scan on another core while parsing, which may split
+	parseSplit                   // as parseStream, and the parser always waits for a split
+)
 
 // mergeErrors puts the scanner's errors with the parser's, at most
 // MaxErrors, dropping a parser error at the position of a scanner error: the
@@ -87,6 +97,14 @@ func tooLargeTokens(n int) []Token {
 // Parse parses a Nix file. It never fails: the returned File always has a
 // tree, and syntax errors are listed in File.Errors.
 func Parse(name string, src []byte) *File {
+	mode := parsePlain
+	if len(src) >= streamThreshold && runtime.GOMAXPROCS(0) > 1 {
+		mode = parseStream
+	}
+	return parse(name, src, mode)
+}
+
+func parse(name string, src []byte, mode parseMode) *File {
 	f := &File{Name: name, Src: src}
 	if len(src) > MaxFileSize {
 		f.Lines = NewLineIndex(src)
@@ -103,14 +121,21 @@ func Parse(name string, src []byte) *File {
 	}
 	p := &parser{src: src, str: str}
 	var lexErrs []Error
-	if len(src) >= streamThreshold && runtime.GOMAXPROCS(0) > 1 {
+	if mode != parsePlain {
 		// A large file is scanned on another core while it is parsed; that
-		// core, ahead of the parser, then indexes the lines too.
-		p.stream = &tokenStream{done: make(chan struct{})}
+		// core, ahead of the parser, then indexes the lines, and parses the
+		// rest of the file's largest set from a split point it chose while
+		// scanning (see splice).
+		st := &tokenStream{done: make(chan struct{}), split: &splitState{parsed: make(chan struct{}), wait: mode == parseSplit}}
+		p.stream = st
 		go func() {
-			scan(src, false, p.stream)
-			p.stream.lines = NewLineIndex(src)
-			close(p.stream.done)
+			toks, _ := scan(src, false, st)
+			st.lines = NewLineIndex(src)
+			close(st.done)
+			if sp := st.split.at.Load(); sp != nil && st.split.state.CompareAndSwap(splitIdle, splitRunning) {
+				st.split.result = parseFrom(src, str, toks, st.lines, *sp, &st.split.state)
+				close(st.split.parsed)
+			}
 		}()
 	} else {
 		p.lines = NewLineIndex(src)
@@ -135,6 +160,10 @@ func Parse(name string, src []byte) *File {
 		}
 	}
 	if p.stream != nil {
+		// A second parser not yet done is of no more use.
+		if !p.stream.split.state.CompareAndSwap(splitIdle, splitDropped) {
+			p.stream.split.state.CompareAndSwap(splitRunning, splitDropped)
+		}
 		<-p.stream.done
 		p.toks = *p.stream.published.Load()
 		lexErrs = p.stream.errs
@@ -153,6 +182,86 @@ func Parse(name string, src []byte) *File {
 	return f
 }
 
+// splitState coordinates the second parser of a streamed file with the
+// first: whichever comes first to the split point claims it.
+type splitState struct {
+	at     atomic.Pointer[splitPoint] // published by the scanner
+	state  atomic.Int32
+	parsed chan struct{} // closed when result is set
+	result *splitResult
+	wait   bool // the first parser waits for the second to start (parseSplit)
+}
+
+const (
+	splitIdle    = iota // the second parser has not started
+	splitRunning        // it runs; the first parser waits for it at the split point
+	splitDropped        // the first parser goes on alone
+)
+
+// splitResult is what the second parser found from the split point to the
+// end of the set: used only if it met no error.
+type splitResult struct {
+	ok        bool
+	binds     []Binding
+	keys      []string
+	ti        int
+	tok       Token
+	prevEndAt int
+	maxDepth  int
+	newSyntax bool
+	withAttrs []*AttrSet
+}
+
+// parseFrom parses the bindings from sp to the end of their set, as the
+// first parser would, on the scanner's core.
+func parseFrom(src []byte, str string, toks []Token, lines *LineIndex, sp splitPoint, state *atomic.Int32) *splitResult {
+	q := &parser{src: src, str: str, toks: toks, lines: lines, abort: state}
+	q.ti, q.si, q.tok = sp.start-1, sp.start-1, toks[sp.start-1]
+	q.next()
+	q.pushCloser(RBRACE)
+	q.bindingList(RBRACE, false)
+	return &splitResult{
+		ok:    len(q.errs) == 0 && !q.tooDeep && state.Load() == splitRunning,
+		binds: q.bindStack, keys: q.keyStack,
+		ti: q.ti, tok: q.tok, prevEndAt: q.prevEndAt,
+		maxDepth: q.maxDepth, newSyntax: q.newSyntax, withAttrs: q.withAttrs,
+	}
+}
+
+// splice takes the second parser's bindings when the first parser reaches
+// the split point inside the set whose '{' is token lbrace. It reports
+// whether it moved the parser to the end of the set.
+func (p *parser) splice(lbrace int) bool {
+	sp := p.stream.split.at.Load()
+	if sp == nil || sp.start != p.ti || sp.lbrace != lbrace {
+		return false
+	}
+	st := p.stream.split
+	for st.wait && st.state.Load() == splitIdle {
+		runtime.Gosched()
+	}
+	if st.state.CompareAndSwap(splitIdle, splitDropped) {
+		return false // the second parser has not started: go on alone
+	}
+	<-st.parsed
+	r := st.result
+	// Deeper here than the second parser was, its input may be too deep.
+	if !r.ok || p.depth+r.maxDepth > MaxDepth {
+		return false
+	}
+	p.bindStack = append(p.bindStack, r.binds...)
+	p.keyStack = append(p.keyStack, r.keys...)
+	p.withAttrs = append(p.withAttrs, r.withAttrs...)
+	p.newSyntax = p.newSyntax || r.newSyntax
+	p.maxDepth = max(p.maxDepth, p.depth+r.maxDepth)
+	p.ti, p.si, p.tok, p.prevEndAt = r.ti, r.ti, r.tok, r.prevEndAt
+	splices.Add(1)
+	return true
+}
+
+// splices counts the splices made, for tests.
+var splices atomic.Int64
+
 type parser struct {
 	src       []byte
 	toks      []Token // the significant tokens: no whitespace or comments
@@ -164,6 +273,7 @@ type parser struct {
 	lines     *LineIndex
 	errs      []Error
 	depth     int
+	maxDepth  int
 	tooDeep   bool
 	closers   []Kind // closing tokens that enclosing constructs wait for
 	newSyntax bool
@@ -171,6 +281,7 @@ type parser struct {
 	match     []int32    // for a '{' at sig index i, the sig index of its '}'; built on first need
 	withAttrs []*AttrSet // sets whose attribute tree was built, to forget after parsing
 	stream    *tokenStream
+	abort     *atomic.Int32 // for a second parser: stop when no longer splitRunning
 	slabs
 }
 
@@ -350,6 +461,7 @@ func (p *parser) skipTo(stop ...Kind) {
 // enter guards recursion; callers must call leave when it returns true.
 func (p *parser) enter() bool {
 	p.depth++
+	p.maxDepth = max(p.maxDepth, p.depth)
 	if p.depth > MaxDepth {
 		p.depth--
 		if !p.tooDeep {
@@ -1126,26 +1238,36 @@ func (p *parser) parseAttrSet() *AttrSet {
 // a duplicate or merge (see checkBindings).
 func (p *parser) parseBindings(end Kind, isLet bool) (binds []Binding, plain bool) {
 	// Bindings collect on a stack shared by nested sets, then move to a
-	// slice of their own exact size. Their names collect likewise while
-	// they are fresh in the cache, for the duplicate check.
+	// slice of their own exact size. Their first names collect likewise
+	// while they are fresh in the cache, for the duplicate check.
 	base, kbase := len(p.bindStack), len(p.keyStack)
-	plain = true
-	done := func() ([]Binding, bool) {
-		out := carve(&p.bindings, p.bindStack[base:])
-		clear(p.bindStack[base:])
-		p.bindStack = p.bindStack[:base]
-		plain = plain && !repeats(p.keyStack[kbase:])
-		clear(p.keyStack[kbase:])
-		p.keyStack = p.keyStack[:kbase]
-		return out, plain
-	}
+	p.bindingList(end, isLet)
+	binds = carve(&p.bindings, p.bindStack[base:])
+	clear(p.bindStack[base:])
+	p.bindStack = p.bindStack[:base]
+	plain = !repeats(p.keyStack[kbase:])
+	clear(p.keyStack[kbase:])
+	p.keyStack = p.keyStack[:kbase]
+	return binds, plain
+}
+
+// bindingList parses bindings until end onto bindStack, and their first
+// static names onto keyStack.
+func (p *parser) bindingList(end Kind, isLet bool) {
+	lbrace := p.ti - 1
 	for {
 		k := p.tok.Kind
 		if k == end || k == EOF {
-			return done()
+			return
 		}
 		if (k == RBRACE || k == RPAREN || k == RBRACK || k == IN) && p.awaited(k) {
-			return done()
+			return
+		}
+		if p.stream != nil && end == RBRACE && p.splice(lbrace) {
+			continue
+		}
+		if p.abort != nil && p.abort.Load() != splitRunning {
+			return
 		}
 		switch k {
 		case INHERIT:

@@ -318,29 +318,57 @@ func TestStreamedParseEqualsPlainParse(t *testing.T) {
 		"formals":   append([]byte("{ a, b ? { }, ... }@args: "), big...),
 		"duplicate": append(append([]byte("{ a = 1; a = 2; z = "), big...), " ; }"...),
 	}
-	saved := streamThreshold
-	defer func() { streamThreshold = saved }()
+	// Every streamed parse that finds a split point splices the second
+	// parser's bindings in.
+	before := splices.Load()
 	for name, src := range inputs {
-		streamThreshold = 1 << 40
-		plain := Parse(name, src)
-		streamThreshold = 1
-		streamed := Parse(name, src)
-		if len(plain.tokens) != len(streamed.tokens) {
-			t.Fatalf("%s: %d tokens plain, %d streamed", name, len(plain.tokens), len(streamed.tokens))
-		}
-		for i := range plain.tokens {
-			if plain.tokens[i] != streamed.tokens[i] {
-				t.Fatalf("%s: token %d differs", name, i)
-			}
-		}
-		if fmt.Sprint(plain.Errors) != fmt.Sprint(streamed.Errors) {
-			t.Errorf("%s: errors differ:\n plain    %.300v\n streamed %.300v", name, plain.Errors, streamed.Errors)
-		}
-		cfg := PrintConfig{BaseDir: "/b", HomeDir: "/h"}
-		if Print(plain.Root, cfg) != Print(streamed.Root, cfg) {
-			t.Errorf("%s: trees differ", name)
+		checkStreamedEqualsPlain(t, name, src)
+	}
+	// valid, comment, formals and duplicate have one large set each.
+	if n := splices.Load() - before; n < 4 {
+		t.Errorf("%d splices, want at least 4", n)
+	}
+}
+
+// checkStreamedEqualsPlain parses src as one core does and as two do, the
+// second core parsing from a split point, and requires the same File.
+func checkStreamedEqualsPlain(t testing.TB, name string, src []byte) {
+	plain := parse(name, src, parsePlain)
+	streamed := parse(name, src, parseSplit)
+	if len(plain.tokens) != len(streamed.tokens) {
+		t.Fatalf("%s: %d tokens plain, %d streamed", name, len(plain.tokens), len(streamed.tokens))
+	}
+	for i := range plain.tokens {
+		if plain.tokens[i] != streamed.tokens[i] {
+			t.Fatalf("%s: token %d differs", name, i)
 		}
 	}
+	if fmt.Sprint(plain.Errors) != fmt.Sprint(streamed.Errors) {
+		t.Fatalf("%s: errors differ:\n plain    %.300v\n streamed %.300v", name, plain.Errors, streamed.Errors)
+	}
+	if plain.NewSyntax != streamed.NewSyntax {
+		t.Fatalf("%s: NewSyntax differs", name)
+	}
+	cfg := PrintConfig{BaseDir: "/b", HomeDir: "/h"}
+	if Print(plain.Root, cfg) != Print(streamed.Root, cfg) {
+		t.Fatalf("%s: trees differ", name)
+	}
+	if a, b := nodeList(plain.Root), nodeList(streamed.Root); a != b {
+		t.Fatalf("%s: node positions differ", name)
+	}
+}
+
+// nodeList lists every node's type and byte range, in walk order.
+func nodeList(root Node) string {
+	var b strings.Builder
+	Inspect(root, func(n Node) bool {
+		if n == nil {
+			return false
+		}
+		fmt.Fprintf(&b, "%T %d %d\n", n, n.Pos(), n.End())
+		return true
+	})
+	return b.String()
 }
 
 // TestChildrenAreNeverNil: EachChild never yields nil or a typed nil, even in

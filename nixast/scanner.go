@@ -35,7 +35,32 @@ type scanner struct {
 	noURIUntil  int
 
 	stream *tokenStream // nil unless a parser reads the tokens as they come
+
+	// For a second parser (see splitPoint): the token index of what opened
+	// each mode (-1 at the bottom), and the search for a split point.
+	opens     []int32
+	splitFrom int // byte offset from which ';' tokens are candidates; 0 when not searching
+	cands     int
+	pending   splitPoint // the last candidate, whose next token was not yet known
+	pendDepth int
+	best      splitPoint
+	bestDepth int
 }
+
+// splitPoint is where a second parser can take over the bindings of a large
+// attribute set: start is the token after a ';' directly inside the set
+// whose '{' is token lbrace, and starts a binding.
+type splitPoint struct{ start, lbrace int }
+
+const (
+	// splitFraction is how far into a streamed file the split is looked
+	// for: the scanner's core scans the whole file first, then parses the
+	// rest, while the other core parses from the start.
+	splitFraction = 0.6
+	// splitCandidates is how many ';' the scanner weighs: it keeps the one
+	// least deep in braces, most likely in the file's largest set.
+	splitCandidates = 64
+)
 
 // Scan splits src into tokens, trivia included, ending with an EOF token.
 // The concatenated text of the tokens is src.
@@ -52,6 +77,7 @@ type tokenStream struct {
 	done      chan struct{} // closed by the scanning goroutine after the last publication
 	errs      []Error       // the scanner's, readable after done
 	lines     *LineIndex    // built on the scanner's core; readable after done
+	split     *splitState   // nil: no second parser
 }
 
 // publishEvery is how many tokens the scanner emits between publications.
@@ -60,7 +86,10 @@ const publishEvery = 1024
 // scan scans src; without trivia, the tokens are the significant ones only,
 // whose gaps hold only whitespace and comments (see appendTrivia).
 func scan(src []byte, trivia bool, stream *tokenStream) ([]Token, []Error) {
-	s := &scanner{src: src, modes: []lexMode{modeDefault}, stream: stream, trivia: trivia}
+	s := &scanner{src: src, modes: []lexMode{modeDefault}, opens: []int32{-1}, stream: stream, trivia: trivia}
+	if stream != nil && stream.split != nil {
+		s.splitFrom = max(1, int(float64(len(src))*splitFraction))
+	}
 	if trivia {
 		s.toks = make([]Token, 0, len(src)/3+16)
 	} else {
@@ -82,6 +111,9 @@ func scan(src []byte, trivia bool, stream *tokenStream) ([]Token, []Error) {
 		s.endPath(m)
 	}
 	s.emit(EOF, s.pos)
+	if s.splitFrom > 0 {
+		s.publishSplit()
+	}
 	if stream != nil {
 		all := s.toks
 		stream.errs = s.errs
@@ -136,11 +168,58 @@ func appendTrivia(toks []Token, src []byte, from, to int) []Token {
 	return toks
 }
 
-func (s *scanner) push(m lexMode) { s.modes = append(s.modes, m) }
+// push enters mode m, opened by the token just emitted.
+func (s *scanner) push(m lexMode) {
+	s.modes = append(s.modes, m)
+	s.opens = append(s.opens, int32(len(s.toks)-1))
+}
 
 func (s *scanner) pop() {
 	if len(s.modes) > 1 {
 		s.modes = s.modes[:len(s.modes)-1]
+		s.opens = s.opens[:len(s.opens)-1]
+	}
+}
+
+// splitCandidate weighs the ';' just emitted as a split point.
+func (s *scanner) splitCandidate() {
+	s.weighPending()
+	top := len(s.modes) - 1
+	if top == 0 || s.modes[top] != modeDefault || s.toks[s.opens[top]].Kind != LBRACE {
+		return
+	}
+	s.pending, s.pendDepth = splitPoint{start: len(s.toks), lbrace: int(s.opens[top])}, top
+	s.cands++
+	if s.cands == splitCandidates {
+		s.publishSplit()
+	}
+}
+
+// weighPending keeps the pending candidate if a binding follows its ';'
+// and it is the least deep so far.
+func (s *scanner) weighPending() {
+	c := s.pending
+	if c.start == 0 || c.start >= len(s.toks) {
+		return
+	}
+	s.pending = splitPoint{}
+	switch s.toks[c.start].Kind {
+	case IDENT, OR_KW, STRING_OPEN, INHERIT:
+	default:
+		return
+	}
+	if s.best.start == 0 || s.pendDepth < s.bestDepth {
+		s.best, s.bestDepth = c, s.pendDepth
+	}
+}
+
+// publishSplit hands the best split point to the parser, once.
+func (s *scanner) publishSplit() {
+	s.weighPending()
+	s.splitFrom = 0
+	if s.best.start > 0 {
+		best := s.best
+		s.stream.split.at.Store(&best)
 	}
 }
 
@@ -255,7 +334,13 @@ func (s *scanner) scanDefault() {
 		return
 	}
 	switch c {
-	case ';', '(', ')', '[', ']', ',', '?', '@':
+	case ';':
+		s.emit(SEMI, p+1)
+		if s.splitFrom > 0 && p >= s.splitFrom {
+			s.splitCandidate()
+		}
+		return
+	case '(', ')', '[', ']', ',', '?', '@':
 		s.emit(singleChar(c), p+1)
 		return
 	case '{':
