@@ -1474,23 +1474,27 @@ func (p *parser) parseString() Expr {
 	if x.Indented {
 		closeKind = IND_STRING_CLOSE
 	}
+	// Most strings have a part or two: carve them out of a shared array.
+	var buf [8]StringPart
+	parts := buf[:0]
+	defer func() { x.Parts = carve(&p.parts, parts) }()
 	for {
 		t := p.tok
 		switch t.Kind {
 		case STRING_TEXT:
 			raw := p.text(t)
-			x.Parts = append(x.Parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: unescapeString(raw)}))
+			parts = append(parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: unescapeString(raw)}))
 			p.next()
 		case IND_STRING_TEXT:
 			raw := p.text(t)
-			x.Parts = append(x.Parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: raw, Indentable: true}))
+			parts = append(parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: raw, Indentable: true}))
 			p.next()
 		case IND_STRING_ESCAPE:
 			raw := p.text(t)
-			x.Parts = append(x.Parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: indEscapeValue(raw)}))
+			parts = append(parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: indEscapeValue(raw)}))
 			p.next()
 		case DOLLAR_CURLY:
-			x.Parts = append(x.Parts, p.parseInterp())
+			parts = append(parts, p.parseInterp())
 		case closeKind:
 			x.Close = t.Pos()
 			p.next()

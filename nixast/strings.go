@@ -5,7 +5,11 @@ import "strings"
 // unescapeString decodes the raw text of a "..." string piece: \n, \r, \t
 // become control characters, any other \c becomes c, and CR or CRLF become LF.
 func unescapeString(raw string) string {
-	if !strings.ContainsAny(raw, "\\\r") {
+	plain := true
+	for i := 0; i < len(raw) && plain; i++ {
+		plain = raw[i] != '\\' && raw[i] != '\r'
+	}
+	if plain {
 		return raw
 	}
 	var b strings.Builder
