@@ -526,7 +526,7 @@ func (p *parser) docBefore() *Comment {
 	}
 	text := p.text(t)
 	if strings.HasPrefix(text, "/**") && text != "/**/" {
-		return &Comment{Start: t.Pos(), Stop: t.End(), Text: text}
+		return put(&p.comments, Comment{Start: t.Pos(), Stop: t.End(), Text: text})
 	}
 	return nil
 }
@@ -646,7 +646,7 @@ func (p *parser) finishLambda(param *Ident, formals *Formals, at int, doc *Comme
 	} else {
 		p.errorf(p.tok.Pos(), p.tok.End(), "expected ':' after the function's parameters, found %s", p.describe(p.tok))
 	}
-	return &Lambda{Param: param, Formals: formals, At: at, Colon: colon, Body: p.parseExpr(), Doc: doc}
+	return put(&p.lambdas, Lambda{Param: param, Formals: formals, At: at, Colon: colon, Body: p.parseExpr(), Doc: doc})
 }
 
 // looksLikeFormals decides, at '{', between formal parameters and an attribute set.
@@ -803,7 +803,7 @@ func (p *parser) parseIf() Expr {
 	if p.tok.Kind != IF {
 		return p.parsePipe()
 	}
-	x := &If{IfPos: p.tok.Pos(), ThenPos: -1, ElsePos: -1}
+	x := put(&p.ifs, If{IfPos: p.tok.Pos(), ThenPos: -1, ElsePos: -1})
 	p.next()
 	p.pushCloser(THEN)
 	x.Cond = p.parseExpr()
@@ -959,7 +959,7 @@ func (p *parser) parseOpInner(min int) Expr {
 			} else {
 				y = p.parseOp(prec + 1)
 			}
-			x = &Binary{X: x, OpPos: op.Pos(), Op: op.Kind, Y: y}
+			x = put(&p.binaries, Binary{X: x, OpPos: op.Pos(), Op: op.Kind, Y: y})
 		}
 		if as == assocNone {
 			lastNonAssoc = prec
@@ -1171,10 +1171,15 @@ func (p *parser) closeBrace(rbrace *int, lbrace int, what string) {
 }
 
 func (p *parser) parseList() Expr {
-	x := &List{Lbrack: p.tok.Pos(), Rbrack: -1}
+	x := put(&p.lists, List{Lbrack: p.tok.Pos(), Rbrack: -1})
 	p.next()
 	p.pushCloser(RBRACK)
-	defer p.popCloser()
+	var buf [16]Expr
+	elems := buf[:0]
+	defer func() {
+		p.popCloser()
+		x.Elems = carve(&p.exprs, elems)
+	}()
 	for {
 		switch {
 		case p.tok.Kind == RBRACK:
@@ -1187,7 +1192,7 @@ func (p *parser) parseList() Expr {
 			x.Stop = p.prevEnd()
 			return x
 		case p.startsSimple(p.tok, 0):
-			x.Elems = append(x.Elems, p.parseSelect())
+			elems = append(elems, p.parseSelect())
 		case p.tok.Kind == EOF || p.awaited(p.tok.Kind) || p.tok.Kind == SEMI:
 			p.errorf(p.tok.Pos(), p.tok.End(), "expected ']' to close the list at %s, found %s", p.at(x.Lbrack), p.describe(p.tok))
 			x.Stop = p.prevEnd()
@@ -1195,7 +1200,7 @@ func (p *parser) parseList() Expr {
 		case p.tok.Kind == MINUS:
 			p.errorf(p.tok.Pos(), p.tok.End(), "a list element cannot start with '-': write a negative number or a subtraction in parentheses, as in [ (-1) ]")
 			e := p.parseOp(0)
-			x.Elems = append(x.Elems, e)
+			elems = append(elems, e)
 		case p.tok.Kind == COMMA:
 			p.errorf(p.tok.Pos(), p.tok.End(), "unexpected ',' in a list: list elements are separated by spaces only")
 			p.next()
@@ -1205,13 +1210,13 @@ func (p *parser) parseList() Expr {
 			if p.si == 0 || e.End() == e.Pos() && p.tok.Kind != RBRACK {
 				p.next()
 			}
-			x.Elems = append(x.Elems, e)
+			elems = append(elems, e)
 		}
 	}
 }
 
 func (p *parser) parseAttrSet() *AttrSet {
-	x := &AttrSet{Rec: -1, Lbrace: p.tok.Pos(), Rbrace: -1}
+	x := put(&p.attrSets, AttrSet{Rec: -1, Lbrace: p.tok.Pos(), Rbrace: -1})
 	p.next()
 	p.pushCloser(RBRACE)
 	var plain bool
@@ -1272,19 +1277,19 @@ func (p *parser) bindingList(end Kind, isLet bool) {
 		switch k {
 		case INHERIT:
 			b := p.parseInherit().(*Inherit)
-			p.bindStack = append(p.bindStack, b)
+			push(&p.bindStack, Binding(b))
 			for _, a := range b.Names {
 				if name, ok := a.StaticName(); ok {
-					p.keyStack = append(p.keyStack, name)
+					push(&p.keyStack, name)
 				}
 			}
 		case IDENT, OR_KW, STRING_OPEN, DOLLAR_CURLY:
 			b := p.parseAssign(isLet)
-			p.bindStack = append(p.bindStack, b)
+			push(&p.bindStack, Binding(b))
 			// Only bindings that share a first name can clash or merge
 			// (a dynamic name makes a fresh set).
 			if name, ok := b.Path.Names[0].StaticName(); ok {
-				p.keyStack = append(p.keyStack, name)
+				push(&p.keyStack, name)
 			}
 		default:
 			p.errorf(p.tok.Pos(), p.tok.End(), "expected a binding such as `name = value;`, found %s", p.describe(p.tok))
@@ -1362,7 +1367,7 @@ func (p *parser) pathString(path *AttrPath) string {
 }
 
 func (p *parser) parseInherit() Binding {
-	x := &Inherit{Inherit: p.tok.Pos(), Lparen: -1, Rparen: -1, Semi: -1}
+	x := put(&p.inherits, Inherit{Inherit: p.tok.Pos(), Lparen: -1, Rparen: -1, Semi: -1})
 	p.next()
 	if p.tok.Kind == LPAREN {
 		x.Lparen = p.tok.Pos()
@@ -1377,22 +1382,25 @@ func (p *parser) parseInherit() Binding {
 			p.errorf(p.tok.Pos(), p.tok.End(), "expected ')' to close the '(' of 'inherit' at %s, found %s", p.at(x.Lparen), p.describe(p.tok))
 		}
 	}
+	var buf [16]*AttrName
+	names := buf[:0]
+	defer func() { x.Names = carve(&p.namePtrs, names) }()
 	for {
 		switch p.tok.Kind {
 		case IDENT, OR_KW:
-			x.Names = append(x.Names, put(&p.names, AttrName{Ident: p.ident()}))
+			names = append(names, put(&p.names, AttrName{Ident: p.ident()}))
 			continue
 		case STRING_OPEN:
 			s := p.parseString().(*StringLit)
 			if _, ok := s.StaticValue(); !ok {
 				p.errorf(s.Pos(), s.End(), "dynamic attributes are not allowed in 'inherit'")
 			}
-			x.Names = append(x.Names, put(&p.names, AttrName{String: s}))
+			names = append(names, put(&p.names, AttrName{String: s}))
 			continue
 		case DOLLAR_CURLY:
 			in := p.parseInterp()
 			p.errorf(in.Pos(), in.End(), "dynamic attributes are not allowed in 'inherit'")
-			x.Names = append(x.Names, put(&p.names, AttrName{Interp: in}))
+			names = append(names, put(&p.names, AttrName{Interp: in}))
 			continue
 		case SEMI:
 			x.Semi = p.tok.Pos()
@@ -1517,7 +1525,10 @@ func (p *parser) parseString() Expr {
 
 func (p *parser) parsePath() Expr {
 	t := p.tok
-	x := &PathLit{Kind: PathRelative}
+	x := put(&p.pathLits, PathLit{Kind: PathRelative})
+	var buf [8]StringPart
+	parts := buf[:0]
+	defer func() { x.Parts = carve(&p.parts, parts) }()
 	raw := p.text(t)
 	switch {
 	case t.Kind == HPATH:
@@ -1525,7 +1536,7 @@ func (p *parser) parsePath() Expr {
 	case strings.HasPrefix(raw, "/"):
 		x.Kind = PathAbsolute
 	}
-	x.Parts = append(x.Parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: raw}))
+	parts = append(parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: raw}))
 	p.next()
 	// Nix's grammar wants an interpolation among the pieces after the first:
 	// ./a//b lexes as ./a/ and /b, which no rule accepts.
@@ -1537,10 +1548,10 @@ func (p *parser) parsePath() Expr {
 		switch t.Kind {
 		case PATH_TEXT:
 			raw := p.text(t)
-			x.Parts = append(x.Parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: raw}))
+			parts = append(parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: raw}))
 			p.next()
 		case DOLLAR_CURLY:
-			x.Parts = append(x.Parts, p.parseInterp())
+			parts = append(parts, p.parseInterp())
 		case PATH_END:
 			p.next()
 			return x
