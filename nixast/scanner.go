@@ -296,14 +296,20 @@ func (s *scanner) scanDefault() {
 	src := s.src
 	c := src[p]
 	cl := charClass[c]
-	switch {
-	case cl&clSpace != 0:
+	if cl&clSpace != 0 {
+		// Whitespace, then what follows it in the same call.
 		i := p + 1
 		for i < len(src) && charClass[src[i]]&clSpace != 0 {
 			i++
 		}
 		s.skip(WHITESPACE, i)
-		return
+		if i == len(src) {
+			return
+		}
+		p, c = i, src[i]
+		cl = charClass[c]
+	}
+	switch {
 	case cl&clIdentStart != 0:
 		i := p + 1
 		for i < len(src) && charClass[src[i]]&clIdent != 0 {
@@ -676,24 +682,34 @@ func (s *scanner) floatLen(p int) int {
 func isSchemeChar(c byte) bool { return charClass[c]&clScheme != 0 }
 
 // updatePathHints extends noPathUntil and noURIUntil from p when possible.
+// Scheme characters are path characters too: one pass finds both runs.
 func (s *scanner) updatePathHints(p int) {
-	if p >= s.noPathUntil && isPathChar(s.at(p)) {
-		i := p
-		for isPathChar(s.at(i)) {
-			i++
-		}
-		if s.at(i) != '/' {
-			s.noPathUntil = i
-		}
+	src := s.src
+	c := s.at(p)
+	needPath := p >= s.noPathUntil && isPathChar(c)
+	needURI := p >= s.noURIUntil && isSchemeChar(c)
+	if !needPath && !needURI {
+		return
 	}
-	if p >= s.noURIUntil && isSchemeChar(s.at(p)) {
-		i := p
-		for isSchemeChar(s.at(i)) {
-			i++
+	i, k := p, -1
+	for i < len(src) {
+		cl := charClass[src[i]]
+		if cl&clPath == 0 {
+			break
 		}
-		if s.at(i) != ':' {
-			s.noURIUntil = i
+		if k < 0 && cl&clScheme == 0 {
+			k = i
 		}
+		i++
+	}
+	if k < 0 {
+		k = i
+	}
+	if needPath && s.at(i) != '/' {
+		s.noPathUntil = i
+	}
+	if needURI && s.at(k) != ':' {
+		s.noURIUntil = k
 	}
 }
 
