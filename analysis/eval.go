@@ -112,6 +112,40 @@ type evaluator struct {
 	flakes    map[string]*flakeInfo // per flake.nix file
 	steps     int
 	depth     int
+	// paths memoizes the static paths of bindings, by their list: a module
+	// imported by many systems is read once per system, the same each time.
+	paths map[*nixast.Binding][]staticPath
+}
+
+type staticPath struct {
+	names  []string // nil unless static
+	static bool
+}
+
+// staticPaths returns the StaticNames of each binding's attribute path
+// (none for an inherit), computed once per evaluator. The names are shared:
+// callers must not modify them.
+func (ev *evaluator) staticPaths(binds []nixast.Binding) []staticPath {
+	if len(binds) == 0 {
+		return nil
+	}
+	key := &binds[0]
+	if sp, ok := ev.paths[key]; ok {
+		return sp
+	}
+	sp := make([]staticPath, len(binds))
+	for i, b := range binds {
+		if a, ok := b.(*nixast.AttrAssign); ok {
+			names, static := a.Path.StaticNames()
+			// A full slice expression: an append by a caller copies.
+			sp[i] = staticPath{names: names[:len(names):len(names)], static: static}
+		}
+	}
+	if ev.paths == nil {
+		ev.paths = map[*nixast.Binding][]staticPath{}
+	}
+	ev.paths[key] = sp
+	return sp
 }
 
 type flakeInfo struct {
@@ -715,7 +749,7 @@ func (ev *evaluator) isFlake(file string, x *nixast.AttrSet) bool {
 func (ev *evaluator) setupFlake(a *attrsV, x *nixast.AttrSet, file string) {
 	info := &flakeInfo{microvmInputs: map[string]bool{}}
 	ev.flakes[file] = info
-	flattenBindings(x.Bindings, nil, func(p []string, b *nixast.AttrAssign, v nixast.Expr) bool {
+	ev.flattenBindings(x.Bindings, nil, func(p []string, b *nixast.AttrAssign, v nixast.Expr) bool {
 		if len(p) >= 1 && p[0] != "inputs" {
 			return false
 		}
@@ -754,21 +788,22 @@ func (ev *evaluator) setupFlake(a *attrsV, x *nixast.AttrSet, file string) {
 // flattenBindings calls cb for each assignment with its full attribute path
 // (prefix + the binding's names); when cb returns true and the value is an
 // attribute set literal, its bindings are visited too. Bindings with dynamic
-// names are skipped.
-func flattenBindings(binds []nixast.Binding, prefix []string, cb func(p []string, b *nixast.AttrAssign, v nixast.Expr) bool) {
-	for _, b := range binds {
+// names are skipped. cb must not modify the path it gets: it may be shared.
+func (ev *evaluator) flattenBindings(binds []nixast.Binding, prefix []string, cb func(p []string, b *nixast.AttrAssign, v nixast.Expr) bool) {
+	paths := ev.staticPaths(binds)
+	for i, b := range binds {
 		a, ok := b.(*nixast.AttrAssign)
-		if !ok {
+		if !ok || !paths[i].static {
 			continue
 		}
-		names, static := a.Path.StaticNames()
-		if !static {
-			continue
+		names := paths[i].names
+		p := names
+		if len(prefix) > 0 {
+			p = append(append(make([]string, 0, len(prefix)+len(names)), prefix...), names...)
 		}
-		p := append(append([]string{}, prefix...), names...)
 		if cb(p, a, a.Value) {
 			if s, ok := nixast.Unparen(a.Value).(*nixast.AttrSet); ok {
-				flattenBindings(s.Bindings, p, cb)
+				ev.flattenBindings(s.Bindings, p, cb)
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
@@ -65,6 +66,12 @@ type System struct {
 	visited  map[string]bool
 	args     *attrsV
 	children []*childPart
+
+	// The system's optView, built on first use. A system is kept from one
+	// graph to the next while its root reads no changed file, and so is its
+	// view: an edit to one host does not make the others' views again.
+	viewOnce sync.Once
+	view     *optView
 }
 
 type childPart struct {
@@ -567,12 +574,12 @@ func (g *graph) defs(s *System, binds []nixast.Binding, prefix []string, e *env,
 			if onSet != nil {
 				onSet(x)
 			}
-			flattenBindings(x.Bindings, p, cb)
+			ev.flattenBindings(x.Bindings, p, cb)
 		case *nixast.List: // mkMerge [ ... ]
 			for _, el := range x.Elems {
 				in2, _ := g.unwrapMk(el, e, file)
 				if as, ok := in2.(*nixast.AttrSet); ok {
-					flattenBindings(as.Bindings, p, cb)
+					ev.flattenBindings(as.Bindings, p, cb)
 				}
 			}
 		}
@@ -655,7 +662,7 @@ func (g *graph) defs(s *System, binds []nixast.Binding, prefix []string, e *env,
 		}
 		return false
 	}
-	flattenBindings(binds, prefix, cb)
+	ev.flattenBindings(binds, prefix, cb)
 }
 
 func (g *graph) child(s *System, kind, name, attr string, v nixast.Expr, e *env, file string, via []Hop, b *nixast.AttrAssign) {
