@@ -104,11 +104,15 @@ func (c *Cache) runAnalyzers(ws *Workspace, cfg Config, memos map[string]*fileMe
 		out = c.graphFindingsFor(ws, memos, graphChecks)
 	}
 	wg.Wait()
-	// Name resolution is large and its findings are cached: drop it.
+	// Name resolution and the value nodes are large and their findings are
+	// cached: drop them.
 	for _, m := range memos {
 		m.scopesMu.Lock()
 		m.scopes = nil
 		m.scopesMu.Unlock()
+		m.valuesMu.Lock()
+		m.values = nil
+		m.valuesMu.Unlock()
 	}
 	for _, r := range results {
 		out = append(out, r...)

@@ -13,22 +13,18 @@ type Pass struct {
 	Systems   []*System
 	findings  []Finding
 	seen      map[string]bool
-	views     map[*System]*optView
 	cache     *Cache
 	memos     map[string]*fileMemo
 }
 
-// view returns the literal microvm.* definitions of a system (cached).
+// view returns the literal microvm.* definitions of a system, indexed: read
+// only, it may serve several analyses at once.
 func (p *Pass) view(s *System) *optView {
-	if v, ok := p.views[s]; ok {
-		return v
-	}
-	if p.views == nil {
-		p.views = map[*System]*optView{}
-	}
-	v := optionView(s)
-	p.views[s] = v
-	return v
+	s.viewOnce.Do(func() {
+		s.view = optionView(s)
+		s.view.index()
+	})
+	return s.view
 }
 
 // resolve returns the scopes of a workspace file (cached while the file is unchanged).
@@ -43,6 +39,21 @@ func (p *Pass) resolve(file string) *Scopes {
 		m.scopes = Resolve(p.Workspace.Files[file])
 	}
 	return m.scopes
+}
+
+// values returns the nodes the value checks read in a workspace file: one
+// walk of the tree serves them all (cached while the file is unchanged).
+func (p *Pass) values(file string) *valueNodes {
+	m := p.memos[file]
+	if m == nil {
+		return findValueNodes(p.Workspace.Files[file])
+	}
+	m.valuesMu.Lock()
+	defer m.valuesMu.Unlock()
+	if m.values == nil {
+		m.values = findValueNodes(p.Workspace.Files[file])
+	}
+	return m.values
 }
 
 // Report adds a finding, once per code and range.

@@ -70,23 +70,74 @@ func parseHash(s string, algo *nixhash.Algorithm) (h *nixhash.HashWithEncoding, 
 	return nixhash.ParseAny(s, algo)
 }
 
+// valueNodes are what the value checks read in one file, found by one walk
+// of its tree (in the order of nixast.Inspect): the bindings whose name says
+// they hold a hash, and the literals that start with /nix/store/.
+type valueNodes struct {
+	hashes     []hashBinding
+	storePaths []nixast.Expr // *nixast.StringLit and *nixast.PathLit
+}
+
+type hashBinding struct {
+	set *nixast.AttrSet
+	as  *nixast.AttrAssign
+}
+
+func findValueNodes(f *nixast.File) *valueNodes {
+	vn := &valueNodes{}
+	walk(f.Root, func(n nixast.Node) {
+		switch x := n.(type) {
+		case *nixast.AttrSet:
+			for _, b := range x.Bindings {
+				if as, ok := b.(*nixast.AttrAssign); ok && isHashBinding(as) {
+					vn.hashes = append(vn.hashes, hashBinding{x, as})
+				}
+			}
+		case *nixast.StringLit:
+			if parts := x.Parts; len(parts) > 0 {
+				if x.Indented {
+					parts = nixast.StripIndentation(parts)
+				}
+				if storeText(parts) {
+					vn.storePaths = append(vn.storePaths, x)
+				}
+			}
+		case *nixast.PathLit:
+			if storeText(x.Parts) {
+				vn.storePaths = append(vn.storePaths, x)
+			}
+		}
+	})
+	return vn
+}
+
+// isHashBinding reports whether the last name of a binding is a hash attribute.
+func isHashBinding(as *nixast.AttrAssign) bool {
+	if len(as.Path.Names) == 0 {
+		return false
+	}
+	name, ok := as.Path.Names[len(as.Path.Names)-1].StaticName()
+	if !ok {
+		return false
+	}
+	_, ok = hashAlgo(name)
+	return ok
+}
+
+// storeText reports whether the parts of a string or path start with /nix/store/.
+func storeText(parts []nixast.StringPart) bool {
+	if len(parts) == 0 {
+		return false
+	}
+	tp, ok := parts[0].(*nixast.TextPart)
+	return ok && strings.HasPrefix(tp.Value, storeDir)
+}
+
 func runInvalidNixHash(p *Pass) {
 	for _, path := range sortedFiles(p.Workspace) {
-		f := p.Workspace.Files[path]
-		nixast.Inspect(f.Root, func(n nixast.Node) bool {
-			set, ok := n.(*nixast.AttrSet)
-			if !ok {
-				return true
-			}
-			for _, b := range set.Bindings {
-				as, ok := b.(*nixast.AttrAssign)
-				if !ok {
-					continue
-				}
-				p.checkHash(path, set, as)
-			}
-			return true
-		})
+		for _, h := range p.values(path).hashes {
+			p.checkHash(path, h.set, h.as)
+		}
 	}
 }
 
@@ -154,8 +205,7 @@ const storeDir = "/nix/store/"
 
 func runInvalidStorePath(p *Pass) {
 	for _, path := range sortedFiles(p.Workspace) {
-		f := p.Workspace.Files[path]
-		nixast.Inspect(f.Root, func(n nixast.Node) bool {
+		for _, n := range p.values(path).storePaths {
 			var parts []nixast.StringPart
 			switch x := n.(type) {
 			case *nixast.StringLit:
@@ -165,29 +215,20 @@ func runInvalidStorePath(p *Pass) {
 				}
 			case *nixast.PathLit:
 				parts = x.Parts
-			default:
-				return true
 			}
-			if len(parts) == 0 {
-				return true
-			}
-			tp, ok := parts[0].(*nixast.TextPart)
-			if !ok || !strings.HasPrefix(tp.Value, storeDir) {
-				return true
-			}
+			tp := parts[0].(*nixast.TextPart) // as storeText found
 			rest := tp.Value[len(storeDir):]
 			comp, _, slash := strings.Cut(rest, "/")
 			if !slash && len(parts) > 1 {
-				return true // the component goes on in an interpolation
+				continue // the component goes on in an interpolation
 			}
 			if comp == "" || strings.HasPrefix(comp, ".") || strings.ContainsAny(comp, "*?[{$") {
-				return true
+				continue
 			}
 			if _, err := storepath.FromAbsolutePath(storeDir + comp); err != nil {
 				msg := fmt.Sprintf("%s%s is not a valid store path: a store path is /nix/store/ followed by a 32-character nix-base32 hash, a dash and a name", storeDir, comp)
 				p.Report(Finding{File: path, Pos: n.Pos(), End: n.End(), Severity: SeverityError, Code: CodeInvalidStorePath, Message: msg})
 			}
-			return true
-		})
+		}
 	}
 }

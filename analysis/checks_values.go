@@ -87,11 +87,13 @@ func quoteAll(xs []string) string {
 }
 
 func runInvalidOptionValue(p *Pass) {
+	var full []string // microvm.<path>, reused: every system asks for every option
 	for _, s := range p.Systems {
 		v := p.view(s)
 		for _, o := range enumOptions {
 			if o.list == "" {
-				for _, d := range v.get(append([]string{"microvm"}, o.path...)...) {
+				full = append(append(full[:0], "microvm"), o.path...)
+				for _, d := range v.get(full...) {
 					p.reportEnum(d.X, d.File, "microvm."+optPath(o.path...), o)
 				}
 				continue
