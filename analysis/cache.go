@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"bytes"
 	"path"
 	"sort"
 	"strings"
@@ -37,8 +38,12 @@ func NewCache() *Cache { return &Cache{files: map[*nixast.File]*fileMemo{}} }
 type fileMemo struct {
 	path     string
 	findings map[string][]Finding // per-file analyzer name → its findings in this file; under Cache.mu
+	// While the per-file checks of a version run, what several of them
+	// read; dropped after.
 	scopesMu sync.Mutex
-	scopes   *Scopes          // while the per-file checks of this version run; then dropped
+	scopes   *Scopes
+	valuesMu sync.Mutex
+	values   *valueNodes
 	ignores  map[int][]string // line → codes ignored there (empty: all codes)
 	hasRoots bool             // may declare systems (mentions nixosSystem or nixosConfigurations)
 	relPaths []string         // relative paths to a configuration.nix: is that file imported
@@ -167,8 +172,18 @@ func (c *Cache) prune(ws *Workspace) {
 // scan fills the cheap per-file facts read from the tokens and the tree.
 func (m *fileMemo) scan(f *nixast.File) {
 	defer m.scanned.Store(true)
+	// What the scan looks for is spelled out in the source: most files
+	// mention none of it, and searching their bytes costs a fraction of
+	// rebuilding their tokens. Each needle is part of a word the scan needs
+	// (nixosSystem, nixosConfigurations, microvm-lsp:, configuration.nix),
+	// chosen to start with a rare byte: bytes.Contains jumps from one
+	// occurrence of the first byte to the next.
+	if !bytes.Contains(f.Src, []byte("System")) && !bytes.Contains(f.Src, []byte("Configurations")) &&
+		!bytes.Contains(f.Src, []byte("-lsp:")) && !bytes.Contains(f.Src, []byte("uration.nix")) {
+		return
+	}
 	toks := f.AllTokens()
-	for _, t := range toks {
+	for i, t := range toks {
 		switch t.Kind {
 		case nixast.IDENT:
 			if t.End()-t.Pos() >= len("nixosSystem") {
@@ -195,16 +210,17 @@ func (m *fileMemo) scan(f *nixast.File) {
 				codes = append(codes, strings.TrimRight(c, ","))
 			}
 			m.ignores[f.Lines.Line(t.Pos())] = codes
-		}
-	}
-	// A plain relative path is a PATH token right before its PATH_END.
-	for i, t := range toks {
-		if t.Kind != nixast.PATH || i+1 >= len(toks) || toks[i+1].Kind != nixast.PATH_END {
-			continue
-		}
-		text := string(f.Src[t.Pos():t.End()])
-		if !strings.HasPrefix(text, "/") && path.Base(text) == "configuration.nix" {
-			m.relPaths = append(m.relPaths, text)
+		case nixast.PATH:
+			// A plain relative path is a PATH token right before its
+			// PATH_END. Package sets hold thousands of paths: the text is
+			// only made a string when it can name a configuration.nix.
+			raw := f.Src[t.Pos():t.End()]
+			if i+1 >= len(toks) || toks[i+1].Kind != nixast.PATH_END || !bytes.Contains(raw, []byte("configuration.nix")) {
+				continue
+			}
+			if text := string(raw); !strings.HasPrefix(text, "/") && path.Base(text) == "configuration.nix" {
+				m.relPaths = append(m.relPaths, text)
+			}
 		}
 	}
 }

@@ -104,3 +104,27 @@ func TestGraphRescansOnlyAffectedRoots(t *testing.T) {
 		t.Errorf("incremental analysis differs:\n got  %s\n want %s", got, want)
 	}
 }
+
+// TestScanFindsEachFact checks that the search that lets scan skip a file
+// never skips one that holds a fact: each alone in a file.
+func TestScanFindsEachFact(t *testing.T) {
+	for _, tc := range []struct {
+		src      string
+		roots    bool
+		relPaths int
+		ignores  int
+	}{
+		{"{ x = lib.nixosSystem { }; }", true, 0, 0},
+		{"{ nixosConfigurations = { }; }", true, 0, 0},
+		{"{ imports = [ ./hosts/configuration.nix ]; }", false, 1, 0},
+		{"{\n  # microvm-lsp: ignore unused-binding\n  x = 1;\n}", false, 0, 1},
+		{"{ x = \"nixosSystem\"; y = /etc/configuration.nix; } # microvm-lsp ignore", false, 0, 0},
+	} {
+		m := &fileMemo{}
+		m.scan(nixast.Parse("/ws/default.nix", []byte(tc.src)))
+		if m.hasRoots != tc.roots || len(m.relPaths) != tc.relPaths || len(m.ignores) != tc.ignores {
+			t.Errorf("%q: roots %v, %d relative paths, %d ignore comments; want %v, %d, %d",
+				tc.src, m.hasRoots, len(m.relPaths), len(m.ignores), tc.roots, tc.relPaths, tc.ignores)
+		}
+	}
+}
