@@ -5,7 +5,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
+	"unsafe"
 
 	"go.lsp.dev/protocol"
 
@@ -19,22 +21,41 @@ type document struct {
 	path    string // workspace key, see uriToPath
 	version int32
 	text    string
-	lines   *nixast.LineIndex
-	parse   func() *nixast.File // parses once, on first use
+	lines   func() *nixast.LineIndex // indexes once, on first use
+	parse   func() *nixast.File      // parses once, on first use
 }
 
 func newDocument(u protocol.DocumentURI, version int32, text string) *document {
-	src := []byte(text)
+	// The parser reads the text in place: neither it nor the File writes to
+	// Src (nixast sees Src as a string too), and a copy of a 1.5 MB package
+	// set on every keystroke is as much garbage for the collector.
+	src := []byte{}
+	if text != "" {
+		src = unsafe.Slice(unsafe.StringData(text), len(text))
+	}
 	p := uriToPath(u)
+	var parsed atomic.Bool
+	// Parsing waits for the next analysis: a burst of keystrokes that
+	// arrives while one runs makes many versions, and only the last is read.
+	parse := sync.OnceValue(func() *nixast.File {
+		f := nixast.Parse(p, src)
+		parsed.Store(true)
+		return f
+	})
 	return &document{
 		uri:     u,
 		path:    p,
 		version: version,
 		text:    text,
-		lines:   nixast.NewLineIndex(src),
-		// Parsing waits for the next analysis: a burst of keystrokes that
-		// arrives while one runs makes many versions, and only the last is read.
-		parse: sync.OnceValue(func() *nixast.File { return nixast.Parse(p, src) }),
+		// Only the next edit needs the lines, and the parser indexes them
+		// too: a version that was analysed lends its index.
+		lines: sync.OnceValue(func() *nixast.LineIndex {
+			if parsed.Load() {
+				return parse().Lines
+			}
+			return nixast.NewLineIndex(src)
+		}),
+		parse: parse,
 	}
 }
 
@@ -80,7 +101,7 @@ func (st *documentStore) change(u protocol.DocumentURI, version int32, changes [
 	if version <= old.version {
 		warnings = append(warnings, fmt.Sprintf("version %d does not follow %d; applied anyway", version, old.version))
 	}
-	text, lines := old.text, old.lines
+	text, lines := old.text, old.lines()
 	for i, c := range changes {
 		var clamped bool
 		text, clamped = applyChange(text, lines, c, enc)
