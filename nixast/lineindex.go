@@ -3,6 +3,7 @@ package nixast
 import (
 	"bytes"
 	"sort"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -15,11 +16,25 @@ import (
 // as a decoder that yields U+FFFD per bad byte would.
 type LineIndex struct {
 	src    []byte
-	starts []int // offset of the first byte of each line
+	once   sync.Once
+	starts []int // offset of the first byte of each line; see lines
 }
 
-// NewLineIndex indexes src. src must not change afterwards.
+// NewLineIndex indexes src. src must not change afterwards. The lines are
+// found on first use: most files parsed in a batch, or indexed in a
+// workspace, are never asked for a position.
 func NewLineIndex(src []byte) *LineIndex {
+	return &LineIndex{src: src}
+}
+
+// lines returns the offsets of the line starts, finding them once.
+func (x *LineIndex) lines() []int {
+	x.once.Do(x.index)
+	return x.starts
+}
+
+func (x *LineIndex) index() {
+	src := x.src
 	starts := make([]int, 1, len(src)/40+1)
 	if bytes.IndexByte(src, '\r') < 0 {
 		// The common case: only LF, found with the vectorized IndexByte.
@@ -31,7 +46,8 @@ func NewLineIndex(src []byte) *LineIndex {
 			off += i + 1
 			starts = append(starts, off)
 		}
-		return &LineIndex{src: src, starts: starts}
+		x.starts = starts
+		return
 	}
 	for i := 0; i < len(src); i++ {
 		switch src[i] {
@@ -44,28 +60,29 @@ func NewLineIndex(src []byte) *LineIndex {
 			starts = append(starts, i+1)
 		}
 	}
-	return &LineIndex{src: src, starts: starts}
+	x.starts = starts
 }
 
 // LineCount returns the number of lines (at least 1).
-func (x *LineIndex) LineCount() int { return len(x.starts) }
+func (x *LineIndex) LineCount() int { return len(x.lines()) }
 
 // LineStart returns the offset of the first byte of line (0-based), clamped.
 func (x *LineIndex) LineStart(line int) int {
 	if line < 0 {
 		return 0
 	}
-	if line >= len(x.starts) {
+	starts := x.lines()
+	if line >= len(starts) {
 		return len(x.src)
 	}
-	return x.starts[line]
+	return starts[line]
 }
 
 // lineEnd returns the offset of the line terminator of line (or len(src)).
 func (x *LineIndex) lineEnd(line int) int {
-	if line+1 < len(x.starts) {
-		end := x.starts[line+1] - 1
-		if x.src[end] == '\n' && end > x.starts[line] && x.src[end-1] == '\r' {
+	if starts := x.lines(); line+1 < len(starts) {
+		end := starts[line+1] - 1
+		if x.src[end] == '\n' && end > starts[line] && x.src[end-1] == '\r' {
 			end--
 		}
 		return end
@@ -86,7 +103,8 @@ func (x *LineIndex) clamp(off int) int {
 // Line returns the 0-based line of the offset (clamped to the source).
 func (x *LineIndex) Line(off int) int {
 	off = x.clamp(off)
-	return sort.Search(len(x.starts), func(i int) bool { return x.starts[i] > off }) - 1
+	starts := x.lines()
+	return sort.Search(len(starts), func(i int) bool { return starts[i] > off }) - 1
 }
 
 // Position returns the 0-based line and byte column of off. An offset inside
@@ -97,7 +115,7 @@ func (x *LineIndex) Position(off int) (line, col int) {
 	if end := x.lineEnd(line); off > end {
 		off = end
 	}
-	return line, off - x.starts[line]
+	return line, off - x.lines()[line]
 }
 
 // PositionUTF16 returns the 0-based line and UTF-16 column of off. An offset
@@ -108,7 +126,7 @@ func (x *LineIndex) PositionUTF16(off int) (line, col int) {
 	if end := x.lineEnd(line); off > end {
 		off = end
 	}
-	for i := x.starts[line]; i < off; {
+	for i := x.lines()[line]; i < off; {
 		r, n := utf8.DecodeRune(x.src[i:])
 		if i+n > off {
 			break
@@ -129,10 +147,11 @@ func (x *LineIndex) Offset(line, col int) (off int, ok bool) {
 	if line < 0 || col < 0 {
 		return 0, false
 	}
-	if line >= len(x.starts) {
+	starts := x.lines()
+	if line >= len(starts) {
 		return len(x.src), false
 	}
-	start, end := x.starts[line], x.lineEnd(line)
+	start, end := starts[line], x.lineEnd(line)
 	if start+col > end {
 		return end, false
 	}
@@ -146,10 +165,11 @@ func (x *LineIndex) OffsetUTF16(line, col int) (off int, ok bool) {
 	if line < 0 || col < 0 {
 		return 0, false
 	}
-	if line >= len(x.starts) {
+	starts := x.lines()
+	if line >= len(starts) {
 		return len(x.src), false
 	}
-	i, end := x.starts[line], x.lineEnd(line)
+	i, end := starts[line], x.lineEnd(line)
 	for units := 0; units < col; {
 		if i >= end {
 			return end, false

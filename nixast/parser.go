@@ -119,26 +119,23 @@ func parse(name string, src []byte, mode parseMode) *File {
 	if len(src) > 0 {
 		str = unsafe.String(&src[0], len(src))
 	}
-	p := &parser{src: src, str: str}
+	p := &parser{src: src, str: str, lines: NewLineIndex(src)}
 	var lexErrs []Error
 	if mode != parsePlain {
 		// A large file is scanned on another core while it is parsed; that
-		// core, ahead of the parser, then indexes the lines, and parses the
-		// rest of the file's largest set from a split point it chose while
-		// scanning (see splice).
+		// core then parses the rest of the file's largest set from a split
+		// point it chose while scanning (see splice).
 		st := &tokenStream{done: make(chan struct{}), split: &splitState{parsed: make(chan struct{}), wait: mode == parseSplit}}
 		p.stream = st
 		go func() {
 			toks, _ := scan(src, false, st)
-			st.lines = NewLineIndex(src)
 			close(st.done)
 			if sp := st.split.at.Load(); sp != nil && st.split.state.CompareAndSwap(splitIdle, splitRunning) {
-				st.split.result = parseFrom(src, str, toks, st.lines, *sp, &st.split.state)
+				st.split.result = parseFrom(src, str, toks, p.lines, *sp, &st.split.state)
 				close(st.split.parsed)
 			}
 		}()
 	} else {
-		p.lines = NewLineIndex(src)
 		p.toks, lexErrs = scan(src, false, nil)
 	}
 	p.ti = -1
@@ -167,7 +164,6 @@ func parse(name string, src []byte, mode parseMode) *File {
 		<-p.stream.done
 		p.toks = *p.stream.published.Load()
 		lexErrs = p.stream.errs
-		p.lines = p.stream.lines
 	}
 	f.tokens = p.toks
 	f.Lines = p.lines
@@ -364,10 +360,6 @@ func (p *parser) markLast(kind ErrorKind, related int) {
 
 // at formats a position as LINE:COL for messages.
 func (p *parser) at(off int) string {
-	if p.lines == nil { // streaming: the other core is still at it
-		<-p.stream.done
-		p.lines = p.stream.lines
-	}
 	l, c := p.lines.Position(off)
 	return fmt.Sprintf("%d:%d", l+1, c+1)
 }

@@ -76,7 +76,6 @@ type tokenStream struct {
 	published atomic.Pointer[[]Token]
 	done      chan struct{} // closed by the scanning goroutine after the last publication
 	errs      []Error       // the scanner's, readable after done
-	lines     *LineIndex    // built on the scanner's core; readable after done
 	split     *splitState   // nil: no second parser
 }
 
