@@ -66,6 +66,7 @@ func (l lspServer) DidChangeWorkspaceFolders(_ context.Context, p *protocol.DidC
 
 func (s *Server) didOpen(u protocol.DocumentURI, version int32, text string) {
 	s.docs.open(u, version, text)
+	s.index.setOpen(uriToPath(u), true)
 	s.log.Debug("didOpen", zap.String("uri", string(u)), zap.Int32("version", version))
 	s.changed()
 }
@@ -90,6 +91,7 @@ func (s *Server) didClose(u protocol.DocumentURI) {
 		return
 	}
 	// The editor may close without saving: from now on the disk is the truth.
+	s.index.setOpen(d.path, false)
 	s.refreshFromDisk(d.path)
 	s.changed()
 }

@@ -36,10 +36,36 @@ type workspaceIndex struct {
 	// not overwrite what the event brought.
 	seq     uint64
 	touched map[string]uint64
+	// open holds the paths of open documents: the editor's text is the
+	// truth for them, so their entry keeps no tree (nil) until they close.
+	open map[string]bool
 }
 
 func newWorkspaceIndex() *workspaceIndex {
-	return &workspaceIndex{files: map[string]*nixast.File{}, touched: map[string]uint64{}}
+	return &workspaceIndex{files: map[string]*nixast.File{}, touched: map[string]uint64{}, open: map[string]bool{}}
+}
+
+// setOpen records that the document at p was opened or closed. A closed
+// document is read again from disk by the caller.
+func (x *workspaceIndex) setOpen(p string, open bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if !open {
+		delete(x.open, p)
+		return
+	}
+	x.open[p] = true
+	if _, ok := x.files[p]; ok {
+		x.files[p] = nil
+	}
+}
+
+// keep is what the index stores for a file read from disk.
+func (x *workspaceIndex) keep(p string, f *nixast.File) *nixast.File {
+	if x.open[p] {
+		return nil
+	}
+	return f
 }
 
 func (x *workspaceIndex) folderList() []string {
@@ -105,7 +131,7 @@ func (x *workspaceIndex) putScanned(p string, f *nixast.File, seq uint64) bool {
 	if x.touched[p] > seq || !x.inFolderLocked(p) {
 		return false
 	}
-	x.files[p] = f
+	x.files[p] = x.keep(p, f)
 	return true
 }
 
@@ -134,7 +160,7 @@ func (x *workspaceIndex) putEvent(p string, f *nixast.File) {
 	if f == nil {
 		delete(x.files, p)
 	} else {
-		x.files[p] = f
+		x.files[p] = x.keep(p, f)
 	}
 }
 
@@ -149,14 +175,17 @@ func (x *workspaceIndex) dropExcluded(m *excludeMatcher) {
 	}
 }
 
-// copyFiles returns the files for a snapshot. The *nixast.File values are
+// copyFiles returns the files for a snapshot, without the open documents
+// (the snapshot adds the editor's versions). The *nixast.File values are
 // shared: they never change.
 func (x *workspaceIndex) copyFiles() map[string]*nixast.File {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	out := make(map[string]*nixast.File, len(x.files)+8)
 	for p, f := range x.files {
-		out[p] = f
+		if f != nil {
+			out[p] = f
+		}
 	}
 	return out
 }

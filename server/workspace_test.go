@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"github.com/microvm-lsp/microvm-lsp/nixast"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -166,4 +167,31 @@ func TestExcludePathsChangeReindexes(t *testing.T) {
 	c.setConfig(map[string]any{"excludePaths": []string{"gen/**"}})
 	c.notify(protocol.MethodWorkspaceDidChangeConfiguration, map[string]any{"settings": nil})
 	c.waitCount(x, 0)
+}
+
+// TestIndexKeepsNoTreeForOpenDocuments: while a document is open the
+// editor's text is what gets analysed, so the index drops its disk tree
+// (half the memory of a large open file) and takes it again on close.
+func TestIndexKeepsNoTreeForOpenDocuments(t *testing.T) {
+	x := newWorkspaceIndex()
+	x.addFolders([]string{"/ws"})
+	disk := nixast.Parse("/ws/a.nix", []byte("{ a = 1; }"))
+	x.putEvent("/ws/a.nix", disk)
+	x.putEvent("/ws/b.nix", nixast.Parse("/ws/b.nix", []byte("{ }")))
+	x.setOpen("/ws/a.nix", true)
+	if f, ok := x.copyFiles()["/ws/a.nix"]; ok {
+		t.Fatalf("open document still in the index: %v", f)
+	}
+	// A scan or a watched-file event while open stores no tree either.
+	x.putScanned("/ws/a.nix", disk, x.scanStart())
+	x.putEvent("/ws/a.nix", disk)
+	files := x.copyFiles()
+	if _, ok := files["/ws/a.nix"]; ok || files["/ws/b.nix"] == nil {
+		t.Fatalf("files = %v", files)
+	}
+	x.setOpen("/ws/a.nix", false)
+	x.putEvent("/ws/a.nix", disk)
+	if x.copyFiles()["/ws/a.nix"] != disk {
+		t.Fatal("closed document not back in the index")
+	}
 }
