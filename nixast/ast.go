@@ -484,6 +484,9 @@ type Error struct {
 	// Related is where the clashing definition is, for duplicates; -1 otherwise.
 	Related int
 	Kind    ErrorKind
+	// owner is 1 + the position of the set or let whose duplicate check
+	// reported the error, 0 for other errors (Reparse checks it again).
+	owner int
 }
 
 // ErrorKind classifies syntax errors that tools treat apart.
@@ -512,4 +515,8 @@ type File struct {
 	// NewSyntax is set when the file uses syntax newer than Nix 2.8
 	// (pipe operators, deep merging of attribute sets).
 	NewSyntax bool
+	// nonPlain lists, sorted, where the sets and lets start whose bindings
+	// share a first name: their duplicate checks read the bindings' values,
+	// so Reparse does not replace a binding below one of them.
+	nonPlain []int
 }

@@ -71,11 +71,28 @@ func (p *parser) checkBindings(node Node, binds []Binding, plain bool) {
 	if plain {
 		return
 	}
+	p.nonPlain = append(p.nonPlain, node.Pos())
+	n := len(p.errs)
 	entries := p.buildEntries(binds)
-	if set, ok := node.(*AttrSet); ok {
-		set.attrs = entries
-		p.withAttrs = append(p.withAttrs, set)
+	for i := n; i < len(p.errs); i++ {
+		p.errs[i].owner = node.Pos() + 1
 	}
+	if set, ok := node.(*AttrSet); ok {
+		if p.sideAttrs != nil {
+			p.sideAttrs[set] = entries
+		} else {
+			set.attrs = entries
+			p.withAttrs = append(p.withAttrs, set)
+		}
+	}
+}
+
+// attrsOf returns the attribute tree of a set literal checked before.
+func (p *parser) attrsOf(set *AttrSet) *attrEntries {
+	if p.sideAttrs != nil {
+		return p.sideAttrs[set]
+	}
+	return set.attrs
 }
 
 // repeats reports whether a name occurs twice in names.
@@ -151,14 +168,14 @@ func (p *parser) addAttrPath(cur *attrEntries, b *AttrAssign) {
 		set, isSet := Unparen(b.Value).(*AttrSet)
 		if e == nil {
 			if isSet {
-				cur.add(p.entry(name, n.Pos(), true, set, set.attrs))
+				cur.add(p.entry(name, n.Pos(), true, set, p.attrsOf(set)))
 			} else {
 				cur.add(p.entry(name, n.Pos(), false, nil, nil))
 			}
 			return
 		}
 		if isSet && e.isAttrs {
-			src := set.attrs
+			src := p.attrsOf(set)
 			if src == nil {
 				src = p.buildEntries(set.Bindings)
 			}

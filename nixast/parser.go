@@ -175,6 +175,8 @@ func parse(name string, src []byte, mode parseMode) *File {
 	sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Pos < p.errs[j].Pos })
 	f.Errors = p.errs
 	f.NewSyntax = p.newSyntax
+	sort.Ints(p.nonPlain)
+	f.nonPlain = p.nonPlain
 	return f
 }
 
@@ -206,6 +208,7 @@ type splitResult struct {
 	maxDepth  int
 	newSyntax bool
 	withAttrs []*AttrSet
+	nonPlain  []int
 }
 
 // parseFrom parses the bindings from sp to the end of their set, as the
@@ -220,7 +223,7 @@ func parseFrom(src []byte, str string, toks []Token, lines *LineIndex, sp splitP
 		ok:    len(q.errs) == 0 && !q.tooDeep && state.Load() == splitRunning,
 		binds: q.bindStack, keys: q.keyStack,
 		ti: q.ti, tok: q.tok, prevEndAt: q.prevEndAt,
-		maxDepth: q.maxDepth, newSyntax: q.newSyntax, withAttrs: q.withAttrs,
+		maxDepth: q.maxDepth, newSyntax: q.newSyntax, withAttrs: q.withAttrs, nonPlain: q.nonPlain,
 	}
 }
 
@@ -248,6 +251,7 @@ func (p *parser) splice(lbrace int) bool {
 	p.bindStack = append(p.bindStack, r.binds...)
 	p.keyStack = append(p.keyStack, r.keys...)
 	p.withAttrs = append(p.withAttrs, r.withAttrs...)
+	p.nonPlain = append(p.nonPlain, r.nonPlain...)
 	p.newSyntax = p.newSyntax || r.newSyntax
 	p.maxDepth = max(p.maxDepth, p.depth+r.maxDepth)
 	p.ti, p.si, p.tok, p.prevEndAt = r.ti, r.ti, r.tok, r.prevEndAt
@@ -262,6 +266,7 @@ type parser struct {
 	src       []byte
 	toks      []Token // the significant tokens: no whitespace or comments
 	str       string  // src, converted once: names and texts are substrings of it
+	base      int     // the offset in src of str (Reparse parses one binding's copy)
 	ti        int     // index in toks of the current token
 	si        int     // how many significant tokens came before the current one
 	prevEndAt int     // end of the previous significant token
@@ -276,13 +281,25 @@ type parser struct {
 	quiet     bool       // after the first unrecoverable error at the top level
 	match     []int32    // for a '{' at sig index i, the sig index of its '}'; built on first need
 	withAttrs []*AttrSet // sets whose attribute tree was built, to forget after parsing
+	// sideAttrs, when not nil, holds the attribute trees instead of the
+	// sets: Reparse checks sets again that other Files share.
+	sideAttrs map[*AttrSet]*attrEntries
+	nonPlain  []int // where sets and lets start whose bindings share a first name
 	stream    *tokenStream
 	abort     *atomic.Int32 // for a second parser: stop when no longer splitRunning
 	slabs
 }
 
 // text returns a token's source text without copying.
-func (p *parser) text(t Token) string { return p.str[t.pos:t.end] }
+func (p *parser) text(t Token) string {
+	i, j := int(t.pos)-p.base, int(t.end)-p.base
+	if i < 0 || j > len(p.str) {
+		// Reparse's parser read past the binding it parses again: the
+		// result is dropped, any text does.
+		return string(p.src[t.pos:t.end])
+	}
+	return p.str[i:j]
+}
 
 // has reports whether token i exists, waiting for the scanner when the
 // tokens are still coming.
@@ -1352,7 +1369,7 @@ func (p *parser) pathString(path *AttrPath) string {
 		if s, ok := n.StaticName(); ok {
 			parts = append(parts, s)
 		} else {
-			parts = append(parts, p.str[n.Pos():n.End()])
+			parts = append(parts, string(p.src[n.Pos():n.End()]))
 		}
 	}
 	return strings.Join(parts, ".")

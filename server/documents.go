@@ -21,11 +21,30 @@ type document struct {
 	path    string // workspace key, see uriToPath
 	version int32
 	text    string
-	lines   func() *nixast.LineIndex // indexes once, on first use
-	parse   func() *nixast.File      // parses once, on first use
+	lines   func() *nixast.LineIndex     // indexes once, on first use
+	parse   func() *nixast.File          // parses once, on first use
+	parsed  *atomic.Bool                 // whether parse has run
+	base    *atomic.Pointer[nixast.File] // the newest parsed version before this one, until parsed
 }
 
-func newDocument(u protocol.DocumentURI, version int32, text string) *document {
+// lastParsed returns the newest parsed File of this version or those before.
+func (d *document) lastParsed() *nixast.File {
+	if d.parsed.Load() {
+		return d.parse()
+	}
+	if b := d.base.Load(); b != nil {
+		return b
+	}
+	// Parsed meanwhile.
+	if d.parsed.Load() {
+		return d.parse()
+	}
+	return nil
+}
+
+// newDocument makes a version of a document. base, the newest earlier
+// version that was parsed, lets the parser parse again only what changed.
+func newDocument(u protocol.DocumentURI, version int32, text string, base *nixast.File) *document {
 	// The parser reads the text in place: neither it nor the File writes to
 	// Src (nixast sees Src as a string too), and a copy of a 1.5 MB package
 	// set on every keystroke is as much garbage for the collector.
@@ -34,12 +53,15 @@ func newDocument(u protocol.DocumentURI, version int32, text string) *document {
 		src = unsafe.Slice(unsafe.StringData(text), len(text))
 	}
 	p := uriToPath(u)
-	var parsed atomic.Bool
+	parsed := new(atomic.Bool)
+	prev := new(atomic.Pointer[nixast.File])
+	prev.Store(base)
 	// Parsing waits for the next analysis: a burst of keystrokes that
 	// arrives while one runs makes many versions, and only the last is read.
 	parse := sync.OnceValue(func() *nixast.File {
-		f := nixast.Parse(p, src)
+		f := nixast.Reparse(prev.Load(), p, src)
 		parsed.Store(true)
+		prev.Store(nil)
 		return f
 	})
 	return &document{
@@ -55,7 +77,9 @@ func newDocument(u protocol.DocumentURI, version int32, text string) *document {
 			}
 			return nixast.NewLineIndex(src)
 		}),
-		parse: parse,
+		parse:  parse,
+		parsed: parsed,
+		base:   prev,
 	}
 }
 
@@ -80,7 +104,7 @@ func newDocumentStore() *documentStore {
 // open stores a document as the client opened it. Opening an open document
 // again replaces it: the client's word is final.
 func (st *documentStore) open(u protocol.DocumentURI, version int32, text string) *document {
-	d := newDocument(u, version, text)
+	d := newDocument(u, version, text, nil)
 	st.mu.Lock()
 	st.docs[u] = d
 	st.mu.Unlock()
@@ -112,7 +136,7 @@ func (st *documentStore) change(u protocol.DocumentURI, version int32, changes [
 			lines = nixast.NewLineIndex([]byte(text))
 		}
 	}
-	d = newDocument(u, version, text)
+	d = newDocument(u, version, text, old.lastParsed())
 	st.docs[u] = d
 	return d, warnings
 }

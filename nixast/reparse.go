@@ -1,0 +1,813 @@
+package nixast
+
+import (
+	"bytes"
+	"sort"
+)
+
+// Reparse parses src, the text of old after an edit. When the edit only
+// changes whitespace between tokens, or falls inside one binding of a set or
+// let, only that binding is parsed again: the nodes before it are shared
+// with old, the nodes after it are copied with their positions moved, and
+// the duplicate checks that reported errors in old run again. The File is
+// the one Parse would return (tests compare the two); any other edit, or a
+// file with errors other than duplicate attributes, is parsed from scratch.
+//
+// Names in shared and copied nodes keep pointing into the source they were
+// parsed from; a binding parsed again takes its names from a copy of its
+// own text, so that a long run of edits keeps at most that text alive, not
+// every version of the file.
+func Reparse(old *File, name string, src []byte) *File {
+	if f := reparse(old, name, src, reparseMin); f != nil {
+		return f
+	}
+	return Parse(name, src)
+}
+
+// reparseMin is the size below which Reparse just parses: a small file
+// parses in well under a millisecond.
+const reparseMin = 64 << 10
+
+func reparse(old *File, name string, src []byte, minSize int) *File {
+	if old == nil || old.tokens == nil || old.NewSyntax || len(old.Trailing) > 0 ||
+		len(src) < minSize || len(src) > MaxFileSize || len(old.Src) > MaxFileSize || len(src) == 0 ||
+		!errorsFromChecks(old) {
+		return nil
+	}
+	// The edit: old.Src[a:b] became src[a:b+d].
+	a := commonPrefix(old.Src, src)
+	s := commonSuffix(old.Src[a:], src[a:])
+	b := len(old.Src) - s
+	d := len(src) - len(old.Src)
+	if f := reparseGap(old, name, src, a, b, d); f != nil {
+		return f
+	}
+	return reparseBinding(old, name, src, a, b, d)
+}
+
+// reparseGap handles an edit that changes only whitespace between two
+// tokens: the tokens and the tree stay, moved.
+func reparseGap(old *File, name string, src []byte, a, b, d int) *File {
+	toks := old.tokens
+	k := sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= b })
+	if k == 0 || k == len(toks) {
+		return nil
+	}
+	from, to := int(toks[k-1].end), int(toks[k].pos)
+	// Both gaps non-empty: two tokens that touch could lex as one.
+	if from > a || from == to || !allSpace(old.Src[from:to]) || from == to+d || !allSpace(src[from:to+d]) {
+		return nil
+	}
+	sh := &shifter{at: to, d: d}
+	f := &File{
+		Name:     name,
+		Src:      src,
+		tokens:   shiftTokens(nil, toks, k, d),
+		Root:     sh.expr(old.Root),
+		Lines:    NewLineIndex(src),
+		nonPlain: shiftPositions(nil, old.nonPlain, to, d),
+	}
+	moved := func(p int) int {
+		if p >= to {
+			return p + d
+		}
+		return p
+	}
+	return recheck(f, old, moved, nil, nil)
+}
+
+// reparseBinding parses again the innermost binding that contains the edit
+// (without touching its first byte or its ';'), if its set or let, and every
+// one around it, has no two bindings with the same first name.
+func reparseBinding(old *File, name string, src []byte, a, b, d int) *File {
+	path := bindingPath(old.Root, a, b)
+	// A list whose bindings share a first name reads their values in its
+	// duplicate check: a binding below it is parsed again only with it (its
+	// own list is checked again).
+	plain := 0
+	for plain < len(path) && !hasPos(old.nonPlain, path[plain].container.Pos()) {
+		plain++
+	}
+	for i := min(plain, len(path)-1); i >= 0; i-- {
+		if f := replaceBinding(old, name, src, path[i], d); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// bindingCtx is a binding on the way from the root to an edit.
+type bindingCtx struct {
+	binding   Binding
+	list      []Binding // the list it is in
+	container Node      // *AttrSet, *Let or *LegacyLet
+	isLet     bool
+	depth     int // nodes above it
+}
+
+// bindingPath lists the bindings that contain [a, b) without touching
+// their ';', outermost first, with their lists.
+func bindingPath(root Node, a, b int) []bindingCtx {
+	var path []bindingCtx
+	n, depth := root, 0
+	inside := func(x Node) bool { return x.Pos() <= a && b < x.End() }
+	for n != nil {
+		var next Node
+		var list []Binding
+		isLet := false
+		switch x := n.(type) {
+		case *AttrSet:
+			list = x.Bindings
+		case *LegacyLet:
+			list = x.Bindings
+		case *Let:
+			list, isLet = x.Bindings, true
+		}
+		if list != nil {
+			// Bindings are in source order: find the last one starting before a.
+			j := sort.Search(len(list), func(i int) bool { return list[i].Pos() > a }) - 1
+			if j >= 0 && inside(list[j]) {
+				path = append(path, bindingCtx{binding: list[j], list: list, container: n, isLet: isLet, depth: depth})
+				next = list[j]
+			}
+		}
+		if next == nil {
+			EachChild(n, func(c Node) {
+				if next == nil && c.Pos() <= a && b <= c.End() {
+					next = c
+				}
+			})
+		}
+		n = next
+		depth++
+	}
+	return path
+}
+
+// replaceBinding scans and parses ctx.binding again in src and builds the
+// new File around it, or returns nil.
+func replaceBinding(old *File, name string, src []byte, ctx bindingCtx, d int) *File {
+	bpos, bend := ctx.binding.Pos(), ctx.binding.End()
+	newEnd := bend + d
+	if newEnd <= bpos || newEnd > len(src) {
+		return nil
+	}
+	sub := scanRange(src, bpos, newEnd)
+	if sub == nil {
+		return nil
+	}
+	toks := old.tokens
+	i0 := sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= bpos })
+	i1 := sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= bend })
+	if i0 >= len(toks) || int(toks[i0].pos) != bpos || i1 >= len(toks) {
+		return nil
+	}
+	newToks := make([]Token, 0, len(toks)-(i1-i0)+len(sub))
+	newToks = append(newToks, toks[:i0]...)
+	newToks = append(newToks, sub...)
+	newToks = shiftTokens(newToks, toks, i1, d)
+
+	// The binding's names come from a copy of its text (see Reparse), from
+	// the end of the token before: its doc comment is in that gap.
+	base := 0
+	if i0 > 0 {
+		base = int(newToks[i0-1].end)
+	}
+	text := string(src[base:newEnd])
+	q := &parser{src: src, str: text, base: base, toks: newToks, lines: NewLineIndex(src)}
+	q.ti, q.si, q.tok = i0, i0, newToks[i0]
+	if i0 > 0 {
+		q.prevEndAt = int(newToks[i0-1].end)
+	}
+	closer := RBRACE
+	if ctx.isLet {
+		closer = IN
+	}
+	q.pushCloser(closer)
+	var nb Binding
+	switch ctx.binding.(type) {
+	case *AttrAssign:
+		if q.tok.Kind != IDENT && q.tok.Kind != OR_KW && q.tok.Kind != STRING_OPEN && q.tok.Kind != DOLLAR_CURLY {
+			return nil
+		}
+		nb = q.parseAssign(ctx.isLet)
+	case *Inherit:
+		if q.tok.Kind != INHERIT {
+			return nil
+		}
+		nb = q.parseInherit()
+	}
+	// Nesting is bounded by the whole path: each node above takes at most
+	// a few levels of the parser's recursion.
+	// Duplicates inside the binding are fine: their checks saw all they
+	// read. Any other error may depend on what is around.
+	for _, e := range q.errs {
+		if e.owner == 0 {
+			return nil
+		}
+	}
+	if q.newSyntax || q.ti != i0+len(sub) || nb.End() != newEnd || q.maxDepth+8*(ctx.depth+1) > MaxDepth {
+		return nil
+	}
+	for _, set := range q.withAttrs {
+		set.attrs = nil
+	}
+	nonPlain := shiftPositionsAround(old.nonPlain, bpos, bend, d, q.nonPlain)
+	sh := &shifter{at: bend, d: d, old: ctx.binding, new: nb}
+	f := &File{
+		Name:     name,
+		Src:      src,
+		tokens:   newToks,
+		Root:     sh.expr(old.Root),
+		Lines:    q.lines,
+		nonPlain: nonPlain,
+	}
+	moved := func(p int) int {
+		switch {
+		case p >= bend:
+			return p + d
+		case p >= bpos:
+			return -1 // inside the binding parsed again
+		}
+		return p
+	}
+	// The list of the binding is checked again if its first names may
+	// repeat now (the container starts before the binding: not moved).
+	var more []int
+	if hasPos(old.nonPlain, ctx.container.Pos()) || !sameFirstNames(ctx.binding, nb) {
+		more = append(more, ctx.container.Pos())
+	}
+	return recheck(f, old, moved, more, q.errs)
+}
+
+// errorsFromChecks reports whether every error of f came from the
+// duplicate check of a set or let (Reparse runs those checks again), and
+// there are not so many that the limit of errors could drop some.
+func errorsFromChecks(f *File) bool {
+	if len(f.Errors) >= MaxErrors/2 {
+		return false
+	}
+	for _, e := range f.Errors {
+		if e.owner == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// errorOwners returns the sorted positions of the sets and lets whose
+// duplicate checks reported errs.
+func errorOwners(errs []Error) []int {
+	var out []int
+	for _, e := range errs {
+		out = append(out, e.owner-1)
+	}
+	sort.Ints(out)
+	return slicesCompact(out)
+}
+
+func slicesCompact(s []int) []int {
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// recheck runs again, on f's tree, the duplicate checks that reported
+// old's errors (their lists at positions moved by moved, -1 when gone) and
+// those of the lists at more, and sets f's errors (with found, those of
+// the binding parsed again) and nonPlain.
+func recheck(f, old *File, moved func(int) int, more []int, found []Error) *File {
+	at := append([]int(nil), more...)
+	for _, p := range errorOwners(old.Errors) {
+		if p = moved(p); p >= 0 {
+			at = append(at, p)
+		}
+	}
+	if len(at) == 0 && len(found) == 0 {
+		return f
+	}
+	var lists []Node
+	for _, p := range slicesCompact(sortedInts(at)) {
+		c := containerAt(f.Root, p)
+		if c == nil {
+			return nil
+		}
+		lists = append(lists, c)
+	}
+	// In the order the parser checks them: inner lists first. The trees
+	// go to a map: some lists are shared with old.
+	sort.SliceStable(lists, func(i, j int) bool { return lists[i].End() < lists[j].End() })
+	q := &parser{src: f.Src, lines: f.Lines, sideAttrs: map[*AttrSet]*attrEntries{}}
+	q.errs = append(q.errs, found...)
+	for _, c := range lists {
+		var binds []Binding
+		switch c := c.(type) {
+		case *AttrSet:
+			binds = c.Bindings
+		case *Let:
+			binds = c.Bindings
+		case *LegacyLet:
+			binds = c.Bindings
+		}
+		var keys []string
+		for _, b := range binds {
+			keys = firstNames(b, keys)
+		}
+		plain := !repeats(keys)
+		q.checkBindings(c, binds, plain)
+		p := c.Pos()
+		i := sort.SearchInts(f.nonPlain, p)
+		switch in := i < len(f.nonPlain) && f.nonPlain[i] == p; {
+		case plain && in:
+			f.nonPlain = append(f.nonPlain[:i:i], f.nonPlain[i+1:]...)
+		case !plain && !in:
+			f.nonPlain = append(f.nonPlain[:i:i], append([]int{p}, f.nonPlain[i:]...)...)
+		}
+	}
+	if len(q.errs) >= MaxErrors/2 {
+		return nil // near the limit, which errors are kept depends on order
+	}
+	sort.SliceStable(q.errs, func(i, j int) bool { return q.errs[i].Pos < q.errs[j].Pos })
+	if len(q.errs) > 0 {
+		f.Errors = q.errs
+	}
+	f.NewSyntax = q.newSyntax
+	return f
+}
+
+func sortedInts(s []int) []int {
+	sort.Ints(s)
+	return s
+}
+
+// containerAt returns the set or let of f's tree that starts at pos.
+func containerAt(root Node, pos int) Node {
+	for n := root; n != nil; {
+		var list []Binding
+		switch x := n.(type) {
+		case *AttrSet:
+			list = x.Bindings
+		case *LegacyLet:
+			list = x.Bindings
+		case *Let:
+			list = x.Bindings
+		}
+		if list != nil && n.Pos() == pos {
+			return n
+		}
+		var next Node
+		if list != nil {
+			j := sort.Search(len(list), func(i int) bool { return list[i].Pos() > pos }) - 1
+			if j >= 0 && pos < list[j].End() {
+				next = list[j]
+			}
+		}
+		if next == nil {
+			EachChild(n, func(c Node) {
+				if next == nil && c.Pos() <= pos && pos < c.End() {
+					next = c
+				}
+			})
+		}
+		n = next
+	}
+	return nil
+}
+
+// scanRange scans src[from:to], which must end a binding: its significant
+// tokens, the last a ';' ending at to, or nil.
+func scanRange(src []byte, from, to int) []Token {
+	s := &scanner{src: src[:to], pos: from, modes: []lexMode{modeDefault}, opens: []int32{-1}}
+	s.toks = make([]Token, 0, (to-from)/4+4)
+	for s.pos < len(s.src) {
+		switch s.modes[len(s.modes)-1] {
+		case modeString:
+			s.scanString()
+		case modeIndString:
+			s.scanIndString()
+		case modeInPath, modeInPathSlash:
+			s.scanInPath()
+		default:
+			s.scanDefault()
+		}
+	}
+	n := len(s.toks)
+	if len(s.errs) > 0 || len(s.modes) != 1 || n == 0 || s.toks[n-1].Kind != SEMI || int(s.toks[n-1].end) != to {
+		return nil
+	}
+	return s.toks
+}
+
+// sameFirstNames reports whether two bindings start with the same static
+// names (for an inherit, all of them).
+func sameFirstNames(x, y Binding) bool {
+	xs, ys := firstNames(x, nil), firstNames(y, nil)
+	if len(xs) != len(ys) {
+		return false
+	}
+	for i := range xs {
+		if xs[i] != ys[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// firstNames appends the static first names a binding defines.
+func firstNames(b Binding, out []string) []string {
+	switch b := b.(type) {
+	case *AttrAssign:
+		if name, ok := b.Path.Names[0].StaticName(); ok {
+			out = append(out, name)
+		}
+	case *Inherit:
+		for _, n := range b.Names {
+			if name, ok := n.StaticName(); ok {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
+}
+
+// shiftTokens appends toks[from:] to out, moved by d.
+func shiftTokens(out, toks []Token, from, d int) []Token {
+	if out == nil {
+		out = make([]Token, 0, len(toks))
+		out = append(out, toks[:from]...)
+	}
+	start := len(out)
+	out = append(out, toks[from:]...)
+	for i := start; i < len(out); i++ {
+		out[i].pos += int32(d)
+		out[i].end += int32(d)
+	}
+	return out
+}
+
+// shiftPositions moves the positions at or after at by d.
+func shiftPositions(out, ps []int, at, d int) []int {
+	for _, p := range ps {
+		if p >= at {
+			p += d
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// shiftPositionsAround drops the positions in [from, to), moves those after
+// by d and adds more.
+func shiftPositionsAround(ps []int, from, to, d int, more []int) []int {
+	var out []int
+	for _, p := range ps {
+		switch {
+		case p < from:
+			out = append(out, p)
+		case p >= to:
+			out = append(out, p+d)
+		}
+	}
+	out = append(out, more...)
+	sort.Ints(out)
+	return out
+}
+
+func hasPos(sorted []int, p int) bool {
+	i := sort.SearchInts(sorted, p)
+	return i < len(sorted) && sorted[i] == p
+}
+
+func allSpace(b []byte) bool {
+	for _, c := range b {
+		if charClass[c]&clSpace == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// commonPrefix returns the length of the longest common prefix of x and y.
+func commonPrefix(x, y []byte) int {
+	n := min(len(x), len(y))
+	i := 0
+	// Blocks first: bytes.Equal compares them at memory speed.
+	for i+64 <= n && bytes.Equal(x[i:i+64], y[i:i+64]) {
+		i += 64
+	}
+	for i < n && x[i] == y[i] {
+		i++
+	}
+	return i
+}
+
+// commonSuffix returns the length of the longest common suffix of x and y.
+func commonSuffix(x, y []byte) int {
+	n := min(len(x), len(y))
+	i := 0
+	for i+64 <= n && bytes.Equal(x[len(x)-i-64:len(x)-i], y[len(y)-i-64:len(y)-i]) {
+		i += 64
+	}
+	for i < n && x[len(x)-i-1] == y[len(y)-i-1] {
+		i++
+	}
+	return i
+}
+
+// shifter copies the nodes of a tree that end after at, moving their
+// positions at or after at by d; nodes that end before are shared. The
+// binding old is replaced by new.
+type shifter struct {
+	at, d    int
+	old, new Binding
+	all      bool // copying nodes that start after at: no node is kept
+	slabs         // the copies come from chunks, as the parser's nodes do
+}
+
+func (s *shifter) pos(p int) int {
+	if p >= s.at {
+		return p + s.d
+	}
+	return p
+}
+
+func (s *shifter) keep(n Node) bool {
+	if s.all {
+		return n == nil
+	}
+	return n == nil || n.End() < s.at || n.End() == s.at && n != Node(s.old)
+}
+
+func (s *shifter) expr(x Expr) Expr {
+	if x == nil || s.keep(x) {
+		return x
+	}
+	switch x := x.(type) {
+	case *Ident:
+		return s.ident(x)
+	case *IntLit:
+		c := put(&s.ints, *x)
+		c.ValuePos = s.pos(c.ValuePos)
+		return c
+	case *FloatLit:
+		c := *x
+		c.ValuePos = s.pos(c.ValuePos)
+		return &c
+	case *URILit:
+		c := *x
+		c.ValuePos = s.pos(c.ValuePos)
+		return &c
+	case *SearchPath:
+		c := *x
+		c.ValuePos = s.pos(c.ValuePos)
+		return &c
+	case *StringLit:
+		return s.str(x)
+	case *PathLit:
+		c := put(&s.pathLits, *x)
+		c.Parts = s.parts(x.Parts)
+		return c
+	case *Paren:
+		c := *x
+		c.Lparen, c.Rparen, c.Stop = s.pos(c.Lparen), s.pos(c.Rparen), s.pos(c.Stop)
+		c.X = s.expr(x.X)
+		return &c
+	case *List:
+		c := put(&s.lists, *x)
+		c.Lbrack, c.Rbrack, c.Stop = s.pos(c.Lbrack), s.pos(c.Rbrack), s.pos(c.Stop)
+		if len(x.Elems) > 0 {
+			c.Elems = make([]Expr, len(x.Elems))
+			for i, e := range x.Elems {
+				c.Elems[i] = s.expr(e)
+			}
+		}
+		return c
+	case *AttrSet:
+		c := put(&s.attrSets, *x)
+		c.Rec, c.Lbrace, c.Rbrace, c.Stop = s.pos(c.Rec), s.pos(c.Lbrace), s.pos(c.Rbrace), s.pos(c.Stop)
+		c.Bindings = s.bindings(x.Bindings)
+		c.attrs = nil
+		return c
+	case *LegacyLet:
+		c := *x
+		c.Let, c.Lbrace, c.Rbrace, c.Stop = s.pos(c.Let), s.pos(c.Lbrace), s.pos(c.Rbrace), s.pos(c.Stop)
+		c.Bindings = s.bindings(x.Bindings)
+		return &c
+	case *Select:
+		c := put(&s.selects, *x)
+		c.X = s.expr(x.X)
+		c.Dot, c.OrPos = s.pos(c.Dot), s.pos(c.OrPos)
+		c.Path = s.path(x.Path)
+		c.Default = s.expr(x.Default)
+		return c
+	case *HasAttr:
+		c := *x
+		c.X = s.expr(x.X)
+		c.Question = s.pos(c.Question)
+		c.Path = s.path(x.Path)
+		return &c
+	case *Apply:
+		return put(&s.applies, Apply{Fn: s.expr(x.Fn), Arg: s.expr(x.Arg)})
+	case *Unary:
+		c := *x
+		c.OpPos = s.pos(c.OpPos)
+		c.X = s.expr(x.X)
+		return &c
+	case *Binary:
+		c := put(&s.binaries, *x)
+		c.X = s.expr(x.X)
+		c.OpPos = s.pos(c.OpPos)
+		c.Y = s.expr(x.Y)
+		return c
+	case *If:
+		c := put(&s.ifs, *x)
+		c.IfPos, c.ThenPos, c.ElsePos = s.pos(c.IfPos), s.pos(c.ThenPos), s.pos(c.ElsePos)
+		c.Cond, c.Then, c.Else = s.expr(x.Cond), s.expr(x.Then), s.expr(x.Else)
+		return c
+	case *Lambda:
+		c := put(&s.lambdas, *x)
+		if x.Param != nil && !s.keep(x.Param) {
+			c.Param = s.ident(x.Param)
+		}
+		if x.Formals != nil && !s.keep(x.Formals) {
+			c.Formals = s.formals(x.Formals)
+		}
+		c.At, c.Colon = s.pos(c.At), s.pos(c.Colon)
+		c.Body = s.expr(x.Body)
+		c.Doc = s.comment(x.Doc)
+		return c
+	case *Let:
+		c := *x
+		c.LetPos, c.InPos = s.pos(c.LetPos), s.pos(c.InPos)
+		c.Bindings = s.bindings(x.Bindings)
+		c.Body = s.expr(x.Body)
+		return &c
+	case *With:
+		c := *x
+		c.WithPos, c.Semi = s.pos(c.WithPos), s.pos(c.Semi)
+		c.X, c.Body = s.expr(x.X), s.expr(x.Body)
+		return &c
+	case *Assert:
+		c := *x
+		c.AssertPos, c.Semi = s.pos(c.AssertPos), s.pos(c.Semi)
+		c.Cond, c.Body = s.expr(x.Cond), s.expr(x.Body)
+		return &c
+	case *BadExpr:
+		return &BadExpr{From: s.pos(x.From), To: s.pos(x.To)}
+	}
+	panic("nixast: Reparse meets an unknown node")
+}
+
+func (s *shifter) ident(x *Ident) *Ident {
+	if s.keep(x) {
+		return x
+	}
+	return put(&s.idents, Ident{NamePos: s.pos(x.NamePos), Name: x.Name})
+}
+
+func (s *shifter) comment(x *Comment) *Comment {
+	if x == nil || s.keep(x) {
+		return x
+	}
+	return put(&s.comments, Comment{Start: s.pos(x.Start), Stop: s.pos(x.Stop), Text: x.Text})
+}
+
+func (s *shifter) str(x *StringLit) *StringLit {
+	if x == nil || s.keep(x) {
+		return x
+	}
+	c := put(&s.strs, *x)
+	c.Open, c.Close, c.Stop = s.pos(c.Open), s.pos(c.Close), s.pos(c.Stop)
+	c.Parts = s.parts(x.Parts)
+	return c
+}
+
+func (s *shifter) parts(parts []StringPart) []StringPart {
+	if len(parts) == 0 {
+		return parts
+	}
+	out := make([]StringPart, len(parts))
+	for i, p := range parts {
+		switch p := p.(type) {
+		case *TextPart:
+			if s.keep(p) {
+				out[i] = p
+				continue
+			}
+			c := put(&s.texts, *p)
+			c.Start, c.Stop = s.pos(c.Start), s.pos(c.Stop)
+			out[i] = c
+		case *Interp:
+			out[i] = s.interp(p)
+		}
+	}
+	return out
+}
+
+func (s *shifter) interp(x *Interp) *Interp {
+	if x == nil || s.keep(x) {
+		return x
+	}
+	c := put(&s.interps, *x)
+	c.Dollar, c.Rbrace, c.Stop = s.pos(c.Dollar), s.pos(c.Rbrace), s.pos(c.Stop)
+	c.X = s.expr(x.X)
+	return c
+}
+
+func (s *shifter) name(x *AttrName) *AttrName {
+	if s.keep(x) {
+		return x
+	}
+	return put(&s.names, AttrName{Ident: s.identOrNil(x.Ident), String: s.str(x.String), Interp: s.interp(x.Interp)})
+}
+
+func (s *shifter) identOrNil(x *Ident) *Ident {
+	if x == nil {
+		return nil
+	}
+	return s.ident(x)
+}
+
+func (s *shifter) nameList(names []*AttrName) []*AttrName {
+	if len(names) == 0 {
+		return names
+	}
+	out := make([]*AttrName, len(names))
+	for i, n := range names {
+		out[i] = s.name(n)
+	}
+	return out
+}
+
+func (s *shifter) path(x *AttrPath) *AttrPath {
+	if x == nil || s.keep(x) {
+		return x
+	}
+	return put(&s.paths, AttrPath{Names: s.nameList(x.Names)})
+}
+
+func (s *shifter) bindings(list []Binding) []Binding {
+	// Bindings before the edit are shared, so only the first to change is
+	// looked for with a search.
+	j := sort.Search(len(list), func(i int) bool { return !s.keep(list[i]) })
+	if j == len(list) {
+		return list
+	}
+	out := make([]Binding, len(list))
+	copy(out, list[:j])
+	out[j] = s.binding(list[j])
+	// The bindings after the one that holds the edit start after it.
+	all := s.all
+	s.all = true
+	for i := j + 1; i < len(list); i++ {
+		out[i] = s.binding(list[i])
+	}
+	s.all = all
+	return out
+}
+
+func (s *shifter) binding(b Binding) Binding {
+	if b == s.old && s.old != nil {
+		return s.new
+	}
+	if s.keep(b) {
+		return b
+	}
+	switch b := b.(type) {
+	case *AttrAssign:
+		c := put(&s.assigns, *b)
+		c.Path = s.path(b.Path)
+		c.Eq, c.Semi, c.Stop = s.pos(c.Eq), s.pos(c.Semi), s.pos(c.Stop)
+		c.Value = s.expr(b.Value)
+		c.Doc = s.comment(b.Doc)
+		return c
+	case *Inherit:
+		c := put(&s.inherits, *b)
+		c.Inherit, c.Lparen, c.Rparen, c.Semi, c.Stop = s.pos(c.Inherit), s.pos(c.Lparen), s.pos(c.Rparen), s.pos(c.Semi), s.pos(c.Stop)
+		c.From = s.expr(b.From)
+		c.Names = s.nameList(b.Names)
+		return c
+	}
+	panic("nixast: Reparse meets an unknown binding")
+}
+
+func (s *shifter) formals(x *Formals) *Formals {
+	c := *x
+	c.Lbrace, c.Ellipsis, c.Rbrace, c.Stop = s.pos(c.Lbrace), s.pos(c.Ellipsis), s.pos(c.Rbrace), s.pos(c.Stop)
+	if len(x.List) == 0 {
+		return &c
+	}
+	c.List = make([]*Formal, len(x.List))
+	for i, f := range x.List {
+		if s.keep(f) {
+			c.List[i] = f
+			continue
+		}
+		c.List[i] = &Formal{Name: s.ident(f.Name), Question: s.pos(f.Question), Default: s.expr(f.Default)}
+	}
+	return &c
+}

@@ -1,0 +1,320 @@
+package nixast
+
+import (
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// sameFile fails unless got, from Reparse, is what Parse gives for its text.
+func sameFile(t testing.TB, what string, got *File) {
+	t.Helper()
+	want := parse(got.Name, got.Src, parsePlain)
+	if fmt.Sprint(got.Errors) != fmt.Sprint(want.Errors) || got.NewSyntax != want.NewSyntax {
+		t.Fatalf("%s: errors %v, want %v", what, got.Errors, want.Errors)
+	}
+	g, w := got.AllTokens(), want.AllTokens()
+	if len(g) != len(w) {
+		t.Fatalf("%s: %d tokens, want %d", what, len(g), len(w))
+	}
+	for i := range g {
+		if g[i] != w[i] {
+			t.Fatalf("%s: token %d is %v, want %v", what, i, g[i], w[i])
+		}
+	}
+	cfg := PrintConfig{BaseDir: "/b", HomeDir: "/h"}
+	if Print(got.Root, cfg) != Print(want.Root, cfg) {
+		t.Fatalf("%s: trees differ", what)
+	}
+	if a, b := nodeList(got.Root), nodeList(want.Root); a != b {
+		t.Fatalf("%s: node positions differ:\n%s", what, firstDiff(a, b))
+	}
+	// Every field of every node, positions of keywords and brackets too.
+	if !reflect.DeepEqual(got.Root, want.Root) {
+		t.Fatalf("%s: trees differ in some field", what)
+	}
+	if fmt.Sprint(got.nonPlain) != fmt.Sprint(want.nonPlain) {
+		t.Fatalf("%s: nonPlain %v, want %v", what, got.nonPlain, want.nonPlain)
+	}
+	for _, n := range []Node{got.Root} {
+		Inspect(n, func(n Node) bool {
+			if id, ok := n.(*Ident); ok && string(got.Src[id.Pos():id.End()]) != id.Name {
+				t.Fatalf("%s: identifier %q at %d spells %q", what, id.Name, id.Pos(), got.Src[id.Pos():id.End()])
+			}
+			return true
+		})
+	}
+}
+
+func firstDiff(a, b string) string {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] != b[i] {
+			lo := max(0, i-200)
+			return fmt.Sprintf("got  ...%s\nwant ...%s", a[lo:min(len(a), i+100)], b[lo:min(len(b), i+100)])
+		}
+	}
+	return "lengths differ"
+}
+
+// randomEdit changes src at a random place: a character typed or deleted,
+// a newline, a word, a line pasted, whitespace, a quote or a brace.
+func randomEdit(r *rand.Rand, src []byte) []byte {
+	if len(src) == 0 {
+		return []byte("x")
+	}
+	i := r.Intn(len(src) + 1)
+	ins := func(s string) []byte {
+		return append(append(append([]byte(nil), src[:i]...), s...), src[i:]...)
+	}
+	switch r.Intn(9) {
+	case 0:
+		return ins("\n")
+	case 1:
+		return ins("  ")
+	case 2:
+		return ins("x")
+	case 3:
+		return ins("\"")
+	case 4:
+		return ins("}")
+	case 5:
+		return ins("a = 1; ")
+	case 6:
+		j := min(len(src), i+1+r.Intn(8))
+		return append(append([]byte(nil), src[:i]...), src[j:]...)
+	case 7:
+		// A line pasted from elsewhere in the file.
+		k := r.Intn(len(src))
+		e := k
+		for e < len(src) && src[e] != '\n' {
+			e++
+		}
+		return ins(string(src[k:e]))
+	default:
+		return ins("# c\n")
+	}
+}
+
+func corpusSources(t testing.TB) map[string][]byte {
+	files, _ := filepath.Glob("../testdata/parse/valid/*.nix")
+	out := map[string][]byte{}
+	for _, p := range files {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[filepath.Base(p)] = src
+	}
+	return out
+}
+
+// TestReparseEqualsParse edits every valid corpus file and a generated
+// package set at random, again and again, each time reparsing the last
+// version without errors, and requires Parse's File.
+func TestReparseEqualsParse(t *testing.T) {
+	srcs := corpusSources(t)
+	srcs["generated"] = generatedPackageSet(100 << 10)
+	r := rand.New(rand.NewSource(7))
+	tried, reused, genReused := 0, 0, 0
+	for name, src := range srcs {
+		rounds := 20
+		if name == "generated" {
+			rounds = 150
+		}
+		f := parse(name, src, parsePlain)
+		for i := 0; i < rounds; i++ {
+			next := randomEdit(r, f.Src)
+			tried++
+			if g := reparse(f, name, next, 0); g != nil {
+				reused++
+				if name == "generated" {
+					genReused++
+				}
+				sameFile(t, fmt.Sprintf("%s, edit %d", name, i), g)
+				f = g
+			} else if full := parse(name, next, parsePlain); errorsFromChecks(full) {
+				f = full
+			}
+			// A broken version is left behind: the next edit starts again
+			// from the last one Reparse can work from (its errors, if any,
+			// are duplicate attributes).
+		}
+	}
+	// In a package set most edits land inside a binding or in whitespace.
+	if genReused < 150/3 {
+		t.Errorf("reparsed %d of 150 edits of the package set", genReused)
+	}
+	t.Logf("reparsed %d of %d edits, %d of 150 of the package set", reused, tried, genReused)
+}
+
+// TestReparseKinds: edits of each kind take the path meant for them, or
+// parse again when they must.
+func TestReparseKinds(t *testing.T) {
+	base := "{ lib }:\nlet\n  x = 1;\n  y = { a = 1; b = \"s\"; };\nin {\n  inherit x;\n  c = y.a + 2; # note\n  n = { d.e = 1; d.f = { g = 1; }; };\n  m = { h = 1; };\n}\n"
+	cases := []struct {
+		name, from, to string
+		reused         bool
+	}{
+		{"whitespace between tokens", "c = y.a", "c =  y.a", true},
+		{"newline between bindings", "  c = y.a", "\n  c = y.a", true},
+		{"inside a let binding", "a = 1; b", "a = 10; b", true},
+		{"inside a set binding", "y.a + 2", "y.a + 20", true},
+		{"renamed without a clash", "c = y.a", "cc = y.a", true},
+		{"renamed into a clash", "c = y.a", "x = y.a", true}, // its list checked again
+		{"inherit", "inherit x;", "inherit x lib;", true},
+		{"below a set whose bindings share a name", "g = 1", "g = 2", true}, // n = ... again
+		{"in a set whose bindings share a name", "d.e = 1", "d.e = 2", true},
+		{"a nested binding", "h = 1", "h = 2", true},
+		{"a string opened", "y.a + 2", "\"y.a + 2", false},
+		{"a comment that hides code", "c = y.a", "# c = y.a", false},
+		{"touching the ';'", "2; # note", "2 # note", false},
+		{"a brace added", "y.a + 2", "y.a + { 2", false},
+		{"a duplicate made", "h = 1;", "h = 1; h = 2;", true},
+		{"a binding added between two", "  m = {", "  c = 3;\n  m = {", false},
+		{"a binding renamed from its first byte", "m = {", "k = {", true},
+	}
+	for _, c := range cases {
+		old := parse("t.nix", []byte(base), parsePlain)
+		next := []byte(replaceOnce(t, base, c.from, c.to))
+		got := reparse(old, "t.nix", next, 0)
+		if (got != nil) != c.reused {
+			t.Errorf("%s: reused %v, want %v", c.name, got != nil, c.reused)
+		}
+		if got != nil {
+			sameFile(t, c.name, got)
+		}
+		if full := Reparse(old, "t.nix", next); full == nil {
+			t.Fatalf("%s: Reparse returned nil", c.name)
+		}
+	}
+}
+
+func replaceOnce(t *testing.T, s, from, to string) string {
+	for i := 0; i+len(from) <= len(s); i++ {
+		if s[i:i+len(from)] == from {
+			return s[:i] + to + s[i+len(from):]
+		}
+	}
+	t.Fatalf("%q not in source", from)
+	return ""
+}
+
+// TestReparseWithDuplicates: a file whose only errors are duplicate
+// attributes is reparsed, its duplicate checks run again (their messages
+// name lines that moved).
+func TestReparseWithDuplicates(t *testing.T) {
+	base := "{\n  a = 1;\n  b = { x = 1; x = 2; };\n  c = 2;\n  a = 3;\n}\n"
+	edits := []struct {
+		from, to string
+		reused   bool
+	}{
+		{"c = 2;", "c = 22;", true},              // inside a binding of the set with the duplicate
+		{"  c = 2;", "\n  c = 2;", true},         // lines move under both messages
+		{"x = 2;", "y = 2;", true},               // a duplicate fixed in a nested set
+		{"x = 2;", "x = 2; z = 1; z = 3;", true}, // one more in a nested set
+		{"a = 3;", "d = 3;", true},               // the top duplicate fixed
+		{"a = 3;", "c = 3;", true},               // another made
+		{"c = 2;", "c = 2; c = 4;", false},       // a binding added: parsed from scratch
+	}
+	for _, e := range edits {
+		old := parse("t.nix", []byte(base), parsePlain)
+		if len(old.Errors) != 2 || !errorsFromChecks(old) {
+			t.Fatalf("base errors: %v", old.Errors)
+		}
+		got := reparse(old, "t.nix", []byte(replaceOnce(t, base, e.from, e.to)), 0)
+		if (got != nil) != e.reused {
+			t.Errorf("%q -> %q: reparsed %v, want %v", e.from, e.to, got != nil, e.reused)
+		}
+		if got != nil {
+			sameFile(t, e.to, got)
+		}
+	}
+}
+
+// TestReparseConcurrently: versions reparsed at once from one File (an
+// editor's burst of edits) write nothing they share (run with -race).
+func TestReparseConcurrently(t *testing.T) {
+	src := append(generatedPackageSet(100<<10), "{ dup = 1; dup = 2; }"...)
+	src = append([]byte("let x = "), append(src, " ; in x"...)...)
+	old := parse("p.nix", src, parsePlain)
+	done := make(chan *File)
+	for g := 0; g < 4; g++ {
+		r := rand.New(rand.NewSource(int64(g)))
+		go func() {
+			var last *File
+			for i := 0; i < 20; i++ {
+				if f := reparse(old, "p.nix", randomEdit(r, src), 0); f != nil {
+					last = f
+				}
+			}
+			done <- last
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if f := <-done; f != nil {
+			sameFile(t, "concurrent", f)
+		}
+	}
+	sameFile(t, "old", old)
+}
+
+// TestReparseKeepsOldFile: the File a reparse started from is unchanged.
+func TestReparseKeepsOldFile(t *testing.T) {
+	src := generatedPackageSet(100 << 10)
+	old := parse("p.nix", src, parsePlain)
+	before := nodeList(old.Root)
+	r := rand.New(rand.NewSource(3))
+	for i := 0; i < 50; i++ {
+		reparse(old, "p.nix", randomEdit(r, src), 0)
+	}
+	if nodeList(old.Root) != before {
+		t.Fatal("reparsing changed the old tree")
+	}
+	sameFile(t, "old", old)
+}
+
+// FuzzReparse: for any source and edit, a successful reparse equals Parse.
+func FuzzReparse(f *testing.F) {
+	for _, src := range corpusSources(f) {
+		if len(src) < 4096 {
+			f.Add(src, uint16(len(src)/2), uint8(1), "x")
+		}
+	}
+	f.Fuzz(func(t *testing.T, src []byte, at uint16, del uint8, ins string) {
+		old := parse("f.nix", src, parsePlain)
+		i := min(int(at), len(src))
+		j := min(len(src), i+int(del%16))
+		next := append(append(append([]byte(nil), src[:i]...), ins...), src[j:]...)
+		if g := reparse(old, "f.nix", next, 0); g != nil {
+			sameFile(t, "fuzz", g)
+		}
+	})
+}
+
+func BenchmarkReparse(b *testing.B) {
+	src := generatedPackageSet(3 << 19) // 1.5 MiB, as the latency benchmark's pkgs.nix
+	old := parse("p.nix", src, parsePlain)
+	r := rand.New(rand.NewSource(1))
+	edits := make([][]byte, 64)
+	for i := range edits {
+		// A newline at the start of a random line, as e2e/latency types.
+		k := r.Intn(len(src))
+		for k > 0 && src[k-1] != '\n' {
+			k--
+		}
+		edits[i] = append(append(append([]byte(nil), src[:k]...), '\n'), src[k:]...)
+	}
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	reused := 0
+	for i := 0; i < b.N; i++ {
+		if f := reparse(old, "p.nix", edits[i%len(edits)], 0); f != nil {
+			reused++
+		}
+	}
+	b.ReportMetric(float64(reused)/float64(b.N), "reused/op")
+}
