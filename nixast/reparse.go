@@ -73,7 +73,8 @@ func reparseGap(old *File, name string, src []byte, a, b, d int) *File {
 		}
 		return p
 	}
-	return recheck(f, old, moved, nil, nil)
+	// No name changed: every check finds what it found, moved.
+	return recheck(f, old, moved, to, func(int) bool { return true }, nil, nil)
 }
 
 // reparseBinding parses again the innermost binding that contains the edit
@@ -232,12 +233,53 @@ func replaceBinding(old *File, name string, src []byte, ctx bindingCtx, d int) *
 		return p
 	}
 	// The list of the binding is checked again if its first names may
-	// repeat now (the container starts before the binding: not moved).
+	// repeat now, or did before and so its check read the binding (the
+	// container starts before the binding: not moved). Other lists find
+	// what they found.
+	cpos := ctx.container.Pos()
+	same := sameFirstNames(ctx.binding, nb) && !sharesFirstName(ctx.list, ctx.binding)
 	var more []int
-	if hasPos(old.nonPlain, ctx.container.Pos()) || !sameFirstNames(ctx.binding, nb) {
-		more = append(more, ctx.container.Pos())
+	if !same {
+		more = append(more, cpos)
 	}
-	return recheck(f, old, moved, more, q.errs)
+	unchanged := func(owner int) bool { return owner != cpos || same }
+	return recheck(f, old, moved, bpos, unchanged, more, q.errs)
+}
+
+// sharesFirstName reports whether another binding of list starts with a
+// first name of b.
+func sharesFirstName(list []Binding, b Binding) bool {
+	names := firstNames(b, nil)
+	if len(names) == 0 {
+		return false
+	}
+	for _, o := range list {
+		if o == b {
+			continue
+		}
+		switch o := o.(type) {
+		case *AttrAssign:
+			if name, ok := o.Path.Names[0].StaticName(); ok && slicesContains(names, name) {
+				return true
+			}
+		case *Inherit:
+			for _, n := range o.Names {
+				if name, ok := n.StaticName(); ok && slicesContains(names, name) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func slicesContains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
 }
 
 // errorsFromChecks reports whether every error of f came from the
@@ -276,18 +318,39 @@ func slicesCompact(s []int) []int {
 	return out
 }
 
-// recheck runs again, on f's tree, the duplicate checks that reported
-// old's errors (their lists at positions moved by moved, -1 when gone) and
-// those of the lists at more, and sets f's errors (with found, those of
-// the binding parsed again) and nonPlain.
-func recheck(f, old *File, moved func(int) int, more []int, found []Error) *File {
+// recheck sets f's errors and nonPlain: old's errors from lists whose
+// check finds the same (unchanged), moved, if what they name lies before
+// cut; the duplicate checks of the other lists that reported errors in old
+// (at positions moved by moved, -1 when gone) and of the lists at more run
+// again on f's tree; found are the errors of the binding parsed again.
+func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) bool, more []int, found []Error) *File {
 	at := append([]int(nil), more...)
-	for _, p := range errorOwners(old.Errors) {
-		if p = moved(p); p >= 0 {
-			at = append(at, p)
+	// When every list that reported errors finds the same, and they name
+	// places before the edit, the errors just move. Otherwise all checks
+	// run again: a list checked again merges the lists inside it, whose
+	// trees must then be there (see attrsOf).
+	keep := len(more) == 0
+	for _, e := range old.Errors {
+		if p := e.owner - 1; moved(p) >= 0 && !(unchanged(p) && e.Related < cut) {
+			keep = false
 		}
 	}
-	if len(at) == 0 && len(found) == 0 {
+	var kept []Error
+	for _, e := range old.Errors {
+		np := moved(e.owner - 1)
+		switch {
+		case np < 0:
+		case keep:
+			e.Pos, e.End, e.owner = moved(e.Pos), moved(e.End), np+1
+			kept = append(kept, e)
+		default:
+			at = append(at, np)
+		}
+	}
+	if len(at) == 0 && len(found) == 0 && len(kept) == len(old.Errors) {
+		if len(kept) > 0 {
+			f.Errors = kept
+		}
 		return f
 	}
 	var lists []Node
@@ -302,7 +365,7 @@ func recheck(f, old *File, moved func(int) int, more []int, found []Error) *File
 	// go to a map: some lists are shared with old.
 	sort.SliceStable(lists, func(i, j int) bool { return lists[i].End() < lists[j].End() })
 	q := &parser{src: f.Src, lines: f.Lines, sideAttrs: map[*AttrSet]*attrEntries{}}
-	q.errs = append(q.errs, found...)
+	q.errs = append(append(q.errs, kept...), found...)
 	for _, c := range lists {
 		var binds []Binding
 		switch c := c.(type) {
