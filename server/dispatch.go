@@ -140,11 +140,15 @@ func (s *Server) dispatch(ctx context.Context, reply jsonrpc2.Replier, req jsonr
 	finished := make(chan struct{})
 	go func() {
 		// A cancelled request is answered at once; the work it started
-		// runs to its end and its late reply is dropped.
+		// runs to its end and its late reply is dropped. When the request
+		// was cancelled before it started, both channels are ready: it
+		// is answered either way.
 		select {
 		case <-ctx.Done():
-			reply(ctx, nil, protocol.ErrRequestCancelled)
 		case <-finished:
+		}
+		if ctx.Err() != nil && !replied() {
+			reply(ctx, nil, protocol.ErrRequestCancelled)
 		}
 	}()
 	go func() {
