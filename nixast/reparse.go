@@ -114,16 +114,8 @@ func bindingPath(root Node, a, b int) []bindingCtx {
 	inside := func(x Node) bool { return x.Pos() <= a && b < x.End() }
 	for n != nil {
 		var next Node
-		var list []Binding
-		isLet := false
-		switch x := n.(type) {
-		case *AttrSet:
-			list = x.Bindings
-		case *LegacyLet:
-			list = x.Bindings
-		case *Let:
-			list, isLet = x.Bindings, true
-		}
+		list, _ := bindingsOf(n)
+		_, isLet := n.(*Let)
 		if list != nil {
 			// Bindings are in source order: find the last one starting before a.
 			j := sort.Search(len(list), func(i int) bool { return list[i].Pos() > a }) - 1
@@ -367,15 +359,7 @@ func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) boo
 	q := &parser{src: f.Src, lines: f.Lines, sideAttrs: map[*AttrSet]*attrEntries{}}
 	q.errs = append(append(q.errs, kept...), found...)
 	for _, c := range lists {
-		var binds []Binding
-		switch c := c.(type) {
-		case *AttrSet:
-			binds = c.Bindings
-		case *Let:
-			binds = c.Bindings
-		case *LegacyLet:
-			binds = c.Bindings
-		}
+		binds, _ := bindingsOf(c)
 		var keys []string
 		for _, b := range binds {
 			keys = firstNames(b, keys)
@@ -407,19 +391,25 @@ func sortedInts(s []int) []int {
 	return s
 }
 
+// bindingsOf returns the bindings of a set or let; ok is false for any
+// other node.
+func bindingsOf(n Node) (list []Binding, ok bool) {
+	switch x := n.(type) {
+	case *AttrSet:
+		return x.Bindings, true
+	case *LegacyLet:
+		return x.Bindings, true
+	case *Let:
+		return x.Bindings, true
+	}
+	return nil, false
+}
+
 // containerAt returns the set or let of f's tree that starts at pos.
 func containerAt(root Node, pos int) Node {
 	for n := root; n != nil; {
-		var list []Binding
-		switch x := n.(type) {
-		case *AttrSet:
-			list = x.Bindings
-		case *LegacyLet:
-			list = x.Bindings
-		case *Let:
-			list = x.Bindings
-		}
-		if list != nil && n.Pos() == pos {
+		list, ok := bindingsOf(n)
+		if ok && n.Pos() == pos {
 			return n
 		}
 		var next Node
@@ -446,18 +436,7 @@ func containerAt(root Node, pos int) Node {
 func scanRange(src []byte, from, to int) []Token {
 	s := &scanner{src: src[:to], pos: from, modes: []lexMode{modeDefault}, opens: []int32{-1}}
 	s.toks = make([]Token, 0, (to-from)/4+4)
-	for s.pos < len(s.src) {
-		switch s.modes[len(s.modes)-1] {
-		case modeString:
-			s.scanString()
-		case modeIndString:
-			s.scanIndString()
-		case modeInPath, modeInPathSlash:
-			s.scanInPath()
-		default:
-			s.scanDefault()
-		}
-	}
+	s.run()
 	n := len(s.toks)
 	if len(s.errs) > 0 || len(s.modes) != 1 || n == 0 || s.toks[n-1].Kind != SEMI || int(s.toks[n-1].end) != to {
 		return nil

@@ -94,18 +94,7 @@ func scan(src []byte, trivia bool, stream *tokenStream) ([]Token, []Error) {
 	} else {
 		s.toks = make([]Token, 0, len(src)/5+16)
 	}
-	for s.pos < len(s.src) {
-		switch s.modes[len(s.modes)-1] {
-		case modeString:
-			s.scanString()
-		case modeIndString:
-			s.scanIndString()
-		case modeInPath, modeInPathSlash:
-			s.scanInPath()
-		default:
-			s.scanDefault()
-		}
-	}
+	s.run()
 	if m := s.modes[len(s.modes)-1]; m == modeInPath || m == modeInPathSlash {
 		s.endPath(m)
 	}
@@ -119,6 +108,22 @@ func scan(src []byte, trivia bool, stream *tokenStream) ([]Token, []Error) {
 		stream.published.Store(&all)
 	}
 	return s.toks, s.errs
+}
+
+// run scans to the end of s.src.
+func (s *scanner) run() {
+	for s.pos < len(s.src) {
+		switch s.modes[len(s.modes)-1] {
+		case modeString:
+			s.scanString()
+		case modeIndString:
+			s.scanIndString()
+		case modeInPath, modeInPathSlash:
+			s.scanInPath()
+		default:
+			s.scanDefault()
+		}
+	}
 }
 
 func (s *scanner) emit(k Kind, end int) {
