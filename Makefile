@@ -31,6 +31,7 @@ test: vet
 
 fuzz-short:
 	$(GO) test ./nixast -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./nixast -run '^$$' -fuzz '^FuzzReparse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./nixast -run '^$$' -fuzz '^FuzzLineIndex$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./nixast -run '^$$' -fuzz '^FuzzOracle$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./server -run '^$$' -fuzz '^FuzzDocumentEdits$$' -fuzztime $(FUZZTIME)
