@@ -139,7 +139,6 @@ func parse(name string, src []byte, mode parseMode) *File {
 		p.toks, lexErrs = scan(src, false, nil)
 	}
 	p.ti = -1
-	p.si = -1
 	p.next()
 	f.Root = p.parseExpr()
 	if p.tok.Kind != EOF {
@@ -147,11 +146,11 @@ func parse(name string, src []byte, mode parseMode) *File {
 		// Parse what follows anyway, so that its bindings stay visible.
 		p.quiet = true
 		for p.tok.Kind != EOF {
-			start := p.si
+			start := p.ti
 			if p.startsSimple(p.tok, 0) || p.tok.Kind == LET || p.tok.Kind == WITH || p.tok.Kind == ASSERT || p.tok.Kind == IF || p.tok.Kind == NOT || p.tok.Kind == MINUS {
 				f.Trailing = append(f.Trailing, p.parseExpr())
 			}
-			if p.si == start {
+			if p.ti == start {
 				p.next()
 			}
 		}
@@ -215,7 +214,7 @@ type splitResult struct {
 // first parser would, on the scanner's core.
 func parseFrom(src []byte, str string, toks []Token, lines *LineIndex, sp splitPoint, state *atomic.Int32) *splitResult {
 	q := &parser{src: src, str: str, toks: toks, lines: lines, abort: state}
-	q.ti, q.si, q.tok = sp.start-1, sp.start-1, toks[sp.start-1]
+	q.ti, q.tok = sp.start-1, toks[sp.start-1]
 	q.next()
 	q.pushCloser(RBRACE)
 	q.bindingList(RBRACE, false)
@@ -254,7 +253,7 @@ func (p *parser) splice(lbrace int) bool {
 	p.nonPlain = append(p.nonPlain, r.nonPlain...)
 	p.newSyntax = p.newSyntax || r.newSyntax
 	p.maxDepth = max(p.maxDepth, p.depth+r.maxDepth)
-	p.ti, p.si, p.tok, p.prevEndAt = r.ti, r.ti, r.tok, r.prevEndAt
+	p.ti, p.tok, p.prevEndAt = r.ti, r.tok, r.prevEndAt
 	splices.Add(1)
 	return true
 }
@@ -268,7 +267,6 @@ type parser struct {
 	str       string  // src, converted once: names and texts are substrings of it
 	base      int     // the offset in src of str (Reparse parses one binding's copy)
 	ti        int     // index in toks of the current token
-	si        int     // how many significant tokens came before the current one
 	prevEndAt int     // end of the previous significant token
 	tok       Token
 	lines     *LineIndex
@@ -340,7 +338,7 @@ func (p *parser) next() {
 	if p.ti >= 0 {
 		p.prevEndAt = int(p.tok.end)
 	}
-	p.ti, p.si, p.tok = i, p.si+1, p.toks[i]
+	p.ti, p.tok = i, p.toks[i]
 }
 
 // peek returns the n-th significant token after the current one (EOF past
@@ -774,7 +772,7 @@ func (p *parser) parseFormals() *Formals {
 			}
 		default:
 			p.errorf(p.tok.Pos(), p.tok.End(), "expected a formal parameter name or '}', found %s", p.describe(p.tok))
-			start := p.si
+			start := p.ti
 			p.skipTo(COMMA, RBRACE, COLON)
 			switch p.tok.Kind {
 			case COMMA:
@@ -783,7 +781,7 @@ func (p *parser) parseFormals() *Formals {
 			case RBRACE:
 				continue
 			}
-			if p.si == start && p.tok.Kind != COLON && p.tok.Kind != EOF {
+			if p.ti == start && p.tok.Kind != COLON && p.tok.Kind != EOF {
 				p.next()
 				continue
 			}
@@ -1216,7 +1214,7 @@ func (p *parser) parseList() Expr {
 		default:
 			p.errorf(p.tok.Pos(), p.tok.End(), "unexpected %s in a list: an element that is not a name, literal or bracketed expression needs parentheses", p.describe(p.tok))
 			e := p.parseExpr()
-			if p.si == 0 || e.End() == e.Pos() && p.tok.Kind != RBRACK {
+			if p.ti == 0 || e.End() == e.Pos() && p.tok.Kind != RBRACK {
 				p.next()
 			}
 			elems = append(elems, e)
@@ -1302,11 +1300,11 @@ func (p *parser) bindingList(end Kind, isLet bool) {
 			}
 		default:
 			p.errorf(p.tok.Pos(), p.tok.End(), "expected a binding such as `name = value;`, found %s", p.describe(p.tok))
-			start := p.si
+			start := p.ti
 			p.skipTo(SEMI, end)
 			if p.tok.Kind == SEMI {
 				p.next()
-			} else if p.si == start {
+			} else if p.ti == start {
 				p.next()
 			}
 		}
@@ -1451,7 +1449,7 @@ func (p *parser) parseAttrPath(context string) *AttrPath {
 			}
 			p.errorf(p.tok.Pos(), p.tok.End(), "%s, found %s", msg, p.describe(p.tok))
 			pos := p.prevEnd()
-			if len(names) == 0 && p.si == 0 {
+			if len(names) == 0 && p.ti == 0 {
 				pos = p.tok.Pos()
 			}
 			names = append(names, put(&p.names, AttrName{Ident: put(&p.idents, Ident{NamePos: pos, Name: ""})}))

@@ -168,7 +168,7 @@ func replaceBinding(old *File, name string, src []byte, ctx bindingCtx, d int) *
 	}
 	text := string(src[base:newEnd])
 	q := &parser{src: src, str: text, base: base, toks: newToks, lines: NewLineIndex(src)}
-	q.ti, q.si, q.tok = i0, i0, newToks[i0]
+	q.ti, q.tok = i0, newToks[i0]
 	if i0 > 0 {
 		q.prevEndAt = int(newToks[i0-1].end)
 	}
