@@ -71,11 +71,11 @@ func (p *parser) checkBindings(node Node, binds []Binding, plain bool) {
 	if plain {
 		return
 	}
-	p.nonPlain = append(p.nonPlain, node.Pos())
+	p.nonPlain = append(p.nonPlain, listPos(node))
 	n := len(p.errs)
 	entries := p.buildEntries(binds)
 	for i := n; i < len(p.errs); i++ {
-		p.errs[i].owner = node.Pos() + 1
+		p.errs[i].owner = listPos(node) + 1
 	}
 	if set, ok := node.(*AttrSet); ok {
 		if p.sideAttrs != nil {

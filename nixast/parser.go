@@ -266,6 +266,7 @@ type parser struct {
 	toks      []Token // the significant tokens: no whitespace or comments
 	str       string  // src, converted once: names and texts are substrings of it
 	base      int     // the offset in src of str (Reparse parses one binding's copy)
+	stopAt    int     // Reparse: the token where a run of bindings ends (0: none)
 	ti        int     // index in toks of the current token
 	prevEndAt int     // end of the previous significant token
 	tok       Token
@@ -1269,7 +1270,7 @@ func (p *parser) bindingList(end Kind, isLet bool) {
 	lbrace := p.ti - 1
 	for {
 		k := p.tok.Kind
-		if k == end || k == EOF {
+		if k == end || k == EOF || p.ti == p.stopAt {
 			return
 		}
 		if (k == RBRACE || k == RPAREN || k == RBRACK || k == IN) && p.awaited(k) {

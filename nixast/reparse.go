@@ -42,7 +42,207 @@ func reparse(old *File, name string, src []byte, minSize int) *File {
 	if f := reparseGap(old, name, src, a, b, d); f != nil {
 		return f
 	}
-	return reparseBinding(old, name, src, a, b, d)
+	if f := reparseBinding(old, name, src, a, b, d); f != nil {
+		return f
+	}
+	return reparseRun(old, name, src, a, b, d)
+}
+
+// reparseRun handles an edit between the bindings of a set or let, or
+// across several: bindings added, removed or rewritten between two that
+// stay. The run of bindings it touches, with the text around them up to
+// the untouched neighbours, is scanned and parsed again.
+func reparseRun(old *File, name string, src []byte, a, b, d int) *File {
+	n, depth := Node(old.Root), 0
+	var ctx *bindingCtx
+	for n != nil && ctx == nil {
+		list, ok := bindingsOf(n)
+		start, end := listRegion(n)
+		if ok && start >= 0 && start <= a && b <= end {
+			// The innermost list whose region holds the edit, unless a
+			// binding of it holds it whole: go down that one.
+			j := sort.Search(len(list), func(i int) bool { return list[i].Pos() > a }) - 1
+			if j < 0 || !(list[j].Pos() < a && b < list[j].End()) {
+				_, isLet := n.(*Let)
+				ctx = &bindingCtx{list: list, container: n, isLet: isLet, depth: depth}
+				break
+			}
+		}
+		var next Node
+		EachChild(n, func(c Node) {
+			if next == nil && c.Pos() <= a && b <= c.End() {
+				next = c
+			}
+		})
+		n = next
+		depth++
+	}
+	if ctx == nil {
+		return nil
+	}
+	// Every list above must be plain: their checks read values.
+	for _, p := range old.nonPlain {
+		if c := containerAt(old.Root, p); c != nil && c != ctx.container && c.Pos() < a && b < c.End() {
+			return nil
+		}
+	}
+	list := ctx.list
+	lo := sort.Search(len(list), func(i int) bool { return list[i].End() > a })
+	hi := sort.Search(len(list), func(i int) bool { return list[i].Pos() >= b })
+	if hi < lo {
+		hi = lo
+	}
+	from, to := listRegion(ctx.container)
+	if lo > 0 {
+		from = list[lo-1].End()
+	}
+	if hi < len(list) {
+		to = list[hi].Pos()
+	}
+	newTo := to + d
+	if from > a || to < b || newTo < from || newTo > len(src) {
+		return nil
+	}
+	// The run's text must not lex into the token before it: that is a ';'
+	// or an opening brace, or the text starts with a space. (Its end is
+	// checked by scanBetween.)
+	toks := old.tokens
+	i0 := sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= from })
+	i1 := sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= to })
+	if i0 == 0 || i1 >= len(toks) || i1 < i0 {
+		return nil
+	}
+	if prev := toks[i0-1].Kind; newTo > from && prev != SEMI && prev != LBRACE && charClass[src[from]]&clSpace == 0 {
+		return nil
+	}
+	sub := scanBetween(src, from, newTo)
+	if sub == nil {
+		return nil
+	}
+	newToks := make([]Token, 0, len(toks)-(i1-i0)+len(sub))
+	newToks = append(newToks, toks[:i0]...)
+	newToks = append(newToks, sub...)
+	newToks = shiftTokens(newToks, toks, i1, d)
+	base := int(newToks[i0-1].end)
+	q := &parser{src: src, str: string(src[base:newTo]), base: base, toks: newToks, lines: NewLineIndex(src), stopAt: i0 + len(sub)}
+	q.ti, q.tok = i0, newToks[i0]
+	q.prevEndAt = int(newToks[i0-1].end)
+	closer := RBRACE
+	if ctx.isLet {
+		closer = IN
+	}
+	q.pushCloser(closer)
+	q.bindingList(closer, ctx.isLet)
+	for _, e := range q.errs {
+		if e.owner == 0 {
+			return nil
+		}
+	}
+	if q.newSyntax || q.ti != i0+len(sub) || q.maxDepth+8*(ctx.depth+1) > MaxDepth {
+		return nil
+	}
+	// The binding after the run takes its doc comment from the run's end.
+	var doc *Comment
+	if hi < len(list) {
+		doc = q.docBefore()
+	}
+	runNew := append([]Binding(nil), q.bindStack...)
+	for _, set := range q.withAttrs {
+		set.attrs = nil
+	}
+	sh := &shifter{at: to, d: d, runIn: ctx.container, lo: lo, hi: hi, runNew: runNew, runDoc: doc}
+	f := &File{
+		Name:     name,
+		Src:      src,
+		tokens:   newToks,
+		Root:     sh.expr(old.Root),
+		Lines:    q.lines,
+		nonPlain: shiftPositionsAround(old.nonPlain, from, to, d, q.nonPlain),
+	}
+	moved := func(p int) int {
+		switch {
+		case p >= to:
+			return p + d
+		case p >= from:
+			return -1
+		}
+		return p
+	}
+	// The list is checked again unless the run's first names are the same
+	// and its check did not read them.
+	cpos := listPos(ctx.container)
+	var oldNames, newNames []string
+	for _, b := range list[lo:hi] {
+		oldNames = firstNames(b, oldNames)
+	}
+	for _, b := range runNew {
+		newNames = firstNames(b, newNames)
+	}
+	same := !hasPos(old.nonPlain, cpos) && slicesEqual(oldNames, newNames)
+	var more []int
+	if !same {
+		more = append(more, cpos)
+	}
+	return recheck(f, old, moved, from, func(owner int) bool { return owner != cpos || same }, more, q.errs)
+}
+
+// listRegion returns where the bindings of a set or let may stand: from the
+// end of its opening token to its closing one (-1, -1 when unknown).
+func listRegion(n Node) (start, end int) {
+	switch x := n.(type) {
+	case *AttrSet:
+		if x.Rbrace >= 0 {
+			return x.Lbrace + 1, x.Rbrace
+		}
+	case *LegacyLet:
+		if x.Rbrace >= 0 {
+			return x.Lbrace + 1, x.Rbrace
+		}
+	case *Let:
+		if x.InPos >= 0 {
+			return x.LetPos + len("let"), x.InPos
+		}
+	}
+	return -1, -1
+}
+
+func slicesEqual(x, y []string) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	for i := range x {
+		if x[i] != y[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// scanBetween scans src[from:to], text between bindings: its significant
+// tokens (none for whitespace and comments), or nil if a token or comment
+// runs past to, or it ends inside a string, path or brace, or an error.
+func scanBetween(src []byte, from, to int) []Token {
+	s := &scanner{src: src, limit: to, pos: from, modes: []lexMode{modeDefault}, opens: []int32{-1}}
+	s.toks = make([]Token, 0, (to-from)/4+4)
+	for s.pos < to {
+		switch s.modes[len(s.modes)-1] {
+		case modeString:
+			s.scanString()
+		case modeIndString:
+			s.scanIndString()
+		case modeInPath, modeInPathSlash:
+			s.scanInPath()
+		default:
+			s.scanDefault()
+		}
+	}
+	if s.pos != to || len(s.errs) > 0 || len(s.modes) != 1 {
+		return nil
+	}
+	if len(s.toks) == 0 {
+		return []Token{}
+	}
+	return s.toks
 }
 
 // reparseGap handles an edit that changes only whitespace between two
@@ -86,7 +286,7 @@ func reparseBinding(old *File, name string, src []byte, a, b, d int) *File {
 	// duplicate check: a binding below it is parsed again only with it (its
 	// own list is checked again).
 	plain := 0
-	for plain < len(path) && !hasPos(old.nonPlain, path[plain].container.Pos()) {
+	for plain < len(path) && !hasPos(old.nonPlain, listPos(path[plain].container)) {
 		plain++
 	}
 	for i := min(plain, len(path)-1); i >= 0; i-- {
@@ -228,7 +428,7 @@ func replaceBinding(old *File, name string, src []byte, ctx bindingCtx, d int) *
 	// repeat now, or did before and so its check read the binding (the
 	// container starts before the binding: not moved). Other lists find
 	// what they found.
-	cpos := ctx.container.Pos()
+	cpos := listPos(ctx.container)
 	same := sameFirstNames(ctx.binding, nb) && !sharesFirstName(ctx.list, ctx.binding)
 	var more []int
 	if !same {
@@ -366,7 +566,7 @@ func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) boo
 		}
 		plain := !repeats(keys)
 		q.checkBindings(c, binds, plain)
-		p := c.Pos()
+		p := listPos(c)
 		i := sort.SearchInts(f.nonPlain, p)
 		switch in := i < len(f.nonPlain) && f.nonPlain[i] == p; {
 		case plain && in:
@@ -405,11 +605,24 @@ func bindingsOf(n Node) (list []Binding, ok bool) {
 	return nil, false
 }
 
-// containerAt returns the set or let of f's tree that starts at pos.
+// listPos is where a set or let is known by in nonPlain and the owners of
+// errors: its '{' (the parser checks a rec set before it knows the 'rec'),
+// or its 'let'.
+func listPos(n Node) int {
+	switch x := n.(type) {
+	case *AttrSet:
+		return x.Lbrace
+	case *LegacyLet:
+		return x.Lbrace
+	}
+	return n.Pos()
+}
+
+// containerAt returns the set or let of f's tree at listPos pos.
 func containerAt(root Node, pos int) Node {
 	for n := root; n != nil; {
 		list, ok := bindingsOf(n)
-		if ok && n.Pos() == pos {
+		if ok && listPos(n) == pos {
 			return n
 		}
 		var next Node
@@ -434,7 +647,7 @@ func containerAt(root Node, pos int) Node {
 // scanRange scans src[from:to], which must end a binding: its significant
 // tokens, the last a ';' ending at to, or nil.
 func scanRange(src []byte, from, to int) []Token {
-	s := &scanner{src: src[:to], pos: from, modes: []lexMode{modeDefault}, opens: []int32{-1}}
+	s := &scanner{src: src[:to], limit: to, pos: from, modes: []lexMode{modeDefault}, opens: []int32{-1}}
 	s.toks = make([]Token, 0, (to-from)/4+4)
 	s.run()
 	n := len(s.toks)
@@ -567,7 +780,12 @@ type shifter struct {
 	at, d    int
 	old, new Binding
 	all      bool // copying nodes that start after at: no node is kept
-	slabs         // the copies come from chunks, as the parser's nodes do
+	// A run of bindings replaced: runIn's bindings lo..hi-1 by runNew.
+	runIn  Node
+	lo, hi int
+	runNew []Binding
+	runDoc *Comment // the doc comment of the binding after the run
+	slabs           // the copies come from chunks, as the parser's nodes do
 }
 
 func (s *shifter) pos(p int) int {
@@ -631,13 +849,13 @@ func (s *shifter) expr(x Expr) Expr {
 	case *AttrSet:
 		c := put(&s.attrSets, *x)
 		c.Rec, c.Lbrace, c.Rbrace, c.Stop = s.pos(c.Rec), s.pos(c.Lbrace), s.pos(c.Rbrace), s.pos(c.Stop)
-		c.Bindings = s.bindings(x.Bindings)
+		c.Bindings = s.listOf(x, x.Bindings)
 		c.attrs = nil
 		return c
 	case *LegacyLet:
 		c := *x
 		c.Let, c.Lbrace, c.Rbrace, c.Stop = s.pos(c.Let), s.pos(c.Lbrace), s.pos(c.Rbrace), s.pos(c.Stop)
-		c.Bindings = s.bindings(x.Bindings)
+		c.Bindings = s.listOf(x, x.Bindings)
 		return &c
 	case *Select:
 		c := put(&s.selects, *x)
@@ -685,7 +903,7 @@ func (s *shifter) expr(x Expr) Expr {
 	case *Let:
 		c := *x
 		c.LetPos, c.InPos = s.pos(c.LetPos), s.pos(c.InPos)
-		c.Bindings = s.bindings(x.Bindings)
+		c.Bindings = s.listOf(x, x.Bindings)
 		c.Body = s.expr(x.Body)
 		return &c
 	case *With:
@@ -809,6 +1027,31 @@ func (s *shifter) bindings(list []Binding) []Binding {
 		out[i] = s.binding(list[i])
 	}
 	s.all = all
+	return out
+}
+
+// listOf copies the bindings of the set or let n, replacing the run.
+func (s *shifter) listOf(n Node, list []Binding) []Binding {
+	if n != s.runIn || s.runIn == nil {
+		return s.bindings(list)
+	}
+	out := make([]Binding, 0, len(list)-(s.hi-s.lo)+len(s.runNew))
+	out = append(out, list[:s.lo]...)
+	out = append(out, s.runNew...)
+	all := s.all
+	s.all = true // the bindings after the run start after at
+	for _, b := range list[s.hi:] {
+		out = append(out, s.binding(b))
+	}
+	s.all = all
+	if s.hi < len(list) {
+		if a, ok := out[s.lo+len(s.runNew)].(*AttrAssign); ok {
+			a.Doc = s.runDoc // a copy: its doc is in the text parsed again
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
 	return out
 }
 

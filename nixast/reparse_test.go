@@ -186,7 +186,16 @@ func TestReparseKinds(t *testing.T) {
 		{"touching the ';'", "2; # note", "2 # note", false},
 		{"a brace added", "y.a + 2", "y.a + { 2", false},
 		{"a duplicate made", "h = 1;", "h = 1; h = 2;", true},
-		{"a binding added between two", "  m = {", "  c = 3;\n  m = {", false},
+		{"a binding added between two", "  m = {", "  c2 = 3;\n  m = {", true},
+		{"a binding made a duplicate", "  m = {", "  c = 3;\n  m = {", true},
+		{"a binding removed", "  m = { h = 1; };\n", "", true},
+		{"two bindings pasted", "  m = {", "  p = 1; q = 2;\n  m = {", true},
+		{"a binding at the start of a set", "in {\n", "in {\n  first = 0;\n", true},
+		{"a binding before 'in'", "\nin {", "\n  z = 0;\nin {", true},
+		{"a doc comment added", "  m = {", "  /** doc */\n  m = {", true},
+		{"a binding without ';' yet", "  m = {", "  c2 = 3\n  m = {", false},
+		{"a binding glued to the next", "  m = {", "  c2 = 3;m = {", true},
+		{"a name glued to the next", "  m = {", "  c2 = 3; x", false},
 		{"a binding renamed from its first byte", "m = {", "k = {", true},
 	}
 	for _, c := range cases {
@@ -230,7 +239,7 @@ func TestReparseWithDuplicates(t *testing.T) {
 		{"x = 2;", "x = 2; z = 1; z = 3;", true}, // one more in a nested set
 		{"a = 3;", "d = 3;", true},               // the top duplicate fixed
 		{"a = 3;", "c = 3;", true},               // another made
-		{"c = 2;", "c = 2; c = 4;", false},       // a binding added: parsed from scratch
+		{"c = 2;", "c = 2; c = 4;", true},        // a binding added
 	}
 	for _, e := range edits {
 		old := parse("t.nix", []byte(base), parsePlain)

@@ -24,6 +24,7 @@ const (
 type scanner struct {
 	src    []byte
 	pos    int
+	limit  int       // whitespace ends a step here (Reparse scans a range); len(src) otherwise
 	trivia bool      // emit whitespace and comments too (the parser needs none)
 	modes  []lexMode // modes[0] is the bottom; '}' never pops it
 	toks   []Token
@@ -85,7 +86,7 @@ const publishEvery = 1024
 // scan scans src; without trivia, the tokens are the significant ones only,
 // whose gaps hold only whitespace and comments (see appendTrivia).
 func scan(src []byte, trivia bool, stream *tokenStream) ([]Token, []Error) {
-	s := &scanner{src: src, modes: []lexMode{modeDefault}, opens: []int32{-1}, stream: stream, trivia: trivia}
+	s := &scanner{src: src, limit: len(src), modes: []lexMode{modeDefault}, opens: []int32{-1}, stream: stream, trivia: trivia}
 	if stream != nil && stream.split != nil {
 		s.splitFrom = max(1, int(float64(len(src))*splitFraction))
 	}
@@ -307,7 +308,7 @@ func (s *scanner) scanDefault() {
 			i++
 		}
 		s.skip(WHITESPACE, i)
-		if i == len(src) {
+		if i == len(src) || i >= s.limit {
 			return
 		}
 		p, c = i, src[i]
