@@ -31,7 +31,7 @@ const reparseMin = 64 << 10
 func reparse(old *File, name string, src []byte, minSize int) *File {
 	if old == nil || old.tokens == nil || old.NewSyntax || len(old.Trailing) > 0 ||
 		len(src) < minSize || len(src) > MaxFileSize || len(old.Src) > MaxFileSize || len(src) == 0 ||
-		!errorsFromChecks(old) {
+		len(old.Errors) >= MaxErrors/2 {
 		return nil
 	}
 	// The edit: old.Src[a:b] became src[a:b+d].
@@ -115,7 +115,10 @@ func reparseRun(old *File, name string, src []byte, a, b, d int) *File {
 	if prev := toks[i0-1].Kind; newTo > from && prev != SEMI && prev != LBRACE && charClass[src[from]]&clSpace == 0 {
 		return nil
 	}
-	sub := scanBetween(src, from, newTo)
+	if !errorsWithin(old, int(toks[i0].pos), to) {
+		return nil
+	}
+	sub, lexErrs := scanBetween(src, from, newTo)
 	if sub == nil {
 		return nil
 	}
@@ -123,6 +126,9 @@ func reparseRun(old *File, name string, src []byte, a, b, d int) *File {
 	newToks = append(newToks, toks[:i0]...)
 	newToks = append(newToks, sub...)
 	newToks = shiftTokens(newToks, toks, i1, d)
+	if lo == 0 && !staysSet(ctx.container, newToks) {
+		return nil
+	}
 	base := int(newToks[i0-1].end)
 	q := &parser{src: src, str: string(src[base:newTo]), base: base, toks: newToks, lines: NewLineIndex(src), stopAt: i0 + len(sub)}
 	q.ti, q.tok = i0, newToks[i0]
@@ -131,13 +137,8 @@ func reparseRun(old *File, name string, src []byte, a, b, d int) *File {
 	if ctx.isLet {
 		closer = IN
 	}
-	q.pushCloser(closer)
+	q.closers = append(closersFor(old.Root, ctx.container), closer)
 	q.bindingList(closer, ctx.isLet)
-	for _, e := range q.errs {
-		if e.owner == 0 {
-			return nil
-		}
-	}
 	if q.newSyntax || q.ti != i0+len(sub) || q.maxDepth+8*(ctx.depth+1) > MaxDepth {
 		return nil
 	}
@@ -183,7 +184,7 @@ func reparseRun(old *File, name string, src []byte, a, b, d int) *File {
 	if !same {
 		more = append(more, cpos)
 	}
-	return recheck(f, old, moved, from, func(owner int) bool { return owner != cpos || same }, more, q.errs)
+	return recheck(f, old, moved, from, func(owner int) bool { return owner != cpos || same }, more, mergeErrors(lexErrs, q.errs))
 }
 
 // listRegion returns where the bindings of a set or let may stand: from the
@@ -219,9 +220,9 @@ func slicesEqual(x, y []string) bool {
 }
 
 // scanBetween scans src[from:to], text between bindings: its significant
-// tokens (none for whitespace and comments), or nil if a token or comment
-// runs past to, or it ends inside a string, path or brace, or an error.
-func scanBetween(src []byte, from, to int) []Token {
+// tokens (none for whitespace and comments) and errors, or nil tokens if a
+// token or comment runs past to, or it ends inside a string, path or brace.
+func scanBetween(src []byte, from, to int) ([]Token, []Error) {
 	s := &scanner{src: src, limit: to, pos: from, modes: []lexMode{modeDefault}, opens: []int32{-1}}
 	s.toks = make([]Token, 0, (to-from)/4+4)
 	for s.pos < to {
@@ -236,18 +237,121 @@ func scanBetween(src []byte, from, to int) []Token {
 			s.scanDefault()
 		}
 	}
-	if s.pos != to || len(s.errs) > 0 || len(s.modes) != 1 {
-		return nil
+	if s.pos != to || len(s.modes) != 1 {
+		return nil, nil
 	}
 	if len(s.toks) == 0 {
-		return []Token{}
+		return []Token{}, s.errs
 	}
-	return s.toks
+	return s.toks, s.errs
+}
+
+// staysSet reports whether the parser still reads the '{' of container as
+// an attribute set, not formal parameters, with toks (its first bindings
+// changed): the tokens after it must say so at once (see looksLikeFormals).
+func staysSet(container Node, toks []Token) bool {
+	set, ok := container.(*AttrSet)
+	if !ok || set.Rec >= 0 {
+		return true // a let, or 'rec {': no formals there
+	}
+	i := sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= set.Lbrace })
+	if i+2 >= len(toks) {
+		return false
+	}
+	switch toks[i+1].Kind {
+	case INHERIT:
+		return true
+	case IDENT:
+		k := toks[i+2].Kind
+		return k == ASSIGN || k == DOT
+	}
+	return false
+}
+
+// errorsWithin reports whether every error of f is a duplicate attribute
+// (checked again) or lies in the text parsed again, after its first token
+// at first and before to: an error at the first token may come from what
+// came before (that found it unexpected).
+func errorsWithin(f *File, first, to int) bool {
+	for _, e := range f.Errors {
+		if e.owner == 0 && !(first < e.Pos && e.Pos < to && e.End <= to) {
+			return false
+		}
+	}
+	return true
+}
+
+// closersFor returns the closing tokens the parser waits for when it
+// parses the bindings of target, as it pushes them on the way down.
+func closersFor(root, target Node) []Kind {
+	var out []Kind
+	pos, end := target.Pos(), target.End()
+	for n := root; n != nil && n != target; {
+		var next Node
+		if list, ok := bindingsOf(n); ok {
+			j := sort.Search(len(list), func(i int) bool { return list[i].Pos() > pos }) - 1
+			if j >= 0 && end <= list[j].End() {
+				next = list[j]
+			}
+		}
+		if next == nil {
+			EachChild(n, func(c Node) {
+				if next == nil && c.Pos() <= pos && end <= c.End() {
+					next = c
+				}
+			})
+		}
+		switch x := n.(type) {
+		case *AttrSet, *LegacyLet, *Formals:
+			out = append(out, RBRACE)
+		case *Let:
+			if _, ok := next.(Binding); ok {
+				out = append(out, IN)
+			}
+		case *AttrAssign:
+			if next == Node(x.Value) {
+				out = append(out, SEMI)
+			}
+		case *Inherit:
+			if x.From != nil && next == Node(x.From) {
+				out = append(out, RPAREN)
+			}
+		case *Paren:
+			out = append(out, RPAREN)
+		case *List:
+			out = append(out, RBRACK)
+		case *Interp:
+			out = append(out, RBRACE)
+		case *If:
+			if next == Node(x.Cond) {
+				out = append(out, THEN)
+			} else if next == Node(x.Then) {
+				out = append(out, ELSE)
+			}
+		case *With:
+			if next == Node(x.X) {
+				out = append(out, SEMI)
+			}
+		case *Assert:
+			if next == Node(x.Cond) {
+				out = append(out, SEMI)
+			}
+		case *Formal:
+			if x.Default != nil && next == Node(x.Default) {
+				out = append(out, COMMA)
+			}
+		}
+		n = next
+	}
+	return out
 }
 
 // reparseGap handles an edit that changes only whitespace between two
 // tokens: the tokens and the tree stay, moved.
 func reparseGap(old *File, name string, src []byte, a, b, d int) *File {
+	if !errorsFromChecks(old) {
+		return nil
+	}
 	toks := old.tokens
 	k := sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= b })
 	if k == 0 || k == len(toks) {
@@ -345,7 +449,10 @@ func replaceBinding(old *File, name string, src []byte, ctx bindingCtx, d int) *
 	if newEnd <= bpos || newEnd > len(src) {
 		return nil
 	}
-	sub := scanRange(src, bpos, newEnd)
+	if !errorsWithin(old, bpos, bend) {
+		return nil
+	}
+	sub, lexErrs := scanRange(src, bpos, newEnd)
 	if sub == nil {
 		return nil
 	}
@@ -359,6 +466,9 @@ func replaceBinding(old *File, name string, src []byte, ctx bindingCtx, d int) *
 	newToks = append(newToks, toks[:i0]...)
 	newToks = append(newToks, sub...)
 	newToks = shiftTokens(newToks, toks, i1, d)
+	if len(ctx.list) > 0 && ctx.list[0] == ctx.binding && !staysSet(ctx.container, newToks) {
+		return nil
+	}
 
 	// The binding's names come from a copy of its text (see Reparse), from
 	// the end of the token before: its doc comment is in that gap.
@@ -376,7 +486,7 @@ func replaceBinding(old *File, name string, src []byte, ctx bindingCtx, d int) *
 	if ctx.isLet {
 		closer = IN
 	}
-	q.pushCloser(closer)
+	q.closers = append(closersFor(old.Root, ctx.container), closer)
 	var nb Binding
 	switch ctx.binding.(type) {
 	case *AttrAssign:
@@ -391,14 +501,9 @@ func replaceBinding(old *File, name string, src []byte, ctx bindingCtx, d int) *
 		nb = q.parseInherit()
 	}
 	// Nesting is bounded by the whole path: each node above takes at most
-	// a few levels of the parser's recursion.
-	// Duplicates inside the binding are fine: their checks saw all they
-	// read. Any other error may depend on what is around.
-	for _, e := range q.errs {
-		if e.owner == 0 {
-			return nil
-		}
-	}
+	// a few levels of the parser's recursion. The parser, with the closing
+	// tokens the enclosing constructs wait for, recovers from errors as a
+	// full parse would, as long as it ends where the binding ends.
 	if q.newSyntax || q.ti != i0+len(sub) || nb.End() != newEnd || q.maxDepth+8*(ctx.depth+1) > MaxDepth {
 		return nil
 	}
@@ -435,7 +540,7 @@ func replaceBinding(old *File, name string, src []byte, ctx bindingCtx, d int) *
 		more = append(more, cpos)
 	}
 	unchanged := func(owner int) bool { return owner != cpos || same }
-	return recheck(f, old, moved, bpos, unchanged, more, q.errs)
+	return recheck(f, old, moved, bpos, unchanged, more, mergeErrors(lexErrs, q.errs))
 }
 
 // sharesFirstName reports whether another binding of list starts with a
@@ -645,16 +750,16 @@ func containerAt(root Node, pos int) Node {
 }
 
 // scanRange scans src[from:to], which must end a binding: its significant
-// tokens, the last a ';' ending at to, or nil.
-func scanRange(src []byte, from, to int) []Token {
+// tokens, the last a ';' ending at to, and errors; nil tokens otherwise.
+func scanRange(src []byte, from, to int) ([]Token, []Error) {
 	s := &scanner{src: src[:to], limit: to, pos: from, modes: []lexMode{modeDefault}, opens: []int32{-1}}
 	s.toks = make([]Token, 0, (to-from)/4+4)
 	s.run()
 	n := len(s.toks)
-	if len(s.errs) > 0 || len(s.modes) != 1 || n == 0 || s.toks[n-1].Kind != SEMI || int(s.toks[n-1].end) != to {
-		return nil
+	if len(s.modes) != 1 || n == 0 || s.toks[n-1].Kind != SEMI || int(s.toks[n-1].end) != to {
+		return nil, nil
 	}
-	return s.toks
+	return s.toks, s.errs
 }
 
 // sameFirstNames reports whether two bindings start with the same static

@@ -116,7 +116,7 @@ func corpusSources(t testing.TB) map[string][]byte {
 
 // TestReparseEqualsParse edits every valid corpus file and a generated
 // package set at random, again and again, each time reparsing the last
-// version without errors, and requires Parse's File.
+// version (broken ones too), and requires Parse's File.
 func TestReparseEqualsParse(t *testing.T) {
 	srcs := corpusSources(t)
 	srcs["generated"] = generatedPackageSet(100 << 10)
@@ -138,22 +138,28 @@ func TestReparseEqualsParse(t *testing.T) {
 			rounds = 150
 		}
 		f := parse(name, src, parsePlain)
+		good, broken := f, 0
 		for i := 0; i < rounds; i++ {
 			next := randomEdit(r, f.Src)
 			tried++
-			if g := reparse(f, name, next, 0); g != nil {
+			g := reparse(f, name, next, 0)
+			if g != nil {
 				reused++
 				if name == "generated-dup" {
 					genReused++
 				}
 				sameFile(t, fmt.Sprintf("%s, edit %d", name, i), g)
-				f = g
-			} else if full := parse(name, next, parsePlain); errorsFromChecks(full) {
-				f = full
+			} else {
+				g = parse(name, next, parsePlain)
 			}
-			// A broken version is left behind: the next edit starts again
-			// from the last one Reparse can work from (its errors, if any,
-			// are duplicate attributes).
+			// Broken versions are edited further, as while typing, for a
+			// few edits; then the last good one is taken up again.
+			f = g
+			if errorsFromChecks(g) {
+				good, broken = g, 0
+			} else if broken++; broken > 3 {
+				f, broken = good, 0
+			}
 		}
 	}
 	// In a package set most edits land inside a binding or in whitespace.
@@ -183,7 +189,7 @@ func TestReparseKinds(t *testing.T) {
 		{"a nested binding", "h = 1", "h = 2", true},
 		{"a string opened", "y.a + 2", "\"y.a + 2", false},
 		{"a comment that hides code", "c = y.a", "# c = y.a", false},
-		{"touching the ';'", "2; # note", "2 # note", false},
+		{"touching the ';'", "2; # note", "2 # note", true},
 		{"a brace added", "y.a + 2", "y.a + { 2", false},
 		{"a duplicate made", "h = 1;", "h = 1; h = 2;", true},
 		{"a binding added between two", "  m = {", "  c2 = 3;\n  m = {", true},
@@ -193,7 +199,7 @@ func TestReparseKinds(t *testing.T) {
 		{"a binding at the start of a set", "in {\n", "in {\n  first = 0;\n", true},
 		{"a binding before 'in'", "\nin {", "\n  z = 0;\nin {", true},
 		{"a doc comment added", "  m = {", "  /** doc */\n  m = {", true},
-		{"a binding without ';' yet", "  m = {", "  c2 = 3\n  m = {", false},
+		{"a binding without ';' yet", "  m = {", "  c2 = 3\n  m = {", true},
 		{"a binding glued to the next", "  m = {", "  c2 = 3;m = {", true},
 		{"a name glued to the next", "  m = {", "  c2 = 3; x", false},
 		{"a binding renamed from its first byte", "m = {", "k = {", true},
