@@ -1,7 +1,11 @@
 package server
 
 import (
+	"fmt"
+	"strings"
 	"testing"
+
+	"go.lsp.dev/protocol"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
@@ -83,5 +87,46 @@ func TestDocumentStoreVersionsAndUnopened(t *testing.T) {
 	d, _ = st.change("file:///x.nix", 4, []contentChange{{Range: &r1, Text: "1\n"}, {Range: &r2, Text: "!"}}, encUTF16)
 	if want := vscodeApply(vscodeApply("new", r1, "1\n"), r2, "!"); d.text != want {
 		t.Errorf("sequential changes: got %q, want %q", d.text, want)
+	}
+}
+
+// TestDocumentVersionsReparse: a version of a large document is parsed from
+// the newest parsed one before it, and gives what a fresh parse gives, also
+// when versions in between were never parsed.
+func TestDocumentVersionsReparse(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{\n")
+	for i := 0; b.Len() < 80<<10; i++ {
+		fmt.Fprintf(&b, "  p%d = { name = \"p%d\"; deps = [ p%d ]; };\n", i, i, max(i-1, 0))
+	}
+	b.WriteString("}\n")
+	st := newDocumentStore()
+	u := protocol.DocumentURI("file:///big.nix")
+	d := st.open(u, 1, b.String())
+	first := d.parse()
+	edits := []struct {
+		line, col int
+		text      string
+	}{
+		{10, 10, "x"},         // inside a binding
+		{20, 0, "  q = 1;\n"}, // a binding added
+		{30, 0, "\n"},         // whitespace
+		{40, 4, "= broken"},   // an error
+		{50, 4, "z"},          // while the file is broken
+	}
+	for i, e := range edits {
+		r := wireRange{Start: wirePosition{e.line, e.col}, End: wirePosition{e.line, e.col}}
+		d, _ = st.change(u, int32(i+2), []contentChange{{Range: &r, Text: e.text}}, encUTF16)
+		if i == 2 {
+			continue // this version is never parsed: the next starts from the one before
+		}
+		got, want := d.parse(), nixast.Parse("big.nix", []byte(d.text))
+		cfg := nixast.PrintConfig{BaseDir: "/"}
+		if nixast.Print(got.Root, cfg) != nixast.Print(want.Root, cfg) || fmt.Sprint(got.Errors) != fmt.Sprint(want.Errors) {
+			t.Fatalf("edit %d: reparsed version differs from a fresh parse", i)
+		}
+	}
+	if first.Root == d.parse().Root {
+		t.Fatal("the last version shares the first one's root")
 	}
 }
