@@ -112,8 +112,11 @@ func reparseRun(old *File, name string, src []byte, a, b, d int) *File {
 	if i0 == 0 || i1 >= len(toks) || i1 < i0 {
 		return nil
 	}
-	if prev := toks[i0-1].Kind; newTo > from && prev != SEMI && prev != LBRACE && charClass[src[from]]&clSpace == 0 {
-		return nil
+	// Emptied, it joins the tokens around it, which may then lex as one.
+	if prev := toks[i0-1].Kind; prev != SEMI && prev != LBRACE {
+		if newTo > from && charClass[src[from]]&clSpace == 0 || newTo == from && to > from {
+			return nil
+		}
 	}
 	if !errorsWithin(old, int(toks[i0].pos), to) {
 		return nil
@@ -237,7 +240,7 @@ func scanBetween(src []byte, from, to int) ([]Token, []Error) {
 			s.scanDefault()
 		}
 	}
-	if s.pos != to || len(s.modes) != 1 {
+	if s.pos != to || len(s.modes) != 1 || s.underflow {
 		return nil, nil
 	}
 	if len(s.toks) == 0 {
@@ -756,7 +759,7 @@ func scanRange(src []byte, from, to int) ([]Token, []Error) {
 	s.toks = make([]Token, 0, (to-from)/4+4)
 	s.run()
 	n := len(s.toks)
-	if len(s.modes) != 1 || n == 0 || s.toks[n-1].Kind != SEMI || int(s.toks[n-1].end) != to {
+	if len(s.modes) != 1 || s.underflow || n == 0 || s.toks[n-1].Kind != SEMI || int(s.toks[n-1].end) != to {
 		return nil, nil
 	}
 	return s.toks, s.errs

@@ -22,13 +22,16 @@ const (
 )
 
 type scanner struct {
-	src    []byte
-	pos    int
-	limit  int       // whitespace ends a step here (Reparse scans a range); len(src) otherwise
-	trivia bool      // emit whitespace and comments too (the parser needs none)
-	modes  []lexMode // modes[0] is the bottom; '}' never pops it
-	toks   []Token
-	errs   []Error
+	src   []byte
+	pos   int
+	limit int // whitespace ends a step here (Reparse scans a range); len(src) otherwise
+	// underflow is set by a '}' with no mode to close: in a range that
+	// Reparse scans, it closes a mode the range did not open.
+	underflow bool
+	trivia    bool      // emit whitespace and comments too (the parser needs none)
+	modes     []lexMode // modes[0] is the bottom; '}' never pops it
+	toks      []Token
+	errs      []Error
 	// Below these offsets no path or URI can start: a run of path (or
 	// scheme) characters not followed by what a path (or URI) needs rules
 	// out every suffix of the run too. Without this, "------" is quadratic.
@@ -183,6 +186,8 @@ func (s *scanner) pop() {
 	if len(s.modes) > 1 {
 		s.modes = s.modes[:len(s.modes)-1]
 		s.opens = s.opens[:len(s.opens)-1]
+	} else {
+		s.underflow = true
 	}
 }
 
