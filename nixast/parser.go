@@ -266,7 +266,7 @@ type parser struct {
 	toks      []Token // the significant tokens: no whitespace or comments
 	str       string  // src, converted once: names and texts are substrings of it
 	base      int     // the offset in src of str (Reparse parses one binding's copy)
-	stopAt    int     // Reparse: the token where a run of bindings ends (0: none)
+	stopAt    int     // Reparse: the token where the run of bindings it parses ends (0: none)
 	ti        int     // index in toks of the current token
 	prevEndAt int     // end of the previous significant token
 	tok       Token
@@ -1237,7 +1237,12 @@ func (p *parser) parseAttrSet() *AttrSet {
 		p.next()
 		more, _ := p.parseBindings(RBRACE, false)
 		x.Bindings = append(x.Bindings, more...)
-		plain = false
+		// The names of both parts together decide, as Reparse decides.
+		var keys []string
+		for _, b := range x.Bindings {
+			keys = firstNames(b, keys)
+		}
+		plain = !repeats(keys)
 	}
 	p.popCloser()
 	p.closeBrace(&x.Rbrace, x.Lbrace, "attribute set")
@@ -1268,9 +1273,13 @@ func (p *parser) parseBindings(end Kind, isLet bool) (binds []Binding, plain boo
 // static names onto keyStack.
 func (p *parser) bindingList(end Kind, isLet bool) {
 	lbrace := p.ti - 1
+	// Reparse's stop holds for its own list only, not for those nested in
+	// its bindings.
+	stop := p.stopAt
+	p.stopAt = 0
 	for {
 		k := p.tok.Kind
-		if k == end || k == EOF || p.ti == p.stopAt {
+		if k == end || k == EOF || p.ti == stop {
 			return
 		}
 		if (k == RBRACE || k == RPAREN || k == RBRACK || k == IN) && p.awaited(k) {

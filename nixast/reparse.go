@@ -6,16 +6,18 @@ import (
 )
 
 // Reparse parses src, the text of old after an edit. When the edit only
-// changes whitespace between tokens, or falls inside one binding of a set or
-// let, only that binding is parsed again: the nodes before it are shared
-// with old, the nodes after it are copied with their positions moved, and
-// the duplicate checks that reported errors in old run again. The File is
-// the one Parse would return (tests compare the two); any other edit, or a
-// file with errors other than duplicate attributes, is parsed from scratch.
+// changes whitespace between tokens, or touches a run of bindings of a set
+// or let (one binding edited inside, bindings added, removed or rewritten
+// between two that stay), only that run is parsed again: the nodes before
+// it are shared with old, the nodes after it are copied with their
+// positions moved, and the duplicate checks that reported errors in old run
+// again. Old errors must be duplicates, or lie in the text parsed again.
+// The File is the one Parse would return (tests compare the two); any
+// other edit is parsed from scratch.
 //
 // Names in shared and copied nodes keep pointing into the source they were
-// parsed from; a binding parsed again takes its names from a copy of its
-// own text, so that a long run of edits keeps at most that text alive, not
+// parsed from; a run parsed again takes its names from a copy of its own
+// text, so that a long run of edits keeps at most that text alive, not
 // every version of the file.
 func Reparse(old *File, name string, src []byte) *File {
 	if f := reparse(old, name, src, reparseMin); f != nil {
@@ -42,50 +44,71 @@ func reparse(old *File, name string, src []byte, minSize int) *File {
 	if f := reparseGap(old, name, src, a, b, d); f != nil {
 		return f
 	}
-	if f := reparseBinding(old, name, src, a, b, d); f != nil {
-		return f
-	}
 	return reparseRun(old, name, src, a, b, d)
 }
 
-// reparseRun handles an edit between the bindings of a set or let, or
-// across several: bindings added, removed or rewritten between two that
-// stay. The run of bindings it touches, with the text around them up to
-// the untouched neighbours, is scanned and parsed again.
+// reparseRun parses again the bindings an edit touches in the innermost
+// set or let that holds it: one binding edited inside, or bindings added,
+// removed or rewritten between two that stay. The run's text, from the
+// binding before it to the one after, is scanned and parsed again. When
+// that is not possible there, the lists around are tried, outwards.
 func reparseRun(old *File, name string, src []byte, a, b, d int) *File {
-	n, depth := Node(old.Root), 0
-	var ctx *bindingCtx
-	for n != nil && ctx == nil {
-		list, ok := bindingsOf(n)
-		start, end := listRegion(n)
-		if ok && start >= 0 && start <= a && b <= end {
-			// The innermost list whose region holds the edit, unless a
-			// binding of it holds it whole: go down that one.
-			j := sort.Search(len(list), func(i int) bool { return list[i].Pos() > a }) - 1
-			if j < 0 || !(list[j].Pos() < a && b < list[j].End()) {
-				_, isLet := n.(*Let)
-				ctx = &bindingCtx{list: list, container: n, isLet: isLet, depth: depth}
-				break
-			}
+	lists := listPath(old.Root, a, b)
+	// A list whose bindings share a first name reads their values in its
+	// duplicate check: a list below it is not parsed again alone (it is
+	// checked again itself).
+	plain := 0
+	for plain < len(lists) && !hasPos(old.nonPlain, listPos(lists[plain].container)) {
+		plain++
+	}
+	for i := min(plain, len(lists)-1); i >= 0; i-- {
+		if f := replaceRun(old, name, src, a, b, d, lists[i]); f != nil {
+			return f
 		}
+	}
+	return nil
+}
+
+// listCtx is a set or let on the way from the root to an edit.
+type listCtx struct {
+	list      []Binding
+	container Node // *AttrSet, *Let or *LegacyLet
+	isLet     bool
+	depth     int // nodes above it
+}
+
+// listPath lists the sets and lets whose bindings' region holds [a, b),
+// outermost first.
+func listPath(root Node, a, b int) []listCtx {
+	var out []listCtx
+	for n, depth := root, 0; n != nil; depth++ {
 		var next Node
-		EachChild(n, func(c Node) {
-			if next == nil && c.Pos() <= a && b <= c.End() {
-				next = c
+		if list, ok := bindingsOf(n); ok {
+			if start, end := listRegion(n); start >= 0 && start <= a && b <= end {
+				_, isLet := n.(*Let)
+				out = append(out, listCtx{list: list, container: n, isLet: isLet, depth: depth})
 			}
-		})
-		n = next
-		depth++
-	}
-	if ctx == nil {
-		return nil
-	}
-	// Every list above must be plain: their checks read values.
-	for _, p := range old.nonPlain {
-		if c := containerAt(old.Root, p); c != nil && c != ctx.container && c.Pos() < a && b < c.End() {
-			return nil
+			// Bindings are in source order: the last one starting by a.
+			j := sort.Search(len(list), func(i int) bool { return list[i].Pos() > a }) - 1
+			if j >= 0 && b <= list[j].End() {
+				next = list[j]
+			}
 		}
+		if next == nil {
+			EachChild(n, func(c Node) {
+				if next == nil && c.Pos() <= a && b <= c.End() {
+					next = c
+				}
+			})
+		}
+		n = next
 	}
+	return out
+}
+
+// replaceRun parses again the run of ctx's bindings that [a, b) touches
+// and builds the new File around it, or returns nil.
+func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx) *File {
 	list := ctx.list
 	lo := sort.Search(len(list), func(i int) bool { return list[i].End() > a })
 	hi := sort.Search(len(list), func(i int) bool { return list[i].Pos() >= b })
@@ -182,7 +205,7 @@ func reparseRun(old *File, name string, src []byte, a, b, d int) *File {
 	for _, b := range runNew {
 		newNames = firstNames(b, newNames)
 	}
-	same := !hasPos(old.nonPlain, cpos) && slicesEqual(oldNames, newNames)
+	same := slicesEqual(oldNames, newNames) && (!hasPos(old.nonPlain, cpos) || !sharesFirstName(list, lo, hi))
 	var more []int
 	if !same {
 		more = append(more, cpos)
@@ -384,177 +407,18 @@ func reparseGap(old *File, name string, src []byte, a, b, d int) *File {
 	return recheck(f, old, moved, to, func(int) bool { return true }, nil, nil)
 }
 
-// reparseBinding parses again the innermost binding that contains the edit
-// (without touching its first byte or its ';'), if its set or let, and every
-// one around it, has no two bindings with the same first name.
-func reparseBinding(old *File, name string, src []byte, a, b, d int) *File {
-	path := bindingPath(old.Root, a, b)
-	// A list whose bindings share a first name reads their values in its
-	// duplicate check: a binding below it is parsed again only with it (its
-	// own list is checked again).
-	plain := 0
-	for plain < len(path) && !hasPos(old.nonPlain, listPos(path[plain].container)) {
-		plain++
+// sharesFirstName reports whether a binding outside list[lo:hi] starts
+// with a first name of one inside.
+func sharesFirstName(list []Binding, lo, hi int) bool {
+	var names []string
+	for _, b := range list[lo:hi] {
+		names = firstNames(b, names)
 	}
-	for i := min(plain, len(path)-1); i >= 0; i-- {
-		if f := replaceBinding(old, name, src, path[i], d); f != nil {
-			return f
-		}
-	}
-	return nil
-}
-
-// bindingCtx is a binding on the way from the root to an edit.
-type bindingCtx struct {
-	binding   Binding
-	list      []Binding // the list it is in
-	container Node      // *AttrSet, *Let or *LegacyLet
-	isLet     bool
-	depth     int // nodes above it
-}
-
-// bindingPath lists the bindings that contain [a, b) without touching
-// their ';', outermost first, with their lists.
-func bindingPath(root Node, a, b int) []bindingCtx {
-	var path []bindingCtx
-	n, depth := root, 0
-	inside := func(x Node) bool { return x.Pos() <= a && b < x.End() }
-	for n != nil {
-		var next Node
-		list, _ := bindingsOf(n)
-		_, isLet := n.(*Let)
-		if list != nil {
-			// Bindings are in source order: find the last one starting before a.
-			j := sort.Search(len(list), func(i int) bool { return list[i].Pos() > a }) - 1
-			if j >= 0 && inside(list[j]) {
-				path = append(path, bindingCtx{binding: list[j], list: list, container: n, isLet: isLet, depth: depth})
-				next = list[j]
-			}
-		}
-		if next == nil {
-			EachChild(n, func(c Node) {
-				if next == nil && c.Pos() <= a && b <= c.End() {
-					next = c
-				}
-			})
-		}
-		n = next
-		depth++
-	}
-	return path
-}
-
-// replaceBinding scans and parses ctx.binding again in src and builds the
-// new File around it, or returns nil.
-func replaceBinding(old *File, name string, src []byte, ctx bindingCtx, d int) *File {
-	bpos, bend := ctx.binding.Pos(), ctx.binding.End()
-	newEnd := bend + d
-	if newEnd <= bpos || newEnd > len(src) {
-		return nil
-	}
-	if !errorsWithin(old, bpos, bend) {
-		return nil
-	}
-	sub, lexErrs := scanRange(src, bpos, newEnd)
-	if sub == nil {
-		return nil
-	}
-	toks := old.tokens
-	i0 := sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= bpos })
-	i1 := sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= bend })
-	if i0 >= len(toks) || int(toks[i0].pos) != bpos || i1 >= len(toks) {
-		return nil
-	}
-	newToks := make([]Token, 0, len(toks)-(i1-i0)+len(sub))
-	newToks = append(newToks, toks[:i0]...)
-	newToks = append(newToks, sub...)
-	newToks = shiftTokens(newToks, toks, i1, d)
-	if len(ctx.list) > 0 && ctx.list[0] == ctx.binding && !staysSet(ctx.container, newToks) {
-		return nil
-	}
-
-	// The binding's names come from a copy of its text (see Reparse), from
-	// the end of the token before: its doc comment is in that gap.
-	base := 0
-	if i0 > 0 {
-		base = int(newToks[i0-1].end)
-	}
-	text := string(src[base:newEnd])
-	q := &parser{src: src, str: text, base: base, toks: newToks, lines: NewLineIndex(src)}
-	q.ti, q.tok = i0, newToks[i0]
-	if i0 > 0 {
-		q.prevEndAt = int(newToks[i0-1].end)
-	}
-	closer := RBRACE
-	if ctx.isLet {
-		closer = IN
-	}
-	q.closers = append(closersFor(old.Root, ctx.container), closer)
-	var nb Binding
-	switch ctx.binding.(type) {
-	case *AttrAssign:
-		if q.tok.Kind != IDENT && q.tok.Kind != OR_KW && q.tok.Kind != STRING_OPEN && q.tok.Kind != DOLLAR_CURLY {
-			return nil
-		}
-		nb = q.parseAssign(ctx.isLet)
-	case *Inherit:
-		if q.tok.Kind != INHERIT {
-			return nil
-		}
-		nb = q.parseInherit()
-	}
-	// Nesting is bounded by the whole path: each node above takes at most
-	// a few levels of the parser's recursion. The parser, with the closing
-	// tokens the enclosing constructs wait for, recovers from errors as a
-	// full parse would, as long as it ends where the binding ends.
-	if q.newSyntax || q.ti != i0+len(sub) || nb.End() != newEnd || q.maxDepth+8*(ctx.depth+1) > MaxDepth {
-		return nil
-	}
-	for _, set := range q.withAttrs {
-		set.attrs = nil
-	}
-	nonPlain := shiftPositionsAround(old.nonPlain, bpos, bend, d, q.nonPlain)
-	sh := &shifter{at: bend, d: d, old: ctx.binding, new: nb}
-	f := &File{
-		Name:     name,
-		Src:      src,
-		tokens:   newToks,
-		Root:     sh.expr(old.Root),
-		Lines:    q.lines,
-		nonPlain: nonPlain,
-	}
-	moved := func(p int) int {
-		switch {
-		case p >= bend:
-			return p + d
-		case p >= bpos:
-			return -1 // inside the binding parsed again
-		}
-		return p
-	}
-	// The list of the binding is checked again if its first names may
-	// repeat now, or did before and so its check read the binding (the
-	// container starts before the binding: not moved). Other lists find
-	// what they found.
-	cpos := listPos(ctx.container)
-	same := sameFirstNames(ctx.binding, nb) && !sharesFirstName(ctx.list, ctx.binding)
-	var more []int
-	if !same {
-		more = append(more, cpos)
-	}
-	unchanged := func(owner int) bool { return owner != cpos || same }
-	return recheck(f, old, moved, bpos, unchanged, more, mergeErrors(lexErrs, q.errs))
-}
-
-// sharesFirstName reports whether another binding of list starts with a
-// first name of b.
-func sharesFirstName(list []Binding, b Binding) bool {
-	names := firstNames(b, nil)
 	if len(names) == 0 {
 		return false
 	}
-	for _, o := range list {
-		if o == b {
+	for i, o := range list {
+		if i >= lo && i < hi {
 			continue
 		}
 		switch o := o.(type) {
@@ -752,34 +616,6 @@ func containerAt(root Node, pos int) Node {
 	return nil
 }
 
-// scanRange scans src[from:to], which must end a binding: its significant
-// tokens, the last a ';' ending at to, and errors; nil tokens otherwise.
-func scanRange(src []byte, from, to int) ([]Token, []Error) {
-	s := &scanner{src: src[:to], limit: to, pos: from, modes: []lexMode{modeDefault}, opens: []int32{-1}}
-	s.toks = make([]Token, 0, (to-from)/4+4)
-	s.run()
-	n := len(s.toks)
-	if len(s.modes) != 1 || s.underflow || n == 0 || s.toks[n-1].Kind != SEMI || int(s.toks[n-1].end) != to {
-		return nil, nil
-	}
-	return s.toks, s.errs
-}
-
-// sameFirstNames reports whether two bindings start with the same static
-// names (for an inherit, all of them).
-func sameFirstNames(x, y Binding) bool {
-	xs, ys := firstNames(x, nil), firstNames(y, nil)
-	if len(xs) != len(ys) {
-		return false
-	}
-	for i := range xs {
-		if xs[i] != ys[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // firstNames appends the static first names a binding defines.
 func firstNames(b Binding, out []string) []string {
 	switch b := b.(type) {
@@ -882,12 +718,11 @@ func commonSuffix(x, y []byte) int {
 }
 
 // shifter copies the nodes of a tree that end after at, moving their
-// positions at or after at by d; nodes that end before are shared. The
-// binding old is replaced by new.
+// positions at or after at by d; nodes that end before are shared. A run
+// of bindings of one list may be replaced.
 type shifter struct {
-	at, d    int
-	old, new Binding
-	all      bool // copying nodes that start after at: no node is kept
+	at, d int
+	all   bool // copying nodes that start after at: no node is kept
 	// A run of bindings replaced: runIn's bindings lo..hi-1 by runNew.
 	runIn  Node
 	lo, hi int
@@ -907,7 +742,7 @@ func (s *shifter) keep(n Node) bool {
 	if s.all {
 		return n == nil
 	}
-	return n == nil || n.End() < s.at || n.End() == s.at && n != Node(s.old)
+	return n == nil || n.End() <= s.at
 }
 
 func (s *shifter) expr(x Expr) Expr {
@@ -1164,9 +999,6 @@ func (s *shifter) listOf(n Node, list []Binding) []Binding {
 }
 
 func (s *shifter) binding(b Binding) Binding {
-	if b == s.old && s.old != nil {
-		return s.new
-	}
 	if s.keep(b) {
 		return b
 	}
