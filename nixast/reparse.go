@@ -461,17 +461,6 @@ func errorsFromChecks(f *File) bool {
 	return true
 }
 
-// errorOwners returns the sorted positions of the sets and lets whose
-// duplicate checks reported errs.
-func errorOwners(errs []Error) []int {
-	var out []int
-	for _, e := range errs {
-		out = append(out, e.owner-1)
-	}
-	sort.Ints(out)
-	return slicesCompact(out)
-}
-
 func slicesCompact(s []int) []int {
 	out := s[:0]
 	for i, v := range s {
@@ -486,7 +475,7 @@ func slicesCompact(s []int) []int {
 // check finds the same (unchanged), moved, if what they name lies before
 // cut; the duplicate checks of the other lists that reported errors in old
 // (at positions moved by moved, -1 when gone) and of the lists at more run
-// again on f's tree; found are the errors of the binding parsed again.
+// again on f's tree; found are the errors of the run parsed again.
 func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) bool, more []int, found []Error) *File {
 	at := append([]int(nil), more...)
 	// When every list that reported errors finds the same, and they name
