@@ -85,7 +85,7 @@ type hashBinding struct {
 
 func findValueNodes(f *nixast.File) *valueNodes {
 	vn := &valueNodes{}
-	walk(f.Root, func(n nixast.Node) {
+	nixast.Preorder(f.Root, func(n nixast.Node) {
 		switch x := n.(type) {
 		case *nixast.AttrSet:
 			for _, b := range x.Bindings {

@@ -1,16 +1,14 @@
-package analysis
+package nixast
 
 import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
-// TestWalkMatchesInspect checks that walk visits the nodes nixast.Inspect
-// visits, in the same order, over the parser corpus (broken files included).
-func TestWalkMatchesInspect(t *testing.T) {
+// TestPreorderMatchesInspect: Preorder visits the nodes Inspect visits, in
+// the same order, over the parser corpus (broken files included).
+func TestPreorderMatchesInspect(t *testing.T) {
 	files, _ := filepath.Glob("../testdata/parse/*/*.nix")
 	if len(files) == 0 {
 		t.Fatal("no corpus files")
@@ -20,17 +18,17 @@ func TestWalkMatchesInspect(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := nixast.Parse(name, src)
-		var want, got []nixast.Node
-		nixast.Inspect(f.Root, func(n nixast.Node) bool {
+		f := Parse(name, src)
+		var want, got []Node
+		Inspect(f.Root, func(n Node) bool {
 			if n != nil {
 				want = append(want, n)
 			}
 			return true
 		})
-		walk(f.Root, func(n nixast.Node) { got = append(got, n) })
+		Preorder(f.Root, func(n Node) { got = append(got, n) })
 		if len(got) != len(want) {
-			t.Errorf("%s: walk visits %d nodes, Inspect %d", name, len(got), len(want))
+			t.Errorf("%s: Preorder visits %d nodes, Inspect %d", name, len(got), len(want))
 			continue
 		}
 		for i := range want {
