@@ -2,6 +2,7 @@ package nixast
 
 import (
 	"bytes"
+	"slices"
 	"sort"
 )
 
@@ -81,29 +82,33 @@ type listCtx struct {
 // outermost first.
 func listPath(root Node, a, b int) []listCtx {
 	var out []listCtx
-	for n, depth := root, 0; n != nil; depth++ {
-		var next Node
+	for n, depth := root, 0; n != nil; n, depth = childAround(n, a, b), depth+1 {
 		if list, ok := bindingsOf(n); ok {
 			if start, end := listRegion(n); start >= 0 && start <= a && b <= end {
 				_, isLet := n.(*Let)
 				out = append(out, listCtx{list: list, container: n, isLet: isLet, depth: depth})
 			}
-			// Bindings are in source order: the last one starting by a.
-			j := sort.Search(len(list), func(i int) bool { return list[i].Pos() > a }) - 1
-			if j >= 0 && b <= list[j].End() {
-				next = list[j]
-			}
 		}
-		if next == nil {
-			EachChild(n, func(c Node) {
-				if next == nil && c.Pos() <= a && b <= c.End() {
-					next = c
-				}
-			})
-		}
-		n = next
 	}
 	return out
+}
+
+// childAround returns the child of n whose range holds [from, to], or nil.
+func childAround(n Node, from, to int) Node {
+	if list, ok := bindingsOf(n); ok {
+		// Bindings are in source order: the last one starting by from.
+		j := sort.Search(len(list), func(i int) bool { return list[i].Pos() > from }) - 1
+		if j >= 0 && to <= list[j].End() {
+			return list[j]
+		}
+	}
+	var next Node
+	EachChild(n, func(c Node) {
+		if next == nil && c.Pos() <= from && to <= c.End() {
+			next = c
+		}
+	})
+	return next
 }
 
 // replaceRun parses again the run of ctx's bindings that [a, b) touches
@@ -205,12 +210,12 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx) *F
 	for _, b := range runNew {
 		newNames = firstNames(b, newNames)
 	}
-	same := slicesEqual(oldNames, newNames) && (!hasPos(old.nonPlain, cpos) || !sharesFirstName(list, lo, hi))
+	same := slices.Equal(oldNames, newNames) && (!hasPos(old.nonPlain, cpos) || !sharesFirstName(list, lo, hi))
 	var more []int
 	if !same {
 		more = append(more, cpos)
 	}
-	return recheck(f, old, moved, from, func(owner int) bool { return owner != cpos || same }, more, mergeErrors(lexErrs, q.errs))
+	return recheck(f, old, moved, from, func(owner int) bool { return owner != cpos || same }, more, q.errs, lexErrs)
 }
 
 // listRegion returns where the bindings of a set or let may stand: from the
@@ -233,36 +238,13 @@ func listRegion(n Node) (start, end int) {
 	return -1, -1
 }
 
-func slicesEqual(x, y []string) bool {
-	if len(x) != len(y) {
-		return false
-	}
-	for i := range x {
-		if x[i] != y[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // scanBetween scans src[from:to], text between bindings: its significant
 // tokens (none for whitespace and comments) and errors, or nil tokens if a
 // token or comment runs past to, or it ends inside a string, path or brace.
 func scanBetween(src []byte, from, to int) ([]Token, []Error) {
 	s := &scanner{src: src, limit: to, pos: from, modes: []lexMode{modeDefault}, opens: []int32{-1}}
 	s.toks = make([]Token, 0, (to-from)/4+4)
-	for s.pos < to {
-		switch s.modes[len(s.modes)-1] {
-		case modeString:
-			s.scanString()
-		case modeIndString:
-			s.scanIndString()
-		case modeInPath, modeInPathSlash:
-			s.scanInPath()
-		default:
-			s.scanDefault()
-		}
-	}
+	s.runTo(to)
 	if s.pos != to || len(s.modes) != 1 || s.underflow {
 		return nil, nil
 	}
@@ -313,20 +295,7 @@ func closersFor(root, target Node) []Kind {
 	var out []Kind
 	pos, end := target.Pos(), target.End()
 	for n := root; n != nil && n != target; {
-		var next Node
-		if list, ok := bindingsOf(n); ok {
-			j := sort.Search(len(list), func(i int) bool { return list[i].Pos() > pos }) - 1
-			if j >= 0 && end <= list[j].End() {
-				next = list[j]
-			}
-		}
-		if next == nil {
-			EachChild(n, func(c Node) {
-				if next == nil && c.Pos() <= pos && end <= c.End() {
-					next = c
-				}
-			})
-		}
+		next := childAround(n, pos, end)
 		switch x := n.(type) {
 		case *AttrSet, *LegacyLet, *Formals:
 			out = append(out, RBRACE)
@@ -404,7 +373,7 @@ func reparseGap(old *File, name string, src []byte, a, b, d int) *File {
 		return p
 	}
 	// No name changed: every check finds what it found, moved.
-	return recheck(f, old, moved, to, func(int) bool { return true }, nil, nil)
+	return recheck(f, old, moved, to, func(int) bool { return true }, nil, nil, nil)
 }
 
 // sharesFirstName reports whether a binding outside list[lo:hi] starts
@@ -423,12 +392,12 @@ func sharesFirstName(list []Binding, lo, hi int) bool {
 		}
 		switch o := o.(type) {
 		case *AttrAssign:
-			if name, ok := o.Path.Names[0].StaticName(); ok && slicesContains(names, name) {
+			if name, ok := o.Path.Names[0].StaticName(); ok && slices.Contains(names, name) {
 				return true
 			}
 		case *Inherit:
 			for _, n := range o.Names {
-				if name, ok := n.StaticName(); ok && slicesContains(names, name) {
+				if name, ok := n.StaticName(); ok && slices.Contains(names, name) {
 					return true
 				}
 			}
@@ -437,22 +406,9 @@ func sharesFirstName(list []Binding, lo, hi int) bool {
 	return false
 }
 
-func slicesContains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
 // errorsFromChecks reports whether every error of f came from the
-// duplicate check of a set or let (Reparse runs those checks again), and
-// there are not so many that the limit of errors could drop some.
+// duplicate check of a set or let: Reparse runs those checks again.
 func errorsFromChecks(f *File) bool {
-	if len(f.Errors) >= MaxErrors/2 {
-		return false
-	}
 	for _, e := range f.Errors {
 		if e.owner == 0 {
 			return false
@@ -461,22 +417,14 @@ func errorsFromChecks(f *File) bool {
 	return true
 }
 
-func slicesCompact(s []int) []int {
-	out := s[:0]
-	for i, v := range s {
-		if i == 0 || v != s[i-1] {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
 // recheck sets f's errors and nonPlain: old's errors from lists whose
 // check finds the same (unchanged), moved, if what they name lies before
 // cut; the duplicate checks of the other lists that reported errors in old
 // (at positions moved by moved, -1 when gone) and of the lists at more run
-// again on f's tree; found are the errors of the run parsed again.
-func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) bool, more []int, found []Error) *File {
+// again on f's tree; found are the parser's errors of the run parsed again,
+// lexErrs the scanner's, merged last as Parse merges them (an error the
+// parser made there, later dropped, still hides one at its position).
+func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) bool, more []int, found, lexErrs []Error) *File {
 	at := append([]int(nil), more...)
 	// When every list that reported errors finds the same, and they name
 	// places before the edit, the errors just move. Otherwise all checks
@@ -500,14 +448,34 @@ func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) boo
 			at = append(at, np)
 		}
 	}
-	if len(at) == 0 && len(found) == 0 && len(kept) == len(old.Errors) {
+	if len(at) == 0 && len(found) == 0 && len(lexErrs) == 0 && len(kept) == len(old.Errors) {
 		if len(kept) > 0 {
 			f.Errors = kept
 		}
 		return f
 	}
+	// The parser reports one error per position: a check's error at the
+	// position of the run's last one would not have been reported.
+	for _, e := range kept {
+		for _, g := range found {
+			if g.Pos == e.Pos {
+				return nil
+			}
+		}
+		for _, g := range lexErrs {
+			if g.Pos == e.Pos {
+				return nil
+			}
+		}
+	}
+	// A check run after syntax errors can be hidden by one at its position
+	// that the merge with the scanner's errors drops later: which depends
+	// on the whole order of the parse. Such a file is parsed from scratch.
+	if len(at) > 0 && len(found)+len(lexErrs) > 0 {
+		return nil
+	}
 	var lists []Node
-	for _, p := range slicesCompact(sortedInts(at)) {
+	for _, p := range slices.Compact(slices.Sorted(slices.Values(at))) {
 		c := containerAt(f.Root, p)
 		if c == nil {
 			return nil
@@ -518,7 +486,10 @@ func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) boo
 	// go to a map: some lists are shared with old.
 	sort.SliceStable(lists, func(i, j int) bool { return lists[i].End() < lists[j].End() })
 	q := &parser{src: f.Src, lines: f.Lines, sideAttrs: map[*AttrSet]*attrEntries{}}
-	q.errs = append(append(q.errs, kept...), found...)
+	// Equal positions keep the order the parser made them in: the run's
+	// errors before the checks of the lists around it (lists before it
+	// report at smaller positions).
+	q.errs = append(append(q.errs, found...), kept...)
 	for _, c := range lists {
 		binds, _ := bindingsOf(c)
 		var keys []string
@@ -536,20 +507,16 @@ func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) boo
 			f.nonPlain = append(f.nonPlain[:i:i], append([]int{p}, f.nonPlain[i:]...)...)
 		}
 	}
-	if len(q.errs) >= MaxErrors/2 {
+	if len(q.errs)+len(lexErrs) >= MaxErrors/2 {
 		return nil // near the limit, which errors are kept depends on order
 	}
+	q.errs = mergeErrors(lexErrs, q.errs)
 	sort.SliceStable(q.errs, func(i, j int) bool { return q.errs[i].Pos < q.errs[j].Pos })
 	if len(q.errs) > 0 {
 		f.Errors = q.errs
 	}
 	f.NewSyntax = q.newSyntax
 	return f
-}
-
-func sortedInts(s []int) []int {
-	sort.Ints(s)
-	return s
 }
 
 // bindingsOf returns the bindings of a set or let; ok is false for any
@@ -581,26 +548,10 @@ func listPos(n Node) int {
 
 // containerAt returns the set or let of f's tree at listPos pos.
 func containerAt(root Node, pos int) Node {
-	for n := root; n != nil; {
-		list, ok := bindingsOf(n)
-		if ok && listPos(n) == pos {
+	for n := root; n != nil; n = childAround(n, pos, pos+1) {
+		if _, ok := bindingsOf(n); ok && listPos(n) == pos {
 			return n
 		}
-		var next Node
-		if list != nil {
-			j := sort.Search(len(list), func(i int) bool { return list[i].Pos() > pos }) - 1
-			if j >= 0 && pos < list[j].End() {
-				next = list[j]
-			}
-		}
-		if next == nil {
-			EachChild(n, func(c Node) {
-				if next == nil && c.Pos() <= pos && pos < c.End() {
-					next = c
-				}
-			})
-		}
-		n = next
 	}
 	return nil
 }

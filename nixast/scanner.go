@@ -115,8 +115,11 @@ func scan(src []byte, trivia bool, stream *tokenStream) ([]Token, []Error) {
 }
 
 // run scans to the end of s.src.
-func (s *scanner) run() {
-	for s.pos < len(s.src) {
+func (s *scanner) run() { s.runTo(len(s.src)) }
+
+// runTo scans until s.pos reaches to (or passes it, within a token).
+func (s *scanner) runTo(to int) {
+	for s.pos < to {
 		switch s.modes[len(s.modes)-1] {
 		case modeString:
 			s.scanString()
