@@ -9,14 +9,17 @@
 //	pkgs.nix    a 1.5 MB package set,
 //	shared.nix  a 300-line module that 200 hosts import,
 //
-// and replays single-character edits on each: a newline inserted at the start
-// of a random line, then deleted again, alternating. Every file ends with a
-// duplicate attribute, so every edit moves a diagnostic (the server also sends
-// an open document's diagnostics for each new version, changed or not).
+// and replays a typing session on each (session.go): bindings typed one
+// character at a time into new lines, with brackets and quotes closed by the
+// editor and the odd typo deleted again; blocks of lines pasted and cut;
+// digits typed over. Most versions in between do not parse. The next edit is
+// sent when the previous version's diagnostics arrive. Every file ends with
+// a duplicate attribute, so every edit moves a diagnostic (the server also
+// sends an open document's diagnostics for each new version, changed or not).
 // The time includes all the server does: applying the edit, parsing, analysis
 // and encoding the diagnostics.
 //
-//	go run ./e2e/latency -bin bin/microvm-lsp [-edits 240] [-seed 1]
+//	go run ./e2e/latency -bin bin/microvm-lsp [-edits 600] [-seed 1]
 package main
 
 import (
@@ -35,7 +38,7 @@ import (
 
 func main() {
 	bin := flag.String("bin", "bin/microvm-lsp", "the microvm-lsp `binary` to measure")
-	edits := flag.Int("edits", 240, "single-character edits per document")
+	edits := flag.Int("edits", 600, "edits (didChange notifications) per document")
 	seed := flag.Int64("seed", 1, "random seed for the edit positions")
 	timeout := flag.Duration("timeout", 10*time.Second, "give up waiting for one publication after this long")
 	write := flag.String("write", "", "only write the generated workspace into `DIR` (to reproduce by hand) and exit")
@@ -75,10 +78,11 @@ func run(bin string, edits int, seed int64, timeout time.Duration) error {
 	defer c.Stop()
 
 	out, _ := exec.Command(bin, "version").Output()
-	fmt.Printf("%s; %d edits per document (a newline inserted, then deleted); latency = didChange sent -> publishDiagnostics of that version received\n\n",
+	fmt.Printf("%s; %d edits per document, replaying a typing session; latency = didChange sent -> publishDiagnostics of that version received\n\n",
 		strings.TrimSpace(string(out)), edits)
 	fmt.Printf("%-34s %7s %9s %9s %9s %9s %8s\n", "document", "edits", "median", "p90", "p99", "max", "missing")
 	rng := rand.New(rand.NewSource(seed))
+	var mix []string
 	for _, d := range docs {
 		uri := "file://" + filepath.Join(ws, d.name)
 		t0 := time.Now()
@@ -95,22 +99,18 @@ func run(bin string, edits int, seed int64, timeout time.Duration) error {
 		}
 
 		lines := strings.Count(d.text, "\n")
+		sess := newSession(rng, d.text, d.typed)
+		kinds := map[string]int{}
 		var lat []time.Duration
 		missing := 0
-		line := 0
 		for i := 0; i < edits; i++ {
 			version := i + 2
-			var change map[string]any
-			if i%2 == 0 {
-				line = rng.Intn(lines - 2) // never below the final duplicate
-				change = map[string]any{"range": rng0(line, 0, line, 0), "text": "\n"}
-			} else {
-				change = map[string]any{"range": rng0(line, 0, line+1, 0), "text": ""}
-			}
+			e := sess.before()
+			kinds[e.kind]++
 			sent := time.Now()
 			c.Notify("textDocument/didChange", map[string]any{
 				"textDocument":   map[string]any{"uri": uri, "version": version},
-				"contentChanges": []any{change},
+				"contentChanges": []any{e.change},
 			})
 			at, err := c.WaitPublish(uri, version, timeout)
 			if err != nil {
@@ -119,6 +119,7 @@ func run(bin string, edits int, seed int64, timeout time.Duration) error {
 			}
 			lat = append(lat, at.Sub(sent))
 		}
+		mix = append(mix, fmt.Sprintf("%s: %s", d.name, kindSummary(kinds)))
 		c.Notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
 		label := fmt.Sprintf("%s (%d lines, %.2f MB)", d.name, lines, float64(len(d.text))/1e6)
 		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
@@ -128,17 +129,40 @@ func run(bin string, edits int, seed int64, timeout time.Duration) error {
 			defer fmt.Fprintf(os.Stderr, "latency: %s: %d edits had no publication within %s\n", d.name, missing, timeout)
 		}
 	}
+	fmt.Printf("\nedits: %s\n", strings.Join(mix, "; "))
 	return c.Shutdown(timeout)
 }
 
-type document struct{ name, text string }
+// kindSummary prints counts of edit kinds, most frequent first.
+func kindSummary(kinds map[string]int) string {
+	var names []string
+	for k := range kinds {
+		names = append(names, k)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if kinds[names[i]] != kinds[names[j]] {
+			return kinds[names[i]] > kinds[names[j]]
+		}
+		return names[i] < names[j]
+	})
+	var parts []string
+	for _, k := range names {
+		parts = append(parts, fmt.Sprintf("%d %s", kinds[k], k))
+	}
+	return strings.Join(parts, ", ")
+}
+
+type document struct {
+	name, text string
+	typed      func(n int) string // bindings typed into it (nil: not edited)
+}
 
 // documents are the files opened and edited, in order.
 func documents() []document {
 	return []document{
-		{"module.nix", nixosModule(300)},
-		{"pkgs.nix", packageSet(1_500_000)},
-		{"shared.nix", sharedModule(300)},
+		{"module.nix", nixosModule(300), typedModule},
+		{"pkgs.nix", packageSet(1_500_000), typedPackage},
+		{"shared.nix", sharedModule(300), typedModule},
 	}
 }
 
@@ -168,18 +192,18 @@ func importerFiles() []document {
 	b.WriteString("{ nixpkgs, microvm, ... }:\n{\n  nixosConfigurations = {\n")
 	for i := 0; i < importers; i++ {
 		name := fmt.Sprintf("h%03d", i)
-		out = append(out, document{"hosts/" + name + ".nix", fmt.Sprintf("{ ... }:\n{\n  imports = [ ../shared.nix ];\n  networking.hostName = %q;\n}\n", name)})
+		out = append(out, document{"hosts/" + name + ".nix", fmt.Sprintf("{ ... }:\n{\n  imports = [ ../shared.nix ];\n  networking.hostName = %q;\n}\n", name), nil})
 		fmt.Fprintf(&b, "    %s = nixpkgs.lib.nixosSystem { modules = [ microvm.nixosModules.host ./hosts/%s.nix ]; };\n", name, name)
 	}
 	b.WriteString("  };\n}\n")
-	return append(out, document{"hosts.nix", b.String()})
+	return append(out, document{"hosts.nix", b.String(), nil})
 }
 
 func writeWorkspace(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	files := append(documents(), document{"flake.nix", flake})
+	files := append(documents(), document{"flake.nix", flake, nil})
 	files = append(files, importerFiles()...)
 	for _, f := range files {
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, f.name)), 0o755); err != nil {
