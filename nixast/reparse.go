@@ -115,17 +115,43 @@ func childAround(n Node, from, to int) Node {
 // and builds the new File around it, or returns nil.
 func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx) *File {
 	list := ctx.list
-	lo := sort.Search(len(list), func(i int) bool { return list[i].End() > a })
-	hi := sort.Search(len(list), func(i int) bool { return list[i].Pos() >= b })
+	lo := sort.Search(len(list), func(i int) bool { return list[i].End() >= a })
+	hi := sort.Search(len(list), func(i int) bool { return list[i].Pos() > b })
 	if hi < lo {
 		hi = lo
 	}
-	from, to := listRegion(ctx.container)
-	if lo > 0 {
-		from = list[lo-1].End()
-	}
-	if hi < len(list) {
-		to = list[hi].Pos()
+	toks := old.tokens
+	var from, to int
+	// The parser reports some errors of a run at the first token after it
+	// (which it found unexpected), and some of the binding before it at the
+	// run's first token: the run then takes in the binding on that side.
+	for tries := 0; ; tries++ {
+		from, to = listRegion(ctx.container)
+		if lo > 0 {
+			from = list[lo-1].End()
+		}
+		if hi < len(list) {
+			to = list[hi].Pos()
+		}
+		i0 := sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= from })
+		if i0 >= len(toks) {
+			return nil
+		}
+		side := errorsOutside(old, int(toks[i0].pos), to)
+		switch {
+		case side == 0:
+		case tries == 2:
+			return nil
+		case side > 0 && hi < len(list) && side <= list[hi].End():
+			hi++
+			continue
+		case side < 0 && lo > 0 && -side-1 >= list[lo-1].Pos():
+			lo--
+			continue
+		default:
+			return nil
+		}
+		break
 	}
 	newTo := to + d
 	if from > a || to < b || newTo < from || newTo > len(src) {
@@ -134,7 +160,6 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx) *F
 	// The run's text must not lex into the token before it: that is a ';'
 	// or an opening brace, or the text starts with a space. (Its end is
 	// checked by scanBetween.)
-	toks := old.tokens
 	i0 := sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= from })
 	i1 := sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= to })
 	if i0 == 0 || i1 >= len(toks) || i1 < i0 {
@@ -145,9 +170,6 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx) *F
 		if newTo > from && charClass[src[from]]&clSpace == 0 || newTo == from && to > from {
 			return nil
 		}
-	}
-	if !errorsWithin(old, int(toks[i0].pos), to) {
-		return nil
 	}
 	sub, lexErrs := scanBetween(src, from, newTo)
 	if sub == nil {
@@ -201,7 +223,8 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx) *F
 		return p
 	}
 	// The list is checked again unless the run's first names are the same
-	// and its check did not read them.
+	// and its check did not read them (no other binding of the list, in
+	// the run or outside, shares one).
 	cpos := listPos(ctx.container)
 	var oldNames, newNames []string
 	for _, b := range list[lo:hi] {
@@ -210,7 +233,8 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx) *F
 	for _, b := range runNew {
 		newNames = firstNames(b, newNames)
 	}
-	same := slices.Equal(oldNames, newNames) && (!hasPos(old.nonPlain, cpos) || !sharesFirstName(list, lo, hi))
+	same := slices.Equal(oldNames, newNames) &&
+		(!hasPos(old.nonPlain, cpos) || !sharesFirstName(list, lo, hi) && !repeats(oldNames))
 	var more []int
 	if !same {
 		more = append(more, cpos)
@@ -276,17 +300,25 @@ func staysSet(container Node, toks []Token) bool {
 	return false
 }
 
-// errorsWithin reports whether every error of f is a duplicate attribute
+// errorsOutside checks that every error of f is a duplicate attribute
 // (checked again) or lies in the text parsed again, after its first token
 // at first and before to: an error at the first token may come from what
-// came before (that found it unexpected).
-func errorsWithin(f *File, first, to int) bool {
+// came before (that found it unexpected). It returns 0 if so, else the
+// End of an error at or after to (a positive number), or -1-Pos of one at
+// or before first, or -2-len(Src) for any other.
+func errorsOutside(f *File, first, to int) int {
 	for _, e := range f.Errors {
-		if e.owner == 0 && !(first < e.Pos && e.Pos < to && e.End <= to) {
-			return false
+		switch {
+		case e.owner != 0 || first < e.Pos && e.Pos < to && e.End <= to:
+		case e.Pos >= to:
+			return max(e.End, 1)
+		case e.Pos <= first && e.End <= to:
+			return -e.Pos - 1
+		default:
+			return -len(f.Src) - 2
 		}
 	}
-	return true
+	return 0
 }
 
 // closersFor returns the closing tokens the parser waits for when it
@@ -468,12 +500,6 @@ func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) boo
 			}
 		}
 	}
-	// A check run after syntax errors can be hidden by one at its position
-	// that the merge with the scanner's errors drops later: which depends
-	// on the whole order of the parse. Such a file is parsed from scratch.
-	if len(at) > 0 && len(found)+len(lexErrs) > 0 {
-		return nil
-	}
 	var lists []Node
 	for _, p := range slices.Compact(slices.Sorted(slices.Values(at))) {
 		c := containerAt(f.Root, p)
@@ -486,10 +512,14 @@ func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) boo
 	// go to a map: some lists are shared with old.
 	sort.SliceStable(lists, func(i, j int) bool { return lists[i].End() < lists[j].End() })
 	q := &parser{src: f.Src, lines: f.Lines, sideAttrs: map[*AttrSet]*attrEntries{}}
-	// Equal positions keep the order the parser made them in: the run's
-	// errors before the checks of the lists around it (lists before it
-	// report at smaller positions).
-	q.errs = append(append(q.errs, found...), kept...)
+	// With lists to check, kept is empty (see keep). The checks run on
+	// their own: the parser reports one error per position, so a check's
+	// error at the position of a syntax error depends on the order of the
+	// whole parse (and the merge with the scanner's errors may drop that
+	// syntax error later). Such a file is parsed from scratch; other check
+	// errors follow the run's errors, as lists before the run report at
+	// smaller positions.
+	q.errs = kept
 	for _, c := range lists {
 		binds, _ := bindingsOf(c)
 		var keys []string
@@ -507,9 +537,17 @@ func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) boo
 			f.nonPlain = append(f.nonPlain[:i:i], append([]int{p}, f.nonPlain[i:]...)...)
 		}
 	}
-	if len(q.errs)+len(lexErrs) >= MaxErrors/2 {
+	if len(found)+len(q.errs)+len(lexErrs) >= MaxErrors/2 {
 		return nil // near the limit, which errors are kept depends on order
 	}
+	if len(found)+len(lexErrs) > 0 {
+		for _, e := range q.errs {
+			if hasErrorAt(found, e.Pos) || hasErrorAt(lexErrs, e.Pos) {
+				return nil
+			}
+		}
+	}
+	q.errs = append(found, q.errs...)
 	q.errs = mergeErrors(lexErrs, q.errs)
 	sort.SliceStable(q.errs, func(i, j int) bool { return q.errs[i].Pos < q.errs[j].Pos })
 	if len(q.errs) > 0 {
@@ -517,6 +555,15 @@ func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) boo
 	}
 	f.NewSyntax = q.newSyntax
 	return f
+}
+
+func hasErrorAt(errs []Error, pos int) bool {
+	for _, e := range errs {
+		if e.Pos == pos {
+			return true
+		}
+	}
+	return false
 }
 
 // bindingsOf returns the bindings of a set or let; ok is false for any

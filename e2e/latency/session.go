@@ -175,17 +175,13 @@ func (s *session) planTyping() {
 	}
 }
 
-// planPaste: a block of 2 to 12 lines copied from elsewhere in the file is
-// pasted at the start of a line; half the time it is cut again later.
+// planPaste: a block of whole bindings, 2 to 12 lines copied from
+// elsewhere in the file, is pasted at the start of a line; half the time it
+// is cut again later.
 func (s *session) planPaste() {
 	var at, size int
 	s.queue = append(s.queue, func() {
-		from := s.line()
-		n := 2 + s.rng.Intn(11)
-		if from+n > len(s.lines)-5 {
-			n = 1
-		}
-		block := s.text[s.lines[from]:s.lines[from+n]]
+		block := s.block()
 		at = s.lines[s.line()]
 		s.apply(edit{at, at, block, "paste", nil})
 		size = len(block)
@@ -195,6 +191,26 @@ func (s *session) planPaste() {
 			s.apply(edit{at, at + size, "", "cut", nil})
 		})
 	}
+}
+
+// block returns 2 to 12 lines whose brackets balance and whose last line
+// ends a binding, or else one line.
+func (s *session) block() string {
+	for tries := 0; tries < 100; tries++ {
+		from := s.line()
+		want := 2 + s.rng.Intn(11)
+		depth := 0
+		for n := 1; n <= 12 && from+n < len(s.lines)-5 && depth >= 0; n++ {
+			line := s.text[s.lines[from+n-1]:s.lines[from+n]]
+			depth += strings.Count(line, "{") + strings.Count(line, "[") + strings.Count(line, "(") -
+				strings.Count(line, "}") - strings.Count(line, "]") - strings.Count(line, ")")
+			if n >= want && depth == 0 && strings.HasSuffix(line, ";\n") {
+				return s.text[s.lines[from]:s.lines[from+n]]
+			}
+		}
+	}
+	l := s.line()
+	return s.text[s.lines[l]:s.lines[l+1]]
 }
 
 // planReplace: a digit somewhere in the file is typed over (a port, a
