@@ -36,8 +36,9 @@ func runServe(args []string) int {
 		// A server keeps every parsed file: collecting less often keeps
 		// keystroke latency down, and the soft limit keeps the process under
 		// 1 GB while the live heap allows it (a 50 MB workspace needs ~750 MB).
-		debug.SetGCPercent(300)
+		// A small heap may grow by 128 MB between collections (gcFloor).
 		debug.SetMemoryLimit(900 << 20)
+		defer gcFloor(300, 128<<20)()
 	}
 	level, err := zapcore.ParseLevel(*logLevel)
 	if err != nil {

@@ -19,7 +19,7 @@
 // The time includes all the server does: applying the edit, parsing, analysis
 // and encoding the diagnostics.
 //
-//	go run ./e2e/latency -bin bin/microvm-lsp [-edits 600] [-seed 1]
+//	go run ./e2e/latency -bin bin/microvm-lsp [-edits 600] [-seed 1] [-only module.nix]
 package main
 
 import (
@@ -41,6 +41,7 @@ func main() {
 	edits := flag.Int("edits", 600, "edits (didChange notifications) per document")
 	seed := flag.Int64("seed", 1, "random seed for the edit positions")
 	timeout := flag.Duration("timeout", 10*time.Second, "give up waiting for one publication after this long")
+	only := flag.String("only", "", "edit only the document `NAME` (module.nix, pkgs.nix or shared.nix)")
 	write := flag.String("write", "", "only write the generated workspace into `DIR` (to reproduce by hand) and exit")
 	flag.Parse()
 	if *write != "" {
@@ -50,13 +51,13 @@ func main() {
 		}
 		return
 	}
-	if err := run(*bin, *edits, *seed, *timeout); err != nil {
+	if err := run(*bin, *edits, *seed, *timeout, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "latency:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, edits int, seed int64, timeout time.Duration) error {
+func run(bin string, edits int, seed int64, timeout time.Duration, only string) error {
 	bin, err := filepath.Abs(bin)
 	if err != nil {
 		return err
@@ -84,6 +85,9 @@ func run(bin string, edits int, seed int64, timeout time.Duration) error {
 	rng := rand.New(rand.NewSource(seed))
 	var mix []string
 	for _, d := range docs {
+		if only != "" && d.name != only {
+			continue
+		}
 		uri := "file://" + filepath.Join(ws, d.name)
 		t0 := time.Now()
 		c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"runtime"
+	"runtime/debug"
+	"testing"
+	"time"
+)
+
+func TestPercentFor(t *testing.T) {
+	const mb = 1 << 20
+	for _, c := range []struct {
+		live uint64
+		want int
+	}{
+		{20 * mb, 640},  // 20 MB + 128 MB
+		{64 * mb, 300},  // 64 + 192 > 64 + 128: base
+		{700 * mb, 300}, // large heaps keep base
+		{0, 300},
+		{1, 100_000}, // capped
+	} {
+		if got := percentFor(300, 128*mb, c.live); got != c.want {
+			t.Errorf("percentFor(300, 128 MB, %d) = %d, want %d", c.live, got, c.want)
+		}
+	}
+}
+
+// After a collection of this test's small heap, the floor has raised the
+// percent above base; stopped, it no longer changes it.
+func TestGCFloorRaisesPercent(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+	stop := gcFloor(100, 1<<30)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+		p := debug.SetGCPercent(100)
+		debug.SetGCPercent(p)
+		if p > 100 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("percent still %d after collections", p)
+		}
+	}
+	stop()
+	runtime.GC()
+	time.Sleep(10 * time.Millisecond)
+	debug.SetGCPercent(123)
+	runtime.GC()
+	time.Sleep(10 * time.Millisecond)
+	if p := debug.SetGCPercent(100); p != 123 {
+		t.Errorf("stopped tuner changed the percent to %d", p)
+	}
+}
