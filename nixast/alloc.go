@@ -52,6 +52,18 @@ func carve[T any](buf *[]T, items []T) []T {
 	return (*buf)[start:len(*buf):len(*buf)]
 }
 
+// grab returns a slice of n zero items from a shared backing array, of
+// exactly that length (as carve, for a copy filled in place).
+func grab[T any](buf *[]T, n int) []T {
+	if cap(*buf)-len(*buf) < n {
+		c := min(max(16, 2*cap(*buf)), 4*chunkSize)
+		*buf = make([]T, 0, max(c, n))
+	}
+	start := len(*buf)
+	*buf = (*buf)[:start+n]
+	return (*buf)[start : start+n : start+n]
+}
+
 // push appends v to a stack, doubling its capacity when full: append grows
 // large slices by a quarter, which for the stack of a set with 100,000
 // bindings left four times its size behind as garbage.

@@ -770,7 +770,7 @@ func (s *shifter) expr(x Expr) Expr {
 		c := put(&s.lists, *x)
 		c.Lbrack, c.Rbrack, c.Stop = s.pos(c.Lbrack), s.pos(c.Rbrack), s.pos(c.Stop)
 		if len(x.Elems) > 0 {
-			c.Elems = make([]Expr, len(x.Elems))
+			c.Elems = grab(&s.exprs, len(x.Elems))
 			for i, e := range x.Elems {
 				c.Elems[i] = s.expr(e)
 			}
@@ -880,7 +880,7 @@ func (s *shifter) parts(parts []StringPart) []StringPart {
 	if len(parts) == 0 {
 		return parts
 	}
-	out := make([]StringPart, len(parts))
+	out := grab(&s.slabs.parts, len(parts))
 	for i, p := range parts {
 		switch p := p.(type) {
 		case *TextPart:
@@ -926,7 +926,7 @@ func (s *shifter) nameList(names []*AttrName) []*AttrName {
 	if len(names) == 0 {
 		return names
 	}
-	out := make([]*AttrName, len(names))
+	out := grab(&s.namePtrs, len(names))
 	for i, n := range names {
 		out[i] = s.name(n)
 	}
@@ -947,7 +947,7 @@ func (s *shifter) bindings(list []Binding) []Binding {
 	if j == len(list) {
 		return list
 	}
-	out := make([]Binding, len(list))
+	out := grab(&s.slabs.bindings, len(list))
 	copy(out, list[:j])
 	out[j] = s.binding(list[j])
 	// The bindings after the one that holds the edit start after it.
