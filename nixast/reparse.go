@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 	"sort"
+	"sync"
 )
 
 // Reparse parses src, the text of old after an edit. When the edit only
@@ -707,6 +708,10 @@ func commonSuffix(x, y []byte) int {
 // shifter copies the nodes of a tree that end after at, moving their
 // positions at or after at by d; nodes that end before are shared. A run
 // of bindings of one list may be replaced.
+// parallelCopy is the number of bindings after a run from which two
+// cores copy them.
+const parallelCopy = 1024
+
 type shifter struct {
 	at, d int
 	all   bool // copying nodes that start after at: no node is kept
@@ -953,11 +958,39 @@ func (s *shifter) bindings(list []Binding) []Binding {
 	// The bindings after the one that holds the edit start after it.
 	all := s.all
 	s.all = true
-	for i := j + 1; i < len(list); i++ {
-		out[i] = s.binding(list[i])
-	}
+	s.copyAll(out[j+1:], list[j+1:])
 	s.all = all
 	return out
+}
+
+// copyAll copies bindings that start after the edit into out. A long list
+// (an edit near the top of a package set) is copied on two cores: the
+// second half by a shifter with its own chunks.
+func (s *shifter) copyAll(out, list []Binding) {
+	if len(list) >= parallelCopy {
+		s.copyOnTwo(out, list)
+		return
+	}
+	for i, b := range list {
+		out[i] = s.binding(b)
+	}
+}
+
+func (s *shifter) copyOnTwo(out, list []Binding) {
+	half := len(list) / 2
+	other := &shifter{at: s.at, d: s.d, all: true}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i, b := range list[half:] {
+			out[half+i] = other.binding(b)
+		}
+	}()
+	for i, b := range list[:half] {
+		out[i] = s.binding(b)
+	}
+	wg.Wait()
 }
 
 // listOf copies the bindings of the set or let n, replacing the run.
@@ -970,9 +1003,10 @@ func (s *shifter) listOf(n Node, list []Binding) []Binding {
 	out = append(out, s.runNew...)
 	all := s.all
 	s.all = true // the bindings after the run start after at
-	for _, b := range list[s.hi:] {
-		out = append(out, s.binding(b))
-	}
+	tail := list[s.hi:]
+	start := len(out)
+	out = out[:start+len(tail)]
+	s.copyAll(out[start:], tail)
 	s.all = all
 	if s.hi < len(list) {
 		if a, ok := out[s.lo+len(s.runNew)].(*AttrAssign); ok {
