@@ -64,7 +64,7 @@ func reparseRun(old *File, name string, src []byte, a, b, d int) *File {
 		plain++
 	}
 	for i := min(plain, len(lists)-1); i >= 0; i-- {
-		if f := replaceRun(old, name, src, a, b, d, lists[i]); f != nil {
+		if f := replaceRun(old, name, src, a, b, d, lists[i], 0); f != nil {
 			return f
 		}
 	}
@@ -112,15 +112,17 @@ func childAround(n Node, from, to int) Node {
 	return next
 }
 
-// replaceRun parses again the run of ctx's bindings that [a, b) touches
-// and builds the new File around it, or returns nil.
-func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx) *File {
+// replaceRun parses again the run of ctx's bindings that [a, b) touches,
+// and grow more after it, and builds the new File around it, or returns
+// nil.
+func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, grow int) *File {
 	list := ctx.list
 	lo := sort.Search(len(list), func(i int) bool { return list[i].End() >= a })
 	hi := sort.Search(len(list), func(i int) bool { return list[i].Pos() > b })
 	if hi < lo {
 		hi = lo
 	}
+	hi = min(hi+grow, len(list))
 	toks := old.tokens
 	var from, to int
 	// The parser reports some errors of a run at the first token after it
@@ -193,6 +195,11 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx) *F
 	}
 	q.closers = append(closersFor(old.Root, ctx.container), closer)
 	q.bindingList(closer, ctx.isLet)
+	if q.ti > i0+len(sub) && grow < 2 && hi < len(list) {
+		// The run's last binding read on into the next one (a value typed
+		// up to a '.' takes the next binding's name): take that one in.
+		return replaceRun(old, name, src, a, b, d, ctx, grow+1)
+	}
 	if q.newSyntax || q.ti != i0+len(sub) || q.maxDepth+8*(ctx.depth+1) > MaxDepth {
 		return nil
 	}
