@@ -97,6 +97,10 @@ func (s *Server) publishDiagnostics() {
 		return
 	}
 	r := s.currentAnalysis()
+	if ce := s.log.Check(zap.DebugLevel, "publishing"); ce != nil {
+		start := time.Now()
+		defer func() { ce.Write(zap.Uint64("gen", r.snap.gen), zap.Duration("took", time.Since(start))) }()
+	}
 	paths := make([]string, 0, len(r.byPath)+len(s.diags.published))
 	for p := range r.byPath {
 		paths = append(paths, p)

@@ -3,8 +3,10 @@ package server
 import (
 	"sort"
 	"sync"
+	"time"
 
 	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
 
 	"github.com/microvm-lsp/microvm-lsp/analysis"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
@@ -89,8 +91,13 @@ func (s *Server) currentAnalysis() *analysisResult {
 	if s.cache.last != nil && s.cache.last.snap.gen == s.gen.Load() {
 		return s.cache.last
 	}
+	start := time.Now()
 	snap := s.takeSnapshot()
+	parsed := time.Now()
 	findings := s.analyze(&analysis.Workspace{Files: snap.files}, snap.cfg)
+	if ce := s.log.Check(zap.DebugLevel, "analysed"); ce != nil {
+		ce.Write(zap.Uint64("gen", snap.gen), zap.Duration("parse", parsed.Sub(start)), zap.Duration("analysis", time.Since(parsed)), zap.Int("findings", len(findings)))
+	}
 	r := &analysisResult{snap: snap, byPath: map[string][]analysis.Finding{}}
 	for _, f := range findings {
 		if snap.files[f.File] == nil {
