@@ -105,3 +105,35 @@ type slabs struct {
 	keyStack  []string  // their plain names, likewise
 	sets      []attrEntries
 }
+
+// presize gives the node kinds whose number the tokens bound a first chunk
+// of that size: chunks that double from 8 leave up to half of the last one
+// empty, and in a workspace of small files that was a quarter of the heap.
+// A kind the bound misses (error recovery) grows as before.
+func (s *slabs) presize(toks []Token) {
+	var n [len(kindNames)]int32
+	for _, t := range toks {
+		n[t.Kind]++
+	}
+	s.idents = chunk(s.idents, n[IDENT])
+	s.assigns = chunk(s.assigns, n[ASSIGN])
+	s.strs = chunk(s.strs, n[STRING_OPEN]+n[IND_STRING_OPEN])
+	texts := n[STRING_TEXT] + n[IND_STRING_TEXT] + n[IND_STRING_ESCAPE] + n[PATH_TEXT] + n[PATH] + n[HPATH]
+	s.texts = chunk(s.texts, texts)
+	s.parts = chunk(s.parts, texts+n[DOLLAR_CURLY])
+	s.bindings = chunk(s.bindings, n[ASSIGN]+n[INHERIT])
+	s.interps = chunk(s.interps, n[DOLLAR_CURLY])
+	s.attrSets = chunk(s.attrSets, n[LBRACE])
+	s.lists = chunk(s.lists, n[LBRACK])
+	s.ints = chunk(s.ints, n[INT])
+	s.inherits = chunk(s.inherits, n[INHERIT])
+	s.ifs = chunk(s.ifs, n[IF])
+}
+
+// chunk returns an empty chunk for n items (none for none).
+func chunk[T any](buf []T, n int32) []T {
+	if n == 0 {
+		return buf
+	}
+	return make([]T, 0, n)
+}

@@ -137,6 +137,7 @@ func parse(name string, src []byte, mode parseMode) *File {
 		}()
 	} else {
 		p.toks, lexErrs = scan(src, false, nil)
+		p.presize(p.toks)
 	}
 	p.ti = -1
 	p.next()
