@@ -43,8 +43,8 @@ fuzz:
 
 # Issue #7's numbers, each under a heading: parse throughput (Go benchmarks,
 # then against nix-instantiate on a generated 4 MiB package set and on
-# testdata/parse/valid), edit latency, and cold start on a generated 82 MB
-# workspace of 12,000 files (bench/coldstart). A slow number never fails.
+# testdata/parse/valid), edit latency, and cold start on a generated 51 MB
+# workspace of 10,000 files (bench/coldstart). A slow number never fails.
 bench: build
 	@echo; echo "=== 1. Parse throughput: go test ./nixast -bench ==="
 	$(GO) test ./nixast -run '^$$' -bench . -benchmem

@@ -11,7 +11,7 @@ import (
 
 func loadCorpus(b *testing.B, files, big int) *Workspace {
 	dir := b.TempDir()
-	if _, _, err := corpus.Write(dir, files, big); err != nil {
+	if _, _, err := corpus.Write(dir, files, big, 100); err != nil {
 		b.Fatal(err)
 	}
 	ws := &Workspace{Files: map[string]*nixast.File{}}

@@ -1,5 +1,5 @@
 // Command coldstart measures how microvm-lsp starts on a large workspace
-// (issue #7): it generates a corpus (by default 12,000 files, about 80 MB),
+// (issue #7): it generates a corpus (by default 10,000 files, 50.7 MB),
 // starts the real binary over stdio with MICROVM_LSP_DEBUG=1, initializes
 // with the corpus as the workspace folder and a client that supports
 // work-done progress, and reports
@@ -19,7 +19,7 @@
 // It exits non-zero only when the server crashes, breaks the protocol or
 // times out, never because a number is slow.
 //
-//	go run ./bench/coldstart -bin bin/microvm-lsp [-files 12000] [-big 1500000] [-idle 5s] [-timeout 120s]
+//	go run ./bench/coldstart -bin bin/microvm-lsp [-files 10000] [-lines 75] [-big 1500000] [-idle 5s] [-timeout 120s]
 package main
 
 import (
@@ -48,19 +48,20 @@ const (
 
 func main() {
 	bin := flag.String("bin", "bin/microvm-lsp", "the microvm-lsp `binary` to measure")
-	files := flag.Int("files", 12000, "module and flake files in the generated corpus")
+	files := flag.Int("files", 10000, "module and flake files in the generated corpus")
+	lines := flag.Int("lines", 75, "module length in percent of the generator's default (60 to 360 lines)")
 	big := flag.Int("big", 1500000, "size in bytes of the corpus' all-packages-style file")
 	idle := flag.Duration("idle", 5*time.Second, "how long to measure CPU use while idle after indexing")
 	timeout := flag.Duration("timeout", 120*time.Second, "give up when the server has not indexed and analysed the corpus after this long")
 	keep := flag.String("dir", "", "generate the corpus into `DIR` and keep it (default: a temporary directory, removed)")
 	flag.Parse()
-	if err := run(*bin, *files, *big, *idle, *timeout, *keep); err != nil {
+	if err := run(*bin, *files, *big, *lines, *idle, *timeout, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "coldstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, files, big int, idle, timeout time.Duration, dir string) error {
+func run(bin string, files, big, lines int, idle, timeout time.Duration, dir string) error {
 	bin, err := filepath.Abs(bin)
 	if err != nil {
 		return err
@@ -82,7 +83,7 @@ func run(bin string, files, big int, idle, timeout time.Duration, dir string) er
 	}
 
 	t0 := time.Now()
-	n, bytes, err := corpus.Write(dir, files, big)
+	n, bytes, err := corpus.Write(dir, files, big, lines)
 	if err != nil {
 		return fmt.Errorf("generating the corpus: %v", err)
 	}

@@ -76,8 +76,9 @@ func Flake(i int, hostModule string) []byte {
 
 // Write writes a workspace of about files files below dir: groups of a
 // flake and the modules its host imports, plus one package set of big bytes
-// (none when big is 0). It returns the number of files and bytes written.
-func Write(dir string, files, big int) (int, int64, error) {
+// (none when big is 0). Modules are 60 to 360 lines long, times linesPct
+// percent. It returns the number of files and bytes written.
+func Write(dir string, files, big, linesPct int) (int, int64, error) {
 	count, total := 0, int64(0)
 	write := func(rel string, data []byte) error {
 		p := filepath.Join(dir, rel)
@@ -102,7 +103,7 @@ func Write(dir string, files, big int) (int, int64, error) {
 			if m > 0 {
 				sub = []string{fmt.Sprintf("./m%d.nix", m-1)}
 			}
-			if err := write(filepath.Join(base, rel), Module(g*8+m, 60+(m*37)%300, sub)); err != nil {
+			if err := write(filepath.Join(base, rel), Module(g*8+m, (60+(m*37)%300)*linesPct/100, sub)); err != nil {
 				return count, total, err
 			}
 			imports = append(imports, "./"+rel)
