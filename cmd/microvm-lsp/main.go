@@ -41,6 +41,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 			defer func() { pprof.StopCPUProfile(); f.Close() }()
 		}
 	}
+	if path := os.Getenv("MICROVM_LSP_MEMPROFILE"); path != "" {
+		// Likewise: where memory is allocated, written at exit (one in 64 KB
+		// sampled, as the runtime does by default).
+		defer func() {
+			if f, err := os.Create(path); err == nil {
+				pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
+	}
 	if len(args) == 0 {
 		return runServe(nil)
 	}

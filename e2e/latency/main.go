@@ -25,6 +25,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -41,6 +42,7 @@ func main() {
 	edits := flag.Int("edits", 600, "edits (didChange notifications) per document")
 	seed := flag.Int64("seed", 1, "random seed for the edit positions")
 	timeout := flag.Duration("timeout", 10*time.Second, "give up waiting for one publication after this long")
+	trace := flag.String("trace", "", "write each edit's document, number, kind, line and latency to `FILE`")
 	only := flag.String("only", "", "edit only the document `NAME` (module.nix, pkgs.nix or shared.nix)")
 	write := flag.String("write", "", "only write the generated workspace into `DIR` (to reproduce by hand) and exit")
 	flag.Parse()
@@ -51,13 +53,22 @@ func main() {
 		}
 		return
 	}
-	if err := run(*bin, *edits, *seed, *timeout, *only); err != nil {
+	if err := run(*bin, *edits, *seed, *timeout, *only, *trace); err != nil {
 		fmt.Fprintln(os.Stderr, "latency:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, edits int, seed int64, timeout time.Duration, only string) error {
+func run(bin string, edits int, seed int64, timeout time.Duration, only, trace string) error {
+	var tw io.Writer = io.Discard
+	if trace != "" {
+		f, err := os.Create(trace)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		tw = f
+	}
 	bin, err := filepath.Abs(bin)
 	if err != nil {
 		return err
@@ -122,6 +133,8 @@ func run(bin string, edits int, seed int64, timeout time.Duration, only string) 
 				continue
 			}
 			lat = append(lat, at.Sub(sent))
+			line, _ := sess.pos(e.start)
+			fmt.Fprintf(tw, "%s %d %s %d %.2f\n", d.name, i, e.kind, line, float64(at.Sub(sent))/1e6)
 		}
 		mix = append(mix, fmt.Sprintf("%s: %s", d.name, kindSummary(kinds)))
 		c.Notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
