@@ -52,8 +52,10 @@ bench: build
 	scripts/parse-vs-nix.sh
 	@echo; echo "=== 1b. Parse vs nix-instantiate --parse: testdata/parse/valid ==="
 	scripts/parse-vs-nix.sh testdata/parse/valid
-	@echo; echo "=== 2. Edit latency: e2e/latency ==="
+	@echo; echo "=== 2. Edit latency: e2e/latency, edits back to back ==="
 	$(GO) run ./e2e/latency -bin bin/microvm-lsp
+	@echo; echo "=== 2a. Edit latency: e2e/latency, 50 ms between edits (a fast typist) ==="
+	$(GO) run ./e2e/latency -bin bin/microvm-lsp -pause 50ms
 	@echo; echo "=== 3. Cold start: bench/coldstart ==="
 	$(GO) run ./bench/coldstart -bin bin/microvm-lsp
 

@@ -83,6 +83,10 @@ func (s *Server) diagnosticsLoop() {
 			}
 		}
 		s.publishDiagnostics()
+		if s.opts.Idle != nil && len(s.trigger) == 0 {
+			gen := s.gen.Load()
+			s.opts.Idle(func() bool { return s.gen.Load() == gen && len(s.trigger) == 0 })
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"go.lsp.dev/protocol"
 
@@ -309,4 +310,32 @@ func TestFlakeEditCreatesAndClearsAConflictInAnotherFile(t *testing.T) {
 		}
 		return true
 	})
+}
+
+// TestIdleAfterPublishing: Options.Idle runs once diagnostics are out, and
+// its still reports false once the client changed something.
+func TestIdleAfterPublishing(t *testing.T) {
+	idle := make(chan func() bool, 100)
+	c := start(t, Options{Idle: func(still func() bool) { idle <- still }})
+	u := protocol.DocumentURI("file:///w/idle.nix")
+	c.open(u, "{ a = 1 }")
+	c.waitDiagnostics(u, "version 1", func(p publishDiagnosticsParams) bool { return p.Version != nil && *p.Version == 1 })
+	var still func() bool
+	deadline := time.After(waitTimeout)
+	// The last call so far belongs to the state the client sees.
+	for still == nil || len(idle) > 0 {
+		select {
+		case still = <-idle:
+		case <-deadline:
+			t.Fatal("Idle was not called after diagnostics were published")
+		}
+	}
+	if !still() {
+		t.Error("still() is false with no change since")
+	}
+	v := c.edit(u, rng(0, 6, 0, 7), "2")
+	c.waitDiagnostics(u, "version 2", func(p publishDiagnosticsParams) bool { return p.Version != nil && *p.Version == v })
+	if still() {
+		t.Error("still() is true after a change")
+	}
 }

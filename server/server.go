@@ -37,6 +37,11 @@ type Options struct {
 	// ParentPollInterval is how often the client's process is checked for
 	// life; zero means 3s.
 	ParentPollInterval time.Duration
+	// Idle, if set, is called when diagnostics are published and no change
+	// waits: the server has nothing to do until the client speaks. It must
+	// not block; still reports, when called later, whether nothing changed
+	// since (the server is still idle).
+	Idle func(still func() bool)
 }
 
 // lifecycle is where the server is in LSP's initialize/shutdown protocol.

@@ -5,6 +5,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync/atomic"
+	"time"
 )
 
 // gcFloor keeps the collector's goal at least floor bytes above the live
@@ -12,12 +13,61 @@ import (
 // alone, a small workspace (a live heap of 20 MB) collects every few dozen
 // keystrokes, and the edits that overlap a collection are the slowest; with
 // the floor it collects every few hundred. A large heap keeps base, and the
-// memory limit still bounds both. stop ends the tuning.
-func gcFloor(base int, floor uint64) (stop func()) {
+// memory limit still bounds both.
+func gcFloor(base int, floor uint64) *gcTuner {
 	t := &gcTuner{base: base, floor: floor, last: base}
 	debug.SetGCPercent(base)
 	t.arm()
-	return func() { t.stopped.Store(true) }
+	return t
+}
+
+// stop ends the tuning.
+func (t *gcTuner) stop() { t.stopped.Store(true) }
+
+// idle collects in the background, when the server is still idle a
+// moment later and more than idleShare of the way from the live heap to the
+// goal is used. A collection otherwise starts when an allocation crosses its
+// trigger, that is during an edit, whose analysis then shares the cores with
+// marking and pays assists; while the user pauses between keystrokes the
+// cores are free. Edits that follow each other at once (a paste, a replayed
+// session) never wait for idleDelay, and collect as before.
+func (t *gcTuner) idle(still func() bool) {
+	if t.stopped.Load() || t.running.Load() {
+		return
+	}
+	time.AfterFunc(idleDelay, func() {
+		if !still() || !t.needsCollection() || !t.running.CompareAndSwap(false, true) {
+			return
+		}
+		defer t.running.Store(false)
+		runtime.GC()
+	})
+}
+
+// idleDelay is how long the server must stay idle before it collects: less
+// than the pause between two keystrokes of a fast typist (about 70 ms).
+const idleDelay = 15 * time.Millisecond
+
+func (t *gcTuner) needsCollection() bool {
+	if t.stopped.Load() {
+		return false
+	}
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/heap/goal:bytes"}, {Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	for _, x := range s {
+		if x.Value.Kind() != metrics.KindUint64 {
+			return false
+		}
+	}
+	return idleCollects(s[0].Value.Uint64(), s[1].Value.Uint64(), s[2].Value.Uint64())
+}
+
+// idleShare is the share of the way from the live heap to the goal after
+// which an idle moment collects.
+const idleShare = 0.6
+
+func idleCollects(live, goal, used uint64) bool {
+	return goal > live && used > live && float64(used-live) > idleShare*float64(goal-live)
 }
 
 type gcTuner struct {
@@ -25,6 +75,7 @@ type gcTuner struct {
 	floor   uint64
 	last    int
 	stopped atomic.Bool
+	running atomic.Bool // an idle collection
 }
 
 // sentinel is an object the next collection frees; its cleanup runs after

@@ -30,7 +30,7 @@ func TestPercentFor(t *testing.T) {
 func TestGCFloorRaisesPercent(t *testing.T) {
 	old := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(old)
-	stop := gcFloor(100, 1<<30)
+	tuner := gcFloor(100, 1<<30)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		runtime.GC()
@@ -44,7 +44,7 @@ func TestGCFloorRaisesPercent(t *testing.T) {
 			t.Fatalf("percent still %d after collections", p)
 		}
 	}
-	stop()
+	tuner.stop()
 	runtime.GC()
 	time.Sleep(10 * time.Millisecond)
 	debug.SetGCPercent(123)
@@ -52,5 +52,22 @@ func TestGCFloorRaisesPercent(t *testing.T) {
 	time.Sleep(10 * time.Millisecond)
 	if p := debug.SetGCPercent(100); p != 123 {
 		t.Errorf("stopped tuner changed the percent to %d", p)
+	}
+}
+
+func TestIdleCollects(t *testing.T) {
+	const mb = 1 << 20
+	for _, c := range []struct {
+		live, goal, used uint64
+		want             bool
+	}{
+		{100 * mb, 400 * mb, 150 * mb, false}, // a sixth of the way
+		{100 * mb, 400 * mb, 300 * mb, true},  // two thirds
+		{100 * mb, 400 * mb, 90 * mb, false},  // below live (freed since)
+		{0, 0, 10 * mb, false},
+	} {
+		if got := idleCollects(c.live, c.goal, c.used); got != c.want {
+			t.Errorf("idleCollects(%d, %d, %d) = %v, want %v", c.live>>20, c.goal>>20, c.used>>20, got, c.want)
+		}
 	}
 }

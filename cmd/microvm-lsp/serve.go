@@ -32,13 +32,15 @@ func runServe(args []string) int {
 		fmt.Fprintf(os.Stderr, "microvm-lsp serve: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
+	var gc *gcTuner
 	if os.Getenv("GOGC") == "" {
 		// A server keeps every parsed file: collecting less often keeps
 		// keystroke latency down, and the soft limit keeps the process under
 		// 1 GB while the live heap allows it (a 50 MB workspace needs ~750 MB).
 		// A small heap may grow by 128 MB between collections (gcFloor).
 		debug.SetMemoryLimit(900 << 20)
-		defer gcFloor(300, 128<<20)()
+		gc = gcFloor(300, 128<<20)
+		defer gc.stop()
 	}
 	level, err := zapcore.ParseLevel(*logLevel)
 	if err != nil {
@@ -65,12 +67,16 @@ func runServe(args []string) int {
 	stdout := os.Stdout
 	os.Stdout = os.Stderr
 
-	srv := server.New(server.Options{
+	opts := server.Options{
 		Version: version,
 		Logger:  logger,
 		Level:   &atom,
 		Debug:   os.Getenv("MICROVM_LSP_DEBUG") == "1",
-	})
+	}
+	if gc != nil {
+		opts.Idle = gc.idle
+	}
+	srv := server.New(opts)
 	return srv.Serve(context.Background(), stdio{in: os.Stdin, out: stdout})
 }
 

@@ -19,7 +19,7 @@
 // The time includes all the server does: applying the edit, parsing, analysis
 // and encoding the diagnostics.
 //
-//	go run ./e2e/latency -bin bin/microvm-lsp [-edits 600] [-seed 1] [-only module.nix]
+//	go run ./e2e/latency -bin bin/microvm-lsp [-edits 600] [-seed 1] [-only module.nix] [-pause 50ms] [-trace FILE]
 package main
 
 import (
@@ -42,6 +42,7 @@ func main() {
 	edits := flag.Int("edits", 600, "edits (didChange notifications) per document")
 	seed := flag.Int64("seed", 1, "random seed for the edit positions")
 	timeout := flag.Duration("timeout", 10*time.Second, "give up waiting for one publication after this long")
+	pause := flag.Duration("pause", 0, "wait this long after each publication before the next edit (a typist's pace; 0: at once, the worst case)")
 	trace := flag.String("trace", "", "write each edit's document, number, kind, line and latency to `FILE`")
 	only := flag.String("only", "", "edit only the document `NAME` (module.nix, pkgs.nix or shared.nix)")
 	write := flag.String("write", "", "only write the generated workspace into `DIR` (to reproduce by hand) and exit")
@@ -53,13 +54,13 @@ func main() {
 		}
 		return
 	}
-	if err := run(*bin, *edits, *seed, *timeout, *only, *trace); err != nil {
+	if err := run(*bin, *edits, *seed, *timeout, *pause, *only, *trace); err != nil {
 		fmt.Fprintln(os.Stderr, "latency:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, edits int, seed int64, timeout time.Duration, only, trace string) error {
+func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, trace string) error {
 	var tw io.Writer = io.Discard
 	if trace != "" {
 		f, err := os.Create(trace)
@@ -135,6 +136,7 @@ func run(bin string, edits int, seed int64, timeout time.Duration, only, trace s
 			lat = append(lat, at.Sub(sent))
 			line, _ := sess.pos(e.start)
 			fmt.Fprintf(tw, "%s %d %s %d %.2f\n", d.name, i, e.kind, line, float64(at.Sub(sent))/1e6)
+			time.Sleep(pause)
 		}
 		mix = append(mix, fmt.Sprintf("%s: %s", d.name, kindSummary(kinds)))
 		c.Notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
