@@ -124,7 +124,7 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 	}
 	hi = min(hi+grow, len(list))
 	toks := old.tokens
-	var from, to int
+	var from, to, i0 int
 	// The parser reports some errors of a run at the first token after it
 	// (which it found unexpected), and some of the binding before it at the
 	// run's first token: the run then takes in the binding on that side.
@@ -136,19 +136,20 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 		if hi < len(list) {
 			to = list[hi].Pos()
 		}
-		i0 := sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= from })
+		i0 = sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= from })
 		if i0 >= len(toks) {
 			return nil
 		}
-		side := errorsOutside(old, int(toks[i0].pos), to)
+		first := int(toks[i0].pos)
+		e, outside := errorOutside(old, first, to)
 		switch {
-		case side == 0:
+		case !outside:
 		case tries == 2:
 			return nil
-		case side > 0 && hi < len(list) && side <= list[hi].End():
+		case e.Pos >= to && hi < len(list) && e.End <= list[hi].End():
 			hi++
 			continue
-		case side < 0 && lo > 0 && -side-1 >= list[lo-1].Pos():
+		case e.Pos <= first && e.End <= to && lo > 0 && e.Pos >= list[lo-1].Pos():
 			lo--
 			continue
 		default:
@@ -163,7 +164,6 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 	// The run's text must not lex into the token before it: that is a ';'
 	// or an opening brace, or the text starts with a space. (Its end is
 	// checked by scanBetween.)
-	i0 := sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= from })
 	i1 := sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= to })
 	if i0 == 0 || i1 >= len(toks) || i1 < i0 {
 		return nil
@@ -308,25 +308,17 @@ func staysSet(container Node, toks []Token) bool {
 	return false
 }
 
-// errorsOutside checks that every error of f is a duplicate attribute
-// (checked again) or lies in the text parsed again, after its first token
-// at first and before to: an error at the first token may come from what
-// came before (that found it unexpected). It returns 0 if so, else the
-// End of an error at or after to (a positive number), or -1-Pos of one at
-// or before first, or -2-len(Src) for any other.
-func errorsOutside(f *File, first, to int) int {
+// errorOutside returns an error of f that is no duplicate attribute
+// (those are checked again) and does not lie in the text parsed again:
+// after its first token at first and before to. (An error at the first
+// token may come from what came before, which found it unexpected.)
+func errorOutside(f *File, first, to int) (Error, bool) {
 	for _, e := range f.Errors {
-		switch {
-		case e.owner != 0 || first < e.Pos && e.Pos < to && e.End <= to:
-		case e.Pos >= to:
-			return max(e.End, 1)
-		case e.Pos <= first && e.End <= to:
-			return -e.Pos - 1
-		default:
-			return -len(f.Src) - 2
+		if e.owner == 0 && !(first < e.Pos && e.Pos < to && e.End <= to) {
+			return e, true
 		}
 	}
-	return 0
+	return Error{}, false
 }
 
 // closersFor returns the closing tokens the parser waits for when it
