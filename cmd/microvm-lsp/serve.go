@@ -36,7 +36,7 @@ func runServe(args []string) int {
 	if os.Getenv("GOGC") == "" {
 		// A server keeps every parsed file: collecting less often keeps
 		// keystroke latency down, and the soft limit keeps the process under
-		// 1 GB while the live heap allows it (a 50 MB workspace needs ~750 MB).
+		// 1 GB while the live heap allows it (a 50 MB workspace needs ~650 MB).
 		// A small heap may grow by 128 MB between collections (gcFloor).
 		debug.SetMemoryLimit(900 << 20)
 		gc = gcFloor(300, 128<<20)

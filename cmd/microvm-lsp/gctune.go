@@ -21,6 +21,14 @@ func gcFloor(base int, floor uint64) *gcTuner {
 	return t
 }
 
+type gcTuner struct {
+	base    int
+	floor   uint64
+	last    int
+	stopped atomic.Bool
+	running atomic.Bool // an idle collection
+}
+
 // stop ends the tuning.
 func (t *gcTuner) stop() { t.stopped.Store(true) }
 
@@ -70,14 +78,6 @@ func idleCollects(live, goal, used uint64) bool {
 	return goal > live && used > live && float64(used-live) > idleShare*float64(goal-live)
 }
 
-type gcTuner struct {
-	base    int
-	floor   uint64
-	last    int
-	stopped atomic.Bool
-	running atomic.Bool // an idle collection
-}
-
 // sentinel is an object the next collection frees; its cleanup runs after
 // that collection. It holds a pointer so that the allocator does not batch
 // it with other small objects, which would keep it alive.
@@ -94,8 +94,7 @@ func (t *gcTuner) arm() {
 }
 
 // percentFor returns the percent that puts the goal floor bytes above live,
-// or base if that is more; at most 100 times the floor's own percent keeps
-// a nearly empty heap from an absurd number.
+// or base if that is more (capped for a nearly empty heap).
 func percentFor(base int, floor, live uint64) int {
 	if live == 0 {
 		return base
