@@ -35,25 +35,14 @@ func carve[T any](buf *[]T, items []T) []T {
 	if len(items) == 0 {
 		return nil
 	}
-	if cap(*buf)-len(*buf) < len(items) {
-		n := 2 * cap(*buf)
-		if n < 16 {
-			n = 16
-		} else if n > 4*chunkSize {
-			n = 4 * chunkSize
-		}
-		if len(items) > n {
-			n = len(items)
-		}
-		*buf = make([]T, 0, n)
-	}
-	start := len(*buf)
-	*buf = append(*buf, items...)
-	return (*buf)[start:len(*buf):len(*buf)]
+	out := grab(buf, len(items))
+	copy(out, items)
+	return out
 }
 
 // grab returns a slice of n zero items from a shared backing array, of
-// exactly that length (as carve, for a copy filled in place).
+// exactly that length (a later append to it reallocates, never
+// overwrites). Chunks double from 16 up to 4*chunkSize items.
 func grab[T any](buf *[]T, n int) []T {
 	if cap(*buf)-len(*buf) < n {
 		c := min(max(16, 2*cap(*buf)), 4*chunkSize)

@@ -128,8 +128,9 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 	// The parser reports some errors of a run at the first token after it
 	// (which it found unexpected), and some of the binding before it at the
 	// run's first token: the run then takes in the binding on that side.
+	start, end := listRegion(ctx.container)
 	for tries := 0; ; tries++ {
-		from, to = listRegion(ctx.container)
+		from, to = start, end
 		if lo > 0 {
 			from = list[lo-1].End()
 		}
@@ -486,19 +487,8 @@ func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) boo
 		}
 		return f
 	}
-	// The parser reports one error per position: a check's error at the
-	// position of the run's last one would not have been reported.
-	for _, e := range kept {
-		for _, g := range found {
-			if g.Pos == e.Pos {
-				return nil
-			}
-		}
-		for _, g := range lexErrs {
-			if g.Pos == e.Pos {
-				return nil
-			}
-		}
+	if sharesPosition(kept, found, lexErrs) {
+		return nil
 	}
 	var lists []Node
 	for _, p := range slices.Compact(slices.Sorted(slices.Values(at))) {
@@ -513,12 +503,9 @@ func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) boo
 	sort.SliceStable(lists, func(i, j int) bool { return lists[i].End() < lists[j].End() })
 	q := &parser{src: f.Src, lines: f.Lines, sideAttrs: map[*AttrSet]*attrEntries{}}
 	// With lists to check, kept is empty (see keep). The checks run on
-	// their own: the parser reports one error per position, so a check's
-	// error at the position of a syntax error depends on the order of the
-	// whole parse (and the merge with the scanner's errors may drop that
-	// syntax error later). Such a file is parsed from scratch; other check
-	// errors follow the run's errors, as lists before the run report at
-	// smaller positions.
+	// their own; a file where one reports at the position of a syntax error
+	// is parsed from scratch (see sharesPosition). Other check errors follow
+	// the run's errors, as lists before the run report at smaller positions.
 	q.errs = kept
 	for _, c := range lists {
 		binds, _ := bindingsOf(c)
@@ -540,12 +527,8 @@ func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) boo
 	if len(found)+len(q.errs)+len(lexErrs) >= MaxErrors/2 {
 		return nil // near the limit, which errors are kept depends on order
 	}
-	if len(found)+len(lexErrs) > 0 {
-		for _, e := range q.errs {
-			if hasErrorAt(found, e.Pos) || hasErrorAt(lexErrs, e.Pos) {
-				return nil
-			}
-		}
+	if sharesPosition(q.errs, found, lexErrs) {
+		return nil
 	}
 	q.errs = append(found, q.errs...)
 	q.errs = mergeErrors(lexErrs, q.errs)
@@ -557,9 +540,14 @@ func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) boo
 	return f
 }
 
-func hasErrorAt(errs []Error, pos int) bool {
+// sharesPosition reports whether an error of errs (from a duplicate check)
+// stands at the position of one of the run's syntax errors, the parser's or
+// the scanner's. The parser reports one error per position, so which of the
+// two Parse keeps depends on the order of the whole parse.
+func sharesPosition(errs, found, lexErrs []Error) bool {
 	for _, e := range errs {
-		if e.Pos == pos {
+		at := func(g Error) bool { return g.Pos == e.Pos }
+		if slices.ContainsFunc(found, at) || slices.ContainsFunc(lexErrs, at) {
 			return true
 		}
 	}
