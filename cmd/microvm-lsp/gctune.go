@@ -60,14 +60,26 @@ func (t *gcTuner) needsCollection() bool {
 	if t.stopped.Load() {
 		return false
 	}
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/heap/goal:bytes"}, {Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(s)
-	for _, x := range s {
-		if x.Value.Kind() != metrics.KindUint64 {
-			return false
-		}
+	v, ok := readBytes("/gc/heap/live:bytes", "/gc/heap/goal:bytes", "/memory/classes/heap/objects:bytes")
+	return ok && idleCollects(v[0], v[1], v[2])
+}
+
+// readBytes reads runtime metrics that count bytes; ok is false if this
+// runtime lacks one of them.
+func readBytes(names ...string) ([]uint64, bool) {
+	s := make([]metrics.Sample, len(names))
+	for i, n := range names {
+		s[i].Name = n
 	}
-	return idleCollects(s[0].Value.Uint64(), s[1].Value.Uint64(), s[2].Value.Uint64())
+	metrics.Read(s)
+	out := make([]uint64, len(s))
+	for i, x := range s {
+		if x.Value.Kind() != metrics.KindUint64 {
+			return nil, false
+		}
+		out[i] = x.Value.Uint64()
+	}
+	return out, true
 }
 
 // idleShare is the share of the way from the live heap to the goal after
@@ -104,12 +116,11 @@ func percentFor(base int, floor, live uint64) int {
 }
 
 func (t *gcTuner) adjust() {
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
+	v, ok := readBytes("/gc/heap/live:bytes")
+	if !ok {
 		return
 	}
-	p := percentFor(t.base, t.floor, s[0].Value.Uint64())
+	p := percentFor(t.base, t.floor, v[0])
 	// Small changes are not worth a new goal.
 	if p*10 < t.last*9 || p*10 > t.last*11 {
 		debug.SetGCPercent(p)
