@@ -66,6 +66,9 @@ type Server struct {
 	ctx  context.Context // ends when the session does; background work watches it
 	bg   sync.WaitGroup
 
+	bgMu     sync.Mutex
+	bgClosed bool // Serve is waiting for bg: no more background work
+
 	stopOnce sync.Once
 	stopped  chan struct{} // closed when the session must end
 
@@ -159,6 +162,9 @@ func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) int {
 	s.conn.Close()
 	// Background work checks ctx often; do not hang the exit on a slow
 	// file system, though.
+	s.bgMu.Lock()
+	s.bgClosed = true
+	s.bgMu.Unlock()
 	waited := make(chan struct{})
 	go func() { s.bg.Wait(); close(waited) }()
 	select {
@@ -179,6 +185,15 @@ func (s *Server) stop() { s.stopOnce.Do(func() { close(s.stopped) }) }
 // background runs fn on a goroutine that Serve waits for; a panic in it is
 // logged and does not end the session.
 func (s *Server) background(fn func()) {
+	// Serve waits for background work once the connection is gone; a
+	// handler still running then (initialized, arriving as the client
+	// leaves) starts nothing new: its context is cancelled anyway, and an
+	// Add during that Wait would race with it.
+	s.bgMu.Lock()
+	defer s.bgMu.Unlock()
+	if s.bgClosed {
+		return
+	}
 	s.bg.Add(1)
 	go func() {
 		defer s.bg.Done()
