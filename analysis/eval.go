@@ -2,9 +2,9 @@ package analysis
 
 import (
 	"path"
-	"regexp"
 	"strings"
 
+	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
@@ -18,11 +18,11 @@ type unknownV struct{}
 
 var unknown Value = &unknownV{}
 
-// Module names of microvm.nix.
+// Module names of microvm.nix (package microvm owns them).
 const (
-	ModHost    = "host"
-	ModMicrovm = "microvm"
-	ModOptions = "microvm-options"
+	ModHost    = microvm.ModHost
+	ModMicrovm = microvm.ModMicrovm
+	ModOptions = microvm.ModOptions
 )
 
 // modRefV is a reference to one of microvm.nix's NixOS modules.
@@ -473,23 +473,11 @@ func (ev *evaluator) evalString(parts []nixast.StringPart, e *env, file string) 
 	return classifyText(b.String(), "")
 }
 
-var modSuffixes = []struct{ suffix, which string }{
-	{"/nixos-modules/microvm/options.nix", ModOptions},
-	{"/nixos-modules/microvm", ModMicrovm},
-	{"/nixos-modules/microvm/default.nix", ModMicrovm},
-	{"/nixos-modules/host", ModHost},
-	{"/nixos-modules/host/default.nix", ModHost},
-	{"/nixos-modules/host.nix", ModHost},
-}
-
 // classifyText turns a path text into a module reference when it names one
 // of microvm.nix's module directories.
 func classifyText(s, file string) Value {
-	t := strings.TrimRight(s, "/")
-	for _, m := range modSuffixes {
-		if strings.HasSuffix(t, m.suffix) {
-			return &modRefV{m.which}
-		}
+	if which, ok := microvm.ModuleOfPath(s); ok {
+		return &modRefV{which}
 	}
 	if file != "" {
 		return &pathV{File: file, Text: s}
@@ -734,8 +722,6 @@ func (ev *evaluator) fileRoot(file string) *thunk {
 	return t
 }
 
-var microvmURL = regexp.MustCompile(`(?i)(astro|microvm-nix)/microvm\.nix`)
-
 func (ev *evaluator) isFlake(file string, x *nixast.AttrSet) bool {
 	if path.Base(file) != "flake.nix" {
 		return false
@@ -755,7 +741,7 @@ func (ev *evaluator) setupFlake(a *attrsV, x *nixast.AttrSet, file string) {
 		}
 		if len(p) == 3 && p[2] == "url" {
 			if s, ok := nixast.Unparen(v).(*nixast.StringLit); ok {
-				if val, ok := s.StaticValue(); ok && microvmURL.MatchString(val) {
+				if val, ok := s.StaticValue(); ok && microvm.IsFlakeURL(val) {
 					info.microvmInputs[p[1]] = true
 				}
 			}

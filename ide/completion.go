@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/microvm-lsp/microvm-lsp/analysis"
+	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
@@ -159,9 +159,9 @@ func roleNote(ws *Workspace, file string, o Option) string {
 		has, host, guest := false, false, false
 		for _, m := range s.Modules {
 			switch m.Which {
-			case analysis.ModHost:
+			case microvm.ModHost:
 				host = true
-			case analysis.ModMicrovm, analysis.ModOptions:
+			case microvm.ModMicrovm, microvm.ModOptions:
 				guest = true
 			}
 		}
@@ -193,7 +193,7 @@ func roleNote(ws *Workspace, file string, o Option) string {
 
 func moduleItems() []Item {
 	var items []Item
-	for _, n := range []string{"host", "microvm", "microvm-options"} {
+	for _, n := range microvm.ModuleNames {
 		items = append(items, Item{Label: n, Kind: KindModule, Detail: "microvm.nixosModules." + n, Doc: moduleDocs[n]})
 	}
 	return items

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/microvm-lsp/microvm-lsp/analysis"
+	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
@@ -46,10 +47,10 @@ func Hover(ws *Workspace, f *nixast.File, off int) *HoverResult {
 
 // moduleDocs tells what each microvm.nix module brings.
 var moduleDocs = map[string]string{
-	analysis.ModHost: "**microvm.nixosModules.host**: makes this system a MicroVM **host**.\n\n" +
+	microvm.ModHost: "**microvm.nixosModules.host**: makes this system a MicroVM **host**.\n\n" +
 		"Declares `microvm.host.*`, `microvm.vms`, `microvm.stateDir`, `microvm.autostart`; with `microvm.host.enable` " +
 		"(default true) it adds the `microvm` command, the `microvm@` units, the `microvm` user, tap and vhost_net kernel modules, and KSM.",
-	analysis.ModMicrovm: "**microvm.nixosModules.microvm**: makes this system a MicroVM **guest**.\n\n" +
+	microvm.ModMicrovm: "**microvm.nixosModules.microvm**: makes this system a MicroVM **guest**.\n\n" +
 		"Declares the guest options (`microvm.hypervisor`, `mem`, `shares`...). With `microvm.guest.enable` (default true) it changes a system " +
 		"in ways a host does not survive:\n" +
 		"- `system.switch.enable = mkDefault false`: no `switch-to-configuration`, `nixos-rebuild switch` fails\n" +
@@ -59,7 +60,7 @@ var moduleDocs = map[string]string{
 		"- a synthetic `/etc/machine-id` from `microvm.machineId`\n" +
 		"- drm, rfkill and intel_pstate blacklisted\n\n" +
 		"On a host that is no MicroVM itself, import `microvm.nixosModules.host` only, or set `microvm.guest.enable = false`.",
-	analysis.ModOptions: "**microvm.nixosModules.microvm-options**: declares the guest options (`microvm.*`) **without** the guest " +
+	microvm.ModOptions: "**microvm.nixosModules.microvm-options**: declares the guest options (`microvm.*`) **without** the guest " +
 		"configuration; it changes nothing on the system. Use it to share guest settings with a host.",
 }
 
@@ -175,7 +176,7 @@ func systemsLine(ws *Workspace, file string, o Option) string {
 		}
 		has := false
 		for _, m := range s.Modules {
-			if o.Module == "host" && m.Which == analysis.ModHost || o.Module != "host" && (m.Which == analysis.ModMicrovm || m.Which == analysis.ModOptions) {
+			if o.Module == "host" && m.Which == microvm.ModHost || o.Module != "host" && (m.Which == microvm.ModMicrovm || m.Which == microvm.ModOptions) {
 				has = true
 			}
 		}

@@ -1,0 +1,89 @@
+// Package microvm owns what microvm-lsp knows of microvm.nix: its NixOS
+// modules and where they live in its source, the options they declare (from
+// the option index of the pinned source, or from an index embedded at a
+// known revision), what each hypervisor runner supports, and the options
+// microvm.nix removed or renamed.
+//
+// It holds facts and lookups only: no checks and no analysis types. It must
+// not import analysis, ide or server; checks in analysis and editor features
+// in ide read it.
+package microvm
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Names of microvm.nix's NixOS modules, as its flake exports them under
+// nixosModules.
+const (
+	ModHost    = "host"
+	ModMicrovm = "microvm"
+	ModOptions = "microvm-options"
+)
+
+// ModuleNames lists the nixosModules outputs of microvm.nix (it has no
+// default module).
+var ModuleNames = []string{ModHost, ModMicrovm, ModOptions}
+
+// IsModule reports whether name is one of microvm.nix's nixosModules.
+func IsModule(name string) bool {
+	return name == ModHost || name == ModMicrovm || name == ModOptions
+}
+
+// ModulePath returns where a module lives in microvm.nix's source, with a
+// leading slash: "/nixos-modules/host" for ModHost.
+func ModulePath(name string) string {
+	switch name {
+	case ModHost:
+		return "/nixos-modules/host"
+	case ModMicrovm:
+		return "/nixos-modules/microvm"
+	case ModOptions:
+		return "/nixos-modules/microvm/options.nix"
+	}
+	return ""
+}
+
+// DeprecatedHostPath is the file the host module lived in before it became
+// a directory (1dc03aa, 2024-04-03); the file still forwards to the
+// directory with a warning.
+const DeprecatedHostPath = "/nixos-modules/host.nix"
+
+// DeprecatedHostPathSince is when the host module moved.
+const DeprecatedHostPathSince = "2024-04"
+
+// modSuffixes are the path endings that name a module.
+var modSuffixes = []struct{ suffix, which string }{
+	{ModulePath(ModOptions), ModOptions},
+	{ModulePath(ModMicrovm), ModMicrovm},
+	{ModulePath(ModMicrovm) + "/default.nix", ModMicrovm},
+	{ModulePath(ModHost), ModHost},
+	{ModulePath(ModHost) + "/default.nix", ModHost},
+	{DeprecatedHostPath, ModHost},
+}
+
+// ModuleOfPath returns the module a path text names, when it ends in one of
+// the module directories (or files) of microvm.nix's source.
+func ModuleOfPath(text string) (string, bool) {
+	t := strings.TrimRight(text, "/")
+	for _, m := range modSuffixes {
+		if strings.HasSuffix(t, m.suffix) {
+			return m.which, true
+		}
+	}
+	return "", false
+}
+
+// ModuleEntries are the directories, relative to microvm.nix's source, whose
+// option declarations the option index reads: the guest and the host
+// module.
+var ModuleEntries = []string{"nixos-modules/microvm", "nixos-modules/host"}
+
+// flakeURL matches the repository of microvm.nix in a flake reference: it
+// moved from astro/microvm.nix to microvm-nix/microvm.nix, and old URLs are
+// still common.
+var flakeURL = regexp.MustCompile(`(?i)(astro|microvm-nix)/microvm\.nix`)
+
+// IsFlakeURL reports whether a flake reference names microvm.nix.
+func IsFlakeURL(url string) bool { return flakeURL.MatchString(url) }
