@@ -1,0 +1,132 @@
+package optindex
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/microvm-lsp/microvm-lsp/optindex/flakelock"
+	"github.com/microvm-lsp/microvm-lsp/optindex/nixstore"
+)
+
+// Source is a source tree of Nix modules that a workspace refers to: a locked
+// flake input, a path: input, or <nixpkgs> through NIX_PATH.
+type Source struct {
+	// Input is the input's name in flake.lock ("microvm"), or the search
+	// path entry ("<nixpkgs>").
+	Input string
+	// Ref is the locked reference for messages ("github:owner/repo/rev");
+	// empty for a search path.
+	Ref string
+	// Rev is the locked revision, when there is one.
+	Rev string
+	// StorePath is the logical store path (/nix/store/...-source); empty
+	// when the source is not in the store (a path: input outside it, a
+	// NIX_PATH directory).
+	StorePath string
+	// Dir is the directory on disk holding the source's root (the flake's
+	// dir= subdirectory included), under the store's root directory.
+	Dir string
+	// Absent says why the source is not on disk (never fetched, garbage
+	// collected); nil when Dir exists.
+	Absent error
+}
+
+// Present reports whether the source's directory exists on disk.
+func (s *Source) Present() bool { return s.Absent == nil }
+
+// ErrAbsent is wrapped by Source.Absent for a store path that is not on disk.
+var ErrAbsent = errors.New("not in the Nix store")
+
+// Locate returns the sources the workspace's flake.lock pins, in input order;
+// without a flake.lock, <nixpkgs> from nixPath (NIX_PATH's syntax; "" for
+// none). path: inputs are resolved against the workspace directory. It reads
+// nothing but flake.lock and the existence of directories.
+func Locate(workspace string, store nixstore.Store, nixPath string) ([]Source, error) {
+	lock, err := flakelock.Read(filepath.Join(workspace, "flake.lock"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return locateNixPath(nixPath, store), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return LocateLock(lock, workspace, store), nil
+}
+
+// LocateLock returns the sources of a parsed flake.lock's root inputs.
+func LocateLock(lock *flakelock.Lock, workspace string, store nixstore.Store) []Source {
+	var out []Source
+	for _, in := range lock.RootInputs() {
+		out = append(out, locateInput(in, workspace, store))
+	}
+	return out
+}
+
+func locateInput(in flakelock.Locked, workspace string, store nixstore.Store) Source {
+	r := in.Ref
+	src := Source{Input: in.Name(), Ref: r.String(), Rev: r.Rev}
+	if r.NarHash != "" {
+		p, err := store.SourcePath(r.NarHash, r.StoreName())
+		if err != nil {
+			src.Absent = err
+			return src
+		}
+		src.StorePath = p
+		src.Dir = store.Physical(p)
+	} else if r.Type == "path" {
+		// An unlocked path: input (a local checkout) is read in place.
+		p := r.Path
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(workspace, p)
+		}
+		src.Dir = p
+	} else {
+		src.Absent = fmt.Errorf("input %s has no narHash in flake.lock", src.Input)
+		return src
+	}
+	if r.Dir != "" {
+		src.Dir = filepath.Join(src.Dir, r.Dir)
+	}
+	if st, err := os.Stat(src.Dir); err != nil || !st.IsDir() {
+		where := src.StorePath
+		if where == "" {
+			where = src.Dir
+		}
+		src.Absent = fmt.Errorf("%s (input %s, %s) is %w", where, src.Input, src.Ref, ErrAbsent)
+	}
+	return src
+}
+
+// locateNixPath finds <nixpkgs> in a NIX_PATH value: "nixpkgs=DIR" entries,
+// or a bare directory that holds nixpkgs/.
+func locateNixPath(nixPath string, store nixstore.Store) []Source {
+	for _, entry := range strings.Split(nixPath, ":") {
+		var dir string
+		if v, ok := strings.CutPrefix(entry, "nixpkgs="); ok {
+			dir = v
+		} else if !strings.Contains(entry, "=") && entry != "" {
+			dir = filepath.Join(entry, "nixpkgs")
+		} else {
+			continue
+		}
+		if strings.Contains(dir, "://") || strings.HasPrefix(dir, "flake:") {
+			continue // fetched at evaluation time: never by us
+		}
+		src := Source{Input: "<nixpkgs>", Dir: dir}
+		if strings.HasPrefix(dir, store.Dir+"/") {
+			src.StorePath = dir
+			src.Dir = store.Physical(dir)
+		}
+		if st, err := os.Stat(src.Dir); err != nil || !st.IsDir() {
+			src.Absent = fmt.Errorf("%s (<nixpkgs> in NIX_PATH) is %w", dir, ErrAbsent)
+			if !strings.HasPrefix(dir, store.Dir+"/") {
+				continue
+			}
+		}
+		return []Source{src}
+	}
+	return nil
+}
