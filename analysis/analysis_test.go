@@ -34,6 +34,9 @@ var implemented = map[string]bool{
 	CodeDeprecatedModulePath:  true,
 	CodeInvalidNixHash:        true,
 	CodeInvalidStorePath:      true,
+	CodeUnknownOption:         true,
+	CodeOptionTypeMismatch:    true,
+	CodeDeprecatedOption:      true,
 }
 
 type want struct {

@@ -1,12 +1,14 @@
 package analysis
 
 import (
+	"fmt"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 
+	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
@@ -15,6 +17,9 @@ import (
 // may share unchanged *nixast.File values between them.
 type Workspace struct {
 	Files map[string]*nixast.File
+	// Microvm holds the option facts of the microvm.nix the workspace pins;
+	// nil means the index built into microvm-lsp.
+	Microvm *microvm.Facts
 }
 
 // Config selects and adjusts checks.
@@ -155,7 +160,7 @@ func (c *Cache) graphFindingsFor(ws *Workspace, memos map[string]*fileMemo, chec
 	for _, a := range checks {
 		names = append(names, a.Name)
 	}
-	key := strings.Join(names, ",")
+	key := strings.Join(names, ",") + fmt.Sprintf("|%p", ws.Microvm)
 	c.graphMu.Lock()
 	if found, ok := c.graphFindings[key]; ok && !fresh && c.graph == g {
 		c.graphMu.Unlock()

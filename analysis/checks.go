@@ -3,6 +3,8 @@ package analysis
 import (
 	"fmt"
 	"strings"
+
+	"github.com/microvm-lsp/microvm-lsp/microvm"
 )
 
 // Pass is what an Analyzer's Run function gets: the workspace, its module
@@ -22,6 +24,7 @@ type Pass struct {
 func (p *Pass) view(s *System) *optView {
 	s.viewOnce.Do(func() {
 		s.view = optionView(s)
+		s.view.facts = p.Workspace.Microvm.OrEmbedded()
 		s.view.index()
 	})
 	return s.view
@@ -89,13 +92,24 @@ var Analyzers = []*Analyzer{
 	GuestAssertion,
 	RemovedOption,
 	DeprecatedModulePath,
+	UnknownOption,
+	OptionTypeMismatch,
+	DeprecatedOption,
 	InvalidNixHash,
 	InvalidStorePath,
 	UndefinedVariable,
 	UnusedBinding,
 }
 
-var hostOptions = map[string]bool{"vms": true, "autostart": true, "host": true, "stateDir": true, "autorestart": true}
+// hostOption reports whether microvm.<name> belongs to the host module:
+// declared by it alone, or removed from it.
+func hostOption(f *microvm.Facts, name string) bool {
+	if f.HostOnly(name) {
+		return true
+	}
+	r := microvm.RemovalOf([]string{"microvm", name})
+	return r != nil && len(r.Path) == 2 && r.Module == microvm.ModHost
+}
 
 // RoleConflict reports systems that import both the host and the guest module.
 var RoleConflict = &Analyzer{
@@ -205,13 +219,14 @@ func runRoleConflict(p *Pass) {
 }
 
 func runGuestOption(p *Pass) {
+	facts := p.Workspace.Microvm.OrEmbedded()
 	for _, s := range p.Systems {
 		if s.Unknown || s.Has(ModMicrovm) || s.Has(ModOptions) {
 			continue
 		}
 		host := s.firstElem(ModHost)
 		for _, d := range s.Defs {
-			if hostOptions[d.Path[1]] || isRemovedOption(d.Path) {
+			if hostOption(facts, d.Path[1]) || isRemovedOption(d.Path) {
 				continue
 			}
 			msg := fmt.Sprintf("`%s` is a MicroVM guest option, but system `%s` imports neither %s nor %s, which declare it",
@@ -229,6 +244,7 @@ func runGuestOption(p *Pass) {
 }
 
 func runHostOption(p *Pass) {
+	facts := p.Workspace.Microvm.OrEmbedded()
 	for _, s := range p.Systems {
 		if s.Unknown || s.Has(ModHost) {
 			continue
@@ -241,7 +257,7 @@ func runHostOption(p *Pass) {
 			}
 		}
 		for _, d := range s.Defs {
-			if !hostOptions[d.Path[1]] {
+			if !hostOption(facts, d.Path[1]) {
 				continue
 			}
 			msg := fmt.Sprintf("`%s` is a MicroVM host option, but system `%s` does not import %s, which declares it",

@@ -68,7 +68,7 @@ func (g *guestCheck) interfaces(v *optView) {
 			g.report(d.File, d.X, SeverityError, fmt.Sprintf("interface id %q is %d characters long; Linux interface names have at most 15", l.S, len(l.S)))
 		}
 		tl, td, ok := it.attr("type")
-		if !ok || tl.Kind != "string" || !contains(interfaceTypes["qemu"], tl.S) {
+		if !ok || tl.Kind != "string" || !contains(v.facts.EnumValues("microvm.interfaces.*.type"), tl.S) {
 			continue
 		}
 		bl, bd, bok := it.attr("bridge")

@@ -4,43 +4,21 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
 // HypervisorUnsupported reports features the system's hypervisor does not have.
 var HypervisorUnsupported = &Analyzer{
 	Name: CodeHypervisorUnsupported,
-	Doc: "A MicroVM uses a feature its hypervisor's runner does not support, so evaluating the runner throws: " +
-		"a share protocol (cloud-hypervisor, stratovirt, alioth and vfkit have only virtiofs, kvmtool only 9p, " +
-		"firecracker no shares; a share without proto is 9p), an interface type, a device bus, forwardPorts " +
-		"without qemu and a user interface, a qemu-only option (user, cpu, credentialFiles, tap.vhost), " +
-		"balloon, hotplugMem or initialBalloonMem where they are not implemented, vsock.cid on vfkit, " +
-		"socket = null on firecracker. The hypervisor is the system's literal microvm.hypervisor, or qemu when " +
-		"it is not set; nothing is reported when it is not known.",
+	Doc: "A MicroVM uses a feature its hypervisor's runner does not support (the runner throws, an error) or " +
+		"never reads (a warning: the setting has no effect): a share protocol (a share without proto is 9p), " +
+		"an interface type, a device bus, forwardPorts, balloon, memory hotplug, initialBalloonMem, user, cpu, " +
+		"credentialFiles, tap.vhost, vsock.cid, socket = null. What each runner supports is microvm.nix's " +
+		"capability matrix (package microvm, read from lib/runners/<name>.nix). The hypervisor is the " +
+		"system's literal microvm.hypervisor, or qemu when it is not set; nothing is reported when it is not known.",
 	Run: runHypervisorUnsupported,
 }
-
-var shareProtos = map[string][]string{
-	"qemu": {"9p", "virtiofs"}, "cloud-hypervisor": {"virtiofs"}, "firecracker": {}, "crosvm": {"9p", "virtiofs"},
-	"kvmtool": {"9p"}, "stratovirt": {"virtiofs"}, "alioth": {"virtiofs"}, "vfkit": {"virtiofs"},
-}
-
-var interfaceTypes = map[string][]string{
-	"qemu": {"user", "tap", "macvtap", "bridge"}, "cloud-hypervisor": {"tap", "macvtap"}, "firecracker": {"tap"},
-	"crosvm": {"tap", "macvtap"}, "kvmtool": {"user", "tap", "macvtap"}, "stratovirt": {"user", "tap", "macvtap", "bridge"},
-	"alioth": {"tap"}, "vfkit": {"user"},
-}
-
-var deviceBuses = map[string][]string{
-	"qemu": {"pci", "usb"}, "cloud-hypervisor": {"pci"}, "firecracker": {}, "crosvm": {"pci"}, "kvmtool": {"pci"},
-	"stratovirt": {"pci", "usb"}, "alioth": {}, "vfkit": {},
-}
-
-var (
-	noBalloon        = []string{"firecracker", "stratovirt", "alioth", "vfkit"}
-	noHotplug        = []string{"firecracker", "crosvm", "kvmtool", "stratovirt", "alioth"}
-	noInitialBalloon = []string{"qemu", "crosvm", "kvmtool", "firecracker", "stratovirt", "alioth"}
-)
 
 // systemHypervisor returns the hypervisor of a guest system when it is known.
 func systemHypervisor(s *System, v *optView) (string, bool) {
@@ -48,13 +26,13 @@ func systemHypervisor(s *System, v *optView) (string, bool) {
 		return "", false
 	}
 	if l, _, ok := v.single("microvm", "hypervisor"); ok {
-		if l.Kind == "string" && contains(Hypervisors, l.S) {
+		if l.Kind == "string" && contains(v.facts.Hypervisors(), l.S) {
 			return l.S, true
 		}
 		return "", false
 	}
 	if !v.defined("microvm", "hypervisor") && !s.Unknown {
-		return "qemu", true
+		return v.facts.DefaultString("microvm.hypervisor")
 	}
 	return "", false
 }
@@ -73,7 +51,11 @@ func runHypervisorUnsupported(p *Pass) {
 		if !ok {
 			continue
 		}
-		h := &hvCheck{p: p, s: s, v: v, hv: hv}
+		r, ok := microvm.RunnerOf(hv)
+		if !ok {
+			continue // a hypervisor of a newer microvm.nix than the matrix
+		}
+		h := &hvCheck{p: p, s: s, v: v, r: r}
 		h.shares()
 		h.interfaces()
 		h.devices()
@@ -83,58 +65,76 @@ func runHypervisorUnsupported(p *Pass) {
 }
 
 type hvCheck struct {
-	p  *Pass
-	s  *System
-	v  *optView
-	hv string
+	p *Pass
+	s *System
+	v *optView
+	r *microvm.Runner
 }
 
-func (h *hvCheck) report(file string, n nixast.Node, what string, fixes ...Fix) {
-	msg := fmt.Sprintf("%s: hypervisor %q (system `%s`) does not support it, and evaluating the runner throws", what, h.hv, h.s.Name)
-	h.p.Report(Finding{File: file, Pos: n.Pos(), End: n.End(), Severity: SeverityError, Code: CodeHypervisorUnsupported, Message: msg, Fixes: fixes})
+// report reports a feature the runner throws on (an error) or ignores (a
+// warning).
+func (h *hvCheck) report(file string, n nixast.Node, what string, sup microvm.Support, fixes ...Fix) {
+	sev := SeverityError
+	msg := fmt.Sprintf("%s: hypervisor %q (system `%s`) does not support it, and evaluating the runner throws", what, h.r.Hypervisor, h.s.Name)
+	if sup == microvm.Ignored {
+		sev = SeverityWarning
+		msg = fmt.Sprintf("%s: the runner of hypervisor %q (system `%s`) ignores it, so it has no effect", what, h.r.Hypervisor, h.s.Name)
+	}
+	msg += " (" + h.r.File + ")"
+	h.p.Report(Finding{File: file, Pos: n.Pos(), End: n.End(), Severity: sev, Code: CodeHypervisorUnsupported, Message: msg, Fixes: fixes})
+}
+
+// check reports n when the runner does not support the feature.
+func (h *hvCheck) check(f microvm.Feature, file string, n nixast.Node, what string) {
+	if sup := h.r.SupportOf(f); sup != microvm.Supported {
+		h.report(file, n, what, sup)
+	}
 }
 
 func (h *hvCheck) shares() {
 	items, _ := h.v.items("microvm", "shares")
-	ok := shareProtos[h.hv]
+	supported := h.r.Shares
+	protos := h.v.facts.EnumValues("microvm.shares.*.proto")
 	for _, it := range items {
-		if len(ok) == 0 {
-			h.report(it.File, it.Node, "a share (microvm.shares)")
+		if len(supported) == 0 {
+			h.report(it.File, it.Node, "a share (microvm.shares)", microvm.Unsupported)
 			continue
 		}
-		proto := ""
+		proto, ok := "", false
 		var at nixast.Node
 		if l, d, known := it.attr("proto"); known && l.Kind == "string" {
 			proto, at = l.S, d.X
 		} else if !it.has("proto") {
-			proto = "9p"
+			if proto, ok = h.v.facts.DefaultString("microvm.shares.*.proto"); !ok {
+				continue
+			}
 		} else {
 			continue
 		}
-		if !contains([]string{"9p", "virtiofs"}, proto) {
+		if !contains(protos, proto) {
 			continue
 		}
-		if !contains(ok, proto) {
+		if !contains(supported, proto) {
 			var fixes []Fix
-			if len(ok) == 1 {
-				title := fmt.Sprintf("Use proto %q", ok[0])
+			if len(supported) == 1 {
+				title := fmt.Sprintf("Use proto %q", supported[0])
 				if at != nil {
-					fixes = append(fixes, Fix{Title: title, Edits: []TextEdit{{File: it.File, Pos: at.Pos(), End: at.End(), NewText: strconv.Quote(ok[0])}}})
-				} else if ed, done := insertBinding(h.p.Workspace, it.File, it.Set, "proto = "+strconv.Quote(ok[0])+";"); done {
+					fixes = append(fixes, Fix{Title: title, Edits: []TextEdit{{File: it.File, Pos: at.Pos(), End: at.End(), NewText: strconv.Quote(supported[0])}}})
+				} else if ed, done := insertBinding(h.p.Workspace, it.File, it.Set, "proto = "+strconv.Quote(supported[0])+";"); done {
 					fixes = append(fixes, Fix{Title: title, Edits: []TextEdit{ed}})
 				}
 			}
 			what := fmt.Sprintf("share protocol %q", proto)
 			if at == nil {
-				what = "a share without proto (so \"9p\")"
+				what = fmt.Sprintf("a share without proto (so %q)", proto)
 				at = it.Node
 			}
-			h.report(it.File, at, fmt.Sprintf("%s (supported: %s)", what, listText(ok)), fixes...)
+			h.report(it.File, at, fmt.Sprintf("%s (supported: %s)", what, listText(supported)), microvm.Unsupported, fixes...)
 			continue
 		}
-		if proto == "9p" && (h.hv == "crosvm" || h.hv == "kvmtool") {
+		if proto == "9p" {
 			if l, _, known := it.attr("readOnly"); known && l.Kind == "bool" && l.B {
-				h.report(it.File, it.Node, "a read-only 9p share")
+				h.check(microvm.FeatReadOnly9p, it.File, it.Node, "a read-only 9p share")
 			}
 		}
 	}
@@ -142,23 +142,27 @@ func (h *hvCheck) shares() {
 
 func (h *hvCheck) interfaces() {
 	items, _ := h.v.items("microvm", "interfaces")
+	types := h.v.facts.EnumValues("microvm.interfaces.*.type")
 	for _, it := range items {
-		if l, d, known := it.attr("type"); known && l.Kind == "string" && contains(interfaceTypes["qemu"], l.S) && !contains(interfaceTypes[h.hv], l.S) {
-			h.report(it.File, d.X, fmt.Sprintf("interface type %q (supported: %s)", l.S, listText(interfaceTypes[h.hv])))
-		}
-		if h.hv != "qemu" {
-			if l, d, known := it.attr("tap", "vhost"); known && l.Kind == "bool" && l.B {
-				h.report(it.File, d.X, "tap.vhost (vhost-net) is qemu only")
+		if l, d, known := it.attr("type"); known && l.Kind == "string" && contains(types, l.S) {
+			if sup := h.r.SupportOf(microvm.Interface(l.S)); sup != microvm.Supported {
+				h.report(it.File, d.X, fmt.Sprintf("interface type %q (supported: %s)", l.S, listText(h.r.Interfaces)), sup)
 			}
+		}
+		if l, d, known := it.attr("tap", "vhost"); known && l.Kind == "bool" && l.B {
+			h.check(microvm.FeatTapVhost, it.File, d.X, "tap.vhost (vhost-net)")
 		}
 	}
 }
 
 func (h *hvCheck) devices() {
 	items, _ := h.v.items("microvm", "devices")
+	buses := h.v.facts.EnumValues("microvm.devices.*.bus")
 	for _, it := range items {
-		if l, d, known := it.attr("bus"); known && l.Kind == "string" && contains([]string{"pci", "usb"}, l.S) && !contains(deviceBuses[h.hv], l.S) {
-			h.report(it.File, d.X, fmt.Sprintf("device bus %q (supported: %s)", l.S, listText(deviceBuses[h.hv])))
+		if l, d, known := it.attr("bus"); known && l.Kind == "string" && contains(buses, l.S) {
+			if sup := h.r.SupportOf(microvm.Bus(l.S)); sup != microvm.Supported {
+				h.report(it.File, d.X, fmt.Sprintf("device bus %q (supported: %s)", l.S, listText(h.r.Buses)), sup)
+			}
 		}
 	}
 }
@@ -173,8 +177,9 @@ func (h *hvCheck) forwardPorts() {
 		if d.X == nil || emptyList(d.X) {
 			continue
 		}
-		if h.hv != "qemu" {
-			h.report(d.File, d.X, "microvm.forwardPorts works only on qemu with a user interface")
+		if h.r.SupportOf(microvm.FeatForwardPorts) != microvm.Supported {
+			// the guest module's assertion, whatever the runner does
+			h.report(d.File, d.X, "microvm.forwardPorts works only on qemu with a user interface", microvm.Unsupported)
 			continue
 		}
 		items, complete := h.v.items("microvm", "interfaces")
@@ -194,58 +199,58 @@ func (h *hvCheck) forwardPorts() {
 		}
 		if !user {
 			h.p.Report(Finding{File: d.File, Pos: d.X.Pos(), End: d.X.End(), Severity: SeverityError, Code: CodeHypervisorUnsupported,
-				Message: fmt.Sprintf("microvm.forwardPorts needs an interface of type \"user\" on qemu, and system `%s` has none: the guest assertion fails", h.s.Name)})
+				Message: fmt.Sprintf("microvm.forwardPorts needs an interface of type \"user\" on %s, and system `%s` has none: the guest assertion fails", h.r.Hypervisor, h.s.Name)})
 		}
 	}
 }
 
 func (h *hvCheck) scalars() {
-	each := func(path []string, f func(l literal) bool, what string) {
+	each := func(path []string, f func(l literal) bool, feat microvm.Feature, what string) {
+		sup := h.r.SupportOf(feat)
+		if sup == microvm.Supported {
+			return
+		}
 		for _, d := range h.v.get(append([]string{"microvm"}, path...)...) {
 			if d.X == nil {
 				continue
 			}
 			if l, ok := literalOf(d.X); ok && f(l) {
-				h.report(d.File, d.X, what)
+				h.report(d.File, d.X, what, sup)
 			}
 		}
 	}
 	nonNull := func(l literal) bool { return l.Kind != "null" }
 	isTrue := func(l literal) bool { return l.Kind == "bool" && l.B }
 	nonZero := func(l literal) bool { return l.Kind == "int" && l.I != 0 }
-	if h.hv != "qemu" {
-		each([]string{"user"}, nonNull, "microvm.user is qemu only")
-		each([]string{"cpu"}, nonNull, "microvm.cpu (CPU emulation) is qemu only")
+	isNull := func(l literal) bool { return l.Kind == "null" }
+	each([]string{"user"}, nonNull, microvm.FeatUser, "microvm.user")
+	each([]string{"cpu"}, nonNull, microvm.FeatCPU, "microvm.cpu (CPU emulation)")
+	if sup := h.r.SupportOf(microvm.FeatCredentialFiles); sup != microvm.Supported {
 		for _, d := range h.v.get("microvm", "credentialFiles") {
 			if set, ok := d.X.(*nixast.AttrSet); ok && len(set.Bindings) > 0 {
-				h.report(d.File, d.X, "microvm.credentialFiles is qemu only")
+				h.report(d.File, d.X, "microvm.credentialFiles", sup)
 			}
 		}
 	}
-	if contains(noBalloon, h.hv) {
-		each([]string{"balloon"}, isTrue, "microvm.balloon")
-	}
-	hotplug := contains(noHotplug, h.hv)
-	if h.hv == "qemu" {
+	each([]string{"balloon"}, isTrue, microvm.FeatBalloon, "microvm.balloon")
+	what := "memory hotplug"
+	if h.r.SupportOf(microvm.FeatHotplug) == microvm.Supported && h.r.Hypervisor == "qemu" {
+		// qemu's machine "microvm" has no virtio-mem (a condition of the runner)
 		if l, _, ok := h.v.single("microvm", "qemu", "machine"); ok && l.Kind == "string" && l.S == "microvm" {
-			hotplug = true
+			for _, p := range [][]string{{"hotplugMem"}, {"hotpluggedMem"}} {
+				for _, d := range h.v.get(append([]string{"microvm"}, p...)...) {
+					if l, ok := literalOf(d.X); ok && d.X != nil && nonZero(l) {
+						h.report(d.File, d.X, "memory hotplug with qemu machine \"microvm\" (microvm."+p[0]+")", microvm.Unsupported)
+					}
+				}
+			}
 		}
 	}
-	if hotplug {
-		what := "memory hotplug"
-		if h.hv == "qemu" {
-			what = "memory hotplug with qemu machine \"microvm\""
-		}
-		each([]string{"hotplugMem"}, nonZero, what+" (microvm.hotplugMem)")
-		each([]string{"hotpluggedMem"}, nonZero, what+" (microvm.hotpluggedMem)")
-	}
-	if contains(noInitialBalloon, h.hv) {
-		each([]string{"initialBalloonMem"}, nonZero, "a non-zero microvm.initialBalloonMem")
-	}
-	if h.hv == "vfkit" {
-		each([]string{"vsock", "cid"}, nonNull, "microvm.vsock.cid")
-	}
-	if h.hv == "firecracker" {
-		each([]string{"socket"}, func(l literal) bool { return l.Kind == "null" }, "microvm.socket = null (firecracker needs its API socket)")
+	each([]string{"hotplugMem"}, nonZero, microvm.FeatHotplug, what+" (microvm.hotplugMem)")
+	each([]string{"hotpluggedMem"}, nonZero, microvm.FeatHotplug, what+" (microvm.hotpluggedMem)")
+	each([]string{"initialBalloonMem"}, nonZero, microvm.FeatInitialBalloon, "a non-zero microvm.initialBalloonMem")
+	each([]string{"vsock", "cid"}, nonNull, microvm.FeatVsock, "microvm.vsock.cid")
+	if h.r.SupportOf(microvm.FeatNoSocket) == microvm.Unsupported {
+		each([]string{"socket"}, isNull, microvm.FeatNoSocket, "microvm.socket = null ("+h.r.Hypervisor+" needs its API socket)")
 	}
 }

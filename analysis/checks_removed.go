@@ -4,16 +4,17 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
 // RemovedOption reports definitions of microvm.* options that no longer exist.
 var RemovedOption = &Analyzer{
 	Name: CodeRemovedOption,
-	Doc: "A microvm.* option that microvm.nix has removed is defined: balloonMem (2025-03, now the boolean " +
-		"balloon), autorestart (v0.4.0, now microvm.vms.<name>.restartIfChanged), bootDiskType and " +
-		"storeOnBootDisk (v0.4.0), qemu.bios (2023-09), host.tapScript (2024-12) and qemu.deviceExtraArgs " +
-		"(2025-01, now per device). Evaluation fails with \"The option … does not exist\" or a removal message.",
+	Doc: "A microvm.* option that microvm.nix has removed is defined (the removed options and what replaced " +
+		"them are microvm.nix's history, package microvm). Evaluation fails with \"The option … does not exist\" " +
+		"or a removal message. Fixes: balloonMem = <int> becomes balloon = true or false; an option without a " +
+		"successor is removed.",
 	Run: runRemovedOption,
 }
 
@@ -25,30 +26,16 @@ var DeprecatedModulePath = &Analyzer{
 	Run: runDeprecatedModulePath,
 }
 
-type removedOption struct {
-	path   []string
-	reason string
-	fix    string // "balloon", "remove" or ""
-}
-
-var removedOptions = []removedOption{
-	{[]string{"microvm", "balloonMem"}, "was removed in 2025-03; it is replaced by the boolean option microvm.balloon (with initialBalloonMem, hotplugMem and hotpluggedMem)", "balloon"},
-	{[]string{"microvm", "autorestart"}, "was removed in v0.4.0; set microvm.vms.<name>.restartIfChanged per VM instead", ""},
-	{[]string{"microvm", "bootDiskType"}, "was removed in v0.4.0, when the boot and store disks were split (see microvm.storeDiskType)", "remove"},
-	{[]string{"microvm", "storeOnBootDisk"}, "was removed in v0.4.0, when the boot and store disks were split (see microvm.storeOnDisk)", "remove"},
-	{[]string{"microvm", "qemu", "bios"}, "was removed in 2023-09", "remove"},
-	{[]string{"microvm", "host", "tapScript"}, "was removed in 2024-12; extend microvm.binScripts.tap-up in the guest instead", "remove"},
-	{[]string{"microvm", "qemu", "deviceExtraArgs"}, "was removed in 2025-01; set microvm.devices.*.qemu.deviceExtraArgs per device instead", ""},
-}
-
 // isRemovedOption reports whether path is, or is below, a removed option.
-func isRemovedOption(path []string) bool {
-	for _, r := range removedOptions {
-		if pathHasPrefix(path, r.path) {
-			return true
-		}
+func isRemovedOption(path []string) bool { return microvm.RemovalOf(path) != nil }
+
+// removalText says when an option was removed and what replaces it.
+func removalText(r *microvm.Removal) string {
+	t := "was removed in " + r.When + " (" + r.Commit + ")"
+	if r.Advice != "" {
+		t += "; " + r.Advice
 	}
-	return false
+	return t
 }
 
 func runRemovedOption(p *Pass) {
@@ -58,19 +45,20 @@ func runRemovedOption(p *Pass) {
 			if d.Binding == nil {
 				continue
 			}
-			for _, r := range removedOptions {
-				if !pathHasPrefix(d.Path, r.path) || d.Base >= len(r.path) {
+			for _, r := range microvm.Removals() {
+				if !pathHasPrefix(d.Path, r.Path) || d.Base >= len(r.Path) {
 					continue
 				}
-				msg := fmt.Sprintf("microvm option `%s` %s", strings.Join(r.path[1:], "."), r.reason)
+				msg := fmt.Sprintf("microvm option `%s` %s", strings.Join(r.Path[1:], "."), removalText(r))
 				f := Finding{File: d.File, Pos: d.Binding.Path.Pos(), End: d.Binding.Path.End(), Severity: SeverityWarning,
 					Code: CodeRemovedOption, Message: msg, Tags: []Tag{TagDeprecated}}
-				switch r.fix {
-				case "remove":
-					f.Fixes = append(f.Fixes, Fix{Title: "Remove the definition of " + optPath(r.path...),
+				switch {
+				case r.Removable:
+					f.Fixes = append(f.Fixes, Fix{Title: "Remove the definition of " + optPath(r.Path...),
 						Edits: []TextEdit{deleteRange(p.Workspace, d.File, d.Binding.Pos(), d.Binding.End())}})
-				case "balloon":
-					if l, ok := literalOf(d.X); ok && l.Kind == "int" && len(d.Path) == len(r.path) {
+				case r.Name() == "microvm.balloonMem" && v.facts.Option("microvm.balloon") != nil:
+					// a balloon size becomes the switch that replaced it
+					if l, ok := literalOf(d.X); ok && l.Kind == "int" && len(d.Path) == len(r.Path) {
 						last := d.Binding.Path.Names[len(d.Binding.Path.Names)-1]
 						val := "true"
 						if l.I == 0 {
@@ -88,7 +76,7 @@ func runRemovedOption(p *Pass) {
 	}
 }
 
-const oldHostPath = "nixos-modules/host.nix"
+var oldHostPath = strings.TrimPrefix(microvm.DeprecatedHostPath, "/")
 
 func runDeprecatedModulePath(p *Pass) {
 	for _, s := range p.Systems {
@@ -106,7 +94,8 @@ func runDeprecatedModulePath(p *Pass) {
 			if part == nil {
 				continue
 			}
-			msg := "the host module moved from nixos-modules/host.nix to the directory nixos-modules/host (2024-04); the old path only forwards and warns"
+			msg := fmt.Sprintf("the host module moved from %s to the directory %s (%s); the old path only forwards and warns",
+				oldHostPath, strings.TrimPrefix(microvm.ModulePath(ModHost), "/"), microvm.DeprecatedHostPathSince)
 			f := Finding{File: e.File, Pos: e.Pos, End: e.End, Severity: SeverityWarning, Code: CodeDeprecatedModulePath, Message: msg, Tags: []Tag{TagDeprecated}}
 			if i := strings.LastIndex(part.Raw, oldHostPath); i >= 0 {
 				at := part.Start + i + len(oldHostPath) - len("host.nix")

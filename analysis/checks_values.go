@@ -5,25 +5,21 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
 // InvalidOptionValue reports enum options set to a literal outside their type.
 var InvalidOptionValue = &Analyzer{
 	Name: CodeInvalidOptionValue,
-	Doc: "A microvm.* option of an enum type (hypervisor, interfaces.*.type, shares.*.proto, " +
-		"shares.*.securityModel, shares.*.cache, storeDiskType, graphics.backend, graphics.vulkan, " +
-		"volumes.*.imageType, forwardPorts.*.from and .proto, devices.*.bus, firecracker.driveIoEngine, " +
-		"vfkit.logLevel, interfaces.*.macvtap.mode, virtiofsd.inodeFileHandles) is set to a string literal " +
-		"that is not one of its values. Evaluation fails with \"is not of type `one of …'\". The fix " +
-		"replaces the value with the closest allowed one when there is a close one.",
+	Doc: "A microvm.* option of an enum type (microvm.hypervisor, microvm.shares.*.proto, " +
+		"microvm.interfaces.*.type...: every enum option the microvm.nix option index holds) is set to a " +
+		"string literal that is not one of its values. Evaluation fails with \"is not of type `one of …'\". " +
+		"The fix replaces the value with the closest allowed one when there is a close one.",
 	Run: runInvalidOptionValue,
 }
 
-// Hypervisors are the values of microvm.hypervisor (lib.hypervisors).
-var Hypervisors = []string{"qemu", "cloud-hypervisor", "firecracker", "crosvm", "kvmtool", "stratovirt", "alioth", "vfkit"}
-
-// enumOption is an option whose type is an enum.
+// enumOption is an option whose type is an enum of strings.
 type enumOption struct {
 	list     string // "" for a top-level option, else the list option (shares...)
 	path     []string
@@ -31,23 +27,38 @@ type enumOption struct {
 	nullable bool
 }
 
-var enumOptions = []enumOption{
-	{"", []string{"hypervisor"}, Hypervisors, false},
-	{"", []string{"storeDiskType"}, []string{"squashfs", "erofs"}, false},
-	{"", []string{"graphics", "backend"}, []string{"gtk", "cocoa", "headless"}, false},
-	{"", []string{"graphics", "vulkan"}, []string{"venus", "drm_native_context"}, true},
-	{"", []string{"firecracker", "driveIoEngine"}, []string{"Async", "Sync"}, false},
-	{"", []string{"vfkit", "logLevel"}, []string{"debug", "info", "error"}, true},
-	{"", []string{"virtiofsd", "inodeFileHandles"}, []string{"never", "prefer", "mandatory"}, true},
-	{"interfaces", []string{"type"}, []string{"user", "tap", "macvtap", "bridge"}, false},
-	{"interfaces", []string{"macvtap", "mode"}, []string{"private", "vepa", "bridge", "passthru", "source"}, false},
-	{"shares", []string{"proto"}, []string{"9p", "virtiofs"}, false},
-	{"shares", []string{"securityModel"}, []string{"passthrough", "none", "mapped", "mapped-file"}, false},
-	{"shares", []string{"cache"}, []string{"auto", "always", "metadata", "never"}, false},
-	{"volumes", []string{"imageType"}, []string{"raw", "qcow2", "vhd", "vhdx"}, false},
-	{"forwardPorts", []string{"from"}, []string{"host", "guest"}, false},
-	{"forwardPorts", []string{"proto"}, []string{"tcp", "udp"}, false},
-	{"devices", []string{"bus"}, []string{"pci", "usb"}, false},
+// enumOptions returns the enum options of the facts that a view can read:
+// under microvm, at most one list element ("*") deep.
+func enumOptions(f *microvm.Facts) []enumOption {
+	var out []enumOption
+	for i := range f.Index.Options {
+		o := &f.Index.Options[i]
+		values := f.EnumValues(o.Name)
+		if len(values) == 0 || len(o.Loc) < 2 || o.Loc[0] != "microvm" {
+			continue
+		}
+		e := enumOption{values: values, nullable: strings.HasPrefix(o.Type, "null or ")}
+		star := -1
+		for k, s := range o.Loc {
+			if s == "<name>" || s == "*" && star >= 0 {
+				star = -2
+				break
+			}
+			if s == "*" {
+				star = k
+			}
+		}
+		switch {
+		case star == -1:
+			e.path = o.Loc[1:]
+		case star == 2:
+			e.list, e.path = o.Loc[1], o.Loc[3:]
+		default:
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 func contains(xs []string, s string) bool {
@@ -88,9 +99,10 @@ func quoteAll(xs []string) string {
 
 func runInvalidOptionValue(p *Pass) {
 	var full []string // microvm.<path>, reused: every system asks for every option
+	enums := enumOptions(p.Workspace.Microvm.OrEmbedded())
 	for _, s := range p.Systems {
 		v := p.view(s)
-		for _, o := range enumOptions {
+		for _, o := range enums {
 			if o.list == "" {
 				full = append(append(full[:0], "microvm"), o.path...)
 				for _, d := range v.get(full...) {

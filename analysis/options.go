@@ -3,6 +3,7 @@ package analysis
 import (
 	"strings"
 
+	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
@@ -32,6 +33,8 @@ type optView struct {
 	// opaque is true when a microvm or config value could not be read, so
 	// that anything may be defined somewhere.
 	opaque bool
+	// facts are the microvm.nix option facts the system is checked against.
+	facts *microvm.Facts
 }
 
 // mkName returns the name of a lib.mk* function when x calls one.

@@ -84,14 +84,14 @@ func modulePath(path []string) []string {
 	return out
 }
 
-// optionPath returns the path below "microvm." of a full attribute path,
-// and whether it is one.
+// optionPath returns the option path (starting with "microvm") of a full
+// attribute path, and whether it is one of an indexed source.
 func optionPath(path []string) ([]string, bool) {
 	p := modulePath(path)
 	if len(p) == 0 || p[0] != "microvm" {
 		return nil, false
 	}
-	return p[1:], true
+	return p, true
 }
 
 // selectNames returns the static names of a select expression x.a.b up to

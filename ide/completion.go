@@ -7,6 +7,7 @@ import (
 
 	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
+	"github.com/microvm-lsp/microvm-lsp/optindex"
 )
 
 // ItemKind classifies a completion item.
@@ -45,7 +46,7 @@ func Complete(ws *Workspace, f *nixast.File, off int) []Item {
 	repl := Range{ps, off}
 	anc := Enclosing(f, off)
 
-	if items, inString := completeString(anc, off); inString {
+	if items, inString := completeString(ws, anc, off); inString {
 		return items
 	}
 
@@ -58,7 +59,7 @@ func Complete(ws *Workspace, f *nixast.File, off int) []Item {
 		c := attrContext(anc, ps)
 		var items []Item
 		if p, ok := optionPath(c.Path); ok {
-			items = optionItems(ws, f.Name, p)
+			items = childItems(ws, f.Name, p)
 		} else if len(modulePath(c.Path)) == 0 && isModuleish(anc) {
 			items = append(items, Item{Label: "microvm", Kind: KindProperty, Detail: "microvm.nix options"})
 		}
@@ -121,30 +122,16 @@ func filter(items []Item, prefix string, r Range) []Item {
 	return out
 }
 
-func optionItems(ws *Workspace, file string, p []string) []Item {
-	var items []Item
-	for _, o := range ChildOptions(p) {
-		detail := o.Type
-		if o.Default != "" {
-			detail += " = " + o.Default
-		}
-		if note := roleNote(ws, file, o); note != "" {
-			detail += " — " + note
-		}
-		items = append(items, Item{Label: o.Name(), Kind: KindProperty, Detail: detail, Doc: o.Markdown()})
-	}
-	return items
-}
-
 // roleNote tells, from the systems whose modules include file, when an
 // option's module is missing from some of them: "guest option (system `a`
 // imports microvm.nixosModules.host only)".
-func roleNote(ws *Workspace, file string, o Option) string {
+func roleNote(ws *Workspace, file string, o *optindex.Option) string {
 	if ws == nil {
 		return ""
 	}
+	isHost := microvm.ModuleOf(o) == microvm.ModHost
 	kind, mod := "guest option", "microvm.nixosModules.microvm"
-	if o.Module == "host" {
+	if isHost {
 		kind, mod = "host option", "microvm.nixosModules.host"
 	}
 	var missing []string
@@ -156,17 +143,17 @@ func roleNote(ws *Workspace, file string, o Option) string {
 		if !in || s.Unknown {
 			continue
 		}
-		has, host, guest := false, false, false
+		has, hasHost, guest := false, false, false
 		for _, m := range s.Modules {
 			switch m.Which {
 			case microvm.ModHost:
-				host = true
+				hasHost = true
 			case microvm.ModMicrovm, microvm.ModOptions:
 				guest = true
 			}
 		}
-		if o.Module == "host" {
-			has = host
+		if isHost {
+			has = hasHost
 		} else {
 			has = guest
 		}
@@ -174,9 +161,9 @@ func roleNote(ws *Workspace, file string, o Option) string {
 			continue
 		}
 		switch {
-		case host && o.Module != "host":
+		case hasHost && !isHost:
 			missing = append(missing, fmt.Sprintf("system `%s` imports microvm.nixosModules.host only", s.Name))
-		case guest && o.Module == "host":
+		case guest && isHost:
 			missing = append(missing, fmt.Sprintf("system `%s` imports the guest module only", s.Name))
 		default:
 			missing = append(missing, fmt.Sprintf("system `%s` does not import %s", s.Name, mod))
@@ -223,14 +210,14 @@ func completeAfterDot(ws *Workspace, file string, anc []nixast.Node, off int, ch
 			full = c.Path
 		}
 		if p, ok := optionPath(full); ok {
-			return optionItems(ws, file, p)
+			return childItems(ws, file, p)
 		}
 		return nil
 	}
 	// config.microvm.x
 	for j, n := range chain {
 		if n == "microvm" && (j == 0 || chain[j-1] == "config") {
-			return optionItems(ws, file, chain[j+1:])
+			return childItems(ws, file, chain[j:])
 		}
 	}
 	return nil
@@ -294,7 +281,7 @@ func isModuleish(anc []nixast.Node) bool {
 
 // completeString proposes enum values in a string that is an option's
 // value; inString is false when off is not inside a string's text.
-func completeString(anc []nixast.Node, off int) ([]Item, bool) {
+func completeString(ws *Workspace, anc []nixast.Node, off int) ([]Item, bool) {
 	var str *nixast.StringLit
 	idx := -1
 	for i := len(anc) - 1; i >= 0; i-- {
@@ -317,8 +304,12 @@ func completeString(anc []nixast.Node, off int) ([]Item, bool) {
 	if !ok {
 		return []Item{}, true
 	}
-	o, ok := LookupOption(p)
-	if !ok || len(o.Values) == 0 {
+	o, ok := LookupOption(ws, p)
+	if !ok {
+		return []Item{}, true
+	}
+	values := ws.facts().EnumValues(o.Name)
+	if len(values) == 0 {
 		return []Item{}, true
 	}
 	start := str.Open + 1
@@ -330,8 +321,8 @@ func completeString(anc []nixast.Node, off int) ([]Item, bool) {
 		end = str.Close
 	}
 	var items []Item
-	for _, v := range o.Values {
-		items = append(items, Item{Label: v, Kind: KindEnumMember, Detail: "microvm." + o.Path, Insert: v, Range: Range{start, end}})
+	for _, v := range values {
+		items = append(items, Item{Label: v, Kind: KindEnumMember, Detail: o.Name, Insert: v, Range: Range{start, end}})
 	}
 	sort.SliceStable(items, func(i, j int) bool { return false })
 	return items, true

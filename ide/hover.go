@@ -7,6 +7,7 @@ import (
 	"github.com/microvm-lsp/microvm-lsp/analysis"
 	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
+	"github.com/microvm-lsp/microvm-lsp/optindex"
 )
 
 // Workspace is what features that look beyond one file know of the
@@ -14,6 +15,9 @@ import (
 type Workspace struct {
 	Files   map[string]*nixast.File
 	Systems []analysis.SystemInfo
+	// Microvm holds the option facts of the microvm.nix the workspace
+	// pins; nil means the index built into microvm-lsp.
+	Microvm *microvm.Facts
 	// Exists reports whether a path exists on disk (files that are not
 	// Nix, directories); nil means only Files exist.
 	Exists func(path string) bool
@@ -46,22 +50,12 @@ func Hover(ws *Workspace, f *nixast.File, off int) *HoverResult {
 }
 
 // moduleDocs tells what each microvm.nix module brings.
-var moduleDocs = map[string]string{
-	microvm.ModHost: "**microvm.nixosModules.host**: makes this system a MicroVM **host**.\n\n" +
-		"Declares `microvm.host.*`, `microvm.vms`, `microvm.stateDir`, `microvm.autostart`; with `microvm.host.enable` " +
-		"(default true) it adds the `microvm` command, the `microvm@` units, the `microvm` user, tap and vhost_net kernel modules, and KSM.",
-	microvm.ModMicrovm: "**microvm.nixosModules.microvm**: makes this system a MicroVM **guest**.\n\n" +
-		"Declares the guest options (`microvm.hypervisor`, `mem`, `shares`...). With `microvm.guest.enable` (default true) it changes a system " +
-		"in ways a host does not survive:\n" +
-		"- `system.switch.enable = mkDefault false`: no `switch-to-configuration`, `nixos-rebuild switch` fails\n" +
-		"- `boot.loader.grub.enable = false`\n" +
-		"- nix-daemon service and socket off (`mkDefault`, unless `writableStoreOverlay`)\n" +
-		"- `fileSystems.\"/nix/store\"`: an erofs (or squashfs) disk mount, and a tmpfs `/` by default\n" +
-		"- a synthetic `/etc/machine-id` from `microvm.machineId`\n" +
-		"- drm, rfkill and intel_pstate blacklisted\n\n" +
-		"On a host that is no MicroVM itself, import `microvm.nixosModules.host` only, or set `microvm.guest.enable = false`.",
-	microvm.ModOptions: "**microvm.nixosModules.microvm-options**: declares the guest options (`microvm.*`) **without** the guest " +
-		"configuration; it changes nothing on the system. Use it to share guest settings with a host.",
+var moduleDocs = map[string]string{}
+
+func init() {
+	for _, m := range microvm.ModuleNames {
+		moduleDocs[m] = microvm.ModuleDoc(m)
+	}
 }
 
 func hoverModule(ws *Workspace, f *nixast.File, anc []nixast.Node, off int) *HoverResult {
@@ -140,7 +134,7 @@ sel:
 			names = append(names, name)
 			for j, n := range names {
 				if n == "microvm" && j+1 < len(names) && (j == 0 || names[j-1] == "config") {
-					opt, r = names[j+1:], Range{cur.Pos(), cur.End()}
+					opt, r = names[j:], Range{cur.Pos(), cur.End()}
 				}
 			}
 			break
@@ -149,11 +143,11 @@ sel:
 	if opt == nil {
 		return nil
 	}
-	o, ok := LookupOption(opt)
+	o, ok := LookupOption(ws, opt)
 	if !ok {
 		return nil
 	}
-	md := o.Markdown()
+	md := OptionMarkdown(ws, o)
 	if ws != nil {
 		md += systemsLine(ws, f.Name, o)
 	}
@@ -162,7 +156,8 @@ sel:
 
 // systemsLine tells, for each system whose modules include file, whether it
 // imports the module declaring o.
-func systemsLine(ws *Workspace, file string, o Option) string {
+func systemsLine(ws *Workspace, file string, o *optindex.Option) string {
+	isHost := microvm.ModuleOf(o) == microvm.ModHost
 	var lines []string
 	for _, s := range ws.Systems {
 		in := false
@@ -176,12 +171,12 @@ func systemsLine(ws *Workspace, file string, o Option) string {
 		}
 		has := false
 		for _, m := range s.Modules {
-			if o.Module == "host" && m.Which == microvm.ModHost || o.Module != "host" && (m.Which == microvm.ModMicrovm || m.Which == microvm.ModOptions) {
+			if isHost && m.Which == microvm.ModHost || !isHost && (m.Which == microvm.ModMicrovm || m.Which == microvm.ModOptions) {
 				has = true
 			}
 		}
 		mod := "microvm.nixosModules.microvm"
-		if o.Module == "host" {
+		if isHost {
 			mod = "microvm.nixosModules.host"
 		}
 		switch {

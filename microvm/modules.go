@@ -87,3 +87,27 @@ var flakeURL = regexp.MustCompile(`(?i)(astro|microvm-nix)/microvm\.nix`)
 
 // IsFlakeURL reports whether a flake reference names microvm.nix.
 func IsFlakeURL(url string) bool { return flakeURL.MatchString(url) }
+
+// moduleDocs tells, in Markdown, what each module declares and does to a
+// system.
+var moduleDocs = map[string]string{
+	ModHost: "**microvm.nixosModules.host**: makes this system a MicroVM **host**.\n\n" +
+		"Declares `microvm.host.*`, `microvm.vms`, `microvm.stateDir`, `microvm.autostart`; with `microvm.host.enable` " +
+		"(default true) it adds the `microvm` command, the `microvm@` units, the `microvm` user, tap and vhost_net kernel modules, and KSM.",
+	ModMicrovm: "**microvm.nixosModules.microvm**: makes this system a MicroVM **guest**.\n\n" +
+		"Declares the guest options (`microvm.hypervisor`, `mem`, `shares`...). With `microvm.guest.enable` (default true) it changes a system " +
+		"in ways a host does not survive:\n" +
+		"- `system.switch.enable = mkDefault false`: no `switch-to-configuration`, `nixos-rebuild switch` fails\n" +
+		"- `boot.loader.grub.enable = false`\n" +
+		"- nix-daemon service and socket off (`mkDefault`, unless `writableStoreOverlay`)\n" +
+		"- `fileSystems.\"/nix/store\"`: an erofs (or squashfs) disk mount, and a tmpfs `/` by default\n" +
+		"- a synthetic `/etc/machine-id` from `microvm.machineId`\n" +
+		"- drm, rfkill and intel_pstate blacklisted\n\n" +
+		"On a host that is no MicroVM itself, import `microvm.nixosModules.host` only, or set `microvm.guest.enable = false`.",
+	ModOptions: "**microvm.nixosModules.microvm-options**: declares the guest options (`microvm.*`) **without** the guest " +
+		"configuration; it changes nothing on the system. Use it to share guest settings with a host.",
+}
+
+// ModuleDoc tells, in Markdown, what a module declares and what it does to
+// the system that imports it.
+func ModuleDoc(name string) string { return moduleDocs[name] }
