@@ -405,17 +405,17 @@ func (b *builder) declaration(o *vOption, ent *attrEntry) (Declaration, bool) {
 // default expression's source.
 func (b *builder) literalText(e *attrEntry) string {
 	t := e.t
-	if t.state == 0 && t.x != nil && t.file != nil {
+	if x, file := t.x, t.file; t.state == 0 && x != nil && file != nil {
 		// Only literalExpression and friends are evaluated; the rest is
 		// shown as written.
-		if app, ok := t.x.(*nixast.Apply); ok {
+		if app, ok := x.(*nixast.Apply); ok {
 			if fn := calleeName(app.Fn); strings.HasPrefix(fn, "literal") {
 				if l, ok := b.force(t).(*vLiteral); ok {
 					return l.text
 				}
 			}
 		}
-		return sourceText(t.file, t.x)
+		return sourceText(file, x)
 	}
 	switch v := b.force(t).(type) {
 	case *vLiteral:

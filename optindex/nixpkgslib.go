@@ -51,6 +51,8 @@ func (b *builder) makeLib(name string) value {
 	switch name {
 	case "types":
 		return b.typesV
+	case "mkOptionType":
+		return b.typesLib(name)
 	case "path":
 		return &vNative{name: "lib.path", get: func(b *builder, n string) value {
 			if n == "append" {

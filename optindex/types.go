@@ -118,7 +118,7 @@ func (t *vType) subs() []typeSub {
 		return nil
 	}
 	switch t.name {
-	case "submodule":
+	case "submodule", "deferredModule":
 		return []typeSub{{"", t, false}}
 	case "attrsOf", "lazyAttrsOf":
 		return prefixSubs("<name>", t.elems[0].subs())
@@ -276,6 +276,16 @@ func (b *builder) typesLib(name string) value {
 			}
 			return t
 		}}
+	case "deferredModuleWith":
+		return &vBuiltin{name: name, arity: 1, fn: func(b *builder, a []*thunk) value {
+			t := &vType{name: "deferredModule", desc: "module", class: "noun"}
+			if args, ok := b.force(a[0]).(*vAttrs); ok {
+				if ent, ok := args.m["staticModules"]; ok {
+					t.modules = b.moduleList(ent.t)
+				}
+			}
+			return t
+		}}
 	case "mkOptionType":
 		return &vBuiltin{name: name, arity: 1, fn: func(b *builder, a []*thunk) value {
 			t := &vType{name: "custom", desc: "unspecified"}
@@ -333,7 +343,7 @@ var simpleTypes = map[string]*vType{
 	"unspecified":    leafType("unspecified", "unspecified value"),
 	"raw":            leafType("raw", "raw value"),
 	"port":           leafType("unsignedInt16", "16 bit unsigned integer; between 0 and 65535 (both inclusive)"),
-	"deferredModule": leafType("deferredModule", "module"),
+	"deferredModule": {name: "deferredModule", desc: "module", class: "noun"},
 	"optionType":     leafType("optionType", "optionType"),
 	"luaInline":      leafType("luaInline", "lua code"),
 	"pkgs":           leafType("pkgs", "Nixpkgs package set"),

@@ -10,18 +10,25 @@
   # A home-manager checkout: its lib extension is added and `modules` is
   # called as home-manager calls modules.nix.
   hmDir ? null,
+  # What pkgs.path is: a directory with nixpkgs' lib/ and stubs of the few
+  # NixOS modules that home-manager imports (truth.sh makes it).
+  nixpkgsDir ? ./stub-nixpkgs,
 }:
 let
   lib0 = import (libDir + "/lib");
   lib = if hmDir == null then lib0 else import (hmDir + "/modules/lib/stdlib-extended.nix") lib0;
   formatStub = _: {
-    type = lib.types.anything;
+    type = with lib.types; attrsOf (attrsOf (attrsOf anything));
     generate = name: _: builtins.toFile name "";
-    lib = { };
+    lib = {
+      types = lib.genAttrs [ "atom" "value" "listOrAtom" "attrsOfAtom" ] (_: lib.types.anything);
+      mkRaw = x: x;
+      mkLuaInline = x: x;
+    };
   };
   pkgs = {
     inherit lib;
-    path = ./stub-nixpkgs;
+    path = nixpkgsDir;
     system = "x86_64-linux";
     stdenv = {
       isLinux = true;

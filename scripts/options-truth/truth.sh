@@ -10,8 +10,14 @@ export NIX_REMOTE=
 if [ "${1:-}" = --home-manager ]; then
 	lib=$(abs "$2")
 	hm=$(abs "$3")
-	exec nix-instantiate --eval --strict --json "$here/options.nix" \
-		--arg libDir "$lib" --arg hmDir "$hm" --arg modules "[ $hm/modules/modules.nix ]"
+	# pkgs.path: nixpkgs' lib beside stub NixOS modules.
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	cp -R "$here/stub-nixpkgs/." "$tmp/"
+	ln -s "$lib/lib" "$tmp/lib"
+	nix-instantiate --eval --strict --json "$here/options.nix" \
+		--arg libDir "$lib" --arg hmDir "$hm" --arg nixpkgsDir "$tmp" --arg modules "[ $hm/modules/modules.nix ]"
+	exit
 fi
 lib=$(abs "$1")
 shift
