@@ -23,6 +23,8 @@ Usage:
         analyse every *.nix below each PATH as one workspace and print findings
   microvm-lsp parse [--print] [--stats] PATH...
         parse files (or every *.nix below directories) and print syntax errors
+  microvm-lsp options [--format text|json] [--all] [--stats] [SOURCE] [MODULE...]
+        print the options the modules of SOURCE (default: its flake's module outputs) declare
   microvm-lsp version
         print the version
   microvm-lsp help
@@ -63,6 +65,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "check":
 		batchGC()
 		return runCheck(args[1:], stdout, stderr)
+	case "options":
+		return runOptions(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "microvm-lsp %s\n", version)
 		return 0

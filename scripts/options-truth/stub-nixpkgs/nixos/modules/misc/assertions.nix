@@ -1,0 +1,2 @@
+# Stands in for nixpkgs' assertions module, which the nixpkgs.lib source lacks.
+{ ... }: { }
