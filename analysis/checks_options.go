@@ -77,50 +77,6 @@ func declaredPrefixes(ws *Workspace) [][]string {
 	return out
 }
 
-// optionWalk says what a path is to an index: the option it names (or lies
-// below), or the first element that no option declares.
-type optionWalk struct {
-	opt     *optindex.Option // the option at or above the path
-	unknown int              // index of the first undeclared element, -1 if none
-	stopped bool             // the path goes below an option that is not made of options
-}
-
-func walkOption(f *microvm.Facts, path []string) optionWalk {
-	ix := f.Index
-	for k := 1; k < len(path); k++ {
-		prefix := path[:k+1]
-		if ix.IsFreeform(prefix) || ix.Rename(prefix) != nil || microvm.RemovalOf(prefix) != nil {
-			return optionWalk{unknown: -1, stopped: true}
-		}
-		if o := f.Lookup(prefix); o != nil {
-			if k+1 == len(path) {
-				return optionWalk{opt: o, unknown: -1}
-			}
-			if !microvm.IsSubmodule(o.Type) || len(f.Children(prefix)) == 0 {
-				return optionWalk{opt: o, unknown: -1, stopped: true}
-			}
-			continue
-		}
-		if ix.HasPrefix(prefix) || hasListPrefix(f, prefix) {
-			continue
-		}
-		return optionWalk{unknown: k}
-	}
-	return optionWalk{unknown: -1}
-}
-
-// hasListPrefix reports whether prefix names options of a list element
-// written without its "*".
-func hasListPrefix(f *microvm.Facts, prefix []string) bool {
-	for i := 1; i < len(prefix); i++ {
-		if p := f.Lookup(prefix[:i]); p != nil && microvm.IsListOfSubmodules(p.Type) {
-			full := append(append(append([]string{}, prefix[:i]...), "*"), prefix[i:]...)
-			return f.Index.HasPrefix(full)
-		}
-	}
-	return false
-}
-
 func underPrefix(path []string, prefixes [][]string) bool {
 	for _, p := range prefixes {
 		if pathHasPrefix(path, p) || pathHasPrefix(p, path) {
@@ -142,15 +98,15 @@ func runUnknownOption(p *Pass) {
 			if d.Binding == nil || len(d.Path) < 2 || d.Path[0] != "microvm" || underPrefix(d.Path, declared) {
 				continue
 			}
-			w := walkOption(facts, d.Path)
-			if w.unknown < 0 || w.unknown < d.Base || w.unknown-d.Base >= len(d.Binding.Path.Names) {
+			w := facts.Walk(d.Path)
+			if w.Unknown < 0 || w.Unknown < d.Base || w.Unknown-d.Base >= len(d.Binding.Path.Names) {
 				continue
 			}
-			name := d.Binding.Path.Names[w.unknown-d.Base]
-			bad := d.Path[w.unknown]
-			parent := d.Path[:w.unknown]
+			name := d.Binding.Path.Names[w.Unknown-d.Base]
+			bad := d.Path[w.Unknown]
+			parent := d.Path[:w.Unknown]
 			msg := fmt.Sprintf("`%s` is not an option: %s declares nothing named %q under `%s`",
-				strings.Join(d.Path[:w.unknown+1], "."), facts.Origin(), bad, strings.Join(parent, "."))
+				strings.Join(d.Path[:w.Unknown+1], "."), facts.Origin(), bad, strings.Join(parent, "."))
 			f := Finding{File: d.File, Pos: name.Pos(), End: name.End(), Severity: SeverityWarning, Code: CodeUnknownOption, Message: msg}
 			var names []string
 			for _, c := range facts.Children(parent) {
@@ -218,11 +174,11 @@ func runOptionTypeMismatch(p *Pass) {
 			if d.X == nil || d.Binding == nil || len(d.Path) < 2 || d.Path[0] != "microvm" {
 				continue
 			}
-			w := walkOption(facts, d.Path)
-			if w.opt == nil || w.stopped || len(w.opt.Enum) > 0 {
+			w := facts.Walk(d.Path)
+			if w.Option == nil || w.Open || len(w.Option.Enum) > 0 {
 				continue
 			}
-			checkValueType(p, facts, w.opt, d.File, d.X)
+			checkValueType(p, facts, w.Option, d.File, d.X)
 		}
 		// literal lists of submodules: their elements' options
 		for i := range facts.Index.Options {

@@ -65,6 +65,17 @@ func OptionMarkdown(ws *Workspace, o *optindex.Option) string {
 	for _, d := range o.Declarations {
 		b.WriteString(fmt.Sprintf("- declared in `%s:%d` (%s)\n", d.File, d.Line, "microvm.nixosModules."+microvm.ModuleOf(o)))
 	}
+	for _, s := range microvm.OptionSupport(o.Name, f.EnumValues(o.Name)) {
+		what := "hypervisors"
+		if s.Value != "" {
+			what = "`\"" + s.Value + "\"`"
+		}
+		fmt.Fprintf(&b, "- %s: %s", what, strings.Join(s.Supported, ", "))
+		if len(s.Rejected) > 0 {
+			fmt.Fprintf(&b, " (the runners of %s throw)", strings.Join(s.Rejected, ", "))
+		}
+		b.WriteString("\n")
+	}
 	b.WriteString("- from " + f.Origin() + "\n")
 	return b.String()
 }

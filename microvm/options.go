@@ -200,8 +200,8 @@ func InOptionsModule(o *optindex.Option) bool {
 func (f *Facts) HostOnly(name string) bool {
 	host, guest := false, false
 	for _, o := range f.OrEmbedded().Index.Options {
-		if len(o.Loc) < 2 || o.Loc[0] != "microvm" || o.Loc[1] != name {
-			continue
+		if len(o.Loc) < 2 || o.Loc[0] != "microvm" || o.Loc[1] != name || len(o.Declarations) == 0 {
+			continue // lib's _module options of submodules are declared nowhere here
 		}
 		if ModuleOf(&o) == ModHost {
 			host = true
@@ -227,4 +227,66 @@ func IsSubmodule(typ string) bool {
 	}
 	t = strings.Trim(t, "()")
 	return strings.HasPrefix(t, "submodule")
+}
+
+// PathInfo is what a path written in a module is to the index.
+type PathInfo struct {
+	// Option is the option the path names, or the option it lies below.
+	Option *optindex.Option
+	// Unknown is the index of the first element no option declares; -1
+	// when every element is declared.
+	Unknown int
+	// Open is set when the path goes below an option whose value is not
+	// made of options (any name is accepted there), or below a renamed or
+	// removed option.
+	Open bool
+}
+
+// Walk tells what a full path (starting with "microvm") is to the index.
+func (f *Facts) Walk(path []string) PathInfo {
+	f = f.OrEmbedded()
+	ix := f.Index
+	for k := 1; k < len(path); k++ {
+		prefix := path[:k+1]
+		if ix.IsFreeform(prefix) || ix.Rename(prefix) != nil || RemovalOf(prefix) != nil {
+			return PathInfo{Unknown: -1, Open: true}
+		}
+		if o := f.Lookup(prefix); o != nil {
+			if k+1 == len(path) {
+				return PathInfo{Option: o, Unknown: -1}
+			}
+			if !IsSubmodule(o.Type) || !f.hasOptionsBelow(prefix) {
+				return PathInfo{Option: o, Unknown: -1, Open: true}
+			}
+			continue
+		}
+		if ix.HasPrefix(prefix) || f.hasListPrefix(prefix) {
+			continue
+		}
+		return PathInfo{Unknown: k}
+	}
+	return PathInfo{Unknown: -1}
+}
+
+// hasOptionsBelow reports whether a submodule option declares options of
+// its own (not only lib's _module ones: a freeform submodule).
+func (f *Facts) hasOptionsBelow(prefix []string) bool {
+	for _, c := range f.Children(prefix) {
+		if c.Name != "_module" {
+			return true
+		}
+	}
+	return false
+}
+
+// hasListPrefix reports whether prefix names options of a list element
+// written without its "*".
+func (f *Facts) hasListPrefix(prefix []string) bool {
+	for i := 1; i < len(prefix); i++ {
+		if p := f.Index.Lookup(prefix[:i]); p != nil && IsListOfSubmodules(p.Type) {
+			full := append(append(append([]string{}, prefix[:i]...), "*"), prefix[i:]...)
+			return f.Index.HasPrefix(full)
+		}
+	}
+	return false
 }

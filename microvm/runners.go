@@ -227,3 +227,47 @@ func Rejecting(f Feature) []string {
 	}
 	return out
 }
+
+// optionFeatures maps the options whose support differs between runners
+// to their features; "" stands for the option's value in the per-value
+// features (share protocols, interface types, device buses).
+var optionFeatures = map[string]Feature{
+	"microvm.user":                   FeatUser,
+	"microvm.cpu":                    FeatCPU,
+	"microvm.credentialFiles":        FeatCredentialFiles,
+	"microvm.balloon":                FeatBalloon,
+	"microvm.initialBalloonMem":      FeatInitialBalloon,
+	"microvm.hotplugMem":             FeatHotplug,
+	"microvm.hotpluggedMem":          FeatHotplug,
+	"microvm.vsock.cid":              FeatVsock,
+	"microvm.interfaces.*.tap.vhost": FeatTapVhost,
+	"microvm.forwardPorts":           FeatForwardPorts,
+	"microvm.shares.*.proto":         "share:",
+	"microvm.interfaces.*.type":      "interface:",
+	"microvm.devices.*.bus":          "bus:",
+}
+
+// FeatureSupport is which runners support one feature of an option.
+type FeatureSupport struct {
+	Value     string // the option's value the feature is about; "" for the option itself
+	Supported []string
+	Rejected  []string
+}
+
+// OptionSupport returns, for an option whose support differs between
+// runners, which runners support it (per value for an enum: values are
+// the option's enum values).
+func OptionSupport(name string, values []string) []FeatureSupport {
+	f, ok := optionFeatures[name]
+	if !ok {
+		return nil
+	}
+	if f[len(f)-1] != ':' {
+		return []FeatureSupport{{Supported: Supporting(f), Rejected: Rejecting(f)}}
+	}
+	var out []FeatureSupport
+	for _, v := range values {
+		out = append(out, FeatureSupport{Value: v, Supported: Supporting(f + Feature(v)), Rejected: Rejecting(f + Feature(v))})
+	}
+	return out
+}
