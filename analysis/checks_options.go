@@ -183,12 +183,12 @@ func runOptionTypeMismatch(p *Pass) {
 		// literal lists of submodules: their elements' options
 		for i := range facts.Index.Options {
 			o := &facts.Index.Options[i]
-			if len(o.Loc) != 4 || o.Loc[0] != "microvm" || o.Loc[2] != "*" || len(o.Enum) > 0 {
+			if len(o.Loc) < 4 || o.Loc[0] != "microvm" || o.Loc[2] != "*" || len(o.Enum) > 0 || containsAny(o.Loc[3:], "*", "<name>") {
 				continue
 			}
 			items, _ := v.items("microvm", o.Loc[1])
 			for _, it := range items {
-				for _, d := range it.vals.get(o.Loc[3]) {
+				for _, d := range it.vals.get(o.Loc[3:]...) {
 					if d.X != nil {
 						checkValueType(p, facts, o, d.File, d.X)
 					}
@@ -208,6 +208,15 @@ func checkValueType(p *Pass, facts *microvm.Facts, o *optindex.Option, file stri
 	}
 	msg := fmt.Sprintf("%s cannot be a value of `%s`, whose type is %s (%s)", v.text, o.Name, o.Type, facts.Origin())
 	p.Report(Finding{File: file, Pos: x.Pos(), End: x.End(), Severity: SeverityError, Code: CodeOptionTypeMismatch, Message: msg})
+}
+
+func containsAny(xs []string, ys ...string) bool {
+	for _, y := range ys {
+		if contains(xs, y) {
+			return true
+		}
+	}
+	return false
 }
 
 // typedValue is a literal value, as far as its type goes.
@@ -305,7 +314,7 @@ func accepts(typ string, v typedValue) verdict {
 			return is(strings.TrimSpace(v.s) != "")
 		}
 		return accepted
-	case typ == "path":
+	case typ == "path" || typ == "absolute path":
 		if v.kind == "path" {
 			return accepted
 		}

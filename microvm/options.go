@@ -108,6 +108,9 @@ func (f *Facts) Lookup(loc []string) *optindex.Option {
 	// a list element's options written without the element
 	for i := 1; i < len(loc); i++ {
 		if p := ix.Lookup(loc[:i]); p != nil && IsListOfSubmodules(p.Type) {
+			if loc[i] == "*" {
+				return nil
+			}
 			full := append(append(append([]string{}, loc[:i]...), "*"), loc[i:]...)
 			return f.Lookup(full)
 		}
@@ -284,6 +287,9 @@ func (f *Facts) hasOptionsBelow(prefix []string) bool {
 func (f *Facts) hasListPrefix(prefix []string) bool {
 	for i := 1; i < len(prefix); i++ {
 		if p := f.Index.Lookup(prefix[:i]); p != nil && IsListOfSubmodules(p.Type) {
+			if prefix[i] == "*" {
+				return false
+			}
 			full := append(append(append([]string{}, prefix[:i]...), "*"), prefix[i:]...)
 			return f.Index.HasPrefix(full)
 		}
