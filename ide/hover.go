@@ -108,6 +108,34 @@ func hoverModule(ws *Workspace, f *nixast.File, anc []nixast.Node, off int) *Hov
 }
 
 func hoverOption(ws *Workspace, f *nixast.File, anc []nixast.Node, off int) *HoverResult {
+	o, r, ok := optionAt(ws, anc, off)
+	if !ok {
+		return nil
+	}
+	md := OptionMarkdown(ws, o)
+	if ws != nil {
+		md += systemsLine(ws, f.Name, o)
+	}
+	return &HoverResult{Markdown: md, Range: r}
+}
+
+// OptionDefinition returns the file on disk and 1-based line declaring the
+// option named at off, when the pinned source is in the store.
+func OptionDefinition(ws *Workspace, f *nixast.File, off int) (string, int, bool) {
+	anc := Enclosing(f, off)
+	if len(anc) == 0 {
+		return "", 0, false
+	}
+	o, _, ok := optionAt(ws, anc, off)
+	if !ok {
+		return "", 0, false
+	}
+	return OptionDeclaration(ws, o)
+}
+
+// optionAt returns the option whose path holds off: a binding's name or a
+// config.microvm.x selection.
+func optionAt(ws *Workspace, anc []nixast.Node, off int) (*optindex.Option, Range, bool) {
 	var opt []string
 	var r Range
 	c := attrContext(anc, off)
@@ -141,17 +169,10 @@ sel:
 		}
 	}
 	if opt == nil {
-		return nil
+		return nil, Range{}, false
 	}
 	o, ok := LookupOption(ws, opt)
-	if !ok {
-		return nil
-	}
-	md := OptionMarkdown(ws, o)
-	if ws != nil {
-		md += systemsLine(ws, f.Name, o)
-	}
-	return &HoverResult{Markdown: md, Range: r}
+	return o, r, ok
 }
 
 // systemsLine tells, for each system whose modules include file, whether it

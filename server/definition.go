@@ -56,7 +56,14 @@ func (s *Server) definition(ctx context.Context, u protocol.DocumentURI, pos pro
 		// the graph is built only when the cursor may be on a module element
 		ws.Elements = map[string][]analysis.ElementTarget{d.path: s.elementsIn(&analysis.Workspace{Files: d.snap.files}, d.path)}
 	}
-	return d.snap.locations(ide.Definition(ws, d.file, d.off)), ctx.Err()
+	out := d.snap.locations(ide.Definition(ws, d.file, d.off))
+	// an option's declaration in the pinned source in the store
+	ws.Microvm = s.microvmFacts()
+	if file, line, ok := ide.OptionDefinition(ws, d.file, d.off); ok {
+		pos := protocol.Position{Line: uint32(line - 1)}
+		out = append(out, protocol.Location{URI: pathToURI(file), Range: protocol.Range{Start: pos, End: pos}})
+	}
+	return out, ctx.Err()
 }
 
 // references answers textDocument/references: the uses of a variable, or

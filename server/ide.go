@@ -58,7 +58,7 @@ func (s *Server) ideWorkspace(snap *snapshot) *ide.Workspace {
 		s.ide.systems = s.systems(&analysis.Workspace{Files: snap.files})
 		s.ide.gen, s.ide.valid = snap.gen, true
 	}
-	return &ide.Workspace{Files: snap.files, Systems: s.ide.systems, Exists: existsOnDisk}
+	return &ide.Workspace{Files: snap.files, Systems: s.ide.systems, Exists: existsOnDisk, Microvm: s.microvmFacts()}
 }
 
 // existsOnDisk reports whether a workspace path names a file or directory.

@@ -78,6 +78,8 @@ type Server struct {
 	cache analysisCache
 	reads readLog  // files read from disk, with Options.Debug (debug.go)
 	ide   ideCache // systems for editor features (ide.go)
+	// options are the option facts of the pinned microvm.nix (options.go)
+	options optionSources
 
 	// gen counts changes that can change findings (documents, files,
 	// settings). Results computed at an older gen are never published.

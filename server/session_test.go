@@ -197,6 +197,11 @@ func (c *testClient) handle(ctx context.Context, reply jsonrpc2.Replier, req jso
 			items = append(items, cfg)
 		}
 		return reply(ctx, items, nil)
+	case "window/showMessage":
+		var p protocol.ShowMessageParams
+		json.Unmarshal(req.Params(), &p)
+		c.requests = append(c.requests, req.Method()+": "+p.Message)
+		return nil
 	case "client/registerCapability", "window/workDoneProgress/create":
 		c.requests = append(c.requests, req.Method())
 		return reply(ctx, nil, nil)

@@ -29,6 +29,9 @@ type settings struct {
 	// Formatter is the command (program and arguments, no shell) that
 	// formats a document from stdin to stdout; empty means ["nixfmt"].
 	Formatter []string `json:"formatter"`
+	// StoreRoot is the directory the Nix store sits under (as with Nix's
+	// --store local?root=DIR); "" for /.
+	StoreRoot string `json:"storeRoot"`
 }
 
 // mergeSettings returns base overridden by the keys present in raw. Editors
@@ -53,6 +56,7 @@ func mergeSettings(base settings, raw json.RawMessage) (settings, []string) {
 	overrideSetting(obj, "excludePaths", &out.ExcludePaths, &warnings)
 	overrideSetting(obj, "logLevel", &out.LogLevel, &warnings)
 	overrideSetting(obj, "formatter", &out.Formatter, &warnings)
+	overrideSetting(obj, "storeRoot", &out.StoreRoot, &warnings)
 	return out, warnings
 }
 

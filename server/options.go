@@ -1,0 +1,81 @@
+package server
+
+import (
+	"os"
+	"sync"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/microvm-lsp/microvm-lsp/microvm"
+	"github.com/microvm-lsp/microvm-lsp/optindex"
+	"github.com/microvm-lsp/microvm-lsp/optindex/nixstore"
+)
+
+// optionSources finds the microvm.nix a workspace's flake.lock pins and
+// keeps its option facts: the index of the source in the Nix store (under
+// the storeRoot setting), or nil for the index built in when the source is
+// absent, which is said once per source.
+type optionSources struct {
+	mu     sync.Mutex
+	key    string // folder and store root the facts are for
+	facts  *microvm.Facts
+	cache  *optindex.Cache
+	warned map[string]bool
+}
+
+// microvmFacts returns the option facts of the first workspace folder's
+// pinned microvm.nix, nil for the built-in index.
+func (s *Server) microvmFacts() *microvm.Facts {
+	folders := s.index.folderList()
+	s.mu.Lock()
+	root := s.settings.StoreRoot
+	s.mu.Unlock()
+	if len(folders) == 0 {
+		return nil
+	}
+	o := &s.options
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	key := folders[0] + "\x00" + root
+	if o.key == key {
+		return o.facts
+	}
+	o.key, o.facts = key, nil
+	srcs, err := optindex.Locate(folders[0], nixstore.Default(root), os.Getenv("NIX_PATH"))
+	if err != nil {
+		s.log.Debug("flake.lock not read", zap.Error(err))
+		return nil
+	}
+	for i := range srcs {
+		src := &srcs[i]
+		if !microvm.IsFlakeURL(src.Ref) && src.Input != "microvm" {
+			continue
+		}
+		if !src.Present() {
+			if o.warned == nil {
+				o.warned = map[string]bool{}
+			}
+			if !o.warned[src.Ref] {
+				o.warned[src.Ref] = true
+				e := microvm.Embedded()
+				s.notifyClient("window/showMessage", &protocol.ShowMessageParams{Type: protocol.MessageTypeInfo,
+					Message: "microvm-lsp: the microvm.nix that flake.lock pins (input " + src.Input + ", " + src.Ref +
+						") is not in the Nix store; options are checked against " + e.Origin() +
+						". `nix flake archive` puts the pinned sources in the store."})
+			}
+			return nil
+		}
+		if o.cache == nil {
+			o.cache = optindex.NewCache("")
+		}
+		ix, err := o.cache.Index(src, microvm.ModuleEntries)
+		if err != nil {
+			s.log.Warn("option index not built", zap.String("source", src.Dir), zap.Error(err))
+			return nil
+		}
+		o.facts = microvm.FromIndex(ix, src.Input, src.Rev, src.StorePath)
+		return o.facts
+	}
+	return nil
+}
