@@ -42,40 +42,27 @@ func (s *Server) microvmFacts() *microvm.Facts {
 		return o.facts
 	}
 	o.key, o.facts = key, nil
-	srcs, err := optindex.Locate(folders[0], nixstore.Default(root), os.Getenv("NIX_PATH"))
+	if o.cache == nil {
+		o.cache = optindex.NewCache("")
+	}
+	facts, src, err := microvm.Pinned(folders[0], nixstore.Default(root), os.Getenv("NIX_PATH"), o.cache)
 	if err != nil {
-		s.log.Debug("flake.lock not read", zap.Error(err))
+		s.log.Debug("no option index of the pinned microvm.nix", zap.Error(err))
 		return nil
 	}
-	for i := range srcs {
-		src := &srcs[i]
-		if !microvm.IsFlakeURL(src.Ref) && src.Input != "microvm" {
-			continue
+	if src != nil {
+		if o.warned == nil {
+			o.warned = map[string]bool{}
 		}
-		if !src.Present() {
-			if o.warned == nil {
-				o.warned = map[string]bool{}
-			}
-			if !o.warned[src.Ref] {
-				o.warned[src.Ref] = true
-				e := microvm.Embedded()
-				s.notifyClient("window/showMessage", &protocol.ShowMessageParams{Type: protocol.MessageTypeInfo,
-					Message: "microvm-lsp: the microvm.nix that flake.lock pins (input " + src.Input + ", " + src.Ref +
-						") is not in the Nix store; options are checked against " + e.Origin() +
-						". `nix flake archive` puts the pinned sources in the store."})
-			}
-			return nil
+		if !o.warned[src.Ref] {
+			o.warned[src.Ref] = true
+			e := microvm.Embedded()
+			s.notifyClient("window/showMessage", &protocol.ShowMessageParams{Type: protocol.MessageTypeInfo,
+				Message: "microvm-lsp: the microvm.nix that flake.lock pins (input " + src.Input + ", " + src.Ref +
+					") is not in the Nix store; options are checked against " + e.Origin() +
+					". `nix flake archive` puts the pinned sources in the store."})
 		}
-		if o.cache == nil {
-			o.cache = optindex.NewCache("")
-		}
-		ix, err := o.cache.Index(src, microvm.ModuleEntries)
-		if err != nil {
-			s.log.Warn("option index not built", zap.String("source", src.Dir), zap.Error(err))
-			return nil
-		}
-		o.facts = microvm.FromIndex(ix, src.Input, src.Rev, src.StorePath)
-		return o.facts
 	}
-	return nil
+	o.facts = facts
+	return facts
 }

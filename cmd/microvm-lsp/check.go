@@ -10,7 +10,10 @@ import (
 	"sort"
 
 	"github.com/microvm-lsp/microvm-lsp/analysis"
+	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
+	"github.com/microvm-lsp/microvm-lsp/optindex"
+	"github.com/microvm-lsp/microvm-lsp/optindex/nixstore"
 )
 
 // checkFile is one file of the workspace: the name printed (as found below
@@ -25,6 +28,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: text, json or sarif")
 	fixCode := fs.String("fix", "", "apply the first fix of each finding with this code and write the files")
+	storeRoot := fs.String("store-root", "", "the directory the Nix store sits under, for the sources flake.lock pins")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -42,6 +46,13 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	ws := &analysis.Workspace{Files: map[string]*nixast.File{}}
+	if dir, err := filepath.Abs(paths[0]); err == nil {
+		facts, absent, _ := microvm.Pinned(dir, nixstore.Default(*storeRoot), os.Getenv("NIX_PATH"), optindex.NewCache(""))
+		ws.Microvm = facts
+		if absent != nil {
+			fmt.Fprintf(stderr, "microvm-lsp check: %s is not in the Nix store (try nix flake archive); options are checked against %s\n", absent.Ref, microvm.Embedded().Origin())
+		}
+	}
 	byKey := map[string]*checkFile{}
 	for _, name := range names {
 		src, err := os.ReadFile(name)
