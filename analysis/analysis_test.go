@@ -37,6 +37,7 @@ var implemented = map[string]bool{
 	CodeUnknownOption:         true,
 	CodeOptionTypeMismatch:    true,
 	CodeDeprecatedOption:      true,
+	CodePinnedSourceAbsent:    true,
 }
 
 type want struct {

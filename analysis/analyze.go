@@ -20,6 +20,9 @@ type Workspace struct {
 	// Microvm holds the option facts of the microvm.nix the workspace pins;
 	// nil means the index built into microvm-lsp.
 	Microvm *microvm.Facts
+	// AbsentInputs names the flake inputs whose pinned source is not in
+	// the Nix store.
+	AbsentInputs []string
 }
 
 // Config selects and adjusts checks.
@@ -160,7 +163,7 @@ func (c *Cache) graphFindingsFor(ws *Workspace, memos map[string]*fileMemo, chec
 	for _, a := range checks {
 		names = append(names, a.Name)
 	}
-	key := strings.Join(names, ",") + fmt.Sprintf("|%p", ws.Microvm)
+	key := strings.Join(names, ",") + fmt.Sprintf("|%p|%q", ws.Microvm, ws.AbsentInputs)
 	c.graphMu.Lock()
 	if found, ok := c.graphFindings[key]; ok && !fresh && c.graph == g {
 		c.graphMu.Unlock()

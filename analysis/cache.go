@@ -262,7 +262,7 @@ func (c *Cache) runPerFile(a *Analyzer, ws *Workspace, memos map[string]*fileMem
 	c.mu.Unlock()
 	sort.Strings(todo)
 	if len(todo) > 0 {
-		sub := &Workspace{Files: make(map[string]*nixast.File, len(todo)), Microvm: ws.Microvm}
+		sub := &Workspace{Files: make(map[string]*nixast.File, len(todo)), Microvm: ws.Microvm, AbsentInputs: ws.AbsentInputs}
 		for _, path := range todo {
 			sub.Files[path] = ws.Files[path]
 		}

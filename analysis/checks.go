@@ -95,6 +95,7 @@ var Analyzers = []*Analyzer{
 	UnknownOption,
 	OptionTypeMismatch,
 	DeprecatedOption,
+	PinnedSourceAbsent,
 	InvalidNixHash,
 	InvalidStorePath,
 	UndefinedVariable,

@@ -20,6 +20,7 @@ type optionSources struct {
 	mu     sync.Mutex
 	key    string // folder and store root the facts are for
 	facts  *microvm.Facts
+	absent []string // inputs whose pinned source is absent
 	cache  *optindex.Cache
 	warned map[string]bool
 }
@@ -41,7 +42,7 @@ func (s *Server) microvmFacts() *microvm.Facts {
 	if o.key == key {
 		return o.facts
 	}
-	o.key, o.facts = key, nil
+	o.key, o.facts, o.absent = key, nil, nil
 	if o.cache == nil {
 		o.cache = optindex.NewCache("")
 	}
@@ -51,6 +52,7 @@ func (s *Server) microvmFacts() *microvm.Facts {
 		return nil
 	}
 	if src != nil {
+		o.absent = []string{src.Input}
 		if o.warned == nil {
 			o.warned = map[string]bool{}
 		}
@@ -65,4 +67,13 @@ func (s *Server) microvmFacts() *microvm.Facts {
 	}
 	o.facts = facts
 	return facts
+}
+
+// absentInputs returns the inputs whose pinned source microvmFacts found
+// absent.
+func (s *Server) absentInputs() []string {
+	s.microvmFacts()
+	s.options.mu.Lock()
+	defer s.options.mu.Unlock()
+	return s.options.absent
 }

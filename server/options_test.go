@@ -177,6 +177,9 @@ func TestOptionsWithoutStoreSource(t *testing.T) {
 	if got := codes(p.Diagnostics); !strings.Contains(got, "unknown-option:10") || !strings.Contains(got, "option-type-mismatch:8") {
 		t.Errorf("diagnostics: %s", got)
 	}
+	if got := codes(p.Diagnostics); !strings.Contains(got, "pinned-source-absent:1") {
+		t.Errorf("no hint on the microvm input: %s", got)
+	}
 	c.waitFor("showMessage", func() bool {
 		n := 0
 		for _, r := range c.requests {

@@ -50,6 +50,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		facts, absent, _ := microvm.Pinned(dir, nixstore.Default(*storeRoot), os.Getenv("NIX_PATH"), optindex.NewCache(""))
 		ws.Microvm = facts
 		if absent != nil {
+			ws.AbsentInputs = []string{absent.Input}
 			fmt.Fprintf(stderr, "microvm-lsp check: %s is not in the Nix store (try nix flake archive); options are checked against %s\n", absent.Ref, microvm.Embedded().Origin())
 		}
 	}
