@@ -144,6 +144,18 @@ func TestOptionsFromStoreSource(t *testing.T) {
 	if !strings.Contains(h.Contents.Value, "Test machine memory") || !strings.Contains(h.Contents.Value, "input microvm (0123456)") {
 		t.Errorf("hover: %q", h.Contents.Value)
 	}
+	var list protocol.CompletionList
+	c.call("textDocument/completion", map[string]any{"textDocument": map[string]any{"uri": u}, "position": map[string]any{"line": 9, "character": 18}}, &list)
+	labels := map[string]protocol.CompletionItem{}
+	for _, it := range list.Items {
+		labels[it.Label] = it
+	}
+	if it, ok := labels["testOnlyFlag"]; !ok || !strings.Contains(it.Detail, "boolean") {
+		t.Errorf("completion lacks the fixture's testOnlyFlag: %+v", list.Items)
+	}
+	if _, ok := labels["vcpu"]; ok {
+		t.Errorf("completion offers vcpu, which only the built-in index has")
+	}
 	var locs []protocol.Location
 	c.call("textDocument/definition", map[string]any{"textDocument": map[string]any{"uri": u}, "position": map[string]any{"line": 8, "character": 20}}, &locs)
 	found := false
@@ -176,6 +188,17 @@ func TestOptionsWithoutStoreSource(t *testing.T) {
 	// ramSize is no option of the real microvm.nix: unknown, not deprecated
 	if got := codes(p.Diagnostics); !strings.Contains(got, "unknown-option:10") || !strings.Contains(got, "option-type-mismatch:8") {
 		t.Errorf("diagnostics: %s", got)
+	}
+	var list protocol.CompletionList
+	c.call("textDocument/completion", map[string]any{"textDocument": map[string]any{"uri": u}, "position": map[string]any{"line": 9, "character": 18}}, &list)
+	var hv *protocol.CompletionItem
+	for i, it := range list.Items {
+		if it.Label == "hypervisor" {
+			hv = &list.Items[i]
+		}
+	}
+	if hv == nil || !strings.Contains(hv.Detail, `one of "qemu"`) || !strings.Contains(hv.Detail, `= "qemu"`) {
+		t.Errorf("completion from the built-in index: %+v", hv)
 	}
 	if got := codes(p.Diagnostics); !strings.Contains(got, "pinned-source-absent:1") {
 		t.Errorf("no hint on the microvm input: %s", got)
