@@ -133,6 +133,11 @@ func (e *env) lookup(b *builder, name string) value {
 			}
 		}
 	}
+	// Nix's globals are lexical names of the outermost scope: a with
+	// never shadows them.
+	if globalNames[name] {
+		return b.global(name)
+	}
 	for s := e; s != nil; s = s.parent {
 		if s.with != nil {
 			switch w := b.force(s.with).(type) {
@@ -570,6 +575,10 @@ func (b *builder) binary(x *nixast.Binary, e *env, f *fileCtx) value {
 		la, lok := l.(*vAttrs)
 		ra, rok := r.(*vAttrs)
 		switch {
+		case rok && len(ra.m) == 0 && !ra.partial:
+			return l
+		case lok && len(la.m) == 0 && !la.partial:
+			return r
 		case lok && rok:
 			out := &vAttrs{m: make(map[string]*attrEntry, len(la.m)+len(ra.m)), partial: la.partial || ra.partial}
 			for k, v := range la.m {

@@ -249,7 +249,7 @@ func (b *builder) options(v value, ent *attrEntry, loc []string, mc *modCtx) {
 			b.options(b.force(child.t), child, append(loc[:len(loc):len(loc)], name), mc)
 		}
 		if o.partial {
-			b.partial("option names not known without evaluation under " + ShowOption(loc))
+			b.partial("option names not known without evaluation " + where(loc))
 		}
 	case *vIf:
 		b.options(b.force(o.content), ent, loc, mc)
@@ -260,8 +260,16 @@ func (b *builder) options(v value, ent *attrEntry, loc []string, mc *modCtx) {
 			}
 		}
 	default:
-		b.partial("options not known without evaluation at " + ShowOption(loc))
+		b.partial("options not known without evaluation " + where(loc))
 	}
+}
+
+// where names an option path in a message.
+func where(loc []string) string {
+	if len(loc) == 0 {
+		return "at the top level"
+	}
+	return "under " + ShowOption(loc)
 }
 
 // declare records an option and collects its sub-options.
@@ -476,7 +484,9 @@ func (b *builder) finish() *Index {
 		if acc == nil {
 			acc = &optionAcc{Option: Option{Name: name, Loc: r.From, Visible: r.Kind == Aliased, Hidden: pr.hidden}}
 			switch r.Kind {
-			case Removed, Merged:
+			case Removed, Merged, Changed:
+				// lib declares these with mkMergedOptionModule's untyped
+				// option.
 				acc.Type = "unspecified value"
 			default:
 				if to := b.opts[ShowOption(r.To)]; to != nil && to.Type != "" {

@@ -22,6 +22,14 @@ func fn3(name string, f func(b *builder, x, y, z *thunk) value) *vBuiltin {
 	return &vBuiltin{name: name, arity: 3, fn: func(b *builder, a []*thunk) value { return f(b, a[0], a[1], a[2]) }}
 }
 
+// globalNames are the names Nix binds in every file's outermost scope.
+var globalNames = map[string]bool{
+	"true": true, "false": true, "null": true, "builtins": true, "import": true, "map": true,
+	"toString": true, "baseNameOf": true, "dirOf": true, "removeAttrs": true, "throw": true,
+	"abort": true, "isNull": true, "placeholder": true, "scopedImport": true, "fetchTarball": true,
+	"fetchGit": true, "derivation": true, "__curPos": true,
+}
+
 // global is a name that no scope binds: Nix's globals.
 func (b *builder) global(name string) value {
 	switch name {

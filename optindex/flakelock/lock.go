@@ -78,10 +78,11 @@ func (r *Ref) String() string {
 	case "indirect":
 		b.WriteString("flake:" + r.ID())
 	default:
-		b.WriteString(r.Type + "+" + r.URL)
+		url, _, _ := strings.Cut(r.URL, "?") // dir= is added below
+		b.WriteString(r.Type + "+" + url)
 		if r.Type == "tarball" || r.Type == "file" {
 			b.Reset()
-			b.WriteString(r.URL)
+			b.WriteString(url)
 		}
 		if r.Rev != "" {
 			b.WriteString("?rev=" + r.Rev)
