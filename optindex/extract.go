@@ -168,6 +168,10 @@ func (b *builder) module(v value, mc *modCtx) {
 	case *vAttrs:
 		b.moduleAttrs(m, mc)
 	case *vRenameModule:
+		if len(m.from) == 0 || (m.kind != Removed && len(m.to) == 0) {
+			b.partial("a rename whose option paths are not known without evaluation")
+			return
+		}
 		b.renames = append(b.renames, pendingRename{r: Rename{Kind: m.kind, From: m.from, To: m.to, Message: m.message}, prefix: mc.prefix, hidden: mc.hidden})
 	case *vModuleGroup:
 		for _, x := range m.mods {
@@ -250,6 +254,10 @@ func (b *builder) options(v value, ent *attrEntry, loc []string, mc *modCtx) {
 		}
 		if o.partial {
 			b.partial("option names not known without evaluation " + where(loc))
+		}
+	case *vSubOptions:
+		if o.prefix != nil {
+			b.subOptions(o.t, o.prefix, mc.hidden, mc.depth)
 		}
 	case *vIf:
 		b.options(b.force(o.content), ent, loc, mc)
@@ -351,17 +359,49 @@ func (b *builder) declare(o *vOption, ent *attrEntry, loc []string, mc *modCtx) 
 	if typ == nil {
 		return
 	}
+	b.subOptions(typ, loc, hideSubs, mc.depth)
+}
+
+// subOptions collects the options below an option of type typ at loc.
+func (b *builder) subOptions(typ *vType, loc []string, hidden bool, depth int) {
+	if depth > 200 || len(loc) > 64 {
+		return
+	}
 	for _, s := range typ.subs() {
 		sub := append([]string(nil), loc...)
 		if s.elem != "" {
 			sub = append(sub, strings.Split(s.elem, "\x00")...)
 		}
-		smc := &modCtx{prefix: sub, seen: map[string]bool{}, hidden: hideSubs || s.hidden, depth: mc.depth}
-		b.moduleOptions(smc)
+		smc := &modCtx{prefix: sub, seen: map[string]bool{}, hidden: hidden || s.hidden, depth: depth + 1}
+		if s.sub.getSub != nil {
+			// A type of a library's own (mkOptionType with
+			// getSubOptions): its function says where the options are.
+			prefix := &vList{}
+			for _, n := range sub {
+				prefix.elems = append(prefix.elems, ready(vStr(n)))
+			}
+			switch r := b.apply(b.force(s.sub.getSub), ready(prefix)).(type) {
+			case *vSubOptions:
+				b.subOptions(r.t, r.prefix, smc.hidden, smc.depth)
+			case *vAttrs:
+				b.options(r, nil, sub, smc)
+			}
+			continue
+		}
+		if s.sub.name != "attrTag" {
+			b.moduleOptions(smc)
+		}
 		for _, m := range s.sub.modules {
 			b.module(b.force(m), smc)
 		}
 	}
+}
+
+// vSubOptions is what a type's getSubOptions returns: the options of type
+// t at prefix, collected when an options tree reaches it.
+type vSubOptions struct {
+	t      *vType
+	prefix []string
 }
 
 // moduleOptions declares the options lib's module system declares in every

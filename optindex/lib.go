@@ -3,6 +3,7 @@ package optindex
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -447,6 +448,17 @@ func (b *builder) makeBuiltin(name string) value {
 			}
 			return vStr(strings.NewReplacer(pairs...).Replace(string(sv)))
 		})
+	case "match", "split":
+		return fn2(name, func(b *builder, re, s *thunk) value {
+			rv, ok1 := b.force(re).(vStr)
+			sv, ok2 := b.force(s).(vStr)
+			if !ok1 || !ok2 {
+				return unknown
+			}
+			// Go's regexp stands in for POSIX extended expressions; a
+			// pattern it does not take is unknown.
+			return regexCall(name, string(rv), string(sv))
+		})
 	case "trace", "seq", "deepSeq":
 		return fn2(name, func(b *builder, _, y *thunk) value { return b.force(y) })
 	case "throw", "abort":
@@ -549,6 +561,42 @@ func (b *builder) makeBuiltin(name string) value {
 		})
 	}
 	return unknown
+}
+
+func regexCall(name, pattern, s string) value {
+	if name == "match" {
+		pattern = "^(?:" + pattern + ")$"
+	}
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return unknown
+	}
+	group := func(m []int) *vList {
+		l := &vList{}
+		for i := 1; i < len(m)/2; i++ {
+			if m[2*i] < 0 {
+				l.elems = append(l.elems, ready(vNull{}))
+			} else {
+				l.elems = append(l.elems, ready(vStr(s[m[2*i]:m[2*i+1]])))
+			}
+		}
+		return l
+	}
+	if name == "match" {
+		m := re.FindStringSubmatchIndex(s)
+		if m == nil {
+			return vNull{}
+		}
+		return group(m)
+	}
+	out := &vList{}
+	prev := 0
+	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+		out.elems = append(out.elems, ready(vStr(s[prev:m[0]])), ready(group(m)))
+		prev = m[1]
+	}
+	out.elems = append(out.elems, ready(vStr(s[prev:])))
+	return out
 }
 
 // lazyApply is f x, computed when needed.

@@ -1,6 +1,7 @@
 package optindex
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -18,7 +19,7 @@ var libBuiltinAliases = map[string]string{
 	"replaceStrings": "replaceStrings", "trace": "trace", "seq": "seq", "deepSeq": "deepSeq",
 	"throw": "throw", "abort": "abort", "functionArgs": "functionArgs", "intersectAttrs": "intersectAttrs",
 	"catAttrs": "catAttrs", "typeOf": "typeOf", "stringLength": "stringLength", "substring": "substring",
-	"pathExists": "pathExists", "readDir": "readDir", "isPath": "isPath",
+	"pathExists": "pathExists", "readDir": "readDir", "isPath": "isPath", "match": "match", "split": "split",
 }
 
 // libSets are lib's sub-libraries whose functions lib also exports at the
@@ -53,6 +54,15 @@ func (b *builder) makeLib(name string) value {
 		return b.typesV
 	case "mkOptionType":
 		return b.typesLib(name)
+	case "hm":
+		// home-manager calls its modules with lib extended by its own
+		// library (modules/lib/stdlib-extended.nix adds lib.hm): in a
+		// home-manager tree, lib.hm is that library, read from the source.
+		if _, err := os.Stat(filepath.Join(b.root, "modules/lib/stdlib-extended.nix")); err != nil {
+			return nil
+		}
+		hm := b.importFile(filepath.Join(b.root, "modules/lib/default.nix"))
+		return b.apply(hm, ready(&vAttrs{m: map[string]*attrEntry{"lib": {t: ready(b.libV)}}}))
 	case "path":
 		return &vNative{name: "lib.path", get: func(b *builder, n string) value {
 			if n == "append" {
@@ -258,10 +268,10 @@ func (b *builder) makeLib(name string) value {
 			return unknown
 		})
 	case "mapAttrsToList", "mapAttrs'", "filterAttrs", "genAttrs", "nameValuePair", "foldl", "foldr",
-		"flatten", "pipe", "flip", "hasSuffix", "hasPrefix", "removeSuffix", "removePrefix",
+		"flatten", "genAttrs'", "pipe", "flip", "hasSuffix", "hasPrefix", "removeSuffix", "removePrefix",
 		"recursiveUpdate", "imap0", "imap1", "last", "unique", "showOption", "concatMapStrings",
 		"concatMapStringsSep", "concatStrings", "toUpper", "toLower", "attrsets", "zipAttrsWith",
-		"singleton", "forEach", "mapAttrsRecursive", "mkSinkUndeclaredOptions", "fix", "warn",
+		"singleton", "toList", "forEach", "mapAttrsRecursive", "mkSinkUndeclaredOptions", "fix", "warn",
 		"warnIf", "mkDerivedConfig", "splitString", "nixosModules", "mkAssert", "mkEnableOptionWith",
 		"evalModules", "mkDefinition", "extends", "literalText":
 		return b.makeLib2(name)
@@ -276,7 +286,7 @@ type vModuleGroup struct{ mods []value }
 // strList is a list of strings, or nil.
 func (b *builder) strList(t *thunk) []string {
 	l, ok := b.force(t).(*vList)
-	if !ok {
+	if !ok || l.partial {
 		return nil
 	}
 	out := make([]string, 0, len(l.elems))
@@ -353,6 +363,11 @@ func (b *builder) makeLib2(name string) value {
 				}
 			}
 			return out
+		})
+	case "genAttrs'":
+		return fn2(name, func(b *builder, l, f *thunk) value {
+			m := ready(b.apply(b.apply(b.builtin("map"), f), l))
+			return b.apply(b.builtin("listToAttrs"), m)
 		})
 	case "genAttrs":
 		return fn2(name, func(b *builder, l, f *thunk) value {
@@ -477,6 +492,16 @@ func (b *builder) makeLib2(name string) value {
 		return fn1(name, func(b *builder, x *thunk) value { return b.force(x) })
 	case "singleton":
 		return fn1(name, func(b *builder, x *thunk) value { return &vList{elems: []*thunk{x}} })
+	case "toList":
+		return fn1(name, func(b *builder, x *thunk) value {
+			switch v := b.force(x).(type) {
+			case *vList:
+				return v
+			case unknownT:
+				return unknown
+			}
+			return &vList{elems: []*thunk{x}}
+		})
 	case "showOption":
 		return fn1(name, func(b *builder, x *thunk) value {
 			if p := b.strList(x); p != nil {

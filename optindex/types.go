@@ -18,6 +18,8 @@ type vType struct {
 	modules []*thunk
 	// enum values as Nix prints them.
 	enum []string
+	// getSub is a custom type's getSubOptions function.
+	getSub *thunk
 	// freeform is set for types whose attributes are data, not options
 	// (attrs, anything, attrsOf of such).
 	freeform bool
@@ -104,6 +106,10 @@ func (t *vType) attr(b *builder, name string) value {
 			a.m["elemType"] = &attrEntry{t: ready(t.elems[0])}
 		}
 		return a
+	case "getSubOptions":
+		return fn1("getSubOptions", func(b *builder, p *thunk) value {
+			return &vSubOptions{t: t, prefix: b.strList(p)}
+		})
 	case "functor":
 		return unknown
 	}
@@ -118,7 +124,7 @@ func (t *vType) subs() []typeSub {
 		return nil
 	}
 	switch t.name {
-	case "submodule", "deferredModule":
+	case "submodule", "deferredModule", "attrTag":
 		return []typeSub{{"", t, false}}
 	case "attrsOf", "lazyAttrsOf":
 		return prefixSubs("<name>", t.elems[0].subs())
@@ -135,6 +141,9 @@ func (t *vType) subs() []typeSub {
 		return hiddenSubs(append(t.elems[0].subs(), t.elems[1].subs()...))
 	case "coercedTo":
 		return t.elems[1].subs()
+	}
+	if t.getSub != nil {
+		return []typeSub{{"", t, false}}
 	}
 	return nil
 }
@@ -276,6 +285,18 @@ func (b *builder) typesLib(name string) value {
 			}
 			return t
 		}}
+	case "attrTag":
+		// Its tags are options, declared below the option as a
+		// submodule's would be (without lib's _module options).
+		return &vBuiltin{name: name, arity: 1, fn: func(b *builder, a []*thunk) value {
+			t := &vType{name: "attrTag", class: "noun", desc: "attribute-tagged union"}
+			if tags, ok := b.force(a[0]).(*vAttrs); ok {
+				names := sortedNames(tags)
+				t.desc = "attribute-tagged union with choices: " + strings.Join(names, ", ")
+				t.modules = []*thunk{ready(&vAttrs{m: map[string]*attrEntry{"options": {t: ready(tags)}}})}
+			}
+			return t
+		}}
 	case "deferredModuleWith":
 		return &vBuiltin{name: name, arity: 1, fn: func(b *builder, a []*thunk) value {
 			t := &vType{name: "deferredModule", desc: "module", class: "noun"}
@@ -299,6 +320,9 @@ func (b *builder) typesLib(name string) value {
 					if s, ok := b.force(ent.t).(vStr); ok {
 						t.desc = string(s)
 					}
+				}
+				if ent, ok := args.m["getSubOptions"]; ok {
+					t.getSub = ent.t
 				}
 				if ent, ok := args.m["descriptionClass"]; ok {
 					if s, ok := b.force(ent.t).(vStr); ok {
