@@ -16,6 +16,14 @@ func Resolve(f *nixast.File) *Scopes {
 	for _, t := range f.Trailing {
 		r.expr(t, s.root)
 	}
+	// The result is kept with the file version: give back what the
+	// estimate over-allocated.
+	if cap(s.Refs)-len(s.Refs) > len(s.Refs)/8 {
+		s.Refs = append(make([]Ref, 0, len(s.Refs)), s.Refs...)
+	}
+	if cap(s.Defs)-len(s.Defs) > len(s.Defs)/8 {
+		s.Defs = append(make([]*Def, 0, len(s.Defs)), s.Defs...)
+	}
 	return s
 }
 
@@ -24,11 +32,14 @@ type resolver struct {
 	srcLen int
 	defs   []Def                    // a chunk the next definitions come from
 	froms  map[*nixast.Inherit]bool // inherit (from) whose from was walked
+	seen   map[string]struct{}      // repeats' names, cleared after use
 }
 
 func (r *resolver) newDef() *Def {
 	if len(r.defs) == cap(r.defs) {
-		r.defs = make([]Def, 0, 32)
+		// Chunks grow from a few definitions (most files bind few names)
+		// to 64.
+		r.defs = make([]Def, 0, min(64, max(4, 2*cap(r.defs))))
 	}
 	r.defs = r.defs[:len(r.defs)+1]
 	return &r.defs[len(r.defs)-1]
@@ -88,11 +99,11 @@ func (r *resolver) expr(x nixast.Expr, sc *Scope) {
 		r.expr(x.X, sc)
 		r.attrPath(x.Path, sc)
 	case *nixast.AttrSet:
-		r.bind(r.build(x.Bindings, x.Rec >= 0, x), sc)
+		r.bindings(x.Bindings, x.Rec >= 0, x, sc)
 	case *nixast.LegacyLet:
-		r.bind(r.build(x.Bindings, true, x), sc)
+		r.bindings(x.Bindings, true, x, sc)
 	case *nixast.Let:
-		inner := r.bind(r.build(x.Bindings, true, x), sc)
+		inner := r.bindings(x.Bindings, true, x, sc)
 		r.expr(x.Body, inner)
 	case *nixast.Lambda:
 		inner := r.newScope(x, sc, x.Pos(), x.End(), isBad(x.Body))
@@ -358,6 +369,218 @@ func (r *resolver) addPath(a *attrs, b *nixast.AttrAssign, value nixast.Expr) {
 	}
 }
 
+// bindings resolves the bindings of a set, let or legacy let in sc and
+// returns the scope their values see. Most binding lists write each first
+// name once: nothing can merge, and they are walked as written; the others
+// are built as Nix's parser builds them first.
+func (r *resolver) bindings(binds []nixast.Binding, rec bool, node nixast.Node, sc *Scope) *Scope {
+	if r.merges(binds) {
+		return r.bind(r.build(binds, rec, node), sc)
+	}
+	inner, kind := sc, Rec
+	if rec {
+		inner, kind = r.open(node, sc)
+		for _, b := range binds {
+			switch b := b.(type) {
+			case *nixast.AttrAssign:
+				if b.Path == nil || len(b.Path.Names) == 0 {
+					continue
+				}
+				n := b.Path.Names[0]
+				name, ok := n.StaticName()
+				if !ok {
+					continue
+				}
+				if d := inner.Lookup(name); d != nil {
+					if d.Path && len(b.Path.Names) > 1 {
+						d.More = append(d.More, n) // a.b = 1; a.c = 2;
+					}
+					continue
+				}
+				d := &Def{Name: name, Kind: kind, Pos: n.Pos(), End: n.End(), Node: b, Path: len(b.Path.Names) > 1}
+				if !d.Path {
+					d.Value = b.Value
+				}
+				r.define(inner, d)
+			case *nixast.Inherit:
+				if b.From != nil && len(b.Names) == 0 {
+					continue
+				}
+				for _, n := range b.Names {
+					if name, ok := n.StaticName(); ok {
+						r.define(inner, &Def{Name: name, Kind: kind, Pos: n.Pos(), End: n.End(), Node: b, Inherit: true})
+					}
+				}
+			}
+		}
+	}
+	for _, b := range binds {
+		switch b := b.(type) {
+		case *nixast.AttrAssign:
+			if b.Path != nil {
+				r.attrPath(b.Path, inner)
+			}
+			r.expr(b.Value, inner)
+		case *nixast.Inherit:
+			if b.From != nil {
+				if len(b.Names) > 0 {
+					r.expr(b.From, inner) // Nix drops a from without names
+				}
+				for _, n := range b.Names {
+					if _, ok := n.StaticName(); !ok {
+						r.attrName(n, inner)
+					}
+				}
+				continue
+			}
+			for _, n := range b.Names {
+				if name, ok := n.StaticName(); ok {
+					r.use(name, n.Pos(), n.End(), sc, true)
+				} else {
+					r.attrName(n, sc)
+				}
+			}
+		}
+	}
+	return inner
+}
+
+// merges reports whether Nix's parser merges a literal set of binds with
+// another binding: a set written at a path that another binding of the
+// list also writes or extends (a = { … }; a.b = …;). Paths that only share
+// their first names (systemd.services.a = …; systemd.services.b = …;) make
+// plain nested sets, which bind nothing.
+func (r *resolver) merges(binds []nixast.Binding) bool {
+	if !r.repeats(binds) {
+		return false
+	}
+	// Paths are compared by a hash of their names: a collision only takes
+	// the slower, exact way.
+	var sets map[uint64]int // static paths whose value is a literal set
+	for _, b := range binds {
+		if a, ok := b.(*nixast.AttrAssign); ok && a.Path != nil && literalSet(a.Value) != nil {
+			h, static := uint64(offset64), true
+			for _, n := range a.Path.Names {
+				name, ok := n.StaticName()
+				if !ok {
+					static = false
+					break
+				}
+				h = hashName(h, name)
+			}
+			if static {
+				if sets == nil {
+					sets = map[uint64]int{}
+				}
+				sets[h]++
+			}
+		}
+	}
+	if sets == nil {
+		return false
+	}
+	for _, b := range binds {
+		a, ok := b.(*nixast.AttrAssign)
+		if !ok || a.Path == nil {
+			continue
+		}
+		literal := literalSet(a.Value) != nil
+		h := uint64(offset64)
+		for i, n := range a.Path.Names {
+			name, ok := n.StaticName()
+			if !ok {
+				break
+			}
+			h = hashName(h, name)
+			c := sets[h]
+			if i < len(a.Path.Names)-1 && c > 0 || i == len(a.Path.Names)-1 && (c > 1 || c == 1 && !literal) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+const (
+	offset64 = 14695981039346656037
+	prime64  = 1099511628211
+)
+
+// hashName adds a name to an FNV-1a hash of a path, with a separator.
+func hashName(h uint64, name string) uint64 {
+	for i := 0; i < len(name); i++ {
+		h = (h ^ uint64(name[i])) * prime64
+	}
+	return (h ^ 0xff) * prime64
+}
+
+// repeats reports whether two bindings begin with the same static name
+// (a.b = 1; a.c = 2;, or a name bound twice).
+func (r *resolver) repeats(binds []nixast.Binding) bool {
+	if len(binds) <= 8 {
+		var names [16]string
+		seen := names[:0]
+		for _, b := range binds {
+			for _, n := range firstNames(b) {
+				if name, ok := n.StaticName(); ok {
+					for _, x := range seen {
+						if x == name {
+							return true
+						}
+					}
+					seen = append(seen, name)
+				}
+			}
+		}
+		return false
+	}
+	if r.seen == nil {
+		r.seen = map[string]struct{}{}
+	}
+	defer clear(r.seen)
+	for _, b := range binds {
+		for _, n := range firstNames(b) {
+			if name, ok := n.StaticName(); ok {
+				if _, dup := r.seen[name]; dup {
+					return true
+				}
+				r.seen[name] = struct{}{}
+			}
+		}
+	}
+	return false
+}
+
+// firstNames returns the names a binding binds first: its path's first,
+// or an inherit's.
+func firstNames(b nixast.Binding) []*nixast.AttrName {
+	switch b := b.(type) {
+	case *nixast.AttrAssign:
+		if b.Path != nil && len(b.Path.Names) > 0 {
+			return b.Path.Names[:1]
+		}
+	case *nixast.Inherit:
+		return b.Names
+	}
+	return nil
+}
+
+// open opens the scope of a rec set, let or legacy let.
+func (r *resolver) open(node nixast.Node, sc *Scope) (*Scope, Kind) {
+	kind := Rec
+	pos, end, open := 0, r.srcLen, true
+	switch n := node.(type) {
+	case *nixast.Let:
+		kind = Let
+		pos, end, open = n.Pos(), n.End(), n.InPos < 0 || isBad(n.Body)
+	case *nixast.AttrSet:
+		pos, end, open = n.Pos(), n.End(), n.Rbrace < 0
+	case *nixast.LegacyLet:
+		pos, end, open = n.Pos(), n.End(), n.Rbrace < 0
+	}
+	return r.newScope(node, sc, pos, end, open), kind
+}
+
 // bind binds an attrs in the scope sc: a rec set or let opens a scope of
 // its static names; the result is the scope its values see.
 func (r *resolver) bind(a *attrs, sc *Scope) *Scope {
@@ -368,18 +591,7 @@ func (r *resolver) bind(a *attrs, sc *Scope) *Scope {
 		r.rest(a, sc)
 		return sc
 	}
-	kind := Rec
-	pos, end, open := 0, r.srcLen, true
-	switch n := a.node.(type) {
-	case *nixast.Let:
-		kind = Let
-		pos, end, open = n.Pos(), n.End(), n.InPos < 0 || isBad(n.Body)
-	case *nixast.AttrSet:
-		pos, end, open = n.Pos(), n.End(), n.Rbrace < 0
-	case *nixast.LegacyLet:
-		pos, end, open = n.Pos(), n.End(), n.Rbrace < 0
-	}
-	inner := r.newScope(a.node, sc, pos, end, open)
+	inner, kind := r.open(a.node, sc)
 	for _, e := range a.ents {
 		d := &Def{Name: e.name, Kind: kind, Pos: e.at.Pos(), End: e.at.End(), Node: e.bind, More: e.More,
 			Inherit: e.inherited || e.from != nil, Path: e.path}
