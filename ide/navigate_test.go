@@ -69,7 +69,7 @@ func TestReferencesAndHighlights(t *testing.T) {
 	if len(refs) != 4 {
 		t.Errorf("references: %v", refs)
 	}
-	if hs := Highlights(f, off); len(hs) != 4 || !hs[0].Write {
+	if hs := Highlights(nil, f, off); len(hs) != 4 || !hs[0].Write {
 		t.Errorf("highlights: %v", hs)
 	}
 }
@@ -109,7 +109,7 @@ func TestRename(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, off := parseCursor(t, tt.src)
-			edits, err := Rename(f, off, tt.to)
+			edits, err := Rename(nil, f, off, tt.to)
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("want error %q, got %v", tt.err, err)
