@@ -123,7 +123,11 @@ func TestCacheResolvesOnce(t *testing.T) {
 	ws := &Workspace{Files: map[string]*nixast.File{"/ws/a.nix": f}}
 	c := NewCache()
 	c.Analyze(ws, Config{})
+	resolved := c.memo("/ws/a.nix", f).scopes
 	first := c.Scopes("/ws/a.nix", f)
+	if resolved == nil || first != resolved {
+		t.Fatal("the editor features do not get the names the diagnostics resolved")
+	}
 	c.Analyze(ws, Config{})
 	if again := c.Scopes("/ws/a.nix", f); again != first {
 		t.Error("the names of an unchanged file were resolved again")
