@@ -17,6 +17,9 @@ func TestDefinition(t *testing.T) {
 		{"rec", "rec { a = 1; b = a|; }", "a"},
 		{"shadowing", "let a = 1; in let a = 2; in a|", "a"},
 		{"inherit in let", "let a = 1; in let inherit a; in a|", "a"},
+		{"quoted key", `let "c" = 2; in c|`, `"c"`},
+		{"rec set merged with a later path", "{ a = rec { b = 1; }; a.c = b|; }", "b"},
+		{"with does not shadow a formal", "{ microvm, ... }: with mods; [ microvm| ]", "microvm"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,6 +108,8 @@ func TestRename(t *testing.T) {
 		{"inherited into rec", "let |x = 1; in rec { inherit x; y = 2; }", "y", "", "would refer"},
 		{"rec attribute", "rec { a = 1; b = |a; }", "c", "", "attribute name"},
 		{"attribute", "{ a = 1; }.|a", "b", "", "no variable"},
+		{"quoted key", `let "c" = 2; in |c`, "d", "let d = 2; in d", ""},
+		{"global", "|map", "f", "", "not bound in this file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
