@@ -34,6 +34,7 @@ var implemented = map[string]bool{
 	CodeDeprecatedModulePath:  true,
 	CodeInvalidNixHash:        true,
 	CodeInvalidStorePath:      true,
+	CodeNotAModule:            true,
 }
 
 type want struct {

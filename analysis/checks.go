@@ -79,6 +79,7 @@ var Analyzers = []*Analyzer{
 	InvalidStorePath,
 	UndefinedVariable,
 	UnusedBinding,
+	NotAModule,
 }
 
 var hostOptions = map[string]bool{"vms": true, "autostart": true, "host": true, "stateDir": true, "autorestart": true}
@@ -286,4 +287,5 @@ const (
 	CodeUndefinedVariable     = "undefined-variable"
 	CodeUnusedBinding         = "unused-binding"
 	CodeDuplicateAttribute    = "duplicate-attribute"
+	CodeNotAModule            = "not-a-module"
 )
