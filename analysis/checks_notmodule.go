@@ -3,6 +3,8 @@ package analysis
 import (
 	"fmt"
 	"strings"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
 // NotAModule reports module list elements whose value cannot be a module.
@@ -10,13 +12,18 @@ var NotAModule = &Analyzer{
 	Name: CodeNotAModule,
 	Doc: "An element of a system's modules (or of an imports list) is a value the module system cannot take as " +
 		"a module: the microvm.nix flake itself (microvm rather than microvm.nixosModules.microvm), a list (module " +
-		"lists do not nest) or a relative path written as a string. Evaluation fails on it.",
+		"lists do not nest), a number or a relative path written as a string. Evaluation fails on it.",
 	Run: runNotAModule,
 }
 
-// notModule tells what a module element's value is when it cannot be a
-// module, "" otherwise (or when it is not known).
-func notModule(v Value) string {
+// notModule tells what a module element (its value, and the expression
+// written) is when it cannot be a module, "" otherwise (or when it is not
+// known).
+func notModule(v Value, x nixast.Expr) string {
+	switch nixast.Unparen(x).(type) {
+	case *nixast.IntLit, *nixast.FloatLit:
+		return "a number"
+	}
 	switch v := v.(type) {
 	case *flakeV:
 		return "the microvm.nix flake itself"

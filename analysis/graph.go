@@ -438,7 +438,7 @@ func (g *graph) addElem(s *System, el elem, via []Hop) {
 			me.Unknown = true
 		}
 	default:
-		me.NotModule = notModule(v)
+		me.NotModule = notModule(v, el.Node)
 		if !g.module(s, v, via2) {
 			me.Unknown = true
 		}
