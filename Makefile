@@ -34,6 +34,7 @@ fuzz-short:
 	$(GO) test ./nixast -run '^$$' -fuzz '^FuzzReparse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./nixast -run '^$$' -fuzz '^FuzzLineIndex$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./nixast -run '^$$' -fuzz '^FuzzOracle$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./scope -run '^$$' -fuzz '^FuzzResolve$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./server -run '^$$' -fuzz '^FuzzDocumentEdits$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./server -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZTIME)
 

@@ -38,6 +38,7 @@ var implemented = map[string]bool{
 	CodeOptionTypeMismatch:    true,
 	CodeDeprecatedOption:      true,
 	CodePinnedSourceAbsent:    true,
+	CodeNotAModule:            true,
 }
 
 type want struct {

@@ -112,12 +112,9 @@ func (c *Cache) runAnalyzers(ws *Workspace, cfg Config, memos map[string]*fileMe
 		out = c.graphFindingsFor(ws, memos, graphChecks)
 	}
 	wg.Wait()
-	// Name resolution and the value nodes are large and their findings are
-	// cached: drop them.
+	// The value nodes are large and their findings are cached: drop them.
+	// (Name resolution stays: the editor features read it.)
 	for _, m := range memos {
-		m.scopesMu.Lock()
-		m.scopes = nil
-		m.scopesMu.Unlock()
 		m.valuesMu.Lock()
 		m.values = nil
 		m.valuesMu.Unlock()

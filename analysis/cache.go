@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
+	"github.com/microvm-lsp/microvm-lsp/scope"
 )
 
 // Cache carries work from one Analyze call to the next. A language server
@@ -41,7 +42,7 @@ type fileMemo struct {
 	// While the per-file checks of a version run, what several of them
 	// read; dropped after.
 	scopesMu sync.Mutex
-	scopes   *Scopes
+	scopes   *scope.Scopes // kept with the version: editor features read it too
 	valuesMu sync.Mutex
 	values   *valueNodes
 	ignores  map[int][]string // line → codes ignored there (empty: all codes)

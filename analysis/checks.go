@@ -30,20 +30,6 @@ func (p *Pass) view(s *System) *optView {
 	return s.view
 }
 
-// resolve returns the scopes of a workspace file (cached while the file is unchanged).
-func (p *Pass) resolve(file string) *Scopes {
-	m := p.memos[file]
-	if m == nil {
-		return Resolve(p.Workspace.Files[file])
-	}
-	m.scopesMu.Lock()
-	defer m.scopesMu.Unlock()
-	if m.scopes == nil {
-		m.scopes = Resolve(p.Workspace.Files[file])
-	}
-	return m.scopes
-}
-
 // values returns the nodes the value checks read in a workspace file: one
 // walk of the tree serves them all (cached while the file is unchanged).
 func (p *Pass) values(file string) *valueNodes {
@@ -100,6 +86,7 @@ var Analyzers = []*Analyzer{
 	InvalidStorePath,
 	UndefinedVariable,
 	UnusedBinding,
+	NotAModule,
 }
 
 // hostOption reports whether microvm.<name> belongs to the host module:
@@ -317,4 +304,5 @@ const (
 	CodeUndefinedVariable     = "undefined-variable"
 	CodeUnusedBinding         = "unused-binding"
 	CodeDuplicateAttribute    = "duplicate-attribute"
+	CodeNotAModule            = "not-a-module"
 )

@@ -1,11 +1,14 @@
 package analysis
 
 import (
+	"bytes"
 	"fmt"
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
+	"github.com/microvm-lsp/microvm-lsp/scope"
 )
 
 // UndefinedVariable reports names that no binding, global or with provides.
@@ -13,9 +16,9 @@ var UndefinedVariable = &Analyzer{
 	Name: CodeUndefinedVariable,
 	Doc: "A variable is not bound by any let, rec set, function parameter or inherit around it, is not one " +
 		"of Nix's global names (builtins, true, false, null, import, map, toString, throw, abort, baseNameOf, " +
-		"dirOf, derivation, isNull, removeAttrs, fetchTarball, fetchGit, placeholder, scopedImport, every " +
-		"__-prefixed builtin…), and is not under a with (which may bind anything). Evaluation fails with " +
-		"\"undefined variable\".",
+		"dirOf, derivation, isNull, removeAttrs, fetchTarball, fetchGit, placeholder, scopedImport, __add and " +
+		"the other __-prefixed builtins; not fetchurl, which is builtins.fetchurl only), and is not under a " +
+		"with (which may bind anything). Nix rejects the file with \"undefined variable\" before evaluating it.",
 	Run:     runUndefinedVariable,
 	PerFile: true,
 }
@@ -35,9 +38,9 @@ var UnusedBinding = &Analyzer{
 func runUndefinedVariable(p *Pass) {
 	for _, file := range sortedFiles(p.Workspace) {
 		sc := p.resolve(file)
-		for _, id := range sc.Undefined {
-			p.Report(Finding{File: file, Pos: id.Pos(), End: id.End(), Severity: SeverityError, Code: CodeUndefinedVariable,
-				Message: fmt.Sprintf("undefined variable `%s`", id.Name)})
+		for _, r := range sc.Undefined() {
+			p.Report(Finding{File: file, Pos: int(r.Pos), End: int(r.End), Severity: SeverityError, Code: CodeUndefinedVariable,
+				Message: fmt.Sprintf("undefined variable `%s`", r.Name)})
 		}
 	}
 }
@@ -86,34 +89,32 @@ func runUnusedBinding(p *Pass) {
 		f := p.Workspace.Files[file]
 		sc := p.resolve(file)
 		byName := passedByName(f)
-		for _, d := range sc.defList {
-			id, n, owner := d.id, d.n, d.owner
-			if n.Def != id || n.uses > 0 || strings.HasPrefix(id.Name, "_") {
+		for _, d := range sc.Defs {
+			if d.Uses > 0 || strings.HasPrefix(d.Name, "_") || skipPragma(f, d) {
 				continue
 			}
-			fd := Finding{File: file, Pos: id.Pos(), End: id.End(), Severity: SeverityWarning, Code: CodeUnusedBinding, Tags: []Tag{TagUnnecessary}}
-			switch n.Kind {
-			case BindLet:
-				fd.Message = fmt.Sprintf("let binding `%s` is never used", id.Name)
-				if fx, ok := removeLetBindingFix(p.Workspace, file, owner, id); ok {
+			fd := Finding{File: file, Pos: d.Pos, End: d.End, Severity: SeverityWarning, Code: CodeUnusedBinding, Tags: []Tag{TagUnnecessary}}
+			l, _ := d.Scope.Node.(*nixast.Lambda)
+			switch d.Kind {
+			case scope.Let:
+				fd.Message = fmt.Sprintf("let binding `%s` is never used", d.Name)
+				if fx, ok := removeLetBindingFix(p.Workspace, file, d); ok {
 					fd.Fixes = append(fd.Fixes, fx)
 				}
-			case BindFormal:
-				l := owner.lambda
+			case scope.Formal:
 				if l == nil || byName(l) {
 					continue
 				}
-				fd.Message = fmt.Sprintf("function argument `%s` is never used", id.Name)
+				fd.Message = fmt.Sprintf("function argument `%s` is never used", d.Name)
 				if l.Param != nil {
 					fd.Severity = SeverityHint
 					fd.Message += fmt.Sprintf(" (the function also takes it as part of `%s`)", l.Param.Name)
 				}
-			case BindParam:
-				l := owner.lambda
+			case scope.Param:
 				if l == nil || l.Formals == nil || byName(l) {
 					continue // x: … parameters are often unused on purpose
 				}
-				fd.Message = fmt.Sprintf("`%s` (the whole argument set) is never used", id.Name)
+				fd.Message = fmt.Sprintf("`%s` (the whole argument set) is never used", d.Name)
 			default:
 				continue
 			}
@@ -122,37 +123,60 @@ func runUnusedBinding(p *Pass) {
 	}
 }
 
+// deadnixSkip is the comment deadnix reads as "do not report this binding".
+const deadnixSkip = "deadnix: skip"
+
+// skipPragma reports whether a comment holding "deadnix: skip" stands before
+// the binding of d, on its line or the line above, as deadnix reads it: the
+// tokens before the binding are read back until two line breaks are
+// crossed.
+func skipPragma(f *nixast.File, d *scope.Def) bool {
+	if !bytes.Contains(f.Src, []byte(deadnixSkip)) {
+		return false
+	}
+	start := d.Pos
+	if a, ok := d.Node.(*nixast.AttrAssign); ok && !d.Inherit {
+		start = a.Pos()
+	}
+	toks := f.AllTokens()
+	i := sort.Search(len(toks), func(i int) bool { return toks[i].Pos() >= start })
+	breaks := 0
+	for i--; i >= 0 && breaks < 2; i-- {
+		t := toks[i]
+		switch t.Kind {
+		case nixast.WHITESPACE:
+			breaks += bytes.Count(f.Src[t.Pos():t.End()], []byte("\n"))
+		case nixast.COMMENT:
+			if bytes.Contains(f.Src[t.Pos():t.End()], []byte(deadnixSkip)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // removeLetBindingFix deletes an unused let binding (or its name from an
 // inherit with several names).
-func removeLetBindingFix(ws *Workspace, file string, owner *scope, id *nixast.Ident) (Fix, bool) {
-	if owner == nil || owner.letNode == nil {
-		return Fix{}, false
+func removeLetBindingFix(ws *Workspace, file string, d *scope.Def) (Fix, bool) {
+	if len(d.More) > 0 {
+		return Fix{}, false // a.b = …; a.c = …;: several bindings make it
 	}
-	count := 0
-	for _, b := range owner.letNode.Bindings {
-		if a, ok := b.(*nixast.AttrAssign); ok && len(a.Path.Names) > 0 && a.Path.Names[0].Ident != nil && a.Path.Names[0].Ident.Name == id.Name {
-			count++
-		}
-	}
-	title := fmt.Sprintf("Remove the unused binding `%s`", id.Name)
-	switch b := owner.bindings[id].(type) {
+	title := fmt.Sprintf("Remove the unused binding `%s`", d.Name)
+	switch b := d.Node.(type) {
 	case *nixast.AttrAssign:
-		if count != 1 {
-			return Fix{}, false
-		}
 		return Fix{Title: title, Preferred: true, Edits: []TextEdit{deleteRange(ws, file, b.Pos(), b.End())}}, true
 	case *nixast.Inherit:
 		if len(b.Names) == 1 {
 			return Fix{Title: title, Preferred: true, Edits: []TextEdit{deleteRange(ws, file, b.Pos(), b.End())}}, true
 		}
 		for i, n := range b.Names {
-			if n.Ident != id {
+			if n.Pos() != d.Pos {
 				continue
 			}
 			if i > 0 {
-				return Fix{Title: title, Preferred: true, Edits: []TextEdit{{File: file, Pos: b.Names[i-1].End(), End: id.End()}}}, true
+				return Fix{Title: title, Preferred: true, Edits: []TextEdit{{File: file, Pos: b.Names[i-1].End(), End: n.End()}}}, true
 			}
-			return Fix{Title: title, Preferred: true, Edits: []TextEdit{{File: file, Pos: id.Pos(), End: b.Names[1].Pos()}}}, true
+			return Fix{Title: title, Preferred: true, Edits: []TextEdit{{File: file, Pos: n.Pos(), End: b.Names[1].Pos()}}}, true
 		}
 	}
 	return Fix{}, false

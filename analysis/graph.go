@@ -27,6 +27,10 @@ type ModElem struct {
 	Unknown  bool   // could not be resolved
 	Implicit bool   // the guest module a host injects into microvm.vms.<n>.config
 	Via      []Hop  // the elements that brought in the module holding this one
+
+	// NotModule tells what the element is when its value cannot be a
+	// module (the microvm.nix flake itself, a list): see notModule.
+	NotModule string
 }
 
 // OptDef is a definition of a microvm.* option in a module of a system.
@@ -434,6 +438,7 @@ func (g *graph) addElem(s *System, el elem, via []Hop) {
 			me.Unknown = true
 		}
 	default:
+		me.NotModule = notModule(v, el.Node)
 		if !g.module(s, v, via2) {
 			me.Unknown = true
 		}

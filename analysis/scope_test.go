@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"testing"
 
@@ -21,7 +20,21 @@ var scopeCases = []struct {
 	{"let unused", "a.nix", `let x = 1; y = 2; in x`, []string{"unused-binding:warning y"}},
 	{"underscore skipped", "a.nix", `let _x = 1; in 2`, nil},
 	{"undefined", "a.nix", `let x = 1; in x + y`, []string{"undefined-variable:error y"}},
-	{"globals", "a.nix", `[ builtins true false null import map toString throw abort baseNameOf dirOf derivation isNull removeAttrs fetchTarball fetchGit fetchurl placeholder scopedImport __curPos __add __typeOf ]`, nil},
+	{"globals", "a.nix", `[ builtins true false null import map toString throw abort baseNameOf dirOf derivation isNull removeAttrs fetchTarball fetchGit placeholder scopedImport __curPos __add __typeOf ]`, nil},
+	{"fetchurl is not global", "a.nix", `let x = fetchurl "https://example.org/a"; in x`, []string{"undefined-variable:error fetchurl"}},
+	{"__ names are not all global", "a.nix", `[ __add __nonsense ]`, []string{"undefined-variable:error __nonsense"}},
+	{"quoted key in let", "a.nix", `let "c" = 2; in c`, nil},
+	{"quoted key in rec", "a.nix", `rec { "c" = 2; d = c; }`, nil},
+	{"interpolated plain string", "a.nix", `let ${"a"} = 1; in a`, nil},
+	{"inherit interpolated plain string", "a.nix", `let a = 1; in { inherit ${"a"}; }`, nil},
+	{"rec set first takes the later path", "a.nix", `{ a = rec { b = 1; }; a.c = b; }`, nil},
+	{"rec set second loses its recursion", "a.nix", `{ a.c = 1; a = rec { b = 1; d = b; }; }`, []string{"undefined-variable:error b"}},
+	{"second set's dynamic names are dropped", "a.nix", `{ a.b = 1; a = { ${x} = 2; }; }`, nil},
+	{"inherit from without names is dropped", "a.nix", `{ inherit (x); }`, nil},
+	{"with never shadows a formal", "flake.nix", `{ outputs = { nixpkgs, microvm, ... }: let mods = microvm.nixosModules; in with mods; [ host microvm ]; }`, nil},
+	{"deadnix skip above", "a.nix", "let\n  # deadnix: skip\n  x = 1;\nin 2", nil},
+	{"deadnix skip before", "a.nix", "f: f ({ a, /* deadnix: skip */ b }: a)", nil},
+	{"deadnix skip too far", "a.nix", "let\n  # deadnix: skip\n\n  x = 1;\nin 2", []string{"unused-binding:warning x"}},
 	{"with is dynamic", "a.nix", `{ pkgs }: with pkgs; [ hello (with lib; mkIf) ]`, nil},
 	{"lexical beats with but with hides undefined", "a.nix", `let a = 1; in with {}; a + b`, nil},
 	{"rec", "a.nix", `rec { a = b; b = 1; c = d; }`, []string{"undefined-variable:error d"}},
@@ -104,40 +117,27 @@ func TestUnusedBindingFix(t *testing.T) {
 	}
 }
 
-func TestResolveAPI(t *testing.T) {
+func TestCacheResolvesOnce(t *testing.T) {
 	src := "let\n  foo = 1;\n  bar = { baz }: foo + baz;\nin\nbar { baz = foo; }\n"
 	f := nixast.Parse("/ws/a.nix", []byte(src))
-	sc := Resolve(f)
-	off := func(s string, n int) int {
-		i := -1
-		for ; n > 0; n-- {
-			i += 1 + strings.Index(src[i+1:], s)
-		}
-		return i
+	ws := &Workspace{Files: map[string]*nixast.File{"/ws/a.nix": f}}
+	c := NewCache()
+	c.Analyze(ws, Config{})
+	resolved := c.memo("/ws/a.nix", f).scopes
+	first := c.Scopes("/ws/a.nix", f)
+	if resolved == nil || first != resolved {
+		t.Fatal("the editor features do not get the names the diagnostics resolved")
 	}
-	def, ok := sc.Definition(off("foo", 3)) // the last use
-	if !ok || def.Pos() != off("foo", 1) {
-		t.Fatalf("Definition(foo) = %v, %v; want the let binding at %d", def, ok, off("foo", 1))
+	c.Analyze(ws, Config{})
+	if again := c.Scopes("/ws/a.nix", f); again != first {
+		t.Error("the names of an unchanged file were resolved again")
 	}
-	if d2, ok := sc.Definition(off("foo", 1)); !ok || d2 != def {
-		t.Errorf("Definition at the binding itself = %v, %v", d2, ok)
+	foo := first.ScopeAt(strings.LastIndex(src, "foo")).Lookup("foo")
+	if foo == nil || foo.Uses != 2 {
+		t.Fatalf("foo: %+v", foo)
 	}
-	var refs []int
-	for _, r := range sc.References(def) {
-		refs = append(refs, r.Pos())
-	}
-	if want := []int{off("foo", 2), off("foo", 3)}; fmt.Sprint(refs) != fmt.Sprint(want) {
-		t.Errorf("References(foo) = %v, want %v", refs, want)
-	}
-	var names []string
-	for _, b := range sc.Bindings(off("+ baz", 1) + 3) {
-		names = append(names, b.Name+":"+b.Kind)
-	}
-	sort.Strings(names)
-	if got := strings.Join(names, " "); got != "bar:let baz:formal foo:let" {
-		t.Errorf("Bindings inside the lambda = %s", got)
-	}
-	if d, ok := sc.Definition(off("baz", 3)); ok {
-		t.Errorf("Definition of the attribute name baz in { baz = foo; } = %v; an attribute name is no variable", d)
+	g := nixast.Parse("/ws/a.nix", []byte(src+" "))
+	if c.Scopes("/ws/a.nix", g) == first {
+		t.Error("a new version shares the old one's names")
 	}
 }

@@ -74,8 +74,8 @@ func Complete(ws *Workspace, f *nixast.File, off int) []Item {
 		}
 	}
 	seen := map[string]bool{}
-	for _, d := range Resolve(f).Visible(off) {
-		if d.Pos <= off && off <= d.End {
+	for _, d := range scopesOf(ws, f).Visible(off) {
+		if d.Holds(off) {
 			continue // the name being typed
 		}
 		seen[d.Name] = true

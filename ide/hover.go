@@ -8,6 +8,7 @@ import (
 	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 	"github.com/microvm-lsp/microvm-lsp/optindex"
+	"github.com/microvm-lsp/microvm-lsp/scope"
 )
 
 // Workspace is what features that look beyond one file know of the
@@ -25,6 +26,9 @@ type Workspace struct {
 	// that the module graph resolves to a workspace module; nil when not
 	// computed.
 	Elements map[string][]analysis.ElementTarget
+	// Scopes, if set, returns the names of a file version, resolved once
+	// (the analysis' cache); nil means resolve on each request.
+	Scopes func(*nixast.File) *scope.Scopes
 }
 
 // HoverResult is the text of a hover and the range it is about.
@@ -46,7 +50,7 @@ func Hover(ws *Workspace, f *nixast.File, off int) *HoverResult {
 	if h := hoverOption(ws, f, anc, off); h != nil {
 		return h
 	}
-	return hoverName(f, anc, off)
+	return hoverName(ws, f, anc, off)
 }
 
 // moduleDocs tells what each microvm.nix module brings.
@@ -215,7 +219,7 @@ func systemsLine(ws *Workspace, file string, o *optindex.Option) string {
 	return "\n" + strings.Join(lines, "\n") + "\n"
 }
 
-func hoverName(f *nixast.File, anc []nixast.Node, off int) *HoverResult {
+func hoverName(ws *Workspace, f *nixast.File, anc []nixast.Node, off int) *HoverResult {
 	id, ok := anc[len(anc)-1].(*nixast.Ident)
 	if !ok {
 		return nil
@@ -240,15 +244,16 @@ func hoverName(f *nixast.File, anc []nixast.Node, off int) *HoverResult {
 	if inAttrName(anc) {
 		return nil
 	}
-	sc := Resolve(f)
+	sc := scopesOf(ws, f)
 	d, ref := sc.DefAt(off)
 	if d == nil {
-		if ref != nil && !ref.InWith {
-			if b, ok := Builtins[id.Name]; ok && b.Global {
+		switch {
+		case ref == nil:
+		case ref.Global:
+			if b, ok := builtinOf(id.Name); ok {
 				return &HoverResult{Markdown: builtinMarkdown(b), Range: r}
 			}
-		}
-		if ref != nil && ref.InWith {
+		case ref.InWith:
 			return &HoverResult{Markdown: "```nix\n" + id.Name + "\n```\nfrom an enclosing `with`", Range: r}
 		}
 		return nil
@@ -260,10 +265,10 @@ func hoverName(f *nixast.File, anc []nixast.Node, off int) *HoverResult {
 			md += "\n\n```nix\n" + d.Name + " = " + v + "\n```"
 		}
 	}
-	if d.Doc != nil {
-		md += "\n\n" + docText(d.Doc.Text)
+	if doc := d.Doc(); doc != nil {
+		md += "\n\n" + docText(doc.Text)
 	}
-	md += fmt.Sprintf("\n\n%d use(s)", len(d.Refs))
+	md += fmt.Sprintf("\n\n%d use(s)", d.Uses)
 	return &HoverResult{Markdown: md, Range: r}
 }
 

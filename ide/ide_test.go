@@ -25,6 +25,7 @@ func TestHover(t *testing.T) {
 		want      []string // substrings of the markdown; nil: no hover
 	}{
 		{"builtin global", `|map (x: x) [ ]`, []string{"map f list", "Applies f"}},
+		{"builtin by its __ name", `|__add 1 2`, []string{"add e1 e2", "sum"}},
 		{"builtin select", `builtins.attr|Names { }`, []string{"attrNames set"}},
 		{"option in nested set", `{ microvm = { hyper|visor = "qemu"; }; }`, []string{"microvm.hypervisor", "one of", `"qemu"`, "cloud-hypervisor", "nixosModules.microvm"}},
 		{"option in path", `{ microvm.me|m = 512; }`, []string{"microvm.mem", "positive integer", "512"}},
@@ -92,6 +93,10 @@ func TestComplete(t *testing.T) {
 		{"modules", `{ imports = [ inputs.microvm.nixosModules.| ]; }`, []string{"host", "microvm", "microvm-options"}, nil},
 		{"select option", `{ config, ... }: { x = config.microvm.| ; }`, []string{"hypervisor"}, nil},
 		{"top-level microvm", `{ config, ... }: { mi| }`, []string{"microvm"}, nil},
+		{"while typing a value", "let alpha = 1; beta = al|", []string{"alpha"}, nil},
+		{"while typing under with", "{ pkgs, ... }: with pkgs; [ p|", []string{"pkgs"}, nil},
+		{"globals are Nix's", `let x = fetch|`, []string{"fetchTarball", "fetchGit"}, []string{"fetchurl"}},
+		{"quoted key binds", `let "gamma" = 1; in gam|`, []string{"gamma"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/microvm-lsp/microvm-lsp/analysis"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
+	"github.com/microvm-lsp/microvm-lsp/scope"
 )
 
 // Location is a range in a file of the workspace.
@@ -74,7 +76,7 @@ func Definition(ws *Workspace, f *nixast.File, off int) []Location {
 	if loc, ok := elementDefinition(ws, f, off); ok {
 		out := []Location{loc}
 		// an alias of a module (let m = ...; in [ m ]): its binding too
-		if _, d, _, ok := varAt(f, off); ok && d != nil {
+		if _, d, _, ok := varAt(ws, f, off); ok && d != nil {
 			if id, isID := anc[len(anc)-1].(*nixast.Ident); isID && elementIs(ws, f, id) {
 				out = append([]Location{{File: f.Name, Range: Range{d.Pos, d.End}}}, out...)
 			}
@@ -89,7 +91,7 @@ func Definition(ws *Workspace, f *nixast.File, off int) []Location {
 		}
 		return nil
 	}
-	_, d, _, ok := varAt(f, off)
+	_, d, _, ok := varAt(ws, f, off)
 	if !ok || d == nil {
 		return nil
 	}
@@ -152,20 +154,18 @@ func elementIs(ws *Workspace, f *nixast.File, id *nixast.Ident) bool {
 // includeDecl), all in f. Off anywhere else: the places in the workspace
 // where f itself is imported.
 func References(ws *Workspace, f *nixast.File, off int, includeDecl bool) []Location {
-	if _, d, _, ok := varAt(f, off); ok {
-		{
-			if d == nil {
-				return nil
-			}
-			var out []Location
-			if includeDecl {
-				out = append(out, Location{File: f.Name, Range: Range{d.Pos, d.End}})
-			}
-			for _, r := range d.Refs {
-				out = append(out, Location{File: f.Name, Range: Range{r.Ident.Pos(), r.Ident.End()}})
-			}
-			return out
+	if sc, d, _, ok := varAt(ws, f, off); ok {
+		if d == nil {
+			return nil
 		}
+		var out []Location
+		if includeDecl {
+			out = append(out, Location{File: f.Name, Range: Range{d.Pos, d.End}})
+		}
+		for _, r := range sc.RefsOf(d) {
+			out = append(out, Location{File: f.Name, Range: refRange(r)})
+		}
+		return out
 	}
 	return FileReferences(ws, f.Name)
 }
@@ -203,40 +203,63 @@ type Highlight struct {
 }
 
 // Highlights returns the binding and uses of the variable at off.
-func Highlights(f *nixast.File, off int) []Highlight {
-	_, d, _, ok := varAt(f, off)
+func Highlights(ws *Workspace, f *nixast.File, off int) []Highlight {
+	sc, d, _, ok := varAt(ws, f, off)
 	if !ok || d == nil {
 		return nil
 	}
 	out := []Highlight{{Range: Range{d.Pos, d.End}, Write: true}}
-	for _, r := range d.Refs {
-		out = append(out, Highlight{Range: Range{r.Ident.Pos(), r.Ident.End()}})
+	for _, r := range sc.RefsOf(d) {
+		out = append(out, Highlight{Range: refRange(r)})
 	}
 	return out
 }
 
+func refRange(r *scope.Ref) Range { return Range{int(r.Pos), int(r.End)} }
+
 // varAt returns the variable at off: the binding whose name is there, or
 // the binding of the use there. ok is false when off is on no variable name
 // (an attribute name, a literal).
-func varAt(f *nixast.File, off int) (sc *Scopes, d *Def, ref *Ref, ok bool) {
+func varAt(ws *Workspace, f *nixast.File, off int) (sc *scope.Scopes, d *scope.Def, ref *scope.Ref, ok bool) {
 	anc := Enclosing(f, off)
 	if len(anc) == 0 {
 		return nil, nil, nil, false
 	}
-	if _, isID := anc[len(anc)-1].(*nixast.Ident); !isID {
+	quoted := false
+	switch anc[len(anc)-1].(type) {
+	case *nixast.Ident:
+	case *nixast.TextPart, *nixast.StringLit:
+		// a quoted key that binds a name: let "a" = 1; in a
+		quoted = isAttrName(anc)
+	}
+	if _, isID := anc[len(anc)-1].(*nixast.Ident); !isID && !quoted {
 		return nil, nil, nil, false
 	}
-	sc = Resolve(f)
+	sc = scopesOf(ws, f)
 	d, ref = sc.DefAt(off)
-	if inAttrName(anc) && (d == nil || ref != nil || !(d.Pos <= off && off <= d.End)) {
+	if (quoted || inAttrName(anc)) && (d == nil || ref != nil || !d.Holds(off)) {
 		return nil, nil, nil, false
 	}
 	return sc, d, ref, true
 }
 
+// isAttrName reports whether the innermost of anc is (in) an attribute name.
+func isAttrName(anc []nixast.Node) bool {
+	for i := len(anc) - 1; i >= 0; i-- {
+		switch anc[i].(type) {
+		case *nixast.AttrName:
+			return true
+		case *nixast.StringLit, *nixast.TextPart:
+			continue
+		}
+		return false
+	}
+	return false
+}
+
 // renameTarget finds the binding a rename at off would change.
-func renameTarget(f *nixast.File, off int) (*Scopes, *Def, error) {
-	sc, d, ref, ok := varAt(f, off)
+func renameTarget(ws *Workspace, f *nixast.File, off int) (*scope.Scopes, *scope.Def, error) {
+	sc, d, ref, ok := varAt(ws, f, off)
 	if !ok {
 		return nil, nil, fmt.Errorf("no variable here: only let, rec and function parameters can be renamed")
 	}
@@ -253,29 +276,26 @@ func renameTarget(f *nixast.File, off int) (*Scopes, *Def, error) {
 		}
 		return nil, nil, fmt.Errorf("`%s` is bound by `inherit %s%s;`, whose name is also the attribute it takes: rename it by hand (write `newname = %s%s;`)", d.Name, from, d.Name, strings.TrimSuffix(strings.TrimPrefix(from, "("), ") ")+dotIf(from), d.Name)
 	}
-	if d.Kind == DefRec {
+	if d.Kind == scope.Rec {
 		return nil, nil, fmt.Errorf("`%s` is an attribute of a rec set: its name is also an attribute name of the set, which renaming would change", d.Name)
 	}
-	if _, ok := d.Node.(*nixast.AttrAssign); ok && len(d.Node.(*nixast.AttrAssign).Path.Names) > 1 {
+	if d.Path || len(d.More) > 0 {
 		return nil, nil, fmt.Errorf("`%s` is bound through an attribute path; rename it by hand", d.Name)
 	}
-	if d.Kind == DefFormal {
-		// a formal's name is the name callers pass: renaming changes the interface
-		// of the function, which is still what people ask for; allowed.
-		_ = d
-	}
+	// A formal's name is the name callers pass: renaming it changes the
+	// function's interface, which is still what people ask for; allowed.
 	return sc, d, nil
 }
 
 // PrepareRename returns the range of the name that a rename at off changes.
-func PrepareRename(f *nixast.File, off int) (Range, error) {
-	_, d, err := renameTarget(f, off)
+func PrepareRename(ws *Workspace, f *nixast.File, off int) (Range, error) {
+	sc, d, err := renameTarget(ws, f, off)
 	if err != nil {
 		return Range{}, err
 	}
-	for _, r := range d.Refs {
-		if r.Ident.Pos() <= off && off <= r.Ident.End() {
-			return Range{r.Ident.Pos(), r.Ident.End()}, nil
+	for _, r := range sc.RefsOf(d) {
+		if int(r.Pos) <= off && off <= int(r.End) {
+			return refRange(r), nil
 		}
 	}
 	return Range{d.Pos, d.End}, nil
@@ -290,8 +310,8 @@ type Edit struct {
 // Rename returns the edits renaming the variable at off to name, refusing
 // keywords, invalid names and names that would clash with or capture
 // another binding.
-func Rename(f *nixast.File, off int, name string) ([]Edit, error) {
-	sc, d, err := renameTarget(f, off)
+func Rename(ws *Workspace, f *nixast.File, off int, name string) ([]Edit, error) {
+	sc, d, err := renameTarget(ws, f, off)
 	if err != nil {
 		return nil, err
 	}
@@ -304,34 +324,36 @@ func Rename(f *nixast.File, off int, name string) ([]Edit, error) {
 	if name == d.Name {
 		return nil, nil
 	}
-	if other := d.Scope.Names[name]; other != nil {
+	if other := d.Scope.Lookup(name); other != nil {
 		return nil, fmt.Errorf("`%s` is already bound in the same scope (line %d)", name, f.Lines.Line(other.Pos)+1)
 	}
+	refs := sc.RefsOf(d)
 	// a use of d would find a nearer binding of name
-	for _, r := range d.Refs {
-		for s := sc.ScopeAt(r.Ident.Pos()); s != nil && s != d.Scope; s = s.Parent {
-			if other := s.Names[name]; other != nil {
-				return nil, fmt.Errorf("the use at line %d would refer to `%s` bound at line %d", f.Lines.Line(r.Ident.Pos())+1, name, f.Lines.Line(other.Pos)+1)
+	for _, r := range refs {
+		for s := sc.ScopeAt(int(r.Pos)); s != nil && s != d.Scope; s = s.Parent {
+			if other := s.Lookup(name); other != nil {
+				return nil, fmt.Errorf("the use at line %d would refer to `%s` bound at line %d", f.Lines.Line(int(r.Pos))+1, name, f.Lines.Line(other.Pos)+1)
 			}
 		}
 	}
 	// a use of an outer name would be captured by d
-	for _, r := range sc.Refs {
-		if r.Ident.Name != name || !d.Scope.holds(r.Ident.Pos()) {
+	for i := range sc.Refs {
+		r := &sc.Refs[i]
+		if r.Name != name || !d.Scope.Holds(int(r.Pos)) {
 			continue
 		}
-		if r.Def == nil || !inside(r.Def.Scope, d.Scope) {
-			return nil, fmt.Errorf("`%s` is used at line %d and would then refer to the renamed binding", name, f.Lines.Line(r.Ident.Pos())+1)
+		if r.Def == nil || !r.Def.Scope.Inside(d.Scope) {
+			return nil, fmt.Errorf("`%s` is used at line %d and would then refer to the renamed binding", name, f.Lines.Line(int(r.Pos))+1)
 		}
 	}
 	edits := []Edit{{Range: Range{d.Pos, d.End}, New: name}}
-	for _, r := range d.Refs {
+	for _, r := range refs {
 		if r.Inherit {
 			// inherit x; also names an attribute: it becomes x = name;
-			edits = append(edits, inheritEdits(f, r.Ident, name)...)
+			edits = append(edits, inheritEdits(f, r, name)...)
 			continue
 		}
-		edits = append(edits, Edit{Range: Range{r.Ident.Pos(), r.Ident.End()}, New: name})
+		edits = append(edits, Edit{Range: refRange(r), New: name})
 	}
 	sort.Slice(edits, func(i, j int) bool { return edits[i].Pos < edits[j].Pos })
 	return edits, nil
@@ -347,34 +369,32 @@ func dotIf(from string) string {
 // inheritEdits rewrites the name id of a plain `inherit ... id ...;` into
 // `id = name;`, keeping the attribute's name: the inherit itself when id is
 // its only name, else id leaves it and the binding follows it.
-func inheritEdits(f *nixast.File, id *nixast.Ident, name string) []Edit {
+func inheritEdits(f *nixast.File, r *scope.Ref, name string) []Edit {
 	var in *nixast.Inherit
-	for _, n := range Enclosing(f, id.Pos()) {
+	for _, n := range Enclosing(f, int(r.Pos)) {
 		if x, ok := n.(*nixast.Inherit); ok {
 			in = x
 		}
 	}
-	bind := id.Name + " = " + name + ";"
+	bind := attrKey(r.Name) + " = " + name + ";"
 	if in == nil || in.Semi < 0 {
-		return []Edit{{Range: Range{id.Pos(), id.End()}, New: bind}}
+		return []Edit{{Range: refRange(r), New: bind}}
 	}
 	if len(in.Names) == 1 {
 		return []Edit{{Range: Range{in.Pos(), in.End()}, New: bind}}
 	}
 	// drop the name with the blanks before it, add the binding after the inherit
-	pos := id.Pos()
+	pos := int(r.Pos)
 	for pos > 0 && (f.Src[pos-1] == ' ' || f.Src[pos-1] == '\t') {
 		pos--
 	}
-	return []Edit{{Range: Range{pos, id.End()}}, {Range: Range{in.End(), in.End()}, New: " " + bind}}
+	return []Edit{{Range: Range{pos, int(r.End)}}, {Range: Range{in.End(), in.End()}, New: " " + bind}}
 }
 
-// inside reports whether scope s is outer or nested in it.
-func inside(s, outer *Scope) bool {
-	for ; s != nil; s = s.Parent {
-		if s == outer {
-			return true
-		}
+// attrKey writes an attribute name: quoted unless it is an identifier.
+func attrKey(name string) string {
+	if IsIdent(name) {
+		return name
 	}
-	return false
+	return strconv.Quote(name)
 }

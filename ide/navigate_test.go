@@ -17,6 +17,9 @@ func TestDefinition(t *testing.T) {
 		{"rec", "rec { a = 1; b = a|; }", "a"},
 		{"shadowing", "let a = 1; in let a = 2; in a|", "a"},
 		{"inherit in let", "let a = 1; in let inherit a; in a|", "a"},
+		{"quoted key", `let "c" = 2; in c|`, `"c"`},
+		{"rec set merged with a later path", "{ a = rec { b = 1; }; a.c = b|; }", "b"},
+		{"with does not shadow a formal", "{ microvm, ... }: with mods; [ microvm| ]", "microvm"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,7 +72,7 @@ func TestReferencesAndHighlights(t *testing.T) {
 	if len(refs) != 4 {
 		t.Errorf("references: %v", refs)
 	}
-	if hs := Highlights(f, off); len(hs) != 4 || !hs[0].Write {
+	if hs := Highlights(nil, f, off); len(hs) != 4 || !hs[0].Write {
 		t.Errorf("highlights: %v", hs)
 	}
 }
@@ -105,11 +108,13 @@ func TestRename(t *testing.T) {
 		{"inherited into rec", "let |x = 1; in rec { inherit x; y = 2; }", "y", "", "would refer"},
 		{"rec attribute", "rec { a = 1; b = |a; }", "c", "", "attribute name"},
 		{"attribute", "{ a = 1; }.|a", "b", "", "no variable"},
+		{"quoted key", `let "c" = 2; in |c`, "d", "let d = 2; in d", ""},
+		{"global", "|map", "f", "", "not bound in this file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, off := parseCursor(t, tt.src)
-			edits, err := Rename(f, off, tt.to)
+			edits, err := Rename(nil, f, off, tt.to)
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("want error %q, got %v", tt.err, err)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
+	"github.com/microvm-lsp/microvm-lsp/scope"
 )
 
 // Refactor is a rewrite offered at a place in a file.
@@ -17,9 +18,9 @@ type Refactor struct {
 // x = x; to inherit x;, removing an unused let binding or formal, adding an undefined
 // name to the formals of the enclosing function, and quoting or unquoting
 // an attribute name.
-func Refactors(f *nixast.File, from, to int) []Refactor {
+func Refactors(ws *Workspace, f *nixast.File, from, to int) []Refactor {
 	anc := Enclosing(f, from)
-	sc := Resolve(f)
+	sc := scopesOf(ws, f)
 	var out []Refactor
 	if r, ok := toInherit(f, anc); ok {
 		out = append(out, r)
@@ -79,12 +80,12 @@ func toInherit(f *nixast.File, anc []nixast.Node) (Refactor, bool) {
 
 // removeUnused deletes a let binding nobody uses, with its line when it is
 // alone on it.
-func removeUnused(f *nixast.File, sc *Scopes, off int) (Refactor, bool) {
+func removeUnused(f *nixast.File, sc *scope.Scopes, off int) (Refactor, bool) {
 	for _, d := range sc.Defs {
-		if d.Kind == DefFormal && len(d.Refs) == 0 && !strings.HasPrefix(d.Name, "_") && d.Pos <= off && off <= d.End {
+		if d.Kind == scope.Formal && d.Uses == 0 && !strings.HasPrefix(d.Name, "_") && d.Pos <= off && off <= d.End {
 			return removeFormal(f, d)
 		}
-		if d.Kind != DefLet || d.Inherit || len(d.Refs) > 0 || strings.HasPrefix(d.Name, "_") || !(d.Pos <= off && off <= d.End) {
+		if d.Kind != scope.Let || d.Inherit || d.Path || len(d.More) > 0 || d.Uses > 0 || strings.HasPrefix(d.Name, "_") || !(d.Pos <= off && off <= d.End) {
 			continue
 		}
 		b, ok := d.Node.(*nixast.AttrAssign)
@@ -121,7 +122,7 @@ var moduleArgs = map[string]bool{"config": true, "lib": true, "pkgs": true, "opt
 // removeFormal deletes an unused formal with its comma, keeping the layout
 // of the others. Module functions and a flake's outputs function keep
 // theirs: they name what they are given, used or not.
-func removeFormal(f *nixast.File, d *Def) (Refactor, bool) {
+func removeFormal(f *nixast.File, d *scope.Def) (Refactor, bool) {
 	l, ok := d.Scope.Node.(*nixast.Lambda)
 	if !ok || l.Formals == nil {
 		return Refactor{}, false
@@ -180,12 +181,9 @@ func isOutputs(f *nixast.File, l *nixast.Lambda) bool {
 
 // addFormal adds an undefined name to the formals of the innermost
 // function with formals around it.
-func addFormal(sc *Scopes, anc []nixast.Node, off int) (Refactor, bool) {
-	r := sc.refAt(off)
-	if r == nil || r.Def != nil || r.InWith || r.Inherit {
-		return Refactor{}, false
-	}
-	if b, ok := Builtins[r.Ident.Name]; ok && b.Global {
+func addFormal(sc *scope.Scopes, anc []nixast.Node, off int) (Refactor, bool) {
+	r := sc.RefAt(off)
+	if r == nil || !r.Undefined() || r.Inherit {
 		return Refactor{}, false
 	}
 	for i := len(anc) - 1; i >= 0; i-- {
@@ -194,7 +192,7 @@ func addFormal(sc *Scopes, anc []nixast.Node, off int) (Refactor, bool) {
 			continue
 		}
 		fs := l.Formals
-		name := r.Ident.Name
+		name := r.Name
 		var e Edit
 		switch {
 		case len(fs.List) > 0:

@@ -31,7 +31,7 @@ func TestRefactors(t *testing.T) {
 			f, off := parseCursor(t, tt.src)
 			var found *Refactor
 			var titles []string
-			for _, r := range Refactors(f, off, off) {
+			for _, r := range Refactors(nil, f, off, off) {
 				titles = append(titles, r.Title)
 				if r.Title == tt.title {
 					r := r
@@ -55,7 +55,7 @@ func TestRefactors(t *testing.T) {
 		"{ a, |_b, ... }: a",
 	} {
 		f, off := parseCursor(t, src)
-		for _, r := range Refactors(f, off, off) {
+		for _, r := range Refactors(nil, f, off, off) {
 			if strings.HasPrefix(r.Title, "Remove unused") {
 				t.Errorf("%s: offered %q", src, r.Title)
 			}
@@ -63,7 +63,7 @@ func TestRefactors(t *testing.T) {
 	}
 	// no inherit rewrite in a rec set or a let (it would recurse)
 	f, off := parseCursor(t, "rec { |x = x; }")
-	for _, r := range Refactors(f, off, off) {
+	for _, r := range Refactors(nil, f, off, off) {
 		if r.Title == "Convert to `inherit x;`" {
 			t.Error("offered in a rec set")
 		}

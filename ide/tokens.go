@@ -2,6 +2,7 @@ package ide
 
 import (
 	"github.com/microvm-lsp/microvm-lsp/nixast"
+	"github.com/microvm-lsp/microvm-lsp/scope"
 )
 
 // Semantic token types, in the order of TokenTypes (the legend).
@@ -29,8 +30,8 @@ type SemToken struct {
 
 // SemanticTokens classifies the tokens of f that overlap [from, to), in
 // source order.
-func SemanticTokens(f *nixast.File, from, to int) []SemToken {
-	idents := identTypes(f)
+func SemanticTokens(ws *Workspace, f *nixast.File, from, to int) []SemToken {
+	idents := identTypes(ws, f)
 	var out []SemToken
 	for _, t := range f.AllTokens() {
 		if t.End() <= from || t.Pos() >= to || t.End() == t.Pos() {
@@ -63,7 +64,7 @@ func SemanticTokens(f *nixast.File, from, to int) []SemToken {
 }
 
 // identTypes classifies identifiers by what they name.
-func identTypes(f *nixast.File) map[int]int {
+func identTypes(ws *Workspace, f *nixast.File) map[int]int {
 	m := map[int]int{}
 	var builtinFns []int
 	for _, r := range roots(f) {
@@ -86,19 +87,20 @@ func identTypes(f *nixast.File) map[int]int {
 	for _, p := range builtinFns {
 		m[p] = TokFunction
 	}
-	sc := Resolve(f)
+	sc := scopesOf(ws, f)
 	for _, d := range sc.Defs {
 		switch d.Kind {
-		case DefFormal, DefParam:
+		case scope.Formal, scope.Param:
 			m[d.Pos] = TokParameter
-		case DefLet:
+		case scope.Let:
 			m[d.Pos] = TokVariable
 		}
 	}
-	for _, r := range sc.Refs {
-		p := r.Ident.Pos()
+	for i := range sc.Refs {
+		r := &sc.Refs[i]
+		p := int(r.Pos)
 		switch {
-		case r.Def != nil && (r.Def.Kind == DefFormal || r.Def.Kind == DefParam):
+		case r.Def != nil && (r.Def.Kind == scope.Formal || r.Def.Kind == scope.Param):
 			if !r.Inherit {
 				m[p] = TokParameter
 			}
@@ -106,15 +108,13 @@ func identTypes(f *nixast.File) map[int]int {
 			if !r.Inherit {
 				m[p] = TokVariable
 			}
-		case r.InWith || r.Inherit:
-		case r.Ident.Name == "builtins":
+		case r.InWith || r.Inherit || !r.Global:
+		case r.Name == "builtins":
 			m[p] = TokNamespace
-		case r.Ident.Name == "true" || r.Ident.Name == "false" || r.Ident.Name == "null":
+		case r.Name == "true" || r.Name == "false" || r.Name == "null":
 			m[p] = TokKeyword
 		default:
-			if b, ok := Builtins[r.Ident.Name]; ok && b.Global {
-				m[p] = TokFunction
-			}
+			m[p] = TokFunction
 		}
 	}
 	return m

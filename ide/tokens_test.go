@@ -11,7 +11,7 @@ func TestSemanticTokens(t *testing.T) {
 	src := "# c\n{ pkgs, ... }:\nlet x = builtins.map (y: y + 1) [ 2 ]; in { a.b = \"s\"; inherit x; c = pkgs.hello; d = true; e = import ./f.nix; }"
 	f := nixast.Parse("/ws/t.nix", []byte(src))
 	got := map[string]string{}
-	for _, tk := range SemanticTokens(f, 0, len(src)) {
+	for _, tk := range SemanticTokens(nil, f, 0, len(src)) {
 		got[src[tk.Pos:tk.End]+"@"+itoa(tk.Pos)] = TokenTypes[tk.Type]
 	}
 	at := func(s string, nth int) string {
@@ -46,7 +46,7 @@ func TestSemanticTokens(t *testing.T) {
 		}
 	}
 	// a range keeps only the tokens it overlaps
-	if toks := SemanticTokens(f, 0, 3); len(toks) != 1 || toks[0].Type != TokComment {
+	if toks := SemanticTokens(nil, f, 0, 3); len(toks) != 1 || toks[0].Type != TokComment {
 		t.Errorf("range: %v", toks)
 	}
 }

@@ -423,13 +423,39 @@ func (*TextPart) stringPart() {}
 func (*Interp) stringPart()   {}
 
 // StaticName returns the attribute name if it is known without evaluation:
-// an identifier, or a string without interpolation.
+// an identifier, a string without interpolation, or an interpolation of
+// such a string (${"a"}), which Nix's parser turns into the name itself, in
+// a let and an inherit too.
 func (n *AttrName) StaticName() (string, bool) {
 	switch {
 	case n.Ident != nil:
 		return n.Ident.Name, true
 	case n.String != nil:
 		return n.String.StaticValue()
+	case n.Interp != nil:
+		if s, ok := Unparen(n.Interp.X).(*StringLit); ok {
+			return s.plainValue()
+		}
+	}
+	return "", false
+}
+
+// plainValue returns the value of a string that Nix's parser reads as one
+// constant: a "..." string without interpolation, or an indented one whose
+// text is a single piece once its indentation is stripped (an escape such as
+// ”$ makes a piece of its own, and then a concatenation).
+func (s *StringLit) plainValue() (string, bool) {
+	if !s.Indented {
+		return s.StaticValue()
+	}
+	parts := StripIndentation(s.Parts)
+	switch len(parts) {
+	case 0:
+		return "", true
+	case 1:
+		if t, ok := parts[0].(*TextPart); ok {
+			return t.Value, true
+		}
 	}
 	return "", false
 }

@@ -1416,9 +1416,11 @@ func (p *parser) parseInherit() Binding {
 			names = append(names, put(&p.names, AttrName{String: s}))
 			continue
 		case DOLLAR_CURLY:
-			in := p.parseInterp()
-			p.errorf(in.Pos(), in.End(), "dynamic attributes are not allowed in 'inherit'")
-			names = append(names, put(&p.names, AttrName{Interp: in}))
+			n := put(&p.names, AttrName{Interp: p.parseInterp()})
+			if _, ok := n.StaticName(); !ok {
+				p.errorf(n.Pos(), n.End(), "dynamic attributes are not allowed in 'inherit'")
+			}
+			names = append(names, n)
 			continue
 		case SEMI:
 			x.Semi = p.tok.Pos()

@@ -386,20 +386,6 @@ func (s *printSet) put(name string, a *printAttr) {
 	s.byName[name] = a
 }
 
-// staticAttrName returns an attribute name as Nix 2.8 sees it: a string, or
-// an interpolation of a plain string, is static.
-func staticAttrName(n *AttrName) (string, bool) {
-	if s, ok := n.StaticName(); ok {
-		return s, true
-	}
-	if n.Interp != nil {
-		if str, ok := Unparen(n.Interp.X).(*StringLit); ok && !str.Indented {
-			return str.StaticValue()
-		}
-	}
-	return "", false
-}
-
 func dynamicName(n *AttrName) Expr {
 	if n.Interp != nil {
 		return n.Interp.X
@@ -420,7 +406,7 @@ func (pr *printer) buildAttrs(binds []Binding, rec bool) *printSet {
 		switch b := b.(type) {
 		case *Inherit:
 			for _, n := range b.Names {
-				name, ok := staticAttrName(n)
+				name, ok := n.StaticName()
 				if !ok {
 					continue
 				}
@@ -435,7 +421,7 @@ func (pr *printer) buildAttrs(binds []Binding, rec bool) *printSet {
 			cur := root
 			names := b.Path.Names
 			for _, n := range names[:len(names)-1] {
-				name, ok := staticAttrName(n)
+				name, ok := n.StaticName()
 				if !ok {
 					nested := newPrintSet(false)
 					cur.dynamic = append(cur.dynamic, printDynamic{name: dynamicName(n), value: &printAttr{set: nested}})
@@ -451,7 +437,7 @@ func (pr *printer) buildAttrs(binds []Binding, rec bool) *printSet {
 			}
 			last := names[len(names)-1]
 			val := pr.toAttr(b.Value)
-			name, ok := staticAttrName(last)
+			name, ok := last.StaticName()
 			if !ok {
 				cur.dynamic = append(cur.dynamic, printDynamic{name: dynamicName(last), value: val})
 				continue
@@ -518,7 +504,7 @@ func (pr *printer) attrPath(p *AttrPath) {
 		if i > 0 {
 			pr.s(".")
 		}
-		if name, ok := staticAttrName(n); ok {
+		if name, ok := n.StaticName(); ok {
 			pr.s(showID(name))
 			continue
 		}

@@ -51,7 +51,7 @@ func (s *Server) definition(ctx context.Context, u protocol.DocumentURI, pos pro
 	if !ok {
 		return []protocol.Location{}, nil
 	}
-	ws := &ide.Workspace{Files: d.snap.files, Exists: existsOnDisk}
+	ws := s.fileWorkspace(d.snap)
 	if ide.InList(d.file, d.off) {
 		// the graph is built only when the cursor may be on a module element
 		ws.Elements = map[string][]analysis.ElementTarget{d.path: s.elementsIn(&analysis.Workspace{Files: d.snap.files}, d.path)}
@@ -73,7 +73,7 @@ func (s *Server) references(ctx context.Context, p *protocol.ReferenceParams) ([
 	if !ok {
 		return []protocol.Location{}, nil
 	}
-	ws := &ide.Workspace{Files: d.snap.files, Exists: existsOnDisk}
+	ws := s.fileWorkspace(d.snap)
 	return d.snap.locations(ide.References(ws, d.file, d.off, p.Context.IncludeDeclaration)), ctx.Err()
 }
 
@@ -83,7 +83,7 @@ func (s *Server) documentHighlight(ctx context.Context, p *protocol.DocumentHigh
 	if !ok {
 		return out, nil
 	}
-	for _, h := range ide.Highlights(d.file, d.off) {
+	for _, h := range ide.Highlights(s.fileWorkspace(d.snap), d.file, d.off) {
 		kind := protocol.DocumentHighlightKindRead
 		if h.Write {
 			kind = protocol.DocumentHighlightKindWrite
@@ -98,7 +98,7 @@ func (s *Server) prepareRename(ctx context.Context, p *protocol.PrepareRenamePar
 	if !ok {
 		return nil, requestFailed("the document is not open")
 	}
-	r, err := ide.PrepareRename(d.file, d.off)
+	r, err := ide.PrepareRename(s.fileWorkspace(d.snap), d.file, d.off)
 	if err != nil {
 		return nil, requestFailed("%v", err)
 	}
@@ -113,7 +113,7 @@ func (s *Server) rename(ctx context.Context, p *protocol.RenameParams) (*protoco
 	if !ok {
 		return nil, requestFailed("the document is not open")
 	}
-	edits, err := ide.Rename(d.file, d.off, p.NewName)
+	edits, err := ide.Rename(s.fileWorkspace(d.snap), d.file, d.off, p.NewName)
 	if err != nil {
 		return nil, requestFailed("cannot rename: %v", err)
 	}

@@ -114,6 +114,15 @@ func (s *Server) publishDiagnostics() {
 			paths = append(paths, p)
 		}
 	}
+	// Every open document gets its diagnostics, an empty list when it has
+	// none, so that a client never keeps stale ones.
+	for p := range r.snap.docs {
+		if _, ok := r.byPath[p]; !ok {
+			if _, ok := s.diags.published[p]; !ok {
+				paths = append(paths, p)
+			}
+		}
+	}
 	sort.Strings(paths)
 	for _, p := range paths {
 		if r.snap.gen != s.gen.Load() {
@@ -132,8 +141,9 @@ func (s *Server) publishDiagnostics() {
 		version := r.snap.versionOf(p)
 		if version != nil {
 			// An open document's diagnostics are sent again for each new
-			// version, even unchanged: the client learns they are current.
-			key = append(key, fmt.Sprintf("@%d", *version)...)
+			// version and each didOpen, even unchanged: the client learns
+			// they are current.
+			key = append(key, fmt.Sprintf("@%d#%d", *version, r.snap.docs[p].opening)...)
 		}
 		old, had := s.diags.published[p]
 		if had && old.key == string(key) && old.uri == u || !had && len(diags) == 0 && version == nil {

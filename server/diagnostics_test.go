@@ -339,3 +339,34 @@ func TestIdleAfterPublishing(t *testing.T) {
 		t.Error("still() is true after a change")
 	}
 }
+
+// A document without findings gets an empty list when opened, and again
+// when opened a second time: a client never keeps stale diagnostics.
+func TestOpenPublishesEmptyDiagnostics(t *testing.T) {
+	c := start(t, Options{})
+	u := protocol.DocumentURI("file:///w/clean.nix")
+	c.open(u, "{ a = 1; }")
+	got := c.waitDiagnostics(u, "an empty list", func(p publishDiagnosticsParams) bool { return true })
+	if got.Diagnostics == nil || len(got.Diagnostics) != 0 || got.Version == nil || *got.Version != 1 {
+		t.Fatalf("published %+v, want an empty list for version 1", got)
+	}
+	c.mu.Lock()
+	delete(c.diagnostics, u)
+	c.mu.Unlock()
+	c.open(u, "{ a = 1; }")
+	c.waitDiagnostics(u, "an empty list again", func(p publishDiagnosticsParams) bool { return p.Diagnostics != nil && len(p.Diagnostics) == 0 })
+}
+
+// A second didOpen of an open document replaces its text, as eglot sends
+// one while it applies a workspace edit.
+func TestSecondOpenReplacesText(t *testing.T) {
+	c := start(t, Options{})
+	u := protocol.DocumentURI("file:///w/reopened.nix")
+	c.open(u, "{ a = 1 }")
+	c.waitDiagnostics(u, "a syntax error", func(p publishDiagnosticsParams) bool { return len(p.Diagnostics) > 0 })
+	c.open(u, "{ a = 1; }")
+	c.waitDiagnostics(u, "none after the second didOpen", func(p publishDiagnosticsParams) bool { return p.Diagnostics != nil && len(p.Diagnostics) == 0 })
+	if text := c.storedText(u).Text; text != "{ a = 1; }" {
+		t.Errorf("stored text %q after the second didOpen", text)
+	}
+}

@@ -20,6 +20,9 @@ type document struct {
 	uri     protocol.DocumentURI
 	path    string // workspace key, see uriToPath
 	version int32
+	// opening counts didOpens: each one, even of an open document with
+	// the same version and text, publishes the document's diagnostics.
+	opening uint64
 	text    string
 	lines   func() *nixast.LineIndex     // indexes once, on first use
 	parse   func() *nixast.File          // parses once, on first use
@@ -93,8 +96,9 @@ type contentChange struct {
 // documentStore holds the open documents. Edits are applied in the order the
 // client sent them, so that the text here is the text in the editor.
 type documentStore struct {
-	mu   sync.Mutex
-	docs map[protocol.DocumentURI]*document
+	mu       sync.Mutex
+	docs     map[protocol.DocumentURI]*document
+	openings uint64 // didOpens so far
 }
 
 func newDocumentStore() *documentStore {
@@ -102,10 +106,13 @@ func newDocumentStore() *documentStore {
 }
 
 // open stores a document as the client opened it. Opening an open document
-// again replaces it: the client's word is final.
+// again replaces its text and version (eglot does so while it applies a
+// workspace edit): the client's word is final.
 func (st *documentStore) open(u protocol.DocumentURI, version int32, text string) *document {
 	d := newDocument(u, version, text, nil)
 	st.mu.Lock()
+	st.openings++
+	d.opening = st.openings
 	st.docs[u] = d
 	st.mu.Unlock()
 	return d
@@ -137,6 +144,7 @@ func (st *documentStore) change(u protocol.DocumentURI, version int32, changes [
 		}
 	}
 	d = newDocument(u, version, text, old.lastParsed())
+	d.opening = old.opening
 	st.docs[u] = d
 	return d, warnings
 }

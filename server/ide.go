@@ -12,6 +12,7 @@ import (
 	"github.com/microvm-lsp/microvm-lsp/analysis"
 	"github.com/microvm-lsp/microvm-lsp/ide"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
+	"github.com/microvm-lsp/microvm-lsp/scope"
 )
 
 // Editor features (hover, completion, symbols...) work on a snapshot: the
@@ -58,7 +59,21 @@ func (s *Server) ideWorkspace(snap *snapshot) *ide.Workspace {
 		s.ide.systems = s.systems(&analysis.Workspace{Files: snap.files})
 		s.ide.gen, s.ide.valid = snap.gen, true
 	}
-	return &ide.Workspace{Files: snap.files, Systems: s.ide.systems, Exists: existsOnDisk, Microvm: s.microvmFacts()}
+	ws := s.fileWorkspace(snap)
+	ws.Systems = s.ide.systems
+	ws.Microvm = s.microvmFacts()
+	return ws
+}
+
+// fileWorkspace returns the workspace view of package ide for features
+// that need no systems: the files, the disk, and each file version's
+// names, resolved once.
+func (s *Server) fileWorkspace(snap *snapshot) *ide.Workspace {
+	ws := &ide.Workspace{Files: snap.files, Exists: existsOnDisk}
+	if s.scopes != nil {
+		ws.Scopes = func(f *nixast.File) *scope.Scopes { return s.scopes(f.Name, f) }
+	}
+	return ws
 }
 
 // existsOnDisk reports whether a workspace path names a file or directory.

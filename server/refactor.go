@@ -19,7 +19,7 @@ func (s *Server) refactorActions(snap *snapshot, path string, r protocol.Range) 
 		from, to = to, from
 	}
 	var out []protocol.CodeAction
-	for _, rf := range ide.Refactors(f, from, to) {
+	for _, rf := range ide.Refactors(s.fileWorkspace(snap), f, from, to) {
 		d := docRequest{snap: snap, path: path, file: f}
 		out = append(out, protocol.CodeAction{Title: rf.Title, Kind: protocol.RefactorRewrite, Edit: s.ideEdit(d, rf.Edits)})
 	}

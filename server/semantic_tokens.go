@@ -56,7 +56,7 @@ func (s *Server) semanticTokens(ctx context.Context, u protocol.DocumentURI, r *
 		out.Data = append(out.Data, dl, dc, stop.Character-start.Character, uint32(typ), 0)
 		prevLine, prevCol = start.Line, start.Character
 	}
-	for _, t := range ide.SemanticTokens(f, from, to) {
+	for _, t := range ide.SemanticTokens(s.fileWorkspace(snap), f, from, to) {
 		forEachLine(f, t.Pos, t.End, func(pos, end int) { emit(pos, end, t.Type) })
 	}
 	return out, ctx.Err()

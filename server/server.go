@@ -13,6 +13,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/microvm-lsp/microvm-lsp/analysis"
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+	"github.com/microvm-lsp/microvm-lsp/scope"
 )
 
 // Options configure a Server. The zero value works.
@@ -61,6 +63,9 @@ type Server struct {
 	systems func(*analysis.Workspace) []analysis.SystemInfo
 	// elementsIn resolves the module elements of a file (go to definition).
 	elementsIn func(*analysis.Workspace, string) []analysis.ElementTarget
+	// scopes returns the resolved names of a file version, once per
+	// version (the analysis' cache); nil: the editor features resolve.
+	scopes func(string, *nixast.File) *scope.Scopes
 
 	conn jsonrpc2.Conn
 	ctx  context.Context // ends when the session does; background work watches it
@@ -130,7 +135,7 @@ func New(opts Options) *Server {
 		// One cache for the session: unchanged files keep their per-file
 		// results, and the module graph survives edits it cannot see.
 		cache := analysis.NewCache()
-		s.analyze, s.systems, s.elementsIn = cache.Analyze, cache.Systems, cache.ElementTargetsIn
+		s.analyze, s.systems, s.elementsIn, s.scopes = cache.Analyze, cache.Systems, cache.ElementTargetsIn, cache.Scopes
 	}
 	if s.systems == nil {
 		s.systems = analysis.Systems

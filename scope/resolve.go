@@ -1,0 +1,655 @@
+package scope
+
+import (
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// Resolve resolves the names of a file. It never fails: a broken file gets
+// the names its tree shows.
+func Resolve(f *nixast.File) *Scopes {
+	// Sized from the source: growing these slices was most of the cost.
+	n := len(f.Src) / 24
+	s := &Scopes{Refs: make([]Ref, 0, n), Defs: make([]*Def, 0, n/4)}
+	s.root = &Scope{Pos: 0, End: len(f.Src)}
+	r := &resolver{s: s, srcLen: len(f.Src)}
+	r.expr(f.Root, s.root)
+	for _, t := range f.Trailing {
+		r.expr(t, s.root)
+	}
+	// The result is kept with the file version: give back what the
+	// estimate over-allocated.
+	if cap(s.Refs)-len(s.Refs) > len(s.Refs)/8 {
+		s.Refs = append(make([]Ref, 0, len(s.Refs)), s.Refs...)
+	}
+	if cap(s.Defs)-len(s.Defs) > len(s.Defs)/8 {
+		s.Defs = append(make([]*Def, 0, len(s.Defs)), s.Defs...)
+	}
+	return s
+}
+
+type resolver struct {
+	s      *Scopes
+	srcLen int
+	defs   []Def                    // a chunk the next definitions come from
+	froms  map[*nixast.Inherit]bool // inherit (from) whose from was walked
+	seen   map[string]struct{}      // repeats' names, cleared after use
+}
+
+func (r *resolver) newDef() *Def {
+	if len(r.defs) == cap(r.defs) {
+		// Chunks grow from a few definitions (most files bind few names)
+		// to 64.
+		r.defs = make([]Def, 0, min(64, max(4, 2*cap(r.defs))))
+	}
+	r.defs = r.defs[:len(r.defs)+1]
+	return &r.defs[len(r.defs)-1]
+}
+
+// newScope opens a scope for node; open is set when the construct is
+// still being typed (its names then reach to the end of the file).
+func (r *resolver) newScope(node nixast.Node, parent *Scope, pos, end int, open bool) *Scope {
+	if open || end < pos {
+		end = r.srcLen
+	}
+	sc := &Scope{Node: node, Parent: parent, Pos: pos, End: end}
+	r.s.scopes = append(r.s.scopes, sc)
+	return sc
+}
+
+func isBad(x nixast.Expr) bool {
+	if x == nil {
+		return true
+	}
+	_, bad := x.(*nixast.BadExpr)
+	return bad
+}
+
+func (r *resolver) use(name string, pos, end int, sc *Scope, inherit bool) {
+	ref := Ref{Name: name, Pos: int32(pos), End: int32(end), Inherit: inherit}
+	for c := sc; c != nil; c = c.Parent {
+		if c.With {
+			ref.InWith = true
+			continue
+		}
+		if d := c.Lookup(name); d != nil {
+			ref.Def, ref.InWith = d, false
+			d.Uses++
+			break
+		}
+	}
+	if ref.Def == nil && !ref.InWith && IsGlobal(name) {
+		ref.Global = true
+	}
+	r.s.Refs = append(r.s.Refs, ref)
+}
+
+func (r *resolver) expr(x nixast.Expr, sc *Scope) {
+	switch x := x.(type) {
+	case nil:
+	case *nixast.Ident:
+		if x.Name == "__curPos" {
+			return // Nix's parser makes it a position, not a variable
+		}
+		r.use(x.Name, x.Pos(), x.End(), sc, false)
+	case *nixast.Select:
+		r.expr(x.X, sc)
+		r.attrPath(x.Path, sc)
+		r.expr(x.Default, sc)
+	case *nixast.HasAttr:
+		r.expr(x.X, sc)
+		r.attrPath(x.Path, sc)
+	case *nixast.AttrSet:
+		r.bindings(x.Bindings, x.Rec >= 0, x, sc)
+	case *nixast.LegacyLet:
+		r.bindings(x.Bindings, true, x, sc)
+	case *nixast.Let:
+		inner := r.bindings(x.Bindings, true, x, sc)
+		r.expr(x.Body, inner)
+	case *nixast.Lambda:
+		inner := r.newScope(x, sc, x.Pos(), x.End(), isBad(x.Body))
+		if x.Param != nil {
+			r.define(inner, &Def{Name: x.Param.Name, Kind: Param, Pos: x.Param.Pos(), End: x.Param.End(), Node: x})
+		}
+		if x.Formals != nil {
+			for _, fo := range x.Formals.List {
+				if fo.Name != nil {
+					r.define(inner, &Def{Name: fo.Name.Name, Kind: Formal, Pos: fo.Name.Pos(), End: fo.Name.End(), Node: fo, Value: fo.Default})
+				}
+			}
+			for _, fo := range x.Formals.List {
+				r.expr(fo.Default, inner)
+			}
+		}
+		r.expr(x.Body, inner)
+	case *nixast.With:
+		r.expr(x.X, sc)
+		start := x.Semi + 1
+		if x.Semi < 0 && x.Body != nil {
+			start = x.Body.Pos()
+		}
+		end := start
+		if x.Body != nil {
+			end = x.Body.End()
+		}
+		w := r.newScope(x, sc, start, end, isBad(x.Body))
+		w.With = true
+		r.expr(x.Body, w)
+	// The commonest nodes are walked here rather than through EachChild,
+	// whose callback costs a closure per child; the order is EachChild's.
+	case *nixast.Apply:
+		r.expr(x.Fn, sc)
+		r.expr(x.Arg, sc)
+	case *nixast.Paren:
+		r.expr(x.X, sc)
+	case *nixast.List:
+		for _, e := range x.Elems {
+			r.expr(e, sc)
+		}
+	case *nixast.Binary:
+		r.expr(x.X, sc)
+		r.expr(x.Y, sc)
+	case *nixast.StringLit:
+		r.parts(x.Parts, sc)
+	case *nixast.PathLit:
+		r.parts(x.Parts, sc)
+	default:
+		nixast.EachChild(x, func(c nixast.Node) {
+			if e, ok := c.(nixast.Expr); ok {
+				r.expr(e, sc)
+			} else if ip, ok := c.(*nixast.Interp); ok {
+				r.expr(ip.X, sc)
+			}
+		})
+	}
+}
+
+func (r *resolver) parts(parts []nixast.StringPart, sc *Scope) {
+	for _, p := range parts {
+		if ip, ok := p.(*nixast.Interp); ok {
+			r.expr(ip.X, sc)
+		}
+	}
+}
+
+// attrPath walks the dynamic names of a selection's path.
+func (r *resolver) attrPath(p *nixast.AttrPath, sc *Scope) {
+	if p == nil {
+		return
+	}
+	for _, n := range p.Names {
+		r.attrName(n, sc)
+	}
+}
+
+func (r *resolver) attrName(n *nixast.AttrName, sc *Scope) {
+	switch {
+	case n.Interp != nil:
+		r.expr(n.Interp.X, sc)
+	case n.String != nil:
+		r.expr(n.String, sc)
+	}
+}
+
+func (r *resolver) define(sc *Scope, d *Def) *Def {
+	nd := r.newDef()
+	*nd = *d
+	nd.Scope = sc
+	if !sc.add(nd) {
+		// A name bound twice is a syntax error; the first binding wins.
+		return nil
+	}
+	r.s.Defs = append(r.s.Defs, nd)
+	return nd
+}
+
+// attrs is a set of bindings as Nix's parser builds it (its ExprAttrs):
+// attribute paths make nested sets, and a later binding of a name whose
+// value is a set adds to that set.
+type attrs struct {
+	rec  bool
+	node nixast.Node // *AttrSet, *Let or *LegacyLet; nil for a set made by a path
+	ents []*entry
+	idx  map[string]*entry
+	dyn  []dynEntry
+	// What a binding that clashes with another (a syntax error) holds is
+	// still resolved, with the set's other values.
+	extraSets   []*attrs
+	extraValues []nixast.Expr
+}
+
+// entry is one static attribute of an attrs.
+type entry struct {
+	name      string
+	at        *nixast.AttrName // where the name is first written
+	bind      nixast.Binding   // the binding that wrote it first
+	More      []nixast.Node    // later names that add to it (a.b = 1; a.c = 2;)
+	value     nixast.Expr      // the value (nil for a set made by paths, and inherits)
+	nested    *attrs           // a set: made by paths, or a literal set value
+	inherited bool             // inherit x;: a use of x in the scope around
+	from      *nixast.Inherit  // inherit (from) x;
+	path      bool             // made by an attribute path
+}
+
+type dynEntry struct {
+	name   *nixast.AttrName
+	value  nixast.Expr
+	nested *attrs
+}
+
+func (a *attrs) get(name string) *entry {
+	if a.idx != nil {
+		return a.idx[name]
+	}
+	for _, e := range a.ents {
+		if e.name == name {
+			return e
+		}
+	}
+	return nil
+}
+
+func (a *attrs) put(e *entry) {
+	a.ents = append(a.ents, e)
+	if a.idx != nil {
+		a.idx[e.name] = e
+	} else if len(a.ents) > 8 {
+		a.idx = make(map[string]*entry, 2*len(a.ents))
+		for _, x := range a.ents {
+			a.idx[x.name] = x
+		}
+	}
+}
+
+// literalSet returns the attribute set x is, through parentheses (which
+// Nix's tree does not have).
+func literalSet(x nixast.Expr) *nixast.AttrSet {
+	s, _ := nixast.Unparen(x).(*nixast.AttrSet)
+	return s
+}
+
+// build makes the attrs of a list of bindings, as Nix's parser does.
+func (r *resolver) build(binds []nixast.Binding, rec bool, node nixast.Node) *attrs {
+	a := &attrs{rec: rec, node: node}
+	for _, b := range binds {
+		switch b := b.(type) {
+		case *nixast.AttrAssign:
+			if b.Path == nil || len(b.Path.Names) == 0 {
+				a.extraValues = append(a.extraValues, b.Value)
+				continue
+			}
+			r.addPath(a, b, b.Value)
+		case *nixast.Inherit:
+			// inherit (from) without names: Nix drops from unread.
+			for _, n := range b.Names {
+				name, ok := n.StaticName()
+				if !ok {
+					// A syntax error; its expression is still read.
+					if n.Interp != nil {
+						a.extraValues = append(a.extraValues, n.Interp.X)
+					} else if n.String != nil {
+						a.extraValues = append(a.extraValues, n.String)
+					}
+					continue
+				}
+				if a.get(name) != nil {
+					continue // a duplicate: a syntax error
+				}
+				e := &entry{name: name, at: n, bind: b}
+				if b.From != nil {
+					e.from = b
+				} else {
+					e.inherited = true
+				}
+				a.put(e)
+			}
+		}
+	}
+	return a
+}
+
+// addPath adds the binding path = value to a, following Nix's addAttr.
+func (r *resolver) addPath(a *attrs, b *nixast.AttrAssign, value nixast.Expr) {
+	names := b.Path.Names
+	cur := a
+	for _, n := range names[:len(names)-1] {
+		name, ok := n.StaticName()
+		if !ok {
+			nested := &attrs{}
+			cur.dyn = append(cur.dyn, dynEntry{name: n, nested: nested})
+			cur = nested
+			continue
+		}
+		e := cur.get(name)
+		switch {
+		case e == nil:
+			nested := &attrs{}
+			cur.put(&entry{name: name, at: n, bind: b, nested: nested, path: true})
+			cur = nested
+		case e.nested != nil:
+			e.More = append(e.More, n)
+			cur = e.nested
+		default:
+			nested := &attrs{}
+			cur.extraSets = append(cur.extraSets, nested)
+			cur = nested
+		}
+	}
+	last := names[len(names)-1]
+	name, ok := last.StaticName()
+	if !ok {
+		cur.dyn = append(cur.dyn, dynEntry{name: last, value: value})
+		return
+	}
+	lit := literalSet(value)
+	e := cur.get(name)
+	switch {
+	case e == nil:
+		ne := &entry{name: name, at: last, bind: b, value: value, path: len(names) > 1}
+		if lit != nil {
+			ne.nested = r.build(lit.Bindings, lit.Rec >= 0, lit)
+		}
+		cur.put(ne)
+	case e.nested != nil && lit != nil:
+		// Nix merges the attributes of the second set into the first: they
+		// are bound as the first set's (its recursion or not), and the
+		// second's recursion and dynamic attributes are dropped.
+		second := r.build(lit.Bindings, lit.Rec >= 0, lit)
+		e.More = append(e.More, last)
+		for _, se := range second.ents {
+			if e.nested.get(se.name) != nil {
+				e.nested.extraValues = append(e.nested.extraValues, se.value)
+				continue
+			}
+			e.nested.put(se)
+		}
+		e.nested.extraSets = append(e.nested.extraSets, second.extraSets...)
+		e.nested.extraValues = append(e.nested.extraValues, second.extraValues...)
+	default:
+		cur.extraValues = append(cur.extraValues, value)
+	}
+}
+
+// bindings resolves the bindings of a set, let or legacy let in sc and
+// returns the scope their values see. Most binding lists write each first
+// name once: nothing can merge, and they are walked as written; the others
+// are built as Nix's parser builds them first.
+func (r *resolver) bindings(binds []nixast.Binding, rec bool, node nixast.Node, sc *Scope) *Scope {
+	if r.merges(binds) {
+		return r.bind(r.build(binds, rec, node), sc)
+	}
+	inner, kind := sc, Rec
+	if rec {
+		inner, kind = r.open(node, sc)
+		for _, b := range binds {
+			switch b := b.(type) {
+			case *nixast.AttrAssign:
+				if b.Path == nil || len(b.Path.Names) == 0 {
+					continue
+				}
+				n := b.Path.Names[0]
+				name, ok := n.StaticName()
+				if !ok {
+					continue
+				}
+				if d := inner.Lookup(name); d != nil {
+					if d.Path && len(b.Path.Names) > 1 {
+						d.More = append(d.More, n) // a.b = 1; a.c = 2;
+					}
+					continue
+				}
+				d := &Def{Name: name, Kind: kind, Pos: n.Pos(), End: n.End(), Node: b, Path: len(b.Path.Names) > 1}
+				if !d.Path {
+					d.Value = b.Value
+				}
+				r.define(inner, d)
+			case *nixast.Inherit:
+				if b.From != nil && len(b.Names) == 0 {
+					continue
+				}
+				for _, n := range b.Names {
+					if name, ok := n.StaticName(); ok {
+						r.define(inner, &Def{Name: name, Kind: kind, Pos: n.Pos(), End: n.End(), Node: b, Inherit: true})
+					}
+				}
+			}
+		}
+	}
+	for _, b := range binds {
+		switch b := b.(type) {
+		case *nixast.AttrAssign:
+			if b.Path != nil {
+				r.attrPath(b.Path, inner)
+			}
+			r.expr(b.Value, inner)
+		case *nixast.Inherit:
+			if b.From != nil {
+				if len(b.Names) > 0 {
+					r.expr(b.From, inner) // Nix drops a from without names
+				}
+				for _, n := range b.Names {
+					if _, ok := n.StaticName(); !ok {
+						r.attrName(n, inner)
+					}
+				}
+				continue
+			}
+			for _, n := range b.Names {
+				if name, ok := n.StaticName(); ok {
+					r.use(name, n.Pos(), n.End(), sc, true)
+				} else {
+					r.attrName(n, sc)
+				}
+			}
+		}
+	}
+	return inner
+}
+
+// merges reports whether Nix's parser merges a literal set of binds with
+// another binding: a set written at a path that another binding of the
+// list also writes or extends (a = { … }; a.b = …;). Paths that only share
+// their first names (systemd.services.a = …; systemd.services.b = …;) make
+// plain nested sets, which bind nothing.
+func (r *resolver) merges(binds []nixast.Binding) bool {
+	if !r.repeats(binds) {
+		return false
+	}
+	// Paths are compared by a hash of their names: a collision only takes
+	// the slower, exact way.
+	var sets map[uint64]int // static paths whose value is a literal set
+	for _, b := range binds {
+		if a, ok := b.(*nixast.AttrAssign); ok && a.Path != nil && literalSet(a.Value) != nil {
+			h, static := uint64(offset64), true
+			for _, n := range a.Path.Names {
+				name, ok := n.StaticName()
+				if !ok {
+					static = false
+					break
+				}
+				h = hashName(h, name)
+			}
+			if static {
+				if sets == nil {
+					sets = map[uint64]int{}
+				}
+				sets[h]++
+			}
+		}
+	}
+	if sets == nil {
+		return false
+	}
+	for _, b := range binds {
+		a, ok := b.(*nixast.AttrAssign)
+		if !ok || a.Path == nil {
+			continue
+		}
+		literal := literalSet(a.Value) != nil
+		h := uint64(offset64)
+		for i, n := range a.Path.Names {
+			name, ok := n.StaticName()
+			if !ok {
+				break
+			}
+			h = hashName(h, name)
+			c := sets[h]
+			if i < len(a.Path.Names)-1 && c > 0 || i == len(a.Path.Names)-1 && (c > 1 || c == 1 && !literal) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+const (
+	offset64 = 14695981039346656037
+	prime64  = 1099511628211
+)
+
+// hashName adds a name to an FNV-1a hash of a path, with a separator.
+func hashName(h uint64, name string) uint64 {
+	for i := 0; i < len(name); i++ {
+		h = (h ^ uint64(name[i])) * prime64
+	}
+	return (h ^ 0xff) * prime64
+}
+
+// repeats reports whether two bindings begin with the same static name
+// (a.b = 1; a.c = 2;, or a name bound twice).
+func (r *resolver) repeats(binds []nixast.Binding) bool {
+	if len(binds) <= 8 {
+		var names [16]string
+		seen := names[:0]
+		for _, b := range binds {
+			for _, n := range firstNames(b) {
+				if name, ok := n.StaticName(); ok {
+					for _, x := range seen {
+						if x == name {
+							return true
+						}
+					}
+					seen = append(seen, name)
+				}
+			}
+		}
+		return false
+	}
+	if r.seen == nil {
+		r.seen = map[string]struct{}{}
+	}
+	defer clear(r.seen)
+	for _, b := range binds {
+		for _, n := range firstNames(b) {
+			if name, ok := n.StaticName(); ok {
+				if _, dup := r.seen[name]; dup {
+					return true
+				}
+				r.seen[name] = struct{}{}
+			}
+		}
+	}
+	return false
+}
+
+// firstNames returns the names a binding binds first: its path's first,
+// or an inherit's.
+func firstNames(b nixast.Binding) []*nixast.AttrName {
+	switch b := b.(type) {
+	case *nixast.AttrAssign:
+		if b.Path != nil && len(b.Path.Names) > 0 {
+			return b.Path.Names[:1]
+		}
+	case *nixast.Inherit:
+		return b.Names
+	}
+	return nil
+}
+
+// open opens the scope of a rec set, let or legacy let.
+func (r *resolver) open(node nixast.Node, sc *Scope) (*Scope, Kind) {
+	kind := Rec
+	pos, end, open := 0, r.srcLen, true
+	switch n := node.(type) {
+	case *nixast.Let:
+		kind = Let
+		pos, end, open = n.Pos(), n.End(), n.InPos < 0 || isBad(n.Body)
+	case *nixast.AttrSet:
+		pos, end, open = n.Pos(), n.End(), n.Rbrace < 0
+	case *nixast.LegacyLet:
+		pos, end, open = n.Pos(), n.End(), n.Rbrace < 0
+	}
+	return r.newScope(node, sc, pos, end, open), kind
+}
+
+// bind binds an attrs in the scope sc: a rec set or let opens a scope of
+// its static names; the result is the scope its values see.
+func (r *resolver) bind(a *attrs, sc *Scope) *Scope {
+	if !a.rec {
+		for _, e := range a.ents {
+			r.value(e, sc)
+		}
+		r.rest(a, sc)
+		return sc
+	}
+	inner, kind := r.open(a.node, sc)
+	for _, e := range a.ents {
+		d := &Def{Name: e.name, Kind: kind, Pos: e.at.Pos(), End: e.at.End(), Node: e.bind, More: e.More,
+			Inherit: e.inherited || e.from != nil, Path: e.path}
+		if !d.Path && !d.Inherit {
+			d.Value = e.value
+		}
+		r.define(inner, d)
+		if b := e.bind; b != nil && (b.Pos() < inner.Pos || b.End() > inner.End) {
+			// a.c = … after a = rec { … };: the value sees the rec set.
+			inner.extra = append(inner.extra, [2]int{b.Pos(), b.End()})
+		}
+	}
+	for _, e := range a.ents {
+		if e.inherited {
+			r.value(e, sc)
+		} else {
+			r.value(e, inner)
+		}
+	}
+	r.rest(a, inner)
+	return inner
+}
+
+// value resolves the value of one attribute in sc.
+func (r *resolver) value(e *entry, sc *Scope) {
+	switch {
+	case e.inherited:
+		r.use(e.name, e.at.Pos(), e.at.End(), sc, true)
+	case e.from != nil:
+		if r.froms == nil {
+			r.froms = map[*nixast.Inherit]bool{}
+		}
+		if !r.froms[e.from] {
+			r.froms[e.from] = true
+			r.expr(e.from.From, sc)
+		}
+	case e.nested != nil:
+		r.bind(e.nested, sc)
+	default:
+		r.expr(e.value, sc)
+	}
+}
+
+// rest resolves the dynamic attributes of a (names and values) and what
+// clashing bindings hold, in sc.
+func (r *resolver) rest(a *attrs, sc *Scope) {
+	for _, d := range a.dyn {
+		r.attrName(d.name, sc)
+		if d.nested != nil {
+			r.bind(d.nested, sc)
+		} else {
+			r.expr(d.value, sc)
+		}
+	}
+	for _, x := range a.extraSets {
+		r.bind(x, sc)
+	}
+	for _, v := range a.extraValues {
+		r.expr(v, sc)
+	}
+}

@@ -1,0 +1,160 @@
+package scope
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+func undefinedNames(src string) string {
+	f := nixast.Parse("/ws/a.nix", []byte(src))
+	var out []string
+	for _, r := range Resolve(f).Undefined() {
+		out = append(out, r.Name)
+	}
+	return strings.Join(out, " ")
+}
+
+// Each case was checked with nix-instantiate --parse (Nix 2.8): want lists
+// the undefined variables Nix reports (it stops at the first; the rest are
+// ours).
+func TestUndefined(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{`let x = 1; in x + y`, "y"},
+		{`fetchurl`, "fetchurl"},
+		{`[ map __add builtins true __curPos ]`, ""},
+		{`let "c" = 2; in c`, ""},
+		{`rec { "c" = 2; d = c; }`, ""},
+		{`let ${"a"} = 1; in a`, ""},
+		{`rec { ${("a")} = 1; b = a; }`, ""},
+		{"let ${''a''} = 1; in a", ""},
+		{`let inherit ({ a = 1; }) ${"a"}; in a`, ""},
+		{`{ a = 1; b = a; }`, "a"},
+		{`{ a = rec { b = 1; }; a.c = b; }`, ""},
+		{`{ a = (rec { b = 1; }); a.c = b; }`, ""},
+		{`{ a = rec { b = c; }; a.c = 1; }`, ""},
+		{`{ a = rec { b = 1; }; a.c.d = b; }`, ""},
+		{`{ a = rec { b = 1; }; a = { c = b; }; }`, ""},
+		{`{ a = rec { b = 1; }; a = { inherit (b) c; }; }`, ""},
+		{`{ a.c = 1; a = rec { b = 1; d = b; }; }`, "b"},
+		{`{ a = { b = 1; }; a = rec { c = b; }; }`, "b"},
+		{`{ a.x = 1; a = rec { b = 1; inherit (b) c; }; }`, "b"},
+		{`let a = rec { b = 1; }; a.c = b; in a`, ""},
+		{`let a.c = b; a = rec { b = 1; }; in a`, "b"},
+		{`rec { a.b = rec { c = 1; }; a.b.d = c; }`, ""},
+		{`{ a.b = 1; a = { ${x} = 2; }; }`, ""},
+		{`{ inherit (x); }`, ""},
+		{`{ inherit (x) y; }`, "x"},
+		{`rec { inherit (a) b; a = {}; }`, ""},
+		{`rec { inherit a; }`, "a"},
+		{`rec { ${a} = 1; a = "x"; }`, ""},
+		{`{ ${a} = 1; }`, "a"},
+		{`let a = 1; in with {}; a + b`, ""},
+		{`x: { y ? x, x ? y }: z`, "z"},
+		{`args@{ a ? args }: a`, ""},
+		{`let { a = 1; body = a; }`, ""},
+		{`{ a.${b}.c = 1; }`, "b"},
+		{`let a.${b} = 1; b = "x"; in a`, ""},
+	} {
+		if got := undefinedNames(tc.src); got != tc.want {
+			t.Errorf("%s: undefined %q, want %q", tc.src, got, tc.want)
+		}
+	}
+}
+
+// with never shadows a lexical binding, however far out.
+func TestWithNeverShadows(t *testing.T) {
+	src := `{ nixpkgs, microvm, ... }: let mods = microvm.nixosModules; in with mods; [ host microvm ]`
+	f := nixast.Parse("/ws/flake.nix", []byte(src))
+	sc := Resolve(f)
+	use := sc.RefAt(strings.LastIndex(src, "microvm"))
+	if use == nil || use.Def == nil || use.Def.Kind != Formal {
+		t.Fatalf("microvm in the list: %+v, want the formal", use)
+	}
+	host := sc.RefAt(strings.Index(src, "host"))
+	if host == nil || host.Def != nil || !host.InWith {
+		t.Fatalf("host: %+v, want a name from the with", host)
+	}
+}
+
+func TestDefinitionsAndUses(t *testing.T) {
+	src := "let\n  foo = 1;\n  bar = { baz }: foo + baz;\n  a.b = 1;\n  a.c = foo;\nin\nbar { baz = a; }\n"
+	sc := Resolve(nixast.Parse("/ws/a.nix", []byte(src)))
+	at := func(s string, n int) int {
+		i := -1
+		for ; n > 0; n-- {
+			i += 1 + strings.Index(src[i+1:], s)
+		}
+		return i
+	}
+	d, r := sc.DefAt(at("foo", 3))
+	if d == nil || r == nil || d.Pos != at("foo", 1) || d.Kind != Let || d.Value == nil {
+		t.Fatalf("DefAt(foo) = %+v, %+v", d, r)
+	}
+	var uses []int
+	for _, u := range sc.RefsOf(d) {
+		uses = append(uses, int(u.Pos))
+	}
+	if want := []int{at("foo", 2), at("foo", 3)}; fmt.Sprint(uses) != fmt.Sprint(want) || d.Uses != 2 {
+		t.Errorf("uses of foo %v (%d), want %v", uses, d.Uses, want)
+	}
+	a, _ := sc.DefAt(at("a.c", 1))
+	if a == nil || !a.Path || len(a.More) != 1 || a.Uses != 1 {
+		t.Errorf("a, bound by two paths: %+v", a)
+	}
+	if d, _ := sc.DefAt(at("baz", 3)); d != nil {
+		t.Errorf("the attribute name baz in { baz = a; } is no variable: %+v", d)
+	}
+	var names []string
+	for _, v := range sc.Visible(at("+ baz", 1) + 3) {
+		names = append(names, v.Name+":"+v.Kind.String())
+	}
+	sort.Strings(names)
+	if got := strings.Join(names, " "); got != "a:let binding bar:let binding baz:formal parameter foo:let binding" {
+		t.Errorf("visible in the lambda: %s", got)
+	}
+}
+
+// A construct being typed keeps its names visible to the end of the file.
+func TestVisibleWhileTyping(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"let foo = 1; in |", "foo"},
+		{"{ pkgs, lib, ... }: |", "lib pkgs"},
+		{"x: with x; |", "x"},
+		{"let a = 1; b = |", "a b"},
+		{"rec { a = 1; b = |", "a b"},
+		{"let a = 1; in [ (x: x) | ]", "a"},
+	} {
+		off := strings.Index(tc.src, "|")
+		src := tc.src[:off] + tc.src[off+1:]
+		sc := Resolve(nixast.Parse("/ws/a.nix", []byte(src)))
+		var names []string
+		for _, d := range sc.Visible(off) {
+			names = append(names, d.Name)
+		}
+		sort.Strings(names)
+		if got := strings.Join(names, " "); got != tc.want {
+			t.Errorf("%q: visible %q, want %q", tc.src, got, tc.want)
+		}
+	}
+}
+
+// The value of a.c = … that joins a rec set sees the set's names.
+func TestMergedValueSeesRecSet(t *testing.T) {
+	src := "{ a = rec { b = 1; }; a.c = b; }"
+	sc := Resolve(nixast.Parse("/ws/a.nix", []byte(src)))
+	off := strings.LastIndex(src, "b")
+	if d, _ := sc.DefAt(off); d == nil || d.Pos != strings.Index(src, "b") {
+		t.Fatalf("b in a.c = b: %+v", d)
+	}
+	found := false
+	for _, d := range sc.Visible(off) {
+		found = found || d.Name == "c"
+	}
+	if !found {
+		t.Error("c, added to the rec set, is not visible in its value")
+	}
+}
