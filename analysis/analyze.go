@@ -15,6 +15,10 @@ import (
 // may share unchanged *nixast.File values between them.
 type Workspace struct {
 	Files map[string]*nixast.File
+	// Exists reports whether a file or directory is at a path (a key like
+	// those of Files) on the workspace's file system. Nil when that is not
+	// known: then no module path is reported missing.
+	Exists func(path string) bool
 }
 
 // Config selects and adjusts checks.
