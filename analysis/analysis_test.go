@@ -204,7 +204,7 @@ func applyEdits(ws *Workspace, edits []TextEdit) (*Workspace, []string, error) {
 	for _, e := range edits {
 		byFile[e.File] = append(byFile[e.File], e)
 	}
-	out := &Workspace{Files: map[string]*nixast.File{}}
+	out := &Workspace{Files: map[string]*nixast.File{}, Exists: ws.Exists}
 	for k, v := range ws.Files {
 		out.Files[k] = v
 	}

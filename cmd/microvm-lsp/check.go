@@ -41,7 +41,10 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "microvm-lsp check: %v\n", err)
 		return 2
 	}
-	ws := &analysis.Workspace{Files: map[string]*nixast.File{}}
+	ws := &analysis.Workspace{Files: map[string]*nixast.File{}, Exists: func(p string) bool {
+		_, err := os.Stat(filepath.FromSlash(p))
+		return err == nil
+	}}
 	byKey := map[string]*checkFile{}
 	for _, name := range names {
 		src, err := os.ReadFile(name)
