@@ -90,8 +90,10 @@ type hvCheck struct {
 }
 
 func (h *hvCheck) report(file string, n nixast.Node, what string, fixes ...Fix) {
-	msg := fmt.Sprintf("%s: hypervisor %q (system `%s`) does not support it, and evaluating the runner throws", what, h.hv, h.s.Name)
-	h.p.Report(Finding{File: file, Pos: n.Pos(), End: n.End(), Severity: SeverityError, Code: CodeHypervisorUnsupported, Message: msg, Fixes: fixes})
+	h.p.reportAbout([]string{h.s.Name}, Finding{File: file, Pos: n.Pos(), End: n.End(), Severity: SeverityError, Code: CodeHypervisorUnsupported, Fixes: fixes},
+		func(names []string) string {
+			return fmt.Sprintf("%s: hypervisor %q (%s) does not support it, and evaluating the runner throws", what, h.hv, systemsNoun("system", names))
+		})
 }
 
 func (h *hvCheck) shares() {
@@ -193,8 +195,10 @@ func (h *hvCheck) forwardPorts() {
 			}
 		}
 		if !user {
-			h.p.Report(Finding{File: d.File, Pos: d.X.Pos(), End: d.X.End(), Severity: SeverityError, Code: CodeHypervisorUnsupported,
-				Message: fmt.Sprintf("microvm.forwardPorts needs an interface of type \"user\" on qemu, and system `%s` has none: the guest assertion fails", h.s.Name)})
+			h.p.reportAbout([]string{h.s.Name}, Finding{File: d.File, Pos: d.X.Pos(), End: d.X.End(), Severity: SeverityError, Code: CodeHypervisorUnsupported},
+				func(names []string) string {
+					return fmt.Sprintf("microvm.forwardPorts needs an interface of type \"user\" on qemu, and %s has none: the guest assertion fails", systemsNoun("system", names))
+				})
 		}
 	}
 }

@@ -67,7 +67,7 @@ func (p *Pass) reportAbout(names []string, f Finding, render func(names []string
 	f.Message = render(f.Systems)
 	f.Related = addRelated(nil, f.Related...)
 	p.about[key] = len(p.findings)
-	p.findings = append(p.findings, f)
+	p.findings = append(p.findings, withPreferred(f))
 }
 
 // addRelated appends the related places not yet in list.
