@@ -197,7 +197,7 @@ func (h *hvCheck) forwardPorts() {
 		if !user {
 			h.p.reportAbout([]string{h.s.Name}, Finding{File: d.File, Pos: d.X.Pos(), End: d.X.End(), Severity: SeverityError, Code: CodeHypervisorUnsupported},
 				func(names []string) string {
-					return fmt.Sprintf("microvm.forwardPorts needs an interface of type \"user\" on qemu, and %s has none: the guest assertion fails", systemsNoun("system", names))
+					return fmt.Sprintf("microvm.forwardPorts needs an interface of type \"user\" on qemu, but %s has none: the guest assertion fails", systemsNoun("system", names))
 				})
 		}
 	}

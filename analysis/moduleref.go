@@ -16,6 +16,7 @@ import (
 // gains the name), for every system of readers.
 func (p *Pass) moduleRefAt(readers []*System, at *ModElem, which string) (string, []TextEdit, bool) {
 	f := p.Workspace.Files[at.File]
+	readers = withoutShadows(readers)
 	if f == nil || at.Node == nil || len(readers) == 0 {
 		return "", nil, false
 	}
@@ -261,4 +262,23 @@ func letInheritBinder(root nixast.Node, id *nixast.Ident) (*nixast.Let, *nixast.
 		return frames[i].let, inh
 	}
 	return nil, nil
+}
+
+// withoutShadows drops the nameless systems that repeat another reader's
+// nixosSystem call without its arguments: what is valid in the real call
+// is what counts.
+func withoutShadows(readers []*System) []*System {
+	var out []*System
+	for _, r := range readers {
+		shadow := false
+		for _, s := range readers {
+			if s != r && s.Name != "?" && sameDeclaration(r, s) {
+				shadow = true
+			}
+		}
+		if !shadow {
+			out = append(out, r)
+		}
+	}
+	return out
 }
