@@ -59,9 +59,15 @@ func loadFixture(t *testing.T, path string) (*Workspace, []want) {
 		t.Fatal(err)
 	}
 	ws := &Workspace{Files: map[string]*nixast.File{}}
+	onDisk := map[string]bool{}
+	ws.Exists = func(p string) bool { return fixtureHas(ws, onDisk, p) }
 	var wants []want
 	for _, f := range ar.Files {
 		name := "/ws/" + f.Name
+		if strings.HasSuffix(name, ".ignored") {
+			onDisk[strings.TrimSuffix(name, ".ignored")] = true // on disk, not in the workspace
+			continue
+		}
 		pf := nixast.Parse(name, f.Data)
 		ws.Files[name] = pf
 		for _, tok := range pf.AllTokens() {
@@ -96,6 +102,27 @@ func loadFixture(t *testing.T, path string) (*Workspace, []want) {
 		}
 	}
 	return ws, wants
+}
+
+// fixtureHas reports whether a fixture holds the file or directory p: the
+// fixture is the whole file system of its workspace, with the files named
+// *.ignored on disk but not in the workspace.
+func fixtureHas(ws *Workspace, onDisk map[string]bool, p string) bool {
+	if ws.Files[p] != nil || onDisk[p] {
+		return true
+	}
+	dir := strings.TrimSuffix(p, "/") + "/"
+	for name := range ws.Files {
+		if strings.HasPrefix(name, dir) {
+			return true
+		}
+	}
+	for name := range onDisk {
+		if strings.HasPrefix(name, dir) {
+			return true
+		}
+	}
+	return false
 }
 
 func (w want) matches(ws *Workspace, f Finding) bool {
@@ -181,7 +208,7 @@ func applyEdits(ws *Workspace, edits []TextEdit) (*Workspace, []string, error) {
 	for _, e := range edits {
 		byFile[e.File] = append(byFile[e.File], e)
 	}
-	out := &Workspace{Files: map[string]*nixast.File{}}
+	out := &Workspace{Files: map[string]*nixast.File{}, Exists: ws.Exists}
 	for k, v := range ws.Files {
 		out.Files[k] = v
 	}
@@ -280,6 +307,12 @@ func checkGolden(t *testing.T, fixture string, n int, desc string, f Finding, fx
 	}
 }
 
+// TestFixes applies every fix of every finding of every fixture, analyses
+// the whole workspace again and requires: the fixed files parse (also with
+// Nix's parser), the finding is gone, no error appears anywhere that was not
+// there before, no system the finding is not about changes role or becomes
+// partly unknown, and exactly one fix of the finding is preferred.
+// Role-check fixes are compared with goldens.
 func TestFixes(t *testing.T) {
 	nix := nixParser(t)
 	for _, path := range fixtures(t) {
@@ -287,19 +320,28 @@ func TestFixes(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ws, _ := loadFixture(t, path)
 			before := Analyze(ws, Config{})
+			rolesBefore := systemRoles(ws)
 			count := map[string]int{}
 			for _, f := range before {
+				preferred := 0
+				for _, fx := range f.Fixes {
+					if fx.Preferred {
+						preferred++
+					}
+				}
+				if len(f.Fixes) > 0 && preferred != 1 {
+					t.Errorf("%s: %d preferred fixes, want 1", describe(ws, f), preferred)
+				}
 				for _, fx := range f.Fixes {
 					nws, changed, err := applyEdits(ws, fx.Edits)
 					if err != nil {
 						t.Errorf("%s: fix %q: %v", describe(ws, f), fx.Title, err)
 						continue
 					}
-					if !implemented[f.Code] {
-						continue // fixes of checks the fixtures do not cover are tested with their checks
+					if implemented[f.Code] {
+						count[f.Code]++
+						checkGolden(t, name, count[f.Code], describe(ws, f), f, fx, nws, changed)
 					}
-					count[f.Code]++
-					checkGolden(t, name, count[f.Code], describe(ws, f), f, fx, nws, changed)
 					if nix != "" {
 						for _, c := range changed {
 							if err := nixParses(t, nix, string(nws.Files[c].Src)); err != nil {
@@ -313,23 +355,96 @@ func TestFixes(t *testing.T) {
 						}
 					}
 					after := Analyze(nws, Config{})
-					if countCode(after, f.Code) >= countCode(before, f.Code) {
+					if remains(f, fx.Edits, after) || countCode(after, f.Code) >= countCode(before, f.Code) {
 						t.Errorf("%s: fix %q did not remove the finding", describe(ws, f), fx.Title)
 					}
-					for _, code := range []string{CodeRoleConflict, CodeRedundantGuestImport} {
-						if code != f.Code && countCode(after, code) > countCode(before, code) {
-							t.Errorf("%s: fix %q added a %s finding", describe(ws, f), fx.Title, code)
+					for key, n := range errorCounts(after) {
+						if n > errorCounts(before)[key] {
+							t.Errorf("%s: fix %q adds an error (%s): %v", describe(ws, f), fx.Title, key, errorsOf(nws, after, key))
 						}
 					}
-					for _, code := range []string{CodeGuestOption, CodeHostOption} {
-						if code != f.Code && countCode(after, code) > countCode(before, code) {
-							t.Logf("%s: fix %q added a %s finding", describe(ws, f), fx.Title, code)
+					rolesAfter := systemRoles(nws)
+					for sys, r := range rolesBefore {
+						if contains(f.Systems, sys.name) || contains(f.Systems, sys.parent) {
+							continue // the systems fixed, and their VMs and containers
+						}
+						if a, ok := rolesAfter[sys]; !ok || a != r {
+							t.Errorf("%s: fix %q changes system %s from %s to %s", describe(ws, f), fx.Title, sys.name, r, a)
 						}
 					}
 				}
 			}
 		})
 	}
+}
+
+type systemKey struct{ name, kind, parent string }
+
+// systemRoles returns each system's role, and whether its closure is known.
+func systemRoles(ws *Workspace) map[systemKey]string {
+	out := map[systemKey]string{}
+	for _, s := range Systems(ws) {
+		r := s.Role
+		if s.Unknown {
+			r += " (partly unknown)"
+		}
+		out[systemKey{s.Name, s.Kind, s.Parent}] = r
+	}
+	return out
+}
+
+// mapPos moves an offset of the old text of file through edits.
+func mapPos(pos int, file string, edits []TextEdit) int {
+	out := pos
+	for _, e := range edits {
+		if e.File != file || e.Pos > pos {
+			continue
+		}
+		if e.End <= pos {
+			out += len(e.NewText) - (e.End - e.Pos)
+		} else {
+			out += e.Pos - pos // inside an edit: its start
+		}
+	}
+	return out
+}
+
+// remains reports whether after holds a finding of f's code at f's range,
+// moved through the edits (or inside the text an edit wrote there).
+func remains(f Finding, edits []TextEdit, after []Finding) bool {
+	pos, end := mapPos(f.Pos, f.File, edits), mapPos(f.End, f.File, edits)
+	for _, e := range edits {
+		if e.File == f.File && e.Pos < f.End && f.Pos < e.End {
+			end = mapPos(e.Pos, f.File, edits) + len(e.NewText) // rewritten
+		}
+	}
+	for _, a := range after {
+		if a.Code == f.Code && a.File == f.File && a.Pos >= pos && a.Pos <= end && (a.Pos < end || a.Pos == pos) {
+			return true
+		}
+	}
+	return false
+}
+
+// errorCounts counts error findings by file and code.
+func errorCounts(fs []Finding) map[string]int {
+	out := map[string]int{}
+	for _, f := range fs {
+		if f.Severity == SeverityError {
+			out[f.File+" "+f.Code]++
+		}
+	}
+	return out
+}
+
+func errorsOf(ws *Workspace, fs []Finding, key string) []string {
+	var out []string
+	for _, f := range fs {
+		if f.Severity == SeverityError && f.File+" "+f.Code == key {
+			out = append(out, describe(ws, f))
+		}
+	}
+	return out
 }
 
 func TestSuppression(t *testing.T) {

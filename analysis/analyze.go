@@ -23,6 +23,10 @@ type Workspace struct {
 	// AbsentInputs names the flake inputs whose pinned source is not in
 	// the Nix store.
 	AbsentInputs []string
+	// Exists reports whether a file or directory is at a path (a key like
+	// those of Files) on the workspace's file system. Nil when that is not
+	// known: then no module path is reported missing.
+	Exists func(path string) bool
 }
 
 // Config selects and adjusts checks.

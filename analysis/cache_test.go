@@ -41,7 +41,7 @@ func TestCacheMatchesFreshAnalysis(t *testing.T) {
 					files[k] = v
 				}
 				files[p] = nixast.Parse(p, edit(ws.Files[p].Src))
-				next := &Workspace{Files: files}
+				next := &Workspace{Files: files, Exists: ws.Exists}
 				got := encode(c.Analyze(next, Config{}))
 				want := encode(Analyze(next, Config{}))
 				if got != want {

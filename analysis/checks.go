@@ -17,6 +17,8 @@ type Pass struct {
 	seen      map[string]bool
 	cache     *Cache
 	memos     map[string]*fileMemo
+	rd        *readerIndex   // who reads which place, built on first use (fixes.go)
+	about     map[string]int // findings that name their systems, by code, range and message (checks_roles.go)
 }
 
 // view returns the literal microvm.* definitions of a system, indexed: read
@@ -52,7 +54,22 @@ func (p *Pass) Report(f Finding) {
 		return
 	}
 	p.seen[key] = true
-	p.findings = append(p.findings, f)
+	p.findings = append(p.findings, withPreferred(f))
+}
+
+// withPreferred marks the first fix of a finding preferred when none is:
+// an editor's quick fix and `check --fix` take exactly one.
+func withPreferred(f Finding) Finding {
+	for _, fx := range f.Fixes {
+		if fx.Preferred {
+			return f
+		}
+	}
+	if len(f.Fixes) > 0 {
+		f.Fixes = append([]Fix(nil), f.Fixes...)
+		f.Fixes[0].Preferred = true
+	}
+	return f
 }
 
 // Analyzer is one check.
@@ -162,127 +179,6 @@ func (s *System) firstElem(which string) *ModElem {
 		}
 	}
 	return nil
-}
-
-func runRoleConflict(p *Pass) {
-	for _, s := range p.Systems {
-		if s.Kind == "vm" || s.GuestDisabled || s.Unknown || !s.Has(ModHost) {
-			continue
-		}
-		host := s.firstElem(ModHost)
-		for _, e := range s.Elems {
-			if e.Which != ModMicrovm || e.Implicit {
-				continue
-			}
-			sev := SeverityWarning
-			if s.BareMetal {
-				sev = SeverityError
-			}
-			hostVia := append(append([]Hop{}, host.Via...), Hop{File: host.File, Pos: host.Pos, End: host.End})
-			msg := fmt.Sprintf("%s is imported into system `%s`", modName(ModMicrovm), s.Name)
-			if len(e.Via) > 0 {
-				msg += fmt.Sprintf(" (via %s)", p.chain(e.Via))
-			}
-			if e.Cond != "" {
-				msg += fmt.Sprintf(" when %s", e.Cond)
-			}
-			msg += fmt.Sprintf(", which also imports %s (via %s): ", modName(ModHost), p.chain(hostVia))
-			if s.BareMetal {
-				msg += "this system would lose switch-to-configuration (system.switch.enable = false), grub and the nix-daemon"
-			} else {
-				msg += "unless this system is itself a MicroVM, it would lose switch-to-configuration (system.switch.enable = false), grub and the nix-daemon; set microvm.guest.enable = false if both are intended"
-			}
-			f := Finding{File: e.File, Pos: e.Pos, End: e.End, Severity: sev, Code: CodeRoleConflict, Message: msg}
-			f.Related = append(f.Related, Related{File: host.File, Pos: host.Pos, End: host.End, Message: "the host module is imported here"})
-			for _, h := range e.Via {
-				f.Related = append(f.Related, Related{File: h.File, Pos: h.Pos, End: h.End, Message: "the guest module is brought in through here"})
-			}
-			for _, h := range host.Via {
-				f.Related = append(f.Related, Related{File: h.File, Pos: h.Pos, End: h.End, Message: "the host module is brought in through here"})
-			}
-			f.Fixes = roleConflictFixes(p, s, e)
-			p.Report(f)
-		}
-	}
-}
-
-func runGuestOption(p *Pass) {
-	facts := p.Workspace.Microvm.OrEmbedded()
-	for _, s := range p.Systems {
-		if s.Unknown || s.Has(ModMicrovm) || s.Has(ModOptions) {
-			continue
-		}
-		host := s.firstElem(ModHost)
-		for _, d := range s.Defs {
-			if hostOption(facts, d.Path[1]) || isRemovedOption(d.Path) {
-				continue
-			}
-			msg := fmt.Sprintf("`%s` is a MicroVM guest option, but system `%s` imports neither %s nor %s, which declare it",
-				strings.Join(d.Path, "."), s.Name, modName(ModMicrovm), modName(ModOptions))
-			f := Finding{File: d.File, Pos: d.Pos, End: d.End, Severity: SeverityError, Code: CodeGuestOption, Message: msg}
-			f.Fixes = append(f.Fixes, removeBindingFix(p, d, fmt.Sprintf("Remove the definition of %s", strings.Join(d.Path, "."))))
-			if host != nil {
-				if fx, ok := addNextToFix(p, host, ModOptions); ok {
-					f.Fixes = append(f.Fixes, fx)
-				}
-			}
-			p.Report(f)
-		}
-	}
-}
-
-func runHostOption(p *Pass) {
-	facts := p.Workspace.Microvm.OrEmbedded()
-	for _, s := range p.Systems {
-		if s.Unknown || s.Has(ModHost) {
-			continue
-		}
-		var ref *ModElem
-		for _, e := range s.Elems {
-			if (e.Which == ModMicrovm || e.Which == ModOptions) && !e.Implicit {
-				ref = e
-				break
-			}
-		}
-		for _, d := range s.Defs {
-			if !hostOption(facts, d.Path[1]) {
-				continue
-			}
-			msg := fmt.Sprintf("`%s` is a MicroVM host option, but system `%s` does not import %s, which declares it",
-				strings.Join(d.Path, "."), s.Name, modName(ModHost))
-			f := Finding{File: d.File, Pos: d.Pos, End: d.End, Severity: SeverityError, Code: CodeHostOption, Message: msg}
-			rm := removeBindingFix(p, d, fmt.Sprintf("Remove the definition of %s", strings.Join(d.Path, ".")))
-			rm.Preferred = true
-			f.Fixes = append(f.Fixes, rm)
-			// importing the host next to the guest module would make a role conflict
-			if ref != nil && !s.Has(ModMicrovm) {
-				if fx, ok := addNextToFix(p, ref, ModHost); ok {
-					f.Fixes = append(f.Fixes, fx)
-				}
-			}
-			p.Report(f)
-		}
-	}
-}
-
-func runRedundant(p *Pass) {
-	for _, s := range p.Systems {
-		if s.Kind != "vm" {
-			continue
-		}
-		for _, e := range s.Elems {
-			if e.Which != ModMicrovm || e.Implicit {
-				continue
-			}
-			msg := fmt.Sprintf("%s is already added to the declarative MicroVM `%s` by the host module; this import is redundant", modName(ModMicrovm), s.Name)
-			f := Finding{File: e.File, Pos: e.Pos, End: e.End, Severity: SeverityHint, Code: CodeRedundantGuestImport, Message: msg, Tags: []Tag{TagUnnecessary}}
-			if fx, ok := removeElemFix(p, e, "Remove the redundant import"); ok {
-				fx.Preferred = true
-				f.Fixes = append(f.Fixes, fx)
-			}
-			p.Report(f)
-		}
-	}
 }
 
 // Finding codes of the role checks.

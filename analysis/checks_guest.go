@@ -39,8 +39,9 @@ type guestCheck struct {
 }
 
 func (g *guestCheck) report(file string, n nixast.Node, sev Severity, msg string, rel ...Related) {
-	g.p.Report(Finding{File: file, Pos: n.Pos(), End: n.End(), Severity: sev, Code: CodeGuestAssertion,
-		Message: fmt.Sprintf("MicroVM %s: %s", g.s.Name, msg), Related: rel})
+	// a module shared by several MicroVMs gets one finding naming them all
+	g.p.reportAbout([]string{g.s.Name}, Finding{File: file, Pos: n.Pos(), End: n.End(), Severity: sev, Code: CodeGuestAssertion, Related: rel},
+		func(names []string) string { return fmt.Sprintf("%s: %s", systemsNoun("MicroVM", names), msg) })
 }
 
 func (g *guestCheck) unique(v *optView, list, attr, what string) {

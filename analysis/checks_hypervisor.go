@@ -72,16 +72,20 @@ type hvCheck struct {
 }
 
 // report reports a feature the runner throws on (an error) or ignores (a
-// warning).
+// warning), once for every system that shares the place.
 func (h *hvCheck) report(file string, n nixast.Node, what string, sup microvm.Support, fixes ...Fix) {
 	sev := SeverityError
-	msg := fmt.Sprintf("%s: hypervisor %q (system `%s`) does not support it, and evaluating the runner throws", what, h.r.Hypervisor, h.s.Name)
 	if sup == microvm.Ignored {
 		sev = SeverityWarning
-		msg = fmt.Sprintf("%s: the runner of hypervisor %q (system `%s`) ignores it, so it has no effect", what, h.r.Hypervisor, h.s.Name)
 	}
-	msg += " (" + h.r.File + ")"
-	h.p.Report(Finding{File: file, Pos: n.Pos(), End: n.End(), Severity: sev, Code: CodeHypervisorUnsupported, Message: msg, Fixes: fixes})
+	h.p.reportAbout([]string{h.s.Name}, Finding{File: file, Pos: n.Pos(), End: n.End(), Severity: sev, Code: CodeHypervisorUnsupported, Fixes: fixes},
+		func(names []string) string {
+			msg := fmt.Sprintf("%s: hypervisor %q (%s) does not support it, and evaluating the runner throws", what, h.r.Hypervisor, systemsNoun("system", names))
+			if sup == microvm.Ignored {
+				msg = fmt.Sprintf("%s: the runner of hypervisor %q (%s) ignores it, so it has no effect", what, h.r.Hypervisor, systemsNoun("system", names))
+			}
+			return msg + " (" + h.r.File + ")"
+		})
 }
 
 // check reports n when the runner does not support the feature.
@@ -198,8 +202,10 @@ func (h *hvCheck) forwardPorts() {
 			}
 		}
 		if !user {
-			h.p.Report(Finding{File: d.File, Pos: d.X.Pos(), End: d.X.End(), Severity: SeverityError, Code: CodeHypervisorUnsupported,
-				Message: fmt.Sprintf("microvm.forwardPorts needs an interface of type \"user\" on %s, and system `%s` has none: the guest assertion fails", h.r.Hypervisor, h.s.Name)})
+			h.p.reportAbout([]string{h.s.Name}, Finding{File: d.File, Pos: d.X.Pos(), End: d.X.End(), Severity: SeverityError, Code: CodeHypervisorUnsupported},
+				func(names []string) string {
+					return fmt.Sprintf("microvm.forwardPorts needs an interface of type \"user\" on %s, but %s has none: the guest assertion fails", h.r.Hypervisor, systemsNoun("system", names))
+				})
 		}
 	}
 }

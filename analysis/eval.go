@@ -33,7 +33,8 @@ type flakeV struct{}
 
 // foreignV is a flake input other than microvm.nix, or something taken
 // from one (home-manager.nixosModules.default): known not to be microvm's.
-type foreignV struct{}
+// Input names the input when the value is the whole input.
+type foreignV struct{ Input string }
 
 // modulesV is microvm.nix's nixosModules attribute set.
 type modulesV struct{}
@@ -343,7 +344,7 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 			a := ev.eval(x.X, e, file)
 			b := ev.eval(x.Y, e, file)
 			if _, ok := a.(*foreignV); ok {
-				return a
+				return &foreignV{}
 			}
 			if p, ok := a.(*pathV); ok && p.File == "" && !strings.Contains(p.Text, "\x00") {
 				if s, ok := b.(*strV); ok && !strings.Contains(s.S, "\x00") {
@@ -443,7 +444,7 @@ func (ev *evaluator) selectAttr(v Value, name, file string) Value {
 		if name == "lib" {
 			return unknown
 		}
-		return v
+		return &foreignV{}
 	case *builtinV:
 		return unknown
 	}
@@ -760,7 +761,7 @@ func (ev *evaluator) setupFlake(a *attrsV, x *nixast.AttrSet, file string) {
 		if info.microvmInputs[n] {
 			args.Attrs[n] = valThunk(&flakeV{})
 		} else if n != "self" {
-			args.Attrs[n] = valThunk(&foreignV{})
+			args.Attrs[n] = valThunk(&foreignV{Input: n})
 		}
 	}
 	outT := out

@@ -60,7 +60,7 @@ type TextEdit struct {
 type Fix struct {
 	Title     string
 	Edits     []TextEdit
-	Preferred bool // the safest of a finding's fixes
+	Preferred bool // one per finding: the fix that keeps the most of the configuration
 }
 
 // Related points at another place that explains a finding.
@@ -82,4 +82,7 @@ type Finding struct {
 	Related  []Related
 	Fixes    []Fix
 	Tags     []Tag
+	// Systems names the systems a finding is about, each once, when it is
+	// about systems (a module shared by several holds one finding for all).
+	Systems []string
 }

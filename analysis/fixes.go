@@ -1,8 +1,11 @@
 package analysis
 
 import (
+	"fmt"
+	"sort"
 	"strings"
 
+	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
@@ -193,26 +196,6 @@ func refFor(text, from, to string) (string, bool) {
 	return "", false
 }
 
-// addNextToFix inserts a reference to module which after the element e.
-func addNextToFix(p *Pass, e *ModElem, which string) (Fix, bool) {
-	l, _ := parentList(p.Workspace, e.File, e.Pos, e.End)
-	if l == nil {
-		return Fix{}, false
-	}
-	nt, ok := refFor(p.text(e.File, e.Pos, e.End), e.Which, which)
-	if !ok {
-		return Fix{}, false
-	}
-	src := p.Workspace.Files[e.File].Src
-	var ed TextEdit
-	if eol, ok := restOfLine(src, e.End); ok && blankBefore(src, e.Pos) {
-		ed = TextEdit{File: e.File, Pos: eol, End: eol, NewText: "\n" + indentOf(src, e.Pos) + nt}
-	} else {
-		ed = TextEdit{File: e.File, Pos: e.End, End: e.End, NewText: " " + nt}
-	}
-	return Fix{Title: "Import " + modName(which), Edits: []TextEdit{ed}}, true
-}
-
 // insertBinding adds a binding to an attribute set literal.
 func insertBinding(ws *Workspace, file string, set *nixast.AttrSet, text string) (TextEdit, bool) {
 	src := ws.Files[file].Src
@@ -239,49 +222,423 @@ func insertBinding(ws *Workspace, file string, set *nixast.AttrSet, text string)
 	return TextEdit{File: file, Pos: eol, End: eol, NewText: "\n" + indent + text}, true
 }
 
-func roleConflictFixes(p *Pass, s *System, e *ModElem) []Fix {
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// setsGuestOption reports whether s may define a guest option: one that
+// only the guest module (or microvm-options) declares.
+func setsGuestOption(facts *microvm.Facts, s *System) bool {
+	if s.Opaque {
+		return true
+	}
+	for _, d := range s.Defs {
+		if !hostOption(facts, d.Path[1]) && !isRemovedOption(d.Path) {
+			return true
+		}
+	}
+	return false
+}
+
+// setsOptionOutsideOptionsModule reports whether s may define a guest
+// option that microvm-options does not declare.
+func setsOptionOutsideOptionsModule(facts *microvm.Facts, s *System) bool {
+	if s.Opaque {
+		return true
+	}
+	for _, d := range s.Defs {
+		if !facts.DeclaredWithoutGuestModule(d.Path) {
+			return true
+		}
+	}
+	return false
+}
+
+// fixTitle adds the files other than the finding's that a fix edits.
+func (p *Pass) fixTitle(title, findingFile string, edits []TextEdit) string {
+	var others []string
+	for _, e := range edits {
+		if e.File != findingFile {
+			n := p.graph.shortName(e.File)
+			if !contains(others, n) {
+				others = append(others, n)
+			}
+		}
+	}
+	if len(others) == 0 {
+		return title
+	}
+	if len(others) == 1 {
+		return title + " in " + others[0]
+	}
+	return title + " in " + strings.Join(others[:len(others)-1], ", ") + " and " + others[len(others)-1]
+}
+
+// addEdit appends ed unless the same edit is there.
+func addEdit(list []TextEdit, ed TextEdit) []TextEdit {
+	for _, o := range list {
+		if o == ed {
+			return list
+		}
+	}
+	return append(list, ed)
+}
+
+// roleConflictFixes returns the fixes of one conflicting guest element:
+// keep it and set microvm.guest.enable = false, swap it for
+// microvm-options, or remove it. Each edits only places that the
+// conflicting systems alone read; the first keeps the most of the
+// configuration and is preferred.
+func roleConflictFixes(p *Pass, g *conflictGroup) []Fix {
+	e := g.elems[0]
 	var out []Fix
-	if fx, ok := removeElemFix(p, e, "Remove the import of "+modName(ModMicrovm)); ok {
-		fx.Preferred = true
+	if fx, ok := guestEnableFix(p, g.systems, e); ok {
 		out = append(out, fx)
 	}
-	// (2) set microvm.guest.enable = false
-	const title = "Set microvm.guest.enable = false"
-	switch {
-	case len(s.GuestEnable) > 0:
-		d := s.GuestEnable[0]
-		v := d.Binding.Value
-		out = append(out, Fix{Title: title, Edits: []TextEdit{{File: d.File, Pos: v.Pos(), End: v.End(), NewText: "false"}}})
-	case len(s.MicrovmSets) > 0:
-		m := s.MicrovmSets[0]
-		if ed, ok := insertBinding(p.Workspace, m.File, m.Set, "guest.enable = false;"); ok {
-			out = append(out, Fix{Title: title, Edits: []TextEdit{ed}})
-		}
-	case s.FirstSet != nil && !hasMicrovmBinding(s.FirstSet.Set):
-		if ed, ok := insertBinding(p.Workspace, s.FirstSet.File, s.FirstSet.Set, "microvm.guest.enable = false;"); ok {
-			out = append(out, Fix{Title: title, Edits: []TextEdit{ed}})
-		}
-	default:
-		if l, _ := parentList(p.Workspace, e.File, e.Pos, e.End); l != nil && len(l.Elems) > 0 {
-			last := l.Elems[len(l.Elems)-1]
-			src := p.Workspace.Files[e.File].Src
-			nt := "{ microvm.guest.enable = false; }"
-			var ed TextEdit
-			if eol, ok := restOfLine(src, last.End()); ok && blankBefore(src, last.Pos()) {
-				ed = TextEdit{File: e.File, Pos: eol, End: eol, NewText: "\n" + indentOf(src, last.Pos()) + nt}
-			} else {
-				ed = TextEdit{File: e.File, Pos: last.End(), End: last.End(), NewText: " " + nt}
+	readers := p.readers().elems[elemKey(e)]
+	if p.onlyRead(readers, g.systems) {
+		swap, remove := true, true
+		for _, s := range readers {
+			keeps := false // another guest or options element stays
+			for _, x := range s.Elems {
+				if (x.Which == ModMicrovm || x.Which == ModOptions) && !x.Implicit && elemKey(x) != elemKey(e) {
+					keeps = true
+				}
 			}
-			out = append(out, Fix{Title: title, Edits: []TextEdit{ed}})
+			if !keeps && setsGuestOption(p.Workspace.Microvm.OrEmbedded(), s) {
+				remove = false
+			}
+			if !keeps && setsOptionOutsideOptionsModule(p.Workspace.Microvm.OrEmbedded(), s) {
+				swap = false
+			}
+		}
+		if swap {
+			if text, extra, ok := p.moduleRefAt(readers, e, ModOptions); ok {
+				edits := append(extra, TextEdit{File: e.File, Pos: e.Pos, End: e.End, NewText: text})
+				out = append(out, Fix{Title: p.fixTitle("Replace with "+modName(ModOptions), e.File, edits), Edits: edits})
+			}
+		}
+		if remove {
+			if fx, ok := removeElemFix(p, e, "Remove the import of "+modName(ModMicrovm)); ok {
+				out = append(out, fx)
+			}
 		}
 	}
-	// (3) replace with microvm-options
-	if nt, ok := refFor(p.text(e.File, e.Pos, e.End), ModMicrovm, ModOptions); ok {
-		out = append(out, Fix{Title: "Replace with " + modName(ModOptions), Edits: []TextEdit{{File: e.File, Pos: e.Pos, End: e.End, NewText: nt}}})
+	if len(out) > 0 {
+		out[0].Preferred = true
 	}
 	return out
 }
 
+// overridable reports whether a definition has a priority below a plain
+// one (lib.mkDefault): a plain `false` elsewhere wins over it.
+func overridable(d *OptDef) bool {
+	app, ok := nixast.Unparen(d.Binding.Value).(*nixast.Apply)
+	if !ok {
+		return false
+	}
+	fn, args := splitApply(app)
+	name := ""
+	switch fn := fn.(type) {
+	case *nixast.Ident:
+		name = fn.Name
+	case *nixast.Select:
+		name, _ = fn.Path.Names[len(fn.Path.Names)-1].StaticName()
+	}
+	return (name == "mkDefault" || name == "mkOptionDefault") && len(args) == 1
+}
+
+// directPath returns the attribute path from set to target (an attribute
+// set or a binding) through bindings whose values are set literals, and
+// false when target is not reached that way (behind mkIf, a function...).
+func directPath(set *nixast.AttrSet, target nixast.Node) ([]string, bool) {
+	for _, b := range set.Bindings {
+		a, ok := b.(*nixast.AttrAssign)
+		if !ok {
+			continue
+		}
+		names, static := a.Path.StaticNames()
+		if !static {
+			continue
+		}
+		if nixast.Node(a) == target {
+			return names, true
+		}
+		if inner, ok := nixast.Unparen(a.Value).(*nixast.AttrSet); ok {
+			if nixast.Node(inner) == target {
+				return names, true
+			}
+			if rest, ok := directPath(inner, target); ok {
+				return append(append([]string{}, names...), rest...), true
+			}
+		}
+	}
+	return nil, false
+}
+
+// alwaysIn reports whether s always evaluates target (a binding or a set)
+// as part of one of its modules, at the attribute path want (nil: any);
+// a leading config is ignored.
+func (p *Pass) alwaysIn(s *System, target nixast.Node, want []string) bool {
+	for m, mr := range s.modSets {
+		path, ok := directPath(m, target)
+		if nixast.Node(m) == target {
+			path, ok = nil, true
+		}
+		if !ok || !p.unconditional(s, mr.via) {
+			continue
+		}
+		if len(path) > 0 && path[0] == "config" {
+			path = path[1:]
+		}
+		if want == nil || equalStrings(path, want) {
+			return true
+		}
+	}
+	return false
+}
+
+// guestEnableFix disables the guest module in every system of C: it turns
+// their microvm.guest.enable definitions to false where only C reads them,
+// and otherwise writes the option into a microvm set, a module or a module
+// list that only systems of C read.
+func guestEnableFix(p *Pass, C []*System, e *ModElem) (Fix, bool) {
+	rd := p.readers()
+	var edits []TextEdit
+	covered := map[*System]bool{}
+	for _, s := range C {
+		edited := false
+		for _, d := range s.GuestEnable {
+			if p.onlyRead(rd.binds[d.Binding], C) && p.alwaysIn(s, d.Binding, nil) {
+				v := d.Binding.Value
+				edits = addEdit(edits, TextEdit{File: d.File, Pos: v.Pos(), End: v.End(), NewText: "false"})
+				edited = true
+				continue
+			}
+			if !overridable(d) {
+				return Fix{}, false // a plain true that others read: false beside it would conflict
+			}
+		}
+		if edited {
+			covered[s] = true
+		}
+	}
+	for _, s := range C {
+		if covered[s] {
+			continue
+		}
+		ed, got, ok := p.guestEnablePlace(s, C)
+		if !ok {
+			return Fix{}, false
+		}
+		edits = addEdit(edits, ed)
+		for _, r := range got {
+			covered[r] = true
+		}
+	}
+	if len(edits) == 0 {
+		return Fix{}, false
+	}
+	return Fix{Title: p.fixTitle("Set microvm.guest.enable = false", e.File, edits), Edits: edits}, true
+}
+
+// guestEnablePlace finds where to write microvm.guest.enable = false for s:
+// an existing microvm = { ... } set, then a module, then a module list,
+// each read by systems of C alone and always evaluated by s. got are the
+// systems the edit disables.
+func (p *Pass) guestEnablePlace(s *System, C []*System) (TextEdit, []*System, bool) {
+	rd := p.readers()
+	always := func(readers []*System, target nixast.Node, want []string) []*System {
+		var out []*System
+		for _, r := range readers {
+			if p.alwaysIn(r, target, want) {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	for _, m := range s.MicrovmSets {
+		rs := rd.sets[m.Set]
+		if m.Set.Rec >= 0 || hasBindingUnder(m.Set, "guest") || !p.onlyRead(rs, C) || !p.alwaysIn(s, m.Set, []string{"microvm"}) {
+			continue
+		}
+		if ed, ok := insertBinding(p.Workspace, m.File, m.Set, "guest.enable = false;"); ok {
+			return ed, always(rs, m.Set, []string{"microvm"}), true
+		}
+	}
+	// modules, the nearest to the system's own list first
+	type modSet struct {
+		set *nixast.AttrSet
+		modRead
+	}
+	var mods []modSet
+	for m, mr := range s.modSets {
+		mods = append(mods, modSet{m, mr})
+	}
+	sort.Slice(mods, func(i, j int) bool {
+		if len(mods[i].via) != len(mods[j].via) {
+			return len(mods[i].via) < len(mods[j].via)
+		}
+		if mods[i].file != mods[j].file {
+			return mods[i].file < mods[j].file
+		}
+		return mods[i].set.Pos() < mods[j].set.Pos()
+	})
+	for _, m := range mods {
+		rs := rd.sets[m.set]
+		if m.set.Rec >= 0 || hasModuleStructure(m.set) || hasMicrovmBinding(m.set) || !p.onlyRead(rs, C) || !p.unconditional(s, m.via) {
+			continue
+		}
+		if ed, ok := insertBinding(p.Workspace, m.file, m.set, "microvm.guest.enable = false;"); ok {
+			return ed, always(rs, m.set, nil), true
+		}
+	}
+	// an inline module in a module list, the system's own list first
+	for _, own := range []bool{true, false} {
+		for _, x := range s.Elems {
+			if x.Implicit || x.Node == nil || (len(x.Via) == 0) != own || x.Cond != "" || !p.unconditional(s, x.Via) {
+				continue
+			}
+			l, _ := parentList(p.Workspace, x.File, x.Pos, x.End)
+			if l == nil || len(l.Elems) == 0 {
+				continue
+			}
+			rs := p.listReaders(x.File, l)
+			if !p.onlyRead(rs, C) {
+				continue
+			}
+			var got []*System
+			for _, r := range rs {
+				if y := rd.via[r][elemKey(x)]; y != nil && y.Cond == "" && p.unconditional(r, y.Via) {
+					got = append(got, r)
+				}
+			}
+			return appendToList(p.Workspace, x.File, l, "{ microvm.guest.enable = false; }"), got, true
+		}
+	}
+	return TextEdit{}, nil, false
+}
+
+// appendToList adds text as the last element of l.
+func appendToList(ws *Workspace, file string, l *nixast.List, text string) TextEdit {
+	last := l.Elems[len(l.Elems)-1]
+	src := ws.Files[file].Src
+	if eol, ok := restOfLine(src, last.End()); ok && blankBefore(src, last.Pos()) {
+		return TextEdit{File: file, Pos: eol, End: eol, NewText: "\n" + indentOf(src, last.Pos()) + text}
+	}
+	return TextEdit{File: file, Pos: last.End(), End: last.End(), NewText: " " + text}
+}
+
+// insertAfter adds text as a list element right after the element e.
+func insertAfter(ws *Workspace, e *ModElem, text string) TextEdit {
+	src := ws.Files[e.File].Src
+	if eol, ok := restOfLine(src, e.End); ok && blankBefore(src, e.Pos) {
+		return TextEdit{File: e.File, Pos: eol, End: eol, NewText: "\n" + indentOf(src, e.Pos) + text}
+	}
+	return TextEdit{File: e.File, Pos: e.End, End: e.End, NewText: " " + text}
+}
+
+// hasModuleStructure reports whether a module set spells out config or
+// options: then other option definitions may not stand beside them.
+func hasModuleStructure(set *nixast.AttrSet) bool {
+	for _, b := range set.Bindings {
+		if a, ok := b.(*nixast.AttrAssign); ok {
+			if n, ok := a.Path.Names[0].StaticName(); !ok || n == "config" || n == "options" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasBindingUnder reports whether set binds name (alone or as a prefix).
+func hasBindingUnder(set *nixast.AttrSet, name string) bool {
+	for _, b := range set.Bindings {
+		switch b := b.(type) {
+		case *nixast.AttrAssign:
+			if n, ok := b.Path.Names[0].StaticName(); !ok || n == name {
+				return true
+			}
+		case *nixast.Inherit:
+			for _, n := range b.Names {
+				if s, ok := n.StaticName(); !ok || s == name {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// definitionFixes returns the fixes of an option definition that no module
+// of the systems in g declares: import the module add next to the element
+// anchor picks in each system, or remove the definition. Importing keeps
+// the definition and is preferred.
+func definitionFixes(p *Pass, g *defGroup, anchor func(s *System) *ModElem, add string) []Fix {
+	d := g.def
+	var out []Fix
+	ok := add != ModOptions || p.Workspace.Microvm.OrEmbedded().DeclaredWithoutGuestModule(d.Path)
+	var edits []TextEdit
+	covered := map[*System]bool{}
+	for _, s := range g.systems {
+		if !ok || covered[s] {
+			continue
+		}
+		a := anchor(s)
+		if a == nil || a.Node == nil || a.Cond != "" || !p.unconditional(s, a.Via) {
+			ok = false
+			break
+		}
+		l, _ := parentList(p.Workspace, a.File, a.Pos, a.End)
+		if l == nil {
+			ok = false
+			break
+		}
+		rs := p.listReaders(a.File, l)
+		if !p.onlyRead(rs, g.systems) {
+			ok = false
+			break
+		}
+		text, extra, found := p.moduleRefAt(rs, a, add)
+		if !found {
+			ok = false
+			break
+		}
+		for _, ed := range extra {
+			edits = addEdit(edits, ed)
+		}
+		edits = addEdit(edits, insertAfter(p.Workspace, a, text))
+		for _, r := range rs {
+			if y := p.readers().via[r][elemKey(a)]; y != nil && y.Cond == "" && p.unconditional(r, y.Via) {
+				covered[r] = true
+			}
+		}
+		if !covered[s] {
+			ok = false
+		}
+	}
+	if ok && len(edits) > 0 {
+		out = append(out, Fix{Title: p.fixTitle("Import "+modName(add), d.File, edits), Edits: edits})
+	}
+	if p.onlyRead(p.readers().binds[d.Binding], g.systems) {
+		out = append(out, removeBindingFix(p, d, fmt.Sprintf("Remove the definition of %s", strings.Join(d.Path, "."))))
+	}
+	if len(out) > 0 {
+		out[0].Preferred = true
+	}
+	return out
+}
+
+// hasMicrovmBinding reports whether set binds microvm or microvm.guest as a
+// whole: microvm.guest.enable cannot be added beside them.
 func hasMicrovmBinding(set *nixast.AttrSet) bool {
 	for _, b := range set.Bindings {
 		if a, ok := b.(*nixast.AttrAssign); ok {

@@ -296,3 +296,34 @@ func (f *Facts) hasListPrefix(prefix []string) bool {
 	}
 	return false
 }
+
+// DeclaredWithoutGuestModule reports whether the option a definition at
+// path sets stays declared when nixosModules.microvm gives way to
+// nixosModules.microvm-options: the host module or the options module
+// declares it (the option itself, the option above a path into its value,
+// or every option below a path that names a group of options). Paths the
+// index does not know are assumed declared.
+func (f *Facts) DeclaredWithoutGuestModule(path []string) bool {
+	for i := len(path); i >= 2; i-- {
+		if o := f.Lookup(path[:i]); o != nil {
+			return ModuleOf(o) == ModHost || InOptionsModule(o)
+		}
+	}
+	ix := f.OrEmbedded().Index
+	for i := range ix.Options {
+		o := &ix.Options[i]
+		if len(o.Loc) > len(path) && equalPrefix(o.Loc, path) && ModuleOf(o) != ModHost && !InOptionsModule(o) {
+			return false
+		}
+	}
+	return true
+}
+
+func equalPrefix(loc, prefix []string) bool {
+	for i, s := range prefix {
+		if loc[i] != s {
+			return false
+		}
+	}
+	return true
+}

@@ -94,7 +94,7 @@ func (s *Server) currentAnalysis() *analysisResult {
 	start := time.Now()
 	snap := s.takeSnapshot()
 	parsed := time.Now()
-	findings := s.analyze(&analysis.Workspace{Files: snap.files, Microvm: s.microvmFacts(), AbsentInputs: s.absentInputs()}, snap.cfg)
+	findings := s.analyze(&analysis.Workspace{Files: snap.files, Microvm: s.microvmFacts(), AbsentInputs: s.absentInputs(), Exists: existsOnDisk}, snap.cfg)
 	if ce := s.log.Check(zap.DebugLevel, "analysed"); ce != nil {
 		ce.Write(zap.Uint64("gen", snap.gen), zap.Duration("parse", parsed.Sub(start)), zap.Duration("analysis", time.Since(parsed)), zap.Int("findings", len(findings)))
 	}

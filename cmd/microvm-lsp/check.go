@@ -45,7 +45,10 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "microvm-lsp check: %v\n", err)
 		return 2
 	}
-	ws := &analysis.Workspace{Files: map[string]*nixast.File{}}
+	ws := &analysis.Workspace{Files: map[string]*nixast.File{}, Exists: func(p string) bool {
+		_, err := os.Stat(filepath.FromSlash(p))
+		return err == nil
+	}}
 	if dir, err := filepath.Abs(paths[0]); err == nil {
 		facts, absent, _ := microvm.Pinned(dir, nixstore.Default(*storeRoot), os.Getenv("NIX_PATH"), optindex.NewCache(""))
 		ws.Microvm = facts

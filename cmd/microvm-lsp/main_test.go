@@ -77,7 +77,8 @@ func TestCheckFixWritesFiles(t *testing.T) {
 		t.Fatalf("fix exit %d: %s", code, errs)
 	}
 	got, _ := os.ReadFile(path)
-	if strings.Contains(string(got), "nixosModules.microvm\n") || !strings.Contains(string(got), "nixosModules.host") {
+	// the preferred fix keeps both imports and disables the guest module
+	if !strings.Contains(string(got), "microvm.guest.enable = false") || !strings.Contains(string(got), "nixosModules.host") {
 		t.Fatalf("after fix:\n%s", got)
 	}
 	if code, out, _ := runCLI("check", dir); code != 0 || out != "" {

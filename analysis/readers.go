@@ -1,0 +1,131 @@
+package analysis
+
+import (
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// A fix may only edit places that the systems it repairs alone read: a
+// module list, a module or a binding that another system evaluates too
+// would change that system as well. readerIndex answers, from the module
+// graph, which systems read a place.
+
+// modRead is where a system read a module set: its file, and the
+// elements that brought it in.
+type modRead struct {
+	file string
+	via  []Hop
+}
+
+// placeKey is a range of a file.
+type placeKey struct {
+	file     string
+	pos, end int
+}
+
+type readerIndex struct {
+	elems map[placeKey][]*System            // module-list elements
+	sets  map[*nixast.AttrSet][]*System     // module sets and microvm = { ... } sets
+	binds map[*nixast.AttrAssign][]*System  // microvm.* definitions
+	via   map[*System]map[placeKey]*ModElem // each system's elements by place
+}
+
+// readers returns the index of the pass' systems, built on first use.
+func (p *Pass) readers() *readerIndex {
+	if p.rd != nil {
+		return p.rd
+	}
+	r := &readerIndex{elems: map[placeKey][]*System{}, sets: map[*nixast.AttrSet][]*System{},
+		binds: map[*nixast.AttrAssign][]*System{}, via: map[*System]map[placeKey]*ModElem{}}
+	for _, s := range p.Systems {
+		byPlace := map[placeKey]*ModElem{}
+		r.via[s] = byPlace
+		for _, e := range s.Elems {
+			if e.Implicit {
+				continue
+			}
+			k := elemKey(e)
+			old, ok := byPlace[k]
+			if !ok {
+				r.elems[k] = append(r.elems[k], s)
+			}
+			if !ok || old.Cond != "" && e.Cond == "" {
+				byPlace[k] = e // an unconditional occurrence says more
+			}
+		}
+		for set := range s.modSets {
+			r.sets[set] = appendSystem(r.sets[set], s)
+		}
+		for _, m := range s.MicrovmSets {
+			r.sets[m.Set] = appendSystem(r.sets[m.Set], s)
+		}
+		for _, d := range s.Defs {
+			r.binds[d.Binding] = appendSystem(r.binds[d.Binding], s)
+		}
+		for _, d := range s.GuestEnable {
+			r.binds[d.Binding] = appendSystem(r.binds[d.Binding], s)
+		}
+	}
+	p.rd = r
+	return r
+}
+
+func appendSystem(list []*System, s *System) []*System {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// onlyRead reports whether every reader is one of systems (and there is one).
+func (p *Pass) onlyRead(readers, systems []*System) bool {
+	if len(readers) == 0 {
+		return false
+	}
+	for _, r := range readers {
+		found := false
+		for _, s := range systems {
+			if sameDeclaration(r, s) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// listReaders returns the systems that read the list literal l of file.
+func (p *Pass) listReaders(file string, l *nixast.List) []*System {
+	var out []*System
+	for _, el := range l.Elems {
+		for _, s := range p.readers().elems[placeKey{file, el.Pos(), el.End()}] {
+			out = appendSystem(out, s)
+		}
+	}
+	return out
+}
+
+// unconditional reports whether s reaches a module through via without a
+// condition (lib.optional, if): what is written there applies always.
+func (p *Pass) unconditional(s *System, via []Hop) bool {
+	byPlace := p.readers().via[s]
+	for _, h := range via {
+		e := byPlace[placeKey{h.File, h.Pos, h.End}]
+		if e == nil || e.Cond != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// sameDeclaration reports whether a reader is the system s: itself, or
+// the nameless system that scanning the file of s's nixosSystem call on its
+// own finds at the same call (the call seen without its arguments). Two
+// named systems from one helper's call are different systems.
+func sameDeclaration(r, s *System) bool {
+	return r == s || r.Name == "?" && r.File == s.File && r.Pos == s.Pos && r.Kind == s.Kind && r.Kind == "nixos"
+}
