@@ -359,3 +359,35 @@ func TestSuppression(t *testing.T) {
 		}
 	}
 }
+
+func TestSuppressionWithUnknownCode(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want []string // the misspelled codes, where the findings start
+	}{
+		{"{\n  # microvm-lsp: ignore unused-bindng\n  x = 1;\n}", []string{"unused-bindng"}},
+		{"{\n  x = 1; # microvm-lsp: ignore role-conflict, rolle-conflict,unused-binding,nope\n}", []string{"rolle-conflict", "nope"}},
+		{"{\n  # microvm-lsp: ignore role-conflict syntax-error\n  x = 1;\n}", nil},
+		{"{\n  # microvm-lsp: ignore\n  x = 1;\n}", nil},
+	} {
+		f := nixast.Parse("/ws/a.nix", []byte(tc.src))
+		ws := &Workspace{Files: map[string]*nixast.File{"/ws/a.nix": f}}
+		var got []string
+		for _, fd := range Analyze(ws, Config{}) {
+			if fd.Code == CodeUnknownIgnoreCode {
+				if fd.Severity != SeverityWarning || !strings.Contains(fd.Message, "suppresses nothing") {
+					t.Errorf("%q: %+v", tc.src, fd)
+				}
+				got = append(got, tc.src[fd.Pos:fd.End])
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("%q: findings on %q, want %q", tc.src, got, tc.want)
+		}
+	}
+	cfg := Config{Disabled: map[string]bool{CodeUnknownIgnoreCode: true}}
+	ws := &Workspace{Files: map[string]*nixast.File{"/ws/a.nix": nixast.Parse("/ws/a.nix", []byte("# microvm-lsp: ignore nope\n{ }"))}}
+	if got := countCode(Analyze(ws, cfg), CodeUnknownIgnoreCode); got != 0 {
+		t.Errorf("disabled, still %d findings", got)
+	}
+}

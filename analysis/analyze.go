@@ -46,6 +46,9 @@ func (c *Cache) Analyze(ws *Workspace, cfg Config) []Finding {
 		}
 	}
 	out = append(out, c.runAnalyzers(ws, cfg, memos)...)
+	for _, m := range memos {
+		out = append(out, m.badIgnores...)
+	}
 	kept := out[:0]
 	for _, f := range out {
 		if m := memos[f.File]; m == nil || !m.ignored(ws.Files[f.File], f) {
