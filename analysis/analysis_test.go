@@ -391,3 +391,34 @@ func TestSuppressionWithUnknownCode(t *testing.T) {
 		t.Errorf("disabled, still %d findings", got)
 	}
 }
+
+func TestMessagesNameFilesRelativeToRoot(t *testing.T) {
+	for _, tc := range []struct{ dir, file, want string }{
+		{"/ws", "/ws/a/b.nix", "a/b.nix"},
+		{"/ws/", "/ws/b.nix", "b.nix"},
+		{"/ws/sub", "/ws/a/b.nix", "../a/b.nix"},
+		{"/", "/ws/b.nix", "ws/b.nix"},
+		{"/ws/a/b.nix", "/ws/a/b.nix", "../b.nix"},
+		{"rel", "/ws/b.nix", "/ws/b.nix"},
+	} {
+		if got := relativeName(tc.dir, tc.file); got != tc.want {
+			t.Errorf("relativeName(%q, %q) = %q, want %q", tc.dir, tc.file, got, tc.want)
+		}
+	}
+	flake := "{ inputs.microvm.url = \"github:astro/microvm.nix\";\n  outputs = { nixpkgs, ... }@inputs: {\n" +
+		"    nixosConfigurations.a = nixpkgs.lib.nixosSystem { specialArgs = { inherit inputs; }; modules = [ ./host.nix ]; };\n  };\n}"
+	host := "{ inputs, ... }: {\n  imports = [ inputs.microvm.nixosModules.host inputs.microvm.nixosModules.microvm ];\n}"
+	ws := &Workspace{Root: "/elsewhere", Files: map[string]*nixast.File{
+		"/ws/flake.nix": nixast.Parse("/ws/flake.nix", []byte(flake)),
+		"/ws/host.nix":  nixast.Parse("/ws/host.nix", []byte(host)),
+	}}
+	var msgs []string
+	for _, f := range Analyze(ws, Config{}) {
+		if f.Code == CodeRoleConflict {
+			msgs = append(msgs, f.Message)
+		}
+	}
+	if len(msgs) == 0 || !strings.Contains(strings.Join(msgs, "\n"), "(via ../ws/flake.nix:3 → ../ws/host.nix:2)") {
+		t.Errorf("role-conflict messages %q do not name the chain relative to the root", msgs)
+	}
+}

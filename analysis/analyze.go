@@ -15,6 +15,10 @@ import (
 // may share unchanged *nixast.File values between them.
 type Workspace struct {
 	Files map[string]*nixast.File
+	// Root, when set, is the directory (slash-separated) that file names in
+	// messages are relative to, with ../ for files outside it; empty: the
+	// directory that holds every file.
+	Root string
 }
 
 // Config selects and adjusts checks.

@@ -703,6 +703,9 @@ func (g *graph) where(file string, pos int) string {
 // shortName names a file relative to the directory that holds the whole
 // workspace, as people see it in their editor.
 func (g *graph) shortName(file string) string {
+	if g.ws.Root != "" {
+		return relativeName(g.ws.Root, file)
+	}
 	if g.root == "" {
 		g.root = workspaceRoot(g.ws)
 	}
@@ -725,4 +728,26 @@ func workspaceRoot(ws *Workspace) string {
 		}
 	}
 	return root
+}
+
+// relativeName writes the slash path file relative to the directory dir,
+// with ../ where it lies outside; as it is when one of them is not absolute.
+func relativeName(dir, file string) string {
+	if !strings.HasPrefix(dir, "/") || !strings.HasPrefix(file, "/") {
+		return file
+	}
+	d := strings.Split(strings.Trim(path.Clean(dir), "/"), "/")
+	f := strings.Split(strings.Trim(path.Clean(file), "/"), "/")
+	if len(d) == 1 && d[0] == "" {
+		d = nil
+	}
+	i := 0
+	for i < len(d) && i < len(f)-1 && d[i] == f[i] {
+		i++
+	}
+	parts := make([]string, 0, len(d)-i+len(f)-i)
+	for range d[i:] {
+		parts = append(parts, "..")
+	}
+	return strings.Join(append(parts, f[i:]...), "/")
 }
