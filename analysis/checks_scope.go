@@ -135,15 +135,29 @@ func removeLetBindingFix(ws *Workspace, file string, owner *scope, id *nixast.Id
 		}
 	}
 	title := fmt.Sprintf("Remove the unused binding `%s`", id.Name)
+	remove := func(b nixast.Binding) TextEdit {
+		if l := owner.letNode; len(l.Bindings) == 1 && l.InPos >= 0 && l.Body != nil {
+			// The last binding: `let in body` would remain, so the let
+			// goes, and the comments inside it with its binding. What
+			// follows `in` (a comment on the body) stays.
+			src := ws.Files[file].Src
+			end := l.InPos + len("in")
+			for end < len(src) && end < l.Body.Pos() && strings.ContainsRune(" \t\r\n", rune(src[end])) {
+				end++
+			}
+			return TextEdit{File: file, Pos: l.LetPos, End: end}
+		}
+		return deleteBinding(ws, file, b.Pos(), b.End())
+	}
 	switch b := owner.bindings[id].(type) {
 	case *nixast.AttrAssign:
 		if count != 1 {
 			return Fix{}, false
 		}
-		return Fix{Title: title, Preferred: true, Edits: []TextEdit{deleteRange(ws, file, b.Pos(), b.End())}}, true
+		return Fix{Title: title, Preferred: true, Edits: []TextEdit{remove(b)}}, true
 	case *nixast.Inherit:
 		if len(b.Names) == 1 {
-			return Fix{Title: title, Preferred: true, Edits: []TextEdit{deleteRange(ws, file, b.Pos(), b.End())}}, true
+			return Fix{Title: title, Preferred: true, Edits: []TextEdit{remove(b)}}, true
 		}
 		for i, n := range b.Names {
 			if n.Ident != id {
