@@ -400,6 +400,7 @@ func TestMessagesNameFilesRelativeToRoot(t *testing.T) {
 		{"/", "/ws/b.nix", "ws/b.nix"},
 		{"/ws/a/b.nix", "/ws/a/b.nix", "../b.nix"},
 		{"rel", "/ws/b.nix", "/ws/b.nix"},
+		{"/ws/sub", "/other/b.nix", "/other/b.nix"},
 	} {
 		if got := relativeName(tc.dir, tc.file); got != tc.want {
 			t.Errorf("relativeName(%q, %q) = %q, want %q", tc.dir, tc.file, got, tc.want)
@@ -408,7 +409,7 @@ func TestMessagesNameFilesRelativeToRoot(t *testing.T) {
 	flake := "{ inputs.microvm.url = \"github:astro/microvm.nix\";\n  outputs = { nixpkgs, ... }@inputs: {\n" +
 		"    nixosConfigurations.a = nixpkgs.lib.nixosSystem { specialArgs = { inherit inputs; }; modules = [ ./host.nix ]; };\n  };\n}"
 	host := "{ inputs, ... }: {\n  imports = [ inputs.microvm.nixosModules.host inputs.microvm.nixosModules.microvm ];\n}"
-	ws := &Workspace{Root: "/elsewhere", Files: map[string]*nixast.File{
+	ws := &Workspace{Root: "/ws/elsewhere", Files: map[string]*nixast.File{
 		"/ws/flake.nix": nixast.Parse("/ws/flake.nix", []byte(flake)),
 		"/ws/host.nix":  nixast.Parse("/ws/host.nix", []byte(host)),
 	}}
@@ -418,7 +419,7 @@ func TestMessagesNameFilesRelativeToRoot(t *testing.T) {
 			msgs = append(msgs, f.Message)
 		}
 	}
-	if len(msgs) == 0 || !strings.Contains(strings.Join(msgs, "\n"), "(via ../ws/flake.nix:3 → ../ws/host.nix:2)") {
+	if len(msgs) == 0 || !strings.Contains(strings.Join(msgs, "\n"), "(via ../flake.nix:3 → ../host.nix:2)") {
 		t.Errorf("role-conflict messages %q do not name the chain relative to the root", msgs)
 	}
 }

@@ -21,6 +21,15 @@ type Workspace struct {
 	Root string
 }
 
+// Name returns how messages name a file of the workspace: relative to
+// Root, or to the directory that holds every file.
+func (ws *Workspace) Name(file string) string {
+	if ws.Root != "" {
+		return relativeName(ws.Root, file)
+	}
+	return strings.TrimPrefix(file, workspaceRoot(ws))
+}
+
 // Config selects and adjusts checks.
 type Config struct {
 	Disabled map[string]bool     // codes of checks that do not run

@@ -731,7 +731,8 @@ func workspaceRoot(ws *Workspace) string {
 }
 
 // relativeName writes the slash path file relative to the directory dir,
-// with ../ where it lies outside; as it is when one of them is not absolute.
+// with ../ where it lies outside; as it is when one of them is not absolute
+// or they have no directory in common.
 func relativeName(dir, file string) string {
 	if !strings.HasPrefix(dir, "/") || !strings.HasPrefix(file, "/") {
 		return file
@@ -744,6 +745,9 @@ func relativeName(dir, file string) string {
 	i := 0
 	for i < len(d) && i < len(f)-1 && d[i] == f[i] {
 		i++
+	}
+	if i == 0 && len(d) > 0 {
+		return file // nothing in common but /: ../../ up to it says less
 	}
 	parts := make([]string, 0, len(d)-i+len(f)-i)
 	for range d[i:] {
