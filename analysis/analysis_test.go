@@ -479,3 +479,67 @@ func TestSuppression(t *testing.T) {
 		}
 	}
 }
+
+func TestSuppressionWithUnknownCode(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want []string // the misspelled codes, where the findings start
+	}{
+		{"{\n  # microvm-lsp: ignore unused-bindng\n  x = 1;\n}", []string{"unused-bindng"}},
+		{"{\n  x = 1; # microvm-lsp: ignore role-conflict, rolle-conflict,unused-binding,nope\n}", []string{"rolle-conflict", "nope"}},
+		{"{\n  # microvm-lsp: ignore role-conflict syntax-error\n  x = 1;\n}", nil},
+		{"{\n  # microvm-lsp: ignore\n  x = 1;\n}", nil},
+	} {
+		f := nixast.Parse("/ws/a.nix", []byte(tc.src))
+		ws := &Workspace{Files: map[string]*nixast.File{"/ws/a.nix": f}}
+		var got []string
+		for _, fd := range Analyze(ws, Config{}) {
+			if fd.Code == CodeUnknownIgnoreCode {
+				if fd.Severity != SeverityWarning || !strings.Contains(fd.Message, "suppresses nothing") {
+					t.Errorf("%q: %+v", tc.src, fd)
+				}
+				got = append(got, tc.src[fd.Pos:fd.End])
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("%q: findings on %q, want %q", tc.src, got, tc.want)
+		}
+	}
+	cfg := Config{Disabled: map[string]bool{CodeUnknownIgnoreCode: true}}
+	ws := &Workspace{Files: map[string]*nixast.File{"/ws/a.nix": nixast.Parse("/ws/a.nix", []byte("# microvm-lsp: ignore nope\n{ }"))}}
+	if got := countCode(Analyze(ws, cfg), CodeUnknownIgnoreCode); got != 0 {
+		t.Errorf("disabled, still %d findings", got)
+	}
+}
+
+func TestMessagesNameFilesRelativeToRoot(t *testing.T) {
+	for _, tc := range []struct{ dir, file, want string }{
+		{"/ws", "/ws/a/b.nix", "a/b.nix"},
+		{"/ws/", "/ws/b.nix", "b.nix"},
+		{"/ws/sub", "/ws/a/b.nix", "../a/b.nix"},
+		{"/", "/ws/b.nix", "ws/b.nix"},
+		{"/ws/a/b.nix", "/ws/a/b.nix", "../b.nix"},
+		{"rel", "/ws/b.nix", "/ws/b.nix"},
+		{"/ws/sub", "/other/b.nix", "/other/b.nix"},
+	} {
+		if got := relativeName(tc.dir, tc.file); got != tc.want {
+			t.Errorf("relativeName(%q, %q) = %q, want %q", tc.dir, tc.file, got, tc.want)
+		}
+	}
+	flake := "{ inputs.microvm.url = \"github:astro/microvm.nix\";\n  outputs = { nixpkgs, ... }@inputs: {\n" +
+		"    nixosConfigurations.a = nixpkgs.lib.nixosSystem { specialArgs = { inherit inputs; }; modules = [ ./host.nix ]; };\n  };\n}"
+	host := "{ inputs, ... }: {\n  imports = [ inputs.microvm.nixosModules.host inputs.microvm.nixosModules.microvm ];\n}"
+	ws := &Workspace{Root: "/ws/elsewhere", Files: map[string]*nixast.File{
+		"/ws/flake.nix": nixast.Parse("/ws/flake.nix", []byte(flake)),
+		"/ws/host.nix":  nixast.Parse("/ws/host.nix", []byte(host)),
+	}}
+	var msgs []string
+	for _, f := range Analyze(ws, Config{}) {
+		if f.Code == CodeRoleConflict {
+			msgs = append(msgs, f.Message)
+		}
+	}
+	if len(msgs) == 0 || !strings.Contains(strings.Join(msgs, "\n"), "(via ../flake.nix:3 → ../host.nix:2)") {
+		t.Errorf("role-conflict messages %q do not name the chain relative to the root", msgs)
+	}
+}

@@ -27,6 +27,19 @@ type Workspace struct {
 	// those of Files) on the workspace's file system. Nil when that is not
 	// known: then no module path is reported missing.
 	Exists func(path string) bool
+	// Root, when set, is the directory (slash-separated) that file names in
+	// messages are relative to, with ../ for files outside it; empty: the
+	// directory that holds every file.
+	Root string
+}
+
+// Name returns how messages name a file of the workspace: relative to
+// Root, or to the directory that holds every file.
+func (ws *Workspace) Name(file string) string {
+	if ws.Root != "" {
+		return relativeName(ws.Root, file)
+	}
+	return strings.TrimPrefix(file, workspaceRoot(ws))
 }
 
 // Config selects and adjusts checks.
@@ -58,6 +71,9 @@ func (c *Cache) Analyze(ws *Workspace, cfg Config) []Finding {
 		}
 	}
 	out = append(out, c.runAnalyzers(ws, cfg, memos)...)
+	for _, m := range memos {
+		out = append(out, m.badIgnores...)
+	}
 	kept := out[:0]
 	for _, f := range out {
 		if m := memos[f.File]; m == nil || !m.ignored(ws.Files[f.File], f) {

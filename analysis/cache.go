@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"bytes"
+	"fmt"
 	"path"
 	"sort"
 	"strings"
@@ -46,10 +47,13 @@ type fileMemo struct {
 	valuesMu sync.Mutex
 	values   *valueNodes
 	ignores  map[int][]string // line → codes ignored there (empty: all codes)
-	hasRoots bool             // may declare systems (mentions nixosSystem or nixosConfigurations)
-	relPaths []string         // relative paths to a configuration.nix: is that file imported
-	scanOnce sync.Once
-	scanned  atomic.Bool // scan has run (several analyses may ask at once)
+	// badIgnores are findings on codes of suppression comments that no
+	// check reports.
+	badIgnores []Finding
+	hasRoots   bool     // may declare systems (mentions nixosSystem or nixosConfigurations)
+	relPaths   []string // relative paths to a configuration.nix: is that file imported
+	scanOnce   sync.Once
+	scanned    atomic.Bool // scan has run (several analyses may ask at once)
 }
 
 func (c *Cache) memo(path string, f *nixast.File) *fileMemo {
@@ -207,8 +211,25 @@ func (m *fileMemo) scan(f *nixast.File) {
 				m.ignores = map[int][]string{}
 			}
 			codes := []string{}
-			for _, c := range fields[1:] {
-				codes = append(codes, strings.TrimRight(c, ","))
+			// The codes are found again in the comment's text to report a
+			// misspelled one where it is written.
+			src := t.Text(f.Src)
+			at := strings.Index(src, "microvm-lsp:") + len("microvm-lsp:")
+			at += strings.Index(src[at:], "ignore") + len("ignore")
+			for _, field := range fields[1:] {
+				for _, c := range strings.Split(field, ",") {
+					if c == "" {
+						continue
+					}
+					codes = append(codes, c)
+					off := at + strings.Index(src[at:], c)
+					at = off + len(c)
+					if !KnownCode(c) {
+						m.badIgnores = append(m.badIgnores, Finding{File: m.path, Pos: t.Pos() + off, End: t.Pos() + at,
+							Severity: SeverityWarning, Code: CodeUnknownIgnoreCode,
+							Message: fmt.Sprintf("`%s` is not a microvm-lsp code, so this comment suppresses nothing", c)})
+					}
+				}
 			}
 			m.ignores[f.Lines.Line(t.Pos())] = codes
 		case nixast.PATH:

@@ -162,12 +162,26 @@ func removeLetBindingFix(ws *Workspace, file string, d *scope.Def) (Fix, bool) {
 		return Fix{}, false // a.b = …; a.c = …;: several bindings make it
 	}
 	title := fmt.Sprintf("Remove the unused binding `%s`", d.Name)
+	remove := func(b nixast.Binding) TextEdit {
+		if l, ok := d.Scope.Node.(*nixast.Let); ok && len(l.Bindings) == 1 && l.InPos >= 0 && l.Body != nil {
+			// The last binding: `let in body` would remain, so the let
+			// goes, and the comments inside it with its binding. What
+			// follows `in` (a comment on the body) stays.
+			src := ws.Files[file].Src
+			end := l.InPos + len("in")
+			for end < len(src) && end < l.Body.Pos() && strings.ContainsRune(" \t\r\n", rune(src[end])) {
+				end++
+			}
+			return TextEdit{File: file, Pos: l.LetPos, End: end}
+		}
+		return deleteBinding(ws, file, b.Pos(), b.End())
+	}
 	switch b := d.Node.(type) {
 	case *nixast.AttrAssign:
-		return Fix{Title: title, Preferred: true, Edits: []TextEdit{deleteRange(ws, file, b.Pos(), b.End())}}, true
+		return Fix{Title: title, Preferred: true, Edits: []TextEdit{remove(b)}}, true
 	case *nixast.Inherit:
 		if len(b.Names) == 1 {
-			return Fix{Title: title, Preferred: true, Edits: []TextEdit{deleteRange(ws, file, b.Pos(), b.End())}}, true
+			return Fix{Title: title, Preferred: true, Edits: []TextEdit{remove(b)}}, true
 		}
 		for i, n := range b.Names {
 			if n.Pos() != d.Pos {

@@ -105,6 +105,24 @@ func deleteRange(ws *Workspace, file string, pos, end int) TextEdit {
 	return TextEdit{File: file, Pos: pos, End: i}
 }
 
+// deleteBinding is deleteRange for a binding that stands on its own lines,
+// which also takes the comment lines right above it: they describe it.
+func deleteBinding(ws *Workspace, file string, pos, end int) TextEdit {
+	e := deleteRange(ws, file, pos, end)
+	if e.Pos != lineStart(ws.Files[file].Src, pos) {
+		return e
+	}
+	src := ws.Files[file].Src
+	for e.Pos > 0 {
+		prev := lineStart(src, e.Pos-1)
+		if line := strings.TrimSpace(string(src[prev : e.Pos-1])); !strings.HasPrefix(line, "#") {
+			break
+		}
+		e.Pos = prev
+	}
+	return e
+}
+
 func removeElemFix(p *Pass, e *ModElem, title string) (Fix, bool) {
 	if e.Implicit {
 		return Fix{}, false

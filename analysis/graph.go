@@ -713,6 +713,9 @@ func (g *graph) where(file string, pos int) string {
 // shortName names a file relative to the directory that holds the whole
 // workspace, as people see it in their editor.
 func (g *graph) shortName(file string) string {
+	if g.ws.Root != "" {
+		return relativeName(g.ws.Root, file)
+	}
 	if g.root == "" {
 		g.root = workspaceRoot(g.ws)
 	}
@@ -735,4 +738,30 @@ func workspaceRoot(ws *Workspace) string {
 		}
 	}
 	return root
+}
+
+// relativeName writes the slash path file relative to the directory dir,
+// with ../ where it lies outside; as it is when one of them is not absolute
+// or they have no directory in common.
+func relativeName(dir, file string) string {
+	if !strings.HasPrefix(dir, "/") || !strings.HasPrefix(file, "/") {
+		return file
+	}
+	d := strings.Split(strings.Trim(path.Clean(dir), "/"), "/")
+	f := strings.Split(strings.Trim(path.Clean(file), "/"), "/")
+	if len(d) == 1 && d[0] == "" {
+		d = nil
+	}
+	i := 0
+	for i < len(d) && i < len(f)-1 && d[i] == f[i] {
+		i++
+	}
+	if i == 0 && len(d) > 0 {
+		return file // nothing in common but /: ../../ up to it says less
+	}
+	parts := make([]string, 0, len(d)-i+len(f)-i)
+	for range d[i:] {
+		parts = append(parts, "..")
+	}
+	return strings.Join(append(parts, f[i:]...), "/")
 }

@@ -100,7 +100,10 @@ func TestUnusedBindingFix(t *testing.T) {
 		{"let\n  x = 1;\n  y = 2;\nin\nx\n", "let\n  x = 1;\nin\nx\n"},
 		{"let x = 1; y = 2; in x", "let x = 1; in x"},
 		{"s: let inherit (s) a b; in a", "s: let inherit (s) a; in a"},
-		{"let y = 2; in 1", "let in 1"},
+		{"let y = 2; in 1", "1"},
+		{"let\n  # the answer\n  y = 2;\nin\n# the result\n{ }\n", "# the result\n{ }\n"},
+		{"s: let inherit (s) b; in 1", "s: 1"},
+		{"let\n  x = 1;\n\n  # why y\n  # is here\n  y = 2; # trailing\n  z = x;\nin\nz\n", "let\n  x = 1;\n\n  z = x;\nin\nz\n"},
 	} {
 		ws, fs := scopeFindings(t, "a.nix", tc.src)
 		if len(fs) != 1 || len(fs[0].Fixes) != 1 {

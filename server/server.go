@@ -323,7 +323,21 @@ func (s *Server) initialize(params json.RawMessage) (any, error) {
 			enc = encUTF8
 		}
 	}
-	init, warnings := mergeSettings(settings{}, p.InitializationOptions)
+	var folders []string
+	switch {
+	case p.WorkspaceFolders != nil:
+		for _, f := range p.WorkspaceFolders {
+			folders = append(folders, folderPath(protocol.DocumentURI(f.URI)))
+		}
+	case p.RootURI != nil && *p.RootURI != "":
+		folders = append(folders, folderPath(protocol.DocumentURI(*p.RootURI)))
+	case p.RootPath != nil && *p.RootPath != "":
+		folders = append(folders, normalizePath(*p.RootPath))
+	}
+	// The workspace's settings file first, the editor's settings over it.
+	base, warnings := folderSettings(folders)
+	init, more := mergeSettings(base, p.InitializationOptions)
+	warnings = append(warnings, more...)
 
 	s.mu.Lock()
 	if s.state != stateUninitialized {
@@ -336,18 +350,6 @@ func (s *Server) initialize(params json.RawMessage) (any, error) {
 	s.initSettings = init
 	s.mu.Unlock()
 	s.applySettings(init, warnings)
-
-	var folders []string
-	switch {
-	case p.WorkspaceFolders != nil:
-		for _, f := range p.WorkspaceFolders {
-			folders = append(folders, folderPath(protocol.DocumentURI(f.URI)))
-		}
-	case p.RootURI != nil && *p.RootURI != "":
-		folders = append(folders, folderPath(protocol.DocumentURI(*p.RootURI)))
-	case p.RootPath != nil && *p.RootPath != "":
-		folders = append(folders, normalizePath(*p.RootPath))
-	}
 	s.index.addFolders(folders)
 
 	client := "unknown"

@@ -38,6 +38,7 @@ type testClient struct {
 	diagnostics map[protocol.DocumentURI]publishDiagnosticsParams
 	progress    []map[string]any // $/progress values, in order
 	requests    []string         // methods of server->client requests
+	messages    []string         // window/showMessage texts, in order
 	config      json.RawMessage  // answer to workspace/configuration
 	versions    map[protocol.DocumentURI]int32
 	texts       map[protocol.DocumentURI]string // what the editor holds
@@ -184,6 +185,12 @@ func (c *testClient) handle(ctx context.Context, reply jsonrpc2.Replier, req jso
 		json.Unmarshal(req.Params(), &p)
 		c.progress = append(c.progress, p.Value)
 		return nil
+	case "window/showMessage":
+		var p protocol.ShowMessageParams
+		json.Unmarshal(req.Params(), &p)
+		c.messages = append(c.messages, p.Message)
+		c.requests = append(c.requests, req.Method()+": "+p.Message)
+		return nil
 	case "workspace/configuration":
 		c.requests = append(c.requests, req.Method())
 		var items []json.RawMessage
@@ -197,11 +204,6 @@ func (c *testClient) handle(ctx context.Context, reply jsonrpc2.Replier, req jso
 			items = append(items, cfg)
 		}
 		return reply(ctx, items, nil)
-	case "window/showMessage":
-		var p protocol.ShowMessageParams
-		json.Unmarshal(req.Params(), &p)
-		c.requests = append(c.requests, req.Method()+": "+p.Message)
-		return nil
 	case "client/registerCapability", "window/workDoneProgress/create":
 		c.requests = append(c.requests, req.Method())
 		return reply(ctx, nil, nil)

@@ -3,8 +3,12 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -37,11 +41,15 @@ type settings struct {
 // mergeSettings returns base overridden by the keys present in raw. Editors
 // disagree on whether settings come wrapped in {"microvm-lsp": {...}} (see
 // docs on Helix and nvim-lspconfig), so both forms are accepted. A key of the
-// wrong type is skipped with a warning rather than discarding the rest.
+// wrong type is skipped with a warning rather than discarding the rest, and
+// an unknown key is named in a warning.
 func mergeSettings(base settings, raw json.RawMessage) (settings, []string) {
 	var obj map[string]json.RawMessage
-	if len(raw) == 0 || json.Unmarshal(raw, &obj) != nil || obj == nil {
+	if len(raw) == 0 || string(raw) == "null" {
 		return base, nil
+	}
+	if json.Unmarshal(raw, &obj) != nil || obj == nil {
+		return base, []string{fmt.Sprintf("settings ignored: not a JSON object: %.40s", raw)}
 	}
 	if inner, ok := obj[settingsSection]; ok {
 		var unwrapped map[string]json.RawMessage
@@ -57,7 +65,107 @@ func mergeSettings(base settings, raw json.RawMessage) (settings, []string) {
 	overrideSetting(obj, "logLevel", &out.LogLevel, &warnings)
 	overrideSetting(obj, "formatter", &out.Formatter, &warnings)
 	overrideSetting(obj, "storeRoot", &out.StoreRoot, &warnings)
+	var unknown []string
+	for key := range obj {
+		if !knownSettings[key] && !clientSettings[key] {
+			unknown = append(unknown, fmt.Sprintf("%q", key))
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		warnings = append(warnings, fmt.Sprintf("unknown setting(s) %s ignored (known: %s)",
+			strings.Join(unknown, ", "), strings.Join(sortedKeys(knownSettings), ", ")))
+	}
 	return out, warnings
+}
+
+// knownSettings are the keys mergeSettings reads.
+var knownSettings = map[string]bool{"disabledChecks": true, "severity": true, "excludePaths": true, "logLevel": true, "formatter": true, "storeRoot": true}
+
+// clientSettings are keys of our section that an editor extension reads
+// itself (editors/vscode: where the binary is, its arguments, tracing):
+// they arrive with the rest and are not the server's to warn about.
+var clientSettings = map[string]bool{"path": true, "args": true, "trace": true}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// SettingsFile is the name of the settings file in the root of a workspace
+// folder: a JSON object with the keys of the editor settings (disabledChecks,
+// severity, excludePaths, ...). The server reads it when it starts, under the
+// editor's settings; `microvm-lsp check` reads it as well.
+const SettingsFile = ".microvm-lsp.json"
+
+// WorkspaceSettings are the settings of a SettingsFile as a batch run
+// applies them.
+type WorkspaceSettings struct {
+	Config   analysis.Config
+	Exclude  []string // globs, relative to the folder of the file
+	Warnings []string // keys and values ignored, each naming what
+}
+
+// ReadSettingsFile reads SettingsFile in dir. found is false when there is
+// none; err is set when it cannot be read or is not a JSON object.
+func ReadSettingsFile(dir string) (ws WorkspaceSettings, found bool, err error) {
+	st, warnings, found, err := readSettingsFile(dir)
+	if !found || err != nil {
+		return ws, found, err
+	}
+	cfg, more := st.analysisConfig()
+	return WorkspaceSettings{Config: cfg, Exclude: st.ExcludePaths, Warnings: append(warnings, more...)}, true, nil
+}
+
+func readSettingsFile(dir string) (settings, []string, bool, error) {
+	name := filepath.Join(dir, SettingsFile)
+	raw, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return settings{}, nil, false, nil
+	}
+	if err != nil {
+		return settings{}, nil, true, err
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
+		if err == nil {
+			err = errors.New("not a JSON object")
+		}
+		return settings{}, nil, true, fmt.Errorf("%s: %v", name, err)
+	}
+	st, warnings := mergeSettings(settings{}, raw)
+	for i, w := range warnings {
+		warnings[i] = SettingsFile + ": " + w
+	}
+	return st, warnings, true, nil
+}
+
+// folderSettings returns the settings file of the first workspace folder
+// that has one: the base under the editor's settings.
+func folderSettings(folders []string) (settings, []string) {
+	var warnings []string
+	for _, dir := range folders {
+		st, w, found, err := readSettingsFile(dir)
+		if err != nil {
+			warnings = append(warnings, err.Error()+"; ignored")
+			continue
+		}
+		if found {
+			return st, append(warnings, w...)
+		}
+	}
+	return settings{}, warnings
+}
+
+// Excluded reports whether path (slash-separated) lies below dir and one of
+// globs, relative to dir, matches it or a directory above it: the rules of
+// the excludePaths setting.
+func Excluded(globs []string, dir, path string) bool {
+	return newExcludeMatcher(globs).excluded(path, []string{strings.TrimSuffix(dir, "/")})
 }
 
 // overrideSetting sets *dst from obj[key] when the key is present; null
@@ -83,6 +191,11 @@ func (st settings) analysisConfig() (analysis.Config, []string) {
 		cfg.Disabled[code] = true
 	}
 	var warnings []string
+	for _, code := range st.DisabledChecks {
+		if !analysis.KnownCode(code) {
+			warnings = append(warnings, fmt.Sprintf("disabledChecks: %q is not a microvm-lsp code", code))
+		}
+	}
 	codes := make([]string, 0, len(st.Severity))
 	for code := range st.Severity {
 		codes = append(codes, code)
@@ -90,6 +203,9 @@ func (st settings) analysisConfig() (analysis.Config, []string) {
 	sort.Strings(codes)
 	for _, code := range codes {
 		name := st.Severity[code]
+		if !analysis.KnownCode(code) {
+			warnings = append(warnings, fmt.Sprintf("severity: %q is not a microvm-lsp code", code))
+		}
 		sev, ok := analysis.ParseSeverity(strings.ToLower(name))
 		if !ok {
 			warnings = append(warnings, fmt.Sprintf("severity %q for %s is not one of error, warning, information, hint; ignored", name, code))
@@ -169,8 +285,21 @@ func matchSegments(pat, name []string) bool {
 func (s *Server) applySettings(st settings, warnings []string) {
 	cfg, more := st.analysisConfig()
 	warnings = append(warnings, more...)
+	var level zapcore.Level
+	if st.LogLevel != "" {
+		var err error
+		if level, err = zapcore.ParseLevel(st.LogLevel); err != nil {
+			warnings = append(warnings, fmt.Sprintf("logLevel %q is not one of debug, info, warn, error; ignored", st.LogLevel))
+		}
+	}
 	for _, w := range warnings {
 		s.log.Warn(w)
+	}
+	if len(warnings) > 0 {
+		// The log is out of sight in most editors: say it where the user
+		// looks, naming what was ignored.
+		s.notifyClient(protocol.MethodWindowShowMessage, protocol.ShowMessageParams{Type: protocol.MessageTypeWarning,
+			Message: "microvm-lsp: " + strings.Join(warnings, "; ")})
 	}
 	s.mu.Lock()
 	oldExclude := s.settings.ExcludePaths
@@ -180,10 +309,8 @@ func (s *Server) applySettings(st settings, warnings []string) {
 	rescan := s.indexStarted
 	s.mu.Unlock()
 	if st.LogLevel != "" && s.opts.Level != nil {
-		if lvl, err := zapcore.ParseLevel(st.LogLevel); err == nil {
-			s.opts.Level.SetLevel(lvl)
-		} else {
-			s.log.Warn("logLevel setting ignored", zap.String("logLevel", st.LogLevel), zap.Error(err))
+		if _, err := zapcore.ParseLevel(st.LogLevel); err == nil {
+			s.opts.Level.SetLevel(level)
 		}
 	}
 	s.log.Info("settings", zap.Strings("disabledChecks", st.DisabledChecks), zap.Any("severity", st.Severity), zap.Strings("excludePaths", st.ExcludePaths))

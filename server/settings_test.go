@@ -2,7 +2,10 @@ package server
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"go.lsp.dev/protocol"
@@ -41,14 +44,19 @@ func TestMergeSettingsKeepsBaseAndSkipsBadKeys(t *testing.T) {
 
 func TestAnalysisConfigFromSettings(t *testing.T) {
 	cfg, warnings := settings{
-		DisabledChecks: []string{"x"},
-		Severity:       map[string]string{"a": "Warning", "b": "info", "c": "loud"},
+		DisabledChecks: []string{"unused-binding"},
+		Severity:       map[string]string{"role-conflict": "Warning", "syntax-error": "info", "undefined-variable": "loud"},
 	}.analysisConfig()
-	if !cfg.Disabled["x"] || cfg.Severity["a"] != analysis.SeverityWarning || cfg.Severity["b"] != analysis.SeverityInformation {
+	if !cfg.Disabled["unused-binding"] || cfg.Severity["role-conflict"] != analysis.SeverityWarning || cfg.Severity["syntax-error"] != analysis.SeverityInformation {
 		t.Errorf("config = %+v", cfg)
 	}
-	if _, ok := cfg.Severity["c"]; ok || len(warnings) != 1 {
+	if _, ok := cfg.Severity["undefined-variable"]; ok || len(warnings) != 1 || !strings.Contains(warnings[0], `"loud"`) {
 		t.Errorf("bad severity: config %+v, warnings %v", cfg, warnings)
+	}
+	// Codes no check reports are named (a typo would silently change nothing).
+	_, warnings = settings{DisabledChecks: []string{"unused-bindings"}, Severity: map[string]string{"rolle-conflict": "hint"}}.analysisConfig()
+	if len(warnings) != 2 || !strings.Contains(warnings[0], `"unused-bindings"`) || !strings.Contains(warnings[1], `"rolle-conflict"`) {
+		t.Errorf("unknown codes: warnings %v", warnings)
 	}
 }
 
@@ -142,4 +150,79 @@ func countString(list []string, s string) int {
 		}
 	}
 	return n
+}
+
+func TestMergeSettingsNamesUnknownKeys(t *testing.T) {
+	for _, raw := range []string{
+		`{"disabledCheck": ["unused-binding"], "severty": {}, "logLevel": "debug", "path": "x", "args": [], "trace": {"server": "off"}}`,
+		`{"microvm-lsp": {"disabledCheck": ["unused-binding"], "severty": {}, "logLevel": "debug"}}`,
+	} {
+		got, warnings := mergeSettings(settings{}, json.RawMessage(raw))
+		if got.LogLevel != "debug" || len(warnings) != 1 ||
+			!strings.Contains(warnings[0], `"disabledCheck", "severty"`) || !strings.Contains(warnings[0], "disabledChecks") {
+			t.Errorf("%s: %+v, warnings %q", raw, got, warnings)
+		}
+	}
+}
+
+func TestBadSettingsAreShownToTheUser(t *testing.T) {
+	c := startSession(t, Options{})
+	c.initialize(sessionOptions{initOptions: map[string]any{
+		"disabledChecks": "unused-binding",
+		"severity":       map[string]string{"role-conflict": "loud"},
+		"excludePath":    []string{"vendor"},
+	}})
+	var got string
+	c.waitFor("a window/showMessage", func() bool {
+		if len(c.messages) > 0 {
+			got = c.messages[0]
+		}
+		return got != ""
+	})
+	for _, want := range []string{`"disabledChecks" ignored`, `"loud"`, `"excludePath"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("message %q does not mention %s", got, want)
+		}
+	}
+	// A configuration change with a wrong type is shown as well.
+	c.setConfig(map[string]any{"formatter": "nixfmt"})
+	c.notify(protocol.MethodWorkspaceDidChangeConfiguration, map[string]any{"settings": nil})
+	c.waitFor("a second window/showMessage", func() bool {
+		return len(c.messages) > 1 && strings.Contains(c.messages[len(c.messages)-1], `"formatter"`)
+	})
+}
+
+func TestSettingsFileIsTheBase(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, SettingsFile), []byte(`{"severity": {"syntax-error": "hint"}, "disabledCheks": []}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "a.nix"), []byte("{ a = 1 }"), 0o644)
+	c := startSession(t, Options{})
+	c.initialize(sessionOptions{rootURI: pathToURI(filepath.ToSlash(dir))})
+	u := pathToURI(filepath.ToSlash(filepath.Join(dir, "a.nix")))
+	c.open(u, "{ a = 1 }")
+	if got := c.waitCount(u, 1); got[0].Severity != protocol.DiagnosticSeverityHint {
+		t.Errorf("severity %v, want hint from %s", got[0].Severity, SettingsFile)
+	}
+	c.waitFor("a message naming the file's unknown key", func() bool {
+		return len(c.messages) > 0 && strings.Contains(c.messages[0], SettingsFile+`: unknown setting(s) "disabledCheks"`)
+	})
+	// The editor's settings win over the file's.
+	c.setConfig(map[string]any{"severity": map[string]string{"syntax-error": "warning"}})
+	c.notify(protocol.MethodWorkspaceDidChangeConfiguration, map[string]any{"settings": nil})
+	c.waitDiagnostics(u, "warning from the editor", func(p publishDiagnosticsParams) bool {
+		return len(p.Diagnostics) == 1 && p.Diagnostics[0].Severity == protocol.DiagnosticSeverityWarning
+	})
+
+	ws, found, err := ReadSettingsFile(dir)
+	if !found || err != nil || ws.Config.Severity["syntax-error"] != analysis.SeverityHint || len(ws.Warnings) != 1 {
+		t.Errorf("ReadSettingsFile: %+v %v %v", ws, found, err)
+	}
+	if _, found, err := ReadSettingsFile(t.TempDir()); found || err != nil {
+		t.Errorf("no file: found %v, err %v", found, err)
+	}
+	bad := t.TempDir()
+	os.WriteFile(filepath.Join(bad, SettingsFile), []byte(`["x"]`), 0o644)
+	if _, found, err := ReadSettingsFile(bad); !found || err == nil {
+		t.Errorf("a list: found %v, err %v", found, err)
+	}
 }

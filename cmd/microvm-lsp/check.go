@@ -1,275 +1,656 @@
 package main
 
 import (
-	"encoding/json"
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/microvm-lsp/microvm-lsp/analysis"
 	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 	"github.com/microvm-lsp/microvm-lsp/optindex"
 	"github.com/microvm-lsp/microvm-lsp/optindex/nixstore"
+	"github.com/microvm-lsp/microvm-lsp/server"
 )
 
-// checkFile is one file of the workspace: the name printed (as found below
-// the given PATH) and its parse.
-type checkFile struct {
-	name string
-	file *nixast.File
+var checkHelp = help{
+	usage: "microvm-lsp check [flags] [PATH...]",
+	about: `
+Analyses Nix files as the language server does and prints the findings.
+
+A directory (the default is .) is one workspace: every *.nix below it (a
+symlinked directory, such as /etc/nixos often is, is followed; .git,
+node_modules and .direnv are skipped). A file is analysed within the
+workspace it belongs to: the nearest directory above it with a flake.nix,
+else with a .git (else the file alone), so that a conflict that reaches it
+from the flake is found; findings are printed for the given files only, and
+a note on stderr says when their systems read files outside them. "-" reads
+one file from stdin.
+
+Settings: the file ` + server.SettingsFile + ` in the root of the first workspace that
+has one (the language server reads it too) is a JSON object with the keys of
+the editor settings: "disabledChecks" (codes), "severity" (code to error,
+warning, information or hint), "excludePaths" (globs relative to that root).
+--disable, --severity and --exclude add to it.
+
+Text output is FILE:LINE:COLUMN: severity: message [code], columns counted
+in bytes from 1, paths relative to the current directory (as in messages);
+JSON has the same fields (line and column 1-based, in bytes; endLine and
+endColumn exclusive). SARIF 2.1.0 counts columns in UTF-16 code units, as
+its columnKind says. At most --max-per-file findings per file are printed
+(errors first), then one line says how many more there are. A file with
+NUL bytes is not Nix: it gets one finding and is not parsed.
+
+--fix CODE applies the first fix of each finding with that code (the fix an
+editor offers first) and writes the files, then prints what remains in the
+chosen format; fixes that touch the same text wait for the next round, up to
+10 rounds. --diff shows the same changes as a unified diff and writes
+nothing.`,
+	exit: `  0  no finding at or above --fail-on (by default: no errors)
+  1  a finding at or above --fail-on; with --diff: fixes would change files
+  2  usage error, an unknown code, no .nix file to check, or a file or
+     directory could not be read`,
+	examples: `  microvm-lsp check                              the workspace in the current directory
+  microvm-lsp check /etc/nixos
+  microvm-lsp check hosts/web/default.nix        that file, analysed with the rest of its flake
+  microvm-lsp check . --format sarif > mvm.sarif for code scanning
+  microvm-lsp check --fail-on warning --disable unused-binding
+  microvm-lsp check --severity role-conflict=warning --exclude 'vendor/**'
+  microvm-lsp check --fix unused-binding --diff  what the fix would change
+  microvm-lsp check --fix role-conflict          apply it
+  git show HEAD:flake.nix | microvm-lsp check -  a file on stdin`,
+}
+
+// checkOptions are check's flags.
+type checkOptions struct {
+	format     choiceFlag
+	fix        string
+	diff       bool
+	disable    listFlag
+	severity   listFlag
+	exclude    repeatFlag
+	failOn     choiceFlag
+	color      choiceFlag
+	quiet      bool
+	maxPerFile int
+	storeRoot  string
 }
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
+	batchGC()
+	o := checkOptions{
+		format: choiceFlag{"text", []string{"text", "json", "sarif"}},
+		failOn: choiceFlag{"error", []string{"error", "warning", "information", "hint"}},
+		color:  choiceFlag{"auto", []string{"auto", "always", "never"}},
+	}
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	format := fs.String("format", "text", "output format: text, json or sarif")
-	fixCode := fs.String("fix", "", "apply the first fix of each finding with this code and write the files")
-	storeRoot := fs.String("store-root", "", "the directory the Nix store sits under, for the sources flake.lock pins")
-	if err := fs.Parse(args); err != nil {
+	fs.Var(&o.format, "format", "output `FORMAT`: text, json or sarif")
+	fs.StringVar(&o.fix, "fix", "", "apply the first fix of each finding with this `CODE` and write the files")
+	fs.BoolVar(&o.diff, "diff", false, "with --fix: print the changes as a unified diff and write nothing")
+	fs.Var(&o.disable, "disable", "do not run the check with this `CODE` (repeatable, or comma-separated)")
+	fs.Var(&o.severity, "severity", "report `CODE=LEVEL` (error, warning, information or hint) (repeatable)")
+	fs.Var(&o.exclude, "exclude", "leave out files matching `GLOB`, relative to the workspace root; ** matches\nany number of directories (repeatable)")
+	fs.Var(&o.failOn, "fail-on", "exit 1 when a finding of this `LEVEL` or worse is printed: error, warning,\ninformation or hint")
+	fs.Var(&o.color, "color", "colour the text output: `WHEN` is auto (on a terminal, unless NO_COLOR is set),\nalways or never")
+	fs.BoolVar(&o.quiet, "q", false, "print no summary or notes on stderr")
+	fs.StringVar(&o.storeRoot, "store-root", "", "the `DIR` the Nix store sits under, for the sources flake.lock pins")
+	fs.IntVar(&o.maxPerFile, "max-per-file", 50, "print at most `N` findings per file (0: all)")
+	paths, code, ok := parseFlags(fs, checkHelp, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "microvm-lsp check: "+format+"\n", a...)
 		return 2
 	}
-	if *format != "text" && *format != "json" && *format != "sarif" {
-		fmt.Fprintf(stderr, "microvm-lsp check: unknown format %q (text, json or sarif)\n", *format)
-		return 2
+	if o.diff && o.fix == "" {
+		return fail("--diff shows the changes of --fix CODE; give --fix")
 	}
-	paths := fs.Args()
+	if o.diff && o.format.value != "text" {
+		return fail("--diff prints a unified diff; it does not combine with --format %s", o.format.value)
+	}
+	if o.fix != "" && !analysis.KnownCode(o.fix) {
+		return fail("--fix: %q is not a microvm-lsp code (see docs/diagnostics.md)", o.fix)
+	}
+	if o.maxPerFile < 0 {
+		return fail("--max-per-file: %d is negative", o.maxPerFile)
+	}
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	names, err := collectNixFiles(paths)
+	cwd, err := os.Getwd()
 	if err != nil {
-		fmt.Fprintf(stderr, "microvm-lsp check: %v\n", err)
-		return 2
+		return fail("%v", err)
 	}
-	ws := &analysis.Workspace{Files: map[string]*nixast.File{}, Exists: func(p string) bool {
+	in, err := gatherInput(paths, cwd, o.exclude)
+	if err != nil {
+		return fail("%v", err)
+	}
+	cfg, err := in.config(o, stderr)
+	if err != nil {
+		return fail("%v", err)
+	}
+	ws := &analysis.Workspace{Files: map[string]*nixast.File{}, Root: filepath.ToSlash(cwd), Exists: func(p string) bool {
 		_, err := os.Stat(filepath.FromSlash(p))
 		return err == nil
 	}}
-	if dir, err := filepath.Abs(paths[0]); err == nil {
-		facts, absent, _ := microvm.Pinned(dir, nixstore.Default(*storeRoot), os.Getenv("NIX_PATH"), optindex.NewCache(""))
+	if len(in.roots) > 0 {
+		// the options are those of the microvm.nix the first workspace pins
+		facts, absent, _ := microvm.Pinned(filepath.FromSlash(in.roots[0]), nixstore.Default(o.storeRoot), os.Getenv("NIX_PATH"), optindex.NewCache(""))
 		ws.Microvm = facts
 		if absent != nil {
 			ws.AbsentInputs = []string{absent.Input}
-			fmt.Fprintf(stderr, "microvm-lsp check: %s is not in the Nix store (try nix flake archive); options are checked against %s\n", absent.Ref, microvm.Embedded().Origin())
+			if !o.quiet {
+				fmt.Fprintf(stderr, "microvm-lsp check: %s is not in the Nix store (try nix flake archive); options are checked against %s\n", absent.Ref, microvm.Embedded().Origin())
+			}
 		}
 	}
-	byKey := map[string]*checkFile{}
-	for _, name := range names {
-		src, err := os.ReadFile(name)
-		if err != nil {
-			fmt.Fprintf(stderr, "microvm-lsp check: %v\n", err)
-			return 2
+	c := &checkRun{in: in, cfg: cfg, cache: analysis.NewCache(), ws: ws}
+	c.parse(in.keys())
+	findings := c.analyse()
+
+	if o.fix != "" {
+		before := map[string][]byte{}
+		fixed := 0
+		findings, fixed = c.fix(o.fix, findings, before)
+		if o.diff {
+			changed := writeDiffs(stdout, c, before)
+			if !o.quiet {
+				fmt.Fprintf(stderr, "%d finding(s) with code %s fixed in %d file(s) (nothing written)\n", fixed, o.fix, changed)
+			}
+			if changed > 0 {
+				return 1
+			}
+			return 0
 		}
-		abs, err := filepath.Abs(name)
+		for _, key := range sortedKeys(before) {
+			if err := os.WriteFile(c.in.files[key].path, c.ws.Files[key].Src, 0o644); err != nil {
+				return fail("%v", err)
+			}
+		}
+		if !o.quiet {
+			fmt.Fprintf(stderr, "%d finding(s) with code %s fixed in %d file(s)\n", fixed, o.fix, len(before))
+		}
+	}
+
+	shown, hidden := capPerFile(findings, o.maxPerFile)
+	switch o.format.value {
+	case "json":
+		writeJSON(stdout, c, shown)
+	case "sarif":
+		writeSARIF(stdout, c, shown)
+	default:
+		writeText(stdout, c, shown, hidden, useColor(o.color.value, stdout))
+	}
+	if !o.quiet {
+		if o.format.value != "text" {
+			for _, key := range sortedKeys(hidden) {
+				fmt.Fprintf(stderr, "%s: %d more finding(s) not shown (--max-per-file %d)\n", c.name(key), hidden[key], o.maxPerFile)
+			}
+		}
+		c.noteOutside(stderr)
+		fmt.Fprintln(stderr, summary(len(in.report), findings))
+	}
+	limit, _ := analysis.ParseSeverity(o.failOn.value)
+	for _, f := range findings {
+		if f.Severity <= limit {
+			return 1
+		}
+	}
+	return 0
+}
+
+// inputFile is one file of the workspace.
+type inputFile struct {
+	path string // where it is read and written
+	src  []byte
+}
+
+// checkInput is what the paths on the command line name: the files of the
+// workspace, those whose findings are printed, and the workspace roots.
+type checkInput struct {
+	files  map[string]*inputFile // by key: absolute, slash-separated
+	report map[string]bool       // keys whose findings are printed
+	roots  []string              // workspace directories, in the order of the arguments
+	// partial is set when a file argument was analysed with the rest of
+	// its workspace.
+	partial bool
+}
+
+func (in *checkInput) keys() []string { return sortedKeys(in.files) }
+
+// stdinName is the key (under the current directory) of a file read from stdin.
+const stdinName = "<stdin>"
+
+// gatherInput reads the files the paths name (see checkHelp).
+func gatherInput(paths []string, cwd string, exclude []string) (*checkInput, error) {
+	in := &checkInput{files: map[string]*inputFile{}, report: map[string]bool{}}
+	addRoot := func(dir string) {
+		for _, r := range in.roots {
+			if r == dir {
+				return
+			}
+		}
+		in.roots = append(in.roots, dir)
+	}
+	read := func(path, key string) error {
+		if in.files[key] != nil {
+			return nil
+		}
+		src, err := os.ReadFile(path)
 		if err != nil {
-			fmt.Fprintf(stderr, "microvm-lsp check: %v\n", err)
-			return 2
+			return err
+		}
+		in.files[key] = &inputFile{path: path, src: src}
+		return nil
+	}
+	// walk adds the .nix files below a workspace root not excluded.
+	walk := func(root string) ([]string, error) {
+		excl := append(append([]string(nil), exclude...), rootExcludes(root)...)
+		files, err := walkNix(root, func(p string) bool {
+			return server.Excluded(excl, filepath.ToSlash(root), filepath.ToSlash(p))
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range files {
+			if err := read(p, filepath.ToSlash(p)); err != nil {
+				return nil, err
+			}
+		}
+		return files, nil
+	}
+	for _, p := range paths {
+		if p == "-" {
+			src, err := io.ReadAll(os.Stdin)
+			if err != nil {
+				return nil, fmt.Errorf("stdin: %v", err)
+			}
+			key := filepath.ToSlash(filepath.Join(cwd, stdinName))
+			in.files[key] = &inputFile{path: stdinName, src: src}
+			in.report[key] = true
+			continue
+		}
+		abs := p
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(cwd, p)
+		}
+		abs = filepath.Clean(abs)
+		info, err := os.Stat(abs)
+		if err != nil {
+			return nil, err
+		}
+		if info.IsDir() {
+			addRoot(abs)
+			files, err := walk(abs)
+			if err != nil {
+				return nil, err
+			}
+			if len(files) == 0 {
+				return nil, fmt.Errorf("no .nix files below %s (excluded or none there)", p)
+			}
+			for _, f := range files {
+				in.report[filepath.ToSlash(f)] = true
+			}
+			continue
+		}
+		if root := workspaceRoot(filepath.Dir(abs)); root != "" {
+			addRoot(root)
+			if _, err := walk(root); err != nil {
+				return nil, err
+			}
+			in.partial = true
 		}
 		key := filepath.ToSlash(abs)
-		f := nixast.Parse(key, src)
-		ws.Files[key] = f
-		byKey[key] = &checkFile{name: name, file: f}
-	}
-	findings := analysis.Analyze(ws, analysis.Config{})
-
-	if *fixCode != "" {
-		return applyFixes(findings, *fixCode, byKey, stdout, stderr)
-	}
-
-	status := 0
-	for _, f := range findings {
-		if f.Severity == analysis.SeverityError {
-			status = 1
+		if err := read(abs, key); err != nil {
+			return nil, err
 		}
+		in.report[key] = true
 	}
-	switch *format {
-	case "json":
-		writeJSON(stdout, findings, byKey)
-	case "sarif":
-		writeSARIF(stdout, findings, byKey)
-	default:
-		for _, f := range findings {
-			fmt.Fprintf(stdout, "%s: %s: %s [%s]\n", where(byKey, f.File, f.Pos), f.Severity, f.Message, f.Code)
-			for _, r := range f.Related {
-				fmt.Fprintf(stdout, "    %s: %s\n", where(byKey, r.File, r.Pos), r.Message)
+	return in, nil
+}
+
+// rootExcludes returns the excludePaths of a settings file in root.
+func rootExcludes(root string) []string {
+	ws, found, err := server.ReadSettingsFile(root)
+	if !found || err != nil {
+		return nil
+	}
+	return ws.Exclude
+}
+
+// config returns the analysis configuration: the settings file of the first
+// root that has one, then the flags.
+func (in *checkInput) config(o checkOptions, stderr io.Writer) (analysis.Config, error) {
+	cfg := analysis.Config{Disabled: map[string]bool{}, Severity: map[string]analysis.Severity{}}
+	for _, root := range in.roots {
+		ws, found, err := server.ReadSettingsFile(root)
+		if err != nil {
+			return cfg, err
+		}
+		if !found {
+			continue
+		}
+		for _, w := range ws.Warnings {
+			fmt.Fprintf(stderr, "microvm-lsp check: %s: %s\n", filepath.Join(root, server.SettingsFile), strings.TrimPrefix(w, server.SettingsFile+": "))
+		}
+		for code := range ws.Config.Disabled {
+			cfg.Disabled[code] = true
+		}
+		for code, sev := range ws.Config.Severity {
+			cfg.Severity[code] = sev
+		}
+		break
+	}
+	for _, code := range o.disable {
+		if !analysis.KnownCode(code) {
+			return cfg, fmt.Errorf("--disable: %q is not a microvm-lsp code", code)
+		}
+		cfg.Disabled[code] = true
+	}
+	for _, s := range o.severity {
+		code, level, ok := strings.Cut(s, "=")
+		if !ok {
+			return cfg, fmt.Errorf("--severity %q: want CODE=LEVEL", s)
+		}
+		if !analysis.KnownCode(code) {
+			return cfg, fmt.Errorf("--severity: %q is not a microvm-lsp code", code)
+		}
+		sev, ok := analysis.ParseSeverity(strings.ToLower(level))
+		if !ok {
+			return cfg, fmt.Errorf("--severity %s: %q is not one of error, warning, information, hint", code, level)
+		}
+		cfg.Severity[code] = sev
+	}
+	return cfg, nil
+}
+
+// checkRun is the parsed workspace and its analysis.
+type checkRun struct {
+	in    *checkInput
+	cfg   analysis.Config
+	cache *analysis.Cache
+	ws    *analysis.Workspace
+	// notNix are the files with NUL bytes, by key: the offset of the first.
+	notNix map[string]int
+}
+
+// parse parses the files of keys on every core, leaving out those with NUL
+// bytes: a binary file named .nix would give thousands of syntax errors.
+func (c *checkRun) parse(keys []string) {
+	if c.notNix == nil {
+		c.notNix = map[string]int{}
+	}
+	// A Workspace is immutable once analysed (the cache relies on it): a
+	// new one shares the files that did not change.
+	files := make(map[string]*nixast.File, len(c.ws.Files)+len(keys))
+	for k, f := range c.ws.Files {
+		files[k] = f
+	}
+	ws := *c.ws
+	ws.Files = files
+	c.ws = &ws
+	parsed := make([]*nixast.File, len(keys))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(keys) {
+					return
+				}
+				if src := c.in.files[keys[i]].src; bytes.IndexByte(src, 0) < 0 {
+					parsed[i] = nixast.Parse(keys[i], src)
+				}
 			}
-		}
+		}()
 	}
-	return status
-}
-
-// position returns the printed name and 1-based line and byte column of an offset.
-func position(byKey map[string]*checkFile, key string, off int) (string, int, int) {
-	cf, ok := byKey[key]
-	if !ok {
-		return key, 1, 1
-	}
-	l, c := cf.file.Lines.Position(off)
-	return cf.name, l + 1, c + 1
-}
-
-func where(byKey map[string]*checkFile, key string, off int) string {
-	name, l, c := position(byKey, key, off)
-	return fmt.Sprintf("%s:%d:%d", name, l, c)
-}
-
-type jsonRelated struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Column  int    `json:"column"`
-	Message string `json:"message"`
-}
-
-type jsonEdit struct {
-	File      string `json:"file"`
-	Line      int    `json:"line"`
-	Column    int    `json:"column"`
-	EndLine   int    `json:"endLine"`
-	EndColumn int    `json:"endColumn"`
-	NewText   string `json:"newText"`
-}
-
-type jsonFix struct {
-	Title string     `json:"title"`
-	Edits []jsonEdit `json:"edits"`
-}
-
-type jsonFinding struct {
-	File      string        `json:"file"`
-	Line      int           `json:"line"`
-	Column    int           `json:"column"`
-	EndLine   int           `json:"endLine"`
-	EndColumn int           `json:"endColumn"`
-	Severity  string        `json:"severity"`
-	Code      string        `json:"code"`
-	Message   string        `json:"message"`
-	Related   []jsonRelated `json:"related"`
-	Fixes     []jsonFix     `json:"fixes"`
-}
-
-func toJSON(findings []analysis.Finding, byKey map[string]*checkFile) []jsonFinding {
-	out := []jsonFinding{}
-	for _, f := range findings {
-		name, l, c := position(byKey, f.File, f.Pos)
-		_, el, ec := position(byKey, f.File, f.End)
-		jf := jsonFinding{File: name, Line: l, Column: c, EndLine: el, EndColumn: ec,
-			Severity: f.Severity.String(), Code: f.Code, Message: f.Message, Related: []jsonRelated{}, Fixes: []jsonFix{}}
-		for _, r := range f.Related {
-			rn, rl, rc := position(byKey, r.File, r.Pos)
-			jf.Related = append(jf.Related, jsonRelated{File: rn, Line: rl, Column: rc, Message: r.Message})
+	wg.Wait()
+	for i, key := range keys {
+		if parsed[i] == nil {
+			c.notNix[key] = bytes.IndexByte(c.in.files[key].src, 0)
+			delete(c.ws.Files, key)
+			continue
 		}
-		for _, fx := range f.Fixes {
-			j := jsonFix{Title: fx.Title, Edits: []jsonEdit{}}
-			for _, e := range fx.Edits {
-				en, el, ec := position(byKey, e.File, e.Pos)
-				_, eel, eec := position(byKey, e.File, e.End)
-				j.Edits = append(j.Edits, jsonEdit{File: en, Line: el, Column: ec, EndLine: eel, EndColumn: eec, NewText: e.NewText})
+		delete(c.notNix, key)
+		c.ws.Files[key] = parsed[i]
+	}
+}
+
+// analyse returns the findings in the files to report.
+func (c *checkRun) analyse() []analysis.Finding {
+	var out []analysis.Finding
+	for key, off := range c.notNix {
+		if c.in.report[key] && !c.cfg.Disabled[analysis.CodeSyntaxError] {
+			sev := analysis.SeverityError
+			if s, ok := c.cfg.Severity[analysis.CodeSyntaxError]; ok {
+				sev = s
 			}
-			jf.Fixes = append(jf.Fixes, j)
+			out = append(out, analysis.Finding{File: key, Pos: off, End: off + 1, Severity: sev, Code: analysis.CodeSyntaxError,
+				Message: fmt.Sprintf("the file has a NUL byte at offset %d: it is not Nix source (binary?), so it was not parsed", off)})
 		}
-		out = append(out, jf)
 	}
+	for _, f := range c.cache.Analyze(c.ws, c.cfg) {
+		if c.in.report[f.File] {
+			out = append(out, f)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].File != out[j].File {
+			return out[i].File < out[j].File
+		}
+		return out[i].Pos < out[j].Pos
+	})
 	return out
 }
 
-func writeJSON(w io.Writer, findings []analysis.Finding, byKey map[string]*checkFile) {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(toJSON(findings, byKey))
-}
-
-// writeSARIF writes SARIF 2.1.0, the format code-scanning services take.
-func writeSARIF(w io.Writer, findings []analysis.Finding, byKey map[string]*checkFile) {
-	level := map[analysis.Severity]string{analysis.SeverityError: "error", analysis.SeverityWarning: "warning",
-		analysis.SeverityInformation: "note", analysis.SeverityHint: "note"}
-	rules := map[string]bool{}
-	var results []map[string]any
-	for _, jf := range toJSON(findings, byKey) {
-		rules[jf.Code] = true
-		sev, _ := analysis.ParseSeverity(jf.Severity)
-		results = append(results, map[string]any{
-			"ruleId":  jf.Code,
-			"level":   level[sev],
-			"message": map[string]any{"text": jf.Message},
-			"locations": []any{map[string]any{"physicalLocation": map[string]any{
-				"artifactLocation": map[string]any{"uri": filepath.ToSlash(jf.File)},
-				"region": map[string]any{"startLine": jf.Line, "startColumn": jf.Column,
-					"endLine": jf.EndLine, "endColumn": jf.EndColumn},
-			}}},
-		})
-	}
-	var ruleList []map[string]any
-	var codes []string
-	for c := range rules {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
-	for _, c := range codes {
-		ruleList = append(ruleList, map[string]any{"id": c,
-			"helpUri": "https://github.com/microvm-lsp/microvm-lsp/blob/main/docs/diagnostics.md#" + c})
-	}
-	if results == nil {
-		results = []map[string]any{}
-	}
-	doc := map[string]any{
-		"version": "2.1.0",
-		"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-		"runs": []any{map[string]any{
-			"tool":    map[string]any{"driver": map[string]any{"name": "microvm-lsp", "version": version, "rules": ruleList}},
-			"results": results,
-		}},
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(doc)
-}
-
-// applyFixes applies the first fix of every finding with code, skipping
-// edits that overlap one already taken, and writes the changed files.
-func applyFixes(findings []analysis.Finding, code string, byKey map[string]*checkFile, stdout, stderr io.Writer) int {
-	edits := map[string][]analysis.TextEdit{}
-	applied := 0
-	for _, f := range findings {
-		if f.Code != code || len(f.Fixes) == 0 {
-			continue
-		}
-		ok := true
-		for _, e := range f.Fixes[0].Edits {
-			for _, o := range edits[e.File] {
-				if e.Pos < o.End && o.Pos < e.End || e.Pos == o.Pos {
-					ok = false
+// fix applies the first fix of each finding with code, in rounds: a fix
+// whose edits touch or overlap one already taken waits for the next round,
+// on the text the others left. The sources before the first change are
+// kept in before. It returns the findings that remain and how many were
+// fixed.
+func (c *checkRun) fix(code string, findings []analysis.Finding, before map[string][]byte) ([]analysis.Finding, int) {
+	fixed := 0
+	for round := 0; round < 10; round++ {
+		edits := map[string][]analysis.TextEdit{}
+		n := 0
+		for _, f := range findings {
+			if f.Code != code || len(f.Fixes) == 0 {
+				continue
+			}
+			ok := true
+			for _, e := range f.Fixes[0].Edits {
+				if c.ws.Files[e.File] == nil {
+					ok = false // not a file of the workspace
+				}
+				for _, o := range edits[e.File] {
+					if e.Pos <= o.End && o.Pos <= e.End {
+						ok = false
+					}
 				}
 			}
+			if !ok {
+				continue
+			}
+			for _, e := range f.Fixes[0].Edits {
+				edits[e.File] = append(edits[e.File], e)
+			}
+			n++
 		}
-		if !ok {
+		if n == 0 {
+			break
+		}
+		fixed += n
+		var changed []string
+		for key, es := range edits {
+			sort.Slice(es, func(i, j int) bool { return es[i].Pos > es[j].Pos })
+			src := c.ws.Files[key].Src
+			if _, ok := before[key]; !ok {
+				before[key] = src
+			}
+			out := append([]byte(nil), src...)
+			for _, e := range es {
+				out = append(out[:e.Pos], append([]byte(e.NewText), out[e.End:]...)...)
+			}
+			c.in.files[key].src = out
+			changed = append(changed, key)
+		}
+		sort.Strings(changed)
+		c.parse(changed)
+		findings = c.analyse()
+	}
+	return findings, fixed
+}
+
+// name is how output names a file: relative to the current directory, as
+// the analysis' messages do.
+func (c *checkRun) name(key string) string {
+	if f := c.in.files[key]; f != nil && f.path == stdinName {
+		return stdinName
+	}
+	return filepath.FromSlash(c.ws.Name(key))
+}
+
+// position returns the 1-based line and byte column of an offset.
+func (c *checkRun) position(key string, off int) (int, int) {
+	lines := c.lines(key)
+	if lines == nil {
+		return 1, 1
+	}
+	l, col := lines.Position(off)
+	return l + 1, col + 1
+}
+
+// positionUTF16 is position with the column in UTF-16 code units.
+func (c *checkRun) positionUTF16(key string, off int) (int, int) {
+	lines := c.lines(key)
+	if lines == nil {
+		return 1, 1
+	}
+	l, col := lines.PositionUTF16(off)
+	return l + 1, col + 1
+}
+
+func (c *checkRun) lines(key string) *nixast.LineIndex {
+	if f := c.ws.Files[key]; f != nil {
+		return f.Lines
+	}
+	if f := c.in.files[key]; f != nil {
+		return nixast.NewLineIndex(f.src)
+	}
+	return nil
+}
+
+// noteOutside says which systems of the given files read files outside
+// them, when files were given within a larger workspace: their findings
+// there are not printed.
+func (c *checkRun) noteOutside(w io.Writer) {
+	if !c.in.partial {
+		return
+	}
+	for _, s := range c.cache.Systems(c.ws) {
+		given := false
+		var outside []string
+		for _, f := range s.Files {
+			if c.in.report[f] {
+				given = true
+			} else {
+				outside = append(outside, c.name(f))
+			}
+		}
+		if !given || len(outside) == 0 {
 			continue
 		}
-		for _, e := range f.Fixes[0].Edits {
-			edits[e.File] = append(edits[e.File], e)
+		more := ""
+		if len(outside) > 3 {
+			more = fmt.Sprintf(" and %d more", len(outside)-3)
+			outside = outside[:3]
 		}
-		applied++
+		fmt.Fprintf(w, "note: system `%s` (%s) also reads %s%s, outside the given paths: findings there are not printed (run check on %s for them)\n",
+			s.Name, c.name(s.File), strings.Join(outside, ", "), more, c.rootName())
 	}
-	for key, es := range edits {
-		cf, ok := byKey[key]
-		if !ok {
-			fmt.Fprintf(stderr, "microvm-lsp check: fix edits %s, which is not in the workspace\n", key)
-			return 2
-		}
-		sort.Slice(es, func(i, j int) bool { return es[i].Pos > es[j].Pos })
-		src := append([]byte(nil), cf.file.Src...)
-		for _, e := range es {
-			src = append(src[:e.Pos], append([]byte(e.NewText), src[e.End:]...)...)
-		}
-		if err := os.WriteFile(cf.name, src, 0o644); err != nil {
-			fmt.Fprintf(stderr, "microvm-lsp check: %v\n", err)
-			return 2
-		}
-		fmt.Fprintf(stdout, "fixed %s\n", cf.name)
+}
+
+func (c *checkRun) rootName() string {
+	if len(c.in.roots) == 0 {
+		return "."
 	}
-	fmt.Fprintf(stdout, "%d finding(s) with code %s fixed\n", applied, code)
-	return 0
+	return filepath.Dir(c.name(filepath.ToSlash(c.in.roots[0]) + "/flake.nix"))
+}
+
+// capPerFile keeps at most max findings per file, errors first, in their
+// order; hidden counts the rest per file.
+func capPerFile(findings []analysis.Finding, limit int) ([]analysis.Finding, map[string]int) {
+	hidden := map[string]int{}
+	if limit == 0 {
+		return findings, hidden
+	}
+	count := map[string]int{}
+	for _, f := range findings {
+		count[f.File]++
+	}
+	var out []analysis.Finding
+	for i := 0; i < len(findings); {
+		j := i
+		for j < len(findings) && findings[j].File == findings[i].File {
+			j++
+		}
+		group := findings[i:j]
+		if len(group) > limit {
+			keep := append([]analysis.Finding(nil), group...)
+			sort.SliceStable(keep, func(a, b int) bool { return keep[a].Severity < keep[b].Severity })
+			keep = keep[:limit]
+			sort.SliceStable(keep, func(a, b int) bool { return keep[a].Pos < keep[b].Pos })
+			hidden[group[0].File] = len(group) - limit
+			group = keep
+		}
+		out = append(out, group...)
+		i = j
+	}
+	return out, hidden
+}
+
+// summary is the line on stderr: "12 files: 1 error, 3 warnings".
+func summary(files int, findings []analysis.Finding) string {
+	counts := map[analysis.Severity]int{}
+	for _, f := range findings {
+		counts[f.Severity]++
+	}
+	var parts []string
+	for _, s := range []analysis.Severity{analysis.SeverityError, analysis.SeverityWarning, analysis.SeverityInformation, analysis.SeverityHint} {
+		if n := counts[s]; n > 0 || s <= analysis.SeverityWarning {
+			parts = append(parts, plural(n, s.String()))
+		}
+	}
+	return fmt.Sprintf("%s: %s", plural(files, "file"), strings.Join(parts, ", "))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	if word == "information" {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -32,20 +32,39 @@ type declarationJSON struct {
 	Line int    `json:"line"`
 }
 
+var optionsHelp = help{
+	usage: "microvm-lsp options [flags] [SOURCE] [MODULE...]",
+	about: `
+Prints the options that the modules of a source declare, read from the Nix
+files without evaluating them, as the language server reads the sources a
+flake.lock pins. SOURCE is a directory (the default is .): a checkout or a
+store path of microvm.nix, home-manager or nixpkgs. The modules are the
+MODULE files given (relative to SOURCE), else the module outputs of SOURCE's
+flake.nix (nixosModules, homeManagerModules...), else its default.nix.
+
+Text output is one option per line: its name, type and first declaration
+(file:line). JSON is a
+list of objects with name, loc, type, default, description, declarations
+(file and line), internal, visible, readOnly and enum.`,
+	exit: `  0  the options were printed
+  1  the modules could not be read
+  2  usage error, or SOURCE is not a directory or names no modules`,
+	examples: `  microvm-lsp options /nix/store/...-source                   microvm.nix's modules
+  microvm-lsp options --format json . nixos-modules/host     one module
+  microvm-lsp options --stats ~/src/home-manager             with counts and time on stderr`,
+}
+
 func runOptions(args []string, stdout, stderr io.Writer) int {
+	format := choiceFlag{"text", []string{"text", "json"}}
 	fs := flag.NewFlagSet("options", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	format := fs.String("format", "text", "output format: text or json")
+	fs.Var(&format, "format", "output `FORMAT`: text or json")
 	all := fs.Bool("all", false, "also print options that documentation leaves out (below an invisible option)")
 	stats := fs.Bool("stats", false, "print the number of options, files read, time and heap to stderr")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	entries, code, ok := parseFlags(fs, optionsHelp, args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "microvm-lsp options: unknown format %q (text or json)\n", *format)
-		return 2
-	}
-	source, entries := ".", fs.Args()
+	source := "."
 	if len(entries) > 0 {
 		source, entries = entries[0], entries[1:]
 	}
@@ -73,7 +92,7 @@ func runOptions(args []string, stdout, stderr io.Writer) int {
 			shown = append(shown, o)
 		}
 	}
-	if *format == "json" {
+	if format.value == "json" {
 		out := make([]optionJSON, 0, len(shown))
 		for _, o := range shown {
 			j := optionJSON{Name: o.Name, Loc: o.Loc, Type: o.Type, Default: o.Default, Description: o.Description,

@@ -15,19 +15,32 @@ import (
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
+var parseHelp = help{
+	usage: "microvm-lsp parse [flags] PATH...",
+	about: `
+Parses each file (every *.nix below a directory; a symlinked directory is
+followed) and prints its syntax errors as FILE:LINE:COLUMN: message, columns
+counted in bytes from 1. Only the parser runs: no analysis.`,
+	exit: exitCodes,
+	examples: `  microvm-lsp parse flake.nix hosts/
+  microvm-lsp parse --print a.nix              the tree, as nix-instantiate --parse prints it
+  microvm-lsp parse --stats ~/src/nixpkgs      files, bytes and MB/s on stderr`,
+}
+
 func runParse(args []string, stdout, stderr io.Writer) int {
+	batchGC()
 	fs := flag.NewFlagSet("parse", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	printTree := fs.Bool("print", false, "print the normal form of each file (as nix-instantiate --parse)")
+	printTree := fs.Bool("print", false, "print the normal form of each file (as nix-instantiate --parse); with several files, each after a line \"# FILE\"")
 	stats := fs.Bool("stats", false, "print files, bytes, seconds and MB/s on stderr")
-	if err := fs.Parse(args); err != nil {
+	paths, code, ok := parseFlags(fs, parseHelp, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	if len(paths) == 0 {
+		fmt.Fprintln(stderr, "microvm-lsp parse: no PATH given\nRun 'microvm-lsp parse -h' for help.")
 		return 2
 	}
-	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "microvm-lsp parse: no PATH given")
-		return 2
-	}
-	files, err := collectNixFiles(fs.Args())
+	files, err := collectNixFiles(paths)
 	if err != nil {
 		fmt.Fprintf(stderr, "microvm-lsp parse: %v\n", err)
 		return 2
@@ -88,6 +101,9 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 			status = 1
 		}
 		if *printTree {
+			if len(parsed) > 1 {
+				fmt.Fprintf(stdout, "# %s\n", name)
+			}
 			abs, _ := filepath.Abs(name)
 			fmt.Fprintln(stdout, nixast.Print(f.Root, nixast.PrintConfig{BaseDir: filepath.Dir(abs), HomeDir: home}))
 		}
@@ -101,39 +117,4 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "files: %d\nbytes: %d\nseconds: %.4f\nMB/s: %.1f\n", len(files), total, secs, mbps)
 	}
 	return status
-}
-
-// collectNixFiles expands directories into the *.nix files below them, in
-// lexical order; plain files are taken as given.
-func collectNixFiles(paths []string) ([]string, error) {
-	var out []string
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil {
-			return nil, err
-		}
-		if !info.IsDir() {
-			out = append(out, p)
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				if name := d.Name(); path != p && (name == ".git" || name == "node_modules") {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.Type().IsRegular() && filepath.Ext(path) == ".nix" {
-				out = append(out, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }

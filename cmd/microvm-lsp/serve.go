@@ -14,22 +14,40 @@ import (
 	"github.com/microvm-lsp/microvm-lsp/server"
 )
 
+var serveHelp = help{
+	usage: "microvm-lsp [serve] [flags]",
+	about: `
+Speaks the Language Server Protocol on stdin and stdout until the client sends
+exit or goes away. Editors start it; it is the default command. Logs go to
+stderr (or --log-file); stdout carries nothing but the protocol.
+
+Settings come from the editor (initializationOptions, workspace/configuration,
+section "microvm-lsp") over the settings file ` + "`" + `.microvm-lsp.json` + "`" + ` in the root of
+the first workspace folder that has one, read at start. Bad settings are shown
+in the editor (window/showMessage).`,
+	exit: `  0  the client sent shutdown, then exit
+  1  the client sent exit without shutdown, or the connection failed
+  2  usage error`,
+	examples: `  microvm-lsp                                  what editors run
+  microvm-lsp serve --log-file /tmp/mvm.log --log-level debug`,
+}
+
 // runServe speaks LSP over stdin/stdout until the client says exit (or goes
 // away) and returns the exit code. Logs go to stderr or --log-file; stdout
 // carries nothing but the protocol.
-func runServe(args []string) int {
+func runServe(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
 	logFile := fs.String("log-file", "", "write the log to `FILE` instead of stderr")
 	logLevel := fs.String("log-level", "info", "log `LEVEL`: debug, info, warn or error")
 	// vscode-languageclient passes --stdio when its transport is stdio:
 	// stdio is all we speak, so the flag is accepted and changes nothing.
 	fs.Bool("stdio", false, "speak LSP on stdin and stdout (the only transport; accepted for clients that pass it)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	pos, code, ok := parseFlags(fs, serveHelp, args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "microvm-lsp serve: unexpected argument %q\n", fs.Arg(0))
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "microvm-lsp serve: unexpected argument %q\n", pos[0])
 		return 2
 	}
 	var gc *gcTuner
@@ -44,14 +62,14 @@ func runServe(args []string) int {
 	}
 	level, err := zapcore.ParseLevel(*logLevel)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "microvm-lsp serve: --log-level: %v\n", err)
+		fmt.Fprintf(stderr, "microvm-lsp serve: --log-level: %v\n", err)
 		return 2
 	}
 	sink := zapcore.Lock(os.Stderr)
 	if *logFile != "" {
 		f, err := os.OpenFile(*logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "microvm-lsp serve: --log-file: %v\n", err)
+			fmt.Fprintf(stderr, "microvm-lsp serve: --log-file: %v\n", err)
 			return 2
 		}
 		defer f.Close()
@@ -64,11 +82,11 @@ func runServe(args []string) int {
 
 	// Anything printed to stdout by mistake would corrupt the protocol:
 	// keep the real stdout for the connection only.
-	stdout := os.Stdout
+	protoOut := os.Stdout
 	os.Stdout = os.Stderr
 
 	opts := server.Options{
-		Version: version,
+		Version: buildVersion(),
 		Logger:  logger,
 		Level:   &atom,
 		Debug:   os.Getenv("MICROVM_LSP_DEBUG") == "1",
@@ -77,7 +95,7 @@ func runServe(args []string) int {
 		opts.Idle = gc.idle
 	}
 	srv := server.New(opts)
-	return srv.Serve(context.Background(), stdio{in: os.Stdin, out: stdout})
+	return srv.Serve(context.Background(), stdio{in: os.Stdin, out: protoOut})
 }
 
 // stdio joins stdin and stdout into the connection's stream.
