@@ -394,6 +394,8 @@ func (s *Server) initialized() {
 	s.changed()
 }
 
+// shutdown answers the shutdown request. dispatch has already moved the
+// session to stateShutdown when the request arrived (see there).
 func (s *Server) shutdown() {
 	s.mu.Lock()
 	s.state = stateShutdown
