@@ -11,10 +11,19 @@ all: build
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/microvm-lsp ./cmd/microvm-lsp
 
-# The main job on the bundled examples: parse them, then analyse them.
+# The main job on the two bundled examples: a host with MicroVMs, which is
+# fine, and a server that imports both roles by mistake, whose error is the
+# point of the demo. check exits 1 on errors; the demo succeeds when it is
+# exactly that (a crash or a usage error, exit 2, still fails it).
 demo: build
-	bin/microvm-lsp parse --stats examples testdata/parse/valid
-	-bin/microvm-lsp check examples
+	@echo '== examples/ok-host-with-vms: a host that runs two MicroVMs. Expected: no findings.'
+	@bin/microvm-lsp check examples/ok-host-with-vms && echo 'no findings'
+	@echo
+	@echo '== examples/conflict: a server that imports the host and, through hosts/server, the guest module.'
+	@echo '   Expected: one role-conflict error (check exits 1 when it finds errors).'
+	@bin/microvm-lsp check examples/conflict; s=$$?; test $$s -eq 1 || { echo "check exited $$s, want 1"; exit 1; }
+	@echo
+	@echo 'Run bin/microvm-lsp check on your own flake; docs/diagnostics.md explains each code.'
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1)
