@@ -78,6 +78,22 @@ bench-short: build
 clean:
 	rm -rf bin
 
+# Install the binary: into $(PREFIX)/bin when PREFIX is given, else into
+# GOBIN when that is set (where `go install` would put it), else into
+# /usr/local/bin. DESTDIR is prepended, for packagers.
+ifeq ($(origin PREFIX),undefined)
+BINDIR ?= $(or $(shell $(GO) env GOBIN),/usr/local/bin)
+endif
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+.PHONY: install uninstall
+install: build
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 bin/microvm-lsp $(DESTDIR)$(BINDIR)/microvm-lsp
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/microvm-lsp
+
 # Issue #7: parse throughput against tree-sitter's Nix grammar (npm
 # tree-sitter-nix, native Node binding) on the generated 4 MiB package set and
 # on testdata/parse/valid, side by side. Installs its npm packages in
