@@ -114,13 +114,16 @@ e2e:
 latency: build
 	$(GO) run ./e2e/latency -bin bin/microvm-lsp
 
-# The VS Code extension: compile, unit tests, and an end-to-end test of the
-# real binary started with the extension's options.
+# The VS Code extension: type-check, bundle (esbuild: dist/extension.js),
+# then test the bundle: unit tests, activation under a fake VS Code, what
+# the package holds, and an end-to-end test of the real binary started with
+# the extension's options.
 vscode-test: build
 	cd editors/vscode && npm ci --no-audit --no-fund && npm run compile && MICROVM_LSP_BIN=$(CURDIR)/bin/microvm-lsp npm test
 
+# editors/vscode/microvm-lsp-VERSION.vsix, for Extensions: Install from VSIX...
 vsix:
-	cd editors/vscode && npm ci --no-audit --no-fund && npx --yes @vscode/vsce package --skip-license
+	cd editors/vscode && npm ci --no-audit --no-fund && npx vsce package
 
 # Re-record editors/neovim/session.txt (needs tmux).
 nvim-capture: build

@@ -124,9 +124,9 @@ export function missingServerMessage(configured: string | undefined, resolved: s
 
 /**
  * The serverOptions of the language client (an Executable): the binary,
- * `serve` and the extra args. transport is left out on purpose:
- * vscode-languageclient would append `--stdio`, which the server rejects;
- * without it the client talks to the process over stdio anyway.
+ * `serve` and the extra args. No transport: the client then speaks over the
+ * process's stdin and stdout, and the command line is exactly the one the
+ * settings describe (a transport would add `--stdio`).
  */
 export interface ServerExecutable {
   command: string;
