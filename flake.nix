@@ -60,8 +60,9 @@
       });
 
       # What `make test` needs: Go and gopls; Nix, whose nix-instantiate --parse
-      # is the parser's oracle; Node and npm for the VS Code extension; Neovim
-      # and Emacs for the end-to-end tests of the editor configurations.
+      # is the parser's oracle; Node and npm for the VS Code extension; Neovim,
+      # and Emacs with Eglot (built in) and lsp-mode, for the end-to-end tests
+      # of the editor configurations.
       devShells = forAllSystems (pkgs: {
         default = pkgs.mkShell {
           packages = [
@@ -70,7 +71,7 @@
             pkgs.nix
             pkgs.nodejs
             pkgs.neovim
-            pkgs.emacs-nox
+            ((pkgs.emacsPackagesFor pkgs.emacs-nox).emacsWithPackages (epkgs: [ epkgs.lsp-mode ]))
           ];
         };
       });

@@ -64,6 +64,9 @@ let
     buildGoModule = a: a // { outPath = "/nix/store/00000000000000000000000000000000-${a.pname}"; };
     mkShell = a: a;
     go = "go"; gopls = "gopls"; nix = "nix"; nodejs = "nodejs"; neovim = "neovim"; emacs-nox = "emacs-nox";
+    emacsPackagesFor = emacs: {
+      emacsWithPackages = f: builtins.concatStringsSep "+" ([ emacs ] ++ f { lsp-mode = "lsp-mode"; });
+    };
     nixfmt-tree = "nixfmt-tree";
   }; in pkgs;
   nixpkgs = { inherit lib; legacyPackages = lib.genAttrs systems pkgsFor; };
@@ -146,7 +149,7 @@ func TestFlakeOutputs(t *testing.T) {
 	if got.App != "/nix/store/00000000000000000000000000000000-microvm-lsp/bin/microvm-lsp" {
 		t.Errorf("apps.default.program = %q", got.App)
 	}
-	for _, p := range []string{"go", "gopls", "nix", "nodejs", "neovim", "emacs-nox"} {
+	for _, p := range []string{"go", "gopls", "nix", "nodejs", "neovim", "emacs-nox+lsp-mode"} {
 		if !contains(got.Shell, p) {
 			t.Errorf("devShells.default lacks %s: %v", p, got.Shell)
 		}
