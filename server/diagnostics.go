@@ -17,8 +17,6 @@ const (
 	// the editor; errors are kept before warnings.
 	maxDiagnosticsPerFile = 200
 	diagnosticSource      = "microvm-lsp"
-	// diagnosticDocs is where each code's documentation lives, anchored by code.
-	diagnosticDocs = "https://github.com/microvm-lsp/microvm-lsp/blob/main/docs/diagnostics.md#"
 )
 
 // diagnosticsState remembers what each file's diagnostics were when last
@@ -192,7 +190,10 @@ func toDiagnostic(snap *snapshot, f analysis.Finding) (protocol.Diagnostic, bool
 	}
 	if f.Code != "" {
 		d.Code = f.Code
-		d.CodeDescription = &protocol.CodeDescription{Href: protocol.URI(diagnosticDocs + f.Code)}
+		if snap.docsLink != "" {
+			// docs/diagnostics.md has a "## code" heading per code.
+			d.CodeDescription = &protocol.CodeDescription{Href: protocol.URI(snap.docsLink + "#" + f.Code)}
+		}
 	}
 	for _, t := range f.Tags {
 		d.Tags = append(d.Tags, protocol.DiagnosticTag(t))

@@ -98,6 +98,7 @@ type Server struct {
 	initSettings    settings // from initializationOptions
 	settings        settings // initSettings overridden by the client's configuration
 	cfg             analysis.Config
+	docsLink        string // settings.docsLink(): codeDescription's base, or none
 	exclude         *excludeMatcher
 	settingsPullSeq uint64
 	indexStarted    bool // the first scan began; later exclude changes rescan

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"path"
 	"sort"
 	"strings"
@@ -29,6 +30,10 @@ type settings struct {
 	// Formatter is the command (program and arguments, no shell) that
 	// formats a document from stdin to stdout; empty means ["nixfmt"].
 	Formatter []string `json:"formatter"`
+	// DocsURL is where the user reads docs/diagnostics.md (a published copy,
+	// or a file: URL of a checkout); each diagnostic links to DocsURL#code.
+	// Empty: diagnostics carry no link, rather than one that may not exist.
+	DocsURL string `json:"docsUrl"`
 }
 
 // mergeSettings returns base overridden by the keys present in raw. Editors
@@ -53,7 +58,23 @@ func mergeSettings(base settings, raw json.RawMessage) (settings, []string) {
 	overrideSetting(obj, "excludePaths", &out.ExcludePaths, &warnings)
 	overrideSetting(obj, "logLevel", &out.LogLevel, &warnings)
 	overrideSetting(obj, "formatter", &out.Formatter, &warnings)
+	overrideSetting(obj, "docsUrl", &out.DocsURL, &warnings)
 	return out, warnings
+}
+
+// docsLink returns the base of diagnostics' codeDescription links from
+// DocsURL without its fragment, or "" with a warning when it is not an
+// absolute URL.
+func (st settings) docsLink() (string, []string) {
+	if st.DocsURL == "" {
+		return "", nil
+	}
+	u, err := url.Parse(st.DocsURL)
+	if err != nil || !u.IsAbs() {
+		return "", []string{fmt.Sprintf("setting \"docsUrl\" ignored: %q is not an absolute URL (such as https://... or file:///...)", st.DocsURL)}
+	}
+	u.Fragment, u.RawFragment = "", ""
+	return u.String(), nil
 }
 
 // overrideSetting sets *dst from obj[key] when the key is present; null
@@ -165,6 +186,8 @@ func matchSegments(pat, name []string) bool {
 func (s *Server) applySettings(st settings, warnings []string) {
 	cfg, more := st.analysisConfig()
 	warnings = append(warnings, more...)
+	docs, more := st.docsLink()
+	warnings = append(warnings, more...)
 	for _, w := range warnings {
 		s.log.Warn(w)
 	}
@@ -172,6 +195,7 @@ func (s *Server) applySettings(st settings, warnings []string) {
 	oldExclude := s.settings.ExcludePaths
 	s.settings = st
 	s.cfg = cfg
+	s.docsLink = docs
 	s.exclude = newExcludeMatcher(st.ExcludePaths)
 	rescan := s.indexStarted
 	s.mu.Unlock()

@@ -10,7 +10,7 @@ import * as path from "path";
 export const SECTION = "microvm-lsp";
 
 /** The settings the server reads (server/settings.go), passed through. */
-export const SERVER_SETTING_KEYS = ["disabledChecks", "severity", "excludePaths", "logLevel", "formatter"] as const;
+export const SERVER_SETTING_KEYS = ["disabledChecks", "severity", "excludePaths", "logLevel", "formatter", "docsUrl"] as const;
 
 export type ServerSettingKey = (typeof SERVER_SETTING_KEYS)[number];
 
@@ -23,6 +23,7 @@ export interface Settings {
   excludePaths?: string[];
   logLevel?: string;
   formatter?: string[];
+  docsUrl?: string;
 }
 
 /** Where the extension runs, for resolving the server path. */

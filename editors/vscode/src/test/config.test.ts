@@ -114,7 +114,7 @@ describe("buildClientOptions", () => {
   });
   it("leaves unset settings out", () => {
     assert.deepEqual(serverSettings({ path: "x" }), {});
-    assert.deepEqual([...SERVER_SETTING_KEYS].sort(), ["disabledChecks", "excludePaths", "formatter", "logLevel", "severity"]);
+    assert.deepEqual([...SERVER_SETTING_KEYS].sort(), ["disabledChecks", "docsUrl", "excludePaths", "formatter", "logLevel", "severity"]);
   });
 });
 
