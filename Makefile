@@ -11,10 +11,19 @@ all: build
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/microvm-lsp ./cmd/microvm-lsp
 
-# The main job on the bundled examples: parse them, then analyse them.
+# The main job on the two bundled examples: a host with MicroVMs, which is
+# fine, and a server that imports both roles by mistake, whose error is the
+# point of the demo. check exits 1 on errors; the demo succeeds when it is
+# exactly that (a crash or a usage error, exit 2, still fails it).
 demo: build
-	bin/microvm-lsp parse --stats examples testdata/parse/valid
-	-bin/microvm-lsp check examples
+	@echo '== examples/ok-host-with-vms: a host that runs two MicroVMs. Expected: no findings.'
+	@bin/microvm-lsp check examples/ok-host-with-vms && echo 'no findings'
+	@echo
+	@echo '== examples/conflict: a server that imports the host and, through hosts/server, the guest module.'
+	@echo '   Expected: one role-conflict error (check exits 1 when it finds errors).'
+	@bin/microvm-lsp check examples/conflict; s=$$?; test $$s -eq 1 || { echo "check exited $$s, want 1"; exit 1; }
+	@echo
+	@echo 'Run bin/microvm-lsp check on your own flake; docs/diagnostics.md explains each code.'
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1)
@@ -70,6 +79,22 @@ bench-short: build
 clean:
 	rm -rf bin
 
+# Install the binary: into $(PREFIX)/bin when PREFIX is given, else into
+# GOBIN when that is set (where `go install` would put it), else into
+# /usr/local/bin. DESTDIR is prepended, for packagers.
+ifeq ($(origin PREFIX),undefined)
+BINDIR ?= $(or $(shell $(GO) env GOBIN),/usr/local/bin)
+endif
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+.PHONY: install uninstall
+install: build
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 bin/microvm-lsp $(DESTDIR)$(BINDIR)/microvm-lsp
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/microvm-lsp
+
 # Issue #7: parse throughput against tree-sitter's Nix grammar (npm
 # tree-sitter-nix, native Node binding) on the generated 4 MiB package set and
 # on testdata/parse/valid, side by side. Installs its npm packages in
@@ -90,13 +115,16 @@ e2e:
 latency: build
 	$(GO) run ./e2e/latency -bin bin/microvm-lsp
 
-# The VS Code extension: compile, unit tests, and an end-to-end test of the
-# real binary started with the extension's options.
+# The VS Code extension: type-check, bundle (esbuild: dist/extension.js),
+# then test the bundle: unit tests, activation under a fake VS Code, what
+# the package holds, and an end-to-end test of the real binary started with
+# the extension's options.
 vscode-test: build
 	cd editors/vscode && npm ci --no-audit --no-fund && npm run compile && MICROVM_LSP_BIN=$(CURDIR)/bin/microvm-lsp npm test
 
+# editors/vscode/microvm-lsp-VERSION.vsix, for Extensions: Install from VSIX...
 vsix:
-	cd editors/vscode && npm ci --no-audit --no-fund && npx --yes @vscode/vsce package --skip-license
+	cd editors/vscode && npm ci --no-audit --no-fund && npx vsce package
 
 # Re-record editors/neovim/session.txt (needs tmux).
 nvim-capture: build

@@ -54,10 +54,3 @@ func KnownCode(code string) bool {
 	}
 	return false
 }
-
-// DocsURL is where docs/diagnostics.md is published; a code's section is
-// DocsURL + "#" + code.
-const DocsURL = "https://github.com/microvm-lsp/microvm-lsp/blob/main/docs/diagnostics.md"
-
-// CodeURL returns the address of a code's documentation.
-func CodeURL(code string) string { return DocsURL + "#" + code }

@@ -160,9 +160,65 @@ func TestHelixLanguagesTOML(t *testing.T) {
 	if nix == nil {
 		t.Fatal(`no [[language]] with name = "nix"`)
 	}
-	if got := nix["language-servers"]; !reflect.DeepEqual(got, []string{"microvm-lsp", "nil", "nixd"}) {
-		t.Errorf("nix language-servers = %#v, want [microvm-lsp nil nixd]", got)
+	// nil and nixd first: they answer hover, definition and formatting.
+	if got := nix["language-servers"]; !reflect.DeepEqual(got, []string{"nil", "nixd", "microvm-lsp"}) {
+		t.Errorf("nix language-servers = %#v, want [nil nixd microvm-lsp]", got)
 	}
+}
+
+// TestReadmeHelixMatchesFile: the README's Helix snippet is the file's
+// server definition and server list, so the two cannot disagree.
+func TestReadmeHelixMatchesFile(t *testing.T) {
+	snippet := readmeSnippet(t, "<!-- helix-snippet -->", "toml")
+	path := filepath.Join(t.TempDir(), "readme.toml")
+	if err := os.WriteFile(path, []byte(snippet), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	readme, err := readTOML(path)
+	if err != nil {
+		t.Fatalf("README's Helix snippet: %v", err)
+	}
+	file, err := readTOML(filepath.Join(repoRoot, "editors", "helix", "languages.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := readme.tables["language-server.microvm-lsp"], file.tables["language-server.microvm-lsp"]; !reflect.DeepEqual(got, want) {
+		t.Errorf("README's [language-server.microvm-lsp] = %v; editors/helix/languages.toml has %v", got, want)
+	}
+	servers := func(d *tomlDoc) any {
+		for _, l := range d.arrays["language"] {
+			if l["name"] == "nix" {
+				return l["language-servers"]
+			}
+		}
+		return nil
+	}
+	if got, want := servers(readme), servers(file); got == nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("README's nix language-servers = %v; editors/helix/languages.toml has %v", got, want)
+	}
+}
+
+// readmeSnippet returns the body of the first fenced code block of the
+// given language after marker in README.md.
+func readmeSnippet(t *testing.T, marker, lang string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(b), marker+"\n")
+	if !ok {
+		t.Fatalf("README.md has no %q line", marker)
+	}
+	fence := "```" + lang + "\n"
+	if !strings.HasPrefix(after, fence) {
+		t.Fatalf("README.md: %q is not followed by a %s code block", marker, lang)
+	}
+	body, _, ok := strings.Cut(after[len(fence):], "```\n")
+	if !ok {
+		t.Fatalf("README.md: the code block after %q is not closed", marker)
+	}
+	return body
 }
 
 // TestVSCodeSettingsMatchServer checks that the settings the VS Code

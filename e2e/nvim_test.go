@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,6 +41,7 @@ type nvimResult struct {
 	Steps          []string `json:"steps"`
 	Filetype       string   `json:"filetype"`
 	Client         string   `json:"client"`
+	RootDir        string   `json:"root_dir"`
 	OffsetEncoding string   `json:"offset_encoding"`
 	Attached       bool     `json:"attached"`
 	Diagnostic     struct {
@@ -64,8 +66,47 @@ func TestNeovimQuickFix(t *testing.T) {
 	nvim := needTool(t, "nvim")
 	ws := t.TempDir()
 	writeFiles(t, ws, map[string]string{"flake.nix": conflictFlake})
-	res := runNvim(t, nvim, ws, "flake.nix")
+	res := runNvim(t, nvim, ws, "flake.nix", filepath.Join(repoRoot, "editors", "neovim", "init-0.7.lua"))
+	checkNeovimSession(t, ws, res)
+}
 
+// TestNeovimReadmeSnippets runs the README's Neovim snippets, read from
+// README.md, through the same session: each on the Neovim versions it
+// claims, when the installed one is among them, else only compiled. Neovim
+// starts in a directory with a flake.nix of its own and opens the
+// workspace's by absolute path, so a root found from the current directory
+// instead of the file's shows.
+func TestNeovimReadmeSnippets(t *testing.T) {
+	nvim := needTool(t, "nvim")
+	installed := nvimVersion(t, nvim)
+	for _, min := range []string{"0.7", "0.8"} {
+		t.Run("nvim-"+min, func(t *testing.T) {
+			snippet := filepath.Join(t.TempDir(), "snippet.lua")
+			if err := os.WriteFile(snippet, []byte(readmeSnippet(t, "<!-- nvim-snippet "+min+" -->", "lua")), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if !versionAtLeast(installed, min) {
+				compileLua(t, nvim, snippet)
+				t.Logf("Neovim %s is older than %s: the snippet was compiled, not run", installed, min)
+				return
+			}
+			ws := t.TempDir()
+			writeFiles(t, ws, map[string]string{"flake.nix": conflictFlake})
+			cwd := t.TempDir()
+			writeFiles(t, cwd, map[string]string{"flake.nix": "{ }\n"})
+			res := runNvim(t, nvim, cwd, filepath.Join(ws, "flake.nix"), snippet)
+			checkNeovimSession(t, ws, res)
+			if res.RootDir != ws {
+				t.Errorf("root_dir %q, want the file's project %q (not the current directory)", res.RootDir, ws)
+			}
+		})
+	}
+}
+
+// checkNeovimSession checks what nvim-e2e.lua recorded for conflictFlake,
+// opened from the workspace ws.
+func checkNeovimSession(t *testing.T, ws string, res nvimResult) {
+	t.Helper()
 	if !res.OK {
 		t.Fatalf("the Neovim session failed after steps %v:\n%s", res.Steps, res.Error)
 	}
@@ -100,20 +141,21 @@ func TestNeovimQuickFix(t *testing.T) {
 	}
 }
 
-// runNvim opens file (relative to ws) in headless Neovim with the snippet
-// from editors/neovim and the test script, and returns what the script
-// recorded.
-func runNvim(t *testing.T, nvim, ws, file string) nvimResult {
+// runNvim opens file (relative to cwd, or absolute) in headless Neovim with
+// the configuration snippet and the test script, and returns what the
+// script recorded. The binary under test is on PATH as microvm-lsp.
+func runNvim(t *testing.T, nvim, cwd, file, snippet string) nvimResult {
 	t.Helper()
 	resultPath := filepath.Join(t.TempDir(), "result.json")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, nvim, "--headless", "--clean", "-u", filepath.Join(repoRoot, "e2e", "testdata", "nvim-e2e.lua"), file)
-	cmd.Dir = ws
+	cmd.Dir = cwd
 	home := t.TempDir() // keeps lsp.log and shada out of the real home
 	cmd.Env = append(os.Environ(),
+		"PATH="+serverOnPath(t),
 		"MICROVM_LSP_BIN="+serverBin,
-		"MICROVM_LSP_SNIPPET="+filepath.Join(repoRoot, "editors", "neovim", "init-0.7.lua"),
+		"MICROVM_LSP_SNIPPET="+snippet,
 		"MICROVM_LSP_RESULT="+resultPath,
 		"HOME="+home,
 		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"),
@@ -149,4 +191,48 @@ func readLSPLog(home string) string {
 		}
 	}
 	return "(none)"
+}
+
+// nvimVersion is the installed Neovim's version, such as "0.7.2".
+func nvimVersion(t *testing.T, nvim string) string {
+	t.Helper()
+	out, err := exec.Command(nvim, "--version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(string(out), "\n")
+	v, ok := strings.CutPrefix(strings.TrimSpace(first), "NVIM v")
+	if !ok {
+		t.Fatalf("nvim --version: %q", first)
+	}
+	return v
+}
+
+// versionAtLeast compares dotted versions numerically ("0.10.1" >= "0.8");
+// a pre-release suffix ("0.11.0-dev") is ignored.
+func versionAtLeast(have, want string) bool {
+	h, w := strings.Split(have, "."), strings.Split(want, ".")
+	for i := range w {
+		var a, b int
+		if i < len(h) {
+			fmt.Sscanf(h[i], "%d", &a)
+		}
+		fmt.Sscanf(w[i], "%d", &b)
+		if a != b {
+			return a > b
+		}
+	}
+	return true
+}
+
+// compileLua checks that Neovim's Lua accepts the file's syntax.
+func compileLua(t *testing.T, nvim, file string) {
+	t.Helper()
+	cmd := exec.Command(nvim, "--headless", "--clean", "-u", "NONE",
+		"-c", `lua local ok, err = loadfile(os.getenv("MICROVM_LSP_SNIPPET")); if not ok then io.stderr:write(err .. "\n"); vim.cmd("cquit 1") end`,
+		"-c", "qall!")
+	cmd.Env = append(os.Environ(), "MICROVM_LSP_SNIPPET="+file, "HOME="+t.TempDir())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("the snippet does not compile: %v\n%s", err, out)
+	}
 }

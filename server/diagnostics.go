@@ -200,7 +200,10 @@ func toDiagnostic(snap *snapshot, f analysis.Finding) (protocol.Diagnostic, bool
 	}
 	if f.Code != "" {
 		d.Code = f.Code
-		d.CodeDescription = &protocol.CodeDescription{Href: protocol.URI(analysis.CodeURL(f.Code))}
+		if snap.docsLink != "" {
+			// docs/diagnostics.md has a "## code" heading per code.
+			d.CodeDescription = &protocol.CodeDescription{Href: protocol.URI(snap.docsLink + "#" + f.Code)}
+		}
 	}
 	for _, t := range f.Tags {
 		d.Tags = append(d.Tags, protocol.DiagnosticTag(t))

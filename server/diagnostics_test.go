@@ -25,8 +25,32 @@ func TestOpenPublishesDiagnostics(t *testing.T) {
 	if d.Code != "syntax-error" || d.Source != "microvm-lsp" || d.Severity != protocol.DiagnosticSeverityError {
 		t.Errorf("diagnostic = %+v", d)
 	}
-	if d.CodeDescription == nil || d.CodeDescription.Href != "https://github.com/microvm-lsp/microvm-lsp/blob/main/docs/diagnostics.md#syntax-error" {
-		t.Errorf("codeDescription = %+v", d.CodeDescription)
+	if d.CodeDescription != nil {
+		t.Errorf("codeDescription = %+v without a docsUrl setting, want none (no link that may not exist)", d.CodeDescription)
+	}
+}
+
+// TestDocsURLLinksEachCode: with docsUrl set, each diagnostic links to the
+// code's heading in that copy of docs/diagnostics.md; a URL that is not
+// absolute is ignored.
+func TestDocsURLLinksEachCode(t *testing.T) {
+	for _, tc := range []struct{ docsURL, want string }{
+		{"https://example.org/microvm-lsp/diagnostics.md", "https://example.org/microvm-lsp/diagnostics.md#syntax-error"},
+		{"file:///src/microvm-lsp/docs/diagnostics.md#top", "file:///src/microvm-lsp/docs/diagnostics.md#syntax-error"},
+		{"docs/diagnostics.md", ""},
+	} {
+		c := startSession(t, Options{})
+		c.initialize(sessionOptions{initOptions: map[string]any{"docsUrl": tc.docsURL}})
+		u := protocol.DocumentURI("file:///w/broken.nix")
+		c.open(u, "{ a = 1 }")
+		d := c.waitDiagnostics(u, "a syntax error", func(p publishDiagnosticsParams) bool { return len(p.Diagnostics) > 0 }).Diagnostics[0]
+		var got string
+		if d.CodeDescription != nil {
+			got = string(d.CodeDescription.Href)
+		}
+		if got != tc.want {
+			t.Errorf("docsUrl %q: codeDescription %q, want %q", tc.docsURL, got, tc.want)
+		}
 	}
 }
 

@@ -99,8 +99,18 @@ func (s *Server) dispatch(ctx context.Context, reply jsonrpc2.Replier, req jsonr
 
 	s.mu.Lock()
 	state := s.state
+	if method == protocol.MethodShutdown && state == stateInitialized {
+		// Recorded here, in the read loop, not when the request's turn
+		// comes: a client may send exit right behind shutdown without
+		// waiting for the reply, and exit (a notification) does not wait
+		// for requests. Messages after this one see the shutdown state.
+		s.state = stateShutdown
+		s.shutdownAsked = true
+	}
 	s.mu.Unlock()
 	switch {
+	case method == protocol.MethodShutdown && state == stateInitialized:
+		// Answered below, after the notifications received before it.
 	case method == protocol.MethodInitialize:
 		// Handled in the read loop so that nothing can overtake it; the
 		// reply is written elsewhere, like every write (see handler).

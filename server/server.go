@@ -105,6 +105,7 @@ type Server struct {
 	initSettings    settings // from initializationOptions
 	settings        settings // initSettings overridden by the client's configuration
 	cfg             analysis.Config
+	docsLink        string // settings.docsLink(): codeDescription's base, or none
 	exclude         *excludeMatcher
 	settingsPullSeq uint64
 	indexStarted    bool // the first scan began; later exclude changes rescan
@@ -403,6 +404,8 @@ func (s *Server) initialized() {
 	s.changed()
 }
 
+// shutdown answers the shutdown request. dispatch has already moved the
+// session to stateShutdown when the request arrived (see there).
 func (s *Server) shutdown() {
 	s.mu.Lock()
 	s.state = stateShutdown

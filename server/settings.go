@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"net/url"
 	"path"
 	"path/filepath"
 	"sort"
@@ -36,6 +37,10 @@ type settings struct {
 	// StoreRoot is the directory the Nix store sits under (as with Nix's
 	// --store local?root=DIR); "" for /.
 	StoreRoot string `json:"storeRoot"`
+	// DocsURL is where the user reads docs/diagnostics.md (a published copy,
+	// or a file: URL of a checkout); each diagnostic links to DocsURL#code.
+	// Empty: diagnostics carry no link, rather than one that may not exist.
+	DocsURL string `json:"docsUrl"`
 }
 
 // mergeSettings returns base overridden by the keys present in raw. Editors
@@ -65,6 +70,7 @@ func mergeSettings(base settings, raw json.RawMessage) (settings, []string) {
 	overrideSetting(obj, "logLevel", &out.LogLevel, &warnings)
 	overrideSetting(obj, "formatter", &out.Formatter, &warnings)
 	overrideSetting(obj, "storeRoot", &out.StoreRoot, &warnings)
+	overrideSetting(obj, "docsUrl", &out.DocsURL, &warnings)
 	var unknown []string
 	for key := range obj {
 		if !knownSettings[key] && !clientSettings[key] {
@@ -80,7 +86,7 @@ func mergeSettings(base settings, raw json.RawMessage) (settings, []string) {
 }
 
 // knownSettings are the keys mergeSettings reads.
-var knownSettings = map[string]bool{"disabledChecks": true, "severity": true, "excludePaths": true, "logLevel": true, "formatter": true, "storeRoot": true}
+var knownSettings = map[string]bool{"disabledChecks": true, "severity": true, "excludePaths": true, "logLevel": true, "formatter": true, "storeRoot": true, "docsUrl": true}
 
 // clientSettings are keys of our section that an editor extension reads
 // itself (editors/vscode: where the binary is, its arguments, tracing):
@@ -108,6 +114,9 @@ type WorkspaceSettings struct {
 	Config   analysis.Config
 	Exclude  []string // globs, relative to the folder of the file
 	Warnings []string // keys and values ignored, each naming what
+	// DocsLink is the docsUrl setting without its fragment: a code's
+	// documentation is DocsLink + "#" + code. Empty when not set.
+	DocsLink string
 }
 
 // ReadSettingsFile reads SettingsFile in dir. found is false when there is
@@ -118,7 +127,8 @@ func ReadSettingsFile(dir string) (ws WorkspaceSettings, found bool, err error) 
 		return ws, found, err
 	}
 	cfg, more := st.analysisConfig()
-	return WorkspaceSettings{Config: cfg, Exclude: st.ExcludePaths, Warnings: append(warnings, more...)}, true, nil
+	docs, bad := st.docsLink()
+	return WorkspaceSettings{Config: cfg, Exclude: st.ExcludePaths, Warnings: append(append(warnings, more...), bad...), DocsLink: docs}, true, nil
 }
 
 func readSettingsFile(dir string) (settings, []string, bool, error) {
@@ -166,6 +176,21 @@ func folderSettings(folders []string) (settings, []string) {
 // the excludePaths setting.
 func Excluded(globs []string, dir, path string) bool {
 	return newExcludeMatcher(globs).excluded(path, []string{strings.TrimSuffix(dir, "/")})
+}
+
+// docsLink returns the base of diagnostics' codeDescription links from
+// DocsURL without its fragment, or "" with a warning when it is not an
+// absolute URL.
+func (st settings) docsLink() (string, []string) {
+	if st.DocsURL == "" {
+		return "", nil
+	}
+	u, err := url.Parse(st.DocsURL)
+	if err != nil || !u.IsAbs() {
+		return "", []string{fmt.Sprintf("setting \"docsUrl\" ignored: %q is not an absolute URL (such as https://... or file:///...)", st.DocsURL)}
+	}
+	u.Fragment, u.RawFragment = "", ""
+	return u.String(), nil
 }
 
 // overrideSetting sets *dst from obj[key] when the key is present; null
@@ -292,6 +317,8 @@ func (s *Server) applySettings(st settings, warnings []string) {
 			warnings = append(warnings, fmt.Sprintf("logLevel %q is not one of debug, info, warn, error; ignored", st.LogLevel))
 		}
 	}
+	docs, more := st.docsLink()
+	warnings = append(warnings, more...)
 	for _, w := range warnings {
 		s.log.Warn(w)
 	}
@@ -305,6 +332,7 @@ func (s *Server) applySettings(st settings, warnings []string) {
 	oldExclude := s.settings.ExcludePaths
 	s.settings = st
 	s.cfg = cfg
+	s.docsLink = docs
 	s.exclude = newExcludeMatcher(st.ExcludePaths)
 	rescan := s.indexStarted
 	s.mu.Unlock()

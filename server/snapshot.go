@@ -21,6 +21,9 @@ type snapshot struct {
 	docs  map[string]*document // open documents by path: versions and URIs
 	cfg   analysis.Config
 	enc   positionEncoding
+	// docsLink is the base of diagnostics' codeDescription links
+	// (settings.docsLink), or "" for none.
+	docsLink string
 }
 
 // takeSnapshot builds a snapshot of the current state. gen is read first: a
@@ -39,9 +42,9 @@ func (s *Server) takeSnapshot() *snapshot {
 		files[p] = d.parse()
 	}
 	s.mu.Lock()
-	cfg, enc := s.cfg, s.enc
+	cfg, enc, docsLink := s.cfg, s.enc, s.docsLink
 	s.mu.Unlock()
-	return &snapshot{gen: gen, files: files, docs: docs, cfg: cfg, enc: enc}
+	return &snapshot{gen: gen, files: files, docs: docs, cfg: cfg, enc: enc, docsLink: docsLink}
 }
 
 // uriOf returns the URI to show the client for a path: the one it opened

@@ -223,6 +223,9 @@ type checkInput struct {
 	// partial is set when a file argument was analysed with the rest of
 	// its workspace.
 	partial bool
+	// docsLink is the docsUrl of the settings file: SARIF rules link to
+	// docsLink#code. Empty: no links, rather than ones that may not exist.
+	docsLink string
 }
 
 func (in *checkInput) keys() []string { return sortedKeys(in.files) }
@@ -341,6 +344,9 @@ func (in *checkInput) config(o checkOptions, stderr io.Writer) (analysis.Config,
 		}
 		for _, w := range ws.Warnings {
 			fmt.Fprintf(stderr, "microvm-lsp check: %s: %s\n", filepath.Join(root, server.SettingsFile), strings.TrimPrefix(w, server.SettingsFile+": "))
+		}
+		if in.docsLink == "" {
+			in.docsLink = ws.DocsLink
 		}
 		for code := range ws.Config.Disabled {
 			cfg.Disabled[code] = true

@@ -164,7 +164,7 @@ type sarifRule struct {
 	ID               string       `json:"id"`
 	ShortDescription sarifMessage `json:"shortDescription"`
 	FullDescription  sarifMessage `json:"fullDescription"`
-	HelpURI          string       `json:"helpUri"`
+	HelpURI          string       `json:"helpUri,omitempty"`
 }
 
 type sarifResult struct {
@@ -204,12 +204,15 @@ var sarifLevel = map[analysis.Severity]string{analysis.SeverityError: "error", a
 
 func writeSARIF(w io.Writer, c *checkRun, findings []analysis.Finding) {
 	cwd, _ := os.Getwd()
-	driver := sarifDriver{Name: "microvm-lsp", Version: buildVersion(), InformationURI: analysis.DocsURL, Rules: []sarifRule{}}
+	driver := sarifDriver{Name: "microvm-lsp", Version: buildVersion(), InformationURI: c.in.docsLink, Rules: []sarifRule{}}
 	index := map[string]int{}
 	for _, code := range analysis.Codes() {
 		index[code.Code] = len(driver.Rules)
 		driver.Rules = append(driver.Rules, sarifRule{ID: code.Code, ShortDescription: sarifMessage{code.Short()},
-			FullDescription: sarifMessage{code.Doc}, HelpURI: analysis.CodeURL(code.Code)})
+			FullDescription: sarifMessage{code.Doc}})
+		if c.in.docsLink != "" {
+			driver.Rules[len(driver.Rules)-1].HelpURI = c.in.docsLink + "#" + code.Code
+		}
 	}
 	// Relative names are relative to the current directory: SRCROOT.
 	artifact := func(key string) sarifArtifactLoc {

@@ -2,7 +2,8 @@
 --
 -- Run as: nvim --headless --clean -u nvim-e2e.lua FILE
 -- Environment: MICROVM_LSP_BIN (the server), MICROVM_LSP_SNIPPET (the
--- editors/neovim/init-0.7.lua under test), MICROVM_LSP_RESULT (where the
+-- configuration under test: editors/neovim/init-0.7.lua, or a snippet from
+-- the README, which finds the server on PATH), MICROVM_LSP_RESULT (where the
 -- JSON result goes). The file is opened by Neovim itself, so the snippet's
 -- FileType autocommand starts and attaches the server as it would for a user.
 -- Each step appends to `result.steps`; the Go test asserts on the result.
@@ -75,6 +76,7 @@ local function run()
     error("the server did not start and initialize")
   end
   step("client", client.name)
+  step("root_dir", client.config.root_dir)
   step("offset_encoding", client.offset_encoding)
   step("attached", vim.lsp.buf_is_attached(bufnr, client.id))
 

@@ -10,7 +10,7 @@ import * as path from "path";
 export const SECTION = "microvm-lsp";
 
 /** The settings the server reads (server/settings.go), passed through. */
-export const SERVER_SETTING_KEYS = ["disabledChecks", "severity", "excludePaths", "logLevel", "formatter"] as const;
+export const SERVER_SETTING_KEYS = ["disabledChecks", "severity", "excludePaths", "logLevel", "formatter", "docsUrl"] as const;
 
 export type ServerSettingKey = (typeof SERVER_SETTING_KEYS)[number];
 
@@ -23,6 +23,7 @@ export interface Settings {
   excludePaths?: string[];
   logLevel?: string;
   formatter?: string[];
+  docsUrl?: string;
 }
 
 /** Where the extension runs, for resolving the server path. */
@@ -124,9 +125,9 @@ export function missingServerMessage(configured: string | undefined, resolved: s
 
 /**
  * The serverOptions of the language client (an Executable): the binary,
- * `serve` and the extra args. transport is left out on purpose:
- * vscode-languageclient would append `--stdio`, which the server rejects;
- * without it the client talks to the process over stdio anyway.
+ * `serve` and the extra args. No transport: the client then speaks over the
+ * process's stdin and stdout, and the command line is exactly the one the
+ * settings describe (a transport would add `--stdio`).
  */
 export interface ServerExecutable {
   command: string;

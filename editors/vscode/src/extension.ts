@@ -121,3 +121,16 @@ async function stop(): Promise<void> {
   }
   show("stopped");
 }
+
+// The tests run against the bundle (dist/extension.js), the file that ships:
+// the pure functions they check are exported from it too.
+export {
+  SERVER_SETTING_KEYS,
+  buildClientOptions,
+  buildServerOptions,
+  expandServerPath,
+  findExecutable,
+  missingServerMessage,
+  serverSettings,
+  statusText,
+} from "./config";

@@ -2,7 +2,10 @@ import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 
-import {
+import { loadBundle } from "./bundle";
+
+// The functions under test, from the bundle that ships (see bundle.ts).
+const {
   SERVER_SETTING_KEYS,
   buildClientOptions,
   buildServerOptions,
@@ -11,7 +14,7 @@ import {
   missingServerMessage,
   serverSettings,
   statusText,
-} from "../config";
+} = loadBundle();
 
 describe("expandServerPath", () => {
   const env = { workspaceFolder: "/ws", home: "/home/u" };
@@ -72,7 +75,7 @@ describe("buildServerOptions", () => {
   it("runs serve with the extra args and no transport", () => {
     const o = buildServerOptions("/bin/microvm-lsp", { args: ["--log-level", "debug"] }, "/ws");
     assert.deepEqual(o, { command: "/bin/microvm-lsp", args: ["serve", "--log-level", "debug"], options: { cwd: "/ws" } });
-    assert.ok(!("transport" in o), "a transport makes vscode-languageclient append --stdio");
+    assert.ok(!("transport" in o), "no transport: the command line is the settings' own");
   });
   it("does not repeat serve", () => {
     assert.deepEqual(buildServerOptions("m", { args: ["serve", "--log-file", "/tmp/l"] }).args, ["serve", "--log-file", "/tmp/l"]);
@@ -111,7 +114,7 @@ describe("buildClientOptions", () => {
   });
   it("leaves unset settings out", () => {
     assert.deepEqual(serverSettings({ path: "x" }), {});
-    assert.deepEqual([...SERVER_SETTING_KEYS].sort(), ["disabledChecks", "excludePaths", "formatter", "logLevel", "severity"]);
+    assert.deepEqual([...SERVER_SETTING_KEYS].sort(), ["disabledChecks", "docsUrl", "excludePaths", "formatter", "logLevel", "severity"]);
   });
 });
 

@@ -30,7 +30,10 @@ import {
   createProtocolConnection,
 } from "vscode-languageserver-protocol/node";
 
-import { buildClientOptions, buildServerOptions, expandServerPath, findExecutable } from "../config";
+import { loadBundle } from "./bundle";
+
+// The extension's functions, from the bundle that ships (see bundle.ts).
+const { buildClientOptions, buildServerOptions, expandServerPath, findExecutable } = loadBundle();
 
 const conflictFlake = `{
   inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";

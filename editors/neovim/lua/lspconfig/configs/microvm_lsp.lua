@@ -1,7 +1,11 @@
 -- microvm-lsp for nvim-lspconfig's legacy framework (require('lspconfig')).
 --
--- Put this directory on your runtimepath (its lua/ folder next to your
--- config's), then in init.lua:
+-- nvim-lspconfig 1.1 and later (Neovim 0.9+) find it as
+-- lua/lspconfig/configs/microvm_lsp.lua on your runtimepath; older versions
+-- look for lua/lspconfig/server_configurations/microvm_lsp.lua, so copy it
+-- there. Any version also takes it as
+--   require("lspconfig.configs").microvm_lsp = dofile("/path/to/microvm_lsp.lua")
+-- Then in init.lua:
 --   require("lspconfig").microvm_lsp.setup({})
 -- or with settings:
 --   require("lspconfig").microvm_lsp.setup({ settings = { ["microvm-lsp"] = { severity = { ["redundant-guest-import"] = "hint" } } } })
