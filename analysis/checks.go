@@ -19,7 +19,11 @@ type Pass struct {
 
 // view returns the literal microvm.* definitions of a system, indexed: read
 // only, it may serve several analyses at once.
-func (p *Pass) view(s *System) *optView {
+func (p *Pass) view(s *System) *optView { return s.optView() }
+
+// optView returns the system's literal microvm.* definitions, indexed,
+// built on first use.
+func (s *System) optView() *optView {
 	s.viewOnce.Do(func() {
 		s.view = optionView(s)
 		s.view.index()

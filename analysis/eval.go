@@ -301,6 +301,15 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 		fv := ev.eval(x.Else, e, file)
 		tl, ok1 := tv.(*listV)
 		fl, ok2 := fv.(*listV)
+		if ok1 != ok2 {
+			// one branch is a list: keep it, the other is one unknown element
+			if !ok1 {
+				tl = &listV{Elems: []elem{unknownElem(x.Then, file)}}
+			} else {
+				fl = &listV{Elems: []elem{unknownElem(x.Else, file)}}
+			}
+			ok1, ok2 = true, true
+		}
 		if ok1 && ok2 {
 			out := &listV{}
 			for _, el := range tl.Elems {
@@ -317,19 +326,29 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 	case *nixast.Binary:
 		switch x.Op {
 		case nixast.CONCAT:
-			a, ok1 := ev.eval(x.X, e, file).(*listV)
-			b, ok2 := ev.eval(x.Y, e, file).(*listV)
-			if !ok1 || !ok2 {
+			// A side that is not a known list stays one unknown element:
+			// `[ host ] ++ extra` still imports host.
+			a := ev.listOrUnknown(x.X, e, file)
+			b := ev.listOrUnknown(x.Y, e, file)
+			if a == nil && b == nil {
 				return unknown
 			}
 			out := &listV{}
-			out.Elems = append(append(out.Elems, a.Elems...), b.Elems...)
+			out.Elems = append(append(out.Elems, ev.elemsOf(a, x.X, file)...), ev.elemsOf(b, x.Y, file)...)
 			return out
 		case nixast.UPDATE:
 			a, ok1 := ev.eval(x.X, e, file).(*attrsV)
 			b, ok2 := ev.eval(x.Y, e, file).(*attrsV)
-			if !ok1 || !ok2 {
+			if !ok1 && !ok2 {
 				return unknown
+			}
+			// One side unknown: what the other holds is known, but not
+			// all of it (an unknown right side may override any of it).
+			if !ok1 {
+				a = &attrsV{Attrs: map[string]*thunk{}}
+			}
+			if !ok2 {
+				b = &attrsV{Attrs: map[string]*thunk{}}
 			}
 			out := &attrsV{Attrs: map[string]*thunk{}, Complete: a.Complete && b.Complete}
 			for k, v := range a.Attrs {
@@ -371,6 +390,25 @@ func (ev *evaluator) lexicallyBound(name string, e *env) bool {
 		}
 	}
 	return false
+}
+
+// listOrUnknown evaluates x; nil when it is not a known list.
+func (ev *evaluator) listOrUnknown(x nixast.Expr, e *env, file string) *listV {
+	l, _ := ev.eval(x, e, file).(*listV)
+	return l
+}
+
+// elemsOf returns l's elements, or one unknown element written at x.
+func (ev *evaluator) elemsOf(l *listV, x nixast.Expr, file string) []elem {
+	if l != nil {
+		return l.Elems
+	}
+	return []elem{unknownElem(x, file)}
+}
+
+// unknownElem is a list element (or run of elements) that is not known.
+func unknownElem(x nixast.Expr, file string) elem {
+	return elem{File: file, Node: x, th: valThunk(unknown)}
 }
 
 func (ev *evaluator) orDefault(x *nixast.Select, e *env, file string) Value {
@@ -705,7 +743,8 @@ func (ev *evaluator) callBuiltin(f *builtinV, call *nixast.Apply, file string) V
 		}
 		l, ok := ev.force(f.Args[1]).(*listV)
 		if !ok {
-			return unknown
+			x := f.Args[1]
+			return &listV{Elems: []elem{{File: x.file, Node: x.expr, Cond: cond, th: valThunk(unknown)}}}
 		}
 		out := &listV{}
 		for _, el := range l.Elems {

@@ -21,6 +21,8 @@ Usage:
         speak the Language Server Protocol over stdin/stdout (the default)
   microvm-lsp check [--format text|json|sarif] [--fix CODE] [PATH...]
         analyse every *.nix below each PATH as one workspace and print findings
+  microvm-lsp systems [--format text|json] [PATH]
+        list the NixOS systems below PATH: how each is built, its microvm role, its guests
   microvm-lsp parse [--print] [--stats] PATH...
         parse files (or every *.nix below directories) and print syntax errors
   microvm-lsp version
@@ -63,6 +65,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "check":
 		batchGC()
 		return runCheck(args[1:], stdout, stderr)
+	case "systems":
+		batchGC()
+		return runSystems(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "microvm-lsp %s\n", version)
 		return 0
