@@ -43,6 +43,7 @@ type modulesV struct{}
 type pathV struct {
 	File string
 	Text string
+	Abs  string // the absolute path when known (a directory too)
 }
 
 // strV is a string; unknown parts are written as "\x00".
@@ -81,9 +82,10 @@ type builtinV struct {
 
 // systemV is the result of a nixosSystem call.
 type systemV struct {
-	Call *nixast.Apply
-	File string
-	Arg  *thunk
+	Call   *nixast.Apply
+	File   string
+	Arg    *thunk
+	mapped bool // made for each entry of a directory listing
 }
 
 type thunk struct {
@@ -224,11 +226,17 @@ var knownFuncs = map[string]bool{
 	"optional": true, "optionals": true, "mkIf": true, "mkMerge": true, "mkDefault": true,
 	"mkForce": true, "mkOverride": true, "nixosSystem": true, "import": true, "optionalAttrs": true,
 	"mkBefore": true, "mkAfter": true, "mkOrder": true,
+	// attribute set and list functions that build system maps
+	"readDir": true, "mapAttrs": true, "attrNames": true, "attrValues": true, "filterAttrs": true,
+	"genAttrs": true, "listToAttrs": true, "map": true, "removeSuffix": true, "hasSuffix": true,
+	"nameValuePair": true, "pathExists": true,
 }
 
 var funcArity = map[string]int{
 	"optional": 2, "optionals": 2, "mkIf": 2, "mkMerge": 1, "mkDefault": 1, "mkForce": 1,
 	"mkOverride": 2, "nixosSystem": 1, "import": 1, "optionalAttrs": 2, "mkBefore": 1, "mkAfter": 1, "mkOrder": 2,
+	"readDir": 1, "mapAttrs": 2, "attrNames": 1, "attrValues": 1, "filterAttrs": 2, "genAttrs": 2, "listToAttrs": 1,
+	"map": 2, "removeSuffix": 2, "hasSuffix": 2, "nameValuePair": 2, "pathExists": 1,
 }
 
 func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
@@ -323,8 +331,32 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 			return out
 		}
 		return unknown
+	case *nixast.Unary:
+		if x.Op == nixast.NOT {
+			if b, ok := boolOf(ev.eval(x.X, e, file)); ok {
+				return boolV(!b)
+			}
+		}
+		return unknown
 	case *nixast.Binary:
 		switch x.Op {
+		case nixast.EQ, nixast.NEQ:
+			a, ok1 := ev.eval(x.X, e, file).(*strV)
+			b, ok2 := ev.eval(x.Y, e, file).(*strV)
+			if !ok1 || !ok2 || strings.Contains(a.S+b.S, "\x00") && !isBoolText(a.S) && !isBoolText(b.S) {
+				return unknown
+			}
+			return boolV((a.S == b.S) == (x.Op == nixast.EQ))
+		case nixast.AND, nixast.OR:
+			a, ok1 := boolOf(ev.eval(x.X, e, file))
+			if ok1 && a == (x.Op == nixast.OR) {
+				return boolV(a) // short circuit
+			}
+			b, ok2 := boolOf(ev.eval(x.Y, e, file))
+			if ok1 && ok2 {
+				return boolV(b)
+			}
+			return unknown
 		case nixast.CONCAT:
 			// A side that is not a known list stays one unknown element:
 			// `[ host ] ++ extra` still imports host.
@@ -364,7 +396,7 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 			if _, ok := a.(*foreignV); ok {
 				return a
 			}
-			if p, ok := a.(*pathV); ok && p.File == "" && !strings.Contains(p.Text, "\x00") {
+			if p, ok := a.(*pathV); ok && !strings.Contains(p.Text, "\x00") {
 				if s, ok := b.(*strV); ok && !strings.Contains(s.S, "\x00") {
 					return ev.evalPathText(p.Text+s.S, file)
 				}
@@ -559,14 +591,17 @@ func (ev *evaluator) evalPath(x *nixast.PathLit, e *env, file string) Value {
 	if !known || x.Kind != nixast.PathRelative {
 		return &pathV{Text: text}
 	}
-	return &pathV{File: ev.resolvePath(file, text), Text: text}
+	return &pathV{File: ev.resolvePath(file, text), Text: text, Abs: path.Join(path.Dir(file), text)}
 }
 
 func (ev *evaluator) evalPathText(text, file string) Value {
 	if v, ok := classifyText(text, "").(*modRefV); ok {
 		return v
 	}
-	return &pathV{File: ev.resolvePath(file, text), Text: text}
+	if strings.Contains(text, "\x00") {
+		return &pathV{Text: text}
+	}
+	return &pathV{File: ev.resolvePath(file, text), Text: text, Abs: path.Join(path.Dir(file), text)}
 }
 
 // resolvePath resolves a relative path written in file to a workspace file
@@ -759,7 +794,7 @@ func (ev *evaluator) callBuiltin(f *builtinV, call *nixast.Apply, file string) V
 	case "nixosSystem":
 		return &systemV{Call: call, File: file, Arg: f.Args[0]}
 	}
-	return unknown
+	return ev.callLib(f, call, file)
 }
 
 // fileRoot is the lazily evaluated root expression of a workspace file.
@@ -773,7 +808,8 @@ func (ev *evaluator) fileRoot(file string) *thunk {
 	return t
 }
 
-var microvmURL = regexp.MustCompile(`(?i)(astro|microvm-nix)/microvm\.nix`)
+// Forks keep the repository name: any owner's microvm.nix is microvm.nix.
+var microvmURL = regexp.MustCompile(`(?i)[:/][A-Za-z0-9_.-]+/microvm\.nix`)
 
 func (ev *evaluator) isFlake(file string, x *nixast.AttrSet) bool {
 	if path.Base(file) != "flake.nix" {

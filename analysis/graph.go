@@ -62,6 +62,7 @@ type System struct {
 	FirstSet      *setRef   // the first attribute-set module
 	Parent        *System
 	named         bool // named by nixosConfigurations.<name>
+	template      bool // declared in a function's body: each application makes a system
 	// Wiring names how the system is built: "nixosSystem", "flake-parts",
 	// "snowfall", "colmena", "clan", "digga", "readDir", "configuration",
 	// or "vm" / "container" for nested systems.
@@ -117,6 +118,7 @@ func (s *System) Has(which string) bool {
 }
 
 type graph struct {
+	template int // scanning the body of a function: systems found are templates
 	ev      *evaluator
 	ws      *Workspace
 	systems []*System
@@ -191,7 +193,7 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 			continue
 		}
 		p := p
-		root("scan:"+p, p, func() { g.scan(ws.Files[p].Root, nil, p, nil, true) })
+		root("scan:"+p, p, func() { g.scanRoot(p) })
 	}
 	// lone configuration.nix files
 	refd := g.referencedFiles(memos)
@@ -222,8 +224,34 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 			}
 		}
 	}
+	// The same system reached twice (a host map scanned as a file of its
+	// own and through the flake that calls it) is one system.
+	seenDecl := map[string]bool{}
+	dedup := g.systems[:0]
+	for _, s := range g.systems {
+		if s.Kind == "nixos" {
+			k := fmt.Sprintf("%s\x00%d\x00%s\x00%t", s.File, s.Pos, s.Name, s.template)
+			if seenDecl[k] {
+				continue
+			}
+			seenDecl[k] = true
+		}
+		dedup = append(dedup, s)
+	}
+	g.systems = dedup
+	// A template whose function is applied somewhere is known through its
+	// applications.
+	applied := map[Hop]bool{}
+	for _, s := range g.systems {
+		if !s.template && s.Kind == "nixos" {
+			applied[Hop{File: s.File, Pos: s.Pos}] = true
+		}
+	}
 	kept := g.systems[:0]
 	for _, s := range g.systems {
+		if s.template && applied[Hop{File: s.File, Pos: s.Pos}] {
+			continue
+		}
 		if s.Kind != "configuration" || !read[s.File] {
 			kept = append(kept, s)
 		}
@@ -308,6 +336,50 @@ func systemName(names []string) string {
 	return "?"
 }
 
+// scanRoot scans a file that may declare systems. A file that is a
+// function taking inputs or self (a flake-parts module, a host map called
+// from flake.nix) gets the inputs of the flake it belongs to: the nearest
+// flake.nix above it.
+func (g *graph) scanRoot(file string) {
+	root := g.ws.Files[file].Root
+	l, ok := nixast.Unparen(root).(*nixast.Lambda)
+	if !ok || path.Base(file) == "flake.nix" {
+		g.scan(root, nil, file, nil, true)
+		return
+	}
+	args := g.flakeArgsFor(file)
+	if args == nil {
+		g.scan(root, nil, file, nil, true)
+		return
+	}
+	g.scan(l.Body, g.ev.bindLambda(&lambdaV{L: l, File: file}, valThunk(args)), file, nil, false)
+}
+
+// flakeArgsFor returns the module arguments a flake gives the files below
+// it: inputs, self, and each input by name (as specialArgs usually do);
+// nil when no flake.nix holds the file.
+func (g *graph) flakeArgsFor(file string) *attrsV {
+	for dir := path.Dir(file); ; dir = path.Dir(dir) {
+		fl := path.Join(dir, "flake.nix")
+		if g.ws.Files[fl] != nil {
+			g.ev.force(g.ev.fileRoot(fl))
+			info := g.ev.flakes[fl]
+			if info == nil || info.args == nil {
+				return nil
+			}
+			a := &attrsV{Attrs: map[string]*thunk{}, Complete: false}
+			for k, v := range info.args.Attrs {
+				a.Attrs[k] = v
+			}
+			a.Attrs["inputs"] = valThunk(info.args)
+			return a
+		}
+		if dir == "/" || dir == "." || dir == "" {
+			return nil
+		}
+	}
+}
+
 // scan walks a file's tree looking for nixosSystem calls.
 func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bool) {
 	ev := g.ev
@@ -352,7 +424,11 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 	case *nixast.Assert:
 		g.scan(x.Body, e, file, names, false)
 	case *nixast.Lambda:
+		// Systems found in a function's body are templates: the
+		// applications of the function make the real ones.
+		g.template++
 		g.scan(x.Body, ev.bindLambda(&lambdaV{L: x, Env: e, File: file}, valThunk(unknown)), file, names, false)
+		g.template--
 	case *nixast.If:
 		g.scan(x.Then, e, file, names, false)
 		g.scan(x.Else, e, file, names, false)
@@ -363,10 +439,18 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 	case *nixast.Binary:
 		g.scan(x.X, e, file, names, false)
 		g.scan(x.Y, e, file, names, false)
+	case *nixast.Ident, *nixast.Select:
+		if underConfigurations(names) {
+			g.systemMap(ev.eval(x, e, file), names)
+		}
 	case *nixast.Apply:
 		v := ev.eval(x, e, file)
+		if underConfigurations(names) && g.systemMap(v, names) {
+			return
+		}
 		if sv, ok := v.(*systemV); ok {
 			s := g.addNixosSystem(sv, systemName(names))
+			s.template = g.template > 0
 			for _, n := range names {
 				if n == "nixosConfigurations" {
 					s.named = true
@@ -377,6 +461,33 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 		g.scan(x.Fn, e, file, names, false)
 		g.scan(x.Arg, e, file, names, false)
 	}
+}
+
+// underConfigurations reports whether an attribute path ends in
+// nixosConfigurations: its value is a map of systems.
+func underConfigurations(names []string) bool {
+	return len(names) > 0 && names[len(names)-1] == "nixosConfigurations"
+}
+
+// systemMap adds the systems of an attribute set of nixosSystem results
+// (`mapAttrs (name: _: nixosSystem { … }) (readDir ./hosts)`); false when v
+// is not an attribute set.
+func (g *graph) systemMap(v Value, names []string) bool {
+	set, ok := v.(*attrsV)
+	if !ok {
+		return false
+	}
+	for _, k := range sortedKeys(set) {
+		if sv, ok := g.ev.force(set.Attrs[k]).(*systemV); ok {
+			s := g.addNixosSystem(sv, k)
+			s.named = true
+			s.template = g.template > 0
+			if sv.mapped {
+				s.Wiring = "readDir"
+			}
+		}
+	}
+	return true
 }
 
 func attrPathStrings(p *nixast.AttrPath) []string {

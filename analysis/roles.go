@@ -27,6 +27,7 @@ type SystemInfo struct {
 	Role     string
 	Parent   string // name of the host system for microvm.vms.<n> and containers
 	Unknown  bool   // some module could not be resolved: the role may be incomplete
+	Template bool   // declared in a function never applied where the analysis sees it
 	Modules  []ModuleInfo
 	Files    []string // the workspace files whose modules belong to the system
 
@@ -87,7 +88,7 @@ func systemsOf(g *graph, ws *Workspace) []SystemInfo {
 	out := make([]SystemInfo, 0, len(g.systems))
 	for _, s := range g.systems {
 		si := SystemInfo{Name: s.Name, Kind: s.Kind, File: s.File, Pos: s.Pos, End: s.Pos, Unknown: s.Unknown, Role: roleOf(s),
-			Wiring: s.Wiring, Imports: importsOf(s), UnknownAt: s.UnknownAt}
+			Wiring: s.Wiring, Imports: importsOf(s), UnknownAt: s.UnknownAt, Template: s.template}
 		if s.Unknown && len(si.UnknownAt) == 0 {
 			si.UnknownAt = []Hop{{File: s.File, Pos: s.Pos, End: s.Pos}}
 		}

@@ -44,6 +44,7 @@ func runSystems(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("systems", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: text or json")
+	all := fs.Bool("all", false, "also list templates: nixosSystem calls in functions the analysis never sees applied")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -90,6 +91,9 @@ func runSystems(args []string, stdout, stderr io.Writer) int {
 	}
 	out := []jsonSystem{}
 	for _, s := range analysis.Systems(ws) {
+		if s.Template && !*all {
+			continue
+		}
 		p := place(s.File, s.Pos)
 		js := jsonSystem{Name: s.Name, Wiring: s.Wiring, Kind: s.Kind, File: p.File, Line: p.Line, Parent: s.Parent,
 			Role: s.Imports, GuestEnable: s.GuestEnable, HostEnable: s.HostEnable, Closure: "complete",
