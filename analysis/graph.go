@@ -119,10 +119,10 @@ func (s *System) Has(which string) bool {
 
 type graph struct {
 	template int // scanning the body of a function: systems found are templates
-	ev      *evaluator
-	ws      *Workspace
-	systems []*System
-	root    string // directory holding every file, for short names in messages
+	ev       *evaluator
+	ws       *Workspace
+	systems  []*System
+	root     string // directory holding every file, for short names in messages
 
 	roots     map[string]*rootScan // by "scan:"+file or "config:"+file
 	rescanned int                  // roots scanned rather than reused
