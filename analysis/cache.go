@@ -178,7 +178,7 @@ func (m *fileMemo) scan(f *nixast.File) {
 	// (nixosSystem, nixosConfigurations, microvm-lsp:, configuration.nix),
 	// chosen to start with a rare byte: bytes.Contains jumps from one
 	// occurrence of the first byte to the next.
-	if !bytes.Contains(f.Src, []byte("System")) && !bytes.Contains(f.Src, []byte("Configurations")) &&
+	if !bytes.Contains(f.Src, []byte("System")) && !bytes.Contains(f.Src, []byte("Configurations")) && !bytes.Contains(f.Src, []byte("mkFlake")) &&
 		!bytes.Contains(f.Src, []byte("-lsp:")) && !bytes.Contains(f.Src, []byte("uration.nix")) {
 		return
 	}
@@ -186,9 +186,9 @@ func (m *fileMemo) scan(f *nixast.File) {
 	for i, t := range toks {
 		switch t.Kind {
 		case nixast.IDENT:
-			if t.End()-t.Pos() >= len("nixosSystem") {
+			if t.End()-t.Pos() >= len("mkFlake") {
 				switch string(f.Src[t.Pos():t.End()]) {
-				case "nixosSystem", "nixosConfigurations":
+				case "nixosSystem", "nixosConfigurations", "mkFlake": // mkFlake: frameworks that find hosts by convention
 					m.hasRoots = true
 				}
 			}

@@ -448,6 +448,9 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 		if underConfigurations(names) && g.systemMap(v, names) {
 			return
 		}
+		if g.frameworkCall(x, e, file) {
+			return
+		}
 		if sv, ok := v.(*systemV); ok {
 			s := g.addNixosSystem(sv, systemName(names))
 			s.template = g.template > 0
