@@ -53,6 +53,9 @@ func isRemovedOption(path []string) bool {
 
 func runRemovedOption(p *Pass) {
 	for _, s := range p.Systems {
+		if s.Fork {
+			continue // a fork of microvm.nix may keep the option
+		}
 		v := p.view(s)
 		for _, d := range v.vals {
 			if d.Binding == nil {

@@ -89,6 +89,9 @@ func quoteAll(xs []string) string {
 func runInvalidOptionValue(p *Pass) {
 	var full []string // microvm.<path>, reused: every system asks for every option
 	for _, s := range p.Systems {
+		if s.Fork {
+			continue // a fork of microvm.nix may accept other values
+		}
 		v := p.view(s)
 		for _, o := range enumOptions {
 			if o.list == "" {

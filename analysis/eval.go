@@ -26,17 +26,20 @@ const (
 )
 
 // modRefV is a reference to one of microvm.nix's NixOS modules.
-type modRefV struct{ Which string }
+type modRefV struct {
+	Which string
+	Fork  bool // from a fork of microvm.nix: its options may differ
+}
 
 // flakeV is the microvm.nix flake (an input, or its source path).
-type flakeV struct{}
+type flakeV struct{ Fork bool }
 
 // foreignV is a flake input other than microvm.nix, or something taken
 // from one (home-manager.nixosModules.default): known not to be microvm's.
 type foreignV struct{}
 
 // modulesV is microvm.nix's nixosModules attribute set.
-type modulesV struct{}
+type modulesV struct{ Fork bool }
 
 // pathV is a path (or path-like string). File is the workspace key of the
 // file it names, "" when it is not a workspace file.
@@ -152,6 +155,7 @@ func (ev *evaluator) staticPaths(binds []nixast.Binding) []staticPath {
 
 type flakeInfo struct {
 	microvmInputs map[string]bool
+	forkInputs    map[string]bool // microvm.nix from another owner
 	inputNames    []string
 	args          *attrsV
 }
@@ -203,10 +207,9 @@ func (ev *evaluator) lookup(name string, e *env) (*thunk, bool) {
 			a, ok := v.(*attrsV)
 			if !ok {
 				if mv, ok := v.(*modulesV); ok {
-					_ = mv
 					switch name {
 					case ModHost, ModMicrovm, ModOptions:
-						return valThunk(&modRefV{name}), true
+						return valThunk(&modRefV{Which: name, Fork: mv.Fork}), true
 					}
 				}
 				return nil, false
@@ -498,13 +501,13 @@ func (ev *evaluator) selectAttr(v Value, name, file string) Value {
 		return ev.unknownSelect(name, file)
 	case *flakeV:
 		if name == "nixosModules" {
-			return &modulesV{}
+			return &modulesV{Fork: v.Fork}
 		}
 		return unknown
 	case *modulesV:
 		switch name {
 		case ModHost, ModMicrovm, ModOptions:
-			return &modRefV{name}
+			return &modRefV{Which: name, Fork: v.Fork}
 		}
 		return unknown
 	case *unknownV:
@@ -558,7 +561,7 @@ func classifyText(s, file string) Value {
 	t := strings.TrimRight(s, "/")
 	for _, m := range modSuffixes {
 		if strings.HasSuffix(t, m.suffix) {
-			return &modRefV{m.which}
+			return &modRefV{Which: m.which}
 		}
 	}
 	if file != "" {
@@ -808,7 +811,11 @@ func (ev *evaluator) fileRoot(file string) *thunk {
 	return t
 }
 
-// Forks keep the repository name: any owner's microvm.nix is microvm.nix.
+// officialURL is microvm.nix itself (old and new home).
+var officialURL = regexp.MustCompile(`(?i)(astro|microvm-nix)/microvm\.nix`)
+
+// Forks keep the repository name: any owner's microvm.nix is microvm.nix
+// for roles, but its options may differ (see System.Fork).
 var microvmURL = regexp.MustCompile(`(?i)[:/][A-Za-z0-9_.-]+/microvm\.nix`)
 
 func (ev *evaluator) isFlake(file string, x *nixast.AttrSet) bool {
@@ -822,7 +829,7 @@ func (ev *evaluator) isFlake(file string, x *nixast.AttrSet) bool {
 // setupFlake rewrites the outputs attribute of a flake's root set: outputs
 // becomes the result of applying the outputs function to the inputs.
 func (ev *evaluator) setupFlake(a *attrsV, x *nixast.AttrSet, file string) {
-	info := &flakeInfo{microvmInputs: map[string]bool{}}
+	info := &flakeInfo{microvmInputs: map[string]bool{}, forkInputs: map[string]bool{}}
 	ev.flakes[file] = info
 	ev.flattenBindings(x.Bindings, nil, func(p []string, b *nixast.AttrAssign, v nixast.Expr) bool {
 		if len(p) >= 1 && p[0] != "inputs" {
@@ -832,6 +839,9 @@ func (ev *evaluator) setupFlake(a *attrsV, x *nixast.AttrSet, file string) {
 			if s, ok := nixast.Unparen(v).(*nixast.StringLit); ok {
 				if val, ok := s.StaticValue(); ok && microvmURL.MatchString(val) {
 					info.microvmInputs[p[1]] = true
+					if !officialURL.MatchString(val) {
+						info.forkInputs[p[1]] = true
+					}
 				}
 			}
 		}
@@ -847,7 +857,7 @@ func (ev *evaluator) setupFlake(a *attrsV, x *nixast.AttrSet, file string) {
 	args := &attrsV{Attrs: map[string]*thunk{}, Complete: false}
 	for _, n := range info.inputNames {
 		if info.microvmInputs[n] {
-			args.Attrs[n] = valThunk(&flakeV{})
+			args.Attrs[n] = valThunk(&flakeV{Fork: info.forkInputs[n]})
 		} else if n != "self" {
 			args.Attrs[n] = valThunk(&foreignV{})
 		}

@@ -63,6 +63,9 @@ type System struct {
 	Parent        *System
 	named         bool // named by nixosConfigurations.<name>
 	template      bool // declared in a function's body: each application makes a system
+	// Fork is set when a microvm.nix module comes from a fork: the checks
+	// of option values (which the fork may have changed) skip the system.
+	Fork bool
 	// Wiring names how the system is built: "nixosSystem", "flake-parts",
 	// "snowfall", "colmena", "clan", "digga", "readDir", "configuration",
 	// or "vm" / "container" for nested systems.
@@ -549,6 +552,7 @@ func (g *graph) finish(s *System) {
 	for _, c := range s.children {
 		cs := g.newSystem(c.name, c.kind, c.file, c.pos)
 		cs.Parent = s
+		cs.Fork = s.Fork
 		if c.kind == "vm" {
 			cs.Elems = append(cs.Elems, &ModElem{File: c.file, Pos: c.pos, End: c.pos, Which: ModMicrovm, Implicit: true})
 		}
@@ -593,6 +597,7 @@ func (g *graph) addElem(s *System, el elem, via []Hop) {
 	switch v := v.(type) {
 	case *modRefV:
 		me.Which = v.Which
+		s.Fork = s.Fork || v.Fork
 		return
 	case *pathV:
 		if path.Base(v.Text) == "hardware-configuration.nix" {
