@@ -46,6 +46,7 @@ type fileMemo struct {
 	values   *valueNodes
 	ignores  map[int][]string // line → codes ignored there (empty: all codes)
 	hasRoots bool             // may declare systems (mentions nixosSystem or nixosConfigurations)
+	microvm  bool             // mentions microvm: may set microvm.* options
 	relPaths []string         // relative paths to a configuration.nix: is that file imported
 	scanOnce sync.Once
 	scanned  atomic.Bool // scan has run (several analyses may ask at once)
@@ -172,6 +173,7 @@ func (c *Cache) prune(ws *Workspace) {
 // scan fills the cheap per-file facts read from the tokens and the tree.
 func (m *fileMemo) scan(f *nixast.File) {
 	defer m.scanned.Store(true)
+	m.microvm = bytes.Contains(f.Src, []byte("microvm"))
 	// What the scan looks for is spelled out in the source: most files
 	// mention none of it, and searching their bytes costs a fraction of
 	// rebuilding their tokens. Each needle is part of a word the scan needs

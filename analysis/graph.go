@@ -216,6 +216,38 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 			})
 		}
 	}
+	// A module that sets microvm.* but that no system reads still gets
+	// the checks that need no system (removed options, invalid values):
+	// it is read as a system of kind "file" of its own.
+	inSystem := map[string]bool{}
+	for _, s := range g.systems {
+		inSystem[s.File] = true
+		for f := range s.visited {
+			inSystem[f] = true
+		}
+	}
+	for _, p := range paths {
+		if !memos[p].microvm || inSystem[p] || memos[p].hasRoots || path.Base(p) == "flake.nix" {
+			continue
+		}
+		p := p
+		root("file:"+p, p, func() {
+			s := g.newSystem(p, "file", p, 0)
+			s.Unknown = true // the systems that will read it are not known: no finding on what is absent
+			s.visited[p] = true
+			g.module(s, g.ev.force(g.ev.fileRoot(p)), nil)
+			s.children = nil
+		})
+	}
+	if old != nil {
+		// a module that came to be read by a system, or stopped setting
+		// microvm.*, changes the findings as a rescan would
+		for k := range old.roots {
+			if strings.HasPrefix(k, "file:") && g.roots[k] == nil {
+				g.rescanned++
+			}
+		}
+	}
 	// A configuration.nix that another system reads (a VM's module, a host
 	// file imported through an expression the path scan did not see) is
 	// not a system of its own.

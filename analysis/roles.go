@@ -87,6 +87,9 @@ func Systems(ws *Workspace) []SystemInfo {
 func systemsOf(g *graph, ws *Workspace) []SystemInfo {
 	out := make([]SystemInfo, 0, len(g.systems))
 	for _, s := range g.systems {
+		if s.Kind == "file" {
+			continue // a module no system reads, checked on its own
+		}
 		si := SystemInfo{Name: s.Name, Kind: s.Kind, File: s.File, Pos: s.Pos, End: s.Pos, Unknown: s.Unknown, Role: roleOf(s),
 			Wiring: s.Wiring, Imports: importsOf(s), UnknownAt: s.UnknownAt, Template: s.template}
 		if s.Unknown && len(si.UnknownAt) == 0 {
