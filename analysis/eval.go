@@ -232,14 +232,15 @@ var knownFuncs = map[string]bool{
 	// attribute set and list functions that build system maps
 	"readDir": true, "mapAttrs": true, "attrNames": true, "attrValues": true, "filterAttrs": true,
 	"genAttrs": true, "listToAttrs": true, "map": true, "removeSuffix": true, "hasSuffix": true,
-	"nameValuePair": true, "pathExists": true,
+	"nameValuePair": true, "pathExists": true, "imap0": true, "imap1": true, "flatten": true, "concatLists": true,
 }
 
 var funcArity = map[string]int{
 	"optional": 2, "optionals": 2, "mkIf": 2, "mkMerge": 1, "mkDefault": 1, "mkForce": 1,
 	"mkOverride": 2, "nixosSystem": 1, "import": 1, "optionalAttrs": 2, "mkBefore": 1, "mkAfter": 1, "mkOrder": 2,
 	"readDir": 1, "mapAttrs": 2, "attrNames": 1, "attrValues": 1, "filterAttrs": 2, "genAttrs": 2, "listToAttrs": 1,
-	"map": 2, "removeSuffix": 2, "hasSuffix": 2, "nameValuePair": 2, "pathExists": 1,
+	"map": 2, "removeSuffix": 2, "hasSuffix": 2, "nameValuePair": 2, "pathExists": 1, "imap0": 2, "imap1": 2,
+	"flatten": 1, "concatLists": 1,
 }
 
 func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"fmt"
 	"path"
 	"sort"
 	"strings"
@@ -168,6 +169,42 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 			x := el.th
 			el.th = &thunk{file: file, fn: func() Value { return ev.applyN(ev.force(fn), call, file, x) }}
 			out.Elems = append(out.Elems, el)
+		}
+		return out
+	case "imap0", "imap1":
+		l, ok := arg(1).(*listV)
+		if !ok {
+			return unknown
+		}
+		out := &listV{}
+		fn := f.Args[0]
+		first := 0
+		if f.Name == "imap1" {
+			first = 1
+		}
+		for i, el := range l.Elems {
+			// an index is a number, not a string: unknown to string functions
+			x, idx := el.th, valThunk(&strV{S: "\x00" + fmt.Sprint(i+first)})
+			el.th = &thunk{file: file, fn: func() Value { return ev.applyN(ev.force(fn), call, file, idx, x) }}
+			out.Elems = append(out.Elems, el)
+		}
+		return out
+	case "flatten", "concatLists":
+		l, ok := arg(0).(*listV)
+		if !ok {
+			return unknown
+		}
+		out := &listV{}
+		for _, el := range l.Elems {
+			inner, ok := ev.force(el.th).(*listV)
+			if !ok {
+				if f.Name == "flatten" {
+					out.Elems = append(out.Elems, el) // flatten keeps what is not a list
+					continue
+				}
+				return unknown
+			}
+			out.Elems = append(out.Elems, inner.Elems...)
 		}
 		return out
 	case "listToAttrs":
