@@ -436,7 +436,7 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 			if !ok {
 				continue
 			}
-			nn := append(append([]string{}, names...), attrPathStrings(as.Path)...)
+			nn := append(append([]string{}, names...), g.attrPathNames(as.Path, inner, file)...)
 			if root && info != nil && len(nn) == 1 && nn[0] == "outputs" {
 				if l, ok := nixast.Unparen(as.Value).(*nixast.Lambda); ok {
 					env2 := ev.bindLambda(&lambdaV{L: l, Env: inner, File: file}, valThunk(info.args))
@@ -526,6 +526,28 @@ func (g *graph) systemMap(v Value, names []string) bool {
 		}
 	}
 	return true
+}
+
+// attrPathNames is attrPathStrings with dynamic names evaluated where they
+// are known (`nixosConfigurations."${name}"` with name bound by a let).
+func (g *graph) attrPathNames(p *nixast.AttrPath, e *env, file string) []string {
+	out := attrPathStrings(p)
+	for i, n := range p.Names {
+		if out[i] != "?" {
+			continue
+		}
+		var v Value
+		switch {
+		case n.String != nil:
+			v = g.ev.evalString(n.String.Parts, e, file)
+		case n.Interp != nil:
+			v = g.ev.eval(n.Interp.X, e, file)
+		}
+		if s, ok := knownString(v); ok {
+			out[i] = s
+		}
+	}
+	return out
 }
 
 func attrPathStrings(p *nixast.AttrPath) []string {

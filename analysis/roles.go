@@ -168,11 +168,15 @@ func guestsOf(g *graph, s *System, v *optView) []GuestInfo {
 			}
 		case len(v.get("microvm", "vms", n, "evaluatedConfig")) > 0:
 			gi.Source = "evaluatedConfig"
-		case len(v.get("microvm", "vms", n, "flake")) > 0:
-			gi.Source = "flake"
-			// by convention the flake is this one and holds nixosConfigurations.<name>
+		default:
+			if len(v.get("microvm", "vms", n, "flake")) > 0 {
+				gi.Source = "flake"
+			}
+			// A flake VM (or one whose value is not literal, most often
+			// { flake = self; }): by convention the flake is this one and
+			// holds nixosConfigurations.<name>.
 			for _, c := range g.systems {
-				if c.Name == n && c.Kind == "nixos" {
+				if c.Name == n && c.Kind == "nixos" && c.named {
 					gi.Imports = importsOf(c)
 				}
 			}
