@@ -232,7 +232,7 @@ var knownFuncs = map[string]bool{
 	// attribute set and list functions that build system maps
 	"readDir": true, "mapAttrs": true, "attrNames": true, "attrValues": true, "filterAttrs": true,
 	"genAttrs": true, "listToAttrs": true, "map": true, "removeSuffix": true, "hasSuffix": true,
-	"nameValuePair": true, "pathExists": true, "imap0": true, "imap1": true, "flatten": true, "concatLists": true,
+	"nameValuePair": true, "pathExists": true, "imap0": true, "imap1": true, "flatten": true, "concatLists": true, "importHosts": true,
 }
 
 var funcArity = map[string]int{
@@ -240,7 +240,7 @@ var funcArity = map[string]int{
 	"mkOverride": 2, "nixosSystem": 1, "import": 1, "optionalAttrs": 2, "mkBefore": 1, "mkAfter": 1, "mkOrder": 2,
 	"readDir": 1, "mapAttrs": 2, "attrNames": 1, "attrValues": 1, "filterAttrs": 2, "genAttrs": 2, "listToAttrs": 1,
 	"map": 2, "removeSuffix": 2, "hasSuffix": 2, "nameValuePair": 2, "pathExists": 1, "imap0": 2, "imap1": 2,
-	"flatten": 1, "concatLists": 1,
+	"flatten": 1, "concatLists": 1, "importHosts": 1,
 }
 
 func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {

@@ -92,6 +92,10 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 		if p, ok := arg(0).(*pathV); ok && p.Abs != "" {
 			return ev.readDir(p.Abs)
 		}
+	case "importHosts":
+		if p, ok := arg(0).(*pathV); ok && p.Abs != "" {
+			return ev.importHosts(p.Abs, file)
+		}
 	case "pathExists":
 		if p, ok := arg(0).(*pathV); ok && p.Abs != "" {
 			if p.File != "" || len(ev.readDir(p.Abs).Attrs) > 0 {

@@ -29,9 +29,14 @@ func (g *graph) frameworkCall(x *nixast.Apply, e *env, file string) bool {
 	if !ok {
 		return false
 	}
+	text := strings.ToLower(condText(g.ws, file, sel))
+	if strings.Contains(text, "digga") || strings.Contains(text, "utils-plus") || strings.Contains(text, "fup") {
+		g.hostsFramework(arg, file, text)
+		return true
+	}
 	// inputs.snowfall-lib.mkFlake, or lib.mkFlake where lib is snowfall's
 	// mkLib (a flake with a snowfall input calling a plain name's mkFlake)
-	if text := strings.ToLower(condText(g.ws, file, sel)); !strings.Contains(text, "snowfall") {
+	if !strings.Contains(text, "snowfall") {
 		if !g.hasInput(file, "snowfall") || strings.ContainsAny(text, "-_") {
 			return false // another framework's mkFlake (flake-parts, digga, …)
 		}
