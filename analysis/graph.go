@@ -208,6 +208,13 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 				if s.Name == "." || s.Name == "/ws" || s.Name == "" {
 					s.Name = "configuration"
 				}
+				// clan's convention: machines/<name>/configuration.nix is machine <name>
+				if dir := path.Dir(p); path.Base(path.Dir(dir)) == "machines" {
+					if fl := g.flakeArgsFor(p); fl != nil && g.flakeHasInput(p, "clan") {
+						s.Name, s.Wiring, s.named = path.Base(dir), "clan", true
+						s.args = fl
+					}
+				}
 				s.visited[p] = true
 				if !g.module(s, g.ev.force(g.ev.fileRoot(p)), nil) {
 					s.partial(p, 0, 0)
@@ -997,4 +1004,15 @@ func workspaceRoot(ws *Workspace) string {
 		}
 	}
 	return root
+}
+
+// flakeHasInput reports whether the flake holding file has an input whose
+// name contains part.
+func (g *graph) flakeHasInput(file, part string) bool {
+	for dir := path.Dir(file); dir != "/" && dir != "." && dir != ""; dir = path.Dir(dir) {
+		if fl := path.Join(dir, "flake.nix"); g.ws.Files[fl] != nil {
+			return g.hasInput(fl, part)
+		}
+	}
+	return false
 }
