@@ -241,6 +241,7 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 		root("file:"+p, p, func() {
 			s := g.newSystem(p, "file", p, 0)
 			s.Unknown = true // the systems that will read it are not known: no finding on what is absent
+			s.Fork = g.flakeHasForkInput(p)
 			s.visited[p] = true
 			g.module(s, g.ev.force(g.ev.fileRoot(p)), nil)
 			s.children = nil
@@ -1012,6 +1013,19 @@ func (g *graph) flakeHasInput(file, part string) bool {
 	for dir := path.Dir(file); dir != "/" && dir != "." && dir != ""; dir = path.Dir(dir) {
 		if fl := path.Join(dir, "flake.nix"); g.ws.Files[fl] != nil {
 			return g.hasInput(fl, part)
+		}
+	}
+	return false
+}
+
+// flakeHasForkInput reports whether the flake holding file takes
+// microvm.nix from a fork.
+func (g *graph) flakeHasForkInput(file string) bool {
+	for dir := path.Dir(file); dir != "/" && dir != "." && dir != ""; dir = path.Dir(dir) {
+		if fl := path.Join(dir, "flake.nix"); g.ws.Files[fl] != nil {
+			g.ev.force(g.ev.fileRoot(fl))
+			info := g.ev.flakes[fl]
+			return info != nil && len(info.forkInputs) > 0
 		}
 	}
 	return false
