@@ -469,9 +469,16 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 	case *nixast.Lambda:
 		// Systems found in a function's body are templates: the
 		// applications of the function make the real ones.
-		g.template++
+		// A flake-parts `flake = { config, lib, ... }: { … }` is a module
+		// the framework evaluates once, not a template.
+		module := len(names) > 0 && names[len(names)-1] == "flake"
+		if !module {
+			g.template++
+		}
 		g.scan(x.Body, ev.bindLambda(&lambdaV{L: x, Env: e, File: file}, valThunk(unknown)), file, names, false)
-		g.template--
+		if !module {
+			g.template--
+		}
 	case *nixast.If:
 		g.scan(x.Then, e, file, names, false)
 		g.scan(x.Else, e, file, names, false)
