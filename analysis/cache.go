@@ -51,6 +51,7 @@ type fileMemo struct {
 	// check reports.
 	badIgnores []Finding
 	hasRoots   bool     // may declare systems (mentions nixosSystem or nixosConfigurations)
+	microvm    bool     // mentions microvm: may set microvm.* options
 	relPaths   []string // relative paths to a configuration.nix: is that file imported
 	scanOnce   sync.Once
 	scanned    atomic.Bool // scan has run (several analyses may ask at once)
@@ -177,13 +178,14 @@ func (c *Cache) prune(ws *Workspace) {
 // scan fills the cheap per-file facts read from the tokens and the tree.
 func (m *fileMemo) scan(f *nixast.File) {
 	defer m.scanned.Store(true)
+	m.microvm = bytes.Contains(f.Src, []byte("microvm"))
 	// What the scan looks for is spelled out in the source: most files
 	// mention none of it, and searching their bytes costs a fraction of
 	// rebuilding their tokens. Each needle is part of a word the scan needs
 	// (nixosSystem, nixosConfigurations, microvm-lsp:, configuration.nix),
 	// chosen to start with a rare byte: bytes.Contains jumps from one
 	// occurrence of the first byte to the next.
-	if !bytes.Contains(f.Src, []byte("System")) && !bytes.Contains(f.Src, []byte("Configurations")) &&
+	if !bytes.Contains(f.Src, []byte("System")) && !bytes.Contains(f.Src, []byte("Configurations")) && !bytes.Contains(f.Src, []byte("mkFlake")) &&
 		!bytes.Contains(f.Src, []byte("-lsp:")) && !bytes.Contains(f.Src, []byte("uration.nix")) {
 		return
 	}
@@ -191,9 +193,9 @@ func (m *fileMemo) scan(f *nixast.File) {
 	for i, t := range toks {
 		switch t.Kind {
 		case nixast.IDENT:
-			if t.End()-t.Pos() >= len("nixosSystem") {
+			if t.End()-t.Pos() >= len("mkFlake") {
 				switch string(f.Src[t.Pos():t.End()]) {
-				case "nixosSystem", "nixosConfigurations":
+				case "nixosSystem", "nixosConfigurations", "mkFlake": // mkFlake: frameworks that find hosts by convention
 					m.hasRoots = true
 				}
 			}

@@ -23,10 +23,14 @@ type Pass struct {
 
 // view returns the literal microvm.* definitions of a system, indexed: read
 // only, it may serve several analyses at once.
-func (p *Pass) view(s *System) *optView {
+func (p *Pass) view(s *System) *optView { return s.optView(p.Workspace.Microvm) }
+
+// optView returns the system's literal microvm.* definitions, indexed,
+// built on first use with the option facts of the workspace.
+func (s *System) optView(facts *microvm.Facts) *optView {
 	s.viewOnce.Do(func() {
 		s.view = optionView(s)
-		s.view.facts = p.Workspace.Microvm.OrEmbedded()
+		s.view.facts = facts.OrEmbedded()
 		s.view.index()
 	})
 	return s.view

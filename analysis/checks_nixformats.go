@@ -227,8 +227,44 @@ func runInvalidStorePath(p *Pass) {
 			}
 			if _, err := storepath.FromAbsolutePath(storeDir + comp); err != nil {
 				msg := fmt.Sprintf("%s%s is not a valid store path: a store path is /nix/store/ followed by a 32-character nix-base32 hash, a dash and a name", storeDir, comp)
-				p.Report(Finding{File: path, Pos: n.Pos(), End: n.End(), Severity: SeverityError, Code: CodeInvalidStorePath, Message: msg})
+				sev := SeverityError
+				if textOnly(n, comp) {
+					sev = SeverityWarning
+					msg += " (in text that may not be used as a path)"
+				}
+				p.Report(Finding{File: path, Pos: n.Pos(), End: n.End(), Severity: sev, Code: CodeInvalidStorePath, Message: msg})
 			}
 		}
 	}
+}
+
+// textOnly reports whether a malformed store path is likely text rather
+// than a path Nix or a service will open: it sits in a multi-line string
+// (a test script, a file's content), or its hash is a placeholder (one
+// character repeated) or its name says it is made up. A path literal is
+// always a path.
+func textOnly(n nixast.Expr, comp string) bool {
+	lit, ok := n.(*nixast.StringLit)
+	if !ok {
+		return false
+	}
+	if lit.Indented {
+		return true
+	}
+	for _, part := range lit.Parts {
+		if tp, ok := part.(*nixast.TextPart); ok && strings.Contains(tp.Value, "\n") {
+			return true
+		}
+	}
+	hash, name, _ := strings.Cut(comp, "-")
+	if len(hash) > 1 && strings.Count(hash, hash[:1]) == len(hash) {
+		return true
+	}
+	name = strings.ToLower(name)
+	for _, w := range []string{"fake", "dummy", "placeholder", "example"} {
+		if strings.Contains(name, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -40,6 +40,9 @@ func removalText(r *microvm.Removal) string {
 
 func runRemovedOption(p *Pass) {
 	for _, s := range p.Systems {
+		if s.Fork {
+			continue // a fork of microvm.nix may keep the option
+		}
 		v := p.view(s)
 		for _, d := range v.vals {
 			if d.Binding == nil {

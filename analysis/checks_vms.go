@@ -120,8 +120,7 @@ func runVMWithoutSource(p *Pass) {
 			if !known || first == nil {
 				continue
 			}
-			if len(setNonNull(v, append(path, "config")...)) > 0 || len(setNonNull(v, append(path, "flake")...)) > 0 ||
-				len(setNonNull(v, append(path, "evaluatedConfig")...)) > 0 {
+			if setsSource(v, n) {
 				continue
 			}
 			for _, d := range v.get(path...) {
@@ -134,4 +133,24 @@ func runVMWithoutSource(p *Pass) {
 			p.Report(Finding{File: first.File, Pos: first.Binding.Path.Pos(), End: first.Binding.Path.End(), Severity: SeverityError, Code: CodeVMWithoutSource, Message: msg})
 		}
 	}
+}
+
+// setsSource reports whether microvm.vms.<name> gets config, flake or
+// evaluatedConfig: a definition of the attribute itself (not null), or of
+// anything below it (`config.imports = [ … ]` sets config).
+func setsSource(v *optView, name string) bool {
+	for _, attr := range []string{"config", "flake", "evaluatedConfig"} {
+		if len(setNonNull(v, "microvm", "vms", name, attr)) > 0 {
+			return true
+		}
+	}
+	for _, d := range v.underVM(name) {
+		if len(d.Path) > 4 {
+			switch d.Path[3] {
+			case "config", "flake", "evaluatedConfig":
+				return true
+			}
+		}
+	}
+	return false
 }

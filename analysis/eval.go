@@ -26,10 +26,13 @@ const (
 )
 
 // modRefV is a reference to one of microvm.nix's NixOS modules.
-type modRefV struct{ Which string }
+type modRefV struct {
+	Which string
+	Fork  bool // from a fork of microvm.nix: its options may differ
+}
 
 // flakeV is the microvm.nix flake (an input, or its source path).
-type flakeV struct{}
+type flakeV struct{ Fork bool }
 
 // foreignV is a flake input other than microvm.nix, or something taken
 // from one (home-manager.nixosModules.default): known not to be microvm's.
@@ -37,13 +40,14 @@ type flakeV struct{}
 type foreignV struct{ Input string }
 
 // modulesV is microvm.nix's nixosModules attribute set.
-type modulesV struct{}
+type modulesV struct{ Fork bool }
 
 // pathV is a path (or path-like string). File is the workspace key of the
 // file it names, "" when it is not a workspace file.
 type pathV struct {
 	File string
 	Text string
+	Abs  string // the absolute path when known (a directory too)
 }
 
 // strV is a string; unknown parts are written as "\x00".
@@ -82,9 +86,10 @@ type builtinV struct {
 
 // systemV is the result of a nixosSystem call.
 type systemV struct {
-	Call *nixast.Apply
-	File string
-	Arg  *thunk
+	Call   *nixast.Apply
+	File   string
+	Arg    *thunk
+	mapped bool // made for each entry of a directory listing
 }
 
 type thunk struct {
@@ -151,6 +156,7 @@ func (ev *evaluator) staticPaths(binds []nixast.Binding) []staticPath {
 
 type flakeInfo struct {
 	microvmInputs map[string]bool
+	forkInputs    map[string]bool // microvm.nix from another owner
 	inputNames    []string
 	args          *attrsV
 }
@@ -202,10 +208,9 @@ func (ev *evaluator) lookup(name string, e *env) (*thunk, bool) {
 			a, ok := v.(*attrsV)
 			if !ok {
 				if mv, ok := v.(*modulesV); ok {
-					_ = mv
 					switch name {
 					case ModHost, ModMicrovm, ModOptions:
-						return valThunk(&modRefV{name}), true
+						return valThunk(&modRefV{Which: name, Fork: mv.Fork}), true
 					}
 				}
 				return nil, false
@@ -225,11 +230,18 @@ var knownFuncs = map[string]bool{
 	"optional": true, "optionals": true, "mkIf": true, "mkMerge": true, "mkDefault": true,
 	"mkForce": true, "mkOverride": true, "nixosSystem": true, "import": true, "optionalAttrs": true,
 	"mkBefore": true, "mkAfter": true, "mkOrder": true,
+	// attribute set and list functions that build system maps
+	"readDir": true, "mapAttrs": true, "attrNames": true, "attrValues": true, "filterAttrs": true,
+	"genAttrs": true, "listToAttrs": true, "map": true, "removeSuffix": true, "hasSuffix": true,
+	"nameValuePair": true, "pathExists": true, "imap0": true, "imap1": true, "flatten": true, "concatLists": true, "importHosts": true,
 }
 
 var funcArity = map[string]int{
 	"optional": 2, "optionals": 2, "mkIf": 2, "mkMerge": 1, "mkDefault": 1, "mkForce": 1,
 	"mkOverride": 2, "nixosSystem": 1, "import": 1, "optionalAttrs": 2, "mkBefore": 1, "mkAfter": 1, "mkOrder": 2,
+	"readDir": 1, "mapAttrs": 2, "attrNames": 1, "attrValues": 1, "filterAttrs": 2, "genAttrs": 2, "listToAttrs": 1,
+	"map": 2, "removeSuffix": 2, "hasSuffix": 2, "nameValuePair": 2, "pathExists": 1, "imap0": 2, "imap1": 2,
+	"flatten": 1, "concatLists": 1, "importHosts": 1,
 }
 
 func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
@@ -302,6 +314,15 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 		fv := ev.eval(x.Else, e, file)
 		tl, ok1 := tv.(*listV)
 		fl, ok2 := fv.(*listV)
+		if ok1 != ok2 {
+			// one branch is a list: keep it, the other is one unknown element
+			if !ok1 {
+				tl = &listV{Elems: []elem{unknownElem(x.Then, file)}}
+			} else {
+				fl = &listV{Elems: []elem{unknownElem(x.Else, file)}}
+			}
+			ok1, ok2 = true, true
+		}
 		if ok1 && ok2 {
 			out := &listV{}
 			for _, el := range tl.Elems {
@@ -315,22 +336,56 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 			return out
 		}
 		return unknown
+	case *nixast.Unary:
+		if x.Op == nixast.NOT {
+			if b, ok := boolOf(ev.eval(x.X, e, file)); ok {
+				return boolV(!b)
+			}
+		}
+		return unknown
 	case *nixast.Binary:
 		switch x.Op {
+		case nixast.EQ, nixast.NEQ:
+			a, ok1 := ev.eval(x.X, e, file).(*strV)
+			b, ok2 := ev.eval(x.Y, e, file).(*strV)
+			if !ok1 || !ok2 || strings.Contains(a.S+b.S, "\x00") && !isBoolText(a.S) && !isBoolText(b.S) {
+				return unknown
+			}
+			return boolV((a.S == b.S) == (x.Op == nixast.EQ))
+		case nixast.AND, nixast.OR:
+			a, ok1 := boolOf(ev.eval(x.X, e, file))
+			if ok1 && a == (x.Op == nixast.OR) {
+				return boolV(a) // short circuit
+			}
+			b, ok2 := boolOf(ev.eval(x.Y, e, file))
+			if ok1 && ok2 {
+				return boolV(b)
+			}
+			return unknown
 		case nixast.CONCAT:
-			a, ok1 := ev.eval(x.X, e, file).(*listV)
-			b, ok2 := ev.eval(x.Y, e, file).(*listV)
-			if !ok1 || !ok2 {
+			// A side that is not a known list stays one unknown element:
+			// `[ host ] ++ extra` still imports host.
+			a := ev.listOrUnknown(x.X, e, file)
+			b := ev.listOrUnknown(x.Y, e, file)
+			if a == nil && b == nil {
 				return unknown
 			}
 			out := &listV{}
-			out.Elems = append(append(out.Elems, a.Elems...), b.Elems...)
+			out.Elems = append(append(out.Elems, ev.elemsOf(a, x.X, file)...), ev.elemsOf(b, x.Y, file)...)
 			return out
 		case nixast.UPDATE:
 			a, ok1 := ev.eval(x.X, e, file).(*attrsV)
 			b, ok2 := ev.eval(x.Y, e, file).(*attrsV)
-			if !ok1 || !ok2 {
+			if !ok1 && !ok2 {
 				return unknown
+			}
+			// One side unknown: what the other holds is known, but not
+			// all of it (an unknown right side may override any of it).
+			if !ok1 {
+				a = &attrsV{Attrs: map[string]*thunk{}}
+			}
+			if !ok2 {
+				b = &attrsV{Attrs: map[string]*thunk{}}
 			}
 			out := &attrsV{Attrs: map[string]*thunk{}, Complete: a.Complete && b.Complete}
 			for k, v := range a.Attrs {
@@ -346,7 +401,7 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 			if _, ok := a.(*foreignV); ok {
 				return &foreignV{}
 			}
-			if p, ok := a.(*pathV); ok && p.File == "" && !strings.Contains(p.Text, "\x00") {
+			if p, ok := a.(*pathV); ok && !strings.Contains(p.Text, "\x00") {
 				if s, ok := b.(*strV); ok && !strings.Contains(s.S, "\x00") {
 					return ev.evalPathText(p.Text+s.S, file)
 				}
@@ -372,6 +427,25 @@ func (ev *evaluator) lexicallyBound(name string, e *env) bool {
 		}
 	}
 	return false
+}
+
+// listOrUnknown evaluates x; nil when it is not a known list.
+func (ev *evaluator) listOrUnknown(x nixast.Expr, e *env, file string) *listV {
+	l, _ := ev.eval(x, e, file).(*listV)
+	return l
+}
+
+// elemsOf returns l's elements, or one unknown element written at x.
+func (ev *evaluator) elemsOf(l *listV, x nixast.Expr, file string) []elem {
+	if l != nil {
+		return l.Elems
+	}
+	return []elem{unknownElem(x, file)}
+}
+
+// unknownElem is a list element (or run of elements) that is not known.
+func unknownElem(x nixast.Expr, file string) elem {
+	return elem{File: file, Node: x, th: valThunk(unknown)}
 }
 
 func (ev *evaluator) orDefault(x *nixast.Select, e *env, file string) Value {
@@ -429,13 +503,13 @@ func (ev *evaluator) selectAttr(v Value, name, file string) Value {
 		return ev.unknownSelect(name, file)
 	case *flakeV:
 		if name == "nixosModules" {
-			return &modulesV{}
+			return &modulesV{Fork: v.Fork}
 		}
 		return unknown
 	case *modulesV:
 		switch name {
 		case ModHost, ModMicrovm, ModOptions:
-			return &modRefV{name}
+			return &modRefV{Which: name, Fork: v.Fork}
 		}
 		return unknown
 	case *unknownV:
@@ -478,7 +552,7 @@ func (ev *evaluator) evalString(parts []nixast.StringPart, e *env, file string) 
 // of microvm.nix's module directories.
 func classifyText(s, file string) Value {
 	if which, ok := microvm.ModuleOfPath(s); ok {
-		return &modRefV{which}
+		return &modRefV{Which: which}
 	}
 	if file != "" {
 		return &pathV{File: file, Text: s}
@@ -510,14 +584,17 @@ func (ev *evaluator) evalPath(x *nixast.PathLit, e *env, file string) Value {
 	if !known || x.Kind != nixast.PathRelative {
 		return &pathV{Text: text}
 	}
-	return &pathV{File: ev.resolvePath(file, text), Text: text}
+	return &pathV{File: ev.resolvePath(file, text), Text: text, Abs: path.Join(path.Dir(file), text)}
 }
 
 func (ev *evaluator) evalPathText(text, file string) Value {
 	if v, ok := classifyText(text, "").(*modRefV); ok {
 		return v
 	}
-	return &pathV{File: ev.resolvePath(file, text), Text: text}
+	if strings.Contains(text, "\x00") {
+		return &pathV{Text: text}
+	}
+	return &pathV{File: ev.resolvePath(file, text), Text: text, Abs: path.Join(path.Dir(file), text)}
 }
 
 // resolvePath resolves a relative path written in file to a workspace file
@@ -694,7 +771,8 @@ func (ev *evaluator) callBuiltin(f *builtinV, call *nixast.Apply, file string) V
 		}
 		l, ok := ev.force(f.Args[1]).(*listV)
 		if !ok {
-			return unknown
+			x := f.Args[1]
+			return &listV{Elems: []elem{{File: x.file, Node: x.expr, Cond: cond, th: valThunk(unknown)}}}
 		}
 		out := &listV{}
 		for _, el := range l.Elems {
@@ -709,7 +787,7 @@ func (ev *evaluator) callBuiltin(f *builtinV, call *nixast.Apply, file string) V
 	case "nixosSystem":
 		return &systemV{Call: call, File: file, Arg: f.Args[0]}
 	}
-	return unknown
+	return ev.callLib(f, call, file)
 }
 
 // fileRoot is the lazily evaluated root expression of a workspace file.
@@ -734,7 +812,7 @@ func (ev *evaluator) isFlake(file string, x *nixast.AttrSet) bool {
 // setupFlake rewrites the outputs attribute of a flake's root set: outputs
 // becomes the result of applying the outputs function to the inputs.
 func (ev *evaluator) setupFlake(a *attrsV, x *nixast.AttrSet, file string) {
-	info := &flakeInfo{microvmInputs: map[string]bool{}}
+	info := &flakeInfo{microvmInputs: map[string]bool{}, forkInputs: map[string]bool{}}
 	ev.flakes[file] = info
 	ev.flattenBindings(x.Bindings, nil, func(p []string, b *nixast.AttrAssign, v nixast.Expr) bool {
 		if len(p) >= 1 && p[0] != "inputs" {
@@ -744,6 +822,9 @@ func (ev *evaluator) setupFlake(a *attrsV, x *nixast.AttrSet, file string) {
 			if s, ok := nixast.Unparen(v).(*nixast.StringLit); ok {
 				if val, ok := s.StaticValue(); ok && microvm.IsFlakeURL(val) {
 					info.microvmInputs[p[1]] = true
+					if microvm.IsFork(val) {
+						info.forkInputs[p[1]] = true
+					}
 				}
 			}
 		}
@@ -759,7 +840,7 @@ func (ev *evaluator) setupFlake(a *attrsV, x *nixast.AttrSet, file string) {
 	args := &attrsV{Attrs: map[string]*thunk{}, Complete: false}
 	for _, n := range info.inputNames {
 		if info.microvmInputs[n] {
-			args.Attrs[n] = valThunk(&flakeV{})
+			args.Attrs[n] = valThunk(&flakeV{Fork: info.forkInputs[n]})
 		} else if n != "self" {
 			args.Attrs[n] = valThunk(&foreignV{Input: n})
 		}

@@ -63,6 +63,17 @@ type System struct {
 	FirstSet      *setRef   // the first attribute-set module
 	Parent        *System
 	named         bool // named by nixosConfigurations.<name>
+	template      bool // declared in a function's body: each application makes a system
+	// Fork is set when a microvm.nix module comes from a fork: the checks
+	// of option values (which the fork may have changed) skip the system.
+	Fork bool
+	// Wiring names how the system is built: "nixosSystem", "flake-parts",
+	// "snowfall", "colmena", "clan", "digga", "readDir", "configuration",
+	// or "vm" / "container" for nested systems.
+	Wiring string
+	// UnknownAt holds the module elements (or lists) that could not be
+	// followed: why the closure is partial.
+	UnknownAt []Hop
 
 	visited  map[string]bool
 	modSets  map[*nixast.AttrSet]modRead // the module sets read, with how the first read reached them
@@ -79,11 +90,20 @@ type System struct {
 type childPart struct {
 	kind, name string
 	config     *thunkExpr
+	parts      []childConfigPart // config.<path> = value bindings
 	extra      *thunkExpr
 	special    *thunkExpr
 	via        []Hop
 	file       string
 	pos        int
+}
+
+// childConfigPart is a binding below vms.<n>.config, read as a module of
+// its own: set holds the binding with the names up to config cut off.
+type childConfigPart struct {
+	set  *nixast.AttrSet
+	env  *env
+	file string
 }
 
 type thunkExpr struct {
@@ -103,10 +123,11 @@ func (s *System) Has(which string) bool {
 }
 
 type graph struct {
-	ev      *evaluator
-	ws      *Workspace
-	systems []*System
-	root    string // directory holding every file, for short names in messages
+	template int // scanning the body of a function: systems found are templates
+	ev       *evaluator
+	ws       *Workspace
+	systems  []*System
+	root     string // directory holding every file, for short names in messages
 
 	roots     map[string]*rootScan // by "scan:"+file or "config:"+file
 	rescanned int                  // roots scanned rather than reused
@@ -177,7 +198,7 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 			continue
 		}
 		p := p
-		root("scan:"+p, p, func() { g.scan(ws.Files[p].Root, nil, p, nil, true) })
+		root("scan:"+p, p, func() { g.scanRoot(p) })
 	}
 	// lone configuration.nix files
 	refd := g.referencedFiles(memos)
@@ -189,12 +210,109 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 				if s.Name == "." || s.Name == "/ws" || s.Name == "" {
 					s.Name = "configuration"
 				}
+				// clan's convention: machines/<name>/configuration.nix is machine <name>
+				if dir := path.Dir(p); path.Base(path.Dir(dir)) == "machines" {
+					if fl := g.flakeArgsFor(p); fl != nil && g.flakeHasInput(p, "clan") {
+						s.Name, s.Wiring, s.named = path.Base(dir), "clan", true
+						s.args = fl
+					}
+				}
 				s.visited[p] = true
-				g.module(s, g.ev.force(g.ev.fileRoot(p)), nil)
+				if !g.module(s, g.ev.force(g.ev.fileRoot(p)), nil) {
+					s.partial(p, 0, 0)
+				}
 				g.finish(s)
 			})
 		}
 	}
+	// A module that sets microvm.* but that no system reads still gets
+	// the checks that need no system (removed options, invalid values):
+	// it is read as a system of kind "file" of its own.
+	inSystem := map[string]bool{}
+	for _, s := range g.systems {
+		inSystem[s.File] = true
+		for f := range s.visited {
+			inSystem[f] = true
+		}
+	}
+	for _, p := range paths {
+		if !memos[p].microvm || inSystem[p] || memos[p].hasRoots || path.Base(p) == "flake.nix" {
+			continue
+		}
+		p := p
+		root("file:"+p, p, func() {
+			s := g.newSystem(p, "file", p, 0)
+			s.Unknown = true // the systems that will read it are not known: no finding on what is absent
+			s.Fork = g.flakeHasForkInput(p)
+			s.visited[p] = true
+			g.module(s, g.ev.force(g.ev.fileRoot(p)), nil)
+			s.children = nil
+		})
+	}
+	if old != nil {
+		// a module that came to be read by a system, or stopped setting
+		// microvm.*, changes the findings as a rescan would
+		for k := range old.roots {
+			if strings.HasPrefix(k, "file:") && g.roots[k] == nil {
+				g.rescanned++
+			}
+		}
+	}
+	// A configuration.nix that another system reads (a VM's module, a host
+	// file imported through an expression the path scan did not see) is
+	// not a system of its own.
+	read := map[string]bool{}
+	for _, s := range g.systems {
+		if s.Kind != "configuration" {
+			for f := range s.visited {
+				read[f] = true
+			}
+		}
+	}
+	// The same system reached twice (a host map scanned as a file of its
+	// own and through the flake that calls it) is one system; a nameless
+	// one at a call that a named system also reaches is that call seen
+	// without its arguments, and goes.
+	namedAt := map[Hop]bool{}
+	for _, s := range g.systems {
+		if s.Kind == "nixos" && s.Name != "?" {
+			namedAt[Hop{File: s.File, Pos: s.Pos}] = true
+		}
+	}
+	seenDecl := map[string]bool{}
+	dedup := g.systems[:0]
+	for _, s := range g.systems {
+		if s.Kind == "nixos" && s.Name == "?" && namedAt[Hop{File: s.File, Pos: s.Pos}] {
+			continue
+		}
+		if s.Kind == "nixos" {
+			k := fmt.Sprintf("%s\x00%d\x00%s\x00%t", s.File, s.Pos, s.Name, s.template)
+			if seenDecl[k] {
+				continue
+			}
+			seenDecl[k] = true
+		}
+		dedup = append(dedup, s)
+	}
+	g.systems = dedup
+	// A template whose function is applied somewhere is known through its
+	// applications.
+	applied := map[Hop]bool{}
+	for _, s := range g.systems {
+		if !s.template && s.Kind == "nixos" {
+			applied[Hop{File: s.File, Pos: s.Pos}] = true
+		}
+	}
+	kept := g.systems[:0]
+	for _, s := range g.systems {
+		if s.template && applied[Hop{File: s.File, Pos: s.Pos}] {
+			continue
+		}
+		if s.Kind != "configuration" || !read[s.File] {
+			kept = append(kept, s)
+		}
+	}
+	g.systems = kept
 	// named nixosConfigurations first
 	rank := func(s *System) int {
 		switch {
@@ -230,8 +348,34 @@ func (g *graph) referencedFiles(memos map[string]*fileMemo) map[string]bool {
 	return out
 }
 
+// partial marks s's closure as partial because of the expression at
+// file:pos..end, which could not be followed.
+func (s *System) partial(file string, pos, end int) {
+	s.Unknown = true
+	for _, h := range s.UnknownAt {
+		if h.File == file && h.Pos == pos {
+			return
+		}
+	}
+	if len(s.UnknownAt) < 64 {
+		s.UnknownAt = append(s.UnknownAt, Hop{File: file, Pos: pos, End: end})
+	}
+}
+
+// partialExpr is partial for an expression (nil: the system's declaration).
+func (s *System) partialExpr(file string, x nixast.Node) {
+	if x == nil {
+		s.partial(s.File, s.Pos, s.Pos)
+		return
+	}
+	s.partial(file, x.Pos(), x.End())
+}
+
 func (g *graph) newSystem(name, kind, file string, pos int) *System {
-	s := &System{Name: name, Kind: kind, File: file, Pos: pos, visited: map[string]bool{}}
+	s := &System{Name: name, Kind: kind, File: file, Pos: pos, visited: map[string]bool{}, Wiring: kind}
+	if kind == "nixos" {
+		s.Wiring = "nixosSystem"
+	}
 	g.systems = append(g.systems, s)
 	return s
 }
@@ -246,6 +390,50 @@ func systemName(names []string) string {
 		return names[len(names)-1]
 	}
 	return "?"
+}
+
+// scanRoot scans a file that may declare systems. A file that is a
+// function taking inputs or self (a flake-parts module, a host map called
+// from flake.nix) gets the inputs of the flake it belongs to: the nearest
+// flake.nix above it.
+func (g *graph) scanRoot(file string) {
+	root := g.ws.Files[file].Root
+	l, ok := nixast.Unparen(root).(*nixast.Lambda)
+	if !ok || path.Base(file) == "flake.nix" {
+		g.scan(root, nil, file, nil, true)
+		return
+	}
+	args := g.flakeArgsFor(file)
+	if args == nil {
+		g.scan(root, nil, file, nil, true)
+		return
+	}
+	g.scan(l.Body, g.ev.bindLambda(&lambdaV{L: l, File: file}, valThunk(args)), file, nil, false)
+}
+
+// flakeArgsFor returns the module arguments a flake gives the files below
+// it: inputs, self, and each input by name (as specialArgs usually do);
+// nil when no flake.nix holds the file.
+func (g *graph) flakeArgsFor(file string) *attrsV {
+	for dir := path.Dir(file); ; dir = path.Dir(dir) {
+		fl := path.Join(dir, "flake.nix")
+		if g.ws.Files[fl] != nil {
+			g.ev.force(g.ev.fileRoot(fl))
+			info := g.ev.flakes[fl]
+			if info == nil || info.args == nil {
+				return nil
+			}
+			a := &attrsV{Attrs: map[string]*thunk{}, Complete: false}
+			for k, v := range info.args.Attrs {
+				a.Attrs[k] = v
+			}
+			a.Attrs["inputs"] = valThunk(info.args)
+			return a
+		}
+		if dir == "/" || dir == "." || dir == "" {
+			return nil
+		}
+	}
 }
 
 // scan walks a file's tree looking for nixosSystem calls.
@@ -269,7 +457,7 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 			if !ok {
 				continue
 			}
-			nn := append(append([]string{}, names...), attrPathStrings(as.Path)...)
+			nn := append(append([]string{}, names...), g.attrPathNames(as.Path, inner, file)...)
 			if root && info != nil && len(nn) == 1 && nn[0] == "outputs" {
 				if l, ok := nixast.Unparen(as.Value).(*nixast.Lambda); ok {
 					env2 := ev.bindLambda(&lambdaV{L: l, Env: inner, File: file}, valThunk(info.args))
@@ -292,7 +480,18 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 	case *nixast.Assert:
 		g.scan(x.Body, e, file, names, false)
 	case *nixast.Lambda:
+		// Systems found in a function's body are templates: the
+		// applications of the function make the real ones.
+		// A flake-parts `flake = { config, lib, ... }: { … }` is a module
+		// the framework evaluates once, not a template.
+		module := len(names) > 0 && names[len(names)-1] == "flake"
+		if !module {
+			g.template++
+		}
 		g.scan(x.Body, ev.bindLambda(&lambdaV{L: x, Env: e, File: file}, valThunk(unknown)), file, names, false)
+		if !module {
+			g.template--
+		}
 	case *nixast.If:
 		g.scan(x.Then, e, file, names, false)
 		g.scan(x.Else, e, file, names, false)
@@ -303,10 +502,21 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 	case *nixast.Binary:
 		g.scan(x.X, e, file, names, false)
 		g.scan(x.Y, e, file, names, false)
+	case *nixast.Ident, *nixast.Select:
+		if underConfigurations(names) {
+			g.systemMap(ev.eval(x, e, file), names)
+		}
 	case *nixast.Apply:
 		v := ev.eval(x, e, file)
+		if underConfigurations(names) && g.systemMap(v, names) {
+			return
+		}
+		if g.frameworkCall(x, e, file) {
+			return
+		}
 		if sv, ok := v.(*systemV); ok {
 			s := g.addNixosSystem(sv, systemName(names))
+			s.template = g.template > 0
 			for _, n := range names {
 				if n == "nixosConfigurations" {
 					s.named = true
@@ -317,6 +527,55 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 		g.scan(x.Fn, e, file, names, false)
 		g.scan(x.Arg, e, file, names, false)
 	}
+}
+
+// underConfigurations reports whether an attribute path ends in
+// nixosConfigurations: its value is a map of systems.
+func underConfigurations(names []string) bool {
+	return len(names) > 0 && names[len(names)-1] == "nixosConfigurations"
+}
+
+// systemMap adds the systems of an attribute set of nixosSystem results
+// (`mapAttrs (name: _: nixosSystem { … }) (readDir ./hosts)`); false when v
+// is not an attribute set.
+func (g *graph) systemMap(v Value, names []string) bool {
+	set, ok := v.(*attrsV)
+	if !ok {
+		return false
+	}
+	for _, k := range sortedKeys(set) {
+		if sv, ok := g.ev.force(set.Attrs[k]).(*systemV); ok {
+			s := g.addNixosSystem(sv, k)
+			s.named = true
+			s.template = g.template > 0
+			if sv.mapped {
+				s.Wiring = "readDir"
+			}
+		}
+	}
+	return true
+}
+
+// attrPathNames is attrPathStrings with dynamic names evaluated where they
+// are known (`nixosConfigurations."${name}"` with name bound by a let).
+func (g *graph) attrPathNames(p *nixast.AttrPath, e *env, file string) []string {
+	out := attrPathStrings(p)
+	for i, n := range p.Names {
+		if out[i] != "?" {
+			continue
+		}
+		var v Value
+		switch {
+		case n.String != nil:
+			v = g.ev.evalString(n.String.Parts, e, file)
+		case n.Interp != nil:
+			v = g.ev.eval(n.Interp.X, e, file)
+		}
+		if s, ok := knownString(v); ok {
+			out[i] = s
+		}
+	}
+	return out
 }
 
 func attrPathStrings(p *nixast.AttrPath) []string {
@@ -340,7 +599,7 @@ func (g *graph) addNixosSystem(sv *systemV, name string) *System {
 	s := g.newSystem(name, "nixos", sv.File, pos)
 	arg, ok := ev.force(sv.Arg).(*attrsV)
 	if !ok {
-		s.Unknown = true
+		s.partialExpr(sv.File, sv.Arg.expr)
 		return s
 	}
 	if sa, ok := arg.Attrs["specialArgs"]; ok {
@@ -350,13 +609,15 @@ func (g *graph) addNixosSystem(sv *systemV, name string) *System {
 	}
 	mt, ok := arg.Attrs["modules"]
 	if !ok {
-		s.Unknown = !arg.Complete
+		if !arg.Complete {
+			s.partialExpr(sv.File, sv.Arg.expr)
+		}
 		g.finish(s)
 		return s
 	}
 	l, ok := ev.force(mt).(*listV)
 	if !ok {
-		s.Unknown = true
+		s.partialExpr(mt.file, mt.expr)
 		g.finish(s)
 		return s
 	}
@@ -373,6 +634,7 @@ func (g *graph) finish(s *System) {
 	for _, c := range s.children {
 		cs := g.newSystem(c.name, c.kind, c.file, c.pos)
 		cs.Parent = s
+		cs.Fork = s.Fork
 		if c.kind == "vm" {
 			cs.Elems = append(cs.Elems, &ModElem{File: c.file, Pos: c.pos, End: c.pos, Which: ModMicrovm, Implicit: true})
 		}
@@ -382,12 +644,17 @@ func (g *graph) finish(s *System) {
 			}
 		}
 		if c.config != nil {
-			g.moduleExpr(cs, c.config.x, c.config.env, c.config.file, c.via)
+			if !g.moduleExpr(cs, c.config.x, c.config.env, c.config.file, c.via) {
+				cs.partialExpr(c.config.file, c.config.x)
+			}
+		}
+		for _, part := range c.parts {
+			g.moduleSet(cs, part.set, part.env, part.file, c.via, "")
 		}
 		if c.extra != nil {
 			l, ok := ev.eval(c.extra.x, c.extra.env, c.extra.file).(*listV)
 			if !ok {
-				cs.Unknown = true
+				cs.partialExpr(c.extra.file, c.extra.x)
 			} else {
 				for _, el := range l.Elems {
 					g.addElem(cs, el, c.via)
@@ -412,6 +679,7 @@ func (g *graph) addElem(s *System, el elem, via []Hop) {
 	switch v := v.(type) {
 	case *modRefV:
 		me.Which = v.Which
+		s.Fork = s.Fork || v.Fork
 		return
 	case *pathV:
 		if path.Base(v.Text) == "hardware-configuration.nix" {
@@ -423,7 +691,7 @@ func (g *graph) addElem(s *System, el elem, via []Hop) {
 			}
 			me.bad = missingPath(el.File, v)
 			me.Unknown = true
-			s.Unknown = true
+			s.partial(me.File, me.Pos, me.End)
 			return
 		}
 		if path.Base(v.File) == "hardware-configuration.nix" {
@@ -435,11 +703,13 @@ func (g *graph) addElem(s *System, el elem, via []Hop) {
 		s.visited[v.File] = true
 		if !g.module(s, ev.force(ev.fileRoot(v.File)), via2) {
 			me.Unknown = true
+			s.partial(me.File, me.Pos, me.End)
 		}
 	default:
 		me.bad = notModule(v, el.Node)
 		if !g.module(s, v, via2) {
 			me.Unknown = true
+			s.partial(me.File, me.Pos, me.End)
 		}
 	}
 }
@@ -606,7 +876,7 @@ func (g *graph) defs(s *System, binds []nixast.Binding, prefix []string, e *env,
 		if top && len(p) == 1 && p[0] == "imports" {
 			l, ok := ev.eval(v, e, file).(*listV)
 			if !ok {
-				s.Unknown = true
+				s.partialExpr(file, v)
 				return false
 			}
 			for _, el := range l.Elems {
@@ -642,6 +912,9 @@ func (g *graph) defs(s *System, binds []nixast.Binding, prefix []string, e *env,
 				}
 			case len(q) == 4 && q[1] == "vms":
 				g.child(s, "vm", q[2], q[3], v, e, file, via, b)
+			case len(q) > 4 && q[1] == "vms" && q[3] == "config":
+				// vms.<n>.config.imports = [ … ]: a part of the VM's module
+				g.childPart(s, q[2], len(q)-4, v, e, file, via, b)
 			}
 			return false
 		case "boot":
@@ -673,6 +946,31 @@ func (g *graph) defs(s *System, binds []nixast.Binding, prefix []string, e *env,
 		return false
 	}
 	ev.flattenBindings(binds, prefix, cb)
+}
+
+// childPart records a binding that sets part of microvm.vms.<name>.config:
+// its last rest names are the path below config.
+func (g *graph) childPart(s *System, name string, rest int, v nixast.Expr, e *env, file string, via []Hop, b *nixast.AttrAssign) {
+	names := b.Path.Names
+	if rest > len(names) || rest == 0 {
+		return
+	}
+	c := g.childOf(s, "vm", name, file, via, b)
+	as := &nixast.AttrAssign{Path: &nixast.AttrPath{Names: names[len(names)-rest:]}, Eq: b.Eq, Value: v, Semi: b.Semi, Stop: b.Stop}
+	set := &nixast.AttrSet{Rec: -1, Lbrace: as.Path.Pos(), Bindings: []nixast.Binding{as}, Rbrace: -1, Stop: b.Stop}
+	c.parts = append(c.parts, childConfigPart{set: set, env: e, file: file})
+}
+
+func (g *graph) childOf(s *System, kind, name, file string, via []Hop, b *nixast.AttrAssign) *childPart {
+	for _, x := range s.children {
+		if x.kind == kind && x.name == name {
+			return x
+		}
+	}
+	hop := Hop{File: file, Pos: b.Pos(), End: b.Path.End()}
+	c := &childPart{kind: kind, name: name, file: file, pos: b.Pos(), via: append(append([]Hop{}, via...), hop)}
+	s.children = append(s.children, c)
+	return c
 }
 
 func (g *graph) child(s *System, kind, name, attr string, v nixast.Expr, e *env, file string, via []Hop, b *nixast.AttrAssign) {
@@ -764,4 +1062,28 @@ func relativeName(dir, file string) string {
 		parts = append(parts, "..")
 	}
 	return strings.Join(append(parts, f[i:]...), "/")
+}
+
+// flakeHasInput reports whether the flake holding file has an input whose
+// name contains part.
+func (g *graph) flakeHasInput(file, part string) bool {
+	for dir := path.Dir(file); dir != "/" && dir != "." && dir != ""; dir = path.Dir(dir) {
+		if fl := path.Join(dir, "flake.nix"); g.ws.Files[fl] != nil {
+			return g.hasInput(fl, part)
+		}
+	}
+	return false
+}
+
+// flakeHasForkInput reports whether the flake holding file takes
+// microvm.nix from a fork.
+func (g *graph) flakeHasForkInput(file string) bool {
+	for dir := path.Dir(file); dir != "/" && dir != "." && dir != ""; dir = path.Dir(dir) {
+		if fl := path.Join(dir, "flake.nix"); g.ws.Files[fl] != nil {
+			g.ev.force(g.ev.fileRoot(fl))
+			info := g.ev.flakes[fl]
+			return info != nil && len(info.forkInputs) > 0
+		}
+	}
+	return false
 }

@@ -27,9 +27,47 @@ type SystemInfo struct {
 	Role     string
 	Parent   string // name of the host system for microvm.vms.<n> and containers
 	Unknown  bool   // some module could not be resolved: the role may be incomplete
+	Template bool   // declared in a function never applied where the analysis sees it
 	Modules  []ModuleInfo
 	Files    []string // the workspace files whose modules belong to the system
+
+	// Wiring says how the system is built ("nixosSystem", "flake-parts",
+	// "snowfall", "colmena", "clan", "digga", "readDir", "configuration",
+	// "vm", "container").
+	Wiring string
+	// Imports is which microvm.nix modules the closure holds, whatever
+	// the enable toggles say: ImportsHost, ImportsGuest, ImportsBoth or
+	// ImportsNone.
+	Imports string
+	// GuestEnable and HostEnable are the literal values of
+	// microvm.guest.enable and microvm.host.enable; nil when not set to
+	// a literal.
+	GuestEnable, HostEnable *bool
+	// UnknownAt are the expressions that could not be followed (why the
+	// closure is partial), at most a few dozen.
+	UnknownAt []Hop
+	// Guests are the system's microvm.vms.<name>, as far as literals tell.
+	Guests []GuestInfo
 }
+
+// GuestInfo is one microvm.vms.<name> of a host.
+type GuestInfo struct {
+	Name string
+	// Source is how the VM's system is given: "config", "flake",
+	// "evaluatedConfig", or "unknown".
+	Source string
+	// Imports is the guest system's ImportsXxx when it is known ("" when
+	// not, e.g. a flake whose nixosConfigurations is not in the workspace).
+	Imports string
+}
+
+// Values of SystemInfo.Imports.
+const (
+	ImportsHost  = "host"
+	ImportsGuest = "guest"
+	ImportsBoth  = "both"
+	ImportsNone  = "none"
+)
 
 // ModuleInfo is one microvm.nix module element in a system's closure.
 type ModuleInfo struct {
@@ -49,7 +87,18 @@ func Systems(ws *Workspace) []SystemInfo {
 func systemsOf(g *graph, ws *Workspace) []SystemInfo {
 	out := make([]SystemInfo, 0, len(g.systems))
 	for _, s := range g.systems {
-		si := SystemInfo{Name: s.Name, Kind: s.Kind, File: s.File, Pos: s.Pos, End: s.Pos, Unknown: s.Unknown, Role: roleOf(s)}
+		if s.Kind == "file" {
+			continue // a module no system reads, checked on its own
+		}
+		si := SystemInfo{Name: s.Name, Kind: s.Kind, File: s.File, Pos: s.Pos, End: s.Pos, Unknown: s.Unknown, Role: roleOf(s),
+			Wiring: s.Wiring, Imports: importsOf(s), UnknownAt: s.UnknownAt, Template: s.template}
+		if s.Unknown && len(si.UnknownAt) == 0 {
+			si.UnknownAt = []Hop{{File: s.File, Pos: s.Pos, End: s.Pos}}
+		}
+		v := s.optView(ws.Microvm)
+		si.GuestEnable = literalBool(v, "microvm", "guest", "enable")
+		si.HostEnable = literalBool(v, "microvm", "host", "enable")
+		si.Guests = guestsOf(g, s, v)
 		si.Files = append(si.Files, s.File)
 		for f := range s.visited {
 			if f != s.File {
@@ -75,6 +124,64 @@ func systemsOf(g *graph, ws *Workspace) []SystemInfo {
 				Implicit: e.Implicit, Cond: e.Cond, Chain: strings.Join(hops, " → ")})
 		}
 		out = append(out, si)
+	}
+	return out
+}
+
+// importsOf says which microvm.nix modules s's closure holds.
+func importsOf(s *System) string {
+	host, guest := s.Has(ModHost), s.Has(ModMicrovm)
+	switch {
+	case host && guest:
+		return ImportsBoth
+	case host:
+		return ImportsHost
+	case guest:
+		return ImportsGuest
+	}
+	return ImportsNone
+}
+
+// literalBool returns the literal boolean a system gives path, if any.
+func literalBool(v *optView, path ...string) *bool {
+	l, _, ok := v.single(path...)
+	if !ok || l.Kind != "bool" {
+		return nil
+	}
+	b := l.B
+	return &b
+}
+
+// guestsOf lists the VMs a host declares: each microvm.vms.<name> with a
+// literal name, and how its system is given.
+func guestsOf(g *graph, s *System, v *optView) []GuestInfo {
+	var out []GuestInfo
+	for _, n := range vmNames(v) {
+		gi := GuestInfo{Name: n, Source: "unknown"}
+		switch {
+		case len(v.get("microvm", "vms", n, "config")) > 0 || definedBelow(v, n, "config"):
+			gi.Source = "config"
+			for _, c := range g.systems {
+				if c.Parent == s && c.Kind == "vm" && c.Name == n {
+					gi.Imports = importsOf(c)
+				}
+			}
+		case len(v.get("microvm", "vms", n, "evaluatedConfig")) > 0:
+			gi.Source = "evaluatedConfig"
+		default:
+			if len(v.get("microvm", "vms", n, "flake")) > 0 {
+				gi.Source = "flake"
+			}
+			// A flake VM (or one whose value is not literal, most often
+			// { flake = self; }): by convention the flake is this one and
+			// holds nixosConfigurations.<name>.
+			for _, c := range g.systems {
+				if c.Name == n && c.Kind == "nixos" && c.named {
+					gi.Imports = importsOf(c)
+				}
+			}
+		}
+		out = append(out, gi)
 	}
 	return out
 }
@@ -140,6 +247,16 @@ func looksLikeVM(s *System) bool {
 					}
 				}
 			}
+		}
+	}
+	return false
+}
+
+// definedBelow reports whether something below microvm.vms.<name>.<attr> is defined.
+func definedBelow(v *optView, name, attr string) bool {
+	for _, d := range v.underVM(name) {
+		if len(d.Path) > 4 && d.Path[3] == attr {
+			return true
 		}
 	}
 	return false

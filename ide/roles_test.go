@@ -75,3 +75,29 @@ func TestHoverModuleWithAnalysis(t *testing.T) {
 		t.Fatalf("hover: %+v", h)
 	}
 }
+
+func TestRoleDetailsPartialAndGuests(t *testing.T) {
+	src := `{
+  inputs.microvm.url = "github:microvm-nix/microvm.nix";
+  outputs = { self, nixpkgs, microvm }: {
+    nixosConfigurations.dock = nixpkgs.lib.nixosSystem {
+      modules = [ microvm.nixosModules.host { microvm.vms.crane.config = { }; microvm.host.enable = false; } ] ++ extra;
+    };
+  };
+}
+`
+	files := map[string]*nixast.File{"/ws/flake.nix": nixast.Parse("/ws/flake.nix", []byte(src))}
+	ws := &Workspace{Files: files, Systems: analysis.Systems(&analysis.Workspace{Files: files})}
+	var text string
+	for _, l := range RoleLenses(ws, "/ws/flake.nix") {
+		if l.Details.System == "dock" {
+			text = l.Details.Text()
+		}
+	}
+	for _, want := range []string{"built by nixosSystem; imports microvm.nix modules: host", "microvm.host.enable = false",
+		"closure partial: could not follow", "/ws/flake.nix:5", "guest crane (config): guest"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("details of dock lack %q:\n%s", want, text)
+		}
+	}
+}

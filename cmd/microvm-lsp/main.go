@@ -33,6 +33,7 @@ func init() {
 	commands = []command{
 		{"serve", "[flags]", "speak the Language Server Protocol over stdin/stdout (the default)", runServe},
 		{"check", "[flags] [PATH...]", "analyse Nix files and print findings (text, JSON or SARIF); apply fixes", runCheck},
+		{"systems", "[flags] [PATH]", "list the NixOS systems below PATH: how each is built, its microvm role, its guests", runSystems},
 		{"parse", "[flags] PATH...", "parse files and print syntax errors, or the normal form of nix-instantiate --parse", runParse},
 		{"options", "[flags] [SOURCE] [MODULE...]", "print the options the modules of SOURCE (default: its flake's module outputs) declare", runOptions},
 		{"version", "", "print the version", runVersion},

@@ -1,0 +1,116 @@
+package analysis
+
+import (
+	"path"
+	"sort"
+	"strings"
+)
+
+// digga and flake-utils-plus: mkFlake takes hosts.<name>.modules and
+// hostDefaults.modules (digga under its nixos attribute, where imports may
+// hold digga.lib.importHosts ./dir: one host per entry of dir).
+func (g *graph) hostsFramework(arg *attrsV, file, text string) {
+	ev := g.ev
+	wiring := "flake-utils-plus"
+	conf := arg
+	if strings.Contains(text, "digga") {
+		wiring = "digga"
+		v := ev.force(arg.Attrs["nixos"])
+		if p, ok := v.(*pathV); ok && p.File != "" {
+			v = ev.force(ev.fileRoot(p.File))
+		}
+		if l, ok := v.(*lambdaV); ok {
+			self := ev.force(g.flakeArgsFor(file).Attrs["self"])
+			v = ev.apply(l, valThunk(&attrsV{Attrs: map[string]*thunk{"inputs": valThunk(g.flakeArgsFor(file)), "self": valThunk(self)}}), nil, file)
+		}
+		a, ok := v.(*attrsV)
+		if !ok {
+			return
+		}
+		conf = a
+	}
+	get := func(v Value, names ...string) Value {
+		for _, n := range names {
+			a, ok := v.(*attrsV)
+			if !ok {
+				return unknown
+			}
+			t, ok := a.Attrs[n]
+			if !ok {
+				return nil
+			}
+			v = ev.force(t)
+		}
+		return v
+	}
+	// host name → module lists, from importHosts and from hosts
+	hosts := map[string][]Value{}
+	known := true
+	if l, ok := get(conf, "imports").(*listV); ok {
+		for _, el := range l.Elems {
+			if h, ok := get(ev.force(el.th), "hosts").(*attrsV); ok {
+				for _, n := range sortedKeys(h) {
+					hosts[n] = append(hosts[n], get(h, n, "modules"))
+				}
+			} else {
+				known = false
+			}
+		}
+	}
+	if h, ok := get(conf, "hosts").(*attrsV); ok {
+		for _, n := range sortedKeys(h) {
+			hosts[n] = append(hosts[n], get(h, n, "modules"))
+		}
+		known = known && h.Complete
+	}
+	defaults := get(conf, "hostDefaults", "modules")
+	names := make([]string, 0, len(hosts))
+	for n := range hosts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	args := g.flakeArgsFor(file)
+	for _, n := range names {
+		s := g.newSystem(n, "nixos", file, 0)
+		s.Wiring, s.named, s.template = wiring, true, g.template > 0
+		s.args = args
+		if !known {
+			s.partial(file, 0, 0)
+		}
+		for _, ml := range append([]Value{defaults}, hosts[n]...) {
+			if ml == nil {
+				continue
+			}
+			l, ok := ml.(*listV)
+			if !ok {
+				s.partial(file, 0, 0)
+				continue
+			}
+			for _, el := range l.Elems {
+				g.addElem(s, el, nil)
+			}
+		}
+		g.finish(s)
+	}
+}
+
+// importHosts is digga's: one host per entry of a directory (a directory
+// with a default.nix, or a .nix file), its modules the entry.
+func (ev *evaluator) importHosts(dir string, file string) Value {
+	out := &attrsV{Attrs: map[string]*thunk{}, Complete: true}
+	for name, t := range ev.readDir(dir).Attrs {
+		kind, _ := knownString(ev.force(t))
+		var p string
+		switch {
+		case kind == "directory" && ev.ws.Files[path.Join(dir, name, "default.nix")] != nil:
+			p = path.Join(dir, name, "default.nix")
+		case kind == "regular" && strings.HasSuffix(name, ".nix") && name != "default.nix":
+			p, name = path.Join(dir, name), strings.TrimSuffix(name, ".nix")
+		default:
+			continue
+		}
+		mods := &listV{Elems: []elem{{File: p, th: valThunk(&pathV{File: p, Text: p, Abs: p})}}}
+		out.Attrs[name] = valThunk(&attrsV{Attrs: map[string]*thunk{"modules": valThunk(mods)}, Complete: true})
+	}
+	return &attrsV{Attrs: map[string]*thunk{"hosts": valThunk(out)}, Complete: true}
+}

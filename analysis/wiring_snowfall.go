@@ -1,0 +1,133 @@
+package analysis
+
+import (
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// Readers of frameworks that find hosts by convention rather than by a
+// nixosSystem call the analysis can see.
+
+// frameworkCall reads a call of a framework's mkFlake; false when x is not
+// one the readers know.
+func (g *graph) frameworkCall(x *nixast.Apply, e *env, file string) bool {
+	fn, args := splitApply(x)
+	if len(args) != 1 {
+		return false
+	}
+	sel, ok := fn.(*nixast.Select)
+	if !ok || len(sel.Path.Names) == 0 {
+		return false
+	}
+	if last, _ := sel.Path.Names[len(sel.Path.Names)-1].StaticName(); last != "mkFlake" {
+		return false
+	}
+	arg, ok := g.ev.eval(args[0], e, file).(*attrsV)
+	if !ok {
+		return false
+	}
+	text := strings.ToLower(condText(g.ws, file, sel))
+	if strings.Contains(text, "digga") || strings.Contains(text, "utils-plus") || strings.Contains(text, "fup") {
+		g.hostsFramework(arg, file, text)
+		return true
+	}
+	// inputs.snowfall-lib.mkFlake, or lib.mkFlake where lib is snowfall's
+	// mkLib (a flake with a snowfall input calling a plain name's mkFlake)
+	if !strings.Contains(text, "snowfall") {
+		if !g.hasInput(file, "snowfall") || strings.ContainsAny(text, "-_") {
+			return false // another framework's mkFlake (flake-parts, digga, …)
+		}
+	}
+	g.snowfall(arg, file)
+	return true
+}
+
+// snowfall adds the systems of a snowfall-lib flake: one per
+// systems/<arch>-linux/<host>/default.nix below src, each with the host's
+// file, the shared systems.modules.nixos, its own systems.hosts.<host>.modules
+// and every modules/nixos/**/default.nix (which snowfall imports into
+// every system).
+func (g *graph) snowfall(arg *attrsV, file string) {
+	ev := g.ev
+	root := path.Dir(file)
+	if src, ok := ev.force(arg.Attrs["src"]).(*pathV); ok && src.Abs != "" {
+		root = src.Abs
+	}
+	listAt := func(v Value, names ...string) ([]elem, bool) {
+		for _, n := range names {
+			a, ok := v.(*attrsV)
+			if !ok {
+				return nil, false
+			}
+			t, ok := a.Attrs[n]
+			if !ok {
+				return nil, a.Complete
+			}
+			v = ev.force(t)
+		}
+		l, ok := v.(*listV)
+		if !ok {
+			return nil, false
+		}
+		return l.Elems, true
+	}
+	shared, sharedKnown := listAt(arg, "systems", "modules", "nixos")
+	var hosts, autoMods []string
+	for f := range g.ws.Files {
+		rest, ok := strings.CutPrefix(f, root+"/")
+		if !ok || path.Base(f) != "default.nix" {
+			continue
+		}
+		parts := strings.Split(rest, "/")
+		switch {
+		case len(parts) == 4 && parts[0] == "systems" && strings.HasSuffix(parts[1], "-linux"):
+			hosts = append(hosts, f)
+		case len(parts) >= 3 && parts[0] == "modules" && parts[1] == "nixos":
+			autoMods = append(autoMods, f)
+		}
+	}
+	sort.Strings(hosts)
+	sort.Strings(autoMods)
+	args := g.flakeArgsFor(file)
+	for _, h := range hosts {
+		name := path.Base(path.Dir(h))
+		s := g.newSystem(name, "nixos", h, 0)
+		s.Wiring, s.named, s.template = "snowfall", true, g.template > 0
+		s.args = args
+		if !sharedKnown {
+			s.partial(file, 0, 0)
+		}
+		own, ok := listAt(arg, "systems", "hosts", name, "modules")
+		if !ok {
+			s.partial(file, 0, 0)
+		}
+		elems := []elem{{File: h, th: valThunk(&pathV{File: h, Text: h, Abs: h})}}
+		elems = append(elems, shared...)
+		elems = append(elems, own...)
+		for _, m := range autoMods {
+			elems = append(elems, elem{File: m, th: valThunk(&pathV{File: m, Text: m, Abs: m})})
+		}
+		for _, el := range elems {
+			g.addElem(s, el, nil)
+		}
+		g.finish(s)
+	}
+}
+
+// hasInput reports whether the flake of file has an input whose name
+// contains part.
+func (g *graph) hasInput(file, part string) bool {
+	info := g.ev.flakes[file]
+	if info == nil {
+		return false
+	}
+	for _, n := range info.inputNames {
+		if strings.Contains(strings.ToLower(n), part) {
+			return true
+		}
+	}
+	return false
+}
