@@ -23,8 +23,11 @@ vet:
 # Every test, then each fuzz target briefly.
 test: vet
 	$(GO) test -count=1 ./...
-	# The concurrent parts again, under the race detector.
+	# The concurrent parts again, under the race detector: the server, the
+	# analysis, and the parser's two-core paths (a split parse, a reparse
+	# that shares nodes with the version other goroutines still read).
 	$(GO) test -race -count=1 ./server ./analysis
+	$(GO) test -race -count=1 -run 'Streamed|Concurrently|ReparseTyping' ./nixast
 	$(MAKE) vscode-test
 	$(MAKE) fuzz-short
 	$(MAKE) bench-short
