@@ -15,6 +15,10 @@ import (
 // may share unchanged *nixast.File values between them.
 type Workspace struct {
 	Files map[string]*nixast.File
+
+	// The trees of summaries (see IsSummary), parsed again on demand.
+	treesOnce sync.Once
+	trees     *treeStore
 }
 
 // Config selects and adjusts checks.
@@ -31,6 +35,7 @@ func Analyze(ws *Workspace, cfg Config) []Finding {
 
 // Analyze is Analyze with the per-file work of earlier calls reused.
 func (c *Cache) Analyze(ws *Workspace, cfg Config) []Finding {
+	ws = c.bind(ws)
 	memos := c.memos(ws)
 	var out []Finding
 	for path, f := range ws.Files {
@@ -104,6 +109,7 @@ func (c *Cache) runAnalyzers(ws *Workspace, cfg Config, memos map[string]*fileMe
 		out = c.graphFindingsFor(ws, memos, graphChecks)
 	}
 	wg.Wait()
+	c.sweepTrees()
 	// Name resolution and the value nodes are large and their findings are
 	// cached: drop them.
 	for _, m := range memos {

@@ -31,12 +31,12 @@ func (p *Pass) view(s *System) *optView {
 func (p *Pass) resolve(file string) *Scopes {
 	m := p.memos[file]
 	if m == nil {
-		return Resolve(p.Workspace.Files[file])
+		return Resolve(p.Workspace.File(file))
 	}
 	m.scopesMu.Lock()
 	defer m.scopesMu.Unlock()
 	if m.scopes == nil {
-		m.scopes = Resolve(p.Workspace.Files[file])
+		m.scopes = Resolve(p.Workspace.File(file))
 	}
 	return m.scopes
 }
@@ -46,12 +46,12 @@ func (p *Pass) resolve(file string) *Scopes {
 func (p *Pass) values(file string) *valueNodes {
 	m := p.memos[file]
 	if m == nil {
-		return findValueNodes(p.Workspace.Files[file])
+		return findValueNodes(p.Workspace.File(file))
 	}
 	m.valuesMu.Lock()
 	defer m.valuesMu.Unlock()
 	if m.values == nil {
-		m.values = findValueNodes(p.Workspace.Files[file])
+		m.values = findValueNodes(p.Workspace.File(file))
 	}
 	return m.values
 }

@@ -175,7 +175,7 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 			continue
 		}
 		p := p
-		root("scan:"+p, p, func() { g.scan(ws.Files[p].Root, nil, p, nil, true) })
+		root("scan:"+p, p, func() { g.scan(ws.File(p).Root, nil, p, nil, true) })
 	}
 	// lone configuration.nix files
 	refd := g.referencedFiles(memos)

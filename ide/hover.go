@@ -20,6 +20,17 @@ type Workspace struct {
 	// that the module graph resolves to a workspace module; nil when not
 	// computed.
 	Elements map[string][]analysis.ElementTarget
+	// Tree, if set, returns the file at a path with its syntax tree: a
+	// file of Files may be a summary without one (analysis.IsSummary).
+	Tree func(path string) *nixast.File
+}
+
+// tree returns the file at p with its tree.
+func (ws *Workspace) tree(p string) *nixast.File {
+	if ws.Tree != nil {
+		return ws.Tree(p)
+	}
+	return ws.Files[p]
 }
 
 // HoverResult is the text of a hover and the range it is about.

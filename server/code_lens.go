@@ -26,7 +26,7 @@ func (l lspServer) ExecuteCommand(ctx context.Context, p *protocol.ExecuteComman
 func (s *Server) codeLens(ctx context.Context, p *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
 	snap := s.takeSnapshot()
 	path := uriToPath(p.TextDocument.URI)
-	f := snap.files[path]
+	f := snap.tree(path)
 	out := []protocol.CodeLens{}
 	if f == nil {
 		return out, nil

@@ -23,7 +23,7 @@ func (l lspServer) Formatting(ctx context.Context, p *protocol.DocumentFormattin
 func (s *Server) formatting(ctx context.Context, p *protocol.DocumentFormattingParams) ([]protocol.TextEdit, error) {
 	snap := s.takeSnapshot()
 	path := uriToPath(p.TextDocument.URI)
-	f := snap.files[path]
+	f := snap.tree(path)
 	if f == nil {
 		return nil, requestFailed("%s is not open", p.TextDocument.URI)
 	}

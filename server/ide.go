@@ -41,7 +41,7 @@ type docRequest struct {
 func (s *Server) docAt(u protocol.DocumentURI, p protocol.Position) (docRequest, bool) {
 	snap := s.takeSnapshot()
 	path := uriToPath(u)
-	f := snap.files[path]
+	f := snap.tree(path)
 	if f == nil {
 		return docRequest{}, false
 	}
@@ -55,10 +55,10 @@ func (s *Server) ideWorkspace(snap *snapshot) *ide.Workspace {
 	s.ide.mu.Lock()
 	defer s.ide.mu.Unlock()
 	if !s.ide.valid || s.ide.gen != snap.gen || snap.gen != s.gen.Load() {
-		s.ide.systems = s.systems(&analysis.Workspace{Files: snap.files})
+		s.ide.systems = s.systems(snap.ws)
 		s.ide.gen, s.ide.valid = snap.gen, true
 	}
-	return &ide.Workspace{Files: snap.files, Systems: s.ide.systems, Exists: existsOnDisk}
+	return &ide.Workspace{Files: snap.files, Systems: s.ide.systems, Exists: existsOnDisk, Tree: snap.tree}
 }
 
 // existsOnDisk reports whether a workspace path names a file or directory.

@@ -16,7 +16,7 @@ func (l lspServer) DocumentLink(ctx context.Context, p *protocol.DocumentLinkPar
 // files, URLs and flake references.
 func (s *Server) documentLinks(ctx context.Context, p *protocol.DocumentLinkParams) ([]protocol.DocumentLink, error) {
 	snap := s.takeSnapshot()
-	f := snap.files[uriToPath(p.TextDocument.URI)]
+	f := snap.tree(uriToPath(p.TextDocument.URI))
 	out := []protocol.DocumentLink{}
 	if f == nil {
 		return out, nil

@@ -31,7 +31,7 @@ func (s *Server) selectionRanges(ctx context.Context, raw any) (any, error) {
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s: %v", methodSelectionRange, err)
 	}
 	snap := s.takeSnapshot()
-	f := snap.files[uriToPath(p.TextDocument.URI)]
+	f := snap.tree(uriToPath(p.TextDocument.URI))
 	out := []*selectionRange{}
 	if f == nil {
 		return out, nil

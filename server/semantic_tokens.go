@@ -32,7 +32,7 @@ func semanticTokensLegend() protocol.SemanticTokensLegend {
 // support multi-line tokens.
 func (s *Server) semanticTokens(ctx context.Context, u protocol.DocumentURI, r *protocol.Range) (*protocol.SemanticTokens, error) {
 	snap := s.takeSnapshot()
-	f := snap.files[uriToPath(u)]
+	f := snap.tree(uriToPath(u))
 	out := &protocol.SemanticTokens{Data: []uint32{}}
 	if f == nil {
 		return out, nil

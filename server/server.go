@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/microvm-lsp/microvm-lsp/analysis"
+	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
 // Options configure a Server. The zero value works.
@@ -61,6 +62,11 @@ type Server struct {
 	systems func(*analysis.Workspace) []analysis.SystemInfo
 	// elementsIn resolves the module elements of a file (go to definition).
 	elementsIn func(*analysis.Workspace, string) []analysis.ElementTarget
+	// prepare takes a file read from disk into the analysis' cache and
+	// returns what the index keeps of it (analysis.Cache.Prepare); nil
+	// keeps every tree. workspaceOf makes a snapshot's workspace.
+	prepare     func(string, *nixast.File) *nixast.File
+	workspaceOf func(map[string]*nixast.File) *analysis.Workspace
 
 	conn jsonrpc2.Conn
 	ctx  context.Context // ends when the session does; background work watches it
@@ -98,6 +104,7 @@ type Server struct {
 	initSettings    settings // from initializationOptions
 	settings        settings // initSettings overridden by the client's configuration
 	cfg             analysis.Config
+	scope           diagnosticsScope
 	exclude         *excludeMatcher
 	settingsPullSeq uint64
 	indexStarted    bool // the first scan began; later exclude changes rescan
@@ -129,6 +136,10 @@ func New(opts Options) *Server {
 		// results, and the module graph survives edits it cannot see.
 		cache := analysis.NewCache()
 		s.analyze, s.systems, s.elementsIn = cache.Analyze, cache.Systems, cache.ElementTargetsIn
+		s.prepare, s.workspaceOf = cache.Prepare, cache.Workspace
+	}
+	if s.workspaceOf == nil {
+		s.workspaceOf = func(files map[string]*nixast.File) *analysis.Workspace { return &analysis.Workspace{Files: files} }
 	}
 	if s.systems == nil {
 		s.systems = analysis.Systems

@@ -29,6 +29,10 @@ type settings struct {
 	// Formatter is the command (program and arguments, no shell) that
 	// formats a document from stdin to stdout; empty means ["nixfmt"].
 	Formatter []string `json:"formatter"`
+	// DiagnosticsScope says which files get published diagnostics (see
+	// diagnosticsScope); the index and cross-file features cover all files
+	// either way.
+	DiagnosticsScope string `json:"diagnosticsScope"`
 }
 
 // mergeSettings returns base overridden by the keys present in raw. Editors
@@ -53,6 +57,7 @@ func mergeSettings(base settings, raw json.RawMessage) (settings, []string) {
 	overrideSetting(obj, "excludePaths", &out.ExcludePaths, &warnings)
 	overrideSetting(obj, "logLevel", &out.LogLevel, &warnings)
 	overrideSetting(obj, "formatter", &out.Formatter, &warnings)
+	overrideSetting(obj, "diagnosticsScope", &out.DiagnosticsScope, &warnings)
 	return out, warnings
 }
 
@@ -173,6 +178,7 @@ func (s *Server) applySettings(st settings, warnings []string) {
 	s.settings = st
 	s.cfg = cfg
 	s.exclude = newExcludeMatcher(st.ExcludePaths)
+	s.scope = parseDiagnosticsScope(st.DiagnosticsScope, func(w string) { s.log.Warn(w) })
 	rescan := s.indexStarted
 	s.mu.Unlock()
 	if st.LogLevel != "" && s.opts.Level != nil {

@@ -18,8 +18,10 @@ import (
 type snapshot struct {
 	gen   uint64 // Server.gen when the snapshot was taken
 	files map[string]*nixast.File
+	ws    *analysis.Workspace // files, for analysis and features; reparses summaries
 	docs  map[string]*document // open documents by path: versions and URIs
 	cfg   analysis.Config
+	scope diagnosticsScope
 	enc   positionEncoding
 }
 
@@ -39,10 +41,14 @@ func (s *Server) takeSnapshot() *snapshot {
 		files[p] = d.parse()
 	}
 	s.mu.Lock()
-	cfg, enc := s.cfg, s.enc
+	cfg, enc, scope := s.cfg, s.enc, s.scope
 	s.mu.Unlock()
-	return &snapshot{gen: gen, files: files, docs: docs, cfg: cfg, enc: enc}
+	return &snapshot{gen: gen, files: files, ws: s.workspaceOf(files), docs: docs, cfg: cfg, scope: scope, enc: enc}
 }
+
+// tree returns the file at p with its syntax tree (see analysis.IsSummary),
+// nil if the snapshot has none.
+func (snap *snapshot) tree(p string) *nixast.File { return snap.ws.Tree(p) }
 
 // uriOf returns the URI to show the client for a path: the one it opened
 // the document with, if open.
@@ -94,7 +100,7 @@ func (s *Server) currentAnalysis() *analysisResult {
 	start := time.Now()
 	snap := s.takeSnapshot()
 	parsed := time.Now()
-	findings := s.analyze(&analysis.Workspace{Files: snap.files}, snap.cfg)
+	findings := s.analyze(snap.ws, snap.cfg)
 	if ce := s.log.Check(zap.DebugLevel, "analysed"); ce != nil {
 		ce.Write(zap.Uint64("gen", snap.gen), zap.Duration("parse", parsed.Sub(start)), zap.Duration("analysis", time.Since(parsed)), zap.Int("findings", len(findings)))
 	}

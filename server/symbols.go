@@ -28,7 +28,7 @@ var symbolKinds = map[ide.SymbolKind]protocol.SymbolKind{
 // documentSymbols answers textDocument/documentSymbol with a hierarchy.
 func (s *Server) documentSymbols(ctx context.Context, p *protocol.DocumentSymbolParams) ([]any, error) {
 	snap := s.takeSnapshot()
-	f := snap.files[uriToPath(p.TextDocument.URI)]
+	f := snap.tree(uriToPath(p.TextDocument.URI))
 	out := []any{}
 	if f == nil {
 		return out, nil

@@ -320,6 +320,17 @@ func readNixFile(p string, log *zap.Logger) *nixast.File {
 	return nixast.ParseWithoutTokens(p, src)
 }
 
+// readIndexed reads and parses a file for the index, and keeps what the
+// analysis needs of it: most files of a large workspace only as a summary
+// (analysis.Cache.Prepare).
+func (s *Server) readIndexed(p string) *nixast.File {
+	f := readNixFile(p, s.log)
+	if f == nil || s.prepare == nil {
+		return f
+	}
+	return s.prepare(p, f)
+}
+
 // indexFolders reads every *.nix file below dirs into the index, reporting
 // progress to the client, then republishes diagnostics.
 func (s *Server) indexFolders(ctx context.Context, dirs []string) {
@@ -354,7 +365,7 @@ func (s *Server) indexFolders(ctx context.Context, dirs []string) {
 			defer wg.Done()
 			for p := range work {
 				s.noteRead(p)
-				done <- parsed{p, readNixFile(p, s.log)}
+				done <- parsed{p, s.readIndexed(p)}
 			}
 		}()
 	}
@@ -427,7 +438,7 @@ func (s *Server) refreshFromDisk(p string) {
 		return
 	}
 	s.noteRead(p)
-	s.index.putEvent(p, readNixFile(p, s.log))
+	s.index.putEvent(p, s.readIndexed(p))
 }
 
 func (s *Server) didChangeWatchedFiles(changes []*protocol.FileEvent) {
