@@ -18,7 +18,7 @@ import (
 type snapshot struct {
 	gen   uint64 // Server.gen when the snapshot was taken
 	files map[string]*nixast.File
-	ws    *analysis.Workspace // files, for analysis and features; reparses summaries
+	ws    *analysis.Workspace  // files, for analysis and features; reparses summaries
 	docs  map[string]*document // open documents by path: versions and URIs
 	cfg   analysis.Config
 	scope diagnosticsScope
