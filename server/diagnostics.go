@@ -28,11 +28,11 @@ const (
 type diagnosticsScope int
 
 const (
+	// scopeAll publishes the findings of every file (the default).
+	scopeAll diagnosticsScope = iota
 	// scopeAuto is scopeAll in a workspace of at most autoScopeFiles
-	// files, scopeOpen in a larger one (the default).
-	scopeAuto diagnosticsScope = iota
-	// scopeAll publishes the findings of every file.
-	scopeAll
+	// files, scopeOpen in a larger one.
+	scopeAuto
 	// scopeOpen publishes the findings of open documents and of the files
 	// in some system's module closure.
 	scopeOpen
@@ -42,19 +42,20 @@ const (
 // every file's diagnostics.
 const autoScopeFiles = 5000
 
-// parseDiagnosticsScope reads the diagnosticsScope setting: "auto" (or
-// empty), "all" or "open".
+// parseDiagnosticsScope reads the diagnosticsScope setting: "all" (or
+// empty), "auto" or "open". scopeOpen costs the systems of every state
+// (their module closures), so it is not the default.
 func parseDiagnosticsScope(v string, warn func(string)) diagnosticsScope {
 	switch v {
-	case "", "auto":
-		return scopeAuto
-	case "all":
+	case "", "all":
 		return scopeAll
+	case "auto":
+		return scopeAuto
 	case "open":
 		return scopeOpen
 	}
-	warn(fmt.Sprintf("diagnosticsScope %q is not one of auto, all, open; using auto", v))
-	return scopeAuto
+	warn(fmt.Sprintf("diagnosticsScope %q is not one of all, auto, open; using all", v))
+	return scopeAll
 }
 
 // publishedFiles returns the test of which files of r get diagnostics.

@@ -43,6 +43,9 @@ type Options struct {
 	// not block; still reports, when called later, whether nothing changed
 	// since (the server is still idle).
 	Idle func(still func() bool)
+	// Systems, if set, replaces the module graph's systems for editor
+	// features; tests inject slow ones here.
+	Systems func(*analysis.Workspace) []analysis.SystemInfo
 }
 
 // lifecycle is where the server is in LSP's initialize/shutdown protocol.
@@ -82,6 +85,7 @@ type Server struct {
 	index *workspaceIndex
 	diags *diagnosticsState
 	cache analysisCache
+	snaps snapshotCache
 	reads readLog  // files read from disk, with Options.Debug (debug.go)
 	ide   ideCache // systems for editor features (ide.go)
 
@@ -140,6 +144,9 @@ func New(opts Options) *Server {
 	}
 	if s.workspaceOf == nil {
 		s.workspaceOf = func(files map[string]*nixast.File) *analysis.Workspace { return &analysis.Workspace{Files: files} }
+	}
+	if opts.Systems != nil {
+		s.systems = opts.Systems
 	}
 	if s.systems == nil {
 		s.systems = analysis.Systems

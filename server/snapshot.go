@@ -25,9 +25,31 @@ type snapshot struct {
 	enc   positionEncoding
 }
 
+// snapshotCache holds the snapshot of the newest state: every request and
+// analysis of one state shares it, so that the index is copied and the open
+// documents parsed once per change, not once per request.
+type snapshotCache struct {
+	mu   sync.Mutex
+	last *snapshot
+}
+
+// snapshot returns the snapshot of the current state.
+func (s *Server) snapshot() *snapshot {
+	gen := s.gen.Load()
+	s.snaps.mu.Lock()
+	defer s.snaps.mu.Unlock()
+	if last := s.snaps.last; last != nil && last.gen == gen {
+		return last
+	}
+	snap := s.takeSnapshot()
+	s.snaps.last = snap
+	return snap
+}
+
 // takeSnapshot builds a snapshot of the current state. gen is read first: a
 // change racing with the copy makes the snapshot look older than it is,
-// never newer, so its results are at worst discarded.
+// never newer, so its results are at worst discarded (and it is not shared
+// as the current one).
 func (s *Server) takeSnapshot() *snapshot {
 	gen := s.gen.Load()
 	docs := s.docs.byPath()
@@ -98,7 +120,7 @@ func (s *Server) currentAnalysis() *analysisResult {
 		return s.cache.last
 	}
 	start := time.Now()
-	snap := s.takeSnapshot()
+	snap := s.snapshot()
 	parsed := time.Now()
 	findings := s.analyze(snap.ws, snap.cfg)
 	if ce := s.log.Check(zap.DebugLevel, "analysed"); ce != nil {
