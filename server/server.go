@@ -86,6 +86,8 @@ type Server struct {
 	diags *diagnosticsState
 	cache analysisCache
 	snaps snapshotCache
+	// watched queues file events for one reader (workspace.go).
+	watched watchedQueue
 	reads readLog  // files read from disk, with Options.Debug (debug.go)
 	ide   ideCache // systems for editor features (ide.go)
 

@@ -441,7 +441,44 @@ func (s *Server) refreshFromDisk(p string) {
 	s.index.putEvent(p, s.readIndexed(p))
 }
 
+// watchedQueue holds file events not yet read: the notification only
+// queues them, and one goroutine reads and parses the files, so that a
+// branch switch (thousands of events) does not hold up the didChange
+// notifications behind it.
+type watchedQueue struct {
+	mu      sync.Mutex
+	pending []*protocol.FileEvent
+	running bool
+}
+
 func (s *Server) didChangeWatchedFiles(changes []*protocol.FileEvent) {
+	s.watched.mu.Lock()
+	s.watched.pending = append(s.watched.pending, changes...)
+	start := !s.watched.running
+	s.watched.running = true
+	s.watched.mu.Unlock()
+	if start {
+		s.background(s.drainWatchedFiles)
+	}
+}
+
+// drainWatchedFiles applies queued file events until none is left.
+func (s *Server) drainWatchedFiles() {
+	for {
+		s.watched.mu.Lock()
+		batch := s.watched.pending
+		s.watched.pending = nil
+		if len(batch) == 0 || s.ctx.Err() != nil {
+			s.watched.running = false
+			s.watched.mu.Unlock()
+			return
+		}
+		s.watched.mu.Unlock()
+		s.applyWatchedFiles(batch)
+	}
+}
+
+func (s *Server) applyWatchedFiles(changes []*protocol.FileEvent) {
 	for _, c := range changes {
 		if c == nil {
 			continue
