@@ -88,8 +88,8 @@ type Server struct {
 	snaps snapshotCache
 	// watched queues file events for one reader (workspace.go).
 	watched watchedQueue
-	reads readLog  // files read from disk, with Options.Debug (debug.go)
-	ide   ideCache // systems for editor features (ide.go)
+	reads   readLog  // files read from disk, with Options.Debug (debug.go)
+	ide     ideCache // systems for editor features (ide.go)
 
 	// gen counts changes that can change findings (documents, files,
 	// settings). Results computed at an older gen are never published.
