@@ -31,6 +31,10 @@ type Workspace struct {
 	// messages are relative to, with ../ for files outside it; empty: the
 	// directory that holds every file.
 	Root string
+
+	// The trees of summaries (see IsSummary), parsed again on demand.
+	treesOnce sync.Once
+	trees     *treeStore
 }
 
 // Name returns how messages name a file of the workspace: relative to
@@ -56,6 +60,7 @@ func Analyze(ws *Workspace, cfg Config) []Finding {
 
 // Analyze is Analyze with the per-file work of earlier calls reused.
 func (c *Cache) Analyze(ws *Workspace, cfg Config) []Finding {
+	ws = c.bind(ws)
 	memos := c.memos(ws)
 	var out []Finding
 	for path, f := range ws.Files {
@@ -132,6 +137,7 @@ func (c *Cache) runAnalyzers(ws *Workspace, cfg Config, memos map[string]*fileMe
 		out = c.graphFindingsFor(ws, memos, graphChecks)
 	}
 	wg.Wait()
+	c.sweepTrees()
 	// The value nodes are large and their findings are cached: drop them.
 	// (Name resolution stays: the editor features read it.)
 	for _, m := range memos {

@@ -32,6 +32,10 @@ type Cache struct {
 	graphFiles    map[string]*nixast.File
 	graphRootish  map[string]bool // files that declared systems or named a configuration.nix
 	graphFindings map[string][]Finding
+
+	// trees are the trees of summaries parsed again, while a root's scan
+	// reads them.
+	trees treeStore
 }
 
 // NewCache returns an empty cache.
@@ -136,6 +140,7 @@ func (c *Cache) incrementalChanges(ws *Workspace, memos map[string]*fileMemo) (m
 // Systems returns every system of the workspace with its role, reusing the
 // module graph of the last analysis when it still holds.
 func (c *Cache) Systems(ws *Workspace) []SystemInfo {
+	ws = c.bind(ws)
 	memos := c.memos(ws)
 	g, _ := c.graphFor(ws, memos)
 	return systemsOf(g, ws)
@@ -288,7 +293,7 @@ func (c *Cache) runPerFile(a *Analyzer, ws *Workspace, memos map[string]*fileMem
 	if len(todo) > 0 {
 		sub := &Workspace{Files: make(map[string]*nixast.File, len(todo)), Microvm: ws.Microvm, AbsentInputs: ws.AbsentInputs}
 		for _, path := range todo {
-			sub.Files[path] = ws.Files[path]
+			sub.Files[path] = ws.File(path)
 		}
 		sp := &Pass{Workspace: sub, seen: map[string]bool{}, cache: c, memos: memos}
 		a.Run(sp)
@@ -313,4 +318,20 @@ func (c *Cache) runPerFile(a *Analyzer, ws *Workspace, memos map[string]*fileMem
 	}
 	c.mu.Unlock()
 	return out
+}
+
+// sweepTrees drops the trees of summaries that no root of the module graph
+// reads: what a check or a feature parsed again for itself.
+func (c *Cache) sweepTrees() {
+	c.graphMu.Lock()
+	defer c.graphMu.Unlock()
+	read := map[string]bool{}
+	if c.graph != nil {
+		for _, rs := range c.graph.roots {
+			for p := range rs.reads {
+				read[p] = true
+			}
+		}
+	}
+	c.trees.sweep(func(p string) bool { return read[p] })
 }

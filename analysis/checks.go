@@ -41,12 +41,12 @@ func (s *System) optView(facts *microvm.Facts) *optView {
 func (p *Pass) values(file string) *valueNodes {
 	m := p.memos[file]
 	if m == nil {
-		return findValueNodes(p.Workspace.Files[file])
+		return findValueNodes(p.Workspace.File(file))
 	}
 	m.valuesMu.Lock()
 	defer m.valuesMu.Unlock()
 	if m.values == nil {
-		m.values = findValueNodes(p.Workspace.Files[file])
+		m.values = findValueNodes(p.Workspace.File(file))
 	}
 	return m.values
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -46,8 +47,13 @@ var DeprecatedOption = &Analyzer{
 // modules declare options under (options.microvm.x = ...).
 func declaredPrefixes(ws *Workspace) [][]string {
 	var out [][]string
-	for _, f := range ws.Files {
-		nixast.Inspect(f.Root, func(n nixast.Node) bool {
+	for name, f := range ws.Files {
+		// only a file that names microvm can declare options below it; the
+		// test spares the walk (and a summary's parse) of all others
+		if !bytes.Contains(f.Src, []byte("microvm")) {
+			continue
+		}
+		nixast.Inspect(ws.File(name).Root, func(n nixast.Node) bool {
 			a, ok := n.(*nixast.AttrAssign)
 			if !ok || a.Path == nil {
 				return true

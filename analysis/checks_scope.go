@@ -86,7 +86,7 @@ func passedByName(f *nixast.File) func(*nixast.Lambda) bool {
 
 func runUnusedBinding(p *Pass) {
 	for _, file := range sortedFiles(p.Workspace) {
-		f := p.Workspace.Files[file]
+		f := p.Workspace.File(file)
 		sc := p.resolve(file)
 		byName := passedByName(f)
 		for _, d := range sc.Defs {

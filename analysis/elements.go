@@ -36,6 +36,7 @@ func ElementTargetsIn(ws *Workspace, file string) []ElementTarget {
 // (a fresh graph is still built: forcing the cached graph's values here
 // could race with an analysis).
 func (c *Cache) ElementTargetsIn(ws *Workspace, file string) []ElementTarget {
+	ws = c.bind(ws)
 	return elementTargets(ws, c.memos(ws), file)[file]
 }
 
@@ -79,7 +80,7 @@ func elementTargets(ws *Workspace, memos map[string]*fileMemo, only string) map[
 // elementTarget evaluates a module element again, in the scope it is written
 // in, and tells which workspace module it is.
 func (g *graph) elementTarget(ev *evaluator, s *System, e *ModElem) (ElementTarget, bool) {
-	f := g.ws.Files[e.File]
+	f := g.ws.File(e.File)
 	if f == nil {
 		return ElementTarget{}, false
 	}
@@ -106,7 +107,7 @@ func (g *graph) elementTarget(ev *evaluator, s *System, e *ModElem) (ElementTarg
 	default:
 		return ElementTarget{}, false
 	}
-	tf := g.ws.Files[t.File]
+	tf := g.ws.File(t.File)
 	if tf == nil {
 		return ElementTarget{}, false
 	}

@@ -795,7 +795,7 @@ func (ev *evaluator) fileRoot(file string) *thunk {
 	if t, ok := ev.fileRoots[file]; ok {
 		return t
 	}
-	f := ev.ws.Files[file]
+	f := ev.ws.File(file)
 	t := ev.mk(f.Root, nil, file)
 	ev.fileRoots[file] = t
 	return t
@@ -805,7 +805,7 @@ func (ev *evaluator) isFlake(file string, x *nixast.AttrSet) bool {
 	if path.Base(file) != "flake.nix" {
 		return false
 	}
-	f := ev.ws.Files[file]
+	f := ev.ws.File(file)
 	return f != nil && nixast.Unparen(f.Root) == nixast.Expr(x)
 }
 

@@ -11,7 +11,7 @@ import (
 
 // parentList finds the list literal in file that holds an element at [pos, end).
 func parentList(ws *Workspace, file string, pos, end int) (*nixast.List, int) {
-	f := ws.Files[file]
+	f := ws.File(file)
 	if f == nil {
 		return nil, -1
 	}
@@ -140,7 +140,7 @@ func removeElemFix(p *Pass, e *ModElem, title string) (Fix, bool) {
 // removeOptionalOperand handles `xs ++ lib.optional c x` where x is the
 // element: it removes the `++ lib.optional c x` operand.
 func removeOptionalOperand(ws *Workspace, file string, pos, end int) (TextEdit, bool) {
-	f := ws.Files[file]
+	f := ws.File(file)
 	var ed TextEdit
 	ok := false
 	isOpt := func(x nixast.Expr) bool {

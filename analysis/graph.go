@@ -397,7 +397,7 @@ func systemName(names []string) string {
 // from flake.nix) gets the inputs of the flake it belongs to: the nearest
 // flake.nix above it.
 func (g *graph) scanRoot(file string) {
-	root := g.ws.Files[file].Root
+	root := g.ws.File(file).Root
 	l, ok := nixast.Unparen(root).(*nixast.Lambda)
 	if !ok || path.Base(file) == "flake.nix" {
 		g.scan(root, nil, file, nil, true)

@@ -15,7 +15,7 @@ import (
 // module element at, with the edits it needs elsewhere (an inherit that
 // gains the name), for every system of readers.
 func (p *Pass) moduleRefAt(readers []*System, at *ModElem, which string) (string, []TextEdit, bool) {
-	f := p.Workspace.Files[at.File]
+	f := p.Workspace.File(at.File)
 	readers = withoutShadows(readers)
 	if f == nil || at.Node == nil || len(readers) == 0 {
 		return "", nil, false

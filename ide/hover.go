@@ -29,6 +29,17 @@ type Workspace struct {
 	// Scopes, if set, returns the names of a file version, resolved once
 	// (the analysis' cache); nil means resolve on each request.
 	Scopes func(*nixast.File) *scope.Scopes
+	// Tree, if set, returns the file at a path with its syntax tree: a
+	// file of Files may be a summary without one (analysis.IsSummary).
+	Tree func(path string) *nixast.File
+}
+
+// tree returns the file at p with its tree.
+func (ws *Workspace) tree(p string) *nixast.File {
+	if ws.Tree != nil {
+		return ws.Tree(p)
+	}
+	return ws.Files[p]
 }
 
 // HoverResult is the text of a hover and the range it is about.

@@ -182,7 +182,7 @@ func FileReferences(ws *Workspace, file string) []Location {
 	sort.Strings(names)
 	var out []Location
 	for _, p := range names {
-		nixast.Inspect(ws.Files[p].Root, func(n nixast.Node) bool {
+		nixast.Inspect(ws.tree(p).Root, func(n nixast.Node) bool {
 			pl, ok := n.(*nixast.PathLit)
 			if !ok {
 				return true

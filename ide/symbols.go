@@ -170,7 +170,7 @@ func WorkspaceSymbols(ws *Workspace, query string) []WorkspaceSymbol {
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
-		f := ws.Files[p]
+		f := ws.tree(p)
 		for _, s := range exprSymbols(f, f.Root, 0) {
 			if match(s.Name) {
 				out = append(out, WorkspaceSymbol{Name: s.Name, Kind: s.Kind, File: p, Range: s.Selection, Container: baseName(p)})

@@ -24,9 +24,9 @@ func (l lspServer) ExecuteCommand(ctx context.Context, p *protocol.ExecuteComman
 // codeLens answers textDocument/codeLens: the role of each system declared
 // in the document.
 func (s *Server) codeLens(ctx context.Context, p *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
-	snap := s.takeSnapshot()
+	snap := s.snapshot()
 	path := uriToPath(p.TextDocument.URI)
-	f := snap.files[path]
+	f := snap.tree(path)
 	out := []protocol.CodeLens{}
 	if f == nil {
 		return out, nil

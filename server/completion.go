@@ -29,7 +29,7 @@ func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (
 	if !ok {
 		return list, nil
 	}
-	for _, it := range ide.Complete(s.ideWorkspace(d.snap), d.file, d.off) {
+	for _, it := range ide.Complete(s.ideWorkspaceNow(d.snap), d.file, d.off) {
 		ci := protocol.CompletionItem{
 			Label:    it.Label,
 			Kind:     completionKinds[it.Kind],

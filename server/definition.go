@@ -54,7 +54,7 @@ func (s *Server) definition(ctx context.Context, u protocol.DocumentURI, pos pro
 	ws := s.fileWorkspace(d.snap)
 	if ide.InList(d.file, d.off) {
 		// the graph is built only when the cursor may be on a module element
-		ws.Elements = map[string][]analysis.ElementTarget{d.path: s.elementsIn(&analysis.Workspace{Files: d.snap.files}, d.path)}
+		ws.Elements = map[string][]analysis.ElementTarget{d.path: s.elementsIn(d.snap.ws, d.path)}
 	}
 	out := d.snap.locations(ide.Definition(ws, d.file, d.off))
 	// an option's declaration in the pinned source in the store

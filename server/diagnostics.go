@@ -19,6 +19,64 @@ const (
 	diagnosticSource      = "microvm-lsp"
 )
 
+// diagnosticsScope is which files get published diagnostics. A workspace
+// the size of nixpkgs has findings in thousands of files nobody is editing:
+// publishing them all floods the editor's problem list and costs the
+// encoding of every one after each change that moves them.
+type diagnosticsScope int
+
+const (
+	// scopeAll publishes the findings of every file (the default).
+	scopeAll diagnosticsScope = iota
+	// scopeAuto is scopeAll in a workspace of at most autoScopeFiles
+	// files, scopeOpen in a larger one.
+	scopeAuto
+	// scopeOpen publishes the findings of open documents and of the files
+	// in some system's module closure.
+	scopeOpen
+)
+
+// autoScopeFiles is the largest workspace in which scopeAuto publishes
+// every file's diagnostics.
+const autoScopeFiles = 5000
+
+// parseDiagnosticsScope reads the diagnosticsScope setting: "all" (or
+// empty), "auto" or "open". scopeOpen costs the systems of every state
+// (their module closures), so it is not the default.
+func parseDiagnosticsScope(v string, warn func(string)) diagnosticsScope {
+	switch v {
+	case "", "all":
+		return scopeAll
+	case "auto":
+		return scopeAuto
+	case "open":
+		return scopeOpen
+	}
+	warn(fmt.Sprintf("diagnosticsScope %q is not one of all, auto, open; using all", v))
+	return scopeAll
+}
+
+// publishedFiles returns the test of which files of r get diagnostics.
+func (s *Server) publishedFiles(r *analysisResult) func(string) bool {
+	scope := r.snap.scope
+	if scope == scopeAuto {
+		scope = scopeAll
+		if len(r.snap.files) > autoScopeFiles {
+			scope = scopeOpen
+		}
+	}
+	if scope == scopeAll {
+		return func(string) bool { return true }
+	}
+	inClosure := map[string]bool{}
+	for _, sys := range s.ideWorkspace(r.snap).Systems {
+		for _, f := range sys.Files {
+			inClosure[f] = true
+		}
+	}
+	return func(p string) bool { return r.snap.docs[p] != nil || inClosure[p] }
+}
+
 // diagnosticsState remembers what each file's diagnostics were when last
 // published, so that only changes are sent. Only diagnosticsLoop uses it.
 type diagnosticsState struct {
@@ -122,6 +180,7 @@ func (s *Server) publishDiagnostics() {
 		}
 	}
 	sort.Strings(paths)
+	shown := s.publishedFiles(r)
 	for _, p := range paths {
 		if r.snap.gen != s.gen.Load() {
 			// Something changed since the snapshot: these results may
@@ -129,7 +188,12 @@ func (s *Server) publishDiagnostics() {
 			// scheduled another run.
 			return
 		}
-		diags := toDiagnostics(r.snap, r.byPath[p])
+		var diags []protocol.Diagnostic
+		if shown(p) {
+			diags = toDiagnostics(r.snap, r.byPath[p])
+		} else {
+			diags = []protocol.Diagnostic{}
+		}
 		key, err := json.Marshal(diags)
 		if err != nil {
 			s.log.Error("diagnostics cannot be encoded", zap.String("path", p), zap.Error(err))

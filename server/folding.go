@@ -14,8 +14,8 @@ func (l lspServer) FoldingRanges(ctx context.Context, p *protocol.FoldingRangePa
 
 // foldingRanges answers textDocument/foldingRange (lines only).
 func (s *Server) foldingRanges(ctx context.Context, p *protocol.FoldingRangeParams) ([]protocol.FoldingRange, error) {
-	snap := s.takeSnapshot()
-	f := snap.files[uriToPath(p.TextDocument.URI)]
+	snap := s.snapshot()
+	f := snap.tree(uriToPath(p.TextDocument.URI))
 	out := []protocol.FoldingRange{}
 	if f == nil {
 		return out, nil

@@ -21,9 +21,9 @@ func (l lspServer) Formatting(ctx context.Context, p *protocol.DocumentFormattin
 // formatting answers textDocument/formatting by piping the document through
 // the formatter command (no shell) and replacing the whole text.
 func (s *Server) formatting(ctx context.Context, p *protocol.DocumentFormattingParams) ([]protocol.TextEdit, error) {
-	snap := s.takeSnapshot()
+	snap := s.snapshot()
 	path := uriToPath(p.TextDocument.URI)
-	f := snap.files[path]
+	f := snap.tree(path)
 	if f == nil {
 		return nil, requestFailed("%s is not open", p.TextDocument.URI)
 	}

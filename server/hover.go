@@ -18,7 +18,7 @@ func (s *Server) hover(ctx context.Context, p *protocol.HoverParams) (*protocol.
 	if !ok {
 		return nil, nil
 	}
-	h := ide.Hover(s.ideWorkspace(d.snap), d.file, d.off)
+	h := ide.Hover(s.ideWorkspaceNow(d.snap), d.file, d.off)
 	if h == nil || ctx.Err() != nil {
 		return nil, ctx.Err()
 	}

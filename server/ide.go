@@ -23,10 +23,14 @@ import (
 // ideCache keeps the systems of the newest snapshot, so that a burst of
 // hovers and lenses builds the module graph once per change.
 type ideCache struct {
+	compute sync.Mutex // held while systems are computed
 	mu      sync.Mutex
 	gen     uint64
 	systems []analysis.SystemInfo
 	valid   bool
+	// refreshing is set while a background computation of the systems of
+	// a newer state runs (see ideWorkspaceNow).
+	refreshing bool
 }
 
 // docRequest is a request about one document position, resolved.
@@ -40,9 +44,9 @@ type docRequest struct {
 // docAt resolves a document and position; ok is false for a document the
 // server does not know.
 func (s *Server) docAt(u protocol.DocumentURI, p protocol.Position) (docRequest, bool) {
-	snap := s.takeSnapshot()
+	snap := s.snapshot()
 	path := uriToPath(u)
-	f := snap.files[path]
+	f := snap.tree(path)
 	if f == nil {
 		return docRequest{}, false
 	}
@@ -53,23 +57,67 @@ func (s *Server) docAt(u protocol.DocumentURI, p protocol.Position) (docRequest,
 // ideWorkspace returns the workspace view of package ide for a snapshot,
 // with the systems of the analysis.
 func (s *Server) ideWorkspace(snap *snapshot) *ide.Workspace {
+	// One computation at a time; mu is not held during it, so that
+	// ideWorkspaceNow can answer with the systems it has meanwhile.
+	s.ide.compute.Lock()
+	defer s.ide.compute.Unlock()
 	s.ide.mu.Lock()
-	defer s.ide.mu.Unlock()
-	if !s.ide.valid || s.ide.gen != snap.gen || snap.gen != s.gen.Load() {
-		s.ide.systems = s.systems(&analysis.Workspace{Files: snap.files})
-		s.ide.gen, s.ide.valid = snap.gen, true
+	if s.ide.valid && s.ide.gen == snap.gen {
+		systems := s.ide.systems
+		s.ide.mu.Unlock()
+		return s.ideView(snap, systems)
 	}
+	s.ide.mu.Unlock()
+	systems := s.systems(snap.ws)
+	s.ide.mu.Lock()
+	if !s.ide.valid || snap.gen >= s.ide.gen {
+		s.ide.systems, s.ide.gen, s.ide.valid = systems, snap.gen, true
+	}
+	s.ide.mu.Unlock()
+	return s.ideView(snap, systems)
+}
+
+// ideWorkspaceNow is ideWorkspace for features that must answer at once
+// (hover, completion): when the systems of snap are not known yet, it
+// answers with those of an earlier state, and computes the new ones in the
+// background, rather than waiting for a module graph to be built (which
+// may wait behind an analysis that rebuilds it).
+func (s *Server) ideWorkspaceNow(snap *snapshot) *ide.Workspace {
+	s.ide.mu.Lock()
+	if !s.ide.valid || s.ide.gen == snap.gen {
+		s.ide.mu.Unlock()
+		return s.ideWorkspace(snap)
+	}
+	systems := s.ide.systems
+	if !s.ide.refreshing {
+		s.ide.refreshing = true
+		s.background(func() {
+			defer func() {
+				s.ide.mu.Lock()
+				s.ide.refreshing = false
+				s.ide.mu.Unlock()
+			}()
+			s.ideWorkspace(s.snapshot())
+		})
+	}
+	s.ide.mu.Unlock()
+	return s.ideView(snap, systems)
+}
+
+// ideView is the workspace view of package ide for a snapshot and the
+// systems known for it.
+func (s *Server) ideView(snap *snapshot, systems []analysis.SystemInfo) *ide.Workspace {
 	ws := s.fileWorkspace(snap)
-	ws.Systems = s.ide.systems
+	ws.Systems = systems
 	ws.Microvm = s.microvmFacts()
 	return ws
 }
 
 // fileWorkspace returns the workspace view of package ide for features
-// that need no systems: the files, the disk, and each file version's
-// names, resolved once.
+// that need no systems: the files (with their trees on demand), the disk,
+// and each file version's names, resolved once.
 func (s *Server) fileWorkspace(snap *snapshot) *ide.Workspace {
-	ws := &ide.Workspace{Files: snap.files, Exists: existsOnDisk}
+	ws := &ide.Workspace{Files: snap.files, Exists: existsOnDisk, Tree: snap.tree}
 	if s.scopes != nil {
 		ws.Scopes = func(f *nixast.File) *scope.Scopes { return s.scopes(f.Name, f) }
 	}

@@ -15,8 +15,8 @@ func (l lspServer) DocumentLink(ctx context.Context, p *protocol.DocumentLinkPar
 // documentLinks answers textDocument/documentLink: paths to workspace
 // files, URLs and flake references.
 func (s *Server) documentLinks(ctx context.Context, p *protocol.DocumentLinkParams) ([]protocol.DocumentLink, error) {
-	snap := s.takeSnapshot()
-	f := snap.files[uriToPath(p.TextDocument.URI)]
+	snap := s.snapshot()
+	f := snap.tree(uriToPath(p.TextDocument.URI))
 	out := []protocol.DocumentLink{}
 	if f == nil {
 		return out, nil

@@ -9,7 +9,7 @@ import (
 // refactorActions returns ide's rewrites for a range of a document as
 // refactor.rewrite code actions.
 func (s *Server) refactorActions(snap *snapshot, path string, r protocol.Range) []protocol.CodeAction {
-	f := snap.files[path]
+	f := snap.tree(path)
 	if f == nil {
 		return nil
 	}

@@ -30,8 +30,8 @@ func (s *Server) selectionRanges(ctx context.Context, raw any) (any, error) {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s: %v", methodSelectionRange, err)
 	}
-	snap := s.takeSnapshot()
-	f := snap.files[uriToPath(p.TextDocument.URI)]
+	snap := s.snapshot()
+	f := snap.tree(uriToPath(p.TextDocument.URI))
 	out := []*selectionRange{}
 	if f == nil {
 		return out, nil

@@ -31,8 +31,8 @@ func semanticTokensLegend() protocol.SemanticTokensLegend {
 // token spanning lines is sent one piece per line, since clients need not
 // support multi-line tokens.
 func (s *Server) semanticTokens(ctx context.Context, u protocol.DocumentURI, r *protocol.Range) (*protocol.SemanticTokens, error) {
-	snap := s.takeSnapshot()
-	f := snap.files[uriToPath(u)]
+	snap := s.snapshot()
+	f := snap.tree(uriToPath(u))
 	out := &protocol.SemanticTokens{Data: []uint32{}}
 	if f == nil {
 		return out, nil

@@ -44,6 +44,9 @@ type Options struct {
 	// not block; still reports, when called later, whether nothing changed
 	// since (the server is still idle).
 	Idle func(still func() bool)
+	// Systems, if set, replaces the module graph's systems for editor
+	// features; tests inject slow ones here.
+	Systems func(*analysis.Workspace) []analysis.SystemInfo
 }
 
 // lifecycle is where the server is in LSP's initialize/shutdown protocol.
@@ -66,6 +69,11 @@ type Server struct {
 	// scopes returns the resolved names of a file version, once per
 	// version (the analysis' cache); nil: the editor features resolve.
 	scopes func(string, *nixast.File) *scope.Scopes
+	// prepare takes a file read from disk into the analysis' cache and
+	// returns what the index keeps of it (analysis.Cache.Prepare); nil
+	// keeps every tree. workspaceOf makes a snapshot's workspace.
+	prepare     func(string, *nixast.File) *nixast.File
+	workspaceOf func(map[string]*nixast.File) *analysis.Workspace
 
 	conn jsonrpc2.Conn
 	ctx  context.Context // ends when the session does; background work watches it
@@ -81,8 +89,11 @@ type Server struct {
 	index *workspaceIndex
 	diags *diagnosticsState
 	cache analysisCache
-	reads readLog  // files read from disk, with Options.Debug (debug.go)
-	ide   ideCache // systems for editor features (ide.go)
+	snaps snapshotCache
+	// watched queues file events for one reader (workspace.go).
+	watched watchedQueue
+	reads   readLog  // files read from disk, with Options.Debug (debug.go)
+	ide     ideCache // systems for editor features (ide.go)
 	// options are the option facts of the pinned microvm.nix (options.go)
 	options optionSources
 
@@ -106,6 +117,7 @@ type Server struct {
 	settings        settings // initSettings overridden by the client's configuration
 	cfg             analysis.Config
 	docsLink        string // settings.docsLink(): codeDescription's base, or none
+	scope           diagnosticsScope
 	exclude         *excludeMatcher
 	settingsPullSeq uint64
 	indexStarted    bool // the first scan began; later exclude changes rescan
@@ -137,6 +149,13 @@ func New(opts Options) *Server {
 		// results, and the module graph survives edits it cannot see.
 		cache := analysis.NewCache()
 		s.analyze, s.systems, s.elementsIn, s.scopes = cache.Analyze, cache.Systems, cache.ElementTargetsIn, cache.Scopes
+		s.prepare, s.workspaceOf = cache.Prepare, cache.Workspace
+	}
+	if s.workspaceOf == nil {
+		s.workspaceOf = func(files map[string]*nixast.File) *analysis.Workspace { return &analysis.Workspace{Files: files} }
+	}
+	if opts.Systems != nil {
+		s.systems = opts.Systems
 	}
 	if s.systems == nil {
 		s.systems = analysis.Systems

@@ -41,6 +41,10 @@ type settings struct {
 	// or a file: URL of a checkout); each diagnostic links to DocsURL#code.
 	// Empty: diagnostics carry no link, rather than one that may not exist.
 	DocsURL string `json:"docsUrl"`
+	// DiagnosticsScope says which files get published diagnostics (see
+	// diagnosticsScope); the index and cross-file features cover all files
+	// either way.
+	DiagnosticsScope string `json:"diagnosticsScope"`
 }
 
 // mergeSettings returns base overridden by the keys present in raw. Editors
@@ -71,6 +75,7 @@ func mergeSettings(base settings, raw json.RawMessage) (settings, []string) {
 	overrideSetting(obj, "formatter", &out.Formatter, &warnings)
 	overrideSetting(obj, "storeRoot", &out.StoreRoot, &warnings)
 	overrideSetting(obj, "docsUrl", &out.DocsURL, &warnings)
+	overrideSetting(obj, "diagnosticsScope", &out.DiagnosticsScope, &warnings)
 	var unknown []string
 	for key := range obj {
 		if !knownSettings[key] && !clientSettings[key] {
@@ -86,7 +91,7 @@ func mergeSettings(base settings, raw json.RawMessage) (settings, []string) {
 }
 
 // knownSettings are the keys mergeSettings reads.
-var knownSettings = map[string]bool{"disabledChecks": true, "severity": true, "excludePaths": true, "logLevel": true, "formatter": true, "storeRoot": true, "docsUrl": true}
+var knownSettings = map[string]bool{"disabledChecks": true, "severity": true, "excludePaths": true, "logLevel": true, "formatter": true, "storeRoot": true, "docsUrl": true, "diagnosticsScope": true}
 
 // clientSettings are keys of our section that an editor extension reads
 // itself (editors/vscode: where the binary is, its arguments, tracing):
@@ -334,6 +339,7 @@ func (s *Server) applySettings(st settings, warnings []string) {
 	s.cfg = cfg
 	s.docsLink = docs
 	s.exclude = newExcludeMatcher(st.ExcludePaths)
+	s.scope = parseDiagnosticsScope(st.DiagnosticsScope, func(w string) { s.log.Warn(w) })
 	rescan := s.indexStarted
 	s.mu.Unlock()
 	if st.LogLevel != "" && s.opts.Level != nil {

@@ -18,17 +18,41 @@ import (
 type snapshot struct {
 	gen   uint64 // Server.gen when the snapshot was taken
 	files map[string]*nixast.File
+	ws    *analysis.Workspace  // files, for analysis and features; reparses summaries
 	docs  map[string]*document // open documents by path: versions and URIs
 	cfg   analysis.Config
+	scope diagnosticsScope
 	enc   positionEncoding
 	// docsLink is the base of diagnostics' codeDescription links
 	// (settings.docsLink), or "" for none.
 	docsLink string
 }
 
+// snapshotCache holds the snapshot of the newest state: every request and
+// analysis of one state shares it, so that the index is copied and the open
+// documents parsed once per change, not once per request.
+type snapshotCache struct {
+	mu   sync.Mutex
+	last *snapshot
+}
+
+// snapshot returns the snapshot of the current state.
+func (s *Server) snapshot() *snapshot {
+	gen := s.gen.Load()
+	s.snaps.mu.Lock()
+	defer s.snaps.mu.Unlock()
+	if last := s.snaps.last; last != nil && last.gen == gen {
+		return last
+	}
+	snap := s.takeSnapshot()
+	s.snaps.last = snap
+	return snap
+}
+
 // takeSnapshot builds a snapshot of the current state. gen is read first: a
 // change racing with the copy makes the snapshot look older than it is,
-// never newer, so its results are at worst discarded.
+// never newer, so its results are at worst discarded (and it is not shared
+// as the current one).
 func (s *Server) takeSnapshot() *snapshot {
 	gen := s.gen.Load()
 	docs := s.docs.byPath()
@@ -42,10 +66,16 @@ func (s *Server) takeSnapshot() *snapshot {
 		files[p] = d.parse()
 	}
 	s.mu.Lock()
-	cfg, enc, docsLink := s.cfg, s.enc, s.docsLink
+	cfg, enc, docsLink, scope := s.cfg, s.enc, s.docsLink, s.scope
 	s.mu.Unlock()
-	return &snapshot{gen: gen, files: files, docs: docs, cfg: cfg, enc: enc, docsLink: docsLink}
+	ws := s.workspaceOf(files)
+	ws.Microvm, ws.AbsentInputs, ws.Exists = s.microvmFacts(), s.absentInputs(), existsOnDisk
+	return &snapshot{gen: gen, files: files, ws: ws, docs: docs, cfg: cfg, scope: scope, enc: enc, docsLink: docsLink}
 }
+
+// tree returns the file at p with its syntax tree (see analysis.IsSummary),
+// nil if the snapshot has none.
+func (snap *snapshot) tree(p string) *nixast.File { return snap.ws.Tree(p) }
 
 // uriOf returns the URI to show the client for a path: the one it opened
 // the document with, if open.
@@ -95,9 +125,9 @@ func (s *Server) currentAnalysis() *analysisResult {
 		return s.cache.last
 	}
 	start := time.Now()
-	snap := s.takeSnapshot()
+	snap := s.snapshot()
 	parsed := time.Now()
-	findings := s.analyze(&analysis.Workspace{Files: snap.files, Microvm: s.microvmFacts(), AbsentInputs: s.absentInputs(), Exists: existsOnDisk}, snap.cfg)
+	findings := s.analyze(snap.ws, snap.cfg)
 	if ce := s.log.Check(zap.DebugLevel, "analysed"); ce != nil {
 		ce.Write(zap.Uint64("gen", snap.gen), zap.Duration("parse", parsed.Sub(start)), zap.Duration("analysis", time.Since(parsed)), zap.Int("findings", len(findings)))
 	}

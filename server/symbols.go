@@ -27,8 +27,8 @@ var symbolKinds = map[ide.SymbolKind]protocol.SymbolKind{
 
 // documentSymbols answers textDocument/documentSymbol with a hierarchy.
 func (s *Server) documentSymbols(ctx context.Context, p *protocol.DocumentSymbolParams) ([]any, error) {
-	snap := s.takeSnapshot()
-	f := snap.files[uriToPath(p.TextDocument.URI)]
+	snap := s.snapshot()
+	f := snap.tree(uriToPath(p.TextDocument.URI))
 	out := []any{}
 	if f == nil {
 		return out, nil
@@ -56,7 +56,7 @@ func (s *Server) documentSymbols(ctx context.Context, p *protocol.DocumentSymbol
 // workspaceSymbols answers workspace/symbol: systems and top-level
 // bindings of every file.
 func (s *Server) workspaceSymbols(ctx context.Context, p *protocol.WorkspaceSymbolParams) ([]protocol.SymbolInformation, error) {
-	snap := s.takeSnapshot()
+	snap := s.snapshot()
 	out := []protocol.SymbolInformation{}
 	for _, sym := range ide.WorkspaceSymbols(s.ideWorkspace(snap), p.Query) {
 		f := snap.files[sym.File]

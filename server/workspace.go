@@ -320,6 +320,17 @@ func readNixFile(p string, log *zap.Logger) *nixast.File {
 	return nixast.ParseWithoutTokens(p, src)
 }
 
+// readIndexed reads and parses a file for the index, and keeps what the
+// analysis needs of it: most files of a large workspace only as a summary
+// (analysis.Cache.Prepare).
+func (s *Server) readIndexed(p string) *nixast.File {
+	f := readNixFile(p, s.log)
+	if f == nil || s.prepare == nil {
+		return f
+	}
+	return s.prepare(p, f)
+}
+
 // indexFolders reads every *.nix file below dirs into the index, reporting
 // progress to the client, then republishes diagnostics.
 func (s *Server) indexFolders(ctx context.Context, dirs []string) {
@@ -354,7 +365,7 @@ func (s *Server) indexFolders(ctx context.Context, dirs []string) {
 			defer wg.Done()
 			for p := range work {
 				s.noteRead(p)
-				done <- parsed{p, readNixFile(p, s.log)}
+				done <- parsed{p, s.readIndexed(p)}
 			}
 		}()
 	}
@@ -427,10 +438,47 @@ func (s *Server) refreshFromDisk(p string) {
 		return
 	}
 	s.noteRead(p)
-	s.index.putEvent(p, readNixFile(p, s.log))
+	s.index.putEvent(p, s.readIndexed(p))
+}
+
+// watchedQueue holds file events not yet read: the notification only
+// queues them, and one goroutine reads and parses the files, so that a
+// branch switch (thousands of events) does not hold up the didChange
+// notifications behind it.
+type watchedQueue struct {
+	mu      sync.Mutex
+	pending []*protocol.FileEvent
+	running bool
 }
 
 func (s *Server) didChangeWatchedFiles(changes []*protocol.FileEvent) {
+	s.watched.mu.Lock()
+	s.watched.pending = append(s.watched.pending, changes...)
+	start := !s.watched.running
+	s.watched.running = true
+	s.watched.mu.Unlock()
+	if start {
+		s.background(s.drainWatchedFiles)
+	}
+}
+
+// drainWatchedFiles applies queued file events until none is left.
+func (s *Server) drainWatchedFiles() {
+	for {
+		s.watched.mu.Lock()
+		batch := s.watched.pending
+		s.watched.pending = nil
+		if len(batch) == 0 || s.ctx.Err() != nil {
+			s.watched.running = false
+			s.watched.mu.Unlock()
+			return
+		}
+		s.watched.mu.Unlock()
+		s.applyWatchedFiles(batch)
+	}
+}
+
+func (s *Server) applyWatchedFiles(changes []*protocol.FileEvent) {
 	for _, c := range changes {
 		if c == nil {
 			continue

@@ -16,10 +16,19 @@
 // The corpus gets one extra file, sorted last, with a duplicate attribute, so
 // that the analysis of the whole workspace always publishes something.
 //
+// With -workspace, the corpus is instead the *.nix files of an existing
+// directory (a checkout of real repositories), hard-linked -copies times
+// into a temporary directory, so that the directory itself is never
+// written. With -open, one file of the corpus is open in the editor, as
+// when a user starts an editor on it. The "quiet" row is when the server's
+// CPU use fell back to idle after the first diagnostics: no more than one
+// clock tick in a 500 ms window.
+//
 // It exits non-zero only when the server crashes, breaks the protocol or
 // times out, never because a number is slow.
 //
 //	go run ./bench/coldstart -bin bin/microvm-lsp [-files 10000] [-lines 75] [-big 1500000] [-idle 5s] [-timeout 120s]
+//	go run ./bench/coldstart -bin bin/microvm-lsp -workspace DIR [-copies 3] [-open REL]
 package main
 
 import (
@@ -54,12 +63,23 @@ func main() {
 	idle := flag.Duration("idle", 5*time.Second, "how long to measure CPU use while idle after indexing")
 	timeout := flag.Duration("timeout", 120*time.Second, "give up when the server has not indexed and analysed the corpus after this long")
 	keep := flag.String("dir", "", "generate the corpus into `DIR` and keep it (default: a temporary directory, removed)")
+	flag.StringVar(&workspace, "workspace", "", "use the *.nix files below `DIR` as the corpus instead of generating one")
+	flag.IntVar(&copies, "copies", 1, "with -workspace, hard-link this many copies of it side by side")
+	flag.StringVar(&scope, "scope", "all", "the server's diagnosticsScope setting (all: the sentinel's diagnostics mark the end of the analysis of every file)")
+	flag.StringVar(&openRel, "open", "", "open the corpus file at this relative `PATH` in the editor (with -workspace and -copies, in the first copy); \"first\" opens the first module in path order")
 	flag.Parse()
 	if err := run(*bin, *files, *big, *lines, *idle, *timeout, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "coldstart:", err)
 		os.Exit(1)
 	}
 }
+
+var (
+	workspace string
+	copies    int
+	openRel   string
+	scope     string
+)
 
 func run(bin string, files, big, lines int, idle, timeout time.Duration, dir string) error {
 	bin, err := filepath.Abs(bin)
@@ -83,9 +103,15 @@ func run(bin string, files, big, lines int, idle, timeout time.Duration, dir str
 	}
 
 	t0 := time.Now()
-	n, bytes, err := corpus.Write(dir, files, big, lines)
+	var n int
+	var bytes int64
+	if workspace != "" {
+		n, bytes, err = corpus.LinkCopies(workspace, dir, copies)
+	} else {
+		n, bytes, err = corpus.Write(dir, files, big, lines)
+	}
 	if err != nil {
-		return fmt.Errorf("generating the corpus: %v", err)
+		return fmt.Errorf("preparing the corpus: %v", err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, sentinelName), []byte(sentinelText), 0o644); err != nil {
 		return err
@@ -117,12 +143,28 @@ func run(bin string, files, big, lines int, idle, timeout time.Duration, dir str
 			"textDocument": map[string]any{"publishDiagnostics": map[string]any{"versionSupport": true, "relatedInformation": true}},
 			"workspace":    map[string]any{"workspaceFolders": true, "configuration": true},
 		},
-		"workspaceFolders": []any{map[string]any{"uri": root, "name": "corpus"}},
+		"workspaceFolders":      []any{map[string]any{"uri": root, "name": "corpus"}},
+		"initializationOptions": map[string]any{"diagnosticsScope": scope},
 	}, timeout); err != nil {
 		return fmt.Errorf("initialize: %v", err)
 	}
 	initAt := time.Now()
 	c.Notify("initialized", map[string]any{})
+	if openRel != "" {
+		rel := openRel
+		if rel == "first" {
+			if rel, err = firstModule(dir); err != nil {
+				return err
+			}
+		}
+		text, err := os.ReadFile(filepath.Join(dir, rel))
+		if err != nil {
+			return fmt.Errorf("-open: %v", err)
+		}
+		c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{
+			"uri": root + "/" + filepath.ToSlash(rel), "languageId": "nix", "version": 1, "text": string(text)}})
+	}
+	cpuLog := startCPULog(pid)
 
 	deadline := time.Now().Add(timeout)
 	endAt, err := w.waitIndexEnd(deadline)
@@ -139,6 +181,7 @@ func run(bin string, files, big, lines int, idle, timeout time.Duration, dir str
 		return err
 	}
 
+	quietAt := cpuLog.quietAfter(pubAt, 500*time.Millisecond)
 	cpu0, err := cpuTicks(pid)
 	if err != nil {
 		return err
@@ -177,6 +220,7 @@ func run(bin string, files, big, lines int, idle, timeout time.Duration, dir str
 		{"initialize sent -> initialize result", ms(initAt.Sub(sent))},
 		{"initialize sent -> index $/progress end", ms(endAt.Sub(sent))},
 		{"initialize sent -> first publishDiagnostics after it", analysed},
+		{"initialize sent -> quiet (CPU back to idle)", quietRow(quietAt, sent, ms)},
 		{"files indexed / read (debug stats)", fmt.Sprintf("%d / %d of %d", stats.Indexed, stats.FilesReadCount, n)},
 		{"peak RSS (VmHWM)", fmt.Sprintf("%.1f MB", float64(hwm)/1e3)},
 		{"RSS after indexing (VmRSS)", fmt.Sprintf("%.1f MB", float64(rss)/1e3)},
@@ -190,6 +234,82 @@ func run(bin string, files, big, lines int, idle, timeout time.Duration, dir str
 		fmt.Printf("%-52s %s\n", r[0], r[1])
 	}
 	return c.Shutdown(30 * time.Second)
+}
+
+func quietRow(at, sent time.Time, ms func(time.Duration) string) string {
+	if at.IsZero() {
+		return "not quiet before the idle measurement"
+	}
+	return ms(at.Sub(sent))
+}
+
+// cpuLog samples a process' CPU ticks every 100 ms.
+type cpuLog struct {
+	mu      sync.Mutex
+	samples []cpuSample
+}
+
+type cpuSample struct {
+	at    time.Time
+	ticks int64
+}
+
+func startCPULog(pid int) *cpuLog {
+	l := &cpuLog{}
+	go func() {
+		for {
+			t, err := cpuTicks(pid)
+			if err != nil {
+				return
+			}
+			l.mu.Lock()
+			l.samples = append(l.samples, cpuSample{time.Now(), t})
+			l.mu.Unlock()
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
+	return l
+}
+
+// quietAfter returns the start of the first window of length w after t in
+// which the process used at most one tick; zero if there was none yet.
+func (l *cpuLog) quietAfter(t time.Time, w time.Duration) time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, a := range l.samples {
+		if a.at.Before(t) {
+			continue
+		}
+		for _, b := range l.samples[i+1:] {
+			if b.at.Sub(a.at) >= w {
+				if b.ticks-a.ticks <= 1 {
+					return a.at
+				}
+				break
+			}
+		}
+	}
+	return time.Time{}
+}
+
+// firstModule returns the first *.nix file below dir in path order, other
+// than the sentinel.
+func firstModule(dir string) (string, error) {
+	var found string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || found != "" {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".nix") && d.Name() != sentinelName {
+			found, _ = filepath.Rel(dir, p)
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	if found == "" && err == nil {
+		err = errors.New("-open first: no *.nix file in the corpus")
+	}
+	return found, err
 }
 
 // cpuTicks is utime+stime of a process, in clock ticks.

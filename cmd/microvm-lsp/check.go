@@ -401,9 +401,8 @@ func (c *checkRun) parse(keys []string) {
 	for k, f := range c.ws.Files {
 		files[k] = f
 	}
-	ws := *c.ws
-	ws.Files = files
-	c.ws = &ws
+	old := c.ws
+	c.ws = &analysis.Workspace{Files: files, Root: old.Root, Exists: old.Exists, Microvm: old.Microvm, AbsentInputs: old.AbsentInputs}
 	parsed := make([]*nixast.File, len(keys))
 	var next atomic.Int64
 	var wg sync.WaitGroup

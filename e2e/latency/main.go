@@ -19,10 +19,17 @@
 // The time includes all the server does: applying the edit, parsing, analysis
 // and encoding the diagnostics.
 //
+// Typing must not depend on the size of the workspace: -corpus N adds a
+// generated corpus of N files beside the documents (33000 make a 168 MB
+// workspace), -workspace DIR the *.nix files of a directory, hard-linked
+// -copies times. Typing starts when the server has indexed them.
+//
 //	go run ./e2e/latency -bin bin/microvm-lsp [-edits 600] [-seed 1] [-only module.nix] [-pause 50ms] [-trace FILE]
+//	go run ./e2e/latency -bin bin/microvm-lsp -corpus 33000 [-edits 300]
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -32,8 +39,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/microvm-lsp/microvm-lsp/internal/corpus"
 	"github.com/microvm-lsp/microvm-lsp/internal/lspclient"
 )
 
@@ -46,6 +55,9 @@ func main() {
 	trace := flag.String("trace", "", "write each edit's document, number, kind, line and latency to `FILE`")
 	only := flag.String("only", "", "edit only the document `NAME` (module.nix, pkgs.nix or shared.nix)")
 	write := flag.String("write", "", "only write the generated workspace into `DIR` (to reproduce by hand) and exit")
+	flag.IntVar(&corpusFiles, "corpus", 0, "add a generated corpus of `N` files to the workspace")
+	flag.StringVar(&corpusDir, "workspace", "", "add the *.nix files below `DIR` to the workspace")
+	flag.IntVar(&corpusCopies, "copies", 1, "with -workspace, hard-link this many copies")
 	flag.Parse()
 	if *write != "" {
 		if err := writeWorkspace(*write); err != nil {
@@ -58,6 +70,33 @@ func main() {
 		fmt.Fprintln(os.Stderr, "latency:", err)
 		os.Exit(1)
 	}
+}
+
+var (
+	corpusFiles  int
+	corpusDir    string
+	corpusCopies int
+)
+
+// addCorpus puts the corpus the flags ask for below ws/corpus, and says
+// what it made ("" when none).
+func addCorpus(ws string) (string, error) {
+	dir := filepath.Join(ws, "corpus")
+	var n int
+	var size int64
+	var err error
+	switch {
+	case corpusDir != "":
+		n, size, err = corpus.LinkCopies(corpusDir, dir, corpusCopies)
+	case corpusFiles > 0:
+		n, size, err = corpus.Write(dir, corpusFiles, 1_500_000, 75)
+	default:
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("; a workspace of %d more files (%.1f MB)", n, float64(size)/1e6), nil
 }
 
 func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, trace string) error {
@@ -83,16 +122,31 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 	if err := writeWorkspace(ws); err != nil {
 		return err
 	}
+	extra, err := addCorpus(ws)
+	if err != nil {
+		return err
+	}
 
-	c, err := start(bin, ws)
+	c, indexed, err := start(bin, ws)
 	if err != nil {
 		return err
 	}
 	defer c.Stop()
+	if extra != "" {
+		select {
+		case <-indexed:
+		case <-time.After(5 * time.Minute):
+			return fmt.Errorf("the server did not index the workspace in 5 minutes")
+		}
+		// The analysis of the whole workspace follows the index.
+		for time.Since(c.LastMessage()) < time.Second {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
 
 	out, _ := exec.Command(bin, "version").Output()
-	fmt.Printf("%s; %d edits per document, replaying a typing session; latency = didChange sent -> publishDiagnostics of that version received\n\n",
-		strings.TrimSpace(string(out)), edits)
+	fmt.Printf("%s; %d edits per document, replaying a typing session%s; latency = didChange sent -> publishDiagnostics of that version received\n\n",
+		strings.TrimSpace(string(out)), edits, extra)
 	fmt.Printf("%-34s %7s %9s %9s %9s %9s %8s\n", "document", "edits", "median", "p90", "p99", "max", "missing")
 	rng := rand.New(rand.NewSource(seed))
 	var mix []string
@@ -318,11 +372,25 @@ func packageSet(size int) string {
 }
 
 // start starts the server and initializes it with ws as the workspace folder.
-func start(bin, ws string) (*lspclient.Client, error) {
+// start starts and initializes the server on ws; indexed is closed when
+// the server reports the end of its workspace index.
+func start(bin, ws string) (*lspclient.Client, <-chan struct{}, error) {
 	c, err := lspclient.Start(bin, []string{"serve", "--log-level", "warn"}, nil, "")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	indexed := make(chan struct{})
+	var once sync.Once
+	c.OnNotification(func(n lspclient.Notification) {
+		var p struct {
+			Value struct {
+				Kind string `json:"kind"`
+			} `json:"value"`
+		}
+		if n.Method == "$/progress" && json.Unmarshal(n.Params, &p) == nil && p.Value.Kind == "end" {
+			once.Do(func() { close(indexed) })
+		}
+	})
 	root := "file://" + ws
 	if _, err := c.Call("initialize", map[string]any{
 		"processId": os.Getpid(),
@@ -330,12 +398,13 @@ func start(bin, ws string) (*lspclient.Client, error) {
 		"capabilities": map[string]any{
 			"textDocument": map[string]any{"publishDiagnostics": map[string]any{"versionSupport": true, "relatedInformation": true}},
 			"workspace":    map[string]any{"workspaceFolders": true},
+			"window":       map[string]any{"workDoneProgress": true},
 		},
 		"workspaceFolders": []any{map[string]any{"uri": root, "name": "ws"}},
 	}, 30*time.Second); err != nil {
 		c.Stop()
-		return nil, fmt.Errorf("initialize: %v", err)
+		return nil, nil, fmt.Errorf("initialize: %v", err)
 	}
 	c.Notify("initialized", map[string]any{})
-	return c, nil
+	return c, indexed, nil
 }

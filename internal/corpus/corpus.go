@@ -114,3 +114,50 @@ func Write(dir string, files, big, linesPct int) (int, int64, error) {
 	}
 	return count, total, nil
 }
+
+// LinkCopies hard-links the *.nix files below src into copies directories
+// of dst (copy1, copy2...; straight into dst for one copy), and returns how
+// many files and bytes that made.
+func LinkCopies(src, dst string, copies int) (int, int64, error) {
+	src, err := filepath.Abs(src)
+	if err != nil {
+		return 0, 0, err
+	}
+	n, size := 0, int64(0)
+	for i := 1; i <= copies; i++ {
+		to := dst
+		if copies > 1 {
+			to = filepath.Join(dst, fmt.Sprintf("copy%d", i))
+		}
+		err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && (d.Name() == ".git" || d.Name() == "node_modules") {
+				return filepath.SkipDir
+			}
+			if !d.Type().IsRegular() || !strings.HasSuffix(p, ".nix") {
+				return nil
+			}
+			rel, _ := filepath.Rel(src, p)
+			target := filepath.Join(to, rel)
+			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+				return err
+			}
+			if err := os.Link(p, target); err != nil {
+				return err
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			n++
+			size += info.Size()
+			return nil
+		})
+		if err != nil {
+			return 0, 0, err
+		}
+	}
+	return n, size, nil
+}

@@ -1,0 +1,172 @@
+package analysis
+
+import (
+	"path"
+	"sync"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// A large workspace cannot keep every file's syntax tree: trees take about
+// ten times the memory of their source. A summary is a *nixast.File that
+// keeps what the features read of a file that nobody is looking at (its
+// name, source, line index and syntax errors) and drops the tree; its Root
+// is an empty placeholder. The Cache keeps a summary's per-file findings and
+// facts as it does a file's, and the tree is parsed again from the kept
+// source when something needs it: a module graph that reads the file, a
+// check the file's findings lack, a cross-file editor feature.
+
+// summaryRoot is the Root of every summary.
+var summaryRoot nixast.Expr = &nixast.BadExpr{}
+
+// IsSummary reports whether f is a summary, a file without its tree.
+func IsSummary(f *nixast.File) bool { return f != nil && f.Root == summaryRoot }
+
+// summarize returns the summary of f.
+func summarize(f *nixast.File) *nixast.File {
+	if IsSummary(f) {
+		return f
+	}
+	return &nixast.File{Name: f.Name, Src: f.Src, Root: summaryRoot, Errors: f.Errors, Lines: f.Lines, NewSyntax: f.NewSyntax}
+}
+
+// parseAgain returns the tree of a summary, parsed from its source.
+func parseAgain(f *nixast.File) *nixast.File {
+	full := nixast.ParseWithoutTokens(f.Name, f.Src)
+	// The summary's line index is the same text's, maybe already built.
+	full.Lines = f.Lines
+	return full
+}
+
+// treeStore holds the trees parsed again for summaries, so that a module
+// graph sees one tree per file (its systems keep nodes of it, and later
+// scans compare nodes by identity). Trees no root's scan read are dropped
+// after each analysis.
+type treeStore struct {
+	mu    sync.Mutex
+	trees map[*nixast.File]*storedTree // by summary
+}
+
+type storedTree struct {
+	path string
+	mu   sync.Mutex
+	tree *nixast.File
+}
+
+// get returns the tree of summary f, parsing it once.
+func (s *treeStore) get(p string, f *nixast.File) *nixast.File {
+	s.mu.Lock()
+	if s.trees == nil {
+		s.trees = map[*nixast.File]*storedTree{}
+	}
+	st := s.trees[f]
+	if st == nil {
+		st = &storedTree{path: p}
+		s.trees[f] = st
+	}
+	s.mu.Unlock()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.tree == nil {
+		st.tree = parseAgain(f)
+	}
+	return st.tree
+}
+
+// stored returns the stored tree of summary f, nil if there is none.
+func (s *treeStore) stored(f *nixast.File) *nixast.File {
+	s.mu.Lock()
+	st := s.trees[f]
+	s.mu.Unlock()
+	if st == nil {
+		return nil
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.tree
+}
+
+// sweep drops the trees whose file keep rejects.
+func (s *treeStore) sweep(keep func(path string) bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for f, st := range s.trees {
+		if !keep(st.path) {
+			delete(s.trees, f)
+		}
+	}
+}
+
+// File returns the file at p with its tree: the file itself, or for a
+// summary its tree parsed again (once per Cache while a module graph reads
+// it, else once per Workspace). Nil if p is not in the workspace.
+func (ws *Workspace) File(p string) *nixast.File {
+	f := ws.Files[p]
+	if !IsSummary(f) {
+		return f
+	}
+	ws.treesOnce.Do(func() {
+		if ws.trees == nil {
+			ws.trees = &treeStore{}
+		}
+	})
+	return ws.trees.get(p, f)
+}
+
+// Tree is File for features that read many files once (every path literal
+// of the workspace, every symbol): the tree of a summary no analysis holds
+// is parsed for the caller alone and not kept.
+func (ws *Workspace) Tree(p string) *nixast.File {
+	f := ws.Files[p]
+	if !IsSummary(f) {
+		return f
+	}
+	if ws.trees != nil {
+		if t := ws.trees.stored(f); t != nil {
+			return t
+		}
+	}
+	return parseAgain(f)
+}
+
+// bind returns ws with this cache's trees.
+func (c *Cache) bind(ws *Workspace) *Workspace {
+	if ws.trees == &c.trees {
+		return ws
+	}
+	return &Workspace{Files: ws.Files, Microvm: ws.Microvm, AbsentInputs: ws.AbsentInputs, Exists: ws.Exists, Root: ws.Root, trees: &c.trees}
+}
+
+// Workspace returns a workspace of files whose summaries share this cache's
+// trees: the view to give every analysis and feature of one state.
+func (c *Cache) Workspace(files map[string]*nixast.File) *Workspace {
+	return &Workspace{Files: files, trees: &c.trees}
+}
+
+// Prepare takes a file read from disk into the cache before its first
+// analysis, and returns what to keep of it: the file itself when the
+// module graph will read it for sure (it declares systems, names a
+// configuration.nix, or is one, or is a flake), its summary otherwise.
+// Either way every per-file check has run on it already, so an analysis
+// needs its tree again only when a system's modules include it.
+func (c *Cache) Prepare(p string, f *nixast.File) *nixast.File {
+	m := c.memo(p, f)
+	m.scanOnce.Do(func() { m.scan(f) })
+	if m.hasRoots || len(m.relPaths) > 0 || path.Base(p) == "configuration.nix" || path.Base(p) == "flake.nix" {
+		return f
+	}
+	ws := &Workspace{Files: map[string]*nixast.File{p: f}}
+	memos := map[string]*fileMemo{p: m}
+	for _, a := range Analyzers {
+		if a.PerFile {
+			c.runPerFile(a, ws, memos)
+		}
+	}
+	m.scopes, m.values = nil, nil
+	sum := summarize(f)
+	c.mu.Lock()
+	c.files[sum] = m
+	delete(c.files, f)
+	c.mu.Unlock()
+	return sum
+}
