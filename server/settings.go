@@ -153,6 +153,12 @@ func readSettingsFile(dir string) (settings, []string, bool, error) {
 		return settings{}, nil, true, fmt.Errorf("%s: %v", name, err)
 	}
 	st, warnings := mergeSettings(settings{}, raw)
+	if _, ok := obj["formatter"]; ok {
+		// A file in a cloned repository must not choose a program for the
+		// server to run: the formatter comes from the editor's settings.
+		st.Formatter = nil
+		warnings = append(warnings, `"formatter" ignored: the formatter is read from the editor's settings only, so that a repository cannot choose a program to run`)
+	}
 	for i, w := range warnings {
 		warnings[i] = SettingsFile + ": " + w
 	}

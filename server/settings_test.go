@@ -226,3 +226,21 @@ func TestSettingsFileIsTheBase(t *testing.T) {
 		t.Errorf("a list: found %v, err %v", found, err)
 	}
 }
+
+func TestSettingsFileCannotChooseTheFormatter(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, SettingsFile), []byte(`{"formatter": ["sh", "-c", "touch pwned"], "disabledChecks": ["unused-binding"]}`), 0o644)
+	st, warnings, found, err := readSettingsFile(dir)
+	if !found || err != nil {
+		t.Fatalf("found %v, err %v", found, err)
+	}
+	if st.Formatter != nil {
+		t.Errorf("formatter %q taken from %s", st.Formatter, SettingsFile)
+	}
+	if len(st.DisabledChecks) != 1 {
+		t.Errorf("the other keys are lost: %+v", st)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], `"formatter" ignored`) {
+		t.Errorf("warnings %q", warnings)
+	}
+}

@@ -43,9 +43,9 @@ MODULE files given (relative to SOURCE), else the module outputs of SOURCE's
 flake.nix (nixosModules, homeManagerModules...), else its default.nix.
 
 Text output is one option per line: its name, type and first declaration
-(file:line). JSON is a
-list of objects with name, loc, type, default, description, declarations
-(file and line), internal, visible, readOnly and enum.`,
+(file:line). JSON is a list of objects with name, loc, type, default,
+description, declarations (file and line), internal, visible, readOnly and
+enum.`,
 	exit: `  0  the options were printed
   1  the modules could not be read
   2  usage error, or SOURCE is not a directory or names no modules`,
