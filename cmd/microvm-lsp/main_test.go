@@ -258,6 +258,7 @@ func TestCheckSARIF(t *testing.T) {
 					Rules []struct {
 						ID               string `json:"id"`
 						ShortDescription struct{ Text string }
+						Help             struct{ Text string }
 						HelpURI          string `json:"helpUri"`
 					} `json:"rules"`
 				} `json:"driver"`
@@ -278,7 +279,7 @@ func TestCheckSARIF(t *testing.T) {
 	}
 	for _, r := range rules {
 		// no docsUrl setting: no link that may lead nowhere
-		if r.ShortDescription.Text == "" || r.HelpURI != "" {
+		if r.ShortDescription.Text == "" || r.HelpURI != "" || !strings.Contains(r.Help.Text, "docs/diagnostics.md") {
 			t.Errorf("rule %+v", r)
 		}
 	}

@@ -164,7 +164,10 @@ type sarifRule struct {
 	ID               string       `json:"id"`
 	ShortDescription sarifMessage `json:"shortDescription"`
 	FullDescription  sarifMessage `json:"fullDescription"`
-	HelpURI          string       `json:"helpUri,omitempty"`
+	// Help names the code's section of docs/diagnostics.md; HelpURI links
+	// there when the docsUrl setting says where the docs are published.
+	Help    sarifMessage `json:"help"`
+	HelpURI string       `json:"helpUri,omitempty"`
 }
 
 type sarifResult struct {
@@ -209,7 +212,7 @@ func writeSARIF(w io.Writer, c *checkRun, findings []analysis.Finding) {
 	for _, code := range analysis.Codes() {
 		index[code.Code] = len(driver.Rules)
 		driver.Rules = append(driver.Rules, sarifRule{ID: code.Code, ShortDescription: sarifMessage{code.Short()},
-			FullDescription: sarifMessage{code.Doc}})
+			FullDescription: sarifMessage{code.Doc}, Help: sarifMessage{fmt.Sprintf("%s See the section %q of docs/diagnostics.md in microvm-lsp's documentation.", code.Doc, code.Code)}})
 		if c.in.docsLink != "" {
 			driver.Rules[len(driver.Rules)-1].HelpURI = c.in.docsLink + "#" + code.Code
 		}
