@@ -103,6 +103,7 @@ type Server struct {
 	trigger   chan struct{} // wakes the diagnostics loop; buffered, 1
 	settled   chan struct{} // closed once the client's settings were asked for after initialized
 	orderMu   sync.Mutex
+	pullMu    sync.Mutex    // one workspace/configuration pull at a time, see pullSettings
 	orderTail chan struct{} // closed when every notification so far is handled
 
 	protocolHandler jsonrpc2.Handler // protocol's dispatcher over lspServer
@@ -119,7 +120,6 @@ type Server struct {
 	docsLink        string // settings.docsLink(): codeDescription's base, or none
 	scope           diagnosticsScope
 	exclude         *excludeMatcher
-	settingsPullSeq uint64
 	indexStarted    bool // the first scan began; later exclude changes rescan
 	initializedSeen bool
 }

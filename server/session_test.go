@@ -40,6 +40,7 @@ type testClient struct {
 	requests    []string         // methods of server->client requests
 	messages    []string         // window/showMessage texts, in order
 	config      json.RawMessage  // answer to workspace/configuration
+	configDelay []time.Duration  // the n-th workspace/configuration is answered this late
 	versions    map[protocol.DocumentURI]int32
 	texts       map[protocol.DocumentURI]string // what the editor holds
 }
@@ -202,6 +203,14 @@ func (c *testClient) handle(ctx context.Context, reply jsonrpc2.Replier, req jso
 				cfg = json.RawMessage("null")
 			}
 			items = append(items, cfg)
+		}
+		if n := countString(c.requests, req.Method()); n <= len(c.configDelay) && c.configDelay[n-1] > 0 {
+			d := c.configDelay[n-1]
+			go func() {
+				time.Sleep(d)
+				reply(ctx, items, nil)
+			}()
+			return nil
 		}
 		return reply(ctx, items, nil)
 	case "client/registerCapability", "window/workDoneProgress/create":

@@ -363,16 +363,20 @@ func (s *Server) applySettings(st settings, warnings []string) {
 }
 
 // pullSettings asks the client for our configuration section, when it can
-// answer, and applies it over the initializationOptions.
+// answer, and applies it over the initializationOptions. Pulls run one at a
+// time, each applying its answer: the pull after initialized and the one a
+// didChangeConfiguration starts often overlap, and the first diagnostics
+// (which wait for the first pull) must see the answer, not a pull that was
+// dropped for a newer one still under way.
 func (s *Server) pullSettings(ctx context.Context) {
 	s.mu.Lock()
-	if !s.caps.Workspace.Configuration {
-		s.mu.Unlock()
+	pull := s.caps.Workspace.Configuration
+	s.mu.Unlock()
+	if !pull {
 		return
 	}
-	s.settingsPullSeq++
-	seq := s.settingsPullSeq
-	s.mu.Unlock()
+	s.pullMu.Lock()
+	defer s.pullMu.Unlock()
 
 	var result []json.RawMessage
 	params := protocol.ConfigurationParams{Items: []protocol.ConfigurationItem{{Section: settingsSection}}}
@@ -381,11 +385,6 @@ func (s *Server) pullSettings(ctx context.Context) {
 		return
 	}
 	s.mu.Lock()
-	if seq != s.settingsPullSeq {
-		// A newer pull is under way; its answer wins.
-		s.mu.Unlock()
-		return
-	}
 	base := s.initSettings
 	s.mu.Unlock()
 	st := base

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"go.lsp.dev/protocol"
 
@@ -139,6 +140,25 @@ func TestInitializationOptionsApply(t *testing.T) {
 	got := c.waitDiagnostics(u, "the edit", func(p publishDiagnosticsParams) bool { return p.Version != nil && *p.Version == v })
 	if len(got.Diagnostics) != 1 || got.Diagnostics[0].Severity != protocol.DiagnosticSeverityHint {
 		t.Errorf("after a null configuration: %+v", got.Diagnostics)
+	}
+}
+
+// TestFirstDiagnosticsSeeOverlappingPulls: editors such as lsp-mode push a
+// didChangeConfiguration right after initialized, so two pulls overlap. The
+// first diagnostics wait for the settings and must carry them, whichever
+// pull answers first.
+func TestFirstDiagnosticsSeeOverlappingPulls(t *testing.T) {
+	c := startSession(t, Options{})
+	c.setConfig(map[string]any{"severity": map[string]string{"syntax-error": "hint"}})
+	c.mu.Lock()
+	c.configDelay = []time.Duration{100 * time.Millisecond, 600 * time.Millisecond}
+	c.mu.Unlock()
+	c.initialize(sessionOptions{})
+	c.notify(protocol.MethodWorkspaceDidChangeConfiguration, map[string]any{"settings": nil})
+	u := protocol.DocumentURI("file:///w/overlap.nix")
+	c.open(u, "{ a = 1 }")
+	if got := c.waitCount(u, 1); got[0].Severity != protocol.DiagnosticSeverityHint {
+		t.Errorf("first diagnostics have severity %v, want hint from the client's settings", got[0].Severity)
 	}
 }
 
