@@ -19,6 +19,10 @@ vim.o.number = true
 vim.o.signcolumn = "yes"
 vim.o.shortmess = vim.o.shortmess .. "I"
 function _G.fix()
+  -- Close the diagnostic float so that the buffer after the fix shows whole.
+  for _, w in ipairs(vim.api.nvim_list_wins()) do
+    if vim.api.nvim_win_get_config(w).relative ~= "" then vim.api.nvim_win_close(w, true) end
+  end
   local client = vim.lsp.get_active_clients()[1]
   local d = vim.lsp.diagnostic.get_line_diagnostics(0, 9)[1]
   local params = { textDocument = vim.lsp.util.make_text_document_params(), range = d.range, context = { diagnostics = { d }, only = { "quickfix" } } }

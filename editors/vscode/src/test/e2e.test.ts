@@ -146,7 +146,7 @@ describe("microvm-lsp over stdio with the extension's options", () => {
     }
   });
 
-  it("reports the role conflict and offers a quick fix that removes the guest import", async () => {
+  it("reports the role conflict and prefers the quick fix that turns the guest role off in the system's own module", async () => {
     const clientOptions = buildClientOptions(settings);
     const rootUri = pathToFileURL(ws).href;
     const init = await conn.sendRequest(InitializeRequest.type, {
@@ -191,7 +191,9 @@ describe("microvm-lsp over stdio with the extension's options", () => {
     const preferred = actions.find((a) => a.isPreferred);
     assert.ok(preferred, `a preferred quick fix among ${JSON.stringify(actions.map((a) => a.title))}`);
     assert.equal(preferred.kind, "quickfix");
-    assert.match(preferred.title, /^Remove the import of microvm\.nixosModules\.microvm/);
+    // The preferred fix keeps the most of the configuration: both imports
+    // stay, and the system's own inline module turns the guest role off.
+    assert.match(preferred.title, /^Set microvm\.guest\.enable = false/);
     const edit = preferred.edit as WorkspaceEdit;
     assert.ok(edit, "the quick fix carries an edit");
     let edits: TextEdit[];
@@ -205,6 +207,12 @@ describe("microvm-lsp over stdio with the extension's options", () => {
       edits = edit.changes![uri];
     }
     const fixed = applyEdits(conflictFlake, edits);
-    assert.equal(fixed, conflictFlake.replace("        microvm.nixosModules.microvm\n", ""));
+    assert.equal(
+      fixed,
+      conflictFlake.replace(
+        '          networking.hostName = "server";\n',
+        '          networking.hostName = "server";\n          microvm.guest.enable = false;\n',
+      ),
+    );
   });
 });
