@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -240,18 +241,6 @@ func insertBinding(ws *Workspace, file string, set *nixast.AttrSet, text string)
 	return TextEdit{File: file, Pos: eol, End: eol, NewText: "\n" + indent + text}, true
 }
 
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // setsGuestOption reports whether s may define a guest option: one that
 // only the guest module (or microvm-options) declares.
 func setsGuestOption(facts *microvm.Facts, s *System) bool {
@@ -417,7 +406,7 @@ func (p *Pass) alwaysIn(s *System, target nixast.Node, want []string) bool {
 		if len(path) > 0 && path[0] == "config" {
 			path = path[1:]
 		}
-		if want == nil || equalStrings(path, want) {
+		if want == nil || slices.Equal(path, want) {
 			return true
 		}
 	}

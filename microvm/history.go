@@ -1,6 +1,9 @@
 package microvm
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Removal is an option microvm.nix no longer declares. Most left without a
 // mkRemovedOptionModule, so the source's index does not know them: these
@@ -53,21 +56,9 @@ func Removals() []*Removal { return removals }
 // RemovalOf returns the removed option that path is, or lies below.
 func RemovalOf(path []string) *Removal {
 	for _, r := range removals {
-		if len(path) >= len(r.Path) && equal(path[:len(r.Path)], r.Path) {
+		if len(path) >= len(r.Path) && slices.Equal(path[:len(r.Path)], r.Path) {
 			return r
 		}
 	}
 	return nil
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -354,7 +355,7 @@ func (s *Server) applySettings(st settings, warnings []string) {
 		}
 	}
 	s.log.Info("settings", zap.Strings("disabledChecks", st.DisabledChecks), zap.Any("severity", st.Severity), zap.Strings("excludePaths", st.ExcludePaths))
-	if rescan && !equalStrings(oldExclude, st.ExcludePaths) {
+	if rescan && !slices.Equal(oldExclude, st.ExcludePaths) {
 		// Files once excluded were never read: read the folders again.
 		s.index.dropExcluded(s.exclude)
 		s.background(func() { s.indexFolders(s.ctx, s.index.folderList()) })
@@ -410,16 +411,4 @@ func (s *Server) didChangeConfiguration(pushed any) {
 	raw, _ := json.Marshal(pushed)
 	st, warnings := mergeSettings(base, raw)
 	s.applySettings(st, warnings)
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
