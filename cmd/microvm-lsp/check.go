@@ -7,11 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/microvm-lsp/microvm-lsp/analysis"
 	"github.com/microvm-lsp/microvm-lsp/microvm"
@@ -404,24 +401,11 @@ func (c *checkRun) parse(keys []string) {
 	old := c.ws
 	c.ws = &analysis.Workspace{Files: files, Root: old.Root, Exists: old.Exists, Microvm: old.Microvm, AbsentInputs: old.AbsentInputs}
 	parsed := make([]*nixast.File, len(keys))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(keys) {
-					return
-				}
-				if src := c.in.files[keys[i]].src; bytes.IndexByte(src, 0) < 0 {
-					parsed[i] = nixast.Parse(keys[i], src)
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	onEveryCore(len(keys), func(i int) {
+		if src := c.in.files[keys[i]].src; bytes.IndexByte(src, 0) < 0 {
+			parsed[i] = nixast.Parse(keys[i], src)
+		}
+	})
 	for i, key := range keys {
 		if parsed[i] == nil {
 			c.notNix[key] = bytes.IndexByte(c.in.files[key].src, 0)

@@ -68,29 +68,16 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 	// phase alone (reading and printing excluded).
 	parsed := make([]*nixast.File, len(files))
 	start := time.Now()
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(files) {
-					return
-				}
-				f := nixast.Parse(files[i], srcs[i])
-				if *printTree {
-					parsed[i] = f
-				} else {
-					// Only the errors are kept: the trees can be collected
-					// and their memory reused for the next files.
-					parsed[i] = &nixast.File{Errors: f.Errors, Lines: f.Lines}
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	onEveryCore(len(files), func(i int) {
+		f := nixast.Parse(files[i], srcs[i])
+		if *printTree {
+			parsed[i] = f
+		} else {
+			// Only the errors are kept: the trees can be collected
+			// and their memory reused for the next files.
+			parsed[i] = &nixast.File{Errors: f.Errors, Lines: f.Lines}
+		}
+	})
 	elapsed := time.Since(start)
 	status := 0
 	for i, f := range parsed {
@@ -117,4 +104,25 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "files: %d\nbytes: %d\nseconds: %.4f\nMB/s: %.1f\n", len(files), total, secs, mbps)
 	}
 	return status
+}
+
+// onEveryCore calls f(0) to f(n-1), on as many goroutines as there are
+// cores, and returns when all calls have.
+func onEveryCore(n int, f func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
