@@ -62,23 +62,7 @@ func Analyze(ws *Workspace, cfg Config) []Finding {
 func (c *Cache) Analyze(ws *Workspace, cfg Config) []Finding {
 	ws = c.bind(ws)
 	memos := c.memos(ws)
-	var out []Finding
-	for path, f := range ws.Files {
-		for _, e := range f.Errors {
-			fd := Finding{File: path, Pos: e.Pos, End: e.End, Severity: SeverityError, Code: CodeSyntaxError, Message: e.Msg}
-			if e.Kind == nixast.ErrDuplicateAttr {
-				fd.Code = CodeDuplicateAttribute
-				if e.Related >= 0 {
-					fd.Related = []Related{{File: path, Pos: e.Related, End: e.Related, Message: "first defined here"}}
-				}
-			}
-			out = append(out, fd)
-		}
-	}
-	out = append(out, c.runAnalyzers(ws, cfg, memos)...)
-	for _, m := range memos {
-		out = append(out, m.badIgnores...)
-	}
+	out := c.runAnalyzers(ws, cfg, memos)
 	kept := out[:0]
 	for _, f := range out {
 		if m := memos[f.File]; m == nil || !m.ignored(ws.Files[f.File], f) {
@@ -113,42 +97,32 @@ func applyConfig(in []Finding, cfg Config) []Finding {
 }
 
 func (c *Cache) runAnalyzers(ws *Workspace, cfg Config, memos map[string]*fileMemo) []Finding {
+	var fileChecks, graphChecks []*Analyzer
+	for _, a := range Analyzers {
+		if !a.enabled(cfg) {
+			continue
+		}
+		if a.Kind() == PerFile {
+			fileChecks = append(fileChecks, a)
+		} else {
+			graphChecks = append(graphChecks, a)
+		}
+	}
 	// Per-file checks run beside the graph checks: on two cores an edit to
 	// a large file costs the longer of the two, not their sum.
-	results := make([][]Finding, len(Analyzers))
-	var wg sync.WaitGroup
-	var graphChecks []*Analyzer
-	for i, a := range Analyzers {
-		if cfg.Disabled[a.Name] {
-			continue
-		}
-		if !a.PerFile {
-			graphChecks = append(graphChecks, a)
-			continue
-		}
-		wg.Add(1)
-		go func(i int, a *Analyzer) {
-			defer wg.Done()
-			results[i] = c.runPerFile(a, ws, memos)
-		}(i, a)
-	}
+	var fileFindings []Finding
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fileFindings = c.runPerFile(fileChecks, ws, memos)
+	}()
 	var out []Finding
 	if len(graphChecks) > 0 {
 		out = c.graphFindingsFor(ws, memos, graphChecks)
 	}
-	wg.Wait()
+	<-done
 	c.sweepTrees()
-	// The value nodes are large and their findings are cached: drop them.
-	// (Name resolution stays: the editor features read it.)
-	for _, m := range memos {
-		m.valuesMu.Lock()
-		m.values = nil
-		m.valuesMu.Unlock()
-	}
-	for _, r := range results {
-		out = append(out, r...)
-	}
-	return out
+	return append(out, fileFindings...)
 }
 
 // parallel calls fn(0..n-1) on every core and waits.
@@ -193,14 +167,18 @@ func (c *Cache) graphFindingsFor(ws *Workspace, memos map[string]*fileMemo, chec
 		return append([]Finding(nil), found...)
 	}
 	c.graphMu.Unlock()
-	p := &Pass{Workspace: ws, seen: map[string]bool{}, cache: c, memos: memos, graph: g, Systems: g.systems}
+	// The facts the checks require are computed once for all of them.
+	results := runGraphFacts(factOrder(checks), ws, g)
+	var found []Finding
 	for _, a := range checks {
-		a.Run(p)
+		p := &GraphPass{Analyzer: a, Workspace: ws, Systems: g.systems, ResultOf: results, graph: g}
+		a.RunGraph(p)
+		found = append(found, p.findings...)
 	}
 	c.graphMu.Lock()
 	if c.graph == g {
-		c.graphFindings[key] = p.findings
+		c.graphFindings[key] = found
 	}
 	c.graphMu.Unlock()
-	return append([]Finding(nil), p.findings...)
+	return append([]Finding(nil), found...)
 }

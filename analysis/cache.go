@@ -44,12 +44,8 @@ func NewCache() *Cache { return &Cache{files: map[*nixast.File]*fileMemo{}} }
 type fileMemo struct {
 	path     string
 	findings map[string][]Finding // per-file analyzer name → its findings in this file; under Cache.mu
-	// While the per-file checks of a version run, what several of them
-	// read; dropped after.
 	scopesMu sync.Mutex
-	scopes   *scope.Scopes // kept with the version: editor features read it too
-	valuesMu sync.Mutex
-	values   *valueNodes
+	scopes   *scope.Scopes    // kept with the version: editor features read it too
 	ignores  map[int][]string // line → codes ignored there (empty: all codes)
 	// badIgnores are findings on codes of suppression comments that no
 	// check reports.
@@ -278,43 +274,63 @@ func (m *fileMemo) ignored(f *nixast.File, fd Finding) bool {
 	return false
 }
 
-// runPerFile runs an analyzer that looks at one file at a time, reusing the
-// findings of files unchanged since the last call. Several run at once.
-func (c *Cache) runPerFile(a *Analyzer, ws *Workspace, memos map[string]*fileMemo) []Finding {
-	var todo []string
+// runPerFile runs the per-file checks on every file whose findings of
+// some of them are not kept from an earlier call, files on every core,
+// and returns their findings in all files. The facts the checks require
+// are computed once per file, for the checks that run on it.
+func (c *Cache) runPerFile(checks []*Analyzer, ws *Workspace, memos map[string]*fileMemo) []Finding {
+	type job struct {
+		path string
+		m    *fileMemo
+		todo []*Analyzer
+	}
+	var jobs []job
 	c.mu.Lock()
 	for path, m := range memos {
-		if _, ok := m.findings[a.Name]; !ok {
-			todo = append(todo, path)
+		var todo []*Analyzer
+		for _, a := range checks {
+			if _, ok := m.findings[a.Name]; !ok {
+				todo = append(todo, a)
+			}
+		}
+		if len(todo) > 0 {
+			jobs = append(jobs, job{path, m, todo})
 		}
 	}
 	c.mu.Unlock()
-	sort.Strings(todo)
-	if len(todo) > 0 {
-		sub := &Workspace{Files: make(map[string]*nixast.File, len(todo)), Microvm: ws.Microvm, AbsentInputs: ws.AbsentInputs}
-		for _, path := range todo {
-			sub.Files[path] = ws.File(path)
+	sort.Slice(jobs, func(i, j int) bool { return jobs[i].path < jobs[j].path })
+	parallel(len(jobs), func(i int) {
+		j := jobs[i]
+		f := ws.File(j.path)
+		names := func() *scope.Scopes {
+			// a summary's memo keeps no names: they would keep its tree alive
+			if !IsSummary(ws.Files[j.path]) {
+				return j.m.resolve(f)
+			}
+			return scope.Resolve(f)
 		}
-		sp := &Pass{Workspace: sub, seen: map[string]bool{}, cache: c, memos: memos}
-		a.Run(sp)
-		byFile := map[string][]Finding{}
-		for _, f := range sp.findings {
-			byFile[f.File] = append(byFile[f.File], f)
+		results := runFileFacts(factOrder(j.todo), j.path, f, names)
+		found := make(map[string][]Finding, len(j.todo))
+		for _, a := range j.todo {
+			p := &FilePass{Analyzer: a, Path: j.path, File: f, ResultOf: results, names: names, badIgnores: j.m.badIgnores}
+			a.RunFile(p)
+			found[a.Name] = p.findings
 		}
 		c.mu.Lock()
-		for _, path := range todo {
-			m := memos[path]
-			if m.findings == nil {
-				m.findings = map[string][]Finding{}
-			}
-			m.findings[a.Name] = byFile[path]
+		if j.m.findings == nil {
+			j.m.findings = map[string][]Finding{}
+		}
+		for name, fs := range found {
+			j.m.findings[name] = fs
 		}
 		c.mu.Unlock()
-	}
+	})
 	var out []Finding
 	c.mu.Lock()
 	for _, m := range memos {
-		out = append(out, m.findings[a.Name]...)
+		for _, a := range checks {
+			out = append(out, m.findings[a.Name]...)
+		}
 	}
 	c.mu.Unlock()
 	return out

@@ -1,93 +1,18 @@
 package analysis
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/microvm-lsp/microvm-lsp/microvm"
 )
 
-// Pass is what an Analyzer's Run function gets: the workspace, its module
-// graph, and a way to report findings.
-type Pass struct {
-	Workspace *Workspace
-	graph     *graph
-	Systems   []*System
-	findings  []Finding
-	seen      map[string]bool
-	cache     *Cache
-	memos     map[string]*fileMemo
-	rd        *readerIndex   // who reads which place, built on first use (fixes.go)
-	about     map[string]int // findings that name their systems, by code, range and message (checks_roles.go)
-}
-
-// view returns the literal microvm.* definitions of a system, indexed: read
-// only, it may serve several analyses at once.
-func (p *Pass) view(s *System) *optView { return s.optView(p.Workspace.Microvm) }
-
-// optView returns the system's literal microvm.* definitions, indexed,
-// built on first use with the option facts of the workspace.
-func (s *System) optView(facts *microvm.Facts) *optView {
-	s.viewOnce.Do(func() {
-		s.view = optionView(s)
-		s.view.facts = facts.OrEmbedded()
-		s.view.index()
-	})
-	return s.view
-}
-
-// values returns the nodes the value checks read in a workspace file: one
-// walk of the tree serves them all (cached while the file is unchanged).
-func (p *Pass) values(file string) *valueNodes {
-	m := p.memos[file]
-	if m == nil {
-		return findValueNodes(p.Workspace.File(file))
-	}
-	m.valuesMu.Lock()
-	defer m.valuesMu.Unlock()
-	if m.values == nil {
-		m.values = findValueNodes(p.Workspace.File(file))
-	}
-	return m.values
-}
-
-// Report adds a finding, once per code and range.
-func (p *Pass) Report(f Finding) {
-	key := fmt.Sprintf("%s|%s|%d|%d", f.Code, f.File, f.Pos, f.End)
-	if p.seen[key] {
-		return
-	}
-	p.seen[key] = true
-	p.findings = append(p.findings, withPreferred(f))
-}
-
-// withPreferred marks the first fix of a finding preferred when none is:
-// an editor's quick fix and `check --fix` take exactly one.
-func withPreferred(f Finding) Finding {
-	for _, fx := range f.Fixes {
-		if fx.Preferred {
-			return f
-		}
-	}
-	if len(f.Fixes) > 0 {
-		f.Fixes = append([]Fix(nil), f.Fixes...)
-		f.Fixes[0].Preferred = true
-	}
-	return f
-}
-
-// Analyzer is one check.
-type Analyzer struct {
-	Name string // the finding code
-	Doc  string
-	Run  func(*Pass)
-	// PerFile is set for checks whose findings in a file depend on that
-	// file alone: their results are cached while the file is unchanged.
-	PerFile bool
-}
-
-// Analyzers lists the checks Analyze runs.
+// Analyzers lists the checks Analyze runs: the parser's and the
+// suppression comments' first, then the checks of systems, options and
+// values. The facts they require run through their Requires.
 var Analyzers = []*Analyzer{
+	SyntaxError,
+	DuplicateAttribute,
+	IgnoreComments,
 	RoleConflict,
 	GuestOptionWithoutGuestModule,
 	HostOptionWithoutHostModule,
@@ -110,6 +35,47 @@ var Analyzers = []*Analyzer{
 	NotAModule,
 }
 
+// optionViewsFact is each system's literal microvm.* definitions, indexed.
+var optionViewsFact = &Analyzer{
+	Name: "option-views",
+	Doc: "The literal microvm.* definitions of each system, indexed by option path, with the option facts " +
+		"of the workspace. A system kept from one module graph to the next keeps its view.",
+	RunGraph: func(p *GraphPass) any {
+		out := make(map[*System]*optView, len(p.Systems))
+		for _, s := range p.Systems {
+			out[s] = s.optView(p.Workspace.Microvm)
+		}
+		return out
+	},
+}
+
+// readersFact is which systems read each module list, module set and
+// definition (readers.go): a fix edits only what its systems alone read.
+var readersFact = &Analyzer{
+	Name:     "readers",
+	Doc:      "Which systems read each module-list element, module set and microvm.* definition.",
+	RunGraph: func(p *GraphPass) any { return buildReaders(p.Systems) },
+}
+
+// view returns the literal microvm.* definitions of a system, indexed: read
+// only, it may serve several analyses at once.
+func (p *GraphPass) view(s *System) *optView {
+	return result[map[*System]*optView](p.ResultOf, optionViewsFact, p.Analyzer)[s]
+}
+
+// optView returns the system's literal microvm.* definitions, indexed,
+// built on first use with the option facts of the workspace. (The view
+// is data of the system: a system kept from one graph to the next while
+// its root reads no changed file keeps it.)
+func (s *System) optView(facts *microvm.Facts) *optView {
+	s.viewOnce.Do(func() {
+		s.view = optionView(s)
+		s.view.facts = facts.OrEmbedded()
+		s.view.index()
+	})
+	return s.view
+}
+
 // hostOption reports whether microvm.<name> belongs to the host module:
 // declared by it alone, or removed from it.
 func hostOption(f *microvm.Facts, name string) bool {
@@ -127,7 +93,9 @@ var RoleConflict = &Analyzer{
 		"set microvm.guest.enable = false. The guest module then turns the system into a MicroVM guest: it " +
 		"loses switch-to-configuration, grub and the nix-daemon. Remove the guest import, set " +
 		"microvm.guest.enable = false, or import microvm.nixosModules.microvm-options instead.",
-	Run: runRoleConflict,
+	Codes:    []Code{{Name: CodeRoleConflict, Short: "A system imports both microvm.nix's host module and its guest module."}},
+	Requires: []*Analyzer{readersFact},
+	RunGraph: check(runRoleConflict),
 }
 
 // GuestOptionWithoutGuestModule reports guest options set where they are not declared.
@@ -136,7 +104,9 @@ var GuestOptionWithoutGuestModule = &Analyzer{
 	Doc: "A guest option (microvm.* other than vms, autostart, host and stateDir) is defined in a system " +
 		"whose modules include neither microvm.nixosModules.microvm nor microvm.nixosModules.microvm-options. " +
 		"Evaluation fails with \"The option `microvm.…' does not exist\".",
-	Run: runGuestOption,
+	Codes:    []Code{{Name: CodeGuestOption, Short: "A MicroVM guest option is set in a system that imports no module declaring it."}},
+	Requires: []*Analyzer{readersFact},
+	RunGraph: check(runGuestOption),
 }
 
 // HostOptionWithoutHostModule reports host options set where they are not declared.
@@ -144,7 +114,9 @@ var HostOptionWithoutHostModule = &Analyzer{
 	Name: CodeHostOption,
 	Doc: "microvm.vms, microvm.autostart, microvm.host.* or microvm.stateDir is defined in a system whose " +
 		"modules do not include microvm.nixosModules.host, which declares them.",
-	Run: runHostOption,
+	Codes:    []Code{{Name: CodeHostOption, Short: "A MicroVM host option is set in a system that does not import the host module."}},
+	Requires: []*Analyzer{readersFact},
+	RunGraph: check(runHostOption),
 }
 
 // RedundantGuestImport reports a guest module imported into a declarative MicroVM.
@@ -152,12 +124,14 @@ var RedundantGuestImport = &Analyzer{
 	Name: CodeRedundantGuestImport,
 	Doc: "The guest module is imported inside microvm.vms.<name>.config or extraModules. The host already " +
 		"adds it to every declarative MicroVM, so the import is redundant.",
-	Run: runRedundant,
+	Codes:    []Code{{Name: CodeRedundantGuestImport, Short: "A declarative MicroVM imports the guest module, which the host adds to it already."}},
+	Requires: []*Analyzer{readersFact},
+	RunGraph: check(runRedundant),
 }
 
-func (p *Pass) where(file string, pos int) string { return p.graph.where(file, pos) }
+func (p *GraphPass) where(file string, pos int) string { return p.graph.where(file, pos) }
 
-func (p *Pass) chain(via []Hop) string {
+func (p *GraphPass) chain(via []Hop) string {
 	var parts []string
 	for _, h := range via {
 		parts = append(parts, p.where(h.File, h.Pos))
@@ -165,7 +139,7 @@ func (p *Pass) chain(via []Hop) string {
 	return strings.Join(parts, " → ")
 }
 
-func (p *Pass) text(file string, pos, end int) string {
+func (p *GraphPass) text(file string, pos, end int) string {
 	f := p.Workspace.Files[file]
 	if f == nil || pos < 0 || end > len(f.Src) || pos > end {
 		return ""

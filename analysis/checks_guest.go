@@ -14,10 +14,12 @@ var GuestAssertion = &Analyzer{
 		"characters (Linux IFNAMSIZ), a bridge interface without bridge or bridge set on another type, a " +
 		"virtiofs share with socket = null, a reserved vsock CID (0, 1, 2), vsock.ssh.enable without " +
 		"vsock.cid; mem below 32 MB and mem = 2048 on qemu (it hangs, #171) are warnings.",
-	Run: runGuestAssertion,
+	Codes:    []Code{{Name: CodeGuestAssertion, Short: "A MicroVM's literal settings fail an assertion or warning of microvm.nix's guest module."}},
+	Requires: []*Analyzer{optionViewsFact},
+	RunGraph: check(runGuestAssertion),
 }
 
-func runGuestAssertion(p *Pass) {
+func runGuestAssertion(p *GraphPass) {
 	for _, s := range p.Systems {
 		if s.Fork {
 			continue // a fork of microvm.nix may accept other values
@@ -37,7 +39,7 @@ func runGuestAssertion(p *Pass) {
 }
 
 type guestCheck struct {
-	p *Pass
+	p *GraphPass
 	s *System
 }
 

@@ -17,7 +17,9 @@ var HypervisorUnsupported = &Analyzer{
 		"credentialFiles, tap.vhost, vsock.cid, socket = null. What each runner supports is microvm.nix's " +
 		"capability matrix (package microvm, read from lib/runners/<name>.nix). The hypervisor is the " +
 		"system's literal microvm.hypervisor, or qemu when it is not set; nothing is reported when it is not known.",
-	Run: runHypervisorUnsupported,
+	Codes:    []Code{{Name: CodeHypervisorUnsupported, Short: "A MicroVM uses a feature that its hypervisor's runner does not support or ignores."}},
+	Requires: []*Analyzer{optionViewsFact},
+	RunGraph: check(runHypervisorUnsupported),
 }
 
 // systemHypervisor returns the hypervisor of a guest system when it is known.
@@ -44,7 +46,7 @@ func listText(xs []string) string {
 	return quoteAll(xs)
 }
 
-func runHypervisorUnsupported(p *Pass) {
+func runHypervisorUnsupported(p *GraphPass) {
 	for _, s := range p.Systems {
 		if s.Fork {
 			continue // a fork of microvm.nix may accept other values
@@ -68,7 +70,7 @@ func runHypervisorUnsupported(p *Pass) {
 }
 
 type hvCheck struct {
-	p *Pass
+	p *GraphPass
 	s *System
 	v *optView
 	r *microvm.Runner

@@ -17,7 +17,8 @@ var NotAModule = &Analyzer{
 		"microvm.nix's nixosModules set itself, a string that is not an absolute path, a number, a list " +
 		"(module lists do not nest), a bare `import` separated from its argument, or a relative path to a " +
 		"file that does not exist. Only what is certain is reported.",
-	Run: runNotAModule,
+	Codes:    []Code{{Name: CodeNotAModule, Short: "A module-list element is a value that NixOS cannot load as a module."}},
+	RunGraph: check(runNotAModule),
 }
 
 // badElem is what a module element is when it cannot be a module.
@@ -71,7 +72,7 @@ func missingPath(file string, v *pathV) *badElem {
 	return &badElem{kind: "path", text: v.Text, file: path.Join(path.Dir(file), v.Text)}
 }
 
-func runNotAModule(p *Pass) {
+func runNotAModule(p *GraphPass) {
 	type group struct {
 		e       *ModElem
 		systems []*System
@@ -126,7 +127,7 @@ func intendedModule(facts *microvm.Facts, systems []*System) string {
 	return ""
 }
 
-func (p *Pass) notModuleMessage(e *ModElem, systems []*System) (string, bool) {
+func (p *GraphPass) notModuleMessage(e *ModElem, systems []*System) (string, bool) {
 	b := e.bad
 	text := strings.Join(strings.Fields(p.text(e.File, e.Pos, e.End)), " ")
 	switch b.kind {
@@ -181,7 +182,7 @@ func shorten(s string) string {
 // similarFile returns the one workspace file with the missing path's name
 // (or a directory of that name with a default.nix), relative to the
 // directory of from; "" when there is none or several.
-func (p *Pass) similarFile(from, missing string) string {
+func (p *GraphPass) similarFile(from, missing string) string {
 	base := path.Base(missing)
 	var found []string
 	for f := range p.Workspace.Files {

@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
@@ -19,8 +18,9 @@ var InvalidNixHash = &Analyzer{
 		"(sha256, sha512, or outputHashAlgo next to outputHash) or written as a prefix (sha256:…). The " +
 		"placeholders \"\" and lib.fakeHash are accepted. When a hash without algorithm is a valid SHA-256, " +
 		"the fix writes it in SRI form.",
-	Run:     runInvalidNixHash,
-	PerFile: true,
+	Codes:    []Code{{Name: CodeInvalidNixHash, Short: "A hash attribute holds a string that is not a hash Nix can parse."}},
+	Requires: []*Analyzer{valueNodesFact},
+	RunFile:  check(runInvalidNixHash),
 }
 
 // InvalidStorePath reports /nix/store strings that are not store paths.
@@ -29,17 +29,9 @@ var InvalidStorePath = &Analyzer{
 	Doc: "A string or path literal starts with /nix/store/ but its first component is not a valid store path " +
 		"name (32 nix-base32 characters of hash, a dash, and a name of allowed characters). The path cannot " +
 		"exist; it was probably shortened or mistyped.",
-	Run:     runInvalidStorePath,
-	PerFile: true,
-}
-
-func sortedFiles(ws *Workspace) []string {
-	out := make([]string, 0, len(ws.Files))
-	for p := range ws.Files {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out
+	Codes:    []Code{{Name: CodeInvalidStorePath, Short: "A literal under /nix/store does not start with a valid store path name."}},
+	Requires: []*Analyzer{valueNodesFact},
+	RunFile:  check(runInvalidStorePath),
 }
 
 // hashAlgo returns the algorithm an attribute name implies; ok is false
@@ -133,11 +125,17 @@ func storeText(parts []nixast.StringPart) bool {
 	return ok && strings.HasPrefix(tp.Value, storeDir)
 }
 
-func runInvalidNixHash(p *Pass) {
-	for _, path := range sortedFiles(p.Workspace) {
-		for _, h := range p.values(path).hashes {
-			p.checkHash(path, h.set, h.as)
-		}
+// valueNodesFact is what the value checks read in a file, found by one
+// walk of its tree.
+var valueNodesFact = &Analyzer{
+	Name:    "value-nodes",
+	Doc:     "The bindings of a file whose names say they hold a hash, and its literals under /nix/store/.",
+	RunFile: func(p *FilePass) any { return findValueNodes(p.File) },
+}
+
+func runInvalidNixHash(p *FilePass) {
+	for _, h := range result[*valueNodes](p.ResultOf, valueNodesFact, p.Analyzer).hashes {
+		p.checkHash(p.Path, h.set, h.as)
 	}
 }
 
@@ -154,7 +152,7 @@ func siblingString(set *nixast.AttrSet, name string) (string, bool) {
 	return "", false
 }
 
-func (p *Pass) checkHash(file string, set *nixast.AttrSet, as *nixast.AttrAssign) {
+func (p *FilePass) checkHash(file string, set *nixast.AttrSet, as *nixast.AttrAssign) {
 	last := as.Path.Names[len(as.Path.Names)-1]
 	name, ok := last.StaticName()
 	if !ok {
@@ -203,37 +201,36 @@ func (p *Pass) checkHash(file string, set *nixast.AttrSet, as *nixast.AttrAssign
 
 const storeDir = "/nix/store/"
 
-func runInvalidStorePath(p *Pass) {
-	for _, path := range sortedFiles(p.Workspace) {
-		for _, n := range p.values(path).storePaths {
-			var parts []nixast.StringPart
-			switch x := n.(type) {
-			case *nixast.StringLit:
-				parts = x.Parts
-				if x.Indented {
-					parts = nixast.StripIndentation(parts)
-				}
-			case *nixast.PathLit:
-				parts = x.Parts
+func runInvalidStorePath(p *FilePass) {
+	path := p.Path
+	for _, n := range result[*valueNodes](p.ResultOf, valueNodesFact, p.Analyzer).storePaths {
+		var parts []nixast.StringPart
+		switch x := n.(type) {
+		case *nixast.StringLit:
+			parts = x.Parts
+			if x.Indented {
+				parts = nixast.StripIndentation(parts)
 			}
-			tp := parts[0].(*nixast.TextPart) // as storeText found
-			rest := tp.Value[len(storeDir):]
-			comp, _, slash := strings.Cut(rest, "/")
-			if !slash && len(parts) > 1 {
-				continue // the component goes on in an interpolation
+		case *nixast.PathLit:
+			parts = x.Parts
+		}
+		tp := parts[0].(*nixast.TextPart) // as storeText found
+		rest := tp.Value[len(storeDir):]
+		comp, _, slash := strings.Cut(rest, "/")
+		if !slash && len(parts) > 1 {
+			continue // the component goes on in an interpolation
+		}
+		if comp == "" || strings.HasPrefix(comp, ".") || strings.ContainsAny(comp, "*?[{$") {
+			continue
+		}
+		if _, err := storepath.FromAbsolutePath(storeDir + comp); err != nil {
+			msg := fmt.Sprintf("%s%s is not a valid store path: a store path is /nix/store/ followed by a 32-character nix-base32 hash, a dash and a name", storeDir, comp)
+			sev := SeverityError
+			if textOnly(n, comp) {
+				sev = SeverityWarning
+				msg += " (in text that may not be used as a path)"
 			}
-			if comp == "" || strings.HasPrefix(comp, ".") || strings.ContainsAny(comp, "*?[{$") {
-				continue
-			}
-			if _, err := storepath.FromAbsolutePath(storeDir + comp); err != nil {
-				msg := fmt.Sprintf("%s%s is not a valid store path: a store path is /nix/store/ followed by a 32-character nix-base32 hash, a dash and a name", storeDir, comp)
-				sev := SeverityError
-				if textOnly(n, comp) {
-					sev = SeverityWarning
-					msg += " (in text that may not be used as a path)"
-				}
-				p.Report(Finding{File: path, Pos: n.Pos(), End: n.End(), Severity: sev, Code: CodeInvalidStorePath, Message: msg})
-			}
+			p.Report(Finding{File: path, Pos: n.Pos(), End: n.End(), Severity: sev, Code: CodeInvalidStorePath, Message: msg})
 		}
 	}
 }

@@ -21,7 +21,9 @@ var UnknownOption = &Analyzer{
 		"anything), nothing the workspace's own modules declare under microvm, nothing in a system whose " +
 		"module list is not fully known. The message names the index's source and revision and suggests " +
 		"the closest declared name; the fix renames the path.",
-	Run: runUnknownOption,
+	Codes:    []Code{{Name: CodeUnknownOption, Short: "A microvm.* path is defined that microvm.nix's option index does not declare."}},
+	Requires: []*Analyzer{optionViewsFact},
+	RunGraph: check(runUnknownOption),
 }
 
 // OptionTypeMismatch reports literal values that cannot have their option's type.
@@ -31,7 +33,9 @@ var OptionTypeMismatch = &Analyzer{
 		"an integer out of an integer type's range (a port, a positive or unsigned integer), a list for a " +
 		"string, a relative string for a path... Evaluation fails with \"is not of type\". Enum options " +
 		"are invalid-option-value's.",
-	Run: runOptionTypeMismatch,
+	Codes:    []Code{{Name: CodeOptionTypeMismatch, Short: "A microvm.* option is set to a literal that its declared type rejects."}},
+	Requires: []*Analyzer{optionViewsFact},
+	RunGraph: check(runOptionTypeMismatch),
 }
 
 // DeprecatedOption reports definitions of renamed or aliased options.
@@ -40,7 +44,9 @@ var DeprecatedOption = &Analyzer{
 	Doc: "An option is defined by a path the option index records as renamed, aliased or changed " +
 		"(mkRenamedOptionModule, mkAliasOptionModule, mkChangedOptionModule): it still works, with a " +
 		"warning for a rename. The fix writes the new path.",
-	Run: runDeprecatedOption,
+	Codes:    []Code{{Name: CodeDeprecatedOption, Short: "An option is defined by a path that was renamed, aliased or changed."}},
+	Requires: []*Analyzer{optionViewsFact},
+	RunGraph: check(runDeprecatedOption),
 }
 
 // declaredPrefixes returns the microvm.* paths that the workspace's own
@@ -92,7 +98,7 @@ func underPrefix(path []string, prefixes [][]string) bool {
 	return false
 }
 
-func runUnknownOption(p *Pass) {
+func runUnknownOption(p *GraphPass) {
 	facts := p.Workspace.Microvm.OrEmbedded()
 	declared := declaredPrefixes(p.Workspace)
 	for _, s := range p.Systems {
@@ -133,7 +139,7 @@ func runUnknownOption(p *Pass) {
 // attrName writes a name as an attribute name, quoted when it has to be.
 func attrName(s string) string { return optindex.ShowOption([]string{s}) }
 
-func runDeprecatedOption(p *Pass) {
+func runDeprecatedOption(p *GraphPass) {
 	facts := p.Workspace.Microvm.OrEmbedded()
 	for _, s := range p.Systems {
 		if s.Unknown {
@@ -172,7 +178,7 @@ func runDeprecatedOption(p *Pass) {
 	}
 }
 
-func runOptionTypeMismatch(p *Pass) {
+func runOptionTypeMismatch(p *GraphPass) {
 	facts := p.Workspace.Microvm.OrEmbedded()
 	for _, s := range p.Systems {
 		v := p.view(s)
@@ -204,7 +210,7 @@ func runOptionTypeMismatch(p *Pass) {
 	}
 }
 
-func checkValueType(p *Pass, facts *microvm.Facts, o *optindex.Option, file string, x nixast.Expr) {
+func checkValueType(p *GraphPass, facts *microvm.Facts, o *optindex.Option, file string, x nixast.Expr) {
 	v, ok := valueOf(x)
 	if !ok {
 		return

@@ -15,7 +15,9 @@ var RemovedOption = &Analyzer{
 		"them are microvm.nix's history, package microvm). Evaluation fails with \"The option … does not exist\" " +
 		"or a removal message. Fixes: balloonMem = <int> becomes balloon = true or false; an option without a " +
 		"successor is removed.",
-	Run: runRemovedOption,
+	Codes:    []Code{{Name: CodeRemovedOption, Short: "An option that microvm.nix has removed is defined."}},
+	Requires: []*Analyzer{optionViewsFact},
+	RunGraph: check(runRemovedOption),
 }
 
 // DeprecatedModulePath reports imports of the old host module file.
@@ -23,7 +25,8 @@ var DeprecatedModulePath = &Analyzer{
 	Name: CodeDeprecatedModulePath,
 	Doc: "The host module is imported by the path nixos-modules/host.nix, which moved to the directory " +
 		"nixos-modules/host in 2024-04; the old file only forwards and warns. The fix rewrites the path.",
-	Run: runDeprecatedModulePath,
+	Codes:    []Code{{Name: CodeDeprecatedModulePath, Short: "The host module is imported by its old path, nixos-modules/host.nix."}},
+	RunGraph: check(runDeprecatedModulePath),
 }
 
 // isRemovedOption reports whether path is, or is below, a removed option.
@@ -38,7 +41,7 @@ func removalText(r *microvm.Removal) string {
 	return t
 }
 
-func runRemovedOption(p *Pass) {
+func runRemovedOption(p *GraphPass) {
 	for _, s := range p.Systems {
 		if s.Fork {
 			continue // a fork of microvm.nix may keep the option
@@ -81,7 +84,7 @@ func runRemovedOption(p *Pass) {
 
 var oldHostPath = strings.TrimPrefix(microvm.DeprecatedHostPath, "/")
 
-func runDeprecatedModulePath(p *Pass) {
+func runDeprecatedModulePath(p *GraphPass) {
 	for _, s := range p.Systems {
 		for _, e := range s.Elems {
 			if e.Which != ModHost || e.Implicit || e.Node == nil {

@@ -47,7 +47,7 @@ func namesOf(systems []*System) []string {
 // message for a list of system names; a finding with the same code, range
 // and message from another system is merged into the first: it names both,
 // and its related places are added once.
-func (p *Pass) reportAbout(names []string, f Finding, render func(names []string) string) {
+func (p *GraphPass) reportAbout(names []string, f Finding, render func(names []string) string) {
 	key := fmt.Sprintf("%s|%s|%d|%d|%s", f.Code, f.File, f.Pos, f.End, render([]string{"\x00"}))
 	if p.about == nil {
 		p.about = map[string]int{}
@@ -96,7 +96,7 @@ type conflictGroup struct {
 	elems   []*ModElem // the element as each system reached it
 }
 
-func runRoleConflict(p *Pass) {
+func runRoleConflict(p *GraphPass) {
 	var order []placeKey
 	groups := map[placeKey]*conflictGroup{}
 	for _, s := range p.Systems {
@@ -126,7 +126,7 @@ func runRoleConflict(p *Pass) {
 	}
 }
 
-func (p *Pass) reportConflict(g *conflictGroup) {
+func (p *GraphPass) reportConflict(g *conflictGroup) {
 	e, s := g.elems[0], g.systems[0]
 	bare, allBare := false, true
 	for _, s := range g.systems {
@@ -207,7 +207,7 @@ type defGroup struct {
 }
 
 // groupDefs groups the definitions bad reports by their binding, in order.
-func groupDefs(p *Pass, bad func(s *System, d *OptDef) bool) []*defGroup {
+func groupDefs(p *GraphPass, bad func(s *System, d *OptDef) bool) []*defGroup {
 	var out []*defGroup
 	by := map[placeKey]*defGroup{}
 	for _, s := range p.Systems {
@@ -230,7 +230,7 @@ func groupDefs(p *Pass, bad func(s *System, d *OptDef) bool) []*defGroup {
 	return out
 }
 
-func runGuestOption(p *Pass) {
+func runGuestOption(p *GraphPass) {
 	groups := groupDefs(p, func(s *System, d *OptDef) bool {
 		return !s.Unknown && !s.Has(ModMicrovm) && !s.Has(ModOptions) && !hostOption(p.Workspace.Microvm.OrEmbedded(), d.Path[1]) && !isRemovedOption(d.Path)
 	})
@@ -249,7 +249,7 @@ func runGuestOption(p *Pass) {
 	}
 }
 
-func runHostOption(p *Pass) {
+func runHostOption(p *GraphPass) {
 	groups := groupDefs(p, func(s *System, d *OptDef) bool {
 		return !s.Unknown && !s.Has(ModHost) && hostOption(p.Workspace.Microvm.OrEmbedded(), d.Path[1])
 	})
@@ -279,7 +279,7 @@ func runHostOption(p *Pass) {
 	}
 }
 
-func runRedundant(p *Pass) {
+func runRedundant(p *GraphPass) {
 	var order []placeKey
 	groups := map[placeKey]*conflictGroup{}
 	for _, s := range p.Systems {

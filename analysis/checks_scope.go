@@ -19,8 +19,8 @@ var UndefinedVariable = &Analyzer{
 		"dirOf, derivation, isNull, removeAttrs, fetchTarball, fetchGit, placeholder, scopedImport, __add and " +
 		"the other __-prefixed builtins; not fetchurl, which is builtins.fetchurl only), and is not under a " +
 		"with (which may bind anything). Nix rejects the file with \"undefined variable\" before evaluating it.",
-	Run:     runUndefinedVariable,
-	PerFile: true,
+	Codes:   []Code{{Name: CodeUndefinedVariable, Short: "A variable is bound by no let, function, rec set or with around it, nor globally."}},
+	RunFile: check(runUndefinedVariable),
 }
 
 // UnusedBinding reports bindings nothing refers to.
@@ -31,17 +31,14 @@ var UnusedBinding = &Analyzer{
 		"a flake's outputs, which the module system and flakes pass by name. The formals of a function that " +
 		"also has an @ name are only hinted at: callers may rely on them being accepted. The fix removes an " +
 		"unused let binding.",
-	Run:     runUnusedBinding,
-	PerFile: true,
+	Codes:   []Code{{Name: CodeUnusedBinding, Short: "A let binding, function argument or @ name is never used."}},
+	RunFile: check(runUnusedBinding),
 }
 
-func runUndefinedVariable(p *Pass) {
-	for _, file := range sortedFiles(p.Workspace) {
-		sc := p.resolve(file)
-		for _, r := range sc.Undefined() {
-			p.Report(Finding{File: file, Pos: int(r.Pos), End: int(r.End), Severity: SeverityError, Code: CodeUndefinedVariable,
-				Message: fmt.Sprintf("undefined variable `%s`", r.Name)})
-		}
+func runUndefinedVariable(p *FilePass) {
+	for _, r := range p.Names().Undefined() {
+		p.Report(Finding{File: p.Path, Pos: int(r.Pos), End: int(r.End), Severity: SeverityError, Code: CodeUndefinedVariable,
+			Message: fmt.Sprintf("undefined variable `%s`", r.Name)})
 	}
 }
 
@@ -84,42 +81,40 @@ func passedByName(f *nixast.File) func(*nixast.Lambda) bool {
 	}
 }
 
-func runUnusedBinding(p *Pass) {
-	for _, file := range sortedFiles(p.Workspace) {
-		f := p.Workspace.File(file)
-		sc := p.resolve(file)
-		byName := passedByName(f)
-		for _, d := range sc.Defs {
-			if d.Uses > 0 || strings.HasPrefix(d.Name, "_") || skipPragma(f, d) {
-				continue
-			}
-			fd := Finding{File: file, Pos: d.Pos, End: d.End, Severity: SeverityWarning, Code: CodeUnusedBinding, Tags: []Tag{TagUnnecessary}}
-			l, _ := d.Scope.Node.(*nixast.Lambda)
-			switch d.Kind {
-			case scope.Let:
-				fd.Message = fmt.Sprintf("let binding `%s` is never used", d.Name)
-				if fx, ok := removeLetBindingFix(p.Workspace, file, d); ok {
-					fd.Fixes = append(fd.Fixes, fx)
-				}
-			case scope.Formal:
-				if l == nil || byName(l) {
-					continue
-				}
-				fd.Message = fmt.Sprintf("function argument `%s` is never used", d.Name)
-				if l.Param != nil {
-					fd.Severity = SeverityHint
-					fd.Message += fmt.Sprintf(" (the function also takes it as part of `%s`)", l.Param.Name)
-				}
-			case scope.Param:
-				if l == nil || l.Formals == nil || byName(l) {
-					continue // x: … parameters are often unused on purpose
-				}
-				fd.Message = fmt.Sprintf("`%s` (the whole argument set) is never used", d.Name)
-			default:
-				continue
-			}
-			p.Report(fd)
+func runUnusedBinding(p *FilePass) {
+	file, f, ws := p.Path, p.File, p.workspace()
+	sc := p.Names()
+	byName := passedByName(f)
+	for _, d := range sc.Defs {
+		if d.Uses > 0 || strings.HasPrefix(d.Name, "_") || skipPragma(f, d) {
+			continue
 		}
+		fd := Finding{File: file, Pos: d.Pos, End: d.End, Severity: SeverityWarning, Code: CodeUnusedBinding, Tags: []Tag{TagUnnecessary}}
+		l, _ := d.Scope.Node.(*nixast.Lambda)
+		switch d.Kind {
+		case scope.Let:
+			fd.Message = fmt.Sprintf("let binding `%s` is never used", d.Name)
+			if fx, ok := removeLetBindingFix(ws, file, d); ok {
+				fd.Fixes = append(fd.Fixes, fx)
+			}
+		case scope.Formal:
+			if l == nil || byName(l) {
+				continue
+			}
+			fd.Message = fmt.Sprintf("function argument `%s` is never used", d.Name)
+			if l.Param != nil {
+				fd.Severity = SeverityHint
+				fd.Message += fmt.Sprintf(" (the function also takes it as part of `%s`)", l.Param.Name)
+			}
+		case scope.Param:
+			if l == nil || l.Formals == nil || byName(l) {
+				continue // x: … parameters are often unused on purpose
+			}
+			fd.Message = fmt.Sprintf("`%s` (the whole argument set) is never used", d.Name)
+		default:
+			continue
+		}
+		p.Report(fd)
 	}
 }
 

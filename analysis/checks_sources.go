@@ -14,10 +14,11 @@ var PinnedSourceAbsent = &Analyzer{
 	Doc: "The source that flake.lock pins for this input is not in the Nix store (not fetched yet, garbage " +
 		"collected, or lazy trees), so its options are read from the index built into microvm-lsp, or not at " +
 		"all. `nix flake archive` fetches every pinned input into the store.",
-	Run: runPinnedSourceAbsent,
+	Codes:    []Code{{Name: CodePinnedSourceAbsent, Short: "The source that flake.lock pins for an input is not in the Nix store."}},
+	RunGraph: check(runPinnedSourceAbsent),
 }
 
-func runPinnedSourceAbsent(p *Pass) {
+func runPinnedSourceAbsent(p *GraphPass) {
 	if len(p.Workspace.AbsentInputs) == 0 {
 		return
 	}

@@ -16,7 +16,9 @@ var InvalidOptionValue = &Analyzer{
 		"microvm.interfaces.*.type...: every enum option the microvm.nix option index holds) is set to a " +
 		"string literal that is not one of its values. Evaluation fails with \"is not of type `one of …'\". " +
 		"The fix replaces the value with the closest allowed one when there is a close one.",
-	Run: runInvalidOptionValue,
+	Codes:    []Code{{Name: CodeInvalidOptionValue, Short: "An enum option of microvm.nix is set to a string that is not one of its values."}},
+	Requires: []*Analyzer{optionViewsFact},
+	RunGraph: check(runInvalidOptionValue),
 }
 
 // enumOption is an option whose type is an enum of strings.
@@ -97,7 +99,7 @@ func quoteAll(xs []string) string {
 	return strings.Join(q, ", ")
 }
 
-func runInvalidOptionValue(p *Pass) {
+func runInvalidOptionValue(p *GraphPass) {
 	var full []string // microvm.<path>, reused: every system asks for every option
 	enums := enumOptions(p.Workspace.Microvm.OrEmbedded())
 	for _, s := range p.Systems {
@@ -123,7 +125,7 @@ func runInvalidOptionValue(p *Pass) {
 	}
 }
 
-func (p *Pass) reportEnum(x nixast.Expr, file, name string, o enumOption) {
+func (p *GraphPass) reportEnum(x nixast.Expr, file, name string, o enumOption) {
 	if x == nil {
 		return
 	}

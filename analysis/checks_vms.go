@@ -13,7 +13,9 @@ var VMConfigAndFlake = &Analyzer{
 	Doc: "microvm.vms.<name> sets config (a fully declarative VM) together with flake or updateFlake. The host " +
 		"module asserts against both: \"Fully-declarative VMs cannot also set a flake!\" and \"… cannot set a " +
 		"updateFlake!\". Keep config, or remove it and keep flake.",
-	Run: runVMConfigAndFlake,
+	Codes:    []Code{{Name: CodeVMConfigAndFlake, Short: "A declarative MicroVM sets config together with flake or updateFlake."}},
+	Requires: []*Analyzer{optionViewsFact},
+	RunGraph: check(runVMConfigAndFlake),
 }
 
 // VMWithoutSource reports declarative VMs that have nothing to run.
@@ -22,7 +24,9 @@ var VMWithoutSource = &Analyzer{
 	Doc: "A literal microvm.vms.<name> attribute set, whose attributes are all known, sets none of config, " +
 		"flake and evaluatedConfig. The host module then reads null.config and evaluation fails. Add config " +
 		"(a NixOS module for the VM) or flake (a flake with nixosConfigurations.<name>).",
-	Run: runVMWithoutSource,
+	Codes:    []Code{{Name: CodeVMWithoutSource, Short: "A declarative MicroVM sets none of config, flake and evaluatedConfig."}},
+	Requires: []*Analyzer{optionViewsFact},
+	RunGraph: check(runVMWithoutSource),
 }
 
 // vmNames returns the names of the VMs a view defines, sorted.
@@ -68,7 +72,7 @@ func attrAnchor(d *optVal) (int, int) {
 	return 0, 0
 }
 
-func runVMConfigAndFlake(p *Pass) {
+func runVMConfigAndFlake(p *GraphPass) {
 	for _, s := range p.Systems {
 		v := p.view(s)
 		for _, n := range vmNames(v) {
@@ -94,7 +98,7 @@ func runVMConfigAndFlake(p *Pass) {
 	}
 }
 
-func runVMWithoutSource(p *Pass) {
+func runVMWithoutSource(p *GraphPass) {
 	for _, s := range p.Systems {
 		v := p.view(s)
 		for _, n := range vmNames(v) {

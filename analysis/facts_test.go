@@ -22,6 +22,9 @@ func TestStatedFactsAreHeld(t *testing.T) {
 	texts := map[string]string{}
 	for _, a := range analysis.Analyzers {
 		texts["the doc of "+a.Name] = a.Doc
+		for _, c := range a.Codes {
+			texts["the short description of "+c.Name] = c.Short
+		}
 	}
 	docs, err := os.ReadFile("../docs/diagnostics.md")
 	if err != nil {

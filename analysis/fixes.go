@@ -124,7 +124,7 @@ func deleteBinding(ws *Workspace, file string, pos, end int) TextEdit {
 	return e
 }
 
-func removeElemFix(p *Pass, e *ModElem, title string) (Fix, bool) {
+func removeElemFix(p *GraphPass, e *ModElem, title string) (Fix, bool) {
 	if e.Implicit {
 		return Fix{}, false
 	}
@@ -182,7 +182,7 @@ func removeOptionalOperand(ws *Workspace, file string, pos, end int) (TextEdit, 
 	return ed, ok
 }
 
-func removeBindingFix(p *Pass, d *OptDef, title string) Fix {
+func removeBindingFix(p *GraphPass, d *OptDef, title string) Fix {
 	return Fix{Title: title, Edits: []TextEdit{deleteRange(p.Workspace, d.File, d.Binding.Pos(), d.Binding.End())}}
 }
 
@@ -270,7 +270,7 @@ func setsOptionOutsideOptionsModule(facts *microvm.Facts, s *System) bool {
 }
 
 // fixTitle adds the files other than the finding's that a fix edits.
-func (p *Pass) fixTitle(title, findingFile string, edits []TextEdit) string {
+func (p *GraphPass) fixTitle(title, findingFile string, edits []TextEdit) string {
 	var others []string
 	for _, e := range edits {
 		if e.File != findingFile {
@@ -304,7 +304,7 @@ func addEdit(list []TextEdit, ed TextEdit) []TextEdit {
 // microvm-options, or remove it. Each edits only places that the
 // conflicting systems alone read; the first keeps the most of the
 // configuration and is preferred.
-func roleConflictFixes(p *Pass, g *conflictGroup) []Fix {
+func roleConflictFixes(p *GraphPass, g *conflictGroup) []Fix {
 	e := g.elems[0]
 	var out []Fix
 	if fx, ok := guestEnableFix(p, g.systems, e); ok {
@@ -394,7 +394,7 @@ func directPath(set *nixast.AttrSet, target nixast.Node) ([]string, bool) {
 // alwaysIn reports whether s always evaluates target (a binding or a set)
 // as part of one of its modules, at the attribute path want (nil: any);
 // a leading config is ignored.
-func (p *Pass) alwaysIn(s *System, target nixast.Node, want []string) bool {
+func (p *GraphPass) alwaysIn(s *System, target nixast.Node, want []string) bool {
 	for m, mr := range s.modSets {
 		path, ok := directPath(m, target)
 		if nixast.Node(m) == target {
@@ -417,7 +417,7 @@ func (p *Pass) alwaysIn(s *System, target nixast.Node, want []string) bool {
 // their microvm.guest.enable definitions to false where only C reads them,
 // and otherwise writes the option into a microvm set, a module or a module
 // list that only systems of C read.
-func guestEnableFix(p *Pass, C []*System, e *ModElem) (Fix, bool) {
+func guestEnableFix(p *GraphPass, C []*System, e *ModElem) (Fix, bool) {
 	rd := p.readers()
 	var edits []TextEdit
 	covered := map[*System]bool{}
@@ -461,7 +461,7 @@ func guestEnableFix(p *Pass, C []*System, e *ModElem) (Fix, bool) {
 // an existing microvm = { ... } set, then a module, then a module list,
 // each read by systems of C alone and always evaluated by s. got are the
 // systems the edit disables.
-func (p *Pass) guestEnablePlace(s *System, C []*System) (TextEdit, []*System, bool) {
+func (p *GraphPass) guestEnablePlace(s *System, C []*System) (TextEdit, []*System, bool) {
 	rd := p.readers()
 	always := func(readers []*System, target nixast.Node, want []string) []*System {
 		var out []*System
@@ -589,7 +589,7 @@ func hasBindingUnder(set *nixast.AttrSet, name string) bool {
 // of the systems in g declares: import the module add next to the element
 // anchor picks in each system, or remove the definition. Importing keeps
 // the definition and is preferred.
-func definitionFixes(p *Pass, g *defGroup, anchor func(s *System) *ModElem, add string) []Fix {
+func definitionFixes(p *GraphPass, g *defGroup, anchor func(s *System) *ModElem, add string) []Fix {
 	d := g.def
 	var out []Fix
 	ok := add != ModOptions || p.Workspace.Microvm.OrEmbedded().DeclaredWithoutGuestModule(d.Path)

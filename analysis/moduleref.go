@@ -14,7 +14,7 @@ import (
 // moduleRefAt returns an expression for module which that is valid at the
 // module element at, with the edits it needs elsewhere (an inherit that
 // gains the name), for every system of readers.
-func (p *Pass) moduleRefAt(readers []*System, at *ModElem, which string) (string, []TextEdit, bool) {
+func (p *GraphPass) moduleRefAt(readers []*System, at *ModElem, which string) (string, []TextEdit, bool) {
 	f := p.Workspace.File(at.File)
 	readers = withoutShadows(readers)
 	if f == nil || at.Node == nil || len(readers) == 0 {
@@ -39,7 +39,7 @@ func (p *Pass) moduleRefAt(readers []*System, at *ModElem, which string) (string
 
 // refValid reports whether text, written in place of the element at, is
 // module which for every system of readers.
-func (p *Pass) refValid(readers []*System, f *nixast.File, at *ModElem, text, which string) bool {
+func (p *GraphPass) refValid(readers []*System, f *nixast.File, at *ModElem, text, which string) bool {
 	cf := nixast.Parse("ref.nix", []byte(text))
 	if len(cf.Errors) > 0 || cf.Root == nil {
 		return false
@@ -61,7 +61,7 @@ func (p *Pass) refValid(readers []*System, f *nixast.File, at *ModElem, text, wh
 // in scope at the element: N.which when N is microvm.nix's nixosModules,
 // N.nixosModules.which when N is the flake, N.K.nixosModules.which when N
 // holds the flake as K (the inputs). Shortest first.
-func (p *Pass) scopeCandidates(s *System, f *nixast.File, at *ModElem, which string) []string {
+func (p *GraphPass) scopeCandidates(s *System, f *nixast.File, at *ModElem, which string) []string {
 	ev := newEvaluator(p.Workspace)
 	env, ok := p.graph.envAt(ev, s, f, at.File, at.Node)
 	if !ok {
@@ -135,7 +135,7 @@ func isIdent(name string) bool {
 // inheritExtension handles an element that is a name bound by
 // `let inherit (microvm.nixosModules) ...;`: the inherit gains which, and
 // the element becomes which.
-func (p *Pass) inheritExtension(readers []*System, f *nixast.File, at *ModElem, which string) ([]TextEdit, bool) {
+func (p *GraphPass) inheritExtension(readers []*System, f *nixast.File, at *ModElem, which string) ([]TextEdit, bool) {
 	id, ok := nixast.Unparen(at.Node).(*nixast.Ident)
 	if !ok {
 		return nil, false

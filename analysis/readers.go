@@ -29,14 +29,16 @@ type readerIndex struct {
 	via   map[*System]map[placeKey]*ModElem // each system's elements by place
 }
 
-// readers returns the index of the pass' systems, built on first use.
-func (p *Pass) readers() *readerIndex {
-	if p.rd != nil {
-		return p.rd
-	}
+// readers returns the index of the pass' systems (the fact readersFact).
+func (p *GraphPass) readers() *readerIndex {
+	return result[*readerIndex](p.ResultOf, readersFact, p.Analyzer)
+}
+
+// buildReaders indexes which systems read each place.
+func buildReaders(systems []*System) *readerIndex {
 	r := &readerIndex{elems: map[placeKey][]*System{}, sets: map[*nixast.AttrSet][]*System{},
 		binds: map[*nixast.AttrAssign][]*System{}, via: map[*System]map[placeKey]*ModElem{}}
-	for _, s := range p.Systems {
+	for _, s := range systems {
 		byPlace := map[placeKey]*ModElem{}
 		r.via[s] = byPlace
 		for _, e := range s.Elems {
@@ -65,7 +67,6 @@ func (p *Pass) readers() *readerIndex {
 			r.binds[d.Binding] = appendSystem(r.binds[d.Binding], s)
 		}
 	}
-	p.rd = r
 	return r
 }
 
@@ -79,7 +80,7 @@ func appendSystem(list []*System, s *System) []*System {
 }
 
 // onlyRead reports whether every reader is one of systems (and there is one).
-func (p *Pass) onlyRead(readers, systems []*System) bool {
+func (p *GraphPass) onlyRead(readers, systems []*System) bool {
 	if len(readers) == 0 {
 		return false
 	}
@@ -99,7 +100,7 @@ func (p *Pass) onlyRead(readers, systems []*System) bool {
 }
 
 // listReaders returns the systems that read the list literal l of file.
-func (p *Pass) listReaders(file string, l *nixast.List) []*System {
+func (p *GraphPass) listReaders(file string, l *nixast.List) []*System {
 	var out []*System
 	for _, el := range l.Elems {
 		for _, s := range p.readers().elems[placeKey{file, el.Pos(), el.End()}] {
@@ -111,7 +112,7 @@ func (p *Pass) listReaders(file string, l *nixast.List) []*System {
 
 // unconditional reports whether s reaches a module through via without a
 // condition (lib.optional, if): what is written there applies always.
-func (p *Pass) unconditional(s *System, via []Hop) bool {
+func (p *GraphPass) unconditional(s *System, via []Hop) bool {
 	byPlace := p.readers().via[s]
 	for _, h := range via {
 		e := byPlace[placeKey{h.File, h.Pos, h.End}]

@@ -23,13 +23,3 @@ func (m *fileMemo) resolve(f *nixast.File) *scope.Scopes {
 	}
 	return m.scopes
 }
-
-// resolve returns the names of a workspace file (cached while the file is
-// unchanged).
-func (p *Pass) resolve(file string) *scope.Scopes {
-	// a summary's memo keeps no names: they would keep its tree alive
-	if m := p.memos[file]; m != nil && !IsSummary(p.Workspace.Files[file]) {
-		return m.resolve(p.Workspace.File(file))
-	}
-	return scope.Resolve(p.Workspace.File(file))
-}

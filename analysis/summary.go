@@ -157,12 +157,14 @@ func (c *Cache) Prepare(p string, f *nixast.File) *nixast.File {
 	}
 	ws := &Workspace{Files: map[string]*nixast.File{p: f}}
 	memos := map[string]*fileMemo{p: m}
+	var checks []*Analyzer
 	for _, a := range Analyzers {
-		if a.PerFile {
-			c.runPerFile(a, ws, memos)
+		if a.Kind() == PerFile {
+			checks = append(checks, a)
 		}
 	}
-	m.scopes, m.values = nil, nil
+	c.runPerFile(checks, ws, memos)
+	m.scopes = nil
 	sum := summarize(f)
 	c.mu.Lock()
 	c.files[sum] = m

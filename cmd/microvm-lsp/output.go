@@ -211,7 +211,7 @@ func writeSARIF(w io.Writer, c *checkRun, findings []analysis.Finding) {
 	index := map[string]int{}
 	for _, code := range analysis.Codes() {
 		index[code.Code] = len(driver.Rules)
-		driver.Rules = append(driver.Rules, sarifRule{ID: code.Code, ShortDescription: sarifMessage{code.Short()},
+		driver.Rules = append(driver.Rules, sarifRule{ID: code.Code, ShortDescription: sarifMessage{code.Short},
 			FullDescription: sarifMessage{code.Doc}, Help: sarifMessage{fmt.Sprintf("%s See the section %q of docs/diagnostics.md in microvm-lsp's documentation.", code.Doc, code.Code)}})
 		if c.in.docsLink != "" {
 			driver.Rules[len(driver.Rules)-1].HelpURI = c.in.docsLink + "#" + code.Code

@@ -1,0 +1,259 @@
+package analysis
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+	"github.com/microvm-lsp/microvm-lsp/scope"
+)
+
+// The check API, after golang.org/x/tools/go/analysis. A check is an
+// Analyzer value: it declares the codes it reports, its documentation,
+// whether it reads one file or the module graph, and the analyzers whose
+// results it reads. An analyzer without codes is a fact: its Run returns a
+// result that the driver computes once per run (per file for a per-file
+// fact) and hands to every analyzer that requires it, as ResultOf.
+
+// Code is a finding code an Analyzer reports.
+type Code struct {
+	Name string // stable: settings, suppression comments and docs/diagnostics.md name it
+	// Short is one sentence saying what a finding of the code means: the
+	// SARIF rule's short description.
+	Short string
+}
+
+// Kind says what an Analyzer reads.
+type Kind int
+
+const (
+	// PerFile analyzers read one file: their findings in a file depend on
+	// that file alone and are kept while it is unchanged.
+	PerFile Kind = iota + 1
+	// ModuleGraph analyzers read the workspace and its systems.
+	ModuleGraph
+)
+
+// Analyzer is one check, or one fact that checks share.
+type Analyzer struct {
+	Name string
+	// Doc is a paragraph on what the analyzer reports and why: the full
+	// description of each of its codes.
+	Doc string
+	// Codes are the codes its findings carry; none for a fact.
+	Codes []Code
+	// Requires are the facts whose results it reads from ResultOf, of its
+	// own Kind: a per-file analyzer cannot require the module graph.
+	Requires []*Analyzer
+	// Exactly one of RunFile and RunGraph is set: it says the Kind. A
+	// check reports through the pass and returns nil; a fact returns its
+	// result.
+	RunFile  func(*FilePass) any
+	RunGraph func(*GraphPass) any
+}
+
+// Kind returns what the analyzer reads.
+func (a *Analyzer) Kind() Kind {
+	if a.RunFile != nil {
+		return PerFile
+	}
+	return ModuleGraph
+}
+
+// enabled reports whether some code of a check is enabled.
+func (a *Analyzer) enabled(cfg Config) bool {
+	for _, c := range a.Codes {
+		if !cfg.Disabled[c.Name] {
+			return true
+		}
+	}
+	return false
+}
+
+// check adapts a check's run function, which has no result.
+func check[P any](run func(P)) func(P) any {
+	return func(p P) any { run(p); return nil }
+}
+
+// FilePass is what a per-file analyzer's RunFile gets: one file, the
+// results of the per-file facts it requires on that file, and a way to
+// report findings. It has no way to reach other files or the module graph.
+type FilePass struct {
+	Analyzer *Analyzer
+	Path     string       // the file's key in the workspace
+	File     *nixast.File // with its tree, also for a summary
+	// ResultOf holds the result of each required fact on this file.
+	ResultOf map[*Analyzer]any
+
+	names      func() *scope.Scopes
+	badIgnores []Finding // the unknown codes of the file's suppression comments
+	findings   []Finding
+	seen       map[string]bool
+}
+
+// Names returns the file's resolved names: resolved once per file version
+// and shared with the editor features, like the tree itself.
+func (p *FilePass) Names() *scope.Scopes { return p.names() }
+
+// Report adds a finding in the pass' file, once per code and range.
+func (p *FilePass) Report(f Finding) {
+	p.findings, p.seen = report(p.findings, p.seen, f)
+}
+
+// workspace is the pass' file alone, as the fix helpers read it.
+func (p *FilePass) workspace() *Workspace {
+	return &Workspace{Files: map[string]*nixast.File{p.Path: p.File}}
+}
+
+// GraphPass is what a module-graph analyzer's RunGraph gets: the
+// workspace, its systems, the results of the facts it requires, and a way
+// to report findings.
+type GraphPass struct {
+	Analyzer  *Analyzer
+	Workspace *Workspace
+	Systems   []*System
+	// ResultOf holds the result of each required fact, computed once per
+	// run of the graph checks.
+	ResultOf map[*Analyzer]any
+
+	graph    *graph
+	findings []Finding
+	seen     map[string]bool
+	about    map[string]int // findings that name their systems, by code, range and message (checks_roles.go)
+}
+
+// Report adds a finding, once per code and range.
+func (p *GraphPass) Report(f Finding) {
+	p.findings, p.seen = report(p.findings, p.seen, f)
+}
+
+func report(list []Finding, seen map[string]bool, f Finding) ([]Finding, map[string]bool) {
+	key := fmt.Sprintf("%s|%s|%d|%d", f.Code, f.File, f.Pos, f.End)
+	if seen == nil {
+		seen = map[string]bool{}
+	}
+	if seen[key] {
+		return list, seen
+	}
+	seen[key] = true
+	return append(list, withPreferred(f)), seen
+}
+
+// withPreferred marks the first fix of a finding preferred when none is:
+// an editor's quick fix and `check --fix` take exactly one.
+func withPreferred(f Finding) Finding {
+	for _, fx := range f.Fixes {
+		if fx.Preferred {
+			return f
+		}
+	}
+	if len(f.Fixes) > 0 {
+		f.Fixes = append([]Fix(nil), f.Fixes...)
+		f.Fixes[0].Preferred = true
+	}
+	return f
+}
+
+// result returns the result of a required fact; requiring it is part of
+// the analyzer's declaration, so a missing one is a programming error.
+func result[T any](resultOf map[*Analyzer]any, fact *Analyzer, user *Analyzer) T {
+	r, ok := resultOf[fact]
+	if !ok {
+		panic(fmt.Sprintf("analyzer %s reads fact %s without requiring it", user.Name, fact.Name))
+	}
+	return r.(T)
+}
+
+// factOrder returns the facts that checks require, transitively, each
+// after the facts it requires itself.
+func factOrder(checks []*Analyzer) []*Analyzer {
+	var out []*Analyzer
+	seen := map[*Analyzer]bool{}
+	var visit func(a *Analyzer)
+	visit = func(a *Analyzer) {
+		for _, r := range a.Requires {
+			if !seen[r] {
+				seen[r] = true
+				visit(r)
+				out = append(out, r)
+			}
+		}
+	}
+	for _, a := range checks {
+		visit(a)
+	}
+	return out
+}
+
+// validate reports what is wrong with a declaration.
+func (a *Analyzer) validate(isCheck bool) error {
+	if a.Name == "" || a.Doc == "" {
+		return fmt.Errorf("analyzer %q: a name and a doc are required", a.Name)
+	}
+	if (a.RunFile == nil) == (a.RunGraph == nil) {
+		return fmt.Errorf("analyzer %s: exactly one of RunFile and RunGraph must be set", a.Name)
+	}
+	if isCheck != (len(a.Codes) > 0) {
+		return fmt.Errorf("analyzer %s: a check declares codes, a fact none", a.Name)
+	}
+	for _, c := range a.Codes {
+		s := strings.TrimSpace(c.Short)
+		if c.Name == "" || s == "" || !strings.HasSuffix(s, ".") || strings.Contains(strings.TrimSuffix(s, "."), ". ") {
+			return fmt.Errorf("analyzer %s: code %q needs a short description of one sentence", a.Name, c.Name)
+		}
+	}
+	for _, r := range a.Requires {
+		if len(r.Codes) > 0 {
+			return fmt.Errorf("analyzer %s requires %s, which is a check, not a fact", a.Name, r.Name)
+		}
+		if a.Kind() == PerFile && r.Kind() != PerFile {
+			return fmt.Errorf("per-file analyzer %s requires %s, which reads the module graph", a.Name, r.Name)
+		}
+		if a.Kind() == ModuleGraph && r.Kind() != ModuleGraph {
+			// the driver computes a graph check's facts on the graph
+			return fmt.Errorf("graph analyzer %s requires %s, a per-file fact", a.Name, r.Name)
+		}
+	}
+	return nil
+}
+
+// checkDeclarations validates every check and every fact they require,
+// and that no code is declared twice.
+func checkDeclarations(checks []*Analyzer) error {
+	codes := map[string]string{}
+	for _, a := range checks {
+		if err := a.validate(true); err != nil {
+			return err
+		}
+		for _, c := range a.Codes {
+			if other, dup := codes[c.Name]; dup {
+				return fmt.Errorf("code %s is declared by %s and %s", c.Name, other, a.Name)
+			}
+			codes[c.Name] = a.Name
+		}
+	}
+	for _, f := range factOrder(checks) {
+		if err := f.validate(false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runFileFacts computes the facts checks require on one file, in order.
+func runFileFacts(facts []*Analyzer, path string, f *nixast.File, names func() *scope.Scopes) map[*Analyzer]any {
+	out := make(map[*Analyzer]any, len(facts))
+	for _, fa := range facts {
+		out[fa] = fa.RunFile(&FilePass{Analyzer: fa, Path: path, File: f, ResultOf: out, names: names})
+	}
+	return out
+}
+
+// runGraphFacts computes the facts checks require on the graph, in order.
+func runGraphFacts(facts []*Analyzer, ws *Workspace, g *graph) map[*Analyzer]any {
+	out := make(map[*Analyzer]any, len(facts))
+	for _, fa := range facts {
+		out[fa] = fa.RunGraph(&GraphPass{Analyzer: fa, Workspace: ws, Systems: g.systems, ResultOf: out, graph: g})
+	}
+	return out
+}
