@@ -218,7 +218,7 @@ func (a *Analyzer) validate(isCheck bool) error {
 }
 
 // checkDeclarations validates every check and every fact they require,
-// and that no code is declared twice.
+// and that no code or name is declared twice.
 func checkDeclarations(checks []*Analyzer) error {
 	codes := map[string]string{}
 	for _, a := range checks {
@@ -231,6 +231,14 @@ func checkDeclarations(checks []*Analyzer) error {
 			}
 			codes[c.Name] = a.Name
 		}
+	}
+	names := map[string]bool{}
+	for _, a := range append(append([]*Analyzer(nil), checks...), factOrder(checks)...) {
+		if names[a.Name] {
+			// the cache keeps each file's findings by analyzer name
+			return fmt.Errorf("two analyzers are named %s", a.Name)
+		}
+		names[a.Name] = true
 	}
 	for _, f := range factOrder(checks) {
 		if err := f.validate(false); err != nil {

@@ -27,6 +27,8 @@ func TestAnalyzerDeclarations(t *testing.T) {
 				RunGraph: func(*GraphPass) any { return nil }}}, RunGraph: func(*GraphPass) any { return nil }}}, "not a fact"},
 		{"graph check requiring a per-file fact", []*Analyzer{{Name: "a", Doc: "d", Codes: code, Requires: []*Analyzer{fileFact},
 			RunGraph: func(*GraphPass) any { return nil }}}, "a per-file fact"},
+		{"two analyzers of one name", []*Analyzer{{Name: "a", Doc: "d", Codes: code, RunGraph: func(*GraphPass) any { return nil }},
+			{Name: "a", Doc: "d", Codes: []Code{{Name: "x", Short: "X."}}, RunFile: func(*FilePass) any { return nil }}}, "two analyzers"},
 		{"two run functions", []*Analyzer{{Name: "a", Doc: "d", Codes: code, RunFile: func(*FilePass) any { return nil },
 			RunGraph: func(*GraphPass) any { return nil }}}, "exactly one"},
 		{"a check without codes", []*Analyzer{{Name: "a", Doc: "d", RunGraph: func(*GraphPass) any { return nil }}}, "declares codes"},

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/microvm-lsp/microvm-lsp/microvm"
+	"github.com/microvm-lsp/microvm-lsp/modsys"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
@@ -226,22 +227,39 @@ func (ev *evaluator) lookup(name string, e *env) (*thunk, bool) {
 	return nil, false
 }
 
-var knownFuncs = map[string]bool{
-	"optional": true, "optionals": true, "mkIf": true, "mkMerge": true, "mkDefault": true,
-	"mkForce": true, "mkOverride": true, "nixosSystem": true, "import": true, "optionalAttrs": true,
-	"mkBefore": true, "mkAfter": true, "mkOrder": true,
+// knownFuncs are the functions the evaluator knows by name: the module
+// system's definition wrappers (package modsys) and these.
+var knownFuncs = withWrappers(map[string]bool{
+	"optional": true, "optionals": true, "nixosSystem": true, "import": true, "optionalAttrs": true,
 	// attribute set and list functions that build system maps
 	"readDir": true, "mapAttrs": true, "attrNames": true, "attrValues": true, "filterAttrs": true,
 	"genAttrs": true, "listToAttrs": true, "map": true, "removeSuffix": true, "hasSuffix": true,
 	"nameValuePair": true, "pathExists": true, "imap0": true, "imap1": true, "flatten": true, "concatLists": true, "importHosts": true,
-}
+})
 
-var funcArity = map[string]int{
-	"optional": 2, "optionals": 2, "mkIf": 2, "mkMerge": 1, "mkDefault": 1, "mkForce": 1,
-	"mkOverride": 2, "nixosSystem": 1, "import": 1, "optionalAttrs": 2, "mkBefore": 1, "mkAfter": 1, "mkOrder": 2,
+var funcArity = withWrapperArity(map[string]int{
+	"optional": 2, "optionals": 2, "nixosSystem": 1, "import": 1, "optionalAttrs": 2,
 	"readDir": 1, "mapAttrs": 2, "attrNames": 1, "attrValues": 1, "filterAttrs": 2, "genAttrs": 2, "listToAttrs": 1,
 	"map": 2, "removeSuffix": 2, "hasSuffix": 2, "nameValuePair": 2, "pathExists": 1, "imap0": 2, "imap1": 2,
 	"flatten": 1, "concatLists": 1, "importHosts": 1,
+})
+
+func withWrappers(m map[string]bool) map[string]bool {
+	for _, f := range modsys.Funcs() {
+		if f.Wraps() {
+			m[f.Name] = true
+		}
+	}
+	return m
+}
+
+func withWrapperArity(m map[string]int) map[string]int {
+	for _, f := range modsys.Funcs() {
+		if f.Wraps() {
+			m[f.Name] = f.Arity
+		}
+	}
+	return m
 }
 
 func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
@@ -780,12 +798,11 @@ func (ev *evaluator) callBuiltin(f *builtinV, call *nixast.Apply, file string) V
 			out.Elems = append(out.Elems, el)
 		}
 		return out
-	case "mkDefault", "mkForce", "mkBefore", "mkAfter":
-		return ev.force(f.Args[0])
-	case "mkOverride", "mkOrder":
-		return ev.force(f.Args[1])
 	case "nixosSystem":
 		return &systemV{Call: call, File: file, Arg: f.Args[0]}
+	}
+	if mf, ok := modsys.Lookup(f.Name); ok && (mf.Role == modsys.Priority || mf.Role == modsys.Order) {
+		return ev.force(f.Args[mf.Value]) // the value, whatever its priority
 	}
 	return ev.callLib(f, call, file)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/microvm-lsp/microvm-lsp/microvm"
+	"github.com/microvm-lsp/microvm-lsp/modsys"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
@@ -346,21 +347,15 @@ func roleConflictFixes(p *GraphPass, g *conflictGroup) []Fix {
 }
 
 // overridable reports whether a definition has a priority below a plain
-// one (lib.mkDefault): a plain `false` elsewhere wins over it.
+// one (lib.mkDefault, mkOptionDefault, mkOverride 1000): a plain `false`
+// elsewhere wins over it.
 func overridable(d *OptDef) bool {
-	app, ok := nixast.Unparen(d.Binding.Value).(*nixast.Apply)
-	if !ok {
+	f, args, ok := modsys.Call(d.Binding.Value)
+	if !ok || f.Role != modsys.Priority {
 		return false
 	}
-	fn, args := splitApply(app)
-	name := ""
-	switch fn := fn.(type) {
-	case *nixast.Ident:
-		name = fn.Name
-	case *nixast.Select:
-		name, _ = fn.Path.Names[len(fn.Path.Names)-1].StaticName()
-	}
-	return (name == "mkDefault" || name == "mkOptionDefault") && len(args) == 1
+	prio, known := f.PriorityOf(args)
+	return known && prio > modsys.DefaultPriority
 }
 
 // directPath returns the attribute path from set to target (an attribute

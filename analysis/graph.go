@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/microvm-lsp/microvm-lsp/modsys"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
@@ -771,8 +772,9 @@ func (g *graph) moduleExpr(s *System, x nixast.Expr, e *env, file string, via []
 	return g.module(s, ev.eval(x, e, file), via)
 }
 
-// unwrapMk strips lib.mkIf c / mkDefault / mkForce / mkOverride n / mkMerge
-// [x] (single element) and parentheses.
+// unwrapMk strips the module system's wrappers (package modsys: lib.mkIf c,
+// mkDefault, mkOverride n, mkBefore..., mkMerge [x] of a single element)
+// and parentheses.
 func (g *graph) unwrapMk(x nixast.Expr, e *env, file string) (nixast.Expr, string) {
 	cond := ""
 	for i := 0; i < 10; i++ {
@@ -786,22 +788,19 @@ func (g *graph) unwrapMk(x nixast.Expr, e *env, file string) (nixast.Expr, strin
 		if !ok {
 			return x, cond
 		}
-		switch {
-		case bv.Name == "mkIf" && len(args) == 2:
-			cond = joinCond(cond, condText(g.ws, file, args[0]))
-			x = args[1]
-		case (bv.Name == "mkDefault" || bv.Name == "mkForce" || bv.Name == "mkMerge") && len(args) == 1:
-			x = args[0]
-			if l, ok := nixast.Unparen(x).(*nixast.List); ok && bv.Name == "mkMerge" {
-				if len(l.Elems) != 1 {
-					return l, cond
-				}
-				x = l.Elems[0]
-			}
-		case bv.Name == "mkOverride" && len(args) == 2:
-			x = args[1]
-		default:
+		mf, known := modsys.Lookup(bv.Name)
+		if !known || !mf.Wraps() || len(args) != mf.Arity {
 			return x, cond
+		}
+		if mf.Role == modsys.Condition {
+			cond = joinCond(cond, condText(g.ws, file, args[0]))
+		}
+		x = args[mf.Value]
+		if l, ok := nixast.Unparen(x).(*nixast.List); ok && mf.Role == modsys.Merge {
+			if len(l.Elems) != 1 {
+				return l, cond
+			}
+			x = l.Elems[0]
 		}
 	}
 	return x, cond

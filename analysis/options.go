@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/microvm-lsp/microvm-lsp/microvm"
+	"github.com/microvm-lsp/microvm-lsp/modsys"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
@@ -37,51 +38,40 @@ type optView struct {
 	facts *microvm.Facts
 }
 
-// mkName returns the name of a lib.mk* function when x calls one.
-func mkName(x nixast.Expr) (string, []nixast.Expr) {
-	app, ok := x.(*nixast.Apply)
-	if !ok {
-		return "", nil
-	}
-	fn, args := splitApply(app)
-	name := ""
-	switch fn := fn.(type) {
-	case *nixast.Ident:
-		name = fn.Name
-	case *nixast.Select:
-		name, _ = fn.Path.Names[len(fn.Path.Names)-1].StaticName()
-	}
-	return name, args
-}
+// mkName returns the name of the function x calls by a name (mkIf,
+// lib.mkIf, lib.optional...), with the arguments of the call.
+func mkName(x nixast.Expr) (string, []nixast.Expr) { return modsys.Name(x) }
 
-// unwrapValue strips parentheses and priority / condition wrappers.
+// unwrapValue strips parentheses and the module system's condition,
+// priority and order wrappers (package modsys).
 func unwrapValue(x nixast.Expr) (v nixast.Expr, cond bool, prio int) {
-	prio = 100
+	prio = modsys.DefaultPriority
 	for i := 0; i < 10; i++ {
 		x = nixast.Unparen(x)
-		name, args := mkName(x)
-		switch {
-		case name == "mkIf" && len(args) == 2:
-			cond = true
-			x = args[1]
-		case name == "mkDefault" && len(args) == 1:
-			prio = 1000
-			x = args[0]
-		case name == "mkForce" && len(args) == 1:
-			prio = 50
-			x = args[0]
-		case name == "mkOverride" && len(args) == 2:
-			if n, ok := nixast.Unparen(args[0]).(*nixast.IntLit); ok {
-				prio = int(n.Value)
-			}
-			x = args[1]
-		case (name == "mkBefore" || name == "mkAfter") && len(args) == 1:
-			x = args[0]
-		default:
+		f, args, ok := modsys.Call(x)
+		if !ok || !f.Wraps() || f.Role == modsys.Merge {
 			return x, cond, prio
 		}
+		switch f.Role {
+		case modsys.Condition:
+			cond = true
+		case modsys.Priority:
+			if p, known := f.PriorityOf(args); known {
+				prio = p
+			}
+		}
+		x = args[f.Value]
 	}
 	return x, cond, prio
+}
+
+// isMerge reports whether x is a call of mkMerge, with its list argument.
+func isMerge(x nixast.Expr) (nixast.Expr, bool) {
+	f, args, ok := modsys.Call(x)
+	if !ok || f.Role != modsys.Merge {
+		return nil, false
+	}
+	return args[f.Value], true
 }
 
 // optionView reads the literal microvm.* definitions of a system.
@@ -129,8 +119,8 @@ func (v *optView) add(path []string, base int, b *nixast.AttrAssign, x nixast.Ex
 	case *nixast.AttrSet:
 		sets = append(sets, ux)
 	default:
-		if name, args := mkName(ux); name == "mkMerge" && len(args) == 1 {
-			if l, ok := nixast.Unparen(args[0]).(*nixast.List); ok {
+		if list, ok := isMerge(ux); ok {
+			if l, ok := nixast.Unparen(list).(*nixast.List); ok {
 				for _, el := range l.Elems {
 					if s, ok := unwrapSet(el); ok {
 						sets = append(sets, s)
@@ -228,7 +218,7 @@ func (v *optView) hidden(path ...string) bool {
 			if _, ok := d.X.(*nixast.AttrSet); ok {
 				continue
 			}
-			if n, _ := mkName(d.X); n == "mkMerge" {
+			if _, ok := isMerge(d.X); ok {
 				continue
 			}
 			return true

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/microvm-lsp/microvm-lsp/modsys"
 )
 
 // libNames maps lib's functions (lib.X, and lib.attrsets.X, lib.lists.X...
@@ -49,6 +51,9 @@ func (b *builder) makeLib(name string) value {
 	if alias, ok := libBuiltinAliases[name]; ok {
 		return b.builtin(alias)
 	}
+	if f, ok := modsys.Lookup(name); ok {
+		return b.moduleFunc(f)
+	}
 	switch name {
 	case "types":
 		return b.typesV
@@ -77,126 +82,16 @@ func (b *builder) makeLib(name string) value {
 			}
 			return unknown
 		}}
-	case "mkOption":
-		return fn1(name, func(b *builder, x *thunk) value {
-			a, ok := b.force(x).(*vAttrs)
-			if !ok {
-				a = &vAttrs{m: map[string]*attrEntry{}, partial: true}
-			}
-			return &vOption{args: a, kind: "mkOption"}
-		})
-	case "mkEnableOption":
-		return fn1(name, func(b *builder, x *thunk) value {
-			o := &vOption{args: &vAttrs{m: map[string]*attrEntry{}}, kind: name, typ: simpleTypes["bool"], deflt: "false"}
-			if s, ok := b.force(x).(vStr); ok {
-				o.desc = "Whether to enable " + string(s) + "."
-			}
-			return o
-		})
-	case "mkPackageOption", "mkPackageOptionMD":
-		return fn3(name, func(b *builder, _, n, args *thunk) value {
-			o := &vOption{args: &vAttrs{m: map[string]*attrEntry{}}, kind: "mkPackageOption", typ: simpleTypes["package"]}
-			var pkgName string
-			switch nv := b.force(n).(type) {
-			case vStr:
-				pkgName = string(nv)
-			case *vList:
-				var parts []string
-				for _, el := range nv.elems {
-					if s, ok := b.force(el).(vStr); ok {
-						parts = append(parts, string(s))
-					}
-				}
-				pkgName = strings.Join(parts, ".")
-			}
-			o.deflt = "pkgs." + pkgName
-			if a, ok := b.force(args).(*vAttrs); ok {
-				if ent, ok := a.m["nullable"]; ok {
-					if v, ok := b.force(ent.t).(vBool); ok && bool(v) {
-						o.typ = &vType{name: "nullOr", elems: []*vType{simpleTypes["package"]}}
-					}
-				}
-				if ent, ok := a.m["default"]; ok {
-					switch d := b.force(ent.t).(type) {
-					case vStr:
-						o.deflt = "pkgs." + string(d)
-					case vNull:
-						o.deflt = "null"
-					}
-				}
-				for _, k := range []string{"extraDescription", "example"} {
-					if ent, ok := a.m[k]; ok {
-						o.args.m[k] = ent
-					}
-				}
-			}
-			o.desc = "The " + pkgName + " package to use."
-			return o
-		})
-	case "mkIf":
-		return fn2(name, func(b *builder, c, x *thunk) value { return &vIf{cond: c, content: x} })
-	case "mkMerge":
-		return fn1(name, func(b *builder, l *thunk) value { return &vMerge{list: l} })
-	case "mkDefault", "mkForce", "mkOptionDefault", "mkBefore", "mkAfter", "mkImageMediaOverride",
-		"mkVMOverride", "mkFixStrictness", "mdDoc", "id":
+	case "mkFixStrictness", "mdDoc", "id":
 		return fn1(name, func(b *builder, x *thunk) value { return b.force(x) })
-	case "mkOverride", "mkOrder", "const":
-		return fn2(name, func(b *builder, x, y *thunk) value {
-			if name == "const" {
-				return b.force(x)
-			}
-			return b.force(y)
-		})
+	case "const":
+		return fn2(name, func(b *builder, x, _ *thunk) value { return b.force(x) })
 	case "literalExpression", "literalExample", "literalMD", "literalDocBook":
 		return fn1(name, func(b *builder, x *thunk) value {
 			if s, ok := b.force(x).(vStr); ok {
 				return &vLiteral{text: string(s)}
 			}
 			return unknown
-		})
-	case "mkRenamedOptionModule", "mkAliasOptionModule", "mkAliasOptionModuleMD", "mkRemovedOptionModule":
-		kind := map[string]RenameKind{"mkRenamedOptionModule": Renamed, "mkAliasOptionModule": Aliased,
-			"mkAliasOptionModuleMD": Aliased, "mkRemovedOptionModule": Removed}[name]
-		return fn2(name, func(b *builder, from, to *thunk) value {
-			r := &vRenameModule{kind: kind, from: b.strList(from)}
-			if kind == Removed {
-				r.message, _ = toStr(b.force(to))
-			} else {
-				r.to = b.strList(to)
-			}
-			return r
-		})
-	case "mkRenamedOptionModuleWith":
-		return fn1(name, func(b *builder, x *thunk) value {
-			a, ok := b.force(x).(*vAttrs)
-			if !ok {
-				return unknown
-			}
-			r := &vRenameModule{kind: Renamed}
-			if ent, ok := a.m["from"]; ok {
-				r.from = b.strList(ent.t)
-			}
-			if ent, ok := a.m["to"]; ok {
-				r.to = b.strList(ent.t)
-			}
-			return r
-		})
-	case "mkChangedOptionModule":
-		return fn3(name, func(b *builder, from, to, _ *thunk) value {
-			return &vRenameModule{kind: Changed, from: b.strList(from), to: b.strList(to)}
-		})
-	case "mkMergedOptionModule":
-		return fn3(name, func(b *builder, from, to, _ *thunk) value {
-			l, ok := b.force(from).(*vList)
-			if !ok {
-				return unknown
-			}
-			var mods []value
-			toPath := b.strList(to)
-			for _, el := range l.elems {
-				mods = append(mods, &vRenameModule{kind: Merged, from: b.strList(el), to: toPath})
-			}
-			return &vModuleGroup{mods: mods}
 		})
 	case "setAttrByPath":
 		return fn2(name, func(b *builder, p, v *thunk) value {
@@ -585,4 +480,140 @@ func (b *builder) recursiveUpdate(x, y value) value {
 		out.m[k] = v
 	}
 	return out
+}
+
+// moduleFunc is a function of the module system (package modsys's table):
+// the wrappers of definitions, the option declarations and the modules
+// that record an option's history.
+func (b *builder) moduleFunc(f modsys.Func) value {
+	name := f.Name
+	switch f.Role {
+	case modsys.Condition:
+		return fn2(name, func(b *builder, c, x *thunk) value { return &vIf{cond: c, content: x} })
+	case modsys.Merge:
+		return fn1(name, func(b *builder, l *thunk) value { return &vMerge{list: l} })
+	case modsys.Priority, modsys.Order:
+		// the value, whatever its priority
+		if f.Arity == 1 {
+			return fn1(name, func(b *builder, x *thunk) value { return b.force(x) })
+		}
+		return fn2(name, func(b *builder, _, x *thunk) value { return b.force(x) })
+	case modsys.Declaration:
+		return b.declarationFunc(name)
+	case modsys.History:
+		return b.historyFunc(f)
+	}
+	return nil
+}
+
+func (b *builder) declarationFunc(name string) value {
+	switch name {
+	case "mkOption":
+		return fn1(name, func(b *builder, x *thunk) value {
+			a, ok := b.force(x).(*vAttrs)
+			if !ok {
+				a = &vAttrs{m: map[string]*attrEntry{}, partial: true}
+			}
+			return &vOption{args: a, kind: "mkOption"}
+		})
+	case "mkEnableOption":
+		return fn1(name, func(b *builder, x *thunk) value {
+			o := &vOption{args: &vAttrs{m: map[string]*attrEntry{}}, kind: name, typ: simpleTypes["bool"], deflt: "false"}
+			if s, ok := b.force(x).(vStr); ok {
+				o.desc = "Whether to enable " + string(s) + "."
+			}
+			return o
+		})
+	case "mkPackageOption", "mkPackageOptionMD":
+		return fn3(name, func(b *builder, _, n, args *thunk) value {
+			o := &vOption{args: &vAttrs{m: map[string]*attrEntry{}}, kind: "mkPackageOption", typ: simpleTypes["package"]}
+			var pkgName string
+			switch nv := b.force(n).(type) {
+			case vStr:
+				pkgName = string(nv)
+			case *vList:
+				var parts []string
+				for _, el := range nv.elems {
+					if s, ok := b.force(el).(vStr); ok {
+						parts = append(parts, string(s))
+					}
+				}
+				pkgName = strings.Join(parts, ".")
+			}
+			o.deflt = "pkgs." + pkgName
+			if a, ok := b.force(args).(*vAttrs); ok {
+				if ent, ok := a.m["nullable"]; ok {
+					if v, ok := b.force(ent.t).(vBool); ok && bool(v) {
+						o.typ = &vType{name: "nullOr", elems: []*vType{simpleTypes["package"]}}
+					}
+				}
+				if ent, ok := a.m["default"]; ok {
+					switch d := b.force(ent.t).(type) {
+					case vStr:
+						o.deflt = "pkgs." + string(d)
+					case vNull:
+						o.deflt = "null"
+					}
+				}
+				for _, k := range []string{"extraDescription", "example"} {
+					if ent, ok := a.m[k]; ok {
+						o.args.m[k] = ent
+					}
+				}
+			}
+			o.desc = "The " + pkgName + " package to use."
+			return o
+		})
+	}
+	return nil
+}
+
+var historyKinds = map[modsys.HistoryKind]RenameKind{modsys.Renamed: Renamed, modsys.Aliased: Aliased,
+	modsys.Removed: Removed, modsys.Changed: Changed, modsys.Merged: Merged}
+
+func (b *builder) historyFunc(f modsys.Func) value {
+	name, kind := f.Name, historyKinds[f.History]
+	switch {
+	case f.With:
+		return fn1(name, func(b *builder, x *thunk) value {
+			a, ok := b.force(x).(*vAttrs)
+			if !ok {
+				return unknown
+			}
+			r := &vRenameModule{kind: kind}
+			if ent, ok := a.m["from"]; ok {
+				r.from = b.strList(ent.t)
+			}
+			if ent, ok := a.m["to"]; ok {
+				r.to = b.strList(ent.t)
+			}
+			return r
+		})
+	case kind == Changed:
+		return fn3(name, func(b *builder, from, to, _ *thunk) value {
+			return &vRenameModule{kind: Changed, from: b.strList(from), to: b.strList(to)}
+		})
+	case kind == Merged:
+		return fn3(name, func(b *builder, from, to, _ *thunk) value {
+			l, ok := b.force(from).(*vList)
+			if !ok {
+				return unknown
+			}
+			var mods []value
+			toPath := b.strList(to)
+			for _, el := range l.elems {
+				mods = append(mods, &vRenameModule{kind: Merged, from: b.strList(el), to: toPath})
+			}
+			return &vModuleGroup{mods: mods}
+		})
+	}
+	return fn2(name, func(b *builder, from, to *thunk) value {
+		r := &vRenameModule{kind: kind, from: b.strList(from)}
+		if kind == Removed {
+			r.message, _ = toStr(b.force(to))
+		} else {
+			r.to = b.strList(to)
+		}
+		return r
+	})
 }
