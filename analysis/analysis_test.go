@@ -13,33 +13,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
+	"github.com/microvm-lsp/microvm-lsp/optindex"
 	"golang.org/x/tools/txtar"
 )
-
-// implemented lists the codes the fixture comparison checks; wants of other
-// codes are logged and skipped.
-var implemented = map[string]bool{
-	"syntax-error":            true,
-	CodeRoleConflict:          true,
-	CodeGuestOption:           true,
-	CodeHostOption:            true,
-	CodeRedundantGuestImport:  true,
-	CodeVMConfigAndFlake:      true,
-	CodeVMWithoutSource:       true,
-	CodeInvalidOptionValue:    true,
-	CodeHypervisorUnsupported: true,
-	CodeGuestAssertion:        true,
-	CodeRemovedOption:         true,
-	CodeDeprecatedModulePath:  true,
-	CodeInvalidNixHash:        true,
-	CodeInvalidStorePath:      true,
-	CodeUnknownOption:         true,
-	CodeOptionTypeMismatch:    true,
-	CodeDeprecatedOption:      true,
-	CodePinnedSourceAbsent:    true,
-	CodeNotAModule:            true,
-}
 
 type want struct {
 	file string
@@ -61,8 +39,28 @@ func loadFixture(t *testing.T, path string) (*Workspace, []want) {
 	ws := &Workspace{Files: map[string]*nixast.File{}}
 	onDisk := map[string]bool{}
 	ws.Exists = func(p string) bool { return fixtureHas(ws, onDisk, p) }
+	for _, line := range strings.Split(string(ar.Comment), "\n") {
+		if rest, ok := strings.CutPrefix(line, "absent-inputs:"); ok {
+			ws.AbsentInputs = strings.Fields(rest)
+		}
+	}
+	pinned := ""
 	var wants []want
 	for _, f := range ar.Files {
+		if rest, ok := strings.CutPrefix(f.Name, pinnedMicrovm); ok {
+			// the source of microvm.nix that the workspace pins, in the store
+			if pinned == "" {
+				pinned = t.TempDir()
+			}
+			p := filepath.Join(pinned, filepath.FromSlash(rest))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
 		name := "/ws/" + f.Name
 		if strings.HasSuffix(name, ".ignored") {
 			onDisk[strings.TrimSuffix(name, ".ignored")] = true // on disk, not in the workspace
@@ -75,12 +73,16 @@ func loadFixture(t *testing.T, path string) (*Workspace, []want) {
 				continue
 			}
 			text := tok.Text(pf.Src)
-			i := strings.Index(text, "want:")
+			line := pf.Lines.Line(tok.Pos())
+			i, marker := strings.Index(text, "want:"), "want:"
+			if j := strings.Index(text, "want-above:"); j >= 0 {
+				// for a finding inside a comment, which runs to the end of its line
+				i, marker, line = j, "want-above:", line-1
+			}
 			if !strings.HasPrefix(text, "#") || i < 0 {
 				continue
 			}
-			rest := strings.TrimSpace(text[i+len("want:"):])
-			line := pf.Lines.Line(tok.Pos())
+			rest := strings.TrimSpace(text[i+len(marker):])
 			for rest != "" {
 				m := wantRE.FindStringSubmatch(rest)
 				if m == nil {
@@ -101,8 +103,20 @@ func loadFixture(t *testing.T, path string) (*Workspace, []want) {
 			}
 		}
 	}
+	if pinned != "" {
+		ix, err := optindex.Build(pinned, optindex.DefaultEntries(pinned))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws.Microvm = microvm.FromIndex(ix, "microvm", "0123456789abcdef", pinned)
+	}
 	return ws, wants
 }
+
+// pinnedMicrovm prefixes the files of a fixture that are the microvm.nix
+// source its flake.lock pins: they are indexed for the option facts, and
+// are not files of the workspace.
+const pinnedMicrovm = "pinned-microvm/"
 
 // fixtureHas reports whether a fixture holds the file or directory p: the
 // fixture is the whole file system of its workspace, with the files named
@@ -165,8 +179,8 @@ func TestFixtures(t *testing.T) {
 			got := Analyze(ws, Config{})
 			used := make([]bool, len(got))
 			for _, w := range wants {
-				if !implemented[w.code] {
-					t.Logf("skipped (not implemented): %s:%d: %s", strings.TrimPrefix(w.file, "/ws/"), w.line+1, w.raw)
+				if !KnownCode(w.code) {
+					t.Errorf("%s:%d: want of unknown code %s", strings.TrimPrefix(w.file, "/ws/"), w.line+1, w.code)
 					continue
 				}
 				found := false
@@ -187,7 +201,7 @@ func TestFixtures(t *testing.T) {
 				}
 			}
 			for i, f := range got {
-				if !used[i] && implemented[f.Code] {
+				if !used[i] {
 					t.Errorf("unexpected finding %s", describe(ws, f))
 				}
 			}
@@ -208,7 +222,7 @@ func applyEdits(ws *Workspace, edits []TextEdit) (*Workspace, []string, error) {
 	for _, e := range edits {
 		byFile[e.File] = append(byFile[e.File], e)
 	}
-	out := &Workspace{Files: map[string]*nixast.File{}, Exists: ws.Exists}
+	out := &Workspace{Files: map[string]*nixast.File{}, Exists: ws.Exists, Microvm: ws.Microvm, AbsentInputs: ws.AbsentInputs}
 	for k, v := range ws.Files {
 		out.Files[k] = v
 	}
@@ -338,10 +352,8 @@ func TestFixes(t *testing.T) {
 						t.Errorf("%s: fix %q: %v", describe(ws, f), fx.Title, err)
 						continue
 					}
-					if implemented[f.Code] {
-						count[f.Code]++
-						checkGolden(t, name, count[f.Code], describe(ws, f), f, fx, nws, changed)
-					}
+					count[f.Code]++
+					checkGolden(t, name, count[f.Code], describe(ws, f), f, fx, nws, changed)
 					if nix != "" {
 						for _, c := range changed {
 							if err := nixParses(t, nix, string(nws.Files[c].Src)); err != nil {
@@ -541,5 +553,47 @@ func TestMessagesNameFilesRelativeToRoot(t *testing.T) {
 	}
 	if len(msgs) == 0 || !strings.Contains(strings.Join(msgs, "\n"), "(via ../flake.nix:3 → ../host.nix:2)") {
 		t.Errorf("role-conflict messages %q do not name the chain relative to the root", msgs)
+	}
+}
+
+// TestEveryCodeIsDocumentedAndTriggered fails when a code that an Analyzer
+// declares has no "## code" section in docs/diagnostics.md, or no fixture
+// in testdata/analysis with a want of it that a finding meets; and when
+// the docs hold a section of a code no Analyzer declares.
+func TestEveryCodeIsDocumentedAndTriggered(t *testing.T) {
+	docs, err := os.ReadFile("../docs/diagnostics.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sections := map[string]bool{}
+	for _, line := range strings.Split(string(docs), "\n") {
+		if name, ok := strings.CutPrefix(line, "## "); ok {
+			name = strings.TrimSpace(name)
+			sections[name] = true
+			if regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)+$`).MatchString(name) && !KnownCode(name) {
+				t.Errorf("docs/diagnostics.md has a section %q, a code no Analyzer declares", name)
+			}
+		}
+	}
+	triggered := map[string]string{}
+	for _, path := range fixtures(t) {
+		ws, wants := loadFixture(t, path)
+		got := Analyze(ws, Config{})
+		for _, w := range wants {
+			for _, f := range got {
+				if w.matches(ws, f) {
+					triggered[w.code] = filepath.Base(path)
+					break
+				}
+			}
+		}
+	}
+	for _, c := range Codes() {
+		if !sections[c.Code] {
+			t.Errorf("code %s has no \"## %s\" section in docs/diagnostics.md", c.Code, c.Code)
+		}
+		if triggered[c.Code] == "" {
+			t.Errorf("code %s: no fixture in testdata/analysis wants a finding of it that the analysis reports", c.Code)
+		}
 	}
 }
