@@ -277,10 +277,18 @@ func TestCheckSARIF(t *testing.T) {
 	if len(rules) != len(analysis.Codes()) {
 		t.Errorf("%d rules, want one per code (%d)", len(rules), len(analysis.Codes()))
 	}
+	short := map[string]string{}
+	for _, c := range analysis.Codes() {
+		short[c.Code] = c.Short
+	}
 	for _, r := range rules {
 		// no docsUrl setting: no link that may lead nowhere
-		if r.ShortDescription.Text == "" || r.HelpURI != "" || !strings.Contains(r.Help.Text, "docs/diagnostics.md") {
+		if r.HelpURI != "" || !strings.Contains(r.Help.Text, "docs/diagnostics.md") {
 			t.Errorf("rule %+v", r)
+		}
+		// the short description its Analyzer declares for the code
+		if want, ok := short[r.ID]; !ok || r.ShortDescription.Text != want || want == "" {
+			t.Errorf("rule %s: short description %q, want the declared %q", r.ID, r.ShortDescription.Text, want)
 		}
 	}
 	validateSARIF(t, []byte(out))

@@ -209,6 +209,7 @@ func writeSARIF(w io.Writer, c *checkRun, findings []analysis.Finding) {
 	cwd, _ := os.Getwd()
 	driver := sarifDriver{Name: "microvm-lsp", Version: buildVersion(), InformationURI: c.in.docsLink, Rules: []sarifRule{}}
 	index := map[string]int{}
+	// One rule per code, with the short description and the doc its Analyzer declares.
 	for _, code := range analysis.Codes() {
 		index[code.Code] = len(driver.Rules)
 		driver.Rules = append(driver.Rules, sarifRule{ID: code.Code, ShortDescription: sarifMessage{code.Short},
