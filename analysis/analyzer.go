@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 	"github.com/microvm-lsp/microvm-lsp/scope"
@@ -248,11 +249,39 @@ func checkDeclarations(checks []*Analyzer) error {
 	return nil
 }
 
-// runFileFacts computes the facts checks require on one file, in order.
-func runFileFacts(facts []*Analyzer, path string, f *nixast.File, names func() *scope.Scopes) map[*Analyzer]any {
-	out := make(map[*Analyzer]any, len(facts))
+// fileFacts are the per-file facts of one file version, each computed
+// once, when the first check that requires it runs: checks of one file may
+// run at once, and one that requires no fact need not wait for them.
+type fileFacts struct {
+	path    string
+	file    *nixast.File
+	names   func() *scope.Scopes
+	results map[*Analyzer]*factResult // filled before use: read only after
+}
+
+type factResult struct {
+	once sync.Once
+	v    any
+}
+
+func newFileFacts(facts []*Analyzer, path string, f *nixast.File, names func() *scope.Scopes) *fileFacts {
+	ff := &fileFacts{path: path, file: f, names: names, results: make(map[*Analyzer]*factResult, len(facts))}
 	for _, fa := range facts {
-		out[fa] = fa.RunFile(&FilePass{Analyzer: fa, Path: path, File: f, ResultOf: out, names: names})
+		ff.results[fa] = &factResult{}
+	}
+	return ff
+}
+
+// resultsFor returns the results of the facts a requires, computing those
+// not yet computed.
+func (ff *fileFacts) resultsFor(a *Analyzer) map[*Analyzer]any {
+	out := make(map[*Analyzer]any, len(a.Requires))
+	for _, fa := range a.Requires {
+		r := ff.results[fa]
+		r.once.Do(func() {
+			r.v = fa.RunFile(&FilePass{Analyzer: fa, Path: ff.path, File: ff.file, ResultOf: ff.resultsFor(fa), names: ff.names})
+		})
+		out[fa] = r.v
 	}
 	return out
 }

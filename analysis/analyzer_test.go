@@ -3,6 +3,7 @@ package analysis
 import (
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
@@ -77,13 +78,25 @@ func TestFilePassCannotReachTheGraph(t *testing.T) {
 func TestFactsRunOncePerRun(t *testing.T) {
 	saved := Analyzers
 	defer func() { Analyzers = saved }()
+	// checks of one file may run at once
+	var mu sync.Mutex
 	fileRuns, graphRuns := 0, 0
-	fileFact := &Analyzer{Name: "count-file", Doc: "d", RunFile: func(p *FilePass) any { fileRuns++; return len(p.File.Src) }}
+	fileFact := &Analyzer{Name: "count-file", Doc: "d", RunFile: func(p *FilePass) any {
+		mu.Lock()
+		defer mu.Unlock()
+		fileRuns++
+		return len(p.File.Src)
+	}}
 	graphFact := &Analyzer{Name: "count-graph", Doc: "d", RunGraph: func(p *GraphPass) any { graphRuns++; return len(p.Systems) }}
 	var sizes []int
 	mkFile := func(code string) *Analyzer {
 		return &Analyzer{Name: code, Doc: "d", Codes: []Code{{Name: code, Short: "S."}}, Requires: []*Analyzer{fileFact},
-			RunFile: check(func(p *FilePass) { sizes = append(sizes, result[int](p.ResultOf, fileFact, p.Analyzer)) })}
+			RunFile: check(func(p *FilePass) {
+				n := result[int](p.ResultOf, fileFact, p.Analyzer)
+				mu.Lock()
+				defer mu.Unlock()
+				sizes = append(sizes, n)
+			})}
 	}
 	mkGraph := func(code string) *Analyzer {
 		return &Analyzer{Name: code, Doc: "d", Codes: []Code{{Name: code, Short: "S."}}, Requires: []*Analyzer{graphFact},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -299,29 +300,43 @@ func (c *Cache) runPerFile(checks []*Analyzer, ws *Workspace, memos map[string]*
 	}
 	c.mu.Unlock()
 	sort.Slice(jobs, func(i, j int) bool { return jobs[i].path < jobs[j].path })
+	// Few files (an edit): each check of a file runs on its own core, as
+	// a large file's checks take long; many files: files on every core.
+	concurrent := len(jobs) < 2*runtime.GOMAXPROCS(0)
 	parallel(len(jobs), func(i int) {
 		j := jobs[i]
 		f := ws.File(j.path)
-		names := func() *scope.Scopes {
+		names := func() *scope.Scopes { return j.m.resolve(f) }
+		if IsSummary(ws.Files[j.path]) {
 			// a summary's memo keeps no names: they would keep its tree alive
-			if !IsSummary(ws.Files[j.path]) {
-				return j.m.resolve(f)
-			}
-			return scope.Resolve(f)
+			names = sync.OnceValue(func() *scope.Scopes { return scope.Resolve(f) })
 		}
-		results := runFileFacts(factOrder(j.todo), j.path, f, names)
-		found := make(map[string][]Finding, len(j.todo))
-		for _, a := range j.todo {
-			p := &FilePass{Analyzer: a, Path: j.path, File: f, ResultOf: results, names: names, badIgnores: j.m.badIgnores}
+		facts := newFileFacts(factOrder(j.todo), j.path, f, names)
+		found := make([][]Finding, len(j.todo))
+		run := func(k int) {
+			a := j.todo[k]
+			p := &FilePass{Analyzer: a, Path: j.path, File: f, ResultOf: facts.resultsFor(a), names: names, badIgnores: j.m.badIgnores}
 			a.RunFile(p)
-			found[a.Name] = p.findings
+			found[k] = p.findings
+		}
+		if concurrent {
+			var wg sync.WaitGroup
+			for k := range j.todo {
+				wg.Add(1)
+				go func() { defer wg.Done(); run(k) }()
+			}
+			wg.Wait()
+		} else {
+			for k := range j.todo {
+				run(k)
+			}
 		}
 		c.mu.Lock()
 		if j.m.findings == nil {
 			j.m.findings = map[string][]Finding{}
 		}
-		for name, fs := range found {
-			j.m.findings[name] = fs
+		for k, a := range j.todo {
+			j.m.findings[a.Name] = found[k]
 		}
 		c.mu.Unlock()
 	})
