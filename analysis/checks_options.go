@@ -93,6 +93,7 @@ func underPrefix(path []string, prefixes [][]string) bool {
 }
 
 func runUnknownOption(p *Pass) {
+	runUnknownOptionSets(p)
 	facts := p.Workspace.Microvm.OrEmbedded()
 	declared := declaredPrefixes(p.Workspace)
 	for _, s := range p.Systems {
@@ -134,6 +135,7 @@ func runUnknownOption(p *Pass) {
 func attrName(s string) string { return optindex.ShowOption([]string{s}) }
 
 func runDeprecatedOption(p *Pass) {
+	runDeprecatedOptionSets(p)
 	facts := p.Workspace.Microvm.OrEmbedded()
 	for _, s := range p.Systems {
 		if s.Unknown {

@@ -1,0 +1,312 @@
+package analysis
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+	"github.com/microvm-lsp/microvm-lsp/optindex"
+)
+
+// The option checks against the indexes of the NixOS, home-manager and
+// nix-darwin sources a workspace pins (Workspace.Options). A name is
+// unknown only where nothing else could declare it: the system's module
+// list is fully known and holds no module of a source that is not indexed,
+// every source of the class is indexed, the workspace's own modules declare
+// nothing there, and no freeform type or renamed option lies above it.
+
+// moduleKeys are the attributes of a module that are no option definitions.
+var moduleKeys = map[string]bool{
+	"imports": true, "options": true, "config": true, "_file": true, "key": true, "disabledModules": true,
+	"freeformType": true, "_class": true, "require": true,
+}
+
+// declaredOptionPaths returns the option paths the workspace's own modules
+// declare (options.a.b = ..., options = { a.b = ...; }), whatever the
+// prefix.
+func declaredOptionPaths(ws *Workspace) [][]string {
+	var out [][]string
+	for name, f := range ws.Files {
+		src := f.Src
+		// a declaration calls one of lib's option makers; the test spares
+		// the walk (and a summary's parse) of every other file
+		if !bytes.Contains(src, []byte("mkOption")) && !bytes.Contains(src, []byte("mkEnableOption")) &&
+			!bytes.Contains(src, []byte("mkPackageOption")) && !bytes.Contains(src, []byte("OptionModule")) {
+			continue
+		}
+		nixast.Inspect(ws.File(name).Root, func(n nixast.Node) bool {
+			a, ok := n.(*nixast.AttrAssign)
+			if !ok || a.Path == nil {
+				return true
+			}
+			names, _ := a.Path.StaticNames()
+			if len(names) == 0 || names[0] != "options" {
+				return true
+			}
+			if len(names) >= 2 {
+				out = append(out, names[1:])
+				return true
+			}
+			if set, ok := nixast.Unparen(a.Value).(*nixast.AttrSet); ok {
+				for _, b := range set.Bindings {
+					if inner, ok := b.(*nixast.AttrAssign); ok && inner.Path != nil {
+						if ns, _ := inner.Path.StaticNames(); len(ns) > 0 {
+							out = append(out, ns)
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// foreignElem reports whether a module element may be a module of a source
+// the analysis does not read (inputs.x.nixosModules.y, a function
+// argument): a workspace file, an inline module, nixpkgs' own modulesPath
+// or a module of an indexed input is not.
+func foreignElem(e *ModElem, sets *optindex.Sets) bool {
+	if e.Which != "" {
+		return false
+	}
+	switch x := nixast.Unparen(e.Node).(type) {
+	case *nixast.PathLit, *nixast.AttrSet, *nixast.Lambda:
+		return false
+	case *nixast.Binary:
+		if id, ok := nixast.Unparen(x.X).(*nixast.Ident); ok && id.Name == "modulesPath" {
+			return false
+		}
+	case *nixast.Apply:
+		if id, ok := nixast.Unparen(x.Fn).(*nixast.Ident); ok && id.Name == "import" {
+			if _, ok := nixast.Unparen(x.Arg).(*nixast.PathLit); ok {
+				return false
+			}
+		}
+	case *nixast.Select:
+		names, _ := x.Path.StaticNames()
+		if id, ok := nixast.Unparen(x.X).(*nixast.Ident); ok {
+			names = append([]string{id.Name}, names...)
+		}
+		for _, ix := range sets.Of(optindex.NixOS) {
+			for _, n := range names {
+				if n == ix.Input {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// checkableSystem reports whether every module of a system is known, so
+// that a name no known module declares is unknown.
+func checkableSystem(s *System, sets *optindex.Sets) bool {
+	if s.Unknown || s.template || !sets.Complete(optindex.NixOS) {
+		return false
+	}
+	for _, e := range s.Elems {
+		if e.Unknown || foreignElem(e, sets) {
+			return false
+		}
+	}
+	return true
+}
+
+// optionDefs returns the definitions a module's top-level set makes, with
+// paths from the module's root (config. removed).
+func optionDefs(set *nixast.AttrSet, file string) []*optVal {
+	v := &optView{}
+	hasConfig := false
+	for _, b := range set.Bindings {
+		if a, ok := b.(*nixast.AttrAssign); ok && a.Path != nil {
+			if n, ok := a.Path.Names[0].StaticName(); ok && (n == "config" || n == "options") {
+				hasConfig = true
+			}
+		}
+	}
+	v.addSet(nil, set, file, false, 100)
+	var out []*optVal
+	for _, d := range v.vals {
+		if d.Binding == nil || len(d.Path) == 0 {
+			continue
+		}
+		if hasConfig {
+			if d.Path[0] != "config" || len(d.Path) < 2 {
+				continue
+			}
+			d2 := *d
+			d2.Path, d2.Base = d.Path[1:], d.Base-1
+			out = append(out, &d2)
+			continue
+		}
+		if moduleKeys[d.Path[0]] {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// setFinding is one verdict on a definition, for both checks.
+type setFinding struct {
+	d      *optVal
+	class  optindex.Class
+	path   []string // in the class's terms
+	offset int      // elements of d.Path before path
+	v      optindex.Verdict
+}
+
+// walkSets yields, for each definition in a checkable system's modules,
+// what the indexes say of it.
+func walkSets(p *Pass, fn func(sf setFinding, sets *optindex.Sets)) {
+	folders := p.Workspace.Options
+	if folders == nil {
+		return
+	}
+	foreignHM, foreignKnown := false, false
+	for _, s := range p.Systems {
+		if s.Kind == "container" {
+			continue // a container's config is checked as its own system
+		}
+		for set, read := range s.modSets {
+			sets := folders.For(read.file)
+			if !checkableSystem(s, sets) {
+				break
+			}
+			for _, d := range optionDefs(set, read.file) {
+				if d.Path[0] == "microvm" {
+					continue // microvm.nix's own checks
+				}
+				class, path, off := optindex.NixOS, d.Path, 0
+				v := sets.Walk(class, path)
+				for v.Mount != "" && len(path) > v.MountAt {
+					if v.Mount == optindex.HomeManager && !foreignKnown {
+						foreignHM, foreignKnown = foreignHomeModules(p.Workspace), true
+					}
+					if !sets.Complete(v.Mount) || v.Mount == optindex.HomeManager && foreignHM {
+						v = optindex.Verdict{Unknown: -1}
+						break
+					}
+					off += v.MountAt
+					class, path = v.Mount, path[v.MountAt:]
+					if path[0] == "config" && len(path) > 1 {
+						off++
+						path = path[1:]
+					}
+					if moduleKeys[path[0]] {
+						v = optindex.Verdict{Unknown: -1}
+						break
+					}
+					v = sets.Walk(class, path)
+				}
+				fn(setFinding{d: d, class: class, path: path, offset: off, v: v}, sets)
+			}
+		}
+	}
+}
+
+// runUnknownOptionSets reports names that the indexed sources of their
+// class do not declare.
+func runUnknownOptionSets(p *Pass) {
+	var declared [][]string
+	declaredOnce := false
+	walkSets(p, func(sf setFinding, sets *optindex.Sets) {
+		u := sf.v.Unknown
+		if u < 0 || sf.v.Open {
+			return
+		}
+		d := sf.d
+		abs := sf.offset + u
+		if abs < d.Base || abs-d.Base >= len(d.Binding.Path.Names) {
+			return // the name is written by an enclosing binding: reported there
+		}
+		if !declaredOnce {
+			declared, declaredOnce = declaredOptionPaths(p.Workspace), true
+		}
+		if underPrefix(sf.path, declared) || underPrefix(d.Path, declared) {
+			return
+		}
+		name := d.Binding.Path.Names[abs-d.Base]
+		bad := sf.path[u]
+		parent := sf.path[:u]
+		origin := originOf(sets, sf.class)
+		var msg string
+		if u == 0 {
+			msg = fmt.Sprintf("`%s` is not an option: neither %s nor the system's other modules declare it", bad, origin)
+		} else {
+			msg = fmt.Sprintf("`%s` is not an option: %s declares nothing named %q under `%s`",
+				optindex.ShowOption(sf.path[:u+1]), origin, bad, optindex.ShowOption(parent))
+		}
+		f := Finding{File: d.File, Pos: name.Pos(), End: name.End(), Severity: SeverityWarning, Code: CodeUnknownOption, Message: msg}
+		var names []string
+		for _, c := range sets.Children(sf.class, parent) {
+			if c.Name != "<name>" && c.Name != "*" && c.Name != "_module" {
+				names = append(names, c.Name)
+			}
+		}
+		if best, ok := closest(bad, names); ok {
+			f.Message += fmt.Sprintf(" (did you mean `%s`?)", best)
+			f.Fixes = append(f.Fixes, Fix{Title: fmt.Sprintf("Change to %s", best), Preferred: true,
+				Edits: []TextEdit{{File: d.File, Pos: name.Pos(), End: name.End(), NewText: attrName(best)}}})
+		}
+		p.Report(f)
+	})
+}
+
+// runDeprecatedOptionSets reports definitions of options the indexed
+// sources record as renamed or aliased.
+func runDeprecatedOptionSets(p *Pass) {
+	walkSets(p, func(sf setFinding, sets *optindex.Sets) {
+		r := sf.v.Rename
+		if r == nil || r.Kind == optindex.Removed || len(r.To) == 0 {
+			return
+		}
+		d := sf.d
+		last := sf.offset + len(r.From) - 1 // the element of d.Path ending the old path
+		if last < d.Base || last-d.Base >= len(d.Binding.Path.Names) || len(sf.path) < len(r.From) {
+			return
+		}
+		names := d.Binding.Path.Names
+		kind := map[optindex.RenameKind]string{optindex.Renamed: "renamed to", optindex.Aliased: "an alias of",
+			optindex.Changed: "changed to", optindex.Merged: "merged into"}[r.Kind]
+		msg := fmt.Sprintf("`%s` is %s `%s` (%s)", r.FromName(), kind, r.ToName(), originOf(sets, sf.class))
+		first := sf.offset
+		if first < d.Base {
+			first = d.Base
+		}
+		f := Finding{File: d.File, Pos: names[first-d.Base].Pos(), End: names[last-d.Base].End(), Severity: SeverityWarning,
+			Code: CodeDeprecatedOption, Message: msg, Tags: []Tag{TagDeprecated}}
+		// the fix rewrites the old path when this binding writes all of it
+		if sf.offset >= d.Base && r.Kind != optindex.Changed && r.Kind != optindex.Merged {
+			f.Fixes = append(f.Fixes, Fix{Title: "Use " + r.ToName(), Preferred: true,
+				Edits: []TextEdit{{File: d.File, Pos: names[sf.offset-d.Base].Pos(), End: names[last-d.Base].End(), NewText: optindex.ShowOption(r.To)}}})
+		}
+		p.Report(f)
+	})
+}
+
+// originOf names the indexed sources of a class for messages.
+func originOf(sets *optindex.Sets, c optindex.Class) string {
+	var names []string
+	for _, x := range sets.Of(c) {
+		names = append(names, x.Origin())
+	}
+	return strings.Join(names, " and ")
+}
+
+// foreignHomeModules reports whether the workspace may import home-manager
+// modules of sources the analysis does not read (another flake's
+// homeManagerModules): their options are not known, so no home-manager
+// name is unknown.
+func foreignHomeModules(ws *Workspace) bool {
+	for _, f := range ws.Files {
+		for _, w := range []string{"homeManagerModules", "homeModules", "hmModules"} {
+			if bytes.Contains(f.Src, []byte(w)) {
+				return true
+			}
+		}
+	}
+	return false
+}
