@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 	"github.com/microvm-lsp/microvm-lsp/optindex"
 )
@@ -19,7 +20,7 @@ import (
 // moduleKeys are the attributes of a module that are no option definitions.
 var moduleKeys = map[string]bool{
 	"imports": true, "options": true, "config": true, "_file": true, "key": true, "disabledModules": true,
-	"freeformType": true, "_class": true, "require": true,
+	"freeformType": true, "_class": true, "require": true, "_module": true,
 }
 
 // declaredOptionPaths returns the option paths the workspace's own modules
@@ -101,9 +102,9 @@ func foreignElem(e *ModElem, sets *optindex.Sets) bool {
 }
 
 // checkableSystem reports whether every module of a system is known, so
-// that a name no known module declares is unknown.
+// that a name no known module of an indexed class declares is unknown.
 func checkableSystem(s *System, sets *optindex.Sets) bool {
-	if s.Unknown || s.template || !sets.Complete(optindex.NixOS) {
+	if s.Unknown || s.template || sets == nil {
 		return false
 	}
 	for _, e := range s.Elems {
@@ -201,7 +202,11 @@ func walkSets(p *Pass, fn func(sf setFinding, sets *optindex.Sets)) {
 					}
 					v = sets.Walk(class, path)
 				}
+				if class == optindex.NixOS && !sets.Complete(optindex.NixOS) {
+					continue // nixpkgs is not indexed: only mounted classes are checked
+				}
 				fn(setFinding{d: d, class: class, path: path, offset: off, v: v}, sets)
+				listElements(sets, class, path, d, v, fn)
 			}
 		}
 	}
@@ -231,10 +236,10 @@ func runUnknownOptionSets(p *Pass) {
 		name := d.Binding.Path.Names[abs-d.Base]
 		bad := sf.path[u]
 		parent := sf.path[:u]
-		origin := originOf(sets, sf.class)
+		origin := originOf(sets, sf.class, parent)
 		var msg string
 		if u == 0 {
-			msg = fmt.Sprintf("`%s` is not an option: neither %s nor the system's other modules declare it", bad, origin)
+			msg = fmt.Sprintf("`%s` is not an option: no module of the system declares it (%s indexed)", bad, origin)
 		} else {
 			msg = fmt.Sprintf("`%s` is not an option: %s declares nothing named %q under `%s`",
 				optindex.ShowOption(sf.path[:u+1]), origin, bad, optindex.ShowOption(parent))
@@ -271,7 +276,7 @@ func runDeprecatedOptionSets(p *Pass) {
 		names := d.Binding.Path.Names
 		kind := map[optindex.RenameKind]string{optindex.Renamed: "renamed to", optindex.Aliased: "an alias of",
 			optindex.Changed: "changed to", optindex.Merged: "merged into"}[r.Kind]
-		msg := fmt.Sprintf("`%s` is %s `%s` (%s)", r.FromName(), kind, r.ToName(), originOf(sets, sf.class))
+		msg := fmt.Sprintf("`%s` is %s `%s` (%s)", r.FromName(), kind, r.ToName(), originOf(sets, sf.class, r.To))
 		first := sf.offset
 		if first < d.Base {
 			first = d.Base
@@ -287,11 +292,18 @@ func runDeprecatedOptionSets(p *Pass) {
 	})
 }
 
-// originOf names the indexed sources of a class for messages.
-func originOf(sets *optindex.Sets, c optindex.Class) string {
-	var names []string
+// originOf names, for messages, the indexed sources of a class that declare
+// options under prefix (all of them for the top level).
+func originOf(sets *optindex.Sets, c optindex.Class, prefix []string) string {
+	var names, all []string
 	for _, x := range sets.Of(c) {
-		names = append(names, x.Origin())
+		all = append(all, x.Origin())
+		if len(prefix) > 0 && x.Index.HasPrefix(prefix) {
+			names = append(names, x.Origin())
+		}
+	}
+	if len(names) == 0 {
+		names = all
 	}
 	return strings.Join(names, " and ")
 }
@@ -309,4 +321,33 @@ func foreignHomeModules(ws *Workspace) bool {
 		}
 	}
 	return false
+}
+
+// listElements checks the attribute sets written as elements of a list of
+// submodules (fileSystems-like lists of entries), element by element, "*"
+// standing for the element in paths.
+func listElements(sets *optindex.Sets, class optindex.Class, path []string, d *optVal, v optindex.Verdict, fn func(setFinding, *optindex.Sets)) {
+	if v.Option == nil || v.Unknown >= 0 || v.Open || !microvm.IsListOfSubmodules(v.Option.Type) {
+		return
+	}
+	l, ok := d.X.(*nixast.List)
+	if !ok {
+		return
+	}
+	prefix := append(append([]string{}, path...), "*")
+	for _, el := range l.Elems {
+		set, ok := unwrapSet(el)
+		if !ok {
+			continue
+		}
+		ev := &optView{}
+		ev.addSet(prefix, set, d.File, false, 100)
+		for _, e := range ev.vals {
+			if e.Binding == nil {
+				continue
+			}
+			w := sets.Walk(class, e.Path)
+			fn(setFinding{d: e, class: class, path: e.Path, v: w}, sets)
+		}
+	}
 }

@@ -346,3 +346,37 @@ func (f *Folders) For(file string) *Sets {
 	}
 	return f.Sets[best]
 }
+
+// BuildSets indexes the module trees of the present sources among srcs,
+// now, through cache; skip leaves out sources read another way (microvm.nix).
+// Absent sources of a known class make that class Unindexed and are
+// returned, to be named to the user.
+func BuildSets(srcs []Source, cache *Cache, skip func(*Source) bool) (*Sets, []*Source) {
+	sets := &Sets{}
+	var absent []*Source
+	for i := range srcs {
+		src := &srcs[i]
+		if skip != nil && skip(src) {
+			continue
+		}
+		if !src.Present() {
+			if classes := InputClasses(src.Input, src.Ref); len(classes) > 0 {
+				sets.Unindexed = append(sets.Unindexed, classes...)
+				absent = append(absent, src)
+			}
+			continue
+		}
+		for _, t := range ModuleTrees(src.Dir) {
+			ix, err := cache.Index(src, t.Entries)
+			if err != nil {
+				sets.Unindexed = append(sets.Unindexed, t.Class)
+				continue
+			}
+			sets.Indexed = append(sets.Indexed, &Indexed{Class: t.Class, Input: src.Input, Rev: src.Rev, StorePath: src.StorePath, Index: ix})
+		}
+	}
+	if len(sets.Indexed) == 0 && len(sets.Unindexed) == 0 {
+		return nil, absent
+	}
+	return sets, absent
+}

@@ -32,6 +32,11 @@ var fakeNixpkgs = map[string]string{
       default = 50;
       description = "How brightly the lantern glows.";
     };
+    lamps = lib.mkOption {
+      type = lib.types.listOf (lib.types.submodule { options.color = lib.mkOption { type = lib.types.str; description = "The lamp's colour."; }; });
+      default = [ ];
+      description = "Lamps to light.";
+    };
     settings = lib.mkOption {
       type = lib.types.attrsOf lib.types.anything;
       default = { };
@@ -119,6 +124,7 @@ const setsConfiguration = `{ lib, ... }:
   services.lantern = {
     brightness = 20;
   };
+  services.lantern.lamps = [ { color = "red"; } { colour = "blue"; } ];
 }
 `
 
@@ -190,10 +196,10 @@ func TestOptionSetsFromStore(t *testing.T) {
 	u := pathToURI(filepath.Join(ws, "configuration.nix"))
 	c.open(u, setsConfiguration)
 	p := c.waitDiagnostics(u, "option findings", func(p publishDiagnosticsParams) bool {
-		return strings.Count(codes(p.Diagnostics), "unknown-option") >= 3 && strings.Contains(codes(p.Diagnostics), "deprecated-option")
+		return strings.Count(codes(p.Diagnostics), "unknown-option") >= 4 && strings.Contains(codes(p.Diagnostics), "deprecated-option")
 	})
 	got := codes(p.Diagnostics)
-	for _, want := range []string{"unknown-option:3", "deprecated-option:5", "unknown-option:7", "unknown-option:11"} {
+	for _, want := range []string{"unknown-option:3", "deprecated-option:5", "unknown-option:7", "unknown-option:11", "unknown-option:16"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("diagnostics %s lack %s", got, want)
 		}
@@ -212,6 +218,10 @@ func TestOptionSetsFromStore(t *testing.T) {
 		case fmt.Sprint(d.Code) == "unknown-option" && d.Range.Start.Line == 11:
 			if !strings.Contains(d.Message, "`kite`") || !strings.Contains(d.Message, "input home-manager") {
 				t.Errorf("home-manager unknown-option message: %s", d.Message)
+			}
+		case fmt.Sprint(d.Code) == "unknown-option" && d.Range.Start.Line == 16:
+			if !strings.Contains(d.Message, "`color`") || d.Range.Start.Character != 50 {
+				t.Errorf("list element unknown-option: %s at %v", d.Message, d.Range.Start)
 			}
 		case fmt.Sprint(d.Code) == "deprecated-option":
 			if !strings.Contains(d.Message, "services.lantern.brightness") {
@@ -332,5 +342,55 @@ func TestOptionSetsFollowFlakeLock(t *testing.T) {
 	})
 	if h := hoverText(c, u, 2, 20); !strings.Contains(h, "lantern daemon") {
 		t.Errorf("hover after the lock changed: %q", h)
+	}
+}
+
+// TestOptionSetsFromNixPath: without a flake.lock, <nixpkgs> in NIX_PATH is
+// the NixOS source.
+func TestOptionSetsFromNixPath(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	pkgs := t.TempDir()
+	writeTree(t, pkgs, fakeNixpkgs)
+	t.Setenv("NIX_PATH", "nixpkgs="+pkgs)
+	ws := t.TempDir()
+	writeTree(t, ws, map[string]string{"configuration.nix": setsConfiguration, "myapp.nix": setsMyapp})
+	c := startSession(t, Options{})
+	c.initialize(sessionOptions{rootURI: pathToURI(ws)})
+	u := pathToURI(filepath.Join(ws, "configuration.nix"))
+	c.open(u, setsConfiguration)
+	c.waitDiagnostics(u, "findings", func(publishDiagnosticsParams) bool { return true })
+	if h := hoverText(c, u, 2, 20); !strings.Contains(h, "lantern daemon") || !strings.Contains(h, "from <nixpkgs>") {
+		t.Errorf("hover from <nixpkgs>: %q", h)
+	}
+}
+
+// TestOptionSetsPerFolder: each workspace folder has the options its own
+// flake.lock pins.
+func TestOptionSetsPerFolder(t *testing.T) {
+	ws, root := setsWorkspace(t, true)
+	other := t.TempDir() // pins nothing
+	writeTree(t, other, map[string]string{"configuration.nix": setsConfiguration, "myapp.nix": setsMyapp})
+	c := startSession(t, Options{})
+	c.initialize(sessionOptions{rootURI: pathToURI(ws), initOptions: map[string]any{"storeRoot": root}})
+	c.notify("workspace/didChangeWorkspaceFolders", map[string]any{"event": map[string]any{
+		"added": []map[string]any{{"uri": pathToURI(other), "name": "other"}}, "removed": []any{}}})
+	u := pathToURI(filepath.Join(ws, "configuration.nix"))
+	c.open(u, setsConfiguration)
+	c.waitDiagnostics(u, "option findings", func(p publishDiagnosticsParams) bool {
+		return strings.Contains(codes(p.Diagnostics), "unknown-option:3")
+	})
+	ou := pathToURI(filepath.Join(other, "configuration.nix"))
+	c.open(ou, setsConfiguration)
+	p := c.waitDiagnostics(ou, "the other folder's findings", func(publishDiagnosticsParams) bool { return true })
+	for _, d := range p.Diagnostics {
+		if fmt.Sprint(d.Code) == "unknown-option" {
+			t.Errorf("unknown-option in a folder that pins no nixpkgs: %s", d.Message)
+		}
+	}
+	if h := hoverText(c, u, 2, 20); !strings.Contains(h, "lantern daemon") {
+		t.Errorf("hover in the pinning folder: %q", h)
+	}
+	if h := hoverText(c, ou, 2, 20); strings.Contains(h, "lantern daemon") {
+		t.Errorf("hover in the other folder: %q", h)
 	}
 }
