@@ -20,7 +20,9 @@ var UnknownOption = &Analyzer{
 		"nothing below an option whose value is not made of options (freeform settings, attribute sets of " +
 		"anything), nothing the workspace's own modules declare under microvm, nothing in a system whose " +
 		"module list is not fully known. The message names the index's source and revision and suggests " +
-		"the closest declared name; the fix renames the path.",
+		"the closest declared name; the fix renames the path. NixOS, home-manager and nix-darwin paths are " +
+		"checked alike against the pinned nixpkgs, home-manager and nix-darwin sources when they are in the " +
+		"store, in systems whose every module is known.",
 	Run: runUnknownOption,
 }
 
