@@ -3,6 +3,7 @@ package analysis
 import (
 	"bytes"
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/microvm-lsp/microvm-lsp/microvm"
@@ -166,7 +167,8 @@ func walkSets(p *Pass, fn func(sf setFinding, sets *optindex.Sets)) {
 	if folders == nil {
 		return
 	}
-	foreignHM, foreignKnown := false, false
+	foreignHM := foreignHomeModules(p.Workspace)
+	visited := map[string]bool{}
 	for _, s := range p.Systems {
 		if s.Kind == "container" {
 			continue // a container's config is checked as its own system
@@ -183,9 +185,6 @@ func walkSets(p *Pass, fn func(sf setFinding, sets *optindex.Sets)) {
 				class, path, off := optindex.NixOS, d.Path, 0
 				v := sets.Walk(class, path)
 				for v.Mount != "" && len(path) > v.MountAt {
-					if v.Mount == optindex.HomeManager && !foreignKnown {
-						foreignHM, foreignKnown = foreignHomeModules(p.Workspace), true
-					}
 					if !sets.Complete(v.Mount) || v.Mount == optindex.HomeManager && foreignHM {
 						v = optindex.Verdict{Unknown: -1}
 						break
@@ -197,10 +196,22 @@ func walkSets(p *Pass, fn func(sf setFinding, sets *optindex.Sets)) {
 						path = path[1:]
 					}
 					if moduleKeys[path[0]] {
+						if len(path) == 1 && path[0] == "imports" && !(class == optindex.HomeManager && foreignHM) {
+							if l, ok := d.X.(*nixast.List); ok {
+								for _, el := range l.Elems {
+									mountedFiles(p.Workspace, d.File, el, class, sets, visited, fn)
+								}
+							}
+						}
 						v = optindex.Verdict{Unknown: -1}
 						break
 					}
 					v = sets.Walk(class, path)
+				}
+				if v.Mount != "" && len(path) == v.MountAt && sets.Complete(v.Mount) &&
+					!(v.Mount == optindex.HomeManager && foreignHM) {
+					// users.<name> = import ./home.nix: the file's module, of the mounted class
+					mountedFiles(p.Workspace, d.File, d.X, v.Mount, sets, visited, fn)
 				}
 				if class == optindex.NixOS && !sets.Complete(optindex.NixOS) {
 					continue // nixpkgs is not indexed: only mounted classes are checked
@@ -350,4 +361,73 @@ func listElements(sets *optindex.Sets, class optindex.Class, path []string, d *o
 			fn(setFinding{d: e, class: class, path: e.Path, v: w}, sets)
 		}
 	}
+}
+
+// mountedFiles checks the module files that a mounted option's value
+// names (import ./home.nix, ./home.nix) and the files their imports name,
+// in the mounted class; each file once.
+func mountedFiles(ws *Workspace, from string, x nixast.Expr, class optindex.Class, sets *optindex.Sets, visited map[string]bool, fn func(setFinding, *optindex.Sets)) {
+	var text string
+	switch x := nixast.Unparen(x).(type) {
+	case *nixast.PathLit:
+		text, _ = pathLitText(x)
+	case *nixast.Apply:
+		if id, ok := nixast.Unparen(x.Fn).(*nixast.Ident); ok && id.Name == "import" {
+			if pl, ok := nixast.Unparen(x.Arg).(*nixast.PathLit); ok {
+				text, _ = pathLitText(pl)
+			}
+		}
+	}
+	if text == "" || strings.HasPrefix(text, "<") || strings.HasPrefix(text, "~") {
+		return
+	}
+	target := path.Join(path.Dir(from), text)
+	if !strings.HasPrefix(text, "/") && !strings.HasPrefix(target, "/") {
+		return
+	}
+	if ws.Files[target] == nil {
+		target = path.Join(target, "default.nix")
+	}
+	if ws.Files[target] == nil || visited[target] {
+		return
+	}
+	visited[target] = true
+	root := nixast.Unparen(ws.File(target).Root)
+	if l, ok := root.(*nixast.Lambda); ok {
+		root = nixast.Unparen(l.Body)
+	}
+	set, ok := root.(*nixast.AttrSet)
+	if !ok {
+		return
+	}
+	for _, b := range set.Bindings {
+		a, ok := b.(*nixast.AttrAssign)
+		if !ok || a.Path == nil {
+			continue
+		}
+		if n, _ := a.Path.StaticNames(); len(n) == 1 && n[0] == "imports" {
+			if l, ok := nixast.Unparen(a.Value).(*nixast.List); ok {
+				for _, el := range l.Elems {
+					mountedFiles(ws, target, el, class, sets, visited, fn)
+				}
+			}
+		}
+	}
+	for _, d := range optionDefs(set, target) {
+		v := sets.Walk(class, d.Path)
+		fn(setFinding{d: d, class: class, path: d.Path, v: v}, sets)
+		listElements(sets, class, d.Path, d, v, fn)
+	}
+}
+
+// pathLitText is a path literal's text when it has no interpolation.
+func pathLitText(pl *nixast.PathLit) (string, bool) {
+	if len(pl.Parts) != 1 {
+		return "", false
+	}
+	t, ok := pl.Parts[0].(*nixast.TextPart)
+	if !ok {
+		return "", false
+	}
+	return t.Value, true
 }

@@ -121,6 +121,8 @@ const setsConfiguration = `{ lib, ... }:
     programs.kite.enable = true;
     programs.kit.enable = true;
   };
+  home-manager.users.bob = import ./bob.nix;
+  home-manager.users.cy.imports = [ ./cy.nix ];
   services.lantern = {
     brightness = 20;
   };
@@ -154,7 +156,8 @@ func setsWorkspace(t *testing.T, present bool) (ws, root string) {
 		}
 	}
 	ws = t.TempDir()
-	writeTree(t, ws, map[string]string{"flake.nix": setsFlake, "flake.lock": setsLock(hashes), "configuration.nix": setsConfiguration, "myapp.nix": setsMyapp})
+	writeTree(t, ws, map[string]string{"flake.nix": setsFlake, "flake.lock": setsLock(hashes), "configuration.nix": setsConfiguration, "myapp.nix": setsMyapp,
+		"bob.nix": "{ config, ... }:\n{\n  programs.kite.hieght = 4;\n}\n", "cy.nix": "{\n  home.usrname = \"cy\";\n}\n"})
 	return ws, root
 }
 
@@ -199,7 +202,7 @@ func TestOptionSetsFromStore(t *testing.T) {
 		return strings.Count(codes(p.Diagnostics), "unknown-option") >= 4 && strings.Contains(codes(p.Diagnostics), "deprecated-option")
 	})
 	got := codes(p.Diagnostics)
-	for _, want := range []string{"unknown-option:3", "deprecated-option:5", "unknown-option:7", "unknown-option:11", "unknown-option:16"} {
+	for _, want := range []string{"unknown-option:3", "deprecated-option:5", "unknown-option:7", "unknown-option:11", "unknown-option:18"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("diagnostics %s lack %s", got, want)
 		}
@@ -219,7 +222,7 @@ func TestOptionSetsFromStore(t *testing.T) {
 			if !strings.Contains(d.Message, "`kite`") || !strings.Contains(d.Message, "input home-manager") {
 				t.Errorf("home-manager unknown-option message: %s", d.Message)
 			}
-		case fmt.Sprint(d.Code) == "unknown-option" && d.Range.Start.Line == 16:
+		case fmt.Sprint(d.Code) == "unknown-option" && d.Range.Start.Line == 18:
 			if !strings.Contains(d.Message, "`color`") || d.Range.Start.Character != 50 {
 				t.Errorf("list element unknown-option: %s at %v", d.Message, d.Range.Start)
 			}
@@ -230,8 +233,25 @@ func TestOptionSetsFromStore(t *testing.T) {
 		}
 	}
 
+	// home modules in files of their own, by import and by imports
+	for file, want := range map[string]string{"bob.nix": "height|2", "cy.nix": "username|1"} {
+		want, line, _ := strings.Cut(want, "|")
+		fu := pathToURI(filepath.Join(ws, file))
+		text, err := os.ReadFile(filepath.Join(ws, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.open(fu, string(text))
+		fp := c.waitDiagnostics(fu, file+"'s findings", func(p publishDiagnosticsParams) bool {
+			return strings.Contains(codes(p.Diagnostics), "unknown-option:"+line)
+		})
+		if len(fp.Diagnostics) != 1 || !strings.Contains(fp.Diagnostics[0].Message, want) {
+			t.Errorf("%s: %+v", file, fp.Diagnostics)
+		}
+	}
+
 	// completion in a nested set of a NixOS module body
-	labels := completionLabels(c, u, 14, 4)
+	labels := completionLabels(c, u, 16, 4)
 	if it, ok := labels["brightness"]; !ok || !strings.Contains(it.Detail, "between 0 and 100") || !strings.Contains(it.Detail, "= 50") {
 		t.Errorf("completion under services.lantern: %v", labels)
 	}

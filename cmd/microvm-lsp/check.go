@@ -149,7 +149,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "microvm-lsp check: %s is not in the Nix store (try nix flake archive); options are checked against %s\n", absent.Ref, microvm.Embedded().Origin())
 			}
 		}
-		ws.Options = optionFolders(in.roots, o.storeRoot, o.quiet, stderr)
+		var absentSets []string
+		ws.Options, absentSets = optionFolders(in.roots, o.storeRoot, o.quiet, stderr)
+		ws.AbsentInputs = append(ws.AbsentInputs, absentSets...)
 	}
 	c := &checkRun{in: in, cfg: cfg, cache: analysis.NewCache(), ws: ws}
 	c.parse(in.keys())
@@ -647,8 +649,9 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // optionFolders indexes the NixOS, home-manager and nix-darwin sources each
 // workspace root pins, when they are in the store.
-func optionFolders(roots []string, storeRoot string, quiet bool, stderr io.Writer) *optindex.Folders {
+func optionFolders(roots []string, storeRoot string, quiet bool, stderr io.Writer) (*optindex.Folders, []string) {
 	cache := optindex.NewCache("")
+	var absentInputs []string
 	fs := &optindex.Folders{}
 	any := false
 	for _, r := range roots {
@@ -658,6 +661,7 @@ func optionFolders(roots []string, storeRoot string, quiet bool, stderr io.Write
 		}
 		sets, absent := optindex.BuildSets(srcs, cache, func(s *optindex.Source) bool { return microvm.IsFlakeURL(s.Ref) || s.Input == "microvm" })
 		for _, a := range absent {
+			absentInputs = append(absentInputs, a.Input)
 			if !quiet {
 				fmt.Fprintf(stderr, "microvm-lsp check: %s (input %s) is not in the Nix store (try nix flake archive); its options are not checked\n", a.Ref, a.Input)
 			}
@@ -667,7 +671,7 @@ func optionFolders(roots []string, storeRoot string, quiet bool, stderr io.Write
 		any = any || sets != nil
 	}
 	if !any {
-		return nil
+		return nil, absentInputs
 	}
-	return fs
+	return fs, absentInputs
 }
