@@ -177,6 +177,7 @@ func runDeprecatedOption(p *Pass) {
 }
 
 func runOptionTypeMismatch(p *Pass) {
+	runOptionTypeMismatchSets(p)
 	facts := p.Workspace.Microvm.OrEmbedded()
 	for _, s := range p.Systems {
 		v := p.view(s)

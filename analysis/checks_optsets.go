@@ -431,3 +431,29 @@ func pathLitText(pl *nixast.PathLit) (string, bool) {
 	}
 	return t.Value, true
 }
+
+// runOptionTypeMismatchSets reports literal values that the declared type
+// of an indexed NixOS or home-manager option rejects.
+func runOptionTypeMismatchSets(p *Pass) {
+	walkSets(p, func(sf setFinding, sets *optindex.Sets) {
+		o, d := sf.v.Option, sf.d
+		if o == nil || sf.v.Unknown >= 0 || sf.v.Open || d.X == nil || len(sf.path) != len(o.Loc) {
+			return
+		}
+		val, ok := valueOf(d.X)
+		if !ok {
+			return
+		}
+		bad := false
+		if len(o.Enum) > 0 {
+			bad = val.kind == "string" && val.text != "a string" && !contains(o.Enum, val.text) && strings.HasPrefix(o.Type, "one of ")
+		} else {
+			bad = accepts(o.Type, val) == rejected
+		}
+		if !bad {
+			return
+		}
+		msg := fmt.Sprintf("%s cannot be a value of `%s`, whose type is %s (%s)", val.text, o.Name, o.Type, originOf(sets, sf.class, o.Loc))
+		p.Report(Finding{File: d.File, Pos: d.X.Pos(), End: d.X.End(), Severity: SeverityError, Code: CodeOptionTypeMismatch, Message: msg})
+	})
+}

@@ -46,7 +46,7 @@ func Complete(ws *Workspace, f *nixast.File, off int) []Item {
 	repl := Range{ps, off}
 	anc := Enclosing(f, off)
 
-	if items, inString := completeString(ws, anc, off); inString {
+	if items, inString := completeString(ws, f.Name, anc, off); inString {
 		return items
 	}
 
@@ -295,7 +295,7 @@ func isModuleish(anc []nixast.Node) bool {
 
 // completeString proposes enum values in a string that is an option's
 // value; inString is false when off is not inside a string's text.
-func completeString(ws *Workspace, anc []nixast.Node, off int) ([]Item, bool) {
+func completeString(ws *Workspace, file string, anc []nixast.Node, off int) ([]Item, bool) {
 	var str *nixast.StringLit
 	idx := -1
 	for i := len(anc) - 1; i >= 0; i-- {
@@ -314,15 +314,15 @@ func completeString(ws *Workspace, anc []nixast.Node, off int) ([]Item, bool) {
 	if c.Value == nil {
 		return []Item{}, true
 	}
-	p, ok := optionPath(c.Path)
-	if !ok {
-		return []Item{}, true
+	var o *optindex.Option
+	var values []string
+	if p, ok := optionPath(c.Path); ok {
+		if o, ok = LookupOption(ws, p); ok {
+			values = ws.facts().EnumValues(o.Name)
+		}
+	} else if so, _, ok := setOption(ws, file, c.Path); ok {
+		o, values = so, enumStrings(so)
 	}
-	o, ok := LookupOption(ws, p)
-	if !ok {
-		return []Item{}, true
-	}
-	values := ws.facts().EnumValues(o.Name)
 	if len(values) == 0 {
 		return []Item{}, true
 	}

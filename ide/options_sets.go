@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
@@ -263,4 +264,15 @@ func setDeclaration(x *optindex.Indexed, o *optindex.Option) (string, int, bool)
 	}
 	d := o.Declarations[0]
 	return filepath.Join(x.Index.Root, filepath.FromSlash(d.File)), d.Line, true
+}
+
+// enumStrings returns the string members of an enum option, unquoted.
+func enumStrings(o *optindex.Option) []string {
+	var out []string
+	for _, v := range o.Enum {
+		if s, err := strconv.Unquote(v); err == nil {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -15,7 +15,7 @@ import (
 // home-manager.users.
 var homeTree = map[string]string{
 	"modules/modules.nix":          "[ ./home-environment.nix ]\n",
-	"modules/home-environment.nix": "{ lib, ... }: { options.home.shell = lib.mkOption { type = lib.types.str; default = \"sh\"; description = \"Login shell of the home.\"; }; options.home.quiet = lib.mkEnableOption \"quiet logins\"; }\n",
+	"modules/home-environment.nix": "{ lib, ... }: { options.home.shell = lib.mkOption { type = lib.types.str; default = \"sh\"; description = \"Login shell of the home.\"; }; options.home.quiet = lib.mkEnableOption \"quiet logins\"; options.home.mode = lib.mkOption { type = lib.types.enum [ \"day\" \"night\" ]; default = \"day\"; }; }\n",
 	"nixos/default.nix": `{ lib, ... }: {
   options.home-manager.users = lib.mkOption {
     type = lib.types.attrsOf (lib.types.submoduleWith { description = "Home Manager module"; modules = [ ]; });
@@ -96,5 +96,12 @@ func TestHomeModuleFiles(t *testing.T) {
 	items = Complete(ws, cfg, strings.Index(string(cfg.Src), "q }")+1)
 	if len(items) != 1 || items[0].Label != "quiet" || !strings.Contains(items[0].Detail, "boolean") {
 		t.Errorf("completion in home-manager.users.cy: %+v", items)
+	}
+	// an enum's values in its string
+	en := nixast.Parse("/ws/en.nix", []byte(`{ home-manager.users.cy = { home.mode = "n"; }; }`))
+	ws.Files["/ws/en.nix"] = en
+	items = Complete(ws, en, strings.Index(string(en.Src), `n"`)+1)
+	if len(items) != 2 || items[1].Label != "night" {
+		t.Errorf("enum completion in a home module: %+v", items)
 	}
 }

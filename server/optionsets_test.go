@@ -127,6 +127,8 @@ const setsConfiguration = `{ lib, ... }:
     brightness = 20;
   };
   services.lantern.lamps = [ { color = "red"; } { colour = "blue"; } ];
+  greeting.users.dan.loud = "yes";
+  greeting.text = 5;
 }
 `
 
@@ -202,7 +204,7 @@ func TestOptionSetsFromStore(t *testing.T) {
 		return strings.Count(codes(p.Diagnostics), "unknown-option") >= 4 && strings.Contains(codes(p.Diagnostics), "deprecated-option")
 	})
 	got := codes(p.Diagnostics)
-	for _, want := range []string{"unknown-option:3", "deprecated-option:5", "unknown-option:7", "unknown-option:11", "unknown-option:18"} {
+	for _, want := range []string{"unknown-option:3", "deprecated-option:5", "unknown-option:7", "unknown-option:11", "unknown-option:18", "option-type-mismatch:19", "option-type-mismatch:20"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("diagnostics %s lack %s", got, want)
 		}
@@ -225,6 +227,10 @@ func TestOptionSetsFromStore(t *testing.T) {
 		case fmt.Sprint(d.Code) == "unknown-option" && d.Range.Start.Line == 18:
 			if !strings.Contains(d.Message, "`color`") || d.Range.Start.Character != 50 {
 				t.Errorf("list element unknown-option: %s at %v", d.Message, d.Range.Start)
+			}
+		case fmt.Sprint(d.Code) == "option-type-mismatch" && d.Range.Start.Line == 19:
+			if !strings.Contains(d.Message, "greeting.users.<name>.loud") || !strings.Contains(d.Message, "boolean") {
+				t.Errorf("option-type-mismatch message: %s", d.Message)
 			}
 		case fmt.Sprint(d.Code) == "deprecated-option":
 			if !strings.Contains(d.Message, "services.lantern.brightness") {
@@ -314,7 +320,7 @@ func TestOptionSetsWithoutStore(t *testing.T) {
 	c.open(u, setsConfiguration)
 	p = c.waitDiagnostics(u, "configuration's findings", func(publishDiagnosticsParams) bool { return true })
 	for _, d := range p.Diagnostics {
-		if fmt.Sprint(d.Code) == "unknown-option" || fmt.Sprint(d.Code) == "deprecated-option" {
+		if code := fmt.Sprint(d.Code); code == "unknown-option" || code == "deprecated-option" || code == "option-type-mismatch" {
 			t.Errorf("finding without the source: %v %s", d.Code, d.Message)
 		}
 	}
