@@ -37,6 +37,9 @@ type Workspace struct {
 	// nix-darwin sources each workspace folder pins that are in the store;
 	// nil when none is.
 	Options *optindex.Folders
+	// Classes, if set, returns FileClasses of this workspace, computed
+	// once per workspace state by the caller; nil: computed per view.
+	Classes func() map[string]optindex.Class
 
 	classOnce sync.Once
 	classes   map[string]optindex.Class // files holding modules of a class other than NixOS

@@ -81,18 +81,24 @@ func (ws *Workspace) fileClass(file string) optindex.Class {
 	if ws == nil {
 		return optindex.NixOS
 	}
-	ws.classOnce.Do(func() { ws.classes = fileClasses(ws) })
+	ws.classOnce.Do(func() {
+		if ws.Classes != nil {
+			ws.classes = ws.Classes()
+		} else {
+			ws.classes = FileClasses(ws)
+		}
+	})
 	if c, ok := ws.classes[file]; ok {
 		return c
 	}
 	return optindex.NixOS
 }
 
-// fileClasses finds the files imported as modules of a class other than
+// FileClasses finds the files imported as modules of a class other than
 // NixOS: path literals in module position under a home-manager mount, in
 // home-manager.sharedModules, in the modules of homeManagerConfiguration or
 // darwinSystem, and what those files import in turn.
-func fileClasses(ws *Workspace) map[string]optindex.Class {
+func FileClasses(ws *Workspace) map[string]optindex.Class {
 	out := map[string]optindex.Class{}
 	var queue []string
 	mark := func(from, text string, c optindex.Class) {

@@ -118,6 +118,9 @@ func (s *Server) ideView(snap *snapshot, systems []analysis.SystemInfo) *ide.Wor
 // and each file version's names, resolved once.
 func (s *Server) fileWorkspace(snap *snapshot) *ide.Workspace {
 	ws := &ide.Workspace{Files: snap.files, Exists: existsOnDisk, Tree: snap.tree, Options: snap.ws.Options}
+	if ws.Options != nil {
+		ws.Classes = s.fileClasses(snap, ws)
+	}
 	if s.scopes != nil {
 		ws.Scopes = func(f *nixast.File) *scope.Scopes { return s.scopes(f.Name, f) }
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -12,7 +13,9 @@ import (
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
+	"github.com/microvm-lsp/microvm-lsp/ide"
 	"github.com/microvm-lsp/microvm-lsp/microvm"
+	"github.com/microvm-lsp/microvm-lsp/nixast"
 	"github.com/microvm-lsp/microvm-lsp/optindex"
 	"github.com/microvm-lsp/microvm-lsp/optindex/nixstore"
 )
@@ -33,6 +36,11 @@ type optionSources struct {
 	// all is the Folders value of the current facts; a new one is made
 	// whenever some folder's facts change, so analyses keyed on it rerun.
 	all *optindex.Folders
+
+	// classes caches ide.FileClasses for one snapshot's files.
+	classMu    sync.Mutex
+	classFiles map[string]*nixast.File
+	classes    map[string]optindex.Class
 }
 
 // folderOptions are the option facts of one workspace folder.
@@ -271,4 +279,24 @@ func (s *Server) optionFolders() *optindex.Folders {
 // optionSetsFor returns the option indexes of the folder holding a file.
 func (s *Server) optionSetsFor(path string) *optindex.Sets {
 	return s.optionFolders().For(path)
+}
+
+// fileClasses returns ide.FileClasses of a view, computed once per snapshot
+// (its map of files) rather than per request.
+func (s *Server) fileClasses(snap *snapshot, ws *ide.Workspace) func() map[string]optindex.Class {
+	return func() map[string]optindex.Class {
+		o := &s.options
+		o.classMu.Lock()
+		defer o.classMu.Unlock()
+		if o.classes != nil && sameMap(o.classFiles, snap.files) {
+			return o.classes
+		}
+		o.classes, o.classFiles = ide.FileClasses(ws), snap.files
+		return o.classes
+	}
+}
+
+// sameMap reports whether two maps are the same map (not equal contents).
+func sameMap(a, b map[string]*nixast.File) bool {
+	return a != nil && b != nil && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
