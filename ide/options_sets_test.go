@@ -97,6 +97,13 @@ func TestHomeModuleFiles(t *testing.T) {
 	if len(items) != 1 || items[0].Label != "quiet" || !strings.Contains(items[0].Detail, "boolean") {
 		t.Errorf("completion in home-manager.users.cy: %+v", items)
 	}
+	// a declarative MicroVM's config is a NixOS system
+	vm := nixast.Parse("/ws/vm.nix", []byte(`{ microvm.vms.v.config = { home-manager.u }; }`))
+	ws.Files["/ws/vm.nix"] = vm
+	items = Complete(ws, vm, strings.Index(string(vm.Src), "u }")+1)
+	if len(items) != 1 || items[0].Label != "users" {
+		t.Errorf("completion in microvm.vms.v.config: %+v", items)
+	}
 	// an enum's values in its string
 	en := nixast.Parse("/ws/en.nix", []byte(`{ home-manager.users.cy = { home.mode = "n"; }; }`))
 	ws.Files["/ws/en.nix"] = en
