@@ -10,6 +10,7 @@ import (
 
 	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
+	"github.com/microvm-lsp/microvm-lsp/optindex"
 )
 
 // Workspace is an immutable view of the parsed files of a workspace, keyed by
@@ -23,6 +24,10 @@ type Workspace struct {
 	// AbsentInputs names the flake inputs whose pinned source is not in
 	// the Nix store.
 	AbsentInputs []string
+	// Options holds the option indexes of the NixOS, home-manager and
+	// nix-darwin sources each workspace folder pins; nil when none is
+	// indexed.
+	Options *optindex.Folders
 	// Exists reports whether a file or directory is at a path (a key like
 	// those of Files) on the workspace's file system. Nil when that is not
 	// known: then no module path is reported missing.
@@ -160,7 +165,7 @@ func (c *Cache) graphFindingsFor(ws *Workspace, memos map[string]*fileMemo, chec
 	for _, a := range checks {
 		names = append(names, a.Name)
 	}
-	key := strings.Join(names, ",") + fmt.Sprintf("|%p|%q", ws.Microvm, ws.AbsentInputs)
+	key := strings.Join(names, ",") + fmt.Sprintf("|%p|%q|%p", ws.Microvm, ws.AbsentInputs, ws.Options)
 	c.graphMu.Lock()
 	if found, ok := c.graphFindings[key]; ok && !fresh && c.graph == g {
 		c.graphMu.Unlock()

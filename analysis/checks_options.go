@@ -20,8 +20,10 @@ var UnknownOption = &Analyzer{
 		"nothing below an option whose value is not made of options (freeform settings, attribute sets of " +
 		"anything), nothing the workspace's own modules declare under microvm, nothing in a system whose " +
 		"module list is not fully known. The message names the index's source and revision and suggests " +
-		"the closest declared name; the fix renames the path.",
-	Codes:    []Code{{Name: CodeUnknownOption, Short: "A microvm.* path is defined that microvm.nix's option index does not declare."}},
+		"the closest declared name; the fix renames the path. NixOS, home-manager and nix-darwin paths are " +
+		"checked alike against the pinned nixpkgs, home-manager and nix-darwin sources when they are in the " +
+		"store, in systems whose every module is known.",
+	Codes:    []Code{{Name: CodeUnknownOption, Short: "An option path is defined that no indexed source declares."}},
 	Requires: []*Analyzer{optionViewsFact},
 	RunGraph: check(runUnknownOption),
 }
@@ -99,6 +101,7 @@ func underPrefix(path []string, prefixes [][]string) bool {
 }
 
 func runUnknownOption(p *GraphPass) {
+	runUnknownOptionSets(p)
 	facts := p.Workspace.Microvm.OrEmbedded()
 	declared := declaredPrefixes(p.Workspace)
 	for _, s := range p.Systems {
@@ -140,6 +143,7 @@ func runUnknownOption(p *GraphPass) {
 func attrName(s string) string { return optindex.ShowOption([]string{s}) }
 
 func runDeprecatedOption(p *GraphPass) {
+	runDeprecatedOptionSets(p)
 	facts := p.Workspace.Microvm.OrEmbedded()
 	for _, s := range p.Systems {
 		if s.Unknown {
@@ -179,6 +183,7 @@ func runDeprecatedOption(p *GraphPass) {
 }
 
 func runOptionTypeMismatch(p *GraphPass) {
+	runOptionTypeMismatchSets(p)
 	facts := p.Workspace.Microvm.OrEmbedded()
 	for _, s := range p.Systems {
 		v := p.view(s)

@@ -46,7 +46,7 @@ func Complete(ws *Workspace, f *nixast.File, off int) []Item {
 	repl := Range{ps, off}
 	anc := Enclosing(f, off)
 
-	if items, inString := completeString(ws, anc, off); inString {
+	if items, inString := completeString(ws, f.Name, anc, off); inString {
 		return items
 	}
 
@@ -58,8 +58,14 @@ func Complete(ws *Workspace, f *nixast.File, off int) []Item {
 	if namePosition(f, anc, off, ps) {
 		c := attrContext(anc, ps)
 		var items []Item
-		if p, ok := optionPath(c.Path); ok {
+		class, cur := optionScope(ws, f.Name, c.Path)
+		if p, ok := optionPath(c.Path); ok && class == optindex.NixOS {
 			items = childItems(ws, f.Name, p)
+		} else if ws.sets(f.Name) != nil && (len(cur) > 0 || isModuleish(anc)) {
+			items = setItems(ws, f.Name, class, cur)
+			if len(cur) == 0 && class == optindex.NixOS {
+				items = append(items, Item{Label: "microvm", Kind: KindProperty, Detail: "microvm.nix options"})
+			}
 		} else if len(modulePath(c.Path)) == 0 && isModuleish(anc) {
 			items = append(items, Item{Label: "microvm", Kind: KindProperty, Detail: "microvm.nix options"})
 		}
@@ -209,8 +215,12 @@ func completeAfterDot(ws *Workspace, file string, anc []nixast.Node, off int, ch
 		if c.Name != nil && len(c.Path) >= len(chain) {
 			full = c.Path
 		}
-		if p, ok := optionPath(full); ok {
+		class, cur := optionScope(ws, file, full)
+		if p, ok := optionPath(full); ok && class == optindex.NixOS {
 			return childItems(ws, file, p)
+		}
+		if len(cur) > 0 {
+			return setItems(ws, file, class, cur)
 		}
 		return nil
 	}
@@ -219,6 +229,10 @@ func completeAfterDot(ws *Workspace, file string, anc []nixast.Node, off int, ch
 		if n == "microvm" && (j == 0 || chain[j-1] == "config") {
 			return childItems(ws, file, chain[j:])
 		}
+	}
+	// config.services.x
+	if len(chain) >= 1 && chain[0] == "config" && ws.sets(file) != nil {
+		return setItems(ws, file, ws.fileClass(file), chain[1:])
 	}
 	return nil
 }
@@ -281,7 +295,7 @@ func isModuleish(anc []nixast.Node) bool {
 
 // completeString proposes enum values in a string that is an option's
 // value; inString is false when off is not inside a string's text.
-func completeString(ws *Workspace, anc []nixast.Node, off int) ([]Item, bool) {
+func completeString(ws *Workspace, file string, anc []nixast.Node, off int) ([]Item, bool) {
 	var str *nixast.StringLit
 	idx := -1
 	for i := len(anc) - 1; i >= 0; i-- {
@@ -300,15 +314,15 @@ func completeString(ws *Workspace, anc []nixast.Node, off int) ([]Item, bool) {
 	if c.Value == nil {
 		return []Item{}, true
 	}
-	p, ok := optionPath(c.Path)
-	if !ok {
-		return []Item{}, true
+	var o *optindex.Option
+	var values []string
+	if p, ok := optionPath(c.Path); ok {
+		if o, ok = LookupOption(ws, p); ok {
+			values = ws.facts().EnumValues(o.Name)
+		}
+	} else if so, _, ok := setOption(ws, file, c.Path); ok {
+		o, values = so, enumStrings(so)
 	}
-	o, ok := LookupOption(ws, p)
-	if !ok {
-		return []Item{}, true
-	}
-	values := ws.facts().EnumValues(o.Name)
 	if len(values) == 0 {
 		return []Item{}, true
 	}

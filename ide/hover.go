@@ -3,6 +3,7 @@ package ide
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/microvm-lsp/microvm-lsp/analysis"
 	"github.com/microvm-lsp/microvm-lsp/microvm"
@@ -32,6 +33,16 @@ type Workspace struct {
 	// Tree, if set, returns the file at a path with its syntax tree: a
 	// file of Files may be a summary without one (analysis.IsSummary).
 	Tree func(path string) *nixast.File
+	// Options holds the option indexes of the NixOS, home-manager and
+	// nix-darwin sources each workspace folder pins that are in the store;
+	// nil when none is.
+	Options *optindex.Folders
+	// Classes, if set, returns FileClasses of this workspace, computed
+	// once per workspace state by the caller; nil: computed per view.
+	Classes func() map[string]optindex.Class
+
+	classOnce sync.Once
+	classes   map[string]optindex.Class // files holding modules of a class other than NixOS
 }
 
 // tree returns the file at p with its tree.
@@ -125,6 +136,9 @@ func hoverModule(ws *Workspace, f *nixast.File, anc []nixast.Node, off int) *Hov
 func hoverOption(ws *Workspace, f *nixast.File, anc []nixast.Node, off int) *HoverResult {
 	o, r, ok := optionAt(ws, anc, off)
 	if !ok {
+		if o, x, r, ok := setOptionAt(ws, f.Name, anc, off); ok {
+			return &HoverResult{Markdown: SetOptionMarkdown(x, o), Range: r}
+		}
 		return nil
 	}
 	md := OptionMarkdown(ws, o)
@@ -143,6 +157,9 @@ func OptionDefinition(ws *Workspace, f *nixast.File, off int) (string, int, bool
 	}
 	o, _, ok := optionAt(ws, anc, off)
 	if !ok {
+		if o, x, _, ok := setOptionAt(ws, f.Name, anc, off); ok {
+			return setDeclaration(x, o)
+		}
 		return "", 0, false
 	}
 	return OptionDeclaration(ws, o)
@@ -188,6 +205,41 @@ sel:
 	}
 	o, ok := LookupOption(ws, opt)
 	return o, r, ok
+}
+
+// setOptionAt returns the option of a pinned NixOS, home-manager or
+// nix-darwin source whose path holds off: a binding's name in a module body,
+// or a config.a.b selection.
+func setOptionAt(ws *Workspace, file string, anc []nixast.Node, off int) (*optindex.Option, *optindex.Indexed, Range, bool) {
+	if ws.sets(file) == nil {
+		return nil, nil, Range{}, false
+	}
+	c := attrContext(anc, off)
+	if c.Name != nil {
+		name, _ := c.Name.StaticName()
+		if o, x, ok := setOption(ws, file, append(append([]string{}, c.Path...), name)); ok {
+			return o, x, Range{c.Name.Pos(), c.Name.End()}, true
+		}
+		return nil, nil, Range{}, false
+	}
+	for i := len(anc) - 1; i >= 0; i-- {
+		s, ok := anc[i].(*nixast.Select)
+		if !ok {
+			continue
+		}
+		names, cur := selectNames(s, off)
+		if cur == nil || len(names) < 2 || names[0] != "config" {
+			break
+		}
+		name, _ := cur.StaticName()
+		loc := append(names[1:], name)
+		class := ws.fileClass(file)
+		if o, x := ws.sets(file).Lookup(class, loc); o != nil {
+			return o, x, Range{cur.Pos(), cur.End()}, true
+		}
+		break
+	}
+	return nil, nil, Range{}, false
 }
 
 // systemsLine tells, for each system whose modules include file, whether it

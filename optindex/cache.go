@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // cacheFormat changes whenever the extractor or Index's encoding changes, so
@@ -30,6 +31,7 @@ type Cache struct {
 
 type cacheEntry struct {
 	once sync.Once
+	done atomic.Bool
 	ix   *Index
 	err  error
 }
@@ -71,6 +73,7 @@ func (c *Cache) Index(src *Source, entries []string) (*Index, error) {
 	}
 	c.mu.Unlock()
 	e.once.Do(func() {
+		defer e.done.Store(true)
 		if ix, err := c.read(key); err == nil {
 			ix.Root = src.Dir
 			e.ix = ix
@@ -82,6 +85,22 @@ func (c *Cache) Index(src *Source, entries []string) (*Index, error) {
 		}
 	})
 	return e.ix, e.err
+}
+
+// Ready reports whether Index would answer at once: the index of a store
+// source is in memory, or the source is not in the store (built each time,
+// small: a checkout being edited).
+func (c *Cache) Ready(src *Source, entries []string) bool {
+	if src.Absent != nil || src.StorePath == "" {
+		return true
+	}
+	if entries == nil {
+		entries = DefaultEntries(src.Dir)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.mem[cacheKey(src.StorePath, src.Dir, entries)]
+	return e != nil && e.done.Load()
 }
 
 // cacheKey names a cache file: the store path's hash part stays readable.

@@ -1,8 +1,8 @@
 package optindex
 
 import (
-	"sort"
 	"strings"
+	"sync"
 )
 
 // Option is one declared option.
@@ -97,6 +97,9 @@ type Index struct {
 	// way the extractor does not know, a file that does not parse): the
 	// index may lack options there.
 	Partial []string `json:"partial,omitempty"`
+
+	treeOnce sync.Once
+	tree     *node
 }
 
 // ShowOption prints an option path as lib.showOption does: elements that are
@@ -187,24 +190,7 @@ func matches(pattern, loc []string) bool {
 // declared with "<name>" or "*" there matches any name, a literal
 // declaration winning over a placeholder.
 func (ix *Index) Lookup(loc []string) *Option {
-	var best *Option
-	bestScore := -1
-	for i := range ix.Options {
-		o := &ix.Options[i]
-		if !matches(o.Loc, loc) {
-			continue
-		}
-		score := 0
-		for j, s := range o.Loc {
-			if s == loc[j] {
-				score++
-			}
-		}
-		if score > bestScore {
-			best, bestScore = o, score
-		}
-	}
-	return best
+	return ix.lookupTree(loc)
 }
 
 // Child is a name that may follow a prefix: either an option or a prefix of
@@ -216,37 +202,12 @@ type Child struct {
 
 // Children returns the names that may follow prefix, sorted, for completion.
 func (ix *Index) Children(prefix []string) []Child {
-	seen := map[string]int{}
-	var out []Child
-	for i := range ix.Options {
-		o := &ix.Options[i]
-		if len(o.Loc) <= len(prefix) || !matches(o.Loc[:len(prefix)], prefix) {
-			continue
-		}
-		name := o.Loc[len(prefix)]
-		k, ok := seen[name]
-		if !ok {
-			seen[name] = len(out)
-			out = append(out, Child{Name: name})
-			k = len(out) - 1
-		}
-		if len(o.Loc) == len(prefix)+1 {
-			out[k].Option = o
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
+	return ix.childrenTree(prefix)
 }
 
 // HasPrefix reports whether some option lies at or below prefix.
 func (ix *Index) HasPrefix(prefix []string) bool {
-	for i := range ix.Options {
-		o := ix.Options[i].Loc
-		if len(o) >= len(prefix) && matches(o[:len(prefix)], prefix) {
-			return true
-		}
-	}
-	return false
+	return ix.hasPrefixTree(prefix)
 }
 
 // IsFreeform reports whether loc lies below a freeform prefix (any name is

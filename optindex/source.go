@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/microvm-lsp/microvm-lsp/nixast"
 	"github.com/microvm-lsp/microvm-lsp/optindex/flakelock"
 	"github.com/microvm-lsp/microvm-lsp/optindex/nixstore"
 )
@@ -43,12 +44,13 @@ var ErrAbsent = errors.New("not in the Nix store")
 
 // Locate returns the sources the workspace's flake.lock pins, in input order;
 // without a flake.lock, <nixpkgs> from nixPath (NIX_PATH's syntax; "" for
-// none). path: inputs are resolved against the workspace directory. It reads
-// nothing but flake.lock and the existence of directories.
+// none), and the path: inputs flake.nix names. path: inputs are resolved
+// against the workspace directory. It reads nothing but flake.lock (or
+// flake.nix without one) and the existence of directories.
 func Locate(workspace string, store nixstore.Store, nixPath string) ([]Source, error) {
 	lock, err := flakelock.Read(filepath.Join(workspace, "flake.lock"))
 	if errors.Is(err, fs.ErrNotExist) {
-		return locateNixPath(nixPath, store), nil
+		return append(locatePathInputs(workspace, store), locateNixPath(nixPath, store)...), nil
 	}
 	if err != nil {
 		return nil, err
@@ -129,4 +131,63 @@ func locateNixPath(nixPath string, store nixstore.Store) []Source {
 		return []Source{src}
 	}
 	return nil
+}
+
+// locatePathInputs returns the path: inputs of a flake.nix that has no
+// flake.lock yet (inputs.NAME.url = "path:DIR", in any of its spellings):
+// local checkouts, read in place.
+func locatePathInputs(workspace string, store nixstore.Store) []Source {
+	src, err := os.ReadFile(filepath.Join(workspace, "flake.nix"))
+	if err != nil {
+		return nil
+	}
+	root, ok := nixast.Unparen(nixast.Parse("flake.nix", src).Root).(*nixast.AttrSet)
+	if !ok {
+		return nil
+	}
+	var out []Source
+	var walk func(prefix []string, binds []nixast.Binding)
+	walk = func(prefix []string, binds []nixast.Binding) {
+		for _, b := range binds {
+			a, ok := b.(*nixast.AttrAssign)
+			if !ok || a.Path == nil {
+				continue
+			}
+			names, static := a.Path.StaticNames()
+			if !static {
+				continue
+			}
+			p := append(append([]string{}, prefix...), names...)
+			if len(p) > 3 || p[0] != "inputs" {
+				continue
+			}
+			if set, ok := nixast.Unparen(a.Value).(*nixast.AttrSet); ok {
+				walk(p, set.Bindings)
+				continue
+			}
+			lit, ok := nixast.Unparen(a.Value).(*nixast.StringLit)
+			if !ok || len(p) != 3 || p[2] != "url" {
+				continue
+			}
+			url, ok := lit.StaticValue()
+			dir, isPath := strings.CutPrefix(url, "path:")
+			if !ok || !isPath {
+				continue
+			}
+			dir, _, _ = strings.Cut(dir, "?")
+			if !filepath.IsAbs(dir) {
+				dir = filepath.Join(workspace, dir)
+			}
+			s := Source{Input: p[1], Ref: url, Dir: dir}
+			if strings.HasPrefix(dir, store.Dir+"/") {
+				s.StorePath, s.Dir = dir, store.Physical(dir)
+			}
+			if st, err := os.Stat(s.Dir); err != nil || !st.IsDir() {
+				s.Absent = fmt.Errorf("%s (input %s, %s) is %w", dir, s.Input, url, ErrAbsent)
+			}
+			out = append(out, s)
+		}
+	}
+	walk(nil, root.Bindings)
+	return out
 }

@@ -29,7 +29,9 @@ func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (
 	if !ok {
 		return list, nil
 	}
-	for _, it := range ide.Complete(s.ideWorkspaceNow(d.snap), d.file, d.off) {
+	ws := s.ideWorkspaceNow(d.snap)
+	ws.Microvm = s.microvmFactsFor(d.path)
+	for _, it := range ide.Complete(ws, d.file, d.off) {
 		ci := protocol.CompletionItem{
 			Label:    it.Label,
 			Kind:     completionKinds[it.Kind],

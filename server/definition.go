@@ -58,7 +58,7 @@ func (s *Server) definition(ctx context.Context, u protocol.DocumentURI, pos pro
 	}
 	out := d.snap.locations(ide.Definition(ws, d.file, d.off))
 	// an option's declaration in the pinned source in the store
-	ws.Microvm = s.microvmFacts()
+	ws.Microvm = s.microvmFactsFor(d.path)
 	if file, line, ok := ide.OptionDefinition(ws, d.file, d.off); ok {
 		pos := protocol.Position{Line: uint32(line - 1)}
 		out = append(out, protocol.Location{URI: pathToURI(file), Range: protocol.Range{Start: pos, End: pos}})

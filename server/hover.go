@@ -18,7 +18,9 @@ func (s *Server) hover(ctx context.Context, p *protocol.HoverParams) (*protocol.
 	if !ok {
 		return nil, nil
 	}
-	h := ide.Hover(s.ideWorkspaceNow(d.snap), d.file, d.off)
+	ws := s.ideWorkspaceNow(d.snap)
+	ws.Microvm = s.microvmFactsFor(d.path)
+	h := ide.Hover(ws, d.file, d.off)
 	if h == nil || ctx.Err() != nil {
 		return nil, ctx.Err()
 	}

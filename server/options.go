@@ -1,79 +1,302 @@
 package server
 
 import (
+	"fmt"
 	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
 	"sync"
+	"time"
 
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
+	"github.com/microvm-lsp/microvm-lsp/ide"
 	"github.com/microvm-lsp/microvm-lsp/microvm"
+	"github.com/microvm-lsp/microvm-lsp/nixast"
 	"github.com/microvm-lsp/microvm-lsp/optindex"
 	"github.com/microvm-lsp/microvm-lsp/optindex/nixstore"
 )
 
-// optionSources finds the microvm.nix a workspace's flake.lock pins and
-// keeps its option facts: the index of the source in the Nix store (under
-// the storeRoot setting), or nil for the index built in when the source is
-// absent, which is said once per source.
+// optionSources finds the sources each workspace folder's flake.lock pins
+// (or <nixpkgs> in NIX_PATH without one) and keeps their option facts: the
+// index of microvm.nix's source in the Nix store (under the storeRoot
+// setting), or nil for the index built in; and the indexes of the NixOS,
+// home-manager and nix-darwin sources that are present. An absent pinned
+// source is said once. A folder's facts are read again when its flake.lock
+// changes (its size or time), so an edit of the lock or `nix flake update`
+// is seen at the next analysis.
 type optionSources struct {
-	mu     sync.Mutex
-	key    string // folder and store root the facts are for
+	mu      sync.Mutex
+	folders map[string]*folderOptions
+	cache   *optindex.Cache
+	warned  map[string]bool
+	// all is the Folders value of the current facts; a new one is made
+	// whenever some folder's facts change, so analyses keyed on it rerun.
+	all *optindex.Folders
+
+	// classes caches ide.FileClasses for one snapshot's files.
+	classMu    sync.Mutex
+	classFiles map[string]*nixast.File
+	classes    map[string]optindex.Class
+}
+
+// folderOptions are the option facts of one workspace folder.
+type folderOptions struct {
+	key    string // store root and flake.lock's stamp the facts are for
 	facts  *microvm.Facts
 	absent []string // inputs whose pinned source is absent
-	cache  *optindex.Cache
-	warned map[string]bool
+	sets   *optindex.Sets
+}
+
+// lockStamp identifies a version of a folder's flake.lock without reading
+// it: a changed lock has another size or modification time.
+func lockStamp(folder string) string {
+	st, err := os.Stat(filepath.Join(folder, "flake.lock"))
+	if err != nil {
+		return "no lock"
+	}
+	return fmt.Sprintf("%d/%d", st.Size(), st.ModTime().UnixNano())
+}
+
+// folderFacts returns the option facts of a folder, computing them when the
+// folder's flake.lock or the store root changed.
+func (s *Server) folderFacts(folder string) *folderOptions {
+	s.mu.Lock()
+	root := s.settings.StoreRoot
+	s.mu.Unlock()
+	o := &s.options
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	key := root + "\x00" + lockStamp(folder)
+	if fo := o.folders[folder]; fo != nil && fo.key == key {
+		return fo
+	}
+	if o.folders == nil {
+		o.folders = map[string]*folderOptions{}
+	}
+	if o.cache == nil {
+		o.cache = optindex.NewCache("")
+	}
+	fo := s.readFolderFacts(folder, nixstore.Default(root))
+	fo.key = key
+	o.folders[folder] = fo
+	o.all = nil
+	return fo
+}
+
+// readFolderFacts locates the folder's sources and indexes those present.
+// Called with options.mu held.
+func (s *Server) readFolderFacts(folder string, store nixstore.Store) *folderOptions {
+	o := &s.options
+	fo := &folderOptions{}
+	srcs, err := optindex.Locate(folder, store, os.Getenv("NIX_PATH"))
+	if err != nil {
+		s.log.Debug("no option sources", zap.String("folder", folder), zap.Error(err))
+		return fo
+	}
+	sets := &optindex.Sets{}
+	for i := range srcs {
+		src := &srcs[i]
+		if microvm.IsFlakeURL(src.Ref) || src.Input == "microvm" {
+			if fo.facts != nil {
+				continue
+			}
+			if !src.Present() {
+				fo.absent = append(fo.absent, src.Input)
+				s.warnAbsent(src, "options are checked against "+microvm.Embedded().Origin())
+				continue
+			}
+			ix, err := o.cache.Index(src, microvm.ModuleEntries)
+			if err != nil {
+				s.log.Warn("could not index microvm.nix", zap.String("dir", src.Dir), zap.Error(err))
+				continue
+			}
+			fo.facts = microvm.FromIndex(ix, src.Input, src.Rev, src.StorePath)
+			continue
+		}
+		if !src.Present() {
+			if classes := optindex.InputClasses(src.Input, src.Ref); len(classes) > 0 {
+				sets.Unindexed = append(sets.Unindexed, classes...)
+				fo.absent = append(fo.absent, src.Input)
+				s.warnAbsent(src, "its options are not known")
+			}
+			continue
+		}
+		for _, t := range optindex.ModuleTrees(src.Dir) {
+			if !o.cache.Ready(src, t.Entries) {
+				// a large tree (NixOS) takes seconds the first time: built
+				// aside, its class unchecked meanwhile, then read again
+				sets.Unindexed = append(sets.Unindexed, t.Class)
+				s.buildAside(folder, *src, t)
+				continue
+			}
+			start := time.Now()
+			ix, err := o.cache.Index(src, t.Entries)
+			if err != nil {
+				s.log.Warn("could not index a pinned source", zap.String("dir", src.Dir), zap.Error(err))
+				sets.Unindexed = append(sets.Unindexed, t.Class)
+				continue
+			}
+			s.log.Debug("option index", zap.String("input", src.Input), zap.String("class", string(t.Class)),
+				zap.Int("options", len(ix.Options)), zap.Duration("took", time.Since(start)))
+			sets.Indexed = append(sets.Indexed, &optindex.Indexed{Class: t.Class, Input: src.Input, Rev: src.Rev,
+				StorePath: src.StorePath, Index: ix})
+		}
+	}
+	if len(sets.Indexed) > 0 || len(sets.Unindexed) > 0 {
+		fo.sets = sets
+	}
+	return fo
+}
+
+// buildAside builds a source's index off the request path; when it is
+// done, the folder's facts are read again and the workspace analysed.
+func (s *Server) buildAside(folder string, src optindex.Source, t optindex.Tree) {
+	o := &s.options
+	cache := o.cache
+	s.background(func() {
+		start := time.Now()
+		ix, err := cache.Index(&src, t.Entries)
+		if err != nil {
+			s.log.Warn("could not index a pinned source", zap.String("dir", src.Dir), zap.Error(err))
+		} else {
+			s.log.Info("option index built", zap.String("input", src.Input), zap.String("class", string(t.Class)),
+				zap.Int("options", len(ix.Options)), zap.Duration("took", time.Since(start)))
+		}
+		o.mu.Lock()
+		if fo := o.folders[folder]; fo != nil {
+			fo.key = "" // read again
+		}
+		o.mu.Unlock()
+		s.changed()
+	})
+}
+
+// warnAbsent says once per locked source that it is absent from the store.
+func (s *Server) warnAbsent(src *optindex.Source, consequence string) {
+	o := &s.options
+	if o.warned == nil {
+		o.warned = map[string]bool{}
+	}
+	id := src.Input + "\x00" + src.Ref
+	if o.warned[id] {
+		return
+	}
+	o.warned[id] = true
+	what := "input " + src.Input
+	if src.Ref != "" {
+		what += ", " + src.Ref
+	}
+	s.notifyClient("window/showMessage", &protocol.ShowMessageParams{Type: protocol.MessageTypeInfo,
+		Message: "microvm-lsp: the source that flake.lock pins (" + what + ") is not in the Nix store; " + consequence +
+			". `nix flake archive` puts the pinned sources in the store."})
 }
 
 // microvmFacts returns the option facts of the first workspace folder's
 // pinned microvm.nix, nil for the built-in index.
 func (s *Server) microvmFacts() *microvm.Facts {
 	folders := s.index.folderList()
-	s.mu.Lock()
-	root := s.settings.StoreRoot
-	s.mu.Unlock()
 	if len(folders) == 0 {
 		return nil
+	}
+	return s.folderFacts(folders[0]).facts
+}
+
+// microvmFactsFor returns the microvm.nix option facts of the folder
+// holding a file.
+func (s *Server) microvmFactsFor(path string) *microvm.Facts {
+	if f := s.folderOf(path); f != "" {
+		return s.folderFacts(f).facts
+	}
+	return s.microvmFacts()
+}
+
+// folderOf returns the innermost workspace folder holding path.
+func (s *Server) folderOf(path string) string {
+	best := ""
+	for _, f := range s.index.folderList() {
+		if (path == f || strings.HasPrefix(path, strings.TrimSuffix(f, "/")+"/")) && len(f) > len(best) {
+			best = f
+		}
+	}
+	return best
+}
+
+// absentInputs returns the inputs whose pinned source is absent, over every
+// workspace folder.
+func (s *Server) absentInputs() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range s.index.folderList() {
+		for _, in := range s.folderFacts(f).absent {
+			if !seen[in] {
+				seen[in] = true
+				out = append(out, in)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// optionFolders returns the NixOS, home-manager and nix-darwin option
+// indexes of every workspace folder; the same value while none changes.
+func (s *Server) optionFolders() *optindex.Folders {
+	folders := s.index.folderList()
+	all := make([]*folderOptions, len(folders))
+	for i, f := range folders {
+		all[i] = s.folderFacts(f)
 	}
 	o := &s.options
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	key := folders[0] + "\x00" + root
-	if o.key == key {
-		return o.facts
-	}
-	o.key, o.facts, o.absent = key, nil, nil
-	if o.cache == nil {
-		o.cache = optindex.NewCache("")
-	}
-	facts, src, err := microvm.Pinned(folders[0], nixstore.Default(root), os.Getenv("NIX_PATH"), o.cache)
-	if err != nil {
-		s.log.Debug("no option index of the pinned microvm.nix", zap.Error(err))
-		return nil
-	}
-	if src != nil {
-		o.absent = []string{src.Input}
-		if o.warned == nil {
-			o.warned = map[string]bool{}
+	if o.all != nil && len(o.all.Dirs) == len(folders) {
+		same := true
+		for i, f := range folders {
+			same = same && o.all.Dirs[i] == strings.TrimSuffix(f, "/") && o.all.Sets[i] == all[i].sets
 		}
-		if !o.warned[src.Ref] {
-			o.warned[src.Ref] = true
-			e := microvm.Embedded()
-			s.notifyClient("window/showMessage", &protocol.ShowMessageParams{Type: protocol.MessageTypeInfo,
-				Message: "microvm-lsp: the microvm.nix that flake.lock pins (input " + src.Input + ", " + src.Ref +
-					") is not in the Nix store; options are checked against " + e.Origin() +
-					". `nix flake archive` puts the pinned sources in the store."})
+		if same {
+			return o.all
 		}
 	}
-	o.facts = facts
-	return facts
+	fs := &optindex.Folders{}
+	any := false
+	for i, f := range folders {
+		fs.Dirs = append(fs.Dirs, strings.TrimSuffix(f, "/"))
+		fs.Sets = append(fs.Sets, all[i].sets)
+		any = any || all[i].sets != nil
+	}
+	if !any {
+		fs = nil
+	}
+	o.all = fs
+	return fs
 }
 
-// absentInputs returns the inputs whose pinned source microvmFacts found
-// absent.
-func (s *Server) absentInputs() []string {
-	s.microvmFacts()
-	s.options.mu.Lock()
-	defer s.options.mu.Unlock()
-	return s.options.absent
+// optionSetsFor returns the option indexes of the folder holding a file.
+func (s *Server) optionSetsFor(path string) *optindex.Sets {
+	return s.optionFolders().For(path)
+}
+
+// fileClasses returns ide.FileClasses of a view, computed once per snapshot
+// (its map of files) rather than per request.
+func (s *Server) fileClasses(snap *snapshot, ws *ide.Workspace) func() map[string]optindex.Class {
+	return func() map[string]optindex.Class {
+		o := &s.options
+		o.classMu.Lock()
+		defer o.classMu.Unlock()
+		if o.classes != nil && sameMap(o.classFiles, snap.files) {
+			return o.classes
+		}
+		o.classes, o.classFiles = ide.FileClasses(ws), snap.files
+		return o.classes
+	}
+}
+
+// sameMap reports whether two maps are the same map (not equal contents).
+func sameMap(a, b map[string]*nixast.File) bool {
+	return a != nil && b != nil && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }

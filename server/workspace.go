@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -484,6 +485,9 @@ func (s *Server) applyWatchedFiles(changes []*protocol.FileEvent) {
 			continue
 		}
 		p := uriToPath(protocol.DocumentURI(c.URI))
+		if path.Base(p) == "flake.lock" {
+			continue // its folder's option sources are read again at the next analysis (server/options.go)
+		}
 		if c.Type == protocol.FileChangeTypeDeleted {
 			s.index.removeTree(p)
 			continue
@@ -522,7 +526,7 @@ func (s *Server) registerFileWatcher(ctx context.Context) {
 		ID:     "microvm-lsp/watch-nix-files",
 		Method: protocol.MethodWorkspaceDidChangeWatchedFiles,
 		RegisterOptions: protocol.DidChangeWatchedFilesRegistrationOptions{
-			Watchers: []protocol.FileSystemWatcher{{GlobPattern: "**/*.nix"}},
+			Watchers: []protocol.FileSystemWatcher{{GlobPattern: "**/*.nix"}, {GlobPattern: "**/flake.lock"}},
 		},
 	}}}
 	if err := s.callClient(ctx, protocol.MethodClientRegisterCapability, params, nil); err != nil {

@@ -149,6 +149,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "microvm-lsp check: %s is not in the Nix store (try nix flake archive); options are checked against %s\n", absent.Ref, microvm.Embedded().Origin())
 			}
 		}
+		var absentSets []string
+		ws.Options, absentSets = optionFolders(in.roots, o.storeRoot, o.quiet, stderr)
+		ws.AbsentInputs = append(ws.AbsentInputs, absentSets...)
 	}
 	c := &checkRun{in: in, cfg: cfg, cache: analysis.NewCache(), ws: ws}
 	c.parse(in.keys())
@@ -399,7 +402,7 @@ func (c *checkRun) parse(keys []string) {
 		files[k] = f
 	}
 	old := c.ws
-	c.ws = &analysis.Workspace{Files: files, Root: old.Root, Exists: old.Exists, Microvm: old.Microvm, AbsentInputs: old.AbsentInputs}
+	c.ws = &analysis.Workspace{Files: files, Root: old.Root, Exists: old.Exists, Microvm: old.Microvm, AbsentInputs: old.AbsentInputs, Options: old.Options}
 	parsed := make([]*nixast.File, len(keys))
 	onEveryCore(len(keys), func(i int) {
 		if src := c.in.files[keys[i]].src; bytes.IndexByte(src, 0) < 0 {
@@ -642,4 +645,33 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// optionFolders indexes the NixOS, home-manager and nix-darwin sources each
+// workspace root pins, when they are in the store.
+func optionFolders(roots []string, storeRoot string, quiet bool, stderr io.Writer) (*optindex.Folders, []string) {
+	cache := optindex.NewCache("")
+	var absentInputs []string
+	fs := &optindex.Folders{}
+	any := false
+	for _, r := range roots {
+		srcs, err := optindex.Locate(filepath.FromSlash(r), nixstore.Default(storeRoot), os.Getenv("NIX_PATH"))
+		if err != nil {
+			continue
+		}
+		sets, absent := optindex.BuildSets(srcs, cache, func(s *optindex.Source) bool { return microvm.IsFlakeURL(s.Ref) || s.Input == "microvm" })
+		for _, a := range absent {
+			absentInputs = append(absentInputs, a.Input)
+			if !quiet {
+				fmt.Fprintf(stderr, "microvm-lsp check: %s (input %s) is not in the Nix store (try nix flake archive); its options are not checked\n", a.Ref, a.Input)
+			}
+		}
+		fs.Dirs = append(fs.Dirs, strings.TrimSuffix(r, "/"))
+		fs.Sets = append(fs.Sets, sets)
+		any = any || sets != nil
+	}
+	if !any {
+		return nil, absentInputs
+	}
+	return fs, absentInputs
 }
