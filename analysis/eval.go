@@ -53,6 +53,9 @@ type pathV struct {
 // strV is a string; unknown parts are written as "\x00".
 type strV struct{ S string }
 
+// intV is an integer (string functions such as substring take them).
+type intV struct{ N int64 }
+
 type elem struct {
 	File string
 	Node nixast.Expr // where the element is written
@@ -234,6 +237,10 @@ var knownFuncs = map[string]bool{
 	"readDir": true, "mapAttrs": true, "attrNames": true, "attrValues": true, "filterAttrs": true,
 	"genAttrs": true, "listToAttrs": true, "map": true, "removeSuffix": true, "hasSuffix": true,
 	"nameValuePair": true, "pathExists": true, "imap0": true, "imap1": true, "flatten": true, "concatLists": true, "importHosts": true,
+	// string functions that turn directory names into system names
+	"mapAttrs'": true, "splitString": true, "concatMapStrings": true, "concatStrings": true,
+	"concatStringsSep": true, "toLower": true, "toUpper": true, "substring": true, "stringLength": true,
+	"mkFlake": true,
 }
 
 var funcArity = map[string]int{
@@ -242,6 +249,9 @@ var funcArity = map[string]int{
 	"readDir": 1, "mapAttrs": 2, "attrNames": 1, "attrValues": 1, "filterAttrs": 2, "genAttrs": 2, "listToAttrs": 1,
 	"map": 2, "removeSuffix": 2, "hasSuffix": 2, "nameValuePair": 2, "pathExists": 1, "imap0": 2, "imap1": 2,
 	"flatten": 1, "concatLists": 1, "importHosts": 1,
+	"mapAttrs'": 2, "splitString": 2, "concatMapStrings": 2, "concatStrings": 1, "concatStringsSep": 2,
+	"toLower": 1, "toUpper": 1, "substring": 3, "stringLength": 1,
+	"mkFlake": 2, // flake-parts' (snowfall's and digga's take one argument: frameworkCall reads them)
 }
 
 func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
@@ -278,7 +288,15 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 		for _, n := range x.Path.Names {
 			name, ok := n.StaticName()
 			if !ok {
-				return ev.orDefault(x, e, file)
+				name, ok = ev.dynamicName(n, e, file)
+			}
+			if !ok {
+				if x.Default != nil {
+					return unknown
+				}
+				// x.${unknown}.lib.nixosSystem is still some nixosSystem
+				v = unknown
+				continue
 			}
 			v = ev.selectAttr(v, name, file)
 			if v == nil {
@@ -336,7 +354,12 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 			return out
 		}
 		return unknown
+	case *nixast.IntLit:
+		return &intV{N: x.Value}
 	case *nixast.Unary:
+		if n, ok := ev.eval(x.X, e, file).(*intV); ok && x.Op == nixast.MINUS {
+			return &intV{N: -n.N}
+		}
 		if x.Op == nixast.NOT {
 			if b, ok := boolOf(ev.eval(x.X, e, file)); ok {
 				return boolV(!b)
@@ -719,6 +742,10 @@ func (ev *evaluator) apply(fn Value, arg *thunk, call *nixast.Apply, file string
 			return nf
 		}
 		return ev.callBuiltin(nf, call, file)
+	case *foreignV:
+		if strings.Contains(f.Input, "import-tree") {
+			return ev.importTree(ev.force(arg), call, file)
+		}
 	}
 	return unknown
 }

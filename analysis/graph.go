@@ -517,9 +517,12 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 		if sv, ok := v.(*systemV); ok {
 			s := g.addNixosSystem(sv, systemName(names))
 			s.template = g.template > 0
-			for _, n := range names {
+			for i, n := range names {
 				if n == "nixosConfigurations" {
 					s.named = true
+					if i > 0 && names[i-1] == "flake" {
+						s.Wiring = "flake-parts"
+					}
 				}
 			}
 			return
@@ -550,6 +553,8 @@ func (g *graph) systemMap(v Value, names []string) bool {
 			s.template = g.template > 0
 			if sv.mapped {
 				s.Wiring = "readDir"
+			} else if len(names) > 1 && names[len(names)-2] == "flake" {
+				s.Wiring = "flake-parts"
 			}
 		}
 	}
@@ -732,8 +737,16 @@ func (g *graph) module(s *System, v Value, via []Hop) bool {
 		return g.moduleExpr(s, v.L.Body, e, v.File, via)
 	case *attrsV:
 		if v.Node == nil {
-			s.Unknown = true
-			return false
+			// a module made by a function (import-tree): only its imports
+			l, ok := g.ev.force(v.Attrs["imports"]).(*listV)
+			if !ok || len(v.Attrs) != 1 {
+				s.Unknown = true
+				return false
+			}
+			for _, el := range l.Elems {
+				g.addElem(s, el, via)
+			}
+			return true
 		}
 		e := v.Env
 		if v.Node.Rec >= 0 {

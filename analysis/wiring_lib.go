@@ -233,6 +233,94 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 		return out
 	case "nameValuePair":
 		return &attrsV{Attrs: map[string]*thunk{"name": f.Args[0], "value": f.Args[1]}, Complete: true}
+	case "mkFlake":
+		return ev.flakeParts(f, file)
+	case "mapAttrs'":
+		set, ok := arg(1).(*attrsV)
+		if !ok {
+			return unknown
+		}
+		out := &attrsV{Attrs: map[string]*thunk{}, Complete: set.Complete}
+		for _, k := range sortedKeys(set) {
+			nv, ok := ev.applyN(arg(0), call, file, valThunk(&strV{S: k}), set.Attrs[k]).(*attrsV)
+			if !ok {
+				out.Complete = false
+				continue
+			}
+			name, ok := knownString(ev.force(nv.Attrs["name"]))
+			if !ok || nv.Attrs["value"] == nil {
+				out.Complete = false
+				continue
+			}
+			out.Attrs[name] = nv.Attrs["value"]
+		}
+		return out
+	case "splitString":
+		sep, ok1 := knownString(arg(0))
+		str, ok2 := knownString(arg(1))
+		if !ok1 || !ok2 || sep == "" {
+			return unknown
+		}
+		out := &listV{}
+		for _, part := range strings.Split(str, sep) {
+			out.Elems = append(out.Elems, elem{File: file, Node: at, th: valThunk(&strV{S: part})})
+		}
+		return out
+	case "concatStrings", "concatStringsSep", "concatMapStrings":
+		li, sep := 0, ""
+		if f.Name != "concatStrings" {
+			li = 1
+		}
+		if f.Name == "concatStringsSep" {
+			s, ok := knownString(arg(0))
+			if !ok {
+				return unknown
+			}
+			sep = s
+		}
+		l, ok := arg(li).(*listV)
+		if !ok {
+			return unknown
+		}
+		parts := make([]string, 0, len(l.Elems))
+		for _, el := range l.Elems {
+			v := ev.force(el.th)
+			if f.Name == "concatMapStrings" {
+				v = ev.applyN(arg(0), call, file, el.th)
+			}
+			s, ok := knownString(v)
+			if !ok {
+				return unknown
+			}
+			parts = append(parts, s)
+		}
+		return &strV{S: strings.Join(parts, sep)}
+	case "toLower", "toUpper":
+		str, ok := knownString(arg(0))
+		if !ok {
+			return unknown
+		}
+		if f.Name == "toLower" {
+			return &strV{S: strings.ToLower(str)}
+		}
+		return &strV{S: strings.ToUpper(str)}
+	case "stringLength":
+		if str, ok := knownString(arg(0)); ok {
+			return &intV{N: int64(len(str))}
+		}
+	case "substring":
+		start, ok1 := arg(0).(*intV)
+		n, ok2 := arg(1).(*intV)
+		str, ok3 := knownString(arg(2))
+		if !ok1 || !ok2 || !ok3 || start.N < 0 {
+			return unknown
+		}
+		from := min(int(start.N), len(str))
+		to := len(str)
+		if n.N >= 0 {
+			to = min(from+int(n.N), len(str))
+		}
+		return &strV{S: str[from:to]}
 	case "removeSuffix", "hasSuffix":
 		suf, ok1 := knownString(arg(0))
 		str, ok2 := knownString(arg(1))
@@ -245,6 +333,21 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 		return &strV{S: strings.TrimSuffix(str, suf)}
 	}
 	return unknown
+}
+
+// dynamicName evaluates a dynamic attribute name (`x.${n}`, `x."a-${n}"`);
+// false when it is not known.
+func (ev *evaluator) dynamicName(n *nixast.AttrName, e *env, file string) (string, bool) {
+	var v Value
+	switch {
+	case n.String != nil:
+		v = ev.evalString(n.String.Parts, e, file)
+	case n.Interp != nil:
+		v = ev.eval(n.Interp.X, e, file)
+	default:
+		return "", false
+	}
+	return knownString(v)
 }
 
 // dirOf is the directory of a workspace file key.
