@@ -63,11 +63,15 @@ type elem struct {
 	th   *thunk
 }
 
-type listV struct{ Elems []elem }
+type listV struct {
+	Elems   []elem
+	fromDir string // the names of a directory listing: how it was read (wiring_lib.go)
+}
 
 type attrsV struct {
 	Attrs    map[string]*thunk
-	Complete bool // false: a missing attribute is unknown, not absent
+	Complete bool   // false: a missing attribute is unknown, not absent
+	fromDir  string // a directory listing (readDir, haumea), or made from one (wiring_lib.go)
 	Node     *nixast.AttrSet
 	Env      *env
 	File     string
@@ -92,7 +96,7 @@ type systemV struct {
 	Call   *nixast.Apply
 	File   string
 	Arg    *thunk
-	mapped bool // made for each entry of a directory listing
+	mapped string // made for each entry of a directory listing: how it was read
 }
 
 type thunk struct {
@@ -251,7 +255,8 @@ var funcArity = map[string]int{
 	"flatten": 1, "concatLists": 1, "importHosts": 1,
 	"mapAttrs'": 2, "splitString": 2, "concatMapStrings": 2, "concatStrings": 1, "concatStringsSep": 2,
 	"toLower": 1, "toUpper": 1, "substring": 3, "stringLength": 1,
-	"mkFlake": 2, // flake-parts' (snowfall's and digga's take one argument: frameworkCall reads them)
+	"haumeaLoad": 1,
+	"mkFlake":    2, // flake-parts' (snowfall's and digga's take one argument: frameworkCall reads them)
 }
 
 func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
@@ -539,6 +544,9 @@ func (ev *evaluator) selectAttr(v Value, name, file string) Value {
 		return ev.unknownSelect(name, file)
 	case *foreignV:
 		if name == "lib" {
+			if strings.Contains(v.Input, "haumea") {
+				return &attrsV{Attrs: map[string]*thunk{"load": valThunk(&builtinV{Name: "haumeaLoad", File: file})}}
+			}
 			return unknown
 		}
 		return &foreignV{}

@@ -68,7 +68,8 @@ type System struct {
 	// of option values (which the fork may have changed) skip the system.
 	Fork bool
 	// Wiring names how the system is built: "nixosSystem", "flake-parts",
-	// "snowfall", "colmena", "clan", "digga", "readDir", "configuration",
+	// "snowfall", "colmena", "clan", "digga", "flake-utils-plus",
+	// "easy-hosts", "ez-configs", "readDir", "haumea", "configuration",
 	// or "vm" / "container" for nested systems.
 	Wiring string
 	// UnknownAt holds the module elements (or lists) that could not be
@@ -130,6 +131,7 @@ type graph struct {
 	root     string // directory holding every file, for short names in messages
 
 	roots     map[string]*rootScan // by "scan:"+file or "config:"+file
+	skip      []string             // files that are no NixOS system though they look like one
 	rescanned int                  // roots scanned rather than reused
 }
 
@@ -146,6 +148,7 @@ func buildGraph(ws *Workspace, memos map[string]*fileMemo) *graph {
 type rootScan struct {
 	systems []*System
 	reads   map[string]bool
+	skip    []string // files the scan found are no NixOS system (a clan's darwin machine)
 }
 
 // rebuildGraph builds the graph of ws. Roots of old whose scan read none of
@@ -175,13 +178,15 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 			if rs := old.roots[key]; rs != nil && !readsAny(rs.reads, changed) {
 				g.systems = append(g.systems, rs.systems...)
 				g.roots[key] = rs
+				g.skip = append(g.skip, rs.skip...)
 				return
 			}
 		}
 		g.ev = newEvaluator(ws)
-		start := len(g.systems)
+		start, skipStart := len(g.systems), len(g.skip)
 		scan()
-		rs := &rootScan{systems: append([]*System(nil), g.systems[start:]...), reads: map[string]bool{file: true}}
+		rs := &rootScan{systems: append([]*System(nil), g.systems[start:]...), reads: map[string]bool{file: true},
+			skip: append([]string(nil), g.skip[skipStart:]...)}
 		for p := range g.ev.fileRoots {
 			rs.reads[p] = true
 		}
@@ -202,6 +207,9 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 	}
 	// lone configuration.nix files
 	refd := g.referencedFiles(memos)
+	for _, p := range g.skip {
+		refd[p] = true
+	}
 	for _, p := range paths {
 		if path.Base(p) == "configuration.nix" && !refd[p] {
 			p := p
@@ -465,6 +473,9 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 					continue
 				}
 			}
+			if g.frameworkAttr(nn, as.Value, inner, file) {
+				continue
+			}
 			g.scan(as.Value, inner, file, nn, false)
 		}
 	case *nixast.Let:
@@ -551,8 +562,8 @@ func (g *graph) systemMap(v Value, names []string) bool {
 			s := g.addNixosSystem(sv, k)
 			s.named = true
 			s.template = g.template > 0
-			if sv.mapped {
-				s.Wiring = "readDir"
+			if sv.mapped != "" {
+				s.Wiring = sv.mapped
 			} else if len(names) > 1 && names[len(names)-2] == "flake" {
 				s.Wiring = "flake-parts"
 			}

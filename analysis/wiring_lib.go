@@ -46,7 +46,7 @@ func knownString(v Value) (string, bool) {
 // the workspace: the set is complete only as far as Nix files go, which is
 // what host maps read.
 func (ev *evaluator) readDir(dir string) *attrsV {
-	out := &attrsV{Attrs: map[string]*thunk{}, Complete: true}
+	out := &attrsV{Attrs: map[string]*thunk{}, Complete: true, fromDir: "readDir"}
 	prefix := strings.TrimSuffix(dir, "/") + "/"
 	for f := range ev.ws.Files {
 		rest, ok := strings.CutPrefix(f, prefix)
@@ -111,7 +111,7 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 		out := &attrsV{Attrs: map[string]*thunk{}, Complete: set.Complete}
 		for _, k := range sortedKeys(set) {
 			name, val := valThunk(&strV{S: k}), set.Attrs[k]
-			out.Attrs[k] = &thunk{file: file, fn: func() Value { return ev.applyN(ev.force(fn), call, file, name, val) }}
+			out.Attrs[k] = &thunk{file: file, fn: func() Value { return mapped(ev.applyN(ev.force(fn), call, file, name, val), set.fromDir) }}
 		}
 		return out
 	case "filterAttrs":
@@ -119,7 +119,7 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 		if !ok {
 			return unknown
 		}
-		out := &attrsV{Attrs: map[string]*thunk{}, Complete: set.Complete}
+		out := &attrsV{Attrs: map[string]*thunk{}, Complete: set.Complete, fromDir: set.fromDir}
 		for _, k := range sortedKeys(set) {
 			keep, known := boolOf(ev.applyN(arg(0), call, file, valThunk(&strV{S: k}), set.Attrs[k]))
 			if known && !keep {
@@ -137,6 +137,9 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 			return unknown
 		}
 		out := &listV{}
+		if f.Name == "attrNames" {
+			out.fromDir = set.fromDir
+		}
 		for _, k := range sortedKeys(set) {
 			t := valThunk(&strV{S: k})
 			if f.Name == "attrValues" {
@@ -159,7 +162,7 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 				continue
 			}
 			name := valThunk(&strV{S: k})
-			out.Attrs[k] = &thunk{file: file, fn: func() Value { return ev.applyN(ev.force(fn), call, file, name) }}
+			out.Attrs[k] = &thunk{file: file, fn: func() Value { return mapped(ev.applyN(ev.force(fn), call, file, name), l.fromDir) }}
 		}
 		return out
 	case "map":
@@ -235,6 +238,8 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 		return &attrsV{Attrs: map[string]*thunk{"name": f.Args[0], "value": f.Args[1]}, Complete: true}
 	case "mkFlake":
 		return ev.flakeParts(f, file)
+	case "haumeaLoad":
+		return ev.haumeaLoad(arg(0), call, file)
 	case "mapAttrs'":
 		set, ok := arg(1).(*attrsV)
 		if !ok {
@@ -252,7 +257,8 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 				out.Complete = false
 				continue
 			}
-			out.Attrs[name] = nv.Attrs["value"]
+			val := nv.Attrs["value"]
+			out.Attrs[name] = &thunk{file: file, fn: func() Value { return mapped(ev.force(val), set.fromDir) }}
 		}
 		return out
 	case "splitString":
@@ -333,6 +339,16 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 		return &strV{S: strings.TrimSuffix(str, suf)}
 	}
 	return unknown
+}
+
+// mapped marks a system made for each entry of a directory listing.
+func mapped(v Value, fromDir string) Value {
+	if sv, ok := v.(*systemV); ok && fromDir != "" && sv.mapped == "" {
+		c := *sv
+		c.mapped = fromDir
+		return &c
+	}
+	return v
 }
 
 // dynamicName evaluates a dynamic attribute name (`x.${n}`, `x."a-${n}"`);
