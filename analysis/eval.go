@@ -332,6 +332,14 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 	case *nixast.Lambda:
 		return &lambdaV{L: x, Env: e, File: file}
 	case *nixast.If:
+		// A branch that throws gives no value: the other is the result
+		// (`if valid then x else throw "…"`).
+		switch {
+		case isThrow(x.Else):
+			return ev.eval(x.Then, e, file)
+		case isThrow(x.Then):
+			return ev.eval(x.Else, e, file)
+		}
 		cond := condText(ev.ws, file, x.Cond)
 		tv := ev.eval(x.Then, e, file)
 		fv := ev.eval(x.Else, e, file)
@@ -442,6 +450,24 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 		return ev.apply(fn, ev.mk(x.Arg, e, file), x, file)
 	}
 	return unknown
+}
+
+// isThrow reports whether x is a call of throw or abort (builtins' or
+// bare), which never gives a value.
+func isThrow(x nixast.Expr) bool {
+	a, ok := nixast.Unparen(x).(*nixast.Apply)
+	if !ok {
+		return false
+	}
+	fn := nixast.Unparen(a.Fn)
+	if sel, ok := fn.(*nixast.Select); ok && len(sel.Path.Names) == 1 {
+		if id, ok := sel.X.(*nixast.Ident); ok && id.Name == "builtins" {
+			n, _ := sel.Path.Names[0].StaticName()
+			return n == "throw" || n == "abort"
+		}
+	}
+	id, ok := fn.(*nixast.Ident)
+	return ok && (id.Name == "throw" || id.Name == "abort")
 }
 
 // lexicallyBound reports whether name has a lexical binding or a with scope

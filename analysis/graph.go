@@ -67,6 +67,8 @@ type System struct {
 	// Fork is set when a microvm.nix module comes from a fork: the checks
 	// of option values (which the fork may have changed) skip the system.
 	Fork bool
+	// Autostart holds the known names of microvm.autostart.
+	Autostart []string
 	// Wiring names how the system is built: "nixosSystem", "flake-parts",
 	// "snowfall", "colmena", "clan", "digga", "flake-utils-plus",
 	// "easy-hosts", "ez-configs", "readDir", "haumea", "configuration",
@@ -923,6 +925,16 @@ func (g *graph) defs(s *System, binds []nixast.Binding, prefix []string, e *env,
 				s.Defs = append(s.Defs, &OptDef{Path: append([]string{}, q...), File: file, Binding: b, Pos: b.Path.Pos(), End: b.Path.End(), Via: via})
 			}
 			switch {
+			case len(q) == 2 && q[1] == "autostart":
+				// VMs the host starts by name, also those the microvm
+				// command manages (not in microvm.vms)
+				if l, ok := ev.eval(v, e, file).(*listV); ok {
+					for _, el := range l.Elems {
+						if n, ok := knownString(ev.force(el.th)); ok {
+							s.Autostart = append(s.Autostart, n)
+						}
+					}
+				}
 			case len(q) == 2 && (q[1] == "guest" || q[1] == "vms"):
 				recurse(p, v, nil)
 			case len(q) == 3 && q[1] == "vms":
