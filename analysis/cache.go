@@ -188,16 +188,18 @@ func (m *fileMemo) scan(f *nixast.File) {
 	// chosen to start with a rare byte: bytes.Contains jumps from one
 	// occurrence of the first byte to the next.
 	if !bytes.Contains(f.Src, []byte("System")) && !bytes.Contains(f.Src, []byte("Configurations")) && !bytes.Contains(f.Src, []byte("mkFlake")) &&
-		!bytes.Contains(f.Src, []byte("-lsp:")) && !bytes.Contains(f.Src, []byte("uration.nix")) {
+		!bytes.Contains(f.Src, []byte("-lsp:")) && !bytes.Contains(f.Src, []byte("uration.nix")) && !frameworkNeedle(f.Src) {
 		return
 	}
 	toks := f.AllTokens()
 	for i, t := range toks {
 		switch t.Kind {
 		case nixast.IDENT:
-			if t.End()-t.Pos() >= len("mkFlake") {
+			if t.End()-t.Pos() >= len("clan") {
 				switch string(f.Src[t.Pos():t.End()]) {
 				case "nixosSystem", "nixosConfigurations", "mkFlake": // mkFlake: frameworks that find hosts by convention
+					m.hasRoots = true
+				case "colmena", "makeHive", "buildClan", "clan", "easy-hosts", "ezConfigs": // wiring_frameworks.go
 					m.hasRoots = true
 				}
 			}

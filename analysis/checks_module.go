@@ -54,6 +54,8 @@ func notModule(v Value, node nixast.Expr) *badElem {
 				return &badElem{kind: "string", text: val}
 			}
 		}
+	case *intV:
+		return &badElem{kind: "number"}
 	case *unknownV:
 		switch nixast.Unparen(node).(type) {
 		case *nixast.IntLit, *nixast.FloatLit:

@@ -54,6 +54,9 @@ type pathV struct {
 // strV is a string; unknown parts are written as "\x00".
 type strV struct{ S string }
 
+// intV is an integer (string functions such as substring take them).
+type intV struct{ N int64 }
+
 type elem struct {
 	File string
 	Node nixast.Expr // where the element is written
@@ -61,11 +64,15 @@ type elem struct {
 	th   *thunk
 }
 
-type listV struct{ Elems []elem }
+type listV struct {
+	Elems   []elem
+	fromDir string // the names of a directory listing: how it was read (wiring_lib.go)
+}
 
 type attrsV struct {
 	Attrs    map[string]*thunk
-	Complete bool // false: a missing attribute is unknown, not absent
+	Complete bool   // false: a missing attribute is unknown, not absent
+	fromDir  string // a directory listing (readDir, haumea), or made from one (wiring_lib.go)
 	Node     *nixast.AttrSet
 	Env      *env
 	File     string
@@ -90,7 +97,7 @@ type systemV struct {
 	Call   *nixast.Apply
 	File   string
 	Arg    *thunk
-	mapped bool // made for each entry of a directory listing
+	mapped string // made for each entry of a directory listing: how it was read
 }
 
 type thunk struct {
@@ -235,6 +242,10 @@ var knownFuncs = withWrappers(map[string]bool{
 	"readDir": true, "mapAttrs": true, "attrNames": true, "attrValues": true, "filterAttrs": true,
 	"genAttrs": true, "listToAttrs": true, "map": true, "removeSuffix": true, "hasSuffix": true,
 	"nameValuePair": true, "pathExists": true, "imap0": true, "imap1": true, "flatten": true, "concatLists": true, "importHosts": true,
+	// string functions that turn directory names into system names
+	"mapAttrs'": true, "splitString": true, "concatMapStrings": true, "concatStrings": true,
+	"concatStringsSep": true, "toLower": true, "toUpper": true, "substring": true, "stringLength": true,
+	"mkFlake": true,
 })
 
 var funcArity = withWrapperArity(map[string]int{
@@ -242,6 +253,10 @@ var funcArity = withWrapperArity(map[string]int{
 	"readDir": 1, "mapAttrs": 2, "attrNames": 1, "attrValues": 1, "filterAttrs": 2, "genAttrs": 2, "listToAttrs": 1,
 	"map": 2, "removeSuffix": 2, "hasSuffix": 2, "nameValuePair": 2, "pathExists": 1, "imap0": 2, "imap1": 2,
 	"flatten": 1, "concatLists": 1, "importHosts": 1,
+	"mapAttrs'": 2, "splitString": 2, "concatMapStrings": 2, "concatStrings": 1, "concatStringsSep": 2,
+	"toLower": 1, "toUpper": 1, "substring": 3, "stringLength": 1,
+	"haumeaLoad": 1,
+	"mkFlake":    2, // flake-parts' (snowfall's and digga's take one argument: frameworkCall reads them)
 })
 
 func withWrappers(m map[string]bool) map[string]bool {
@@ -296,7 +311,15 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 		for _, n := range x.Path.Names {
 			name, ok := n.StaticName()
 			if !ok {
-				return ev.orDefault(x, e, file)
+				name, ok = ev.dynamicName(n, e, file)
+			}
+			if !ok {
+				if x.Default != nil {
+					return unknown
+				}
+				// x.${unknown}.lib.nixosSystem is still some nixosSystem
+				v = unknown
+				continue
 			}
 			v = ev.selectAttr(v, name, file)
 			if v == nil {
@@ -327,6 +350,14 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 	case *nixast.Lambda:
 		return &lambdaV{L: x, Env: e, File: file}
 	case *nixast.If:
+		// A branch that throws gives no value: the other is the result
+		// (`if valid then x else throw "…"`).
+		switch {
+		case isThrow(x.Else):
+			return ev.eval(x.Then, e, file)
+		case isThrow(x.Then):
+			return ev.eval(x.Else, e, file)
+		}
 		cond := condText(ev.ws, file, x.Cond)
 		tv := ev.eval(x.Then, e, file)
 		fv := ev.eval(x.Else, e, file)
@@ -354,7 +385,12 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 			return out
 		}
 		return unknown
+	case *nixast.IntLit:
+		return &intV{N: x.Value}
 	case *nixast.Unary:
+		if n, ok := ev.eval(x.X, e, file).(*intV); ok && x.Op == nixast.MINUS {
+			return &intV{N: -n.N}
+		}
 		if x.Op == nixast.NOT {
 			if b, ok := boolOf(ev.eval(x.X, e, file)); ok {
 				return boolV(!b)
@@ -432,6 +468,24 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 		return ev.apply(fn, ev.mk(x.Arg, e, file), x, file)
 	}
 	return unknown
+}
+
+// isThrow reports whether x is a call of throw or abort (builtins' or
+// bare), which never gives a value.
+func isThrow(x nixast.Expr) bool {
+	a, ok := nixast.Unparen(x).(*nixast.Apply)
+	if !ok {
+		return false
+	}
+	fn := nixast.Unparen(a.Fn)
+	if sel, ok := fn.(*nixast.Select); ok && len(sel.Path.Names) == 1 {
+		if id, ok := sel.X.(*nixast.Ident); ok && id.Name == "builtins" {
+			n, _ := sel.Path.Names[0].StaticName()
+			return n == "throw" || n == "abort"
+		}
+	}
+	id, ok := fn.(*nixast.Ident)
+	return ok && (id.Name == "throw" || id.Name == "abort")
 }
 
 // lexicallyBound reports whether name has a lexical binding or a with scope
@@ -534,6 +588,9 @@ func (ev *evaluator) selectAttr(v Value, name, file string) Value {
 		return ev.unknownSelect(name, file)
 	case *foreignV:
 		if name == "lib" {
+			if strings.Contains(v.Input, "haumea") {
+				return &attrsV{Attrs: map[string]*thunk{"load": valThunk(&builtinV{Name: "haumeaLoad", File: file})}}
+			}
 			return unknown
 		}
 		return &foreignV{}
@@ -737,6 +794,10 @@ func (ev *evaluator) apply(fn Value, arg *thunk, call *nixast.Apply, file string
 			return nf
 		}
 		return ev.callBuiltin(nf, call, file)
+	case *foreignV:
+		if strings.Contains(f.Input, "import-tree") {
+			return ev.importTree(ev.force(arg), call, file)
+		}
 	}
 	return unknown
 }

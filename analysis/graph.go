@@ -68,8 +68,11 @@ type System struct {
 	// Fork is set when a microvm.nix module comes from a fork: the checks
 	// of option values (which the fork may have changed) skip the system.
 	Fork bool
+	// Autostart holds the known names of microvm.autostart.
+	Autostart []string
 	// Wiring names how the system is built: "nixosSystem", "flake-parts",
-	// "snowfall", "colmena", "clan", "digga", "readDir", "configuration",
+	// "snowfall", "colmena", "clan", "digga", "flake-utils-plus",
+	// "easy-hosts", "ez-configs", "readDir", "haumea", "configuration",
 	// or "vm" / "container" for nested systems.
 	Wiring string
 	// UnknownAt holds the module elements (or lists) that could not be
@@ -131,6 +134,7 @@ type graph struct {
 	root     string // directory holding every file, for short names in messages
 
 	roots     map[string]*rootScan // by "scan:"+file or "config:"+file
+	skip      []string             // files that are no NixOS system though they look like one
 	rescanned int                  // roots scanned rather than reused
 }
 
@@ -147,6 +151,7 @@ func buildGraph(ws *Workspace, memos map[string]*fileMemo) *graph {
 type rootScan struct {
 	systems []*System
 	reads   map[string]bool
+	skip    []string // files the scan found are no NixOS system (a clan's darwin machine)
 }
 
 // rebuildGraph builds the graph of ws. Roots of old whose scan read none of
@@ -176,13 +181,15 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 			if rs := old.roots[key]; rs != nil && !readsAny(rs.reads, changed) {
 				g.systems = append(g.systems, rs.systems...)
 				g.roots[key] = rs
+				g.skip = append(g.skip, rs.skip...)
 				return
 			}
 		}
 		g.ev = newEvaluator(ws)
-		start := len(g.systems)
+		start, skipStart := len(g.systems), len(g.skip)
 		scan()
-		rs := &rootScan{systems: append([]*System(nil), g.systems[start:]...), reads: map[string]bool{file: true}}
+		rs := &rootScan{systems: append([]*System(nil), g.systems[start:]...), reads: map[string]bool{file: true},
+			skip: append([]string(nil), g.skip[skipStart:]...)}
 		for p := range g.ev.fileRoots {
 			rs.reads[p] = true
 		}
@@ -203,6 +210,9 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 	}
 	// lone configuration.nix files
 	refd := g.referencedFiles(memos)
+	for _, p := range g.skip {
+		refd[p] = true
+	}
 	for _, p := range paths {
 		if path.Base(p) == "configuration.nix" && !refd[p] {
 			p := p
@@ -466,6 +476,9 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 					continue
 				}
 			}
+			if g.frameworkAttr(nn, as.Value, inner, file) {
+				continue
+			}
 			g.scan(as.Value, inner, file, nn, false)
 		}
 	case *nixast.Let:
@@ -518,9 +531,12 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 		if sv, ok := v.(*systemV); ok {
 			s := g.addNixosSystem(sv, systemName(names))
 			s.template = g.template > 0
-			for _, n := range names {
+			for i, n := range names {
 				if n == "nixosConfigurations" {
 					s.named = true
+					if i > 0 && names[i-1] == "flake" {
+						s.Wiring = "flake-parts"
+					}
 				}
 			}
 			return
@@ -549,8 +565,10 @@ func (g *graph) systemMap(v Value, names []string) bool {
 			s := g.addNixosSystem(sv, k)
 			s.named = true
 			s.template = g.template > 0
-			if sv.mapped {
-				s.Wiring = "readDir"
+			if sv.mapped != "" {
+				s.Wiring = sv.mapped
+			} else if len(names) > 1 && names[len(names)-2] == "flake" {
+				s.Wiring = "flake-parts"
 			}
 		}
 	}
@@ -733,8 +751,16 @@ func (g *graph) module(s *System, v Value, via []Hop) bool {
 		return g.moduleExpr(s, v.L.Body, e, v.File, via)
 	case *attrsV:
 		if v.Node == nil {
-			s.Unknown = true
-			return false
+			// a module made by a function (import-tree): only its imports
+			l, ok := g.ev.force(v.Attrs["imports"]).(*listV)
+			if !ok || len(v.Attrs) != 1 {
+				s.Unknown = true
+				return false
+			}
+			for _, el := range l.Elems {
+				g.addElem(s, el, via)
+			}
+			return true
 		}
 		e := v.Env
 		if v.Node.Rec >= 0 {
@@ -898,6 +924,16 @@ func (g *graph) defs(s *System, binds []nixast.Binding, prefix []string, e *env,
 				s.Defs = append(s.Defs, &OptDef{Path: append([]string{}, q...), File: file, Binding: b, Pos: b.Path.Pos(), End: b.Path.End(), Via: via})
 			}
 			switch {
+			case len(q) == 2 && q[1] == "autostart":
+				// VMs the host starts by name, also those the microvm
+				// command manages (not in microvm.vms)
+				if l, ok := ev.eval(v, e, file).(*listV); ok {
+					for _, el := range l.Elems {
+						if n, ok := knownString(ev.force(el.th)); ok {
+							s.Autostart = append(s.Autostart, n)
+						}
+					}
+				}
 			case len(q) == 2 && (q[1] == "guest" || q[1] == "vms"):
 				recurse(p, v, nil)
 			case len(q) == 3 && q[1] == "vms":

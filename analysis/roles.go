@@ -54,7 +54,8 @@ type SystemInfo struct {
 type GuestInfo struct {
 	Name string
 	// Source is how the VM's system is given: "config", "flake",
-	// "evaluatedConfig", or "unknown".
+	// "evaluatedConfig", "unknown", or "autostart" (named in
+	// microvm.autostart only: the microvm command manages it).
 	Source string
 	// Imports is the guest system's ImportsXxx when it is known ("" when
 	// not, e.g. a flake whose nixosConfigurations is not in the workspace).
@@ -179,6 +180,26 @@ func guestsOf(g *graph, s *System, v *optView) []GuestInfo {
 				if c.Name == n && c.Kind == "nixos" && c.named {
 					gi.Imports = importsOf(c)
 				}
+			}
+		}
+		out = append(out, gi)
+	}
+	// A VM the host starts by name that microvm.vms does not declare is
+	// managed by the microvm command, most often from this flake's
+	// nixosConfigurations.<name>.
+	declared := map[string]bool{}
+	for _, gi := range out {
+		declared[gi.Name] = true
+	}
+	for _, n := range s.Autostart {
+		if declared[n] {
+			continue
+		}
+		declared[n] = true
+		gi := GuestInfo{Name: n, Source: "autostart"}
+		for _, c := range g.systems {
+			if c.Name == n && c.Kind == "nixos" && c.named {
+				gi.Imports = importsOf(c)
 			}
 		}
 		out = append(out, gi)

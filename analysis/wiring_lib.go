@@ -46,7 +46,7 @@ func knownString(v Value) (string, bool) {
 // the workspace: the set is complete only as far as Nix files go, which is
 // what host maps read.
 func (ev *evaluator) readDir(dir string) *attrsV {
-	out := &attrsV{Attrs: map[string]*thunk{}, Complete: true}
+	out := &attrsV{Attrs: map[string]*thunk{}, Complete: true, fromDir: "readDir"}
 	prefix := strings.TrimSuffix(dir, "/") + "/"
 	for f := range ev.ws.Files {
 		rest, ok := strings.CutPrefix(f, prefix)
@@ -111,7 +111,7 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 		out := &attrsV{Attrs: map[string]*thunk{}, Complete: set.Complete}
 		for _, k := range sortedKeys(set) {
 			name, val := valThunk(&strV{S: k}), set.Attrs[k]
-			out.Attrs[k] = &thunk{file: file, fn: func() Value { return ev.applyN(ev.force(fn), call, file, name, val) }}
+			out.Attrs[k] = &thunk{file: file, fn: func() Value { return mapped(ev.applyN(ev.force(fn), call, file, name, val), set.fromDir) }}
 		}
 		return out
 	case "filterAttrs":
@@ -119,7 +119,7 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 		if !ok {
 			return unknown
 		}
-		out := &attrsV{Attrs: map[string]*thunk{}, Complete: set.Complete}
+		out := &attrsV{Attrs: map[string]*thunk{}, Complete: set.Complete, fromDir: set.fromDir}
 		for _, k := range sortedKeys(set) {
 			keep, known := boolOf(ev.applyN(arg(0), call, file, valThunk(&strV{S: k}), set.Attrs[k]))
 			if known && !keep {
@@ -137,6 +137,9 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 			return unknown
 		}
 		out := &listV{}
+		if f.Name == "attrNames" {
+			out.fromDir = set.fromDir
+		}
 		for _, k := range sortedKeys(set) {
 			t := valThunk(&strV{S: k})
 			if f.Name == "attrValues" {
@@ -159,7 +162,7 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 				continue
 			}
 			name := valThunk(&strV{S: k})
-			out.Attrs[k] = &thunk{file: file, fn: func() Value { return ev.applyN(ev.force(fn), call, file, name) }}
+			out.Attrs[k] = &thunk{file: file, fn: func() Value { return mapped(ev.applyN(ev.force(fn), call, file, name), l.fromDir) }}
 		}
 		return out
 	case "map":
@@ -233,6 +236,97 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 		return out
 	case "nameValuePair":
 		return &attrsV{Attrs: map[string]*thunk{"name": f.Args[0], "value": f.Args[1]}, Complete: true}
+	case "mkFlake":
+		return ev.flakeParts(f, file)
+	case "haumeaLoad":
+		return ev.haumeaLoad(arg(0), call, file)
+	case "mapAttrs'":
+		set, ok := arg(1).(*attrsV)
+		if !ok {
+			return unknown
+		}
+		out := &attrsV{Attrs: map[string]*thunk{}, Complete: set.Complete}
+		for _, k := range sortedKeys(set) {
+			nv, ok := ev.applyN(arg(0), call, file, valThunk(&strV{S: k}), set.Attrs[k]).(*attrsV)
+			if !ok {
+				out.Complete = false
+				continue
+			}
+			name, ok := knownString(ev.force(nv.Attrs["name"]))
+			if !ok || nv.Attrs["value"] == nil {
+				out.Complete = false
+				continue
+			}
+			val := nv.Attrs["value"]
+			out.Attrs[name] = &thunk{file: file, fn: func() Value { return mapped(ev.force(val), set.fromDir) }}
+		}
+		return out
+	case "splitString":
+		sep, ok1 := knownString(arg(0))
+		str, ok2 := knownString(arg(1))
+		if !ok1 || !ok2 || sep == "" {
+			return unknown
+		}
+		out := &listV{}
+		for _, part := range strings.Split(str, sep) {
+			out.Elems = append(out.Elems, elem{File: file, Node: at, th: valThunk(&strV{S: part})})
+		}
+		return out
+	case "concatStrings", "concatStringsSep", "concatMapStrings":
+		li, sep := 0, ""
+		if f.Name != "concatStrings" {
+			li = 1
+		}
+		if f.Name == "concatStringsSep" {
+			s, ok := knownString(arg(0))
+			if !ok {
+				return unknown
+			}
+			sep = s
+		}
+		l, ok := arg(li).(*listV)
+		if !ok {
+			return unknown
+		}
+		parts := make([]string, 0, len(l.Elems))
+		for _, el := range l.Elems {
+			v := ev.force(el.th)
+			if f.Name == "concatMapStrings" {
+				v = ev.applyN(arg(0), call, file, el.th)
+			}
+			s, ok := knownString(v)
+			if !ok {
+				return unknown
+			}
+			parts = append(parts, s)
+		}
+		return &strV{S: strings.Join(parts, sep)}
+	case "toLower", "toUpper":
+		str, ok := knownString(arg(0))
+		if !ok {
+			return unknown
+		}
+		if f.Name == "toLower" {
+			return &strV{S: strings.ToLower(str)}
+		}
+		return &strV{S: strings.ToUpper(str)}
+	case "stringLength":
+		if str, ok := knownString(arg(0)); ok {
+			return &intV{N: int64(len(str))}
+		}
+	case "substring":
+		start, ok1 := arg(0).(*intV)
+		n, ok2 := arg(1).(*intV)
+		str, ok3 := knownString(arg(2))
+		if !ok1 || !ok2 || !ok3 || start.N < 0 {
+			return unknown
+		}
+		from := min(int(start.N), len(str))
+		to := len(str)
+		if n.N >= 0 {
+			to = min(from+int(n.N), len(str))
+		}
+		return &strV{S: str[from:to]}
 	case "removeSuffix", "hasSuffix":
 		suf, ok1 := knownString(arg(0))
 		str, ok2 := knownString(arg(1))
@@ -245,6 +339,31 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 		return &strV{S: strings.TrimSuffix(str, suf)}
 	}
 	return unknown
+}
+
+// mapped marks a system made for each entry of a directory listing.
+func mapped(v Value, fromDir string) Value {
+	if sv, ok := v.(*systemV); ok && fromDir != "" && sv.mapped == "" {
+		c := *sv
+		c.mapped = fromDir
+		return &c
+	}
+	return v
+}
+
+// dynamicName evaluates a dynamic attribute name (`x.${n}`, `x."a-${n}"`);
+// false when it is not known.
+func (ev *evaluator) dynamicName(n *nixast.AttrName, e *env, file string) (string, bool) {
+	var v Value
+	switch {
+	case n.String != nil:
+		v = ev.evalString(n.String.Parts, e, file)
+	case n.Interp != nil:
+		v = ev.eval(n.Interp.X, e, file)
+	default:
+		return "", false
+	}
+	return knownString(v)
 }
 
 // dirOf is the directory of a workspace file key.

@@ -22,14 +22,25 @@ func (g *graph) frameworkCall(x *nixast.Apply, e *env, file string) bool {
 	if !ok || len(sel.Path.Names) == 0 {
 		return false
 	}
-	if last, _ := sel.Path.Names[len(sel.Path.Names)-1].StaticName(); last != "mkFlake" {
+	last, _ := sel.Path.Names[len(sel.Path.Names)-1].StaticName()
+	text := strings.ToLower(condText(g.ws, file, sel))
+	switch {
+	case last == "makeHive":
+		if a, ok := g.ev.eval(args[0], e, file).(*attrsV); ok {
+			g.colmena(a, file)
+			return true
+		}
+		return false
+	case last == "buildClan" || last == "clan" && strings.Contains(text, "clan"):
+		g.clan(g.ev.eval(args[0], e, file), x, file)
+		return true
+	case last != "mkFlake":
 		return false
 	}
 	arg, ok := g.ev.eval(args[0], e, file).(*attrsV)
 	if !ok {
 		return false
 	}
-	text := strings.ToLower(condText(g.ws, file, sel))
 	if strings.Contains(text, "digga") || strings.Contains(text, "utils-plus") || strings.Contains(text, "fup") {
 		g.hostsFramework(arg, file, text)
 		return true

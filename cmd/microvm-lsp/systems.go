@@ -45,7 +45,8 @@ var systemsHelp = help{
 	about: `
 Lists the NixOS systems that the Nix files below PATH (the default is .)
 declare, as the language server sees them: each system's name, how it is
-built (nixosSystem, flake-parts, snowfall, digga, clan, readDir maps...), its
+built (nixosSystem, flake-parts, snowfall, digga, flake-utils-plus, colmena,
+clan, easy-hosts, ez-configs, readDir and haumea maps), its
 role for microvm.nix (the modules host, microvm, microvm-options it imports),
 literal microvm.guest.enable and microvm.host.enable, whether its closure of
 modules is complete or partial (with the places not followed), and the

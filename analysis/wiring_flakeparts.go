@@ -1,0 +1,125 @@
+package analysis
+
+import (
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// flake-parts: `mkFlake { inherit inputs; } module` evaluates a tree of
+// flake-parts modules; the flake's outputs are what their `flake`
+// attributes define, merged. The "dendritic" pattern makes every file such
+// a module (often all of a directory, through import-tree), each adding to
+// flake.modules.nixos.<name>, flake.nixosModules.<name> or
+// flake.nixosConfigurations.<name>; NixOS modules then import each other as
+// self.modules.nixos.<name>. Reading the tree gives self those attributes.
+
+// maxFlakeParts bounds the flake-parts modules read for one flake.
+const maxFlakeParts = 2000
+
+// flakeParts evaluates a flake-parts mkFlake call: the merged `flake`
+// attributes of its modules. The set is never complete: modules the reader
+// cannot follow may add to it.
+func (ev *evaluator) flakeParts(f *builtinV, file string) Value {
+	out := &attrsV{Attrs: map[string]*thunk{}}
+	margs := &attrsV{Attrs: map[string]*thunk{}}
+	if a, ok := ev.force(f.Args[0]).(*attrsV); ok {
+		if in := a.Attrs["inputs"]; in != nil {
+			margs.Attrs["inputs"] = in
+			if ia, ok := ev.force(in).(*attrsV); ok && ia.Attrs["self"] != nil {
+				margs.Attrs["self"] = ia.Attrs["self"]
+			}
+		}
+		if s := a.Attrs["self"]; s != nil {
+			margs.Attrs["self"] = s
+		}
+	}
+	seen := map[string]bool{}
+	n := 0
+	var walk func(v Value)
+	walk = func(v Value) {
+		if n++; n > maxFlakeParts {
+			return
+		}
+		switch v := v.(type) {
+		case *pathV:
+			if v.File != "" && !seen[v.File] {
+				seen[v.File] = true
+				walk(ev.force(ev.fileRoot(v.File)))
+			}
+		case *lambdaV:
+			walk(ev.eval(v.L.Body, ev.bindLambda(v, valThunk(margs)), v.File))
+		case *attrsV:
+			if l, ok := ev.force(v.Attrs["imports"]).(*listV); ok {
+				for _, el := range l.Elems {
+					walk(ev.force(el.th))
+				}
+			}
+			fl := ev.force(v.Attrs["flake"])
+			if l, ok := fl.(*lambdaV); ok {
+				fl = ev.eval(l.L.Body, ev.bindLambda(l, valThunk(margs)), l.File)
+			}
+			if a, ok := fl.(*attrsV); ok {
+				ev.mergeAttrs(out, a, 3)
+			}
+		}
+	}
+	walk(ev.force(f.Args[1]))
+	return out
+}
+
+// mergeAttrs adds b's attributes to a, merging attribute sets that both
+// define down to depth levels (flake.modules.nixos.<name>).
+func (ev *evaluator) mergeAttrs(a, b *attrsV, depth int) {
+	for k, t := range b.Attrs {
+		old, ok := a.Attrs[k]
+		if !ok || depth == 0 {
+			a.Attrs[k] = t
+			continue
+		}
+		ov, ok1 := ev.force(old).(*attrsV)
+		nv, ok2 := ev.force(t).(*attrsV)
+		if !ok1 || !ok2 {
+			a.Attrs[k] = t
+			continue
+		}
+		m := &attrsV{Attrs: map[string]*thunk{}, Complete: ov.Complete && nv.Complete}
+		ev.mergeAttrs(m, ov, depth-1)
+		ev.mergeAttrs(m, nv, depth-1)
+		a.Attrs[k] = valThunk(m)
+	}
+}
+
+// importTree is import-tree's `inputs.import-tree ./dir`: a module that
+// imports every .nix file below dir, but those below a directory or with a
+// name starting with "_".
+func (ev *evaluator) importTree(arg Value, call *nixast.Apply, file string) Value {
+	p, ok := arg.(*pathV)
+	if !ok || p.Abs == "" {
+		return unknown
+	}
+	prefix := strings.TrimSuffix(p.Abs, "/") + "/"
+	var files []string
+	for f := range ev.ws.Files {
+		rest, ok := strings.CutPrefix(f, prefix)
+		if !ok || !strings.HasSuffix(f, ".nix") || strings.HasPrefix(rest, "_") || strings.Contains(rest, "/_") {
+			continue
+		}
+		files = append(files, f)
+	}
+	if p.File != "" && len(files) == 0 {
+		files = append(files, p.File)
+	}
+	sort.Strings(files)
+	l := &listV{}
+	var at nixast.Expr
+	if call != nil {
+		at = call
+	}
+	for _, f := range files {
+		l.Elems = append(l.Elems, elem{File: file, Node: at, th: valThunk(&pathV{File: f, Text: path.Base(f), Abs: f})})
+	}
+	return &attrsV{Attrs: map[string]*thunk{"imports": valThunk(l)}, Complete: true}
+}
