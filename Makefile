@@ -134,12 +134,18 @@ e2e:
 
 # A typing session replayed on a 300-line NixOS module, a 1.5 MB package set
 # and a module 200 hosts import: time from each didChange to the
-# publishDiagnostics of that version; alone, then in a large workspace.
+# publishDiagnostics of that version; alone, then in a large workspace
+# (generated, and with BENCH_WORKSPACE=DIR the *.nix files of DIR, a
+# checkout of real repositories, three times).
 latency: build
 	$(GO) run ./e2e/latency -bin bin/microvm-lsp
 	# The same inside a generated 168 MB workspace of 33,000 files: typing
 	# must not depend on the size of the workspace.
 	$(GO) run ./e2e/latency -bin bin/microvm-lsp -corpus 33000 -edits 300
+ifneq ($(BENCH_WORKSPACE),)
+	# And inside BENCH_WORKSPACE (real repositories) hard-linked three times.
+	$(GO) run ./e2e/latency -bin bin/microvm-lsp -workspace $(BENCH_WORKSPACE) -copies 3 -edits 300
+endif
 
 # The VS Code extension: type-check, bundle (esbuild: dist/extension.js),
 # then test the bundle: unit tests, activation under a fake VS Code, what

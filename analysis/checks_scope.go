@@ -85,8 +85,10 @@ func runUnusedBinding(p *FilePass) {
 	file, f, ws := p.Path, p.File, p.workspace()
 	sc := p.Names()
 	byName := passedByName(f)
+	// once per file: a package set has thousands of unused names
+	pragmas := bytes.Contains(f.Src, []byte(deadnixSkip))
 	for _, d := range sc.Defs {
-		if d.Uses > 0 || strings.HasPrefix(d.Name, "_") || skipPragma(f, d) {
+		if d.Uses > 0 || strings.HasPrefix(d.Name, "_") || pragmas && skipPragma(f, d) {
 			continue
 		}
 		fd := Finding{File: file, Pos: d.Pos, End: d.End, Severity: SeverityWarning, Code: CodeUnusedBinding, Tags: []Tag{TagUnnecessary}}
@@ -124,11 +126,8 @@ const deadnixSkip = "deadnix: skip"
 // skipPragma reports whether a comment holding "deadnix: skip" stands before
 // the binding of d, on its line or the line above, as deadnix reads it: the
 // tokens before the binding are read back until two line breaks are
-// crossed.
+// crossed. Callers test first that the file holds the comment at all.
 func skipPragma(f *nixast.File, d *scope.Def) bool {
-	if !bytes.Contains(f.Src, []byte(deadnixSkip)) {
-		return false
-	}
 	start := d.Pos
 	if a, ok := d.Node.(*nixast.AttrAssign); ok && !d.Inherit {
 		start = a.Pos()
