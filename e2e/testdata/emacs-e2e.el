@@ -111,7 +111,14 @@
   (if (equal e2e-client "eglot")
       (let ((server (eglot-current-server)))
         (when server (eglot-shutdown server)))
-    (lsp-workspace-shutdown (car (lsp-workspaces)))))
+    ;; lsp-mode's own shutdown (and its kill-emacs-hook, which runs it
+    ;; again) may still write to the server after `exit' ended it, and
+    ;; batch Emacs dies of the SIGPIPE: say shutdown and exit, then nothing.
+    (remove-hook 'kill-emacs-hook #'lsp--global-teardown)
+    (with-lsp-workspace (car (lsp-workspaces))
+      (let ((lsp-response-timeout 5))
+        (lsp-request "shutdown" nil))
+      (lsp-notify "exit" nil))))
 (kill-emacs 0)
 
 ;;; emacs-e2e.el ends here
