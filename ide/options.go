@@ -47,21 +47,7 @@ func optionDetail(o *optindex.Option) string {
 func OptionMarkdown(ws *Workspace, o *optindex.Option) string {
 	f := ws.facts()
 	var b strings.Builder
-	b.WriteString("```\n" + o.Name + "\n```\n")
-	if o.Description != "" {
-		b.WriteString(strings.TrimSpace(o.Description) + "\n\n")
-	}
-	b.WriteString("- type: `" + o.Type + "`\n")
-	if o.Default != "" {
-		if strings.Contains(o.Default, "\n") {
-			b.WriteString("- default:\n```nix\n" + o.Default + "\n```\n")
-		} else {
-			b.WriteString("- default: `" + o.Default + "`\n")
-		}
-	}
-	if o.ReadOnly {
-		b.WriteString("- read-only\n")
-	}
+	writeOptionHead(&b, o)
 	for _, d := range o.Declarations {
 		b.WriteString(fmt.Sprintf("- declared in `%s:%d` (%s)\n", d.File, d.Line, "microvm.nixosModules."+microvm.ModuleOf(o)))
 	}
@@ -112,4 +98,24 @@ func childItems(ws *Workspace, file string, prefix []string) []Item {
 		items = append(items, it)
 	}
 	return items
+}
+
+// writeOptionHead writes what every option's hover starts with: its path,
+// description, type, default and whether it is read-only.
+func writeOptionHead(b *strings.Builder, o *optindex.Option) {
+	b.WriteString("```\n" + o.Name + "\n```\n")
+	if o.Description != "" {
+		b.WriteString(strings.TrimSpace(o.Description) + "\n\n")
+	}
+	b.WriteString("- type: `" + o.Type + "`\n")
+	if o.Default != "" {
+		if strings.Contains(o.Default, "\n") {
+			b.WriteString("- default:\n```nix\n" + o.Default + "\n```\n")
+		} else {
+			b.WriteString("- default: `" + o.Default + "`\n")
+		}
+	}
+	if o.ReadOnly {
+		b.WriteString("- read-only\n")
+	}
 }

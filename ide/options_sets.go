@@ -239,21 +239,7 @@ func setItems(ws *Workspace, file string, class optindex.Class, cur []string) []
 // input and revision it comes from.
 func SetOptionMarkdown(x *optindex.Indexed, o *optindex.Option) string {
 	var b strings.Builder
-	b.WriteString("```\n" + o.Name + "\n```\n")
-	if o.Description != "" {
-		b.WriteString(strings.TrimSpace(o.Description) + "\n\n")
-	}
-	b.WriteString("- type: `" + o.Type + "`\n")
-	if o.Default != "" {
-		if strings.Contains(o.Default, "\n") {
-			b.WriteString("- default:\n```nix\n" + o.Default + "\n```\n")
-		} else {
-			b.WriteString("- default: `" + o.Default + "`\n")
-		}
-	}
-	if o.ReadOnly {
-		b.WriteString("- read-only\n")
-	}
+	writeOptionHead(&b, o)
 	for _, d := range o.Declarations {
 		fmt.Fprintf(&b, "- declared in `%s:%d`\n", d.File, d.Line)
 	}
