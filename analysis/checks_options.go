@@ -54,11 +54,21 @@ var DeprecatedOption = &Analyzer{
 // declaredPrefixes returns the microvm.* paths that the workspace's own
 // modules declare options under (options.microvm.x = ...).
 func declaredPrefixes(ws *Workspace) [][]string {
+	// only a file that names microvm can declare options below it (with
+	// lib's option makers or a helper of its own)
+	return optionDeclarations(ws,
+		func(src []byte) bool { return bytes.Contains(src, []byte("microvm")) },
+		func(path []string) bool { return path[0] == "microvm" })
+}
+
+// optionDeclarations returns the option paths that the workspace's files
+// for which mayDeclare holds declare (options.a.b = ..., options = { a.b =
+// ...; }) and keep accepts. mayDeclare spares the walk, and a summary's
+// parse, of every other file.
+func optionDeclarations(ws *Workspace, mayDeclare func(src []byte) bool, keep func(path []string) bool) [][]string {
 	var out [][]string
 	for name, f := range ws.Files {
-		// only a file that names microvm can declare options below it; the
-		// test spares the walk (and a summary's parse) of all others
-		if !bytes.Contains(f.Src, []byte("microvm")) {
+		if !mayDeclare(f.Src) {
 			continue
 		}
 		nixast.Inspect(ws.File(name).Root, func(n nixast.Node) bool {
@@ -71,7 +81,7 @@ func declaredPrefixes(ws *Workspace) [][]string {
 				return true
 			}
 			if len(names) >= 2 {
-				if names[1] == "microvm" {
+				if keep(names[1:]) {
 					out = append(out, names[1:])
 				}
 				return true
@@ -79,7 +89,7 @@ func declaredPrefixes(ws *Workspace) [][]string {
 			if set, ok := nixast.Unparen(a.Value).(*nixast.AttrSet); ok {
 				for _, b := range set.Bindings {
 					if inner, ok := b.(*nixast.AttrAssign); ok && inner.Path != nil {
-						if ns, _ := inner.Path.StaticNames(); len(ns) > 0 && ns[0] == "microvm" {
+						if ns, _ := inner.Path.StaticNames(); len(ns) > 0 && keep(ns) {
 							out = append(out, ns)
 						}
 					}

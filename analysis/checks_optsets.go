@@ -28,41 +28,11 @@ var moduleKeys = map[string]bool{
 // declare (options.a.b = ..., options = { a.b = ...; }), whatever the
 // prefix.
 func declaredOptionPaths(ws *Workspace) [][]string {
-	var out [][]string
-	for name, f := range ws.Files {
-		src := f.Src
-		// a declaration calls one of lib's option makers; the test spares
-		// the walk (and a summary's parse) of every other file
-		if !bytes.Contains(src, []byte("mkOption")) && !bytes.Contains(src, []byte("mkEnableOption")) &&
-			!bytes.Contains(src, []byte("mkPackageOption")) && !bytes.Contains(src, []byte("OptionModule")) {
-			continue
-		}
-		nixast.Inspect(ws.File(name).Root, func(n nixast.Node) bool {
-			a, ok := n.(*nixast.AttrAssign)
-			if !ok || a.Path == nil {
-				return true
-			}
-			names, _ := a.Path.StaticNames()
-			if len(names) == 0 || names[0] != "options" {
-				return true
-			}
-			if len(names) >= 2 {
-				out = append(out, names[1:])
-				return true
-			}
-			if set, ok := nixast.Unparen(a.Value).(*nixast.AttrSet); ok {
-				for _, b := range set.Bindings {
-					if inner, ok := b.(*nixast.AttrAssign); ok && inner.Path != nil {
-						if ns, _ := inner.Path.StaticNames(); len(ns) > 0 {
-							out = append(out, ns)
-						}
-					}
-				}
-			}
-			return true
-		})
-	}
-	return out
+	// a declaration calls one of lib's option makers
+	return optionDeclarations(ws, func(src []byte) bool {
+		return bytes.Contains(src, []byte("mkOption")) || bytes.Contains(src, []byte("mkEnableOption")) ||
+			bytes.Contains(src, []byte("mkPackageOption")) || bytes.Contains(src, []byte("OptionModule"))
+	}, func([]string) bool { return true })
 }
 
 // foreignElem reports whether a module element may be a module of a source
