@@ -131,7 +131,8 @@ type graph struct {
 	ev       *evaluator
 	ws       *Workspace
 	systems  []*System
-	root     string // directory holding every file, for short names in messages
+	root     string    // directory holding every file, for short names in messages
+	rootOnce sync.Once // root is found on first need, by whichever reader comes first
 
 	roots     map[string]*rootScan // by "scan:"+file or "config:"+file
 	skip      []string             // files that are no NixOS system though they look like one
@@ -1049,9 +1050,7 @@ func (g *graph) shortName(file string) string {
 	if g.ws.Root != "" {
 		return relativeName(g.ws.Root, file)
 	}
-	if g.root == "" {
-		g.root = workspaceRoot(g.ws)
-	}
+	g.rootOnce.Do(func() { g.root = workspaceRoot(g.ws) })
 	return strings.TrimPrefix(file, g.root)
 }
 
