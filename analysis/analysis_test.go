@@ -274,22 +274,57 @@ func nixParser(t *testing.T) string {
 	return p
 }
 
-// nixParses checks src with `nix-instantiate --parse`, prefixed with
-// `with {}; ` so that free names are not errors.
-func nixParses(t *testing.T, nix, src string) error {
+// nixBatch collects fixed files and checks them all with `nix-instantiate
+// --parse`, many per process (process start-up is most of what one costs),
+// each prefixed with `with {}; ` so that free names are not errors.
+type nixBatch struct {
+	nix   string
+	descs []string
+	srcs  []string
+}
+
+func (b *nixBatch) add(desc, src string) {
+	b.descs = append(b.descs, desc)
+	b.srcs = append(b.srcs, src)
+}
+
+// check reports each file Nix rejects. Nix stops at the first file it
+// rejects; the next process starts after it.
+func (b *nixBatch) check(t *testing.T) {
+	if b.nix == "" || len(b.srcs) == 0 {
+		return
+	}
 	dir := t.TempDir()
-	file := filepath.Join(dir, "fixed.nix")
-	if err := os.WriteFile(file, []byte("with {}; "+src), 0o644); err != nil {
-		t.Fatal(err)
+	paths := make([]string, len(b.srcs))
+	for i, src := range b.srcs {
+		paths[i] = filepath.Join(dir, fmt.Sprintf("fixed%d.nix", i))
+		if err := os.WriteFile(paths[i], []byte("with {}; "+src), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	cmd := exec.Command(nix, "--parse", file)
-	cmd.Env = append(os.Environ(), "NIX_REMOTE=")
-	var out bytes.Buffer
-	cmd.Stderr = &out
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%v: %s", err, strings.TrimSpace(out.String()))
+	for i := 0; i < len(paths); {
+		end := min(len(paths), i+200)
+		cmd := exec.Command(b.nix, append([]string{"--parse"}, paths[i:end]...)...)
+		cmd.Env = append(os.Environ(), "NIX_REMOTE=")
+		var out bytes.Buffer
+		cmd.Stderr = &out
+		err := cmd.Run()
+		if err == nil {
+			i = end
+			continue
+		}
+		failed := -1
+		for j := i; j < end && failed < 0; j++ {
+			if strings.Contains(out.String(), paths[j]+":") {
+				failed = j
+			}
+		}
+		if failed < 0 {
+			t.Fatalf("cannot tell which file nix-instantiate rejected: %v: %s", err, out.String())
+		}
+		t.Errorf("%s: nix-instantiate --parse rejects it: %v: %s", b.descs[failed], err, strings.TrimSpace(out.String()))
+		i = failed + 1
 	}
-	return nil
 }
 
 // checkGolden compares the files a fix changed with
@@ -328,7 +363,8 @@ func checkGolden(t *testing.T, fixture string, n int, desc string, f Finding, fx
 // partly unknown, and exactly one fix of the finding is preferred.
 // Role-check fixes are compared with goldens.
 func TestFixes(t *testing.T) {
-	nix := nixParser(t)
+	nix := &nixBatch{nix: nixParser(t)}
+	defer nix.check(t)
 	for _, path := range fixtures(t) {
 		name := strings.TrimSuffix(filepath.Base(path), ".txtar")
 		t.Run(name, func(t *testing.T) {
@@ -354,12 +390,8 @@ func TestFixes(t *testing.T) {
 					}
 					count[f.Code]++
 					checkGolden(t, name, count[f.Code], describe(ws, f), f, fx, nws, changed)
-					if nix != "" {
-						for _, c := range changed {
-							if err := nixParses(t, nix, string(nws.Files[c].Src)); err != nil {
-								t.Errorf("%s: fix %q: nix-instantiate --parse rejects %s: %v", describe(ws, f), fx.Title, c, err)
-							}
-						}
+					for _, c := range changed {
+						nix.add(fmt.Sprintf("%s: fix %q: %s", describe(ws, f), fx.Title, c), string(nws.Files[c].Src))
 					}
 					for _, c := range changed {
 						if errs := nws.Files[c].Errors; len(errs) > 0 {
