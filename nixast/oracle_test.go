@@ -101,6 +101,7 @@ func (o *oracle) ours(f *File) string {
 }
 
 func TestOracleValidCorpus(t *testing.T) {
+	t.Parallel()
 	o := newOracle(t)
 	files, _ := filepath.Glob("../testdata/parse/valid/*.nix")
 	if len(files) < 300 {
@@ -144,6 +145,7 @@ func TestOracleValidCorpus(t *testing.T) {
 }
 
 func TestOracleRejectsInvalidCorpus(t *testing.T) {
+	t.Parallel()
 	o := newOracle(t)
 	files, _ := filepath.Glob("../testdata/parse/invalid/*.nix")
 	if len(files) < 60 {

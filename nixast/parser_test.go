@@ -150,6 +150,7 @@ func corpus(t *testing.T, dir string) []string {
 }
 
 func TestLosslessCorpus(t *testing.T) {
+	t.Parallel()
 	for _, dir := range []string{"valid", "invalid"} {
 		for _, path := range corpus(t, dir) {
 			src, _ := os.ReadFile(path)
@@ -245,6 +246,7 @@ func TestErrorRecoveryKeepsLaterBindings(t *testing.T) {
 }
 
 func TestDeepNestingIsBounded(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ open, close string }{{"(", ")"}, {"[", "]"}, {"{ a = ", "; }"}, {"!", ""}, {"-", ""}, {"x: ", ""}, {"\"${", "}\""}} {
 		n := 100000
 		src := strings.Repeat(tc.open, n) + "1" + strings.Repeat(tc.close, n)
@@ -261,6 +263,7 @@ func TestDeepNestingIsBounded(t *testing.T) {
 }
 
 func TestTooLargeFile(t *testing.T) {
+	t.Parallel()
 	src := make([]byte, MaxFileSize+1)
 	f := checkLossless(t, "big", src)
 	if len(f.Errors) != 1 || !strings.Contains(f.Errors[0].Msg, "too large") {
@@ -308,6 +311,7 @@ func TestParseWithoutTokensRescansOnDemand(t *testing.T) {
 // while it is parsed; the result must be exactly that of a plain parse, for
 // valid and for broken files.
 func TestStreamedParseEqualsPlainParse(t *testing.T) {
+	t.Parallel()
 	big := generatedPackageSet(600 << 10)
 	inputs := map[string][]byte{
 		"valid":     big,

@@ -118,6 +118,7 @@ func corpusSources(t testing.TB) map[string][]byte {
 // package set at random, again and again, each time reparsing the last
 // version (broken ones too), and requires Parse's File.
 func TestReparseEqualsParse(t *testing.T) {
+	t.Parallel()
 	srcs := corpusSources(t)
 	srcs["generated"] = generatedPackageSet(100 << 10)
 	// With a duplicate at the end, as the latency benchmark's package set.
@@ -129,13 +130,18 @@ func TestReparseEqualsParse(t *testing.T) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	// -short (the race detector's run) edits the package set less.
+	fileRounds, genRounds := 20, 150
+	if testing.Short() {
+		fileRounds, genRounds = 4, 30
+	}
 	tried, reused, genReused := 0, 0, 0
 	for _, name := range names {
 		src := srcs[name]
 		r := rand.New(rand.NewSource(int64(len(name)*7919 + len(src))))
-		rounds := 20
+		rounds := fileRounds
 		if strings.HasPrefix(name, "generated") {
-			rounds = 150
+			rounds = genRounds
 		}
 		f := parse(name, src, parsePlain)
 		good, broken := f, 0
@@ -163,10 +169,10 @@ func TestReparseEqualsParse(t *testing.T) {
 		}
 	}
 	// In a package set most edits land inside a binding or in whitespace.
-	if genReused < 150/5 {
-		t.Errorf("reparsed %d of 150 edits of the package set", genReused)
+	if genReused < genRounds/5 {
+		t.Errorf("reparsed %d of %d edits of the package set", genReused, genRounds)
 	}
-	t.Logf("reparsed %d of %d edits, %d of 150 of the package set", reused, tried, genReused)
+	t.Logf("reparsed %d of %d edits, %d of %d of the package set", reused, tried, genReused, genRounds)
 }
 
 // TestReparseKinds: edits of each kind take the path meant for them, or
