@@ -126,3 +126,22 @@ func chunk[T any](buf []T, n int32) []T {
 	}
 	return make([]T, 0, n)
 }
+
+// chunks collects items in chunks that double in size, none copied while it
+// grows.
+type chunks[T any] struct {
+	full [][]T
+	cur  []T
+	n    int
+}
+
+func (c *chunks[T]) add(v T) {
+	if len(c.cur) == cap(c.cur) {
+		if c.cur != nil {
+			c.full = append(c.full, c.cur)
+		}
+		c.cur = make([]T, 0, max(64, 2*cap(c.cur)))
+	}
+	c.cur = append(c.cur, v)
+	c.n++
+}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"testing"
 
 	gencorpus "github.com/microvm-lsp/microvm-lsp/internal/corpus"
@@ -39,6 +40,21 @@ func BenchmarkParseGeneratedNoGC(b *testing.B) {
 		b.StartTimer()
 		if f := Parse("all-packages.nix", src); len(f.Errors) > 0 {
 			b.Fatal(f.Errors[0])
+		}
+	}
+}
+
+// BenchmarkParseHugeLine parses a 10 MB document of one line, a list of
+// five million numbers with a syntax error at its end (as the reliability
+// tests send one): the token and element slices grow to millions.
+func BenchmarkParseHugeLine(b *testing.B) {
+	src := []byte("[ " + strings.Repeat("1 ", 5<<20) + "] +")
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		f := Parse("line.nix", src)
+		if len(f.Errors) != 1 || len(f.Root.(*Binary).X.(*List).Elems) != 5<<20 {
+			b.Fatalf("errors %v", f.Errors)
 		}
 	}
 }

@@ -1183,11 +1183,31 @@ func (p *parser) parseList() Expr {
 	x := put(&p.lists, List{Lbrack: p.tok.Pos(), Rbrack: -1})
 	p.next()
 	p.pushCloser(RBRACK)
+	// The first elements stay on the stack; a longer list goes on in
+	// chunks that double and are copied once, at the end (append copied a
+	// list of millions of elements again at each growth).
 	var buf [16]Expr
 	elems := buf[:0]
+	var more chunks[Expr]
+	add := func(e Expr) {
+		if len(elems) < cap(elems) {
+			elems = append(elems, e)
+		} else {
+			more.add(e)
+		}
+	}
 	defer func() {
 		p.popCloser()
-		x.Elems = carve(&p.exprs, elems)
+		if more.n == 0 {
+			x.Elems = carve(&p.exprs, elems)
+			return
+		}
+		x.Elems = grab(&p.exprs, len(elems)+more.n)
+		i := copy(x.Elems, elems)
+		for _, c := range more.full {
+			i += copy(x.Elems[i:], c)
+		}
+		copy(x.Elems[i:], more.cur)
 	}()
 	for {
 		switch {
@@ -1201,7 +1221,7 @@ func (p *parser) parseList() Expr {
 			x.Stop = p.prevEnd()
 			return x
 		case p.startsSimple(p.tok, 0):
-			elems = append(elems, p.parseSelect())
+			add(p.parseSelect())
 		case p.tok.Kind == EOF || p.awaited(p.tok.Kind) || p.tok.Kind == SEMI:
 			p.errorf(p.tok.Pos(), p.tok.End(), "expected ']' to close the list at %s, found %s", p.at(x.Lbrack), p.describe(p.tok))
 			x.Stop = p.prevEnd()
@@ -1209,7 +1229,7 @@ func (p *parser) parseList() Expr {
 		case p.tok.Kind == MINUS:
 			p.errorf(p.tok.Pos(), p.tok.End(), "a list element cannot start with '-': write a negative number or a subtraction in parentheses, as in [ (-1) ]")
 			e := p.parseOp(0)
-			elems = append(elems, e)
+			add(e)
 		case p.tok.Kind == COMMA:
 			p.errorf(p.tok.Pos(), p.tok.End(), "unexpected ',' in a list: list elements are separated by spaces only")
 			p.next()
@@ -1219,7 +1239,7 @@ func (p *parser) parseList() Expr {
 			if p.ti == 0 || e.End() == e.Pos() && p.tok.Kind != RBRACK {
 				p.next()
 			}
-			elems = append(elems, e)
+			add(e)
 		}
 	}
 }

@@ -86,6 +86,20 @@ type tokenStream struct {
 // publishEvery is how many tokens the scanner emits between publications.
 const publishEvery = 1024
 
+// grow makes room for the rest of the tokens, estimated from the tokens per
+// byte so far: a file denser than the first estimate (a 10 MB line of
+// numbers) grew by append's quarters, copying the tokens again and again.
+func (s *scanner) grow() {
+	n := len(s.toks)
+	est := n
+	if s.pos > 0 {
+		est = int(int64(n) * int64(s.limit) / int64(s.pos))
+	}
+	t := make([]Token, n, max(est+est/8, n+n/4)+16)
+	copy(t, s.toks)
+	s.toks = t
+}
+
 // scan scans src; without trivia, the tokens are the significant ones only,
 // whose gaps hold only whitespace and comments (see appendTrivia).
 func scan(src []byte, trivia bool, stream *tokenStream) ([]Token, []Error) {
@@ -134,6 +148,9 @@ func (s *scanner) runTo(to int) {
 }
 
 func (s *scanner) emit(k Kind, end int) {
+	if len(s.toks) == cap(s.toks) {
+		s.grow()
+	}
 	s.toks = append(s.toks, Token{Kind: k, pos: int32(s.pos), end: int32(end)})
 	s.pos = end
 	if s.stream != nil && len(s.toks)%publishEvery == 0 {
