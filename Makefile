@@ -59,7 +59,8 @@ fuzz:
 
 # Issue #7's and #17's numbers, each under a heading: parse throughput (Go
 # benchmarks, then against nix-instantiate on a generated 4 MiB package set
-# and on testdata/parse/valid), edit latency (alone, then inside a 168 MB
+# and on testdata/parse/valid, in one process each and in xargs batches),
+# edit latency (alone, then inside a 168 MB
 # workspace), and cold start: a generated 51 MB workspace of 10,000 files,
 # 56 MB of 11,000 and 168 MB of 33,000 files with one file open
 # (bench/coldstart: time to quiet, peak RSS, idle CPU). With
@@ -74,6 +75,12 @@ bench: build
 	scripts/parse-vs-nix.sh
 	@echo; echo "=== 1b. Parse vs nix-instantiate --parse: testdata/parse/valid ==="
 	scripts/parse-vs-nix.sh testdata/parse/valid
+	@echo; echo "=== 1c. Parse vs nix-instantiate --parse, both in xargs batches on 2 cores: testdata/parse/valid ==="
+	bench/parsespeed.sh
+ifneq ($(BENCH_WORKSPACE),)
+	@echo; echo "=== 1d. Parse vs nix-instantiate --parse, both in xargs batches on 2 cores: $(BENCH_WORKSPACE) (target: 5x) ==="
+	bench/parsespeed.sh $(BENCH_WORKSPACE)
+endif
 	@echo; echo "=== 2. Edit latency: e2e/latency, edits back to back ==="
 	$(GO) run ./e2e/latency -bin bin/microvm-lsp
 	@echo; echo "=== 2a. Edit latency: e2e/latency, 50 ms between edits (a fast typist) ==="
