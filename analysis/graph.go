@@ -795,6 +795,11 @@ func (g *graph) moduleExpr(s *System, x nixast.Expr, e *env, file string, via []
 		}
 		g.moduleSet(s, x, e, file, via, "")
 		return true
+	case *nixast.Binary:
+		if x.Op == nixast.UPDATE {
+			// `{ … } // lib.optionalAttrs c { … }`: both sets are read
+			return g.moduleUpdate(s, x, e, file, via)
+		}
 	}
 	return g.module(s, ev.eval(x, e, file), via)
 }
