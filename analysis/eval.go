@@ -37,8 +37,13 @@ type flakeV struct{ Fork bool }
 
 // foreignV is a flake input other than microvm.nix, or something taken
 // from one (home-manager.nixosModules.default): known not to be microvm's.
-// Input names the input when the value is the whole input.
-type foreignV struct{ Input string }
+// Input names the input when the value is the whole input; Dir is then
+// its source directory when the graph may read it, Absent set when that
+// source is known to be missing (inputs.go).
+type foreignV struct {
+	Input, Dir string
+	Absent     bool
+}
 
 // modulesV is microvm.nix's nixosModules attribute set.
 type modulesV struct{ Fork bool }
@@ -452,7 +457,15 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 		case nixast.PLUS:
 			a := ev.eval(x.X, e, file)
 			b := ev.eval(x.Y, e, file)
-			if _, ok := a.(*foreignV); ok {
+			if f, ok := a.(*foreignV); ok {
+				if f.Absent {
+					return unknown // a file of a source that is not there
+				}
+				if s, ok := b.(*strV); ok && f.Dir != "" {
+					if p := ev.sourcePath(f.Dir + s.S); p != nil {
+						return p
+					}
+				}
 				return &foreignV{}
 			}
 			if p, ok := a.(*pathV); ok && !strings.Contains(p.Text, "\x00") {
@@ -536,6 +549,12 @@ func textOf(v Value) string {
 	case *flakeV:
 		return "\x00microvm"
 	case *foreignV:
+		if v.Dir != "" {
+			return v.Dir
+		}
+		if v.Absent {
+			return "\x00" // some file of a source that is not there
+		}
 		return "\x00foreign"
 	case *modRefV:
 		return "\x00" + modPaths[v.Which]
@@ -587,6 +606,11 @@ func (ev *evaluator) selectAttr(v Value, name, file string) Value {
 	case *unknownV:
 		return ev.unknownSelect(name, file)
 	case *foreignV:
+		if v.Dir != "" || v.Absent {
+			if r := ev.selectSource(v, name, file); r != nil {
+				return r
+			}
+		}
 		if name == "lib" {
 			if strings.Contains(v.Input, "haumea") {
 				return &attrsV{Attrs: map[string]*thunk{"load": valThunk(&builtinV{Name: "haumeaLoad", File: file})}}
@@ -619,6 +643,9 @@ func (ev *evaluator) evalString(parts []nixast.StringPart, e *env, file string) 
 	}
 	if strings.Contains(b.String(), "\x00foreign") {
 		return &foreignV{}
+	}
+	if p := ev.sourcePath(b.String()); p != nil {
+		return p
 	}
 	return classifyText(b.String(), "")
 }
@@ -669,6 +696,9 @@ func (ev *evaluator) evalPathText(text, file string) Value {
 	if strings.Contains(text, "\x00") {
 		return &pathV{Text: text}
 	}
+	if p := ev.sourcePath(text); p != nil {
+		return p
+	}
 	return &pathV{File: ev.resolvePath(file, text), Text: text, Abs: path.Join(path.Dir(file), text)}
 }
 
@@ -682,7 +712,7 @@ func (ev *evaluator) resolvePath(file, rel string) string {
 	if d := path.Join(p, "default.nix"); ev.ws.Files[d] != nil {
 		return d
 	}
-	return ""
+	return ev.sourceFile(p)
 }
 
 func (ev *evaluator) evalAttrSet(x *nixast.AttrSet, e *env, file string) Value {
@@ -920,7 +950,7 @@ func (ev *evaluator) setupFlake(a *attrsV, x *nixast.AttrSet, file string) {
 		if info.microvmInputs[n] {
 			args.Attrs[n] = valThunk(&flakeV{Fork: info.forkInputs[n]})
 		} else if n != "self" {
-			args.Attrs[n] = valThunk(&foreignV{Input: n})
+			args.Attrs[n] = valThunk(ev.ws.Sources.input(file, n))
 		}
 	}
 	outT := out

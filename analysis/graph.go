@@ -1042,6 +1042,9 @@ func (g *graph) child(s *System, kind, name, attr string, v nixast.Expr, e *env,
 // line returns "file:line" (1-based) for a position, file relative to /ws/.
 func (g *graph) where(file string, pos int) string {
 	f := g.ws.Files[file]
+	if f == nil {
+		f = g.ws.Sources.file(file)
+	}
 	line := 0
 	if f != nil {
 		line = f.Lines.Line(pos)
