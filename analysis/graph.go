@@ -529,6 +529,7 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 		if g.frameworkCall(x, e, file) {
 			return
 		}
+		g.flakePartsSystems(v, names)
 		if sv, ok := v.(*systemV); ok {
 			s := g.addNixosSystem(sv, systemName(names))
 			s.template = g.template > 0

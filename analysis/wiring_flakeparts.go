@@ -36,6 +36,18 @@ func (ev *evaluator) flakeParts(f *builtinV, file string) Value {
 			margs.Attrs["self"] = s
 		}
 	}
+	// config is what the modules define at the top (systems, options of
+	// the flake's own modules such as globals), merged, with flake the
+	// outputs; a `flake = { config, ... }: …` function gets the outputs as
+	// its config.
+	var mods []*attrsV
+	margs.Attrs["config"] = &thunk{file: file, fn: func() Value { return ev.flakePartsConfig(mods, out) }}
+	fargs := &attrsV{Attrs: map[string]*thunk{"config": valThunk(out)}}
+	for k, t := range margs.Attrs {
+		if k != "config" {
+			fargs.Attrs[k] = t
+		}
+	}
 	seen := map[string]bool{}
 	n := 0
 	var walk func(v Value)
@@ -52,6 +64,7 @@ func (ev *evaluator) flakeParts(f *builtinV, file string) Value {
 		case *lambdaV:
 			walk(ev.eval(v.L.Body, ev.bindLambda(v, valThunk(margs)), v.File))
 		case *attrsV:
+			mods = append(mods, v)
 			if l, ok := ev.force(v.Attrs["imports"]).(*listV); ok {
 				for _, el := range l.Elems {
 					walk(ev.force(el.th))
@@ -59,7 +72,7 @@ func (ev *evaluator) flakeParts(f *builtinV, file string) Value {
 			}
 			fl := ev.force(v.Attrs["flake"])
 			if l, ok := fl.(*lambdaV); ok {
-				fl = ev.eval(l.L.Body, ev.bindLambda(l, valThunk(margs)), l.File)
+				fl = ev.eval(l.L.Body, ev.bindLambda(l, valThunk(fargs)), l.File)
 			}
 			if a, ok := fl.(*attrsV); ok {
 				ev.mergeAttrs(out, a, 3)
@@ -68,6 +81,44 @@ func (ev *evaluator) flakeParts(f *builtinV, file string) Value {
 	}
 	walk(ev.force(f.Args[1]))
 	return out
+}
+
+// flakePartsSystems adds the systems of a flake's outputs made by a
+// flake-parts mkFlake (v, the value of outputs' body): those its modules
+// put under flake.nixosConfigurations, named as the evaluated tree names
+// them (from config.systems, a module's let...). A module file scanned as
+// a root of its own sees its functions without the framework's arguments.
+func (g *graph) flakePartsSystems(v Value, names []string) {
+	out, ok := v.(*attrsV)
+	if !ok || len(names) != 1 || names[0] != "outputs" || out.Node != nil {
+		return
+	}
+	if t := out.Attrs["nixosConfigurations"]; t != nil {
+		g.systemMap(g.ev.force(t), []string{"flake", "nixosConfigurations"})
+	}
+}
+
+// flakePartsConfig merges what flake-parts modules define at the top,
+// but their imports, options and perSystem; flake is the outputs.
+func (ev *evaluator) flakePartsConfig(mods []*attrsV, outputs *attrsV) Value {
+	c := &attrsV{Attrs: map[string]*thunk{}}
+	for _, m := range mods {
+		part := &attrsV{Attrs: map[string]*thunk{}}
+		for k, t := range m.Attrs {
+			switch k {
+			case "imports", "options", "perSystem", "flake", "_file", "key":
+			case "config":
+				if a, ok := ev.force(t).(*attrsV); ok {
+					ev.mergeAttrs(c, a, 3)
+				}
+			default:
+				part.Attrs[k] = t
+			}
+		}
+		ev.mergeAttrs(c, part, 3)
+	}
+	c.Attrs["flake"] = valThunk(outputs)
+	return c
 }
 
 // mergeAttrs adds b's attributes to a, merging attribute sets that both
