@@ -100,7 +100,7 @@ func runRoleConflict(p *GraphPass) {
 	var order []placeKey
 	groups := map[placeKey]*conflictGroup{}
 	for _, s := range p.Systems {
-		if s.Kind == "vm" || s.GuestDisabled || s.Unknown || !s.Has(ModHost) {
+		if s.Kind == "vm" || s.GuestDisabled || s.Unknown || !s.Has(ModHost) || nestedMicroVM(s) {
 			continue
 		}
 		for _, e := range s.Elems {
@@ -124,6 +124,26 @@ func runRoleConflict(p *GraphPass) {
 		g := groups[k]
 		p.reportConflict(g)
 	}
+}
+
+// nestedMicroVM reports whether s configures itself as a MicroVM (it sets
+// the hypervisor, memory, vCPUs, interfaces, shares or volumes of its own
+// VM) and nothing looks like real hardware: a MicroVM that runs MicroVMs
+// imports both modules on purpose, and setting guest.enable = false would
+// stop it being one.
+func nestedMicroVM(s *System) bool {
+	if s.BareMetal {
+		return false
+	}
+	for _, d := range s.Defs {
+		if len(d.Path) >= 2 && d.Path[0] == "microvm" {
+			switch d.Path[1] {
+			case "hypervisor", "mem", "vcpu", "interfaces", "shares", "volumes":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (p *GraphPass) reportConflict(g *conflictGroup) {
