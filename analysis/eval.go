@@ -470,6 +470,11 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 			}
 			if p, ok := a.(*pathV); ok && !strings.Contains(p.Text, "\x00") {
 				if s, ok := b.(*strV); ok && !strings.Contains(s.S, "\x00") {
+					if p.Abs != "" && !strings.Contains(p.Abs, "\x00") {
+						// the path's own directory, not that of the
+						// file doing the addition (a helper's)
+						return ev.absPath(path.Clean(p.Abs + s.S))
+					}
 					return ev.evalPathText(p.Text+s.S, file)
 				}
 			}
@@ -620,6 +625,8 @@ func (ev *evaluator) selectAttr(v Value, name, file string) Value {
 		return &foreignV{}
 	case *builtinV:
 		return unknown
+	case *libNSV:
+		return ev.selectLibNS(v, name, file)
 	}
 	return unknown
 }
@@ -627,6 +634,9 @@ func (ev *evaluator) selectAttr(v Value, name, file string) Value {
 func (ev *evaluator) unknownSelect(name, file string) Value {
 	if knownFuncs[name] && name != "import" {
 		return &builtinV{Name: name, File: file}
+	}
+	if libNamespaces[name] {
+		return &libNSV{Name: name}
 	}
 	return unknown
 }
@@ -758,8 +768,13 @@ func (ev *evaluator) addBindings(a *attrsV, binds []nixast.Binding, outer, inner
 func (ev *evaluator) addPath(a *attrsV, names []*nixast.AttrName, t *thunk, e *env, file string) {
 	name, ok := names[0].StaticName()
 	if !ok {
-		a.Complete = false
-		return
+		// a dynamic name known from the scope (`"${name}" = …` with name
+		// bound by a let) names the attribute; other dynamic names make
+		// the set incomplete
+		if name, ok = ev.dynamicName(names[0], e, file); !ok {
+			a.Complete = false
+			return
+		}
 	}
 	if len(names) == 1 {
 		if old, ok := a.Attrs[name]; ok {
@@ -873,6 +888,9 @@ func (ev *evaluator) callBuiltin(f *builtinV, call *nixast.Apply, file string) V
 		}
 		return unknown
 	case "optional", "optionals":
+		if b, ok := boolOf(ev.force(f.Args[0])); ok && !b {
+			return &listV{} // a condition known to be false: nothing
+		}
 		cond := condText(ev.ws, f.Args[0].file, f.Arg0[0])
 		if f.Name == "optional" {
 			x := f.Args[1]

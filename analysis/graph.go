@@ -306,7 +306,7 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 		}
 		dedup = append(dedup, s)
 	}
-	g.systems = dedup
+	g.systems = dropUnseenTwins(dedup)
 	// A template whose function is applied somewhere is known through its
 	// applications.
 	applied := map[Hop]bool{}

@@ -83,18 +83,23 @@ func (ev *evaluator) flakeParts(f *builtinV, file string) Value {
 	return out
 }
 
-// flakePartsSystems adds the systems of a flake's outputs made by a
-// flake-parts mkFlake (v, the value of outputs' body): those its modules
-// put under flake.nixosConfigurations, named as the evaluated tree names
-// them (from config.systems, a module's let...). A module file scanned as
-// a root of its own sees its functions without the framework's arguments.
+// flakePartsSystems adds the systems of a flake's outputs computed by a
+// call (v, the value of outputs' body): a flake-parts mkFlake, whose
+// modules put them under flake.nixosConfigurations, or `import ./outputs
+// inputs`. They are named as the evaluation names them (from
+// config.systems, a let, a haumea tree...): a file scanned as a root of its
+// own sees its functions without the arguments the flake gives them.
 func (g *graph) flakePartsSystems(v Value, names []string) {
 	out, ok := v.(*attrsV)
-	if !ok || len(names) != 1 || names[0] != "outputs" || out.Node != nil {
+	if !ok || len(names) != 1 || names[0] != "outputs" {
 		return
 	}
 	if t := out.Attrs["nixosConfigurations"]; t != nil {
-		g.systemMap(g.ev.force(t), []string{"flake", "nixosConfigurations"})
+		under := []string{"nixosConfigurations"}
+		if out.Node == nil {
+			under = []string{"flake", "nixosConfigurations"} // merged by mkFlake
+		}
+		g.systemMap(g.ev.force(t), under)
 	}
 }
 
