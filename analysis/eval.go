@@ -171,6 +171,7 @@ type flakeInfo struct {
 	microvmInputs map[string]bool
 	forkInputs    map[string]bool // microvm.nix from another owner
 	inputNames    []string
+	inputURLs     map[string]string // by input name, the literal url
 	args          *attrsV
 }
 
@@ -946,6 +947,12 @@ func (ev *evaluator) setupFlake(a *attrsV, x *nixast.AttrSet, file string) {
 		}
 		if len(p) == 3 && p[2] == "url" {
 			if s, ok := nixast.Unparen(v).(*nixast.StringLit); ok {
+				if val, ok := s.StaticValue(); ok {
+					if info.inputURLs == nil {
+						info.inputURLs = map[string]string{}
+					}
+					info.inputURLs[p[1]] = val
+				}
 				if val, ok := s.StaticValue(); ok && microvm.IsFlakeURL(val) {
 					info.microvmInputs[p[1]] = true
 					if microvm.IsFork(val) {
