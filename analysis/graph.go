@@ -137,6 +137,7 @@ type graph struct {
 	roots     map[string]*rootScan // by "scan:"+file or "config:"+file
 	skip      []string             // files that are no NixOS system though they look like one
 	rescanned int                  // roots scanned rather than reused
+	alsoReads map[string]bool      // files a scan depends on beyond what it evaluates (outputsSystems)
 }
 
 // buildGraph finds the systems of the workspace and their module closures.
@@ -194,6 +195,10 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 		for p := range g.ev.fileRoots {
 			rs.reads[p] = true
 		}
+		for p := range g.alsoReads {
+			rs.reads[p] = true
+		}
+		g.alsoReads = nil
 		for _, s := range rs.systems {
 			for p := range s.visited {
 				rs.reads[p] = true
@@ -208,6 +213,14 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 		}
 		p := p
 		root("scan:"+p, p, func() { g.scanRoot(p) })
+	}
+	// systems of flake outputs that are a call, which the scans above
+	// did not find with their arguments (wiring_flakeparts.go)
+	for _, p := range paths {
+		if path.Base(p) == "flake.nix" && memos[p].hasRoots && outputsAreCall(ws.File(p)) {
+			p := p
+			root("outputs:"+p, p, func() { g.outputsSystems(p) })
+		}
 	}
 	// lone configuration.nix files
 	refd := g.referencedFiles(memos)
@@ -529,7 +542,6 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 		if g.frameworkCall(x, e, file) {
 			return
 		}
-		g.flakePartsSystems(v, names)
 		if sv, ok := v.(*systemV); ok {
 			s := g.addNixosSystem(sv, systemName(names))
 			s.template = g.template > 0

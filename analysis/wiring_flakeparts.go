@@ -83,24 +83,96 @@ func (ev *evaluator) flakeParts(f *builtinV, file string) Value {
 	return out
 }
 
-// flakePartsSystems adds the systems of a flake's outputs computed by a
-// call (v, the value of outputs' body): a flake-parts mkFlake, whose
-// modules put them under flake.nixosConfigurations, or `import ./outputs
-// inputs`. They are named as the evaluation names them (from
-// config.systems, a let, a haumea tree...): a file scanned as a root of its
-// own sees its functions without the arguments the flake gives them.
-func (g *graph) flakePartsSystems(v Value, names []string) {
-	out, ok := v.(*attrsV)
-	if !ok || len(names) != 1 || names[0] != "outputs" {
+// outputsSystems adds the systems of a flake whose outputs are a call (a
+// flake-parts mkFlake, whose modules put them under
+// flake.nixosConfigurations, or `import ./outputs inputs`): named as the
+// evaluation names them (from config.systems, a let, a haumea tree...),
+// with the arguments the flake gives its helpers. A file scanned as a root
+// of its own sees those functions without them. Systems the other roots
+// found, with their modules, are not built again.
+func (g *graph) outputsSystems(file string) {
+	ev := g.ev
+	root, ok := ev.force(ev.fileRoot(file)).(*attrsV)
+	if !ok {
 		return
 	}
-	if t := out.Attrs["nixosConfigurations"]; t != nil {
-		under := []string{"nixosConfigurations"}
-		if out.Node == nil {
-			under = []string{"flake", "nixosConfigurations"} // merged by mkFlake
-		}
-		g.systemMap(g.ev.force(t), under)
+	out, ok := ev.force(root.Attrs["outputs"]).(*attrsV)
+	if !ok || out.Attrs["nixosConfigurations"] == nil {
+		return
 	}
+	set, ok := ev.force(out.Attrs["nixosConfigurations"]).(*attrsV)
+	if !ok {
+		return
+	}
+	// what the other roots found: this scan depends on their files too, so
+	// that it is done again when they change
+	found := map[string]*System{}
+	for _, s := range g.systems {
+		if s.Kind == "nixos" && s.named && !s.template && len(s.Elems) > 0 {
+			found[s.Name] = s
+		}
+	}
+	wiring := "nixosSystem"
+	if out.Node == nil {
+		wiring = "flake-parts" // merged by mkFlake
+	}
+	for _, k := range sortedKeys(set) {
+		if f := found[k]; f != nil {
+			if g.alsoReads == nil {
+				g.alsoReads = map[string]bool{}
+			}
+			g.alsoReads[f.File] = true
+			for p := range f.visited {
+				g.alsoReads[p] = true
+			}
+			continue
+		}
+		if sv, ok := ev.force(set.Attrs[k]).(*systemV); ok {
+			s := g.addNixosSystem(sv, k)
+			s.named = true
+			s.Wiring = wiring
+			if sv.mapped != "" {
+				s.Wiring = sv.mapped
+			}
+		}
+	}
+}
+
+// outputsAreCall reports whether a flake.nix's outputs function returns a
+// call (through let, with and assert): then its systems come from
+// evaluating it (outputsSystems).
+func outputsAreCall(f *nixast.File) bool {
+	x, ok := nixast.Unparen(f.Root).(*nixast.AttrSet)
+	if !ok {
+		return false
+	}
+	for _, b := range x.Bindings {
+		as, ok := b.(*nixast.AttrAssign)
+		if !ok || len(as.Path.Names) != 1 {
+			continue
+		}
+		if n, _ := as.Path.Names[0].StaticName(); n != "outputs" {
+			continue
+		}
+		l, ok := nixast.Unparen(as.Value).(*nixast.Lambda)
+		if !ok {
+			return false
+		}
+		body := nixast.Unparen(l.Body)
+		for i := 0; i < 8; i++ {
+			switch b := body.(type) {
+			case *nixast.Let:
+				body = nixast.Unparen(b.Body)
+			case *nixast.With:
+				body = nixast.Unparen(b.Body)
+			case *nixast.Assert:
+				body = nixast.Unparen(b.Body)
+			}
+		}
+		_, call := body.(*nixast.Apply)
+		return call
+	}
+	return false
 }
 
 // flakePartsConfig merges what flake-parts modules define at the top,
