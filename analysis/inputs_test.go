@@ -102,3 +102,24 @@ func writeFiles(t *testing.T, dir string, files map[string][]byte) {
 		}
 	}
 }
+
+// TestCacheSeesNewInputSources: the same files analysed again with input
+// sources (a flake.lock now pinned, its sources fetched) give the systems
+// a fresh analysis gives, not those of the graph built without them.
+func TestCacheSeesNewInputSources(t *testing.T) {
+	full, _ := loadFixture(t, filepath.Join("..", "testdata", "analysis", "wiring-input-modules.txtar"))
+	if full.Sources == nil {
+		t.Fatal("the fixture has no input sources")
+	}
+	c := NewCache()
+	without := &Workspace{Files: full.Files}
+	before := encode(c.Systems(without))
+	with := &Workspace{Files: full.Files, Sources: full.Sources}
+	after, want := encode(c.Systems(with)), encode(Systems(with))
+	if after != want {
+		t.Errorf("with sources, the cache gives\n %s\nwant\n %s", after, want)
+	}
+	if before == after {
+		t.Errorf("the sources change no system: the test compares nothing")
+	}
+}
