@@ -14,8 +14,11 @@ import (
 // that source is on disk the module graph reads X's flake.nix outputs as it
 // reads the workspace's and follows the module into the source's files, so
 // that a system whose host module comes through X (X's module importing
-// microvm.nix's) has a known closure. Without the source the element stays
-// what it was: a module of another flake, not microvm.nix's.
+// microvm.nix's) has a known closure. When flake.lock pins X but its source
+// is absent, the element is unknown (the closure is partial there); without
+// any flake.lock it stays what it was: a module of another flake, not
+// microvm.nix's. nixpkgs, home-manager and nix-darwin are never followed
+// (optindex.ModuleInputs).
 
 // Sources are the sources of flake inputs that the module graph may read.
 // The files below them are never analysed for findings of their own.
