@@ -21,7 +21,7 @@ var libNamespaces = map[string]bool{"attrsets": true, "lists": true, "strings": 
 
 func init() {
 	for name, arity := range map[string]int{"mergeAttrsList": 1, "recursiveUpdate": 2, "elemAt": 2, "split": 2,
-		"baseNameOf": 1, "pathAppend": 2} {
+		"baseNameOf": 1, "pathAppend": 2, "rakeLeaves": 1} {
 		knownFuncs[name] = true
 		funcArity[name] = arity
 	}
@@ -105,6 +105,10 @@ func (ev *evaluator) callLibMore(f *builtinV, arg func(int) Value) Value {
 				return &strV{S: path.Base(v.S)}
 			}
 		}
+	case "rakeLeaves":
+		if p, ok := arg(0).(*pathV); ok && p.Abs != "" {
+			return ev.rakeLeaves(p.Abs, 0)
+		}
 	case "pathAppend":
 		p, ok1 := arg(0).(*pathV)
 		s, ok2 := knownString(arg(1))
@@ -177,6 +181,62 @@ func dropUnseenTwins(systems []*System) []*System {
 			continue
 		}
 		out = append(out, s)
+	}
+	return out
+}
+
+// rakeLeaves is digga's: the .nix files below dir as an attribute set of
+// paths by name (without .nix), a directory with a default.nix as one
+// path, other directories as nested sets.
+func (ev *evaluator) rakeLeaves(dir string, depth int) Value {
+	out := &attrsV{Attrs: map[string]*thunk{}, Complete: true, fromDir: "readDir"}
+	if depth > 8 {
+		return unknown
+	}
+	for name, t := range ev.readDir(dir).Attrs {
+		kind, _ := knownString(ev.force(t))
+		p := path.Join(dir, name)
+		switch {
+		case kind == "regular" && strings.HasSuffix(name, ".nix") && name != "default.nix":
+			out.Attrs[strings.TrimSuffix(name, ".nix")] = valThunk(ev.absPath(p))
+		case kind == "directory" && ev.ws.Files[path.Join(p, "default.nix")] != nil:
+			out.Attrs[name] = valThunk(ev.absPath(p))
+		case kind == "directory":
+			out.Attrs[name] = valThunk(ev.rakeLeaves(p, depth+1))
+		}
+	}
+	return out
+}
+
+// flattenSuites is digga's importables.suites as modules see them: each
+// suite a flat list of profiles.
+func (ev *evaluator) flattenSuites(v Value) Value {
+	a, ok := v.(*attrsV)
+	if !ok {
+		return v
+	}
+	out := &attrsV{Attrs: map[string]*thunk{}, Complete: a.Complete}
+	for k, t := range a.Attrs {
+		t := t
+		out.Attrs[k] = &thunk{fn: func() Value {
+			l, ok := ev.force(t).(*listV)
+			if !ok {
+				return ev.force(t)
+			}
+			flat := &listV{}
+			var add func(l *listV, depth int)
+			add = func(l *listV, depth int) {
+				for _, el := range l.Elems {
+					if inner, ok := ev.force(el.th).(*listV); ok && depth < 8 {
+						add(inner, depth+1)
+						continue
+					}
+					flat.Elems = append(flat.Elems, el)
+				}
+			}
+			add(l, 0)
+			return flat
+		}}
 	}
 	return out
 }
