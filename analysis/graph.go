@@ -39,6 +39,9 @@ type OptDef struct {
 	Pos     int // range of the binding's attribute path
 	End     int
 	Via     []Hop
+	// Computed is the value the evaluator gives a definition that is not
+	// a literal, when it knows it (computed.go); nil otherwise.
+	Computed *string
 }
 
 // setRef is an attribute set literal in a file.
@@ -941,6 +944,7 @@ func (g *graph) defs(s *System, binds []nixast.Binding, prefix []string, e *env,
 			}
 			if len(q)-len(b.Path.Names) < 2 {
 				s.Defs = append(s.Defs, &OptDef{Path: append([]string{}, q...), File: file, Binding: b, Pos: b.Path.Pos(), End: b.Path.End(), Via: via})
+				g.compute(s.Defs[len(s.Defs)-1], v, e, file)
 			}
 			switch {
 			case len(q) == 2 && q[1] == "autostart":

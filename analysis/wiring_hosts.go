@@ -84,6 +84,17 @@ func (g *graph) hostsFramework(arg *attrsV, file, text string) {
 		}
 		args = withImp
 	}
+	if wiring == "digga" && args != nil {
+		// digga's modules get nixpkgs' lib with the flake's own lib as lib.our
+		if our := arg.Attrs["lib"]; our != nil {
+			withLib := &attrsV{Attrs: map[string]*thunk{}, Complete: args.Complete}
+			for k, t := range args.Attrs {
+				withLib.Attrs[k] = t
+			}
+			withLib.Attrs["lib"] = valThunk(&attrsV{Attrs: map[string]*thunk{"our": our}})
+			args = withLib
+		}
+	}
 	for _, n := range names {
 		s := g.newSystem(n, "nixos", file, 0)
 		s.Wiring, s.named, s.template = wiring, true, g.template > 0

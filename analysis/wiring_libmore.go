@@ -21,7 +21,7 @@ var libNamespaces = map[string]bool{"attrsets": true, "lists": true, "strings": 
 
 func init() {
 	for name, arity := range map[string]int{"mergeAttrsList": 1, "recursiveUpdate": 2, "elemAt": 2, "split": 2,
-		"baseNameOf": 1, "pathAppend": 2, "rakeLeaves": 1} {
+		"baseNameOf": 1, "pathAppend": 2, "rakeLeaves": 1, "makeExtensible": 1} {
 		knownFuncs[name] = true
 		funcArity[name] = arity
 	}
@@ -105,6 +105,12 @@ func (ev *evaluator) callLibMore(f *builtinV, arg func(int) Value) Value {
 				return &strV{S: path.Base(v.S)}
 			}
 		}
+	case "makeExtensible":
+		// lib.makeExtensible f: the fixed point of f (extend is not read)
+		res := &thunk{}
+		fn := arg(0)
+		res.fn = func() Value { return ev.apply(fn, res, nil, f.File) }
+		return ev.force(res)
 	case "rakeLeaves":
 		if p, ok := arg(0).(*pathV); ok && p.Abs != "" {
 			return ev.rakeLeaves(p.Abs, 0)
