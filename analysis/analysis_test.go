@@ -61,6 +61,9 @@ func loadFixture(t *testing.T, path string) (*Workspace, []want) {
 			}
 			continue
 		}
+		if strings.HasPrefix(f.Name, storeInput) {
+			continue // an input's source in the store: fixtureSources
+		}
 		name := "/ws/" + f.Name
 		if strings.HasSuffix(name, ".ignored") {
 			onDisk[strings.TrimSuffix(name, ".ignored")] = true // on disk, not in the workspace
@@ -103,6 +106,7 @@ func loadFixture(t *testing.T, path string) (*Workspace, []want) {
 			}
 		}
 	}
+	ws.Sources = fixtureSources(t, ar)
 	if pinned != "" {
 		ix, err := optindex.Build(pinned, optindex.DefaultEntries(pinned))
 		if err != nil {
@@ -166,7 +170,10 @@ func fixtures(t *testing.T) []string {
 }
 
 func describe(ws *Workspace, f Finding) string {
-	line := ws.Files[f.File].Lines.Line(f.Pos)
+	line := -1
+	if ff := ws.Files[f.File]; ff != nil {
+		line = ff.Lines.Line(f.Pos)
+	}
 	return fmt.Sprintf("%s:%d: %s:%s %s", strings.TrimPrefix(f.File, "/ws/"), line+1, f.Code, f.Severity, f.Message)
 }
 

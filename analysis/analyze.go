@@ -32,6 +32,9 @@ type Workspace struct {
 	// those of Files) on the workspace's file system. Nil when that is not
 	// known: then no module path is reported missing.
 	Exists func(path string) bool
+	// Sources, when set, holds the sources of flake inputs whose modules
+	// the module graph follows into their files (inputs.go).
+	Sources *Sources
 	// Root, when set, is the directory (slash-separated) that file names in
 	// messages are relative to, with ../ for files outside it; empty: the
 	// directory that holds every file.
@@ -70,6 +73,9 @@ func (c *Cache) Analyze(ws *Workspace, cfg Config) []Finding {
 	out := c.runAnalyzers(ws, cfg, memos)
 	kept := out[:0]
 	for _, f := range out {
+		if ws.fromSource(f.File) {
+			continue // a file of an input's source: nobody edits it here
+		}
 		if m := memos[f.File]; m == nil || !m.ignored(ws.Files[f.File], f) {
 			kept = append(kept, f)
 		}
@@ -165,7 +171,7 @@ func (c *Cache) graphFindingsFor(ws *Workspace, memos map[string]*fileMemo, chec
 	for _, a := range checks {
 		names = append(names, a.Name)
 	}
-	key := strings.Join(names, ",") + fmt.Sprintf("|%p|%q|%p", ws.Microvm, ws.AbsentInputs, ws.Options)
+	key := strings.Join(names, ",") + fmt.Sprintf("|%p|%q|%p|%p", ws.Microvm, ws.AbsentInputs, ws.Options, ws.Sources)
 	c.graphMu.Lock()
 	if found, ok := c.graphFindings[key]; ok && !fresh && c.graph == g {
 		c.graphMu.Unlock()

@@ -31,6 +31,7 @@ type Cache struct {
 	graphMu       sync.Mutex
 	graph         *graph
 	graphFiles    map[string]*nixast.File
+	graphSources  *Sources        // the input sources the graph was built with
 	graphRootish  map[string]bool // files that declared systems or named a configuration.nix
 	graphFindings map[string][]Finding
 
@@ -75,7 +76,7 @@ func (c *Cache) memo(path string, f *nixast.File) *fileMemo {
 func (c *Cache) graphFor(ws *Workspace, memos map[string]*fileMemo) (g *graph, fresh bool) {
 	c.graphMu.Lock()
 	defer c.graphMu.Unlock()
-	if c.graph != nil {
+	if c.graph != nil && c.graphSources == ws.Sources { // other input sources: other closures
 		if changed, ok := c.incrementalChanges(ws, memos); ok {
 			if len(changed) == 0 {
 				return c.graph, false
@@ -97,7 +98,7 @@ func (c *Cache) graphFor(ws *Workspace, memos map[string]*fileMemo) (g *graph, f
 }
 
 func (c *Cache) setGraph(g *graph, ws *Workspace, memos map[string]*fileMemo) {
-	c.graph, c.graphFiles = g, ws.Files
+	c.graph, c.graphFiles, c.graphSources = g, ws.Files, ws.Sources
 	c.graphRootish = map[string]bool{}
 	for p, m := range memos {
 		if m.hasRoots || len(m.relPaths) > 0 || path.Base(p) == "configuration.nix" {

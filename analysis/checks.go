@@ -90,11 +90,12 @@ func hostOption(f *microvm.Facts, name string) bool {
 var RoleConflict = &Analyzer{
 	Name: CodeRoleConflict,
 	Doc: "A NixOS system imports both microvm.nixosModules.host and microvm.nixosModules.microvm and does not " +
-		"set microvm.guest.enable = false. The guest module then turns the system into a MicroVM guest: it " +
+		"set microvm.guest.enable = false (nor microvm.host.enable = false, nor configures itself as a MicroVM). " +
+		"The guest module then turns the system into a MicroVM guest: it " +
 		"loses switch-to-configuration, grub and the nix-daemon. Remove the guest import, set " +
 		"microvm.guest.enable = false, or import microvm.nixosModules.microvm-options instead.",
 	Codes:    []Code{{Name: CodeRoleConflict, Short: "A system imports both microvm.nix's host module and its guest module."}},
-	Requires: []*Analyzer{readersFact},
+	Requires: []*Analyzer{readersFact, optionViewsFact},
 	RunGraph: check(runRoleConflict),
 }
 

@@ -16,7 +16,8 @@ var HypervisorUnsupported = &Analyzer{
 		"an interface type, a device bus, forwardPorts, balloon, memory hotplug, initialBalloonMem, user, cpu, " +
 		"credentialFiles, tap.vhost, vsock.cid, socket = null. What each runner supports is microvm.nix's " +
 		"capability matrix (package microvm, read from lib/runners/<name>.nix). The hypervisor is the " +
-		"system's literal microvm.hypervisor, or qemu when it is not set; nothing is reported when it is not known.",
+		"system's literal microvm.hypervisor (or the value the module graph's evaluator computes for it), or qemu " +
+		"when it is not set; nothing is reported when it is not known.",
 	Codes:    []Code{{Name: CodeHypervisorUnsupported, Short: "A MicroVM uses a feature that its hypervisor's runner does not support or ignores."}},
 	Requires: []*Analyzer{optionViewsFact},
 	RunGraph: check(runHypervisorUnsupported),

@@ -100,7 +100,7 @@ func runRoleConflict(p *GraphPass) {
 	var order []placeKey
 	groups := map[placeKey]*conflictGroup{}
 	for _, s := range p.Systems {
-		if s.Kind == "vm" || s.GuestDisabled || s.Unknown || !s.Has(ModHost) {
+		if s.Kind == "vm" || s.GuestDisabled || s.Unknown || !s.Has(ModHost) || nestedMicroVM(s) || hostMayBeDisabled(p.view(s)) {
 			continue
 		}
 		for _, e := range s.Elems {
@@ -124,6 +124,42 @@ func runRoleConflict(p *GraphPass) {
 		g := groups[k]
 		p.reportConflict(g)
 	}
+}
+
+// hostMayBeDisabled reports whether some module sets microvm.host.enable
+// to anything but a literal true (false, under a condition or not): the
+// system then declares the host options to be a guest, as the guest module
+// with guest.enable = false is a host.
+func hostMayBeDisabled(v *optView) bool {
+	if v == nil {
+		return false
+	}
+	for _, d := range v.get("microvm", "host", "enable") {
+		if l, ok := literalOf(d.X); d.X == nil || !ok || l.Kind != "bool" || !l.B {
+			return true
+		}
+	}
+	return false
+}
+
+// nestedMicroVM reports whether s configures itself as a MicroVM (it sets
+// the hypervisor, memory, vCPUs, interfaces, shares or volumes of its own
+// VM) and nothing looks like real hardware: a MicroVM that runs MicroVMs
+// imports both modules on purpose, and setting guest.enable = false would
+// stop it being one.
+func nestedMicroVM(s *System) bool {
+	if s.BareMetal {
+		return false
+	}
+	for _, d := range s.Defs {
+		if len(d.Path) >= 2 && d.Path[0] == "microvm" {
+			switch d.Path[1] {
+			case "hypervisor", "mem", "vcpu", "interfaces", "shares", "volumes":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (p *GraphPass) reportConflict(g *conflictGroup) {

@@ -14,7 +14,8 @@ var InvalidOptionValue = &Analyzer{
 	Name: CodeInvalidOptionValue,
 	Doc: "A microvm.* option of an enum type (microvm.hypervisor, microvm.shares.*.proto, " +
 		"microvm.interfaces.*.type...: every enum option the microvm.nix option index holds) is set to a " +
-		"string literal that is not one of its values. Evaluation fails with \"is not of type `one of …'\". " +
+		"string literal that is not one of its values (microvm.hypervisor also when computed, with a value the " +
+		"module graph's evaluator knows). Evaluation fails with \"is not of type `one of …'\". " +
 		"The fix replaces the value with the closest allowed one when there is a close one.",
 	Codes:    []Code{{Name: CodeInvalidOptionValue, Short: "An enum option of microvm.nix is set to a string that is not one of its values."}},
 	Requires: []*Analyzer{optionViewsFact},
@@ -112,6 +113,7 @@ func runInvalidOptionValue(p *GraphPass) {
 				full = append(append(full[:0], "microvm"), o.path...)
 				for _, d := range v.get(full...) {
 					p.reportEnum(d.X, d.File, "microvm."+optPath(o.path...), o)
+					p.reportComputedEnum(d, "microvm."+optPath(o.path...), o)
 				}
 				continue
 			}

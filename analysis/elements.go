@@ -107,10 +107,10 @@ func (g *graph) elementTarget(ev *evaluator, s *System, e *ModElem) (ElementTarg
 	default:
 		return ElementTarget{}, false
 	}
-	tf := g.ws.File(t.File)
-	if tf == nil {
-		return ElementTarget{}, false
+	if g.ws.Files[t.File] == nil {
+		return ElementTarget{}, false // a module of an input's source
 	}
+	tf := g.ws.File(t.File)
 	if t.File == e.File && e.Pos <= node.Pos() && node.End() <= e.End {
 		return ElementTarget{}, false // written inline
 	}

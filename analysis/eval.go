@@ -37,8 +37,13 @@ type flakeV struct{ Fork bool }
 
 // foreignV is a flake input other than microvm.nix, or something taken
 // from one (home-manager.nixosModules.default): known not to be microvm's.
-// Input names the input when the value is the whole input.
-type foreignV struct{ Input string }
+// Input names the input when the value is the whole input; Dir is then
+// its source directory when the graph may read it, Absent set when that
+// source is known to be missing (inputs.go).
+type foreignV struct {
+	Input, Dir string
+	Absent     bool
+}
 
 // modulesV is microvm.nix's nixosModules attribute set.
 type modulesV struct{ Fork bool }
@@ -166,6 +171,7 @@ type flakeInfo struct {
 	microvmInputs map[string]bool
 	forkInputs    map[string]bool // microvm.nix from another owner
 	inputNames    []string
+	inputURLs     map[string]string // by input name, the literal url
 	args          *attrsV
 }
 
@@ -452,11 +458,24 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 		case nixast.PLUS:
 			a := ev.eval(x.X, e, file)
 			b := ev.eval(x.Y, e, file)
-			if _, ok := a.(*foreignV); ok {
+			if f, ok := a.(*foreignV); ok {
+				if f.Absent {
+					return unknown // a file of a source that is not there
+				}
+				if s, ok := b.(*strV); ok && f.Dir != "" {
+					if p := ev.sourcePath(f.Dir + s.S); p != nil {
+						return p
+					}
+				}
 				return &foreignV{}
 			}
 			if p, ok := a.(*pathV); ok && !strings.Contains(p.Text, "\x00") {
 				if s, ok := b.(*strV); ok && !strings.Contains(s.S, "\x00") {
+					if p.Abs != "" && !strings.Contains(p.Abs, "\x00") {
+						// the path's own directory, not that of the
+						// file doing the addition (a helper's)
+						return ev.absPath(path.Clean(p.Abs + s.S))
+					}
 					return ev.evalPathText(p.Text+s.S, file)
 				}
 			}
@@ -536,6 +555,12 @@ func textOf(v Value) string {
 	case *flakeV:
 		return "\x00microvm"
 	case *foreignV:
+		if v.Dir != "" {
+			return v.Dir
+		}
+		if v.Absent {
+			return "\x00" // some file of a source that is not there
+		}
 		return "\x00foreign"
 	case *modRefV:
 		return "\x00" + modPaths[v.Which]
@@ -587,6 +612,11 @@ func (ev *evaluator) selectAttr(v Value, name, file string) Value {
 	case *unknownV:
 		return ev.unknownSelect(name, file)
 	case *foreignV:
+		if v.Dir != "" || v.Absent {
+			if r := ev.selectSource(v, name, file); r != nil {
+				return r
+			}
+		}
 		if name == "lib" {
 			if strings.Contains(v.Input, "haumea") {
 				return &attrsV{Attrs: map[string]*thunk{"load": valThunk(&builtinV{Name: "haumeaLoad", File: file})}}
@@ -596,6 +626,8 @@ func (ev *evaluator) selectAttr(v Value, name, file string) Value {
 		return &foreignV{}
 	case *builtinV:
 		return unknown
+	case *libNSV:
+		return ev.selectLibNS(v, name, file)
 	}
 	return unknown
 }
@@ -603,6 +635,9 @@ func (ev *evaluator) selectAttr(v Value, name, file string) Value {
 func (ev *evaluator) unknownSelect(name, file string) Value {
 	if knownFuncs[name] && name != "import" {
 		return &builtinV{Name: name, File: file}
+	}
+	if libNamespaces[name] {
+		return &libNSV{Name: name}
 	}
 	return unknown
 }
@@ -619,6 +654,9 @@ func (ev *evaluator) evalString(parts []nixast.StringPart, e *env, file string) 
 	}
 	if strings.Contains(b.String(), "\x00foreign") {
 		return &foreignV{}
+	}
+	if p := ev.sourcePath(b.String()); p != nil {
+		return p
 	}
 	return classifyText(b.String(), "")
 }
@@ -669,6 +707,9 @@ func (ev *evaluator) evalPathText(text, file string) Value {
 	if strings.Contains(text, "\x00") {
 		return &pathV{Text: text}
 	}
+	if p := ev.sourcePath(text); p != nil {
+		return p
+	}
 	return &pathV{File: ev.resolvePath(file, text), Text: text, Abs: path.Join(path.Dir(file), text)}
 }
 
@@ -682,7 +723,7 @@ func (ev *evaluator) resolvePath(file, rel string) string {
 	if d := path.Join(p, "default.nix"); ev.ws.Files[d] != nil {
 		return d
 	}
-	return ""
+	return ev.sourceFile(p)
 }
 
 func (ev *evaluator) evalAttrSet(x *nixast.AttrSet, e *env, file string) Value {
@@ -728,8 +769,13 @@ func (ev *evaluator) addBindings(a *attrsV, binds []nixast.Binding, outer, inner
 func (ev *evaluator) addPath(a *attrsV, names []*nixast.AttrName, t *thunk, e *env, file string) {
 	name, ok := names[0].StaticName()
 	if !ok {
-		a.Complete = false
-		return
+		// a dynamic name known from the scope (`"${name}" = …` with name
+		// bound by a let) names the attribute; other dynamic names make
+		// the set incomplete
+		if name, ok = ev.dynamicName(names[0], e, file); !ok {
+			a.Complete = false
+			return
+		}
 	}
 	if len(names) == 1 {
 		if old, ok := a.Attrs[name]; ok {
@@ -843,6 +889,9 @@ func (ev *evaluator) callBuiltin(f *builtinV, call *nixast.Apply, file string) V
 		}
 		return unknown
 	case "optional", "optionals":
+		if b, ok := boolOf(ev.force(f.Args[0])); ok && !b {
+			return &listV{} // a condition known to be false: nothing
+		}
 		cond := condText(ev.ws, f.Args[0].file, f.Arg0[0])
 		if f.Name == "optional" {
 			x := f.Args[1]
@@ -898,6 +947,12 @@ func (ev *evaluator) setupFlake(a *attrsV, x *nixast.AttrSet, file string) {
 		}
 		if len(p) == 3 && p[2] == "url" {
 			if s, ok := nixast.Unparen(v).(*nixast.StringLit); ok {
+				if val, ok := s.StaticValue(); ok {
+					if info.inputURLs == nil {
+						info.inputURLs = map[string]string{}
+					}
+					info.inputURLs[p[1]] = val
+				}
 				if val, ok := s.StaticValue(); ok && microvm.IsFlakeURL(val) {
 					info.microvmInputs[p[1]] = true
 					if microvm.IsFork(val) {
@@ -920,7 +975,7 @@ func (ev *evaluator) setupFlake(a *attrsV, x *nixast.AttrSet, file string) {
 		if info.microvmInputs[n] {
 			args.Attrs[n] = valThunk(&flakeV{Fork: info.forkInputs[n]})
 		} else if n != "self" {
-			args.Attrs[n] = valThunk(&foreignV{Input: n})
+			args.Attrs[n] = valThunk(ev.ws.Sources.input(file, n))
 		}
 	}
 	outT := out

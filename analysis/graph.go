@@ -39,6 +39,9 @@ type OptDef struct {
 	Pos     int // range of the binding's attribute path
 	End     int
 	Via     []Hop
+	// Computed is the value the evaluator gives a definition that is not
+	// a literal, when it knows it (computed.go); nil otherwise.
+	Computed *string
 }
 
 // setRef is an attribute set literal in a file.
@@ -137,6 +140,7 @@ type graph struct {
 	roots     map[string]*rootScan // by "scan:"+file or "config:"+file
 	skip      []string             // files that are no NixOS system though they look like one
 	rescanned int                  // roots scanned rather than reused
+	alsoReads map[string]bool      // files a scan depends on beyond what it evaluates (outputsSystems)
 }
 
 // buildGraph finds the systems of the workspace and their module closures.
@@ -194,6 +198,10 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 		for p := range g.ev.fileRoots {
 			rs.reads[p] = true
 		}
+		for p := range g.alsoReads {
+			rs.reads[p] = true
+		}
+		g.alsoReads = nil
 		for _, s := range rs.systems {
 			for p := range s.visited {
 				rs.reads[p] = true
@@ -208,6 +216,14 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 		}
 		p := p
 		root("scan:"+p, p, func() { g.scanRoot(p) })
+	}
+	// systems of flake outputs that are a call, which the scans above
+	// did not find with their arguments (wiring_flakeparts.go)
+	for _, p := range paths {
+		if path.Base(p) == "flake.nix" && memos[p].hasRoots && outputsAreCall(ws.File(p)) {
+			p := p
+			root("outputs:"+p, p, func() { g.outputsSystems(p) })
+		}
 	}
 	// lone configuration.nix files
 	refd := g.referencedFiles(memos)
@@ -306,7 +322,7 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 		}
 		dedup = append(dedup, s)
 	}
-	g.systems = dedup
+	g.systems = dropUnseenTwins(dedup)
 	// A template whose function is applied somewhere is known through its
 	// applications.
 	applied := map[Hop]bool{}
@@ -795,6 +811,11 @@ func (g *graph) moduleExpr(s *System, x nixast.Expr, e *env, file string, via []
 		}
 		g.moduleSet(s, x, e, file, via, "")
 		return true
+	case *nixast.Binary:
+		if x.Op == nixast.UPDATE {
+			// `{ … } // lib.optionalAttrs c { … }`: both sets are read
+			return g.moduleUpdate(s, x, e, file, via)
+		}
 	}
 	return g.module(s, ev.eval(x, e, file), via)
 }
@@ -923,6 +944,7 @@ func (g *graph) defs(s *System, binds []nixast.Binding, prefix []string, e *env,
 			}
 			if len(q)-len(b.Path.Names) < 2 {
 				s.Defs = append(s.Defs, &OptDef{Path: append([]string{}, q...), File: file, Binding: b, Pos: b.Path.Pos(), End: b.Path.End(), Via: via})
+				g.compute(s.Defs[len(s.Defs)-1], v, e, file)
 			}
 			switch {
 			case len(q) == 2 && q[1] == "autostart":
@@ -1037,6 +1059,9 @@ func (g *graph) child(s *System, kind, name, attr string, v nixast.Expr, e *env,
 // line returns "file:line" (1-based) for a position, file relative to /ws/.
 func (g *graph) where(file string, pos int) string {
 	f := g.ws.Files[file]
+	if f == nil {
+		f = g.ws.Sources.file(file)
+	}
 	line := 0
 	if f != nil {
 		line = f.Lines.Line(pos)

@@ -21,6 +21,9 @@ type optVal struct {
 	Inherit  *nixast.Inherit
 	Cond     bool // under lib.mkIf
 	Priority int  // module system priority: mkForce 50, plain 100, mkDefault 1000
+	// Computed is the value of a definition that is no literal, when the
+	// graph's evaluator knows it (computed.go).
+	Computed *literal
 }
 
 // optView is what a system's modules define under microvm, as far as
@@ -83,7 +86,11 @@ func optionView(s *System) *optView {
 			continue
 		}
 		seen[d.Binding] = true
+		n := len(v.vals)
 		v.add(d.Path, len(d.Path)-len(d.Binding.Path.Names), d.Binding, d.Binding.Value, d.File, false, 100)
+		if d.Computed != nil {
+			v.vals[n].Computed = &literal{Kind: "string", S: *d.Computed}
+		}
 	}
 	for _, m := range s.MicrovmSets {
 		for _, b := range m.Set.Bindings {
@@ -289,7 +296,7 @@ func (v *optView) single(path ...string) (literal, *optVal, bool) {
 		if d.X == nil || d.Cond {
 			return literal{}, nil, false
 		}
-		if _, ok := literalOf(d.X); !ok {
+		if _, ok := d.lit(); !ok {
 			return literal{}, nil, false
 		}
 		if best < 0 || d.Priority < best {
@@ -302,7 +309,7 @@ func (v *optView) single(path ...string) (literal, *optVal, bool) {
 		if d.Priority != best {
 			continue
 		}
-		l, _ := literalOf(d.X)
+		l, _ := d.lit()
 		if at != nil && l != out {
 			return literal{}, nil, false
 		}

@@ -99,9 +99,13 @@ func (s *treeStore) sweep(keep func(path string) bool) {
 
 // File returns the file at p with its tree: the file itself, or for a
 // summary its tree parsed again (once per Cache while a module graph reads
-// it, else once per Workspace). Nil if p is not in the workspace.
+// it, else once per Workspace); a file below one of ws.Sources, parsed
+// once. Nil if p is neither.
 func (ws *Workspace) File(p string) *nixast.File {
 	f := ws.Files[p]
+	if f == nil {
+		return ws.Sources.file(p) // a file of an input's source, or nil
+	}
 	if !IsSummary(f) {
 		return f
 	}
@@ -134,7 +138,7 @@ func (c *Cache) bind(ws *Workspace) *Workspace {
 	if ws.trees == &c.trees {
 		return ws
 	}
-	return &Workspace{Files: ws.Files, Microvm: ws.Microvm, AbsentInputs: ws.AbsentInputs, Options: ws.Options, Exists: ws.Exists, Root: ws.Root, trees: &c.trees}
+	return &Workspace{Files: ws.Files, Microvm: ws.Microvm, AbsentInputs: ws.AbsentInputs, Options: ws.Options, Exists: ws.Exists, Root: ws.Root, Sources: ws.Sources, trees: &c.trees}
 }
 
 // Workspace returns a workspace of files whose summaries share this cache's

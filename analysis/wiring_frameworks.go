@@ -395,10 +395,17 @@ func (ev *evaluator) haumeaLoad(arg Value, call *nixast.Apply, file string) Valu
 					out.Attrs[n] = &thunk{file: p, fn: func() Value {
 						v := ev.force(ev.fileRoot(p))
 						if l, ok := v.(*lambdaV); ok {
-							in := &attrsV{Attrs: map[string]*thunk{}}
+							// haumea passes the inputs given to load, and
+							// self, super and root
+							in := &attrsV{Attrs: map[string]*thunk{}, Complete: inputs != nil && inputs.Complete}
 							if inputs != nil {
 								for k, t := range inputs.Attrs {
 									in.Attrs[k] = t
+								}
+							}
+							for _, k := range []string{"self", "super", "root"} {
+								if in.Attrs[k] == nil {
+									in.Attrs[k] = valThunk(unknown)
 								}
 							}
 							return ev.apply(l, valThunk(in), call, file)

@@ -70,6 +70,31 @@ func (g *graph) hostsFramework(arg *attrsV, file, text string) {
 	}
 	sort.Strings(names)
 	args := g.flakeArgsFor(file)
+	if imp, ok := get(conf, "importables").(*attrsV); ok && wiring == "digga" && args != nil {
+		// digga passes its importables (suites, profiles) to every host
+		withImp := &attrsV{Attrs: map[string]*thunk{}, Complete: args.Complete}
+		for k, t := range args.Attrs {
+			withImp.Attrs[k] = t
+		}
+		for k, t := range imp.Attrs {
+			if k == "suites" {
+				t = valThunk(ev.flattenSuites(ev.force(t)))
+			}
+			withImp.Attrs[k] = t
+		}
+		args = withImp
+	}
+	if wiring == "digga" && args != nil {
+		// digga's modules get nixpkgs' lib with the flake's own lib as lib.our
+		if our := arg.Attrs["lib"]; our != nil {
+			withLib := &attrsV{Attrs: map[string]*thunk{}, Complete: args.Complete}
+			for k, t := range args.Attrs {
+				withLib.Attrs[k] = t
+			}
+			withLib.Attrs["lib"] = valThunk(&attrsV{Attrs: map[string]*thunk{"our": our}})
+			args = withLib
+		}
+	}
 	for _, n := range names {
 		s := g.newSystem(n, "nixos", file, 0)
 		s.Wiring, s.named, s.template = wiring, true, g.template > 0

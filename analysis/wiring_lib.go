@@ -338,7 +338,7 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 		}
 		return &strV{S: strings.TrimSuffix(str, suf)}
 	}
-	return unknown
+	return ev.callLibMore(f, arg)
 }
 
 // mapped marks a system made for each entry of a directory listing.

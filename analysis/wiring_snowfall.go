@@ -23,7 +23,7 @@ func (g *graph) frameworkCall(x *nixast.Apply, e *env, file string) bool {
 		return false
 	}
 	last, _ := sel.Path.Names[len(sel.Path.Names)-1].StaticName()
-	text := strings.ToLower(condText(g.ws, file, sel))
+	text := strings.ToLower(condText(g.ws, file, sel)) + " " + g.inputURLOf(file, sel)
 	switch {
 	case last == "makeHive":
 		if a, ok := g.ev.eval(args[0], e, file).(*attrsV); ok {
@@ -141,4 +141,31 @@ func (g *graph) hasInput(file, part string) bool {
 		}
 	}
 	return false
+}
+
+// inputURLOf returns the url of the flake input a selection starts from
+// (`utils.lib.mkFlake`, `inputs.utils.lib.mkFlake`), lower-cased; "" when
+// it starts from no input of the flake holding file.
+func (g *graph) inputURLOf(file string, sel *nixast.Select) string {
+	id, ok := nixast.Unparen(sel.X).(*nixast.Ident)
+	if !ok {
+		return ""
+	}
+	name := id.Name
+	if name == "inputs" && len(sel.Path.Names) > 0 {
+		name, _ = sel.Path.Names[0].StaticName()
+	}
+	for dir := path.Dir(file); ; dir = path.Dir(dir) {
+		fl := path.Join(dir, "flake.nix")
+		if g.ws.Files[fl] != nil {
+			g.ev.force(g.ev.fileRoot(fl))
+			if info := g.ev.flakes[fl]; info != nil {
+				return strings.ToLower(info.inputURLs[name])
+			}
+			return ""
+		}
+		if dir == "/" || dir == "." || dir == "" {
+			return ""
+		}
+	}
 }

@@ -191,3 +191,27 @@ func locatePathInputs(workspace string, store nixstore.Store) []Source {
 	walk(nil, root.Bindings)
 	return out
 }
+
+// ModuleInputs returns the root inputs of the flake.lock in dir whose
+// NixOS modules a module graph may follow into their files: every input
+// but the module collections whose options are indexed as sets
+// (InputClasses: nixpkgs, home-manager, nix-darwin). present maps the
+// inputs whose source is on disk to its directory (slash-separated);
+// absent names the others. Both nil without a flake.lock.
+func ModuleInputs(dir string, store nixstore.Store) (present map[string]string, absent []string) {
+	lock, err := flakelock.Read(filepath.Join(dir, "flake.lock"))
+	if err != nil {
+		return nil, nil
+	}
+	present = map[string]string{}
+	for _, src := range LocateLock(lock, dir, store) {
+		switch {
+		case len(InputClasses(src.Input, src.Ref)) > 0:
+		case src.Present():
+			present[src.Input] = filepath.ToSlash(src.Dir)
+		default:
+			absent = append(absent, src.Input)
+		}
+	}
+	return present, absent
+}

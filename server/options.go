@@ -13,6 +13,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
+	"github.com/microvm-lsp/microvm-lsp/analysis"
 	"github.com/microvm-lsp/microvm-lsp/ide"
 	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
@@ -36,6 +37,10 @@ type optionSources struct {
 	// all is the Folders value of the current facts; a new one is made
 	// whenever some folder's facts change, so analyses keyed on it rerun.
 	all *optindex.Folders
+	// sources are the input sources of the current facts (sources.go),
+	// made again when some folder's facts change.
+	sources    *analysis.Sources
+	sourcesKey string
 
 	// classes caches ide.FileClasses for one snapshot's files.
 	classMu    sync.Mutex
@@ -49,6 +54,10 @@ type folderOptions struct {
 	facts  *microvm.Facts
 	absent []string // inputs whose pinned source is absent
 	sets   *optindex.Sets
+	// inputs and gone: the inputs whose modules the module graph follows
+	// into their source (optindex.ModuleInputs), present and absent
+	inputs map[string]string
+	gone   []string
 }
 
 // lockStamp identifies a version of a folder's flake.lock without reading
@@ -83,7 +92,7 @@ func (s *Server) folderFacts(folder string) *folderOptions {
 	fo := s.readFolderFacts(folder, nixstore.Default(root))
 	fo.key = key
 	o.folders[folder] = fo
-	o.all = nil
+	o.all, o.sources = nil, nil
 	return fo
 }
 
@@ -92,6 +101,7 @@ func (s *Server) folderFacts(folder string) *folderOptions {
 func (s *Server) readFolderFacts(folder string, store nixstore.Store) *folderOptions {
 	o := &s.options
 	fo := &folderOptions{}
+	fo.inputs, fo.gone = optindex.ModuleInputs(folder, store)
 	srcs, err := optindex.Locate(folder, store, os.Getenv("NIX_PATH"))
 	if err != nil {
 		s.log.Debug("no option sources", zap.String("folder", folder), zap.Error(err))

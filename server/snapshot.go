@@ -71,6 +71,7 @@ func (s *Server) takeSnapshot() *snapshot {
 	ws := s.workspaceOf(files)
 	ws.Microvm, ws.AbsentInputs, ws.Exists = s.microvmFacts(), s.absentInputs(), existsOnDisk
 	ws.Options = s.optionFolders()
+	ws.Sources = s.inputSources()
 	return &snapshot{gen: gen, files: files, ws: ws, docs: docs, cfg: cfg, scope: scope, enc: enc, docsLink: docsLink}
 }
 

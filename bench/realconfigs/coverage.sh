@@ -3,7 +3,9 @@
 # lists does `microvm-lsp systems` find with the right role, per repository
 # and in total. DIR holds one checkout per line of repos.txt, named
 # <owner>+<name>. Nothing is fetched. MICROVM_LSP names the binary (default:
-# microvm-lsp on PATH).
+# microvm-lsp on PATH). A checkout with its flake.lock has the modules of its
+# flake inputs followed into their sources when they are in the Nix store;
+# STORE_ROOT names the directory that store sits under (as --store-root).
 set -eu
 dir=${1:?usage: coverage.sh DIR}
 bin=${MICROVM_LSP:-microvm-lsp}
@@ -12,7 +14,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for repo in $(awk '!/^#/ && NF { print $1 }' "$here/expected.txt" | sort -u); do
 	[ -d "$dir/$repo" ] || { echo "$repo: missing below $dir" >&2; continue; }
-	"$bin" systems --format json "$dir/$repo" > "$tmp/$repo.json"
+	"$bin" systems --format json ${STORE_ROOT:+--store-root "$STORE_ROOT"} "$dir/$repo" > "$tmp/$repo.json"
 done
 python3 - "$here/expected.txt" "$tmp" <<'PY'
 import json, os, sys

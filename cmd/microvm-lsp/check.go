@@ -153,6 +153,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		ws.Options, absentSets = optionFolders(in.roots, o.storeRoot, o.quiet, stderr)
 		ws.AbsentInputs = append(ws.AbsentInputs, absentSets...)
 	}
+	ws.Sources = inputSources(in.keys(), o.storeRoot)
 	c := &checkRun{in: in, cfg: cfg, cache: analysis.NewCache(), ws: ws}
 	c.parse(in.keys())
 	findings := c.analyse()
@@ -402,7 +403,7 @@ func (c *checkRun) parse(keys []string) {
 		files[k] = f
 	}
 	old := c.ws
-	c.ws = &analysis.Workspace{Files: files, Root: old.Root, Exists: old.Exists, Microvm: old.Microvm, AbsentInputs: old.AbsentInputs, Options: old.Options}
+	c.ws = &analysis.Workspace{Files: files, Root: old.Root, Exists: old.Exists, Microvm: old.Microvm, AbsentInputs: old.AbsentInputs, Options: old.Options, Sources: old.Sources}
 	parsed := make([]*nixast.File, len(keys))
 	onEveryCore(len(keys), func(i int) {
 		if src := c.in.files[keys[i]].src; bytes.IndexByte(src, 0) < 0 {

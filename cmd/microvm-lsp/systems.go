@@ -50,7 +50,11 @@ clan, easy-hosts, ez-configs, readDir and haumea maps), its
 role for microvm.nix (the modules host, microvm, microvm-options it imports),
 literal microvm.guest.enable and microvm.host.enable, whether its closure of
 modules is complete or partial (with the places not followed), and the
-guests a host declares in microvm.vms.
+guests a host declares in microvm.vms. A module taken from a flake input
+(inputs.X.nixosModules.Y, inputs.X + "/dir") is followed into X's source
+when the flake.lock beside flake.nix pins it and it is in the Nix store
+(--store-root for a store under another directory); when it is not, the
+closure is partial there.
 
 Text output is one line per system (FILE:LINE: name (wiring): role ...),
 then its places not followed and its guests, indented. JSON is a list of
@@ -68,6 +72,7 @@ func runSystems(args []string, stdout, stderr io.Writer) int {
 	format := choiceFlag{"text", []string{"text", "json"}}
 	fs := flag.NewFlagSet("systems", flag.ContinueOnError)
 	fs.Var(&format, "format", "output `FORMAT`: text or json")
+	storeRoot := fs.String("store-root", "", "the `DIR` the Nix store sits under, for the sources of flake inputs whose modules the systems import")
 	all := fs.Bool("all", false, "also list templates: nixosSystem calls in functions the analysis never sees applied")
 	paths, code, ok := parseFlags(fs, systemsHelp, args, stdout, stderr)
 	if !ok {
@@ -98,9 +103,14 @@ func runSystems(args []string, stdout, stderr io.Writer) int {
 		ws.Files[key] = nixast.Parse(key, src)
 		shown[key] = name
 	}
+	keys := make([]string, 0, len(ws.Files))
+	for k := range ws.Files {
+		keys = append(keys, k)
+	}
+	ws.Sources = inputSources(keys, *storeRoot)
 	place := func(file string, pos int) jsonPlace {
 		line := 0
-		if f := ws.Files[file]; f != nil {
+		if f := ws.File(file); f != nil { // a workspace file, or one of an input's source
 			line = f.Lines.Line(pos) + 1
 		}
 		name := shown[file]

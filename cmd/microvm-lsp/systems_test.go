@@ -36,6 +36,12 @@ func systemsJSON(t *testing.T, dir string) map[string]map[string]any {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
+	return systemsJSONText(t, out)
+}
+
+// systemsJSONText reads the output of systems --format json by name.
+func systemsJSONText(t *testing.T, out string) map[string]map[string]any {
+	t.Helper()
 	var list []map[string]any
 	if err := json.Unmarshal([]byte(out), &list); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
