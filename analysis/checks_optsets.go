@@ -35,11 +35,12 @@ func declaredOptionPaths(ws *Workspace) [][]string {
 	}, func([]string) bool { return true })
 }
 
-// foreignElem reports whether a module element may be a module of a source
-// the analysis does not read (inputs.x.nixosModules.y, a function
-// argument): a workspace file, an inline module, nixpkgs' own modulesPath
-// or a module of an indexed input is not.
-func foreignElem(e *ModElem, sets *optindex.Sets) bool {
+// foreignElem reports whether a module element of a system of a class may
+// be a module of a source the analysis does not read
+// (inputs.x.nixosModules.y, a function argument): a workspace file, an
+// inline module, nixpkgs' own modulesPath or a module of an input indexed
+// for the class is not.
+func foreignElem(e *ModElem, class optindex.Class, sets *optindex.Sets) bool {
 	if e.Which != "" {
 		return false
 	}
@@ -61,7 +62,7 @@ func foreignElem(e *ModElem, sets *optindex.Sets) bool {
 		if id, ok := nixast.Unparen(x.X).(*nixast.Ident); ok {
 			names = append([]string{id.Name}, names...)
 		}
-		for _, ix := range sets.Of(optindex.NixOS) {
+		for _, ix := range sets.Of(class) {
 			for _, n := range names {
 				if n == ix.Input {
 					return false
@@ -79,7 +80,7 @@ func checkableSystem(s *System, sets *optindex.Sets) bool {
 		return false
 	}
 	for _, e := range s.Elems {
-		if e.Unknown || foreignElem(e, sets) {
+		if e.Unknown || foreignElem(e, classOf(s), sets) {
 			return false
 		}
 	}
@@ -131,7 +132,9 @@ type setFinding struct {
 }
 
 // walkSets yields, for each definition in a checkable system's modules,
-// what the indexes say of it.
+// what the indexes say of it: NixOS systems' with the NixOS indexes,
+// nix-darwin systems' and home-manager configurations' with their class's
+// (wiring_classes.go).
 func walkSets(p *GraphPass, fn func(sf setFinding, sets *optindex.Sets)) {
 	folders := p.Workspace.Options
 	if folders == nil {
@@ -139,20 +142,25 @@ func walkSets(p *GraphPass, fn func(sf setFinding, sets *optindex.Sets)) {
 	}
 	foreignHM := foreignHomeModules(p.Workspace)
 	visited := map[string]bool{}
-	for _, s := range p.Systems {
+	systems := p.Systems
+	if p.graph != nil {
+		systems = append(systems[:len(systems):len(systems)], p.graph.others...)
+	}
+	for _, s := range systems {
 		if s.Kind == "container" {
 			continue // a container's config is checked as its own system
 		}
+		base := classOf(s)
 		for set, read := range s.modSets {
 			sets := folders.For(read.file)
 			if !checkableSystem(s, sets) {
 				break
 			}
 			for _, d := range optionDefs(set, read.file) {
-				if d.Path[0] == "microvm" {
+				if d.Path[0] == "microvm" && base == optindex.NixOS {
 					continue // microvm.nix's own checks
 				}
-				class, path, off := optindex.NixOS, d.Path, 0
+				class, path, off := base, d.Path, 0
 				v := sets.Walk(class, path)
 				for v.Mount != "" && len(path) > v.MountAt {
 					if !sets.Complete(v.Mount) || v.Mount == optindex.HomeManager && foreignHM {
@@ -183,8 +191,8 @@ func walkSets(p *GraphPass, fn func(sf setFinding, sets *optindex.Sets)) {
 					// users.<name> = import ./home.nix: the file's module, of the mounted class
 					mountedFiles(p.Workspace, d.File, d.X, v.Mount, sets, visited, fn)
 				}
-				if class == optindex.NixOS && !sets.Complete(optindex.NixOS) {
-					continue // nixpkgs is not indexed: only mounted classes are checked
+				if class == base && !sets.Complete(base) {
+					continue // the system's own class is not indexed: only mounted classes are checked
 				}
 				fn(setFinding{d: d, class: class, path: path, offset: off, v: v}, sets)
 				listElements(sets, class, path, d, v, fn)
