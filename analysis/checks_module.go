@@ -139,7 +139,7 @@ func (p *GraphPass) notModuleMessage(e *ModElem, systems []*System) (string, boo
 			what, prefix = "the set of microvm.nix's modules", text+"."
 		}
 		msg := fmt.Sprintf("`%s` is %s, not a NixOS module", text, what)
-		switch intendedModule(p.Workspace.Microvm.OrEmbedded(), systems) {
+		switch intendedModule(p.Workspace.MicrovmFor(e.File).OrEmbedded(), systems) {
 		case ModMicrovm:
 			return msg + fmt.Sprintf(": did you mean %s%s? (the options set here are a guest's)", prefix, ModMicrovm), true
 		case ModHost:

@@ -112,13 +112,13 @@ func underPrefix(path []string, prefixes [][]string) bool {
 
 func runUnknownOption(p *GraphPass) {
 	runUnknownOptionSets(p)
-	facts := p.Workspace.Microvm.OrEmbedded()
 	declared := declaredPrefixes(p.Workspace)
 	for _, s := range p.Systems {
 		if s.Unknown || !(s.Has(ModMicrovm) || s.Has(ModOptions) || s.Has(ModHost)) {
 			continue
 		}
 		v := p.view(s)
+		facts := p.facts(s)
 		for _, d := range v.vals {
 			if d.Binding == nil || len(d.Path) < 2 || d.Path[0] != "microvm" || underPrefix(d.Path, declared) {
 				continue
@@ -154,12 +154,12 @@ func attrName(s string) string { return optindex.ShowOption([]string{s}) }
 
 func runDeprecatedOption(p *GraphPass) {
 	runDeprecatedOptionSets(p)
-	facts := p.Workspace.Microvm.OrEmbedded()
 	for _, s := range p.Systems {
 		if s.Unknown {
 			continue
 		}
 		v := p.view(s)
+		facts := p.facts(s)
 		for _, d := range v.vals {
 			if d.Binding == nil {
 				continue
@@ -194,9 +194,9 @@ func runDeprecatedOption(p *GraphPass) {
 
 func runOptionTypeMismatch(p *GraphPass) {
 	runOptionTypeMismatchSets(p)
-	facts := p.Workspace.Microvm.OrEmbedded()
 	for _, s := range p.Systems {
 		v := p.view(s)
+		facts := p.facts(s)
 		for _, d := range v.vals {
 			if d.X == nil || d.Binding == nil || len(d.Path) < 2 || d.Path[0] != "microvm" {
 				continue

@@ -104,7 +104,7 @@ func systemsOf(g *graph, ws *Workspace) []SystemInfo {
 		if s.Unknown && len(si.UnknownAt) == 0 {
 			si.UnknownAt = []Hop{{File: s.File, Pos: s.Pos, End: s.Pos}}
 		}
-		v := s.optView(ws.Microvm)
+		v := s.optView(ws.MicrovmFor(s.File))
 		si.GuestEnable = literalBool(v, "microvm", "guest", "enable")
 		si.HostEnable = literalBool(v, "microvm", "host", "enable")
 		si.Guests = guestsOf(g, s, v)
