@@ -22,7 +22,8 @@ var UnknownOption = &Analyzer{
 		"module list is not fully known. The message names the index's source and revision and suggests " +
 		"the closest declared name; the fix renames the path. NixOS, home-manager and nix-darwin paths are " +
 		"checked alike against the pinned nixpkgs, home-manager and nix-darwin sources when they are in the " +
-		"store, in systems whose every module is known.",
+		"store, in systems whose every module is known: a NixOS system's against NixOS' options, a nix-darwin " +
+		"system's against nix-darwin's, a standalone home-manager configuration's against home-manager's.",
 	Codes:    []Code{{Name: CodeUnknownOption, Short: "An option path is defined that no indexed source declares."}},
 	Requires: []*Analyzer{optionViewsFact},
 	RunGraph: check(runUnknownOption),
