@@ -342,6 +342,12 @@ func accepts(typ string, v typedValue) verdict {
 			return is(strings.TrimSpace(v.s) != "")
 		}
 		return accepted
+	case strings.HasPrefix(typ, "string matching the pattern "):
+		// whether a string matches is Nix's regular expressions' to say
+		if v.kind == "string" || v.kind == "path" {
+			return undecided
+		}
+		return is(false)
 	case typ == "path" || typ == "absolute path":
 		if v.kind == "path" {
 			return accepted
