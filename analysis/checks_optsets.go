@@ -73,10 +73,20 @@ func foreignElem(e *ModElem, class optindex.Class, sets *optindex.Sets) bool {
 	return true
 }
 
+// plainWirings are the ways of building a system that add no module of
+// their own: the frameworks not listed add theirs (snowfall-lib's
+// snowfallorg.*, colmena's deployment.*, clan-core's clan.*, digga's and
+// flake-utils-plus' defaults, home-manager's module where ez-configs or
+// easy-hosts wire users), whose options are not indexed.
+var plainWirings = map[string]bool{
+	"nixosSystem": true, "darwinSystem": true, "homeManagerConfiguration": true, "flake-parts": true,
+	"readDir": true, "haumea": true, "configuration": true, "vm": true, "container": true, "file": true,
+}
+
 // checkableSystem reports whether every module of a system is known, so
 // that a name no known module of an indexed class declares is unknown.
 func checkableSystem(s *System, sets *optindex.Sets) bool {
-	if s.Unknown || s.template || sets == nil {
+	if s.Unknown || s.template || sets == nil || !plainWirings[s.Wiring] {
 		return false
 	}
 	for _, e := range s.Elems {
