@@ -152,11 +152,7 @@ func walkSets(p *GraphPass, fn func(sf setFinding, sets *optindex.Sets)) {
 	}
 	foreignHM := foreignHomeModules(p.Workspace)
 	visited := map[string]bool{}
-	systems := p.Systems
-	if p.graph != nil {
-		systems = append(systems[:len(systems):len(systems)], p.graph.others...)
-	}
-	for _, s := range systems {
+	for _, s := range p.allSystems() {
 		if s.Kind == "container" {
 			continue // a container's config is checked as its own system
 		}

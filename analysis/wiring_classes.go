@@ -88,6 +88,15 @@ func (g *graph) separateClasses() {
 	g.systems = kept
 }
 
+// allSystems are the pass' systems with those of other classes: for the
+// checks that are no microvm.nix's (option sets, module elements).
+func (p *GraphPass) allSystems() []*System {
+	if p.graph == nil || len(p.graph.others) == 0 {
+		return p.Systems
+	}
+	return append(p.Systems[:len(p.Systems):len(p.Systems)], p.graph.others...)
+}
+
 // specialArgsAttr is the argument of a system call that gives its modules
 // extra arguments: home-manager calls it extraSpecialArgs.
 func specialArgsAttr(kind string) string {
