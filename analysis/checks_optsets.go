@@ -287,6 +287,40 @@ func runDeprecatedOptionSets(p *GraphPass) {
 	})
 }
 
+// runRemovedOptionSets reports definitions of options the indexed sources
+// record as removed (mkRemovedOptionModule): their assertion fails the
+// build with the removal's message.
+func runRemovedOptionSets(p *GraphPass) {
+	walkSets(p, func(sf setFinding, sets *optindex.Sets) {
+		r := sf.v.Rename
+		if r == nil || r.Kind != optindex.Removed {
+			return
+		}
+		d := sf.d
+		last := sf.offset + len(r.From) - 1 // the element of d.Path ending the removed path
+		if last < d.Base || last-d.Base >= len(d.Binding.Path.Names) || len(sf.path) < len(r.From) {
+			return
+		}
+		first := sf.offset
+		if first < d.Base {
+			first = d.Base
+		}
+		names := d.Binding.Path.Names
+		msg := fmt.Sprintf("`%s` was removed (%s)", r.FromName(), originOf(sets, sf.class, r.From))
+		if m := strings.Join(strings.Fields(r.Message), " "); m != "" {
+			msg += ": " + m
+		}
+		f := Finding{File: d.File, Pos: names[first-d.Base].Pos(), End: names[last-d.Base].End(), Severity: SeverityWarning,
+			Code: CodeRemovedOption, Message: msg, Tags: []Tag{TagDeprecated}}
+		if len(sf.path) == len(r.From) {
+			// the binding defines the removed option itself
+			f.Fixes = append(f.Fixes, Fix{Title: "Remove the definition of " + r.FromName(),
+				Edits: []TextEdit{deleteRange(p.Workspace, d.File, d.Binding.Pos(), d.Binding.End())}})
+		}
+		p.Report(f)
+	})
+}
+
 // originOf names, for messages, the indexed sources of a class that declare
 // options under prefix (all of them for the top level).
 func originOf(sets *optindex.Sets, c optindex.Class, prefix []string) string {
