@@ -10,8 +10,9 @@ import (
 // (`homeConfigurations.<n> = home-manager.lib.homeManagerConfiguration { … }`).
 // The graph finds them as it finds NixOS systems, but they are never
 // microvm.nix hosts or guests: they leave the graph's NixOS systems (which
-// the microvm checks read) for graph.others, which only the listing and the
-// option checks read, each with the option indexes of its class.
+// the microvm checks read) for graph.others, which only the listing, the
+// option checks (each system with the option indexes of its class) and
+// not-a-module read (GraphPass.allSystems).
 
 // Kinds of the systems of other classes.
 const (
