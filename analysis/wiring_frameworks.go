@@ -325,28 +325,35 @@ func (g *graph) easyHosts(a *attrsV, file string) {
 	}
 }
 
-// ezConfigs reads ez-configs: one host per <name>.nix or <name>/default.nix
-// of nixos.configurationsDirectory (root/hosts unless set), with globalArgs
-// and ezModules (the files of nixos.modulesDirectory, root/nixos-modules
-// unless set) as module arguments; and one nix-darwin system per entry of
-// darwin.configurationsDirectory (root/darwin-configurations), with the
-// files of darwin.modulesDirectory (root/darwin-modules) as ezModules.
+// ezConfigs reads ez-configs: one NixOS host per <name>.nix or
+// <name>/default.nix of nixos.configurationsDirectory (root/nixos-configurations
+// unless set), with globalArgs and ezModules (the files of
+// nixos.modulesDirectory, root/nixos-modules unless set) as module arguments
+// and the default module of that directory unless the host's importDefault
+// is false; nix-darwin systems alike from darwin.configurationsDirectory
+// (root/darwin-configurations, modules root/darwin-modules); and a
+// home-manager configuration per user of home.configurationsDirectory
+// (root/home-configurations, modules root/home-modules) and host, named
+// user@host, or one named user when its standalone.enable is true.
 func (g *graph) ezConfigs(a *attrsV, file string) {
-	g.ezConfigsOf(a, file, "nixos", "nixos", "hosts", "nixos-modules")
-	g.ezConfigsOf(a, file, KindDarwin, "darwin", "darwin-configurations", "darwin-modules")
+	hosts := g.ezConfigsOf(a, file, "nixos", "nixos", "nixos-configurations", "nixos-modules", nil)
+	hosts = append(hosts, g.ezConfigsOf(a, file, KindDarwin, "darwin", "darwin-configurations", "darwin-modules", nil)...)
+	sort.Strings(hosts)
+	g.ezConfigsOf(a, file, KindHome, "home", "home-configurations", "home-modules", hosts)
 }
 
-// ezConfigsOf reads the hosts of one class of ez-configs: its attribute
-// set's name and the default directories of its hosts and modules.
-func (g *graph) ezConfigsOf(a *attrsV, file, kind, attr, hostsDir, modulesDir string) {
+// ezConfigsOf reads the configurations of one class of ez-configs: its
+// attribute set's name and the default directories of its configurations
+// and modules. For home configurations, hosts are the hosts' names, each
+// user's configuration made once per host. It returns the names read.
+func (g *graph) ezConfigsOf(a *attrsV, file, kind, attr, confDir, modulesDir string, hosts []string) []string {
 	ev := g.ev
 	root := path.Dir(file)
 	if p, ok := ev.attrAt(a, "root").(*pathV); ok && p.Abs != "" {
 		root = p.Abs
 	}
-	classAttr := attr
-	dirAt := func(attr, def string) string {
-		if p, ok := ev.attrAt(a, classAttr, attr).(*pathV); ok && p.Abs != "" {
+	dirAt := func(name, def string) string {
+		if p, ok := ev.attrAt(a, attr, name).(*pathV); ok && p.Abs != "" {
 			return p.Abs
 		}
 		return path.Join(root, def)
@@ -358,7 +365,7 @@ func (g *graph) ezConfigsOf(a *attrsV, file, kind, attr, hostsDir, modulesDir st
 			switch {
 			case k == "directory" && ev.ws.Files[path.Join(dir, n, "default.nix")] != nil:
 				out[n] = path.Join(dir, n, "default.nix")
-			case k == "regular" && strings.HasSuffix(n, ".nix") && n != "default.nix":
+			case k == "regular" && strings.HasSuffix(n, ".nix"):
 				out[strings.TrimSuffix(n, ".nix")] = path.Join(dir, n)
 			}
 		}
@@ -368,16 +375,38 @@ func (g *graph) ezConfigsOf(a *attrsV, file, kind, attr, hostsDir, modulesDir st
 	for n, f := range entries(dirAt("modulesDirectory", modulesDir)) {
 		ezModules.Attrs[n] = valThunk(&pathV{File: f, Text: f, Abs: f})
 	}
-	hosts := entries(dirAt("configurationsDirectory", hostsDir))
-	names := make([]string, 0, len(hosts))
-	for n := range hosts {
+	confs := entries(dirAt("configurationsDirectory", confDir))
+	delete(confs, "default") // a default.nix of the directory is no configuration
+	names := make([]string, 0, len(confs))
+	for n := range confs {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	args := g.withArgs(file, ev.attrAt(a, "globalArgs"), &attrsV{Attrs: map[string]*thunk{"ezModules": valThunk(ezModules)}})
-	for _, n := range names {
-		g.frameworkSystemOf(kind, n, "ez-configs", hosts[n], 0, args, &listV{Elems: []elem{pathElem(hosts[n], file, nil)}})
+	settings := "hosts"
+	if kind == KindHome {
+		settings = "users"
 	}
+	for _, n := range names {
+		l := &listV{Elems: []elem{pathElem(confs[n], file, nil)}}
+		if def := ezModules.Attrs["default"]; def != nil {
+			if imp, ok := boolOf(ev.attrAt(a, attr, settings, n, "importDefault")); !ok || imp {
+				l.Elems = append(l.Elems, thunkElem(def, file))
+			}
+		}
+		if kind != KindHome {
+			g.frameworkSystemOf(kind, n, "ez-configs", confs[n], 0, args, l)
+			continue
+		}
+		if standalone, _ := boolOf(ev.attrAt(a, attr, settings, n, "standalone", "enable")); standalone {
+			g.frameworkSystemOf(kind, n, "ez-configs", confs[n], 0, args, l)
+			continue
+		}
+		for _, h := range hosts {
+			g.frameworkSystemOf(kind, n+"@"+h, "ez-configs", confs[n], 0, args, l)
+		}
+	}
+	return names
 }
 
 // haumeaLoad is haumea's lib.load { src; inputs; loader; }: an attribute
