@@ -45,8 +45,24 @@ func loadFixture(t *testing.T, path string) (*Workspace, []want) {
 		}
 	}
 	pinned := ""
+	sources := map[string]string{} // input → its directory, for pinned-source/<input>/
 	var wants []want
 	for _, f := range ar.Files {
+		if rest, ok := strings.CutPrefix(f.Name, pinnedSource); ok {
+			// a NixOS, home-manager or nix-darwin source the workspace pins
+			input, file, _ := strings.Cut(rest, "/")
+			if sources[input] == "" {
+				sources[input] = t.TempDir()
+			}
+			p := filepath.Join(sources[input], filepath.FromSlash(file))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
 		if rest, ok := strings.CutPrefix(f.Name, pinnedMicrovm); ok {
 			// the source of microvm.nix that the workspace pins, in the store
 			if pinned == "" {
@@ -114,8 +130,36 @@ func loadFixture(t *testing.T, path string) (*Workspace, []want) {
 		}
 		ws.Microvm = microvm.FromIndex(ix, "microvm", "0123456789abcdef", pinned)
 	}
+	if len(sources) > 0 {
+		sets := &optindex.Sets{}
+		inputs := make([]string, 0, len(sources))
+		for in := range sources {
+			inputs = append(inputs, in)
+		}
+		sort.Strings(inputs)
+		for _, in := range inputs {
+			trees := optindex.ModuleTrees(sources[in])
+			if len(trees) == 0 {
+				t.Fatalf("%s%s/ holds no module tree optindex knows", pinnedSource, in)
+			}
+			for _, tr := range trees {
+				ix, err := optindex.Build(sources[in], tr.Entries)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sets.Indexed = append(sets.Indexed, &optindex.Indexed{Class: tr.Class, Input: in, Rev: "fedcba9876543210", StorePath: sources[in], Index: ix})
+			}
+		}
+		ws.Options = &optindex.Folders{Dirs: []string{"/ws"}, Sets: []*optindex.Sets{sets}}
+	}
 	return ws, wants
 }
+
+// pinnedSource prefixes the files of a fixture that are the NixOS,
+// home-manager or nix-darwin sources its flake.lock pins, as
+// pinned-source/<input>/<file>: each input's module trees are indexed
+// for the option checks of their class.
+const pinnedSource = "pinned-source/"
 
 // pinnedMicrovm prefixes the files of a fixture that are the microvm.nix
 // source its flake.lock pins: they are indexed for the option facts, and

@@ -21,6 +21,10 @@ type Workspace struct {
 	// Microvm holds the option facts of the microvm.nix the workspace pins;
 	// nil means the index built into microvm-lsp.
 	Microvm *microvm.Facts
+	// MicrovmFolders, when set, holds each workspace folder's facts: a
+	// system is checked against those of the folder holding its
+	// declaration, and Microvm is for files outside every folder.
+	MicrovmFolders *microvm.Folders
 	// AbsentInputs names the flake inputs whose pinned source is not in
 	// the Nix store.
 	AbsentInputs []string
@@ -43,6 +47,15 @@ type Workspace struct {
 	// The trees of summaries (see IsSummary), parsed again on demand.
 	treesOnce sync.Once
 	trees     *treeStore
+}
+
+// MicrovmFor returns the microvm.nix option facts for a file: those of the
+// workspace folder holding it, or Microvm (nil: the embedded index).
+func (ws *Workspace) MicrovmFor(file string) *microvm.Facts {
+	if f, ok := ws.MicrovmFolders.For(file); ok {
+		return f
+	}
+	return ws.Microvm
 }
 
 // Name returns how messages name a file of the workspace: relative to
@@ -171,7 +184,7 @@ func (c *Cache) graphFindingsFor(ws *Workspace, memos map[string]*fileMemo, chec
 	for _, a := range checks {
 		names = append(names, a.Name)
 	}
-	key := strings.Join(names, ",") + fmt.Sprintf("|%p|%q|%p|%p", ws.Microvm, ws.AbsentInputs, ws.Options, ws.Sources)
+	key := strings.Join(names, ",") + fmt.Sprintf("|%p|%p|%q|%p|%p", ws.Microvm, ws.MicrovmFolders, ws.AbsentInputs, ws.Options, ws.Sources)
 	c.graphMu.Lock()
 	if found, ok := c.graphFindings[key]; ok && !fresh && c.graph == g {
 		c.graphMu.Unlock()

@@ -185,10 +185,11 @@ func (m *fileMemo) scan(f *nixast.File) {
 	// What the scan looks for is spelled out in the source: most files
 	// mention none of it, and searching their bytes costs a fraction of
 	// rebuilding their tokens. Each needle is part of a word the scan needs
-	// (nixosSystem, nixosConfigurations, microvm-lsp:, configuration.nix),
+	// (nixosSystem, nixosConfigurations, homeManagerConfiguration,
+	// microvm-lsp:, configuration.nix),
 	// chosen to start with a rare byte: bytes.Contains jumps from one
 	// occurrence of the first byte to the next.
-	if !bytes.Contains(f.Src, []byte("System")) && !bytes.Contains(f.Src, []byte("Configurations")) && !bytes.Contains(f.Src, []byte("mkFlake")) &&
+	if !bytes.Contains(f.Src, []byte("System")) && !bytes.Contains(f.Src, []byte("Configuration")) && !bytes.Contains(f.Src, []byte("mkFlake")) &&
 		!bytes.Contains(f.Src, []byte("-lsp:")) && !bytes.Contains(f.Src, []byte("uration.nix")) && !frameworkNeedle(f.Src) {
 		return
 	}
@@ -201,6 +202,8 @@ func (m *fileMemo) scan(f *nixast.File) {
 				case "nixosSystem", "nixosConfigurations", "mkFlake": // mkFlake: frameworks that find hosts by convention
 					m.hasRoots = true
 				case "colmena", "makeHive", "buildClan", "clan", "easy-hosts", "ezConfigs": // wiring_frameworks.go
+					m.hasRoots = true
+				case "darwinSystem", "darwinConfigurations", "homeManagerConfiguration", "homeConfigurations": // wiring_classes.go
 					m.hasRoots = true
 				}
 			}

@@ -43,7 +43,7 @@ var optionViewsFact = &Analyzer{
 	RunGraph: func(p *GraphPass) any {
 		out := make(map[*System]*optView, len(p.Systems))
 		for _, s := range p.Systems {
-			out[s] = s.optView(p.Workspace.Microvm)
+			out[s] = s.optView(p.Workspace.MicrovmFor(s.File))
 		}
 		return out
 	},
@@ -73,7 +73,21 @@ func (s *System) optView(facts *microvm.Facts) *optView {
 		s.view.facts = facts.OrEmbedded()
 		s.view.index()
 	})
+	if s.view.facts != facts.OrEmbedded() {
+		// the folder's pins changed while the system stayed: a view of
+		// the new facts, not kept
+		v := optionView(s)
+		v.facts = facts.OrEmbedded()
+		v.index()
+		return v
+	}
 	return s.view
+}
+
+// facts returns the microvm.nix option facts a system is checked against:
+// those the folder of its declaration pins.
+func (p *GraphPass) facts(s *System) *microvm.Facts {
+	return p.Workspace.MicrovmFor(s.File).OrEmbedded()
 }
 
 // hostOption reports whether microvm.<name> belongs to the host module:

@@ -16,7 +16,8 @@ var NotAModule = &Analyzer{
 		"as a module, so evaluation fails: a whole flake input (the input, not one of its nixosModules), " +
 		"microvm.nix's nixosModules set itself, a string that is not an absolute path, a number, a list " +
 		"(module lists do not nest), a bare `import` separated from its argument, or a relative path to a " +
-		"file that does not exist. Only what is certain is reported.",
+		"file that does not exist. Only what is certain is reported. The modules of nix-darwin systems " +
+		"(darwinSystem) and home-manager configurations (homeManagerConfiguration) are read alike.",
 	Codes:    []Code{{Name: CodeNotAModule, Short: "A module-list element is a value that NixOS cannot load as a module."}},
 	RunGraph: check(runNotAModule),
 }
@@ -81,7 +82,7 @@ func runNotAModule(p *GraphPass) {
 	}
 	var order []placeKey
 	groups := map[placeKey]*group{}
-	for _, s := range p.Systems {
+	for _, s := range p.allSystems() {
 		for _, e := range s.Elems {
 			if e.bad == nil || e.Node == nil {
 				continue
@@ -139,7 +140,7 @@ func (p *GraphPass) notModuleMessage(e *ModElem, systems []*System) (string, boo
 			what, prefix = "the set of microvm.nix's modules", text+"."
 		}
 		msg := fmt.Sprintf("`%s` is %s, not a NixOS module", text, what)
-		switch intendedModule(p.Workspace.Microvm.OrEmbedded(), systems) {
+		switch intendedModule(p.Workspace.MicrovmFor(e.File).OrEmbedded(), systems) {
 		case ModMicrovm:
 			return msg + fmt.Sprintf(": did you mean %s%s? (the options set here are a guest's)", prefix, ModMicrovm), true
 		case ModHost:

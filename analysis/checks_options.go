@@ -22,7 +22,8 @@ var UnknownOption = &Analyzer{
 		"module list is not fully known. The message names the index's source and revision and suggests " +
 		"the closest declared name; the fix renames the path. NixOS, home-manager and nix-darwin paths are " +
 		"checked alike against the pinned nixpkgs, home-manager and nix-darwin sources when they are in the " +
-		"store, in systems whose every module is known.",
+		"store, in systems whose every module is known: a NixOS system's against NixOS' options, a nix-darwin " +
+		"system's against nix-darwin's, a standalone home-manager configuration's against home-manager's.",
 	Codes:    []Code{{Name: CodeUnknownOption, Short: "An option path is defined that no indexed source declares."}},
 	Requires: []*Analyzer{optionViewsFact},
 	RunGraph: check(runUnknownOption),
@@ -112,13 +113,13 @@ func underPrefix(path []string, prefixes [][]string) bool {
 
 func runUnknownOption(p *GraphPass) {
 	runUnknownOptionSets(p)
-	facts := p.Workspace.Microvm.OrEmbedded()
 	declared := declaredPrefixes(p.Workspace)
 	for _, s := range p.Systems {
 		if s.Unknown || !(s.Has(ModMicrovm) || s.Has(ModOptions) || s.Has(ModHost)) {
 			continue
 		}
 		v := p.view(s)
+		facts := p.facts(s)
 		for _, d := range v.vals {
 			if d.Binding == nil || len(d.Path) < 2 || d.Path[0] != "microvm" || underPrefix(d.Path, declared) {
 				continue
@@ -154,12 +155,12 @@ func attrName(s string) string { return optindex.ShowOption([]string{s}) }
 
 func runDeprecatedOption(p *GraphPass) {
 	runDeprecatedOptionSets(p)
-	facts := p.Workspace.Microvm.OrEmbedded()
 	for _, s := range p.Systems {
 		if s.Unknown {
 			continue
 		}
 		v := p.view(s)
+		facts := p.facts(s)
 		for _, d := range v.vals {
 			if d.Binding == nil {
 				continue
@@ -194,9 +195,9 @@ func runDeprecatedOption(p *GraphPass) {
 
 func runOptionTypeMismatch(p *GraphPass) {
 	runOptionTypeMismatchSets(p)
-	facts := p.Workspace.Microvm.OrEmbedded()
 	for _, s := range p.Systems {
 		v := p.view(s)
+		facts := p.facts(s)
 		for _, d := range v.vals {
 			if d.X == nil || d.Binding == nil || len(d.Path) < 2 || d.Path[0] != "microvm" {
 				continue
@@ -341,6 +342,12 @@ func accepts(typ string, v typedValue) verdict {
 			return is(strings.TrimSpace(v.s) != "")
 		}
 		return accepted
+	case strings.HasPrefix(typ, "string matching the pattern "):
+		// whether a string matches is Nix's regular expressions' to say
+		if v.kind == "string" || v.kind == "path" {
+			return undecided
+		}
+		return is(false)
 	case typ == "path" || typ == "absolute path":
 		if v.kind == "path" {
 			return accepted

@@ -35,11 +35,12 @@ func declaredOptionPaths(ws *Workspace) [][]string {
 	}, func([]string) bool { return true })
 }
 
-// foreignElem reports whether a module element may be a module of a source
-// the analysis does not read (inputs.x.nixosModules.y, a function
-// argument): a workspace file, an inline module, nixpkgs' own modulesPath
-// or a module of an indexed input is not.
-func foreignElem(e *ModElem, sets *optindex.Sets) bool {
+// foreignElem reports whether a module element of a system of a class may
+// be a module of a source the analysis does not read
+// (inputs.x.nixosModules.y, a function argument): a workspace file, an
+// inline module, nixpkgs' own modulesPath or a module of an input indexed
+// for the class is not.
+func foreignElem(e *ModElem, class optindex.Class, sets *optindex.Sets) bool {
 	if e.Which != "" {
 		return false
 	}
@@ -61,7 +62,7 @@ func foreignElem(e *ModElem, sets *optindex.Sets) bool {
 		if id, ok := nixast.Unparen(x.X).(*nixast.Ident); ok {
 			names = append([]string{id.Name}, names...)
 		}
-		for _, ix := range sets.Of(optindex.NixOS) {
+		for _, ix := range sets.Of(class) {
 			for _, n := range names {
 				if n == ix.Input {
 					return false
@@ -72,14 +73,24 @@ func foreignElem(e *ModElem, sets *optindex.Sets) bool {
 	return true
 }
 
+// plainWirings are the ways of building a system that add no module of
+// their own: the frameworks not listed add theirs (snowfall-lib's
+// snowfallorg.*, colmena's deployment.*, clan-core's clan.*, digga's and
+// flake-utils-plus' defaults, home-manager's module where ez-configs or
+// easy-hosts wire users), whose options are not indexed.
+var plainWirings = map[string]bool{
+	"nixosSystem": true, "darwinSystem": true, "homeManagerConfiguration": true, "flake-parts": true,
+	"readDir": true, "haumea": true, "configuration": true, "vm": true, "container": true, "file": true,
+}
+
 // checkableSystem reports whether every module of a system is known, so
 // that a name no known module of an indexed class declares is unknown.
 func checkableSystem(s *System, sets *optindex.Sets) bool {
-	if s.Unknown || s.template || sets == nil {
+	if s.Unknown || s.template || sets == nil || !plainWirings[s.Wiring] {
 		return false
 	}
 	for _, e := range s.Elems {
-		if e.Unknown || foreignElem(e, sets) {
+		if e.Unknown || foreignElem(e, classOf(s), sets) {
 			return false
 		}
 	}
@@ -131,7 +142,9 @@ type setFinding struct {
 }
 
 // walkSets yields, for each definition in a checkable system's modules,
-// what the indexes say of it.
+// what the indexes say of it: NixOS systems' with the NixOS indexes,
+// nix-darwin systems' and home-manager configurations' with their class's
+// (wiring_classes.go).
 func walkSets(p *GraphPass, fn func(sf setFinding, sets *optindex.Sets)) {
 	folders := p.Workspace.Options
 	if folders == nil {
@@ -139,20 +152,21 @@ func walkSets(p *GraphPass, fn func(sf setFinding, sets *optindex.Sets)) {
 	}
 	foreignHM := foreignHomeModules(p.Workspace)
 	visited := map[string]bool{}
-	for _, s := range p.Systems {
+	for _, s := range p.allSystems() {
 		if s.Kind == "container" {
 			continue // a container's config is checked as its own system
 		}
+		base := classOf(s)
 		for set, read := range s.modSets {
 			sets := folders.For(read.file)
 			if !checkableSystem(s, sets) {
 				break
 			}
 			for _, d := range optionDefs(set, read.file) {
-				if d.Path[0] == "microvm" {
+				if d.Path[0] == "microvm" && base == optindex.NixOS {
 					continue // microvm.nix's own checks
 				}
-				class, path, off := optindex.NixOS, d.Path, 0
+				class, path, off := base, d.Path, 0
 				v := sets.Walk(class, path)
 				for v.Mount != "" && len(path) > v.MountAt {
 					if !sets.Complete(v.Mount) || v.Mount == optindex.HomeManager && foreignHM {
@@ -183,8 +197,8 @@ func walkSets(p *GraphPass, fn func(sf setFinding, sets *optindex.Sets)) {
 					// users.<name> = import ./home.nix: the file's module, of the mounted class
 					mountedFiles(p.Workspace, d.File, d.X, v.Mount, sets, visited, fn)
 				}
-				if class == optindex.NixOS && !sets.Complete(optindex.NixOS) {
-					continue // nixpkgs is not indexed: only mounted classes are checked
+				if class == base && !sets.Complete(base) {
+					continue // the system's own class is not indexed: only mounted classes are checked
 				}
 				fn(setFinding{d: d, class: class, path: path, offset: off, v: v}, sets)
 				listElements(sets, class, path, d, v, fn)
@@ -268,6 +282,40 @@ func runDeprecatedOptionSets(p *GraphPass) {
 		if sf.offset >= d.Base && r.Kind != optindex.Changed && r.Kind != optindex.Merged {
 			f.Fixes = append(f.Fixes, Fix{Title: "Use " + r.ToName(), Preferred: true,
 				Edits: []TextEdit{{File: d.File, Pos: names[sf.offset-d.Base].Pos(), End: names[last-d.Base].End(), NewText: optindex.ShowOption(r.To)}}})
+		}
+		p.Report(f)
+	})
+}
+
+// runRemovedOptionSets reports definitions of options the indexed sources
+// record as removed (mkRemovedOptionModule): their assertion fails the
+// build with the removal's message.
+func runRemovedOptionSets(p *GraphPass) {
+	walkSets(p, func(sf setFinding, sets *optindex.Sets) {
+		r := sf.v.Rename
+		if r == nil || r.Kind != optindex.Removed {
+			return
+		}
+		d := sf.d
+		last := sf.offset + len(r.From) - 1 // the element of d.Path ending the removed path
+		if last < d.Base || last-d.Base >= len(d.Binding.Path.Names) || len(sf.path) < len(r.From) {
+			return
+		}
+		first := sf.offset
+		if first < d.Base {
+			first = d.Base
+		}
+		names := d.Binding.Path.Names
+		msg := fmt.Sprintf("`%s` was removed (%s)", r.FromName(), originOf(sets, sf.class, r.From))
+		if m := strings.Join(strings.Fields(r.Message), " "); m != "" {
+			msg += ": " + m
+		}
+		f := Finding{File: d.File, Pos: names[first-d.Base].Pos(), End: names[last-d.Base].End(), Severity: SeverityWarning,
+			Code: CodeRemovedOption, Message: msg, Tags: []Tag{TagDeprecated}}
+		if len(sf.path) == len(r.From) {
+			// the binding defines the removed option itself
+			f.Fixes = append(f.Fixes, Fix{Title: "Remove the definition of " + r.FromName(),
+				Edits: []TextEdit{deleteRange(p.Workspace, d.File, d.Binding.Pos(), d.Binding.End())}})
 		}
 		p.Report(f)
 	})

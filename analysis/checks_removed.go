@@ -14,8 +14,9 @@ var RemovedOption = &Analyzer{
 	Doc: "A microvm.* option that microvm.nix has removed is defined (the removed options and what replaced " +
 		"them are microvm.nix's history, package microvm). Evaluation fails with \"The option … does not exist\" " +
 		"or a removal message. Fixes: balloonMem = <int> becomes balloon = true or false; an option without a " +
-		"successor is removed.",
-	Codes:    []Code{{Name: CodeRemovedOption, Short: "An option that microvm.nix has removed is defined."}},
+		"successor is removed. Options that the pinned nixpkgs, home-manager or nix-darwin removed " +
+		"(mkRemovedOptionModule) are reported alike, with the source's message, under the conditions of unknown-option.",
+	Codes:    []Code{{Name: CodeRemovedOption, Short: "An option that its source has removed is defined."}},
 	Requires: []*Analyzer{optionViewsFact},
 	RunGraph: check(runRemovedOption),
 }
@@ -42,6 +43,7 @@ func removalText(r *microvm.Removal) string {
 }
 
 func runRemovedOption(p *GraphPass) {
+	runRemovedOptionSets(p)
 	for _, s := range p.Systems {
 		if s.Fork {
 			continue // a fork of microvm.nix may keep the option

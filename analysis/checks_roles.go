@@ -268,7 +268,7 @@ func groupDefs(p *GraphPass, bad func(s *System, d *OptDef) bool) []*defGroup {
 
 func runGuestOption(p *GraphPass) {
 	groups := groupDefs(p, func(s *System, d *OptDef) bool {
-		return !s.Unknown && !s.Has(ModMicrovm) && !s.Has(ModOptions) && !hostOption(p.Workspace.Microvm.OrEmbedded(), d.Path[1]) && !isRemovedOption(d.Path)
+		return !s.Unknown && !s.Has(ModMicrovm) && !s.Has(ModOptions) && !hostOption(p.facts(s), d.Path[1]) && !isRemovedOption(d.Path)
 	})
 	for _, g := range groups {
 		d := g.def
@@ -287,7 +287,7 @@ func runGuestOption(p *GraphPass) {
 
 func runHostOption(p *GraphPass) {
 	groups := groupDefs(p, func(s *System, d *OptDef) bool {
-		return !s.Unknown && !s.Has(ModHost) && hostOption(p.Workspace.Microvm.OrEmbedded(), d.Path[1])
+		return !s.Unknown && !s.Has(ModHost) && hostOption(p.facts(s), d.Path[1])
 	})
 	for _, g := range groups {
 		d := g.def

@@ -101,11 +101,17 @@ func quoteAll(xs []string) string {
 }
 
 func runInvalidOptionValue(p *GraphPass) {
-	var full []string // microvm.<path>, reused: every system asks for every option
-	enums := enumOptions(p.Workspace.Microvm.OrEmbedded())
+	var full []string                            // microvm.<path>, reused: every system asks for every option
+	enumsOf := map[*microvm.Facts][]enumOption{} // per folder's facts, once
 	for _, s := range p.Systems {
 		if s.Fork {
 			continue // a fork of microvm.nix may accept other values
+		}
+		facts := p.facts(s)
+		enums, ok := enumsOf[facts]
+		if !ok {
+			enums = enumOptions(facts)
+			enumsOf[facts] = enums
 		}
 		v := p.view(s)
 		for _, o := range enums {

@@ -97,12 +97,14 @@ type builtinV struct {
 	File string
 }
 
-// systemV is the result of a nixosSystem call.
+// systemV is the result of a nixosSystem call (or darwinSystem,
+// homeManagerConfiguration: wiring_classes.go).
 type systemV struct {
 	Call   *nixast.Apply
 	File   string
 	Arg    *thunk
 	mapped string // made for each entry of a directory listing: how it was read
+	kind   string // the System kind; "" for nixos
 }
 
 type thunk struct {
@@ -908,8 +910,8 @@ func (ev *evaluator) callBuiltin(f *builtinV, call *nixast.Apply, file string) V
 			out.Elems = append(out.Elems, el)
 		}
 		return out
-	case "nixosSystem":
-		return &systemV{Call: call, File: file, Arg: f.Args[0]}
+	case "nixosSystem", "darwinSystem", "homeManagerConfiguration":
+		return &systemV{Call: call, File: file, Arg: f.Args[0], kind: classCalls[f.Name]}
 	}
 	if mf, ok := modsys.Lookup(f.Name); ok && (mf.Role == modsys.Priority || mf.Role == modsys.Order) {
 		return ev.force(f.Args[mf.Value]) // the value, whatever its priority

@@ -321,10 +321,10 @@ func roleConflictFixes(p *GraphPass, g *conflictGroup) []Fix {
 					keeps = true
 				}
 			}
-			if !keeps && setsGuestOption(p.Workspace.Microvm.OrEmbedded(), s) {
+			if !keeps && setsGuestOption(p.facts(s), s) {
 				remove = false
 			}
-			if !keeps && setsOptionOutsideOptionsModule(p.Workspace.Microvm.OrEmbedded(), s) {
+			if !keeps && setsOptionOutsideOptionsModule(p.facts(s), s) {
 				swap = false
 			}
 		}
@@ -587,7 +587,7 @@ func hasBindingUnder(set *nixast.AttrSet, name string) bool {
 func definitionFixes(p *GraphPass, g *defGroup, anchor func(s *System) *ModElem, add string) []Fix {
 	d := g.def
 	var out []Fix
-	ok := add != ModOptions || p.Workspace.Microvm.OrEmbedded().DeclaredWithoutGuestModule(d.Path)
+	ok := add != ModOptions || p.Workspace.MicrovmFor(d.File).OrEmbedded().DeclaredWithoutGuestModule(d.Path)
 	var edits []TextEdit
 	covered := map[*System]bool{}
 	for _, s := range g.systems {

@@ -53,7 +53,7 @@ type setRef struct {
 // System is one NixOS system and what its module closure holds.
 type System struct {
 	Name          string
-	Kind          string // "nixos", "vm", "container", "configuration"
+	Kind          string // "nixos", "vm", "container", "configuration"; "darwin", "home" (wiring_classes.go)
 	File          string
 	Pos           int
 	Elems         []*ModElem
@@ -134,6 +134,7 @@ type graph struct {
 	ev       *evaluator
 	ws       *Workspace
 	systems  []*System
+	others   []*System // systems of other classes: nix-darwin, home-manager (wiring_classes.go)
 	root     string    // directory holding every file, for short names in messages
 	rootOnce sync.Once // root is found on first need, by whichever reader comes first
 
@@ -303,17 +304,17 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 	// without its arguments, and goes.
 	namedAt := map[Hop]bool{}
 	for _, s := range g.systems {
-		if s.Kind == "nixos" && s.Name != "?" {
+		if topLevelKind(s.Kind) && s.Name != "?" {
 			namedAt[Hop{File: s.File, Pos: s.Pos}] = true
 		}
 	}
 	seenDecl := map[string]bool{}
 	dedup := g.systems[:0]
 	for _, s := range g.systems {
-		if s.Kind == "nixos" && s.Name == "?" && namedAt[Hop{File: s.File, Pos: s.Pos}] {
+		if topLevelKind(s.Kind) && s.Name == "?" && namedAt[Hop{File: s.File, Pos: s.Pos}] {
 			continue
 		}
-		if s.Kind == "nixos" {
+		if topLevelKind(s.Kind) {
 			k := fmt.Sprintf("%s\x00%d\x00%s\x00%t", s.File, s.Pos, s.Name, s.template)
 			if seenDecl[k] {
 				continue
@@ -327,7 +328,7 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 	// applications.
 	applied := map[Hop]bool{}
 	for _, s := range g.systems {
-		if !s.template && s.Kind == "nixos" {
+		if !s.template && topLevelKind(s.Kind) {
 			applied[Hop{File: s.File, Pos: s.Pos}] = true
 		}
 	}
@@ -344,14 +345,15 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 	// named nixosConfigurations first
 	rank := func(s *System) int {
 		switch {
-		case s.Kind == "nixos" && s.named:
+		case topLevelKind(s.Kind) && s.named:
 			return 0
-		case s.Kind == "nixos":
+		case topLevelKind(s.Kind):
 			return 1
 		}
 		return 2
 	}
 	sort.SliceStable(g.systems, func(i, j int) bool { return rank(g.systems[i]) < rank(g.systems[j]) })
+	g.separateClasses()
 	return g
 }
 
@@ -401,8 +403,8 @@ func (s *System) partialExpr(file string, x nixast.Node) {
 
 func (g *graph) newSystem(name, kind, file string, pos int) *System {
 	s := &System{Name: name, Kind: kind, File: file, Pos: pos, visited: map[string]bool{}, Wiring: kind}
-	if kind == "nixos" {
-		s.Wiring = "nixosSystem"
+	if topLevelKind(kind) {
+		s.Wiring = wiringOfKind(kind)
 	}
 	g.systems = append(g.systems, s)
 	return s
@@ -410,7 +412,7 @@ func (g *graph) newSystem(name, kind, file string, pos int) *System {
 
 func systemName(names []string) string {
 	for i, n := range names {
-		if n == "nixosConfigurations" && i+1 < len(names) {
+		if configurationsAttrs[n] && i+1 < len(names) {
 			return names[i+1]
 		}
 	}
@@ -549,7 +551,7 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 			s := g.addNixosSystem(sv, systemName(names))
 			s.template = g.template > 0
 			for i, n := range names {
-				if n == "nixosConfigurations" {
+				if configurationsAttrs[n] {
 					s.named = true
 					if i > 0 && names[i-1] == "flake" {
 						s.Wiring = "flake-parts"
@@ -564,9 +566,10 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 }
 
 // underConfigurations reports whether an attribute path ends in
-// nixosConfigurations: its value is a map of systems.
+// nixosConfigurations (or darwinConfigurations, homeConfigurations): its
+// value is a map of systems.
 func underConfigurations(names []string) bool {
-	return len(names) > 0 && names[len(names)-1] == "nixosConfigurations"
+	return len(names) > 0 && configurationsAttrs[names[len(names)-1]]
 }
 
 // systemMap adds the systems of an attribute set of nixosSystem results
@@ -632,13 +635,17 @@ func (g *graph) addNixosSystem(sv *systemV, name string) *System {
 	if sv.Call != nil {
 		pos = sv.Call.Pos()
 	}
-	s := g.newSystem(name, "nixos", sv.File, pos)
+	kind := sv.kind
+	if kind == "" {
+		kind = "nixos"
+	}
+	s := g.newSystem(name, kind, sv.File, pos)
 	arg, ok := ev.force(sv.Arg).(*attrsV)
 	if !ok {
 		s.partialExpr(sv.File, sv.Arg.expr)
 		return s
 	}
-	if sa, ok := arg.Attrs["specialArgs"]; ok {
+	if sa, ok := arg.Attrs[specialArgsAttr(kind)]; ok {
 		if a, ok := ev.force(sa).(*attrsV); ok {
 			s.args = a
 		}
@@ -667,6 +674,9 @@ func (g *graph) addNixosSystem(sv *systemV, name string) *System {
 // finish builds the systems nested in s (microvm.vms.<n>.config, containers).
 func (g *graph) finish(s *System) {
 	ev := g.ev
+	if otherClass(s) {
+		s.children = nil // microvm.vms and containers are NixOS options
+	}
 	for _, c := range s.children {
 		cs := g.newSystem(c.name, c.kind, c.file, c.pos)
 		cs.Parent = s

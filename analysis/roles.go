@@ -14,6 +14,10 @@ const (
 	RoleTextGuest    = "guest"
 	RoleTextNested   = "host + guest (nested)"
 	RoleTextConflict = "conflict"
+	// A nix-darwin system or a home-manager configuration is never a
+	// microvm.nix host or guest.
+	RoleTextDarwin = "none (a nix-darwin system)"
+	RoleTextHome   = "none (a home-manager configuration)"
 )
 
 // SystemInfo describes one NixOS system of a workspace for editor features:
@@ -21,7 +25,7 @@ const (
 // closure.
 type SystemInfo struct {
 	Name     string
-	Kind     string // "nixos", "vm", "container", "configuration"
+	Kind     string // "nixos", "vm", "container", "configuration"; "darwin" (nix-darwin), "home" (home-manager)
 	File     string
 	Pos, End int // the declaration (the nixosSystem call, or the vms.<n> binding)
 	Role     string
@@ -86,17 +90,21 @@ func Systems(ws *Workspace) []SystemInfo {
 }
 
 func systemsOf(g *graph, ws *Workspace) []SystemInfo {
-	out := make([]SystemInfo, 0, len(g.systems))
-	for _, s := range g.systems {
+	out := make([]SystemInfo, 0, len(g.systems)+len(g.others))
+	for _, s := range append(g.systems[:len(g.systems):len(g.systems)], g.others...) {
 		if s.Kind == "file" {
 			continue // a module no system reads, checked on its own
+		}
+		if otherClass(s) {
+			out = append(out, otherSystemInfo(g, s, ws))
+			continue
 		}
 		si := SystemInfo{Name: s.Name, Kind: s.Kind, File: s.File, Pos: s.Pos, End: s.Pos, Unknown: s.Unknown, Role: roleOf(s),
 			Wiring: s.Wiring, Imports: importsOf(s), UnknownAt: s.UnknownAt, Template: s.template}
 		if s.Unknown && len(si.UnknownAt) == 0 {
 			si.UnknownAt = []Hop{{File: s.File, Pos: s.Pos, End: s.Pos}}
 		}
-		v := s.optView(ws.Microvm)
+		v := s.optView(ws.MicrovmFor(s.File))
 		si.GuestEnable = literalBool(v, "microvm", "guest", "enable")
 		si.HostEnable = literalBool(v, "microvm", "host", "enable")
 		si.Guests = guestsOf(g, s, v)
@@ -127,6 +135,30 @@ func systemsOf(g *graph, ws *Workspace) []SystemInfo {
 		out = append(out, si)
 	}
 	return out
+}
+
+// otherSystemInfo describes a system of another class: its wiring and
+// closure, and a role that says it is none of microvm.nix's.
+func otherSystemInfo(g *graph, s *System, ws *Workspace) SystemInfo {
+	si := SystemInfo{Name: s.Name, Kind: s.Kind, File: s.File, Pos: s.Pos, End: s.Pos, Unknown: s.Unknown, Role: RoleTextDarwin,
+		Wiring: s.Wiring, Imports: ImportsNone, UnknownAt: s.UnknownAt, Template: s.template}
+	if s.Kind == KindHome {
+		si.Role = RoleTextHome
+	}
+	if s.Unknown && len(si.UnknownAt) == 0 {
+		si.UnknownAt = []Hop{{File: s.File, Pos: s.Pos, End: s.Pos}}
+	}
+	si.Files = append(si.Files, s.File)
+	for f := range s.visited {
+		if f != s.File {
+			si.Files = append(si.Files, f)
+		}
+	}
+	sort.Strings(si.Files[1:])
+	if f := ws.Files[s.File]; f != nil {
+		si.End = declEnd(f.Src, s.Pos)
+	}
+	return si
 }
 
 // importsOf says which microvm.nix modules s's closure holds.

@@ -138,7 +138,7 @@ func (c *Cache) bind(ws *Workspace) *Workspace {
 	if ws.trees == &c.trees {
 		return ws
 	}
-	return &Workspace{Files: ws.Files, Microvm: ws.Microvm, AbsentInputs: ws.AbsentInputs, Options: ws.Options, Exists: ws.Exists, Root: ws.Root, Sources: ws.Sources, trees: &c.trees}
+	return &Workspace{Files: ws.Files, Microvm: ws.Microvm, MicrovmFolders: ws.MicrovmFolders, AbsentInputs: ws.AbsentInputs, Options: ws.Options, Exists: ws.Exists, Root: ws.Root, Sources: ws.Sources, trees: &c.trees}
 }
 
 // Workspace returns a workspace of files whose summaries share this cache's

@@ -35,7 +35,7 @@ func TestSummariesMatchTrees(t *testing.T) {
 		}
 		sort.Strings(paths)
 		ws := c.Workspace(files)
-		ws.Exists, ws.Microvm, ws.AbsentInputs, ws.Sources = full.Exists, full.Microvm, full.AbsentInputs, full.Sources
+		ws.Exists, ws.Microvm, ws.AbsentInputs, ws.Options, ws.Sources = full.Exists, full.Microvm, full.AbsentInputs, full.Options, full.Sources
 		name := filepath.Base(fx)
 		some := Config{Disabled: map[string]bool{CodeUnusedBinding: true}}
 		if got, want := encode(c.Analyze(ws, some)), encode(Analyze(full, some)); got != want {

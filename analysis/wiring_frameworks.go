@@ -98,7 +98,13 @@ func pathElem(p, file string, at nixast.Expr) elem {
 // frameworkSystem adds a system built by a framework from module lists;
 // a list that is not known makes the closure partial.
 func (g *graph) frameworkSystem(name, wiring, file string, pos int, args *attrsV, lists ...Value) *System {
-	s := g.newSystem(name, "nixos", file, pos)
+	return g.frameworkSystemOf("nixos", name, wiring, file, pos, args, lists...)
+}
+
+// frameworkSystemOf is frameworkSystem for a system of a kind: "nixos", or
+// a nix-darwin system (wiring_classes.go).
+func (g *graph) frameworkSystemOf(kind, name, wiring, file string, pos int, args *attrsV, lists ...Value) *System {
+	s := g.newSystem(name, kind, file, pos)
 	s.Wiring, s.named, s.template = wiring, true, g.template > 0
 	s.args = args
 	for _, ml := range lists {
@@ -164,9 +170,9 @@ func (g *graph) colmena(hive *attrsV, file string) {
 
 // clan reads clan-core's buildClan/clan arguments (or a flake-parts clan
 // module): one machine per attribute of machines and of
-// inventory.machines (but those whose machineClass is darwin), each with
-// machines/<name>/configuration.nix below the clan's directory and its
-// machines.<name> module.
+// inventory.machines (a nix-darwin system when its machineClass is darwin),
+// each with machines/<name>/configuration.nix below the clan's directory
+// and its machines.<name> module.
 func (g *graph) clan(v Value, at nixast.Expr, file string) {
 	ev := g.ev
 	if l, ok := v.(*lambdaV); ok { // a flake-parts module: { self, ... }: { … }
@@ -183,6 +189,7 @@ func (g *graph) clan(v Value, at nixast.Expr, file string) {
 	machines, _ := ev.attrAt(a, "machines").(*attrsV)
 	inv, _ := ev.attrAt(a, "inventory", "machines").(*attrsV)
 	names := map[string]bool{}
+	darwin := map[string]bool{}
 	if machines != nil {
 		for n := range machines.Attrs {
 			names[n] = true
@@ -192,7 +199,10 @@ func (g *graph) clan(v Value, at nixast.Expr, file string) {
 		for n := range inv.Attrs {
 			if class, ok := knownString(ev.attrAt(ev.force(inv.Attrs[n]), "machineClass")); ok && class != "nixos" {
 				g.skip = append(g.skip, path.Join(dir, "machines", n, "configuration.nix"))
-				continue
+				if class != "darwin" {
+					continue
+				}
+				darwin[n] = true
 			}
 			names[n] = true
 		}
@@ -201,7 +211,7 @@ func (g *graph) clan(v Value, at nixast.Expr, file string) {
 	for n, t := range ev.readDir(path.Join(dir, "machines")).Attrs {
 		if k, _ := knownString(ev.force(t)); k == "directory" && ev.ws.Files[path.Join(dir, "machines", n, "configuration.nix")] != nil {
 			if inv != nil && inv.Attrs[n] != nil {
-				if class, ok := knownString(ev.attrAt(ev.force(inv.Attrs[n]), "machineClass")); ok && class != "nixos" {
+				if class, ok := knownString(ev.attrAt(ev.force(inv.Attrs[n]), "machineClass")); ok && class != "nixos" && class != "darwin" {
 					continue
 				}
 			}
@@ -245,7 +255,11 @@ func (g *graph) clan(v Value, at nixast.Expr, file string) {
 				declFile, pos = t.file, posOf(t)
 			}
 		}
-		s := g.frameworkSystem(n, "clan", declFile, pos, args, l)
+		kind := "nixos"
+		if darwin[n] {
+			kind = KindDarwin
+		}
+		s := g.frameworkSystemOf(kind, n, "clan", declFile, pos, args, l)
 		if extra || machines == nil && !a.Complete {
 			s.partialExpr(file, at)
 		}
@@ -281,8 +295,12 @@ func (g *graph) easyHosts(a *attrsV, file string) {
 	sort.Strings(names)
 	for _, n := range names {
 		h := hosts[n]
+		kind := "nixos"
 		if class, ok := knownString(ev.attrAt(h, "class")); ok && class != "nixos" {
-			continue
+			if class != "darwin" {
+				continue
+			}
+			kind = KindDarwin
 		}
 		own := &listV{}
 		p, _ := ev.attrAt(h, "path").(*pathV)
@@ -300,25 +318,42 @@ func (g *graph) easyHosts(a *attrsV, file string) {
 				declFile = p.File
 			}
 		}
-		s := g.frameworkSystem(n, "easy-hosts", declFile, pos, g.withArgs(file, ev.attrAt(h, "specialArgs")), shared, ev.attrAt(h, "modules"), own)
+		s := g.frameworkSystemOf(kind, n, "easy-hosts", declFile, pos, g.withArgs(file, ev.attrAt(h, "specialArgs")), shared, ev.attrAt(h, "modules"), own)
 		if perClass != nil {
 			s.partial(file, 0, 0)
 		}
 	}
 }
 
-// ezConfigs reads ez-configs: one host per <name>.nix or <name>/default.nix
-// of nixos.configurationsDirectory (root/hosts unless set), with globalArgs
-// and ezModules (the files of nixos.modulesDirectory, root/nixos-modules
-// unless set) as module arguments.
+// ezConfigs reads ez-configs: one NixOS host per <name>.nix or
+// <name>/default.nix of nixos.configurationsDirectory (root/nixos-configurations
+// unless set), with globalArgs and ezModules (the files of
+// nixos.modulesDirectory, root/nixos-modules unless set) as module arguments
+// and the default module of that directory unless the host's importDefault
+// is false; nix-darwin systems alike from darwin.configurationsDirectory
+// (root/darwin-configurations, modules root/darwin-modules); and a
+// home-manager configuration per user of home.configurationsDirectory
+// (root/home-configurations, modules root/home-modules) and host, named
+// user@host, or one named user when its standalone.enable is true.
 func (g *graph) ezConfigs(a *attrsV, file string) {
+	hosts := g.ezConfigsOf(a, file, "nixos", "nixos", "nixos-configurations", "nixos-modules", nil)
+	hosts = append(hosts, g.ezConfigsOf(a, file, KindDarwin, "darwin", "darwin-configurations", "darwin-modules", nil)...)
+	sort.Strings(hosts)
+	g.ezConfigsOf(a, file, KindHome, "home", "home-configurations", "home-modules", hosts)
+}
+
+// ezConfigsOf reads the configurations of one class of ez-configs: its
+// attribute set's name and the default directories of its configurations
+// and modules. For home configurations, hosts are the hosts' names, each
+// user's configuration made once per host. It returns the names read.
+func (g *graph) ezConfigsOf(a *attrsV, file, kind, attr, confDir, modulesDir string, hosts []string) []string {
 	ev := g.ev
 	root := path.Dir(file)
 	if p, ok := ev.attrAt(a, "root").(*pathV); ok && p.Abs != "" {
 		root = p.Abs
 	}
-	dirAt := func(attr, def string) string {
-		if p, ok := ev.attrAt(a, "nixos", attr).(*pathV); ok && p.Abs != "" {
+	dirAt := func(name, def string) string {
+		if p, ok := ev.attrAt(a, attr, name).(*pathV); ok && p.Abs != "" {
 			return p.Abs
 		}
 		return path.Join(root, def)
@@ -330,26 +365,48 @@ func (g *graph) ezConfigs(a *attrsV, file string) {
 			switch {
 			case k == "directory" && ev.ws.Files[path.Join(dir, n, "default.nix")] != nil:
 				out[n] = path.Join(dir, n, "default.nix")
-			case k == "regular" && strings.HasSuffix(n, ".nix") && n != "default.nix":
+			case k == "regular" && strings.HasSuffix(n, ".nix"):
 				out[strings.TrimSuffix(n, ".nix")] = path.Join(dir, n)
 			}
 		}
 		return out
 	}
 	ezModules := &attrsV{Attrs: map[string]*thunk{}, Complete: true}
-	for n, f := range entries(dirAt("modulesDirectory", "nixos-modules")) {
+	for n, f := range entries(dirAt("modulesDirectory", modulesDir)) {
 		ezModules.Attrs[n] = valThunk(&pathV{File: f, Text: f, Abs: f})
 	}
-	hosts := entries(dirAt("configurationsDirectory", "hosts"))
-	names := make([]string, 0, len(hosts))
-	for n := range hosts {
+	confs := entries(dirAt("configurationsDirectory", confDir))
+	delete(confs, "default") // a default.nix of the directory is no configuration
+	names := make([]string, 0, len(confs))
+	for n := range confs {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	args := g.withArgs(file, ev.attrAt(a, "globalArgs"), &attrsV{Attrs: map[string]*thunk{"ezModules": valThunk(ezModules)}})
-	for _, n := range names {
-		g.frameworkSystem(n, "ez-configs", hosts[n], 0, args, &listV{Elems: []elem{pathElem(hosts[n], file, nil)}})
+	settings := "hosts"
+	if kind == KindHome {
+		settings = "users"
 	}
+	for _, n := range names {
+		l := &listV{Elems: []elem{pathElem(confs[n], file, nil)}}
+		if def := ezModules.Attrs["default"]; def != nil {
+			if imp, ok := boolOf(ev.attrAt(a, attr, settings, n, "importDefault")); !ok || imp {
+				l.Elems = append(l.Elems, thunkElem(def, file))
+			}
+		}
+		if kind != KindHome {
+			g.frameworkSystemOf(kind, n, "ez-configs", confs[n], 0, args, l)
+			continue
+		}
+		if standalone, _ := boolOf(ev.attrAt(a, attr, settings, n, "standalone", "enable")); standalone {
+			g.frameworkSystemOf(kind, n, "ez-configs", confs[n], 0, args, l)
+			continue
+		}
+		for _, h := range hosts {
+			g.frameworkSystemOf(kind, n+"@"+h, "ez-configs", confs[n], 0, args, l)
+		}
+	}
+	return names
 }
 
 // haumeaLoad is haumea's lib.load { src; inputs; loader; }: an attribute

@@ -11,11 +11,13 @@ import (
 // hold digga.lib.importHosts ./dir: one host per entry of dir).
 func (g *graph) hostsFramework(arg *attrsV, file, text string) {
 	ev := g.ev
-	wiring := "flake-utils-plus"
-	conf := arg
-	if strings.Contains(text, "digga") {
-		wiring = "digga"
-		v := ev.force(arg.Attrs["nixos"])
+	if !strings.Contains(text, "digga") {
+		g.hostsOf(arg, arg, file, "flake-utils-plus", "")
+		return
+	}
+	// digga: the NixOS hosts under nixos, the nix-darwin ones under darwin
+	for _, class := range []struct{ attr, kind string }{{"nixos", "nixos"}, {"darwin", KindDarwin}} {
+		v := ev.force(arg.Attrs[class.attr])
 		if p, ok := v.(*pathV); ok && p.File != "" {
 			v = ev.force(ev.fileRoot(p.File))
 		}
@@ -23,12 +25,17 @@ func (g *graph) hostsFramework(arg *attrsV, file, text string) {
 			self := ev.force(g.flakeArgsFor(file).Attrs["self"])
 			v = ev.apply(l, valThunk(&attrsV{Attrs: map[string]*thunk{"inputs": valThunk(g.flakeArgsFor(file)), "self": valThunk(self)}}), nil, file)
 		}
-		a, ok := v.(*attrsV)
-		if !ok {
-			return
+		if a, ok := v.(*attrsV); ok {
+			g.hostsOf(arg, a, file, "digga", class.kind)
 		}
-		conf = a
 	}
+}
+
+// hostsOf adds the hosts of one configuration of digga or flake-utils-plus:
+// of a kind, or (kind "") of the kind each host's output or builder says.
+// top is the whole argument of the framework call (digga: its lib).
+func (g *graph) hostsOf(top, conf *attrsV, file, wiring, kind string) {
+	ev := g.ev
 	get := func(v Value, names ...string) Value {
 		for _, n := range names {
 			a, ok := v.(*attrsV)
@@ -86,7 +93,7 @@ func (g *graph) hostsFramework(arg *attrsV, file, text string) {
 	}
 	if wiring == "digga" && args != nil {
 		// digga's modules get nixpkgs' lib with the flake's own lib as lib.our
-		if our := arg.Attrs["lib"]; our != nil {
+		if our := top.Attrs["lib"]; our != nil {
 			withLib := &attrsV{Attrs: map[string]*thunk{}, Complete: args.Complete}
 			for k, t := range args.Attrs {
 				withLib.Attrs[k] = t
@@ -96,7 +103,18 @@ func (g *graph) hostsFramework(arg *attrsV, file, text string) {
 		}
 	}
 	for _, n := range names {
-		s := g.newSystem(n, "nixos", file, 0)
+		k := kind
+		if k == "" {
+			// flake-utils-plus: output = "darwinConfigurations", or a
+			// builder of nix-darwin
+			k = "nixos"
+			out, _ := knownString(get(conf, "hosts", n, "output"))
+			b, _ := get(conf, "hosts", n, "builder").(*builtinV)
+			if out == "darwinConfigurations" || b != nil && classCalls[b.Name] == KindDarwin {
+				k = KindDarwin
+			}
+		}
+		s := g.newSystem(n, k, file, 0)
 		s.Wiring, s.named, s.template = wiring, true, g.template > 0
 		s.args = args
 		if !known {

@@ -56,12 +56,34 @@ func (g *graph) frameworkCall(x *nixast.Apply, e *env, file string) bool {
 	return true
 }
 
+// snowfallClasses are the kinds of systems snowfall-lib finds: where their
+// files are below src (systems/<arch>-linux/<host>, homes/<arch>/<user@host>),
+// the attribute paths of their shared modules and of one host's modules,
+// and the directory below modules/ that snowfall imports into each.
+var snowfallClasses = []struct {
+	kind, dir, archSuffix string
+	shared, own           []string // own: the host's name goes after its first elements
+	modules               string
+}{
+	{"nixos", "systems", "-linux", []string{"systems", "modules", "nixos"}, []string{"systems", "hosts", "modules"}, "nixos"},
+	{KindDarwin, "systems", "-darwin", []string{"systems", "modules", "darwin"}, []string{"systems", "hosts", "modules"}, "darwin"},
+	{KindHome, "homes", "", []string{"homes", "modules"}, []string{"homes", "users", "modules"}, "home"},
+}
+
 // snowfall adds the systems of a snowfall-lib flake: one per
 // systems/<arch>-linux/<host>/default.nix below src, each with the host's
 // file, the shared systems.modules.nixos, its own systems.hosts.<host>.modules
 // and every modules/nixos/**/default.nix (which snowfall imports into
-// every system).
+// every system); nix-darwin systems from systems/<arch>-darwin and
+// home-manager configurations from homes/<arch>/<user@host> alike
+// (snowfallClasses).
 func (g *graph) snowfall(arg *attrsV, file string) {
+	for _, c := range snowfallClasses {
+		g.snowfallOf(arg, file, c.kind, c.dir, c.archSuffix, c.shared, c.own, c.modules)
+	}
+}
+
+func (g *graph) snowfallOf(arg *attrsV, file, kind, dir, archSuffix string, sharedAt, ownAt []string, modules string) {
 	ev := g.ev
 	root := path.Dir(file)
 	if src, ok := ev.force(arg.Attrs["src"]).(*pathV); ok && src.Abs != "" {
@@ -85,7 +107,7 @@ func (g *graph) snowfall(arg *attrsV, file string) {
 		}
 		return l.Elems, true
 	}
-	shared, sharedKnown := listAt(arg, "systems", "modules", "nixos")
+	shared, sharedKnown := listAt(arg, sharedAt...)
 	var hosts, autoMods []string
 	for f := range g.ws.Files {
 		rest, ok := strings.CutPrefix(f, root+"/")
@@ -94,9 +116,9 @@ func (g *graph) snowfall(arg *attrsV, file string) {
 		}
 		parts := strings.Split(rest, "/")
 		switch {
-		case len(parts) == 4 && parts[0] == "systems" && strings.HasSuffix(parts[1], "-linux"):
+		case len(parts) == 4 && parts[0] == dir && strings.HasSuffix(parts[1], archSuffix):
 			hosts = append(hosts, f)
-		case len(parts) >= 3 && parts[0] == "modules" && parts[1] == "nixos":
+		case len(parts) >= 3 && parts[0] == "modules" && parts[1] == modules:
 			autoMods = append(autoMods, f)
 		}
 	}
@@ -105,13 +127,13 @@ func (g *graph) snowfall(arg *attrsV, file string) {
 	args := g.flakeArgsFor(file)
 	for _, h := range hosts {
 		name := path.Base(path.Dir(h))
-		s := g.newSystem(name, "nixos", h, 0)
+		s := g.newSystem(name, kind, h, 0)
 		s.Wiring, s.named, s.template = "snowfall", true, g.template > 0
 		s.args = args
 		if !sharedKnown {
 			s.partial(file, 0, 0)
 		}
-		own, ok := listAt(arg, "systems", "hosts", name, "modules")
+		own, ok := listAt(arg, append(append(ownAt[:2:2], name), ownAt[2:]...)...)
 		if !ok {
 			s.partial(file, 0, 0)
 		}

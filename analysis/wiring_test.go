@@ -12,10 +12,12 @@ import (
 // TestWiringSystems checks the systems each wiring-*.txtar fixture
 // declares in its comment, one line per system:
 //
-//	system: NAME WIRING ROLE CLOSURE [guest=VM:ROLE ...]
+//	system: NAME WIRING ROLE CLOSURE [kind=KIND] [guest=VM:ROLE ...]
 //
 // ROLE is host, guest, both or none (the microvm.nix modules imported),
 // CLOSURE complete or partial; a guest's ROLE is ? when it is not known.
+// KIND is darwin or home for a nix-darwin system or a home-manager
+// configuration.
 // The systems found (but the VMs nested in them) must be exactly those.
 func TestWiringSystems(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("..", "testdata", "analysis", "wiring-*.txtar"))
@@ -55,6 +57,9 @@ func TestWiringSystems(t *testing.T) {
 					closure = "partial"
 				}
 				d := []string{s.Wiring, s.Imports, closure}
+				if s.Kind == KindDarwin || s.Kind == KindHome {
+					d = append(d, "kind="+s.Kind)
+				}
 				var guests []string
 				for _, g := range s.Guests {
 					role := g.Imports

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/microvm-lsp/microvm-lsp/analysis"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 	"github.com/microvm-lsp/microvm-lsp/optindex"
 )
@@ -76,7 +77,9 @@ func (ws *Workspace) sets(file string) *optindex.Sets {
 }
 
 // fileClass is the class of the modules a file holds: home-manager or
-// nix-darwin when some module of that class imports it, NixOS otherwise.
+// nix-darwin when some module of that class imports it, or when only
+// nix-darwin systems or home-manager configurations read it (a framework's
+// darwin host, found by the module graph); NixOS otherwise.
 func (ws *Workspace) fileClass(file string) optindex.Class {
 	if ws == nil {
 		return optindex.NixOS
@@ -91,7 +94,35 @@ func (ws *Workspace) fileClass(file string) optindex.Class {
 	if c, ok := ws.classes[file]; ok {
 		return c
 	}
-	return optindex.NixOS
+	return systemsClass(ws.Systems, file)
+}
+
+// systemsClass is the class of the systems whose closures hold file, when
+// they are all of one class other than NixOS.
+func systemsClass(systems []analysis.SystemInfo, file string) optindex.Class {
+	var class optindex.Class
+	for _, s := range systems {
+		c := optindex.NixOS
+		switch s.Kind {
+		case analysis.KindDarwin:
+			c = optindex.Darwin
+		case analysis.KindHome:
+			c = optindex.HomeManager
+		}
+		for _, f := range s.Files {
+			if f != file {
+				continue
+			}
+			if c == optindex.NixOS || class != "" && class != c {
+				return optindex.NixOS
+			}
+			class = c
+		}
+	}
+	if class == "" {
+		return optindex.NixOS
+	}
+	return class
 }
 
 // FileClasses finds the files imported as modules of a class other than

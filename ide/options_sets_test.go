@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/microvm-lsp/microvm-lsp/analysis"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 	"github.com/microvm-lsp/microvm-lsp/optindex"
 )
@@ -110,5 +111,28 @@ func TestHomeModuleFiles(t *testing.T) {
 	items = Complete(ws, en, strings.Index(string(en.Src), `n"`)+1)
 	if len(items) != 2 || items[1].Label != "night" {
 		t.Errorf("enum completion in a home module: %+v", items)
+	}
+}
+
+// TestSystemsClass: a file that only nix-darwin systems read (a framework's
+// darwin host, which no darwinSystem call names) holds nix-darwin modules;
+// one that a NixOS system reads too stays NixOS.
+func TestSystemsClass(t *testing.T) {
+	systems := []analysis.SystemInfo{
+		{Name: "forge", Kind: analysis.KindDarwin, Files: []string{"/ws/systems/aarch64-darwin/forge/default.nix", "/ws/shared.nix"}},
+		{Name: "smith", Kind: analysis.KindHome, Files: []string{"/ws/homes/x86_64-linux/smith/default.nix"}},
+		{Name: "anvil", Kind: "nixos", Files: []string{"/ws/systems/x86_64-linux/anvil/default.nix", "/ws/shared.nix"}},
+	}
+	for file, want := range map[string]optindex.Class{
+		"/ws/systems/aarch64-darwin/forge/default.nix": optindex.Darwin,
+		"/ws/homes/x86_64-linux/smith/default.nix":     optindex.HomeManager,
+		"/ws/shared.nix": optindex.NixOS,
+		"/ws/systems/x86_64-linux/anvil/default.nix": optindex.NixOS,
+		"/ws/unread.nix": optindex.NixOS,
+	} {
+		ws := &Workspace{Files: map[string]*nixast.File{}, Systems: systems}
+		if got := ws.fileClass(file); got != want {
+			t.Errorf("class of %s = %s, want %s", file, got, want)
+		}
 	}
 }

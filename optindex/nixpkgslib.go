@@ -151,6 +151,20 @@ func (b *builder) makeLib(name string) value {
 			}
 			return b.force(x)
 		})
+	case "range":
+		// lib.range 0 9: an enum's values (types.enum (lib.range 0 9))
+		return fn2(name, func(b *builder, from, to *thunk) value {
+			f, ok1 := b.force(from).(vInt)
+			t, ok2 := b.force(to).(vInt)
+			if !ok1 || !ok2 || t-f > 10000 {
+				return unknown
+			}
+			out := &vList{}
+			for i := f; i <= t; i++ {
+				out.elems = append(out.elems, ready(i))
+			}
+			return out
+		})
 	case "optionalString":
 		return fn2(name, func(b *builder, c, x *thunk) value {
 			switch cv := b.force(c).(type) {

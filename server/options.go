@@ -41,6 +41,8 @@ type optionSources struct {
 	// made again when some folder's facts change.
 	sources    *analysis.Sources
 	sourcesKey string
+	// microvmAll is the same for the folders' microvm.nix facts.
+	microvmAll *microvm.Folders
 
 	// classes caches ide.FileClasses for one snapshot's files.
 	classMu    sync.Mutex
@@ -205,8 +207,42 @@ func (s *Server) warnAbsent(src *optindex.Source, consequence string) {
 			". `nix flake archive` puts the pinned sources in the store."})
 }
 
+// microvmFolders returns the microvm.nix option facts of every workspace
+// folder, each from its own flake.lock: the analysis checks a system
+// against those of the folder holding it. The same value while none
+// changes.
+func (s *Server) microvmFolders() *microvm.Folders {
+	folders := s.index.folderList()
+	if len(folders) == 0 {
+		return nil
+	}
+	facts := make([]*microvm.Facts, len(folders))
+	for i, f := range folders {
+		facts[i] = s.folderFacts(f).facts
+	}
+	o := &s.options
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if m := o.microvmAll; m != nil && len(m.Dirs) == len(folders) {
+		same := true
+		for i, f := range folders {
+			same = same && m.Dirs[i] == strings.TrimSuffix(f, "/") && m.Facts[i] == facts[i]
+		}
+		if same {
+			return m
+		}
+	}
+	m := &microvm.Folders{Facts: facts}
+	for _, f := range folders {
+		m.Dirs = append(m.Dirs, strings.TrimSuffix(f, "/"))
+	}
+	o.microvmAll = m
+	return m
+}
+
 // microvmFacts returns the option facts of the first workspace folder's
-// pinned microvm.nix, nil for the built-in index.
+// pinned microvm.nix, nil for the built-in index: for files outside every
+// folder (microvmFolders has each folder's).
 func (s *Server) microvmFacts() *microvm.Facts {
 	folders := s.index.folderList()
 	if len(folders) == 0 {

@@ -70,6 +70,7 @@ func (s *Server) takeSnapshot() *snapshot {
 	s.mu.Unlock()
 	ws := s.workspaceOf(files)
 	ws.Microvm, ws.AbsentInputs, ws.Exists = s.microvmFacts(), s.absentInputs(), existsOnDisk
+	ws.MicrovmFolders = s.microvmFolders()
 	ws.Options = s.optionFolders()
 	ws.Sources = s.inputSources()
 	return &snapshot{gen: gen, files: files, ws: ws, docs: docs, cfg: cfg, scope: scope, enc: enc, docsLink: docsLink}

@@ -140,13 +140,21 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return err == nil
 	}}
 	if len(in.roots) > 0 {
-		// the options are those of the microvm.nix the first workspace pins
-		facts, absent, _ := microvm.Pinned(filepath.FromSlash(in.roots[0]), nixstore.Default(o.storeRoot), os.Getenv("NIX_PATH"), optindex.NewCache(""))
-		ws.Microvm = facts
-		if absent != nil {
-			ws.AbsentInputs = []string{absent.Input}
-			if !o.quiet {
-				fmt.Fprintf(stderr, "microvm-lsp check: %s is not in the Nix store (try nix flake archive); options are checked against %s\n", absent.Ref, microvm.Embedded().Origin())
+		// each workspace's systems are checked against the microvm.nix it pins
+		ws.MicrovmFolders = &microvm.Folders{}
+		cache := optindex.NewCache("")
+		for i, root := range in.roots {
+			facts, absent, _ := microvm.Pinned(filepath.FromSlash(root), nixstore.Default(o.storeRoot), os.Getenv("NIX_PATH"), cache)
+			ws.MicrovmFolders.Dirs = append(ws.MicrovmFolders.Dirs, strings.TrimSuffix(root, "/"))
+			ws.MicrovmFolders.Facts = append(ws.MicrovmFolders.Facts, facts)
+			if i == 0 {
+				ws.Microvm = facts
+			}
+			if absent != nil {
+				ws.AbsentInputs = append(ws.AbsentInputs, absent.Input)
+				if !o.quiet {
+					fmt.Fprintf(stderr, "microvm-lsp check: %s is not in the Nix store (try nix flake archive); options are checked against %s\n", absent.Ref, microvm.Embedded().Origin())
+				}
 			}
 		}
 		var absentSets []string
@@ -403,7 +411,7 @@ func (c *checkRun) parse(keys []string) {
 		files[k] = f
 	}
 	old := c.ws
-	c.ws = &analysis.Workspace{Files: files, Root: old.Root, Exists: old.Exists, Microvm: old.Microvm, AbsentInputs: old.AbsentInputs, Options: old.Options, Sources: old.Sources}
+	c.ws = &analysis.Workspace{Files: files, Root: old.Root, Exists: old.Exists, Microvm: old.Microvm, MicrovmFolders: old.MicrovmFolders, AbsentInputs: old.AbsentInputs, Options: old.Options, Sources: old.Sources}
 	parsed := make([]*nixast.File, len(keys))
 	onEveryCore(len(keys), func(i int) {
 		if src := c.in.files[keys[i]].src; bytes.IndexByte(src, 0) < 0 {

@@ -48,6 +48,8 @@ declare, as the language server sees them: each system's name, how it is
 built (nixosSystem, flake-parts, snowfall, digga, flake-utils-plus, colmena,
 clan, easy-hosts, ez-configs, readDir and haumea maps), its
 role for microvm.nix (the modules host, microvm, microvm-options it imports),
+also nix-darwin systems (kind darwin) and standalone home-manager
+configurations (kind home), whose role is always none,
 literal microvm.guest.enable and microvm.host.enable, whether its closure of
 modules is complete or partial (with the places not followed), and the
 guests a host declares in microvm.vms. A module taken from a flake input
@@ -151,6 +153,12 @@ func runSystems(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, " in %s", s.Parent)
 		}
 		fmt.Fprintf(stdout, "): role %s", s.Role)
+		switch s.Kind {
+		case analysis.KindDarwin:
+			fmt.Fprint(stdout, " (a nix-darwin system)")
+		case analysis.KindHome:
+			fmt.Fprint(stdout, " (a home-manager configuration)")
+		}
 		for _, e := range []struct {
 			name string
 			v    *bool

@@ -111,3 +111,32 @@ func TestSystemsJSONPartialAndGuests(t *testing.T) {
 		t.Errorf("the VM's configuration.nix is listed as a system of its own")
 	}
 }
+
+// TestSystemsJSONDarwin: nix-darwin systems and home-manager configurations
+// are listed with their kind and the role none (the contract's roles), and
+// the text says what they are.
+func TestSystemsJSONDarwin(t *testing.T) {
+	dir := writeFixture(t, "wiring-darwin.txtar")
+	got := systemsJSON(t, dir)
+	for name, kind := range map[string]string{"studio": "darwin", "lapwing": "darwin", "atelier": "darwin", "pat": "home", "hearth": "nixos"} {
+		s := got[name]
+		if s == nil {
+			t.Errorf("no system %s in %v", name, got)
+			continue
+		}
+		if s["kind"] != kind {
+			t.Errorf("%s: kind %v, want %s", name, s["kind"], kind)
+		}
+		if kind != "nixos" && (s["role"] != "none" || len(s["guests"].([]any)) != 0) {
+			t.Errorf("%s: role %v, guests %v; want none and none", name, s["role"], s["guests"])
+		}
+	}
+	var out, errOut strings.Builder
+	if code := runSystems([]string{dir}, &out, &errOut); code != 0 {
+		t.Fatalf("systems: exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "studio (darwinSystem): role none (a nix-darwin system)") ||
+		!strings.Contains(out.String(), "pat (homeManagerConfiguration): role none (a home-manager configuration)") {
+		t.Errorf("text output:\n%s", out.String())
+	}
+}
