@@ -43,6 +43,9 @@ type Workspace struct {
 	// messages are relative to, with ../ for files outside it; empty: the
 	// directory that holds every file.
 	Root string
+	// Derived, when set, tells how Files differs from an earlier state's:
+	// it spares comparing every file after an edit.
+	Derived *Derivation
 
 	// The trees of summaries (see IsSummary), parsed again on demand.
 	treesOnce sync.Once
@@ -81,23 +84,223 @@ func Analyze(ws *Workspace, cfg Config) []Finding {
 
 // Analyze is Analyze with the per-file work of earlier calls reused.
 func (c *Cache) Analyze(ws *Workspace, cfg Config) []Finding {
-	ws = c.bind(ws)
-	memos := c.memos(ws)
-	out := c.runAnalyzers(ws, cfg, memos)
-	kept := out[:0]
-	for _, f := range out {
-		if ws.fromSource(f.File) {
-			continue // a file of an input's source: nobody edits it here
-		}
-		if m := memos[f.File]; m == nil || !m.ignored(ws.Files[f.File], f) {
-			kept = append(kept, f)
+	r := c.AnalyzeFiles(ws, cfg)
+	files := r.Files()
+	sort.Strings(files)
+	var out []Finding
+	for _, p := range files {
+		out = append(out, r.Of(p)...)
+	}
+	return out
+}
+
+// Findings are the findings of one analysis by file, each file's sorted by
+// position. A keystroke changes the findings of a few files: they are held
+// beside those of an earlier analysis rather than in a copy of them all.
+type Findings struct {
+	base, over map[string][]Finding // over: files changed since base (an entry may be empty)
+	changed    []string
+	all        bool
+}
+
+// Of returns the findings in the file at p.
+func (r *Findings) Of(p string) []Finding {
+	if fs, ok := r.over[p]; ok {
+		return fs
+	}
+	return r.base[p]
+}
+
+// Files returns every file with findings, in no order.
+func (r *Findings) Files() []string {
+	out := make([]string, 0, len(r.base)+len(r.over))
+	for p, fs := range r.over {
+		if len(fs) > 0 {
+			out = append(out, p)
 		}
 	}
-	out = kept
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].File != out[j].File {
-			return out[i].File < out[j].File
+	for p, fs := range r.base {
+		if _, ok := r.over[p]; !ok && len(fs) > 0 {
+			out = append(out, p)
 		}
+	}
+	return out
+}
+
+// Changed returns the files whose findings may differ from those of the
+// analysis before this one by the same Cache, sorted; all is true when
+// any file's may.
+func (r *Findings) Changed() (paths []string, all bool) { return r.changed, r.all }
+
+// FindingsOf groups a list of findings by file, for analyses that do not
+// go through a Cache; every file counts as changed.
+func FindingsOf(list []Finding) *Findings {
+	r := &Findings{base: map[string][]Finding{}, all: true}
+	for _, f := range list {
+		r.base[f.File] = append(r.base[f.File], f)
+	}
+	for _, fs := range r.base {
+		sort.SliceStable(fs, func(i, j int) bool { return fs[i].Pos < fs[j].Pos })
+	}
+	return r
+}
+
+// analysed is what the next analysis is derived from.
+type analysed struct {
+	files      map[string]*nixast.File
+	key        string
+	graphFound []Finding
+	graphBy    map[string][]Finding
+	result     *Findings
+}
+
+// configKey identifies what findings depend on beyond the files.
+func configKey(ws *Workspace, cfg Config) string {
+	var codes []string
+	for c, off := range cfg.Disabled {
+		if off {
+			codes = append(codes, c)
+		}
+	}
+	sort.Strings(codes)
+	var sevs []string
+	for c, sev := range cfg.Severity {
+		sevs = append(sevs, fmt.Sprintf("%s=%d", c, sev))
+	}
+	sort.Strings(sevs)
+	return fmt.Sprintf("%q|%q|%p|%p|%q|%p|%p|%t|%q", codes, sevs, ws.Microvm, ws.MicrovmFolders, ws.AbsentInputs, ws.Options, ws.Sources, ws.Exists != nil, ws.Root)
+}
+
+// AnalyzeFiles is Analyze by file. After an edit it does the work of the
+// changed files and of the systems that read them: the per-file checks of
+// the changed files, the graph checks of the components of systems that
+// were scanned again, and the findings of the files whose findings that
+// moved; every other file keeps the findings of the last analysis.
+func (c *Cache) AnalyzeFiles(ws *Workspace, cfg Config) *Findings {
+	ws = c.bind(ws)
+	memos := c.memos(ws)
+	key := configKey(ws, cfg)
+	c.lastMu.Lock()
+	last := c.lastResult
+	c.lastMu.Unlock()
+	var changed map[string]bool
+	incremental := false
+	if last != nil && last.key == key {
+		changed, incremental = c.diff(last.files, ws)
+	}
+	var perFile []string // the files whose per-file checks may not have run
+	if incremental {
+		for p := range changed {
+			if ws.Files[p] != nil {
+				perFile = append(perFile, p)
+			}
+		}
+	} else {
+		perFile = make([]string, 0, len(ws.Files))
+		for p := range ws.Files {
+			perFile = append(perFile, p)
+		}
+	}
+	graphFound := c.runAnalyzers(ws, cfg, memos, perFile)
+	sameGraph := incremental && len(graphFound) == len(last.graphFound) &&
+		(len(graphFound) == 0 || &graphFound[0] == &last.graphFound[0])
+	var graphBy map[string][]Finding
+	if sameGraph {
+		graphBy = last.graphBy
+	} else {
+		graphBy = map[string][]Finding{}
+		for _, f := range graphFound {
+			if ws.fromSource(f.File) {
+				continue // a file of an input's source: nobody edits it here
+			}
+			graphBy[f.File] = append(graphBy[f.File], f)
+		}
+	}
+	r := &Findings{}
+	if incremental {
+		dirty := changed
+		if !sameGraph {
+			dirty = make(map[string]bool, len(changed)+len(graphBy)+len(last.graphBy))
+			for p := range changed {
+				dirty[p] = true
+			}
+			for p := range graphBy {
+				dirty[p] = true
+			}
+			for p := range last.graphBy {
+				dirty[p] = true
+			}
+		}
+		r.base = last.result.base
+		r.over = make(map[string][]Finding, len(last.result.over)+len(dirty))
+		for p, fs := range last.result.over {
+			r.over[p] = fs
+		}
+		for p := range dirty {
+			r.over[p] = c.fileFindings(p, ws.Files[p], memos.get(p), graphBy[p], cfg)
+			r.changed = append(r.changed, p)
+		}
+		sort.Strings(r.changed)
+		if len(r.over) > maxOver {
+			// A new base now and then, so that over stays small.
+			base := make(map[string][]Finding, len(r.base)+len(r.over))
+			for p, fs := range r.base {
+				base[p] = fs
+			}
+			for p, fs := range r.over {
+				if len(fs) == 0 {
+					delete(base, p)
+				} else {
+					base[p] = fs
+				}
+			}
+			r.base, r.over = base, nil
+		}
+	} else {
+		r.all = true
+		r.base = map[string][]Finding{}
+		for p, f := range ws.Files {
+			if fs := c.fileFindings(p, f, memos.get(p), graphBy[p], cfg); len(fs) > 0 {
+				r.base[p] = fs
+			}
+		}
+		for p, gf := range graphBy {
+			if ws.Files[p] == nil {
+				// A finding on a file the analysis was not given.
+				r.base[p] = c.fileFindings(p, nil, nil, gf, cfg)
+			}
+		}
+	}
+	c.lastMu.Lock()
+	c.lastResult = &analysed{files: ws.Files, key: key, graphFound: graphFound, graphBy: graphBy, result: r}
+	c.lastMu.Unlock()
+	return r
+}
+
+// fileFindings returns the findings in one file, sorted by position: the
+// graph checks' (gf) and the per-file checks', less those its suppression
+// comments suppress, under the configuration.
+func (c *Cache) fileFindings(path string, f *nixast.File, m *fileMemo, gf []Finding, cfg Config) []Finding {
+	out := append([]Finding(nil), gf...)
+	if m != nil {
+		c.mu.Lock()
+		for _, a := range Analyzers {
+			if a.Kind() == PerFile && a.enabled(cfg) {
+				out = append(out, m.findings[a.Name]...)
+			}
+		}
+		c.mu.Unlock()
+		if f != nil {
+			kept := out[:0]
+			for _, fd := range out {
+				if !m.ignored(f, fd) {
+					kept = append(kept, fd)
+				}
+			}
+			out = kept
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Pos != out[j].Pos {
 			return out[i].Pos < out[j].Pos
 		}
@@ -120,7 +323,9 @@ func applyConfig(in []Finding, cfg Config) []Finding {
 	return out
 }
 
-func (c *Cache) runAnalyzers(ws *Workspace, cfg Config, memos map[string]*fileMemo) []Finding {
+// runAnalyzers runs the per-file checks on paths (those whose findings
+// are not kept yet) and returns the graph checks' findings.
+func (c *Cache) runAnalyzers(ws *Workspace, cfg Config, memos *memoSet, paths []string) []Finding {
 	var fileChecks, graphChecks []*Analyzer
 	for _, a := range Analyzers {
 		if !a.enabled(cfg) {
@@ -134,11 +339,10 @@ func (c *Cache) runAnalyzers(ws *Workspace, cfg Config, memos map[string]*fileMe
 	}
 	// Per-file checks run beside the graph checks: on two cores an edit to
 	// a large file costs the longer of the two, not their sum.
-	var fileFindings []Finding
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		fileFindings = c.runPerFile(fileChecks, ws, memos)
+		c.runPerFile(fileChecks, ws, memos, paths)
 	}()
 	var out []Finding
 	if len(graphChecks) > 0 {
@@ -146,7 +350,7 @@ func (c *Cache) runAnalyzers(ws *Workspace, cfg Config, memos map[string]*fileMe
 	}
 	<-done
 	c.sweepTrees()
-	return append(out, fileFindings...)
+	return out
 }
 
 // parallel calls fn(0..n-1) on every core and waits.
@@ -178,31 +382,309 @@ func parallel(n int, fn func(int)) {
 
 // graphFindingsFor runs the graph checks, or returns their findings of the
 // last call when the graph is the same and the same checks are enabled.
-func (c *Cache) graphFindingsFor(ws *Workspace, memos map[string]*fileMemo, checks []*Analyzer) []Finding {
+// The checks run per component of the graph (systems that share no file
+// with another's): a component whose systems are all kept from the last
+// graph keeps its findings, so that an edit costs the checks of the
+// systems that read the edited file. The slice returned is the cached
+// one: callers do not change it.
+func (c *Cache) graphFindingsFor(ws *Workspace, memos *memoSet, checks []*Analyzer) []Finding {
 	g, fresh := c.graphFor(ws, memos)
 	var names []string
+	var perSystem, whole []*Analyzer
 	for _, a := range checks {
 		names = append(names, a.Name)
+		if workspaceChecks[a.Name] {
+			whole = append(whole, a)
+		} else {
+			perSystem = append(perSystem, a)
+		}
 	}
 	key := strings.Join(names, ",") + fmt.Sprintf("|%p|%p|%q|%p|%p", ws.Microvm, ws.MicrovmFolders, ws.AbsentInputs, ws.Options, ws.Sources)
-	c.graphMu.Lock()
-	if found, ok := c.graphFindings[key]; ok && !fresh && c.graph == g {
-		c.graphMu.Unlock()
-		return append([]Finding(nil), found...)
+	// The workspace checks read the flakes, which need not be roots: their
+	// findings hold while every flake.nix is the same.
+	flakes := map[string]*nixast.File{}
+	if len(whole) > 0 {
+		for _, p := range g.idx.named("flake.nix") {
+			flakes[p] = ws.Files[p]
+		}
 	}
+	sameFlakes := func(old map[string]*nixast.File) bool {
+		for p, f := range flakes {
+			if old[p] != f {
+				return false
+			}
+		}
+		return true
+	}
+	c.graphMu.Lock()
+	if found, ok := c.graphFindings[key]; ok && !fresh && c.graph == g && sameFlakes(found.flakes) {
+		c.graphMu.Unlock()
+		return found.found
+	}
+	prev := c.compFindings[key]
 	c.graphMu.Unlock()
-	// The facts the checks require are computed once for all of them.
-	results := runGraphFacts(factOrder(checks), ws, g)
-	var found []Finding
-	for _, a := range checks {
-		p := &GraphPass{Analyzer: a, Workspace: ws, Systems: g.systems, ResultOf: results, graph: g}
-		a.RunGraph(p)
-		found = append(found, p.findings...)
+
+	wf := &workspaceFacts{ws: ws, g: g, memos: memos}
+	wf.foreignHome = len(g.idx.homeFiles) > 0
+	if prev != nil && !wf.holds(prev.facts) {
+		// What every module declares changed: no component keeps its
+		// findings.
+		prev = nil
+	}
+	next := &componentFindings{facts: wf, byKey: map[string][]Finding{}, systems: g.systems}
+	var out []Finding
+	facts := factOrder(perSystem)
+	comps := components(g.systems)
+	if c.oneComponent && len(g.systems) > 0 {
+		comps = [][]*System{g.systems}
+	}
+	if len(g.others) > 0 {
+		// The systems of other classes are checked once, apart: they
+		// are no part of any component's microvm.nix checks.
+		comps = append(comps, nil)
+	}
+	for _, comp := range comps {
+		k := componentKey(comp)
+		var others []*System
+		if comp == nil {
+			others = g.others
+			k = "others:" + componentKey(others)
+		}
+		if prev != nil {
+			if fs, ok := prev.byKey[k]; ok {
+				next.byKey[k] = fs
+				out = append(out, fs...)
+				continue
+			}
+		}
+		// The facts the checks require are computed once for all of them.
+		results := runGraphFacts(facts, ws, g, wf, comp)
+		var found []Finding
+		for _, a := range perSystem {
+			p := &GraphPass{Analyzer: a, Workspace: ws, Systems: comp, ResultOf: results, graph: g, wfacts: wf, others: others}
+			a.RunGraph(p)
+			found = append(found, p.findings...)
+		}
+		next.byKey[k] = found
+		out = append(out, found...)
+	}
+	if len(whole) > 0 {
+		results := runGraphFacts(factOrder(whole), ws, g, wf, g.systems)
+		for _, a := range whole {
+			p := &GraphPass{Analyzer: a, Workspace: ws, Systems: g.systems, ResultOf: results, graph: g, wfacts: wf}
+			a.RunGraph(p)
+			out = append(out, p.findings...)
+		}
 	}
 	c.graphMu.Lock()
 	if c.graph == g {
-		c.graphFindings[key] = found
+		c.graphFindings[key] = graphFound{found: out, flakes: flakes}
+		if c.compFindings == nil {
+			c.compFindings = map[string]*componentFindings{}
+		}
+		c.compFindings[key] = next
 	}
 	c.graphMu.Unlock()
-	return append([]Finding(nil), found...)
+	return out
+}
+
+// graphFound are the graph checks' findings of one graph, with the flakes
+// the workspace checks read.
+type graphFound struct {
+	found  []Finding
+	flakes map[string]*nixast.File
+}
+
+// workspaceChecks are the graph checks that read the workspace's files
+// rather than its systems: they run once per graph, not per component.
+var workspaceChecks = map[string]bool{CodePinnedSourceAbsent: true}
+
+// componentFindings are the graph checks' findings by component (see
+// componentKey), with the workspace facts they assumed.
+type componentFindings struct {
+	facts *workspaceFacts
+	byKey map[string][]Finding
+	// systems keeps the keys' systems alive: a key names addresses, which
+	// must not be reused by new systems while it is looked up.
+	systems []*System
+}
+
+// components splits systems into groups that share no file (nor a parent):
+// the checks find nothing across two such groups, since every place they
+// report on, and every group of systems they name together, is in a file
+// the systems read. Groups and their systems keep the order of systems.
+func components(systems []*System) [][]*System {
+	parent := make([]int, len(systems))
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	union := func(a, b int) {
+		if ra, rb := find(a), find(b); ra != rb {
+			if ra < rb {
+				parent[rb] = ra
+			} else {
+				parent[ra] = rb
+			}
+		}
+	}
+	owner := map[string]int{}
+	index := make(map[*System]int, len(systems))
+	for i, s := range systems {
+		index[s] = i
+	}
+	claim := func(i int, file string) {
+		if j, ok := owner[file]; ok {
+			union(i, j)
+		} else {
+			owner[file] = i
+		}
+	}
+	for i, s := range systems {
+		claim(i, s.File)
+		for f := range s.visited {
+			claim(i, f)
+		}
+		for _, h := range s.UnknownAt {
+			claim(i, h.File)
+		}
+		// Where the checks report: the elements and definitions, and
+		// the places that brought them in.
+		for _, e := range s.Elems {
+			claim(i, e.File)
+			for _, h := range e.Via {
+				claim(i, h.File)
+			}
+		}
+		for _, d := range s.Defs {
+			claim(i, d.File)
+			for _, h := range d.Via {
+				claim(i, h.File)
+			}
+		}
+		if s.Parent != nil {
+			if j, ok := index[s.Parent]; ok {
+				union(i, j)
+			}
+		}
+	}
+	var out [][]*System
+	at := map[int]int{}
+	for i, s := range systems {
+		r := find(i)
+		k, ok := at[r]
+		if !ok {
+			k = len(out)
+			at[r] = k
+			out = append(out, nil)
+		}
+		out[k] = append(out[k], s)
+	}
+	return out
+}
+
+// componentKey identifies a component by its systems: a system kept from
+// one graph to the next is the same value, so a component of kept systems
+// has the key it had.
+func componentKey(comp []*System) string {
+	var b strings.Builder
+	for _, s := range comp {
+		fmt.Fprintf(&b, "%p,", s)
+	}
+	return b.String()
+}
+
+// workspaceFacts are what graph checks read of the whole workspace rather
+// than of their systems: the options its own modules declare, and whether
+// it names home-manager modules of other flakes. Each is found at most once
+// per run of the graph checks, from the per-file results of the files that
+// may hold it, and only when a check asks.
+type workspaceFacts struct {
+	ws    *Workspace
+	g     *graph
+	memos *memoSet
+
+	foreignHome bool
+
+	prefixesOnce sync.Once
+	prefixes     [][]string
+	prefixesDone atomic.Bool
+	declOnce     sync.Once
+	decl         [][]string
+	declDone     atomic.Bool
+}
+
+// declsOf returns the option paths the file at p declares, found once per
+// version.
+func (wf *workspaceFacts) declsOf(p string) [][]string {
+	m := wf.memos.get(p)
+	if m == nil {
+		return optionDeclarations(wf.ws.File(p))
+	}
+	m.declOnce.Do(func() { m.decls = optionDeclarations(wf.ws.File(p)) })
+	return m.decls
+}
+
+func (wf *workspaceFacts) declaredPrefixes() [][]string {
+	wf.prefixesOnce.Do(func() {
+		for _, p := range wf.g.idx.microvmFiles {
+			for _, d := range wf.declsOf(p) {
+				if d[0] == "microvm" {
+					wf.prefixes = append(wf.prefixes, d)
+				}
+			}
+		}
+		wf.prefixesDone.Store(true)
+	})
+	return wf.prefixes
+}
+
+func (wf *workspaceFacts) declaredOptionPaths() [][]string {
+	wf.declOnce.Do(func() {
+		for _, p := range wf.g.idx.declFiles {
+			wf.decl = append(wf.decl, wf.declsOf(p)...)
+		}
+		wf.declDone.Store(true)
+	})
+	return wf.decl
+}
+
+// holds reports whether the facts an earlier run found are the same in
+// this one; those it did not look for no check read. The facts found are
+// carried on, so that findings kept over several runs stay checked.
+func (wf *workspaceFacts) holds(old *workspaceFacts) bool {
+	if old.foreignHome != wf.foreignHome {
+		return false
+	}
+	if old.prefixesDone.Load() && !equalPaths(old.prefixes, wf.declaredPrefixes()) {
+		return false
+	}
+	if old.declDone.Load() && !equalPaths(old.decl, wf.declaredOptionPaths()) {
+		return false
+	}
+	return true
+}
+
+// equalPaths reports whether two lists of option paths are equal.
+func equalPaths(a, b [][]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if len(a[i]) != len(b[i]) {
+			return false
+		}
+		for j := range a[i] {
+			if a[i][j] != b[i][j] {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -118,6 +118,8 @@ type GraphPass struct {
 	ResultOf map[*Analyzer]any
 
 	graph    *graph
+	wfacts   *workspaceFacts // what the checks read of the whole workspace
+	others   []*System       // systems of other classes this pass checks (allSystems)
 	findings []Finding
 	seen     map[string]bool
 	about    map[string]int // findings that name their systems, by code, range and message (checks_roles.go)
@@ -286,11 +288,12 @@ func (ff *fileFacts) resultsFor(a *Analyzer) map[*Analyzer]any {
 	return out
 }
 
-// runGraphFacts computes the facts checks require on the graph, in order.
-func runGraphFacts(facts []*Analyzer, ws *Workspace, g *graph) map[*Analyzer]any {
+// runGraphFacts computes the facts checks require on systems (a component
+// of the graph), in order.
+func runGraphFacts(facts []*Analyzer, ws *Workspace, g *graph, wf *workspaceFacts, systems []*System) map[*Analyzer]any {
 	out := make(map[*Analyzer]any, len(facts))
 	for _, fa := range facts {
-		out[fa] = fa.RunGraph(&GraphPass{Analyzer: fa, Workspace: ws, Systems: g.systems, ResultOf: out, graph: g})
+		out[fa] = fa.RunGraph(&GraphPass{Analyzer: fa, Workspace: ws, Systems: systems, ResultOf: out, graph: g, wfacts: wf})
 	}
 	return out
 }

@@ -74,7 +74,8 @@ func TestFilePassCannotReachTheGraph(t *testing.T) {
 }
 
 // TestFactsRunOncePerRun: a fact two checks require is computed once per
-// analysis (per file, for a per-file fact), and the checks read its result.
+// analysis (per file, for a per-file fact; per component of systems, for a
+// graph fact), and the checks read its result.
 func TestFactsRunOncePerRun(t *testing.T) {
 	saved := Analyzers
 	defer func() { Analyzers = saved }()
@@ -106,23 +107,25 @@ func TestFactsRunOncePerRun(t *testing.T) {
 	ws := &Workspace{Files: map[string]*nixast.File{
 		"/ws/a.nix": nixast.Parse("/ws/a.nix", []byte("{ a = 1; }")),
 		"/ws/b.nix": nixast.Parse("/ws/b.nix", []byte("{ b = 22; }")),
+		// one system, so one component
+		"/ws/configuration.nix": nixast.Parse("/ws/configuration.nix", []byte("{ }")),
 	}}
 	c := NewCache()
 	c.Analyze(ws, Config{})
-	if fileRuns != 2 || graphRuns != 1 {
-		t.Errorf("facts ran %d times per file set of 2 and %d times on the graph, want 2 and 1", fileRuns, graphRuns)
+	if fileRuns != 3 || graphRuns != 1 {
+		t.Errorf("facts ran %d times per file set of 3 and %d times on the graph, want 3 and 1", fileRuns, graphRuns)
 	}
-	if len(sizes) != 4 {
-		t.Errorf("per-file checks read %v, want 4 results", sizes)
+	if len(sizes) != 6 {
+		t.Errorf("per-file checks read %v, want 6 results", sizes)
 	}
 	// Unchanged files keep their findings: nothing runs again.
 	c.Analyze(ws, Config{})
-	if fileRuns != 2 || graphRuns != 1 {
+	if fileRuns != 3 || graphRuns != 1 {
 		t.Errorf("second run of the same workspace ran the facts again: %d, %d", fileRuns, graphRuns)
 	}
 	// A fact whose checks are all disabled does not run.
 	NewCache().Analyze(ws, Config{Disabled: map[string]bool{"f1": true, "f2": true, "g1": true, "g2": true}})
-	if fileRuns != 2 || graphRuns != 1 {
+	if fileRuns != 3 || graphRuns != 1 {
 		t.Errorf("facts of disabled checks ran: %d, %d", fileRuns, graphRuns)
 	}
 }

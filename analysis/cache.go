@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"reflect"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 	"github.com/microvm-lsp/microvm-lsp/scope"
@@ -33,11 +35,140 @@ type Cache struct {
 	graphFiles    map[string]*nixast.File
 	graphSources  *Sources        // the input sources the graph was built with
 	graphRootish  map[string]bool // files that declared systems or named a configuration.nix
-	graphFindings map[string][]Finding
+	graphFindings map[string]graphFound
+	compFindings  map[string]*componentFindings // by the same key: the graph checks' findings by component
 
 	// trees are the trees of summaries parsed again, while a root's scan
 	// reads them.
 	trees treeStore
+
+	// The state the next one is derived from: an edit changes a file or
+	// two of thousands, and the work of a keystroke must not depend on the
+	// size of the workspace. lastMemos holds the memos of the state last
+	// looked up, lastResult the last analysis; diffs the last comparisons
+	// of two states' files.
+	lastMu     sync.Mutex
+	lastMemos  *memoState
+	lastResult *analysed
+	diffs      [2]fileDiff
+	swept      *graph // the graph of the last sweep of trees
+	sweptTrees int    // and how many trees it left
+
+	// oneComponent runs the graph checks on all systems at once: what the
+	// checks find per component must equal it (derive_test.go).
+	oneComponent bool
+}
+
+// memoState is the memos of one state's files.
+type memoState struct {
+	files map[string]*nixast.File
+	memos *memoSet
+}
+
+// memoSet holds the per-file memos of one workspace state: those of a base
+// state, and those of the files changed since. A keystroke then makes a map
+// of the few files it changed, not a copy of one entry per file.
+type memoSet struct {
+	base, over map[string]*fileMemo
+}
+
+// maxOver is how many changed files a memoSet or a Findings holds beside
+// its base before a new base is made.
+const maxOver = 256
+
+// get returns the memo of the file at p, nil if there is none.
+func (ms *memoSet) get(p string) *fileMemo {
+	if ms == nil {
+		return nil
+	}
+	if m, ok := ms.over[p]; ok {
+		return m
+	}
+	return ms.base[p]
+}
+
+// memoSetOf returns the memos of files, each scanned, without a Cache.
+func memoSetOf(files map[string]*nixast.File) *memoSet {
+	ms := &memoSet{base: make(map[string]*fileMemo, len(files))}
+	for p, f := range files {
+		m := &fileMemo{path: p}
+		m.scan(f)
+		ms.base[p] = m
+	}
+	return ms
+}
+
+// Derivation is how a workspace's files differ from those of an earlier
+// state, From: the files at the paths in Changed differ, came or went; no
+// other does. It spares the analysis a comparison of every file after an
+// edit.
+type Derivation struct {
+	From    map[string]*nixast.File
+	Changed []string
+}
+
+// fileDiff is the comparison of two states' files: the paths whose file
+// differs, and whether both have the same paths.
+// The two maps are held as pointers so that neither address is reused
+// while the entry may be looked up.
+type fileDiff struct {
+	old, new  unsafe.Pointer
+	changed   map[string]bool
+	samePaths bool
+}
+
+// diff compares the files of an earlier state with those of ws. The memos,
+// the analysis and the module graph of one state ask for the same
+// comparison: the last two are kept.
+func (c *Cache) diff(old map[string]*nixast.File, ws *Workspace) (changed map[string]bool, samePaths bool) {
+	op, np := reflect.ValueOf(old).UnsafePointer(), reflect.ValueOf(ws.Files).UnsafePointer()
+	c.lastMu.Lock()
+	for _, d := range c.diffs {
+		if d.old == op && d.new == np && d.changed != nil {
+			c.lastMu.Unlock()
+			return d.changed, d.samePaths
+		}
+	}
+	c.lastMu.Unlock()
+	if d := ws.Derived; d != nil && reflect.ValueOf(d.From).UnsafePointer() == op {
+		changed, samePaths = map[string]bool{}, true
+		for _, p := range d.Changed {
+			changed[p] = true
+			if (old[p] == nil) != (ws.Files[p] == nil) {
+				samePaths = false
+			}
+		}
+	} else {
+		changed, samePaths = diffFiles(old, ws.Files)
+	}
+	c.lastMu.Lock()
+	c.diffs[1] = c.diffs[0]
+	c.diffs[0] = fileDiff{old: op, new: np, changed: changed, samePaths: samePaths}
+	c.lastMu.Unlock()
+	return changed, samePaths
+}
+
+// diffFiles compares two states' files one by one.
+func diffFiles(old, new map[string]*nixast.File) (changed map[string]bool, samePaths bool) {
+	changed = map[string]bool{}
+	samePaths = len(old) == len(new)
+	for p, f := range new {
+		o, ok := old[p]
+		if !ok {
+			samePaths = false
+			changed[p] = true
+		} else if o != f {
+			changed[p] = true
+		}
+	}
+	if !samePaths {
+		for p := range old {
+			if _, ok := new[p]; !ok {
+				changed[p] = true
+			}
+		}
+	}
+	return changed, samePaths
 }
 
 // NewCache returns an empty cache.
@@ -52,11 +183,19 @@ type fileMemo struct {
 	// badIgnores are findings on codes of suppression comments that no
 	// check reports.
 	badIgnores []Finding
-	hasRoots   bool     // may declare systems (mentions nixosSystem or nixosConfigurations)
-	microvm    bool     // mentions microvm: may set microvm.* options
-	relPaths   []string // relative paths to a configuration.nix: is that file imported
-	scanOnce   sync.Once
-	scanned    atomic.Bool // scan has run (several analyses may ask at once)
+	hasRoots   bool // may declare systems (mentions nixosSystem or nixosConfigurations)
+	microvm    bool // mentions microvm: may set microvm.* options
+	declares   bool // mentions lib's option makers: may declare options
+	// foreignHome names home-manager modules of other flakes
+	// (foreignHomeModules)
+	foreignHome bool
+	relPaths    []string // relative paths to a configuration.nix: is that file imported
+	// decls are the option paths the file declares (optionDeclarations),
+	// found once per version.
+	declOnce sync.Once
+	decls    [][]string
+	scanOnce sync.Once
+	scanned  atomic.Bool // scan has run (several analyses may ask at once)
 }
 
 func (c *Cache) memo(path string, f *nixast.File) *fileMemo {
@@ -73,7 +212,7 @@ func (c *Cache) memo(path string, f *nixast.File) *fileMemo {
 // graphFor returns the module graph of ws, built from the last one when the
 // changes allow: roots whose scan read no changed file keep their systems.
 // fresh is false when nothing was scanned again.
-func (c *Cache) graphFor(ws *Workspace, memos map[string]*fileMemo) (g *graph, fresh bool) {
+func (c *Cache) graphFor(ws *Workspace, memos *memoSet) (g *graph, fresh bool) {
 	c.graphMu.Lock()
 	defer c.graphMu.Unlock()
 	if c.graph != nil && c.graphSources == ws.Sources { // other input sources: other closures
@@ -82,26 +221,32 @@ func (c *Cache) graphFor(ws *Workspace, memos map[string]*fileMemo) (g *graph, f
 				return c.graph, false
 			}
 			g = rebuildGraph(ws, memos, c.graph, changed)
-			c.setGraph(g, ws, memos)
+			c.setGraph(g, ws, memos, changed)
 			if g.rescanned == 0 {
 				// Same systems: the graph's findings still hold.
 				return g, false
 			}
-			c.graphFindings = map[string][]Finding{}
+			c.graphFindings = map[string]graphFound{}
 			return g, true
 		}
 	}
 	g = buildGraph(ws, memos)
-	c.setGraph(g, ws, memos)
-	c.graphFindings = map[string][]Finding{}
+	c.setGraph(g, ws, memos, nil)
+	c.graphFindings = map[string]graphFound{}
 	return g, true
 }
 
-func (c *Cache) setGraph(g *graph, ws *Workspace, memos map[string]*fileMemo) {
+// setGraph makes g the last graph; changed are the files changed since the
+// last one (nil: g was built afresh).
+func (c *Cache) setGraph(g *graph, ws *Workspace, memos *memoSet, changed map[string]bool) {
 	c.graph, c.graphFiles, c.graphSources = g, ws.Files, ws.Sources
+	if changed != nil {
+		// A rebuild happens only when no changed file is or was rootish.
+		return
+	}
 	c.graphRootish = map[string]bool{}
-	for p, m := range memos {
-		if m.hasRoots || len(m.relPaths) > 0 || path.Base(p) == "configuration.nix" {
+	for _, list := range [][]string{g.idx.rootFiles, g.idx.relFiles, g.idx.configs} {
+		for _, p := range list {
 			c.graphRootish[p] = true
 		}
 	}
@@ -111,26 +256,18 @@ func (c *Cache) setGraph(g *graph, ws *Workspace, memos map[string]*fileMemo) {
 // false when the change can alter which roots there are: files came or
 // went (paths resolve differently), or a changed file declares systems or
 // names a configuration.nix, before or after the change.
-func (c *Cache) incrementalChanges(ws *Workspace, memos map[string]*fileMemo) (map[string]bool, bool) {
-	if len(ws.Files) != len(c.graphFiles) {
+func (c *Cache) incrementalChanges(ws *Workspace, memos *memoSet) (map[string]bool, bool) {
+	changed, same := c.diff(c.graphFiles, ws)
+	if !same {
 		return nil, false
 	}
-	changed := map[string]bool{}
-	for p, f := range ws.Files {
-		old, ok := c.graphFiles[p]
-		if !ok {
-			return nil, false
-		}
-		if old == f {
-			continue
-		}
-		if memos[p].hasRoots || path.Base(p) == "configuration.nix" || len(memos[p].relPaths) > 0 {
+	for p := range changed {
+		if m := memos.get(p); m.hasRoots || path.Base(p) == "configuration.nix" || len(m.relPaths) > 0 {
 			return nil, false
 		}
 		if c.graphRootish[p] {
 			return nil, false
 		}
-		changed[p] = true
 	}
 	return changed, true
 }
@@ -145,26 +282,70 @@ func (c *Cache) Systems(ws *Workspace) []SystemInfo {
 }
 
 // memos returns the per-file memos of ws, scanning new files on every core.
-func (c *Cache) memos(ws *Workspace) map[string]*fileMemo {
+// A state with the same paths as the last one looked up gets that state's
+// memos with those of its changed files laid over them.
+func (c *Cache) memos(ws *Workspace) *memoSet {
+	c.lastMu.Lock()
+	last := c.lastMemos
+	c.lastMu.Unlock()
+	if last != nil {
+		changed, samePaths := c.diff(last.files, ws)
+		if samePaths && len(changed) == 0 {
+			return last.memos
+		}
+		if samePaths && len(last.memos.over)+len(changed) <= maxOver {
+			over := make(map[string]*fileMemo, len(last.memos.over)+len(changed))
+			for p, m := range last.memos.over {
+				if !changed[p] {
+					over[p] = m
+				}
+			}
+			for p := range changed {
+				f := ws.Files[p]
+				m := c.memo(p, f)
+				m.scanOnce.Do(func() { m.scan(f) })
+				over[p] = m
+				// The replaced version's memo goes with it (an older state
+				// that asks again gets a new one, pruned later).
+				if old := last.files[p]; old != nil {
+					c.mu.Lock()
+					if om := c.files[old]; om != nil && om != m {
+						delete(c.files, old)
+					}
+					c.mu.Unlock()
+				}
+			}
+			ms := &memoSet{base: last.memos.base, over: over}
+			c.lastMu.Lock()
+			c.lastMemos = &memoState{files: ws.Files, memos: ms}
+			c.lastMu.Unlock()
+			return ms
+		}
+	}
 	c.prune(ws)
-	memos := make(map[string]*fileMemo, len(ws.Files))
+	base := make(map[string]*fileMemo, len(ws.Files))
 	var fresh []*fileMemo
 	for path, f := range ws.Files {
 		m := c.memo(path, f)
-		memos[path] = m
+		base[path] = m
 		if !m.scanned.Load() {
 			fresh = append(fresh, m)
 		}
 	}
 	parallel(len(fresh), func(i int) { fresh[i].scanOnce.Do(func() { fresh[i].scan(ws.Files[fresh[i].path]) }) })
-	return memos
+	ms := &memoSet{base: base}
+	c.lastMu.Lock()
+	c.lastMemos = &memoState{files: ws.Files, memos: ms}
+	c.lastMu.Unlock()
+	return ms
 }
 
 // prune forgets files that are no longer in the workspace.
 func (c *Cache) prune(ws *Workspace) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.files) <= len(ws.Files) {
+	// Some slack: memos of versions an older state asked for again.
+	if len(c.files) <= len(ws.Files)+maxOver {
 		return
 	}
 	live := make(map[*nixast.File]bool, len(ws.Files))
@@ -182,6 +363,8 @@ func (c *Cache) prune(ws *Workspace) {
 func (m *fileMemo) scan(f *nixast.File) {
 	defer m.scanned.Store(true)
 	m.microvm = bytes.Contains(f.Src, []byte("microvm"))
+	m.declares = mayDeclareOptions(f.Src)
+	m.foreignHome = namesForeignHomeModules(f.Src)
 	// What the scan looks for is spelled out in the source: most files
 	// mention none of it, and searching their bytes costs a fraction of
 	// rebuilding their tokens. Each needle is part of a word the scan needs
@@ -281,11 +464,11 @@ func (m *fileMemo) ignored(f *nixast.File, fd Finding) bool {
 	return false
 }
 
-// runPerFile runs the per-file checks on every file whose findings of
-// some of them are not kept from an earlier call, files on every core,
-// and returns their findings in all files. The facts the checks require
-// are computed once per file, for the checks that run on it.
-func (c *Cache) runPerFile(checks []*Analyzer, ws *Workspace, memos map[string]*fileMemo) []Finding {
+// runPerFile runs the per-file checks on the files at paths whose findings
+// of some of them are not kept from an earlier call, files on every core,
+// and keeps their findings in the files' memos. The facts the checks
+// require are computed once per file, for the checks that run on it.
+func (c *Cache) runPerFile(checks []*Analyzer, ws *Workspace, memos *memoSet, paths []string) {
 	type job struct {
 		path string
 		m    *fileMemo
@@ -293,7 +476,11 @@ func (c *Cache) runPerFile(checks []*Analyzer, ws *Workspace, memos map[string]*
 	}
 	var jobs []job
 	c.mu.Lock()
-	for path, m := range memos {
+	for _, path := range paths {
+		m := memos.get(path)
+		if m == nil {
+			continue
+		}
 		var todo []*Analyzer
 		for _, a := range checks {
 			if _, ok := m.findings[a.Name]; !ok {
@@ -346,22 +533,18 @@ func (c *Cache) runPerFile(checks []*Analyzer, ws *Workspace, memos map[string]*
 		}
 		c.mu.Unlock()
 	})
-	var out []Finding
-	c.mu.Lock()
-	for _, m := range memos {
-		for _, a := range checks {
-			out = append(out, m.findings[a.Name]...)
-		}
-	}
-	c.mu.Unlock()
-	return out
 }
 
 // sweepTrees drops the trees of summaries that no root of the module graph
-// reads: what a check or a feature parsed again for itself.
+// reads: what a check or a feature parsed again for itself. Nothing to do
+// when the graph and the number of trees are those of the last sweep.
 func (c *Cache) sweepTrees() {
 	c.graphMu.Lock()
 	defer c.graphMu.Unlock()
+	if n := c.trees.count(); c.graph == c.swept && n == c.sweptTrees {
+		return
+	}
+	defer func() { c.swept, c.sweptTrees = c.graph, c.trees.count() }()
 	read := map[string]bool{}
 	if c.graph != nil {
 		for _, rs := range c.graph.roots {

@@ -187,10 +187,12 @@ func shorten(s string) string {
 // directory of from; "" when there is none or several.
 func (p *GraphPass) similarFile(from, missing string) string {
 	base := path.Base(missing)
-	var found []string
-	for f := range p.Workspace.Files {
-		if path.Base(f) == base || path.Base(f) == "default.nix" && path.Base(path.Dir(f)) == base {
-			found = append(found, f)
+	found := append([]string(nil), p.graph.idx.named(base)...)
+	if base != "default.nix" {
+		for _, f := range p.graph.idx.named("default.nix") {
+			if path.Base(path.Dir(f)) == base {
+				found = append(found, f)
+			}
 		}
 	}
 	if len(found) != 1 {

@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -53,52 +52,41 @@ var DeprecatedOption = &Analyzer{
 }
 
 // declaredPrefixes returns the microvm.* paths that the workspace's own
-// modules declare options under (options.microvm.x = ...).
-func declaredPrefixes(ws *Workspace) [][]string {
-	// only a file that names microvm can declare options below it (with
-	// lib's option makers or a helper of its own)
-	return optionDeclarations(ws,
-		func(src []byte) bool { return bytes.Contains(src, []byte("microvm")) },
-		func(path []string) bool { return path[0] == "microvm" })
+// modules declare options under (options.microvm.x = ...): only a file
+// that names microvm can declare options below it (with lib's option
+// makers or a helper of its own).
+func (p *GraphPass) declaredPrefixes() [][]string {
+	return p.wfacts.declaredPrefixes()
 }
 
-// optionDeclarations returns the option paths that the workspace's files
-// for which mayDeclare holds declare (options.a.b = ..., options = { a.b =
-// ...; }) and keep accepts. mayDeclare spares the walk, and a summary's
-// parse, of every other file.
-func optionDeclarations(ws *Workspace, mayDeclare func(src []byte) bool, keep func(path []string) bool) [][]string {
+// optionDeclarations returns the option paths that a file declares
+// (options.a.b = ..., options = { a.b = ...; }).
+func optionDeclarations(f *nixast.File) [][]string {
 	var out [][]string
-	for name, f := range ws.Files {
-		if !mayDeclare(f.Src) {
-			continue
+	nixast.Inspect(f.Root, func(n nixast.Node) bool {
+		a, ok := n.(*nixast.AttrAssign)
+		if !ok || a.Path == nil {
+			return true
 		}
-		nixast.Inspect(ws.File(name).Root, func(n nixast.Node) bool {
-			a, ok := n.(*nixast.AttrAssign)
-			if !ok || a.Path == nil {
-				return true
-			}
-			names, _ := a.Path.StaticNames()
-			if len(names) == 0 || names[0] != "options" {
-				return true
-			}
-			if len(names) >= 2 {
-				if keep(names[1:]) {
-					out = append(out, names[1:])
-				}
-				return true
-			}
-			if set, ok := nixast.Unparen(a.Value).(*nixast.AttrSet); ok {
-				for _, b := range set.Bindings {
-					if inner, ok := b.(*nixast.AttrAssign); ok && inner.Path != nil {
-						if ns, _ := inner.Path.StaticNames(); len(ns) > 0 && keep(ns) {
-							out = append(out, ns)
-						}
+		names, _ := a.Path.StaticNames()
+		if len(names) == 0 || names[0] != "options" {
+			return true
+		}
+		if len(names) >= 2 {
+			out = append(out, names[1:])
+			return true
+		}
+		if set, ok := nixast.Unparen(a.Value).(*nixast.AttrSet); ok {
+			for _, b := range set.Bindings {
+				if inner, ok := b.(*nixast.AttrAssign); ok && inner.Path != nil {
+					if ns, _ := inner.Path.StaticNames(); len(ns) > 0 {
+						out = append(out, ns)
 					}
 				}
 			}
-			return true
-		})
-	}
+		}
+		return true
+	})
 	return out
 }
 
@@ -113,7 +101,7 @@ func underPrefix(path []string, prefixes [][]string) bool {
 
 func runUnknownOption(p *GraphPass) {
 	runUnknownOptionSets(p)
-	declared := declaredPrefixes(p.Workspace)
+	declared := p.declaredPrefixes()
 	for _, s := range p.Systems {
 		if s.Unknown || !(s.Has(ModMicrovm) || s.Has(ModOptions) || s.Has(ModHost)) {
 			continue

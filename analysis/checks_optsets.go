@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"bytes"
 	"fmt"
 	"path"
 	"strings"
@@ -26,13 +25,9 @@ var moduleKeys = map[string]bool{
 
 // declaredOptionPaths returns the option paths the workspace's own modules
 // declare (options.a.b = ..., options = { a.b = ...; }), whatever the
-// prefix.
-func declaredOptionPaths(ws *Workspace) [][]string {
-	// a declaration calls one of lib's option makers
-	return optionDeclarations(ws, func(src []byte) bool {
-		return bytes.Contains(src, []byte("mkOption")) || bytes.Contains(src, []byte("mkEnableOption")) ||
-			bytes.Contains(src, []byte("mkPackageOption")) || bytes.Contains(src, []byte("OptionModule"))
-	}, func([]string) bool { return true })
+// prefix: only a file that calls one of lib's option makers declares any.
+func (p *GraphPass) declaredOptionPaths() [][]string {
+	return p.wfacts.declaredOptionPaths()
 }
 
 // foreignElem reports whether a module element of a system of a class may
@@ -150,7 +145,7 @@ func walkSets(p *GraphPass, fn func(sf setFinding, sets *optindex.Sets)) {
 	if folders == nil {
 		return
 	}
-	foreignHM := foreignHomeModules(p.Workspace)
+	foreignHM := p.wfacts.foreignHome
 	visited := map[string]bool{}
 	for _, s := range p.allSystems() {
 		if s.Kind == "container" {
@@ -223,7 +218,7 @@ func runUnknownOptionSets(p *GraphPass) {
 			return // the name is written by an enclosing binding: reported there
 		}
 		if !declaredOnce {
-			declared, declaredOnce = declaredOptionPaths(p.Workspace), true
+			declared, declaredOnce = p.declaredOptionPaths(), true
 		}
 		if underPrefix(sf.path, declared) || underPrefix(d.Path, declared) {
 			return
@@ -335,21 +330,6 @@ func originOf(sets *optindex.Sets, c optindex.Class, prefix []string) string {
 		names = all
 	}
 	return strings.Join(names, " and ")
-}
-
-// foreignHomeModules reports whether the workspace may import home-manager
-// modules of sources the analysis does not read (another flake's
-// homeManagerModules): their options are not known, so no home-manager
-// name is unknown.
-func foreignHomeModules(ws *Workspace) bool {
-	for _, f := range ws.Files {
-		for _, w := range []string{"homeManagerModules", "homeModules", "hmModules"} {
-			if bytes.Contains(f.Src, []byte(w)) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // listElements checks the attribute sets written as elements of a list of

@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"fmt"
-	"path"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
@@ -26,10 +25,8 @@ func runPinnedSourceAbsent(p *GraphPass) {
 	for _, in := range p.Workspace.AbsentInputs {
 		absent[in] = true
 	}
-	for name, f := range p.Workspace.Files {
-		if path.Base(name) != "flake.nix" {
-			continue
-		}
+	for _, name := range p.graph.idx.named("flake.nix") {
+		f := p.Workspace.File(name)
 		root, ok := nixast.Unparen(f.Root).(*nixast.AttrSet)
 		if !ok {
 			continue

@@ -42,7 +42,7 @@ func (c *Cache) ElementTargetsIn(ws *Workspace, file string) []ElementTarget {
 
 // elementTargets resolves the elements of every file, or of only (when
 // not ""); memos may be nil.
-func elementTargets(ws *Workspace, memos map[string]*fileMemo, only string) map[string][]ElementTarget {
+func elementTargets(ws *Workspace, memos *memoSet, only string) map[string][]ElementTarget {
 	g := buildGraph(ws, memos)
 	out := map[string][]ElementTarget{}
 	type key struct {

@@ -142,13 +142,16 @@ type graph struct {
 	skip      []string             // files that are no NixOS system though they look like one
 	rescanned int                  // roots scanned rather than reused
 	alsoReads map[string]bool      // files a scan depends on beyond what it evaluates (outputsSystems)
+
+	idx  *pathIndex      // the paths and the files' scan facts, kept by a rebuild (paths.go)
+	refd map[string]bool // files named by a relative configuration.nix path
 }
 
 // buildGraph finds the systems of the workspace and their module closures.
 // memos (may be nil) holds per-file facts: only files that mention
 // nixosSystem or nixosConfigurations are scanned for systems; the evaluation
 // still follows imports and helper functions into any file.
-func buildGraph(ws *Workspace, memos map[string]*fileMemo) *graph {
+func buildGraph(ws *Workspace, memos *memoSet) *graph {
 	return rebuildGraph(ws, memos, nil, nil)
 }
 
@@ -163,25 +166,25 @@ type rootScan struct {
 // rebuildGraph builds the graph of ws. Roots of old whose scan read none of
 // the changed files keep their systems; the others are scanned again. Each
 // root is evaluated on its own, so that what it read is known exactly.
-func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed map[string]bool) *graph {
+func rebuildGraph(ws *Workspace, memos *memoSet, old *graph, changed map[string]bool) *graph {
 	if memos == nil {
-		memos = map[string]*fileMemo{}
-		for p, f := range ws.Files {
-			m := &fileMemo{path: p}
-			m.scan(f)
-			memos[p] = m
-		}
+		memos = memoSetOf(ws.Files)
 	}
 	g := &graph{ev: newEvaluator(ws), ws: ws, roots: map[string]*rootScan{}}
-	paths := make([]string, 0, len(ws.Files))
-	for p := range ws.Files {
-		paths = append(paths, p)
+	if old != nil && old.idx != nil {
+		// A rebuild has the same paths (Cache.incrementalChanges): what
+		// depends on them alone is kept.
+		g.idx, g.refd = old.idx.derive(changed, memos), old.refd
+		old.rootOnce.Do(func() { old.root = workspaceRoot(old.ws) })
+		g.root = old.root
+		g.rootOnce.Do(func() {})
+	} else {
+		files := make([]string, 0, len(ws.Files))
+		for p := range ws.Files {
+			files = append(files, p)
+		}
+		g.idx = newPathIndex(files, memos)
 	}
-	sort.Strings(paths)
-	// flake.nix files first
-	sort.SliceStable(paths, func(i, j int) bool {
-		return path.Base(paths[i]) == "flake.nix" && path.Base(paths[j]) != "flake.nix"
-	})
 	root := func(key, file string, scan func()) {
 		if old != nil {
 			if rs := old.roots[key]; rs != nil && !readsAny(rs.reads, changed) {
@@ -211,28 +214,34 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 		g.roots[key] = rs
 		g.rescanned++
 	}
-	for _, p := range paths {
-		if !memos[p].hasRoots {
-			continue
-		}
+	for _, p := range g.idx.rootFiles {
 		p := p
 		root("scan:"+p, p, func() { g.scanRoot(p) })
 	}
 	// systems of flake outputs that are a call, which the scans above
 	// did not find with their arguments (wiring_flakeparts.go)
-	for _, p := range paths {
-		if path.Base(p) == "flake.nix" && memos[p].hasRoots && outputsAreCall(ws.File(p)) {
+	for _, p := range g.idx.named("flake.nix") {
+		if m := memos.get(p); m != nil && m.hasRoots && outputsAreCall(ws.File(p)) {
 			p := p
 			root("outputs:"+p, p, func() { g.outputsSystems(p) })
 		}
 	}
 	// lone configuration.nix files
-	refd := g.referencedFiles(memos)
-	for _, p := range g.skip {
-		refd[p] = true
+	if g.refd == nil {
+		g.refd = g.referencedFiles(memos)
 	}
-	for _, p := range paths {
-		if path.Base(p) == "configuration.nix" && !refd[p] {
+	refd := g.refd
+	if len(g.skip) > 0 {
+		refd = make(map[string]bool, len(g.refd)+len(g.skip))
+		for p := range g.refd {
+			refd[p] = true
+		}
+		for _, p := range g.skip {
+			refd[p] = true
+		}
+	}
+	for _, p := range g.idx.configs {
+		if !refd[p] {
 			p := p
 			root("config:"+p, p, func() {
 				s := g.newSystem(strings.TrimSuffix(path.Dir(p), "/"), "configuration", p, 0)
@@ -264,8 +273,8 @@ func rebuildGraph(ws *Workspace, memos map[string]*fileMemo, old *graph, changed
 			inSystem[f] = true
 		}
 	}
-	for _, p := range paths {
-		if !memos[p].microvm || inSystem[p] || memos[p].hasRoots || path.Base(p) == "flake.nix" {
+	for _, p := range g.idx.microvmFiles {
+		if inSystem[p] || memos.get(p).hasRoots || path.Base(p) == "flake.nix" {
 			continue
 		}
 		p := p
@@ -366,10 +375,10 @@ func readsAny(reads, changed map[string]bool) bool {
 	return false
 }
 
-func (g *graph) referencedFiles(memos map[string]*fileMemo) map[string]bool {
+func (g *graph) referencedFiles(memos *memoSet) map[string]bool {
 	out := map[string]bool{}
-	for p, m := range memos {
-		for _, rel := range m.relPaths {
+	for _, p := range g.idx.relFiles {
+		for _, rel := range memos.get(p).relPaths {
 			if r := g.ev.resolvePath(p, rel); r != "" && r != p {
 				out[r] = true
 			}

@@ -86,6 +86,13 @@ func (s *treeStore) stored(f *nixast.File) *nixast.File {
 	return st.tree
 }
 
+// count returns how many trees are held.
+func (s *treeStore) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.trees)
+}
+
 // sweep drops the trees whose file keep rejects.
 func (s *treeStore) sweep(keep func(path string) bool) {
 	s.mu.Lock()
@@ -138,7 +145,7 @@ func (c *Cache) bind(ws *Workspace) *Workspace {
 	if ws.trees == &c.trees {
 		return ws
 	}
-	return &Workspace{Files: ws.Files, Microvm: ws.Microvm, MicrovmFolders: ws.MicrovmFolders, AbsentInputs: ws.AbsentInputs, Options: ws.Options, Exists: ws.Exists, Root: ws.Root, Sources: ws.Sources, trees: &c.trees}
+	return &Workspace{Files: ws.Files, Microvm: ws.Microvm, MicrovmFolders: ws.MicrovmFolders, AbsentInputs: ws.AbsentInputs, Options: ws.Options, Exists: ws.Exists, Root: ws.Root, Sources: ws.Sources, Derived: ws.Derived, trees: &c.trees}
 }
 
 // Workspace returns a workspace of files whose summaries share this cache's
@@ -160,14 +167,14 @@ func (c *Cache) Prepare(p string, f *nixast.File) *nixast.File {
 		return f
 	}
 	ws := &Workspace{Files: map[string]*nixast.File{p: f}}
-	memos := map[string]*fileMemo{p: m}
+	memos := &memoSet{base: map[string]*fileMemo{p: m}}
 	var checks []*Analyzer
 	for _, a := range Analyzers {
 		if a.Kind() == PerFile {
 			checks = append(checks, a)
 		}
 	}
-	c.runPerFile(checks, ws, memos)
+	c.runPerFile(checks, ws, memos, []string{p})
 	m.scopes = nil
 	sum := summarize(f)
 	c.mu.Lock()

@@ -92,10 +92,10 @@ func (g *graph) separateClasses() {
 // allSystems are the pass' systems with those of other classes: for the
 // checks that are no microvm.nix's (option sets, module elements).
 func (p *GraphPass) allSystems() []*System {
-	if p.graph == nil || len(p.graph.others) == 0 {
+	if len(p.others) == 0 {
 		return p.Systems
 	}
-	return append(p.Systems[:len(p.Systems):len(p.Systems)], p.graph.others...)
+	return append(p.Systems[:len(p.Systems):len(p.Systems)], p.others...)
 }
 
 // specialArgsAttr is the argument of a system call that gives its modules

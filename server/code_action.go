@@ -32,7 +32,7 @@ func (s *Server) codeActions(ctx context.Context, p *protocol.CodeActionParams) 
 	s.mu.Unlock()
 
 	actions := []protocol.CodeAction{}
-	findings := r.byPath[path]
+	findings := r.of(path)
 	if kindRequested(p.Context.Only, protocol.QuickFix) {
 		for _, f := range findings {
 			if f.Pos > end || start > f.End || len(f.Fixes) == 0 {

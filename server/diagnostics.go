@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"go.lsp.dev/protocol"
@@ -78,9 +79,43 @@ func (s *Server) publishedFiles(r *analysisResult) func(string) bool {
 }
 
 // diagnosticsState remembers what each file's diagnostics were when last
-// published, so that only changes are sent. Only diagnosticsLoop uses it.
+// published, so that only changes are sent. Only diagnosticsLoop uses
+// published; every analysis marks the files whose findings changed since
+// it last published.
 type diagnosticsState struct {
 	published map[string]publishedFile // by path
+	// settings are those diagnostics were last published with: other
+	// settings change every file's.
+	settings publishSettings
+
+	mu       sync.Mutex
+	dirty    map[string]bool
+	dirtyAll bool
+}
+
+type publishSettings struct {
+	docsLink string
+	enc      positionEncoding
+	scope    diagnosticsScope
+}
+
+// markDirty records files whose findings changed (all: any file's may).
+func (st *diagnosticsState) markDirty(paths []string, all bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.dirtyAll = st.dirtyAll || all
+	for _, p := range paths {
+		st.dirty[p] = true
+	}
+}
+
+// takeDirty returns and forgets the files marked dirty.
+func (st *diagnosticsState) takeDirty() (map[string]bool, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	d, all := st.dirty, st.dirtyAll
+	st.dirty, st.dirtyAll = map[string]bool{}, false
+	return d, all
 }
 
 type publishedFile struct {
@@ -89,7 +124,7 @@ type publishedFile struct {
 }
 
 func newDiagnosticsState() *diagnosticsState {
-	return &diagnosticsState{published: map[string]publishedFile{}}
+	return &diagnosticsState{published: map[string]publishedFile{}, dirty: map[string]bool{}}
 }
 
 // publishDiagnosticsParams is protocol's with a version that can be 0 (some
@@ -161,27 +196,43 @@ func (s *Server) publishDiagnostics() {
 		start := time.Now()
 		defer func() { ce.Write(zap.Uint64("gen", r.snap.gen), zap.Duration("took", time.Since(start))) }()
 	}
-	paths := make([]string, 0, len(r.byPath)+len(s.diags.published))
-	for p := range r.byPath {
-		paths = append(paths, p)
+	// Only the files whose findings changed since the last publication
+	// are looked at, unless settings that change every file's did, or
+	// which files are shown depends on the systems.
+	dirty, all := s.diags.takeDirty()
+	set := publishSettings{docsLink: r.snap.docsLink, enc: r.snap.enc, scope: r.snap.scope}
+	if set != s.diags.settings || set.scope != scopeAll {
+		all = true
 	}
-	for p := range s.diags.published {
-		if _, ok := r.byPath[p]; !ok {
-			paths = append(paths, p)
+	s.diags.settings = set
+	if all {
+		for _, p := range r.found.Files() {
+			dirty[p] = true
+		}
+		for p := range s.diags.published {
+			dirty[p] = true
 		}
 	}
 	// Every open document gets its diagnostics, an empty list when it has
 	// none, so that a client never keeps stale ones.
 	for p := range r.snap.docs {
-		if _, ok := r.byPath[p]; !ok {
-			if _, ok := s.diags.published[p]; !ok {
-				paths = append(paths, p)
-			}
-		}
+		dirty[p] = true
+	}
+	paths := make([]string, 0, len(dirty))
+	for p := range dirty {
+		paths = append(paths, p)
 	}
 	sort.Strings(paths)
+	done := 0
+	defer func() {
+		if done < len(paths) {
+			// Superseded: the next run publishes the rest.
+			s.diags.markDirty(paths[done:], all)
+		}
+	}()
 	shown := s.publishedFiles(r)
-	for _, p := range paths {
+	for i, p := range paths {
+		done = i
 		if r.snap.gen != s.gen.Load() {
 			// Something changed since the snapshot: these results may
 			// describe text the editor no longer has. The change has
@@ -190,7 +241,7 @@ func (s *Server) publishDiagnostics() {
 		}
 		var diags []protocol.Diagnostic
 		if shown(p) {
-			diags = toDiagnostics(r.snap, r.byPath[p])
+			diags = toDiagnostics(r.snap, r.of(p))
 		} else {
 			diags = []protocol.Diagnostic{}
 		}
@@ -222,6 +273,7 @@ func (s *Server) publishDiagnostics() {
 		}
 		s.notifyClient("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: u, Version: version, Diagnostics: diags})
 	}
+	done = len(paths)
 }
 
 // toDiagnostics converts one file's findings, capped.
@@ -295,5 +347,5 @@ type fullDiagnosticReport struct {
 // current diagnostics.
 func (s *Server) pullDiagnostics(u protocol.DocumentURI) fullDiagnosticReport {
 	r := s.currentAnalysis()
-	return fullDiagnosticReport{Kind: "full", Items: toDiagnostics(r.snap, r.byPath[uriToPath(u)])}
+	return fullDiagnosticReport{Kind: "full", Items: toDiagnostics(r.snap, r.of(uriToPath(u)))}
 }

@@ -62,7 +62,7 @@ const (
 type Server struct {
 	opts    Options
 	log     *zap.Logger
-	analyze func(*analysis.Workspace, analysis.Config) []analysis.Finding
+	analyze func(*analysis.Workspace, analysis.Config) *analysis.Findings
 	systems func(*analysis.Workspace) []analysis.SystemInfo
 	// elementsIn resolves the module elements of a file (go to definition).
 	elementsIn func(*analysis.Workspace, string) []analysis.ElementTarget
@@ -135,7 +135,6 @@ func New(opts Options) *Server {
 	s := &Server{
 		opts:    opts,
 		log:     opts.Logger,
-		analyze: opts.Analyze,
 		stopped: make(chan struct{}),
 		docs:    newDocumentStore(),
 		index:   newWorkspaceIndex(),
@@ -144,11 +143,15 @@ func New(opts Options) *Server {
 		settled: make(chan struct{}),
 		cfg:     analysis.Config{Disabled: map[string]bool{}, Severity: map[string]analysis.Severity{}},
 	}
-	if s.analyze == nil {
+	if opts.Analyze != nil {
+		s.analyze = func(ws *analysis.Workspace, cfg analysis.Config) *analysis.Findings {
+			return analysis.FindingsOf(opts.Analyze(ws, cfg))
+		}
+	} else {
 		// One cache for the session: unchanged files keep their per-file
 		// results, and the module graph survives edits it cannot see.
 		cache := analysis.NewCache()
-		s.analyze, s.systems, s.elementsIn, s.scopes = cache.Analyze, cache.Systems, cache.ElementTargetsIn, cache.Scopes
+		s.analyze, s.systems, s.elementsIn, s.scopes = cache.AnalyzeFiles, cache.Systems, cache.ElementTargetsIn, cache.Scopes
 		s.prepare, s.workspaceOf = cache.Prepare, cache.Workspace
 	}
 	if s.workspaceOf == nil {

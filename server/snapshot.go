@@ -1,7 +1,7 @@
 package server
 
 import (
-	"sort"
+	"maps"
 	"sync"
 	"time"
 
@@ -17,6 +17,7 @@ import (
 // files are shared between snapshots; nothing in one ever changes.
 type snapshot struct {
 	gen   uint64 // Server.gen when the snapshot was taken
+	index uint64 // the workspace index' version it was taken from
 	files map[string]*nixast.File
 	ws    *analysis.Workspace  // files, for analysis and features; reparses summaries
 	docs  map[string]*document // open documents by path: versions and URIs
@@ -56,24 +57,58 @@ func (s *Server) snapshot() *snapshot {
 func (s *Server) takeSnapshot() *snapshot {
 	gen := s.gen.Load()
 	docs := s.docs.byPath()
-	files := s.index.copyFiles()
 	exclude := s.excluder()
-	for p, d := range docs {
-		if exclude(p) {
-			delete(files, p)
-			continue
-		}
-		files[p] = d.parse()
-	}
 	s.mu.Lock()
 	cfg, enc, docsLink, scope := s.cfg, s.enc, s.docsLink, s.scope
 	s.mu.Unlock()
+	var files map[string]*nixast.File
+	var version uint64
+	var derived *analysis.Derivation
+	if prev := s.snaps.last; prev != nil && prev.index == s.index.currentVersion() && sameDocs(prev, docs, exclude) {
+		// Typing: the index is as the last snapshot saw it and the same
+		// documents are open. Their new versions replace the old ones in
+		// a copy of its map, and the analysis is told which changed,
+		// rather than comparing every file.
+		files, version = maps.Clone(prev.files), prev.index
+		var changed []string
+		for p, d := range docs {
+			if f := d.parse(); files[p] != f {
+				files[p] = f
+				changed = append(changed, p)
+			}
+		}
+		derived = &analysis.Derivation{From: prev.files, Changed: changed}
+	} else {
+		files, version = s.index.copyFilesVersion()
+		for p, d := range docs {
+			if exclude(p) {
+				delete(files, p)
+				continue
+			}
+			files[p] = d.parse()
+		}
+	}
 	ws := s.workspaceOf(files)
 	ws.Microvm, ws.AbsentInputs, ws.Exists = s.microvmFacts(), s.absentInputs(), existsOnDisk
 	ws.MicrovmFolders = s.microvmFolders()
 	ws.Options = s.optionFolders()
 	ws.Sources = s.inputSources()
-	return &snapshot{gen: gen, files: files, ws: ws, docs: docs, cfg: cfg, scope: scope, enc: enc, docsLink: docsLink}
+	ws.Derived = derived
+	return &snapshot{gen: gen, index: version, files: files, ws: ws, docs: docs, cfg: cfg, scope: scope, enc: enc, docsLink: docsLink}
+}
+
+// sameDocs reports whether docs are the open documents of prev, each in
+// its files (none excluded).
+func sameDocs(prev *snapshot, docs map[string]*document, exclude func(string) bool) bool {
+	if len(prev.docs) != len(docs) {
+		return false
+	}
+	for p := range docs {
+		if prev.docs[p] == nil || prev.files[p] == nil || exclude(p) {
+			return false
+		}
+	}
+	return true
 }
 
 // tree returns the file at p with its syntax tree (see analysis.IsSummary),
@@ -108,8 +143,16 @@ func (snap *snapshot) lines(p string) *nixast.LineIndex {
 
 // analysisResult is the findings of one snapshot, by file.
 type analysisResult struct {
-	snap   *snapshot
-	byPath map[string][]analysis.Finding
+	snap  *snapshot
+	found *analysis.Findings
+}
+
+// of returns the findings in the file at p, sorted by position.
+func (r *analysisResult) of(p string) []analysis.Finding {
+	if r.snap.files[p] == nil {
+		return nil // analysis reported on a file it was not given
+	}
+	return r.found.Of(p)
 }
 
 // analysisCache keeps the newest result: diagnostics, code actions and pull
@@ -130,20 +173,15 @@ func (s *Server) currentAnalysis() *analysisResult {
 	start := time.Now()
 	snap := s.snapshot()
 	parsed := time.Now()
-	findings := s.analyze(snap.ws, snap.cfg)
+	found := s.analyze(snap.ws, snap.cfg)
+	changed, all := found.Changed()
 	if ce := s.log.Check(zap.DebugLevel, "analysed"); ce != nil {
-		ce.Write(zap.Uint64("gen", snap.gen), zap.Duration("parse", parsed.Sub(start)), zap.Duration("analysis", time.Since(parsed)), zap.Int("findings", len(findings)))
+		ce.Write(zap.Uint64("gen", snap.gen), zap.Duration("parse", parsed.Sub(start)), zap.Duration("analysis", time.Since(parsed)), zap.Int("changed", len(changed)), zap.Bool("all", all))
 	}
-	r := &analysisResult{snap: snap, byPath: map[string][]analysis.Finding{}}
-	for _, f := range findings {
-		if snap.files[f.File] == nil {
-			continue // analysis reported on a file it was not given
-		}
-		r.byPath[f.File] = append(r.byPath[f.File], f)
-	}
-	for _, list := range r.byPath {
-		sort.SliceStable(list, func(i, j int) bool { return list[i].Pos < list[j].Pos })
-	}
+	// Each analysis' changes are relative to the one before: the next
+	// publication sends them, whichever result it publishes.
+	s.diags.markDirty(changed, all)
+	r := &analysisResult{snap: snap, found: found}
 	s.cache.last = r
 	return r
 }

@@ -37,6 +37,9 @@ type workspaceIndex struct {
 	// not overwrite what the event brought.
 	seq     uint64
 	touched map[string]uint64
+	// version counts changes to files, so that a snapshot can tell that
+	// the index is as its predecessor saw it.
+	version uint64
 	// open holds the paths of open documents: the editor's text is the
 	// truth for them, so their entry keeps no tree (nil) until they close.
 	open map[string]bool
@@ -58,6 +61,7 @@ func (x *workspaceIndex) setOpen(p string, open bool) {
 	x.open[p] = true
 	if _, ok := x.files[p]; ok {
 		x.files[p] = nil
+		x.version++
 	}
 }
 
@@ -103,6 +107,7 @@ func (x *workspaceIndex) removeFolder(dir string) {
 	for p := range x.files {
 		if !x.inFolderLocked(p) {
 			delete(x.files, p)
+			x.version++
 		}
 	}
 }
@@ -133,6 +138,7 @@ func (x *workspaceIndex) putScanned(p string, f *nixast.File, seq uint64) bool {
 		return false
 	}
 	x.files[p] = x.keep(p, f)
+	x.version++
 	return true
 }
 
@@ -146,6 +152,7 @@ func (x *workspaceIndex) removeTree(p string) {
 		if within(q, p) {
 			x.touched[q] = x.seq
 			delete(x.files, q)
+			x.version++
 		}
 	}
 	x.touched[p] = x.seq
@@ -163,6 +170,7 @@ func (x *workspaceIndex) putEvent(p string, f *nixast.File) {
 	} else {
 		x.files[p] = x.keep(p, f)
 	}
+	x.version++
 }
 
 // dropExcluded removes the files now excluded by settings.
@@ -172,6 +180,7 @@ func (x *workspaceIndex) dropExcluded(m *excludeMatcher) {
 	for p := range x.files {
 		if m.excluded(p, x.folders) {
 			delete(x.files, p)
+			x.version++
 		}
 	}
 }
@@ -180,6 +189,19 @@ func (x *workspaceIndex) dropExcluded(m *excludeMatcher) {
 // (the snapshot adds the editor's versions). The *nixast.File values are
 // shared: they never change.
 func (x *workspaceIndex) copyFiles() map[string]*nixast.File {
+	files, _ := x.copyFilesVersion()
+	return files
+}
+
+// currentVersion returns the index' version.
+func (x *workspaceIndex) currentVersion() uint64 {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.version
+}
+
+// copyFilesVersion is copyFiles with the index' version it copied.
+func (x *workspaceIndex) copyFilesVersion() (map[string]*nixast.File, uint64) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	out := make(map[string]*nixast.File, len(x.files)+8)
@@ -188,7 +210,7 @@ func (x *workspaceIndex) copyFiles() map[string]*nixast.File {
 			out[p] = f
 		}
 	}
-	return out
+	return out, x.version
 }
 
 func containsString(list []string, s string) bool {

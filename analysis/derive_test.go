@@ -1,0 +1,234 @@
+package analysis
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// deriveSnippets are lines an edit inserts: each touches something the
+// analysis derives state from (options set and declared, module imports,
+// systems, suppression comments, names of other flakes' modules, broken
+// syntax).
+var deriveSnippets = []string{
+	"  microvm.vcpu = 2;\n",
+	"  microvm.hypervisor = \"qemu\";\n",
+	"  microvm.mem = \"lots\";\n",
+	"  microvm.notAnOption = true;\n",
+	"  imports = [ inputs.microvm.nixosModules.microvm ];\n",
+	"  imports = [ microvm.nixosModules.host ./missing.nix ];\n",
+	"  options.microvm.notAnOption = lib.mkOption { };\n",
+	"  options.services.mine.enable = lib.mkEnableOption \"mine\";\n",
+	"  microvm.vms.g = { config = { microvm.mem = 512; }; };\n",
+	"  microvm.autostart = [ \"g\" ];\n",
+	"  # microvm-lsp: ignore unknown-option\n",
+	"  hm = inputs.other.homeManagerModules.a;\n",
+	"  unused = let y = 1; in 2;\n",
+	"  x = ",
+	"}\n",
+	"  a = 1;\n  a = 2;\n",
+}
+
+// TestDerivedAnalysisMatchesFresh applies random edits to every fixture,
+// one version after another through one Cache (told what changed, as the
+// server tells it, or left to compare), and checks that each version's
+// findings, systems and roles equal those of a fresh analysis that runs
+// the graph checks on all systems at once, and that every file whose
+// findings moved is among those the analysis says changed.
+func TestDerivedAnalysisMatchesFresh(t *testing.T) {
+	fixtures, _ := filepath.Glob("../testdata/analysis/*.txtar")
+	if len(fixtures) == 0 {
+		t.Fatal("no fixtures")
+	}
+	steps := 10
+	if testing.Short() {
+		steps = 4
+	}
+	for i, fx := range fixtures {
+		seed := int64(i + 1)
+		ws, _ := loadFixture(t, fx)
+		if err := deriveSequence(ws, rand.New(rand.NewSource(seed)), steps); err != nil {
+			t.Errorf("%s (seed %d): %v", filepath.Base(fx), seed, err)
+		}
+	}
+}
+
+// deriveSequence runs steps random versions of ws through one Cache.
+func deriveSequence(ws *Workspace, rnd *rand.Rand, steps int) error {
+	orig := ws.Files
+	c := NewCache()
+	files := ws.Files
+	prevFresh := map[string]string{}
+	with := func(files map[string]*nixast.File, d *Derivation) *Workspace {
+		return &Workspace{Files: files, Microvm: ws.Microvm, AbsentInputs: ws.AbsentInputs, Options: ws.Options,
+			Exists: ws.Exists, Root: ws.Root, Derived: d}
+	}
+	for step := 0; step <= steps; step++ {
+		var d *Derivation
+		if step > 0 {
+			next, changed, what := deriveEdit(files, orig, rnd)
+			if rnd.Intn(2) == 0 {
+				d = &Derivation{From: files, Changed: changed}
+			}
+			files = next
+			_ = what
+		}
+		cur := with(files, d)
+		r := c.AnalyzeFiles(cur, Config{})
+		got := encode(c.Analyze(with(files, nil), Config{}))
+		ref := NewCache()
+		ref.oneComponent = true
+		fresh := ref.Analyze(with(files, nil), Config{})
+		if want := encode(fresh); got != want {
+			return fmt.Errorf("step %d: derived findings differ from a fresh analysis:\n got  %s\n want %s", step, got, want)
+		}
+		if gs, fs := encode(c.Systems(cur)), encode(Systems(with(files, nil))); gs != fs {
+			return fmt.Errorf("step %d: derived systems differ from a fresh analysis:\n got  %s\n want %s", step, gs, fs)
+		}
+		// The files whose findings moved are among those said changed.
+		byFile := map[string]string{}
+		for _, f := range fresh {
+			byFile[f.File] += encode(f)
+		}
+		changed, all := r.Changed()
+		if step > 0 && !all {
+			said := map[string]bool{}
+			for _, p := range changed {
+				said[p] = true
+			}
+			for p := range unionKeys(byFile, prevFresh) {
+				if byFile[p] != prevFresh[p] && !said[p] {
+					return fmt.Errorf("step %d: the findings of %s moved, but the analysis says only %v changed", step, p, changed)
+				}
+			}
+		}
+		prevFresh = byFile
+	}
+	return nil
+}
+
+func unionKeys(a, b map[string]string) map[string]bool {
+	out := map[string]bool{}
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
+}
+
+// deriveEdit returns files with one random edit, the paths it changed and
+// what it did.
+func deriveEdit(files, orig map[string]*nixast.File, rnd *rand.Rand) (map[string]*nixast.File, []string, string) {
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	next := make(map[string]*nixast.File, len(files)+1)
+	for p, f := range files {
+		next[p] = f
+	}
+	p := paths[rnd.Intn(len(paths))]
+	src := files[p].Src
+	var out []byte
+	what := ""
+	switch k := rnd.Intn(10); {
+	case k < 4: // insert a snippet after a line
+		lines := bytes.SplitAfter(src, []byte("\n"))
+		at := rnd.Intn(len(lines) + 1)
+		out = append(out, bytes.Join(lines[:at], nil)...)
+		out = append(out, deriveSnippets[rnd.Intn(len(deriveSnippets))]...)
+		out = append(out, bytes.Join(lines[at:], nil)...)
+		what = "insert"
+	case k < 6: // cut a few bytes
+		if len(src) == 0 {
+			out = []byte("{ }\n")
+			break
+		}
+		i := rnd.Intn(len(src))
+		j := i + 1 + rnd.Intn(40)
+		if j > len(src) {
+			j = len(src)
+		}
+		out = append(append(out, src[:i]...), src[j:]...)
+		what = "cut"
+	case k < 7: // another file's text
+		out = append(out, files[paths[rnd.Intn(len(paths))]].Src...)
+		what = "copy"
+	case k < 8: // back to the original text
+		if o := orig[p]; o != nil {
+			out = append(out, o.Src...)
+		} else {
+			out = []byte("{ }\n")
+		}
+		what = "revert"
+	case k < 9: // a new file, or one gone
+		if len(paths) > 1 && rnd.Intn(2) == 0 {
+			delete(next, p)
+			return next, []string{p}, "remove"
+		}
+		q := fmt.Sprintf("/ws/new%d.nix", rnd.Intn(3))
+		next[q] = nixast.Parse(q, []byte("{ lib, ... }: {\n"+deriveSnippets[rnd.Intn(len(deriveSnippets))]+"}\n"))
+		return next, []string{q}, "add"
+	default: // the same text again, a new version
+		out = append(out, src...)
+		what = "same"
+	}
+	next[p] = nixast.Parse(p, out)
+	return next, []string{p}, what
+}
+
+// TestComponentsFollowDeclarations: an option declared in one flake's
+// module is no unknown option in another flake's systems, though the two
+// share no file: the kept findings of the other component go.
+func TestComponentsFollowDeclarations(t *testing.T) {
+	flake := func(mod string) string {
+		return `{
+  inputs.microvm.url = "github:microvm-nix/microvm.nix";
+  outputs = { nixpkgs, microvm, ... }: {
+    nixosConfigurations.h = nixpkgs.lib.nixosSystem { modules = [ microvm.nixosModules.microvm ./` + mod + ` ]; };
+  };
+}
+`
+	}
+	ws := &Workspace{Files: map[string]*nixast.File{}}
+	for p, s := range map[string]string{
+		"/ws/a/flake.nix": flake("m.nix"), "/ws/a/m.nix": "{ microvm.notAnOption = true; }\n",
+		"/ws/b/flake.nix": flake("n.nix"), "/ws/b/n.nix": "{ lib, ... }: { microvm.vcpu = 2; }\n",
+	} {
+		ws.Files[p] = nixast.Parse(p, []byte(s))
+	}
+	c := NewCache()
+	unknown := func(fs []Finding) int {
+		n := 0
+		for _, f := range fs {
+			if f.Code == CodeUnknownOption && f.File == "/ws/a/m.nix" {
+				n++
+			}
+		}
+		return n
+	}
+	if n := unknown(c.Analyze(ws, Config{})); n != 1 {
+		t.Fatalf("before: %d unknown-option findings in a/m.nix, want 1", n)
+	}
+	files := map[string]*nixast.File{}
+	for k, v := range ws.Files {
+		files[k] = v
+	}
+	files["/ws/b/n.nix"] = nixast.Parse("/ws/b/n.nix", []byte("{ lib, ... }: { options.microvm.notAnOption = lib.mkOption { }; config.microvm.vcpu = 2; }\n"))
+	next := &Workspace{Files: files, Derived: &Derivation{From: ws.Files, Changed: []string{"/ws/b/n.nix"}}}
+	got := c.Analyze(next, Config{})
+	if n := unknown(got); n != 0 {
+		t.Errorf("after b declares it: %d unknown-option findings in a/m.nix, want 0", n)
+	}
+	if want := encode(Analyze(&Workspace{Files: files}, Config{})); encode(got) != want {
+		t.Errorf("derived analysis differs:\n got  %s\n want %s", encode(got), want)
+	}
+}
