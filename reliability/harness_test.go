@@ -62,12 +62,15 @@ type message struct {
 
 // server is one microvm-lsp process and the client end of its pipes.
 type server struct {
-	t       *testing.T
-	cmd     *exec.Cmd
-	stdin   io.WriteCloser
-	stderr  *lockedBuffer
-	exited  chan struct{}
-	exitErr error
+	// patience, when set, replaces timeout for calls and waits: a test of
+	// huge documents asks for answers, not speed (that is a benchmark's).
+	patience time.Duration
+	t        *testing.T
+	cmd      *exec.Cmd
+	stdin    io.WriteCloser
+	stderr   *lockedBuffer
+	exited   chan struct{}
+	exitErr  error
 
 	writeMu sync.Mutex
 	mu      sync.Mutex
@@ -275,8 +278,8 @@ func (s *server) call(method string, params any) message {
 		return m
 	case <-s.exited:
 		s.t.Fatalf("%s: the server exited (%v)", method, s.exitErr)
-	case <-time.After(timeout):
-		s.t.Fatalf("%s: no answer within %v", method, timeout)
+	case <-time.After(s.limit()):
+		s.t.Fatalf("%s: no answer within %v", method, s.limit())
 	}
 	return message{}
 }
@@ -325,10 +328,18 @@ func (s *server) initialize(folders ...string) {
 	s.notify("initialized", map[string]any{})
 }
 
+// limit is how long a call or wait may take.
+func (s *server) limit() time.Duration {
+	if s.patience > 0 {
+		return s.patience
+	}
+	return timeout
+}
+
 // waitUntil waits until cond (called with the lock held) holds.
 func (s *server) waitUntil(what string, cond func() bool) {
 	s.t.Helper()
-	deadline := time.After(timeout)
+	deadline := time.After(s.limit())
 	for {
 		s.mu.Lock()
 		ok := cond()
