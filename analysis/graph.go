@@ -680,11 +680,27 @@ func (g *graph) addNixosSystem(sv *systemV, name string) *System {
 	return s
 }
 
+// maxNesting is how deep systems nest in systems (a VM in a VM in a
+// host...) before the graph stops building them.
+const maxNesting = 8
+
 // finish builds the systems nested in s (microvm.vms.<n>.config, containers).
 func (g *graph) finish(s *System) {
 	ev := g.ev
 	if otherClass(s) {
 		s.children = nil // microvm.vms and containers are NixOS options
+	}
+	depth := 0
+	for p := s.Parent; p != nil; p = p.Parent {
+		depth++
+	}
+	if depth >= maxNesting {
+		// A VM whose config declares itself again nests without end, as
+		// Nix would build it; the systems below stay unknown.
+		for _, c := range s.children {
+			s.partial(c.file, c.pos, c.pos)
+		}
+		s.children = nil
 	}
 	for _, c := range s.children {
 		cs := g.newSystem(c.name, c.kind, c.file, c.pos)
