@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -34,15 +35,10 @@ type optionSources struct {
 	folders map[string]*folderOptions
 	cache   *optindex.Cache
 	warned  map[string]bool
-	// all is the Folders value of the current facts; a new one is made
-	// whenever some folder's facts change, so analyses keyed on it rerun.
-	all *optindex.Folders
-	// sources are the input sources of the current facts (sources.go),
-	// made again when some folder's facts change.
-	sources    *analysis.Sources
-	sourcesKey string
-	// microvmAll is the same for the folders' microvm.nix facts.
-	microvmAll *microvm.Folders
+	// views are what analyses read of the current facts of every folder;
+	// new ones are made whenever some folder's facts change, so analyses
+	// keyed on them rerun.
+	views *folderViews
 
 	// classes caches ide.FileClasses for one snapshot's files.
 	classMu    sync.Mutex
@@ -94,7 +90,6 @@ func (s *Server) folderFacts(folder string) *folderOptions {
 	fo := s.readFolderFacts(folder, nixstore.Default(root))
 	fo.key = key
 	o.folders[folder] = fo
-	o.all, o.sources = nil, nil
 	return fo
 }
 
@@ -211,34 +206,7 @@ func (s *Server) warnAbsent(src *optindex.Source, consequence string) {
 // folder, each from its own flake.lock: the analysis checks a system
 // against those of the folder holding it. The same value while none
 // changes.
-func (s *Server) microvmFolders() *microvm.Folders {
-	folders := s.index.folderList()
-	if len(folders) == 0 {
-		return nil
-	}
-	facts := make([]*microvm.Facts, len(folders))
-	for i, f := range folders {
-		facts[i] = s.folderFacts(f).facts
-	}
-	o := &s.options
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if m := o.microvmAll; m != nil && len(m.Dirs) == len(folders) {
-		same := true
-		for i, f := range folders {
-			same = same && m.Dirs[i] == strings.TrimSuffix(f, "/") && m.Facts[i] == facts[i]
-		}
-		if same {
-			return m
-		}
-	}
-	m := &microvm.Folders{Facts: facts}
-	for _, f := range folders {
-		m.Dirs = append(m.Dirs, strings.TrimSuffix(f, "/"))
-	}
-	o.microvmAll = m
-	return m
-}
+func (s *Server) microvmFolders() *microvm.Folders { return s.folderViews().microvm }
 
 // microvmFacts returns the option facts of the first workspace folder's
 // pinned microvm.nix, nil for the built-in index: for files outside every
@@ -290,36 +258,51 @@ func (s *Server) absentInputs() []string {
 
 // optionFolders returns the NixOS, home-manager and nix-darwin option
 // indexes of every workspace folder; the same value while none changes.
-func (s *Server) optionFolders() *optindex.Folders {
+func (s *Server) optionFolders() *optindex.Folders { return s.folderViews().options }
+
+// folderViews are what analyses read of every folder's facts: the option
+// indexes, the microvm.nix facts and the input sources (sources.go).
+type folderViews struct {
+	of      []*folderOptions // the facts they are made of, by folder
+	options *optindex.Folders
+	microvm *microvm.Folders
+	sources *analysis.Sources
+}
+
+// folderViews returns the views of the current facts: the same value while
+// no folder's facts change (folderFacts makes new ones when they do).
+func (s *Server) folderViews() *folderViews {
 	folders := s.index.folderList()
-	all := make([]*folderOptions, len(folders))
+	of := make([]*folderOptions, len(folders))
 	for i, f := range folders {
-		all[i] = s.folderFacts(f)
+		of[i] = s.folderFacts(f)
 	}
 	o := &s.options
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if o.all != nil && len(o.all.Dirs) == len(folders) {
-		same := true
-		for i, f := range folders {
-			same = same && o.all.Dirs[i] == strings.TrimSuffix(f, "/") && o.all.Sets[i] == all[i].sets
-		}
-		if same {
-			return o.all
-		}
+	if v := o.views; v != nil && slices.Equal(v.of, of) {
+		return v
 	}
-	fs := &optindex.Folders{}
-	any := false
+	v := &folderViews{of: of}
+	if len(folders) > 0 {
+		v.microvm = &microvm.Folders{}
+	}
+	sets := &optindex.Folders{}
+	anySets := false
 	for i, f := range folders {
-		fs.Dirs = append(fs.Dirs, strings.TrimSuffix(f, "/"))
-		fs.Sets = append(fs.Sets, all[i].sets)
-		any = any || all[i].sets != nil
+		dir := strings.TrimSuffix(f, "/")
+		v.microvm.Dirs = append(v.microvm.Dirs, dir)
+		v.microvm.Facts = append(v.microvm.Facts, of[i].facts)
+		sets.Dirs = append(sets.Dirs, dir)
+		sets.Sets = append(sets.Sets, of[i].sets)
+		anySets = anySets || of[i].sets != nil
 	}
-	if !any {
-		fs = nil
+	if anySets {
+		v.options = sets
 	}
-	o.all = fs
-	return fs
+	v.sources = inputSources(folders, of)
+	o.views = v
+	return v
 }
 
 // optionSetsFor returns the option indexes of the folder holding a file.

@@ -90,9 +90,8 @@ func (s *Server) takeSnapshot() *snapshot {
 	}
 	ws := s.workspaceOf(files)
 	ws.Microvm, ws.AbsentInputs, ws.Exists = s.microvmFacts(), s.absentInputs(), existsOnDisk
-	ws.MicrovmFolders = s.microvmFolders()
-	ws.Options = s.optionFolders()
-	ws.Sources = s.inputSources()
+	views := s.folderViews()
+	ws.MicrovmFolders, ws.Options, ws.Sources = views.microvm, views.options, views.sources
 	ws.Derived = derived
 	return &snapshot{gen: gen, index: version, files: files, ws: ws, docs: docs, cfg: cfg, scope: scope, enc: enc, docsLink: docsLink}
 }
