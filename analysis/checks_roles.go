@@ -3,6 +3,8 @@ package analysis
 import (
 	"fmt"
 	"strings"
+
+	"github.com/microvm-lsp/microvm-lsp/microvm"
 )
 
 // The role checks. A module that several systems share holds one finding
@@ -152,11 +154,8 @@ func nestedMicroVM(s *System) bool {
 		return false
 	}
 	for _, d := range s.Defs {
-		if len(d.Path) >= 2 && d.Path[0] == "microvm" {
-			switch d.Path[1] {
-			case "hypervisor", "mem", "vcpu", "interfaces", "shares", "volumes":
-				return true
-			}
+		if len(d.Path) >= 2 && d.Path[0] == "microvm" && microvm.DescribesVM(d.Path[1]) {
+			return true
 		}
 	}
 	return false

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
@@ -283,21 +284,15 @@ func roleOf(s *System) string {
 // would: it then nests VMs on purpose.
 func looksLikeVM(s *System) bool {
 	for _, d := range s.Defs {
-		if len(d.Path) >= 2 {
-			switch d.Path[1] {
-			case "hypervisor", "interfaces", "shares", "mem", "vcpu", "volumes":
-				return true
-			}
+		if len(d.Path) >= 2 && microvm.DescribesVM(d.Path[1]) {
+			return true
 		}
 	}
 	for _, set := range s.MicrovmSets {
 		for _, b := range set.Set.Bindings {
 			if as, ok := b.(*nixast.AttrAssign); ok {
-				if n, ok := as.Path.Names[0].StaticName(); ok {
-					switch n {
-					case "hypervisor", "interfaces", "shares", "mem", "vcpu", "volumes":
-						return true
-					}
+				if n, ok := as.Path.Names[0].StaticName(); ok && microvm.DescribesVM(n) {
+					return true
 				}
 			}
 		}

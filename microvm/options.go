@@ -327,3 +327,17 @@ func equalPrefix(loc, prefix []string) bool {
 	}
 	return true
 }
+
+// vmShape names the guest options that describe a MicroVM's own virtual
+// machine. A system that sets one means to be a MicroVM; the role checks
+// read it to tell a MicroVM that nests MicroVMs from a machine that imports
+// the guest module by mistake.
+var vmShape = map[string]bool{
+	"hypervisor": true, "mem": true, "vcpu": true,
+	"interfaces": true, "shares": true, "volumes": true,
+}
+
+// DescribesVM reports whether microvm.<name> describes the guest's own
+// virtual machine: its hypervisor, memory, vCPUs, interfaces, shares or
+// volumes.
+func DescribesVM(name string) bool { return vmShape[name] }
