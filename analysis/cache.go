@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"path"
 	"reflect"
@@ -211,29 +212,36 @@ func (c *Cache) memo(path string, f *nixast.File) *fileMemo {
 
 // graphFor returns the module graph of ws, built from the last one when the
 // changes allow: roots whose scan read no changed file keep their systems.
-// fresh is false when nothing was scanned again.
-func (c *Cache) graphFor(ws *Workspace, memos *memoSet) (g *graph, fresh bool) {
+// fresh is false when nothing was scanned again. A build that ctx cancels
+// is dropped: the last graph stays the one the next call derives from.
+func (c *Cache) graphFor(ctx context.Context, ws *Workspace, memos *memoSet) (g *graph, fresh bool, err error) {
 	c.graphMu.Lock()
 	defer c.graphMu.Unlock()
 	if c.graph != nil && c.graphSources == ws.Sources { // other input sources: other closures
 		if changed, ok := c.incrementalChanges(ws, memos); ok {
 			if len(changed) == 0 {
-				return c.graph, false
+				return c.graph, false, nil
 			}
-			g = rebuildGraph(ws, memos, c.graph, changed)
+			g, err = rebuildGraph(ctx, ws, memos, c.graph, changed)
+			if err != nil {
+				return nil, false, err
+			}
 			c.setGraph(g, ws, memos, changed)
 			if g.rescanned == 0 {
 				// Same systems: the graph's findings still hold.
-				return g, false
+				return g, false, nil
 			}
 			c.graphFindings = map[string]graphFound{}
-			return g, true
+			return g, true, nil
 		}
 	}
-	g = buildGraph(ws, memos)
+	g, err = rebuildGraph(ctx, ws, memos, nil, nil)
+	if err != nil {
+		return nil, false, err
+	}
 	c.setGraph(g, ws, memos, nil)
 	c.graphFindings = map[string]graphFound{}
-	return g, true
+	return g, true, nil
 }
 
 // setGraph makes g the last graph; changed are the files changed since the
@@ -275,23 +283,38 @@ func (c *Cache) incrementalChanges(ws *Workspace, memos *memoSet) (map[string]bo
 // Systems returns every system of the workspace with its role, reusing the
 // module graph of the last analysis when it still holds.
 func (c *Cache) Systems(ws *Workspace) []SystemInfo {
+	out, _ := c.SystemsContext(context.Background(), ws)
+	return out
+}
+
+// SystemsContext is Systems for a caller that may stop waiting: it returns
+// ctx's error, and keeps nothing of the work, once ctx is done.
+func (c *Cache) SystemsContext(ctx context.Context, ws *Workspace) ([]SystemInfo, error) {
 	ws = c.bind(ws)
-	memos := c.memos(ws)
-	g, _ := c.graphFor(ws, memos)
-	return systemsOf(g, ws)
+	memos, err := c.memos(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	g, _, err := c.graphFor(ctx, ws, memos)
+	if err != nil {
+		return nil, err
+	}
+	return systemsOf(g, ws), nil
 }
 
 // memos returns the per-file memos of ws, scanning new files on every core.
 // A state with the same paths as the last one looked up gets that state's
-// memos with those of its changed files laid over them.
-func (c *Cache) memos(ws *Workspace) *memoSet {
+// memos with those of its changed files laid over them. When ctx ends
+// during the scans, the memos scanned are kept (a memo is scanned whole or
+// not at all) and the state is not recorded as the last one.
+func (c *Cache) memos(ctx context.Context, ws *Workspace) (*memoSet, error) {
 	c.lastMu.Lock()
 	last := c.lastMemos
 	c.lastMu.Unlock()
 	if last != nil {
 		changed, samePaths := c.diff(last.files, ws)
 		if samePaths && len(changed) == 0 {
-			return last.memos
+			return last.memos, nil
 		}
 		if samePaths && len(last.memos.over)+len(changed) <= maxOver {
 			over := make(map[string]*fileMemo, len(last.memos.over)+len(changed))
@@ -319,7 +342,7 @@ func (c *Cache) memos(ws *Workspace) *memoSet {
 			c.lastMu.Lock()
 			c.lastMemos = &memoState{files: ws.Files, memos: ms}
 			c.lastMu.Unlock()
-			return ms
+			return ms, nil
 		}
 	}
 	c.prune(ws)
@@ -332,12 +355,19 @@ func (c *Cache) memos(ws *Workspace) *memoSet {
 			fresh = append(fresh, m)
 		}
 	}
-	parallel(len(fresh), func(i int) { fresh[i].scanOnce.Do(func() { fresh[i].scan(ws.Files[fresh[i].path]) }) })
+	parallel(len(fresh), func(i int) {
+		if ctx.Err() == nil {
+			fresh[i].scanOnce.Do(func() { fresh[i].scan(ws.Files[fresh[i].path]) })
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	ms := &memoSet{base: base}
 	c.lastMu.Lock()
 	c.lastMemos = &memoState{files: ws.Files, memos: ms}
 	c.lastMu.Unlock()
-	return ms
+	return ms, nil
 }
 
 // prune forgets files that are no longer in the workspace.
@@ -468,7 +498,10 @@ func (m *fileMemo) ignored(f *nixast.File, fd Finding) bool {
 // of some of them are not kept from an earlier call, files on every core,
 // and keeps their findings in the files' memos. The facts the checks
 // require are computed once per file, for the checks that run on it.
-func (c *Cache) runPerFile(checks []*Analyzer, ws *Workspace, memos *memoSet, paths []string) {
+//
+// A file's findings are kept once all its checks ran: when ctx ends, the
+// files not started are left for the next call, and ctx's error returned.
+func (c *Cache) runPerFile(ctx context.Context, checks []*Analyzer, ws *Workspace, memos *memoSet, paths []string) error {
 	type job struct {
 		path string
 		m    *fileMemo
@@ -497,6 +530,9 @@ func (c *Cache) runPerFile(checks []*Analyzer, ws *Workspace, memos *memoSet, pa
 	// a large file's checks take long; many files: files on every core.
 	concurrent := len(jobs) < 2*runtime.GOMAXPROCS(0)
 	parallel(len(jobs), func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
 		j := jobs[i]
 		f := ws.File(j.path)
 		names := func() *scope.Scopes { return j.m.resolve(f) }
@@ -533,6 +569,7 @@ func (c *Cache) runPerFile(checks []*Analyzer, ws *Workspace, memos *memoSet, pa
 		}
 		c.mu.Unlock()
 	})
+	return ctx.Err()
 }
 
 // sweepTrees drops the trees of summaries that no root of the module graph

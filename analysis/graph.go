@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"path"
 	"sort"
@@ -152,7 +153,8 @@ type graph struct {
 // nixosSystem or nixosConfigurations are scanned for systems; the evaluation
 // still follows imports and helper functions into any file.
 func buildGraph(ws *Workspace, memos *memoSet) *graph {
-	return rebuildGraph(ws, memos, nil, nil)
+	g, _ := rebuildGraph(context.Background(), ws, memos, nil, nil)
+	return g
 }
 
 // rootScan is what scanning one root (a file that declares systems, or a
@@ -166,7 +168,9 @@ type rootScan struct {
 // rebuildGraph builds the graph of ws. Roots of old whose scan read none of
 // the changed files keep their systems; the others are scanned again. Each
 // root is evaluated on its own, so that what it read is known exactly.
-func rebuildGraph(ws *Workspace, memos *memoSet, old *graph, changed map[string]bool) *graph {
+// Once ctx ends no further root is scanned and ctx's error is returned:
+// the half-built graph is dropped (old is never written).
+func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph, changed map[string]bool) (*graph, error) {
 	if memos == nil {
 		memos = memoSetOf(ws.Files)
 	}
@@ -186,6 +190,9 @@ func rebuildGraph(ws *Workspace, memos *memoSet, old *graph, changed map[string]
 		g.idx = newPathIndex(files, memos)
 	}
 	root := func(key, file string, scan func()) {
+		if ctx.Err() != nil {
+			return
+		}
 		if old != nil {
 			if rs := old.roots[key]; rs != nil && !readsAny(rs.reads, changed) {
 				g.systems = append(g.systems, rs.systems...)
@@ -287,6 +294,9 @@ func rebuildGraph(ws *Workspace, memos *memoSet, old *graph, changed map[string]
 			s.children = nil
 		})
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if old != nil {
 		// a module that came to be read by a system, or stopped setting
 		// microvm.*, changes the findings as a rescan would
@@ -363,7 +373,7 @@ func rebuildGraph(ws *Workspace, memos *memoSet, old *graph, changed map[string]
 	}
 	sort.SliceStable(g.systems, func(i, j int) bool { return rank(g.systems[i]) < rank(g.systems[j]) })
 	g.separateClasses()
-	return g
+	return g, nil
 }
 
 func readsAny(reads, changed map[string]bool) bool {

@@ -149,8 +149,9 @@ func (s *Server) dispatch(ctx context.Context, reply jsonrpc2.Replier, req jsonr
 	s.orderMu.Unlock()
 	finished := make(chan struct{})
 	go func() {
-		// A cancelled request is answered at once; the work it started
-		// runs to its end and its late reply is dropped. When the request
+		// A cancelled request is answered at once; its context ends, so
+		// the work it started stops at its next check, and its late reply
+		// is dropped. When the request
 		// was cancelled before it started, both channels are ready: it
 		// is answered either way.
 		select {
@@ -213,7 +214,12 @@ func (s *Server) route(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2
 			reply(ctx, nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s: %v", methodDiagnostic, err))
 			return
 		}
-		reply(ctx, s.pullDiagnostics(p.TextDocument.URI), nil)
+		report, err := s.pullDiagnostics(ctx, p.TextDocument.URI)
+		if err != nil {
+			reply(ctx, nil, err)
+			return
+		}
+		reply(ctx, report, nil)
 		return
 	case methodDebugDocText:
 		if s.opts.Debug {
@@ -239,8 +245,8 @@ func (s *Server) route(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2
 }
 
 // guardReply wraps a Replier: replies at most once, never on a cancelled
-// context (the write would fail), turns the result of a cancelled request
-// into RequestCancelled, and gives every error a JSON-RPC code.
+// context (the write would fail), turns the result or error of a cancelled
+// request into RequestCancelled, and gives every error a JSON-RPC code.
 func (s *Server) guardReply(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) (jsonrpc2.Replier, func() bool) {
 	var done atomic.Bool
 	_, isCall := req.(*jsonrpc2.Call)
@@ -257,7 +263,9 @@ func (s *Server) guardReply(ctx context.Context, reply jsonrpc2.Replier, req jso
 			}
 			return nil
 		}
-		if err == nil && ctx.Err() != nil {
+		if ctx.Err() != nil {
+			// Cancelled: whatever the work ended with (often ctx's
+			// own error, as it stopped early) is of no use.
 			result, err = nil, protocol.ErrRequestCancelled
 		}
 		if err != nil {

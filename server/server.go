@@ -45,8 +45,13 @@ type Options struct {
 	// since (the server is still idle).
 	Idle func(still func() bool)
 	// Systems, if set, replaces the module graph's systems for editor
-	// features; tests inject slow ones here.
-	Systems func(*analysis.Workspace) []analysis.SystemInfo
+	// features; tests inject slow ones here. It should return soon after
+	// ctx ends (its result is then dropped).
+	Systems func(ctx context.Context, ws *analysis.Workspace) []analysis.SystemInfo
+
+	// analyzeContext, if set, replaces the analysis (tests: one that
+	// watches its context).
+	analyzeContext func(context.Context, *analysis.Workspace, analysis.Config) (*analysis.Findings, error)
 }
 
 // lifecycle is where the server is in LSP's initialize/shutdown protocol.
@@ -60,12 +65,14 @@ const (
 
 // Server is one language server session on one connection.
 type Server struct {
-	opts    Options
-	log     *zap.Logger
-	analyze func(*analysis.Workspace, analysis.Config) *analysis.Findings
-	systems func(*analysis.Workspace) []analysis.SystemInfo
+	opts Options
+	log  *zap.Logger
+	// analyze, systems and elementsIn stop with ctx's error once their
+	// context ends: a newer state or a cancelled request.
+	analyze func(context.Context, *analysis.Workspace, analysis.Config) (*analysis.Findings, error)
+	systems func(context.Context, *analysis.Workspace) ([]analysis.SystemInfo, error)
 	// elementsIn resolves the module elements of a file (go to definition).
-	elementsIn func(*analysis.Workspace, string) []analysis.ElementTarget
+	elementsIn func(context.Context, *analysis.Workspace, string) ([]analysis.ElementTarget, error)
 	// scopes returns the resolved names of a file version, once per
 	// version (the analysis' cache); nil: the editor features resolve.
 	scopes func(string, *nixast.File) *scope.Scopes
@@ -99,7 +106,9 @@ type Server struct {
 
 	// gen counts changes that can change findings (documents, files,
 	// settings). Results computed at an older gen are never published.
-	gen       atomic.Uint64
+	gen atomic.Uint64
+	// current cancels the work on a state when a change supersedes it.
+	current   supersession
 	trigger   chan struct{} // wakes the diagnostics loop; buffered, 1
 	settled   chan struct{} // closed once the client's settings were asked for after initialized
 	orderMu   sync.Mutex
@@ -143,29 +152,41 @@ func New(opts Options) *Server {
 		settled: make(chan struct{}),
 		cfg:     analysis.Config{Disabled: map[string]bool{}, Severity: map[string]analysis.Severity{}},
 	}
-	if opts.Analyze != nil {
-		s.analyze = func(ws *analysis.Workspace, cfg analysis.Config) *analysis.Findings {
-			return analysis.FindingsOf(opts.Analyze(ws, cfg))
+	switch {
+	case opts.analyzeContext != nil:
+		s.analyze = opts.analyzeContext
+	case opts.Analyze != nil:
+		s.analyze = func(ctx context.Context, ws *analysis.Workspace, cfg analysis.Config) (*analysis.Findings, error) {
+			return analysis.FindingsOf(opts.Analyze(ws, cfg)), ctx.Err()
 		}
-	} else {
+	default:
 		// One cache for the session: unchanged files keep their per-file
 		// results, and the module graph survives edits it cannot see.
 		cache := analysis.NewCache()
-		s.analyze, s.systems, s.elementsIn, s.scopes = cache.AnalyzeFiles, cache.Systems, cache.ElementTargetsIn, cache.Scopes
+		s.analyze, s.systems, s.elementsIn, s.scopes = cache.AnalyzeFiles, cache.SystemsContext, cache.ElementTargetsIn, cache.Scopes
 		s.prepare, s.workspaceOf = cache.Prepare, cache.Workspace
 	}
 	if s.workspaceOf == nil {
 		s.workspaceOf = func(files map[string]*nixast.File) *analysis.Workspace { return &analysis.Workspace{Files: files} }
 	}
 	if opts.Systems != nil {
-		s.systems = opts.Systems
+		s.systems = func(ctx context.Context, ws *analysis.Workspace) ([]analysis.SystemInfo, error) {
+			out := opts.Systems(ctx, ws)
+			return out, ctx.Err()
+		}
 	}
 	if s.systems == nil {
-		s.systems = analysis.Systems
+		s.systems = func(ctx context.Context, ws *analysis.Workspace) ([]analysis.SystemInfo, error) {
+			return analysis.Systems(ws), ctx.Err()
+		}
 	}
 	if s.elementsIn == nil {
-		s.elementsIn = analysis.ElementTargetsIn
+		s.elementsIn = func(ctx context.Context, ws *analysis.Workspace, file string) ([]analysis.ElementTarget, error) {
+			return analysis.ElementTargetsIn(ws, file), ctx.Err()
+		}
 	}
+	s.ide.compute = make(chan struct{}, 1)
+	s.cache.lock = make(chan struct{}, 1)
 	s.orderTail = make(chan struct{})
 	close(s.orderTail)
 	return s
@@ -232,9 +253,11 @@ func (s *Server) background(fn func()) {
 	}()
 }
 
-// changed records a change that can change findings and wakes diagnostics.
+// changed records a change that can change findings, stops the work on
+// the state it supersedes, and wakes diagnostics.
 func (s *Server) changed() {
 	s.gen.Add(1)
+	s.current.supersede()
 	select {
 	case s.trigger <- struct{}{}:
 	default:

@@ -1,0 +1,215 @@
+package analysis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+// tripContext is a context that is cancelled at its n-th Err call: a
+// cancellation at a chosen point of an analysis, without timing.
+type tripContext struct {
+	context.Context
+	left atomic.Int64
+	once sync.Once
+	done chan struct{}
+}
+
+func tripAfter(n int) *tripContext {
+	c := &tripContext{Context: context.Background(), done: make(chan struct{})}
+	c.left.Store(int64(n))
+	return c
+}
+
+func (c *tripContext) Err() error {
+	if c.left.Add(-1) < 0 {
+		c.once.Do(func() { close(c.done) })
+		return context.Canceled
+	}
+	return nil
+}
+
+func (c *tripContext) Done() <-chan struct{} { return c.done }
+
+// tripped reports whether the context was ever found cancelled.
+func (c *tripContext) tripped() bool { return c.left.Load() < 0 }
+
+// analysedFiles counts the files whose per-file findings the cache holds.
+func analysedFiles(c *Cache) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, m := range c.files {
+		if len(m.findings) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// TestSupersededAnalysisStopsEarly: an analysis whose context ends stops
+// at the next file instead of analysing the rest, says so, and keeps what
+// it finished for the next run, which then does only the rest.
+func TestSupersededAnalysisStopsEarly(t *testing.T) {
+	const n = 400
+	files := map[string]*nixast.File{}
+	for i := range n {
+		p := fmt.Sprintf("/ws/m%03d.nix", i)
+		files[p] = nixast.Parse(p, []byte(fmt.Sprintf("{ lib, ... }: {\n  a%d = let unused = 1; in 2;\n}\n", i)))
+	}
+	ws := &Workspace{Files: files}
+
+	c := NewCache()
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if r, err := c.AnalyzeFiles(cancelled, ws, Config{}); !errors.Is(err, context.Canceled) || r != nil {
+		t.Fatalf("a cancelled analysis returned %v, %v", r, err)
+	}
+	if got := analysedFiles(c); got != 0 {
+		t.Fatalf("an analysis cancelled before it began analysed %d files", got)
+	}
+
+	// Cancelled after a few files: the files already on a core finish,
+	// no other starts. (The files are scanned first, so that the
+	// context's checks count files analysed.)
+	if _, err := c.memos(context.Background(), ws); err != nil {
+		t.Fatal(err)
+	}
+	ctx := tripAfter(20)
+	if _, err := c.AnalyzeFiles(ctx, ws, Config{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("the analysis ran to its end (err %v)", err)
+	}
+	done := analysedFiles(c)
+	if limit := 20 + runtime.GOMAXPROCS(0); done > limit || done == 0 {
+		t.Fatalf("%d of %d files analysed by an analysis cancelled after its 20th check (want 1..%d)", done, n, limit)
+	}
+
+	r, err := c.AnalyzeFiles(context.Background(), ws, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := analysedFiles(c); got != n {
+		t.Fatalf("after a full run %d of %d files are analysed", got, n)
+	}
+	if _, all := r.Changed(); !all {
+		t.Error("the first analysis that finished does not say every file changed")
+	}
+	want := Analyze(&Workspace{Files: files}, Config{})
+	if got := c.Analyze(ws, Config{}); encode(got) != encode(want) || len(want) != n {
+		t.Errorf("after a cancelled run the findings differ from a fresh analysis (%d findings, want %d)", len(got), len(want))
+	}
+}
+
+// TestCancelledAnalysesLeaveNoHalfState applies random edits to every
+// fixture, as TestDerivedAnalysisMatchesFresh does, and cancels analyses,
+// module graphs and element lookups at random points in between (some
+// versions are never analysed to the end): each analysis that finishes
+// must equal a fresh one.
+func TestCancelledAnalysesLeaveNoHalfState(t *testing.T) {
+	fixtures, _ := filepath.Glob("../testdata/analysis/*.txtar")
+	if len(fixtures) == 0 {
+		t.Fatal("no fixtures")
+	}
+	steps := 8
+	if testing.Short() {
+		steps = 3
+	}
+	tripped := 0
+	for i, fx := range fixtures {
+		seed := int64(i + 100)
+		ws, _ := loadFixture(t, fx)
+		n, err := cancelSequence(ws, rand.New(rand.NewSource(seed)), steps)
+		if err != nil {
+			t.Errorf("%s (seed %d): %v", filepath.Base(fx), seed, err)
+		}
+		tripped += n
+	}
+	if tripped == 0 {
+		t.Fatal("no run was ever cancelled: the test proves nothing")
+	}
+}
+
+// cancelSequence runs steps random versions of ws through one Cache with
+// cancelled runs between them, and returns how many runs were cancelled.
+func cancelSequence(ws *Workspace, rnd *rand.Rand, steps int) (int, error) {
+	orig := ws.Files
+	c := NewCache()
+	files := ws.Files
+	with := func(files map[string]*nixast.File, d *Derivation) *Workspace {
+		return &Workspace{Files: files, Microvm: ws.Microvm, AbsentInputs: ws.AbsentInputs, Options: ws.Options,
+			Exists: ws.Exists, Root: ws.Root, Sources: ws.Sources, Derived: d}
+	}
+	tripped := 0
+	cancelled := func(ctx *tripContext, err error) error {
+		if ctx.tripped() {
+			tripped++
+			if !errors.Is(err, context.Canceled) {
+				return fmt.Errorf("a cancelled run returned %v", err)
+			}
+		} else if err != nil {
+			return fmt.Errorf("a run that was not cancelled returned %v", err)
+		}
+		return nil
+	}
+	for step := 0; step <= steps; step++ {
+		var d *Derivation
+		if step > 0 {
+			next, changed, _ := deriveEdit(files, orig, rnd)
+			if rnd.Intn(2) == 0 {
+				d = &Derivation{From: files, Changed: changed}
+			}
+			files = next
+		}
+		cur := with(files, d)
+		for range rnd.Intn(3) + 1 {
+			ctx := tripAfter(rnd.Intn(40))
+			var err error
+			switch rnd.Intn(4) {
+			case 0:
+				_, err = c.SystemsContext(ctx, cur)
+			case 1:
+				paths := sortedPaths(files)
+				_, err = c.ElementTargetsIn(ctx, cur, paths[rnd.Intn(len(paths))])
+			default:
+				_, err = c.AnalyzeFiles(ctx, cur, Config{})
+			}
+			if err := cancelled(ctx, err); err != nil {
+				return tripped, fmt.Errorf("step %d: %v", step, err)
+			}
+		}
+		if rnd.Intn(4) == 0 {
+			continue // a version superseded before any run finished
+		}
+		if _, err := c.AnalyzeFiles(context.Background(), cur, Config{}); err != nil {
+			return tripped, err
+		}
+		got := encode(c.Analyze(with(files, nil), Config{}))
+		ref := NewCache()
+		ref.oneComponent = true
+		if want := encode(ref.Analyze(with(files, nil), Config{})); got != want {
+			return tripped, fmt.Errorf("step %d: findings after cancelled runs differ from a fresh analysis:\n got  %s\n want %s", step, got, want)
+		}
+		if gs, fs := encode(c.Systems(cur)), encode(Systems(with(files, nil))); gs != fs {
+			return tripped, fmt.Errorf("step %d: systems after cancelled runs differ from a fresh analysis:\n got  %s\n want %s", step, gs, fs)
+		}
+	}
+	return tripped, nil
+}
+
+func sortedPaths(files map[string]*nixast.File) []string {
+	out := make([]string, 0, len(files))
+	for p := range files {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,93 @@
+package server
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/microvm-lsp/microvm-lsp/analysis"
+)
+
+// TestNewVersionStopsTheRunningAnalysis: an analysis of a document's
+// version 1, running when version 2 arrives, is stopped (its context ends,
+// superseded), and version 2 is analysed and published. The analysis of
+// version 1 never ends on its own: without the stop, nothing is published.
+func TestNewVersionStopsTheRunningAnalysis(t *testing.T) {
+	started := make(chan struct{})
+	var startOnce sync.Once
+	var stopped atomic.Bool
+	analyze := func(ctx context.Context, ws *analysis.Workspace, cfg analysis.Config) (*analysis.Findings, error) {
+		for _, f := range ws.Files {
+			if strings.Contains(string(f.Src), "version one") {
+				startOnce.Do(func() { close(started) })
+				<-ctx.Done()
+				stopped.Store(superseded(ctx))
+				return nil, ctx.Err()
+			}
+		}
+		return analysis.FindingsOf(analysis.Analyze(ws, cfg)), nil
+	}
+	c := start(t, Options{analyzeContext: analyze})
+	u := protocol.DocumentURI("file:///w/a.nix")
+	c.open(u, "# version one\n{ a = 1; a = 2; }\n")
+	select {
+	case <-started:
+	case <-time.After(waitTimeout):
+		t.Fatal("version 1 was never analysed")
+	}
+	v := c.replaceAll(u, "# version two\n{ a = 1; a = 2; b = 1; b = 2; }\n")
+	got := c.waitDiagnostics(u, "version 2", func(p publishDiagnosticsParams) bool { return p.Version != nil && *p.Version == v })
+	if len(got.Diagnostics) != 2 {
+		t.Errorf("version 2 published %d diagnostics, want 2 (duplicate a and b)", len(got.Diagnostics))
+	}
+	if !stopped.Load() {
+		t.Error("the analysis of version 1 ended, but not because version 2 superseded it")
+	}
+}
+
+// TestCancelledRequestStopsItsWork: a workspace/symbol request cancelled
+// while its systems are computed is answered RequestCancelled, the
+// computation sees its context end, and the handler returns: the next
+// request, which needs the same (one at a time) computation, is answered.
+func TestCancelledRequestStopsItsWork(t *testing.T) {
+	started := make(chan struct{})
+	stopped := make(chan struct{})
+	var calls atomic.Int32
+	systems := func(ctx context.Context, ws *analysis.Workspace) []analysis.SystemInfo {
+		if calls.Add(1) == 1 {
+			close(started)
+			<-ctx.Done() // the work of the first request ends only when cancelled
+			close(stopped)
+			return nil
+		}
+		return analysis.Systems(ws)
+	}
+	c := start(t, Options{Systems: systems})
+	u := protocol.DocumentURI("file:///w/a.nix")
+	c.open(u, "{ alpha = 1; }\n")
+	c.rawCall("test-sym", protocol.MethodWorkspaceSymbol, protocol.WorkspaceSymbolParams{Query: "alpha"})
+	select {
+	case <-started:
+	case <-time.After(waitTimeout):
+		t.Fatal("the request never asked for the systems")
+	}
+	c.notify(protocol.MethodCancelRequest, map[string]any{"id": "test-sym"})
+	if resp := c.waitResponse("test-sym"); rpcCode(resp.Err()) != protocol.CodeRequestCancelled {
+		t.Fatalf("cancelled request answered %v, want RequestCancelled", resp.Err())
+	}
+	select {
+	case <-stopped:
+	case <-time.After(waitTimeout):
+		t.Fatal("the cancelled request's work did not see its context end")
+	}
+	var syms []protocol.SymbolInformation
+	c.call(protocol.MethodWorkspaceSymbol, protocol.WorkspaceSymbolParams{Query: "alpha"}, &syms)
+	if len(syms) != 1 || syms[0].Name != "alpha" {
+		t.Errorf("the request after the cancelled one: %+v", syms)
+	}
+}
