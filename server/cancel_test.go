@@ -2,6 +2,9 @@ package server
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -89,5 +92,71 @@ func TestCancelledRequestStopsItsWork(t *testing.T) {
 	c.call(protocol.MethodWorkspaceSymbol, protocol.WorkspaceSymbolParams{Query: "alpha"}, &syms)
 	if len(syms) != 1 || syms[0].Name != "alpha" {
 		t.Errorf("the request after the cancelled one: %+v", syms)
+	}
+}
+
+// TestFloodOfRequestsRunsOnBoundedGoroutines: a client with a thousand
+// requests in flight (each waiting for the module graph, which blocks)
+// gets no goroutine per request; a request cancelled while queued behind
+// them is answered at once; once the graph is built every request is
+// answered.
+func TestFloodOfRequestsRunsOnBoundedGoroutines(t *testing.T) {
+	const n = 1000
+	gate := make(chan struct{})
+	var once sync.Once
+	release := func() { once.Do(func() { close(gate) }) }
+	t.Cleanup(release)
+	systems := func(ctx context.Context, ws *analysis.Workspace) []analysis.SystemInfo {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+		}
+		return analysis.Systems(ws)
+	}
+	c := start(t, Options{Systems: systems})
+	u := protocol.DocumentURI("file:///w/a.nix")
+	c.open(u, "{ alpha = 1; }\n")
+	c.waitCount(u, 0) // the session is idle: what follows is the flood's
+	base := runtime.NumGoroutine()
+	params := protocol.WorkspaceSymbolParams{Query: "alpha"}
+	for i := range n {
+		c.rawCall(fmt.Sprintf("test-%d", i), protocol.MethodWorkspaceSymbol, params)
+	}
+	// Every request is in: running, or waiting in the queue.
+	sched := c.srv.sched
+	for deadline := time.Now().Add(waitTimeout); ; time.Sleep(time.Millisecond) {
+		waiting, running := sched.queued()
+		if waiting+running >= n {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d waiting and %d running of %d requests sent", waiting, running, n)
+		}
+	}
+	if got, limit := runtime.NumGoroutine()-base, sched.maxWorkers+8; got > limit {
+		t.Errorf("%d requests in flight took %d more goroutines, want at most %d", n, got, limit)
+	}
+	if _, running := sched.queued(); running > sched.maxWorkers {
+		t.Errorf("%d requests run at once, want at most %d", running, sched.maxWorkers)
+	}
+	// The last request waits in the queue: cancelled, it is answered
+	// while every worker is still busy.
+	c.notify(protocol.MethodCancelRequest, map[string]any{"id": fmt.Sprintf("test-%d", n-1)})
+	if resp := c.waitResponse(fmt.Sprintf("test-%d", n-1)); rpcCode(resp.Err()) != protocol.CodeRequestCancelled {
+		t.Fatalf("a queued request, cancelled: %v, want RequestCancelled", resp.Err())
+	}
+	if waiting, _ := sched.queued(); waiting == 0 {
+		t.Fatal("the queue was empty before the graph was released: the test proves nothing")
+	}
+	release()
+	for i := range n - 1 {
+		resp := c.waitResponse(fmt.Sprintf("test-%d", i))
+		if resp.Err() != nil {
+			t.Fatalf("request %d: %v", i, resp.Err())
+		}
+		var got []protocol.SymbolInformation
+		if err := json.Unmarshal(resp.Result(), &got); err != nil || len(got) != 1 {
+			t.Fatalf("request %d answered %s (%v)", i, resp.Result(), err)
+		}
 	}
 }

@@ -108,15 +108,14 @@ type Server struct {
 	// settings). Results computed at an older gen are never published.
 	gen atomic.Uint64
 	// current cancels the work on a state when a change supersedes it.
-	current   supersession
-	trigger   chan struct{} // wakes the diagnostics loop; buffered, 1
-	settled   chan struct{} // closed once the client's settings were asked for after initialized
-	orderMu   sync.Mutex
-	pullMu    sync.Mutex    // one workspace/configuration pull at a time, see pullSettings
-	orderTail chan struct{} // closed when every notification so far is handled
+	current supersession
+	trigger chan struct{} // wakes the diagnostics loop; buffered, 1
+	settled chan struct{} // closed once the client's settings were asked for after initialized
+	pullMu  sync.Mutex    // one workspace/configuration pull at a time, see pullSettings
 
 	protocolHandler jsonrpc2.Handler // protocol's dispatcher over lspServer
 	inflight        inflight
+	sched           *scheduler // runs the handlers of messages (dispatch.go)
 
 	mu              sync.Mutex // guards the fields below
 	state           lifecycle
@@ -187,8 +186,7 @@ func New(opts Options) *Server {
 	}
 	s.ide.compute = make(chan struct{}, 1)
 	s.cache.lock = make(chan struct{}, 1)
-	s.orderTail = make(chan struct{})
-	close(s.orderTail)
+	s.sched = newScheduler()
 	return s
 }
 

@@ -29,6 +29,7 @@ const waitTimeout = 2 * time.Second
 // testClient is the editor side of a session.
 type testClient struct {
 	t      *testing.T
+	srv    *Server
 	conn   jsonrpc2.Conn
 	stream *recordingStream
 	exit   chan int // the server's exit code
@@ -91,6 +92,7 @@ func startSession(t *testing.T, opts Options) *testClient {
 		texts:       map[protocol.DocumentURI]string{},
 	}
 	srv := New(opts)
+	c.srv = srv
 	go func() { c.exit <- srv.Serve(context.Background(), serverSide) }()
 	c.stream = &recordingStream{stream: newStream(clientSide, zap.NewNop()), responses: map[string]*jsonrpc2.Response{}, arrived: make(chan struct{})}
 	c.conn = jsonrpc2.NewConn(c.stream)
