@@ -160,3 +160,47 @@ func TestFloodOfRequestsRunsOnBoundedGoroutines(t *testing.T) {
 		}
 	}
 }
+
+// TestFloodOfConfigurationChangesWaitsOnBoundedGoroutines: hundreds of
+// didChangeConfiguration notifications while a pull of the settings waits
+// for the client start at most one more pull, not a goroutine each.
+func TestFloodOfConfigurationChangesWaitsOnBoundedGoroutines(t *testing.T) {
+	const n = 500
+	c := start(t, Options{})
+	pulls := func() int { return countString(c.requests, protocol.MethodWorkspaceConfiguration) }
+	c.waitFor("the first pull", func() bool { return pulls() >= 1 })
+	gate := make(chan struct{})
+	var once sync.Once
+	release := func() { once.Do(func() { close(gate) }) }
+	t.Cleanup(release)
+	c.mu.Lock()
+	c.configGate = gate
+	c.mu.Unlock()
+	base := runtime.NumGoroutine()
+	for range n {
+		c.notify(protocol.MethodWorkspaceDidChangeConfiguration, map[string]any{"settings": nil})
+	}
+	sched := c.srv.sched
+	for deadline := time.Now().Add(waitTimeout); ; time.Sleep(time.Millisecond) {
+		sched.mu.Lock()
+		done := sched.handled == sched.received
+		sched.mu.Unlock()
+		if done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the notifications were never handled")
+		}
+	}
+	c.waitFor("the flood's pull", func() bool { return pulls() >= 2 })
+	if got := runtime.NumGoroutine() - base; got > 16 {
+		t.Errorf("%d configuration changes took %d more goroutines", n, got)
+	}
+	c.mu.Lock()
+	asked := pulls()
+	c.mu.Unlock()
+	if asked != 2 {
+		t.Errorf("%d pulls while the first waits for the client, want 2 (the first after initialized, one for the flood)", asked)
+	}
+	release()
+}

@@ -112,6 +112,7 @@ type Server struct {
 	trigger chan struct{} // wakes the diagnostics loop; buffered, 1
 	settled chan struct{} // closed once the client's settings were asked for after initialized
 	pullMu  sync.Mutex    // one workspace/configuration pull at a time, see pullSettings
+	pulls   pullQueue     // the pull waiting for pullMu, see didChangeConfiguration
 
 	protocolHandler jsonrpc2.Handler // protocol's dispatcher over lspServer
 	inflight        inflight

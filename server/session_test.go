@@ -42,6 +42,7 @@ type testClient struct {
 	messages    []string         // window/showMessage texts, in order
 	config      json.RawMessage  // answer to workspace/configuration
 	configDelay []time.Duration  // the n-th workspace/configuration is answered this late
+	configGate  chan struct{}    // if set, workspace/configuration is answered once it is closed
 	versions    map[protocol.DocumentURI]int32
 	texts       map[protocol.DocumentURI]string // what the editor holds
 }
@@ -205,6 +206,13 @@ func (c *testClient) handle(ctx context.Context, reply jsonrpc2.Replier, req jso
 				cfg = json.RawMessage("null")
 			}
 			items = append(items, cfg)
+		}
+		if gate := c.configGate; gate != nil {
+			go func() {
+				<-gate
+				reply(ctx, items, nil)
+			}()
+			return nil
 		}
 		if n := countString(c.requests, req.Method()); n <= len(c.configDelay) && c.configDelay[n-1] > 0 {
 			d := c.configDelay[n-1]
