@@ -52,6 +52,9 @@ type Options struct {
 	// analyzeContext, if set, replaces the analysis (tests: one that
 	// watches its context).
 	analyzeContext func(context.Context, *analysis.Workspace, analysis.Config) (*analysis.Findings, error)
+	// beforeRead, if set, is called before a file is read from disk into
+	// the index (tests: a slow disk).
+	beforeRead func(path string)
 }
 
 // lifecycle is where the server is in LSP's initialize/shutdown protocol.
