@@ -51,7 +51,7 @@ type Cache struct {
 	lastMu     sync.Mutex
 	lastMemos  *memoState
 	lastResult *analysed
-	diffs      [2]fileDiff
+	diffs      [4]fileDiff
 	swept      *graph // the graph of the last sweep of trees
 	sweptTrees int    // and how many trees it left
 
@@ -120,34 +120,69 @@ type fileDiff struct {
 
 // diff compares the files of an earlier state with those of ws. The memos,
 // the analysis and the module graph of one state ask for the same
-// comparison: the last two are kept.
+// comparison: the last few are kept. When ws is derived from a state that
+// is not old, but whose comparison with old is kept (an analysis of it was
+// stopped before it finished), the two are composed: a run after stopped
+// ones still compares only the files changed since the last one that
+// finished.
 func (c *Cache) diff(old map[string]*nixast.File, ws *Workspace) (changed map[string]bool, samePaths bool) {
 	op, np := reflect.ValueOf(old).UnsafePointer(), reflect.ValueOf(ws.Files).UnsafePointer()
-	c.lastMu.Lock()
-	for _, d := range c.diffs {
-		if d.old == op && d.new == np && d.changed != nil {
-			c.lastMu.Unlock()
-			return d.changed, d.samePaths
+	if d, ok := c.keptDiff(op, np); ok {
+		return d.changed, d.samePaths
+	}
+	var via fileDiff
+	derived := false
+	if d := ws.Derived; d != nil {
+		fp := reflect.ValueOf(d.From).UnsafePointer()
+		if fp == op {
+			derived = true
+		} else {
+			via, derived = c.keptDiff(op, fp)
 		}
 	}
-	c.lastMu.Unlock()
-	if d := ws.Derived; d != nil && reflect.ValueOf(d.From).UnsafePointer() == op {
+	if derived {
+		// Only the paths changed on the way can differ.
 		changed, samePaths = map[string]bool{}, true
-		for _, p := range d.Changed {
-			changed[p] = true
+		check := func(p string) {
+			if old[p] != ws.Files[p] {
+				changed[p] = true
+			}
 			if (old[p] == nil) != (ws.Files[p] == nil) {
 				samePaths = false
 			}
 		}
+		for _, p := range ws.Derived.Changed {
+			check(p)
+		}
+		for p := range via.changed {
+			check(p)
+		}
 	} else {
+		fullDiffs.Add(1)
 		changed, samePaths = diffFiles(old, ws.Files)
 	}
 	c.lastMu.Lock()
-	c.diffs[1] = c.diffs[0]
+	copy(c.diffs[1:], c.diffs[:len(c.diffs)-1])
 	c.diffs[0] = fileDiff{old: op, new: np, changed: changed, samePaths: samePaths}
 	c.lastMu.Unlock()
 	return changed, samePaths
 }
+
+// keptDiff returns the kept comparison of the states whose files are at
+// old and new.
+func (c *Cache) keptDiff(old, new unsafe.Pointer) (fileDiff, bool) {
+	c.lastMu.Lock()
+	defer c.lastMu.Unlock()
+	for _, d := range c.diffs {
+		if d.old == old && d.new == new && d.changed != nil {
+			return d, true
+		}
+	}
+	return fileDiff{}, false
+}
+
+// fullDiffs counts the comparisons of every file of two states (tests).
+var fullDiffs atomic.Int64
 
 // diffFiles compares two states' files one by one.
 func diffFiles(old, new map[string]*nixast.File) (changed map[string]bool, samePaths bool) {

@@ -213,3 +213,50 @@ func sortedPaths(files map[string]*nixast.File) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestRunAfterStoppedRunsComparesOnlyChangedFiles: after analyses of two
+// versions were stopped, the analysis of a third, told what changed since
+// the second, compares only the changed files with the last finished
+// state, not every file of the workspace.
+func TestRunAfterStoppedRunsComparesOnlyChangedFiles(t *testing.T) {
+	files := map[string]*nixast.File{}
+	for i := range 50 {
+		p := fmt.Sprintf("/ws/m%02d.nix", i)
+		files[p] = nixast.Parse(p, []byte("{ a = 1; }\n"))
+	}
+	edit := func(from map[string]*nixast.File, src string) (map[string]*nixast.File, *Derivation) {
+		next := make(map[string]*nixast.File, len(from))
+		for p, f := range from {
+			next[p] = f
+		}
+		next["/ws/m07.nix"] = nixast.Parse("/ws/m07.nix", []byte(src))
+		return next, &Derivation{From: from, Changed: []string{"/ws/m07.nix"}}
+	}
+	c := NewCache()
+	if _, err := c.AnalyzeFiles(context.Background(), &Workspace{Files: files}, Config{}); err != nil {
+		t.Fatal(err)
+	}
+	before := fullDiffs.Load()
+	state := files
+	for _, src := range []string{"{ a = 1; b = 1; b = 2; }\n", "{ a = 2; b = 1; b = 2; }\n"} {
+		next, d := edit(state, src)
+		if _, err := c.AnalyzeFiles(tripAfter(0), &Workspace{Files: next, Derived: d}, Config{}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("the stopped run returned %v", err)
+		}
+		state = next
+	}
+	next, d := edit(state, "{ a = 3; c = 1; c = 2; }\n")
+	r, err := c.AnalyzeFiles(context.Background(), &Workspace{Files: next, Derived: d}, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := fullDiffs.Load() - before; n != 0 {
+		t.Errorf("%d comparisons of every file after stopped runs, want 0", n)
+	}
+	if changed, all := r.Changed(); all || len(changed) != 1 || changed[0] != "/ws/m07.nix" {
+		t.Errorf("changed %v (all %v), want only m07.nix", changed, all)
+	}
+	if got, want := encode(c.Analyze(&Workspace{Files: next}, Config{})), encode(Analyze(&Workspace{Files: next}, Config{})); got != want {
+		t.Errorf("findings differ from a fresh analysis:\n got  %s\n want %s", got, want)
+	}
+}
