@@ -38,6 +38,9 @@ type Cache struct {
 	graphRootish  map[string]bool // files that declared systems or named a configuration.nix
 	graphFindings map[string]graphFound
 	compFindings  map[string]*componentFindings // by the same key: the graph checks' findings by component
+	// stopped is the last build stopped before it finished (a newer state
+	// or a cancelled request), whose whole roots a later build takes over.
+	stopped *stoppedGraph
 
 	// trees are the trees of summaries parsed again, while a root's scan
 	// reads them.
@@ -248,7 +251,8 @@ func (c *Cache) memo(path string, f *nixast.File) *fileMemo {
 // graphFor returns the module graph of ws, built from the last one when the
 // changes allow: roots whose scan read no changed file keep their systems.
 // fresh is false when nothing was scanned again. A build that ctx cancels
-// is dropped: the last graph stays the one the next call derives from.
+// does not become the last graph; its whole roots are kept for the next
+// build to take over (stoppedGraph).
 func (c *Cache) graphFor(ctx context.Context, ws *Workspace, memos *memoSet) (g *graph, fresh bool, err error) {
 	c.graphMu.Lock()
 	defer c.graphMu.Unlock()
@@ -257,8 +261,9 @@ func (c *Cache) graphFor(ctx context.Context, ws *Workspace, memos *memoSet) (g 
 			if len(changed) == 0 {
 				return c.graph, false, nil
 			}
-			g, err = rebuildGraph(ctx, ws, memos, c.graph, changed)
+			g, err = rebuildGraph(ctx, ws, memos, c.graph, changed, c.stoppedFor(ws, memos))
 			if err != nil {
+				c.stopped = newStoppedGraph(g, ws)
 				return nil, false, err
 			}
 			c.setGraph(g, ws, memos, changed)
@@ -270,8 +275,9 @@ func (c *Cache) graphFor(ctx context.Context, ws *Workspace, memos *memoSet) (g 
 			return g, true, nil
 		}
 	}
-	g, err = rebuildGraph(ctx, ws, memos, nil, nil)
+	g, err = rebuildGraph(ctx, ws, memos, nil, nil, c.stoppedFor(ws, memos))
 	if err != nil {
+		c.stopped = newStoppedGraph(g, ws)
 		return nil, false, err
 	}
 	c.setGraph(g, ws, memos, nil)
@@ -279,10 +285,50 @@ func (c *Cache) graphFor(ctx context.Context, ws *Workspace, memos *memoSet) (g 
 	return g, true, nil
 }
 
+// stoppedGraph is a build that was stopped: its roots, the state it was
+// built for, and which of that state's files were rootish.
+type stoppedGraph struct {
+	g       *graph
+	files   map[string]*nixast.File
+	sources *Sources
+	rootish map[string]bool
+}
+
+func newStoppedGraph(g *graph, ws *Workspace) *stoppedGraph {
+	st := &stoppedGraph{g: g, files: ws.Files, sources: ws.Sources, rootish: map[string]bool{}}
+	for _, list := range [][]string{g.idx.rootFiles, g.idx.relFiles, g.idx.configs} {
+		for _, p := range list {
+			st.rootish[p] = true
+		}
+	}
+	return st
+}
+
+// stoppedFor returns the stopped build whose roots a build of ws may take
+// over, with the files changed since, on the terms of a rebuild from the
+// last graph (incrementalChanges); nil when there is none.
+func (c *Cache) stoppedFor(ws *Workspace, memos *memoSet) *stoppedBuild {
+	st := c.stopped
+	if st == nil || st.sources != ws.Sources {
+		return nil
+	}
+	changed, same := c.diff(st.files, ws)
+	if !same {
+		return nil
+	}
+	for p := range changed {
+		if m := memos.get(p); m.hasRoots || path.Base(p) == "configuration.nix" || len(m.relPaths) > 0 || st.rootish[p] {
+			return nil
+		}
+	}
+	return &stoppedBuild{g: st.g, changed: changed}
+}
+
 // setGraph makes g the last graph; changed are the files changed since the
 // last one (nil: g was built afresh).
 func (c *Cache) setGraph(g *graph, ws *Workspace, memos *memoSet, changed map[string]bool) {
 	c.graph, c.graphFiles, c.graphSources = g, ws.Files, ws.Sources
+	c.stopped = nil
 	if changed != nil {
 		// A rebuild happens only when no changed file is or was rootish.
 		return

@@ -119,19 +119,21 @@ func TestCancelledAnalysesLeaveNoHalfState(t *testing.T) {
 	if len(fixtures) == 0 {
 		t.Fatal("no fixtures")
 	}
-	steps := 8
+	steps, seeds := 8, 3
 	if testing.Short() {
-		steps = 3
+		steps, seeds = 3, 1
 	}
 	tripped := 0
 	for i, fx := range fixtures {
-		seed := int64(i + 100)
 		ws, _ := loadFixture(t, fx)
-		n, err := cancelSequence(ws, rand.New(rand.NewSource(seed)), steps)
-		if err != nil {
-			t.Errorf("%s (seed %d): %v", filepath.Base(fx), seed, err)
+		for k := range seeds {
+			seed := int64(i + 100 + 1000*k)
+			n, err := cancelSequence(ws, rand.New(rand.NewSource(seed)), steps)
+			if err != nil {
+				t.Errorf("%s (seed %d): %v", filepath.Base(fx), seed, err)
+			}
+			tripped += n
 		}
-		tripped += n
 	}
 	if tripped == 0 {
 		t.Fatal("no run was ever cancelled: the test proves nothing")
@@ -171,7 +173,7 @@ func cancelSequence(ws *Workspace, rnd *rand.Rand, steps int) (int, error) {
 		}
 		cur := with(files, d)
 		for range rnd.Intn(3) + 1 {
-			ctx := tripAfter(rnd.Intn(40))
+			ctx := tripAfter(rnd.Intn(12))
 			var err error
 			switch rnd.Intn(4) {
 			case 0:
@@ -186,7 +188,7 @@ func cancelSequence(ws *Workspace, rnd *rand.Rand, steps int) (int, error) {
 				return tripped, fmt.Errorf("step %d: %v", step, err)
 			}
 		}
-		if rnd.Intn(4) == 0 {
+		if rnd.Intn(2) == 0 {
 			continue // a version superseded before any run finished
 		}
 		if _, err := c.AnalyzeFiles(context.Background(), cur, Config{}); err != nil {
@@ -258,5 +260,51 @@ func TestRunAfterStoppedRunsComparesOnlyChangedFiles(t *testing.T) {
 	}
 	if got, want := encode(c.Analyze(&Workspace{Files: next}, Config{})), encode(Analyze(&Workspace{Files: next}, Config{})); got != want {
 		t.Errorf("findings differ from a fresh analysis:\n got  %s\n want %s", got, want)
+	}
+}
+
+// TestStoppedGraphBuildIsTakenOver: a module graph build stopped after 15
+// of 40 roots leaves those roots to the next build, which scans only the
+// 25 others and the one whose module changed meanwhile.
+func TestStoppedGraphBuildIsTakenOver(t *testing.T) {
+	const n = 40
+	files := map[string]*nixast.File{}
+	add := func(files map[string]*nixast.File, p, src string) { files[p] = nixast.Parse(p, []byte(src)) }
+	for i := range n {
+		dir := fmt.Sprintf("/ws/f%02d", i)
+		add(files, dir+"/flake.nix", fmt.Sprintf(`{
+  outputs = { nixpkgs, ... }: {
+    nixosConfigurations.host%d = nixpkgs.lib.nixosSystem { modules = [ ./m.nix ]; };
+  };
+}
+`, i))
+		add(files, dir+"/m.nix", "{ networking.hostName = \"h\"; }\n")
+	}
+	ws := &Workspace{Files: files}
+	c := NewCache()
+	if _, err := c.memos(context.Background(), ws); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SystemsContext(tripAfter(15), ws); !errors.Is(err, context.Canceled) {
+		t.Fatalf("the build ran to its end (err %v)", err)
+	}
+	if c.graph != nil || c.stopped == nil || len(c.stopped.g.roots) != 15 {
+		t.Fatalf("after the stopped build: graph %v, stopped %v", c.graph != nil, c.stopped != nil)
+	}
+	next := map[string]*nixast.File{}
+	for p, f := range files {
+		next[p] = f
+	}
+	add(next, "/ws/f03/m.nix", "{ networking.hostName = \"other\"; }\n")
+	ws2 := &Workspace{Files: next, Derived: &Derivation{From: files, Changed: []string{"/ws/f03/m.nix"}}}
+	got, err := c.SystemsContext(context.Background(), ws2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.graph.scanned != n-15+1 {
+		t.Errorf("the build after the stopped one scanned %d roots, want %d", c.graph.scanned, n-15+1)
+	}
+	if want := Systems(&Workspace{Files: next}); encode(got) != encode(want) || len(want) != n {
+		t.Errorf("systems after a stopped build differ from a fresh analysis (%d systems, want %d)", len(got), len(want))
 	}
 }

@@ -42,7 +42,7 @@ func (c *Cache) ElementTargetsIn(ctx context.Context, ws *Workspace, file string
 	if err != nil {
 		return nil, err
 	}
-	g, err := rebuildGraph(ctx, ws, memos, nil, nil)
+	g, err := rebuildGraph(ctx, ws, memos, nil, nil, nil)
 	if err != nil {
 		return nil, err
 	}
