@@ -304,6 +304,15 @@ func newStoppedGraph(g *graph, ws *Workspace) *stoppedGraph {
 	return st
 }
 
+// stoppedGraph returns the graph of the stopped build, nil if there is
+// none. Under graphMu.
+func (c *Cache) stoppedGraph() *graph {
+	if c.stopped == nil {
+		return nil
+	}
+	return c.stopped.g
+}
+
 // stoppedFor returns the stopped build whose roots a build of ws may take
 // over, with the files changed since, on the terms of a rebuild from the
 // last graph (incrementalChanges); nil when there is none.
@@ -654,8 +663,9 @@ func (c *Cache) runPerFile(ctx context.Context, checks []*Analyzer, ws *Workspac
 }
 
 // sweepTrees drops the trees of summaries that no root of the module graph
-// reads: what a check or a feature parsed again for itself. Nothing to do
-// when the graph and the number of trees are those of the last sweep.
+// (or of a stopped build, which the next build takes over) reads: what a
+// check or a feature parsed again for itself. Nothing to do when the graph
+// and the number of trees are those of the last sweep.
 func (c *Cache) sweepTrees() {
 	c.graphMu.Lock()
 	defer c.graphMu.Unlock()
@@ -664,8 +674,11 @@ func (c *Cache) sweepTrees() {
 	}
 	defer func() { c.swept, c.sweptTrees = c.graph, c.trees.count() }()
 	read := map[string]bool{}
-	if c.graph != nil {
-		for _, rs := range c.graph.roots {
+	for _, g := range []*graph{c.graph, c.stoppedGraph()} {
+		if g == nil {
+			continue
+		}
+		for _, rs := range g.roots {
 			for p := range rs.reads {
 				read[p] = true
 			}
