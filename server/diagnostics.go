@@ -145,10 +145,11 @@ type publishDiagnosticsParams struct {
 const settleTimeout = 2 * time.Second
 
 // diagnosticsLoop publishes diagnostics after changes. By default it starts
-// at once and coalesces: changes that arrive while an analysis runs wake one
-// more run when it ends, so typing is never flooded and an idle editor gets
-// its diagnostics without delay. With Options.Debounce set, it waits until a
-// burst of changes has been quiet that long.
+// at once and coalesces: a change that arrives while an analysis runs stops
+// it, and the newest state is analysed instead (currentAnalysis), so typing
+// is never flooded and an idle editor gets its diagnostics without delay.
+// With Options.Debounce set, it waits until a burst of changes has been
+// quiet that long.
 func (s *Server) diagnosticsLoop() {
 	// The first diagnostics wait for the client's settings (a disabled check
 	// or a severity override must apply from the start), but not forever.

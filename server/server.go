@@ -33,8 +33,8 @@ type Options struct {
 	// tests. Off in normal use.
 	Debug bool
 	// Debounce is how long diagnostics wait for a burst of changes to end;
-	// zero means no wait: changes during an analysis coalesce into one
-	// follow-up run.
+	// zero means no wait: a change during an analysis stops it, and the
+	// newest state is analysed instead.
 	Debounce time.Duration
 	// ParentPollInterval is how often the client's process is checked for
 	// life; zero means 3s.
