@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"sort"
@@ -84,7 +85,7 @@ func Analyze(ws *Workspace, cfg Config) []Finding {
 
 // Analyze is Analyze with the per-file work of earlier calls reused.
 func (c *Cache) Analyze(ws *Workspace, cfg Config) []Finding {
-	r := c.AnalyzeFiles(ws, cfg)
+	r, _ := c.AnalyzeFiles(context.Background(), ws, cfg)
 	files := r.Files()
 	sort.Strings(files)
 	var out []Finding
@@ -176,9 +177,19 @@ func configKey(ws *Workspace, cfg Config) string {
 // the changed files, the graph checks of the components of systems that
 // were scanned again, and the findings of the files whose findings that
 // moved; every other file keeps the findings of the last analysis.
-func (c *Cache) AnalyzeFiles(ws *Workspace, cfg Config) *Findings {
+//
+// Once ctx ends (the state was superseded, the request cancelled) the
+// analysis stops at the next file, root or component of systems and
+// returns ctx's error. What it completed stays in the cache, each piece
+// whole (a file's per-file findings, a component's graph findings, a
+// module graph); the next analysis is derived from the last one that
+// finished.
+func (c *Cache) AnalyzeFiles(ctx context.Context, ws *Workspace, cfg Config) (*Findings, error) {
 	ws = c.bind(ws)
-	memos := c.memos(ws)
+	memos, err := c.memos(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
 	key := configKey(ws, cfg)
 	c.lastMu.Lock()
 	last := c.lastResult
@@ -201,7 +212,10 @@ func (c *Cache) AnalyzeFiles(ws *Workspace, cfg Config) *Findings {
 			perFile = append(perFile, p)
 		}
 	}
-	graphFound := c.runAnalyzers(ws, cfg, memos, perFile)
+	graphFound, err := c.runAnalyzers(ctx, ws, cfg, memos, perFile)
+	if err != nil {
+		return nil, err
+	}
 	sameGraph := incremental && len(graphFound) == len(last.graphFound) &&
 		(len(graphFound) == 0 || &graphFound[0] == &last.graphFound[0])
 	var graphBy map[string][]Finding
@@ -259,7 +273,11 @@ func (c *Cache) AnalyzeFiles(ws *Workspace, cfg Config) *Findings {
 	} else {
 		r.all = true
 		r.base = map[string][]Finding{}
+		n := 0
 		for p, f := range ws.Files {
+			if n++; n%256 == 0 && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			if fs := c.fileFindings(p, f, memos.get(p), graphBy[p], cfg); len(fs) > 0 {
 				r.base[p] = fs
 			}
@@ -274,7 +292,7 @@ func (c *Cache) AnalyzeFiles(ws *Workspace, cfg Config) *Findings {
 	c.lastMu.Lock()
 	c.lastResult = &analysed{files: ws.Files, key: key, graphFound: graphFound, graphBy: graphBy, result: r}
 	c.lastMu.Unlock()
-	return r
+	return r, nil
 }
 
 // fileFindings returns the findings in one file, sorted by position: the
@@ -325,7 +343,7 @@ func applyConfig(in []Finding, cfg Config) []Finding {
 
 // runAnalyzers runs the per-file checks on paths (those whose findings
 // are not kept yet) and returns the graph checks' findings.
-func (c *Cache) runAnalyzers(ws *Workspace, cfg Config, memos *memoSet, paths []string) []Finding {
+func (c *Cache) runAnalyzers(ctx context.Context, ws *Workspace, cfg Config, memos *memoSet, paths []string) ([]Finding, error) {
 	var fileChecks, graphChecks []*Analyzer
 	for _, a := range Analyzers {
 		if !a.enabled(cfg) {
@@ -339,18 +357,18 @@ func (c *Cache) runAnalyzers(ws *Workspace, cfg Config, memos *memoSet, paths []
 	}
 	// Per-file checks run beside the graph checks: on two cores an edit to
 	// a large file costs the longer of the two, not their sum.
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		c.runPerFile(fileChecks, ws, memos, paths)
-	}()
+	done := make(chan error, 1)
+	go func() { done <- c.runPerFile(ctx, fileChecks, ws, memos, paths) }()
 	var out []Finding
+	var err error
 	if len(graphChecks) > 0 {
-		out = c.graphFindingsFor(ws, memos, graphChecks)
+		out, err = c.graphFindingsFor(ctx, ws, memos, graphChecks)
 	}
-	<-done
+	if perr := <-done; err == nil {
+		err = perr
+	}
 	c.sweepTrees()
-	return out
+	return out, err
 }
 
 // parallel calls fn(0..n-1) on every core and waits.
@@ -387,8 +405,14 @@ func parallel(n int, fn func(int)) {
 // graph keeps its findings, so that an edit costs the checks of the
 // systems that read the edited file. The slice returned is the cached
 // one: callers do not change it.
-func (c *Cache) graphFindingsFor(ws *Workspace, memos *memoSet, checks []*Analyzer) []Finding {
-	g, fresh := c.graphFor(ws, memos)
+//
+// When ctx ends, the components checked so far are kept for the next call
+// (each with all its findings) and ctx's error is returned.
+func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memoSet, checks []*Analyzer) ([]Finding, error) {
+	g, fresh, err := c.graphFor(ctx, ws, memos)
+	if err != nil {
+		return nil, err
+	}
 	var names []string
 	var perSystem, whole []*Analyzer
 	for _, a := range checks {
@@ -419,7 +443,7 @@ func (c *Cache) graphFindingsFor(ws *Workspace, memos *memoSet, checks []*Analyz
 	c.graphMu.Lock()
 	if found, ok := c.graphFindings[key]; ok && !fresh && c.graph == g && sameFlakes(found.flakes) {
 		c.graphMu.Unlock()
-		return found.found
+		return found.found, nil
 	}
 	prev := c.compFindings[key]
 	c.graphMu.Unlock()
@@ -443,6 +467,7 @@ func (c *Cache) graphFindingsFor(ws *Workspace, memos *memoSet, checks []*Analyz
 		// are no part of any component's microvm.nix checks.
 		comps = append(comps, nil)
 	}
+	cancelled := false
 	for _, comp := range comps {
 		k := componentKey(comp)
 		var others []*System
@@ -457,6 +482,9 @@ func (c *Cache) graphFindingsFor(ws *Workspace, memos *memoSet, checks []*Analyz
 				continue
 			}
 		}
+		if cancelled = cancelled || ctx.Err() != nil; cancelled {
+			continue // the kept components are still carried on
+		}
 		// The facts the checks require are computed once for all of them.
 		results := runGraphFacts(facts, ws, g, wf, comp)
 		var found []Finding
@@ -467,6 +495,18 @@ func (c *Cache) graphFindingsFor(ws *Workspace, memos *memoSet, checks []*Analyz
 		}
 		next.byKey[k] = found
 		out = append(out, found...)
+	}
+	if cancelled {
+		// The components checked are whole: the next run keeps them.
+		c.graphMu.Lock()
+		if c.graph == g {
+			if c.compFindings == nil {
+				c.compFindings = map[string]*componentFindings{}
+			}
+			c.compFindings[key] = next
+		}
+		c.graphMu.Unlock()
+		return nil, ctx.Err()
 	}
 	if len(whole) > 0 {
 		results := runGraphFacts(factOrder(whole), ws, g, wf, g.systems)
@@ -485,7 +525,7 @@ func (c *Cache) graphFindingsFor(ws *Workspace, memos *memoSet, checks []*Analyz
 		c.compFindings[key] = next
 	}
 	c.graphMu.Unlock()
-	return out
+	return out, nil
 }
 
 // graphFound are the graph checks' findings of one graph, with the flakes

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"path"
 	"reflect"
@@ -37,6 +38,9 @@ type Cache struct {
 	graphRootish  map[string]bool // files that declared systems or named a configuration.nix
 	graphFindings map[string]graphFound
 	compFindings  map[string]*componentFindings // by the same key: the graph checks' findings by component
+	// stopped is the last build stopped before it finished (a newer state
+	// or a cancelled request), whose whole roots a later build takes over.
+	stopped *stoppedGraph
 
 	// trees are the trees of summaries parsed again, while a root's scan
 	// reads them.
@@ -50,7 +54,7 @@ type Cache struct {
 	lastMu     sync.Mutex
 	lastMemos  *memoState
 	lastResult *analysed
-	diffs      [2]fileDiff
+	diffs      [4]fileDiff
 	swept      *graph // the graph of the last sweep of trees
 	sweptTrees int    // and how many trees it left
 
@@ -119,34 +123,69 @@ type fileDiff struct {
 
 // diff compares the files of an earlier state with those of ws. The memos,
 // the analysis and the module graph of one state ask for the same
-// comparison: the last two are kept.
+// comparison: the last few are kept. When ws is derived from a state that
+// is not old, but whose comparison with old is kept (an analysis of it was
+// stopped before it finished), the two are composed: a run after stopped
+// ones still compares only the files changed since the last one that
+// finished.
 func (c *Cache) diff(old map[string]*nixast.File, ws *Workspace) (changed map[string]bool, samePaths bool) {
 	op, np := reflect.ValueOf(old).UnsafePointer(), reflect.ValueOf(ws.Files).UnsafePointer()
-	c.lastMu.Lock()
-	for _, d := range c.diffs {
-		if d.old == op && d.new == np && d.changed != nil {
-			c.lastMu.Unlock()
-			return d.changed, d.samePaths
+	if d, ok := c.keptDiff(op, np); ok {
+		return d.changed, d.samePaths
+	}
+	var via fileDiff
+	derived := false
+	if d := ws.Derived; d != nil {
+		fp := reflect.ValueOf(d.From).UnsafePointer()
+		if fp == op {
+			derived = true
+		} else {
+			via, derived = c.keptDiff(op, fp)
 		}
 	}
-	c.lastMu.Unlock()
-	if d := ws.Derived; d != nil && reflect.ValueOf(d.From).UnsafePointer() == op {
+	if derived {
+		// Only the paths changed on the way can differ.
 		changed, samePaths = map[string]bool{}, true
-		for _, p := range d.Changed {
-			changed[p] = true
+		check := func(p string) {
+			if old[p] != ws.Files[p] {
+				changed[p] = true
+			}
 			if (old[p] == nil) != (ws.Files[p] == nil) {
 				samePaths = false
 			}
 		}
+		for _, p := range ws.Derived.Changed {
+			check(p)
+		}
+		for p := range via.changed {
+			check(p)
+		}
 	} else {
+		fullDiffs.Add(1)
 		changed, samePaths = diffFiles(old, ws.Files)
 	}
 	c.lastMu.Lock()
-	c.diffs[1] = c.diffs[0]
+	copy(c.diffs[1:], c.diffs[:len(c.diffs)-1])
 	c.diffs[0] = fileDiff{old: op, new: np, changed: changed, samePaths: samePaths}
 	c.lastMu.Unlock()
 	return changed, samePaths
 }
+
+// keptDiff returns the kept comparison of the states whose files are at
+// old and new.
+func (c *Cache) keptDiff(old, new unsafe.Pointer) (fileDiff, bool) {
+	c.lastMu.Lock()
+	defer c.lastMu.Unlock()
+	for _, d := range c.diffs {
+		if d.old == old && d.new == new && d.changed != nil {
+			return d, true
+		}
+	}
+	return fileDiff{}, false
+}
+
+// fullDiffs counts the comparisons of every file of two states (tests).
+var fullDiffs atomic.Int64
 
 // diffFiles compares two states' files one by one.
 func diffFiles(old, new map[string]*nixast.File) (changed map[string]bool, samePaths bool) {
@@ -211,35 +250,94 @@ func (c *Cache) memo(path string, f *nixast.File) *fileMemo {
 
 // graphFor returns the module graph of ws, built from the last one when the
 // changes allow: roots whose scan read no changed file keep their systems.
-// fresh is false when nothing was scanned again.
-func (c *Cache) graphFor(ws *Workspace, memos *memoSet) (g *graph, fresh bool) {
+// fresh is false when nothing was scanned again. A build that ctx cancels
+// does not become the last graph; its whole roots are kept for the next
+// build to take over (stoppedGraph).
+func (c *Cache) graphFor(ctx context.Context, ws *Workspace, memos *memoSet) (g *graph, fresh bool, err error) {
 	c.graphMu.Lock()
 	defer c.graphMu.Unlock()
 	if c.graph != nil && c.graphSources == ws.Sources { // other input sources: other closures
 		if changed, ok := c.incrementalChanges(ws, memos); ok {
 			if len(changed) == 0 {
-				return c.graph, false
+				return c.graph, false, nil
 			}
-			g = rebuildGraph(ws, memos, c.graph, changed)
+			g, err = rebuildGraph(ctx, ws, memos, c.graph, changed, c.stoppedFor(ws, memos))
+			if err != nil {
+				c.stopped = newStoppedGraph(g, ws)
+				return nil, false, err
+			}
 			c.setGraph(g, ws, memos, changed)
 			if g.rescanned == 0 {
 				// Same systems: the graph's findings still hold.
-				return g, false
+				return g, false, nil
 			}
 			c.graphFindings = map[string]graphFound{}
-			return g, true
+			return g, true, nil
 		}
 	}
-	g = buildGraph(ws, memos)
+	g, err = rebuildGraph(ctx, ws, memos, nil, nil, c.stoppedFor(ws, memos))
+	if err != nil {
+		c.stopped = newStoppedGraph(g, ws)
+		return nil, false, err
+	}
 	c.setGraph(g, ws, memos, nil)
 	c.graphFindings = map[string]graphFound{}
-	return g, true
+	return g, true, nil
+}
+
+// stoppedGraph is a build that was stopped: its roots, the state it was
+// built for, and which of that state's files were rootish.
+type stoppedGraph struct {
+	g       *graph
+	files   map[string]*nixast.File
+	sources *Sources
+	rootish map[string]bool
+}
+
+func newStoppedGraph(g *graph, ws *Workspace) *stoppedGraph {
+	st := &stoppedGraph{g: g, files: ws.Files, sources: ws.Sources, rootish: map[string]bool{}}
+	for _, list := range [][]string{g.idx.rootFiles, g.idx.relFiles, g.idx.configs} {
+		for _, p := range list {
+			st.rootish[p] = true
+		}
+	}
+	return st
+}
+
+// stoppedGraph returns the graph of the stopped build, nil if there is
+// none. Under graphMu.
+func (c *Cache) stoppedGraph() *graph {
+	if c.stopped == nil {
+		return nil
+	}
+	return c.stopped.g
+}
+
+// stoppedFor returns the stopped build whose roots a build of ws may take
+// over, with the files changed since, on the terms of a rebuild from the
+// last graph (incrementalChanges); nil when there is none.
+func (c *Cache) stoppedFor(ws *Workspace, memos *memoSet) *stoppedBuild {
+	st := c.stopped
+	if st == nil || st.sources != ws.Sources {
+		return nil
+	}
+	changed, same := c.diff(st.files, ws)
+	if !same {
+		return nil
+	}
+	for p := range changed {
+		if m := memos.get(p); m.hasRoots || path.Base(p) == "configuration.nix" || len(m.relPaths) > 0 || st.rootish[p] {
+			return nil
+		}
+	}
+	return &stoppedBuild{g: st.g, changed: changed}
 }
 
 // setGraph makes g the last graph; changed are the files changed since the
 // last one (nil: g was built afresh).
 func (c *Cache) setGraph(g *graph, ws *Workspace, memos *memoSet, changed map[string]bool) {
 	c.graph, c.graphFiles, c.graphSources = g, ws.Files, ws.Sources
+	c.stopped = nil
 	if changed != nil {
 		// A rebuild happens only when no changed file is or was rootish.
 		return
@@ -275,23 +373,38 @@ func (c *Cache) incrementalChanges(ws *Workspace, memos *memoSet) (map[string]bo
 // Systems returns every system of the workspace with its role, reusing the
 // module graph of the last analysis when it still holds.
 func (c *Cache) Systems(ws *Workspace) []SystemInfo {
+	out, _ := c.SystemsContext(context.Background(), ws)
+	return out
+}
+
+// SystemsContext is Systems for a caller that may stop waiting: it returns
+// ctx's error, and keeps nothing of the work, once ctx is done.
+func (c *Cache) SystemsContext(ctx context.Context, ws *Workspace) ([]SystemInfo, error) {
 	ws = c.bind(ws)
-	memos := c.memos(ws)
-	g, _ := c.graphFor(ws, memos)
-	return systemsOf(g, ws)
+	memos, err := c.memos(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	g, _, err := c.graphFor(ctx, ws, memos)
+	if err != nil {
+		return nil, err
+	}
+	return systemsOf(g, ws), nil
 }
 
 // memos returns the per-file memos of ws, scanning new files on every core.
 // A state with the same paths as the last one looked up gets that state's
-// memos with those of its changed files laid over them.
-func (c *Cache) memos(ws *Workspace) *memoSet {
+// memos with those of its changed files laid over them. When ctx ends
+// during the scans, the memos scanned are kept (a memo is scanned whole or
+// not at all) and the state is not recorded as the last one.
+func (c *Cache) memos(ctx context.Context, ws *Workspace) (*memoSet, error) {
 	c.lastMu.Lock()
 	last := c.lastMemos
 	c.lastMu.Unlock()
 	if last != nil {
 		changed, samePaths := c.diff(last.files, ws)
 		if samePaths && len(changed) == 0 {
-			return last.memos
+			return last.memos, nil
 		}
 		if samePaths && len(last.memos.over)+len(changed) <= maxOver {
 			over := make(map[string]*fileMemo, len(last.memos.over)+len(changed))
@@ -319,7 +432,7 @@ func (c *Cache) memos(ws *Workspace) *memoSet {
 			c.lastMu.Lock()
 			c.lastMemos = &memoState{files: ws.Files, memos: ms}
 			c.lastMu.Unlock()
-			return ms
+			return ms, nil
 		}
 	}
 	c.prune(ws)
@@ -332,12 +445,19 @@ func (c *Cache) memos(ws *Workspace) *memoSet {
 			fresh = append(fresh, m)
 		}
 	}
-	parallel(len(fresh), func(i int) { fresh[i].scanOnce.Do(func() { fresh[i].scan(ws.Files[fresh[i].path]) }) })
+	parallel(len(fresh), func(i int) {
+		if ctx.Err() == nil {
+			fresh[i].scanOnce.Do(func() { fresh[i].scan(ws.Files[fresh[i].path]) })
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	ms := &memoSet{base: base}
 	c.lastMu.Lock()
 	c.lastMemos = &memoState{files: ws.Files, memos: ms}
 	c.lastMu.Unlock()
-	return ms
+	return ms, nil
 }
 
 // prune forgets files that are no longer in the workspace.
@@ -468,7 +588,10 @@ func (m *fileMemo) ignored(f *nixast.File, fd Finding) bool {
 // of some of them are not kept from an earlier call, files on every core,
 // and keeps their findings in the files' memos. The facts the checks
 // require are computed once per file, for the checks that run on it.
-func (c *Cache) runPerFile(checks []*Analyzer, ws *Workspace, memos *memoSet, paths []string) {
+//
+// A file's findings are kept once all its checks ran: when ctx ends, the
+// files not started are left for the next call, and ctx's error returned.
+func (c *Cache) runPerFile(ctx context.Context, checks []*Analyzer, ws *Workspace, memos *memoSet, paths []string) error {
 	type job struct {
 		path string
 		m    *fileMemo
@@ -497,6 +620,9 @@ func (c *Cache) runPerFile(checks []*Analyzer, ws *Workspace, memos *memoSet, pa
 	// a large file's checks take long; many files: files on every core.
 	concurrent := len(jobs) < 2*runtime.GOMAXPROCS(0)
 	parallel(len(jobs), func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
 		j := jobs[i]
 		f := ws.File(j.path)
 		names := func() *scope.Scopes { return j.m.resolve(f) }
@@ -533,11 +659,13 @@ func (c *Cache) runPerFile(checks []*Analyzer, ws *Workspace, memos *memoSet, pa
 		}
 		c.mu.Unlock()
 	})
+	return ctx.Err()
 }
 
 // sweepTrees drops the trees of summaries that no root of the module graph
-// reads: what a check or a feature parsed again for itself. Nothing to do
-// when the graph and the number of trees are those of the last sweep.
+// (or of a stopped build, which the next build takes over) reads: what a
+// check or a feature parsed again for itself. Nothing to do when the graph
+// and the number of trees are those of the last sweep.
 func (c *Cache) sweepTrees() {
 	c.graphMu.Lock()
 	defer c.graphMu.Unlock()
@@ -546,8 +674,11 @@ func (c *Cache) sweepTrees() {
 	}
 	defer func() { c.swept, c.sweptTrees = c.graph, c.trees.count() }()
 	read := map[string]bool{}
-	if c.graph != nil {
-		for _, rs := range c.graph.roots {
+	for _, g := range []*graph{c.graph, c.stoppedGraph()} {
+		if g == nil {
+			continue
+		}
+		for _, rs := range g.roots {
 			for p := range rs.reads {
 				read[p] = true
 			}

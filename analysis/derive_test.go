@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math/rand"
 	"path/filepath"
@@ -79,7 +80,10 @@ func deriveSequence(ws *Workspace, rnd *rand.Rand, steps int) error {
 			_ = what
 		}
 		cur := with(files, d)
-		r := c.AnalyzeFiles(cur, Config{})
+		r, err := c.AnalyzeFiles(context.Background(), cur, Config{})
+		if err != nil {
+			return err
+		}
 		got := encode(c.Analyze(with(files, nil), Config{}))
 		ref := NewCache()
 		ref.oneComponent = true

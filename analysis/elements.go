@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"sort"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
@@ -34,16 +35,28 @@ func ElementTargetsIn(ws *Workspace, file string) []ElementTarget {
 
 // ElementTargetsIn is ElementTargetsIn with the per-file facts of the cache
 // (a fresh graph is still built: forcing the cached graph's values here
-// could race with an analysis).
-func (c *Cache) ElementTargetsIn(ws *Workspace, file string) []ElementTarget {
+// could race with an analysis). It gives up with ctx's error once ctx ends.
+func (c *Cache) ElementTargetsIn(ctx context.Context, ws *Workspace, file string) ([]ElementTarget, error) {
 	ws = c.bind(ws)
-	return elementTargets(ws, c.memos(ws), file)[file]
+	memos, err := c.memos(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	g, err := rebuildGraph(ctx, ws, memos, nil, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return elementTargetsOf(g, ws, file)[file], nil
 }
 
 // elementTargets resolves the elements of every file, or of only (when
 // not ""); memos may be nil.
 func elementTargets(ws *Workspace, memos *memoSet, only string) map[string][]ElementTarget {
-	g := buildGraph(ws, memos)
+	return elementTargetsOf(buildGraph(ws, memos), ws, only)
+}
+
+// elementTargetsOf is elementTargets with the graph built.
+func elementTargetsOf(g *graph, ws *Workspace, only string) map[string][]ElementTarget {
 	out := map[string][]ElementTarget{}
 	type key struct {
 		file     string

@@ -595,7 +595,8 @@ func definitionFixes(p *GraphPass, g *defGroup, anchor func(s *System) *ModElem,
 			continue
 		}
 		a := anchor(s)
-		if a == nil || a.Node == nil || a.Cond != "" || !p.unconditional(s, a.Via) {
+		if a == nil || a.Node == nil || a.Cond != "" || !p.unconditional(s, a.Via) || p.Workspace.Files[a.File] == nil {
+			// (a file of an input's source is not ours to edit)
 			ok = false
 			break
 		}

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"path"
 	"sort"
@@ -140,7 +141,8 @@ type graph struct {
 
 	roots     map[string]*rootScan // by "scan:"+file or "config:"+file
 	skip      []string             // files that are no NixOS system though they look like one
-	rescanned int                  // roots scanned rather than reused
+	rescanned int                  // roots scanned rather than reused from old
+	scanned   int                  // roots scanned, not taken from old or a stopped build
 	alsoReads map[string]bool      // files a scan depends on beyond what it evaluates (outputsSystems)
 
 	idx  *pathIndex      // the paths and the files' scan facts, kept by a rebuild (paths.go)
@@ -152,7 +154,16 @@ type graph struct {
 // nixosSystem or nixosConfigurations are scanned for systems; the evaluation
 // still follows imports and helper functions into any file.
 func buildGraph(ws *Workspace, memos *memoSet) *graph {
-	return rebuildGraph(ws, memos, nil, nil)
+	g, _ := rebuildGraph(context.Background(), ws, memos, nil, nil, nil)
+	return g
+}
+
+// stoppedBuild is a graph whose build was stopped, and the files changed
+// since: a build of a later state takes over its roots that read none of
+// them.
+type stoppedBuild struct {
+	g       *graph
+	changed map[string]bool
 }
 
 // rootScan is what scanning one root (a file that declares systems, or a
@@ -166,7 +177,12 @@ type rootScan struct {
 // rebuildGraph builds the graph of ws. Roots of old whose scan read none of
 // the changed files keep their systems; the others are scanned again. Each
 // root is evaluated on its own, so that what it read is known exactly.
-func rebuildGraph(ws *Workspace, memos *memoSet, old *graph, changed map[string]bool) *graph {
+// Roots of stopped (may be nil) whose scan read none of its changed files
+// are taken over as well. Once ctx ends no further root is scanned, and the
+// graph is returned half built with ctx's error: its roots are whole, for a
+// later build to take over; nothing else of it may be used (old is never
+// written).
+func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph, changed map[string]bool, stopped *stoppedBuild) (*graph, error) {
 	if memos == nil {
 		memos = memoSetOf(ws.Files)
 	}
@@ -186,11 +202,24 @@ func rebuildGraph(ws *Workspace, memos *memoSet, old *graph, changed map[string]
 		g.idx = newPathIndex(files, memos)
 	}
 	root := func(key, file string, scan func()) {
+		if ctx.Err() != nil {
+			return
+		}
+		take := func(rs *rootScan) {
+			g.systems = append(g.systems, rs.systems...)
+			g.roots[key] = rs
+			g.skip = append(g.skip, rs.skip...)
+		}
 		if old != nil {
 			if rs := old.roots[key]; rs != nil && !readsAny(rs.reads, changed) {
-				g.systems = append(g.systems, rs.systems...)
-				g.roots[key] = rs
-				g.skip = append(g.skip, rs.skip...)
+				take(rs)
+				return
+			}
+		}
+		if stopped != nil {
+			if rs := stopped.g.roots[key]; rs != nil && !readsAny(rs.reads, stopped.changed) {
+				take(rs)
+				g.rescanned++ // other systems than old's
 				return
 			}
 		}
@@ -213,6 +242,7 @@ func rebuildGraph(ws *Workspace, memos *memoSet, old *graph, changed map[string]
 		}
 		g.roots[key] = rs
 		g.rescanned++
+		g.scanned++
 	}
 	for _, p := range g.idx.rootFiles {
 		p := p
@@ -286,6 +316,9 @@ func rebuildGraph(ws *Workspace, memos *memoSet, old *graph, changed map[string]
 			g.module(s, g.ev.force(g.ev.fileRoot(p)), nil)
 			s.children = nil
 		})
+	}
+	if err := ctx.Err(); err != nil {
+		return g, err
 	}
 	if old != nil {
 		// a module that came to be read by a system, or stopped setting
@@ -363,7 +396,7 @@ func rebuildGraph(ws *Workspace, memos *memoSet, old *graph, changed map[string]
 	}
 	sort.SliceStable(g.systems, func(i, j int) bool { return rank(g.systems[i]) < rank(g.systems[j]) })
 	g.separateClasses()
-	return g
+	return g, nil
 }
 
 func readsAny(reads, changed map[string]bool) bool {

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"path"
 	"sync"
 
@@ -174,7 +175,7 @@ func (c *Cache) Prepare(p string, f *nixast.File) *nixast.File {
 			checks = append(checks, a)
 		}
 	}
-	c.runPerFile(checks, ws, memos, []string{p})
+	c.runPerFile(context.Background(), checks, ws, memos, []string{p}) // one file: nothing to stop early
 	m.scopes = nil
 	sum := summarize(f)
 	c.mu.Lock()

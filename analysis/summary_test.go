@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"path/filepath"
 	"sort"
 	"testing"
@@ -48,7 +49,11 @@ func TestSummariesMatchTrees(t *testing.T) {
 			t.Errorf("%s: systems of summaries\n %s\nwant\n %s", name, got, want)
 		}
 		for _, p := range paths {
-			if got, want := encode(c.ElementTargetsIn(ws, p)), encode(ElementTargetsIn(full, p)); got != want {
+			elems, err := c.ElementTargetsIn(context.Background(), ws, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := encode(elems), encode(ElementTargetsIn(full, p)); got != want {
 				t.Errorf("%s: elements of %s from summaries\n %s\nwant\n %s", name, p, got, want)
 			}
 			if got := ws.Tree(p); IsSummary(got) || string(got.Src) != string(full.Files[p].Src) {

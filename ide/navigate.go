@@ -1,6 +1,7 @@
 package ide
 
 import (
+	"context"
 	"fmt"
 	"path"
 	"sort"
@@ -152,11 +153,12 @@ func elementIs(ws *Workspace, f *nixast.File, id *nixast.Ident) bool {
 
 // References returns the uses of the variable at off (and its binding when
 // includeDecl), all in f. Off anywhere else: the places in the workspace
-// where f itself is imported.
-func References(ws *Workspace, f *nixast.File, off int, includeDecl bool) []Location {
+// where f itself is imported. It reads every file of the workspace then,
+// and stops with ctx's error once ctx ends.
+func References(ctx context.Context, ws *Workspace, f *nixast.File, off int, includeDecl bool) ([]Location, error) {
 	if sc, d, _, ok := varAt(ws, f, off); ok {
 		if d == nil {
-			return nil
+			return nil, nil
 		}
 		var out []Location
 		if includeDecl {
@@ -165,15 +167,16 @@ func References(ws *Workspace, f *nixast.File, off int, includeDecl bool) []Loca
 		for _, r := range sc.RefsOf(d) {
 			out = append(out, Location{File: f.Name, Range: refRange(r)})
 		}
-		return out
+		return out, nil
 	}
-	return FileReferences(ws, f.Name)
+	return FileReferences(ctx, ws, f.Name)
 }
 
-// FileReferences returns the path literals of the workspace that name file.
-func FileReferences(ws *Workspace, file string) []Location {
+// FileReferences returns the path literals of the workspace that name
+// file; ctx's error once ctx ends.
+func FileReferences(ctx context.Context, ws *Workspace, file string) ([]Location, error) {
 	if ws == nil {
-		return nil
+		return nil, nil
 	}
 	names := make([]string, 0, len(ws.Files))
 	for p := range ws.Files {
@@ -182,6 +185,9 @@ func FileReferences(ws *Workspace, file string) []Location {
 	sort.Strings(names)
 	var out []Location
 	for _, p := range names {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		nixast.Inspect(ws.tree(p).Root, func(n nixast.Node) bool {
 			pl, ok := n.(*nixast.PathLit)
 			if !ok {
@@ -193,7 +199,7 @@ func FileReferences(ws *Workspace, file string) []Location {
 			return false
 		})
 	}
-	return out
+	return out, nil
 }
 
 // Highlight is a use or the binding of a variable in one file.

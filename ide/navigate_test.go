@@ -1,6 +1,8 @@
 package ide
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -60,17 +62,23 @@ func TestDefinitionOfPath(t *testing.T) {
 	// references of a file: where it is imported
 	f := nixast.Parse("/ws/flake.nix", []byte("{ a = import ./b.nix; c = ./hosts/a; }"))
 	ws.Files["/ws/flake.nix"] = f
-	refs := FileReferences(ws, "/ws/hosts/a/default.nix")
-	if len(refs) != 1 || refs[0].File != "/ws/flake.nix" || string(f.Src[refs[0].Pos:refs[0].End]) != "./hosts/a" {
-		t.Errorf("file references: %v", refs)
+	refs, err := FileReferences(context.Background(), ws, "/ws/hosts/a/default.nix")
+	if err != nil || len(refs) != 1 || refs[0].File != "/ws/flake.nix" || string(f.Src[refs[0].Pos:refs[0].End]) != "./hosts/a" {
+		t.Errorf("file references: %v, %v", refs, err)
+	}
+	// A cancelled search stops and says so.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if refs, err := FileReferences(ctx, ws, "/ws/hosts/a/default.nix"); !errors.Is(err, context.Canceled) || refs != nil {
+		t.Errorf("cancelled file references: %v, %v", refs, err)
 	}
 }
 
 func TestReferencesAndHighlights(t *testing.T) {
 	f, off := parseCursor(t, "let x = 1; y = x + x; in |x * y")
-	refs := References(nil, f, off, true)
-	if len(refs) != 4 {
-		t.Errorf("references: %v", refs)
+	refs, err := References(context.Background(), nil, f, off, true)
+	if err != nil || len(refs) != 4 {
+		t.Errorf("references: %v, %v", refs, err)
 	}
 	if hs := Highlights(nil, f, off); len(hs) != 4 || !hs[0].Write {
 		t.Errorf("highlights: %v", hs)
@@ -128,5 +136,23 @@ func TestRename(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestWorkspaceSymbolsStopWhenCancelled: the search reads every file, and
+// stops with the context's error once the request is cancelled.
+func TestWorkspaceSymbolsStopWhenCancelled(t *testing.T) {
+	ws := &Workspace{Files: map[string]*nixast.File{
+		"/ws/a.nix": nixast.Parse("/ws/a.nix", []byte("{ alpha = 1; }")),
+		"/ws/b.nix": nixast.Parse("/ws/b.nix", []byte("{ alphabet = 2; }")),
+	}}
+	syms, err := WorkspaceSymbols(context.Background(), ws, "alpha")
+	if err != nil || len(syms) != 2 {
+		t.Fatalf("symbols: %v, %v", syms, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if syms, err := WorkspaceSymbols(ctx, ws, "alpha"); !errors.Is(err, context.Canceled) || syms != nil {
+		t.Errorf("cancelled symbols: %v, %v", syms, err)
 	}
 }

@@ -1,6 +1,7 @@
 package ide
 
 import (
+	"context"
 	"sort"
 	"strings"
 
@@ -154,8 +155,8 @@ type WorkspaceSymbol struct {
 }
 
 // WorkspaceSymbols returns the systems and every file's top-level bindings
-// whose names contain query (case-insensitive).
-func WorkspaceSymbols(ws *Workspace, query string) []WorkspaceSymbol {
+// whose names contain query (case-insensitive); ctx's error once ctx ends.
+func WorkspaceSymbols(ctx context.Context, ws *Workspace, query string) ([]WorkspaceSymbol, error) {
 	q := strings.ToLower(query)
 	match := func(s string) bool { return strings.Contains(strings.ToLower(s), q) }
 	var out []WorkspaceSymbol
@@ -170,6 +171,9 @@ func WorkspaceSymbols(ws *Workspace, query string) []WorkspaceSymbol {
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		f := ws.tree(p)
 		for _, s := range exprSymbols(f, f.Root, 0) {
 			if match(s.Name) {
@@ -177,7 +181,7 @@ func WorkspaceSymbols(ws *Workspace, query string) []WorkspaceSymbol {
 			}
 		}
 	}
-	return out
+	return out, nil
 }
 
 func baseName(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }

@@ -15,7 +15,10 @@ import (
 // range as quick fixes, and every preferred fix of the file at once as
 // source.fixAll.microvm-lsp.
 func (s *Server) codeActions(ctx context.Context, p *protocol.CodeActionParams) ([]protocol.CodeAction, error) {
-	r := s.currentAnalysis()
+	r, err := s.currentAnalysis(ctx)
+	if err != nil {
+		return nil, err
+	}
 	snap := r.snap
 	path := uriToPath(p.TextDocument.URI)
 	lines := snap.lines(path)

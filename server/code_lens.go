@@ -31,7 +31,11 @@ func (s *Server) codeLens(ctx context.Context, p *protocol.CodeLensParams) ([]pr
 	if f == nil {
 		return out, nil
 	}
-	for _, l := range ide.RoleLenses(s.ideWorkspace(snap), path) {
+	ws, err := s.ideWorkspace(ctx, snap)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range ide.RoleLenses(ws, path) {
 		out = append(out, protocol.CodeLens{
 			Range:   snap.lspRange(f, l.Range),
 			Command: &protocol.Command{Title: l.Title, Command: commandShowRoles, Arguments: []any{l.Details}},

@@ -29,7 +29,10 @@ func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (
 	if !ok {
 		return list, nil
 	}
-	ws := s.ideWorkspaceNow(d.snap)
+	ws, err := s.ideWorkspaceNow(ctx, d.snap)
+	if err != nil {
+		return nil, err
+	}
 	ws.Microvm = s.microvmFactsFor(d.path)
 	for _, it := range ide.Complete(ws, d.file, d.off) {
 		ci := protocol.CompletionItem{

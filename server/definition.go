@@ -54,7 +54,11 @@ func (s *Server) definition(ctx context.Context, u protocol.DocumentURI, pos pro
 	ws := s.fileWorkspace(d.snap)
 	if ide.InList(d.file, d.off) {
 		// the graph is built only when the cursor may be on a module element
-		ws.Elements = map[string][]analysis.ElementTarget{d.path: s.elementsIn(d.snap.ws, d.path)}
+		elems, err := s.elementsIn(ctx, d.snap.ws, d.path)
+		if err != nil {
+			return nil, err
+		}
+		ws.Elements = map[string][]analysis.ElementTarget{d.path: elems}
 	}
 	out := d.snap.locations(ide.Definition(ws, d.file, d.off))
 	// an option's declaration in the pinned source in the store
@@ -73,8 +77,11 @@ func (s *Server) references(ctx context.Context, p *protocol.ReferenceParams) ([
 	if !ok {
 		return []protocol.Location{}, nil
 	}
-	ws := s.fileWorkspace(d.snap)
-	return d.snap.locations(ide.References(ws, d.file, d.off, p.Context.IncludeDeclaration)), ctx.Err()
+	refs, err := ide.References(ctx, s.fileWorkspace(d.snap), d.file, d.off, p.Context.IncludeDeclaration)
+	if err != nil {
+		return nil, err
+	}
+	return d.snap.locations(refs), ctx.Err()
 }
 
 func (s *Server) documentHighlight(ctx context.Context, p *protocol.DocumentHighlightParams) ([]protocol.DocumentHighlight, error) {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -57,8 +58,9 @@ func parseDiagnosticsScope(v string, warn func(string)) diagnosticsScope {
 	return scopeAll
 }
 
-// publishedFiles returns the test of which files of r get diagnostics.
-func (s *Server) publishedFiles(r *analysisResult) func(string) bool {
+// publishedFiles returns the test of which files of r get diagnostics;
+// ctx's error when it ends while the systems are computed.
+func (s *Server) publishedFiles(ctx context.Context, r *analysisResult) (func(string) bool, error) {
 	scope := r.snap.scope
 	if scope == scopeAuto {
 		scope = scopeAll
@@ -67,15 +69,19 @@ func (s *Server) publishedFiles(r *analysisResult) func(string) bool {
 		}
 	}
 	if scope == scopeAll {
-		return func(string) bool { return true }
+		return func(string) bool { return true }, nil
+	}
+	ws, err := s.ideWorkspace(ctx, r.snap)
+	if err != nil {
+		return nil, err
 	}
 	inClosure := map[string]bool{}
-	for _, sys := range s.ideWorkspace(r.snap).Systems {
+	for _, sys := range ws.Systems {
 		for _, f := range sys.Files {
 			inClosure[f] = true
 		}
 	}
-	return func(p string) bool { return r.snap.docs[p] != nil || inClosure[p] }
+	return func(p string) bool { return r.snap.docs[p] != nil || inClosure[p] }, nil
 }
 
 // diagnosticsState remembers what each file's diagnostics were when last
@@ -139,10 +145,11 @@ type publishDiagnosticsParams struct {
 const settleTimeout = 2 * time.Second
 
 // diagnosticsLoop publishes diagnostics after changes. By default it starts
-// at once and coalesces: changes that arrive while an analysis runs wake one
-// more run when it ends, so typing is never flooded and an idle editor gets
-// its diagnostics without delay. With Options.Debounce set, it waits until a
-// burst of changes has been quiet that long.
+// at once and coalesces: a change that arrives while an analysis runs stops
+// it, and the newest state is analysed instead (currentAnalysis), so typing
+// is never flooded and an idle editor gets its diagnostics without delay.
+// With Options.Debounce set, it waits until a burst of changes has been
+// quiet that long.
 func (s *Server) diagnosticsLoop() {
 	// The first diagnostics wait for the client's settings (a disabled check
 	// or a severity override must apply from the start), but not forever.
@@ -191,7 +198,10 @@ func (s *Server) publishDiagnostics() {
 	if state != stateInitialized {
 		return
 	}
-	r := s.currentAnalysis()
+	r, err := s.currentAnalysis(s.ctx)
+	if err != nil {
+		return // the session ends
+	}
 	if ce := s.log.Check(zap.DebugLevel, "publishing"); ce != nil {
 		start := time.Now()
 		defer func() { ce.Write(zap.Uint64("gen", r.snap.gen), zap.Duration("took", time.Since(start))) }()
@@ -230,7 +240,14 @@ func (s *Server) publishDiagnostics() {
 			s.diags.markDirty(paths[done:], all)
 		}
 	}()
-	shown := s.publishedFiles(r)
+	// The systems are those of r's state: a change stops their build, and
+	// these results are not published.
+	sctx, release := s.whileCurrent(s.ctx, r.snap.gen)
+	shown, err := s.publishedFiles(sctx, r)
+	release()
+	if err != nil {
+		return // the change has scheduled another run
+	}
 	for i, p := range paths {
 		done = i
 		if r.snap.gen != s.gen.Load() {
@@ -345,7 +362,10 @@ type fullDiagnosticReport struct {
 
 // pullDiagnostics answers textDocument/diagnostic with the document's
 // current diagnostics.
-func (s *Server) pullDiagnostics(u protocol.DocumentURI) fullDiagnosticReport {
-	r := s.currentAnalysis()
-	return fullDiagnosticReport{Kind: "full", Items: toDiagnostics(r.snap, r.of(uriToPath(u)))}
+func (s *Server) pullDiagnostics(ctx context.Context, u protocol.DocumentURI) (fullDiagnosticReport, error) {
+	r, err := s.currentAnalysis(ctx)
+	if err != nil {
+		return fullDiagnosticReport{}, err
+	}
+	return fullDiagnosticReport{Kind: "full", Items: toDiagnostics(r.snap, r.of(uriToPath(u)))}, nil
 }

@@ -30,8 +30,9 @@ const (
 // deadlock with a server whose read loop is writing to it.
 //
 // Ordering: notifications are handled one after another in arrival order;
-// each request runs on its own goroutine once every notification received
-// before it is handled, so a code action sees the edit sent just before it.
+// each request runs once every notification received before it is handled,
+// so a code action sees the edit sent just before it. Requests run side by
+// side on a bounded number of goroutines (scheduler).
 func (s *Server) handler() jsonrpc2.Handler {
 	s.protocolHandler = protocol.ServerHandler(lspServer{s}, nil)
 	return func(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
@@ -44,47 +45,62 @@ func (s *Server) handler() jsonrpc2.Handler {
 				s.log.Debug("malformed $/cancelRequest", zap.Error(err))
 				return nil
 			}
-			s.inflight.cancel(p.ID)
+			// Answered at once, queued or running: its context ends, so
+			// that its work stops at its next check and a queued one
+			// never starts, and its late reply is dropped.
+			if cancelled := s.inflight.cancel(p.ID); cancelled != nil {
+				s.sched.write(cancelled)
+			}
 			return nil
 		}
 		return s.dispatch(ctx, reply, req)
 	}
 }
 
-// inflight tracks the requests being handled, to cancel them. (jsonrpc2's
+// inflight tracks the requests not answered yet, to cancel them. (jsonrpc2's
 // CancelHandler does this too, but never releases a finished request's
 // context, and protocol's wrapper of it misreads numeric ids.)
 type inflight struct {
-	mu      sync.Mutex
-	cancels map[jsonrpc2.ID]context.CancelFunc
+	mu       sync.Mutex
+	requests map[jsonrpc2.ID]inflightRequest
 }
 
-// track gives a request a cancellable context and a Replier that forgets it
-// once answered.
-func (in *inflight) track(ctx context.Context, id jsonrpc2.ID, reply jsonrpc2.Replier) (context.Context, jsonrpc2.Replier) {
-	ctx, cancel := context.WithCancel(ctx)
-	in.mu.Lock()
-	if in.cancels == nil {
-		in.cancels = map[jsonrpc2.ID]context.CancelFunc{}
-	}
-	in.cancels[id] = cancel
-	in.mu.Unlock()
-	return ctx, func(rctx context.Context, result any, err error) error {
+type inflightRequest struct {
+	cancel context.CancelFunc
+	reply  jsonrpc2.Replier
+}
+
+// track records a request, with the cancel function of its context, and
+// returns the Replier that forgets it once answered. reply must answer a
+// request whose context ended with RequestCancelled (guardReply).
+func (in *inflight) track(id jsonrpc2.ID, cancel context.CancelFunc, reply jsonrpc2.Replier) jsonrpc2.Replier {
+	tracked := func(rctx context.Context, result any, err error) error {
 		in.mu.Lock()
-		delete(in.cancels, id)
+		delete(in.requests, id)
 		in.mu.Unlock()
 		defer cancel()
 		return reply(rctx, result, err)
 	}
+	in.mu.Lock()
+	if in.requests == nil {
+		in.requests = map[jsonrpc2.ID]inflightRequest{}
+	}
+	in.requests[id] = inflightRequest{cancel: cancel, reply: tracked}
+	in.mu.Unlock()
+	return tracked
 }
 
-func (in *inflight) cancel(id jsonrpc2.ID) {
+// cancel ends the context of the request id, and returns the write of its
+// RequestCancelled reply (nil: no such request is waiting for an answer).
+func (in *inflight) cancel(id jsonrpc2.ID) func() {
 	in.mu.Lock()
-	cancel := in.cancels[id]
+	r, ok := in.requests[id]
 	in.mu.Unlock()
-	if cancel != nil {
-		cancel()
+	if !ok {
+		return nil
 	}
+	r.cancel()
+	return func() { r.reply(context.Background(), nil, protocol.ErrRequestCancelled) }
 }
 
 // dispatch checks the lifecycle state and schedules the message. It never
@@ -92,10 +108,15 @@ func (in *inflight) cancel(id jsonrpc2.ID) {
 func (s *Server) dispatch(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
 	method := req.Method()
 	call, isCall := req.(*jsonrpc2.Call)
+	var replied func() bool
 	if isCall {
-		ctx, reply = s.inflight.track(ctx, call.ID(), reply)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		reply, replied = s.guardReply(ctx, reply, req)
+		reply = s.inflight.track(call.ID(), cancel, reply)
+	} else {
+		reply, replied = s.guardReply(ctx, reply, req)
 	}
-	reply, replied := s.guardReply(ctx, reply, req)
 
 	s.mu.Lock()
 	state := s.state
@@ -116,60 +137,30 @@ func (s *Server) dispatch(ctx context.Context, reply jsonrpc2.Replier, req jsonr
 		// reply is written elsewhere, like every write (see handler).
 		s.safely(method, reply, replied, func() {
 			result, err := s.initialize(req.Params())
-			go reply(ctx, result, err)
+			s.sched.write(func() { reply(ctx, result, err) })
 		})
 		return nil
 	case method == protocol.MethodExit:
 	case state == stateUninitialized:
 		if isCall {
-			go reply(ctx, nil, jsonrpc2.Errorf(jsonrpc2.ServerNotInitialized, "%s before initialize", method))
+			s.sched.write(func() {
+				reply(ctx, nil, jsonrpc2.Errorf(jsonrpc2.ServerNotInitialized, "%s before initialize", method))
+			})
 		}
 		return nil
 	case state == stateShutdown:
 		if isCall {
-			go reply(ctx, nil, jsonrpc2.Errorf(jsonrpc2.InvalidRequest, "%s after shutdown", method))
+			s.sched.write(func() { reply(ctx, nil, jsonrpc2.Errorf(jsonrpc2.InvalidRequest, "%s after shutdown", method)) })
 		}
 		return nil
 	}
 
 	run := func() { s.safely(method, reply, replied, func() { s.route(ctx, reply, req) }) }
-	s.orderMu.Lock()
-	prev := s.orderTail
-	if !isCall {
-		done := make(chan struct{})
-		s.orderTail = done
-		s.orderMu.Unlock()
-		go func() {
-			defer close(done)
-			<-prev
-			run()
-		}()
-		return nil
+	if isCall {
+		s.sched.request(ctx, run)
+	} else {
+		s.sched.notification(run)
 	}
-	s.orderMu.Unlock()
-	finished := make(chan struct{})
-	go func() {
-		// A cancelled request is answered at once; the work it started
-		// runs to its end and its late reply is dropped. When the request
-		// was cancelled before it started, both channels are ready: it
-		// is answered either way.
-		select {
-		case <-ctx.Done():
-		case <-finished:
-		}
-		if ctx.Err() != nil && !replied() {
-			reply(ctx, nil, protocol.ErrRequestCancelled)
-		}
-	}()
-	go func() {
-		defer close(finished)
-		select {
-		case <-prev:
-		case <-ctx.Done():
-			return
-		}
-		run()
-	}()
 	return nil
 }
 
@@ -213,7 +204,12 @@ func (s *Server) route(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2
 			reply(ctx, nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s: %v", methodDiagnostic, err))
 			return
 		}
-		reply(ctx, s.pullDiagnostics(p.TextDocument.URI), nil)
+		report, err := s.pullDiagnostics(ctx, p.TextDocument.URI)
+		if err != nil {
+			reply(ctx, nil, err)
+			return
+		}
+		reply(ctx, report, nil)
 		return
 	case methodDebugDocText:
 		if s.opts.Debug {
@@ -239,8 +235,8 @@ func (s *Server) route(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2
 }
 
 // guardReply wraps a Replier: replies at most once, never on a cancelled
-// context (the write would fail), turns the result of a cancelled request
-// into RequestCancelled, and gives every error a JSON-RPC code.
+// context (the write would fail), turns the result or error of a cancelled
+// request into RequestCancelled, and gives every error a JSON-RPC code.
 func (s *Server) guardReply(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) (jsonrpc2.Replier, func() bool) {
 	var done atomic.Bool
 	_, isCall := req.(*jsonrpc2.Call)
@@ -257,7 +253,9 @@ func (s *Server) guardReply(ctx context.Context, reply jsonrpc2.Replier, req jso
 			}
 			return nil
 		}
-		if err == nil && ctx.Err() != nil {
+		if ctx.Err() != nil {
+			// Cancelled: whatever the work ended with (often ctx's
+			// own error, as it stopped early) is of no use.
 			result, err = nil, protocol.ErrRequestCancelled
 		}
 		if err != nil {

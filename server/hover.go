@@ -18,7 +18,10 @@ func (s *Server) hover(ctx context.Context, p *protocol.HoverParams) (*protocol.
 	if !ok {
 		return nil, nil
 	}
-	ws := s.ideWorkspaceNow(d.snap)
+	ws, err := s.ideWorkspaceNow(ctx, d.snap)
+	if err != nil {
+		return nil, err
+	}
 	ws.Microvm = s.microvmFactsFor(d.path)
 	h := ide.Hover(ws, d.file, d.off)
 	if h == nil || ctx.Err() != nil {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"sync"
@@ -23,7 +24,9 @@ import (
 // ideCache keeps the systems of the newest snapshot, so that a burst of
 // hovers and lenses builds the module graph once per change.
 type ideCache struct {
-	compute sync.Mutex // held while systems are computed
+	// compute is held (a token in it) while systems are computed; a
+	// channel, so that a cancelled request stops waiting for it.
+	compute chan struct{}
 	mu      sync.Mutex
 	gen     uint64
 	systems []analysis.SystemInfo
@@ -55,26 +58,34 @@ func (s *Server) docAt(u protocol.DocumentURI, p protocol.Position) (docRequest,
 }
 
 // ideWorkspace returns the workspace view of package ide for a snapshot,
-// with the systems of the analysis.
-func (s *Server) ideWorkspace(snap *snapshot) *ide.Workspace {
+// with the systems of the analysis; ctx's error when ctx ends first (the
+// systems half computed are dropped).
+func (s *Server) ideWorkspace(ctx context.Context, snap *snapshot) (*ide.Workspace, error) {
 	// One computation at a time; mu is not held during it, so that
 	// ideWorkspaceNow can answer with the systems it has meanwhile.
-	s.ide.compute.Lock()
-	defer s.ide.compute.Unlock()
+	select {
+	case s.ide.compute <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-s.ide.compute }()
 	s.ide.mu.Lock()
 	if s.ide.valid && s.ide.gen == snap.gen {
 		systems := s.ide.systems
 		s.ide.mu.Unlock()
-		return s.ideView(snap, systems)
+		return s.ideView(snap, systems), nil
 	}
 	s.ide.mu.Unlock()
-	systems := s.systems(snap.ws)
+	systems, err := s.systems(ctx, snap.ws)
+	if err != nil {
+		return nil, err
+	}
 	s.ide.mu.Lock()
 	if !s.ide.valid || snap.gen >= s.ide.gen {
 		s.ide.systems, s.ide.gen, s.ide.valid = systems, snap.gen, true
 	}
 	s.ide.mu.Unlock()
-	return s.ideView(snap, systems)
+	return s.ideView(snap, systems), nil
 }
 
 // ideWorkspaceNow is ideWorkspace for features that must answer at once
@@ -82,11 +93,11 @@ func (s *Server) ideWorkspace(snap *snapshot) *ide.Workspace {
 // answers with those of an earlier state, and computes the new ones in the
 // background, rather than waiting for a module graph to be built (which
 // may wait behind an analysis that rebuilds it).
-func (s *Server) ideWorkspaceNow(snap *snapshot) *ide.Workspace {
+func (s *Server) ideWorkspaceNow(ctx context.Context, snap *snapshot) (*ide.Workspace, error) {
 	s.ide.mu.Lock()
 	if !s.ide.valid || s.ide.gen == snap.gen {
 		s.ide.mu.Unlock()
-		return s.ideWorkspace(snap)
+		return s.ideWorkspace(ctx, snap)
 	}
 	systems := s.ide.systems
 	if !s.ide.refreshing {
@@ -97,11 +108,16 @@ func (s *Server) ideWorkspaceNow(snap *snapshot) *ide.Workspace {
 				s.ide.refreshing = false
 				s.ide.mu.Unlock()
 			}()
-			s.ideWorkspace(s.snapshot())
+			// A newer state stops this one's systems: the next hover
+			// asks for that state's.
+			snap := s.snapshot()
+			ctx, release := s.whileCurrent(s.ctx, snap.gen)
+			defer release()
+			s.ideWorkspace(ctx, snap)
 		})
 	}
 	s.ide.mu.Unlock()
-	return s.ideView(snap, systems)
+	return s.ideView(snap, systems), nil
 }
 
 // ideView is the workspace view of package ide for a snapshot and the

@@ -33,8 +33,8 @@ type Options struct {
 	// tests. Off in normal use.
 	Debug bool
 	// Debounce is how long diagnostics wait for a burst of changes to end;
-	// zero means no wait: changes during an analysis coalesce into one
-	// follow-up run.
+	// zero means no wait: a change during an analysis stops it, and the
+	// newest state is analysed instead.
 	Debounce time.Duration
 	// ParentPollInterval is how often the client's process is checked for
 	// life; zero means 3s.
@@ -45,8 +45,16 @@ type Options struct {
 	// since (the server is still idle).
 	Idle func(still func() bool)
 	// Systems, if set, replaces the module graph's systems for editor
-	// features; tests inject slow ones here.
-	Systems func(*analysis.Workspace) []analysis.SystemInfo
+	// features; tests inject slow ones here. It should return soon after
+	// ctx ends (its result is then dropped).
+	Systems func(ctx context.Context, ws *analysis.Workspace) []analysis.SystemInfo
+
+	// analyzeContext, if set, replaces the analysis (tests: one that
+	// watches its context).
+	analyzeContext func(context.Context, *analysis.Workspace, analysis.Config) (*analysis.Findings, error)
+	// beforeRead, if set, is called before a file is read from disk into
+	// the index (tests: a slow disk).
+	beforeRead func(path string)
 }
 
 // lifecycle is where the server is in LSP's initialize/shutdown protocol.
@@ -60,12 +68,14 @@ const (
 
 // Server is one language server session on one connection.
 type Server struct {
-	opts    Options
-	log     *zap.Logger
-	analyze func(*analysis.Workspace, analysis.Config) *analysis.Findings
-	systems func(*analysis.Workspace) []analysis.SystemInfo
+	opts Options
+	log  *zap.Logger
+	// analyze, systems and elementsIn stop with ctx's error once their
+	// context ends: a newer state or a cancelled request.
+	analyze func(context.Context, *analysis.Workspace, analysis.Config) (*analysis.Findings, error)
+	systems func(context.Context, *analysis.Workspace) ([]analysis.SystemInfo, error)
 	// elementsIn resolves the module elements of a file (go to definition).
-	elementsIn func(*analysis.Workspace, string) []analysis.ElementTarget
+	elementsIn func(context.Context, *analysis.Workspace, string) ([]analysis.ElementTarget, error)
 	// scopes returns the resolved names of a file version, once per
 	// version (the analysis' cache); nil: the editor features resolve.
 	scopes func(string, *nixast.File) *scope.Scopes
@@ -99,15 +109,17 @@ type Server struct {
 
 	// gen counts changes that can change findings (documents, files,
 	// settings). Results computed at an older gen are never published.
-	gen       atomic.Uint64
-	trigger   chan struct{} // wakes the diagnostics loop; buffered, 1
-	settled   chan struct{} // closed once the client's settings were asked for after initialized
-	orderMu   sync.Mutex
-	pullMu    sync.Mutex    // one workspace/configuration pull at a time, see pullSettings
-	orderTail chan struct{} // closed when every notification so far is handled
+	gen atomic.Uint64
+	// current cancels the work on a state when a change supersedes it.
+	current supersession
+	trigger chan struct{} // wakes the diagnostics loop; buffered, 1
+	settled chan struct{} // closed once the client's settings were asked for after initialized
+	pullMu  sync.Mutex    // one workspace/configuration pull at a time, see pullSettings
+	pulls   pullQueue     // the pull waiting for pullMu, see didChangeConfiguration
 
 	protocolHandler jsonrpc2.Handler // protocol's dispatcher over lspServer
 	inflight        inflight
+	sched           *scheduler // runs the handlers of messages (dispatch.go)
 
 	mu              sync.Mutex // guards the fields below
 	state           lifecycle
@@ -143,31 +155,42 @@ func New(opts Options) *Server {
 		settled: make(chan struct{}),
 		cfg:     analysis.Config{Disabled: map[string]bool{}, Severity: map[string]analysis.Severity{}},
 	}
-	if opts.Analyze != nil {
-		s.analyze = func(ws *analysis.Workspace, cfg analysis.Config) *analysis.Findings {
-			return analysis.FindingsOf(opts.Analyze(ws, cfg))
+	switch {
+	case opts.analyzeContext != nil:
+		s.analyze = opts.analyzeContext
+	case opts.Analyze != nil:
+		s.analyze = func(ctx context.Context, ws *analysis.Workspace, cfg analysis.Config) (*analysis.Findings, error) {
+			return analysis.FindingsOf(opts.Analyze(ws, cfg)), ctx.Err()
 		}
-	} else {
+	default:
 		// One cache for the session: unchanged files keep their per-file
 		// results, and the module graph survives edits it cannot see.
 		cache := analysis.NewCache()
-		s.analyze, s.systems, s.elementsIn, s.scopes = cache.AnalyzeFiles, cache.Systems, cache.ElementTargetsIn, cache.Scopes
+		s.analyze, s.systems, s.elementsIn, s.scopes = cache.AnalyzeFiles, cache.SystemsContext, cache.ElementTargetsIn, cache.Scopes
 		s.prepare, s.workspaceOf = cache.Prepare, cache.Workspace
 	}
 	if s.workspaceOf == nil {
 		s.workspaceOf = func(files map[string]*nixast.File) *analysis.Workspace { return &analysis.Workspace{Files: files} }
 	}
 	if opts.Systems != nil {
-		s.systems = opts.Systems
+		s.systems = func(ctx context.Context, ws *analysis.Workspace) ([]analysis.SystemInfo, error) {
+			out := opts.Systems(ctx, ws)
+			return out, ctx.Err()
+		}
 	}
 	if s.systems == nil {
-		s.systems = analysis.Systems
+		s.systems = func(ctx context.Context, ws *analysis.Workspace) ([]analysis.SystemInfo, error) {
+			return analysis.Systems(ws), ctx.Err()
+		}
 	}
 	if s.elementsIn == nil {
-		s.elementsIn = analysis.ElementTargetsIn
+		s.elementsIn = func(ctx context.Context, ws *analysis.Workspace, file string) ([]analysis.ElementTarget, error) {
+			return analysis.ElementTargetsIn(ws, file), ctx.Err()
+		}
 	}
-	s.orderTail = make(chan struct{})
-	close(s.orderTail)
+	s.ide.compute = make(chan struct{}, 1)
+	s.cache.lock = make(chan struct{}, 1)
+	s.sched = newScheduler()
 	return s
 }
 
@@ -232,9 +255,11 @@ func (s *Server) background(fn func()) {
 	}()
 }
 
-// changed records a change that can change findings and wakes diagnostics.
+// changed records a change that can change findings, stops the work on
+// the state it supersedes, and wakes diagnostics.
 func (s *Server) changed() {
 	s.gen.Add(1)
+	s.current.supersede()
 	select {
 	case s.trigger <- struct{}{}:
 	default:

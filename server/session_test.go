@@ -29,6 +29,7 @@ const waitTimeout = 2 * time.Second
 // testClient is the editor side of a session.
 type testClient struct {
 	t      *testing.T
+	srv    *Server
 	conn   jsonrpc2.Conn
 	stream *recordingStream
 	exit   chan int // the server's exit code
@@ -41,6 +42,7 @@ type testClient struct {
 	messages    []string         // window/showMessage texts, in order
 	config      json.RawMessage  // answer to workspace/configuration
 	configDelay []time.Duration  // the n-th workspace/configuration is answered this late
+	configGate  chan struct{}    // if set, workspace/configuration is answered once it is closed
 	versions    map[protocol.DocumentURI]int32
 	texts       map[protocol.DocumentURI]string // what the editor holds
 }
@@ -91,6 +93,7 @@ func startSession(t *testing.T, opts Options) *testClient {
 		texts:       map[protocol.DocumentURI]string{},
 	}
 	srv := New(opts)
+	c.srv = srv
 	go func() { c.exit <- srv.Serve(context.Background(), serverSide) }()
 	c.stream = &recordingStream{stream: newStream(clientSide, zap.NewNop()), responses: map[string]*jsonrpc2.Response{}, arrived: make(chan struct{})}
 	c.conn = jsonrpc2.NewConn(c.stream)
@@ -203,6 +206,13 @@ func (c *testClient) handle(ctx context.Context, reply jsonrpc2.Replier, req jso
 				cfg = json.RawMessage("null")
 			}
 			items = append(items, cfg)
+		}
+		if gate := c.configGate; gate != nil {
+			go func() {
+				<-gate
+				reply(ctx, items, nil)
+			}()
+			return nil
 		}
 		if n := countString(c.requests, req.Method()); n <= len(c.configDelay) && c.configDelay[n-1] > 0 {
 			d := c.configDelay[n-1]

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
@@ -378,7 +379,11 @@ func (s *Server) pullSettings(ctx context.Context) {
 	}
 	s.pullMu.Lock()
 	defer s.pullMu.Unlock()
+	s.pullLocked(ctx)
+}
 
+// pullLocked is pullSettings under pullMu.
+func (s *Server) pullLocked(ctx context.Context) {
 	var result []json.RawMessage
 	params := protocol.ConfigurationParams{Items: []protocol.ConfigurationItem{{Section: settingsSection}}}
 	if err := s.callClient(ctx, protocol.MethodWorkspaceConfiguration, params, &result); err != nil {
@@ -396,6 +401,35 @@ func (s *Server) pullSettings(ctx context.Context) {
 	s.applySettings(st, warnings)
 }
 
+// pullQueue keeps to one the pulls that wait behind a running one, however
+// many didChangeConfiguration notifications arrive meanwhile: the waiting
+// pull starts after all of them.
+type pullQueue struct {
+	mu      sync.Mutex
+	waiting bool
+}
+
+// queue reports whether a new pull must be started (none waits yet).
+func (q *pullQueue) queue() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.waiting {
+		return false
+	}
+	q.waiting = true
+	return true
+}
+
+// queuedPull waits for the running pull, then pulls.
+func (s *Server) queuedPull() {
+	s.pullMu.Lock()
+	defer s.pullMu.Unlock()
+	s.pulls.mu.Lock()
+	s.pulls.waiting = false // a change from now on needs a pull of its own
+	s.pulls.mu.Unlock()
+	s.pullLocked(s.ctx)
+}
+
 // didChangeConfiguration re-reads settings: pulled if the client answers
 // workspace/configuration (the pushed value is often null then), else taken
 // from the notification.
@@ -405,7 +439,9 @@ func (s *Server) didChangeConfiguration(pushed any) {
 	base := s.initSettings
 	s.mu.Unlock()
 	if pull {
-		s.background(func() { s.pullSettings(s.ctx) })
+		if s.pulls.queue() {
+			s.background(s.queuedPull)
+		}
 		return
 	}
 	raw, _ := json.Marshal(pushed)

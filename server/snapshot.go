@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"maps"
 	"sync"
 	"time"
@@ -157,22 +159,59 @@ func (r *analysisResult) of(p string) []analysis.Finding {
 // analysisCache keeps the newest result: diagnostics, code actions and pull
 // diagnostics of the same state share one analysis.
 type analysisCache struct {
-	mu   sync.Mutex // held during analysis, so that it runs once per state
+	// lock holds a token during analysis, so that it runs once per state;
+	// a channel, so that a cancelled request stops waiting for it.
+	lock chan struct{}
 	last *analysisResult
 }
 
 // currentAnalysis returns the findings of the current state, analysing it
-// unless the cached result is already current.
-func (s *Server) currentAnalysis() *analysisResult {
-	s.cache.mu.Lock()
-	defer s.cache.mu.Unlock()
-	if s.cache.last != nil && s.cache.last.snap.gen == s.gen.Load() {
-		return s.cache.last
+// unless the cached result is already current. A change that arrives
+// during the analysis stops it, and the newer state is analysed instead;
+// when ctx ends first, ctx's error is returned.
+func (s *Server) currentAnalysis(ctx context.Context) (*analysisResult, error) {
+	select {
+	case s.cache.lock <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
+	defer func() { <-s.cache.lock }()
+	for {
+		if s.cache.last != nil && s.cache.last.snap.gen == s.gen.Load() {
+			return s.cache.last, nil
+		}
+		r, err := s.analyzeCurrent(ctx)
+		if err == nil {
+			return r, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if !errors.Is(err, errSuperseded) {
+			return nil, err
+		}
+	}
+}
+
+// analyzeCurrent analyses the current state, unless a change supersedes
+// it first (errSuperseded). Under cache.lock.
+func (s *Server) analyzeCurrent(ctx context.Context) (*analysisResult, error) {
 	start := time.Now()
 	snap := s.snapshot()
 	parsed := time.Now()
-	found := s.analyze(snap.ws, snap.cfg)
+	actx, release := s.whileCurrent(ctx, snap.gen)
+	found, err := s.analyze(actx, snap.ws, snap.cfg)
+	stopped := superseded(actx)
+	release()
+	if err != nil {
+		if ctx.Err() == nil && stopped {
+			s.log.Debug("analysis superseded", zap.Uint64("gen", snap.gen), zap.Duration("after", time.Since(parsed)))
+			return nil, errSuperseded
+		}
+		return nil, err
+	}
+	// A finished analysis is kept even when superseded meanwhile: the
+	// next one's changes are relative to it.
 	changed, all := found.Changed()
 	if ce := s.log.Check(zap.DebugLevel, "analysed"); ce != nil {
 		ce.Write(zap.Uint64("gen", snap.gen), zap.Duration("parse", parsed.Sub(start)), zap.Duration("analysis", time.Since(parsed)), zap.Int("changed", len(changed)), zap.Bool("all", all))
@@ -182,5 +221,5 @@ func (s *Server) currentAnalysis() *analysisResult {
 	s.diags.markDirty(changed, all)
 	r := &analysisResult{snap: snap, found: found}
 	s.cache.last = r
-	return r
+	return r, nil
 }

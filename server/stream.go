@@ -33,6 +33,12 @@ type stream struct {
 	log    *zap.Logger
 	writeM sync.Mutex
 	resync bool // after a framing error: skip input up to a Content-Length header
+
+	// invalid holds the answers to invalid messages not written yet: one
+	// goroutine writes them, however many a client sends.
+	invalidMu sync.Mutex
+	invalid   [][]byte
+	writing   bool
 }
 
 func newStream(rwc io.ReadWriteCloser, log *zap.Logger) *stream {
@@ -93,8 +99,8 @@ func checkResponse(resp *jsonrpc2.Response, body []byte) error {
 // prescribes: ParseError for invalid JSON, InvalidRequest (or the code err
 // carries) otherwise, with the message's id when it has a readable one and
 // null when not. Messages without an id that are valid JSON are
-// notifications, which are never answered. The reply is written on its own
-// goroutine: the read loop must not block on writing.
+// notifications, which are never answered. The reply is queued for a
+// writer goroutine: the read loop must not block on writing.
 func (s *stream) replyInvalid(body []byte, err error) {
 	code := jsonrpc2.InvalidRequest
 	id := json.RawMessage("null")
@@ -126,11 +132,30 @@ func (s *stream) replyInvalid(body []byte, err error) {
 	if merr != nil {
 		return
 	}
-	go func() {
+	s.invalidMu.Lock()
+	defer s.invalidMu.Unlock()
+	s.invalid = append(s.invalid, out)
+	if !s.writing {
+		s.writing = true
+		go s.writeInvalid()
+	}
+}
+
+// writeInvalid writes the queued answers to invalid messages.
+func (s *stream) writeInvalid() {
+	s.invalidMu.Lock()
+	for len(s.invalid) > 0 {
+		out := s.invalid[0]
+		s.invalid = s.invalid[1:]
+		s.invalidMu.Unlock()
 		if werr := s.writeBody(out); werr != nil {
 			s.log.Debug("could not answer an invalid message", zap.Error(werr))
 		}
-	}()
+		s.invalidMu.Lock()
+	}
+	s.invalid = nil
+	s.writing = false
+	s.invalidMu.Unlock()
 }
 
 // isIDValue reports whether raw JSON is a valid request id: a string or a

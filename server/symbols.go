@@ -47,7 +47,11 @@ func (s *Server) documentSymbols(ctx context.Context, p *protocol.DocumentSymbol
 		}
 		return d
 	}
-	for _, sym := range ide.DocumentSymbols(s.ideWorkspace(snap), f) {
+	ws, err := s.ideWorkspace(ctx, snap)
+	if err != nil {
+		return nil, err
+	}
+	for _, sym := range ide.DocumentSymbols(ws, f) {
 		out = append(out, conv(sym))
 	}
 	return out, ctx.Err()
@@ -57,8 +61,16 @@ func (s *Server) documentSymbols(ctx context.Context, p *protocol.DocumentSymbol
 // bindings of every file.
 func (s *Server) workspaceSymbols(ctx context.Context, p *protocol.WorkspaceSymbolParams) ([]protocol.SymbolInformation, error) {
 	snap := s.snapshot()
+	ws, err := s.ideWorkspace(ctx, snap)
+	if err != nil {
+		return nil, err
+	}
+	syms, err := ide.WorkspaceSymbols(ctx, ws, p.Query)
+	if err != nil {
+		return nil, err
+	}
 	out := []protocol.SymbolInformation{}
-	for _, sym := range ide.WorkspaceSymbols(s.ideWorkspace(snap), p.Query) {
+	for _, sym := range syms {
 		f := snap.files[sym.File]
 		if f == nil {
 			continue

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.lsp.dev/protocol"
@@ -148,6 +149,10 @@ func (x *workspaceIndex) removeTree(p string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.seq++
+	x.removeTreeLocked(p)
+}
+
+func (x *workspaceIndex) removeTreeLocked(p string) {
 	for q := range x.files {
 		if within(q, p) {
 			x.touched[q] = x.seq
@@ -156,6 +161,28 @@ func (x *workspaceIndex) removeTree(p string) {
 		}
 	}
 	x.touched[p] = x.seq
+}
+
+// applyEvents applies a batch of file events at once, in their order: a
+// snapshot sees all of them or none.
+func (x *workspaceIndex) applyEvents(events []fileEvent) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.seq++
+	for _, ev := range events {
+		switch {
+		case ev.deleted:
+			x.removeTreeLocked(ev.path)
+		case ev.read:
+			x.touched[ev.path] = x.seq
+			if ev.file == nil {
+				delete(x.files, ev.path)
+			} else {
+				x.files[ev.path] = x.keep(ev.path, ev.file)
+			}
+			x.version++
+		}
+	}
 }
 
 // putEvent stores (f != nil) or removes (f == nil) a file after a
@@ -347,6 +374,9 @@ func readNixFile(p string, log *zap.Logger) *nixast.File {
 // analysis needs of it: most files of a large workspace only as a summary
 // (analysis.Cache.Prepare).
 func (s *Server) readIndexed(p string) *nixast.File {
+	if s.opts.beforeRead != nil {
+		s.opts.beforeRead(p)
+	}
 	f := readNixFile(p, s.log)
 	if f == nil || s.prepare == nil {
 		return f
@@ -465,9 +495,11 @@ func (s *Server) refreshFromDisk(p string) {
 }
 
 // watchedQueue holds file events not yet read: the notification only
-// queues them, and one goroutine reads and parses the files, so that a
-// branch switch (thousands of events) does not hold up the didChange
-// notifications behind it.
+// queues them, and one goroutine reads and parses the files (on every
+// core) and applies them, so that a branch switch (thousands of events)
+// does not hold up the didChange notifications behind it. The editor's
+// text of an open document stays what is analysed whatever the disk holds
+// (workspaceIndex.keep).
 type watchedQueue struct {
 	mu      sync.Mutex
 	pending []*protocol.FileEvent
@@ -501,7 +533,21 @@ func (s *Server) drainWatchedFiles() {
 	}
 }
 
+// fileEvent is one watched-file event of a batch, with the file read for
+// it.
+type fileEvent struct {
+	path    string
+	deleted bool
+	read    bool         // the file was read: its last event in the batch
+	file    *nixast.File // nil: gone or unreadable
+}
+
+// applyWatchedFiles reads the files of a batch of events on every core,
+// then applies the batch to the index at once: an analysis never sees a
+// branch switch half done.
 func (s *Server) applyWatchedFiles(changes []*protocol.FileEvent) {
+	events := make([]fileEvent, 0, len(changes))
+	last := map[string]int{}
 	for _, c := range changes {
 		if c == nil {
 			continue
@@ -511,11 +557,44 @@ func (s *Server) applyWatchedFiles(changes []*protocol.FileEvent) {
 			continue // its folder's option sources are read again at the next analysis (server/options.go)
 		}
 		if c.Type == protocol.FileChangeTypeDeleted {
-			s.index.removeTree(p)
+			events = append(events, fileEvent{path: p, deleted: true})
 			continue
 		}
-		s.refreshFromDisk(p)
+		if !s.indexable(p) {
+			continue
+		}
+		last[p] = len(events)
+		events = append(events, fileEvent{path: p})
 	}
+	// A path changed several times is read once, for its last event.
+	var reads []*fileEvent
+	for i := range events {
+		if ev := &events[i]; !ev.deleted && last[ev.path] == i {
+			ev.read = true
+			reads = append(reads, ev)
+		}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0) && w < len(reads); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s.ctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= len(reads) {
+					return
+				}
+				s.noteRead(reads[i].path)
+				reads[i].file = s.readIndexed(reads[i].path)
+			}
+		}()
+	}
+	wg.Wait()
+	if s.ctx.Err() != nil {
+		return
+	}
+	s.index.applyEvents(events)
 	s.changed()
 }
 

@@ -2,14 +2,20 @@ package server
 
 import (
 	"context"
-	"github.com/microvm-lsp/microvm-lsp/nixast"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
+
+	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
 func TestFindNixFilesSkipsAndSurvivesLoops(t *testing.T) {
@@ -193,5 +199,107 @@ func TestIndexKeepsNoTreeForOpenDocuments(t *testing.T) {
 	x.putEvent("/ws/a.nix", disk)
 	if x.copyFiles()["/ws/a.nix"] != disk {
 		t.Fatal("closed document not back in the index")
+	}
+}
+
+// TestWatchedFilesDoNotHoldUpEdits: a branch switch (hundreds of files
+// changed on disk, read here from a disk that blocks) does not hold up the
+// didChange behind it: its diagnostics are published while the files are
+// still being read. The batch is applied at once when read, and the
+// editor's text of an open document wins over what its file on disk holds.
+func TestWatchedFilesDoNotHoldUpEdits(t *testing.T) {
+	dir := normalizePath(workspace(t, map[string]string{"a.nix": "{ x = 1; }\n"}))
+	gate := make(chan struct{})
+	var once sync.Once
+	release := func() { once.Do(func() { close(gate) }) }
+	t.Cleanup(release)
+	var armed atomic.Bool
+	reading := make(chan struct{}, 1)
+	slowDisk := func(p string) {
+		if armed.Load() {
+			select {
+			case reading <- struct{}{}:
+			default:
+			}
+			<-gate
+		}
+	}
+	c := startSession(t, Options{beforeRead: slowDisk})
+	c.initialize(sessionOptions{rootURI: fileURI(dir)})
+	c.waitFor("indexing", func() bool { return progressEnded(c.progress) })
+	a, dup := fileURI(dir+"/a.nix"), fileURI(dir+"/dup.nix")
+	c.open(a, "{ x = 1; }\n")
+	c.waitCount(a, 0)
+
+	// The branch switch: a.nix changes on disk (a duplicate y), dup.nix
+	// comes, and many files go.
+	for name, text := range map[string]string{"a.nix": "{ y = 1; y = 2; }\n", "dup.nix": "{ d = 1; d = 2; }\n"} {
+		if err := os.WriteFile(filepath.Join(filepath.FromSlash(dir), name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	changes := []map[string]any{{"uri": a, "type": protocol.FileChangeTypeChanged}, {"uri": dup, "type": protocol.FileChangeTypeCreated}}
+	for i := range 500 {
+		changes = append(changes, map[string]any{"uri": fileURI(fmt.Sprintf("%s/gone%d.nix", dir, i)), "type": protocol.FileChangeTypeChanged})
+	}
+	armed.Store(true)
+	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, map[string]any{"changes": changes})
+	select {
+	case <-reading:
+	case <-time.After(waitTimeout):
+		t.Fatal("the changed files were never read")
+	}
+	v := c.replaceAll(a, "{ z = 1; z = 2; }\n")
+	got := c.waitDiagnostics(a, "the edit's, while the disk is read", func(p publishDiagnosticsParams) bool { return p.Version != nil && *p.Version == v })
+	if len(got.Diagnostics) != 1 || !strings.Contains(got.Diagnostics[0].Message, "z") {
+		t.Fatalf("diagnostics of the edit: %+v", got.Diagnostics)
+	}
+	c.mu.Lock()
+	_, early := c.diagnostics[dup]
+	c.mu.Unlock()
+	if early {
+		t.Fatal("dup.nix has diagnostics before its file was read")
+	}
+	release()
+	c.waitCount(dup, 1)
+	// The batch is in (dup.nix came with it): the open document is still
+	// the editor's text.
+	c.mu.Lock()
+	last := c.diagnostics[a]
+	c.mu.Unlock()
+	if len(last.Diagnostics) != 1 || !strings.Contains(last.Diagnostics[0].Message, "z") {
+		t.Errorf("after the disk was read, the open document's diagnostics are %+v, want the editor's duplicate z", last.Diagnostics)
+	}
+}
+
+// TestWatchedBatchAppliesInOrder: the events of a batch apply in their
+// order (a directory deleted, then a file created in it), each path as
+// its last read left it, and an open document keeps no disk tree.
+func TestWatchedBatchAppliesInOrder(t *testing.T) {
+	x := newWorkspaceIndex()
+	x.addFolders([]string{"/ws"})
+	parse := func(p, src string) *nixast.File { return nixast.Parse(p, []byte(src)) }
+	x.putEvent("/ws/d/old.nix", parse("/ws/d/old.nix", "{ }"))
+	x.putEvent("/ws/gone.nix", parse("/ws/gone.nix", "{ }"))
+	x.setOpen("/ws/open.nix", true)
+	fresh, open := parse("/ws/d/new.nix", "{ a = 1; }"), parse("/ws/open.nix", "{ }")
+	before := x.currentVersion()
+	x.applyEvents([]fileEvent{
+		{path: "/ws/d", deleted: true},
+		{path: "/ws/d/new.nix", read: true, file: fresh},
+		{path: "/ws/gone.nix", read: true}, // read: no longer on disk
+		{path: "/ws/open.nix", read: true, file: open},
+	})
+	files := x.copyFiles()
+	if len(files) != 1 || files["/ws/d/new.nix"] != fresh {
+		t.Errorf("after the batch: %v", files)
+	}
+	if x.currentVersion() == before {
+		t.Error("the batch did not change the index' version")
+	}
+	// A scan that read before the batch does not undo it.
+	x.putScanned("/ws/gone.nix", parse("/ws/gone.nix", "{ }"), 0)
+	if _, ok := x.copyFiles()["/ws/gone.nix"]; ok {
+		t.Error("a scan older than the batch brought back a file it removed")
 	}
 }
