@@ -2,8 +2,8 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -305,6 +305,11 @@ func findNixFiles(ctx context.Context, root string, excluded func(string) bool, 
 	return out
 }
 
+var (
+	errNotRegular = errors.New("not a regular file")
+	errTooLarge   = errors.New("larger than 64 MiB")
+)
+
 // readNixFile reads and parses one file. It returns nil for a file that is
 // gone, unreadable or too large, and says why in the log.
 func readNixFile(p string, log *zap.Logger) *nixast.File {
@@ -314,40 +319,71 @@ func readNixFile(p string, log *zap.Logger) *nixast.File {
 		log.Warn("skipping a path that is not a regular file", zap.String("path", p), zap.Stringer("mode", info.Mode()))
 		return nil
 	}
-	f, err := os.Open(filepath.FromSlash(p))
-	if err != nil {
-		if !os.IsNotExist(err) {
-			log.Warn("file cannot be read", zap.String("path", p), zap.Error(err))
-		}
+	return readListedNixFile(p, log)
+}
+
+// readListedNixFile is readNixFile for a path the directory walk found to
+// be a regular file: it is not looked up again before it is opened (if it
+// is no longer regular, readRegular refuses it).
+func readListedNixFile(p string, log *zap.Logger) *nixast.File {
+	src, err := readRegular(filepath.FromSlash(p), maxFileSize)
+	switch {
+	case err == nil:
+	case errors.Is(err, errNotRegular):
+		log.Warn("skipping a path that is not a regular file", zap.String("path", p))
 		return nil
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil || !info.Mode().IsRegular() {
-		return nil
-	}
-	if info.Size() > maxFileSize {
-		log.Warn("file skipped: larger than 64 MiB", zap.String("path", p), zap.Int64("size", info.Size()))
-		return nil
-	}
-	src, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		log.Warn("file cannot be read", zap.String("path", p), zap.Error(err))
-		return nil
-	}
-	if len(src) > maxFileSize {
+	case errors.Is(err, errTooLarge):
 		log.Warn("file skipped: larger than 64 MiB", zap.String("path", p))
+		return nil
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	default:
+		log.Warn("file cannot be read", zap.String("path", p), zap.Error(err))
 		return nil
 	}
 	// The index holds every file of the workspace: it keeps no token lists.
 	return nixast.ParseWithoutTokens(p, src)
 }
 
+// readAllSized reads a file of the given size (as stat said) whole with
+// read, into a buffer of that size and one byte more to notice growth. A
+// read that stops short at exactly that size is the end of the file: a
+// regular file reads short only at its end. A file that shrank or grew
+// meanwhile is read until a read returns nothing.
+func readAllSized(size, limit int64, read func([]byte) (int, error)) ([]byte, error) {
+	buf := make([]byte, size+1)
+	n := 0
+	for {
+		if n == len(buf) {
+			if int64(n) > limit {
+				return nil, errTooLarge
+			}
+			buf = append(buf, make([]byte, len(buf))...)
+		}
+		m, err := read(buf[n:])
+		n += m
+		if err != nil {
+			return nil, err
+		}
+		if m == 0 || int64(n) == size && n < len(buf) {
+			break
+		}
+	}
+	if int64(n) > limit {
+		return nil, errTooLarge
+	}
+	return buf[:n], nil
+}
+
 // readIndexed reads and parses a file for the index, and keeps what the
 // analysis needs of it: most files of a large workspace only as a summary
 // (analysis.Cache.Prepare).
 func (s *Server) readIndexed(p string) *nixast.File {
-	f := readNixFile(p, s.log)
+	return s.prepared(p, readNixFile(p, s.log))
+}
+
+// prepared is what the index keeps of a file read from disk.
+func (s *Server) prepared(p string, f *nixast.File) *nixast.File {
 	if f == nil || s.prepare == nil {
 		return f
 	}
@@ -388,7 +424,7 @@ func (s *Server) indexFolders(ctx context.Context, dirs []string) {
 			defer wg.Done()
 			for p := range work {
 				s.noteRead(p)
-				done <- parsed{p, s.readIndexed(p)}
+				done <- parsed{p, s.prepared(p, readListedNixFile(p, s.log))}
 			}
 		}()
 	}
