@@ -496,43 +496,46 @@ func (c *Cache) runPerFile(checks []*Analyzer, ws *Workspace, memos *memoSet, pa
 	// Few files (an edit): each check of a file runs on its own core, as
 	// a large file's checks take long; many files: files on every core.
 	concurrent := len(jobs) < 2*runtime.GOMAXPROCS(0)
-	parallel(len(jobs), func(i int) {
-		j := jobs[i]
-		f := ws.File(j.path)
-		names := func() *scope.Scopes { return j.m.resolve(f) }
-		if IsSummary(ws.Files[j.path]) {
-			// a summary's memo keeps no names: they would keep its tree alive
-			names = sync.OnceValue(func() *scope.Scopes { return scope.Resolve(f) })
+	parallel(len(jobs), func(i int) { c.runFileChecks(jobs[i].path, jobs[i].m, jobs[i].todo, ws, concurrent) })
+}
+
+// runFileChecks runs checks on the file at p and keeps their findings in
+// its memo m; concurrent runs each check on a goroutine of its own.
+func (c *Cache) runFileChecks(p string, m *fileMemo, checks []*Analyzer, ws *Workspace, concurrent bool) {
+	f := ws.File(p)
+	names := func() *scope.Scopes { return m.resolve(f) }
+	if IsSummary(ws.Files[p]) {
+		// a summary's memo keeps no names: they would keep its tree alive
+		names = sync.OnceValue(func() *scope.Scopes { return scope.Resolve(f) })
+	}
+	facts := newFileFacts(factOrder(checks), p, f, names)
+	found := make([][]Finding, len(checks))
+	run := func(k int) {
+		a := checks[k]
+		fp := &FilePass{Analyzer: a, Path: p, File: f, ResultOf: facts.resultsFor(a), names: names, badIgnores: m.badIgnores}
+		a.RunFile(fp)
+		found[k] = fp.findings
+	}
+	if concurrent {
+		var wg sync.WaitGroup
+		for k := range checks {
+			wg.Add(1)
+			go func() { defer wg.Done(); run(k) }()
 		}
-		facts := newFileFacts(factOrder(j.todo), j.path, f, names)
-		found := make([][]Finding, len(j.todo))
-		run := func(k int) {
-			a := j.todo[k]
-			p := &FilePass{Analyzer: a, Path: j.path, File: f, ResultOf: facts.resultsFor(a), names: names, badIgnores: j.m.badIgnores}
-			a.RunFile(p)
-			found[k] = p.findings
+		wg.Wait()
+	} else {
+		for k := range checks {
+			run(k)
 		}
-		if concurrent {
-			var wg sync.WaitGroup
-			for k := range j.todo {
-				wg.Add(1)
-				go func() { defer wg.Done(); run(k) }()
-			}
-			wg.Wait()
-		} else {
-			for k := range j.todo {
-				run(k)
-			}
-		}
-		c.mu.Lock()
-		if j.m.findings == nil {
-			j.m.findings = map[string][]Finding{}
-		}
-		for k, a := range j.todo {
-			j.m.findings[a.Name] = found[k]
-		}
-		c.mu.Unlock()
-	})
+	}
+	c.mu.Lock()
+	if m.findings == nil {
+		m.findings = map[string][]Finding{}
+	}
+	for k, a := range checks {
+		m.findings[a.Name] = found[k]
+	}
+	c.mu.Unlock()
 }
 
 // sweepTrees drops the trees of summaries that no root of the module graph

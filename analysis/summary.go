@@ -167,14 +167,15 @@ func (c *Cache) Prepare(p string, f *nixast.File) *nixast.File {
 		return f
 	}
 	ws := &Workspace{Files: map[string]*nixast.File{p: f}}
-	memos := &memoSet{base: map[string]*fileMemo{p: m}}
 	var checks []*Analyzer
 	for _, a := range Analyzers {
 		if a.Kind() == PerFile {
 			checks = append(checks, a)
 		}
 	}
-	c.runPerFile(checks, ws, memos, []string{p})
+	// The caller prepares files on every core: the checks of one file run
+	// one after the other, on the stack its parse has grown already.
+	c.runFileChecks(p, m, checks, ws, false)
 	m.scopes = nil
 	sum := summarize(f)
 	c.mu.Lock()
