@@ -362,33 +362,20 @@ func (c *Cache) prune(ws *Workspace) {
 // scan fills the cheap per-file facts read from the tokens and the tree.
 func (m *fileMemo) scan(f *nixast.File) {
 	defer m.scanned.Store(true)
-	m.microvm = bytes.Contains(f.Src, []byte("microvm"))
-	m.declares = mayDeclareOptions(f.Src)
-	m.foreignHome = namesForeignHomeModules(f.Src)
 	// What the scan looks for is spelled out in the source: most files
 	// mention none of it, and searching their bytes costs a fraction of
-	// rebuilding their tokens. Each needle is part of a word the scan needs
-	// (nixosSystem, nixosConfigurations, homeManagerConfiguration,
-	// microvm-lsp:, configuration.nix),
-	// chosen to start with a rare byte: bytes.Contains jumps from one
-	// occurrence of the first byte to the next.
-	if !bytes.Contains(f.Src, []byte("System")) && !bytes.Contains(f.Src, []byte("Configuration")) && !bytes.Contains(f.Src, []byte("mkFlake")) &&
-		!bytes.Contains(f.Src, []byte("-lsp:")) && !bytes.Contains(f.Src, []byte("uration.nix")) && !frameworkNeedle(f.Src) {
+	// rebuilding their tokens.
+	n := findNeedles(f.Src)
+	m.microvm, m.declares, m.foreignHome = n.microvm, n.declares, n.foreignHome
+	if !n.tokens {
 		return
 	}
 	toks := f.AllTokens()
 	for i, t := range toks {
 		switch t.Kind {
 		case nixast.IDENT:
-			if t.End()-t.Pos() >= len("clan") {
-				switch string(f.Src[t.Pos():t.End()]) {
-				case "nixosSystem", "nixosConfigurations", "mkFlake": // mkFlake: frameworks that find hosts by convention
-					m.hasRoots = true
-				case "colmena", "makeHive", "buildClan", "clan", "easy-hosts", "ezConfigs": // wiring_frameworks.go
-					m.hasRoots = true
-				case "darwinSystem", "darwinConfigurations", "homeManagerConfiguration", "homeConfigurations": // wiring_classes.go
-					m.hasRoots = true
-				}
+			if t.End()-t.Pos() >= len("clan") && rootIdents[string(f.Src[t.Pos():t.End()])] {
+				m.hasRoots = true
 			}
 		case nixast.COMMENT:
 			text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t.Text(f.Src)), "#"))

@@ -27,17 +27,16 @@ type pathIndex struct {
 }
 
 // mayDeclareOptions reports whether a source may declare options: a
-// declaration calls one of lib's option makers.
-func mayDeclareOptions(src []byte) bool {
-	return bytes.Contains(src, []byte("mkOption")) || bytes.Contains(src, []byte("mkEnableOption")) ||
-		bytes.Contains(src, []byte("mkPackageOption")) || bytes.Contains(src, []byte("OptionModule"))
-}
+// declaration calls one of lib's option makers (declareWords).
+func mayDeclareOptions(src []byte) bool { return containsWord(src, declareWords) }
 
 // namesForeignHomeModules reports whether a source may import home-manager
-// modules of another flake.
-func namesForeignHomeModules(src []byte) bool {
-	for _, w := range []string{"homeManagerModules", "homeModules", "hmModules"} {
-		if bytes.Contains(src, []byte(w)) {
+// modules of another flake (homeWords).
+func namesForeignHomeModules(src []byte) bool { return containsWord(src, homeWords) }
+
+func containsWord(src []byte, words [][]byte) bool {
+	for _, w := range words {
+		if bytes.Contains(src, w) {
 			return true
 		}
 	}
