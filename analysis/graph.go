@@ -185,6 +185,7 @@ func rebuildGraph(ws *Workspace, memos *memoSet, old *graph, changed map[string]
 		}
 		g.idx = newPathIndex(files, memos)
 	}
+	g.ev.idx = g.idx
 	root := func(key, file string, scan func()) {
 		if old != nil {
 			if rs := old.roots[key]; rs != nil && !readsAny(rs.reads, changed) {
@@ -195,6 +196,7 @@ func rebuildGraph(ws *Workspace, memos *memoSet, old *graph, changed map[string]
 			}
 		}
 		g.ev = newEvaluator(ws)
+		g.ev.idx = g.idx
 		start, skipStart := len(g.systems), len(g.skip)
 		scan()
 		rs := &rootScan{systems: append([]*System(nil), g.systems[start:]...), reads: map[string]bool{file: true},
