@@ -353,6 +353,24 @@ func (c *Cache) runAnalyzers(ws *Workspace, cfg Config, memos *memoSet, paths []
 	return out
 }
 
+// parallelOrPanic is parallel, and a panic in fn is raised again in the
+// caller (after every call has ended), as if the calls were its own.
+func parallelOrPanic(n int, fn func(int)) {
+	var once sync.Once
+	var caught any
+	parallel(n, func(i int) {
+		defer func() {
+			if r := recover(); r != nil {
+				once.Do(func() { caught = r })
+			}
+		}()
+		fn(i)
+	})
+	if caught != nil {
+		panic(caught)
+	}
+}
+
 // parallel calls fn(0..n-1) on every core and waits.
 func parallel(n int, fn func(int)) {
 	workers := runtime.GOMAXPROCS(0)

@@ -186,46 +186,100 @@ func rebuildGraph(ws *Workspace, memos *memoSet, old *graph, changed map[string]
 		g.idx = newPathIndex(files, memos)
 	}
 	g.ev.idx = g.idx
-	root := func(key, file string, scan func()) {
+	// keptScan returns the scan of old's root key when it read no changed file.
+	keptScan := func(key string) *rootScan {
 		if old != nil {
 			if rs := old.roots[key]; rs != nil && !readsAny(rs.reads, changed) {
-				g.systems = append(g.systems, rs.systems...)
-				g.roots[key] = rs
-				g.skip = append(g.skip, rs.skip...)
-				return
+				return rs
 			}
 		}
-		g.ev = newEvaluator(ws)
-		g.ev.idx = g.idx
-		start, skipStart := len(g.systems), len(g.skip)
-		scan()
-		rs := &rootScan{systems: append([]*System(nil), g.systems[start:]...), reads: map[string]bool{file: true},
-			skip: append([]string(nil), g.skip[skipStart:]...)}
-		for p := range g.ev.fileRoots {
+		return nil
+	}
+	// scanOne scans a root on on, with an evaluator of its own, and
+	// returns what it found and read.
+	scanOne := func(on *graph, file string, scan func(*graph)) *rootScan {
+		on.ev = newEvaluator(ws)
+		on.ev.idx = g.idx
+		start, skipStart := len(on.systems), len(on.skip)
+		scan(on)
+		rs := &rootScan{systems: append([]*System(nil), on.systems[start:]...), reads: map[string]bool{file: true},
+			skip: append([]string(nil), on.skip[skipStart:]...)}
+		for p := range on.ev.fileRoots {
 			rs.reads[p] = true
 		}
-		for p := range g.alsoReads {
+		for p := range on.alsoReads {
 			rs.reads[p] = true
 		}
-		g.alsoReads = nil
+		on.alsoReads = nil
 		for _, s := range rs.systems {
 			for p := range s.visited {
 				rs.reads[p] = true
 			}
 		}
-		g.roots[key] = rs
+		return rs
+	}
+	// root scans a root on g itself, after the roots before it: its scan
+	// reads the systems they found.
+	root := func(key, file string, scan func(*graph)) {
+		if rs := keptScan(key); rs != nil {
+			g.systems = append(g.systems, rs.systems...)
+			g.roots[key] = rs
+			g.skip = append(g.skip, rs.skip...)
+			return
+		}
+		g.roots[key] = scanOne(g, file, scan)
 		g.rescanned++
 	}
+	// roots scans roots whose scans read nothing other roots found, on
+	// every core, each on a graph of its own; their systems are added in
+	// the order of jobs, as root would add them one after the other.
+	type rootJob struct {
+		key, file string
+		scan      func(*graph)
+	}
+	roots := func(jobs []rootJob) {
+		found := make([]*rootScan, len(jobs))
+		evs := make([]*evaluator, len(jobs))
+		var todo []int
+		for i, j := range jobs {
+			if found[i] = keptScan(j.key); found[i] == nil {
+				todo = append(todo, i)
+			}
+		}
+		if len(todo) > 0 {
+			// the short names of files in messages, found once for all
+			g.rootOnce.Do(func() { g.root = workspaceRoot(g.ws) })
+		}
+		parallelOrPanic(len(todo), func(k int) {
+			i := todo[k]
+			sub := &graph{ws: ws, idx: g.idx, refd: g.refd, root: g.root}
+			sub.rootOnce.Do(func() {})
+			found[i] = scanOne(sub, jobs[i].file, jobs[i].scan)
+			evs[i] = sub.ev
+		})
+		for i, j := range jobs {
+			rs := found[i]
+			g.systems = append(g.systems, rs.systems...)
+			g.roots[j.key] = rs
+			g.skip = append(g.skip, rs.skip...)
+			if evs[i] != nil {
+				g.ev = evs[i] // the last scan's evaluator, as after root
+				g.rescanned++
+			}
+		}
+	}
+	var jobs []rootJob
 	for _, p := range g.idx.rootFiles {
 		p := p
-		root("scan:"+p, p, func() { g.scanRoot(p) })
+		jobs = append(jobs, rootJob{"scan:" + p, p, func(g *graph) { g.scanRoot(p) }})
 	}
+	roots(jobs)
 	// systems of flake outputs that are a call, which the scans above
 	// did not find with their arguments (wiring_flakeparts.go)
 	for _, p := range g.idx.named("flake.nix") {
 		if m := memos.get(p); m != nil && m.hasRoots && outputsAreCall(ws.File(p)) {
 			p := p
-			root("outputs:"+p, p, func() { g.outputsSystems(p) })
+			root("outputs:"+p, p, func(g *graph) { g.outputsSystems(p) })
 		}
 	}
 	// lone configuration.nix files
@@ -242,10 +296,11 @@ func rebuildGraph(ws *Workspace, memos *memoSet, old *graph, changed map[string]
 			refd[p] = true
 		}
 	}
+	jobs = nil
 	for _, p := range g.idx.configs {
 		if !refd[p] {
 			p := p
-			root("config:"+p, p, func() {
+			jobs = append(jobs, rootJob{"config:" + p, p, func(g *graph) {
 				s := g.newSystem(strings.TrimSuffix(path.Dir(p), "/"), "configuration", p, 0)
 				if s.Name == "." || s.Name == "/ws" || s.Name == "" {
 					s.Name = "configuration"
@@ -262,9 +317,10 @@ func rebuildGraph(ws *Workspace, memos *memoSet, old *graph, changed map[string]
 					s.partial(p, 0, 0)
 				}
 				g.finish(s)
-			})
+			}})
 		}
 	}
+	roots(jobs)
 	// A module that sets microvm.* but that no system reads still gets
 	// the checks that need no system (removed options, invalid values):
 	// it is read as a system of kind "file" of its own.
@@ -275,20 +331,22 @@ func rebuildGraph(ws *Workspace, memos *memoSet, old *graph, changed map[string]
 			inSystem[f] = true
 		}
 	}
+	jobs = nil
 	for _, p := range g.idx.microvmFiles {
 		if inSystem[p] || memos.get(p).hasRoots || path.Base(p) == "flake.nix" {
 			continue
 		}
 		p := p
-		root("file:"+p, p, func() {
+		jobs = append(jobs, rootJob{"file:" + p, p, func(g *graph) {
 			s := g.newSystem(p, "file", p, 0)
 			s.Unknown = true // the systems that will read it are not known: no finding on what is absent
 			s.Fork = g.flakeHasForkInput(p)
 			s.visited[p] = true
 			g.module(s, g.ev.force(g.ev.fileRoot(p)), nil)
 			s.children = nil
-		})
+		}})
 	}
+	roots(jobs)
 	if old != nil {
 		// a module that came to be read by a system, or stopped setting
 		// microvm.*, changes the findings as a rescan would
