@@ -163,9 +163,6 @@ func (c *Cache) Workspace(files map[string]*nixast.File) *Workspace {
 func (c *Cache) Prepare(p string, f *nixast.File) *nixast.File {
 	m := c.memo(p, f)
 	m.scanOnce.Do(func() { m.scan(f) })
-	if m.hasRoots || len(m.relPaths) > 0 || path.Base(p) == "configuration.nix" || path.Base(p) == "flake.nix" {
-		return f
-	}
 	ws := &Workspace{Files: map[string]*nixast.File{p: f}}
 	var checks []*Analyzer
 	for _, a := range Analyzers {
@@ -174,8 +171,13 @@ func (c *Cache) Prepare(p string, f *nixast.File) *nixast.File {
 		}
 	}
 	// The caller prepares files on every core: the checks of one file run
-	// one after the other, on the stack its parse has grown already.
+	// one after the other, on the stack its parse has grown already. A
+	// file kept whole gets them here too, rather than in the first
+	// analysis, which has the module graph to build.
 	c.runFileChecks(p, m, checks, ws, false)
+	if m.hasRoots || len(m.relPaths) > 0 || path.Base(p) == "configuration.nix" || path.Base(p) == "flake.nix" {
+		return f
+	}
 	m.scopes = nil
 	sum := summarize(f)
 	c.mu.Lock()
