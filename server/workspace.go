@@ -9,10 +9,10 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.lsp.dev/protocol"
@@ -228,17 +228,24 @@ func skippedName(name string, isDirOrLink bool) bool {
 	return name == ".git" || name == "node_modules" || isDirOrLink && strings.HasPrefix(name, "result")
 }
 
-// findNixFiles lists the *.nix files below root, in a stable order. Symbolic
-// links to directories are followed, each real directory once, so a link
-// loop ends at its second visit.
+// findNixFiles lists the *.nix files below root, in a stable order.
 func findNixFiles(ctx context.Context, root string, excluded func(string) bool, log *zap.Logger) []string {
+	var out []string
+	walkNixFiles(ctx, root, excluded, log, func(p string) { out = append(out, p) })
+	sort.Strings(out)
+	return out
+}
+
+// walkNixFiles calls found with each *.nix file below root, in the order of
+// a walk. Symbolic links to directories are followed, each real directory
+// once, so a link loop ends at its second visit.
+func walkNixFiles(ctx context.Context, root string, excluded func(string) bool, log *zap.Logger, found func(string)) {
 	realRoot, err := filepath.EvalSymlinks(filepath.FromSlash(root))
 	if err != nil {
 		log.Warn("workspace folder cannot be read", zap.String("folder", root), zap.Error(err))
-		return nil
+		return
 	}
 	visited := map[string]bool{realRoot: true}
-	var out []string
 	var walk func(dir, realDir string)
 	walk = func(dir, realDir string) {
 		if ctx.Err() != nil {
@@ -281,7 +288,7 @@ func findNixFiles(ctx context.Context, root string, excluded func(string) bool, 
 					walk(p, target)
 				} else if strings.HasSuffix(name, ".nix") {
 					if info.Mode().IsRegular() {
-						out = append(out, p)
+						found(p)
 					} else {
 						log.Warn("not a regular file; not indexed", zap.String("path", p), zap.Stringer("mode", info.Mode()))
 					}
@@ -294,15 +301,13 @@ func findNixFiles(ctx context.Context, root string, excluded func(string) bool, 
 				visited[realChild] = true
 				walk(p, realChild)
 			case typ.IsRegular() && strings.HasSuffix(name, ".nix"):
-				out = append(out, p)
+				found(p)
 			case strings.HasSuffix(name, ".nix"):
 				log.Warn("not a regular file; not indexed", zap.String("path", p), zap.Stringer("mode", typ))
 			}
 		}
 	}
 	walk(strings.TrimSuffix(root, "/"), realRoot)
-	sort.Strings(out)
-	return out
 }
 
 var (
@@ -400,22 +405,40 @@ func (s *Server) indexFolders(ctx context.Context, dirs []string) {
 	prog := s.startProgress(ctx, "Indexing Nix files")
 	start := time.Now()
 	seq := s.index.scanStart()
-	var paths []string
-	for _, d := range dirs {
-		paths = append(paths, findNixFiles(ctx, d, exclude, s.log)...)
-	}
-	// Nested workspace folders find the same files twice.
-	sort.Strings(paths)
-	paths = slices.Compact(paths)
-	total := len(paths)
-	prog.report(fmt.Sprintf("0/%d files", total), 0)
+	// The walk hands each file to the workers as it finds it: in a
+	// workspace of tens of thousands of files it takes a good part of a
+	// second, which the parsing of the files found first fills.
+	work := make(chan string, 256)
+	var total atomic.Int64 // the number of files, once the walk has ended
+	total.Store(-1)
+	go func() {
+		defer close(work)
+		seen := map[string]bool{} // nested workspace folders find the same files twice
+		n := 0
+		for _, d := range dirs {
+			walkNixFiles(ctx, d, exclude, s.log, func(p string) {
+				if len(dirs) > 1 {
+					if seen[p] {
+						return
+					}
+					seen[p] = true
+				}
+				select {
+				case work <- p:
+					n++
+				case <-ctx.Done():
+				}
+			})
+		}
+		total.Store(int64(n))
+	}()
+	prog.report("0 files", 0)
 	// Files are read and parsed on every core; this goroutine stores them
 	// and reports progress, so the client sees one ordered stream.
 	type parsed struct {
 		path string
 		file *nixast.File
 	}
-	work := make(chan string)
 	done := make(chan parsed, 64)
 	var wg sync.WaitGroup
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -423,21 +446,14 @@ func (s *Server) indexFolders(ctx context.Context, dirs []string) {
 		go func() {
 			defer wg.Done()
 			for p := range work {
+				if ctx.Err() != nil {
+					continue // drain what the walk sent
+				}
 				s.noteRead(p)
 				done <- parsed{p, s.prepared(p, readListedNixFile(p, s.log))}
 			}
 		}()
 	}
-	go func() {
-		defer close(work)
-		for _, p := range paths {
-			select {
-			case work <- p:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
 	go func() { wg.Wait(); close(done) }()
 	n := 0
 	for r := range done {
@@ -445,16 +461,20 @@ func (s *Server) indexFolders(ctx context.Context, dirs []string) {
 			s.index.putScanned(r.path, r.file, seq)
 		}
 		n++
-		if n%64 == 0 || n == total {
-			prog.report(fmt.Sprintf("%d/%d files", n, total), uint32(n*100/total))
+		if n%64 == 0 {
+			if t := total.Load(); t > 0 {
+				prog.report(fmt.Sprintf("%d/%d files", n, t), uint32(n*100/int(t)))
+			} else {
+				prog.report(fmt.Sprintf("%d files", n), 0)
+			}
 		}
 	}
 	if ctx.Err() != nil {
 		prog.end("cancelled")
 		return
 	}
-	prog.end(fmt.Sprintf("%d files", total))
-	s.log.Info("indexed", zap.Strings("folders", dirs), zap.Int("files", total), zap.Duration("took", time.Since(start)))
+	prog.end(fmt.Sprintf("%d files", n))
+	s.log.Info("indexed", zap.Strings("folders", dirs), zap.Int("files", n), zap.Duration("took", time.Since(start)))
 	s.changed()
 }
 
