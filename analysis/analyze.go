@@ -285,11 +285,14 @@ func (c *Cache) fileFindings(path string, f *nixast.File, m *fileMemo, gf []Find
 	if m != nil {
 		c.mu.Lock()
 		for _, a := range Analyzers {
-			if a.Kind() == PerFile && a.enabled(cfg) {
-				out = append(out, m.findings[a.Name]...)
+			if fs := m.findings[a.Name]; len(fs) > 0 && a.Kind() == PerFile && a.enabled(cfg) {
+				out = append(out, fs...)
 			}
 		}
 		c.mu.Unlock()
+		if len(out) == 0 {
+			return nil // most files
+		}
 		if f != nil {
 			kept := out[:0]
 			for _, fd := range out {
@@ -461,30 +464,43 @@ func (c *Cache) graphFindingsFor(ws *Workspace, memos *memoSet, checks []*Analyz
 		// are no part of any component's microvm.nix checks.
 		comps = append(comps, nil)
 	}
-	for _, comp := range comps {
+	keys := make([]string, len(comps))
+	found := make([][]Finding, len(comps))
+	var todo []int
+	for i, comp := range comps {
 		k := componentKey(comp)
-		var others []*System
 		if comp == nil {
-			others = g.others
-			k = "others:" + componentKey(others)
+			k = "others:" + componentKey(g.others)
 		}
+		keys[i] = k
 		if prev != nil {
 			if fs, ok := prev.byKey[k]; ok {
-				next.byKey[k] = fs
-				out = append(out, fs...)
+				found[i] = fs
 				continue
 			}
 		}
+		todo = append(todo, i)
+	}
+	// Components share no system: their checks run on every core.
+	parallelOrPanic(len(todo), func(t int) {
+		comp := comps[todo[t]]
+		var others []*System
+		if comp == nil {
+			others = g.others
+		}
 		// The facts the checks require are computed once for all of them.
 		results := runGraphFacts(facts, ws, g, wf, comp)
-		var found []Finding
+		var fs []Finding
 		for _, a := range perSystem {
 			p := &GraphPass{Analyzer: a, Workspace: ws, Systems: comp, ResultOf: results, graph: g, wfacts: wf, others: others}
 			a.RunGraph(p)
-			found = append(found, p.findings...)
+			fs = append(fs, p.findings...)
 		}
-		next.byKey[k] = found
-		out = append(out, found...)
+		found[todo[t]] = fs
+	})
+	for i, k := range keys {
+		next.byKey[k] = found[i]
+		out = append(out, found[i]...)
 	}
 	if len(whole) > 0 {
 		results := runGraphFacts(factOrder(whole), ws, g, wf, g.systems)
