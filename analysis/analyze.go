@@ -303,11 +303,14 @@ func (c *Cache) fileFindings(path string, f *nixast.File, m *fileMemo, gf []Find
 	if m != nil {
 		c.mu.Lock()
 		for _, a := range Analyzers {
-			if a.Kind() == PerFile && a.enabled(cfg) {
-				out = append(out, m.findings[a.Name]...)
+			if fs := m.findings[a.Name]; len(fs) > 0 && a.Kind() == PerFile && a.enabled(cfg) {
+				out = append(out, fs...)
 			}
 		}
 		c.mu.Unlock()
+		if len(out) == 0 {
+			return nil // most files
+		}
 		if f != nil {
 			kept := out[:0]
 			for _, fd := range out {
@@ -369,6 +372,24 @@ func (c *Cache) runAnalyzers(ctx context.Context, ws *Workspace, cfg Config, mem
 	}
 	c.sweepTrees()
 	return out, err
+}
+
+// parallelOrPanic is parallel, and a panic in fn is raised again in the
+// caller (after every call has ended), as if the calls were its own.
+func parallelOrPanic(n int, fn func(int)) {
+	var once sync.Once
+	var caught any
+	parallel(n, func(i int) {
+		defer func() {
+			if r := recover(); r != nil {
+				once.Do(func() { caught = r })
+			}
+		}()
+		fn(i)
+	})
+	if caught != nil {
+		panic(caught)
+	}
 }
 
 // parallel calls fn(0..n-1) on every core and waits.
@@ -467,34 +488,53 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 		// are no part of any component's microvm.nix checks.
 		comps = append(comps, nil)
 	}
-	cancelled := false
-	for _, comp := range comps {
+	keys := make([]string, len(comps))
+	found := make([][]Finding, len(comps))
+	have := make([]bool, len(comps)) // kept, or checked before ctx ended
+	var todo []int
+	for i, comp := range comps {
 		k := componentKey(comp)
-		var others []*System
 		if comp == nil {
-			others = g.others
-			k = "others:" + componentKey(others)
+			k = "others:" + componentKey(g.others)
 		}
+		keys[i] = k
 		if prev != nil {
 			if fs, ok := prev.byKey[k]; ok {
-				next.byKey[k] = fs
-				out = append(out, fs...)
+				found[i], have[i] = fs, true
 				continue
 			}
 		}
-		if cancelled = cancelled || ctx.Err() != nil; cancelled {
-			continue // the kept components are still carried on
+		todo = append(todo, i)
+	}
+	// Components share no system: their checks run on every core, until
+	// ctx ends.
+	parallelOrPanic(len(todo), func(t int) {
+		if ctx.Err() != nil {
+			return
+		}
+		comp := comps[todo[t]]
+		var others []*System
+		if comp == nil {
+			others = g.others
 		}
 		// The facts the checks require are computed once for all of them.
 		results := runGraphFacts(facts, ws, g, wf, comp)
-		var found []Finding
+		var fs []Finding
 		for _, a := range perSystem {
 			p := &GraphPass{Analyzer: a, Workspace: ws, Systems: comp, ResultOf: results, graph: g, wfacts: wf, others: others}
 			a.RunGraph(p)
-			found = append(found, p.findings...)
+			fs = append(fs, p.findings...)
 		}
-		next.byKey[k] = found
-		out = append(out, found...)
+		found[todo[t]], have[todo[t]] = fs, true
+	})
+	cancelled := false
+	for i, k := range keys {
+		if !have[i] {
+			cancelled = true // the kept components are still carried on
+			continue
+		}
+		next.byKey[k] = found[i]
+		out = append(out, found[i]...)
 	}
 	if cancelled {
 		// The components checked are whole: the next run keeps them.

@@ -482,33 +482,20 @@ func (c *Cache) prune(ws *Workspace) {
 // scan fills the cheap per-file facts read from the tokens and the tree.
 func (m *fileMemo) scan(f *nixast.File) {
 	defer m.scanned.Store(true)
-	m.microvm = bytes.Contains(f.Src, []byte("microvm"))
-	m.declares = mayDeclareOptions(f.Src)
-	m.foreignHome = namesForeignHomeModules(f.Src)
 	// What the scan looks for is spelled out in the source: most files
 	// mention none of it, and searching their bytes costs a fraction of
-	// rebuilding their tokens. Each needle is part of a word the scan needs
-	// (nixosSystem, nixosConfigurations, homeManagerConfiguration,
-	// microvm-lsp:, configuration.nix),
-	// chosen to start with a rare byte: bytes.Contains jumps from one
-	// occurrence of the first byte to the next.
-	if !bytes.Contains(f.Src, []byte("System")) && !bytes.Contains(f.Src, []byte("Configuration")) && !bytes.Contains(f.Src, []byte("mkFlake")) &&
-		!bytes.Contains(f.Src, []byte("-lsp:")) && !bytes.Contains(f.Src, []byte("uration.nix")) && !frameworkNeedle(f.Src) {
+	// rebuilding their tokens.
+	n := findNeedles(f.Src)
+	m.microvm, m.declares, m.foreignHome = n.microvm, n.declares, n.foreignHome
+	if !n.tokens {
 		return
 	}
 	toks := f.AllTokens()
 	for i, t := range toks {
 		switch t.Kind {
 		case nixast.IDENT:
-			if t.End()-t.Pos() >= len("clan") {
-				switch string(f.Src[t.Pos():t.End()]) {
-				case "nixosSystem", "nixosConfigurations", "mkFlake": // mkFlake: frameworks that find hosts by convention
-					m.hasRoots = true
-				case "colmena", "makeHive", "buildClan", "clan", "easy-hosts", "ezConfigs": // wiring_frameworks.go
-					m.hasRoots = true
-				case "darwinSystem", "darwinConfigurations", "homeManagerConfiguration", "homeConfigurations": // wiring_classes.go
-					m.hasRoots = true
-				}
+			if t.End()-t.Pos() >= len("clan") && rootIdents[string(f.Src[t.Pos():t.End()])] {
+				m.hasRoots = true
 			}
 		case nixast.COMMENT:
 			text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t.Text(f.Src)), "#"))
@@ -620,46 +607,50 @@ func (c *Cache) runPerFile(ctx context.Context, checks []*Analyzer, ws *Workspac
 	// a large file's checks take long; many files: files on every core.
 	concurrent := len(jobs) < 2*runtime.GOMAXPROCS(0)
 	parallel(len(jobs), func(i int) {
-		if ctx.Err() != nil {
-			return
+		if ctx.Err() == nil {
+			c.runFileChecks(jobs[i].path, jobs[i].m, jobs[i].todo, ws, concurrent)
 		}
-		j := jobs[i]
-		f := ws.File(j.path)
-		names := func() *scope.Scopes { return j.m.resolve(f) }
-		if IsSummary(ws.Files[j.path]) {
-			// a summary's memo keeps no names: they would keep its tree alive
-			names = sync.OnceValue(func() *scope.Scopes { return scope.Resolve(f) })
-		}
-		facts := newFileFacts(factOrder(j.todo), j.path, f, names)
-		found := make([][]Finding, len(j.todo))
-		run := func(k int) {
-			a := j.todo[k]
-			p := &FilePass{Analyzer: a, Path: j.path, File: f, ResultOf: facts.resultsFor(a), names: names, badIgnores: j.m.badIgnores}
-			a.RunFile(p)
-			found[k] = p.findings
-		}
-		if concurrent {
-			var wg sync.WaitGroup
-			for k := range j.todo {
-				wg.Add(1)
-				go func() { defer wg.Done(); run(k) }()
-			}
-			wg.Wait()
-		} else {
-			for k := range j.todo {
-				run(k)
-			}
-		}
-		c.mu.Lock()
-		if j.m.findings == nil {
-			j.m.findings = map[string][]Finding{}
-		}
-		for k, a := range j.todo {
-			j.m.findings[a.Name] = found[k]
-		}
-		c.mu.Unlock()
 	})
 	return ctx.Err()
+}
+
+// runFileChecks runs checks on the file at p and keeps their findings in
+// its memo m; concurrent runs each check on a goroutine of its own.
+func (c *Cache) runFileChecks(p string, m *fileMemo, checks []*Analyzer, ws *Workspace, concurrent bool) {
+	f := ws.File(p)
+	names := func() *scope.Scopes { return m.resolve(f) }
+	if IsSummary(ws.Files[p]) {
+		// a summary's memo keeps no names: they would keep its tree alive
+		names = sync.OnceValue(func() *scope.Scopes { return scope.Resolve(f) })
+	}
+	facts := newFileFacts(factOrder(checks), p, f, names)
+	found := make([][]Finding, len(checks))
+	run := func(k int) {
+		a := checks[k]
+		fp := &FilePass{Analyzer: a, Path: p, File: f, ResultOf: facts.resultsFor(a), names: names, badIgnores: m.badIgnores}
+		a.RunFile(fp)
+		found[k] = fp.findings
+	}
+	if concurrent {
+		var wg sync.WaitGroup
+		for k := range checks {
+			wg.Add(1)
+			go func() { defer wg.Done(); run(k) }()
+		}
+		wg.Wait()
+	} else {
+		for k := range checks {
+			run(k)
+		}
+	}
+	c.mu.Lock()
+	if m.findings == nil {
+		m.findings = map[string][]Finding{}
+	}
+	for k, a := range checks {
+		m.findings[a.Name] = found[k]
+	}
+	c.mu.Unlock()
 }
 
 // sweepTrees drops the trees of summaries that no root of the module graph

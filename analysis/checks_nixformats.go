@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -77,6 +78,9 @@ type hashBinding struct {
 
 func findValueNodes(f *nixast.File) *valueNodes {
 	vn := &valueNodes{}
+	if !mayHoldValueNodes(f.Src) {
+		return vn // most files: no walk of the tree
+	}
 	nixast.Preorder(f.Root, func(n nixast.Node) {
 		switch x := n.(type) {
 		case *nixast.AttrSet:
@@ -87,6 +91,12 @@ func findValueNodes(f *nixast.File) *valueNodes {
 			}
 		case *nixast.StringLit:
 			if parts := x.Parts; len(parts) > 0 {
+				// Stripping removes only spaces at the starts of lines:
+				// text that starts with the store directory after it
+				// holds it before.
+				if t, ok := parts[0].(*nixast.TextPart); !ok || !strings.Contains(t.Value, storeDir) {
+					return
+				}
 				if x.Indented {
 					parts = nixast.StripIndentation(parts)
 				}
@@ -101,6 +111,34 @@ func findValueNodes(f *nixast.File) *valueNodes {
 		}
 	})
 	return vn
+}
+
+// valueEscapes are the bytes c whose escape \c in a string stands for c
+// and that are part of the store directory or of a hash attribute's name
+// (\n, \r and \t stand for other bytes).
+const valueEscapes = "/ixsoeha2561H"
+
+// mayHoldValueNodes reports whether a source may hold what findValueNodes
+// looks for: the store directory or the name of a hash attribute, written
+// as such or with escapes in a string. (An escape of an indented string is
+// a part of its own: it never joins a name or the start of a text.)
+func mayHoldValueNodes(src []byte) bool {
+	for _, w := range []string{storeDir, "hash", "Hash", "sha256", "sha512"} {
+		if bytes.Contains(src, []byte(w)) {
+			return true
+		}
+	}
+	for i := bytes.IndexByte(src, '\\'); i >= 0 && i+1 < len(src); {
+		if strings.IndexByte(valueEscapes, src[i+1]) >= 0 {
+			return true
+		}
+		j := bytes.IndexByte(src[i+1:], '\\')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
 }
 
 // isHashBinding reports whether the last name of a binding is a hash attribute.

@@ -136,6 +136,9 @@ type evaluator struct {
 	// paths memoizes the static paths of bindings, by their list: a module
 	// imported by many systems is read once per system, the same each time.
 	paths map[*nixast.Binding][]staticPath
+	// idx, when set, is the module graph's index of the workspace's paths
+	// (the same as ws.Files').
+	idx *pathIndex
 }
 
 type staticPath struct {
@@ -179,6 +182,21 @@ type flakeInfo struct {
 
 const maxSteps = 200000
 const maxDepth = 150
+
+// filesWithPrefix returns the paths of the workspace that start with
+// prefix, in no particular order.
+func (ev *evaluator) filesWithPrefix(prefix string) []string {
+	if ev.idx != nil {
+		return ev.idx.withPrefix(prefix)
+	}
+	var out []string
+	for f := range ev.ws.Files {
+		if strings.HasPrefix(f, prefix) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
 
 func newEvaluator(ws *Workspace) *evaluator {
 	return &evaluator{ws: ws, fileRoots: map[string]*thunk{}, flakes: map[string]*flakeInfo{}}

@@ -201,59 +201,124 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 		}
 		g.idx = newPathIndex(files, memos)
 	}
-	root := func(key, file string, scan func()) {
-		if ctx.Err() != nil {
-			return
-		}
-		take := func(rs *rootScan) {
-			g.systems = append(g.systems, rs.systems...)
-			g.roots[key] = rs
-			g.skip = append(g.skip, rs.skip...)
-		}
+	g.ev.idx = g.idx
+	// keptScan returns the scan of old's root key when it read no changed
+	// file, else that of stopped's (taken: its systems are not old's).
+	keptScan := func(key string) (rs *rootScan, taken bool) {
 		if old != nil {
 			if rs := old.roots[key]; rs != nil && !readsAny(rs.reads, changed) {
-				take(rs)
-				return
+				return rs, false
 			}
 		}
 		if stopped != nil {
 			if rs := stopped.g.roots[key]; rs != nil && !readsAny(rs.reads, stopped.changed) {
-				take(rs)
-				g.rescanned++ // other systems than old's
-				return
+				return rs, true
 			}
 		}
-		g.ev = newEvaluator(ws)
-		start, skipStart := len(g.systems), len(g.skip)
-		scan()
-		rs := &rootScan{systems: append([]*System(nil), g.systems[start:]...), reads: map[string]bool{file: true},
-			skip: append([]string(nil), g.skip[skipStart:]...)}
-		for p := range g.ev.fileRoots {
+		return nil, false
+	}
+	// scanOne scans a root on on, with an evaluator of its own, and
+	// returns what it found and read.
+	scanOne := func(on *graph, file string, scan func(*graph)) *rootScan {
+		on.ev = newEvaluator(ws)
+		on.ev.idx = g.idx
+		start, skipStart := len(on.systems), len(on.skip)
+		scan(on)
+		rs := &rootScan{systems: append([]*System(nil), on.systems[start:]...), reads: map[string]bool{file: true},
+			skip: append([]string(nil), on.skip[skipStart:]...)}
+		for p := range on.ev.fileRoots {
 			rs.reads[p] = true
 		}
-		for p := range g.alsoReads {
+		for p := range on.alsoReads {
 			rs.reads[p] = true
 		}
-		g.alsoReads = nil
+		on.alsoReads = nil
 		for _, s := range rs.systems {
 			for p := range s.visited {
 				rs.reads[p] = true
 			}
 		}
-		g.roots[key] = rs
+		return rs
+	}
+	// root scans a root on g itself, after the roots before it: its scan
+	// reads the systems they found.
+	root := func(key, file string, scan func(*graph)) {
+		if rs, taken := keptScan(key); rs != nil {
+			g.systems = append(g.systems, rs.systems...)
+			g.roots[key] = rs
+			g.skip = append(g.skip, rs.skip...)
+			if taken {
+				g.rescanned++ // other systems than old's
+			}
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		g.roots[key] = scanOne(g, file, scan)
 		g.rescanned++
 		g.scanned++
 	}
+	// roots scans roots whose scans read nothing other roots found, on
+	// every core, each on a graph of its own; their systems are added in
+	// the order of jobs, as root would add them one after the other.
+	type rootJob struct {
+		key, file string
+		scan      func(*graph)
+	}
+	roots := func(jobs []rootJob) {
+		found := make([]*rootScan, len(jobs))
+		taken := make([]bool, len(jobs))
+		evs := make([]*evaluator, len(jobs))
+		var todo []int
+		for i, j := range jobs {
+			if found[i], taken[i] = keptScan(j.key); found[i] == nil {
+				todo = append(todo, i)
+			}
+		}
+		if len(todo) > 0 {
+			// the short names of files in messages, found once for all
+			g.rootOnce.Do(func() { g.root = workspaceRoot(g.ws) })
+		}
+		parallelOrPanic(len(todo), func(k int) {
+			if ctx.Err() != nil {
+				return // not scanned: a stopped build keeps whole roots only
+			}
+			i := todo[k]
+			sub := &graph{ws: ws, idx: g.idx, refd: g.refd, root: g.root}
+			sub.rootOnce.Do(func() {})
+			found[i] = scanOne(sub, jobs[i].file, jobs[i].scan)
+			evs[i] = sub.ev
+		})
+		for i, j := range jobs {
+			rs := found[i]
+			if rs == nil {
+				continue // ctx ended first
+			}
+			g.systems = append(g.systems, rs.systems...)
+			g.roots[j.key] = rs
+			g.skip = append(g.skip, rs.skip...)
+			if evs[i] != nil {
+				g.ev = evs[i] // the last scan's evaluator, as after root
+				g.rescanned++
+				g.scanned++
+			} else if taken[i] {
+				g.rescanned++ // other systems than old's
+			}
+		}
+	}
+	var jobs []rootJob
 	for _, p := range g.idx.rootFiles {
 		p := p
-		root("scan:"+p, p, func() { g.scanRoot(p) })
+		jobs = append(jobs, rootJob{"scan:" + p, p, func(g *graph) { g.scanRoot(p) }})
 	}
+	roots(jobs)
 	// systems of flake outputs that are a call, which the scans above
 	// did not find with their arguments (wiring_flakeparts.go)
 	for _, p := range g.idx.named("flake.nix") {
 		if m := memos.get(p); m != nil && m.hasRoots && outputsAreCall(ws.File(p)) {
 			p := p
-			root("outputs:"+p, p, func() { g.outputsSystems(p) })
+			root("outputs:"+p, p, func(g *graph) { g.outputsSystems(p) })
 		}
 	}
 	// lone configuration.nix files
@@ -270,10 +335,11 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 			refd[p] = true
 		}
 	}
+	jobs = nil
 	for _, p := range g.idx.configs {
 		if !refd[p] {
 			p := p
-			root("config:"+p, p, func() {
+			jobs = append(jobs, rootJob{"config:" + p, p, func(g *graph) {
 				s := g.newSystem(strings.TrimSuffix(path.Dir(p), "/"), "configuration", p, 0)
 				if s.Name == "." || s.Name == "/ws" || s.Name == "" {
 					s.Name = "configuration"
@@ -290,9 +356,10 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 					s.partial(p, 0, 0)
 				}
 				g.finish(s)
-			})
+			}})
 		}
 	}
+	roots(jobs)
 	// A module that sets microvm.* but that no system reads still gets
 	// the checks that need no system (removed options, invalid values):
 	// it is read as a system of kind "file" of its own.
@@ -303,20 +370,22 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 			inSystem[f] = true
 		}
 	}
+	jobs = nil
 	for _, p := range g.idx.microvmFiles {
 		if inSystem[p] || memos.get(p).hasRoots || path.Base(p) == "flake.nix" {
 			continue
 		}
 		p := p
-		root("file:"+p, p, func() {
+		jobs = append(jobs, rootJob{"file:" + p, p, func(g *graph) {
 			s := g.newSystem(p, "file", p, 0)
 			s.Unknown = true // the systems that will read it are not known: no finding on what is absent
 			s.Fork = g.flakeHasForkInput(p)
 			s.visited[p] = true
 			g.module(s, g.ev.force(g.ev.fileRoot(p)), nil)
 			s.children = nil
-		})
+		}})
 	}
+	roots(jobs)
 	if err := ctx.Err(); err != nil {
 		return g, err
 	}

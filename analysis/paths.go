@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"path"
 	"sort"
+	"strings"
 	"sync/atomic"
 )
 
@@ -24,20 +25,20 @@ type pathIndex struct {
 	// or home-manager modules of other flakes (foreignHomeModules): sorted.
 	microvmFiles, declFiles, homeFiles []string
 	byBase                             atomic.Pointer[map[string][]string] // paths by base name, built on first use
+	sorted                             atomic.Pointer[[]string]            // paths in byte order, built on first use
 }
 
 // mayDeclareOptions reports whether a source may declare options: a
-// declaration calls one of lib's option makers.
-func mayDeclareOptions(src []byte) bool {
-	return bytes.Contains(src, []byte("mkOption")) || bytes.Contains(src, []byte("mkEnableOption")) ||
-		bytes.Contains(src, []byte("mkPackageOption")) || bytes.Contains(src, []byte("OptionModule"))
-}
+// declaration calls one of lib's option makers (declareWords).
+func mayDeclareOptions(src []byte) bool { return containsWord(src, declareWords) }
 
 // namesForeignHomeModules reports whether a source may import home-manager
-// modules of another flake.
-func namesForeignHomeModules(src []byte) bool {
-	for _, w := range []string{"homeManagerModules", "homeModules", "hmModules"} {
-		if bytes.Contains(src, []byte(w)) {
+// modules of another flake (homeWords).
+func namesForeignHomeModules(src []byte) bool { return containsWord(src, homeWords) }
+
+func containsWord(src []byte, words [][]byte) bool {
+	for _, w := range words {
+		if bytes.Contains(src, w) {
 			return true
 		}
 	}
@@ -90,6 +91,7 @@ func (x *pathIndex) note(p string, m *fileMemo) {
 func (x *pathIndex) derive(changed map[string]bool, memos *memoSet) *pathIndex {
 	y := &pathIndex{paths: x.paths, rootFiles: x.rootFiles, configs: x.configs, relFiles: x.relFiles}
 	y.byBase.Store(x.byBase.Load())
+	y.sorted.Store(x.sorted.Load())
 	keep := func(list []string) []string {
 		out := make([]string, 0, len(list)+len(changed))
 		for _, p := range list {
@@ -122,4 +124,25 @@ func (x *pathIndex) named(base string) []string {
 		m = &idx
 	}
 	return (*m)[base]
+}
+
+// withPrefix returns the paths that start with prefix, in byte order: the
+// files below a directory, found by a binary search rather than a look at
+// every path (host maps list directories of workspaces of thousands of
+// files).
+func (x *pathIndex) withPrefix(prefix string) []string {
+	sp := x.sorted.Load()
+	if sp == nil {
+		s := append([]string(nil), x.paths...)
+		sort.Strings(s)
+		sp = &s
+		x.sorted.Store(sp)
+	}
+	s := *sp
+	i := sort.SearchStrings(s, prefix)
+	j := i
+	for j < len(s) && strings.HasPrefix(s[j], prefix) {
+		j++
+	}
+	return s[i:j]
 }

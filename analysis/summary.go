@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"context"
 	"path"
 	"sync"
 
@@ -164,18 +163,21 @@ func (c *Cache) Workspace(files map[string]*nixast.File) *Workspace {
 func (c *Cache) Prepare(p string, f *nixast.File) *nixast.File {
 	m := c.memo(p, f)
 	m.scanOnce.Do(func() { m.scan(f) })
-	if m.hasRoots || len(m.relPaths) > 0 || path.Base(p) == "configuration.nix" || path.Base(p) == "flake.nix" {
-		return f
-	}
 	ws := &Workspace{Files: map[string]*nixast.File{p: f}}
-	memos := &memoSet{base: map[string]*fileMemo{p: m}}
 	var checks []*Analyzer
 	for _, a := range Analyzers {
 		if a.Kind() == PerFile {
 			checks = append(checks, a)
 		}
 	}
-	c.runPerFile(context.Background(), checks, ws, memos, []string{p}) // one file: nothing to stop early
+	// The caller prepares files on every core: the checks of one file run
+	// one after the other, on the stack its parse has grown already. A
+	// file kept whole gets them here too, rather than in the first
+	// analysis, which has the module graph to build.
+	c.runFileChecks(p, m, checks, ws, false)
+	if m.hasRoots || len(m.relPaths) > 0 || path.Base(p) == "configuration.nix" || path.Base(p) == "flake.nix" {
+		return f
+	}
 	m.scopes = nil
 	sum := summarize(f)
 	c.mu.Lock()

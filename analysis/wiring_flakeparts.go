@@ -230,9 +230,9 @@ func (ev *evaluator) importTree(arg Value, call *nixast.Apply, file string) Valu
 	}
 	prefix := strings.TrimSuffix(p.Abs, "/") + "/"
 	var files []string
-	for f := range ev.ws.Files {
-		rest, ok := strings.CutPrefix(f, prefix)
-		if !ok || !strings.HasSuffix(f, ".nix") || strings.HasPrefix(rest, "_") || strings.Contains(rest, "/_") {
+	for _, f := range ev.filesWithPrefix(prefix) {
+		rest := f[len(prefix):]
+		if !strings.HasSuffix(f, ".nix") || strings.HasPrefix(rest, "_") || strings.Contains(rest, "/_") {
 			continue
 		}
 		files = append(files, f)

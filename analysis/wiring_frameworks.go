@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"bytes"
 	"path"
 	"sort"
 	"strings"
@@ -477,15 +476,4 @@ func (ev *evaluator) haumeaLoad(arg Value, call *nixast.Apply, file string) Valu
 		return out
 	}
 	return load(src.Abs, 0)
-}
-
-// frameworkNeedle reports whether src may name a framework frameworkAttr
-// or frameworkCall reads (the byte search before the token scan).
-func frameworkNeedle(src []byte) bool {
-	for _, n := range []string{"colmena", "makeHive", "lan", "easy-hosts", "ezConfigs"} {
-		if bytes.Contains(src, []byte(n)) {
-			return true
-		}
-	}
-	return false
 }

@@ -48,11 +48,8 @@ func knownString(v Value) (string, bool) {
 func (ev *evaluator) readDir(dir string) *attrsV {
 	out := &attrsV{Attrs: map[string]*thunk{}, Complete: true, fromDir: "readDir"}
 	prefix := strings.TrimSuffix(dir, "/") + "/"
-	for f := range ev.ws.Files {
-		rest, ok := strings.CutPrefix(f, prefix)
-		if !ok {
-			continue
-		}
+	for _, f := range ev.filesWithPrefix(prefix) {
+		rest := f[len(prefix):]
 		first, _, deeper := strings.Cut(rest, "/")
 		kind := "regular"
 		if deeper {

@@ -109,9 +109,10 @@ func (g *graph) snowfallOf(arg *attrsV, file, kind, dir, archSuffix string, shar
 	}
 	shared, sharedKnown := listAt(arg, sharedAt...)
 	var hosts, autoMods []string
-	for f := range g.ws.Files {
-		rest, ok := strings.CutPrefix(f, root+"/")
-		if !ok || path.Base(f) != "default.nix" {
+	prefix := root + "/"
+	for _, f := range ev.filesWithPrefix(prefix) {
+		rest := f[len(prefix):]
+		if path.Base(f) != "default.nix" {
 			continue
 		}
 		parts := strings.Split(rest, "/")

@@ -17,6 +17,7 @@ type progress struct {
 	token    string
 	enabled  bool
 	lastSent time.Time
+	reported bool // the first report goes out at once
 }
 
 var progressSeq atomic.Uint64
@@ -48,9 +49,10 @@ func (p *progress) send(value any) {
 }
 
 func (p *progress) report(message string, percentage uint32) {
-	if !p.enabled || time.Since(p.lastSent) < progressInterval && percentage < 100 && percentage > 0 {
+	if !p.enabled || p.reported && time.Since(p.lastSent) < progressInterval && percentage < 100 {
 		return
 	}
+	p.reported = true
 	p.lastSent = time.Now()
 	p.send(protocol.WorkDoneProgressReport{Kind: protocol.WorkDoneProgressKindReport, Message: message, Percentage: percentage})
 }

@@ -2,14 +2,13 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -255,17 +254,24 @@ func skippedName(name string, isDirOrLink bool) bool {
 	return name == ".git" || name == "node_modules" || isDirOrLink && strings.HasPrefix(name, "result")
 }
 
-// findNixFiles lists the *.nix files below root, in a stable order. Symbolic
-// links to directories are followed, each real directory once, so a link
-// loop ends at its second visit.
+// findNixFiles lists the *.nix files below root, in a stable order.
 func findNixFiles(ctx context.Context, root string, excluded func(string) bool, log *zap.Logger) []string {
+	var out []string
+	walkNixFiles(ctx, root, excluded, log, func(p string) { out = append(out, p) })
+	sort.Strings(out)
+	return out
+}
+
+// walkNixFiles calls found with each *.nix file below root, in the order of
+// a walk. Symbolic links to directories are followed, each real directory
+// once, so a link loop ends at its second visit.
+func walkNixFiles(ctx context.Context, root string, excluded func(string) bool, log *zap.Logger, found func(string)) {
 	realRoot, err := filepath.EvalSymlinks(filepath.FromSlash(root))
 	if err != nil {
 		log.Warn("workspace folder cannot be read", zap.String("folder", root), zap.Error(err))
-		return nil
+		return
 	}
 	visited := map[string]bool{realRoot: true}
-	var out []string
 	var walk func(dir, realDir string)
 	walk = func(dir, realDir string) {
 		if ctx.Err() != nil {
@@ -308,7 +314,7 @@ func findNixFiles(ctx context.Context, root string, excluded func(string) bool, 
 					walk(p, target)
 				} else if strings.HasSuffix(name, ".nix") {
 					if info.Mode().IsRegular() {
-						out = append(out, p)
+						found(p)
 					} else {
 						log.Warn("not a regular file; not indexed", zap.String("path", p), zap.Stringer("mode", info.Mode()))
 					}
@@ -321,16 +327,19 @@ func findNixFiles(ctx context.Context, root string, excluded func(string) bool, 
 				visited[realChild] = true
 				walk(p, realChild)
 			case typ.IsRegular() && strings.HasSuffix(name, ".nix"):
-				out = append(out, p)
+				found(p)
 			case strings.HasSuffix(name, ".nix"):
 				log.Warn("not a regular file; not indexed", zap.String("path", p), zap.Stringer("mode", typ))
 			}
 		}
 	}
 	walk(strings.TrimSuffix(root, "/"), realRoot)
-	sort.Strings(out)
-	return out
 }
+
+var (
+	errNotRegular = errors.New("not a regular file")
+	errTooLarge   = errors.New("larger than 64 MiB")
+)
 
 // readNixFile reads and parses one file. It returns nil for a file that is
 // gone, unreadable or too large, and says why in the log.
@@ -341,33 +350,60 @@ func readNixFile(p string, log *zap.Logger) *nixast.File {
 		log.Warn("skipping a path that is not a regular file", zap.String("path", p), zap.Stringer("mode", info.Mode()))
 		return nil
 	}
-	f, err := os.Open(filepath.FromSlash(p))
-	if err != nil {
-		if !os.IsNotExist(err) {
-			log.Warn("file cannot be read", zap.String("path", p), zap.Error(err))
-		}
+	return readListedNixFile(p, log)
+}
+
+// readListedNixFile is readNixFile for a path the directory walk found to
+// be a regular file: it is not looked up again before it is opened (if it
+// is no longer regular, readRegular refuses it).
+func readListedNixFile(p string, log *zap.Logger) *nixast.File {
+	src, err := readRegular(filepath.FromSlash(p), maxFileSize)
+	switch {
+	case err == nil:
+	case errors.Is(err, errNotRegular):
+		log.Warn("skipping a path that is not a regular file", zap.String("path", p))
 		return nil
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil || !info.Mode().IsRegular() {
-		return nil
-	}
-	if info.Size() > maxFileSize {
-		log.Warn("file skipped: larger than 64 MiB", zap.String("path", p), zap.Int64("size", info.Size()))
-		return nil
-	}
-	src, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		log.Warn("file cannot be read", zap.String("path", p), zap.Error(err))
-		return nil
-	}
-	if len(src) > maxFileSize {
+	case errors.Is(err, errTooLarge):
 		log.Warn("file skipped: larger than 64 MiB", zap.String("path", p))
+		return nil
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	default:
+		log.Warn("file cannot be read", zap.String("path", p), zap.Error(err))
 		return nil
 	}
 	// The index holds every file of the workspace: it keeps no token lists.
 	return nixast.ParseWithoutTokens(p, src)
+}
+
+// readAllSized reads a file of the given size (as stat said) whole with
+// read, into a buffer of that size and one byte more to notice growth. A
+// read that stops short at exactly that size is the end of the file: a
+// regular file reads short only at its end. A file that shrank or grew
+// meanwhile is read until a read returns nothing.
+func readAllSized(size, limit int64, read func([]byte) (int, error)) ([]byte, error) {
+	buf := make([]byte, size+1)
+	n := 0
+	for {
+		if n == len(buf) {
+			if int64(n) > limit {
+				return nil, errTooLarge
+			}
+			buf = append(buf, make([]byte, len(buf))...)
+		}
+		m, err := read(buf[n:])
+		n += m
+		if err != nil {
+			return nil, err
+		}
+		if m == 0 || int64(n) == size && n < len(buf) {
+			break
+		}
+	}
+	if int64(n) > limit {
+		return nil, errTooLarge
+	}
+	return buf[:n], nil
 }
 
 // readIndexed reads and parses a file for the index, and keeps what the
@@ -377,7 +413,11 @@ func (s *Server) readIndexed(p string) *nixast.File {
 	if s.opts.beforeRead != nil {
 		s.opts.beforeRead(p)
 	}
-	f := readNixFile(p, s.log)
+	return s.prepared(p, readNixFile(p, s.log))
+}
+
+// prepared is what the index keeps of a file read from disk.
+func (s *Server) prepared(p string, f *nixast.File) *nixast.File {
 	if f == nil || s.prepare == nil {
 		return f
 	}
@@ -394,22 +434,40 @@ func (s *Server) indexFolders(ctx context.Context, dirs []string) {
 	prog := s.startProgress(ctx, "Indexing Nix files")
 	start := time.Now()
 	seq := s.index.scanStart()
-	var paths []string
-	for _, d := range dirs {
-		paths = append(paths, findNixFiles(ctx, d, exclude, s.log)...)
-	}
-	// Nested workspace folders find the same files twice.
-	sort.Strings(paths)
-	paths = slices.Compact(paths)
-	total := len(paths)
-	prog.report(fmt.Sprintf("0/%d files", total), 0)
+	// The walk hands each file to the workers as it finds it: in a
+	// workspace of tens of thousands of files it takes a good part of a
+	// second, which the parsing of the files found first fills.
+	work := make(chan string, 256)
+	var total atomic.Int64 // the number of files, once the walk has ended
+	total.Store(-1)
+	go func() {
+		defer close(work)
+		seen := map[string]bool{} // nested workspace folders find the same files twice
+		n := 0
+		for _, d := range dirs {
+			walkNixFiles(ctx, d, exclude, s.log, func(p string) {
+				if len(dirs) > 1 {
+					if seen[p] {
+						return
+					}
+					seen[p] = true
+				}
+				select {
+				case work <- p:
+					n++
+				case <-ctx.Done():
+				}
+			})
+		}
+		total.Store(int64(n))
+	}()
+	prog.report("0 files", 0)
 	// Files are read and parsed on every core; this goroutine stores them
 	// and reports progress, so the client sees one ordered stream.
 	type parsed struct {
 		path string
 		file *nixast.File
 	}
-	work := make(chan string)
 	done := make(chan parsed, 64)
 	var wg sync.WaitGroup
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -417,21 +475,14 @@ func (s *Server) indexFolders(ctx context.Context, dirs []string) {
 		go func() {
 			defer wg.Done()
 			for p := range work {
+				if ctx.Err() != nil {
+					continue // drain what the walk sent
+				}
 				s.noteRead(p)
-				done <- parsed{p, s.readIndexed(p)}
+				done <- parsed{p, s.prepared(p, readListedNixFile(p, s.log))}
 			}
 		}()
 	}
-	go func() {
-		defer close(work)
-		for _, p := range paths {
-			select {
-			case work <- p:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
 	go func() { wg.Wait(); close(done) }()
 	n := 0
 	for r := range done {
@@ -439,16 +490,20 @@ func (s *Server) indexFolders(ctx context.Context, dirs []string) {
 			s.index.putScanned(r.path, r.file, seq)
 		}
 		n++
-		if n%64 == 0 || n == total {
-			prog.report(fmt.Sprintf("%d/%d files", n, total), uint32(n*100/total))
+		if n%64 == 0 {
+			if t := total.Load(); t > 0 {
+				prog.report(fmt.Sprintf("%d/%d files", n, t), uint32(n*100/int(t)))
+			} else {
+				prog.report(fmt.Sprintf("%d files", n), 0)
+			}
 		}
 	}
 	if ctx.Err() != nil {
 		prog.end("cancelled")
 		return
 	}
-	prog.end(fmt.Sprintf("%d files", total))
-	s.log.Info("indexed", zap.Strings("folders", dirs), zap.Int("files", total), zap.Duration("took", time.Since(start)))
+	prog.end(fmt.Sprintf("%d files", n))
+	s.log.Info("indexed", zap.Strings("folders", dirs), zap.Int("files", n), zap.Duration("took", time.Since(start)))
 	s.changed()
 }
 

@@ -1,0 +1,33 @@
+//go:build unix
+
+package server
+
+import (
+	"errors"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestReadRegularRefusesAFIFO: a FIFO found where the walk saw a regular
+// file is refused at once, not waited on for a writer.
+func TestReadRegularRefusesAFIFO(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "fifo.nix")
+	if err := syscall.Mkfifo(p, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := readRegular(p, maxFileSize)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, errNotRegular) {
+			t.Errorf("a FIFO: %v, want errNotRegular", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("reading a FIFO blocked")
+	}
+}
