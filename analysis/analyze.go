@@ -458,7 +458,8 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 	next := &componentFindings{facts: wf, byKey: map[string][]Finding{}, systems: g.systems}
 	var out []Finding
 	facts := factOrder(perSystem)
-	comps := components(g.systems)
+	comps := g.components()
+	comps = comps[:len(comps):len(comps)] // shared with the graph: an append copies
 	if c.oneComponent && len(g.systems) > 0 {
 		comps = [][]*System{g.systems}
 	}
@@ -587,27 +588,7 @@ func components(systems []*System) [][]*System {
 		}
 	}
 	for i, s := range systems {
-		claim(i, s.File)
-		for f := range s.visited {
-			claim(i, f)
-		}
-		for _, h := range s.UnknownAt {
-			claim(i, h.File)
-		}
-		// Where the checks report: the elements and definitions, and
-		// the places that brought them in.
-		for _, e := range s.Elems {
-			claim(i, e.File)
-			for _, h := range e.Via {
-				claim(i, h.File)
-			}
-		}
-		for _, d := range s.Defs {
-			claim(i, d.File)
-			for _, h := range d.Via {
-				claim(i, h.File)
-			}
-		}
+		eachClaim(s, func(file string) { claim(i, file) })
 		if s.Parent != nil {
 			if j, ok := index[s.Parent]; ok {
 				union(i, j)
@@ -626,6 +607,39 @@ func components(systems []*System) [][]*System {
 		}
 		out[k] = append(out[k], s)
 	}
+	return out
+}
+
+// eachClaim calls fn with each file that puts s in a component with the
+// other systems that claim it (fn may see a file more than once).
+func eachClaim(s *System, fn func(file string)) {
+	fn(s.File)
+	for f := range s.visited {
+		fn(f)
+	}
+	for _, h := range s.UnknownAt {
+		fn(h.File)
+	}
+	// Where the checks report: the elements and definitions, and the
+	// places that brought them in.
+	for _, e := range s.Elems {
+		fn(e.File)
+		for _, h := range e.Via {
+			fn(h.File)
+		}
+	}
+	for _, d := range s.Defs {
+		fn(d.File)
+		for _, h := range d.Via {
+			fn(h.File)
+		}
+	}
+}
+
+// claims returns the files eachClaim names for s, as a set.
+func claims(s *System) map[string]bool {
+	out := map[string]bool{}
+	eachClaim(s, func(file string) { out[file] = true })
 	return out
 }
 

@@ -55,8 +55,9 @@ type Cache struct {
 	lastMemos  *memoState
 	lastResult *analysed
 	diffs      [4]fileDiff
-	swept      *graph // the graph of the last sweep of trees
-	sweptTrees int    // and how many trees it left
+	swept      *byte         // the readsID of the graph of the last sweep of trees
+	sweptStop  *stoppedGraph // the stopped build whose trees it kept
+	sweptTrees int           // and how many trees it left
 
 	// oneComponent runs the graph checks on all systems at once: what the
 	// checks find per component must equal it (derive_test.go).
@@ -669,10 +670,15 @@ func (c *Cache) runPerFile(ctx context.Context, checks []*Analyzer, ws *Workspac
 func (c *Cache) sweepTrees() {
 	c.graphMu.Lock()
 	defer c.graphMu.Unlock()
-	if n := c.trees.count(); c.graph == c.swept && n == c.sweptTrees {
+	if n := c.trees.count(); c.graph != nil && c.graph.readsID == c.swept && c.stopped == c.sweptStop && n == c.sweptTrees {
 		return
 	}
-	defer func() { c.swept, c.sweptTrees = c.graph, c.trees.count() }()
+	defer func() {
+		c.swept, c.sweptStop, c.sweptTrees = nil, c.stopped, c.trees.count()
+		if c.graph != nil {
+			c.swept = c.graph.readsID
+		}
+	}()
 	read := map[string]bool{}
 	for _, g := range []*graph{c.graph, c.stoppedGraph()} {
 		if g == nil {

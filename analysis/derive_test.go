@@ -7,6 +7,7 @@ import (
 	"math/rand"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
@@ -50,17 +51,30 @@ func TestDerivedAnalysisMatchesFresh(t *testing.T) {
 	if testing.Short() {
 		steps = 4
 	}
+	derived := 0
 	for i, fx := range fixtures {
 		seed := int64(i + 1)
 		ws, _ := loadFixture(t, fx)
-		if err := deriveSequence(ws, rand.New(rand.NewSource(seed)), steps); err != nil {
+		n, err := deriveSequenceCount(ws, rand.New(rand.NewSource(seed)), steps)
+		if err != nil {
 			t.Errorf("%s (seed %d): %v", filepath.Base(fx), seed, err)
 		}
+		derived += n
+	}
+	if derived == 0 {
+		t.Error("no graph derived its components from the last one's: the derivation went untested")
 	}
 }
 
 // deriveSequence runs steps random versions of ws through one Cache.
 func deriveSequence(ws *Workspace, rnd *rand.Rand, steps int) error {
+	_, err := deriveSequenceCount(ws, rnd, steps)
+	return err
+}
+
+// deriveSequenceCount is deriveSequence, and says how many graphs derived
+// their components from the last one's.
+func deriveSequenceCount(ws *Workspace, rnd *rand.Rand, steps int) (derivedComps int, err error) {
 	orig := ws.Files
 	c := NewCache()
 	files := ws.Files
@@ -82,17 +96,33 @@ func deriveSequence(ws *Workspace, rnd *rand.Rand, steps int) error {
 		cur := with(files, d)
 		r, err := c.AnalyzeFiles(context.Background(), cur, Config{})
 		if err != nil {
-			return err
+			return derivedComps, err
+		}
+		if g := c.graph; g != nil {
+			// Components derived from the last graph's are those found anew.
+			key := func(comps [][]*System) string {
+				var b strings.Builder
+				for _, c := range comps {
+					b.WriteString(componentKey(c) + ";")
+				}
+				return b.String()
+			}
+			if got, want := key(g.components()), key(components(g.systems)); got != want {
+				return derivedComps, fmt.Errorf("step %d: components %s, found anew %s", step, got, want)
+			}
+			if g.derived {
+				derivedComps++
+			}
 		}
 		got := encode(c.Analyze(with(files, nil), Config{}))
 		ref := NewCache()
 		ref.oneComponent = true
 		fresh := ref.Analyze(with(files, nil), Config{})
 		if want := encode(fresh); got != want {
-			return fmt.Errorf("step %d: derived findings differ from a fresh analysis:\n got  %s\n want %s", step, got, want)
+			return derivedComps, fmt.Errorf("step %d: derived findings differ from a fresh analysis:\n got  %s\n want %s", step, got, want)
 		}
 		if gs, fs := encode(c.Systems(cur)), encode(Systems(with(files, nil))); gs != fs {
-			return fmt.Errorf("step %d: derived systems differ from a fresh analysis:\n got  %s\n want %s", step, gs, fs)
+			return derivedComps, fmt.Errorf("step %d: derived systems differ from a fresh analysis:\n got  %s\n want %s", step, gs, fs)
 		}
 		// The files whose findings moved are among those said changed.
 		byFile := map[string]string{}
@@ -107,13 +137,13 @@ func deriveSequence(ws *Workspace, rnd *rand.Rand, steps int) error {
 			}
 			for p := range unionKeys(byFile, prevFresh) {
 				if byFile[p] != prevFresh[p] && !said[p] {
-					return fmt.Errorf("step %d: the findings of %s moved, but the analysis says only %v changed", step, p, changed)
+					return derivedComps, fmt.Errorf("step %d: the findings of %s moved, but the analysis says only %v changed", step, p, changed)
 				}
 			}
 		}
 		prevFresh = byFile
 	}
-	return nil
+	return derivedComps, nil
 }
 
 func unionKeys(a, b map[string]string) map[string]bool {
@@ -143,7 +173,7 @@ func deriveEdit(files, orig map[string]*nixast.File, rnd *rand.Rand) (map[string
 	src := files[p].Src
 	var out []byte
 	what := ""
-	switch k := rnd.Intn(10); {
+	switch k := rnd.Intn(12); {
 	case k < 4: // insert a snippet after a line
 		lines := bytes.SplitAfter(src, []byte("\n"))
 		at := rnd.Intn(len(lines) + 1)
@@ -181,9 +211,16 @@ func deriveEdit(files, orig map[string]*nixast.File, rnd *rand.Rand) (map[string
 		q := fmt.Sprintf("/ws/new%d.nix", rnd.Intn(3))
 		next[q] = nixast.Parse(q, []byte("{ lib, ... }: {\n"+deriveSnippets[rnd.Intn(len(deriveSnippets))]+"}\n"))
 		return next, []string{q}, "add"
-	default: // the same text again, a new version
+	case k < 10: // the same text again, a new version
 		out = append(out, src...)
 		what = "same"
+	default: // a digit typed over, as in a port or a version: what typing
+		// mostly does, and what leaves every closure as it was
+		out = append(out, src...)
+		if i := bytes.IndexAny(out[len(out)/2:], "0123456789"); i >= 0 {
+			out[len(out)/2+i] = '0' + (out[len(out)/2+i]-'0'+1)%10
+		}
+		what = "digit"
 	}
 	next[p] = nixast.Parse(p, out)
 	return next, []string{p}, what

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/microvm-lsp/microvm-lsp/modsys"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
@@ -147,6 +148,33 @@ type graph struct {
 
 	idx  *pathIndex      // the paths and the files' scan facts, kept by a rebuild (paths.go)
 	refd map[string]bool // files named by a relative configuration.nix path
+
+	// What the systems read, as unions over the roots: the files some
+	// system other than a lone module's is declared in or visits
+	// (inSystem), and those a system other than a configuration.nix
+	// visits (visited). A rebuild whose rescanned roots yield the same
+	// sets keeps the last graph's, so that an edit does not walk every
+	// system's closure.
+	inSystem, visited map[string]bool
+	// readsID is new when what the roots read differs from the last
+	// graph's (Cache.sweepTrees).
+	readsID *byte
+
+	// The components of systems (components), found on first use; a
+	// rebuild whose systems each read what the one it replaces read
+	// derives them from the last graph's when those were found.
+	compsOnce sync.Once
+	comps     atomic.Pointer[[][]*System]
+	compsFrom *derivableComps
+	derived   bool // the components were derived from the last graph's
+}
+
+// derivableComps are the last graph's components, and which of its
+// systems the new graph replaces by which.
+type derivableComps struct {
+	systems []*System
+	comps   [][]*System
+	sub     map[*System]*System
 }
 
 // buildGraph finds the systems of the workspace and their module closures.
@@ -172,6 +200,127 @@ type rootScan struct {
 	systems []*System
 	reads   map[string]bool
 	skip    []string // files the scan found are no NixOS system (a clan's darwin machine)
+	// sysFiles are the files its systems are declared in or visit;
+	// visited those its systems but configuration.nix ones visit.
+	sysFiles, visited map[string]bool
+}
+
+// newRootScan records what a scan found: systems, and the files it read.
+func newRootScan(systems []*System, reads map[string]bool, skip []string) *rootScan {
+	rs := &rootScan{systems: systems, reads: reads, skip: skip, sysFiles: map[string]bool{}, visited: map[string]bool{}}
+	for _, s := range systems {
+		rs.sysFiles[s.File] = true
+		for f := range s.visited {
+			rs.sysFiles[f] = true
+			if s.Kind != "configuration" {
+				rs.visited[f] = true
+			}
+		}
+	}
+	return rs
+}
+
+// derivable returns what the components of a graph rebuilt from old,
+// whose roots are roots, derive from: nil when old's components were not
+// found, or a rescanned root's systems differ from those they replace in
+// number, order, the files they claim (components) or their parents.
+func derivable(old *graph, roots map[string]*rootScan, rescanned []string) *derivableComps {
+	if old == nil {
+		return nil
+	}
+	comps := old.comps.Load()
+	if comps == nil {
+		return nil
+	}
+	sub := map[*System]*System{}
+	for _, k := range rescanned {
+		o, n := old.roots[k], roots[k]
+		if o == nil || len(o.systems) != len(n.systems) {
+			return nil
+		}
+		for i, os := range o.systems {
+			if !sameSet(claims(os), claims(n.systems[i])) {
+				return nil
+			}
+			sub[os] = n.systems[i]
+		}
+	}
+	for o, n := range sub {
+		switch {
+		case o.Parent == nil && n.Parent == nil:
+		case o.Parent == nil || n.Parent == nil:
+			return nil
+		case n.Parent != o.Parent && sub[o.Parent] != n.Parent:
+			return nil
+		}
+	}
+	return &derivableComps{systems: old.systems, comps: *comps, sub: sub}
+}
+
+// components returns the components of the graph's systems (see
+// components), found once.
+func (g *graph) components() [][]*System {
+	g.compsOnce.Do(func() {
+		comps, ok := g.compsFrom.derive(g.systems)
+		if !ok {
+			comps = components(g.systems)
+		}
+		g.derived = ok
+		g.compsFrom = nil
+		g.comps.Store(&comps)
+	})
+	return *g.comps.Load()
+}
+
+// derive returns the last graph's components with its systems replaced,
+// when systems are its systems, each the same or its replacement.
+func (d *derivableComps) derive(systems []*System) ([][]*System, bool) {
+	if d == nil || len(systems) != len(d.systems) {
+		return nil, false
+	}
+	for i, s := range systems {
+		if o := d.systems[i]; d.sub[o] != s && (s != o || d.sub[o] != nil) {
+			return nil, false
+		}
+	}
+	out := make([][]*System, len(d.comps))
+	for i, comp := range d.comps {
+		c := make([]*System, len(comp))
+		for j, s := range comp {
+			if n := d.sub[s]; n != nil {
+				s = n
+			}
+			c[j] = s
+		}
+		out[i] = c
+	}
+	return out, true
+}
+
+// sameSet reports whether two sets hold the same keys.
+func sameSet(a, b map[string]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// unionOf returns the union of one set of each root whose key pick accepts.
+func unionOf(roots map[string]*rootScan, pick func(key string) bool, set func(*rootScan) map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for k, rs := range roots {
+		if pick(k) {
+			for f := range set(rs) {
+				out[f] = true
+			}
+		}
+	}
+	return out
 }
 
 // rebuildGraph builds the graph of ws. Roots of old whose scan read none of
@@ -201,6 +350,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 		}
 		g.idx = newPathIndex(files, memos)
 	}
+	var rescanned []string // keys of the roots scanned again
 	root := func(key, file string, scan func()) {
 		if ctx.Err() != nil {
 			return
@@ -220,30 +370,68 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 			if rs := stopped.g.roots[key]; rs != nil && !readsAny(rs.reads, stopped.changed) {
 				take(rs)
 				g.rescanned++ // other systems than old's
+				rescanned = append(rescanned, key)
 				return
 			}
 		}
 		g.ev = newEvaluator(ws)
 		start, skipStart := len(g.systems), len(g.skip)
 		scan()
-		rs := &rootScan{systems: append([]*System(nil), g.systems[start:]...), reads: map[string]bool{file: true},
-			skip: append([]string(nil), g.skip[skipStart:]...)}
+		systems := append([]*System(nil), g.systems[start:]...)
+		reads := map[string]bool{file: true}
 		for p := range g.ev.fileRoots {
-			rs.reads[p] = true
+			reads[p] = true
 		}
 		for p := range g.alsoReads {
-			rs.reads[p] = true
+			reads[p] = true
 		}
 		g.alsoReads = nil
-		for _, s := range rs.systems {
+		for _, s := range systems {
 			for p := range s.visited {
-				rs.reads[p] = true
+				reads[p] = true
 			}
 		}
-		g.roots[key] = rs
+		g.roots[key] = newRootScan(systems, reads, append([]string(nil), g.skip[skipStart:]...))
 		g.rescanned++
 		g.scanned++
+		rescanned = append(rescanned, key)
 	}
+	// unchanged reports whether the roots that pick accepts are those of
+	// old, each one scanned again with the same set as before: then what
+	// the graph keeps of their union is old's.
+	unchanged := func(pick func(string) bool, set func(*rootScan) map[string]bool) bool {
+		if old == nil {
+			return false
+		}
+		n := 0
+		for k := range old.roots {
+			if pick(k) {
+				if g.roots[k] == nil {
+					return false
+				}
+				n++
+			}
+		}
+		for k := range g.roots {
+			if pick(k) {
+				n--
+			}
+		}
+		if n != 0 {
+			return false
+		}
+		for _, k := range rescanned {
+			if pick(k) && (old.roots[k] == nil || !sameSet(set(old.roots[k]), set(g.roots[k]))) {
+				return false
+			}
+		}
+		return true
+	}
+	notFile := func(k string) bool { return !strings.HasPrefix(k, "file:") }
+	anyRoot := func(string) bool { return true }
+	sysFilesOf := func(rs *rootScan) map[string]bool { return rs.sysFiles }
+	visitedOf := func(rs *rootScan) map[string]bool { return rs.visited }
+	readsOf := func(rs *rootScan) map[string]bool { return rs.reads }
 	for _, p := range g.idx.rootFiles {
 		p := p
 		root("scan:"+p, p, func() { g.scanRoot(p) })
@@ -296,15 +484,13 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	// A module that sets microvm.* but that no system reads still gets
 	// the checks that need no system (removed options, invalid values):
 	// it is read as a system of kind "file" of its own.
-	inSystem := map[string]bool{}
-	for _, s := range g.systems {
-		inSystem[s.File] = true
-		for f := range s.visited {
-			inSystem[f] = true
-		}
+	if unchanged(notFile, sysFilesOf) && old.inSystem != nil {
+		g.inSystem = old.inSystem
+	} else {
+		g.inSystem = unionOf(g.roots, notFile, sysFilesOf)
 	}
 	for _, p := range g.idx.microvmFiles {
-		if inSystem[p] || memos.get(p).hasRoots || path.Base(p) == "flake.nix" {
+		if g.inSystem[p] || memos.get(p).hasRoots || path.Base(p) == "flake.nix" {
 			continue
 		}
 		p := p
@@ -332,14 +518,18 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	// A configuration.nix that another system reads (a VM's module, a host
 	// file imported through an expression the path scan did not see) is
 	// not a system of its own.
-	read := map[string]bool{}
-	for _, s := range g.systems {
-		if s.Kind != "configuration" {
-			for f := range s.visited {
-				read[f] = true
-			}
-		}
+	if unchanged(anyRoot, visitedOf) && old.visited != nil {
+		g.visited = old.visited
+	} else {
+		g.visited = unionOf(g.roots, anyRoot, visitedOf)
 	}
+	read := g.visited
+	if unchanged(anyRoot, readsOf) {
+		g.readsID = old.readsID
+	} else {
+		g.readsID = new(byte)
+	}
+	g.compsFrom = derivable(old, g.roots, rescanned)
 	// The same system reached twice (a host map scanned as a file of its
 	// own and through the flake that calls it) is one system; a nameless
 	// one at a call that a named system also reaches is that call seen
