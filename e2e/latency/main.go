@@ -17,7 +17,9 @@
 // a duplicate attribute, so every edit moves a diagnostic (the server also
 // sends an open document's diagnostics for each new version, changed or not).
 // The time includes all the server does: applying the edit, parsing, analysis
-// and encoding the diagnostics.
+// and encoding the diagnostics. cpu/edit is the server's CPU time over the
+// document's edits (and requests) divided by the edits: on a busy machine
+// its work, which other processes stretch less than the latency.
 //
 // Typing must not depend on the size of the workspace: -corpus N adds a
 // generated corpus of N files beside the documents (33000 make a 168 MB
@@ -160,7 +162,7 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 	out, _ := exec.Command(bin, "version").Output()
 	fmt.Printf("%s; %d edits per document, replaying a typing session%s; latency = didChange sent -> publishDiagnostics of that version received\n\n",
 		strings.TrimSpace(string(out)), edits, extra)
-	fmt.Printf("%-34s %7s %9s %9s %9s %9s %8s\n", "document", "edits", "median", "p90", "p99", "max", "missing")
+	fmt.Printf("%-34s %7s %9s %9s %9s %9s %8s %9s\n", "document", "edits", "median", "p90", "p99", "max", "missing", "cpu/edit")
 	rng := rand.New(rand.NewSource(seed))
 	// Where hovers go has a generator of its own: the edits are the same
 	// with and without -requests.
@@ -189,6 +191,7 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 		kinds := map[string]int{}
 		var lat, completions, hovers []time.Duration
 		missing, failed := 0, 0
+		cpu0, cpuErr := c.CPUTime()
 		for i := 0; i < edits; i++ {
 			version := i + 2
 			e := sess.before()
@@ -237,12 +240,18 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 				defer fmt.Fprintf(os.Stderr, "latency: %s: %d requests failed\n", d.name, failed)
 			}
 		}
+		// The server's CPU time per edit: its work, which a busy machine
+		// stretches less than the latency.
+		cpu := "-"
+		if cpu1, err := c.CPUTime(); err == nil && cpuErr == nil && edits > 0 {
+			cpu = ms((cpu1 - cpu0) / time.Duration(edits))
+		}
 		mix = append(mix, fmt.Sprintf("%s: %s", d.name, kindSummary(kinds)))
 		c.Notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
 		label := fmt.Sprintf("%s (%d lines, %.2f MB)", d.name, lines, float64(len(d.text))/1e6)
 		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-		fmt.Printf("%-34s %7d %9s %9s %9s %9s %8d   (%s)\n", label, len(lat),
-			ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 100)), missing, openNote)
+		fmt.Printf("%-34s %7d %9s %9s %9s %9s %8d %9s   (%s)\n", label, len(lat),
+			ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 100)), missing, cpu, openNote)
 		if missing > 0 {
 			defer fmt.Fprintf(os.Stderr, "latency: %s: %d edits had no publication within %s\n", d.name, missing, timeout)
 		}
