@@ -540,14 +540,20 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 			namedAt[Hop{File: s.File, Pos: s.Pos}] = true
 		}
 	}
-	seenDecl := map[string]bool{}
+	type declKey struct {
+		file     string
+		pos      int
+		name     string
+		template bool
+	}
+	seenDecl := map[declKey]bool{}
 	dedup := g.systems[:0]
 	for _, s := range g.systems {
 		if topLevelKind(s.Kind) && s.Name == "?" && namedAt[Hop{File: s.File, Pos: s.Pos}] {
 			continue
 		}
 		if topLevelKind(s.Kind) {
-			k := fmt.Sprintf("%s\x00%d\x00%s\x00%t", s.File, s.Pos, s.Name, s.template)
+			k := declKey{s.File, s.Pos, s.Name, s.template}
 			if seenDecl[k] {
 				continue
 			}
