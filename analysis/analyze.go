@@ -19,6 +19,11 @@ import (
 // may share unchanged *nixast.File values between them.
 type Workspace struct {
 	Files map[string]*nixast.File
+	// Open, when set, holds files laid over Files (an open document's
+	// version; nil where a file of Files is gone): what a state derived
+	// from another by an edit changed, so that it shares Files with the
+	// other. Read the files with At, Len and All.
+	Open map[string]*nixast.File
 	// Microvm holds the option facts of the microvm.nix the workspace pins;
 	// nil means the index built into microvm-lsp.
 	Microvm *microvm.Facts
@@ -148,7 +153,7 @@ func FindingsOf(list []Finding) *Findings {
 
 // analysed is what the next analysis is derived from.
 type analysed struct {
-	files      map[string]*nixast.File
+	files      fileState
 	key        string
 	graphFound []Finding
 	graphBy    map[string][]Finding
@@ -202,13 +207,13 @@ func (c *Cache) AnalyzeFiles(ctx context.Context, ws *Workspace, cfg Config) (*F
 	var perFile []string // the files whose per-file checks may not have run
 	if incremental {
 		for p := range changed {
-			if ws.Files[p] != nil {
+			if ws.At(p) != nil {
 				perFile = append(perFile, p)
 			}
 		}
 	} else {
-		perFile = make([]string, 0, len(ws.Files))
-		for p := range ws.Files {
+		perFile = make([]string, 0, ws.Len())
+		for p := range ws.All() {
 			perFile = append(perFile, p)
 		}
 	}
@@ -251,7 +256,7 @@ func (c *Cache) AnalyzeFiles(ctx context.Context, ws *Workspace, cfg Config) (*F
 			r.over[p] = fs
 		}
 		for p := range dirty {
-			r.over[p] = c.fileFindings(p, ws.Files[p], memos.get(p), graphBy[p], cfg)
+			r.over[p] = c.fileFindings(p, ws.At(p), memos.get(p), graphBy[p], cfg)
 			r.changed = append(r.changed, p)
 		}
 		sort.Strings(r.changed)
@@ -274,7 +279,7 @@ func (c *Cache) AnalyzeFiles(ctx context.Context, ws *Workspace, cfg Config) (*F
 		r.all = true
 		r.base = map[string][]Finding{}
 		n := 0
-		for p, f := range ws.Files {
+		for p, f := range ws.All() {
 			if n++; n%256 == 0 && ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
@@ -283,14 +288,14 @@ func (c *Cache) AnalyzeFiles(ctx context.Context, ws *Workspace, cfg Config) (*F
 			}
 		}
 		for p, gf := range graphBy {
-			if ws.Files[p] == nil {
+			if ws.At(p) == nil {
 				// A finding on a file the analysis was not given.
 				r.base[p] = c.fileFindings(p, nil, nil, gf, cfg)
 			}
 		}
 	}
 	c.lastMu.Lock()
-	c.lastResult = &analysed{files: ws.Files, key: key, graphFound: graphFound, graphBy: graphBy, result: r}
+	c.lastResult = &analysed{files: ws.state(), key: key, graphFound: graphFound, graphBy: graphBy, result: r}
 	c.lastMu.Unlock()
 	return r, nil
 }
@@ -429,7 +434,7 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 	flakes := map[string]*nixast.File{}
 	if len(whole) > 0 {
 		for _, p := range g.idx.named("flake.nix") {
-			flakes[p] = ws.Files[p]
+			flakes[p] = ws.At(p)
 		}
 	}
 	sameFlakes := func(old map[string]*nixast.File) bool {

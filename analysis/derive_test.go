@@ -94,6 +94,12 @@ func deriveSequenceCount(ws *Workspace, rnd *rand.Rand, steps int) (derivedComps
 			_ = what
 		}
 		cur := with(files, d)
+		if d == nil && rnd.Intn(2) == 0 {
+			// As a language server gives it while the user types: the
+			// files as first read, with those that changed laid over them.
+			cur = with(orig, nil)
+			cur.Open = overlay(orig, files)
+		}
 		r, err := c.AnalyzeFiles(context.Background(), cur, Config{})
 		if err != nil {
 			return derivedComps, err
@@ -144,6 +150,23 @@ func deriveSequenceCount(ws *Workspace, rnd *rand.Rand, steps int) (derivedComps
 		prevFresh = byFile
 	}
 	return derivedComps, nil
+}
+
+// overlay returns the files that files has at other paths or in other
+// versions than base, nil where it has none.
+func overlay(base, files map[string]*nixast.File) map[string]*nixast.File {
+	out := map[string]*nixast.File{}
+	for p, f := range files {
+		if base[p] != f {
+			out[p] = f
+		}
+	}
+	for p := range base {
+		if _, ok := files[p]; !ok {
+			out[p] = nil
+		}
+	}
+	return out
 }
 
 func unionKeys(a, b map[string]string) map[string]bool {

@@ -581,7 +581,7 @@ func joinCond(a, b string) string {
 }
 
 func condText(ws *Workspace, file string, n nixast.Node) string {
-	f := ws.Files[file]
+	f := ws.At(file)
 	if f == nil || n == nil {
 		return "?"
 	}
@@ -719,10 +719,10 @@ func (ev *evaluator) evalPathText(text, file string) Value {
 // key ("" when there is none).
 func (ev *evaluator) resolvePath(file, rel string) string {
 	p := path.Join(path.Dir(file), rel)
-	if _, ok := ev.ws.Files[p]; ok {
+	if ev.ws.At(p) != nil {
 		return p
 	}
-	if d := path.Join(p, "default.nix"); ev.ws.Files[d] != nil {
+	if d := path.Join(p, "default.nix"); ev.ws.At(d) != nil {
 		return d
 	}
 	return ev.sourceFile(p)

@@ -333,7 +333,7 @@ func unionOf(roots map[string]*rootScan, pick func(key string) bool, set func(*r
 // written).
 func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph, changed map[string]bool, stopped *stoppedBuild) (*graph, error) {
 	if memos == nil {
-		memos = memoSetOf(ws.Files)
+		memos = memoSetOf(ws)
 	}
 	g := &graph{ev: newEvaluator(ws), ws: ws, roots: map[string]*rootScan{}}
 	if old != nil && old.idx != nil {
@@ -344,8 +344,8 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 		g.root = old.root
 		g.rootOnce.Do(func() {})
 	} else {
-		files := make([]string, 0, len(ws.Files))
-		for p := range ws.Files {
+		files := make([]string, 0, ws.Len())
+		for p := range ws.All() {
 			files = append(files, p)
 		}
 		g.idx = newPathIndex(files, memos)
@@ -685,7 +685,7 @@ func (g *graph) scanRoot(file string) {
 func (g *graph) flakeArgsFor(file string) *attrsV {
 	for dir := path.Dir(file); ; dir = path.Dir(dir) {
 		fl := path.Join(dir, "flake.nix")
-		if g.ws.Files[fl] != nil {
+		if g.ws.At(fl) != nil {
 			g.ev.force(g.ev.fileRoot(fl))
 			info := g.ev.flakes[fl]
 			if info == nil || info.args == nil {
@@ -1322,7 +1322,7 @@ func (g *graph) child(s *System, kind, name, attr string, v nixast.Expr, e *env,
 
 // line returns "file:line" (1-based) for a position, file relative to /ws/.
 func (g *graph) where(file string, pos int) string {
-	f := g.ws.Files[file]
+	f := g.ws.At(file)
 	if f == nil {
 		f = g.ws.Sources.file(file)
 	}
@@ -1348,7 +1348,7 @@ func (g *graph) shortName(file string) string {
 func workspaceRoot(ws *Workspace) string {
 	root := ""
 	first := true
-	for name := range ws.Files {
+	for name := range ws.All() {
 		dir := name[:strings.LastIndexByte(name, '/')+1]
 		if first {
 			root, first = dir, false
@@ -1391,7 +1391,7 @@ func relativeName(dir, file string) string {
 // name contains part.
 func (g *graph) flakeHasInput(file, part string) bool {
 	for dir := path.Dir(file); dir != "/" && dir != "." && dir != ""; dir = path.Dir(dir) {
-		if fl := path.Join(dir, "flake.nix"); g.ws.Files[fl] != nil {
+		if fl := path.Join(dir, "flake.nix"); g.ws.At(fl) != nil {
 			return g.hasInput(fl, part)
 		}
 	}
@@ -1402,7 +1402,7 @@ func (g *graph) flakeHasInput(file, part string) bool {
 // microvm.nix from a fork.
 func (g *graph) flakeHasForkInput(file string) bool {
 	for dir := path.Dir(file); dir != "/" && dir != "." && dir != ""; dir = path.Dir(dir) {
-		if fl := path.Join(dir, "flake.nix"); g.ws.Files[fl] != nil {
+		if fl := path.Join(dir, "flake.nix"); g.ws.At(fl) != nil {
 			g.ev.force(g.ev.fileRoot(fl))
 			info := g.ev.flakes[fl]
 			return info != nil && len(info.forkInputs) > 0

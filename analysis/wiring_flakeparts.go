@@ -230,7 +230,7 @@ func (ev *evaluator) importTree(arg Value, call *nixast.Apply, file string) Valu
 	}
 	prefix := strings.TrimSuffix(p.Abs, "/") + "/"
 	var files []string
-	for f := range ev.ws.Files {
+	for f := range ev.ws.All() {
 		rest, ok := strings.CutPrefix(f, prefix)
 		if !ok || !strings.HasSuffix(f, ".nix") || strings.HasPrefix(rest, "_") || strings.Contains(rest, "/_") {
 			continue

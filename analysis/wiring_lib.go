@@ -48,7 +48,7 @@ func knownString(v Value) (string, bool) {
 func (ev *evaluator) readDir(dir string) *attrsV {
 	out := &attrsV{Attrs: map[string]*thunk{}, Complete: true, fromDir: "readDir"}
 	prefix := strings.TrimSuffix(dir, "/") + "/"
-	for f := range ev.ws.Files {
+	for f := range ev.ws.All() {
 		rest, ok := strings.CutPrefix(f, prefix)
 		if !ok {
 			continue

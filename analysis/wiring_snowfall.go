@@ -109,7 +109,7 @@ func (g *graph) snowfallOf(arg *attrsV, file, kind, dir, archSuffix string, shar
 	}
 	shared, sharedKnown := listAt(arg, sharedAt...)
 	var hosts, autoMods []string
-	for f := range g.ws.Files {
+	for f := range g.ws.All() {
 		rest, ok := strings.CutPrefix(f, root+"/")
 		if !ok || path.Base(f) != "default.nix" {
 			continue
@@ -179,7 +179,7 @@ func (g *graph) inputURLOf(file string, sel *nixast.Select) string {
 	}
 	for dir := path.Dir(file); ; dir = path.Dir(dir) {
 		fl := path.Join(dir, "flake.nix")
-		if g.ws.Files[fl] != nil {
+		if g.ws.At(fl) != nil {
 			g.ev.force(g.ev.fileRoot(fl))
 			if info := g.ev.flakes[fl]; info != nil {
 				return strings.ToLower(info.inputURLs[name])

@@ -140,8 +140,8 @@ func FileClasses(ws *Workspace) map[string]optindex.Class {
 		if target == "" {
 			return
 		}
-		if ws.Files[target] == nil {
-			if d := path.Join(target, "default.nix"); ws.Files[d] != nil {
+		if ws.At(target) == nil {
+			if d := path.Join(target, "default.nix"); ws.At(d) != nil {
 				target = d
 			} else {
 				return
@@ -152,7 +152,7 @@ func FileClasses(ws *Workspace) map[string]optindex.Class {
 			queue = append(queue, target)
 		}
 	}
-	for name, f := range ws.Files {
+	for name, f := range ws.All() {
 		src := f.Src
 		if !bytes.Contains(src, []byte("home-manager")) && !bytes.Contains(src, []byte("homeManagerConfiguration")) &&
 			!bytes.Contains(src, []byte("darwinSystem")) {

@@ -43,6 +43,7 @@ type optionSources struct {
 	// classes caches ide.FileClasses for one snapshot's files.
 	classMu    sync.Mutex
 	classFiles map[string]*nixast.File
+	classOpen  map[string]*nixast.File
 	classes    map[string]optindex.Class
 }
 
@@ -317,10 +318,10 @@ func (s *Server) fileClasses(snap *snapshot, ws *ide.Workspace) func() map[strin
 		o := &s.options
 		o.classMu.Lock()
 		defer o.classMu.Unlock()
-		if o.classes != nil && sameMap(o.classFiles, snap.files) {
+		if o.classes != nil && sameMap(o.classFiles, snap.files) && sameMap(o.classOpen, snap.open) {
 			return o.classes
 		}
-		o.classes, o.classFiles = ide.FileClasses(ws), snap.files
+		o.classes, o.classFiles, o.classOpen = ide.FileClasses(ws), snap.files, snap.open
 		return o.classes
 	}
 }
