@@ -217,12 +217,11 @@ func (c *Cache) AnalyzeFiles(ctx context.Context, ws *Workspace, cfg Config) (*F
 			perFile = append(perFile, p)
 		}
 	}
-	graphFound, err := c.runAnalyzers(ctx, ws, cfg, memos, perFile)
+	graphFound, graphTouched, touchedSince, err := c.runAnalyzers(ctx, ws, cfg, memos, perFile)
 	if err != nil {
 		return nil, err
 	}
-	sameGraph := incremental && len(graphFound) == len(last.graphFound) &&
-		(len(graphFound) == 0 || &graphFound[0] == &last.graphFound[0])
+	sameGraph := incremental && sameFindings(graphFound, last.graphFound)
 	var graphBy map[string][]Finding
 	if sameGraph {
 		graphBy = last.graphBy
@@ -238,7 +237,19 @@ func (c *Cache) AnalyzeFiles(ctx context.Context, ws *Workspace, cfg Config) (*F
 	r := &Findings{}
 	if incremental {
 		dirty := changed
-		if !sameGraph {
+		if !sameGraph && graphTouched != nil && sameFindings(touchedSince, last.graphFound) {
+			// The files the graph checks of the components checked again
+			// report on, before and after.
+			dirty = make(map[string]bool, len(changed)+len(graphTouched))
+			for p := range changed {
+				dirty[p] = true
+			}
+			for p := range graphTouched {
+				if !ws.fromSource(p) {
+					dirty[p] = true
+				}
+			}
+		} else if !sameGraph {
 			dirty = make(map[string]bool, len(changed)+len(graphBy)+len(last.graphBy))
 			for p := range changed {
 				dirty[p] = true
@@ -300,6 +311,11 @@ func (c *Cache) AnalyzeFiles(ctx context.Context, ws *Workspace, cfg Config) (*F
 	return r, nil
 }
 
+// sameFindings reports whether two lists are the same slice.
+func sameFindings(a, b []Finding) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
 // fileFindings returns the findings in one file, sorted by position: the
 // graph checks' (gf) and the per-file checks', less those its suppression
 // comments suppress, under the configuration.
@@ -347,8 +363,10 @@ func applyConfig(in []Finding, cfg Config) []Finding {
 }
 
 // runAnalyzers runs the per-file checks on paths (those whose findings
-// are not kept yet) and returns the graph checks' findings.
-func (c *Cache) runAnalyzers(ctx context.Context, ws *Workspace, cfg Config, memos *memoSet, paths []string) ([]Finding, error) {
+// are not kept yet) and returns the graph checks' findings, and the files
+// whose graph findings may differ from those of an earlier call
+// (graphFindingsFor).
+func (c *Cache) runAnalyzers(ctx context.Context, ws *Workspace, cfg Config, memos *memoSet, paths []string) ([]Finding, map[string]bool, []Finding, error) {
 	var fileChecks, graphChecks []*Analyzer
 	for _, a := range Analyzers {
 		if !a.enabled(cfg) {
@@ -364,16 +382,17 @@ func (c *Cache) runAnalyzers(ctx context.Context, ws *Workspace, cfg Config, mem
 	// a large file costs the longer of the two, not their sum.
 	done := make(chan error, 1)
 	go func() { done <- c.runPerFile(ctx, fileChecks, ws, memos, paths) }()
-	var out []Finding
+	var out, since []Finding
+	var touched map[string]bool
 	var err error
 	if len(graphChecks) > 0 {
-		out, err = c.graphFindingsFor(ctx, ws, memos, graphChecks)
+		out, touched, since, err = c.graphFindingsFor(ctx, ws, memos, graphChecks)
 	}
 	if perr := <-done; err == nil {
 		err = perr
 	}
 	c.sweepTrees()
-	return out, err
+	return out, touched, since, err
 }
 
 // parallel calls fn(0..n-1) on every core and waits.
@@ -409,14 +428,18 @@ func parallel(n int, fn func(int)) {
 // with another's): a component whose systems are all kept from the last
 // graph keeps its findings, so that an edit costs the checks of the
 // systems that read the edited file. The slice returned is the cached
-// one: callers do not change it.
+// one: callers do not change it. touched holds the files that the
+// findings of the components checked again (and of the workspace checks)
+// name, before and after, when those of the last finished call with these
+// checks are known (nil otherwise): no other file's graph findings changed
+// since the call that returned touchedSince.
 //
 // When ctx ends, the components checked so far are kept for the next call
 // (each with all its findings) and ctx's error is returned.
-func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memoSet, checks []*Analyzer) ([]Finding, error) {
+func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memoSet, checks []*Analyzer) (out []Finding, touched map[string]bool, touchedSince []Finding, err error) {
 	g, fresh, err := c.graphFor(ctx, ws, memos)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	var names []string
 	var perSystem, whole []*Analyzer
@@ -448,7 +471,7 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 	c.graphMu.Lock()
 	if found, ok := c.graphFindings[key]; ok && !fresh && c.graph == g && sameFlakes(found.flakes) {
 		c.graphMu.Unlock()
-		return found.found, nil
+		return found.found, map[string]bool{}, found.found, nil
 	}
 	prev := c.compFindings[key]
 	c.graphMu.Unlock()
@@ -461,7 +484,6 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 		prev = nil
 	}
 	next := &componentFindings{facts: wf, byKey: map[string][]Finding{}, systems: g.systems}
-	var out []Finding
 	facts := factOrder(perSystem)
 	comps := g.components()
 	comps = comps[:len(comps):len(comps)] // shared with the graph: an append copies
@@ -512,7 +534,7 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 			c.compFindings[key] = next
 		}
 		c.graphMu.Unlock()
-		return nil, ctx.Err()
+		return nil, nil, nil, ctx.Err()
 	}
 	if len(whole) > 0 {
 		results := runGraphFacts(factOrder(whole), ws, g, wf, g.systems)
@@ -520,8 +542,31 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 			p := &GraphPass{Analyzer: a, Workspace: ws, Systems: g.systems, ResultOf: results, graph: g, wfacts: wf}
 			a.RunGraph(p)
 			out = append(out, p.findings...)
+			next.whole = append(next.whole, p.findings...)
 		}
 	}
+	if prev != nil && prev.complete {
+		touched = map[string]bool{}
+		note := func(fs []Finding) {
+			for _, f := range fs {
+				touched[f.File] = true
+			}
+		}
+		for k, fs := range next.byKey {
+			if _, ok := prev.byKey[k]; !ok {
+				note(fs)
+			}
+		}
+		for k, fs := range prev.byKey {
+			if _, ok := next.byKey[k]; !ok {
+				note(fs)
+			}
+		}
+		note(prev.whole)
+		note(next.whole)
+		touchedSince = prev.found
+	}
+	next.found, next.complete = out, true
 	c.graphMu.Lock()
 	if c.graph == g {
 		c.graphFindings[key] = graphFound{found: out, flakes: flakes}
@@ -531,7 +576,7 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 		c.compFindings[key] = next
 	}
 	c.graphMu.Unlock()
-	return out, nil
+	return out, touched, touchedSince, nil
 }
 
 // graphFound are the graph checks' findings of one graph, with the flakes
@@ -550,6 +595,11 @@ var workspaceChecks = map[string]bool{CodePinnedSourceAbsent: true}
 type componentFindings struct {
 	facts *workspaceFacts
 	byKey map[string][]Finding
+	whole []Finding // the workspace checks' findings
+	found []Finding // all of them, as returned
+	// complete is false for the components a stopped run checked: no
+	// comparison with them says what changed since the last finished run.
+	complete bool
 	// systems keeps the keys' systems alive: a key names addresses, which
 	// must not be reused by new systems while it is looked up.
 	systems []*System
