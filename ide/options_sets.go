@@ -130,6 +130,26 @@ func systemsClass(systems []analysis.SystemInfo, file string) optindex.Class {
 // home-manager.sharedModules, in the modules of homeManagerConfiguration or
 // darwinSystem, and what those files import in turn.
 func FileClasses(ws *Workspace) map[string]optindex.Class {
+	var from []string
+	for name, f := range ws.All() {
+		if NamesClassModules(f.Src) {
+			from = append(from, name)
+		}
+	}
+	return FileClassesFrom(ws, from)
+}
+
+// NamesClassModules reports whether a source may import modules of a class
+// other than NixOS: the files FileClasses starts from.
+func NamesClassModules(src []byte) bool {
+	return bytes.Contains(src, []byte("home-manager")) || bytes.Contains(src, []byte("homeManagerConfiguration")) ||
+		bytes.Contains(src, []byte("darwinSystem"))
+}
+
+// FileClassesFrom is FileClasses given the files of ws whose source
+// NamesClassModules (in any order): a caller that keeps them per file
+// spares reading every source of a large workspace.
+func FileClassesFrom(ws *Workspace, from []string) map[string]optindex.Class {
 	out := map[string]optindex.Class{}
 	var queue []string
 	mark := func(from, text string, c optindex.Class) {
@@ -152,12 +172,7 @@ func FileClasses(ws *Workspace) map[string]optindex.Class {
 			queue = append(queue, target)
 		}
 	}
-	for name, f := range ws.All() {
-		src := f.Src
-		if !bytes.Contains(src, []byte("home-manager")) && !bytes.Contains(src, []byte("homeManagerConfiguration")) &&
-			!bytes.Contains(src, []byte("darwinSystem")) {
-			continue
-		}
+	for _, name := range from {
 		if t := ws.tree(name); t != nil {
 			modulePathLits(ws.sets(name), t, optindex.NixOS, func(text string, c optindex.Class) { mark(name, text, c) })
 		}
