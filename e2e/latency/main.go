@@ -151,11 +151,15 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 		// The analysis of the whole workspace follows the index: a pull
 		// of a file's diagnostics is answered when it is done (it may
 		// run for seconds without a message). Its publications follow.
-		if _, err := c.Call("textDocument/diagnostic", map[string]any{"textDocument": map[string]any{"uri": "file://" + filepath.Join(ws, "flake.nix")}}, 5*time.Minute); err != nil {
-			return fmt.Errorf("waiting for the analysis of the workspace: %v", err)
-		}
-		for time.Since(c.LastMessage()) < time.Second {
-			time.Sleep(100 * time.Millisecond)
+		// The first pull may meet the state just before the index
+		// ended: the second, after a quiet second, meets the analysis.
+		for i := 0; i < 2; i++ {
+			if _, err := c.Call("textDocument/diagnostic", map[string]any{"textDocument": map[string]any{"uri": "file://" + filepath.Join(ws, "flake.nix")}}, 5*time.Minute); err != nil {
+				return fmt.Errorf("waiting for the analysis of the workspace: %v", err)
+			}
+			for time.Since(c.LastMessage()) < time.Second {
+				time.Sleep(100 * time.Millisecond)
+			}
 		}
 	}
 
