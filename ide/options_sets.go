@@ -79,20 +79,24 @@ func (ws *Workspace) sets(file string) *optindex.Sets {
 // fileClass is the class of the modules a file holds: home-manager or
 // nix-darwin when some module of that class imports it, or when only
 // nix-darwin systems or home-manager configurations read it (a framework's
-// darwin host, found by the module graph); NixOS otherwise.
+// darwin host, found by the module graph); NixOS otherwise. The imports
+// are followed only when the file has option indexes to tell the classes
+// apart with: that reads every file of the workspace.
 func (ws *Workspace) fileClass(file string) optindex.Class {
 	if ws == nil {
 		return optindex.NixOS
 	}
-	ws.classOnce.Do(func() {
-		if ws.Classes != nil {
-			ws.classes = ws.Classes()
-		} else {
-			ws.classes = FileClasses(ws)
+	if ws.sets(file) != nil {
+		ws.classOnce.Do(func() {
+			if ws.Classes != nil {
+				ws.classes = ws.Classes()
+			} else {
+				ws.classes = FileClasses(ws)
+			}
+		})
+		if c, ok := ws.classes[file]; ok {
+			return c
 		}
-	})
-	if c, ok := ws.classes[file]; ok {
-		return c
 	}
 	return systemsClass(ws.Systems, file)
 }
