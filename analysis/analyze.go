@@ -3,7 +3,9 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -771,6 +773,15 @@ func (wf *workspaceFacts) holds(old *workspaceFacts) bool {
 	if old.foreignHome != wf.foreignHome {
 		return false
 	}
+	if wf.sameDeclarations(old) {
+		if old.prefixesDone.Load() {
+			wf.prefixesOnce.Do(func() { wf.prefixes = old.prefixes; wf.prefixesDone.Store(true) })
+		}
+		if old.declDone.Load() {
+			wf.declOnce.Do(func() { wf.decl = old.decl; wf.declDone.Store(true) })
+		}
+		return true
+	}
 	if old.prefixesDone.Load() && !equalPaths(old.prefixes, wf.declaredPrefixes()) {
 		return false
 	}
@@ -778,6 +789,49 @@ func (wf *workspaceFacts) holds(old *workspaceFacts) bool {
 		return false
 	}
 	return true
+}
+
+// sameDeclarations reports, without listing them, whether the options the
+// workspace's modules declare are those old's run found: both runs read
+// the same lists of files that may declare options, their memos share a
+// base, and each of those files whose memo differs declares the same
+// paths in both. Typing changes a file or two: this spares going over
+// every declaration of the workspace per keystroke.
+func (wf *workspaceFacts) sameDeclarations(old *workspaceFacts) bool {
+	a, b := old.memos, wf.memos
+	if a == nil || b == nil || old.g == nil || wf.g == nil ||
+		reflect.ValueOf(a.base).UnsafePointer() != reflect.ValueOf(b.base).UnsafePointer() ||
+		!sameList(old.g.idx.declFiles, wf.g.idx.declFiles) || !sameList(old.g.idx.microvmFiles, wf.g.idx.microvmFiles) {
+		return false
+	}
+	read := func(p string) bool {
+		_, decl := slices.BinarySearch(wf.g.idx.declFiles, p)
+		_, mv := slices.BinarySearch(wf.g.idx.microvmFiles, p)
+		return decl || mv
+	}
+	moved := func(p string) bool {
+		om, nm := a.get(p), b.get(p)
+		if om == nm || !read(p) {
+			return false
+		}
+		return om == nil || nm == nil || !equalPaths(old.declsOf(p), wf.declsOf(p))
+	}
+	for p := range a.over {
+		if moved(p) {
+			return false
+		}
+	}
+	for p := range b.over {
+		if _, ok := a.over[p]; !ok && moved(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameList reports whether two lists are the same slice.
+func sameList(a, b []string) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // equalPaths reports whether two lists of option paths are equal.

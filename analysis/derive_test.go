@@ -296,3 +296,49 @@ func TestComponentsFollowDeclarations(t *testing.T) {
 		t.Errorf("derived analysis differs:\n got  %s\n want %s", encode(got), want)
 	}
 }
+
+// TestDeclarationsFollowTyping: a module that declares options already and
+// is edited to declare another one (the lists of files that may declare
+// options stay the same) makes the other flake's use of it known.
+func TestDeclarationsFollowTyping(t *testing.T) {
+	flake := func(mod string) string {
+		return `{
+  inputs.microvm.url = "github:microvm-nix/microvm.nix";
+  outputs = { nixpkgs, microvm, ... }: {
+    nixosConfigurations.h = nixpkgs.lib.nixosSystem { modules = [ microvm.nixosModules.microvm ./` + mod + ` ]; };
+  };
+}
+`
+	}
+	files := map[string]*nixast.File{}
+	for p, s := range map[string]string{
+		"/ws/a/flake.nix": flake("m.nix"), "/ws/a/m.nix": "{ microvm.notAnOption = true; }\n",
+		"/ws/b/flake.nix": flake("n.nix"), "/ws/b/n.nix": "{ lib, ... }: { options.microvm.other = lib.mkOption { }; config.microvm.vcpu = 2; }\n",
+	} {
+		files[p] = nixast.Parse(p, []byte(s))
+	}
+	c := NewCache()
+	unknown := func(fs []Finding) int {
+		n := 0
+		for _, f := range fs {
+			if f.Code == CodeUnknownOption && f.File == "/ws/a/m.nix" {
+				n++
+			}
+		}
+		return n
+	}
+	ws := &Workspace{Files: files}
+	if n := unknown(c.Analyze(ws, Config{})); n != 1 {
+		t.Fatalf("before: %d unknown-option findings in a/m.nix, want 1", n)
+	}
+	for i, text := range []string{
+		"{ lib, ... }: { options.microvm.other = lib.mkOption { }; config.microvm.vcpu = 3; }\n",
+		"{ lib, ... }: { options.microvm.notAnOption = lib.mkOption { }; config.microvm.vcpu = 3; }\n",
+	} {
+		open := map[string]*nixast.File{"/ws/b/n.nix": nixast.Parse("/ws/b/n.nix", []byte(text))}
+		want := 1 - i
+		if n := unknown(c.Analyze(&Workspace{Files: files, Open: open}, Config{})); n != want {
+			t.Errorf("version %d of b/n.nix: %d unknown-option findings in a/m.nix, want %d", i+2, n, want)
+		}
+	}
+}
