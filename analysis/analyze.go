@@ -3,7 +3,9 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -19,6 +21,11 @@ import (
 // may share unchanged *nixast.File values between them.
 type Workspace struct {
 	Files map[string]*nixast.File
+	// Open, when set, holds files laid over Files (an open document's
+	// version; nil where a file of Files is gone): what a state derived
+	// from another by an edit changed, so that it shares Files with the
+	// other. Read the files with At, Len and All.
+	Open map[string]*nixast.File
 	// Microvm holds the option facts of the microvm.nix the workspace pins;
 	// nil means the index built into microvm-lsp.
 	Microvm *microvm.Facts
@@ -148,7 +155,7 @@ func FindingsOf(list []Finding) *Findings {
 
 // analysed is what the next analysis is derived from.
 type analysed struct {
-	files      map[string]*nixast.File
+	files      fileState
 	key        string
 	graphFound []Finding
 	graphBy    map[string][]Finding
@@ -202,22 +209,21 @@ func (c *Cache) AnalyzeFiles(ctx context.Context, ws *Workspace, cfg Config) (*F
 	var perFile []string // the files whose per-file checks may not have run
 	if incremental {
 		for p := range changed {
-			if ws.Files[p] != nil {
+			if ws.At(p) != nil {
 				perFile = append(perFile, p)
 			}
 		}
 	} else {
-		perFile = make([]string, 0, len(ws.Files))
-		for p := range ws.Files {
+		perFile = make([]string, 0, ws.Len())
+		for p := range ws.All() {
 			perFile = append(perFile, p)
 		}
 	}
-	graphFound, err := c.runAnalyzers(ctx, ws, cfg, memos, perFile)
+	graphFound, graphTouched, touchedSince, err := c.runAnalyzers(ctx, ws, cfg, memos, perFile)
 	if err != nil {
 		return nil, err
 	}
-	sameGraph := incremental && len(graphFound) == len(last.graphFound) &&
-		(len(graphFound) == 0 || &graphFound[0] == &last.graphFound[0])
+	sameGraph := incremental && sameFindings(graphFound, last.graphFound)
 	var graphBy map[string][]Finding
 	if sameGraph {
 		graphBy = last.graphBy
@@ -233,7 +239,19 @@ func (c *Cache) AnalyzeFiles(ctx context.Context, ws *Workspace, cfg Config) (*F
 	r := &Findings{}
 	if incremental {
 		dirty := changed
-		if !sameGraph {
+		if !sameGraph && graphTouched != nil && sameFindings(touchedSince, last.graphFound) {
+			// The files the graph checks of the components checked again
+			// report on, before and after.
+			dirty = make(map[string]bool, len(changed)+len(graphTouched))
+			for p := range changed {
+				dirty[p] = true
+			}
+			for p := range graphTouched {
+				if !ws.fromSource(p) {
+					dirty[p] = true
+				}
+			}
+		} else if !sameGraph {
 			dirty = make(map[string]bool, len(changed)+len(graphBy)+len(last.graphBy))
 			for p := range changed {
 				dirty[p] = true
@@ -251,7 +269,7 @@ func (c *Cache) AnalyzeFiles(ctx context.Context, ws *Workspace, cfg Config) (*F
 			r.over[p] = fs
 		}
 		for p := range dirty {
-			r.over[p] = c.fileFindings(p, ws.Files[p], memos.get(p), graphBy[p], cfg)
+			r.over[p] = c.fileFindings(p, ws.At(p), memos.get(p), graphBy[p], cfg)
 			r.changed = append(r.changed, p)
 		}
 		sort.Strings(r.changed)
@@ -274,7 +292,7 @@ func (c *Cache) AnalyzeFiles(ctx context.Context, ws *Workspace, cfg Config) (*F
 		r.all = true
 		r.base = map[string][]Finding{}
 		n := 0
-		for p, f := range ws.Files {
+		for p, f := range ws.All() {
 			if n++; n%256 == 0 && ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
@@ -283,16 +301,21 @@ func (c *Cache) AnalyzeFiles(ctx context.Context, ws *Workspace, cfg Config) (*F
 			}
 		}
 		for p, gf := range graphBy {
-			if ws.Files[p] == nil {
+			if ws.At(p) == nil {
 				// A finding on a file the analysis was not given.
 				r.base[p] = c.fileFindings(p, nil, nil, gf, cfg)
 			}
 		}
 	}
 	c.lastMu.Lock()
-	c.lastResult = &analysed{files: ws.Files, key: key, graphFound: graphFound, graphBy: graphBy, result: r}
+	c.lastResult = &analysed{files: ws.state(), key: key, graphFound: graphFound, graphBy: graphBy, result: r}
 	c.lastMu.Unlock()
 	return r, nil
+}
+
+// sameFindings reports whether two lists are the same slice.
+func sameFindings(a, b []Finding) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // fileFindings returns the findings in one file, sorted by position: the
@@ -345,8 +368,10 @@ func applyConfig(in []Finding, cfg Config) []Finding {
 }
 
 // runAnalyzers runs the per-file checks on paths (those whose findings
-// are not kept yet) and returns the graph checks' findings.
-func (c *Cache) runAnalyzers(ctx context.Context, ws *Workspace, cfg Config, memos *memoSet, paths []string) ([]Finding, error) {
+// are not kept yet) and returns the graph checks' findings, and the files
+// whose graph findings may differ from those of an earlier call
+// (graphFindingsFor).
+func (c *Cache) runAnalyzers(ctx context.Context, ws *Workspace, cfg Config, memos *memoSet, paths []string) ([]Finding, map[string]bool, []Finding, error) {
 	var fileChecks, graphChecks []*Analyzer
 	for _, a := range Analyzers {
 		if !a.enabled(cfg) {
@@ -362,16 +387,17 @@ func (c *Cache) runAnalyzers(ctx context.Context, ws *Workspace, cfg Config, mem
 	// a large file costs the longer of the two, not their sum.
 	done := make(chan error, 1)
 	go func() { done <- c.runPerFile(ctx, fileChecks, ws, memos, paths) }()
-	var out []Finding
+	var out, since []Finding
+	var touched map[string]bool
 	var err error
 	if len(graphChecks) > 0 {
-		out, err = c.graphFindingsFor(ctx, ws, memos, graphChecks)
+		out, touched, since, err = c.graphFindingsFor(ctx, ws, memos, graphChecks)
 	}
 	if perr := <-done; err == nil {
 		err = perr
 	}
 	c.sweepTrees()
-	return out, err
+	return out, touched, since, err
 }
 
 // parallelOrPanic is parallel, and a panic in fn is raised again in the
@@ -425,14 +451,18 @@ func parallel(n int, fn func(int)) {
 // with another's): a component whose systems are all kept from the last
 // graph keeps its findings, so that an edit costs the checks of the
 // systems that read the edited file. The slice returned is the cached
-// one: callers do not change it.
+// one: callers do not change it. touched holds the files that the
+// findings of the components checked again (and of the workspace checks)
+// name, before and after, when those of the last finished call with these
+// checks are known (nil otherwise): no other file's graph findings changed
+// since the call that returned touchedSince.
 //
 // When ctx ends, the components checked so far are kept for the next call
 // (each with all its findings) and ctx's error is returned.
-func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memoSet, checks []*Analyzer) ([]Finding, error) {
+func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memoSet, checks []*Analyzer) (out []Finding, touched map[string]bool, touchedSince []Finding, err error) {
 	g, fresh, err := c.graphFor(ctx, ws, memos)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	var names []string
 	var perSystem, whole []*Analyzer
@@ -450,7 +480,7 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 	flakes := map[string]*nixast.File{}
 	if len(whole) > 0 {
 		for _, p := range g.idx.named("flake.nix") {
-			flakes[p] = ws.Files[p]
+			flakes[p] = ws.At(p)
 		}
 	}
 	sameFlakes := func(old map[string]*nixast.File) bool {
@@ -464,7 +494,7 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 	c.graphMu.Lock()
 	if found, ok := c.graphFindings[key]; ok && !fresh && c.graph == g && sameFlakes(found.flakes) {
 		c.graphMu.Unlock()
-		return found.found, nil
+		return found.found, map[string]bool{}, found.found, nil
 	}
 	prev := c.compFindings[key]
 	c.graphMu.Unlock()
@@ -477,9 +507,9 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 		prev = nil
 	}
 	next := &componentFindings{facts: wf, byKey: map[string][]Finding{}, systems: g.systems}
-	var out []Finding
 	facts := factOrder(perSystem)
-	comps := components(g.systems)
+	comps := g.components()
+	comps = comps[:len(comps):len(comps)] // shared with the graph: an append copies
 	if c.oneComponent && len(g.systems) > 0 {
 		comps = [][]*System{g.systems}
 	}
@@ -546,7 +576,7 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 			c.compFindings[key] = next
 		}
 		c.graphMu.Unlock()
-		return nil, ctx.Err()
+		return nil, nil, nil, ctx.Err()
 	}
 	if len(whole) > 0 {
 		results := runGraphFacts(factOrder(whole), ws, g, wf, g.systems)
@@ -554,8 +584,31 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 			p := &GraphPass{Analyzer: a, Workspace: ws, Systems: g.systems, ResultOf: results, graph: g, wfacts: wf}
 			a.RunGraph(p)
 			out = append(out, p.findings...)
+			next.whole = append(next.whole, p.findings...)
 		}
 	}
+	if prev != nil && prev.complete {
+		touched = map[string]bool{}
+		note := func(fs []Finding) {
+			for _, f := range fs {
+				touched[f.File] = true
+			}
+		}
+		for k, fs := range next.byKey {
+			if _, ok := prev.byKey[k]; !ok {
+				note(fs)
+			}
+		}
+		for k, fs := range prev.byKey {
+			if _, ok := next.byKey[k]; !ok {
+				note(fs)
+			}
+		}
+		note(prev.whole)
+		note(next.whole)
+		touchedSince = prev.found
+	}
+	next.found, next.complete = out, true
 	c.graphMu.Lock()
 	if c.graph == g {
 		c.graphFindings[key] = graphFound{found: out, flakes: flakes}
@@ -565,7 +618,7 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 		c.compFindings[key] = next
 	}
 	c.graphMu.Unlock()
-	return out, nil
+	return out, touched, touchedSince, nil
 }
 
 // graphFound are the graph checks' findings of one graph, with the flakes
@@ -584,6 +637,11 @@ var workspaceChecks = map[string]bool{CodePinnedSourceAbsent: true}
 type componentFindings struct {
 	facts *workspaceFacts
 	byKey map[string][]Finding
+	whole []Finding // the workspace checks' findings
+	found []Finding // all of them, as returned
+	// complete is false for the components a stopped run checked: no
+	// comparison with them says what changed since the last finished run.
+	complete bool
 	// systems keeps the keys' systems alive: a key names addresses, which
 	// must not be reused by new systems while it is looked up.
 	systems []*System
@@ -627,27 +685,7 @@ func components(systems []*System) [][]*System {
 		}
 	}
 	for i, s := range systems {
-		claim(i, s.File)
-		for f := range s.visited {
-			claim(i, f)
-		}
-		for _, h := range s.UnknownAt {
-			claim(i, h.File)
-		}
-		// Where the checks report: the elements and definitions, and
-		// the places that brought them in.
-		for _, e := range s.Elems {
-			claim(i, e.File)
-			for _, h := range e.Via {
-				claim(i, h.File)
-			}
-		}
-		for _, d := range s.Defs {
-			claim(i, d.File)
-			for _, h := range d.Via {
-				claim(i, h.File)
-			}
-		}
+		eachClaim(s, func(file string) { claim(i, file) })
 		if s.Parent != nil {
 			if j, ok := index[s.Parent]; ok {
 				union(i, j)
@@ -666,6 +704,39 @@ func components(systems []*System) [][]*System {
 		}
 		out[k] = append(out[k], s)
 	}
+	return out
+}
+
+// eachClaim calls fn with each file that puts s in a component with the
+// other systems that claim it (fn may see a file more than once).
+func eachClaim(s *System, fn func(file string)) {
+	fn(s.File)
+	for f := range s.visited {
+		fn(f)
+	}
+	for _, h := range s.UnknownAt {
+		fn(h.File)
+	}
+	// Where the checks report: the elements and definitions, and the
+	// places that brought them in.
+	for _, e := range s.Elems {
+		fn(e.File)
+		for _, h := range e.Via {
+			fn(h.File)
+		}
+	}
+	for _, d := range s.Defs {
+		fn(d.File)
+		for _, h := range d.Via {
+			fn(h.File)
+		}
+	}
+}
+
+// claims returns the files eachClaim names for s, as a set.
+func claims(s *System) map[string]bool {
+	out := map[string]bool{}
+	eachClaim(s, func(file string) { out[file] = true })
 	return out
 }
 
@@ -742,6 +813,15 @@ func (wf *workspaceFacts) holds(old *workspaceFacts) bool {
 	if old.foreignHome != wf.foreignHome {
 		return false
 	}
+	if wf.sameDeclarations(old) {
+		if old.prefixesDone.Load() {
+			wf.prefixesOnce.Do(func() { wf.prefixes = old.prefixes; wf.prefixesDone.Store(true) })
+		}
+		if old.declDone.Load() {
+			wf.declOnce.Do(func() { wf.decl = old.decl; wf.declDone.Store(true) })
+		}
+		return true
+	}
 	if old.prefixesDone.Load() && !equalPaths(old.prefixes, wf.declaredPrefixes()) {
 		return false
 	}
@@ -749,6 +829,49 @@ func (wf *workspaceFacts) holds(old *workspaceFacts) bool {
 		return false
 	}
 	return true
+}
+
+// sameDeclarations reports, without listing them, whether the options the
+// workspace's modules declare are those old's run found: both runs read
+// the same lists of files that may declare options, their memos share a
+// base, and each of those files whose memo differs declares the same
+// paths in both. Typing changes a file or two: this spares going over
+// every declaration of the workspace per keystroke.
+func (wf *workspaceFacts) sameDeclarations(old *workspaceFacts) bool {
+	a, b := old.memos, wf.memos
+	if a == nil || b == nil || old.g == nil || wf.g == nil ||
+		reflect.ValueOf(a.base).UnsafePointer() != reflect.ValueOf(b.base).UnsafePointer() ||
+		!sameList(old.g.idx.declFiles, wf.g.idx.declFiles) || !sameList(old.g.idx.microvmFiles, wf.g.idx.microvmFiles) {
+		return false
+	}
+	read := func(p string) bool {
+		_, decl := slices.BinarySearch(wf.g.idx.declFiles, p)
+		_, mv := slices.BinarySearch(wf.g.idx.microvmFiles, p)
+		return decl || mv
+	}
+	moved := func(p string) bool {
+		om, nm := a.get(p), b.get(p)
+		if om == nm || !read(p) {
+			return false
+		}
+		return om == nil || nm == nil || !equalPaths(old.declsOf(p), wf.declsOf(p))
+	}
+	for p := range a.over {
+		if moved(p) {
+			return false
+		}
+	}
+	for p := range b.over {
+		if _, ok := a.over[p]; !ok && moved(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameList reports whether two lists are the same slice.
+func sameList(a, b []string) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // equalPaths reports whether two lists of option paths are equal.

@@ -33,7 +33,7 @@ type Cache struct {
 	// of them as they were.
 	graphMu       sync.Mutex
 	graph         *graph
-	graphFiles    map[string]*nixast.File
+	graphFiles    fileState
 	graphSources  *Sources        // the input sources the graph was built with
 	graphRootish  map[string]bool // files that declared systems or named a configuration.nix
 	graphFindings map[string]graphFound
@@ -55,8 +55,9 @@ type Cache struct {
 	lastMemos  *memoState
 	lastResult *analysed
 	diffs      [4]fileDiff
-	swept      *graph // the graph of the last sweep of trees
-	sweptTrees int    // and how many trees it left
+	swept      *byte         // the readsID of the graph of the last sweep of trees
+	sweptStop  *stoppedGraph // the stopped build whose trees it kept
+	sweptTrees int           // and how many trees it left
 
 	// oneComponent runs the graph checks on all systems at once: what the
 	// checks find per component must equal it (derive_test.go).
@@ -65,7 +66,7 @@ type Cache struct {
 
 // memoState is the memos of one state's files.
 type memoState struct {
-	files map[string]*nixast.File
+	files fileState
 	memos *memoSet
 }
 
@@ -91,10 +92,11 @@ func (ms *memoSet) get(p string) *fileMemo {
 	return ms.base[p]
 }
 
-// memoSetOf returns the memos of files, each scanned, without a Cache.
-func memoSetOf(files map[string]*nixast.File) *memoSet {
-	ms := &memoSet{base: make(map[string]*fileMemo, len(files))}
-	for p, f := range files {
+// memoSetOf returns the memos of the workspace's files, each scanned,
+// without a Cache.
+func memoSetOf(ws *Workspace) *memoSet {
+	ms := &memoSet{base: make(map[string]*fileMemo, ws.Len())}
+	for p, f := range ws.All() {
 		m := &fileMemo{path: p}
 		m.scan(f)
 		ms.base[p] = m
@@ -112,31 +114,60 @@ type Derivation struct {
 }
 
 // fileDiff is the comparison of two states' files: the paths whose file
-// differs, and whether both have the same paths.
-// The two maps are held as pointers so that neither address is reused
-// while the entry may be looked up.
+// differs, and whether both have the same paths. The maps of both states
+// are held as pointers so that no address is reused while the entry may be
+// looked up.
 type fileDiff struct {
-	old, new  unsafe.Pointer
+	old, new  stateKey
 	changed   map[string]bool
 	samePaths bool
 }
 
-// diff compares the files of an earlier state with those of ws. The memos,
-// the analysis and the module graph of one state ask for the same
-// comparison: the last few are kept. When ws is derived from a state that
-// is not old, but whose comparison with old is kept (an analysis of it was
-// stopped before it finished), the two are composed: a run after stopped
-// ones still compares only the files changed since the last one that
-// finished.
-func (c *Cache) diff(old map[string]*nixast.File, ws *Workspace) (changed map[string]bool, samePaths bool) {
-	op, np := reflect.ValueOf(old).UnsafePointer(), reflect.ValueOf(ws.Files).UnsafePointer()
+func mapPointer(m map[string]*nixast.File) unsafe.Pointer { return reflect.ValueOf(m).UnsafePointer() }
+
+// stateKey identifies a state's files by the addresses of its maps.
+type stateKey [2]unsafe.Pointer
+
+func (st fileState) key() stateKey { return stateKey{mapPointer(st.files), mapPointer(st.open)} }
+
+// diff compares the files of an earlier state with those of ws. A state
+// derived from the other by an edit shares its Files: then only the two
+// Open maps are compared. Otherwise the memos, the analysis and the module
+// graph of one state ask for the same comparison: the last few are kept.
+// When ws is given as one map derived from a state that is not old, but
+// whose comparison with old is kept (an analysis of it was stopped before
+// it finished), the two are composed: a run after stopped ones still
+// compares only the files changed since the last one that finished.
+func (c *Cache) diff(old fileState, ws *Workspace) (changed map[string]bool, samePaths bool) {
+	nw := ws.state()
+	if mapPointer(old.files) == mapPointer(nw.files) {
+		changed, samePaths = map[string]bool{}, true
+		note := func(p string) {
+			if o, n := old.at(p), nw.at(p); o != n {
+				changed[p] = true
+				if (o == nil) != (n == nil) {
+					samePaths = false
+				}
+			}
+		}
+		for p := range old.open {
+			note(p)
+		}
+		for p := range nw.open {
+			if _, ok := old.open[p]; !ok {
+				note(p)
+			}
+		}
+		return changed, samePaths
+	}
+	op, np := old.key(), nw.key()
 	if d, ok := c.keptDiff(op, np); ok {
 		return d.changed, d.samePaths
 	}
 	var via fileDiff
 	derived := false
-	if d := ws.Derived; d != nil {
-		fp := reflect.ValueOf(d.From).UnsafePointer()
+	if d := ws.Derived; d != nil && nw.open == nil {
+		fp := fileState{files: d.From}.key()
 		if fp == op {
 			derived = true
 		} else {
@@ -147,10 +178,11 @@ func (c *Cache) diff(old map[string]*nixast.File, ws *Workspace) (changed map[st
 		// Only the paths changed on the way can differ.
 		changed, samePaths = map[string]bool{}, true
 		check := func(p string) {
-			if old[p] != ws.Files[p] {
+			o, n := old.at(p), nw.at(p)
+			if o != n {
 				changed[p] = true
 			}
-			if (old[p] == nil) != (ws.Files[p] == nil) {
+			if (o == nil) != (n == nil) {
 				samePaths = false
 			}
 		}
@@ -162,7 +194,7 @@ func (c *Cache) diff(old map[string]*nixast.File, ws *Workspace) (changed map[st
 		}
 	} else {
 		fullDiffs.Add(1)
-		changed, samePaths = diffFiles(old, ws.Files)
+		changed, samePaths = diffFiles(old, nw)
 	}
 	c.lastMu.Lock()
 	copy(c.diffs[1:], c.diffs[:len(c.diffs)-1])
@@ -173,7 +205,7 @@ func (c *Cache) diff(old map[string]*nixast.File, ws *Workspace) (changed map[st
 
 // keptDiff returns the kept comparison of the states whose files are at
 // old and new.
-func (c *Cache) keptDiff(old, new unsafe.Pointer) (fileDiff, bool) {
+func (c *Cache) keptDiff(old, new stateKey) (fileDiff, bool) {
 	c.lastMu.Lock()
 	defer c.lastMu.Unlock()
 	for _, d := range c.diffs {
@@ -188,12 +220,12 @@ func (c *Cache) keptDiff(old, new unsafe.Pointer) (fileDiff, bool) {
 var fullDiffs atomic.Int64
 
 // diffFiles compares two states' files one by one.
-func diffFiles(old, new map[string]*nixast.File) (changed map[string]bool, samePaths bool) {
+func diffFiles(old, new fileState) (changed map[string]bool, samePaths bool) {
 	changed = map[string]bool{}
-	samePaths = len(old) == len(new)
-	for p, f := range new {
-		o, ok := old[p]
-		if !ok {
+	samePaths = FileCount(old.files, old.open) == FileCount(new.files, new.open)
+	for p, f := range AllFiles(new.files, new.open) {
+		o := old.at(p)
+		if o == nil {
 			samePaths = false
 			changed[p] = true
 		} else if o != f {
@@ -201,8 +233,8 @@ func diffFiles(old, new map[string]*nixast.File) (changed map[string]bool, sameP
 		}
 	}
 	if !samePaths {
-		for p := range old {
-			if _, ok := new[p]; !ok {
+		for p := range AllFiles(old.files, old.open) {
+			if new.at(p) == nil {
 				changed[p] = true
 			}
 		}
@@ -289,13 +321,13 @@ func (c *Cache) graphFor(ctx context.Context, ws *Workspace, memos *memoSet) (g 
 // built for, and which of that state's files were rootish.
 type stoppedGraph struct {
 	g       *graph
-	files   map[string]*nixast.File
+	files   fileState
 	sources *Sources
 	rootish map[string]bool
 }
 
 func newStoppedGraph(g *graph, ws *Workspace) *stoppedGraph {
-	st := &stoppedGraph{g: g, files: ws.Files, sources: ws.Sources, rootish: map[string]bool{}}
+	st := &stoppedGraph{g: g, files: ws.state(), sources: ws.Sources, rootish: map[string]bool{}}
 	for _, list := range [][]string{g.idx.rootFiles, g.idx.relFiles, g.idx.configs} {
 		for _, p := range list {
 			st.rootish[p] = true
@@ -336,7 +368,7 @@ func (c *Cache) stoppedFor(ws *Workspace, memos *memoSet) *stoppedBuild {
 // setGraph makes g the last graph; changed are the files changed since the
 // last one (nil: g was built afresh).
 func (c *Cache) setGraph(g *graph, ws *Workspace, memos *memoSet, changed map[string]bool) {
-	c.graph, c.graphFiles, c.graphSources = g, ws.Files, ws.Sources
+	c.graph, c.graphFiles, c.graphSources = g, ws.state(), ws.Sources
 	c.stopped = nil
 	if changed != nil {
 		// A rebuild happens only when no changed file is or was rootish.
@@ -414,13 +446,13 @@ func (c *Cache) memos(ctx context.Context, ws *Workspace) (*memoSet, error) {
 				}
 			}
 			for p := range changed {
-				f := ws.Files[p]
+				f := ws.At(p)
 				m := c.memo(p, f)
 				m.scanOnce.Do(func() { m.scan(f) })
 				over[p] = m
 				// The replaced version's memo goes with it (an older state
 				// that asks again gets a new one, pruned later).
-				if old := last.files[p]; old != nil {
+				if old := last.files.at(p); old != nil {
 					c.mu.Lock()
 					if om := c.files[old]; om != nil && om != m {
 						delete(c.files, old)
@@ -430,15 +462,15 @@ func (c *Cache) memos(ctx context.Context, ws *Workspace) (*memoSet, error) {
 			}
 			ms := &memoSet{base: last.memos.base, over: over}
 			c.lastMu.Lock()
-			c.lastMemos = &memoState{files: ws.Files, memos: ms}
+			c.lastMemos = &memoState{files: ws.state(), memos: ms}
 			c.lastMu.Unlock()
 			return ms, nil
 		}
 	}
 	c.prune(ws)
-	base := make(map[string]*fileMemo, len(ws.Files))
+	base := make(map[string]*fileMemo, ws.Len())
 	var fresh []*fileMemo
-	for path, f := range ws.Files {
+	for path, f := range ws.All() {
 		m := c.memo(path, f)
 		base[path] = m
 		if !m.scanned.Load() {
@@ -447,7 +479,7 @@ func (c *Cache) memos(ctx context.Context, ws *Workspace) (*memoSet, error) {
 	}
 	parallel(len(fresh), func(i int) {
 		if ctx.Err() == nil {
-			fresh[i].scanOnce.Do(func() { fresh[i].scan(ws.Files[fresh[i].path]) })
+			fresh[i].scanOnce.Do(func() { fresh[i].scan(ws.At(fresh[i].path)) })
 		}
 	})
 	if err := ctx.Err(); err != nil {
@@ -455,7 +487,7 @@ func (c *Cache) memos(ctx context.Context, ws *Workspace) (*memoSet, error) {
 	}
 	ms := &memoSet{base: base}
 	c.lastMu.Lock()
-	c.lastMemos = &memoState{files: ws.Files, memos: ms}
+	c.lastMemos = &memoState{files: ws.state(), memos: ms}
 	c.lastMu.Unlock()
 	return ms, nil
 }
@@ -465,11 +497,11 @@ func (c *Cache) prune(ws *Workspace) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	// Some slack: memos of versions an older state asked for again.
-	if len(c.files) <= len(ws.Files)+maxOver {
+	if len(c.files) <= ws.Len()+maxOver {
 		return
 	}
-	live := make(map[*nixast.File]bool, len(ws.Files))
-	for _, f := range ws.Files {
+	live := make(map[*nixast.File]bool, ws.Len())
+	for _, f := range ws.All() {
 		live[f] = true
 	}
 	for f := range c.files {
@@ -619,7 +651,7 @@ func (c *Cache) runPerFile(ctx context.Context, checks []*Analyzer, ws *Workspac
 func (c *Cache) runFileChecks(p string, m *fileMemo, checks []*Analyzer, ws *Workspace, concurrent bool) {
 	f := ws.File(p)
 	names := func() *scope.Scopes { return m.resolve(f) }
-	if IsSummary(ws.Files[p]) {
+	if IsSummary(ws.At(p)) {
 		// a summary's memo keeps no names: they would keep its tree alive
 		names = sync.OnceValue(func() *scope.Scopes { return scope.Resolve(f) })
 	}
@@ -660,10 +692,15 @@ func (c *Cache) runFileChecks(p string, m *fileMemo, checks []*Analyzer, ws *Wor
 func (c *Cache) sweepTrees() {
 	c.graphMu.Lock()
 	defer c.graphMu.Unlock()
-	if n := c.trees.count(); c.graph == c.swept && n == c.sweptTrees {
+	if n := c.trees.count(); c.graph != nil && c.graph.readsID == c.swept && c.stopped == c.sweptStop && n == c.sweptTrees {
 		return
 	}
-	defer func() { c.swept, c.sweptTrees = c.graph, c.trees.count() }()
+	defer func() {
+		c.swept, c.sweptStop, c.sweptTrees = nil, c.stopped, c.trees.count()
+		if c.graph != nil {
+			c.swept = c.graph.readsID
+		}
+	}()
 	read := map[string]bool{}
 	for _, g := range []*graph{c.graph, c.stoppedGraph()} {
 		if g == nil {

@@ -155,7 +155,7 @@ func (p *GraphPass) chain(via []Hop) string {
 }
 
 func (p *GraphPass) text(file string, pos, end int) string {
-	f := p.Workspace.Files[file]
+	f := p.Workspace.At(file)
 	if f == nil || pos < 0 || end > len(f.Src) || pos > end {
 		return ""
 	}

@@ -383,10 +383,10 @@ func mountedFiles(ws *Workspace, from string, x nixast.Expr, class optindex.Clas
 	if !strings.HasPrefix(text, "/") && !strings.HasPrefix(target, "/") {
 		return
 	}
-	if ws.Files[target] == nil {
+	if ws.At(target) == nil {
 		target = path.Join(target, "default.nix")
 	}
-	if ws.Files[target] == nil || visited[target] {
+	if ws.At(target) == nil || visited[target] {
 		return
 	}
 	visited[target] = true

@@ -161,7 +161,7 @@ func removeLetBindingFix(ws *Workspace, file string, d *scope.Def) (Fix, bool) {
 			// The last binding: `let in body` would remain, so the let
 			// goes, and the comments inside it with its binding. What
 			// follows `in` (a comment on the body) stays.
-			src := ws.Files[file].Src
+			src := ws.At(file).Src
 			end := l.InPos + len("in")
 			for end < len(src) && end < l.Body.Pos() && strings.ContainsRune(" \t\r\n", rune(src[end])) {
 				end++

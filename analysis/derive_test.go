@@ -7,6 +7,7 @@ import (
 	"math/rand"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
@@ -50,17 +51,30 @@ func TestDerivedAnalysisMatchesFresh(t *testing.T) {
 	if testing.Short() {
 		steps = 4
 	}
+	derived := 0
 	for i, fx := range fixtures {
 		seed := int64(i + 1)
 		ws, _ := loadFixture(t, fx)
-		if err := deriveSequence(ws, rand.New(rand.NewSource(seed)), steps); err != nil {
+		n, err := deriveSequenceCount(ws, rand.New(rand.NewSource(seed)), steps)
+		if err != nil {
 			t.Errorf("%s (seed %d): %v", filepath.Base(fx), seed, err)
 		}
+		derived += n
+	}
+	if derived == 0 {
+		t.Error("no graph derived its components from the last one's: the derivation went untested")
 	}
 }
 
 // deriveSequence runs steps random versions of ws through one Cache.
 func deriveSequence(ws *Workspace, rnd *rand.Rand, steps int) error {
+	_, err := deriveSequenceCount(ws, rnd, steps)
+	return err
+}
+
+// deriveSequenceCount is deriveSequence, and says how many graphs derived
+// their components from the last one's.
+func deriveSequenceCount(ws *Workspace, rnd *rand.Rand, steps int) (derivedComps int, err error) {
 	orig := ws.Files
 	c := NewCache()
 	files := ws.Files
@@ -80,19 +94,41 @@ func deriveSequence(ws *Workspace, rnd *rand.Rand, steps int) error {
 			_ = what
 		}
 		cur := with(files, d)
+		if d == nil && rnd.Intn(2) == 0 {
+			// As a language server gives it while the user types: the
+			// files as first read, with those that changed laid over them.
+			cur = with(orig, nil)
+			cur.Open = overlay(orig, files)
+		}
 		r, err := c.AnalyzeFiles(context.Background(), cur, Config{})
 		if err != nil {
-			return err
+			return derivedComps, err
+		}
+		if g := c.graph; g != nil {
+			// Components derived from the last graph's are those found anew.
+			key := func(comps [][]*System) string {
+				var b strings.Builder
+				for _, c := range comps {
+					b.WriteString(componentKey(c) + ";")
+				}
+				return b.String()
+			}
+			if got, want := key(g.components()), key(components(g.systems)); got != want {
+				return derivedComps, fmt.Errorf("step %d: components %s, found anew %s", step, got, want)
+			}
+			if g.derived {
+				derivedComps++
+			}
 		}
 		got := encode(c.Analyze(with(files, nil), Config{}))
 		ref := NewCache()
 		ref.oneComponent = true
 		fresh := ref.Analyze(with(files, nil), Config{})
 		if want := encode(fresh); got != want {
-			return fmt.Errorf("step %d: derived findings differ from a fresh analysis:\n got  %s\n want %s", step, got, want)
+			return derivedComps, fmt.Errorf("step %d: derived findings differ from a fresh analysis:\n got  %s\n want %s", step, got, want)
 		}
 		if gs, fs := encode(c.Systems(cur)), encode(Systems(with(files, nil))); gs != fs {
-			return fmt.Errorf("step %d: derived systems differ from a fresh analysis:\n got  %s\n want %s", step, gs, fs)
+			return derivedComps, fmt.Errorf("step %d: derived systems differ from a fresh analysis:\n got  %s\n want %s", step, gs, fs)
 		}
 		// The files whose findings moved are among those said changed.
 		byFile := map[string]string{}
@@ -107,13 +143,30 @@ func deriveSequence(ws *Workspace, rnd *rand.Rand, steps int) error {
 			}
 			for p := range unionKeys(byFile, prevFresh) {
 				if byFile[p] != prevFresh[p] && !said[p] {
-					return fmt.Errorf("step %d: the findings of %s moved, but the analysis says only %v changed", step, p, changed)
+					return derivedComps, fmt.Errorf("step %d: the findings of %s moved, but the analysis says only %v changed", step, p, changed)
 				}
 			}
 		}
 		prevFresh = byFile
 	}
-	return nil
+	return derivedComps, nil
+}
+
+// overlay returns the files that files has at other paths or in other
+// versions than base, nil where it has none.
+func overlay(base, files map[string]*nixast.File) map[string]*nixast.File {
+	out := map[string]*nixast.File{}
+	for p, f := range files {
+		if base[p] != f {
+			out[p] = f
+		}
+	}
+	for p := range base {
+		if _, ok := files[p]; !ok {
+			out[p] = nil
+		}
+	}
+	return out
 }
 
 func unionKeys(a, b map[string]string) map[string]bool {
@@ -143,7 +196,7 @@ func deriveEdit(files, orig map[string]*nixast.File, rnd *rand.Rand) (map[string
 	src := files[p].Src
 	var out []byte
 	what := ""
-	switch k := rnd.Intn(10); {
+	switch k := rnd.Intn(12); {
 	case k < 4: // insert a snippet after a line
 		lines := bytes.SplitAfter(src, []byte("\n"))
 		at := rnd.Intn(len(lines) + 1)
@@ -181,9 +234,16 @@ func deriveEdit(files, orig map[string]*nixast.File, rnd *rand.Rand) (map[string
 		q := fmt.Sprintf("/ws/new%d.nix", rnd.Intn(3))
 		next[q] = nixast.Parse(q, []byte("{ lib, ... }: {\n"+deriveSnippets[rnd.Intn(len(deriveSnippets))]+"}\n"))
 		return next, []string{q}, "add"
-	default: // the same text again, a new version
+	case k < 10: // the same text again, a new version
 		out = append(out, src...)
 		what = "same"
+	default: // a digit typed over, as in a port or a version: what typing
+		// mostly does, and what leaves every closure as it was
+		out = append(out, src...)
+		if i := bytes.IndexAny(out[len(out)/2:], "0123456789"); i >= 0 {
+			out[len(out)/2+i] = '0' + (out[len(out)/2+i]-'0'+1)%10
+		}
+		what = "digit"
 	}
 	next[p] = nixast.Parse(p, out)
 	return next, []string{p}, what
@@ -234,5 +294,51 @@ func TestComponentsFollowDeclarations(t *testing.T) {
 	}
 	if want := encode(Analyze(&Workspace{Files: files}, Config{})); encode(got) != want {
 		t.Errorf("derived analysis differs:\n got  %s\n want %s", encode(got), want)
+	}
+}
+
+// TestDeclarationsFollowTyping: a module that declares options already and
+// is edited to declare another one (the lists of files that may declare
+// options stay the same) makes the other flake's use of it known.
+func TestDeclarationsFollowTyping(t *testing.T) {
+	flake := func(mod string) string {
+		return `{
+  inputs.microvm.url = "github:microvm-nix/microvm.nix";
+  outputs = { nixpkgs, microvm, ... }: {
+    nixosConfigurations.h = nixpkgs.lib.nixosSystem { modules = [ microvm.nixosModules.microvm ./` + mod + ` ]; };
+  };
+}
+`
+	}
+	files := map[string]*nixast.File{}
+	for p, s := range map[string]string{
+		"/ws/a/flake.nix": flake("m.nix"), "/ws/a/m.nix": "{ microvm.notAnOption = true; }\n",
+		"/ws/b/flake.nix": flake("n.nix"), "/ws/b/n.nix": "{ lib, ... }: { options.microvm.other = lib.mkOption { }; config.microvm.vcpu = 2; }\n",
+	} {
+		files[p] = nixast.Parse(p, []byte(s))
+	}
+	c := NewCache()
+	unknown := func(fs []Finding) int {
+		n := 0
+		for _, f := range fs {
+			if f.Code == CodeUnknownOption && f.File == "/ws/a/m.nix" {
+				n++
+			}
+		}
+		return n
+	}
+	ws := &Workspace{Files: files}
+	if n := unknown(c.Analyze(ws, Config{})); n != 1 {
+		t.Fatalf("before: %d unknown-option findings in a/m.nix, want 1", n)
+	}
+	for i, text := range []string{
+		"{ lib, ... }: { options.microvm.other = lib.mkOption { }; config.microvm.vcpu = 3; }\n",
+		"{ lib, ... }: { options.microvm.notAnOption = lib.mkOption { }; config.microvm.vcpu = 3; }\n",
+	} {
+		open := map[string]*nixast.File{"/ws/b/n.nix": nixast.Parse("/ws/b/n.nix", []byte(text))}
+		want := 1 - i
+		if n := unknown(c.Analyze(&Workspace{Files: files, Open: open}, Config{})); n != want {
+			t.Errorf("version %d of b/n.nix: %d unknown-option findings in a/m.nix, want %d", i+2, n, want)
+		}
 	}
 }

@@ -105,7 +105,7 @@ func (g *graph) elementTarget(ev *evaluator, s *System, e *ModElem) (ElementTarg
 	var node nixast.Node
 	switch v := ev.eval(e.Node, env, e.File).(type) {
 	case *pathV:
-		if v.File == "" || g.ws.Files[v.File] == nil {
+		if v.File == "" || g.ws.At(v.File) == nil {
 			return ElementTarget{}, false
 		}
 		t.File = v.File
@@ -120,7 +120,7 @@ func (g *graph) elementTarget(ev *evaluator, s *System, e *ModElem) (ElementTarg
 	default:
 		return ElementTarget{}, false
 	}
-	if g.ws.Files[t.File] == nil {
+	if g.ws.At(t.File) == nil {
 		return ElementTarget{}, false // a module of an input's source
 	}
 	tf := g.ws.File(t.File)

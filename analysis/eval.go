@@ -190,7 +190,7 @@ func (ev *evaluator) filesWithPrefix(prefix string) []string {
 		return ev.idx.withPrefix(prefix)
 	}
 	var out []string
-	for f := range ev.ws.Files {
+	for f := range ev.ws.All() {
 		if strings.HasPrefix(f, prefix) {
 			out = append(out, f)
 		}
@@ -599,7 +599,7 @@ func joinCond(a, b string) string {
 }
 
 func condText(ws *Workspace, file string, n nixast.Node) string {
-	f := ws.Files[file]
+	f := ws.At(file)
 	if f == nil || n == nil {
 		return "?"
 	}
@@ -737,10 +737,10 @@ func (ev *evaluator) evalPathText(text, file string) Value {
 // key ("" when there is none).
 func (ev *evaluator) resolvePath(file, rel string) string {
 	p := path.Join(path.Dir(file), rel)
-	if _, ok := ev.ws.Files[p]; ok {
+	if ev.ws.At(p) != nil {
 		return p
 	}
-	if d := path.Join(p, "default.nix"); ev.ws.Files[d] != nil {
+	if d := path.Join(p, "default.nix"); ev.ws.At(d) != nil {
 		return d
 	}
 	return ev.sourceFile(p)

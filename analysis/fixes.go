@@ -81,7 +81,7 @@ func indentOf(src []byte, pos int) string {
 // deleteRange removes [pos, end): whole lines when the range stands alone on
 // its lines (with a trailing comment), else with the blanks after it.
 func deleteRange(ws *Workspace, file string, pos, end int) TextEdit {
-	src := ws.Files[file].Src
+	src := ws.At(file).Src
 	if eol, ok := restOfLine(src, end); ok && blankBefore(src, pos) {
 		stop := eol
 		if stop < len(src) {
@@ -111,10 +111,10 @@ func deleteRange(ws *Workspace, file string, pos, end int) TextEdit {
 // which also takes the comment lines right above it: they describe it.
 func deleteBinding(ws *Workspace, file string, pos, end int) TextEdit {
 	e := deleteRange(ws, file, pos, end)
-	if e.Pos != lineStart(ws.Files[file].Src, pos) {
+	if e.Pos != lineStart(ws.At(file).Src, pos) {
 		return e
 	}
-	src := ws.Files[file].Src
+	src := ws.At(file).Src
 	for e.Pos > 0 {
 		prev := lineStart(src, e.Pos-1)
 		if line := strings.TrimSpace(string(src[prev : e.Pos-1])); !strings.HasPrefix(line, "#") {
@@ -218,7 +218,7 @@ func refFor(text, from, to string) (string, bool) {
 
 // insertBinding adds a binding to an attribute set literal.
 func insertBinding(ws *Workspace, file string, set *nixast.AttrSet, text string) (TextEdit, bool) {
-	src := ws.Files[file].Src
+	src := ws.At(file).Src
 	if len(set.Bindings) == 0 {
 		if set.Rbrace < 0 {
 			return TextEdit{}, false
@@ -227,7 +227,7 @@ func insertBinding(ws *Workspace, file string, set *nixast.AttrSet, text string)
 	}
 	last := set.Bindings[len(set.Bindings)-1]
 	first := set.Bindings[0]
-	f := ws.Files[file]
+	f := ws.At(file)
 	if f.Lines.Line(last.End()) == f.Lines.Line(set.Lbrace) {
 		return TextEdit{File: file, Pos: last.End(), End: last.End(), NewText: " " + text}, true
 	}
@@ -532,7 +532,7 @@ func (p *GraphPass) guestEnablePlace(s *System, C []*System) (TextEdit, []*Syste
 // appendToList adds text as the last element of l.
 func appendToList(ws *Workspace, file string, l *nixast.List, text string) TextEdit {
 	last := l.Elems[len(l.Elems)-1]
-	src := ws.Files[file].Src
+	src := ws.At(file).Src
 	if eol, ok := restOfLine(src, last.End()); ok && blankBefore(src, last.Pos()) {
 		return TextEdit{File: file, Pos: eol, End: eol, NewText: "\n" + indentOf(src, last.Pos()) + text}
 	}
@@ -541,7 +541,7 @@ func appendToList(ws *Workspace, file string, l *nixast.List, text string) TextE
 
 // insertAfter adds text as a list element right after the element e.
 func insertAfter(ws *Workspace, e *ModElem, text string) TextEdit {
-	src := ws.Files[e.File].Src
+	src := ws.At(e.File).Src
 	if eol, ok := restOfLine(src, e.End); ok && blankBefore(src, e.Pos) {
 		return TextEdit{File: e.File, Pos: eol, End: eol, NewText: "\n" + indentOf(src, e.Pos) + text}
 	}
@@ -595,7 +595,7 @@ func definitionFixes(p *GraphPass, g *defGroup, anchor func(s *System) *ModElem,
 			continue
 		}
 		a := anchor(s)
-		if a == nil || a.Node == nil || a.Cond != "" || !p.unconditional(s, a.Via) || p.Workspace.Files[a.File] == nil {
+		if a == nil || a.Node == nil || a.Cond != "" || !p.unconditional(s, a.Via) || p.Workspace.At(a.File) == nil {
 			// (a file of an input's source is not ours to edit)
 			ok = false
 			break

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/microvm-lsp/microvm-lsp/modsys"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
@@ -147,6 +148,33 @@ type graph struct {
 
 	idx  *pathIndex      // the paths and the files' scan facts, kept by a rebuild (paths.go)
 	refd map[string]bool // files named by a relative configuration.nix path
+
+	// What the systems read, as unions over the roots: the files some
+	// system other than a lone module's is declared in or visits
+	// (inSystem), and those a system other than a configuration.nix
+	// visits (visited). A rebuild whose rescanned roots yield the same
+	// sets keeps the last graph's, so that an edit does not walk every
+	// system's closure.
+	inSystem, visited map[string]bool
+	// readsID is new when what the roots read differs from the last
+	// graph's (Cache.sweepTrees).
+	readsID *byte
+
+	// The components of systems (components), found on first use; a
+	// rebuild whose systems each read what the one it replaces read
+	// derives them from the last graph's when those were found.
+	compsOnce sync.Once
+	comps     atomic.Pointer[[][]*System]
+	compsFrom *derivableComps
+	derived   bool // the components were derived from the last graph's
+}
+
+// derivableComps are the last graph's components, and which of its
+// systems the new graph replaces by which.
+type derivableComps struct {
+	systems []*System
+	comps   [][]*System
+	sub     map[*System]*System
 }
 
 // buildGraph finds the systems of the workspace and their module closures.
@@ -172,6 +200,127 @@ type rootScan struct {
 	systems []*System
 	reads   map[string]bool
 	skip    []string // files the scan found are no NixOS system (a clan's darwin machine)
+	// sysFiles are the files its systems are declared in or visit;
+	// visited those its systems but configuration.nix ones visit.
+	sysFiles, visited map[string]bool
+}
+
+// newRootScan records what a scan found: systems, and the files it read.
+func newRootScan(systems []*System, reads map[string]bool, skip []string) *rootScan {
+	rs := &rootScan{systems: systems, reads: reads, skip: skip, sysFiles: map[string]bool{}, visited: map[string]bool{}}
+	for _, s := range systems {
+		rs.sysFiles[s.File] = true
+		for f := range s.visited {
+			rs.sysFiles[f] = true
+			if s.Kind != "configuration" {
+				rs.visited[f] = true
+			}
+		}
+	}
+	return rs
+}
+
+// derivable returns what the components of a graph rebuilt from old,
+// whose roots are roots, derive from: nil when old's components were not
+// found, or a rescanned root's systems differ from those they replace in
+// number, order, the files they claim (components) or their parents.
+func derivable(old *graph, roots map[string]*rootScan, rescanned []string) *derivableComps {
+	if old == nil {
+		return nil
+	}
+	comps := old.comps.Load()
+	if comps == nil {
+		return nil
+	}
+	sub := map[*System]*System{}
+	for _, k := range rescanned {
+		o, n := old.roots[k], roots[k]
+		if o == nil || len(o.systems) != len(n.systems) {
+			return nil
+		}
+		for i, os := range o.systems {
+			if !sameSet(claims(os), claims(n.systems[i])) {
+				return nil
+			}
+			sub[os] = n.systems[i]
+		}
+	}
+	for o, n := range sub {
+		switch {
+		case o.Parent == nil && n.Parent == nil:
+		case o.Parent == nil || n.Parent == nil:
+			return nil
+		case n.Parent != o.Parent && sub[o.Parent] != n.Parent:
+			return nil
+		}
+	}
+	return &derivableComps{systems: old.systems, comps: *comps, sub: sub}
+}
+
+// components returns the components of the graph's systems (see
+// components), found once.
+func (g *graph) components() [][]*System {
+	g.compsOnce.Do(func() {
+		comps, ok := g.compsFrom.derive(g.systems)
+		if !ok {
+			comps = components(g.systems)
+		}
+		g.derived = ok
+		g.compsFrom = nil
+		g.comps.Store(&comps)
+	})
+	return *g.comps.Load()
+}
+
+// derive returns the last graph's components with its systems replaced,
+// when systems are its systems, each the same or its replacement.
+func (d *derivableComps) derive(systems []*System) ([][]*System, bool) {
+	if d == nil || len(systems) != len(d.systems) {
+		return nil, false
+	}
+	for i, s := range systems {
+		if o := d.systems[i]; d.sub[o] != s && (s != o || d.sub[o] != nil) {
+			return nil, false
+		}
+	}
+	out := make([][]*System, len(d.comps))
+	for i, comp := range d.comps {
+		c := make([]*System, len(comp))
+		for j, s := range comp {
+			if n := d.sub[s]; n != nil {
+				s = n
+			}
+			c[j] = s
+		}
+		out[i] = c
+	}
+	return out, true
+}
+
+// sameSet reports whether two sets hold the same keys.
+func sameSet(a, b map[string]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// unionOf returns the union of one set of each root whose key pick accepts.
+func unionOf(roots map[string]*rootScan, pick func(key string) bool, set func(*rootScan) map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for k, rs := range roots {
+		if pick(k) {
+			for f := range set(rs) {
+				out[f] = true
+			}
+		}
+	}
+	return out
 }
 
 // rebuildGraph builds the graph of ws. Roots of old whose scan read none of
@@ -184,7 +333,7 @@ type rootScan struct {
 // written).
 func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph, changed map[string]bool, stopped *stoppedBuild) (*graph, error) {
 	if memos == nil {
-		memos = memoSetOf(ws.Files)
+		memos = memoSetOf(ws)
 	}
 	g := &graph{ev: newEvaluator(ws), ws: ws, roots: map[string]*rootScan{}}
 	if old != nil && old.idx != nil {
@@ -195,13 +344,14 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 		g.root = old.root
 		g.rootOnce.Do(func() {})
 	} else {
-		files := make([]string, 0, len(ws.Files))
-		for p := range ws.Files {
+		files := make([]string, 0, ws.Len())
+		for p := range ws.All() {
 			files = append(files, p)
 		}
 		g.idx = newPathIndex(files, memos)
 	}
 	g.ev.idx = g.idx
+	var rescanned []string // keys of the roots scanned again or taken from stopped
 	// keptScan returns the scan of old's root key when it read no changed
 	// file, else that of stopped's (taken: its systems are not old's).
 	keptScan := func(key string) (rs *rootScan, taken bool) {
@@ -224,21 +374,21 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 		on.ev.idx = g.idx
 		start, skipStart := len(on.systems), len(on.skip)
 		scan(on)
-		rs := &rootScan{systems: append([]*System(nil), on.systems[start:]...), reads: map[string]bool{file: true},
-			skip: append([]string(nil), on.skip[skipStart:]...)}
+		systems := append([]*System(nil), on.systems[start:]...)
+		reads := map[string]bool{file: true}
 		for p := range on.ev.fileRoots {
-			rs.reads[p] = true
+			reads[p] = true
 		}
 		for p := range on.alsoReads {
-			rs.reads[p] = true
+			reads[p] = true
 		}
 		on.alsoReads = nil
-		for _, s := range rs.systems {
+		for _, s := range systems {
 			for p := range s.visited {
-				rs.reads[p] = true
+				reads[p] = true
 			}
 		}
-		return rs
+		return newRootScan(systems, reads, append([]string(nil), on.skip[skipStart:]...))
 	}
 	// root scans a root on g itself, after the roots before it: its scan
 	// reads the systems they found.
@@ -249,6 +399,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 			g.skip = append(g.skip, rs.skip...)
 			if taken {
 				g.rescanned++ // other systems than old's
+				rescanned = append(rescanned, key)
 			}
 			return
 		}
@@ -258,6 +409,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 		g.roots[key] = scanOne(g, file, scan)
 		g.rescanned++
 		g.scanned++
+		rescanned = append(rescanned, key)
 	}
 	// roots scans roots whose scans read nothing other roots found, on
 	// every core, each on a graph of its own; their systems are added in
@@ -302,11 +454,49 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 				g.ev = evs[i] // the last scan's evaluator, as after root
 				g.rescanned++
 				g.scanned++
+				rescanned = append(rescanned, j.key)
 			} else if taken[i] {
 				g.rescanned++ // other systems than old's
+				rescanned = append(rescanned, j.key)
 			}
 		}
 	}
+	// unchanged reports whether the roots that pick accepts are those of
+	// old, each one scanned again with the same set as before: then what
+	// the graph keeps of their union is old's.
+	unchanged := func(pick func(string) bool, set func(*rootScan) map[string]bool) bool {
+		if old == nil {
+			return false
+		}
+		n := 0
+		for k := range old.roots {
+			if pick(k) {
+				if g.roots[k] == nil {
+					return false
+				}
+				n++
+			}
+		}
+		for k := range g.roots {
+			if pick(k) {
+				n--
+			}
+		}
+		if n != 0 {
+			return false
+		}
+		for _, k := range rescanned {
+			if pick(k) && (old.roots[k] == nil || !sameSet(set(old.roots[k]), set(g.roots[k]))) {
+				return false
+			}
+		}
+		return true
+	}
+	notFile := func(k string) bool { return !strings.HasPrefix(k, "file:") }
+	anyRoot := func(string) bool { return true }
+	sysFilesOf := func(rs *rootScan) map[string]bool { return rs.sysFiles }
+	visitedOf := func(rs *rootScan) map[string]bool { return rs.visited }
+	readsOf := func(rs *rootScan) map[string]bool { return rs.reads }
 	var jobs []rootJob
 	for _, p := range g.idx.rootFiles {
 		p := p
@@ -363,16 +553,14 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	// A module that sets microvm.* but that no system reads still gets
 	// the checks that need no system (removed options, invalid values):
 	// it is read as a system of kind "file" of its own.
-	inSystem := map[string]bool{}
-	for _, s := range g.systems {
-		inSystem[s.File] = true
-		for f := range s.visited {
-			inSystem[f] = true
-		}
+	if unchanged(notFile, sysFilesOf) && old.inSystem != nil {
+		g.inSystem = old.inSystem
+	} else {
+		g.inSystem = unionOf(g.roots, notFile, sysFilesOf)
 	}
 	jobs = nil
 	for _, p := range g.idx.microvmFiles {
-		if inSystem[p] || memos.get(p).hasRoots || path.Base(p) == "flake.nix" {
+		if g.inSystem[p] || memos.get(p).hasRoots || path.Base(p) == "flake.nix" {
 			continue
 		}
 		p := p
@@ -401,14 +589,18 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	// A configuration.nix that another system reads (a VM's module, a host
 	// file imported through an expression the path scan did not see) is
 	// not a system of its own.
-	read := map[string]bool{}
-	for _, s := range g.systems {
-		if s.Kind != "configuration" {
-			for f := range s.visited {
-				read[f] = true
-			}
-		}
+	if unchanged(anyRoot, visitedOf) && old.visited != nil {
+		g.visited = old.visited
+	} else {
+		g.visited = unionOf(g.roots, anyRoot, visitedOf)
 	}
+	read := g.visited
+	if unchanged(anyRoot, readsOf) {
+		g.readsID = old.readsID
+	} else {
+		g.readsID = new(byte)
+	}
+	g.compsFrom = derivable(old, g.roots, rescanned)
 	// The same system reached twice (a host map scanned as a file of its
 	// own and through the flake that calls it) is one system; a nameless
 	// one at a call that a named system also reaches is that call seen
@@ -419,14 +611,20 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 			namedAt[Hop{File: s.File, Pos: s.Pos}] = true
 		}
 	}
-	seenDecl := map[string]bool{}
+	type declKey struct {
+		file     string
+		pos      int
+		name     string
+		template bool
+	}
+	seenDecl := map[declKey]bool{}
 	dedup := g.systems[:0]
 	for _, s := range g.systems {
 		if topLevelKind(s.Kind) && s.Name == "?" && namedAt[Hop{File: s.File, Pos: s.Pos}] {
 			continue
 		}
 		if topLevelKind(s.Kind) {
-			k := fmt.Sprintf("%s\x00%d\x00%s\x00%t", s.File, s.Pos, s.Name, s.template)
+			k := declKey{s.File, s.Pos, s.Name, s.template}
 			if seenDecl[k] {
 				continue
 			}
@@ -558,7 +756,7 @@ func (g *graph) scanRoot(file string) {
 func (g *graph) flakeArgsFor(file string) *attrsV {
 	for dir := path.Dir(file); ; dir = path.Dir(dir) {
 		fl := path.Join(dir, "flake.nix")
-		if g.ws.Files[fl] != nil {
+		if g.ws.At(fl) != nil {
 			g.ev.force(g.ev.fileRoot(fl))
 			info := g.ev.flakes[fl]
 			if info == nil || info.args == nil {
@@ -1195,7 +1393,7 @@ func (g *graph) child(s *System, kind, name, attr string, v nixast.Expr, e *env,
 
 // line returns "file:line" (1-based) for a position, file relative to /ws/.
 func (g *graph) where(file string, pos int) string {
-	f := g.ws.Files[file]
+	f := g.ws.At(file)
 	if f == nil {
 		f = g.ws.Sources.file(file)
 	}
@@ -1221,7 +1419,7 @@ func (g *graph) shortName(file string) string {
 func workspaceRoot(ws *Workspace) string {
 	root := ""
 	first := true
-	for name := range ws.Files {
+	for name := range ws.All() {
 		dir := name[:strings.LastIndexByte(name, '/')+1]
 		if first {
 			root, first = dir, false
@@ -1264,7 +1462,7 @@ func relativeName(dir, file string) string {
 // name contains part.
 func (g *graph) flakeHasInput(file, part string) bool {
 	for dir := path.Dir(file); dir != "/" && dir != "." && dir != ""; dir = path.Dir(dir) {
-		if fl := path.Join(dir, "flake.nix"); g.ws.Files[fl] != nil {
+		if fl := path.Join(dir, "flake.nix"); g.ws.At(fl) != nil {
 			return g.hasInput(fl, part)
 		}
 	}
@@ -1275,7 +1473,7 @@ func (g *graph) flakeHasInput(file, part string) bool {
 // microvm.nix from a fork.
 func (g *graph) flakeHasForkInput(file string) bool {
 	for dir := path.Dir(file); dir != "/" && dir != "." && dir != ""; dir = path.Dir(dir) {
-		if fl := path.Join(dir, "flake.nix"); g.ws.Files[fl] != nil {
+		if fl := path.Join(dir, "flake.nix"); g.ws.At(fl) != nil {
 			g.ev.force(g.ev.fileRoot(fl))
 			info := g.ev.flakes[fl]
 			return info != nil && len(info.forkInputs) > 0

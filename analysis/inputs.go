@@ -93,7 +93,7 @@ func (s *Sources) input(flake, input string) *foreignV {
 // fromSource reports whether a finding's file is one of an input's
 // source: nobody can edit it, so it gets no finding.
 func (ws *Workspace) fromSource(file string) bool {
-	return ws.Files[file] == nil && ws.Sources.holds(file)
+	return ws.At(file) == nil && ws.Sources.holds(file)
 }
 
 // sourceFile resolves a path below a source directory to the file it

@@ -3,6 +3,7 @@ package analysis
 import (
 	"bytes"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -92,22 +93,37 @@ func (x *pathIndex) derive(changed map[string]bool, memos *memoSet) *pathIndex {
 	y := &pathIndex{paths: x.paths, rootFiles: x.rootFiles, configs: x.configs, relFiles: x.relFiles}
 	y.byBase.Store(x.byBase.Load())
 	y.sorted.Store(x.sorted.Load())
-	keep := func(list []string) []string {
+	// A list none of whose changed files came or went is shared: typing
+	// seldom changes what a file mentions.
+	derive := func(list []string, has func(*fileMemo) bool) []string {
+		same := true
+		for p := range changed {
+			_, in := slices.BinarySearch(list, p)
+			if m := memos.get(p); in != (m != nil && has(m)) {
+				same = false
+				break
+			}
+		}
+		if same {
+			return list
+		}
 		out := make([]string, 0, len(list)+len(changed))
 		for _, p := range list {
 			if !changed[p] {
 				out = append(out, p)
 			}
 		}
+		for p := range changed {
+			if m := memos.get(p); m != nil && has(m) {
+				out = append(out, p)
+			}
+		}
+		sort.Strings(out)
 		return out
 	}
-	y.microvmFiles, y.declFiles, y.homeFiles = keep(x.microvmFiles), keep(x.declFiles), keep(x.homeFiles)
-	for p := range changed {
-		y.note(p, memos.get(p))
-	}
-	sort.Strings(y.microvmFiles)
-	sort.Strings(y.declFiles)
-	sort.Strings(y.homeFiles)
+	y.microvmFiles = derive(x.microvmFiles, func(m *fileMemo) bool { return m.microvm })
+	y.declFiles = derive(x.declFiles, func(m *fileMemo) bool { return m.declares })
+	y.homeFiles = derive(x.homeFiles, func(m *fileMemo) bool { return m.foreignHome })
 	return y
 }
 

@@ -119,7 +119,7 @@ func systemsOf(g *graph, ws *Workspace) []SystemInfo {
 		if s.Parent != nil {
 			si.Parent = s.Parent.Name
 		}
-		if f := ws.Files[s.File]; f != nil {
+		if f := ws.At(s.File); f != nil {
 			si.End = declEnd(f.Src, s.Pos)
 		}
 		for _, e := range s.Elems {
@@ -156,7 +156,7 @@ func otherSystemInfo(g *graph, s *System, ws *Workspace) SystemInfo {
 		}
 	}
 	sort.Strings(si.Files[1:])
-	if f := ws.Files[s.File]; f != nil {
+	if f := ws.At(s.File); f != nil {
 		si.End = declEnd(f.Src, s.Pos)
 	}
 	return si

@@ -109,7 +109,7 @@ func (s *treeStore) sweep(keep func(path string) bool) {
 // it, else once per Workspace); a file below one of ws.Sources, parsed
 // once. Nil if p is neither.
 func (ws *Workspace) File(p string) *nixast.File {
-	f := ws.Files[p]
+	f := ws.At(p)
 	if f == nil {
 		return ws.Sources.file(p) // a file of an input's source, or nil
 	}
@@ -128,7 +128,7 @@ func (ws *Workspace) File(p string) *nixast.File {
 // of the workspace, every symbol): the tree of a summary no analysis holds
 // is parsed for the caller alone and not kept.
 func (ws *Workspace) Tree(p string) *nixast.File {
-	f := ws.Files[p]
+	f := ws.At(p)
 	if !IsSummary(f) {
 		return f
 	}
@@ -145,13 +145,13 @@ func (c *Cache) bind(ws *Workspace) *Workspace {
 	if ws.trees == &c.trees {
 		return ws
 	}
-	return &Workspace{Files: ws.Files, Microvm: ws.Microvm, MicrovmFolders: ws.MicrovmFolders, AbsentInputs: ws.AbsentInputs, Options: ws.Options, Exists: ws.Exists, Root: ws.Root, Sources: ws.Sources, Derived: ws.Derived, trees: &c.trees}
+	return &Workspace{Files: ws.Files, Open: ws.Open, Microvm: ws.Microvm, MicrovmFolders: ws.MicrovmFolders, AbsentInputs: ws.AbsentInputs, Options: ws.Options, Exists: ws.Exists, Root: ws.Root, Sources: ws.Sources, Derived: ws.Derived, trees: &c.trees}
 }
 
 // Workspace returns a workspace of files whose summaries share this cache's
 // trees: the view to give every analysis and feature of one state.
-func (c *Cache) Workspace(files map[string]*nixast.File) *Workspace {
-	return &Workspace{Files: files, trees: &c.trees}
+func (c *Cache) Workspace(files, open map[string]*nixast.File) *Workspace {
+	return &Workspace{Files: files, Open: open, trees: &c.trees}
 }
 
 // Prepare takes a file read from disk into the cache before its first

@@ -35,7 +35,7 @@ func TestSummariesMatchTrees(t *testing.T) {
 			paths = append(paths, p)
 		}
 		sort.Strings(paths)
-		ws := c.Workspace(files)
+		ws := c.Workspace(files, nil)
 		ws.Exists, ws.Microvm, ws.AbsentInputs, ws.Options, ws.Sources = full.Exists, full.Microvm, full.AbsentInputs, full.Options, full.Sources
 		name := filepath.Base(fx)
 		some := Config{Disabled: map[string]bool{CodeUnusedBinding: true}}
@@ -72,7 +72,7 @@ func TestSummariesMatchTrees(t *testing.T) {
 		}
 		root := nixast.Parse("/ws/zz-root.nix", []byte("{ nixpkgs, microvm, ... }: { nixosConfigurations.all = nixpkgs.lib.nixosSystem { modules = ["+imports+" ]; }; }\n"))
 		edited[root.Name], editedFull[root.Name] = root, root
-		if got, want := encode(c.Analyze(c.Workspace(edited), Config{})), encode(Analyze(&Workspace{Files: editedFull}, Config{})); got != want {
+		if got, want := encode(c.Analyze(c.Workspace(edited, nil), Config{})), encode(Analyze(&Workspace{Files: editedFull}, Config{})); got != want {
 			t.Errorf("%s: with a root over every file, summaries give\n %s\nwant\n %s", name, got, want)
 		}
 	}

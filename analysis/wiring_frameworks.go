@@ -208,7 +208,7 @@ func (g *graph) clan(v Value, at nixast.Expr, file string) {
 	}
 	// machines/<name>/ directories are machines too
 	for n, t := range ev.readDir(path.Join(dir, "machines")).Attrs {
-		if k, _ := knownString(ev.force(t)); k == "directory" && ev.ws.Files[path.Join(dir, "machines", n, "configuration.nix")] != nil {
+		if k, _ := knownString(ev.force(t)); k == "directory" && ev.ws.At(path.Join(dir, "machines", n, "configuration.nix")) != nil {
 			if inv != nil && inv.Attrs[n] != nil {
 				if class, ok := knownString(ev.attrAt(ev.force(inv.Attrs[n]), "machineClass")); ok && class != "nixos" && class != "darwin" {
 					continue
@@ -243,7 +243,7 @@ func (g *graph) clan(v Value, at nixast.Expr, file string) {
 		if at != nil {
 			pos = at.Pos()
 		}
-		if c := path.Join(dir, "machines", n, "configuration.nix"); ev.ws.Files[c] != nil {
+		if c := path.Join(dir, "machines", n, "configuration.nix"); ev.ws.At(c) != nil {
 			l.Elems = append(l.Elems, pathElem(c, file, at))
 			declFile, pos = c, 0
 		}
@@ -362,7 +362,7 @@ func (g *graph) ezConfigsOf(a *attrsV, file, kind, attr, confDir, modulesDir str
 		for n, t := range ev.readDir(dir).Attrs {
 			k, _ := knownString(ev.force(t))
 			switch {
-			case k == "directory" && ev.ws.Files[path.Join(dir, n, "default.nix")] != nil:
+			case k == "directory" && ev.ws.At(path.Join(dir, n, "default.nix")) != nil:
 				out[n] = path.Join(dir, n, "default.nix")
 			case k == "regular" && strings.HasSuffix(n, ".nix"):
 				out[strings.TrimSuffix(n, ".nix")] = path.Join(dir, n)

@@ -145,7 +145,7 @@ func (ev *evaluator) importHosts(dir string, file string) Value {
 		kind, _ := knownString(ev.force(t))
 		var p string
 		switch {
-		case kind == "directory" && ev.ws.Files[path.Join(dir, name, "default.nix")] != nil:
+		case kind == "directory" && ev.ws.At(path.Join(dir, name, "default.nix")) != nil:
 			p = path.Join(dir, name, "default.nix")
 		case kind == "regular" && strings.HasSuffix(name, ".nix") && name != "default.nix":
 			p, name = path.Join(dir, name), strings.TrimSuffix(name, ".nix")

@@ -133,9 +133,9 @@ func (ev *evaluator) absPath(abs string) Value {
 		return v
 	}
 	file := ""
-	if ev.ws.Files[abs] != nil {
+	if ev.ws.At(abs) != nil {
 		file = abs
-	} else if d := path.Join(abs, "default.nix"); ev.ws.Files[d] != nil {
+	} else if d := path.Join(abs, "default.nix"); ev.ws.At(d) != nil {
 		file = d
 	} else {
 		file = ev.sourceFile(abs)
@@ -205,7 +205,7 @@ func (ev *evaluator) rakeLeaves(dir string, depth int) Value {
 		switch {
 		case kind == "regular" && strings.HasSuffix(name, ".nix") && name != "default.nix":
 			out.Attrs[strings.TrimSuffix(name, ".nix")] = valThunk(ev.absPath(p))
-		case kind == "directory" && ev.ws.Files[path.Join(p, "default.nix")] != nil:
+		case kind == "directory" && ev.ws.At(path.Join(p, "default.nix")) != nil:
 			out.Attrs[name] = valThunk(ev.absPath(p))
 		case kind == "directory":
 			out.Attrs[name] = valThunk(ev.rakeLeaves(p, depth+1))

@@ -180,7 +180,7 @@ func (g *graph) inputURLOf(file string, sel *nixast.Select) string {
 	}
 	for dir := path.Dir(file); ; dir = path.Dir(dir) {
 		fl := path.Join(dir, "flake.nix")
-		if g.ws.Files[fl] != nil {
+		if g.ws.At(fl) != nil {
 			g.ev.force(g.ev.fileRoot(fl))
 			if info := g.ev.flakes[fl]; info != nil {
 				return strings.ToLower(info.inputURLs[name])

@@ -2,6 +2,7 @@ package ide
 
 import (
 	"fmt"
+	"iter"
 	"strings"
 	"sync"
 
@@ -15,7 +16,11 @@ import (
 // Workspace is what features that look beyond one file know of the
 // workspace. Every field may be empty.
 type Workspace struct {
-	Files   map[string]*nixast.File
+	Files map[string]*nixast.File
+	// Open, when set, holds files laid over Files (analysis.Workspace's
+	// Open): the editor's versions of open documents. Read the files with
+	// At, Len and All.
+	Open    map[string]*nixast.File
 	Systems []analysis.SystemInfo
 	// Microvm holds the option facts of the microvm.nix the workspace
 	// pins; nil means the index built into microvm-lsp.
@@ -45,12 +50,24 @@ type Workspace struct {
 	classes   map[string]optindex.Class // files holding modules of a class other than NixOS
 }
 
+// At returns the file at p (it may be a summary without a tree), nil if
+// there is none.
+func (ws *Workspace) At(p string) *nixast.File { return analysis.FileAt(ws.Files, ws.Open, p) }
+
+// Len returns the number of files.
+func (ws *Workspace) Len() int { return analysis.FileCount(ws.Files, ws.Open) }
+
+// All yields every path and file, in no order.
+func (ws *Workspace) All() iter.Seq2[string, *nixast.File] {
+	return analysis.AllFiles(ws.Files, ws.Open)
+}
+
 // tree returns the file at p with its tree.
 func (ws *Workspace) tree(p string) *nixast.File {
 	if ws.Tree != nil {
 		return ws.Tree(p)
 	}
-	return ws.Files[p]
+	return ws.At(p)
 }
 
 // HoverResult is the text of a hover and the range it is about.

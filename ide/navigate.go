@@ -35,7 +35,7 @@ func ResolvePath(ws *Workspace, file, text string) string {
 		if ws == nil {
 			return false
 		}
-		if _, ok := ws.Files[q]; ok {
+		if ws.At(q) != nil {
 			return true
 		}
 		return ws.Exists != nil && ws.Exists(q)
@@ -178,8 +178,8 @@ func FileReferences(ctx context.Context, ws *Workspace, file string) ([]Location
 	if ws == nil {
 		return nil, nil
 	}
-	names := make([]string, 0, len(ws.Files))
-	for p := range ws.Files {
+	names := make([]string, 0, ws.Len())
+	for p := range ws.All() {
 		names = append(names, p)
 	}
 	sort.Strings(names)

@@ -79,20 +79,24 @@ func (ws *Workspace) sets(file string) *optindex.Sets {
 // fileClass is the class of the modules a file holds: home-manager or
 // nix-darwin when some module of that class imports it, or when only
 // nix-darwin systems or home-manager configurations read it (a framework's
-// darwin host, found by the module graph); NixOS otherwise.
+// darwin host, found by the module graph); NixOS otherwise. The imports
+// are followed only when the file has option indexes to tell the classes
+// apart with: that reads every file of the workspace.
 func (ws *Workspace) fileClass(file string) optindex.Class {
 	if ws == nil {
 		return optindex.NixOS
 	}
-	ws.classOnce.Do(func() {
-		if ws.Classes != nil {
-			ws.classes = ws.Classes()
-		} else {
-			ws.classes = FileClasses(ws)
+	if ws.sets(file) != nil {
+		ws.classOnce.Do(func() {
+			if ws.Classes != nil {
+				ws.classes = ws.Classes()
+			} else {
+				ws.classes = FileClasses(ws)
+			}
+		})
+		if c, ok := ws.classes[file]; ok {
+			return c
 		}
-	})
-	if c, ok := ws.classes[file]; ok {
-		return c
 	}
 	return systemsClass(ws.Systems, file)
 }
@@ -130,6 +134,26 @@ func systemsClass(systems []analysis.SystemInfo, file string) optindex.Class {
 // home-manager.sharedModules, in the modules of homeManagerConfiguration or
 // darwinSystem, and what those files import in turn.
 func FileClasses(ws *Workspace) map[string]optindex.Class {
+	var from []string
+	for name, f := range ws.All() {
+		if NamesClassModules(f.Src) {
+			from = append(from, name)
+		}
+	}
+	return FileClassesFrom(ws, from)
+}
+
+// NamesClassModules reports whether a source may import modules of a class
+// other than NixOS: the files FileClasses starts from.
+func NamesClassModules(src []byte) bool {
+	return bytes.Contains(src, []byte("home-manager")) || bytes.Contains(src, []byte("homeManagerConfiguration")) ||
+		bytes.Contains(src, []byte("darwinSystem"))
+}
+
+// FileClassesFrom is FileClasses given the files of ws whose source
+// NamesClassModules (in any order): a caller that keeps them per file
+// spares reading every source of a large workspace.
+func FileClassesFrom(ws *Workspace, from []string) map[string]optindex.Class {
 	out := map[string]optindex.Class{}
 	var queue []string
 	mark := func(from, text string, c optindex.Class) {
@@ -140,8 +164,8 @@ func FileClasses(ws *Workspace) map[string]optindex.Class {
 		if target == "" {
 			return
 		}
-		if ws.Files[target] == nil {
-			if d := path.Join(target, "default.nix"); ws.Files[d] != nil {
+		if ws.At(target) == nil {
+			if d := path.Join(target, "default.nix"); ws.At(d) != nil {
 				target = d
 			} else {
 				return
@@ -152,12 +176,7 @@ func FileClasses(ws *Workspace) map[string]optindex.Class {
 			queue = append(queue, target)
 		}
 	}
-	for name, f := range ws.Files {
-		src := f.Src
-		if !bytes.Contains(src, []byte("home-manager")) && !bytes.Contains(src, []byte("homeManagerConfiguration")) &&
-			!bytes.Contains(src, []byte("darwinSystem")) {
-			continue
-		}
+	for _, name := range from {
 		if t := ws.tree(name); t != nil {
 			modulePathLits(ws.sets(name), t, optindex.NixOS, func(text string, c optindex.Class) { mark(name, text, c) })
 		}

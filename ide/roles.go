@@ -84,7 +84,7 @@ func RoleLenses(ws *Workspace, file string) []RoleLens {
 // placeOf names a position as file:line (1-based).
 func placeOf(ws *Workspace, file string, pos int) string {
 	line := 0
-	if f := ws.Files[file]; f != nil {
+	if f := ws.At(file); f != nil {
 		line = f.Lines.Line(pos)
 	}
 	return fmt.Sprintf("%s:%d", file, line+1)

@@ -165,8 +165,8 @@ func WorkspaceSymbols(ctx context.Context, ws *Workspace, query string) ([]Works
 			out = append(out, WorkspaceSymbol{Name: s.Name, Kind: SymModule, File: s.File, Range: Range{s.Pos, s.End}, Container: "system: " + s.Role})
 		}
 	}
-	paths := make([]string, 0, len(ws.Files))
-	for p := range ws.Files {
+	paths := make([]string, 0, ws.Len())
+	for p := range ws.All() {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)

@@ -25,7 +25,7 @@ func TestNewVersionStopsTheRunningAnalysis(t *testing.T) {
 	var startOnce sync.Once
 	var stopped atomic.Bool
 	analyze := func(ctx context.Context, ws *analysis.Workspace, cfg analysis.Config) (*analysis.Findings, error) {
-		for _, f := range ws.Files {
+		for _, f := range ws.All() {
 			if strings.Contains(string(f.Src), "version one") {
 				startOnce.Do(func() { close(started) })
 				<-ctx.Done()

@@ -18,7 +18,7 @@ func fixingAnalysis(aPath, bPath string) func(*analysis.Workspace, analysis.Conf
 }
 
 func findBad(ws *analysis.Workspace, aPath, bPath string) []analysis.Finding {
-	a := ws.Files[aPath]
+	a := ws.At(aPath)
 	if a == nil {
 		return nil
 	}

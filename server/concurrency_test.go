@@ -60,8 +60,13 @@ func TestRequestsShareOneSnapshot(t *testing.T) {
 	}
 	s.docs.change("file:///ws/a.nix", 2, []contentChange{{Text: "{ a = 2; }"}}, encUTF16)
 	s.changed()
-	if c := s.snapshot(); c == a || string(c.files["/ws/a.nix"].Src) != "{ a = 2; }" {
+	c := s.snapshot()
+	if c == a || string(c.at("/ws/a.nix").Src) != "{ a = 2; }" {
 		t.Fatal("a change did not make a new snapshot")
+	}
+	// Typing shares the files from disk: no copy of them per keystroke.
+	if !sameMap(c.files, a.files) {
+		t.Error("an edit to an open document copied the files of the index")
 	}
 }
 

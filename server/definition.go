@@ -35,7 +35,7 @@ func (snap *snapshot) locations(locs []ide.Location) []protocol.Location {
 	out := []protocol.Location{}
 	for _, l := range locs {
 		loc := protocol.Location{URI: snap.uriOf(l.File)}
-		if f := snap.files[l.File]; f != nil {
+		if f := snap.at(l.File); f != nil {
 			loc.Range = snap.lspRange(f, l.Range)
 		}
 		out = append(out, loc)

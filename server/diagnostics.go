@@ -64,7 +64,7 @@ func (s *Server) publishedFiles(ctx context.Context, r *analysisResult) (func(st
 	scope := r.snap.scope
 	if scope == scopeAuto {
 		scope = scopeAll
-		if len(r.snap.files) > autoScopeFiles {
+		if analysis.FileCount(r.snap.files, r.snap.open) > autoScopeFiles {
 			scope = scopeOpen
 		}
 	}

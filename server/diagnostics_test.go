@@ -158,7 +158,7 @@ func TestDiagnosticsAreCappedPerFile(t *testing.T) {
 // in one file depends on another, as role checks do across imports.
 func TestChangeInOneFileRepublishesAnother(t *testing.T) {
 	crossFile := func(ws *analysis.Workspace, _ analysis.Config) []analysis.Finding {
-		host, guest := ws.Files["/w/host.nix"], ws.Files["/w/guest.nix"]
+		host, guest := ws.At("/w/host.nix"), ws.At("/w/guest.nix")
 		if host == nil || guest == nil || !strings.Contains(string(host.Src), "guest") {
 			return nil
 		}

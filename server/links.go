@@ -21,7 +21,7 @@ func (s *Server) documentLinks(ctx context.Context, p *protocol.DocumentLinkPara
 	if f == nil {
 		return out, nil
 	}
-	ws := &ide.Workspace{Files: snap.files, Exists: existsOnDisk}
+	ws := &ide.Workspace{Files: snap.files, Open: snap.open, Exists: existsOnDisk}
 	for _, l := range ide.Links(ws, f) {
 		target := protocol.DocumentURI(l.URL)
 		if l.File != "" {

@@ -40,10 +40,14 @@ type optionSources struct {
 	// keyed on them rerun.
 	views *folderViews
 
-	// classes caches ide.FileClasses for one snapshot's files.
+	// classes caches ide.FileClasses for one snapshot's files (and open
+	// documents); classFrom are the files of classFiles that
+	// ide.NamesClassModules.
 	classMu    sync.Mutex
 	classFiles map[string]*nixast.File
+	classOpen  map[string]*nixast.File
 	classes    map[string]optindex.Class
+	classFrom  []string
 }
 
 // folderOptions are the option facts of one workspace folder.
@@ -310,19 +314,68 @@ func (s *Server) optionSetsFor(path string) *optindex.Sets {
 	return s.optionFolders().For(path)
 }
 
-// fileClasses returns ide.FileClasses of a view, computed once per snapshot
-// (its map of files) rather than per request.
+// fileClasses returns ide.FileClasses of a view, computed once per state of
+// the index' files rather than per request or keystroke: typing changes
+// the classes only when an open document that may import modules of
+// another class, or is one, changes.
 func (s *Server) fileClasses(snap *snapshot, ws *ide.Workspace) func() map[string]optindex.Class {
 	return func() map[string]optindex.Class {
 		o := &s.options
 		o.classMu.Lock()
 		defer o.classMu.Unlock()
-		if o.classes != nil && sameMap(o.classFiles, snap.files) {
+		sameFiles := o.classes != nil && sameMap(o.classFiles, snap.files)
+		if sameFiles && (sameMap(o.classOpen, snap.open) || o.classesHold(snap)) {
+			o.classOpen = snap.open
 			return o.classes
 		}
-		o.classes, o.classFiles = ide.FileClasses(ws), snap.files
+		if !sameFiles {
+			o.classFrom = nil
+			for p, f := range snap.files {
+				if ide.NamesClassModules(f.Src) {
+					o.classFrom = append(o.classFrom, p)
+				}
+			}
+		}
+		var from []string
+		for _, p := range o.classFrom {
+			if _, ok := snap.open[p]; !ok {
+				from = append(from, p)
+			}
+		}
+		for p, f := range snap.open {
+			if f != nil && ide.NamesClassModules(f.Src) {
+				from = append(from, p)
+			}
+		}
+		o.classes, o.classFiles, o.classOpen = ide.FileClassesFrom(ws, from), snap.files, snap.open
 		return o.classes
 	}
+}
+
+// classesHold reports whether the cached classes hold for snap, whose files
+// are those they were found for: no open document that changed may import
+// modules of another class (before or after), or is such a module. Called
+// with classMu held.
+func (o *optionSources) classesHold(snap *snapshot) bool {
+	moved := func(p string) bool {
+		old, cur := analysis.FileAt(o.classFiles, o.classOpen, p), snap.at(p)
+		if old == cur {
+			return false
+		}
+		_, isModule := o.classes[p]
+		return isModule || old != nil && ide.NamesClassModules(old.Src) || cur != nil && ide.NamesClassModules(cur.Src)
+	}
+	for p := range o.classOpen {
+		if moved(p) {
+			return false
+		}
+	}
+	for p := range snap.open {
+		if moved(p) {
+			return false
+		}
+	}
+	return true
 }
 
 // sameMap reports whether two maps are the same map (not equal contents).

@@ -17,7 +17,7 @@ import (
 // request that needed it with InternalError; the session carries on.
 func TestPanicIsRecovered(t *testing.T) {
 	panicky := func(ws *analysis.Workspace, cfg analysis.Config) []analysis.Finding {
-		for _, f := range ws.Files {
+		for _, f := range ws.All() {
 			if strings.Contains(string(f.Src), "PANIC") {
 				panic("analysis exploded")
 			}
@@ -43,7 +43,7 @@ func TestPanicIsRecovered(t *testing.T) {
 func TestCancelRequest(t *testing.T) {
 	gate := make(chan struct{})
 	blocking := func(ws *analysis.Workspace, cfg analysis.Config) []analysis.Finding {
-		for _, f := range ws.Files {
+		for _, f := range ws.All() {
 			if strings.Contains(string(f.Src), "BLOCK") {
 				<-gate
 			}

@@ -83,7 +83,7 @@ type Server struct {
 	// returns what the index keeps of it (analysis.Cache.Prepare); nil
 	// keeps every tree. workspaceOf makes a snapshot's workspace.
 	prepare     func(string, *nixast.File) *nixast.File
-	workspaceOf func(map[string]*nixast.File) *analysis.Workspace
+	workspaceOf func(files, open map[string]*nixast.File) *analysis.Workspace
 
 	conn jsonrpc2.Conn
 	ctx  context.Context // ends when the session does; background work watches it
@@ -170,7 +170,9 @@ func New(opts Options) *Server {
 		s.prepare, s.workspaceOf = cache.Prepare, cache.Workspace
 	}
 	if s.workspaceOf == nil {
-		s.workspaceOf = func(files map[string]*nixast.File) *analysis.Workspace { return &analysis.Workspace{Files: files} }
+		s.workspaceOf = func(files, open map[string]*nixast.File) *analysis.Workspace {
+			return &analysis.Workspace{Files: files, Open: open}
+		}
 	}
 	if opts.Systems != nil {
 		s.systems = func(ctx context.Context, ws *analysis.Workspace) ([]analysis.SystemInfo, error) {

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"maps"
 	"sync"
 	"time"
 
@@ -20,20 +19,24 @@ import (
 type snapshot struct {
 	gen   uint64 // Server.gen when the snapshot was taken
 	index uint64 // the workspace index' version it was taken from
-	files map[string]*nixast.File
-	ws    *analysis.Workspace  // files, for analysis and features; reparses summaries
-	docs  map[string]*document // open documents by path: versions and URIs
-	cfg   analysis.Config
-	scope diagnosticsScope
-	enc   positionEncoding
+	// files are those read from disk, shared by the snapshots of one
+	// state of the index; open holds the open documents' versions, laid
+	// over them (analysis.Workspace's Files and Open).
+	files, open map[string]*nixast.File
+	ws          *analysis.Workspace  // files, for analysis and features; reparses summaries
+	docs        map[string]*document // open documents by path: versions and URIs
+	cfg         analysis.Config
+	scope       diagnosticsScope
+	enc         positionEncoding
 	// docsLink is the base of diagnostics' codeDescription links
 	// (settings.docsLink), or "" for none.
 	docsLink string
 }
 
 // snapshotCache holds the snapshot of the newest state: every request and
-// analysis of one state shares it, so that the index is copied and the open
-// documents parsed once per change, not once per request.
+// analysis of one state shares it, so that the open documents are parsed
+// once per change, not once per request, and the index copied once per
+// change of the index.
 type snapshotCache struct {
 	mu   sync.Mutex
 	last *snapshot
@@ -65,38 +68,34 @@ func (s *Server) takeSnapshot() *snapshot {
 	s.mu.Unlock()
 	var files map[string]*nixast.File
 	var version uint64
-	var derived *analysis.Derivation
 	if prev := s.snaps.last; prev != nil && prev.index == s.index.currentVersion() && sameDocs(prev, docs, exclude) {
 		// Typing: the index is as the last snapshot saw it and the same
-		// documents are open. Their new versions replace the old ones in
-		// a copy of its map, and the analysis is told which changed,
-		// rather than comparing every file.
-		files, version = maps.Clone(prev.files), prev.index
-		var changed []string
-		for p, d := range docs {
-			if f := d.parse(); files[p] != f {
-				files[p] = f
-				changed = append(changed, p)
-			}
-		}
-		derived = &analysis.Derivation{From: prev.files, Changed: changed}
+		// documents are open. The snapshot shares its files: the
+		// analysis compares the open documents alone, and a keystroke
+		// costs no copy of an entry per file of the workspace.
+		files, version = prev.files, prev.index
 	} else {
 		files, version = s.index.copyFilesVersion()
-		for p, d := range docs {
-			if exclude(p) {
-				delete(files, p)
-				continue
-			}
-			files[p] = d.parse()
+		for p := range docs {
+			delete(files, p) // the editor's text is the truth
 		}
 	}
-	ws := s.workspaceOf(files)
+	open := make(map[string]*nixast.File, len(docs))
+	for p, d := range docs {
+		if !exclude(p) {
+			open[p] = d.parse()
+		}
+	}
+	ws := s.workspaceOf(files, open)
 	ws.Microvm, ws.AbsentInputs, ws.Exists = s.microvmFacts(), s.absentInputs(), existsOnDisk
 	views := s.folderViews()
 	ws.MicrovmFolders, ws.Options, ws.Sources = views.microvm, views.options, views.sources
-	ws.Derived = derived
-	return &snapshot{gen: gen, index: version, files: files, ws: ws, docs: docs, cfg: cfg, scope: scope, enc: enc, docsLink: docsLink}
+	return &snapshot{gen: gen, index: version, files: files, open: open, ws: ws, docs: docs, cfg: cfg, scope: scope, enc: enc, docsLink: docsLink}
 }
+
+// at returns the file at p, nil if the snapshot has none (it may be a
+// summary without a tree: see tree).
+func (snap *snapshot) at(p string) *nixast.File { return analysis.FileAt(snap.files, snap.open, p) }
 
 // sameDocs reports whether docs are the open documents of prev, each in
 // its files (none excluded).
@@ -105,7 +104,7 @@ func sameDocs(prev *snapshot, docs map[string]*document, exclude func(string) bo
 		return false
 	}
 	for p := range docs {
-		if prev.docs[p] == nil || prev.files[p] == nil || exclude(p) {
+		if prev.docs[p] == nil || prev.open[p] == nil || exclude(p) {
 			return false
 		}
 	}
@@ -136,7 +135,7 @@ func (snap *snapshot) versionOf(p string) *int32 {
 }
 
 func (snap *snapshot) lines(p string) *nixast.LineIndex {
-	if f := snap.files[p]; f != nil {
+	if f := snap.at(p); f != nil {
 		return f.Lines
 	}
 	return nil
@@ -150,7 +149,7 @@ type analysisResult struct {
 
 // of returns the findings in the file at p, sorted by position.
 func (r *analysisResult) of(p string) []analysis.Finding {
-	if r.snap.files[p] == nil {
+	if r.snap.at(p) == nil {
 		return nil // analysis reported on a file it was not given
 	}
 	return r.found.Of(p)

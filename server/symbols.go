@@ -71,7 +71,7 @@ func (s *Server) workspaceSymbols(ctx context.Context, p *protocol.WorkspaceSymb
 	}
 	out := []protocol.SymbolInformation{}
 	for _, sym := range syms {
-		f := snap.files[sym.File]
+		f := snap.at(sym.File)
 		if f == nil {
 			continue
 		}

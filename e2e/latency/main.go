@@ -17,14 +17,23 @@
 // a duplicate attribute, so every edit moves a diagnostic (the server also
 // sends an open document's diagnostics for each new version, changed or not).
 // The time includes all the server does: applying the edit, parsing, analysis
-// and encoding the diagnostics.
+// and encoding the diagnostics. cpu/edit is the server's CPU time over the
+// document's edits (and requests) divided by the edits: on a busy machine
+// its work, which other processes stretch less than the latency.
 //
 // Typing must not depend on the size of the workspace: -corpus N adds a
 // generated corpus of N files beside the documents (33000 make a 168 MB
 // workspace), -workspace DIR the *.nix files of a directory, hard-linked
-// -copies times. Typing starts when the server has indexed them.
+// -copies times. Typing starts when the server has indexed them and
+// analysed the workspace, and each document's typing when its didOpen has
+// been answered with diagnostics.
 //
-//	go run ./e2e/latency -bin bin/microvm-lsp [-edits 600] [-seed 1] [-only module.nix] [-pause 50ms] [-trace FILE]
+// With -requests, the editor's requests are timed too: a completion at the
+// cursor sent right after each didChange (as editors do while typing, so
+// that it meets the analysis of that version), and a hover on a word of
+// another line once the version's diagnostics arrived.
+//
+//	go run ./e2e/latency -bin bin/microvm-lsp [-edits 600] [-seed 1] [-only module.nix] [-pause 50ms] [-trace FILE] [-requests]
 //	go run ./e2e/latency -bin bin/microvm-lsp -corpus 33000 [-edits 300]
 package main
 
@@ -54,6 +63,7 @@ func main() {
 	pause := flag.Duration("pause", 0, "wait this long after each publication before the next edit (a typist's pace; 0: at once, the worst case)")
 	trace := flag.String("trace", "", "write each edit's document, number, kind, line and latency to `FILE`")
 	only := flag.String("only", "", "edit only the document `NAME` (module.nix, pkgs.nix or shared.nix)")
+	requests := flag.Bool("requests", false, "also time a completion after each didChange and a hover after each publication")
 	write := flag.String("write", "", "only write the generated workspace into `DIR` (to reproduce by hand) and exit")
 	flag.IntVar(&corpusFiles, "corpus", 0, "add a generated corpus of `N` files to the workspace")
 	flag.StringVar(&corpusDir, "workspace", "", "add the *.nix files below `DIR` to the workspace")
@@ -66,7 +76,7 @@ func main() {
 		}
 		return
 	}
-	if err := run(*bin, *edits, *seed, *timeout, *pause, *only, *trace); err != nil {
+	if err := run(*bin, *edits, *seed, *timeout, *pause, *only, *trace, *requests); err != nil {
 		fmt.Fprintln(os.Stderr, "latency:", err)
 		os.Exit(1)
 	}
@@ -99,7 +109,7 @@ func addCorpus(ws string) (string, error) {
 	return fmt.Sprintf("; a workspace of %d more files (%.1f MB)", n, float64(size)/1e6), nil
 }
 
-func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, trace string) error {
+func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, trace string, requests bool) error {
 	var tw io.Writer = io.Discard
 	if trace != "" {
 		f, err := os.Create(trace)
@@ -138,18 +148,30 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 		case <-time.After(5 * time.Minute):
 			return fmt.Errorf("the server did not index the workspace in 5 minutes")
 		}
-		// The analysis of the whole workspace follows the index.
-		for time.Since(c.LastMessage()) < time.Second {
-			time.Sleep(100 * time.Millisecond)
+		// The analysis of the whole workspace follows the index: a pull
+		// of a file's diagnostics is answered when it is done (it may
+		// run for seconds without a message). Its publications follow.
+		// The first pull may meet the state just before the index
+		// ended: the second, after a quiet second, meets the analysis.
+		for i := 0; i < 2; i++ {
+			if _, err := c.Call("textDocument/diagnostic", map[string]any{"textDocument": map[string]any{"uri": "file://" + filepath.Join(ws, "flake.nix")}}, 5*time.Minute); err != nil {
+				return fmt.Errorf("waiting for the analysis of the workspace: %v", err)
+			}
+			for time.Since(c.LastMessage()) < time.Second {
+				time.Sleep(100 * time.Millisecond)
+			}
 		}
 	}
 
 	out, _ := exec.Command(bin, "version").Output()
 	fmt.Printf("%s; %d edits per document, replaying a typing session%s; latency = didChange sent -> publishDiagnostics of that version received\n\n",
 		strings.TrimSpace(string(out)), edits, extra)
-	fmt.Printf("%-34s %7s %9s %9s %9s %9s %8s\n", "document", "edits", "median", "p90", "p99", "max", "missing")
+	fmt.Printf("%-34s %7s %9s %9s %9s %9s %8s %9s\n", "document", "edits", "median", "p90", "p99", "max", "missing", "cpu/edit")
 	rng := rand.New(rand.NewSource(seed))
-	var mix []string
+	// Where hovers go has a generator of its own: the edits are the same
+	// with and without -requests.
+	hoverRng := rand.New(rand.NewSource(seed))
+	var mix, reqRows []string
 	for _, d := range docs {
 		if only != "" && d.name != only {
 			continue
@@ -162,17 +184,18 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 		// An open document's diagnostics are sent for each version,
 		// its first included.
 		openNote := "didOpen -> first publish: "
-		if at, err := c.WaitPublish(uri, 1, 2*time.Second); err == nil {
+		if at, err := c.WaitPublish(uri, 1, timeout); err == nil {
 			openNote += ms(at.Sub(t0))
 		} else {
-			openNote += "none within 2s"
+			openNote += "none within " + timeout.String()
 		}
 
 		lines := strings.Count(d.text, "\n")
 		sess := newSession(rng, d.text, d.typed)
 		kinds := map[string]int{}
-		var lat []time.Duration
-		missing := 0
+		var lat, completions, hovers []time.Duration
+		missing, failed := 0, 0
+		cpu0, cpuErr := c.CPUTime()
 		for i := 0; i < edits; i++ {
 			version := i + 2
 			e := sess.before()
@@ -182,6 +205,14 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 				"textDocument":   map[string]any{"uri": uri, "version": version},
 				"contentChanges": []any{e.change},
 			})
+			if requests {
+				line, col := sess.pos(e.start + len(e.text))
+				if took, err := timedCall(c, "textDocument/completion", uri, line, col, timeout); err == nil {
+					completions = append(completions, took)
+				} else {
+					failed++
+				}
+			}
 			at, err := c.WaitPublish(uri, version, timeout)
 			if err != nil {
 				missing++
@@ -190,20 +221,64 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 			lat = append(lat, at.Sub(sent))
 			line, _ := sess.pos(e.start)
 			fmt.Fprintf(tw, "%s %d %s %d %.2f\n", d.name, i, e.kind, line, float64(at.Sub(sent))/1e6)
+			if requests {
+				hl, hc := sess.word(hoverRng)
+				if took, err := timedCall(c, "textDocument/hover", uri, hl, hc, timeout); err == nil {
+					hovers = append(hovers, took)
+				} else {
+					failed++
+				}
+			}
 			time.Sleep(pause)
+		}
+		if requests {
+			for _, r := range []struct {
+				what string
+				lat  []time.Duration
+			}{{"completion after didChange", completions}, {"hover after publish", hovers}} {
+				sort.Slice(r.lat, func(i, j int) bool { return r.lat[i] < r.lat[j] })
+				reqRows = append(reqRows, fmt.Sprintf("%-44s %7d %9s %9s %9s %9s", d.name+" "+r.what, len(r.lat),
+					ms(pct(r.lat, 50)), ms(pct(r.lat, 90)), ms(pct(r.lat, 99)), ms(pct(r.lat, 100))))
+			}
+			if failed > 0 {
+				defer fmt.Fprintf(os.Stderr, "latency: %s: %d requests failed\n", d.name, failed)
+			}
+		}
+		// The server's CPU time per edit: its work, which a busy machine
+		// stretches less than the latency.
+		cpu := "-"
+		if cpu1, err := c.CPUTime(); err == nil && cpuErr == nil && edits > 0 {
+			cpu = ms((cpu1 - cpu0) / time.Duration(edits))
 		}
 		mix = append(mix, fmt.Sprintf("%s: %s", d.name, kindSummary(kinds)))
 		c.Notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
 		label := fmt.Sprintf("%s (%d lines, %.2f MB)", d.name, lines, float64(len(d.text))/1e6)
 		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-		fmt.Printf("%-34s %7d %9s %9s %9s %9s %8d   (%s)\n", label, len(lat),
-			ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 100)), missing, openNote)
+		fmt.Printf("%-34s %7d %9s %9s %9s %9s %8d %9s   (%s)\n", label, len(lat),
+			ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 100)), missing, cpu, openNote)
 		if missing > 0 {
 			defer fmt.Fprintf(os.Stderr, "latency: %s: %d edits had no publication within %s\n", d.name, missing, timeout)
 		}
 	}
+	if requests {
+		fmt.Printf("\n%-44s %7s %9s %9s %9s %9s\n", "request (request sent -> answer)", "count", "median", "p90", "p99", "max")
+		for _, r := range reqRows {
+			fmt.Println(r)
+		}
+	}
 	fmt.Printf("\nedits: %s\n", strings.Join(mix, "; "))
 	return c.Shutdown(timeout)
+}
+
+// timedCall sends a request about a position of a document and returns how
+// long its answer took.
+func timedCall(c *lspclient.Client, method, uri string, line, col int, timeout time.Duration) (time.Duration, error) {
+	t := time.Now()
+	_, err := c.Call(method, map[string]any{
+		"textDocument": map[string]any{"uri": uri},
+		"position":     map[string]int{"line": line, "character": col},
+	}, timeout)
+	return time.Since(t), err
 }
 
 // kindSummary prints counts of edit kinds, most frequent first.

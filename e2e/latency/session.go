@@ -88,6 +88,20 @@ func (s *session) pos(off int) (line, col int) {
 	return lo, off - s.lines[lo]
 }
 
+// word returns the position of the first letter of a line of the body that
+// has one, as a place to hover, chosen with rng.
+func (s *session) word(rng *rand.Rand) (line, col int) {
+	n := len(s.lines) - 1
+	for tries := 0; tries < 20; tries++ {
+		l := 6 + rng.Intn(n-10)
+		text := s.text[s.lines[l]:s.lineEnd(l)]
+		if i := strings.IndexFunc(text, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }); i >= 0 {
+			return l, i
+		}
+	}
+	return 6, 0
+}
+
 // line picks a line in the body: after the header, before the last three.
 func (s *session) line() int {
 	n := len(s.lines) - 1
