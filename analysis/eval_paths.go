@@ -1,0 +1,95 @@
+// Strings and paths in the abstract evaluator.
+
+package analysis
+
+import (
+	"path"
+	"strings"
+
+	"github.com/microvm-lsp/microvm-lsp/microvm"
+	"github.com/microvm-lsp/microvm-lsp/nixast"
+)
+
+func (ev *evaluator) evalString(parts []nixast.StringPart, e *env, file string) Value {
+	var b strings.Builder
+	for _, p := range parts {
+		switch p := p.(type) {
+		case *nixast.TextPart:
+			b.WriteString(p.Value)
+		case *nixast.Interp:
+			b.WriteString(textOf(ev.eval(p.X, e, file)))
+		}
+	}
+	if strings.Contains(b.String(), "\x00foreign") {
+		return &foreignV{}
+	}
+	if p := ev.sourcePath(b.String()); p != nil {
+		return p
+	}
+	return classifyText(b.String(), "")
+}
+
+// classifyText turns a path text into a module reference when it names one
+// of microvm.nix's module directories.
+func classifyText(s, file string) Value {
+	if which, ok := microvm.ModuleOfPath(s); ok {
+		return &modRefV{Which: which}
+	}
+	if file != "" {
+		return &pathV{File: file, Text: s}
+	}
+	return &strV{S: s}
+}
+
+func (ev *evaluator) evalPath(x *nixast.PathLit, e *env, file string) Value {
+	var b strings.Builder
+	known := true
+	for _, p := range x.Parts {
+		switch p := p.(type) {
+		case *nixast.TextPart:
+			b.WriteString(p.Value)
+		case *nixast.Interp:
+			v := ev.eval(p.X, e, file)
+			if s, ok := v.(*strV); ok && !strings.Contains(s.S, "\x00") {
+				b.WriteString(s.S)
+			} else {
+				known = false
+				b.WriteString("\x00")
+			}
+		}
+	}
+	text := b.String()
+	if v, ok := classifyText(text, "").(*modRefV); ok {
+		return v
+	}
+	if !known || x.Kind != nixast.PathRelative {
+		return &pathV{Text: text}
+	}
+	return &pathV{File: ev.resolvePath(file, text), Text: text, Abs: path.Join(path.Dir(file), text)}
+}
+
+func (ev *evaluator) evalPathText(text, file string) Value {
+	if v, ok := classifyText(text, "").(*modRefV); ok {
+		return v
+	}
+	if strings.Contains(text, "\x00") {
+		return &pathV{Text: text}
+	}
+	if p := ev.sourcePath(text); p != nil {
+		return p
+	}
+	return &pathV{File: ev.resolvePath(file, text), Text: text, Abs: path.Join(path.Dir(file), text)}
+}
+
+// resolvePath resolves a relative path written in file to a workspace file
+// key ("" when there is none).
+func (ev *evaluator) resolvePath(file, rel string) string {
+	p := path.Join(path.Dir(file), rel)
+	if ev.ws.At(p) != nil {
+		return p
+	}
+	if d := path.Join(p, "default.nix"); ev.ws.At(d) != nil {
+		return d
+	}
+	return ev.sourceFile(p)
+}
