@@ -2,11 +2,10 @@
 GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
-# fuzz-short proves each fuzz target runs (seed corpus, then fuzzing);
-# longer runs are `make fuzz` or FUZZTIME=30s.
-FUZZTIME ?= 1s
+# How long `make fuzz` fuzzes each target.
+FUZZTIME ?= 1m
 
-.PHONY: all build demo test vet fuzz-short fuzz bench bench-short clean
+.PHONY: all build demo test test-go test-race fmt-check vet fuzz bench bench-short clean
 
 all: build
 
@@ -27,35 +26,49 @@ demo: build
 	@echo
 	@echo 'Run bin/microvm-lsp check on your own flake; docs/diagnostics.md explains each code.'
 
-vet:
+fmt-check:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1)
+
+vet: fmt-check
 	$(GO) vet ./...
 
-# Every test, then each fuzz target briefly.
-test: vet
-	$(GO) test -count=1 ./...
-	# The concurrent parts again, under the race detector: the server, the
-	# analysis, and the parser with its two-core paths (a split parse, a
-	# reparse that shares nodes with the version other goroutines still
-	# read). -short trims the long randomized loops; the comparisons with
-	# nix-instantiate, which run no goroutines of ours, ran above.
-	$(GO) test -race -short -count=1 -skip 'Oracle' ./server ./analysis ./nixast
-	$(MAKE) vscode-test
-	$(MAKE) fuzz-short
-	$(MAKE) bench-short
+# Every test. The Go tests, the race run, the VS Code extension's tests and
+# the short benchmarks run side by side (two cores are seldom both busy in
+# any one of them), each one's output printed in one piece when it ends.
+# The binary is built once, before the steps that run it.
+test: fmt-check
+	@$(MAKE) --no-print-directory -j4 --output-sync=target test-go test-race vscode-test bench-short
 
-fuzz-short:
-	$(GO) test ./nixast -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./nixast -run '^$$' -fuzz '^FuzzReparse$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./nixast -run '^$$' -fuzz '^FuzzLineIndex$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./nixast -run '^$$' -fuzz '^FuzzOracle$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./scope -run '^$$' -fuzz '^FuzzResolve$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./server -run '^$$' -fuzz '^FuzzDocumentEdits$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./server -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZTIME)
+# Within one make, the short benchmarks reuse the Go tests' builds.
+ifneq ($(filter test-go,$(MAKECMDGOALS)),)
+bench-short: | test-go
+endif
 
-# A longer local fuzzing run of the parser.
+# Every Go test, vetted in the same build: -vet=all is go vet's full set of
+# checks (go test alone runs a few), over the same packages as go vet ./...
+# The seed corpus of each fuzz target runs here as a test.
+test-go: build
+	MICROVM_LSP_E2E_BIN=$(CURDIR)/bin/microvm-lsp $(GO) test -count=1 -vet=all ./...
+
+# The concurrent parts again, under the race detector: the server, the
+# analysis, and the parser with its two-core paths (a split parse, a reparse
+# that shares nodes with the version other goroutines still read). -short
+# trims the long randomized loops; the comparisons with nix-instantiate,
+# which run no goroutines of ours, ran in test-go, which vetted these
+# packages too.
+test-race:
+	$(GO) test -race -short -count=1 -vet=off -skip 'Oracle' ./server ./analysis ./nixast
+
+# Fuzzing, each target in turn for FUZZTIME (make fuzz FUZZTIME=10m). Not
+# part of test: a fuzzing build instruments every package again, and a
+# second of fuzzing seldom finds what the seed corpora do not.
+FUZZ_TARGETS := nixast:FuzzParse nixast:FuzzReparse nixast:FuzzLineIndex nixast:FuzzOracle \
+	scope:FuzzResolve server:FuzzDocumentEdits server:FuzzAnalyze
 fuzz:
-	$(GO) test ./nixast -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 10m
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "$(GO) test ./$${t%%:*} -run '^$$' -fuzz '^$${t#*:}$$' -fuzztime $(FUZZTIME)"; \
+		$(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME); \
+	done
 
 # Issue #7's and #17's numbers, each under a heading: parse throughput (Go
 # benchmarks, then against nix-instantiate on a generated 4 MiB package set
@@ -105,7 +118,7 @@ endif
 # A quick run of the same programs for CI (part of `make test`): it fails
 # only on a crash, a protocol failure or a timeout. No parse-vs-nix (bc).
 bench-short: build
-	$(GO) test ./nixast -run '^$$' -bench . -benchmem -benchtime 1x
+	$(GO) test ./nixast -vet=off -run '^$$' -bench . -benchmem -benchtime 1x
 	$(GO) run ./e2e/latency -bin bin/microvm-lsp -edits 20
 	$(GO) run ./bench/coldstart -bin bin/microvm-lsp -files 500 -big 200000 -idle 1s
 

@@ -18,9 +18,13 @@ import (
 
 const timeout = 20 * time.Second
 
-// buildBinary builds microvm-lsp into a temporary directory.
+// buildBinary builds microvm-lsp into a temporary directory, unless
+// $MICROVM_LSP_E2E_BIN names one (make test builds it once for every package).
 func buildBinary(t *testing.T) string {
 	t.Helper()
+	if bin := os.Getenv("MICROVM_LSP_E2E_BIN"); bin != "" {
+		return bin
+	}
 	bin := filepath.Join(t.TempDir(), "microvm-lsp")
 	cmd := exec.Command("go", "build", "-o", bin, "github.com/microvm-lsp/microvm-lsp/cmd/microvm-lsp")
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -17,10 +17,15 @@ import (
 	"time"
 )
 
-// binary is the microvm-lsp built for this test run.
+// binary is the microvm-lsp built for this test run, or
+// $MICROVM_LSP_E2E_BIN when set (make test builds it once for every package).
 var binary string
 
 func TestMain(m *testing.M) {
+	if bin := os.Getenv("MICROVM_LSP_E2E_BIN"); bin != "" {
+		binary = bin
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "microvm-lsp-reliability")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -23,9 +23,13 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// buildServer builds cmd/microvm-lsp into a temporary directory.
+// buildServer builds cmd/microvm-lsp into a temporary directory, unless
+// $MICROVM_LSP_E2E_BIN names one (make test builds it once for every package).
 func buildServer(t *testing.T) string {
 	t.Helper()
+	if bin := os.Getenv("MICROVM_LSP_E2E_BIN"); bin != "" {
+		return bin
+	}
 	bin := filepath.Join(t.TempDir(), "microvm-lsp")
 	if runtime.GOOS == "windows" {
 		bin += ".exe"
