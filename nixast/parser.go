@@ -105,6 +105,11 @@ func Parse(name string, src []byte) *File {
 }
 
 func parse(name string, src []byte, mode parseMode) *File {
+	return parseWith(nil, name, src, mode)
+}
+
+// parseWith parses src, with the memory of c when not nil (see Checker).
+func parseWith(c *Checker, name string, src []byte, mode parseMode) *File {
 	f := &File{Name: name, Src: src}
 	if len(src) > MaxFileSize {
 		f.Lines = NewLineIndex(src)
@@ -119,7 +124,12 @@ func parse(name string, src []byte, mode parseMode) *File {
 	if len(src) > 0 {
 		str = unsafe.String(&src[0], len(src))
 	}
-	p := &parser{src: src, str: str, lines: NewLineIndex(src)}
+	var p *parser
+	if c != nil {
+		p = c.start(src, str)
+	} else {
+		p = &parser{src: src, str: str, lines: NewLineIndex(src)}
+	}
 	var lexErrs []Error
 	if mode != parsePlain {
 		// A large file is scanned on another core while it is parsed; that
@@ -136,7 +146,11 @@ func parse(name string, src []byte, mode parseMode) *File {
 			}
 		}()
 	} else {
-		p.toks, lexErrs = scan(src, false, nil)
+		var buf []Token
+		if c != nil {
+			buf = c.toks
+		}
+		p.toks, lexErrs = scanInto(buf, src, false, nil)
 		p.presize(p.toks)
 	}
 	p.ti = -1
@@ -177,6 +191,9 @@ func parse(name string, src []byte, mode parseMode) *File {
 	f.NewSyntax = p.newSyntax
 	sort.Ints(p.nonPlain)
 	f.nonPlain = p.nonPlain
+	if c != nil {
+		c.finish()
+	}
 	return f
 }
 
@@ -287,6 +304,7 @@ type parser struct {
 	nonPlain  []int // where sets and lets start whose bindings share a first name
 	stream    *tokenStream
 	abort     *atomic.Int32 // for a second parser: stop when no longer splitRunning
+	reuse     *Checker      // whose memory this parse reuses, if any
 	slabs
 }
 
@@ -698,7 +716,15 @@ func (p *parser) matchBraces() {
 		<-p.stream.done // needs every token
 		p.toks = *p.stream.published.Load()
 	}
-	p.match = make([]int32, len(p.toks))
+	if c := p.reuse; c != nil && cap(c.match) >= len(p.toks) {
+		p.match = c.match[:len(p.toks)]
+		clear(p.match)
+	} else {
+		p.match = make([]int32, len(p.toks))
+		if c != nil {
+			c.match = p.match
+		}
+	}
 	var stack []int
 	for i, t := range p.toks {
 		switch t.Kind {
