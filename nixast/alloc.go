@@ -136,6 +136,10 @@ type slabs struct {
 	ifs      slab[If]
 	lambdas  slab[Lambda]
 	comments slab[Comment]
+	asserts  slab[Assert]
+	withs    slab[With]
+	lets     slab[Let]
+	parens   slab[Paren]
 
 	bindStack []Binding // bindings of the sets being parsed, innermost last
 	keyStack  []string  // their plain names, likewise
@@ -164,6 +168,11 @@ func (s *slabs) presize(toks []Token) {
 	s.ints.presize(n[INT])
 	s.inherits.presize(n[INHERIT])
 	s.ifs.presize(n[IF])
+	s.withs.presize(n[WITH])
+	s.lets.presize(n[LET])
+	s.asserts.presize(n[ASSERT])
+	s.parens.presize(n[LPAREN])
+	s.lambdas.presize(n[COLON])
 }
 
 // presize makes room for n items (nothing for none).
@@ -203,6 +212,10 @@ func (s *slabs) recycle() {
 	s.ifs.recycle()
 	s.lambdas.recycle()
 	s.comments.recycle()
+	s.asserts.recycle()
+	s.withs.recycle()
+	s.lets.recycle()
+	s.parens.recycle()
 	s.sets.recycle()
 }
 

@@ -585,7 +585,7 @@ func (p *parser) parseExprInner() Expr {
 			param := p.ident()
 			colon := p.tok.Pos()
 			p.next()
-			return &Lambda{Param: param, At: -1, Colon: colon, Body: p.parseExpr(), Doc: doc}
+			return put(&p.lambdas, Lambda{Param: param, At: -1, Colon: colon, Body: p.parseExpr(), Doc: doc})
 		case AT:
 			doc := p.docBefore()
 			param := p.ident()
@@ -598,7 +598,7 @@ func (p *parser) parseExprInner() Expr {
 			}
 			if p.tok.Kind != LBRACE {
 				p.errorf(p.tok.Pos(), p.tok.End(), "expected '{' after '@' to start the formal parameters, found %s", p.describe(p.tok))
-				return &Lambda{Param: param, At: at, Colon: -1, Body: p.bad(), Doc: doc}
+				return put(&p.lambdas, Lambda{Param: param, At: at, Colon: -1, Body: p.bad(), Doc: doc})
 			}
 			formals := p.parseFormals()
 			return p.finishLambda(param, formals, at, doc)
@@ -627,7 +627,7 @@ func (p *parser) parseExprInner() Expr {
 		cond := p.parseExpr()
 		p.popCloser()
 		semi := p.expect(SEMI, "after the condition of 'assert'")
-		return &Assert{AssertPos: pos, Cond: cond, Semi: semi, Body: p.parseExpr()}
+		return put(&p.asserts, Assert{AssertPos: pos, Cond: cond, Semi: semi, Body: p.parseExpr()})
 	case WITH:
 		pos := p.tok.Pos()
 		p.next()
@@ -635,7 +635,7 @@ func (p *parser) parseExprInner() Expr {
 		x := p.parseExpr()
 		p.popCloser()
 		semi := p.expect(SEMI, "after the expression of 'with'")
-		return &With{WithPos: pos, X: x, Semi: semi, Body: p.parseExpr()}
+		return put(&p.withs, With{WithPos: pos, X: x, Semi: semi, Body: p.parseExpr()})
 	case LET:
 		if p.peek(1).Kind != LBRACE {
 			pos := p.tok.Pos()
@@ -650,7 +650,7 @@ func (p *parser) parseExprInner() Expr {
 			} else {
 				p.errorf(p.tok.Pos(), p.tok.End(), "expected 'in' to end the 'let' at %s, found %s", p.at(pos), p.describe(p.tok))
 			}
-			x := &Let{LetPos: pos, Bindings: binds, InPos: in}
+			x := put(&p.lets, Let{LetPos: pos, Bindings: binds, InPos: in})
 			p.checkBindings(x, binds, plain)
 			x.Body = p.parseExpr()
 			return x
@@ -876,7 +876,7 @@ func (p *parser) parsePipe() Expr {
 			}
 			op, pos := p.tok.Kind, p.tok.Pos()
 			p.next()
-			x = &Binary{X: x, OpPos: pos, Op: op, Y: p.parseOp(0)}
+			x = put(&p.binaries, Binary{X: x, OpPos: pos, Op: op, Y: p.parseOp(0)})
 		}
 	case PIPE_FROM:
 		p.newSyntax = true
@@ -892,7 +892,7 @@ func (p *parser) parsePipe() Expr {
 		}
 		x = operands[len(operands)-1]
 		for i := len(ops) - 1; i >= 0; i-- {
-			x = &Binary{X: operands[i], OpPos: ops[i].Pos(), Op: ops[i].Kind, Y: x}
+			x = put(&p.binaries, Binary{X: operands[i], OpPos: ops[i].Pos(), Op: ops[i].Kind, Y: x})
 		}
 	}
 	return x
@@ -1143,7 +1143,7 @@ func (p *parser) parseSimpleInner() Expr {
 		return p.parsePath()
 	case LPAREN:
 		p.next()
-		x := &Paren{Lparen: t.Pos(), Rparen: -1}
+		x := put(&p.parens, Paren{Lparen: t.Pos(), Rparen: -1})
 		p.pushCloser(RPAREN)
 		x.X = p.parseExpr()
 		p.popCloser()

@@ -219,6 +219,14 @@ func onEveryCore(n int, f func(i int)) {
 // onWorkers is onEveryCore on the given number of goroutines, each with
 // state of its own: newWorker runs on each and returns its f.
 func onWorkers(workers, n int, newWorker func() func(i int)) {
+	if workers == 1 {
+		// On this goroutine: no other to start, park and wake.
+		f := newWorker()
+		for i := range n {
+			f(i)
+		}
+		return
+	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
