@@ -9,9 +9,8 @@ import "runtime"
 // parsing what fills it. The zero Checker is ready; it is not safe for
 // concurrent use (use one per goroutine).
 type Checker struct {
-	p     parser
-	toks  []Token // the largest token slice so far, for the next scan
-	match []int32 // likewise for matchBraces
+	p parser
+	scratch
 }
 
 // Check returns the syntax errors of src: File.Errors of Parse(name, src).
@@ -22,7 +21,7 @@ func (c *Checker) Check(src []byte) []Error {
 		// Parse reads a large file on two cores; its memory is its own.
 		return Parse("", src).Errors
 	}
-	return parseWith(c, "", src, parsePlain).Errors
+	return parseWith(c, nil, "", src, parsePlain).Errors
 }
 
 // start readies c's parser for src, keeping the capacity of its chunks
@@ -30,7 +29,7 @@ func (c *Checker) Check(src []byte) []Error {
 func (c *Checker) start(src []byte, str string) *parser {
 	p := &c.p
 	*p = parser{
-		src: src, str: str, lines: NewLineIndex(src), reuse: c,
+		src: src, str: str, lines: NewLineIndex(src),
 		slabs:     p.slabs,
 		closers:   p.closers[:0],
 		withAttrs: p.withAttrs[:0],
@@ -43,9 +42,6 @@ func (c *Checker) start(src []byte, str string) *parser {
 // are the only part of it still used, and are not recycled.
 func (c *Checker) finish() {
 	p := &c.p
-	if cap(p.toks) > cap(c.toks) {
-		c.toks = p.toks[:0]
-	}
 	p.slabs.recycle()
 	// parseBindings cleared the stacks as it popped them.
 	p.bindStack, p.keyStack = p.bindStack[:0], p.keyStack[:0]

@@ -87,3 +87,35 @@ func BenchmarkCheckTestdata(b *testing.B) {
 		}
 	}
 }
+
+// TestParseWithoutTokensMatchesParse parses the corpus with pooled token
+// slices, each file's scan reusing the tokens of files before it, and
+// requires the File of Parse: errors, tree, and tokens when asked for.
+func TestParseWithoutTokensMatchesParse(t *testing.T) {
+	paths, _ := filepath.Glob(filepath.Join("..", "testdata", "parse", "*", "*.nix"))
+	if len(paths) < 100 {
+		t.Fatalf("only %d corpus files", len(paths))
+	}
+	cfg := PrintConfig{BaseDir: "/b", HomeDir: "/h"}
+	for round := 0; round < 2; round++ {
+		for _, p := range paths {
+			src, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, got := Parse(p, src), ParseWithoutTokens(p, src)
+			if got.tokens != nil {
+				t.Fatalf("%s: tokens kept", p)
+			}
+			if fmt.Sprint(got.Errors) != fmt.Sprint(want.Errors) {
+				t.Fatalf("%s: errors %.300v, want %.300v", p, got.Errors, want.Errors)
+			}
+			if Print(got.Root, cfg) != Print(want.Root, cfg) || nodeList(got.Root) != nodeList(want.Root) {
+				t.Fatalf("%s: trees differ", p)
+			}
+			if a, b := got.AllTokens(), want.AllTokens(); fmt.Sprint(a) != fmt.Sprint(b) {
+				t.Fatalf("%s: tokens differ", p)
+			}
+		}
+	}
+}

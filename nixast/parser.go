@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 )
@@ -60,11 +61,33 @@ func mergeErrors(lex, parse []Error) []Error {
 // ParseWithoutTokens is Parse for files kept in memory in large numbers (a
 // workspace index): the File keeps no tokens, which are a tenth of its size;
 // File.AllTokens scans them again when needed.
+//
+// A file parsed on one core scans into a token slice from a pool, which it
+// gives back: the index parses thousands of files, and every one's tokens
+// were fresh memory, allocated and cleared, for the length of one parse.
 func ParseWithoutTokens(name string, src []byte) *File {
-	f := Parse(name, src)
-	f.tokens = nil
+	mode := modeFor(src)
+	if mode != parsePlain || len(src) > MaxFileSize {
+		// A second core may still read the tokens after parse returns.
+		f := parse(name, src, mode)
+		f.tokens = nil
+		return f
+	}
+	sc := scratchPool.Get().(*scratch)
+	f := parseWith(nil, sc, name, src, mode)
+	scratchPool.Put(sc)
 	return f
 }
+
+// scratch is memory that a parse uses only while it runs, for the next
+// parse to use again: the tokens, when the File keeps none, and the brace
+// matches.
+type scratch struct {
+	toks  []Token
+	match []int32
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // AllTokens returns the file's tokens, trivia included: their texts
 // concatenate to Src. The File keeps only the significant tokens; the
@@ -97,19 +120,25 @@ func tooLargeTokens(n int) []Token {
 // Parse parses a Nix file. It never fails: the returned File always has a
 // tree, and syntax errors are listed in File.Errors.
 func Parse(name string, src []byte) *File {
-	mode := parsePlain
+	return parse(name, src, modeFor(src))
+}
+
+// modeFor returns how Parse parses src: a large file on two cores.
+func modeFor(src []byte) parseMode {
 	if len(src) >= streamThreshold && runtime.GOMAXPROCS(0) > 1 {
-		mode = parseStream
+		return parseStream
 	}
-	return parse(name, src, mode)
+	return parsePlain
 }
 
 func parse(name string, src []byte, mode parseMode) *File {
-	return parseWith(nil, name, src, mode)
+	return parseWith(nil, nil, name, src, mode)
 }
 
-// parseWith parses src, with the memory of c when not nil (see Checker).
-func parseWith(c *Checker, name string, src []byte, mode parseMode) *File {
+// parseWith parses src, with the memory of c when not nil (see Checker),
+// and the scratch memory sc (c's own with a Checker), which makes a File
+// without tokens. sc needs mode parsePlain.
+func parseWith(c *Checker, sc *scratch, name string, src []byte, mode parseMode) *File {
 	f := &File{Name: name, Src: src}
 	if len(src) > MaxFileSize {
 		f.Lines = NewLineIndex(src)
@@ -127,9 +156,11 @@ func parseWith(c *Checker, name string, src []byte, mode parseMode) *File {
 	var p *parser
 	if c != nil {
 		p = c.start(src, str)
+		sc = &c.scratch
 	} else {
 		p = &parser{src: src, str: str, lines: NewLineIndex(src)}
 	}
+	p.scratch = sc
 	var lexErrs []Error
 	if mode != parsePlain {
 		// A large file is scanned on another core while it is parsed; that
@@ -147,8 +178,8 @@ func parseWith(c *Checker, name string, src []byte, mode parseMode) *File {
 		}()
 	} else {
 		var buf []Token
-		if c != nil {
-			buf = c.toks
+		if sc != nil {
+			buf = sc.toks
 		}
 		p.toks, lexErrs = scanInto(buf, src, false, nil)
 		p.presize(p.toks)
@@ -191,6 +222,12 @@ func parseWith(c *Checker, name string, src []byte, mode parseMode) *File {
 	f.NewSyntax = p.newSyntax
 	sort.Ints(p.nonPlain)
 	f.nonPlain = p.nonPlain
+	if sc != nil {
+		if cap(p.toks) > cap(sc.toks) {
+			sc.toks = p.toks[:0]
+		}
+		f.tokens = nil
+	}
 	if c != nil {
 		c.finish()
 	}
@@ -304,7 +341,7 @@ type parser struct {
 	nonPlain  []int // where sets and lets start whose bindings share a first name
 	stream    *tokenStream
 	abort     *atomic.Int32 // for a second parser: stop when no longer splitRunning
-	reuse     *Checker      // whose memory this parse reuses, if any
+	scratch   *scratch      // memory to use for the tokens and brace matches, if any
 	slabs
 }
 
@@ -716,13 +753,13 @@ func (p *parser) matchBraces() {
 		<-p.stream.done // needs every token
 		p.toks = *p.stream.published.Load()
 	}
-	if c := p.reuse; c != nil && cap(c.match) >= len(p.toks) {
-		p.match = c.match[:len(p.toks)]
+	if sc := p.scratch; sc != nil && cap(sc.match) >= len(p.toks) {
+		p.match = sc.match[:len(p.toks)]
 		clear(p.match)
 	} else {
 		p.match = make([]int32, len(p.toks))
-		if c != nil {
-			c.match = p.match
+		if sc != nil {
+			sc.match = p.match
 		}
 	}
 	var stack []int
