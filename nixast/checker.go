@@ -9,7 +9,9 @@ import "runtime"
 // parsing what fills it. The zero Checker is ready; it is not safe for
 // concurrent use (use one per goroutine).
 type Checker struct {
-	p parser
+	p     parser
+	file  File      // what parseWith fills, the Errors only read
+	lines LineIndex // the parser's, for positions in messages
 	scratch
 }
 
@@ -28,8 +30,9 @@ func (c *Checker) Check(src []byte) []Error {
 // and stacks.
 func (c *Checker) start(src []byte, str string) *parser {
 	p := &c.p
+	c.lines = LineIndex{src: src}
 	*p = parser{
-		src: src, str: str, lines: NewLineIndex(src),
+		src: src, str: str, lines: &c.lines,
 		slabs:     p.slabs,
 		closers:   p.closers[:0],
 		withAttrs: p.withAttrs[:0],

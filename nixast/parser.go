@@ -139,7 +139,13 @@ func parse(name string, src []byte, mode parseMode) *File {
 // and the scratch memory sc (c's own with a Checker), which makes a File
 // without tokens. sc needs mode parsePlain.
 func parseWith(c *Checker, sc *scratch, name string, src []byte, mode parseMode) *File {
-	f := &File{Name: name, Src: src}
+	var f *File
+	if c != nil {
+		f = &c.file
+		*f = File{Name: name, Src: src}
+	} else {
+		f = &File{Name: name, Src: src}
+	}
 	if len(src) > MaxFileSize {
 		f.Lines = NewLineIndex(src)
 		f.tokens = tooLargeTokens(len(src))
