@@ -9,8 +9,10 @@ FUZZTIME ?= 1m
 
 all: build
 
+# Without cgo: nothing needs it, and a static binary starts faster (no
+# dynamic loader, no libc threads): a few ms for every process of a batch.
 build:
-	$(GO) build -ldflags "$(LDFLAGS)" -o bin/microvm-lsp ./cmd/microvm-lsp
+	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o bin/microvm-lsp ./cmd/microvm-lsp
 
 # The main job on the two bundled examples: a host with MicroVMs, which is
 # fine, and a server that imports both roles by mistake, whose error is the

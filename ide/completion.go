@@ -88,7 +88,7 @@ func Complete(ws *Workspace, f *nixast.File, off int) []Item {
 		items = append(items, Item{Label: d.Name, Kind: KindVariable, Detail: d.Kind.String()})
 	}
 	for _, n := range BuiltinNames() {
-		b := Builtins[n]
+		b := builtins()[n]
 		if b.Global && !seen[n] {
 			items = append(items, Item{Label: n, Kind: KindFunction, Detail: b.Sig, Doc: b.Doc})
 		}
@@ -202,7 +202,7 @@ func completeAfterDot(ws *Workspace, file string, anc []nixast.Node, off int, ch
 	if len(chain) == 1 && chain[0] == "builtins" {
 		var items []Item
 		for _, n := range BuiltinNames() {
-			b := Builtins[n]
+			b := builtins()[n]
 			items = append(items, Item{Label: n, Kind: KindFunction, Detail: b.Sig, Doc: b.Doc})
 		}
 		return items

@@ -309,7 +309,7 @@ func hoverName(ws *Workspace, f *nixast.File, anc []nixast.Node, off int) *Hover
 	for i := len(anc) - 2; i >= 0; i-- {
 		if s, ok := anc[i].(*nixast.Select); ok {
 			if names, cur := selectNames(s, off); cur != nil && len(names) == 1 && names[0] == "builtins" {
-				if b, ok := Builtins[id.Name]; ok {
+				if b, ok := builtins()[id.Name]; ok {
 					return &HoverResult{Markdown: builtinMarkdown(b), Range: r}
 				}
 			}

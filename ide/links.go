@@ -3,6 +3,7 @@ package ide
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
@@ -16,8 +17,11 @@ type Link struct {
 }
 
 var (
-	urlRe       = regexp.MustCompile(`https?://[^\s"'<>{}$]+`)
-	flakeRefRe  = regexp.MustCompile(`^(github|gitlab|sourcehut):([~\w.-]+)/([\w.-]+)(?:/([\w./-]+))?(?:\?.*)?$`)
+	// Compiled on first use, not at the start of every command.
+	urlRe      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`https?://[^\s"'<>{}$]+`) })
+	flakeRefRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(github|gitlab|sourcehut):([~\w.-]+)/([\w.-]+)(?:/([\w./-]+))?(?:\?.*)?$`)
+	})
 	flakeHosts  = map[string]string{"github": "https://github.com/", "gitlab": "https://gitlab.com/", "sourcehut": "https://git.sr.ht/"}
 	trailingURL = ".,;:)"
 )
@@ -55,14 +59,14 @@ func textLinks(t *nixast.TextPart) []Link {
 		return nil
 	}
 	var out []Link
-	if m := flakeRefRe.FindStringSubmatch(t.Raw); m != nil {
+	if m := flakeRefRe().FindStringSubmatch(t.Raw); m != nil {
 		u := flakeHosts[m[1]] + m[2] + "/" + m[3]
 		if m[4] != "" && m[1] != "sourcehut" {
 			u += "/tree/" + m[4]
 		}
 		return []Link{{Range: Range{t.Start, t.Stop}, URL: u}}
 	}
-	for _, loc := range urlRe.FindAllStringIndex(t.Raw, -1) {
+	for _, loc := range urlRe().FindAllStringIndex(t.Raw, -1) {
 		s := strings.TrimRight(t.Raw[loc[0]:loc[1]], trailingURL)
 		out = append(out, Link{Range: Range{t.Start + loc[0], t.Start + loc[0] + len(s)}, URL: s})
 	}

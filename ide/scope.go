@@ -19,11 +19,11 @@ func scopesOf(ws *Workspace, f *nixast.File) *scope.Scopes {
 // builtinOf returns the builtin a global name stands for: map, or add for
 // __add.
 func builtinOf(name string) (Builtin, bool) {
-	if b, ok := Builtins[name]; ok && b.Global {
+	if b, ok := builtins()[name]; ok && b.Global {
 		return b, true
 	}
 	if len(name) > 2 && name[:2] == "__" {
-		if b, ok := Builtins[name[2:]]; ok && !b.Global {
+		if b, ok := builtins()[name[2:]]; ok && !b.Global {
 			return b, true
 		}
 	}

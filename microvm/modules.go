@@ -12,6 +12,7 @@ package microvm
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Names of microvm.nix's NixOS modules, as its flake exports them under
@@ -82,20 +83,21 @@ var ModuleEntries = []string{"nixos-modules/microvm", "nixos-modules/host"}
 
 // officialURL matches the repository of microvm.nix in a flake reference:
 // it moved from astro/microvm.nix to microvm-nix/microvm.nix, and old URLs
-// are still common.
-var officialURL = regexp.MustCompile(`(?i)(astro|microvm-nix)/microvm\.nix`)
+// are still common. Compiled on first use, as flakeURL: not at the start of
+// every command.
+var officialURL = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)(astro|microvm-nix)/microvm\.nix`) })
 
 // flakeURL matches any owner's microvm.nix: forks keep the repository name.
-var flakeURL = regexp.MustCompile(`(?i)[:/][A-Za-z0-9_.-]+/microvm\.nix`)
+var flakeURL = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)[:/][A-Za-z0-9_.-]+/microvm\.nix`) })
 
 // IsFlakeURL reports whether a flake reference names microvm.nix or a fork
 // of it.
-func IsFlakeURL(url string) bool { return flakeURL.MatchString(url) }
+func IsFlakeURL(url string) bool { return flakeURL().MatchString(url) }
 
 // IsFork reports whether a flake reference names a fork of microvm.nix:
 // another owner's repository of that name. A fork gives roles as
 // microvm.nix does, but its options may differ.
-func IsFork(url string) bool { return IsFlakeURL(url) && !officialURL.MatchString(url) }
+func IsFork(url string) bool { return IsFlakeURL(url) && !officialURL().MatchString(url) }
 
 // moduleDocs tells, in Markdown, what each module declares and does to a
 // system.

@@ -8,22 +8,70 @@ package nixast
 // up to chunkSize.
 const chunkSize = 256
 
-func alloc[T any](buf *[]T) *T {
-	if len(*buf) == cap(*buf) {
-		n := 2 * cap(*buf)
-		if n < 8 {
-			n = 8
-		} else if n > chunkSize {
-			n = chunkSize
-		}
-		*buf = make([]T, 0, n)
+func alloc[T any](b *slab[T]) *T {
+	if len(b.cur) == cap(b.cur) {
+		b.refill(1, min(max(8, 2*cap(b.cur)), chunkSize))
 	}
-	*buf = (*buf)[:len(*buf)+1]
-	return &(*buf)[len(*buf)-1]
+	b.cur = b.cur[:len(b.cur)+1]
+	return &b.cur[len(b.cur)-1]
+}
+
+// slab is the chunk that nodes of one kind are allocated from. A parse
+// that keeps no tree (Checker) recycles the chunks of the files before.
+type slab[T any] struct {
+	cur []T
+	rec *recycled[T] // nil: chunks are dropped when full
+}
+
+// recycled holds the chunks of one node kind for a Checker.
+type recycled[T any] struct {
+	used [][]T // filled in this parse
+	free [][]T // cleared, to fill again
+}
+
+// refill makes room for n items in a new chunk of at least size items:
+// a free one when recycling, else a fresh one.
+func (b *slab[T]) refill(n, size int) {
+	r := b.rec
+	if r == nil {
+		b.cur = make([]T, 0, max(size, n))
+		return
+	}
+	if b.cur != nil {
+		r.used = append(r.used, b.cur)
+	}
+	for i := len(r.free) - 1; i >= 0; i-- {
+		if c := r.free[i]; cap(c) >= n {
+			r.free = append(r.free[:i], r.free[i+1:]...)
+			b.cur = c[:0]
+			return
+		}
+	}
+	b.cur = make([]T, 0, max(size, n))
+}
+
+// recycle clears the chunks used since the last call and frees them for
+// the next parse.
+func (b *slab[T]) recycle() {
+	r := b.rec
+	if r == nil {
+		r = &recycled[T]{}
+		b.rec = r
+	}
+	if b.cur != nil {
+		r.used = append(r.used, b.cur)
+	}
+	for _, c := range r.used {
+		clear(c[:len(c)])
+		r.free = append(r.free, c[:0])
+	}
+	clear(r.used)
+	r.used = r.used[:0]
+	b.cur = nil
 }
 
 // put stores v in a chunk and returns its address.
-func put[T any](buf *[]T, v T) *T {
+func put[T any](buf *slab[T], v T) *T {
 	x := alloc(buf)
 	*x = v
 	return x
@@ -31,7 +79,7 @@ func put[T any](buf *[]T, v T) *T {
 
 // carve copies items into a shared backing array and returns a slice of
 // exactly their length (a later append to it reallocates, never overwrites).
-func carve[T any](buf *[]T, items []T) []T {
+func carve[T any](buf *slab[T], items []T) []T {
 	if len(items) == 0 {
 		return nil
 	}
@@ -43,14 +91,13 @@ func carve[T any](buf *[]T, items []T) []T {
 // grab returns a slice of n zero items from a shared backing array, of
 // exactly that length (a later append to it reallocates, never
 // overwrites). Chunks double from 16 up to 4*chunkSize items.
-func grab[T any](buf *[]T, n int) []T {
-	if cap(*buf)-len(*buf) < n {
-		c := min(max(16, 2*cap(*buf)), 4*chunkSize)
-		*buf = make([]T, 0, max(c, n))
+func grab[T any](b *slab[T], n int) []T {
+	if cap(b.cur)-len(b.cur) < n {
+		b.refill(n, min(max(16, 2*cap(b.cur)), 4*chunkSize))
 	}
-	start := len(*buf)
-	*buf = (*buf)[:start+n]
-	return (*buf)[start : start+n : start+n]
+	start := len(b.cur)
+	b.cur = b.cur[:start+n]
+	return b.cur[start : start+n : start+n]
 }
 
 // push appends v to a stack, doubling its capacity when full: append grows
@@ -66,33 +113,37 @@ func push[T any](stack *[]T, v T) {
 }
 
 type slabs struct {
-	idents   []Ident
-	names    []AttrName
-	paths    []AttrPath
-	assigns  []AttrAssign
-	texts    []TextPart
-	strs     []StringLit
-	applies  []Apply
-	selects  []Select
-	interps  []Interp
-	ints     []IntLit
-	entries  []attrEntry
-	namePtrs []*AttrName
-	parts    []StringPart
-	bindings []Binding
-	exprs    []Expr
-	attrSets []AttrSet
-	binaries []Binary
-	lists    []List
-	inherits []Inherit
-	pathLits []PathLit
-	ifs      []If
-	lambdas  []Lambda
-	comments []Comment
+	idents   slab[Ident]
+	names    slab[AttrName]
+	paths    slab[AttrPath]
+	assigns  slab[AttrAssign]
+	texts    slab[TextPart]
+	strs     slab[StringLit]
+	applies  slab[Apply]
+	selects  slab[Select]
+	interps  slab[Interp]
+	ints     slab[IntLit]
+	entries  slab[attrEntry]
+	namePtrs slab[*AttrName]
+	parts    slab[StringPart]
+	bindings slab[Binding]
+	exprs    slab[Expr]
+	attrSets slab[AttrSet]
+	binaries slab[Binary]
+	lists    slab[List]
+	inherits slab[Inherit]
+	pathLits slab[PathLit]
+	ifs      slab[If]
+	lambdas  slab[Lambda]
+	comments slab[Comment]
+	asserts  slab[Assert]
+	withs    slab[With]
+	lets     slab[Let]
+	parens   slab[Paren]
 
 	bindStack []Binding // bindings of the sets being parsed, innermost last
 	keyStack  []string  // their plain names, likewise
-	sets      []attrEntries
+	sets      slab[attrEntries]
 }
 
 // presize gives the node kinds whose number the tokens bound a first chunk
@@ -104,27 +155,68 @@ func (s *slabs) presize(toks []Token) {
 	for _, t := range toks {
 		n[t.Kind]++
 	}
-	s.idents = chunk(s.idents, n[IDENT])
-	s.assigns = chunk(s.assigns, n[ASSIGN])
-	s.strs = chunk(s.strs, n[STRING_OPEN]+n[IND_STRING_OPEN])
+	s.idents.presize(n[IDENT])
+	s.assigns.presize(n[ASSIGN])
+	s.strs.presize(n[STRING_OPEN] + n[IND_STRING_OPEN])
 	texts := n[STRING_TEXT] + n[IND_STRING_TEXT] + n[IND_STRING_ESCAPE] + n[PATH_TEXT] + n[PATH] + n[HPATH]
-	s.texts = chunk(s.texts, texts)
-	s.parts = chunk(s.parts, texts+n[DOLLAR_CURLY])
-	s.bindings = chunk(s.bindings, n[ASSIGN]+n[INHERIT])
-	s.interps = chunk(s.interps, n[DOLLAR_CURLY])
-	s.attrSets = chunk(s.attrSets, n[LBRACE])
-	s.lists = chunk(s.lists, n[LBRACK])
-	s.ints = chunk(s.ints, n[INT])
-	s.inherits = chunk(s.inherits, n[INHERIT])
-	s.ifs = chunk(s.ifs, n[IF])
+	s.texts.presize(texts)
+	s.parts.presize(texts + n[DOLLAR_CURLY])
+	s.bindings.presize(n[ASSIGN] + n[INHERIT])
+	s.interps.presize(n[DOLLAR_CURLY])
+	s.attrSets.presize(n[LBRACE])
+	s.lists.presize(n[LBRACK])
+	s.ints.presize(n[INT])
+	s.inherits.presize(n[INHERIT])
+	s.ifs.presize(n[IF])
+	s.withs.presize(n[WITH])
+	s.lets.presize(n[LET])
+	s.asserts.presize(n[ASSERT])
+	s.parens.presize(n[LPAREN])
+	s.lambdas.presize(n[COLON])
 }
 
-// chunk returns an empty chunk for n items (none for none).
-func chunk[T any](buf []T, n int32) []T {
-	if n == 0 {
-		return buf
+// presize makes room for n items (nothing for none).
+func (b *slab[T]) presize(n int32) {
+	if n == 0 || cap(b.cur)-len(b.cur) >= int(n) {
+		return
 	}
-	return make([]T, 0, n)
+	if b.rec != nil {
+		// Recycling: chunks of any size come from the files before.
+		return
+	}
+	b.cur = make([]T, 0, n)
+}
+
+// recycle readies every slab for the next parse of a Checker.
+func (s *slabs) recycle() {
+	s.idents.recycle()
+	s.names.recycle()
+	s.paths.recycle()
+	s.assigns.recycle()
+	s.texts.recycle()
+	s.strs.recycle()
+	s.applies.recycle()
+	s.selects.recycle()
+	s.interps.recycle()
+	s.ints.recycle()
+	s.entries.recycle()
+	s.namePtrs.recycle()
+	s.parts.recycle()
+	s.bindings.recycle()
+	s.exprs.recycle()
+	s.attrSets.recycle()
+	s.binaries.recycle()
+	s.lists.recycle()
+	s.inherits.recycle()
+	s.pathLits.recycle()
+	s.ifs.recycle()
+	s.lambdas.recycle()
+	s.comments.recycle()
+	s.asserts.recycle()
+	s.withs.recycle()
+	s.lets.recycle()
+	s.parens.recycle()
+	s.sets.recycle()
 }
 
 // chunks collects items in chunks that double in size, none copied while it

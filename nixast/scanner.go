@@ -103,14 +103,24 @@ func (s *scanner) grow() {
 // scan scans src; without trivia, the tokens are the significant ones only,
 // whose gaps hold only whitespace and comments (see appendTrivia).
 func scan(src []byte, trivia bool, stream *tokenStream) ([]Token, []Error) {
+	return scanInto(nil, src, trivia, stream)
+}
+
+// scanInto is scan appending to buf, when it has room for the tokens
+// expected (a Checker's, from the file before).
+func scanInto(buf []Token, src []byte, trivia bool, stream *tokenStream) ([]Token, []Error) {
 	s := &scanner{src: src, limit: len(src), modes: []lexMode{modeDefault}, opens: []int32{-1}, stream: stream, trivia: trivia}
 	if stream != nil && stream.split != nil {
 		s.splitFrom = max(1, int(float64(len(src))*splitFraction))
 	}
+	est := len(src)/5 + 16
 	if trivia {
-		s.toks = make([]Token, 0, len(src)/3+16)
+		est = len(src)/3 + 16
+	}
+	if cap(buf) >= est {
+		s.toks = buf[:0]
 	} else {
-		s.toks = make([]Token, 0, len(src)/5+16)
+		s.toks = make([]Token, 0, est)
 	}
 	s.run()
 	if m := s.modes[len(s.modes)-1]; m == modeInPath || m == modeInPathSlash {

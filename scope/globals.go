@@ -1,6 +1,9 @@
 package scope
 
-import "sort"
+import (
+	"sort"
+	"sync"
+)
 
 //go:generate go run ./internal/genglobals builtins_gen.go
 
@@ -21,12 +24,17 @@ type Builtin struct {
 }
 
 var (
-	builtinByName = map[string]*Builtin{}
-	globals       = map[string]bool{}
+	builtinByName map[string]*Builtin
+	globals       map[string]bool
 	builtinNames  []string
+	// tables builds the three above on first use: every command of the
+	// binary would pay for them at its start, parse too.
+	tables = sync.OnceFunc(buildTables)
 )
 
-func init() {
+func buildTables() {
+	builtinByName = make(map[string]*Builtin, len(builtinTable))
+	globals = make(map[string]bool, len(builtinTable))
 	for i := range builtinTable {
 		b := &builtinTable[i]
 		builtinByName[b.Name] = b
@@ -42,10 +50,14 @@ func init() {
 
 // IsGlobal reports whether Nix binds name in every file (map, true,
 // builtins, __add…). fetchurl is not one: it is builtins.fetchurl only.
-func IsGlobal(name string) bool { return globals[name] }
+func IsGlobal(name string) bool {
+	tables()
+	return globals[name]
+}
 
 // LookupBuiltin returns the builtin builtins.name.
 func LookupBuiltin(name string) (Builtin, bool) {
+	tables()
 	b, ok := builtinByName[name]
 	if !ok {
 		return Builtin{}, false
@@ -54,10 +66,14 @@ func LookupBuiltin(name string) (Builtin, bool) {
 }
 
 // BuiltinNames returns the names of builtins' attributes, sorted.
-func BuiltinNames() []string { return builtinNames }
+func BuiltinNames() []string {
+	tables()
+	return builtinNames
+}
 
 // Globals returns the global names, sorted.
 func Globals() []string {
+	tables()
 	out := make([]string, 0, len(globals))
 	for n := range globals {
 		out = append(out, n)

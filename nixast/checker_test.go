@@ -1,0 +1,121 @@
+package nixast
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+)
+
+// TestCheckerMatchesParse checks every corpus file with one Checker, so
+// that each parse reuses the memory of the files before it (larger and
+// smaller, valid and not), and requires the errors Parse reports.
+func TestCheckerMatchesParse(t *testing.T) {
+	var paths []string
+	for _, dir := range []string{"valid", "invalid"} {
+		more, _ := filepath.Glob(filepath.Join("..", "testdata", "parse", dir, "*.nix"))
+		paths = append(paths, more...)
+	}
+	if len(paths) < 100 {
+		t.Fatalf("only %d corpus files", len(paths))
+	}
+	var srcs [][]byte
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, src)
+	}
+	// Largest first, then the order of the names, then backwards: every
+	// file meets chunks left by others.
+	bySize := append([][]byte(nil), srcs...)
+	sort.SliceStable(bySize, func(i, j int) bool { return len(bySize[i]) > len(bySize[j]) })
+	order := append(bySize, srcs...)
+	for i := len(srcs) - 1; i >= 0; i-- {
+		order = append(order, srcs[i])
+	}
+	// And a file large enough to be parsed on two cores.
+	order = append(order, generatedPackageSet(streamThreshold+1000), []byte("{ a = 1; a = 2; }"))
+	// A set large enough for a map of its names, then a small one whose
+	// names that map holds: a stale map would find a.x defined twice.
+	large := "{ a.x = 1; a.z = 2;"
+	for i := range 20 {
+		large += fmt.Sprintf(" b%d = %d;", i, i)
+	}
+	order = append(order, []byte(large+" }"), []byte("{ a.y = 1; a.x = 2; }"))
+	var c Checker
+	withErrors := 0
+	for _, src := range order {
+		want := fmt.Sprint(Parse("t.nix", src).Errors)
+		// A copy: the errors must not share memory with it.
+		buf := append([]byte(nil), src...)
+		errs := c.Check(buf)
+		for i := range buf {
+			buf[i] = '!'
+		}
+		if got := fmt.Sprint(errs); got != want {
+			t.Fatalf("Checker: %.400s\nParse: %.400s\nsource: %.300q", got, want, src)
+		}
+		if len(errs) > 0 {
+			withErrors++
+		}
+	}
+	if withErrors < 50 {
+		t.Errorf("only %d files with errors: the invalid corpus is not read", withErrors)
+	}
+}
+
+// BenchmarkCheckTestdata checks the corpus as the parse command does:
+// one Checker for all files.
+func BenchmarkCheckTestdata(b *testing.B) {
+	files, _ := filepath.Glob("../testdata/parse/valid/*.nix")
+	var srcs [][]byte
+	total := 0
+	for _, p := range files {
+		src, _ := os.ReadFile(p)
+		srcs = append(srcs, src)
+		total += len(src)
+	}
+	b.SetBytes(int64(total))
+	b.ReportAllocs()
+	var c Checker
+	for i := 0; i < b.N; i++ {
+		for _, src := range srcs {
+			c.Check(src)
+		}
+	}
+}
+
+// TestParseWithoutTokensMatchesParse parses the corpus with pooled token
+// slices, each file's scan reusing the tokens of files before it, and
+// requires the File of Parse: errors, tree, and tokens when asked for.
+func TestParseWithoutTokensMatchesParse(t *testing.T) {
+	paths, _ := filepath.Glob(filepath.Join("..", "testdata", "parse", "*", "*.nix"))
+	if len(paths) < 100 {
+		t.Fatalf("only %d corpus files", len(paths))
+	}
+	cfg := PrintConfig{BaseDir: "/b", HomeDir: "/h"}
+	for round := 0; round < 2; round++ {
+		for _, p := range paths {
+			src, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, got := Parse(p, src), ParseWithoutTokens(p, src)
+			if got.tokens != nil {
+				t.Fatalf("%s: tokens kept", p)
+			}
+			if fmt.Sprint(got.Errors) != fmt.Sprint(want.Errors) {
+				t.Fatalf("%s: errors %.300v, want %.300v", p, got.Errors, want.Errors)
+			}
+			if Print(got.Root, cfg) != Print(want.Root, cfg) || nodeList(got.Root) != nodeList(want.Root) {
+				t.Fatalf("%s: trees differ", p)
+			}
+			if a, b := got.AllTokens(), want.AllTokens(); fmt.Sprint(a) != fmt.Sprint(b) {
+				t.Fatalf("%s: tokens differ", p)
+			}
+		}
+	}
+}

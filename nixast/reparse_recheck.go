@@ -1,0 +1,175 @@
+package nixast
+
+import (
+	"slices"
+	"sort"
+)
+
+// errorsFromChecks reports whether every error of f came from the
+// duplicate check of a set or let: Reparse runs those checks again.
+func errorsFromChecks(f *File) bool {
+	for _, e := range f.Errors {
+		if e.owner == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// recheck sets f's errors and nonPlain: old's errors from lists whose
+// check finds the same (unchanged), moved, if what they name lies before
+// cut; the duplicate checks of the other lists that reported errors in old
+// (at positions moved by moved, -1 when gone) and of the lists at more run
+// again on f's tree; found are the parser's errors of the run parsed again,
+// lexErrs the scanner's, merged last as Parse merges them (an error the
+// parser made there, later dropped, still hides one at its position).
+func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) bool, more []int, found, lexErrs []Error) *File {
+	at := append([]int(nil), more...)
+	// When every list that reported errors finds the same, and they name
+	// places before the edit, the errors just move. Otherwise all checks
+	// run again: a list checked again merges the lists inside it, whose
+	// trees must then be there (see attrsOf).
+	keep := len(more) == 0
+	for _, e := range old.Errors {
+		if p := e.owner - 1; moved(p) >= 0 && !(unchanged(p) && e.Related < cut) {
+			keep = false
+		}
+	}
+	var kept []Error
+	for _, e := range old.Errors {
+		np := moved(e.owner - 1)
+		switch {
+		case np < 0:
+		case keep:
+			e.Pos, e.End, e.owner = moved(e.Pos), moved(e.End), np+1
+			kept = append(kept, e)
+		default:
+			at = append(at, np)
+		}
+	}
+	if len(at) == 0 && len(found) == 0 && len(lexErrs) == 0 && len(kept) == len(old.Errors) {
+		if len(kept) > 0 {
+			f.Errors = kept
+		}
+		return f
+	}
+	if sharesPosition(kept, found, lexErrs) {
+		return nil
+	}
+	var lists []Node
+	for _, p := range slices.Compact(slices.Sorted(slices.Values(at))) {
+		c := containerAt(f.Root, p)
+		if c == nil {
+			return nil
+		}
+		lists = append(lists, c)
+	}
+	// In the order the parser checks them: inner lists first. The trees
+	// go to a map: some lists are shared with old.
+	sort.SliceStable(lists, func(i, j int) bool { return lists[i].End() < lists[j].End() })
+	q := &parser{src: f.Src, lines: f.Lines, sideAttrs: map[*AttrSet]*attrEntries{}}
+	// With lists to check, kept is empty (see keep). The checks run on
+	// their own; a file where one reports at the position of a syntax error
+	// is parsed from scratch (see sharesPosition). Other check errors follow
+	// the run's errors, as lists before the run report at smaller positions.
+	q.errs = kept
+	for _, c := range lists {
+		binds, _ := bindingsOf(c)
+		var keys []string
+		for _, b := range binds {
+			keys = firstNames(b, keys)
+		}
+		plain := !repeats(keys)
+		q.checkBindings(c, binds, plain)
+		p := listPos(c)
+		i := sort.SearchInts(f.nonPlain, p)
+		switch in := i < len(f.nonPlain) && f.nonPlain[i] == p; {
+		case plain && in:
+			f.nonPlain = append(f.nonPlain[:i:i], f.nonPlain[i+1:]...)
+		case !plain && !in:
+			f.nonPlain = append(f.nonPlain[:i:i], append([]int{p}, f.nonPlain[i:]...)...)
+		}
+	}
+	if len(found)+len(q.errs)+len(lexErrs) >= MaxErrors/2 {
+		return nil // near the limit, which errors are kept depends on order
+	}
+	if sharesPosition(q.errs, found, lexErrs) {
+		return nil
+	}
+	q.errs = append(found, q.errs...)
+	q.errs = mergeErrors(lexErrs, q.errs)
+	sort.SliceStable(q.errs, func(i, j int) bool { return q.errs[i].Pos < q.errs[j].Pos })
+	if len(q.errs) > 0 {
+		f.Errors = q.errs
+	}
+	f.NewSyntax = q.newSyntax
+	return f
+}
+
+// sharesPosition reports whether an error of errs (from a duplicate check)
+// stands at the position of one of the run's syntax errors, the parser's or
+// the scanner's. The parser reports one error per position, so which of the
+// two Parse keeps depends on the order of the whole parse.
+func sharesPosition(errs, found, lexErrs []Error) bool {
+	for _, e := range errs {
+		at := func(g Error) bool { return g.Pos == e.Pos }
+		if slices.ContainsFunc(found, at) || slices.ContainsFunc(lexErrs, at) {
+			return true
+		}
+	}
+	return false
+}
+
+// bindingsOf returns the bindings of a set or let; ok is false for any
+// other node.
+func bindingsOf(n Node) (list []Binding, ok bool) {
+	switch x := n.(type) {
+	case *AttrSet:
+		return x.Bindings, true
+	case *LegacyLet:
+		return x.Bindings, true
+	case *Let:
+		return x.Bindings, true
+	}
+	return nil, false
+}
+
+// listPos is where a set or let is known by in nonPlain and the owners of
+// errors: its '{' (the parser checks a rec set before it knows the 'rec'),
+// or its 'let'.
+func listPos(n Node) int {
+	switch x := n.(type) {
+	case *AttrSet:
+		return x.Lbrace
+	case *LegacyLet:
+		return x.Lbrace
+	}
+	return n.Pos()
+}
+
+// containerAt returns the set or let of f's tree at listPos pos.
+func containerAt(root Node, pos int) Node {
+	for n := root; n != nil; n = childAround(n, pos, pos+1) {
+		if _, ok := bindingsOf(n); ok && listPos(n) == pos {
+			return n
+		}
+	}
+	return nil
+}
+
+// firstNames appends the static first names a binding defines.
+func firstNames(b Binding, out []string) []string {
+	switch b := b.(type) {
+	case *AttrAssign:
+		if name, ok := b.Path.Names[0].StaticName(); ok {
+			out = append(out, name)
+		}
+	case *Inherit:
+		for _, n := range b.Names {
+			if name, ok := n.StaticName(); ok {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
+}
