@@ -182,12 +182,12 @@ func run(bin string, files, big, lines int, idle, timeout time.Duration, dir str
 	}
 
 	quietAt := cpuLog.quietAfter(pubAt, 500*time.Millisecond)
-	cpu0, err := cpuTicks(pid)
+	cpu0, err := lspclient.CPUTicks(pid)
 	if err != nil {
 		return err
 	}
 	time.Sleep(idle)
-	cpu1, err := cpuTicks(pid)
+	cpu1, err := lspclient.CPUTicks(pid)
 	if err != nil {
 		return err
 	}
@@ -258,7 +258,7 @@ func startCPULog(pid int) *cpuLog {
 	l := &cpuLog{}
 	go func() {
 		for {
-			t, err := cpuTicks(pid)
+			t, err := lspclient.CPUTicks(pid)
 			if err != nil {
 				return
 			}
@@ -310,31 +310,6 @@ func firstModule(dir string) (string, error) {
 		err = errors.New("-open first: no *.nix file in the corpus")
 	}
 	return found, err
-}
-
-// cpuTicks is utime+stime of a process, in clock ticks.
-func cpuTicks(pid int) (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, err
-	}
-	// The command name, in parentheses, may hold spaces: fields count
-	// from after its closing parenthesis, where field 3 (state) starts.
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0, fmt.Errorf("/proc/%d/stat: unexpected %q", pid, s)
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 13 {
-		return 0, fmt.Errorf("/proc/%d/stat: unexpected %q", pid, s)
-	}
-	utime, err1 := strconv.ParseInt(f[11], 10, 64) // field 14
-	stime, err2 := strconv.ParseInt(f[12], 10, 64) // field 15
-	if err := errors.Join(err1, err2); err != nil {
-		return 0, err
-	}
-	return utime + stime, nil
 }
 
 // statusKB reads one "kB" line of /proc/PID/status.

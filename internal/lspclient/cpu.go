@@ -17,7 +17,15 @@ const userHZ = 100
 // read from /proc/PID/stat, in steps of 10 ms. On a busy machine it
 // measures the server's work better than the time its answers take.
 func (c *Client) CPUTime() (time.Duration, error) {
-	pid := c.PID()
+	ticks, err := CPUTicks(c.PID())
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(ticks) * time.Second / userHZ, nil
+}
+
+// CPUTicks returns utime+stime of process pid, in clock ticks of 1/100 s.
+func CPUTicks(pid int) (int64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, err
@@ -38,5 +46,5 @@ func (c *Client) CPUTime() (time.Duration, error) {
 	if err := errors.Join(err1, err2); err != nil {
 		return 0, err
 	}
-	return time.Duration(utime+stime) * time.Second / userHZ, nil
+	return utime + stime, nil
 }
