@@ -73,14 +73,7 @@ func BenchmarkScanGenerated(b *testing.B) {
 }
 
 func BenchmarkParseTestdata(b *testing.B) {
-	files, _ := filepath.Glob("../testdata/parse/valid/*.nix")
-	var srcs [][]byte
-	total := 0
-	for _, p := range files {
-		src, _ := os.ReadFile(p)
-		srcs = append(srcs, src)
-		total += len(src)
-	}
+	srcs, total := validSources()
 	b.SetBytes(int64(total))
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -97,4 +90,17 @@ func TestGeneratedPackageSetParses(t *testing.T) {
 	if len(f.Errors) > 0 {
 		t.Fatal(f.Errors[0])
 	}
+}
+
+// validSources reads the valid parser corpus: its files and their total size.
+func validSources() ([][]byte, int) {
+	files, _ := filepath.Glob("../testdata/parse/valid/*.nix")
+	var srcs [][]byte
+	total := 0
+	for _, p := range files {
+		src, _ := os.ReadFile(p)
+		srcs = append(srcs, src)
+		total += len(src)
+	}
+	return srcs, total
 }

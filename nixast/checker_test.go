@@ -70,14 +70,7 @@ func TestCheckerMatchesParse(t *testing.T) {
 // BenchmarkCheckTestdata checks the corpus as the parse command does:
 // one Checker for all files.
 func BenchmarkCheckTestdata(b *testing.B) {
-	files, _ := filepath.Glob("../testdata/parse/valid/*.nix")
-	var srcs [][]byte
-	total := 0
-	for _, p := range files {
-		src, _ := os.ReadFile(p)
-		srcs = append(srcs, src)
-		total += len(src)
-	}
+	srcs, total := validSources()
 	b.SetBytes(int64(total))
 	b.ReportAllocs()
 	var c Checker
