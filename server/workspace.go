@@ -18,6 +18,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
+	"github.com/microvm-lsp/microvm-lsp/internal/readfile"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
@@ -336,11 +337,6 @@ func walkNixFiles(ctx context.Context, root string, excluded func(string) bool, 
 	walk(strings.TrimSuffix(root, "/"), realRoot)
 }
 
-var (
-	errNotRegular = errors.New("not a regular file")
-	errTooLarge   = errors.New("larger than 64 MiB")
-)
-
 // readNixFile reads and parses one file. It returns nil for a file that is
 // gone, unreadable or too large, and says why in the log.
 func readNixFile(p string, log *zap.Logger) *nixast.File {
@@ -355,15 +351,15 @@ func readNixFile(p string, log *zap.Logger) *nixast.File {
 
 // readListedNixFile is readNixFile for a path the directory walk found to
 // be a regular file: it is not looked up again before it is opened (if it
-// is no longer regular, readRegular refuses it).
+// is no longer regular, readfile.Regular refuses it).
 func readListedNixFile(p string, log *zap.Logger) *nixast.File {
-	src, err := readRegular(filepath.FromSlash(p), maxFileSize)
+	src, err := readfile.Regular(filepath.FromSlash(p), nil, maxFileSize)
 	switch {
 	case err == nil:
-	case errors.Is(err, errNotRegular):
+	case errors.Is(err, readfile.ErrNotRegular):
 		log.Warn("skipping a path that is not a regular file", zap.String("path", p))
 		return nil
-	case errors.Is(err, errTooLarge):
+	case errors.Is(err, readfile.ErrTooLarge):
 		log.Warn("file skipped: larger than 64 MiB", zap.String("path", p))
 		return nil
 	case errors.Is(err, fs.ErrNotExist):
@@ -374,36 +370,6 @@ func readListedNixFile(p string, log *zap.Logger) *nixast.File {
 	}
 	// The index holds every file of the workspace: it keeps no token lists.
 	return nixast.ParseWithoutTokens(p, src)
-}
-
-// readAllSized reads a file of the given size (as stat said) whole with
-// read, into a buffer of that size and one byte more to notice growth. A
-// read that stops short at exactly that size is the end of the file: a
-// regular file reads short only at its end. A file that shrank or grew
-// meanwhile is read until a read returns nothing.
-func readAllSized(size, limit int64, read func([]byte) (int, error)) ([]byte, error) {
-	buf := make([]byte, size+1)
-	n := 0
-	for {
-		if n == len(buf) {
-			if int64(n) > limit {
-				return nil, errTooLarge
-			}
-			buf = append(buf, make([]byte, len(buf))...)
-		}
-		m, err := read(buf[n:])
-		n += m
-		if err != nil {
-			return nil, err
-		}
-		if m == 0 || int64(n) == size && n < len(buf) {
-			break
-		}
-	}
-	if int64(n) > limit {
-		return nil, errTooLarge
-	}
-	return buf[:n], nil
 }
 
 // readIndexed reads and parses a file for the index, and keeps what the

@@ -1,19 +1,19 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
+	"github.com/microvm-lsp/microvm-lsp/internal/readfile"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
@@ -138,7 +138,7 @@ func checkFiles(paths []string, stdout io.Writer) (int, bool) {
 				return
 			}
 			var err error
-			if buf, err = readRegular(paths[i], buf); err != nil {
+			if buf, err = readfile.Regular(paths[i], buf, math.MaxInt64); err != nil {
 				failed.Store(true)
 				return
 			}
@@ -163,51 +163,6 @@ func checkFiles(paths []string, stdout io.Writer) (int, bool) {
 		}
 	}
 	return status, true
-}
-
-// readRegular reads a regular file into buf (grown if too small), with as
-// few system calls as it takes: open, fstat, read, close.
-func readRegular(path string, buf []byte) ([]byte, error) {
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return buf, err
-	}
-	defer syscall.Close(fd)
-	var st syscall.Stat_t
-	if err := syscall.Fstat(fd, &st); err != nil {
-		return buf, err
-	}
-	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
-		return buf, errors.New("not a regular file")
-	}
-	// One byte more than the size: a read that fills it finds the file
-	// grew since, and reads on.
-	size := int(st.Size) + 1
-	if cap(buf) < size {
-		buf = make([]byte, 0, size+size/4)
-	}
-	buf = buf[:cap(buf)]
-	n := 0
-	for {
-		m, err := syscall.Read(fd, buf[n:])
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			return buf[:0], err
-		}
-		n += m
-		if m == 0 || n == int(st.Size) && n < len(buf) {
-			// The end, or as much as fstat said with room to spare: a
-			// regular file reads short only at its end, and the read
-			// that would return nothing is saved.
-			return buf[:n], nil
-		}
-		if n == len(buf) {
-			buf = append(buf, 0)[:n]
-			buf = buf[:cap(buf)]
-		}
-	}
 }
 
 // onEveryCore calls f(0) to f(n-1), on as many goroutines as there are

@@ -1,19 +1,20 @@
 //go:build unix
 
-package server
+package readfile
 
 import (
 	"io/fs"
 	"syscall"
 )
 
-// readRegular reads the regular file at p whole, in one read of its size
+// Regular reads the regular file at p whole, into buf when it is large
+// enough (a reader of many files reuses one buffer), in one read of its size
 // in the common case: the index reads tens of thousands of files, and
 // os.Open's poller set-up and io.ReadAll's growing buffer cost more than
-// the reading. Anything but a regular file is refused (errNotRegular)
+// the reading. Anything but a regular file is refused (ErrNotRegular)
 // without blocking: a FIFO is opened non-blocking, and only read after
-// fstat says the file is regular. Beyond limit bytes, errTooLarge.
-func readRegular(p string, limit int64) ([]byte, error) {
+// fstat says the file is regular. Beyond limit bytes, ErrTooLarge.
+func Regular(p string, buf []byte, limit int64) ([]byte, error) {
 	var fd int
 	var err error
 	for {
@@ -31,12 +32,12 @@ func readRegular(p string, limit int64) ([]byte, error) {
 		return nil, &fs.PathError{Op: "fstat", Path: p, Err: err}
 	}
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
-		return nil, errNotRegular
+		return nil, ErrNotRegular
 	}
 	if st.Size > limit {
-		return nil, errTooLarge
+		return nil, ErrTooLarge
 	}
-	return readAllSized(st.Size, limit, func(b []byte) (int, error) {
+	return allSized(buf, st.Size, limit, func(b []byte) (int, error) {
 		for {
 			n, err := syscall.Read(fd, b)
 			if err != syscall.EINTR {

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package server
+package readfile
 
 import (
 	"errors"
@@ -8,12 +8,13 @@ import (
 	"os"
 )
 
-// readRegular reads the regular file at p whole, in one read of its size
+// Regular reads the regular file at p whole, into buf when it is large
+// enough (a reader of many files reuses one buffer), in one read of its size
 // in the common case. Anything but a regular file is refused
-// (errNotRegular) before it is opened; beyond limit bytes, errTooLarge.
-func readRegular(p string, limit int64) ([]byte, error) {
+// (ErrNotRegular) before it is opened; beyond limit bytes, ErrTooLarge.
+func Regular(p string, buf []byte, limit int64) ([]byte, error) {
 	if info, err := os.Stat(p); err == nil && !info.Mode().IsRegular() {
-		return nil, errNotRegular
+		return nil, ErrNotRegular
 	}
 	f, err := os.Open(p)
 	if err != nil {
@@ -25,12 +26,12 @@ func readRegular(p string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if !info.Mode().IsRegular() {
-		return nil, errNotRegular
+		return nil, ErrNotRegular
 	}
 	if info.Size() > limit {
-		return nil, errTooLarge
+		return nil, ErrTooLarge
 	}
-	return readAllSized(info.Size(), limit, func(b []byte) (int, error) {
+	return allSized(buf, info.Size(), limit, func(b []byte) (int, error) {
 		n, err := f.Read(b)
 		if errors.Is(err, io.EOF) {
 			err = nil
