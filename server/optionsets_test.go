@@ -198,6 +198,9 @@ func TestOptionSetsFromStore(t *testing.T) {
 	ws, root := setsWorkspace(t, true)
 	c := startSession(t, Options{})
 	c.initialize(sessionOptions{rootURI: pathToURI(ws), initOptions: map[string]any{"storeRoot": root}})
+	// myapp.port is declared by myapp.nix: an analysis while the workspace
+	// is still being indexed may not have read it yet.
+	c.waitFor("indexing", func() bool { return progressEnded(c.progress) })
 	u := pathToURI(filepath.Join(ws, "configuration.nix"))
 	c.open(u, setsConfiguration)
 	p := c.waitDiagnostics(u, "option findings", func(p publishDiagnosticsParams) bool {
