@@ -180,6 +180,9 @@ func (s *Server) diagnosticsLoop() {
 				}
 			}
 		}
+		if s.indexing.Load() > 0 {
+			continue // the end of the scan triggers again
+		}
 		s.publishDiagnostics()
 		if s.opts.Idle != nil && len(s.trigger) == 0 {
 			gen := s.gen.Load()

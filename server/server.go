@@ -70,6 +70,10 @@ const (
 type Server struct {
 	opts Options
 	log  *zap.Logger
+	// indexing counts the folder scans under way: diagnostics wait for
+	// them, as findings that depend on the whole workspace (an option a
+	// module not yet read declares) would be wrong meanwhile.
+	indexing atomic.Int32
 	// analyze, systems and elementsIn stop with ctx's error once their
 	// context ends: a newer state or a cancelled request.
 	analyze func(context.Context, *analysis.Workspace, analysis.Config) (*analysis.Findings, error)
@@ -268,6 +272,21 @@ func (s *Server) changed() {
 	}
 }
 
+// reindex scans dirs again in the background; diagnostics wait for it.
+func (s *Server) reindex(dirs []string) {
+	s.indexing.Add(1)
+	s.background(func() {
+		s.indexFolders(s.ctx, dirs)
+		s.indexed()
+	})
+}
+
+// indexed ends a scan that indexing counted, and publishes what it held.
+func (s *Server) indexed() {
+	s.indexing.Add(-1)
+	s.changed()
+}
+
 // clientCallTimeout bounds how long we wait for the client to answer one of
 // our requests, so that a client that never answers does not pin work.
 const clientCallTimeout = 10 * time.Second
@@ -443,12 +462,14 @@ func (s *Server) initialized() {
 	}
 	s.background(func() {
 		s.pullSettings(s.ctx)
+		s.indexing.Add(1) // before settled lets the first diagnostics out
 		close(s.settled)
 		s.registerFileWatcher(s.ctx)
 		s.mu.Lock()
 		s.indexStarted = true
 		s.mu.Unlock()
 		s.indexFolders(s.ctx, s.index.folderList())
+		s.indexed()
 	})
 	s.changed()
 }

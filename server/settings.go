@@ -359,7 +359,7 @@ func (s *Server) applySettings(st settings, warnings []string) {
 	if rescan && !slices.Equal(oldExclude, st.ExcludePaths) {
 		// Files once excluded were never read: read the folders again.
 		s.index.dropExcluded(s.exclude)
-		s.background(func() { s.indexFolders(s.ctx, s.index.folderList()) })
+		s.reindex(s.index.folderList())
 	}
 	s.changed()
 }

@@ -445,6 +445,9 @@ func (s *Server) indexFolders(ctx context.Context, dirs []string) {
 					continue // drain what the walk sent
 				}
 				s.noteRead(p)
+				if s.opts.beforeRead != nil {
+					s.opts.beforeRead(p)
+				}
 				done <- parsed{p, s.prepared(p, readListedNixFile(p, s.log))}
 			}
 		}()
@@ -630,7 +633,7 @@ func (s *Server) didChangeWorkspaceFolders(ev protocol.WorkspaceFoldersChangeEve
 	added := s.index.addFolders(dirs)
 	s.log.Info("workspace folders changed", zap.Strings("folders", s.index.folderList()))
 	if len(added) > 0 {
-		s.background(func() { s.indexFolders(s.ctx, added) })
+		s.reindex(added)
 	}
 	s.changed()
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -301,5 +302,51 @@ func TestWatchedBatchAppliesInOrder(t *testing.T) {
 	x.putScanned("/ws/gone.nix", parse("/ws/gone.nix", "{ }"), 0)
 	if _, ok := x.copyFiles()["/ws/gone.nix"]; ok {
 		t.Error("a scan older than the batch brought back a file it removed")
+	}
+}
+
+// TestDiagnosticsWaitForIndexing: a document opened while the workspace is
+// being indexed gets its diagnostics once the scan ends, not from a
+// half-read workspace (where an option another module declares, or a file
+// a module imports, would look missing).
+func TestDiagnosticsWaitForIndexing(t *testing.T) {
+	dir := normalizePath(workspace(t, map[string]string{"a.nix": "{ x = 1; }\n", "slow.nix": "{ }\n"}))
+	gate := make(chan struct{})
+	var once sync.Once
+	release := func() { once.Do(func() { close(gate) }) }
+	t.Cleanup(release)
+	reading := make(chan struct{}, 1)
+	slowDisk := func(p string) {
+		if strings.HasSuffix(p, "/slow.nix") {
+			select {
+			case reading <- struct{}{}:
+			default:
+			}
+			<-gate
+		}
+	}
+	c := startSession(t, Options{beforeRead: slowDisk})
+	c.initialize(sessionOptions{rootURI: fileURI(dir)})
+	select {
+	case <-reading:
+	case <-time.After(waitTimeout):
+		t.Fatal("the workspace was never read")
+	}
+	a := fileURI(dir + "/a.nix")
+	c.open(a, "{ x = ; }\n")
+	// Nothing may be published while slow.nix is read; a request answered
+	// after the didOpen shows the server went on with other work meanwhile.
+	var hover json.RawMessage
+	c.call(protocol.MethodTextDocumentHover, map[string]any{"textDocument": map[string]any{"uri": a}, "position": map[string]any{"line": 0, "character": 2}}, &hover)
+	time.Sleep(200 * time.Millisecond)
+	c.mu.Lock()
+	_, early := c.diagnostics[a]
+	c.mu.Unlock()
+	if early {
+		t.Fatal("diagnostics published while the workspace was still being indexed")
+	}
+	release()
+	if got := c.waitCount(a, 1); got[0].Range.Start.Line != 0 {
+		t.Fatalf("diagnostics after indexing: %+v", got)
 	}
 }
