@@ -150,7 +150,7 @@ func removeOptionalOperand(ws *Workspace, file string, pos, end int) (TextEdit, 
 		if !isApp || app.Arg.Pos() != pos || app.Arg.End() != end {
 			return false
 		}
-		fn, args := splitApply(app)
+		fn, args := nixast.SplitApply(app)
 		if len(args) != 2 {
 			return false
 		}

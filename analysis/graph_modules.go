@@ -138,7 +138,7 @@ func (g *graph) unwrapMk(x nixast.Expr, e *env, file string) (nixast.Expr, strin
 		if !ok {
 			return x, cond
 		}
-		fn, args := splitApply(app)
+		fn, args := nixast.SplitApply(app)
 		bv, ok := g.ev.eval(fn, e, file).(*builtinV)
 		if !ok {
 			return x, cond
@@ -159,20 +159,6 @@ func (g *graph) unwrapMk(x nixast.Expr, e *env, file string) (nixast.Expr, strin
 		}
 	}
 	return x, cond
-}
-
-func splitApply(a *nixast.Apply) (nixast.Expr, []nixast.Expr) {
-	var args []nixast.Expr
-	var x nixast.Expr = a
-	for {
-		ap, ok := x.(*nixast.Apply)
-		if !ok {
-			break
-		}
-		args = append([]nixast.Expr{ap.Arg}, args...)
-		x = nixast.Unparen(ap.Fn)
-	}
-	return x, args
 }
 
 // moduleSet reads a module's attribute set: imports, microvm.* definitions,

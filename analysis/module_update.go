@@ -11,7 +11,7 @@ func (g *graph) moduleUpdate(s *System, x *nixast.Binary, e *env, file string, v
 	for _, side := range []nixast.Expr{x.X, x.Y} {
 		side = nixast.Unparen(side)
 		if a, isApply := side.(*nixast.Apply); isApply {
-			if fn, args := splitApply(a); len(args) == 2 {
+			if fn, args := nixast.SplitApply(a); len(args) == 2 {
 				if b, isFn := g.ev.eval(fn, e, file).(*builtinV); isFn && b.Name == "optionalAttrs" && len(b.Args) == 0 {
 					side = args[1]
 				}

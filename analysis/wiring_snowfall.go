@@ -14,7 +14,7 @@ import (
 // frameworkCall reads a call of a framework's mkFlake; false when x is not
 // one the readers know.
 func (g *graph) frameworkCall(x *nixast.Apply, e *env, file string) bool {
-	fn, args := splitApply(x)
+	fn, args := nixast.SplitApply(x)
 	if len(args) != 1 {
 		return false
 	}

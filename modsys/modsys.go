@@ -153,7 +153,7 @@ func Name(x nixast.Expr) (string, []nixast.Expr) {
 	if !ok {
 		return "", nil
 	}
-	fn, args := splitApply(app)
+	fn, args := nixast.SplitApply(app)
 	switch fn := fn.(type) {
 	case *nixast.Ident:
 		return fn.Name, args
@@ -176,23 +176,4 @@ func Call(x nixast.Expr) (f Func, args []nixast.Expr, ok bool) {
 		return Func{}, nil, false
 	}
 	return f, args, true
-}
-
-// splitApply returns the function of nested applications and their
-// arguments in order: f a b is f and [a b].
-func splitApply(a *nixast.Apply) (nixast.Expr, []nixast.Expr) {
-	var args []nixast.Expr
-	var x nixast.Expr = a
-	for {
-		ap, ok := x.(*nixast.Apply)
-		if !ok {
-			break
-		}
-		args = append(args, ap.Arg)
-		x = nixast.Unparen(ap.Fn)
-	}
-	for i, j := 0, len(args)-1; i < j; i, j = i+1, j-1 {
-		args[i], args[j] = args[j], args[i]
-	}
-	return x, args
 }

@@ -503,6 +503,26 @@ func Unparen(x Expr) Expr {
 	}
 }
 
+// SplitApply returns the function of nested applications and their
+// arguments in order, looking through parentheses around the function:
+// (f a) b is f and [a b].
+func SplitApply(a *Apply) (Expr, []Expr) {
+	var args []Expr
+	var x Expr = a
+	for {
+		ap, ok := x.(*Apply)
+		if !ok {
+			break
+		}
+		args = append(args, ap.Arg)
+		x = Unparen(ap.Fn)
+	}
+	for i, j := 0, len(args)-1; i < j; i, j = i+1, j-1 {
+		args[i], args[j] = args[j], args[i]
+	}
+	return x, args
+}
+
 // Error is a syntax error: a byte range and a message for people.
 type Error struct {
 	Pos, End int
