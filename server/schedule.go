@@ -15,8 +15,7 @@ import (
 type scheduler struct {
 	mu sync.Mutex
 
-	notes       []func()
-	noteRunning bool
+	notes serial // its done counts handled and wakes the requests
 	// received and handled count notifications.
 	received, handled uint64
 
@@ -25,8 +24,46 @@ type scheduler struct {
 	workers    int // running worker goroutines
 	busy       int // of them, those running a handler
 
-	writes  []func()
-	writing bool
+	writes serial
+}
+
+// serial runs work one item at a time, in order, on a goroutine started
+// when work comes and ended when none is left; done, if set, runs after
+// each item.
+type serial struct {
+	mu      sync.Mutex
+	fns     []func()
+	running bool
+	done    func()
+}
+
+// add queues fn.
+func (q *serial) add(fn func()) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.fns = append(q.fns, fn)
+	if !q.running {
+		q.running = true
+		go q.drain()
+	}
+}
+
+func (q *serial) drain() {
+	q.mu.Lock()
+	for len(q.fns) > 0 {
+		fn := q.fns[0]
+		q.fns[0] = nil
+		q.fns = q.fns[1:]
+		q.mu.Unlock()
+		fn()
+		if q.done != nil {
+			q.done()
+		}
+		q.mu.Lock()
+	}
+	q.fns = nil // let the backing array go
+	q.running = false
+	q.mu.Unlock()
 }
 
 type queuedRequest struct {
@@ -41,36 +78,22 @@ type queuedRequest struct {
 const requestWorkers = 8
 
 func newScheduler() *scheduler {
-	return &scheduler{maxWorkers: requestWorkers * runtime.GOMAXPROCS(0)}
+	sc := &scheduler{maxWorkers: requestWorkers * runtime.GOMAXPROCS(0)}
+	sc.notes.done = func() {
+		sc.mu.Lock()
+		sc.handled++
+		sc.startWorkersLocked()
+		sc.mu.Unlock()
+	}
+	return sc
 }
 
 // notification queues the handler of a notification.
 func (sc *scheduler) notification(run func()) {
 	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	sc.received++
-	sc.notes = append(sc.notes, run)
-	if !sc.noteRunning {
-		sc.noteRunning = true
-		go sc.runNotifications()
-	}
-}
-
-func (sc *scheduler) runNotifications() {
-	sc.mu.Lock()
-	for len(sc.notes) > 0 {
-		run := sc.notes[0]
-		sc.notes[0] = nil
-		sc.notes = sc.notes[1:]
-		sc.mu.Unlock()
-		run()
-		sc.mu.Lock()
-		sc.handled++
-		sc.startWorkersLocked()
-	}
-	sc.notes = nil // let the backing array go
-	sc.noteRunning = false
+	sc.received++ // before the queue: a later request waits for run
 	sc.mu.Unlock()
+	sc.notes.add(run)
 }
 
 // request queues the handler of a request. A request whose ctx has ended
@@ -121,30 +144,7 @@ func (sc *scheduler) work() {
 
 // write queues a write to the client (a reply) for the read loop, which
 // must not write.
-func (sc *scheduler) write(fn func()) {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	sc.writes = append(sc.writes, fn)
-	if !sc.writing {
-		sc.writing = true
-		go sc.runWrites()
-	}
-}
-
-func (sc *scheduler) runWrites() {
-	sc.mu.Lock()
-	for len(sc.writes) > 0 {
-		fn := sc.writes[0]
-		sc.writes[0] = nil
-		sc.writes = sc.writes[1:]
-		sc.mu.Unlock()
-		fn()
-		sc.mu.Lock()
-	}
-	sc.writes = nil
-	sc.writing = false
-	sc.mu.Unlock()
-}
+func (sc *scheduler) write(fn func()) { sc.writes.add(fn) }
 
 // queued returns how many requests wait and how many run.
 func (sc *scheduler) queued() (waiting, running int) {

@@ -36,9 +36,7 @@ type stream struct {
 
 	// invalid holds the answers to invalid messages not written yet: one
 	// goroutine writes them, however many a client sends.
-	invalidMu sync.Mutex
-	invalid   [][]byte
-	writing   bool
+	invalid serial
 }
 
 func newStream(rwc io.ReadWriteCloser, log *zap.Logger) *stream {
@@ -132,30 +130,11 @@ func (s *stream) replyInvalid(body []byte, err error) {
 	if merr != nil {
 		return
 	}
-	s.invalidMu.Lock()
-	defer s.invalidMu.Unlock()
-	s.invalid = append(s.invalid, out)
-	if !s.writing {
-		s.writing = true
-		go s.writeInvalid()
-	}
-}
-
-// writeInvalid writes the queued answers to invalid messages.
-func (s *stream) writeInvalid() {
-	s.invalidMu.Lock()
-	for len(s.invalid) > 0 {
-		out := s.invalid[0]
-		s.invalid = s.invalid[1:]
-		s.invalidMu.Unlock()
+	s.invalid.add(func() {
 		if werr := s.writeBody(out); werr != nil {
 			s.log.Debug("could not answer an invalid message", zap.Error(werr))
 		}
-		s.invalidMu.Lock()
-	}
-	s.invalid = nil
-	s.writing = false
-	s.invalidMu.Unlock()
+	})
 }
 
 // isIDValue reports whether raw JSON is a valid request id: a string or a
