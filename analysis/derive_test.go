@@ -51,30 +51,35 @@ func TestDerivedAnalysisMatchesFresh(t *testing.T) {
 	if testing.Short() {
 		steps = 4
 	}
-	derived := 0
+	derived, inPlace := 0, 0
 	for i, fx := range fixtures {
 		seed := int64(i + 1)
 		ws, _ := loadFixture(t, fx)
-		n, err := deriveSequenceCount(ws, rand.New(rand.NewSource(seed)), steps)
+		n, m, err := deriveSequenceCount(ws, rand.New(rand.NewSource(seed)), steps)
 		if err != nil {
 			t.Errorf("%s (seed %d): %v", filepath.Base(fx), seed, err)
 		}
 		derived += n
+		inPlace += m
 	}
 	if derived == 0 {
 		t.Error("no graph derived its components from the last one's: the derivation went untested")
+	}
+	if inPlace == 0 {
+		t.Error("no graph was built in place of the last one: rebuildInPlace went untested")
 	}
 }
 
 // deriveSequence runs steps random versions of ws through one Cache.
 func deriveSequence(ws *Workspace, rnd *rand.Rand, steps int) error {
-	_, err := deriveSequenceCount(ws, rnd, steps)
+	_, _, err := deriveSequenceCount(ws, rnd, steps)
 	return err
 }
 
 // deriveSequenceCount is deriveSequence, and says how many graphs derived
-// their components from the last one's.
-func deriveSequenceCount(ws *Workspace, rnd *rand.Rand, steps int) (derivedComps int, err error) {
+// their components from the last one's, and how many were built in place
+// of the last one.
+func deriveSequenceCount(ws *Workspace, rnd *rand.Rand, steps int) (derivedComps, inPlace int, err error) {
 	orig := ws.Files
 	c := NewCache()
 	files := ws.Files
@@ -102,7 +107,7 @@ func deriveSequenceCount(ws *Workspace, rnd *rand.Rand, steps int) (derivedComps
 		}
 		r, err := c.AnalyzeFiles(context.Background(), cur, Config{})
 		if err != nil {
-			return derivedComps, err
+			return derivedComps, inPlace, err
 		}
 		if g := c.graph; g != nil {
 			// Components derived from the last graph's are those found anew.
@@ -114,10 +119,13 @@ func deriveSequenceCount(ws *Workspace, rnd *rand.Rand, steps int) (derivedComps
 				return b.String()
 			}
 			if got, want := key(g.components()), key(components(g.systems)); got != want {
-				return derivedComps, fmt.Errorf("step %d: components %s, found anew %s", step, got, want)
+				return derivedComps, inPlace, fmt.Errorf("step %d: components %s, found anew %s", step, got, want)
 			}
 			if g.derived {
 				derivedComps++
+			}
+			if g.inPlace {
+				inPlace++
 			}
 		}
 		got := encode(c.Analyze(with(files, nil), Config{}))
@@ -125,10 +133,10 @@ func deriveSequenceCount(ws *Workspace, rnd *rand.Rand, steps int) (derivedComps
 		ref.oneComponent = true
 		fresh := ref.Analyze(with(files, nil), Config{})
 		if want := encode(fresh); got != want {
-			return derivedComps, fmt.Errorf("step %d: derived findings differ from a fresh analysis:\n got  %s\n want %s", step, got, want)
+			return derivedComps, inPlace, fmt.Errorf("step %d: derived findings differ from a fresh analysis:\n got  %s\n want %s", step, got, want)
 		}
 		if gs, fs := encode(c.Systems(cur)), encode(Systems(with(files, nil))); gs != fs {
-			return derivedComps, fmt.Errorf("step %d: derived systems differ from a fresh analysis:\n got  %s\n want %s", step, gs, fs)
+			return derivedComps, inPlace, fmt.Errorf("step %d: derived systems differ from a fresh analysis:\n got  %s\n want %s", step, gs, fs)
 		}
 		// The files whose findings moved are among those said changed.
 		byFile := map[string]string{}
@@ -143,13 +151,13 @@ func deriveSequenceCount(ws *Workspace, rnd *rand.Rand, steps int) (derivedComps
 			}
 			for p := range unionKeys(byFile, prevFresh) {
 				if byFile[p] != prevFresh[p] && !said[p] {
-					return derivedComps, fmt.Errorf("step %d: the findings of %s moved, but the analysis says only %v changed", step, p, changed)
+					return derivedComps, inPlace, fmt.Errorf("step %d: the findings of %s moved, but the analysis says only %v changed", step, p, changed)
 				}
 			}
 		}
 		prevFresh = byFile
 	}
-	return derivedComps, nil
+	return derivedComps, inPlace, nil
 }
 
 // overlay returns the files that files has at other paths or in other

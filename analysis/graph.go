@@ -166,6 +166,9 @@ type graph struct {
 	comps     atomic.Pointer[[][]*System]
 	compsFrom *derivableComps
 	derived   bool // the components were derived from the last graph's
+	inPlace   bool // built by rebuildInPlace
+
+	readers *rootReaders // which roots read a file, shared while readsID is
 }
 
 // buildGraph finds the systems of the workspace and their module closures.
@@ -189,7 +192,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	if memos == nil {
 		memos = memoSetOf(ws)
 	}
-	g := &graph{ev: newEvaluator(ws), ws: ws, roots: map[string]*rootScan{}}
+	g := &graph{ev: newEvaluator(ws), ws: ws, roots: map[string]*rootScan{}, readers: &rootReaders{}}
 	if old != nil && old.idx != nil {
 		// A rebuild has the same paths (Cache.incrementalChanges): what
 		// depends on them alone is kept.
@@ -205,6 +208,11 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 		g.idx = newPathIndex(files, memos)
 	}
 	g.ev.idx = g.idx
+	if old != nil && old.idx != nil && stopped == nil {
+		if done, err := g.rebuildInPlace(ctx, old, changed); done {
+			return g, err
+		}
+	}
 	var rescanned []string // keys of the roots scanned again or taken from stopped
 	// keptScan returns the scan of old's root key when it read no changed
 	// file, else that of stopped's (taken: its systems are not old's).
@@ -224,25 +232,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	// scanOne scans a root on on, with an evaluator of its own, and
 	// returns what it found and read.
 	scanOne := func(on *graph, file string, scan func(*graph)) *rootScan {
-		on.ev = newEvaluator(ws)
-		on.ev.idx = g.idx
-		start, skipStart := len(on.systems), len(on.skip)
-		scan(on)
-		systems := append([]*System(nil), on.systems[start:]...)
-		reads := map[string]bool{file: true}
-		for p := range on.ev.fileRoots {
-			reads[p] = true
-		}
-		for p := range on.alsoReads {
-			reads[p] = true
-		}
-		on.alsoReads = nil
-		for _, s := range systems {
-			for p := range s.visited {
-				reads[p] = true
-			}
-		}
-		return newRootScan(systems, reads, append([]string(nil), on.skip[skipStart:]...))
+		return scanRootOn(ws, g.idx, on, file, scan)
 	}
 	// root scans a root on g itself, after the roots before it: its scan
 	// reads the systems they found.
@@ -383,24 +373,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	for _, p := range g.idx.configs {
 		if !refd[p] {
 			p := p
-			jobs = append(jobs, rootJob{"config:" + p, p, func(g *graph) {
-				s := g.newSystem(strings.TrimSuffix(path.Dir(p), "/"), "configuration", p, 0)
-				if s.Name == "." || s.Name == "/ws" || s.Name == "" {
-					s.Name = "configuration"
-				}
-				// clan's convention: machines/<name>/configuration.nix is machine <name>
-				if dir := path.Dir(p); path.Base(path.Dir(dir)) == "machines" {
-					if fl := g.flakeArgsFor(p); fl != nil && g.flakeHasInput(p, "clan") {
-						s.Name, s.Wiring, s.named = path.Base(dir), "clan", true
-						s.args = fl
-					}
-				}
-				s.visited[p] = true
-				if !g.module(s, g.ev.force(g.ev.fileRoot(p)), nil) {
-					s.partial(p, 0, 0)
-				}
-				g.finish(s)
-			}})
+			jobs = append(jobs, rootJob{"config:" + p, p, func(g *graph) { g.scanConfig(p) }})
 		}
 	}
 	roots(jobs)
@@ -418,14 +391,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 			continue
 		}
 		p := p
-		jobs = append(jobs, rootJob{"file:" + p, p, func(g *graph) {
-			s := g.newSystem(p, "file", p, 0)
-			s.Unknown = true // the systems that will read it are not known: no finding on what is absent
-			s.Fork = g.flakeHasForkInput(p)
-			s.visited[p] = true
-			g.module(s, g.ev.force(g.ev.fileRoot(p)), nil)
-			s.children = nil
-		}})
+		jobs = append(jobs, rootJob{"file:" + p, p, func(g *graph) { g.scanLoneModule(p) }})
 	}
 	roots(jobs)
 	if err := ctx.Err(); err != nil {
@@ -450,7 +416,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	}
 	read := g.visited
 	if unchanged(anyRoot, readsOf) {
-		g.readsID = old.readsID
+		g.readsID, g.readers = old.readsID, old.readers
 	} else {
 		g.readsID = new(byte)
 	}
@@ -518,6 +484,61 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	sort.SliceStable(g.systems, func(i, j int) bool { return rank(g.systems[i]) < rank(g.systems[j]) })
 	g.separateClasses()
 	return g, nil
+}
+
+// scanRootOn scans a root on on, with an evaluator of its own, and returns
+// what it found and read.
+func scanRootOn(ws *Workspace, idx *pathIndex, on *graph, file string, scan func(*graph)) *rootScan {
+	on.ev = newEvaluator(ws)
+	on.ev.idx = idx
+	start, skipStart := len(on.systems), len(on.skip)
+	scan(on)
+	systems := append([]*System(nil), on.systems[start:]...)
+	reads := map[string]bool{file: true}
+	for p := range on.ev.fileRoots {
+		reads[p] = true
+	}
+	for p := range on.alsoReads {
+		reads[p] = true
+	}
+	on.alsoReads = nil
+	for _, s := range systems {
+		for p := range s.visited {
+			reads[p] = true
+		}
+	}
+	return newRootScan(systems, reads, append([]string(nil), on.skip[skipStart:]...))
+}
+
+// scanConfig makes the system of a lone configuration.nix, p.
+func (g *graph) scanConfig(p string) {
+	s := g.newSystem(strings.TrimSuffix(path.Dir(p), "/"), "configuration", p, 0)
+	if s.Name == "." || s.Name == "/ws" || s.Name == "" {
+		s.Name = "configuration"
+	}
+	// clan's convention: machines/<name>/configuration.nix is machine <name>
+	if dir := path.Dir(p); path.Base(path.Dir(dir)) == "machines" {
+		if fl := g.flakeArgsFor(p); fl != nil && g.flakeHasInput(p, "clan") {
+			s.Name, s.Wiring, s.named = path.Base(dir), "clan", true
+			s.args = fl
+		}
+	}
+	s.visited[p] = true
+	if !g.module(s, g.ev.force(g.ev.fileRoot(p)), nil) {
+		s.partial(p, 0, 0)
+	}
+	g.finish(s)
+}
+
+// scanLoneModule makes the system of kind "file" of a module p that sets
+// microvm.* and that no system reads.
+func (g *graph) scanLoneModule(p string) {
+	s := g.newSystem(p, "file", p, 0)
+	s.Unknown = true // the systems that will read it are not known: no finding on what is absent
+	s.Fork = g.flakeHasForkInput(p)
+	s.visited[p] = true
+	g.module(s, g.ev.force(g.ev.fileRoot(p)), nil)
+	s.children = nil
 }
 
 func (g *graph) referencedFiles(memos *memoSet) map[string]bool {

@@ -2,6 +2,16 @@
 
 package analysis
 
+import (
+	"context"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
 // derivableComps are the last graph's components, and which of its
 // systems the new graph replaces by which.
 type derivableComps struct {
@@ -154,4 +164,202 @@ func readsAny(reads, changed map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// rebuildInPlace builds g from old for an edit that changes what no
+// system is: each root that read a changed file is scanned again, and when
+// every such scan finds systems like those it replaces (the same names,
+// kinds and places, in the same order, claiming the same files) and skips
+// the same files, g is old with those systems replaced. What rebuildGraph
+// computes over all roots and systems (which roots there are, the unions,
+// duplicates, order) would come out as old's: an edit costs the scans of
+// the roots that read it, not a walk over every root of the workspace. It
+// reports false, with g untouched, when the edit is not of that kind.
+// Once ctx ends, g holds old's roots with the scans that finished, for a
+// later build to take over, and ctx's error is returned.
+func (g *graph) rebuildInPlace(ctx context.Context, old *graph, changed map[string]bool) (bool, error) {
+	if old.inSystem == nil || old.visited == nil || !sameSlice(g.idx.microvmFiles, old.idx.microvmFiles) {
+		return false, nil
+	}
+	dirty := old.readers.of(old.roots, changed)
+	for _, k := range dirty {
+		if strings.HasPrefix(k, "outputs:") {
+			return false, nil // its scan reads the systems other roots found
+		}
+	}
+	sort.Slice(dirty, func(i, j int) bool { return rootOrder(dirty[i]) < rootOrder(dirty[j]) })
+	scans := make([]*rootScan, len(dirty))
+	evs := make([]*evaluator, len(dirty))
+	parallelOrPanic(len(dirty), func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
+		file, scan := rootScanOf(dirty[i])
+		sub := &graph{ws: g.ws, idx: g.idx, refd: g.refd, root: g.root}
+		sub.rootOnce.Do(func() {})
+		scans[i] = scanRootOn(g.ws, g.idx, sub, file, scan)
+		evs[i] = sub.ev
+	})
+	if err := ctx.Err(); err != nil {
+		g.roots = maps.Clone(old.roots)
+		for i, k := range dirty {
+			if scans[i] != nil {
+				g.roots[k] = scans[i]
+			} else {
+				delete(g.roots, k)
+			}
+		}
+		return true, err
+	}
+	sub := map[*System]*System{}
+	sameReads := true
+	// Systems declared in a changed file may have moved; those at one
+	// place must stay at one place, and those apart apart. Only roots
+	// that read a file declare systems in it: all such are scanned here.
+	type at struct {
+		file string
+		pos  int
+	}
+	moved, back := map[at]int{}, map[at]int{}
+	for i, k := range dirty {
+		o, n := old.roots[k], scans[i]
+		if len(o.systems) != len(n.systems) || !slices.Equal(o.skip, n.skip) ||
+			!sameSet(o.sysFiles, n.sysFiles) || !sameSet(o.visited, n.visited) {
+			return false, nil
+		}
+		for j, was := range o.systems {
+			now := n.systems[j]
+			if !sameStanding(was, now) {
+				return false, nil
+			}
+			if changed[was.File] {
+				if p, ok := moved[at{was.File, was.Pos}]; ok && p != now.Pos {
+					return false, nil
+				}
+				if p, ok := back[at{now.File, now.Pos}]; ok && p != was.Pos {
+					return false, nil
+				}
+				moved[at{was.File, was.Pos}], back[at{now.File, now.Pos}] = now.Pos, was.Pos
+			} else if was.Pos != now.Pos {
+				return false, nil
+			}
+			sub[was] = now
+		}
+		sameReads = sameReads && sameSet(o.reads, n.reads)
+	}
+	g.roots = maps.Clone(old.roots)
+	for i, k := range dirty {
+		g.roots[k] = scans[i]
+	}
+	replace := func(systems []*System) []*System {
+		out := make([]*System, len(systems))
+		for i, s := range systems {
+			if n := sub[s]; n != nil {
+				s = n
+			}
+			out[i] = s
+		}
+		return out
+	}
+	g.systems, g.others = replace(old.systems), replace(old.others)
+	g.skip, g.inSystem, g.visited = old.skip, old.inSystem, old.visited
+	if sameReads {
+		g.readsID, g.readers = old.readsID, old.readers
+	} else {
+		g.readsID = new(byte)
+	}
+	g.rescanned, g.scanned = len(dirty), len(dirty)
+	if len(evs) > 0 {
+		g.ev = evs[len(evs)-1] // the last scan's, as rebuildGraph leaves it
+	}
+	g.compsFrom = derivable(old, g.roots, dirty)
+	g.inPlace = true
+	return true, nil
+}
+
+// sameStanding reports whether two systems stand alike among the others:
+// what rebuildGraph's merging of duplicates, its order and the split by
+// class read of them is the same, but for their positions in their file.
+func sameStanding(a, b *System) bool {
+	return a.Kind == b.Kind && a.Name == b.Name && a.File == b.File &&
+		a.template == b.template && a.named == b.named && a.Wiring == b.Wiring &&
+		a.Unknown == b.Unknown && (len(a.Elems) == 0) == (len(b.Elems) == 0)
+}
+
+// rootOrder orders root keys as rebuildGraph scans them: files that declare
+// systems, then lone configuration.nix files, then lone modules.
+func rootOrder(key string) string {
+	switch {
+	case strings.HasPrefix(key, "scan:"):
+		return "0" + key
+	case strings.HasPrefix(key, "config:"):
+		return "2" + key
+	}
+	return "3" + key
+}
+
+// rootScanOf returns the file and the scan of a root key other than an
+// "outputs:" one.
+func rootScanOf(key string) (string, func(*graph)) {
+	kind, file, _ := strings.Cut(key, ":")
+	switch kind {
+	case "scan":
+		return file, func(g *graph) { g.scanRoot(file) }
+	case "config":
+		return file, func(g *graph) { g.scanConfig(file) }
+	}
+	return file, func(g *graph) { g.scanLoneModule(file) }
+}
+
+// sameSlice reports whether a and b are the same slice (a list a rebuild
+// shared rather than made again).
+func sameSlice(a, b []string) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+// rootReaders finds the roots that read given files. While what the roots
+// read stays the same from graph to graph (an edit that changes no
+// import), the graphs share one, and an edit looks its files up rather
+// than every root's reads. It is built on its second use: the first after
+// a change of what is read may well be the only one.
+type rootReaders struct {
+	uses atomic.Int32
+	once sync.Once
+	by   map[string][]string // file -> keys of the roots that read it
+}
+
+// of returns the keys of the roots that read a file of changed.
+func (x *rootReaders) of(roots map[string]*rootScan, changed map[string]bool) []string {
+	var out []string
+	if x == nil || x.uses.Add(1) < 2 {
+		for k, rs := range roots {
+			if readsAny(rs.reads, changed) {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	x.once.Do(func() {
+		x.by = map[string][]string{}
+		for k, rs := range roots {
+			for p := range rs.reads {
+				x.by[p] = append(x.by[p], k)
+			}
+		}
+	})
+	if len(changed) == 1 {
+		for p := range changed {
+			return append(out, x.by[p]...)
+		}
+	}
+	seen := map[string]bool{}
+	for p := range changed {
+		for _, k := range x.by[p] {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	return out
 }
