@@ -16,6 +16,9 @@ import (
 // memory limit still bounds both.
 func gcFloor(base int, floor uint64) *gcTuner {
 	t := &gcTuner{base: base, floor: floor, last: base}
+	if v, ok := readBytes("/gc/heap/allocs:bytes"); ok {
+		t.allocsAtGC.Store(v[0])
+	}
 	debug.SetGCPercent(base)
 	t.arm()
 	return t
@@ -27,6 +30,9 @@ type gcTuner struct {
 	last    int
 	stopped atomic.Bool
 	running atomic.Bool // an idle collection
+	// allocsAtGC is the count of bytes ever allocated when the last
+	// collection ended.
+	allocsAtGC atomic.Uint64
 }
 
 // stop ends the tuning.
@@ -60,8 +66,15 @@ func (t *gcTuner) needsCollection() bool {
 	if t.stopped.Load() {
 		return false
 	}
-	v, ok := readBytes("/gc/heap/live:bytes", "/gc/heap/goal:bytes", "/memory/classes/heap/objects:bytes")
-	return ok && idleCollects(v[0], v[1], v[2])
+	// What was allocated since the last collection, not the heap's objects:
+	// right after a collection those still count the garbage it has not
+	// swept yet, and an idle moment then collected again for nothing.
+	v, ok := readBytes("/gc/heap/live:bytes", "/gc/heap/goal:bytes", "/gc/heap/allocs:bytes")
+	if !ok {
+		return false
+	}
+	since := v[2] - min(v[2], t.allocsAtGC.Load())
+	return idleCollects(v[0], v[1], v[0]+since)
 }
 
 // readBytes reads runtime metrics that count bytes; ok is false if this
@@ -116,10 +129,11 @@ func percentFor(base int, floor, live uint64) int {
 }
 
 func (t *gcTuner) adjust() {
-	v, ok := readBytes("/gc/heap/live:bytes")
+	v, ok := readBytes("/gc/heap/live:bytes", "/gc/heap/allocs:bytes")
 	if !ok {
 		return
 	}
+	t.allocsAtGC.Store(v[1])
 	p := percentFor(t.base, t.floor, v[0])
 	// Small changes are not worth a new goal.
 	if p*10 < t.last*9 || p*10 > t.last*11 {

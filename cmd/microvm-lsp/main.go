@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"time"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; a
@@ -48,8 +49,15 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	if path := os.Getenv("MICROVM_LSP_CPUPROFILE"); path != "" {
 		// For performance work: a CPU profile of the whole command or session.
+		// MICROVM_LSP_CPUPROFILE_AFTER (a duration) starts it later: the
+		// typing after a workspace's indexing, without the indexing.
+		after, _ := time.ParseDuration(os.Getenv("MICROVM_LSP_CPUPROFILE_AFTER"))
 		if f, err := os.Create(path); err == nil {
-			pprof.StartCPUProfile(f)
+			if after <= 0 {
+				pprof.StartCPUProfile(f)
+			} else {
+				time.AfterFunc(after, func() { pprof.StartCPUProfile(f) })
+			}
 			defer func() { pprof.StopCPUProfile(); f.Close() }()
 		}
 	}
