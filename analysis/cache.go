@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"unsafe"
 
+	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 	"github.com/microvm-lsp/microvm-lsp/scope"
 )
@@ -31,6 +32,12 @@ type Cache struct {
 	// of the graph checks (by the set of disabled codes). An edit to a file
 	// that the graph did not read, and that declares no system, leaves all
 	// of them as they were.
+	// The infos of the systems of the last Systems call, and what else
+	// they read (Cache.systemsOf).
+	infoMu   sync.Mutex
+	infos    map[*System]*SystemInfo
+	infosKey infoKey
+
 	graphMu       sync.Mutex
 	graph         *graph
 	graphFiles    fileState
@@ -421,7 +428,44 @@ func (c *Cache) SystemsContext(ctx context.Context, ws *Workspace) ([]SystemInfo
 	if err != nil {
 		return nil, err
 	}
-	return systemsOf(g, ws), nil
+	return c.systemsOf(g, ws), nil
+}
+
+// infoKey is what a system's info reads beyond the system and the files
+// its root read (systemInfo).
+type infoKey struct {
+	microvm *microvm.Facts
+	folders *microvm.Folders
+	sources *Sources
+	root    string
+}
+
+// systemsOf is systemsOf with the infos of the last call kept for the
+// systems a rebuilt graph kept: a system is kept only while its root read
+// no changed file, so its info is the same. Typing in one module then
+// describes the systems that read it, not every system of the workspace.
+func (c *Cache) systemsOf(g *graph, ws *Workspace) []SystemInfo {
+	key := infoKey{ws.Microvm, ws.MicrovmFolders, ws.Sources, ws.Root}
+	c.infoMu.Lock()
+	last := c.infos
+	if c.infosKey != key {
+		last = nil
+	}
+	c.infoMu.Unlock()
+	next := make(map[*System]*SystemInfo, len(g.systems)+len(g.others))
+	out := systemsWith(g, func(s *System) SystemInfo {
+		si := last[s]
+		if si == nil {
+			info := systemInfo(g, s, ws)
+			si = &info
+		}
+		next[s] = si
+		return *si
+	})
+	c.infoMu.Lock()
+	c.infos, c.infosKey = next, key
+	c.infoMu.Unlock()
+	return out
 }
 
 // memos returns the per-file memos of ws, scanning new files on every core.

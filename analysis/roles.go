@@ -91,51 +91,61 @@ func Systems(ws *Workspace) []SystemInfo {
 }
 
 func systemsOf(g *graph, ws *Workspace) []SystemInfo {
+	return systemsWith(g, func(s *System) SystemInfo { return systemInfo(g, s, ws) })
+}
+
+// systemsWith returns the infos of g's systems, each from info.
+func systemsWith(g *graph, info func(*System) SystemInfo) []SystemInfo {
 	out := make([]SystemInfo, 0, len(g.systems)+len(g.others))
 	for _, s := range append(g.systems[:len(g.systems):len(g.systems)], g.others...) {
 		if s.Kind == "file" {
 			continue // a module no system reads, checked on its own
 		}
-		if otherClass(s) {
-			out = append(out, otherSystemInfo(g, s, ws))
-			continue
-		}
-		si := SystemInfo{Name: s.Name, Kind: s.Kind, File: s.File, Pos: s.Pos, End: s.Pos, Unknown: s.Unknown, Role: roleOf(s),
-			Wiring: s.Wiring, Imports: importsOf(s), UnknownAt: s.UnknownAt, Template: s.template}
-		if s.Unknown && len(si.UnknownAt) == 0 {
-			si.UnknownAt = []Hop{{File: s.File, Pos: s.Pos, End: s.Pos}}
-		}
-		v := s.optView(ws.MicrovmFor(s.File))
-		si.GuestEnable = literalBool(v, "microvm", "guest", "enable")
-		si.HostEnable = literalBool(v, "microvm", "host", "enable")
-		si.Guests = guestsOf(g, s, v)
-		si.Files = append(si.Files, s.File)
-		for f := range s.visited {
-			if f != s.File {
-				si.Files = append(si.Files, f)
-			}
-		}
-		sort.Strings(si.Files[1:])
-		if s.Parent != nil {
-			si.Parent = s.Parent.Name
-		}
-		if f := ws.At(s.File); f != nil {
-			si.End = declEnd(f.Src, s.Pos)
-		}
-		for _, e := range s.Elems {
-			if e.Which == "" {
-				continue
-			}
-			var hops []string
-			for _, h := range append(append([]Hop{}, e.Via...), Hop{File: e.File, Pos: e.Pos, End: e.End}) {
-				hops = append(hops, g.where(h.File, h.Pos))
-			}
-			si.Modules = append(si.Modules, ModuleInfo{Which: e.Which, File: e.File, Pos: e.Pos, End: e.End,
-				Implicit: e.Implicit, Cond: e.Cond, Chain: strings.Join(hops, " → ")})
-		}
-		out = append(out, si)
+		out = append(out, info(s))
 	}
 	return out
+}
+
+// systemInfo describes s. It reads s and the files its root read, the
+// workspace's microvm.nix facts, input sources and root, nothing else.
+func systemInfo(g *graph, s *System, ws *Workspace) SystemInfo {
+	if otherClass(s) {
+		return otherSystemInfo(g, s, ws)
+	}
+	si := SystemInfo{Name: s.Name, Kind: s.Kind, File: s.File, Pos: s.Pos, End: s.Pos, Unknown: s.Unknown, Role: roleOf(s),
+		Wiring: s.Wiring, Imports: importsOf(s), UnknownAt: s.UnknownAt, Template: s.template}
+	if s.Unknown && len(si.UnknownAt) == 0 {
+		si.UnknownAt = []Hop{{File: s.File, Pos: s.Pos, End: s.Pos}}
+	}
+	v := s.optView(ws.MicrovmFor(s.File))
+	si.GuestEnable = literalBool(v, "microvm", "guest", "enable")
+	si.HostEnable = literalBool(v, "microvm", "host", "enable")
+	si.Guests = guestsOf(g, s, v)
+	si.Files = append(si.Files, s.File)
+	for f := range s.visited {
+		if f != s.File {
+			si.Files = append(si.Files, f)
+		}
+	}
+	sort.Strings(si.Files[1:])
+	if s.Parent != nil {
+		si.Parent = s.Parent.Name
+	}
+	if f := ws.At(s.File); f != nil {
+		si.End = declEnd(f.Src, s.Pos)
+	}
+	for _, e := range s.Elems {
+		if e.Which == "" {
+			continue
+		}
+		var hops []string
+		for _, h := range append(append([]Hop{}, e.Via...), Hop{File: e.File, Pos: e.Pos, End: e.End}) {
+			hops = append(hops, g.where(h.File, h.Pos))
+		}
+		si.Modules = append(si.Modules, ModuleInfo{Which: e.Which, File: e.File, Pos: e.Pos, End: e.End,
+			Implicit: e.Implicit, Cond: e.Cond, Chain: strings.Join(hops, " → ")})
+	}
+	return si
 }
 
 // otherSystemInfo describes a system of another class: its wiring and
