@@ -273,7 +273,8 @@ type fileMemo struct {
 	declOnce sync.Once
 	decls    [][]string
 	scanOnce sync.Once
-	scanned  atomic.Bool // scan has run (several analyses may ask at once)
+	scanned  atomic.Bool   // scan has run (several analyses may ask at once)
+	needles  sourceNeedles // what the scan found in the source; read once scanned is set
 }
 
 func (c *Cache) memo(path string, f *nixast.File) *fileMemo {
@@ -492,7 +493,14 @@ func (c *Cache) memos(ctx context.Context, ws *Workspace) (*memoSet, error) {
 			for p := range changed {
 				f := ws.At(p)
 				m := c.memo(p, f)
-				m.scanOnce.Do(func() { m.scan(f) })
+				var prev *fileMemo
+				var prevSrc []byte
+				if old := last.files.at(p); old != nil {
+					c.mu.Lock()
+					prev, prevSrc = c.files[old], old.Src
+					c.mu.Unlock()
+				}
+				m.scanOnce.Do(func() { m.scanAfter(f, prev, prevSrc) })
 				over[p] = m
 				// The replaced version's memo goes with it (an older state
 				// that asks again gets a new one, pruned later).
@@ -556,12 +564,25 @@ func (c *Cache) prune(ws *Workspace) {
 }
 
 // scan fills the cheap per-file facts read from the tokens and the tree.
-func (m *fileMemo) scan(f *nixast.File) {
+func (m *fileMemo) scan(f *nixast.File) { m.scanAfter(f, nil, nil) }
+
+// scanAfter is scan for a new version of the file whose last version had
+// the source prevSrc and the memo prev (nil: none scanned): when neither
+// version names a word the scan looks for where they differ, the words
+// found are the last version's. Typing in a large file then searches the
+// few bytes around the edit, not the whole file.
+func (m *fileMemo) scanAfter(f *nixast.File, prev *fileMemo, prevSrc []byte) {
 	defer m.scanned.Store(true)
 	// What the scan looks for is spelled out in the source: most files
 	// mention none of it, and searching their bytes costs a fraction of
 	// rebuilding their tokens.
-	n := findNeedles(f.Src)
+	var n sourceNeedles
+	if prev != nil && prev.scanned.Load() && !prev.needles.tokens && sameNeedles(prevSrc, f.Src) {
+		n = prev.needles
+	} else {
+		n = findNeedles(f.Src)
+	}
+	m.needles = n
 	m.microvm, m.declares, m.foreignHome = n.microvm, n.declares, n.foreignHome
 	if !n.tokens {
 		return

@@ -71,3 +71,51 @@ func findNeedles(src []byte) sourceNeedles {
 		tokens:      containsWord(src, rootFilters) && containsWord(src, rootWords),
 	}
 }
+
+// needleWords are every word findNeedles looks for.
+var needleWords = slices.Concat([][]byte{microvmWord, []byte("Option"), []byte("Modules")}, declareWords, homeWords, rootFilters, rootWords)
+
+// sameNeedles reports whether two versions of a file surely give the same
+// sourceNeedles: where they differ, neither names a word findNeedles looks
+// for, not even in part.
+func sameNeedles(a, b []byte) bool {
+	pre := commonPrefix(a, b)
+	suf := commonSuffix(a[pre:], b[pre:])
+	for _, w := range needleWords {
+		if touches(a, pre, len(a)-suf, w) || touches(b, pre, len(b)-suf, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// touches reports whether an occurrence of w in src overlaps [from, to).
+func touches(src []byte, from, to int, w []byte) bool {
+	lo, hi := max(0, from-len(w)+1), min(len(src), to+len(w)-1)
+	return lo < hi && bytes.Contains(src[lo:hi], w)
+}
+
+// commonPrefix returns the length of the longest prefix a and b share.
+func commonPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	// whole chunks by the runtime's vectorised comparison first
+	for chunk := 4096; i+chunk <= n && bytes.Equal(a[i:i+chunk], b[i:i+chunk]); i += chunk {
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
+}
+
+// commonSuffix returns the length of the longest suffix a and b share.
+func commonSuffix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for chunk := 4096; i+chunk <= n && bytes.Equal(a[len(a)-i-chunk:len(a)-i], b[len(b)-i-chunk:len(b)-i]); i += chunk {
+	}
+	for i < n && a[len(a)-1-i] == b[len(b)-1-i] {
+		i++
+	}
+	return i
+}

@@ -3,6 +3,7 @@ package analysis
 import (
 	"bytes"
 	"math/rand"
+	"strings"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 	"testing"
@@ -87,5 +88,47 @@ func TestRootFiltersCoverRootWords(t *testing.T) {
 		if !bytes.Contains(w, []byte("Modules")) {
 			t.Errorf("%s does not hold Modules", w)
 		}
+	}
+}
+
+// TestSameNeedlesAfterEdits: when sameNeedles says two versions give the
+// same needles, findNeedles finds the same in both; random edits of
+// sources made of the words, their parts and other text, and it says so
+// for most edits that are far from every word.
+func TestSameNeedlesAfterEdits(t *testing.T) {
+	var frags []string
+	for _, w := range needleWords {
+		s := string(w)
+		frags = append(frags, s, s[:len(s)/2], s[len(s)/2:])
+	}
+	frags = append(frags, " ", "\n", "{ a = 1; }", "let x = y; in z", "# comment\n", "pkgs.hello")
+	rng := rand.New(rand.NewSource(3))
+	same := 0
+	for i := 0; i < 20000; i++ {
+		var b strings.Builder
+		for n := rng.Intn(12); n >= 0; n-- {
+			if rng.Intn(3) == 0 {
+				b.WriteString(frags[rng.Intn(len(frags))])
+			} else {
+				b.WriteString(strings.Repeat("x = 1; ", 1+rng.Intn(40)))
+			}
+		}
+		a := []byte(b.String())
+		at := rng.Intn(len(a) + 1)
+		cut := min(len(a)-at, rng.Intn(4))
+		ins := frags[rng.Intn(len(frags))]
+		if rng.Intn(2) == 0 {
+			ins = string("abcdefghijklmnopqrstuvwxyzOSMC"[rng.Intn(30)])
+		}
+		e := append(append(append([]byte{}, a[:at]...), ins...), a[at+cut:]...)
+		if sameNeedles(a, e) {
+			same++
+			if findNeedles(a) != findNeedles(e) {
+				t.Fatalf("sameNeedles(%q, %q), but findNeedles differs: %+v, %+v", a, e, findNeedles(a), findNeedles(e))
+			}
+		}
+	}
+	if same < 2000 {
+		t.Errorf("sameNeedles held for only %d edits: the test tries too little", same)
 	}
 }

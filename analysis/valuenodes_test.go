@@ -1,7 +1,11 @@
 package analysis
 
 import (
+	"fmt"
 	"math/rand"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -94,4 +98,42 @@ func walkValueNodes(f *nixast.File) *valueNodes {
 		}
 	})
 	return vn
+}
+
+// TestValueNodesWalkAgrees: in files whose trees nest (packages, modules,
+// a generated package set with a hash in every tenth package),
+// findValueNodes finds what a walk of every node finds.
+func TestValueNodesWalkAgrees(t *testing.T) {
+	paths, _ := filepath.Glob("../testdata/parse/*/*.nix")
+	var srcs [][]byte
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, src)
+	}
+	var b strings.Builder
+	b.WriteString("{ fetchurl, callPackage }: {\n")
+	for i := 0; i < 300; i++ {
+		if i%10 == 0 {
+			fmt.Fprintf(&b, "  p%d = { src = fetchurl { url = \"u\"; hash = \"sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"; }; out = \"/nix/store/x-%d\"; };\n", i, i)
+		} else {
+			fmt.Fprintf(&b, "  p%d = callPackage ./p%d { inherit (p%d) x; s = \"a\\\\b\"; };\n", i, i, i)
+		}
+	}
+	b.WriteString("}\n")
+	srcs = append(srcs, []byte(b.String()))
+	found := 0
+	for i, src := range srcs {
+		f := nixast.ParseWithoutTokens("/ws/a.nix", src)
+		got, want := findValueNodes(f), walkValueNodes(f)
+		if !slices.Equal(got.hashes, want.hashes) || !slices.Equal(got.storePaths, want.storePaths) {
+			t.Errorf("source %d: %d hashes, %d store paths; a walk of every node finds %d, %d", i, len(got.hashes), len(got.storePaths), len(want.hashes), len(want.storePaths))
+		}
+		found += len(want.hashes) + len(want.storePaths)
+	}
+	if found < 60 {
+		t.Errorf("only %d hashes and store paths in all sources: the test tries too little", found)
+	}
 }
