@@ -16,8 +16,9 @@ import (
 // memory limit still bounds both.
 func gcFloor(base int, floor uint64) *gcTuner {
 	t := &gcTuner{base: base, floor: floor, last: base}
-	if v, ok := readBytes("/gc/heap/allocs:bytes"); ok {
+	if v, ok := readBytes("/gc/heap/allocs:bytes", "/gc/cycles/total:gc-cycles"); ok {
 		t.allocsAtGC.Store(v[0])
+		t.cyclesAtGC.Store(v[1])
 	}
 	debug.SetGCPercent(base)
 	t.arm()
@@ -33,6 +34,7 @@ type gcTuner struct {
 	// allocsAtGC is the count of bytes ever allocated when the last
 	// collection ended.
 	allocsAtGC atomic.Uint64
+	cyclesAtGC atomic.Uint64 // the count of collections then
 }
 
 // stop ends the tuning.
@@ -69,15 +71,15 @@ func (t *gcTuner) needsCollection() bool {
 	// What was allocated since the last collection, not the heap's objects:
 	// right after a collection those still count the garbage it has not
 	// swept yet, and an idle moment then collected again for nothing.
-	v, ok := readBytes("/gc/heap/live:bytes", "/gc/heap/goal:bytes", "/gc/heap/allocs:bytes")
-	if !ok {
-		return false
+	v, ok := readBytes("/gc/heap/live:bytes", "/gc/heap/goal:bytes", "/gc/heap/allocs:bytes", "/gc/cycles/total:gc-cycles")
+	if !ok || v[3] != t.cyclesAtGC.Load() {
+		return false // a collection ended that adjust has not seen yet: it just collected
 	}
 	since := v[2] - min(v[2], t.allocsAtGC.Load())
 	return idleCollects(v[0], v[1], v[0]+since)
 }
 
-// readBytes reads runtime metrics that count bytes; ok is false if this
+// readBytes reads runtime metrics that are counts (of bytes, of cycles); ok is false if this
 // runtime lacks one of them.
 func readBytes(names ...string) ([]uint64, bool) {
 	s := make([]metrics.Sample, len(names))
@@ -129,11 +131,12 @@ func percentFor(base int, floor, live uint64) int {
 }
 
 func (t *gcTuner) adjust() {
-	v, ok := readBytes("/gc/heap/live:bytes", "/gc/heap/allocs:bytes")
+	v, ok := readBytes("/gc/heap/live:bytes", "/gc/heap/allocs:bytes", "/gc/cycles/total:gc-cycles")
 	if !ok {
 		return
 	}
 	t.allocsAtGC.Store(v[1])
+	t.cyclesAtGC.Store(v[2])
 	p := percentFor(t.base, t.floor, v[0])
 	// Small changes are not worth a new goal.
 	if p*10 < t.last*9 || p*10 > t.last*11 {
