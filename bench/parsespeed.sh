@@ -32,6 +32,14 @@ find "$tmp/w" -name '*.nix' -print0 | sort -z > "$tmp/list"
 rejected=0
 while ! nixparse < "$tmp/list"; do
   bad=$(grep -o "at $tmp/w/[0-9]*\.nix" "$tmp/err" | sed 's/^at //' | sort -u || true)
+  if [ -z "$bad" ]; then
+    # No file named: Nix crashed (2.8 segfaults on some broken files),
+    # and xargs stopped there. The batches that fail, then their files
+    # one by one, tell which.
+    : > "$tmp/failed"
+    xargs -0 -n "$batch" sh -c 'nix-instantiate --parse "$@" >/dev/null 2>&1 || printf "%s\0" "$@" >> "$0"' "$tmp/failed" < "$tmp/list" || true
+    bad=$(xargs -0 -n 1 sh -c 'nix-instantiate --parse "$0" >/dev/null 2>&1 || echo "$0"' < "$tmp/failed" || true)
+  fi
   if [ -z "$bad" ]; then echo "nix-instantiate failed, and not on a file:" >&2; cat "$tmp/err" >&2; exit 1; fi
   for b in $bad; do rm -f "$b"; rejected=$((rejected + 1)); done
   find "$tmp/w" -name '*.nix' -print0 | sort -z > "$tmp/list"
