@@ -61,7 +61,7 @@ func main() {
 	seed := flag.Int64("seed", 1, "random seed for the edit positions")
 	timeout := flag.Duration("timeout", 10*time.Second, "give up waiting for one publication after this long")
 	pause := flag.Duration("pause", 0, "wait this long after each publication before the next edit (a typist's pace; 0: at once, the worst case)")
-	trace := flag.String("trace", "", "write each edit's document, number, kind, line and latency to `FILE`")
+	trace := flag.String("trace", "", "write each edit's document, number, kind, line, latency and the edited line's text to `FILE`")
 	only := flag.String("only", "", "edit only the document `NAME` (module.nix, pkgs.nix or shared.nix)")
 	requests := flag.Bool("requests", false, "also time a completion after each didChange and a hover after each publication")
 	write := flag.String("write", "", "only write the generated workspace into `DIR` (to reproduce by hand) and exit")
@@ -220,7 +220,8 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 			}
 			lat = append(lat, at.Sub(sent))
 			line, _ := sess.pos(e.start)
-			fmt.Fprintf(tw, "%s %d %s %d %.2f\n", d.name, i, e.kind, line, float64(at.Sub(sent))/1e6)
+			fmt.Fprintf(tw, "%s %d %s %d %.2f %q\n", d.name, i, e.kind, line, float64(at.Sub(sent))/1e6,
+				strings.TrimSpace(sess.text[sess.lines[line]:sess.lineEnd(line)]))
 			if requests {
 				hl, hc := sess.word(hoverRng)
 				if took, err := timedCall(c, "textDocument/hover", uri, hl, hc, timeout); err == nil {
