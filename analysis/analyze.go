@@ -733,11 +733,15 @@ func eachClaim(s *System, fn func(file string)) {
 	}
 }
 
-// claims returns the files eachClaim names for s, as a set.
+// claims returns the files eachClaim names for s, as a set (shared: do
+// not modify it). A graph compares a rescanned system's claims with those
+// of the one it replaces, which the last graph found as new.
 func claims(s *System) map[string]bool {
-	out := map[string]bool{}
-	eachClaim(s, func(file string) { out[file] = true })
-	return out
+	s.claimsOnce.Do(func() {
+		s.claimed = map[string]bool{}
+		eachClaim(s, func(file string) { s.claimed[file] = true })
+	})
+	return s.claimed
 }
 
 // componentKey identifies a component by its systems: a system kept from

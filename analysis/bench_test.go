@@ -2,8 +2,10 @@ package analysis
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,5 +70,71 @@ func BenchmarkStopSupersededAnalysis(b *testing.B) {
 			}
 			b.ReportMetric(float64(stop.Microseconds())/1000/float64(b.N), "ms-to-stop")
 		})
+	}
+}
+
+// sharedModuleWorkspace is a flake whose hosts.nix declares hosts NixOS
+// systems, each importing its own small module and one shared.nix of about
+// lines lines: an edit of shared.nix rescans every system.
+func sharedModuleWorkspace(hosts, lines int) *Workspace {
+	var hostsNix, shared strings.Builder
+	ws := &Workspace{Files: map[string]*nixast.File{}}
+	add := func(p, src string) { ws.Files[p] = nixast.Parse(p, []byte(src)) }
+	add("/ws/flake.nix", `{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
+  inputs.microvm.url = "github:microvm-nix/microvm.nix";
+  outputs = { self, nixpkgs, microvm }@inputs: import ./hosts.nix inputs;
+}
+`)
+	hostsNix.WriteString("{ nixpkgs, microvm, ... }:\n{\n  nixosConfigurations = {\n")
+	for i := range hosts {
+		fmt.Fprintf(&hostsNix, "    h%03d = nixpkgs.lib.nixosSystem { modules = [ microvm.nixosModules.host ./hosts/h%03d.nix ]; };\n", i, i)
+		add(fmt.Sprintf("/ws/hosts/h%03d.nix", i), fmt.Sprintf("{ ... }:\n{\n  imports = [ ../shared.nix ];\n  networking.hostName = \"h%03d\";\n}\n", i))
+	}
+	hostsNix.WriteString("  };\n}\n")
+	add("/ws/hosts.nix", hostsNix.String())
+	shared.WriteString("{ config, lib, pkgs, ... }:\n{\n")
+	for i := 0; i < lines/4; i++ {
+		switch i % 4 {
+		case 0:
+			fmt.Fprintf(&shared, "  services.svc%d = {\n    enable = true;\n    port = %d;\n  };\n", i, 8000+i)
+		case 1:
+			fmt.Fprintf(&shared, "  users.users.user%d = { isNormalUser = true; extraGroups = [ \"wheel\" ]; };\n", i)
+		case 2:
+			fmt.Fprintf(&shared, "  environment.etc.\"conf%d\".text = \"key = ${config.networking.hostName}\";\n", i)
+		default:
+			fmt.Fprintf(&shared, "  fileSystems.\"/data%d\" = { device = \"/dev/disk/by-label/d%d\"; fsType = \"ext4\"; };\n", i, i)
+		}
+	}
+	shared.WriteString("}\n")
+	add("/ws/shared.nix", shared.String())
+	return ws
+}
+
+// BenchmarkEditSharedModule is a keystroke in a module that 200 systems
+// import, after the workspace's first analysis: every system that reads
+// it is scanned again.
+func BenchmarkEditSharedModule(b *testing.B) {
+	ws := sharedModuleWorkspace(200, 300)
+	c := NewCache()
+	if _, err := c.AnalyzeFiles(context.Background(), ws, Config{}); err != nil {
+		b.Fatal(err)
+	}
+	src := string(ws.Files["/ws/shared.nix"].Src)
+	at := strings.Index(src, "  users.users.user1 ")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		// Alternate between two versions, as typing and deleting a letter do.
+		edited := src
+		if i%2 == 0 {
+			edited = src[:at] + "  services.extra.enable = true;\n" + src[at:]
+		}
+		next := &Workspace{Files: ws.Files, Open: map[string]*nixast.File{
+			"/ws/shared.nix": nixast.Parse("/ws/shared.nix", []byte(edited)),
+		}}
+		if _, err := c.AnalyzeFiles(context.Background(), next, Config{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

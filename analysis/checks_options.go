@@ -183,6 +183,9 @@ func runDeprecatedOption(p *GraphPass) {
 
 func runOptionTypeMismatch(p *GraphPass) {
 	runOptionTypeMismatchSets(p)
+	// The options of list items, looked for once per facts rather than once
+	// per system: a component of 200 hosts shares one.
+	itemOpts := map[*microvm.Facts][]*optindex.Option{}
 	for _, s := range p.Systems {
 		v := p.view(s)
 		facts := p.facts(s)
@@ -197,11 +200,17 @@ func runOptionTypeMismatch(p *GraphPass) {
 			checkValueType(p, facts, w.Option, d.File, d.X)
 		}
 		// literal lists of submodules: their elements' options
-		for i := range facts.Index.Options {
-			o := &facts.Index.Options[i]
-			if len(o.Loc) < 4 || o.Loc[0] != "microvm" || o.Loc[2] != "*" || len(o.Enum) > 0 || containsAny(o.Loc[3:], "*", "<name>") {
-				continue
+		opts, ok := itemOpts[facts]
+		if !ok {
+			for i := range facts.Index.Options {
+				o := &facts.Index.Options[i]
+				if len(o.Loc) >= 4 && o.Loc[0] == "microvm" && o.Loc[2] == "*" && len(o.Enum) == 0 && !containsAny(o.Loc[3:], "*", "<name>") {
+					opts = append(opts, o)
+				}
 			}
+			itemOpts[facts] = opts
+		}
+		for _, o := range opts {
 			items, _ := v.items("microvm", o.Loc[1])
 			for _, it := range items {
 				for _, d := range it.vals.get(o.Loc[3:]...) {

@@ -519,7 +519,7 @@ func (p *GraphPass) guestEnablePlace(s *System, C []*System) (TextEdit, []*Syste
 			}
 			var got []*System
 			for _, r := range rs {
-				if y := rd.via[r][elemKey(x)]; y != nil && y.Cond == "" && p.unconditional(r, y.Via) {
+				if y := r.elemsByPlace()[elemKey(x)]; y != nil && y.Cond == "" && p.unconditional(r, y.Via) {
 					got = append(got, r)
 				}
 			}
@@ -620,7 +620,7 @@ func definitionFixes(p *GraphPass, g *defGroup, anchor func(s *System) *ModElem,
 		}
 		edits = addEdit(edits, insertAfter(p.Workspace, a, text))
 		for _, r := range rs {
-			if y := p.readers().via[r][elemKey(a)]; y != nil && y.Cond == "" && p.unconditional(r, y.Via) {
+			if y := r.elemsByPlace()[elemKey(a)]; y != nil && y.Cond == "" && p.unconditional(r, y.Via) {
 				covered[r] = true
 			}
 		}

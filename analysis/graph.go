@@ -88,6 +88,14 @@ type System struct {
 	args     *attrsV
 	children []*childPart
 
+	modArgs   *thunk  // the arguments its modules are called with (moduleArgs)
+	modArgsOf *attrsV // the args they were made from
+
+	claimsOnce  sync.Once
+	claimed     map[string]bool // claims, found once: a scanned system no longer changes
+	byPlaceOnce sync.Once
+	byPlace     map[placeKey]*ModElem // elemsByPlace
+
 	// The system's optView, built on first use. A system is kept from one
 	// graph to the next while its root reads no changed file, and so is its
 	// view: an edit to one host does not make the others' views again.

@@ -17,8 +17,11 @@ func (g *graph) addElem(s *System, el elem, via []Hop) {
 	}
 	v := ev.force(el.th)
 	s.Elems = append(s.Elems, me)
-	hop := Hop{File: me.File, Pos: me.Pos, End: me.End}
-	via2 := append(append([]Hop{}, via...), hop)
+	// The path to the modules this element brings in: made only for
+	// elements that bring some (most are references to known modules).
+	via2 := func() []Hop {
+		return append(append(make([]Hop, 0, len(via)+1), via...), Hop{File: me.File, Pos: me.Pos, End: me.End})
+	}
 	switch v := v.(type) {
 	case *modRefV:
 		me.Which = v.Which
@@ -44,13 +47,13 @@ func (g *graph) addElem(s *System, el elem, via []Hop) {
 			return
 		}
 		s.visited[v.File] = true
-		if !g.module(s, ev.force(ev.fileRoot(v.File)), via2) {
+		if !g.module(s, ev.force(ev.fileRoot(v.File)), via2()) {
 			me.Unknown = true
 			s.partial(me.File, me.Pos, me.End)
 		}
 	default:
 		me.bad = notModule(v, el.Node)
-		if !g.module(s, v, via2) {
+		if !g.module(s, v, via2()) {
 			me.Unknown = true
 			s.partial(me.File, me.Pos, me.End)
 		}
@@ -58,13 +61,19 @@ func (g *graph) addElem(s *System, el elem, via []Hop) {
 }
 
 func (g *graph) moduleArgs(s *System) *thunk {
+	// The same for every module of s (nothing changes the set once made):
+	// made once per system, not once per module it reads.
+	if s.modArgs != nil && s.modArgsOf == s.args {
+		return s.modArgs
+	}
 	a := &attrsV{Attrs: map[string]*thunk{"modulesPath": valThunk(&foreignV{})}, Complete: false}
 	if s.args != nil {
 		for k, v := range s.args.Attrs {
 			a.Attrs[k] = v
 		}
 	}
-	return valThunk(a)
+	s.modArgs, s.modArgsOf = valThunk(a), s.args
+	return s.modArgs
 }
 
 // module processes a module value; false when it is not understood.

@@ -23,10 +23,9 @@ type placeKey struct {
 }
 
 type readerIndex struct {
-	elems map[placeKey][]*System            // module-list elements
-	sets  map[*nixast.AttrSet][]*System     // module sets and microvm = { ... } sets
-	binds map[*nixast.AttrAssign][]*System  // microvm.* definitions
-	via   map[*System]map[placeKey]*ModElem // each system's elements by place
+	elems map[placeKey][]*System           // module-list elements
+	sets  map[*nixast.AttrSet][]*System    // module sets and microvm = { ... } sets
+	binds map[*nixast.AttrAssign][]*System // microvm.* definitions
 }
 
 // readers returns the index of the pass' systems (the fact readersFact).
@@ -36,23 +35,17 @@ func (p *GraphPass) readers() *readerIndex {
 
 // buildReaders indexes which systems read each place.
 func buildReaders(systems []*System) *readerIndex {
-	r := &readerIndex{elems: map[placeKey][]*System{}, sets: map[*nixast.AttrSet][]*System{},
-		binds: map[*nixast.AttrAssign][]*System{}, via: map[*System]map[placeKey]*ModElem{}}
+	// Sized for the usual case, a place per element and a system per place:
+	// growing the map step by step cost as much as filling it.
+	n := 0
 	for _, s := range systems {
-		byPlace := map[placeKey]*ModElem{}
-		r.via[s] = byPlace
-		for _, e := range s.Elems {
-			if e.Implicit {
-				continue
-			}
-			k := elemKey(e)
-			old, ok := byPlace[k]
-			if !ok {
-				r.elems[k] = append(r.elems[k], s)
-			}
-			if !ok || old.Cond != "" && e.Cond == "" {
-				byPlace[k] = e // an unconditional occurrence says more
-			}
+		n += len(s.Elems)
+	}
+	r := &readerIndex{elems: make(map[placeKey][]*System, n), sets: map[*nixast.AttrSet][]*System{},
+		binds: map[*nixast.AttrAssign][]*System{}}
+	for _, s := range systems {
+		for k := range s.elemsByPlace() {
+			r.elems[k] = append(r.elems[k], s)
 		}
 		for set := range s.modSets {
 			r.sets[set] = appendSystem(r.sets[set], s)
@@ -110,10 +103,29 @@ func (p *GraphPass) listReaders(file string, l *nixast.List) []*System {
 	return out
 }
 
+// elemsByPlace returns the system's module-list elements by place, found
+// once: a system is kept from graph to graph while its root reads no
+// changed file, and every graph check of its component reads them.
+func (s *System) elemsByPlace() map[placeKey]*ModElem {
+	s.byPlaceOnce.Do(func() {
+		s.byPlace = map[placeKey]*ModElem{}
+		for _, e := range s.Elems {
+			if e.Implicit {
+				continue
+			}
+			k := elemKey(e)
+			if old, ok := s.byPlace[k]; !ok || old.Cond != "" && e.Cond == "" {
+				s.byPlace[k] = e // an unconditional occurrence says more
+			}
+		}
+	})
+	return s.byPlace
+}
+
 // unconditional reports whether s reaches a module through via without a
 // condition (lib.optional, if): what is written there applies always.
 func (p *GraphPass) unconditional(s *System, via []Hop) bool {
-	byPlace := p.readers().via[s]
+	byPlace := s.elemsByPlace()
 	for _, h := range via {
 		e := byPlace[placeKey{h.File, h.Pos, h.End}]
 		if e == nil || e.Cond != "" {
