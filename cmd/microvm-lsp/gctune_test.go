@@ -71,3 +71,21 @@ func TestIdleCollects(t *testing.T) {
 		}
 	}
 }
+
+func TestBurstCollects(t *testing.T) {
+	const mb = 1 << 20
+	for _, c := range []struct {
+		burst, since uint64
+		want         bool
+	}{
+		{400 * mb, 350 * mb, true},   // a workspace indexed since the last idle moment
+		{20 * mb, 350 * mb, false},   // a keystroke: the goal decides
+		{400 * mb, 40 * mb, false},   // collected during the burst already
+		{128 * mb, 128 * mb, true},   // at the bounds
+		{127 * mb, 1000 * mb, false}, // just below
+	} {
+		if got := burstCollects(c.burst, c.since); got != c.want {
+			t.Errorf("burstCollects(%d MB, %d MB) = %v, want %v", c.burst>>20, c.since>>20, got, c.want)
+		}
+	}
+}
