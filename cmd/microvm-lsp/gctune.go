@@ -29,6 +29,8 @@ type gcTuner struct {
 	base    int
 	floor   uint64
 	last    int
+	limit   atomic.Uint64 // the soft memory limit for a small live heap (limitMemory); 0: not set
+	lastLim uint64        // the limit adjust last set
 	stopped atomic.Bool
 	running atomic.Bool // an idle collection
 	// allocsAtGC is the count of bytes ever allocated when the last
@@ -172,4 +174,25 @@ func (t *gcTuner) adjust() {
 		debug.SetGCPercent(p)
 		t.last = p
 	}
+	if base := t.limit.Load(); base > 0 {
+		if l := limitFor(base, v[0]); l != t.lastLim {
+			debug.SetMemoryLimit(int64(l))
+			t.lastLim = l
+		}
+	}
+}
+
+// limitMemory sets a soft memory limit of base bytes, which adjust raises
+// for a live heap of more than half of it (limitFor).
+func (t *gcTuner) limitMemory(base uint64) {
+	debug.SetMemoryLimit(int64(base))
+	t.limit.Store(base)
+}
+
+// limitFor returns the soft memory limit for a live heap: base, or twice
+// the live heap when that is more. Near the limit the collector runs as
+// soon as the heap grows; with half of it free an edit still fits between
+// two collections.
+func limitFor(base, live uint64) uint64 {
+	return max(base, 2*live)
 }

@@ -89,3 +89,42 @@ func TestBurstCollects(t *testing.T) {
 		}
 	}
 }
+
+func TestLimitFor(t *testing.T) {
+	const mb = 1 << 20
+	for _, c := range []struct{ live, want uint64 }{
+		{250 * mb, 900 * mb},  // the 107 MB workspace: the base
+		{450 * mb, 900 * mb},  // half of it
+		{600 * mb, 1200 * mb}, // more: twice the live heap
+		{0, 900 * mb},
+	} {
+		if got := limitFor(900*mb, c.live); got != c.want {
+			t.Errorf("limitFor(900 MB, %d MB) = %d MB, want %d MB", c.live>>20, got>>20, c.want>>20)
+		}
+	}
+}
+
+// A live heap of more than half the base limit raises the limit to twice
+// the live heap after a collection.
+func TestLimitFollowsLiveHeap(t *testing.T) {
+	oldLimit := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(oldLimit)
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+	tuner := gcFloor(100, 1<<20)
+	defer tuner.stop()
+	const base = 1 << 20 // far below this test's live heap
+	tuner.limitMemory(base)
+	live := make([]byte, 32<<20) // kept live until the end
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+		if l := debug.SetMemoryLimit(-1); l >= 2*int64(len(live)) {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("limit %d MB after collections with %d MB live", l>>20, len(live)>>20)
+		}
+	}
+	runtime.KeepAlive(live)
+}
