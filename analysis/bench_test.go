@@ -138,3 +138,34 @@ func BenchmarkEditSharedModule(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEditPackageSet is a keystroke in a 1.5 MB package set, after
+// the workspace's first analysis: the file is parsed again as the server
+// does (Reparse) and its own checks run again.
+func BenchmarkEditPackageSet(b *testing.B) {
+	ws := loadCorpus(b, 0, 1500000)
+	var path string
+	for p := range ws.Files {
+		path = p
+	}
+	c := NewCache()
+	if _, err := c.AnalyzeFiles(context.Background(), ws, Config{}); err != nil {
+		b.Fatal(err)
+	}
+	f := ws.Files[path]
+	src := string(f.Src)
+	at := strings.LastIndex(src[:len(src)/2], "\n") + 1
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		edited := src
+		if i%2 == 0 {
+			edited = src[:at] + "  extra = 1;\n" + src[at:]
+		}
+		f = nixast.Reparse(f, path, []byte(edited))
+		next := &Workspace{Files: ws.Files, Open: map[string]*nixast.File{path: f}}
+		if _, err := c.AnalyzeFiles(context.Background(), next, Config{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -28,6 +28,11 @@ type Cache struct {
 	mu    sync.Mutex
 	files map[*nixast.File]*fileMemo
 
+	// The counts of uses and bindings of each large file's last resolved
+	// version (resolveSized).
+	sizesMu    sync.Mutex
+	scopeSizes map[string][2]int
+
 	// The last module graph, the files it was built from and the findings
 	// of the graph checks (by the set of disabled codes). An edit to a file
 	// that the graph did not read, and that declares no system, leaves all
@@ -715,7 +720,7 @@ func (c *Cache) runPerFile(ctx context.Context, checks []*Analyzer, ws *Workspac
 // its memo m; concurrent runs each check on a goroutine of its own.
 func (c *Cache) runFileChecks(p string, m *fileMemo, checks []*Analyzer, ws *Workspace, concurrent bool) {
 	f := ws.File(p)
-	names := func() *scope.Scopes { return m.resolve(f) }
+	names := func() *scope.Scopes { return m.resolve(c, f) }
 	if IsSummary(ws.At(p)) {
 		// a summary's memo keeps no names: they would keep its tree alive
 		names = sync.OnceValue(func() *scope.Scopes { return scope.Resolve(f) })

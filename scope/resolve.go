@@ -9,7 +9,15 @@ import (
 func Resolve(f *nixast.File) *Scopes {
 	// Sized from the source: growing these slices was most of the cost.
 	n := len(f.Src) / 24
-	s := &Scopes{Refs: make([]Ref, 0, n), Defs: make([]*Def, 0, n/4)}
+	return ResolveSized(f, n, n/4)
+}
+
+// ResolveSized is Resolve with room made for about refs uses and defs
+// bindings: those of the file's last version, when it is edited. The
+// estimate from the size alone may miss by half, and the slices are then
+// copied to their length; an edit moves the counts by a few.
+func ResolveSized(f *nixast.File, refs, defs int) *Scopes {
+	s := &Scopes{Refs: make([]Ref, 0, refs+refs/32+8), Defs: make([]*Def, 0, defs+defs/32+8)}
 	s.root = &Scope{Pos: 0, End: len(f.Src)}
 	r := &resolver{s: s, srcLen: len(f.Src)}
 	r.expr(f.Root, s.root)

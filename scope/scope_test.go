@@ -2,6 +2,8 @@ package scope
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -156,5 +158,37 @@ func TestMergedValueSeesRecSet(t *testing.T) {
 	}
 	if !found {
 		t.Error("c, added to the rec set, is not visible in its value")
+	}
+}
+
+// ResolveSized finds what Resolve finds, whatever room it is given, and its
+// slices hold no more than an eighth unused.
+func TestResolveSizedAgrees(t *testing.T) {
+	paths, _ := filepath.Glob("../testdata/parse/valid/*.nix")
+	if len(paths) == 0 {
+		t.Fatal("no files in testdata/parse/valid")
+	}
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := nixast.Parse(p, src)
+		want := Resolve(f)
+		for _, room := range [][2]int{{0, 0}, {len(want.Refs), len(want.Defs)}, {10 * len(want.Refs), 10 * len(want.Defs)}} {
+			got := ResolveSized(f, room[0], room[1])
+			if len(got.Refs) != len(want.Refs) || len(got.Defs) != len(want.Defs) {
+				t.Fatalf("%s, room %v: %d uses and %d bindings, want %d and %d", p, room, len(got.Refs), len(got.Defs), len(want.Refs), len(want.Defs))
+			}
+			for i, r := range got.Refs {
+				w := want.Refs[i]
+				if r.Name != w.Name || r.Pos != w.Pos || r.End != w.End || (r.Def == nil) != (w.Def == nil) || r.Def != nil && r.Def.Pos != w.Def.Pos {
+					t.Fatalf("%s, room %v: use %d is %+v, want %+v", p, room, i, r, w)
+				}
+			}
+			if waste := cap(got.Refs) - len(got.Refs); waste > len(got.Refs)/8+8+len(got.Refs)/32 {
+				t.Errorf("%s, room %v: %d of %d uses' room unused", p, room, waste, cap(got.Refs))
+			}
+		}
 	}
 }
