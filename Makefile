@@ -107,7 +107,7 @@ endif
 	@echo; echo "=== 2b. Edit latency inside a generated 168 MB workspace of 33,000 files ==="
 	$(GO) run ./e2e/latency -bin bin/microvm-lsp -corpus 33000 -edits 300
 	@echo; echo "=== 2d. Analysis after an edit, in process: a module 200 systems import, a 1.5 MB package set ==="
-	$(GO) test ./analysis -run '^$$' -bench 'EditSharedModule|AnalyzePackageSet' -benchmem
+	$(GO) test ./analysis -run '^$$' -bench 'EditSharedModule|EditPackageSet|AnalyzePackageSet' -benchmem
 	@echo; echo "=== 3. Cold start: bench/coldstart, 51 MB / 10,000 files ==="
 	$(GO) run ./bench/coldstart -bin bin/microvm-lsp
 	@echo; echo "=== 3a. Cold start: 56 MB / 11,000 files, one file open (target: peak RSS < 350 MB) ==="
