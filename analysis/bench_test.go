@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,39 +74,20 @@ func BenchmarkStopSupersededAnalysis(b *testing.B) {
 
 // sharedModuleWorkspace is a flake whose hosts.nix declares hosts NixOS
 // systems, each importing its own small module and one shared.nix of about
-// lines lines: an edit of shared.nix rescans every system.
+// lines lines: an edit of shared.nix scans every system again.
 func sharedModuleWorkspace(hosts, lines int) *Workspace {
-	var hostsNix, shared strings.Builder
 	ws := &Workspace{Files: map[string]*nixast.File{}}
-	add := func(p, src string) { ws.Files[p] = nixast.Parse(p, []byte(src)) }
-	add("/ws/flake.nix", `{
+	add := func(p string, src []byte) { ws.Files[p] = nixast.Parse(p, src) }
+	add("/ws/flake.nix", []byte(`{
   inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
   inputs.microvm.url = "github:microvm-nix/microvm.nix";
   outputs = { self, nixpkgs, microvm }@inputs: import ./hosts.nix inputs;
 }
-`)
-	hostsNix.WriteString("{ nixpkgs, microvm, ... }:\n{\n  nixosConfigurations = {\n")
-	for i := range hosts {
-		fmt.Fprintf(&hostsNix, "    h%03d = nixpkgs.lib.nixosSystem { modules = [ microvm.nixosModules.host ./hosts/h%03d.nix ]; };\n", i, i)
-		add(fmt.Sprintf("/ws/hosts/h%03d.nix", i), fmt.Sprintf("{ ... }:\n{\n  imports = [ ../shared.nix ];\n  networking.hostName = \"h%03d\";\n}\n", i))
+`))
+	for name, src := range corpus.Hosts(hosts) {
+		add("/ws/"+name, src)
 	}
-	hostsNix.WriteString("  };\n}\n")
-	add("/ws/hosts.nix", hostsNix.String())
-	shared.WriteString("{ config, lib, pkgs, ... }:\n{\n")
-	for i := 0; i < lines/4; i++ {
-		switch i % 4 {
-		case 0:
-			fmt.Fprintf(&shared, "  services.svc%d = {\n    enable = true;\n    port = %d;\n  };\n", i, 8000+i)
-		case 1:
-			fmt.Fprintf(&shared, "  users.users.user%d = { isNormalUser = true; extraGroups = [ \"wheel\" ]; };\n", i)
-		case 2:
-			fmt.Fprintf(&shared, "  environment.etc.\"conf%d\".text = \"key = ${config.networking.hostName}\";\n", i)
-		default:
-			fmt.Fprintf(&shared, "  fileSystems.\"/data%d\" = { device = \"/dev/disk/by-label/d%d\"; fsType = \"ext4\"; };\n", i, i)
-		}
-	}
-	shared.WriteString("}\n")
-	add("/ws/shared.nix", shared.String())
+	add("/ws/shared.nix", corpus.Module(0, lines, nil))
 	return ws
 }
 
@@ -121,7 +101,7 @@ func BenchmarkEditSharedModule(b *testing.B) {
 		b.Fatal(err)
 	}
 	src := string(ws.Files["/ws/shared.nix"].Src)
-	at := strings.Index(src, "  users.users.user1 ")
+	at := strings.Index(src, "    systemd.services.svc0-worker1 ")
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

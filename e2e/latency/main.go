@@ -337,15 +337,10 @@ func sharedModule(n int) string {
 // hosts.nix, a flake-style file that makes each a nixosSystem.
 func importerFiles() []document {
 	var out []document
-	var b strings.Builder
-	b.WriteString("{ nixpkgs, microvm, ... }:\n{\n  nixosConfigurations = {\n")
-	for i := 0; i < importers; i++ {
-		name := fmt.Sprintf("h%03d", i)
-		out = append(out, document{"hosts/" + name + ".nix", fmt.Sprintf("{ ... }:\n{\n  imports = [ ../shared.nix ];\n  networking.hostName = %q;\n}\n", name), nil})
-		fmt.Fprintf(&b, "    %s = nixpkgs.lib.nixosSystem { modules = [ microvm.nixosModules.host ./hosts/%s.nix ]; };\n", name, name)
+	for name, text := range corpus.Hosts(importers) {
+		out = append(out, document{name, string(text), nil})
 	}
-	b.WriteString("  };\n}\n")
-	return append(out, document{"hosts.nix", b.String(), nil})
+	return out
 }
 
 func writeWorkspace(dir string) error {

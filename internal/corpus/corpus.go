@@ -49,6 +49,25 @@ func Module(i, lines int, imports []string) []byte {
 	return []byte(b.String())
 }
 
+// Hosts returns the files of n NixOS systems that share one module:
+// hosts/hNNN.nix, each importing ../shared.nix, and hosts.nix, a function
+// of a flake's inputs (as flakes import such files) that makes each a
+// nixosSystem with microvm.nix's host module. An edit of shared.nix
+// touches n systems.
+func Hosts(n int) map[string][]byte {
+	out := map[string][]byte{}
+	var b strings.Builder
+	b.WriteString("{ nixpkgs, microvm, ... }:\n{\n  nixosConfigurations = {\n")
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("h%03d", i)
+		out["hosts/"+name+".nix"] = []byte(fmt.Sprintf("{ ... }:\n{\n  imports = [ ../shared.nix ];\n  networking.hostName = %q;\n}\n", name))
+		fmt.Fprintf(&b, "    %s = nixpkgs.lib.nixosSystem { modules = [ microvm.nixosModules.host ./hosts/%s.nix ]; };\n", name, name)
+	}
+	b.WriteString("  };\n}\n")
+	out["hosts.nix"] = []byte(b.String())
+	return out
+}
+
 // Flake returns a flake with a host system using microvm.nix and one guest.
 func Flake(i int, hostModule string) []byte {
 	return []byte(fmt.Sprintf(`{
