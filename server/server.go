@@ -464,7 +464,10 @@ func (s *Server) initialized() {
 		s.pullSettings(s.ctx)
 		s.indexing.Add(1) // before settled lets the first diagnostics out
 		close(s.settled)
-		s.registerFileWatcher(s.ctx)
+		// Indexing does not wait for the client's answer: one that never
+		// answers (lsp-mode when a handler of its own fails) held the first
+		// diagnostics back for clientCallTimeout.
+		s.background(func() { s.registerFileWatcher(s.ctx) })
 		s.mu.Lock()
 		s.indexStarted = true
 		s.mu.Unlock()

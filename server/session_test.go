@@ -43,6 +43,9 @@ type testClient struct {
 	config      json.RawMessage  // answer to workspace/configuration
 	configDelay []time.Duration  // the n-th workspace/configuration is answered this late
 	configGate  chan struct{}    // if set, workspace/configuration is answered once it is closed
+	// if set, client/registerCapability and window/workDoneProgress/create
+	// are answered once it is closed
+	registerGate chan struct{}
 	versions    map[protocol.DocumentURI]int32
 	texts       map[protocol.DocumentURI]string // what the editor holds
 }
@@ -225,6 +228,13 @@ func (c *testClient) handle(ctx context.Context, reply jsonrpc2.Replier, req jso
 		return reply(ctx, items, nil)
 	case "client/registerCapability", "window/workDoneProgress/create":
 		c.requests = append(c.requests, req.Method())
+		if gate := c.registerGate; gate != nil {
+			go func() {
+				<-gate
+				reply(ctx, nil, nil)
+			}()
+			return nil
+		}
 		return reply(ctx, nil, nil)
 	}
 	if _, ok := req.(*jsonrpc2.Call); ok {

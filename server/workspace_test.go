@@ -87,6 +87,33 @@ func TestReadNixFileSkipsHugeFiles(t *testing.T) {
 	}
 }
 
+// Indexing and the first diagnostics do not wait for the client to answer
+// the watcher's registration or the progress token's creation (the server
+// waits up to clientCallTimeout, far beyond waitTimeout); once the token
+// is accepted, after indexing ended, the progress is begun and ended.
+func TestIndexingDoesNotWaitForTheClient(t *testing.T) {
+	dir := workspace(t, map[string]string{"broken.nix": "{ a = 1 }"})
+	c := startSession(t, Options{})
+	gate := make(chan struct{})
+	c.registerGate = gate
+	c.initialize(sessionOptions{rootURI: fileURI(dir)})
+	broken := fileURI(normalizePath(dir) + "/broken.nix")
+	c.waitDiagnostics(broken, "an error in a file that is not open, before the client answered", func(p publishDiagnosticsParams) bool { return len(p.Diagnostics) == 1 })
+	c.mu.Lock()
+	early := len(c.progress)
+	c.mu.Unlock()
+	if early != 0 {
+		t.Errorf("%d progress notifications before the token was accepted", early)
+	}
+	close(gate)
+	c.waitFor("progress to begin and end", func() bool { return progressEnded(c.progress) })
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.progress) != 2 || c.progress[0]["kind"] != "begin" || c.progress[1]["kind"] != "end" || c.progress[1]["message"] != "1 files" {
+		t.Errorf("progress %v", c.progress)
+	}
+}
+
 func TestWorkspaceIsIndexedWithProgress(t *testing.T) {
 	dir := workspace(t, map[string]string{
 		"broken.nix":        "{ a = 1 }",
