@@ -46,8 +46,8 @@ type testClient struct {
 	// if set, client/registerCapability and window/workDoneProgress/create
 	// are answered once it is closed
 	registerGate chan struct{}
-	versions    map[protocol.DocumentURI]int32
-	texts       map[protocol.DocumentURI]string // what the editor holds
+	versions     map[protocol.DocumentURI]int32
+	texts        map[protocol.DocumentURI]string // what the editor holds
 }
 
 type sessionOptions struct {
