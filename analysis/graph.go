@@ -88,8 +88,7 @@ type System struct {
 	args     *attrsV
 	children []*childPart
 
-	modArgs   *thunk  // the arguments its modules are called with (moduleArgs)
-	modArgsOf *attrsV // the args they were made from
+	modArgs atomic.Pointer[modArgs] // the arguments its modules are called with (moduleArgs)
 
 	claimsOnce  sync.Once
 	claimed     map[string]bool // claims, found once: a scanned system no longer changes

@@ -62,9 +62,10 @@ func (g *graph) addElem(s *System, el elem, via []Hop) {
 
 func (g *graph) moduleArgs(s *System) *thunk {
 	// The same for every module of s (nothing changes the set once made):
-	// made once per system, not once per module it reads.
-	if s.modArgs != nil && s.modArgsOf == s.args {
-		return s.modArgs
+	// made once per system, not once per module it reads. Requests may ask
+	// at once for a kept system: two may both make it, equal.
+	if c := s.modArgs.Load(); c != nil && c.of == s.args {
+		return c.th
 	}
 	a := &attrsV{Attrs: map[string]*thunk{"modulesPath": valThunk(&foreignV{})}, Complete: false}
 	if s.args != nil {
@@ -72,8 +73,16 @@ func (g *graph) moduleArgs(s *System) *thunk {
 			a.Attrs[k] = v
 		}
 	}
-	s.modArgs, s.modArgsOf = valThunk(a), s.args
-	return s.modArgs
+	th := valThunk(a)
+	s.modArgs.Store(&modArgs{of: s.args, th: th})
+	return th
+}
+
+// modArgs are the arguments a system's modules are called with (moduleArgs),
+// made from of.
+type modArgs struct {
+	of *attrsV
+	th *thunk
 }
 
 // module processes a module value; false when it is not understood.
