@@ -551,6 +551,13 @@ func (c *Cache) memos(ctx context.Context, ws *Workspace) (*memoSet, error) {
 
 // prune forgets files that are no longer in the workspace.
 func (c *Cache) prune(ws *Workspace) {
+	c.sizesMu.Lock()
+	for p := range c.scopeSizes {
+		if ws.At(p) == nil {
+			delete(c.scopeSizes, p) // a few large files: looked up, not walked
+		}
+	}
+	c.sizesMu.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	// Some slack: memos of versions an older state asked for again.

@@ -42,7 +42,9 @@ func (c *Cache) resolveSized(path string, f *nixast.File) *scope.Scopes {
 	c.sizesMu.Unlock()
 	var s *scope.Scopes
 	if ok {
-		s = scope.ResolveSized(f, last[0], last[1])
+		// An edit moves the counts by a few: a little room beyond them.
+		refs, defs := last[0], last[1]
+		s = scope.ResolveSized(f, refs+refs/32+8, defs+defs/32+8)
 	} else {
 		s = scope.Resolve(f)
 	}

@@ -12,12 +12,12 @@ func Resolve(f *nixast.File) *Scopes {
 	return ResolveSized(f, n, n/4)
 }
 
-// ResolveSized is Resolve with room made for about refs uses and defs
-// bindings: those of the file's last version, when it is edited. The
-// estimate from the size alone may miss by half, and the slices are then
-// copied to their length; an edit moves the counts by a few.
+// ResolveSized is Resolve with room made for refs uses and defs bindings:
+// about those of the file's last version, when it is edited. The estimate
+// from the size alone may miss by half, and the slices are then copied to
+// their length.
 func ResolveSized(f *nixast.File, refs, defs int) *Scopes {
-	s := &Scopes{Refs: make([]Ref, 0, refs+refs/32+8), Defs: make([]*Def, 0, defs+defs/32+8)}
+	s := &Scopes{Refs: make([]Ref, 0, refs), Defs: make([]*Def, 0, defs)}
 	s.root = &Scope{Pos: 0, End: len(f.Src)}
 	r := &resolver{s: s, srcLen: len(f.Src)}
 	r.expr(f.Root, s.root)
