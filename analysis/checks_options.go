@@ -202,12 +202,7 @@ func runOptionTypeMismatch(p *GraphPass) {
 		// literal lists of submodules: their elements' options
 		opts, ok := itemOpts[facts]
 		if !ok {
-			for i := range facts.Index.Options {
-				o := &facts.Index.Options[i]
-				if len(o.Loc) >= 4 && o.Loc[0] == "microvm" && o.Loc[2] == "*" && len(o.Enum) == 0 && !containsAny(o.Loc[3:], "*", "<name>") {
-					opts = append(opts, o)
-				}
-			}
+			opts = typedItemOptions(facts)
 			itemOpts[facts] = opts
 		}
 		for _, o := range opts {
@@ -221,6 +216,20 @@ func runOptionTypeMismatch(p *GraphPass) {
 			}
 		}
 	}
+}
+
+// typedItemOptions returns the options of the facts' lists of submodules
+// (microvm.<list>.*.<path>) whose values checkValueType reads: no enums
+// (runInvalidOptionValue's) and no deeper lists or attribute sets.
+func typedItemOptions(f *microvm.Facts) []*optindex.Option {
+	var out []*optindex.Option
+	for i := range f.Index.Options {
+		o := &f.Index.Options[i]
+		if len(o.Loc) >= 4 && o.Loc[0] == "microvm" && o.Loc[2] == "*" && len(o.Enum) == 0 && !containsAny(o.Loc[3:], "*", "<name>") {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 func checkValueType(p *GraphPass, facts *microvm.Facts, o *optindex.Option, file string, x nixast.Expr) {
