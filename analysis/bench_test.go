@@ -100,6 +100,9 @@ func BenchmarkEditSharedModule(b *testing.B) {
 	if _, err := c.AnalyzeFiles(context.Background(), ws, Config{}); err != nil {
 		b.Fatal(err)
 	}
+	if n := len(c.Systems(ws)); n != 200 {
+		b.Fatalf("%d systems found, want the 200 hosts: the edit would not scan them", n)
+	}
 	src := string(ws.Files["/ws/shared.nix"].Src)
 	at := strings.Index(src, "    systemd.services.svc0-worker1 ")
 	b.ReportAllocs()
