@@ -90,6 +90,29 @@ func TestBurstCollects(t *testing.T) {
 	}
 }
 
+// An idle moment past the share of the way to the goal where the runtime
+// may have started a collection of its own does not collect: a burst or a
+// heap past idleShare collects only below it.
+func TestCollectsNotWhenTheRuntimeMay(t *testing.T) {
+	const mb = 1 << 20
+	for _, c := range []struct {
+		live, goal, since, burst uint64
+		want                     bool
+	}{
+		{262 * mb, 791 * mb, 340 * mb, 2 * mb, true},   // 64% of the way: idleShare passed
+		{262 * mb, 791 * mb, 404 * mb, 2 * mb, false},  // 76%: the runtime's trigger may be passed
+		{262 * mb, 791 * mb, 200 * mb, 300 * mb, true}, // after a burst, 38% of the way
+		{262 * mb, 791 * mb, 380 * mb, 300 * mb, false},
+		{262 * mb, 262 * mb, 300 * mb, 300 * mb, false}, // no way left: the runtime collects
+		{262 * mb, 791 * mb, 100 * mb, 2 * mb, false},   // neither
+	} {
+		if got := collects(c.live, c.goal, c.since, c.burst); got != c.want {
+			t.Errorf("collects(live %d, goal %d, since %d, burst %d MB) = %v, want %v",
+				c.live>>20, c.goal>>20, c.since>>20, c.burst>>20, got, c.want)
+		}
+	}
+}
+
 func TestLimitFor(t *testing.T) {
 	const mb = 1 << 20
 	for _, c := range []struct{ live, want uint64 }{
