@@ -175,7 +175,7 @@ func (g *graph) envAt(ev *evaluator, s *System, f *nixast.File, file string, tar
 				e = &env{parent: e, with: ev.mk(x.X, e, file)}
 			}
 		case *nixast.Lambda:
-			arg := valThunk(unknown)
+			arg := unknownThunk
 			switch {
 			case x == outputs && ev.flakes[file] != nil && ev.flakes[file].args != nil:
 				arg = valThunk(ev.flakes[file].args)

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -87,4 +88,37 @@ func BenchmarkElementTargets1000Files(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)/float64(b.N), "elements")
+}
+
+// The module arguments of systems given no special arguments are one set
+// for all of them (noModuleArgs): a module that writes below its own
+// arguments, broken as it is while being typed, gets a set of its own.
+func TestSharedModuleArgsAreNotWritten(t *testing.T) {
+	ws := &Workspace{Files: map[string]*nixast.File{}}
+	add := func(p, src string) { ws.Files[p] = nixast.Parse(p, []byte(src)) }
+	add("/ws/flake.nix", `{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
+  outputs = { self, nixpkgs }: {
+    nixosConfigurations.a = nixpkgs.lib.nixosSystem { modules = [ ./m.nix ]; };
+    nixosConfigurations.b = nixpkgs.lib.nixosSystem { modules = [ ./m.nix ]; };
+  };
+}
+`)
+	add("/ws/m.nix", "args: let s = { a = args; a.b = ./x.nix; }; in { imports = [ s.a.b ]; }\n")
+	add("/ws/x.nix", "{ networking.hostName = \"x\"; }\n")
+	c := NewCache()
+	if _, err := c.AnalyzeFiles(context.Background(), ws, Config{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(c.Systems(ws)); n != 2 {
+		t.Fatalf("%d systems, want 2", n)
+	}
+	set := noModuleArgs.val.(*attrsV)
+	if len(set.Attrs) != 1 || set.Attrs["modulesPath"] == nil {
+		var names []string
+		for k := range set.Attrs {
+			names = append(names, k)
+		}
+		t.Errorf("the shared module arguments hold %v, want modulesPath alone", names)
+	}
 }

@@ -433,7 +433,7 @@ func (ev *evaluator) elemsOf(l *listV, x nixast.Expr, file string) []elem {
 
 // unknownElem is a list element (or run of elements) that is not known.
 func unknownElem(x nixast.Expr, file string) elem {
-	return elem{File: file, Node: x, th: valThunk(unknown)}
+	return elem{File: file, Node: x, th: unknownThunk}
 }
 
 func (ev *evaluator) orDefault(x *nixast.Select, e *env, file string) Value {
@@ -612,7 +612,7 @@ func (ev *evaluator) addPath(a *attrsV, names []*nixast.AttrName, t *thunk, e *e
 	}
 	var sub *attrsV
 	if old, ok := a.Attrs[name]; ok {
-		if s, ok := ev.force(old).(*attrsV); ok {
+		if s, ok := ev.force(old).(*attrsV); ok && !s.shared {
 			sub = s
 		}
 	}
@@ -684,7 +684,7 @@ func (ev *evaluator) bindLambda(f *lambdaV, arg *thunk) *env {
 				vars[name] = ev.mk(fo.Default, e, f.File)
 				continue
 			}
-			vars[name] = valThunk(unknown)
+			vars[name] = unknownThunk
 		}
 	}
 	return e
@@ -713,7 +713,7 @@ func (ev *evaluator) callBuiltin(f *builtinV, call *nixast.Apply, file string) V
 		l, ok := ev.force(f.Args[1]).(*listV)
 		if !ok {
 			x := f.Args[1]
-			return &listV{Elems: []elem{{File: x.file, Node: x.expr, Cond: cond, th: valThunk(unknown)}}}
+			return &listV{Elems: []elem{{File: x.file, Node: x.expr, Cond: cond, th: unknownThunk}}}
 		}
 		out := &listV{}
 		for _, el := range l.Elems {

@@ -72,6 +72,7 @@ type listV struct {
 type attrsV struct {
 	Attrs    map[string]*thunk
 	Complete bool   // false: a missing attribute is unknown, not absent
+	shared   bool   // one set for every evaluator and goroutine (noModuleArgs): never written
 	fromDir  string // a directory listing (readDir, haumea), or made from one (wiring_lib.go)
 	Node     *nixast.AttrSet
 	Env      *env
@@ -112,6 +113,12 @@ type thunk struct {
 }
 
 func valThunk(v Value) *thunk { return &thunk{val: v, state: 2} }
+
+// unknownThunk holds the unknown value. A forced thunk is never written
+// again, so one serves every evaluator and goroutine: a system's module
+// arguments that its modules ask for and nobody passes (config, pkgs...)
+// were one thunk each per module read, most of the thunks an edit made.
+var unknownThunk = valThunk(unknown)
 
 type env struct {
 	parent *env

@@ -64,6 +64,9 @@ func (g *graph) moduleArgs(s *System) *thunk {
 	// The same for every module of s (nothing changes the set once made):
 	// made once per system, not once per module it reads. Requests may ask
 	// at once for a kept system: two may both make it, equal.
+	if s.args == nil {
+		return noModuleArgs
+	}
 	if c := s.modArgs.Load(); c != nil && c.of == s.args {
 		return c.th
 	}
@@ -77,6 +80,11 @@ func (g *graph) moduleArgs(s *System) *thunk {
 	s.modArgs.Store(&modArgs{of: s.args, th: th})
 	return th
 }
+
+// noModuleArgs are the module arguments of a system given no special
+// arguments: the same for all systems, evaluators and goroutines, never
+// written (a forced thunk, a set marked shared).
+var noModuleArgs = valThunk(&attrsV{Attrs: map[string]*thunk{"modulesPath": valThunk(&foreignV{})}, shared: true})
 
 // modArgs are the arguments a system's modules are called with (moduleArgs),
 // made from of.

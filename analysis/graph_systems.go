@@ -151,7 +151,7 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 		if !module {
 			g.template++
 		}
-		g.scan(x.Body, ev.bindLambda(&lambdaV{L: x, Env: e, File: file}, valThunk(unknown)), file, names, false)
+		g.scan(x.Body, ev.bindLambda(&lambdaV{L: x, Env: e, File: file}, unknownThunk), file, names, false)
 		if !module {
 			g.template--
 		}

@@ -461,7 +461,7 @@ func (ev *evaluator) haumeaLoad(arg Value, call *nixast.Apply, file string) Valu
 							}
 							for _, k := range []string{"self", "super", "root"} {
 								if in.Attrs[k] == nil {
-									in.Attrs[k] = valThunk(unknown)
+									in.Attrs[k] = unknownThunk
 								}
 							}
 							return ev.apply(l, valThunk(in), call, file)
@@ -469,7 +469,7 @@ func (ev *evaluator) haumeaLoad(arg Value, call *nixast.Apply, file string) Valu
 						return v
 					}}
 				default:
-					out.Attrs[n] = valThunk(unknown)
+					out.Attrs[n] = unknownThunk
 				}
 			}
 		}
