@@ -3,10 +3,12 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"path"
 	"reflect"
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -475,29 +477,18 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 		}
 	}
 	key := strings.Join(names, ",") + fmt.Sprintf("|%p|%p|%q|%p|%p", ws.Microvm, ws.MicrovmFolders, ws.AbsentInputs, ws.Options, ws.Sources)
-	// The workspace checks read the flakes, which need not be roots: their
-	// findings hold while every flake.nix is the same.
-	flakes := map[string]*nixast.File{}
-	if len(whole) > 0 {
-		for _, p := range g.idx.named("flake.nix") {
-			flakes[p] = ws.At(p)
-		}
-	}
-	sameFlakes := func(old map[string]*nixast.File) bool {
-		for p, f := range flakes {
-			if old[p] != f {
-				return false
-			}
-		}
-		return true
-	}
 	c.graphMu.Lock()
-	if found, ok := c.graphFindings[key]; ok && !fresh && c.graph == g && sameFlakes(found.flakes) {
-		c.graphMu.Unlock()
-		return found.found, map[string]bool{}, found.found, nil
-	}
+	last, kept := c.graphFindings[key]
+	kept = kept && !fresh && c.graph == g
 	prev := c.compFindings[key]
 	c.graphMu.Unlock()
+	// The workspace checks read the flakes, which need not be roots: their
+	// findings hold while no flake.nix changed (compared by the files that
+	// changed: looking every flake up was a tenth of a keystroke's graph
+	// checks in a workspace of a thousand flakes).
+	if kept && (len(whole) == 0 || !changesFlake(c.diff(last.files, ws))) {
+		return last.found, map[string]bool{}, last.found, nil
+	}
 
 	wf := &workspaceFacts{ws: ws, g: g, memos: memos}
 	wf.foreignHome = len(g.idx.homeFiles) > 0
@@ -506,7 +497,7 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 		// findings.
 		prev = nil
 	}
-	next := &componentFindings{facts: wf, byKey: map[string][]Finding{}, systems: g.systems}
+	next := &componentFindings{facts: wf, byKey: map[string][]Finding{}}
 	facts := factOrder(perSystem)
 	comps := g.components()
 	comps = comps[:len(comps):len(comps)] // shared with the graph: an append copies
@@ -611,7 +602,7 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 	next.found, next.complete = out, true
 	c.graphMu.Lock()
 	if c.graph == g {
-		c.graphFindings[key] = graphFound{found: out, flakes: flakes}
+		c.graphFindings[key] = graphFound{found: out, files: ws.state()}
 		if c.compFindings == nil {
 			c.compFindings = map[string]*componentFindings{}
 		}
@@ -621,11 +612,21 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 	return out, touched, touchedSince, nil
 }
 
-// graphFound are the graph checks' findings of one graph, with the flakes
-// the workspace checks read.
+// graphFound are the graph checks' findings of one graph, with the files
+// of the state they were found in.
 type graphFound struct {
-	found  []Finding
-	flakes map[string]*nixast.File
+	found []Finding
+	files fileState
+}
+
+// changesFlake reports whether a flake.nix is among the changed files.
+func changesFlake(changed map[string]bool, _ bool) bool {
+	for p := range changed {
+		if path.Base(p) == "flake.nix" {
+			return true
+		}
+	}
+	return false
 }
 
 // workspaceChecks are the graph checks that read the workspace's files
@@ -642,9 +643,6 @@ type componentFindings struct {
 	// complete is false for the components a stopped run checked: no
 	// comparison with them says what changed since the last finished run.
 	complete bool
-	// systems keeps the keys' systems alive: a key names addresses, which
-	// must not be reused by new systems while it is looked up.
-	systems []*System
 }
 
 // components splits systems into groups that share no file (nor a parent):
@@ -744,15 +742,19 @@ func claims(s *System) map[string]bool {
 	return s.claimed
 }
 
-// componentKey identifies a component by its systems: a system kept from
-// one graph to the next is the same value, so a component of kept systems
-// has the key it had.
+// componentKey identifies a component by its systems' numbers: a system
+// kept from one graph to the next is the same value, so a component of kept
+// systems has the key it had, and a new system has a number never used.
 func componentKey(comp []*System) string {
-	var b strings.Builder
+	// Every component's key is made on every run: formatting addresses
+	// was a third of what a keystroke cost the graph checks in a workspace
+	// of many systems.
+	b := make([]byte, 0, 8*len(comp))
 	for _, s := range comp {
-		fmt.Fprintf(&b, "%p,", s)
+		b = strconv.AppendUint(b, s.id, 36)
+		b = append(b, ',')
 	}
-	return b.String()
+	return string(b)
 }
 
 // workspaceFacts are what graph checks read of the whole workspace rather

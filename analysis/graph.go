@@ -89,6 +89,7 @@ type System struct {
 	children []*childPart
 
 	modArgs atomic.Pointer[modArgs] // the arguments its modules are called with (moduleArgs)
+	id      uint64                  // its number, never another system's (componentKey)
 
 	claimsOnce  sync.Once
 	claimed     map[string]bool // claims, found once: a scanned system no longer changes

@@ -4,6 +4,7 @@ package analysis
 
 import (
 	"path"
+	"sync/atomic"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
@@ -31,8 +32,11 @@ func (s *System) partialExpr(file string, x nixast.Node) {
 	s.partial(file, x.Pos(), x.End())
 }
 
+// systemIDs numbers the systems of every graph.
+var systemIDs atomic.Uint64
+
 func (g *graph) newSystem(name, kind, file string, pos int) *System {
-	s := &System{Name: name, Kind: kind, File: file, Pos: pos, visited: map[string]bool{}, Wiring: kind}
+	s := &System{Name: name, Kind: kind, File: file, Pos: pos, visited: map[string]bool{}, Wiring: kind, id: systemIDs.Add(1)}
 	if topLevelKind(kind) {
 		s.Wiring = wiringOfKind(kind)
 	}
