@@ -20,6 +20,9 @@ func gcFloor(base int, floor uint64) *gcTuner {
 		t.allocsAtGC.Store(v[0])
 		t.cyclesAtGC.Store(v[1])
 	}
+	if n, ok := gcPauses(); ok {
+		t.pausesAtGC.Store(n)
+	}
 	debug.SetGCPercent(base)
 	t.arm()
 	return t
@@ -37,6 +40,7 @@ type gcTuner struct {
 	// collection ended.
 	allocsAtGC atomic.Uint64
 	cyclesAtGC atomic.Uint64 // the count of collections then
+	pausesAtGC atomic.Uint64 // and of the collector's stops of the world (collecting)
 	// allocsAtIdle is the count of bytes ever allocated when idle was last
 	// called (burstCollects).
 	allocsAtIdle atomic.Uint64
@@ -48,7 +52,7 @@ func (t *gcTuner) stop() { t.stopped.Store(true) }
 // idle collects in the background, when the server is still idle a
 // moment later and more than idleShare of the way from the live heap to the
 // goal is used, or the work that just ended was a burst (burstCollects),
-// unless the runtime may be collecting already (runtimeMayCollect). A
+// unless the runtime is collecting already (collecting). A
 // collection otherwise starts when an allocation crosses its trigger, that
 // is during an edit, whose analysis then shares the cores with marking and
 // pays assists; while the user pauses between keystrokes the cores are
@@ -81,7 +85,7 @@ func (t *gcTuner) idle(still func() bool) {
 const idleDelay = 15 * time.Millisecond
 
 func (t *gcTuner) needsCollection(burst uint64) bool {
-	if t.stopped.Load() {
+	if t.stopped.Load() || t.collecting() {
 		return false
 	}
 	// What was allocated since the last collection, not the heap's objects:
@@ -92,31 +96,32 @@ func (t *gcTuner) needsCollection(burst uint64) bool {
 		return false // a collection ended that adjust has not seen yet: it just collected
 	}
 	since := v[2] - min(v[2], t.allocsAtGC.Load())
-	return collects(v[0], v[1], since, burst)
+	return idleCollects(v[0], v[1], v[0]+since) || burstCollects(burst, since)
 }
 
-// collects reports whether an idle moment collects, given the live heap
-// and goal, the bytes allocated since the last collection and in the work
-// that just ended (burst).
-func collects(live, goal, since, burst uint64) bool {
-	if runtimeMayCollect(live, goal, live+since) {
-		return false
+// collecting reports whether the runtime has begun a collection since the
+// last one ended: its first stop of the world (sweep termination) is
+// counted then, its last (mark termination) when it ends. runtime.GC
+// would wait for that collection to end and run a whole one more: during
+// typing, two marks back to back (a keystroke in a module that 200 hosts
+// import took 20-40 ms instead of 4 for 25 edits).
+func (t *gcTuner) collecting() bool {
+	n, ok := gcPauses()
+	return ok && n > t.pausesAtGC.Load()
+}
+
+// gcPauses returns how many times the collector has stopped the world.
+func gcPauses() (uint64, bool) {
+	s := []metrics.Sample{{Name: "/sched/pauses/total/gc:seconds"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindFloat64Histogram {
+		return 0, false
 	}
-	return idleCollects(live, goal, live+since) || burstCollects(burst, since)
-}
-
-// runtimeShare is the share of the way from the live heap to the goal
-// below which the runtime never starts a collection of its own: its
-// trigger is at least 45/64 (0.70) of the way (runtime/mgcpacer.go), less
-// a margin for the heap it counts by whole spans.
-const runtimeShare = 0.66
-
-// runtimeMayCollect reports whether the runtime may be collecting already.
-// runtime.GC would then wait for that collection to end and run a whole
-// one more: during typing, two marks back to back (a keystroke in a
-// module that 200 hosts import took 20-40 ms instead of 4 for 25 edits).
-func runtimeMayCollect(live, goal, used uint64) bool {
-	return goal <= live || used > live && float64(used-live) >= runtimeShare*float64(goal-live)
+	var n uint64
+	for _, c := range s[0].Value.Float64Histogram().Counts {
+		n += c
+	}
+	return n, true
 }
 
 // burstBytes is the allocation between two publications with nothing
@@ -194,6 +199,9 @@ func (t *gcTuner) adjust() {
 	}
 	t.allocsAtGC.Store(v[1])
 	t.cyclesAtGC.Store(v[2])
+	if n, ok := gcPauses(); ok {
+		t.pausesAtGC.Store(n)
+	}
 	p := percentFor(t.base, t.floor, v[0])
 	// Small changes are not worth a new goal.
 	if p*10 < t.last*9 || p*10 > t.last*11 {

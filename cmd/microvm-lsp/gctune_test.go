@@ -90,27 +90,41 @@ func TestBurstCollects(t *testing.T) {
 	}
 }
 
-// An idle moment past the share of the way to the goal where the runtime
-// may have started a collection of its own does not collect: a burst or a
-// heap past idleShare collects only below it.
-func TestCollectsNotWhenTheRuntimeMay(t *testing.T) {
-	const mb = 1 << 20
-	for _, c := range []struct {
-		live, goal, since, burst uint64
-		want                     bool
-	}{
-		{262 * mb, 791 * mb, 340 * mb, 2 * mb, true},   // 64% of the way: idleShare passed
-		{262 * mb, 791 * mb, 404 * mb, 2 * mb, false},  // 76%: the runtime's trigger may be passed
-		{262 * mb, 791 * mb, 200 * mb, 300 * mb, true}, // after a burst, 38% of the way
-		{262 * mb, 791 * mb, 380 * mb, 300 * mb, false},
-		{262 * mb, 262 * mb, 300 * mb, 300 * mb, false}, // no way left: the runtime collects
-		{262 * mb, 791 * mb, 100 * mb, 2 * mb, false},   // neither
-	} {
-		if got := collects(c.live, c.goal, c.since, c.burst); got != c.want {
-			t.Errorf("collects(live %d, goal %d, since %d, burst %d MB) = %v, want %v",
-				c.live>>20, c.goal>>20, c.since>>20, c.burst>>20, got, c.want)
-		}
+// collecting sees a collection that has begun and not ended, and none
+// once it has ended (and adjust has run).
+func TestCollectingSeesAMark(t *testing.T) {
+	if _, ok := gcPauses(); !ok {
+		t.Fatal("this runtime counts no pauses of the collector")
 	}
+	// A heap of pointers whose marking takes a while.
+	type node struct{ next *node }
+	var head *node
+	for i := 0; i < 4_000_000; i++ {
+		head = &node{next: head}
+	}
+	runtime.GC()
+	tu := &gcTuner{}
+	tu.adjust()
+	if tu.collecting() {
+		t.Fatal("collecting after a collection ended")
+	}
+	done := make(chan struct{})
+	go func() { runtime.GC(); close(done) }()
+	seen := false
+	for !seen {
+		select {
+		case <-done:
+			t.Fatal("a whole collection ran and collecting never saw it")
+		default:
+		}
+		seen = tu.collecting()
+	}
+	<-done
+	tu.adjust()
+	if tu.collecting() {
+		t.Error("collecting after the collection ended")
+	}
+	runtime.KeepAlive(head)
 }
 
 func TestLimitFor(t *testing.T) {
