@@ -41,36 +41,47 @@ func classifyText(s, file string) Value {
 	return &strV{S: s}
 }
 
+// Every system that reads a module evaluates its path literals again (an
+// import of ../shared.nix, once per host): they are read without building
+// what a literal of one part already is, and joined to their file once.
 func (ev *evaluator) evalPath(x *nixast.PathLit, e *env, file string) Value {
-	var b strings.Builder
-	known := true
-	for _, p := range x.Parts {
-		switch p := p.(type) {
-		case *nixast.TextPart:
-			b.WriteString(p.Value)
-		case *nixast.Interp:
-			v := ev.eval(p.X, e, file)
-			if s, ok := v.(*strV); ok && !strings.Contains(s.S, "\x00") {
-				b.WriteString(s.S)
-			} else {
-				known = false
-				b.WriteString("\x00")
-			}
+	text, known := "", true
+	if len(x.Parts) == 1 {
+		if t, ok := x.Parts[0].(*nixast.TextPart); ok {
+			text = t.Value
 		}
 	}
-	text := b.String()
-	if v, ok := classifyText(text, "").(*modRefV); ok {
-		return v
+	if text == "" {
+		var b strings.Builder
+		for _, p := range x.Parts {
+			switch p := p.(type) {
+			case *nixast.TextPart:
+				b.WriteString(p.Value)
+			case *nixast.Interp:
+				v := ev.eval(p.X, e, file)
+				if s, ok := v.(*strV); ok && !strings.Contains(s.S, "\x00") {
+					b.WriteString(s.S)
+				} else {
+					known = false
+					b.WriteString("\x00")
+				}
+			}
+		}
+		text = b.String()
+	}
+	if which, ok := microvm.ModuleOfPath(text); ok {
+		return &modRefV{Which: which}
 	}
 	if !known || x.Kind != nixast.PathRelative {
 		return &pathV{Text: text}
 	}
-	return &pathV{File: ev.resolvePath(file, text), Text: text, Abs: path.Join(path.Dir(file), text)}
+	abs := path.Join(path.Dir(file), text)
+	return &pathV{File: ev.resolveAbs(abs), Text: text, Abs: abs}
 }
 
 func (ev *evaluator) evalPathText(text, file string) Value {
-	if v, ok := classifyText(text, "").(*modRefV); ok {
-		return v
+	if which, ok := microvm.ModuleOfPath(text); ok {
+		return &modRefV{Which: which}
 	}
 	if strings.Contains(text, "\x00") {
 		return &pathV{Text: text}
@@ -78,13 +89,18 @@ func (ev *evaluator) evalPathText(text, file string) Value {
 	if p := ev.sourcePath(text); p != nil {
 		return p
 	}
-	return &pathV{File: ev.resolvePath(file, text), Text: text, Abs: path.Join(path.Dir(file), text)}
+	abs := path.Join(path.Dir(file), text)
+	return &pathV{File: ev.resolveAbs(abs), Text: text, Abs: abs}
 }
 
 // resolvePath resolves a relative path written in file to a workspace file
 // key ("" when there is none).
 func (ev *evaluator) resolvePath(file, rel string) string {
-	p := path.Join(path.Dir(file), rel)
+	return ev.resolveAbs(path.Join(path.Dir(file), rel))
+}
+
+// resolveAbs is resolvePath of the path joined to its file's directory.
+func (ev *evaluator) resolveAbs(p string) string {
 	if ev.ws.At(p) != nil {
 		return p
 	}
