@@ -3,6 +3,7 @@
 package analysis
 
 import (
+	"maps"
 	"path"
 
 	"github.com/microvm-lsp/microvm-lsp/modsys"
@@ -70,12 +71,9 @@ func (g *graph) moduleArgs(s *System) *thunk {
 	if c := s.modArgs.Load(); c != nil && c.of == s.args {
 		return c.th
 	}
-	a := &attrsV{Attrs: map[string]*thunk{"modulesPath": valThunk(&foreignV{})}, Complete: false}
-	if s.args != nil {
-		for k, v := range s.args.Attrs {
-			a.Attrs[k] = v
-		}
-	}
+	// The arguments every system gets, with the special ones over them.
+	a := &attrsV{Attrs: maps.Clone(noModuleArgs.val.(*attrsV).Attrs)}
+	maps.Copy(a.Attrs, s.args.Attrs)
 	th := valThunk(a)
 	s.modArgs.Store(&modArgs{of: s.args, th: th})
 	return th
