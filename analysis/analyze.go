@@ -486,7 +486,11 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 	// findings hold while no flake.nix changed (compared by the files that
 	// changed: looking every flake up was a tenth of a keystroke's graph
 	// checks in a workspace of a thousand flakes).
-	if kept && (len(whole) == 0 || !changesFlake(c.diff(last.files, ws))) {
+	if kept && len(whole) > 0 {
+		changed, _ := c.diff(last.files, ws)
+		kept = !changesFlake(changed)
+	}
+	if kept {
 		return last.found, map[string]bool{}, last.found, nil
 	}
 
@@ -620,7 +624,7 @@ type graphFound struct {
 }
 
 // changesFlake reports whether a flake.nix is among the changed files.
-func changesFlake(changed map[string]bool, _ bool) bool {
+func changesFlake(changed map[string]bool) bool {
 	for p := range changed {
 		if path.Base(p) == "flake.nix" {
 			return true
