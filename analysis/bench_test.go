@@ -105,21 +105,9 @@ func BenchmarkEditSharedModule(b *testing.B) {
 	}
 	src := string(ws.Files["/ws/shared.nix"].Src)
 	at := strings.Index(src, "    systemd.services.svc0-worker1 ")
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		// Alternate between two versions, as typing and deleting a letter do.
-		edited := src
-		if i%2 == 0 {
-			edited = src[:at] + "  services.extra.enable = true;\n" + src[at:]
-		}
-		next := &Workspace{Files: ws.Files, Open: map[string]*nixast.File{
-			"/ws/shared.nix": nixast.Parse("/ws/shared.nix", []byte(edited)),
-		}}
-		if _, err := c.AnalyzeFiles(context.Background(), next, Config{}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchEdits(b, c, ws, "/ws/shared.nix", src, at, "  services.extra.enable = true;\n", func(text []byte) *nixast.File {
+		return nixast.Parse("/ws/shared.nix", text)
+	})
 }
 
 // BenchmarkEditPackageSet is a keystroke in a 1.5 MB package set, after
@@ -138,15 +126,25 @@ func BenchmarkEditPackageSet(b *testing.B) {
 	f := ws.Files[path]
 	src := string(f.Src)
 	at := strings.LastIndex(src[:len(src)/2], "\n") + 1
+	benchEdits(b, c, ws, path, src, at, "  extra = 1;\n", func(text []byte) *nixast.File {
+		f = nixast.Reparse(f, path, text)
+		return f
+	})
+}
+
+// benchEdits times the analysis of ws, already analysed by c, with the file
+// at path open and alternating between src and src with insert at at, as
+// typing and deleting a letter do; parse makes each version's tree.
+func benchEdits(b *testing.B, c *Cache, ws *Workspace, path, src string, at int, insert string, parse func([]byte) *nixast.File) {
+	edited := src[:at] + insert + src[at:]
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		edited := src
+		text := src
 		if i%2 == 0 {
-			edited = src[:at] + "  extra = 1;\n" + src[at:]
+			text = edited
 		}
-		f = nixast.Reparse(f, path, []byte(edited))
-		next := &Workspace{Files: ws.Files, Open: map[string]*nixast.File{path: f}}
+		next := &Workspace{Files: ws.Files, Open: map[string]*nixast.File{path: parse([]byte(text))}}
 		if _, err := c.AnalyzeFiles(context.Background(), next, Config{}); err != nil {
 			b.Fatal(err)
 		}
