@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand"
 	"path/filepath"
 	"runtime"
@@ -306,5 +307,46 @@ func TestStoppedGraphBuildIsTakenOver(t *testing.T) {
 	}
 	if want := Systems(&Workspace{Files: next}); encode(got) != encode(want) || len(want) != n {
 		t.Errorf("systems after a stopped build differ from a fresh analysis (%d systems, want %d)", len(got), len(want))
+	}
+}
+
+// TestTypingAfterNewFilesComparesOnlyOpen: the graph checks' findings, made
+// in a state whose files another map now holds, are compared with the
+// state of each keystroke: one comparison of every file for the first,
+// none for the keystrokes after it (each is compared with the one before,
+// whose files it shares).
+func TestTypingAfterNewFilesComparesOnlyOpen(t *testing.T) {
+	files := map[string]*nixast.File{}
+	add := func(p, src string) { files[p] = nixast.Parse(p, []byte(src)) }
+	add("/ws/flake.nix", `{
+  outputs = { nixpkgs, microvm, ... }: {
+    nixosConfigurations.h = nixpkgs.lib.nixosSystem { modules = [ ./m.nix microvm.nixosModules.host ]; };
+  };
+}
+`)
+	add("/ws/m.nix", "{ networking.hostName = \"h\"; }\n")
+	for i := range 50 {
+		add(fmt.Sprintf("/ws/pkgs/p%02d.nix", i), "{ a = 1; }\n")
+	}
+	c := NewCache()
+	if _, err := c.AnalyzeFiles(context.Background(), &Workspace{Files: files}, Config{}); err != nil {
+		t.Fatal(err)
+	}
+	// The index was read again: the same files, in a map of their own.
+	reread := maps.Clone(files)
+	before := fullDiffs.Load()
+	const p = "/ws/pkgs/p07.nix"
+	for i := range 10 {
+		open := map[string]*nixast.File{p: nixast.Parse(p, fmt.Appendf(nil, "{ a = %d; }\n", i))}
+		if _, err := c.AnalyzeFiles(context.Background(), &Workspace{Files: reread, Open: open}, Config{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := fullDiffs.Load() - before; n > 1 {
+		t.Errorf("%d comparisons of every file in 10 keystrokes, want at most 1", n)
+	}
+	ws := &Workspace{Files: reread, Open: map[string]*nixast.File{p: nixast.Parse(p, []byte("{ a = 1; a = 2; }\n"))}}
+	if got, want := encode(c.Analyze(ws, Config{})), encode(Analyze(ws, Config{})); got != want {
+		t.Errorf("findings differ from a fresh analysis:\n got  %s\n want %s", got, want)
 	}
 }
