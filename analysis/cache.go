@@ -228,8 +228,14 @@ func (c *Cache) keptDiff(old, new stateKey) (fileDiff, bool) {
 	return fileDiff{}, false
 }
 
-// fullDiffs counts the comparisons of every file of two states (tests).
+// fullDiffs counts the comparisons of every file of two states.
 var fullDiffs atomic.Int64
+
+// WholeComparisons returns how many times since the process started the
+// files of two states were compared one by one, every file of the
+// workspace, rather than by what changed between them. The server's debug
+// statistics report it: typing must compare the open documents alone.
+func WholeComparisons() int64 { return fullDiffs.Load() }
 
 // diffFiles compares two states' files one by one.
 func diffFiles(old, new fileState) (changed map[string]bool, samePaths bool) {

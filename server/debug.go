@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/microvm-lsp/microvm-lsp/analysis"
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 )
@@ -46,6 +47,9 @@ type statsResult struct {
 	// maxReadLog entries; FilesReadCount counts them all.
 	FilesRead      []string `json:"filesRead"`
 	FilesReadCount int      `json:"filesReadCount"`
+	// WholeComparisons counts the analyses' comparisons of every file of
+	// two workspace states (analysis.WholeComparisons).
+	WholeComparisons int64 `json:"wholeComparisons"`
 }
 
 func (s *Server) debugStats() statsResult {
@@ -66,6 +70,7 @@ func (s *Server) debugStats() statsResult {
 	return statsResult{
 		Goroutines: runtime.NumGoroutine(), HeapAlloc: m.HeapAlloc, HeapInuse: m.HeapInuse,
 		Documents: docs, Indexed: indexed, FilesRead: read, FilesReadCount: count,
+		WholeComparisons: analysis.WholeComparisons(),
 	}
 }
 

@@ -377,3 +377,47 @@ func TestDiagnosticsWaitForIndexing(t *testing.T) {
 		t.Fatalf("diagnostics after indexing: %+v", got)
 	}
 }
+
+// TestTypingComparesOnlyOpenDocuments: once a file changed on disk after the
+// analysis that found the workspace's findings (the index then holds its
+// files in a new map), each keystroke in a file of no system (whose edits
+// keep the module graph and its findings) is compared with the one before,
+// not with that analysis's state: typing never compares every file of the
+// workspace again, however many keystrokes there are.
+func TestTypingComparesOnlyOpenDocuments(t *testing.T) {
+	files := map[string]string{
+		"flake.nix": `{
+  outputs = { nixpkgs, microvm, ... }: {
+    nixosConfigurations.h = nixpkgs.lib.nixosSystem { modules = [ ./m.nix microvm.nixosModules.host ]; };
+  };
+}
+`,
+		"m.nix":     "{ networking.hostName = \"h\"; }\n",
+		"other.nix": "{ a = 1; }\n",
+	}
+	for i := range 30 {
+		files[fmt.Sprintf("pkgs/p%02d.nix", i)] = "{ a = 1; }\n"
+	}
+	dir := normalizePath(workspace(t, files))
+	c := startSession(t, Options{Debug: true})
+	c.initialize(sessionOptions{rootURI: fileURI(dir)})
+	c.waitFor("indexing", func() bool { return progressEnded(c.progress) })
+	other, p00 := fileURI(dir+"/other.nix"), fileURI(dir+"/pkgs/p00.nix")
+	c.open(other, files["other.nix"])
+	c.waitCount(other, 0)
+	if err := os.WriteFile(filepath.Join(filepath.FromSlash(dir), "pkgs", "p00.nix"), []byte("{ a = 1; a = 2; }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, map[string]any{"changes": []map[string]any{{"uri": p00, "type": protocol.FileChangeTypeChanged}}})
+	c.waitCount(p00, 1)
+	var before, after statsResult
+	c.call(methodDebugStats, map[string]any{}, &before)
+	for i := range 10 {
+		v := c.replaceAll(other, fmt.Sprintf("{ a = %d; }\n", i))
+		c.waitDiagnostics(other, "the keystroke's", func(p publishDiagnosticsParams) bool { return p.Version != nil && *p.Version == v })
+	}
+	c.call(methodDebugStats, map[string]any{}, &after)
+	if n := after.WholeComparisons - before.WholeComparisons; n > 1 {
+		t.Errorf("%d comparisons of every file in 10 keystrokes, want at most 1", n)
+	}
+}
