@@ -565,4 +565,7 @@ type File struct {
 	// share a first name: their duplicate checks read the bindings' values,
 	// so Reparse does not replace a binding below one of them.
 	nonPlain []int
+	// reparses counts the versions Reparse made since the tree was last
+	// made whole (compactEvery).
+	reparses int
 }

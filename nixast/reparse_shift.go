@@ -62,7 +62,7 @@ const parallelCopy = 1024
 
 type shifter struct {
 	at, d int
-	all   bool // copying nodes that start after at: no node is kept
+	all   bool // no node is kept: those that start after at, or every one (compactEvery)
 	// A run of bindings replaced: runIn's bindings lo..hi-1 by runNew.
 	runIn  Node
 	lo, hi int
@@ -347,7 +347,13 @@ func (s *shifter) listOf(n Node, list []Binding) []Binding {
 		return s.bindings(list)
 	}
 	out := make([]Binding, 0, len(list)-(s.hi-s.lo)+len(s.runNew))
-	out = append(out, list[:s.lo]...)
+	if s.all {
+		for _, b := range list[:s.lo] {
+			out = append(out, s.binding(b)) // a whole copy (compactEvery)
+		}
+	} else {
+		out = append(out, list[:s.lo]...)
+	}
 	out = append(out, s.runNew...)
 	all := s.all
 	s.all = true // the bindings after the run start after at

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -422,4 +423,94 @@ func BenchmarkReparse(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(reused)/float64(b.N), "reused/op")
+}
+
+// forwardEdits reparses src through n edits, each an "x" typed into the
+// first string a stride after the last edit: a file edited from top to
+// bottom. It returns each version.
+func forwardEdits(t *testing.T, src []byte, n int) []*File {
+	t.Helper()
+	f := parse("p.nix", src, parsePlain)
+	var out []*File
+	stride := len(src) / (n + 2)
+	for i := 1; i <= n; i++ {
+		at := i * stride
+		for at < len(f.Src)-1 && f.Src[at] != '"' {
+			at++
+		}
+		next := append(append(append([]byte(nil), f.Src[:at+1]...), 'x'), f.Src[at+1:]...)
+		g := reparse(f, "p.nix", next, 0)
+		if g == nil {
+			t.Fatalf("edit %d was parsed from scratch", i)
+		}
+		out = append(out, g)
+		f = g
+	}
+	return out
+}
+
+// TestReparseCompacts: every compactEvery-th version is copied whole (no
+// node shared with the version before); the others share the nodes before
+// the edit. Both are what Parse gives.
+func TestReparseCompacts(t *testing.T) {
+	versions := forwardEdits(t, generatedPackageSet(100<<10), 2*compactEvery)
+	nodes := func(f *File) map[Node]bool {
+		set := map[Node]bool{}
+		Inspect(f.Root, func(n Node) bool {
+			if n != nil {
+				set[n] = true
+			}
+			return true
+		})
+		return set
+	}
+	whole := 0
+	for i := 1; i < len(versions); i++ {
+		prev, cur := nodes(versions[i-1]), versions[i]
+		shared := 0
+		for n := range nodes(cur) {
+			if prev[n] {
+				shared++
+			}
+		}
+		if compacted := cur.reparses == 0; compacted != (shared == 0) {
+			t.Errorf("version %d (reparses %d) shares %d nodes with the one before", i, cur.reparses, shared)
+		} else if compacted {
+			whole++
+		}
+		sameFile(t, fmt.Sprintf("version %d", i), cur)
+	}
+	if whole != 2 {
+		t.Errorf("%d versions copied whole in %d edits, want 2", whole, len(versions))
+	}
+}
+
+// TestReparseMemoryStaysBounded: a file edited from top to bottom holds
+// about what a fresh parse of it does. A shared node keeps alive the chunk
+// it was copied into, whose other nodes (copied again by a later version)
+// keep their own chunks alive in turn: without compaction, 40 such edits
+// kept every version's copy, 20 times the fresh tree.
+func TestReparseMemoryStaysBounded(t *testing.T) {
+	src := generatedPackageSet(300 << 10)
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	base := heap()
+	fresh := parse("p.nix", src, parsePlain)
+	freshSize := heap() - base
+	runtime.KeepAlive(fresh)
+	fresh = nil
+	base = heap()
+	versions := forwardEdits(t, src, 40)
+	last := versions[len(versions)-1]
+	versions = nil
+	held := heap() - base
+	runtime.KeepAlive(last)
+	if held > 4*freshSize {
+		t.Errorf("after 40 edits the tree holds %d KB, a fresh parse %d KB", held>>10, freshSize>>10)
+	}
+	t.Logf("after 40 edits the tree holds %d KB, a fresh parse %d KB", held>>10, freshSize>>10)
 }
