@@ -87,44 +87,20 @@ func findValueNodes(f *nixast.File) *valueNodes {
 	if len(marks) == 0 {
 		return vn // most files: no walk of the tree
 	}
-	// The walk meets nodes in the order of their starts: k, the first mark
-	// at or after the last start, only moves on (a start before the last
-	// one, in a broken file, searches again).
-	k, last := 0, 0
-	// marked reports whether a mark lies in pos to end (a span whose end
-	// is before its start, in a broken file, is taken as marked).
-	marked := func(pos, end int) bool {
-		if end < pos {
-			return true
-		}
-		if pos < last {
-			k, _ = slices.BinarySearch(marks, int32(pos))
-		}
-		for last = pos; k < len(marks) && int(marks[k]) < pos; k++ {
-		}
-		return k < len(marks) && int(marks[k]) < end
-	}
+	walk := markCursor{marks: marks}
 	nixast.Inspect(f.Root, func(n nixast.Node) bool {
-		if n == nil || !marked(n.Pos(), n.End()) {
+		if n == nil || !walk.in(n.Pos(), n.End()) {
 			return false // nil: after a node's children
 		}
 		switch x := n.(type) {
 		case *nixast.AttrSet:
-			// The marks of its bindings, in order, are those from k on.
-			j := k
+			names := walk // the bindings' names start after the set
 			for _, b := range x.Bindings {
 				as, ok := b.(*nixast.AttrAssign)
 				if !ok || as.Path == nil {
 					continue
 				}
-				pos, end := as.Path.Pos(), as.Path.End()
-				if j > 0 && int(marks[j-1]) >= pos {
-					j, _ = slices.BinarySearch(marks, int32(pos)) // not in order: a broken file
-				}
-				for j < len(marks) && int(marks[j]) < pos {
-					j++
-				}
-				if (end < pos || j < len(marks) && int(marks[j]) < end) && isHashBinding(as) {
+				if names.in(as.Path.Pos(), as.Path.End()) && isHashBinding(as) {
 					vn.hashes = append(vn.hashes, hashBinding{x, as})
 				}
 			}
@@ -152,6 +128,28 @@ func findValueNodes(f *nixast.File) *valueNodes {
 	return vn
 }
 
+// markCursor tells whether spans, met in the order of their starts, hold
+// a mark: k, the first mark at or after the last start, only moves on (a
+// start before the last one, in a broken file, searches again).
+type markCursor struct {
+	marks   []int32
+	k, last int
+}
+
+// in reports whether a mark lies in pos to end (a span whose end is before
+// its start, in a broken file, is taken as holding one).
+func (c *markCursor) in(pos, end int) bool {
+	if end < pos {
+		return true
+	}
+	if pos < c.last {
+		c.k, _ = slices.BinarySearch(c.marks, int32(pos))
+	}
+	for c.last = pos; c.k < len(c.marks) && int(c.marks[c.k]) < pos; c.k++ {
+	}
+	return c.k < len(c.marks) && int(c.marks[c.k]) < end
+}
+
 // valueEscapes are the bytes c whose escape \c in a string stands for c
 // and that are part of the store directory or of a hash attribute's name
 // (\n, \r and \t stand for other bytes).
@@ -166,10 +164,9 @@ var valueWords = [][]byte{[]byte("sh"), []byte("x/st")}
 // valueMarks returns, in order, the offsets in src where a word of
 // valueWords or an escape of a byte of valueEscapes begins. A node holds a
 // hash binding or a store literal only if a mark lies in its text: the
-// name or literal is written there with its words, or with an escape
-// (more marks than those only cost a longer walk). (An
+// name or literal is written there with its words, or with an escape (an
 // escape of an indented string is a part of its own: it never joins a
-// name or the start of a text.)
+// name or the start of a text). More marks only cost a longer walk.
 func valueMarks(src []byte) []int32 {
 	var marks []int32
 	for _, w := range valueWords {
