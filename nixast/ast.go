@@ -565,7 +565,9 @@ type File struct {
 	// share a first name: their duplicate checks read the bindings' values,
 	// so Reparse does not replace a binding below one of them.
 	nonPlain []int
-	// reparses counts the versions Reparse made since the tree was last
-	// made whole (compactEvery).
-	reparses int
+	// copied is 1 + where the nodes that Reparse copied for this version
+	// begin (0: none, a parse); pins counts the versions since the tree was
+	// last made whole that shared nodes copied for the version before
+	// (compactAfter).
+	copied, pins int
 }

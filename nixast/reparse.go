@@ -31,24 +31,29 @@ func Reparse(old *File, name string, src []byte) *File {
 // parses in well under a millisecond.
 const reparseMin = 64 << 10
 
-// compactEvery is how often Reparse copies every node of the tree rather
-// than sharing those before the edit. A shared node keeps alive the chunk
-// it was copied into, whose other nodes, copied again by a later version,
-// still point into their own chunks, and so on: a file edited from top to
-// bottom kept every version's copy (a 300 KB package set after 40 edits:
-// 65 MB instead of the 3.3 MB of a fresh parse; a 1.5 MB one after 300
-// edits at random places: 60 MB instead of 15), all of it for the
-// collector to mark. A whole copy costs about twice the usual one.
-const compactEvery = 8
+// compactAfter is how many versions may share nodes that Reparse copied
+// for the version before them, before one is copied whole. Such a shared
+// node keeps alive the chunk it was copied into, whose other nodes, copied
+// again since, still point into their own chunks, and so on: a file edited
+// from top to bottom kept every version's copy (a 300 KB package set after
+// 40 edits: 65 MB instead of the 3.3 MB of a fresh parse; a 1.5 MB one after
+// 300 edits at random places: 60 MB instead of 15), all of it for the
+// collector to mark. Typing in one place shares no copied node (each
+// keystroke parses the same binding again) and copies no more than before.
+const compactAfter = 4
 
-// shifterFor returns the shifter of the version after old, and the count
-// of its reparses.
-func shifterFor(old *File, at, d int) (*shifter, int) {
-	n := old.reparses + 1
-	if n < compactEvery {
-		return &shifter{at: at, d: d}, n
+// shifterFor returns the shifter of the version after old, whose nodes
+// that end before sharedEnd are shared, with the version's copied and pins
+// (see File).
+func shifterFor(old *File, at, d, sharedEnd int) (sh *shifter, copied, pins int) {
+	pins = old.pins
+	if old.copied > 0 && old.copied-1 < sharedEnd {
+		pins++
 	}
-	return &shifter{at: at, d: d, all: true}, 0
+	if pins < compactAfter {
+		return &shifter{at: at, d: d}, at + d + 1, pins
+	}
+	return &shifter{at: at, d: d, all: true}, 1, 0
 }
 
 func reparse(old *File, name string, src []byte, minSize int) *File {
@@ -232,7 +237,7 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 	for _, set := range q.withAttrs {
 		set.attrs = nil
 	}
-	sh, reparses := shifterFor(old, to, d)
+	sh, copied, pins := shifterFor(old, to, d, from)
 	sh.runIn, sh.lo, sh.hi, sh.runNew, sh.runDoc = ctx.container, lo, hi, runNew, doc
 	f := &File{
 		Name:     name,
@@ -241,7 +246,8 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 		Root:     sh.expr(old.Root),
 		Lines:    q.lines,
 		nonPlain: shiftPositionsAround(old.nonPlain, from, to, d, q.nonPlain),
-		reparses: reparses,
+		copied:   copied,
+		pins:     pins,
 	}
 	moved := func(p int) int {
 		switch {
@@ -411,7 +417,7 @@ func reparseGap(old *File, name string, src []byte, a, b, d int) *File {
 	if from > a || from == to || !allSpace(old.Src[from:to]) || from == to+d || !allSpace(src[from:to+d]) {
 		return nil
 	}
-	sh, reparses := shifterFor(old, to, d)
+	sh, copied, pins := shifterFor(old, to, d, to)
 	f := &File{
 		Name:     name,
 		Src:      src,
@@ -419,7 +425,8 @@ func reparseGap(old *File, name string, src []byte, a, b, d int) *File {
 		Root:     sh.expr(old.Root),
 		Lines:    NewLineIndex(src),
 		nonPlain: shiftPositions(nil, old.nonPlain, to, d),
-		reparses: reparses,
+		copied:   copied,
+		pins:     pins,
 	}
 	moved := func(p int) int {
 		if p >= to {

@@ -62,7 +62,7 @@ const parallelCopy = 1024
 
 type shifter struct {
 	at, d int
-	all   bool // no node is kept: those that start after at, or every one (compactEvery)
+	all   bool // no node is kept: those that start after at, or every one (compactAfter)
 	// A run of bindings replaced: runIn's bindings lo..hi-1 by runNew.
 	runIn  Node
 	lo, hi int
@@ -349,7 +349,7 @@ func (s *shifter) listOf(n Node, list []Binding) []Binding {
 	out := make([]Binding, 0, len(list)-(s.hi-s.lo)+len(s.runNew))
 	if s.all {
 		for _, b := range list[:s.lo] {
-			out = append(out, s.binding(b)) // a whole copy (compactEvery)
+			out = append(out, s.binding(b)) // a whole copy (compactAfter)
 		}
 	} else {
 		out = append(out, list[:s.lo]...)

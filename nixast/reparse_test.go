@@ -449,39 +449,74 @@ func forwardEdits(t *testing.T, src []byte, n int) []*File {
 	return out
 }
 
-// TestReparseCompacts: every compactEvery-th version is copied whole (no
-// node shared with the version before); the others share the nodes before
-// the edit. Both are what Parse gives.
+// nodeSet returns the nodes of f's tree.
+func nodeSet(f *File) map[Node]bool {
+	set := map[Node]bool{}
+	Inspect(f.Root, func(n Node) bool {
+		if n != nil {
+			set[n] = true
+		}
+		return true
+	})
+	return set
+}
+
+// sharedNodes counts the nodes of cur's tree that are prev's.
+func sharedNodes(prev, cur *File) int {
+	in := nodeSet(prev)
+	n := 0
+	for x := range nodeSet(cur) {
+		if in[x] {
+			n++
+		}
+	}
+	return n
+}
+
+// TestReparseCompacts: a file edited from top to bottom shares, at each
+// edit, nodes copied for the version before; every compactAfter-th such
+// version after one made whole is copied whole (no node shared with the
+// version before), the others share the nodes before the edit. Both are
+// what Parse gives.
 func TestReparseCompacts(t *testing.T) {
 	versions := forwardEdits(t, generatedPackageSet(40<<10), 20)
-	nodes := func(f *File) map[Node]bool {
-		set := map[Node]bool{}
-		Inspect(f.Root, func(n Node) bool {
-			if n != nil {
-				set[n] = true
-			}
-			return true
-		})
-		return set
-	}
 	whole := 0
 	for i := 1; i < len(versions); i++ {
-		prev, cur := nodes(versions[i-1]), versions[i]
-		shared := 0
-		for n := range nodes(cur) {
-			if prev[n] {
-				shared++
-			}
-		}
-		if compacted := cur.reparses == 0; compacted != (shared == 0) {
-			t.Errorf("version %d (reparses %d) shares %d nodes with the one before", i, cur.reparses, shared)
+		cur := versions[i]
+		shared := sharedNodes(versions[i-1], cur)
+		if compacted := cur.copied == 1; compacted != (shared == 0) {
+			t.Errorf("version %d (pins %d) shares %d nodes with the one before", i, cur.pins, shared)
 		} else if compacted {
 			whole++
 		}
 		sameFile(t, fmt.Sprintf("version %d", i), cur)
 	}
-	if whole != len(versions)/compactEvery || whole < 2 {
-		t.Errorf("%d versions copied whole in %d edits, want %d (and 2 at least)", whole, len(versions), len(versions)/compactEvery)
+	if want := (len(versions) - 1) / compactAfter; whole != want || whole < 2 {
+		t.Errorf("%d versions copied whole in %d edits, want %d (and 2 at least)", whole, len(versions), want)
+	}
+}
+
+// TestReparseTypingInPlaceNeverCompacts: each keystroke in one binding
+// parses that binding again and shares no node copied for the keystroke
+// before: no version is copied whole.
+func TestReparseTypingInPlaceNeverCompacts(t *testing.T) {
+	src := generatedPackageSet(40 << 10)
+	at := bytes.Index(src, []byte("pkg7 = ")) + len("pkg7 = ")
+	f := parse("p.nix", src, parsePlain)
+	typed := []byte("lib.recurseIntoAttrs (callPackage ./x { })")
+	reparsed := 0
+	for i, ch := range typed {
+		next := append(append(append([]byte(nil), f.Src[:at+i]...), ch), f.Src[at+i:]...)
+		g := reparse(f, "p.nix", next, 0)
+		if g == nil {
+			g = parse("p.nix", next, parsePlain) // a broken version may need it
+		} else if reparsed++; g.pins != 0 || sharedNodes(f, g) == 0 {
+			t.Fatalf("keystroke %d: pins %d, %d nodes shared with the version before", i, g.pins, sharedNodes(f, g))
+		}
+		f = g
+	}
+	if reparsed < len(typed)*3/4 {
+		t.Errorf("%d of %d keystrokes reparsed", reparsed, len(typed))
 	}
 }
 
