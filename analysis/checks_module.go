@@ -94,7 +94,7 @@ func runNotAModule(p *GraphPass) {
 				groups[k] = g
 				order = append(order, k)
 			}
-			g.systems = appendSystem(g.systems, s)
+			g.systems = appendInTurn(g.systems, s)
 		}
 	}
 	for _, k := range order {
