@@ -134,6 +134,11 @@ func bindingsOf(n Node) (list []Binding, ok bool) {
 	return nil, false
 }
 
+// SharesFirstName reports whether two bindings of n, a set or let of f's
+// tree, begin with the same static name (a name bound twice, or paths that
+// merge: a.b = 1; a.c = 2;), as the parser found for its duplicate checks.
+func (f *File) SharesFirstName(n Node) bool { return hasPos(f.nonPlain, listPos(n)) }
+
 // listPos is where a set or let is known by in nonPlain and the owners of
 // errors: its '{' (the parser checks a rec set before it knows the 'rec'),
 // or its 'let'.

@@ -192,3 +192,83 @@ func TestResolveSizedAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestSharesFirstNameAgrees: the lists the parser marks as sharing a first
+// name (File.SharesFirstName, which the resolver asks before it looks for
+// merges) are those in which two bindings begin with the same static name,
+// in every set and let of the parser's corpus, valid and broken, and of
+// sources written to repeat names in the ways Nix allows.
+func TestSharesFirstNameAgrees(t *testing.T) {
+	paths, _ := filepath.Glob("../testdata/parse/*/*.nix")
+	var srcs [][]byte
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, src)
+	}
+	for _, s := range []string{
+		`{ a.b = 1; a.c = 2; }`, `{ a = 1; a = 2; }`, `{ inherit a; a = 1; }`, `{ inherit (x) a b; c = { }; b.d = 1; }`,
+		`let a = 1; "a" = 2; in a`, `let { a = 1; ${"a"} = 2; body = a; }`, `rec { x = 1; y.z = x; y.w = 2; }`,
+		`{ ${x} = 1; ${x} = 2; }`, `{ "a" = { }; a.b = 1; }`, `{ a = 1; b = 2; c = { a = 1; a.b = 2; }; }`,
+		`{ a = 1; }; b = 2; a = 3; }`, `let a = 1; b = 2; in { a = a; b = b; }`,
+	} {
+		srcs = append(srcs, []byte(s))
+	}
+	lists, shared := 0, 0
+	for i, src := range srcs {
+		f := nixast.Parse("/ws/a.nix", src)
+		nixast.Inspect(f.Root, func(n nixast.Node) bool {
+			var binds []nixast.Binding
+			switch x := n.(type) {
+			case *nixast.AttrSet:
+				binds = x.Bindings
+			case *nixast.Let:
+				binds = x.Bindings
+			case *nixast.LegacyLet:
+				binds = x.Bindings
+			default:
+				return true
+			}
+			want := repeatsFirstName(binds)
+			if got := f.SharesFirstName(n); got != want {
+				t.Errorf("source %d, list at %d: SharesFirstName %v, want %v", i, n.Pos(), got, want)
+			}
+			lists++
+			if want {
+				shared++
+			}
+			return true
+		})
+	}
+	if shared < 20 || lists < 200 {
+		t.Errorf("%d lists, %d that share a first name: the test tries too little", lists, shared)
+	}
+}
+
+// repeatsFirstName reports whether two bindings begin with the same static
+// name: a path's first name, or a name an inherit binds.
+func repeatsFirstName(binds []nixast.Binding) bool {
+	seen := map[string]bool{}
+	for _, b := range binds {
+		var names []*nixast.AttrName
+		switch b := b.(type) {
+		case *nixast.AttrAssign:
+			if b.Path != nil && len(b.Path.Names) > 0 {
+				names = b.Path.Names[:1]
+			}
+		case *nixast.Inherit:
+			names = b.Names
+		}
+		for _, n := range names {
+			if name, ok := n.StaticName(); ok {
+				if seen[name] {
+					return true
+				}
+				seen[name] = true
+			}
+		}
+	}
+	return false
+}
