@@ -321,6 +321,8 @@ func TestStreamedParseEqualsPlainParse(t *testing.T) {
 		"comment":   append([]byte("/* "), big...),
 		"formals":   append([]byte("{ a, b ? { }, ... }@args: "), big...),
 		"duplicate": append(append([]byte("{ a = 1; a = 2; z = "), big...), " ; }"...),
+		// Lists that share a first name in the part the second core parses.
+		"merges": append(append([]byte(nil), big[:bytes.LastIndexByte(big, '}')]...), "  late = { a.b = 1; a.c = 2; }; latelet = let x.a = 1; x.b = 2; in x;\n}\n"...),
 	}
 	// Every streamed parse that finds a split point splices the second
 	// parser's bindings in.
@@ -352,6 +354,10 @@ func checkStreamedEqualsPlain(t testing.TB, name string, src []byte) {
 	}
 	if plain.NewSyntax != streamed.NewSyntax {
 		t.Fatalf("%s: NewSyntax differs", name)
+	}
+	// Name resolution reads these (File.SharesFirstName).
+	if fmt.Sprint(plain.nonPlain) != fmt.Sprint(streamed.nonPlain) {
+		t.Fatalf("%s: lists that share a first name differ:\n plain    %.300v\n streamed %.300v", name, plain.nonPlain, streamed.nonPlain)
 	}
 	cfg := PrintConfig{BaseDir: "/b", HomeDir: "/h"}
 	if Print(plain.Root, cfg) != Print(streamed.Root, cfg) {
