@@ -211,7 +211,7 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 		return nil
 	}
 	base := int(newToks[i0-1].end)
-	q := &parser{src: src, str: string(src[base:newTo]), base: base, toks: newToks, lines: NewLineIndex(src), stopAt: i0 + len(sub)}
+	q := &parser{src: src, str: string(src[base:newTo]), base: base, toks: newToks, lines: old.Lines.edited(src, a, b, d), stopAt: i0 + len(sub)}
 	q.ti, q.tok = i0, newToks[i0]
 	q.prevEndAt = int(newToks[i0-1].end)
 	closer := RBRACE
@@ -423,7 +423,7 @@ func reparseGap(old *File, name string, src []byte, a, b, d int) *File {
 		Src:      src,
 		tokens:   shiftTokens(nil, toks, k, d),
 		Root:     sh.expr(old.Root),
-		Lines:    NewLineIndex(src),
+		Lines:    old.Lines.edited(src, a, b, d),
 		nonPlain: shiftPositions(nil, old.nonPlain, to, d),
 		copied:   copied,
 		pins:     pins,
