@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -42,6 +43,9 @@ func sameFile(t testing.TB, what string, got *File) {
 	}
 	if fmt.Sprint(got.nonPlain) != fmt.Sprint(want.nonPlain) {
 		t.Fatalf("%s: nonPlain %v, want %v", what, got.nonPlain, want.nonPlain)
+	}
+	if g, w := got.Lines.lines(), want.Lines.lines(); !slices.Equal(g, w) {
+		t.Fatalf("%s: %d lines, want %d", what, len(g), len(w))
 	}
 	for _, n := range []Node{got.Root} {
 		Inspect(n, func(n Node) bool {
@@ -548,4 +552,27 @@ func TestReparseMemoryStaysBounded(t *testing.T) {
 		t.Errorf("after 40 edits the tree holds %d KB, a fresh parse %d KB", held>>10, freshSize>>10)
 	}
 	t.Logf("after 40 edits the tree holds %d KB, a fresh parse %d KB", held>>10, freshSize>>10)
+}
+
+// TestReparseLinesAfterReplacedLines: lines replaced by more lines, and by
+// fewer, inside a binding and between tokens: the new version's lines are
+// those a parse finds (its index is made from the old one's).
+func TestReparseLinesAfterReplacedLines(t *testing.T) {
+	src := []byte("{\n  a = [\n    1\n    2\n    3\n  ];\n  b = 3;\n}\n")
+	for _, c := range []struct{ from, to string }{
+		{"    1\n    2\n", "    1\n    5\n    6\n    7\n"},
+		{"    1\n    2\n", "    9\n"},
+		{"    1\n    2\n    3\n", "    123456789 1234567890\n"},
+		{"\n  b = 3;", "\r\n\r\n  b = 3;"},
+		{"  ];\n", "  ];\n\n\n"},
+	} {
+		old := parse("p.nix", src, parsePlain)
+		old.Lines.lines()
+		next := bytes.Replace(src, []byte(c.from), []byte(c.to), 1)
+		got := reparse(old, "p.nix", next, 0)
+		if got == nil {
+			t.Fatalf("%q -> %q was parsed from scratch", c.from, c.to)
+		}
+		sameFile(t, fmt.Sprintf("%q -> %q", c.from, c.to), got)
+	}
 }
