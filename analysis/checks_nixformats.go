@@ -95,23 +95,18 @@ func findValueNodes(f *nixast.File) *valueNodes {
 		}
 		switch x := n.(type) {
 		case *nixast.AttrSet:
-			// A binding without a mark before its end, after the last
-			// binding's, is passed over without reading its name: in a
+			// A binding without a mark between the last binding's end and
+			// its own is passed over without reading its name: in a
 			// package set of 13,000 bindings, reading every name (three
-			// pointers away) was most of the walk.
-			// The set's hash bindings come before what its bindings hold
-			// (the order of a walk of every node).
+			// pointers away) was most of the walk. The set's hash bindings
+			// come before what its bindings hold (the order of a walk of
+			// every node).
 			var inner []nixast.Binding
-			j, prev := walk.k, x.Pos()
+			binds, prev := walk, x.Pos()
 			for _, b := range x.Bindings {
 				end := b.End()
-				marked := end < prev // a broken file: no order to rely on
-				if !marked {
-					for j < len(marks) && int(marks[j]) < prev {
-						j++
-					}
-					marked, prev = j < len(marks) && int(marks[j]) < end, end
-				}
+				marked := binds.in(prev, end)
+				prev = max(prev, end)
 				if !marked {
 					continue
 				}
