@@ -164,15 +164,7 @@ func TestMergedValueSeesRecSet(t *testing.T) {
 // ResolveSized finds what Resolve finds, whatever room it is given, and its
 // slices hold no more than an eighth unused.
 func TestResolveSizedAgrees(t *testing.T) {
-	paths, _ := filepath.Glob("../testdata/parse/valid/*.nix")
-	if len(paths) == 0 {
-		t.Fatal("no files in testdata/parse/valid")
-	}
-	for _, p := range paths {
-		src, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for p, src := range corpus(t, "valid") {
 		f := nixast.Parse(p, src)
 		want := Resolve(f)
 		for _, room := range [][2]int{{0, 0}, {len(want.Refs), len(want.Defs)}, {10 * len(want.Refs), 10 * len(want.Defs)}} {
@@ -199,25 +191,17 @@ func TestResolveSizedAgrees(t *testing.T) {
 // in every set and let of the parser's corpus, valid and broken, and of
 // sources written to repeat names in the ways Nix allows.
 func TestSharesFirstNameAgrees(t *testing.T) {
-	paths, _ := filepath.Glob("../testdata/parse/*/*.nix")
-	var srcs [][]byte
-	for _, p := range paths {
-		src, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srcs = append(srcs, src)
-	}
-	for _, s := range []string{
+	srcs := corpus(t, "*")
+	for i, s := range []string{
 		`{ a.b = 1; a.c = 2; }`, `{ a = 1; a = 2; }`, `{ inherit a; a = 1; }`, `{ inherit (x) a b; c = { }; b.d = 1; }`,
 		`let a = 1; "a" = 2; in a`, `let { a = 1; ${"a"} = 2; body = a; }`, `rec { x = 1; y.z = x; y.w = 2; }`,
 		`{ ${x} = 1; ${x} = 2; }`, `{ "a" = { }; a.b = 1; }`, `{ a = 1; b = 2; c = { a = 1; a.b = 2; }; }`,
 		`{ a = 1; }; b = 2; a = 3; }`, `let a = 1; b = 2; in { a = a; b = b; }`,
 	} {
-		srcs = append(srcs, []byte(s))
+		srcs[fmt.Sprintf("source %d", i)] = []byte(s)
 	}
 	lists, shared := 0, 0
-	for i, src := range srcs {
+	for name, src := range srcs {
 		f := nixast.Parse("/ws/a.nix", src)
 		nixast.Inspect(f.Root, func(n nixast.Node) bool {
 			var binds []nixast.Binding
@@ -233,7 +217,7 @@ func TestSharesFirstNameAgrees(t *testing.T) {
 			}
 			want := repeatsFirstName(binds)
 			if got := f.SharesFirstName(n); got != want {
-				t.Errorf("source %d, list at %d: SharesFirstName %v, want %v", i, n.Pos(), got, want)
+				t.Errorf("%s, list at %d: SharesFirstName %v, want %v", name, n.Pos(), got, want)
 			}
 			lists++
 			if want {
@@ -271,4 +255,23 @@ func repeatsFirstName(binds []nixast.Binding) bool {
 		}
 	}
 	return false
+}
+
+// corpus returns the parser corpus's files in the folders of
+// testdata/parse that dirs matches, by path.
+func corpus(t *testing.T, dirs string) map[string][]byte {
+	t.Helper()
+	paths, _ := filepath.Glob("../testdata/parse/" + dirs + "/*.nix")
+	if len(paths) == 0 {
+		t.Fatalf("no files in testdata/parse/%s", dirs)
+	}
+	out := map[string][]byte{}
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[p] = src
+	}
+	return out
 }
