@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/trace"
+	"time"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -48,6 +50,18 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if len(pos) > 0 {
 		fmt.Fprintf(stderr, "microvm-lsp serve: unexpected argument %q\n", pos[0])
 		return 2
+	}
+	if path := os.Getenv("MICROVM_LSP_TRACE"); path != "" {
+		// For performance work: an execution trace of the session (go tool
+		// trace; its -pprof=sched shows where goroutines waited for a
+		// core), from MICROVM_LSP_TRACE_AFTER (a duration) on. Only serve
+		// writes it: a client that also runs the binary for its version
+		// would truncate the file under the session's trace.
+		after, _ := time.ParseDuration(os.Getenv("MICROVM_LSP_TRACE_AFTER"))
+		if f, err := os.Create(path); err == nil {
+			time.AfterFunc(max(after, 0), func() { trace.Start(f) })
+			defer func() { trace.Stop(); f.Close() }()
+		}
 	}
 	var gc *gcTuner
 	if os.Getenv("GOGC") == "" {
