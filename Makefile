@@ -9,10 +9,21 @@ FUZZTIME ?= 1m
 
 all: build
 
+# The compiler collects less often under GOGC=400: a build from a cold
+# cache costs about a tenth less CPU (the binary: 45 s of user time
+# instead of 51). The tests run with the caller's GOGC (-exec $(TEST_ENV)):
+# the server they start tunes its collector only when GOGC is unset.
+COMPILE_ENV := GOGC=400
+ifeq ($(origin GOGC),environment)
+TEST_ENV := 'env GOGC=$(GOGC)'
+else
+TEST_ENV := 'env -u GOGC'
+endif
+
 # Without cgo: nothing needs it, and a static binary starts faster (no
 # dynamic loader, no libc threads): a few ms for every process of a batch.
 build:
-	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o bin/microvm-lsp ./cmd/microvm-lsp
+	$(COMPILE_ENV) CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o bin/microvm-lsp ./cmd/microvm-lsp
 
 # The main job on the two bundled examples: a host with MicroVMs, which is
 # fine, and a server that imports both roles by mistake, whose error is the
@@ -53,7 +64,7 @@ endif
 # compile once for both (with cgo, net and everything above it, net/http,
 # crypto/tls, zap, compile again); no test needs cgo.
 test-go: build
-	MICROVM_LSP_E2E_BIN=$(CURDIR)/bin/microvm-lsp CGO_ENABLED=0 $(GO) test -count=1 -vet=all ./...
+	MICROVM_LSP_E2E_BIN=$(CURDIR)/bin/microvm-lsp CGO_ENABLED=0 $(COMPILE_ENV) $(GO) test -exec $(TEST_ENV) -count=1 -vet=all ./...
 
 # The concurrent parts again, under the race detector: the server, the
 # analysis, and the parser with its two-core paths (a split parse, a reparse
@@ -63,7 +74,7 @@ test-go: build
 # packages too; so did TestValueNodesSkipAgrees (30,000 small parses, one
 # goroutine).
 test-race:
-	$(GO) test -race -short -count=1 -vet=off -skip 'Oracle|TestValueNodesSkipAgrees' ./server ./analysis ./nixast
+	$(COMPILE_ENV) $(GO) test -exec $(TEST_ENV) -race -short -count=1 -vet=off -skip 'Oracle|TestValueNodesSkipAgrees' ./server ./analysis ./nixast
 
 # Fuzzing, each target in turn for FUZZTIME (make fuzz FUZZTIME=10m). Not
 # part of test: a fuzzing build instruments every package again, and a
