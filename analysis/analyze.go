@@ -420,9 +420,16 @@ func parallelOrPanic(n int, fn func(int)) {
 	}
 }
 
+// cores is how many goroutines of CPU-bound work run at once: the
+// processors the runtime chose at start. The server runs one more
+// (cmd/microvm-lsp, serve), so that a goroutine woken by I/O (a request
+// read from the client) finds one free while an analysis keeps every core
+// busy, rather than waiting for the runtime to preempt a worker (10 ms).
+var cores = runtime.GOMAXPROCS(0)
+
 // parallel calls fn(0..n-1) on every core and waits.
 func parallel(n int, fn func(int)) {
-	workers := runtime.GOMAXPROCS(0)
+	workers := cores
 	if n < 2*workers {
 		for i := 0; i < n; i++ {
 			fn(i)

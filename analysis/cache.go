@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path"
 	"reflect"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -720,7 +719,7 @@ func (c *Cache) runPerFile(ctx context.Context, checks []*Analyzer, ws *Workspac
 	sort.Slice(jobs, func(i, j int) bool { return jobs[i].path < jobs[j].path })
 	// Few files (an edit): each check of a file runs on its own core, as
 	// a large file's checks take long; many files: files on every core.
-	concurrent := len(jobs) < 2*runtime.GOMAXPROCS(0)
+	concurrent := len(jobs) < 2*cores
 	parallel(len(jobs), func(i int) {
 		if ctx.Err() == nil {
 			c.runFileChecks(jobs[i].path, jobs[i].m, jobs[i].todo, ws, concurrent)
@@ -747,10 +746,18 @@ func (c *Cache) runFileChecks(p string, m *fileMemo, checks []*Analyzer, ws *Wor
 		found[k] = fp.findings
 	}
 	if concurrent {
+		// On every core, each goroutine taking the next check: a long
+		// one (names in a large file) keeps one core, the others the rest.
+		var next atomic.Int64
 		var wg sync.WaitGroup
-		for k := range checks {
+		for range min(cores, len(checks)) {
 			wg.Add(1)
-			go func() { defer wg.Done(); run(k) }()
+			go func() {
+				defer wg.Done()
+				for k := int(next.Add(1)) - 1; k < len(checks); k = int(next.Add(1)) - 1 {
+					run(k)
+				}
+			}()
 		}
 		wg.Wait()
 	} else {

@@ -77,8 +77,13 @@ type queuedRequest struct {
 // a core, but never one per request of a client that floods.
 const requestWorkers = 8
 
+// cores is how many goroutines read and parse files at once: the
+// processors the runtime chose at start (serve runs one more, for the
+// goroutines that talk to the client: see analysis' cores).
+var cores = runtime.GOMAXPROCS(0)
+
 func newScheduler() *scheduler {
-	sc := &scheduler{maxWorkers: requestWorkers * runtime.GOMAXPROCS(0)}
+	sc := &scheduler{maxWorkers: requestWorkers * cores}
 	sc.notes.done = func() {
 		sc.mu.Lock()
 		sc.handled++

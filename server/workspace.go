@@ -8,7 +8,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -436,7 +435,7 @@ func (s *Server) indexFolders(ctx context.Context, dirs []string) {
 	}
 	done := make(chan parsed, 64)
 	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+	for w := 0; w < cores; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -600,7 +599,7 @@ func (s *Server) applyWatchedFiles(changes []*protocol.FileEvent) {
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0) && w < len(reads); w++ {
+	for w := 0; w < cores && w < len(reads); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/trace"
+	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -109,8 +111,19 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		Level:   &atom,
 		Debug:   os.Getenv("MICROVM_LSP_DEBUG") == "1",
 	}
+	var idle []func(still func() bool)
 	if gc != nil {
-		opts.Idle = gc.idle
+		idle = append(idle, gc.idle)
+	}
+	if os.Getenv("GOMAXPROCS") == "" {
+		idle = append(idle, oneMoreProcessor())
+	}
+	if len(idle) > 0 {
+		opts.Idle = func(still func() bool) {
+			for _, f := range idle {
+				f(still)
+			}
+		}
 	}
 	srv := server.New(opts)
 	return srv.Serve(context.Background(), stdio{in: os.Stdin, out: protoOut})
@@ -131,4 +144,20 @@ func (s stdio) Close() error {
 		err = err2
 	}
 	return err
+}
+
+// oneMoreProcessor returns an idle callback that, the first time the server
+// is idle (the workspace indexed and analysed), lets the runtime run one
+// processor more than it chose. CPU-bound work runs on as many goroutines as
+// there are cores (analysis' and server's cores, read at start), so that
+// the goroutines that read a request and answer it find a processor free,
+// rather than waiting up to 10 ms for the runtime to preempt an analysis. Not
+// from the start: while a workspace is indexed the extra processor only
+// gave the collector a larger share (39,000 files were quiet after 4.0-4.8 s
+// instead of 3.4-4.2).
+func oneMoreProcessor() func(still func() bool) {
+	var once sync.Once
+	return func(func() bool) {
+		once.Do(func() { runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 1) })
+	}
 }
