@@ -77,9 +77,10 @@ type queuedRequest struct {
 // a core, but never one per request of a client that floods.
 const requestWorkers = 8
 
-// cores is how many goroutines read and parse files at once: the
-// processors the runtime chose at start (serve runs one more, for the
-// goroutines that talk to the client: see analysis' cores).
+// cores is the processors the runtime chose at start: as many goroutines
+// read and parse files at once, and requests run on requestWorkers per
+// core. serve runs one processor more, for the goroutines that talk to the
+// client (see analysis' cores).
 var cores = runtime.GOMAXPROCS(0)
 
 func newScheduler() *scheduler {
