@@ -444,6 +444,8 @@ type stats struct {
 	HeapAlloc  uint64   `json:"heapAlloc"`
 	FilesRead  []string `json:"filesRead"`
 	Indexed    int      `json:"indexedFiles"`
+	Processors int      `json:"processors"`
+	Cores      int      `json:"cores"`
 }
 
 func (s *server) stats() stats {

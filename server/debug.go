@@ -50,6 +50,10 @@ type statsResult struct {
 	// WholeComparisons counts the analyses' comparisons of every file of
 	// two workspace states (analysis.WholeComparisons).
 	WholeComparisons int64 `json:"wholeComparisons"`
+	// Processors is the runtime's GOMAXPROCS now, Cores what it chose at
+	// start: CPU-bound work runs on Cores goroutines (see cores).
+	Processors int `json:"processors"`
+	Cores      int `json:"cores"`
 }
 
 func (s *Server) debugStats() statsResult {
@@ -71,6 +75,7 @@ func (s *Server) debugStats() statsResult {
 		Goroutines: runtime.NumGoroutine(), HeapAlloc: m.HeapAlloc, HeapInuse: m.HeapInuse,
 		Documents: docs, Indexed: indexed, FilesRead: read, FilesReadCount: count,
 		WholeComparisons: analysis.WholeComparisons(),
+		Processors:       runtime.GOMAXPROCS(0), Cores: cores,
 	}
 }
 
