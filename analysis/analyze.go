@@ -427,26 +427,33 @@ func parallelOrPanic(n int, fn func(int)) {
 // busy, rather than waiting for the runtime to preempt a worker (10 ms).
 var cores = runtime.GOMAXPROCS(0)
 
-// parallel calls fn(0..n-1) on every core and waits.
+// Cores returns how many goroutines of CPU-bound work run at once (the
+// processors the runtime chose at start, however many it runs now), for
+// the callers' own workers.
+func Cores() int { return cores }
+
+// parallel calls fn(0..n-1) on every core and waits; few calls run on the
+// caller's goroutine.
 func parallel(n int, fn func(int)) {
-	workers := cores
-	if n < 2*workers {
+	if n < 2*cores {
 		for i := 0; i < n; i++ {
 			fn(i)
 		}
 		return
 	}
+	onGoroutines(cores, n, fn)
+}
+
+// onGoroutines calls fn(0..n-1) on workers goroutines, each taking the next
+// index, and waits.
+func onGoroutines(workers, n int, fn func(int)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
 				fn(i)
 			}
 		}()

@@ -748,18 +748,7 @@ func (c *Cache) runFileChecks(p string, m *fileMemo, checks []*Analyzer, ws *Wor
 	if concurrent {
 		// On every core, each goroutine taking the next check: a long
 		// one (names in a large file) keeps one core, the others the rest.
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range min(cores, len(checks)) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for k := int(next.Add(1)) - 1; k < len(checks); k = int(next.Add(1)) - 1 {
-					run(k)
-				}
-			}()
-		}
-		wg.Wait()
+		onGoroutines(min(cores, len(checks)), len(checks), run)
 	} else {
 		for k := range checks {
 			run(k)

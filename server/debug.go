@@ -51,7 +51,7 @@ type statsResult struct {
 	// two workspace states (analysis.WholeComparisons).
 	WholeComparisons int64 `json:"wholeComparisons"`
 	// Processors is the runtime's GOMAXPROCS now, Cores what it chose at
-	// start: CPU-bound work runs on Cores goroutines (see cores).
+	// start: CPU-bound work runs on Cores goroutines (analysis.Cores).
 	Processors int `json:"processors"`
 	Cores      int `json:"cores"`
 }
@@ -75,7 +75,7 @@ func (s *Server) debugStats() statsResult {
 		Goroutines: runtime.NumGoroutine(), HeapAlloc: m.HeapAlloc, HeapInuse: m.HeapInuse,
 		Documents: docs, Indexed: indexed, FilesRead: read, FilesReadCount: count,
 		WholeComparisons: analysis.WholeComparisons(),
-		Processors:       runtime.GOMAXPROCS(0), Cores: cores,
+		Processors:       runtime.GOMAXPROCS(0), Cores: analysis.Cores(),
 	}
 }
 

@@ -2,8 +2,9 @@ package server
 
 import (
 	"context"
-	"runtime"
 	"sync"
+
+	"github.com/microvm-lsp/microvm-lsp/analysis"
 )
 
 // scheduler runs the handlers of incoming messages on a bounded number of
@@ -77,14 +78,8 @@ type queuedRequest struct {
 // a core, but never one per request of a client that floods.
 const requestWorkers = 8
 
-// cores is the processors the runtime chose at start: as many goroutines
-// read and parse files at once, and requests run on requestWorkers per
-// core. serve runs one processor more, for the goroutines that talk to the
-// client (see analysis' cores).
-var cores = runtime.GOMAXPROCS(0)
-
 func newScheduler() *scheduler {
-	sc := &scheduler{maxWorkers: requestWorkers * cores}
+	sc := &scheduler{maxWorkers: requestWorkers * analysis.Cores()}
 	sc.notes.done = func() {
 		sc.mu.Lock()
 		sc.handled++

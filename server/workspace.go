@@ -17,6 +17,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
+	"github.com/microvm-lsp/microvm-lsp/analysis"
 	"github.com/microvm-lsp/microvm-lsp/internal/readfile"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
@@ -435,7 +436,7 @@ func (s *Server) indexFolders(ctx context.Context, dirs []string) {
 	}
 	done := make(chan parsed, 64)
 	var wg sync.WaitGroup
-	for w := 0; w < cores; w++ {
+	for w := 0; w < analysis.Cores(); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -599,7 +600,7 @@ func (s *Server) applyWatchedFiles(changes []*protocol.FileEvent) {
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := 0; w < cores && w < len(reads); w++ {
+	for w := 0; w < analysis.Cores() && w < len(reads); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -153,7 +153,7 @@ func (s stdio) Close() error {
 // oneMoreProcessor returns an idle callback that, the first time the server
 // is idle (the workspace indexed and analysed), lets the runtime run one
 // processor more than it chose. CPU-bound work runs on as many goroutines as
-// there are cores (analysis' and server's cores, read at start), so that
+// there are cores (analysis.Cores, read at start), so that
 // the goroutines that read a request and answer it find a processor free,
 // rather than waiting up to 10 ms for the runtime to preempt an analysis. Not
 // from the start: while a workspace is indexed no client waits, and the
