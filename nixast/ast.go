@@ -551,8 +551,8 @@ func (e Error) Error() string { return e.Msg }
 type File struct {
 	Name   string
 	Src    []byte
-	tokens []Token // the significant tokens, EOF last (nil after ParseWithoutTokens); see AllTokens
-	Root   Expr    // never nil; a *BadExpr for an empty file
+	tokens tokenList // the significant tokens, EOF last (none after ParseWithoutTokens); see AllTokens
+	Root   Expr      // never nil; a *BadExpr for an empty file
 	// Trailing holds expressions found after the end of Root in a broken
 	// file (a file holds one expression), parsed so that they stay visible.
 	Trailing []Expr

@@ -68,7 +68,7 @@ func ParseWithoutTokens(name string, src []byte) *File {
 	if mode != parsePlain || len(src) > MaxFileSize {
 		// A second core may still read the tokens after parse returns.
 		f := parse(name, src, mode)
-		f.tokens = nil
+		f.tokens = tokenList{}
 		return f
 	}
 	sc := scratchPool.Get().(*scratch)
@@ -94,18 +94,22 @@ func (f *File) AllTokens() []Token {
 	if len(f.Src) > MaxFileSize {
 		return tooLargeTokens(len(f.Src))
 	}
-	if f.tokens == nil {
+	if f.tokens.none() {
 		toks, _ := Scan(f.Src)
 		return toks
 	}
-	out := make([]Token, 0, 2*len(f.tokens))
+	out := make([]Token, 0, 2*f.tokens.len())
 	prev := 0
-	for _, t := range f.tokens {
-		if int(t.pos) > prev {
-			out = appendTrivia(out, f.Src, prev, int(t.pos))
+	for _, s := range f.tokens.segs {
+		for _, t := range s.toks {
+			t.pos += s.d
+			t.end += s.d
+			if int(t.pos) > prev {
+				out = appendTrivia(out, f.Src, prev, int(t.pos))
+			}
+			out = append(out, t)
+			prev = int(t.end)
 		}
-		out = append(out, t)
-		prev = int(t.end)
 	}
 	return out
 }
@@ -146,7 +150,7 @@ func parseWith(c *Checker, sc *scratch, name string, src []byte, mode parseMode)
 	}
 	if len(src) > MaxFileSize {
 		f.Lines = NewLineIndex(src)
-		f.tokens = tooLargeTokens(len(src))
+		f.tokens = flatTokens(tooLargeTokens(len(src)))
 		f.Root = &BadExpr{From: 0, To: len(src)}
 		f.Errors = []Error{{Pos: 0, End: 0, Msg: fmt.Sprintf("file is too large to parse: %d bytes (the limit is %d MiB)", len(src), MaxFileSize>>20), Related: -1}}
 		return f
@@ -214,7 +218,7 @@ func parseWith(c *Checker, sc *scratch, name string, src []byte, mode parseMode)
 		p.toks = *p.stream.published.Load()
 		lexErrs = p.stream.errs
 	}
-	f.tokens = p.toks
+	f.tokens = flatTokens(p.toks)
 	f.Lines = p.lines
 	p.errs = mergeErrors(lexErrs, p.errs)
 	// The attribute trees served the duplicate checks; the File keeps none.
@@ -230,7 +234,7 @@ func parseWith(c *Checker, sc *scratch, name string, src []byte, mode parseMode)
 		if cap(p.toks) > cap(sc.toks) {
 			sc.toks = p.toks[:0]
 		}
-		f.tokens = nil
+		f.tokens = tokenList{}
 	}
 	if c != nil {
 		c.finish()
@@ -239,24 +243,28 @@ func parseWith(c *Checker, sc *scratch, name string, src []byte, mode parseMode)
 }
 
 type parser struct {
-	src       []byte
-	toks      []Token // the significant tokens: no whitespace or comments
-	str       string  // src, converted once: names and texts are substrings of it
-	base      int     // the offset in src of str (Reparse parses one binding's copy)
-	stopAt    int     // Reparse: the token where the run of bindings it parses ends (0: none)
-	ti        int     // index in toks of the current token
-	prevEndAt int     // end of the previous significant token
-	tok       Token
-	lines     *LineIndex
-	errs      []Error
-	depth     int
-	maxDepth  int
-	tooDeep   bool
-	closers   []Kind // closing tokens that enclosing constructs wait for
-	newSyntax bool
-	quiet     bool       // after the first unrecoverable error at the top level
-	match     []int32    // for a '{' at sig index i, the sig index of its '}'; built on first need
-	withAttrs []*AttrSet // sets whose attribute tree was built, to forget after parsing
+	src    []byte
+	toks   []Token // the significant tokens: no whitespace or comments
+	str    string  // src, converted once: names and texts are substrings of it
+	base   int     // the offset in src of str (Reparse parses one binding's copy)
+	stopAt int     // Reparse: the token where the run of bindings it parses ends (0: none)
+	// partial: toks is a window that ends before the file's tokens do,
+	// with an EOF past its length (Reparse); sawWindowEnd: the parser
+	// looked past it.
+	partial, sawWindowEnd bool
+	ti                    int // index in toks of the current token
+	prevEndAt             int // end of the previous significant token
+	tok                   Token
+	lines                 *LineIndex
+	errs                  []Error
+	depth                 int
+	maxDepth              int
+	tooDeep               bool
+	closers               []Kind // closing tokens that enclosing constructs wait for
+	newSyntax             bool
+	quiet                 bool       // after the first unrecoverable error at the top level
+	match                 []int32    // for a '{' at sig index i, the sig index of its '}'; built on first need
+	withAttrs             []*AttrSet // sets whose attribute tree was built, to forget after parsing
 	// sideAttrs, when not nil, holds the attribute trees instead of the
 	// sets: Reparse checks sets again that other Files share.
 	sideAttrs map[*AttrSet]*attrEntries
@@ -287,6 +295,12 @@ func (p *parser) has(i int) bool {
 // wait is has's slow path.
 func (p *parser) wait(i int) bool {
 	if p.stream == nil {
+		if p.partial && !p.sawWindowEnd {
+			// The EOF that ends the window, for the parser to stop.
+			p.sawWindowEnd = true
+			p.toks = p.toks[:len(p.toks)+1]
+			return i < len(p.toks)
+		}
 		return false
 	}
 	for spins := 0; ; spins++ {

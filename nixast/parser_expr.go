@@ -185,6 +185,10 @@ func (p *parser) matchBraces() {
 			}
 		}
 	}
+	if p.partial && len(stack) > 0 {
+		// A brace whose match may lie past the window.
+		p.sawWindowEnd = true
+	}
 }
 
 func (p *parser) ident() *Ident {

@@ -296,7 +296,7 @@ func TestInvalidUTF8AndNUL(t *testing.T) {
 func TestParseWithoutTokensRescansOnDemand(t *testing.T) {
 	src := []byte("{ a = 1; # c\n  b = ./x; }\n")
 	full, lean := Parse("t.nix", src), ParseWithoutTokens("t.nix", src)
-	if lean.tokens != nil {
+	if !lean.tokens.none() {
 		t.Fatal("ParseWithoutTokens kept the tokens")
 	}
 	if got, want := lean.AllTokens(), full.AllTokens(); len(got) != len(want) || got[len(got)-1] != want[len(want)-1] || got[3] != want[3] {
@@ -347,11 +347,12 @@ func TestStreamedParseEqualsPlainParse(t *testing.T) {
 func checkStreamedEqualsPlain(t testing.TB, name string, src []byte) {
 	plain := parse(name, src, parsePlain)
 	streamed := parse(name, src, parseSplit)
-	if len(plain.tokens) != len(streamed.tokens) {
-		t.Fatalf("%s: %d tokens plain, %d streamed", name, len(plain.tokens), len(streamed.tokens))
+	pt, st := plain.tokens.all(), streamed.tokens.all()
+	if len(pt) != len(st) {
+		t.Fatalf("%s: %d tokens plain, %d streamed", name, len(pt), len(st))
 	}
-	for i := range plain.tokens {
-		if plain.tokens[i] != streamed.tokens[i] {
+	for i := range pt {
+		if pt[i] != st[i] {
 			t.Fatalf("%s: token %d differs", name, i)
 		}
 	}

@@ -57,7 +57,7 @@ func shifterFor(old *File, at, d, sharedEnd int) (sh *shifter, copied, pins int)
 }
 
 func reparse(old *File, name string, src []byte, minSize int) *File {
-	if old == nil || old.tokens == nil || old.NewSyntax || len(old.Trailing) > 0 ||
+	if old == nil || old.tokens.none() || old.NewSyntax || len(old.Trailing) > 0 ||
 		len(src) < minSize || len(src) > MaxFileSize || len(old.Src) > MaxFileSize || len(src) == 0 ||
 		len(old.Errors) >= MaxErrors/2 {
 		return nil
@@ -161,11 +161,11 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 		if hi < len(list) {
 			to = list[hi].Pos()
 		}
-		i0 = sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= from })
-		if i0 >= len(toks) {
+		i0 = toks.search(from)
+		if i0 >= toks.len() {
 			return nil
 		}
-		first := int(toks[i0].pos)
+		first := toks.at(i0).Pos()
 		e, outside := errorOutside(old, first, to)
 		switch {
 		case !outside:
@@ -189,12 +189,12 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 	// The run's text must not lex into the token before it: that is a ';'
 	// or an opening brace, or the text starts with a space. (Its end is
 	// checked by scanBetween.)
-	i1 := sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= to })
-	if i0 == 0 || i1 >= len(toks) || i1 < i0 {
+	i1 := toks.search(to)
+	if i0 == 0 || i1 >= toks.len() || i1 < i0 {
 		return nil
 	}
 	// Emptied, it joins the tokens around it, which may then lex as one.
-	if prev := toks[i0-1].Kind; prev != SEMI && prev != LBRACE {
+	if prev := toks.at(i0 - 1).Kind; prev != SEMI && prev != LBRACE {
 		if newTo > from && charClass[src[from]]&clSpace == 0 || newTo == from && to > from {
 			return nil
 		}
@@ -203,29 +203,24 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 	if sub == nil {
 		return nil
 	}
-	newToks := make([]Token, 0, len(toks)-(i1-i0)+len(sub))
-	newToks = append(newToks, toks[:i0]...)
-	newToks = append(newToks, sub...)
-	newToks = shiftTokens(newToks, toks, i1, d)
+	newToks := toks.splice(i0, i1, sub, d)
 	if lo == 0 && !staysSet(ctx.container, newToks) {
 		return nil
 	}
-	base := int(newToks[i0-1].end)
-	q := &parser{src: src, str: string(src[base:newTo]), base: base, toks: newToks, lines: old.Lines.edited(src, a, b, d), stopAt: i0 + len(sub)}
-	q.ti, q.tok = i0, newToks[i0]
-	q.prevEndAt = int(newToks[i0-1].end)
-	closer := RBRACE
-	if ctx.isLet {
-		closer = IN
+	base := int(newToks.at(i0 - 1).end)
+	lines := old.Lines.edited(src, a, b, d)
+	q, ti := parseRun(src, base, newTo, newToks, lines, old.Root, ctx, i0, len(sub), runWindow)
+	if q.sawWindowEnd {
+		// The run read past the tokens it was given: again with all of
+		// them, as Parse sees them.
+		q, ti = parseRun(src, base, newTo, newToks, lines, old.Root, ctx, i0, len(sub), newToks.len())
 	}
-	q.closers = append(closersFor(old.Root, ctx.container), closer)
-	q.bindingList(closer, ctx.isLet)
-	if q.ti > i0+len(sub) && grow < 2 && hi < len(list) {
+	if ti > i0+len(sub) && grow < 2 && hi < len(list) {
 		// The run's last binding read on into the next one (a value typed
 		// up to a '.' takes the next binding's name): take that one in.
 		return replaceRun(old, name, src, a, b, d, ctx, grow+1)
 	}
-	if q.newSyntax || q.ti != i0+len(sub) || q.maxDepth+8*(ctx.depth+1) > MaxDepth {
+	if q.newSyntax || ti != i0+len(sub) || q.maxDepth+8*(ctx.depth+1) > MaxDepth {
 		return nil
 	}
 	// The binding after the run takes its doc comment from the run's end.
@@ -278,6 +273,36 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 	return recheck(f, old, moved, from, func(owner int) bool { return owner != cpos || same }, more, q.errs, lexErrs)
 }
 
+// runWindow is how many tokens after a run Reparse gives the parser: a
+// run that parses reads a token or two past its end; one that reads on
+// (a value typed up to a '.' takes the next binding's name) is parsed
+// again with every token when it reaches the window's end.
+const runWindow = 256
+
+// parseRun parses the bindings of a run, tokens i0 to i0+n-1 of toks, with
+// the parser's tokens a window of toks: from the token before the run to
+// after tokens past it (sawWindowEnd: the parser read past them). It
+// returns the parser and the index in toks where it stopped.
+func parseRun(src []byte, base, newTo int, toks tokenList, lines *LineIndex, root Node, ctx listCtx, i0, n, after int) (*parser, int) {
+	w0, w1 := i0-1, min(toks.len(), i0+n+after)
+	win := toks.appendRange(make([]Token, 0, w1-w0+1), w0, w1)
+	partial := w1 < toks.len()
+	if partial {
+		end := win[len(win)-1].end
+		win = append(win, Token{Kind: EOF, pos: end, end: end})[:len(win)]
+	}
+	q := &parser{src: src, str: string(src[base:newTo]), base: base, toks: win, lines: lines, stopAt: 1 + n, partial: partial}
+	q.ti, q.tok = 1, win[1]
+	q.prevEndAt = int(win[0].end)
+	closer := RBRACE
+	if ctx.isLet {
+		closer = IN
+	}
+	q.closers = append(closersFor(root, ctx.container), closer)
+	q.bindingList(closer, ctx.isLet)
+	return q, w0 + q.ti
+}
+
 // listRegion returns where the bindings of a set or let may stand: from the
 // end of its opening token to its closing one (-1, -1 when unknown).
 func listRegion(n Node) (start, end int) {
@@ -317,20 +342,20 @@ func scanBetween(src []byte, from, to int) ([]Token, []Error) {
 // staysSet reports whether the parser still reads the '{' of container as
 // an attribute set, not formal parameters, with toks (its first bindings
 // changed): the tokens after it must say so at once (see looksLikeFormals).
-func staysSet(container Node, toks []Token) bool {
+func staysSet(container Node, toks tokenList) bool {
 	set, ok := container.(*AttrSet)
 	if !ok || set.Rec >= 0 {
 		return true // a let, or 'rec {': no formals there
 	}
-	i := sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= set.Lbrace })
-	if i+2 >= len(toks) {
+	i := toks.search(set.Lbrace)
+	if i+2 >= toks.len() {
 		return false
 	}
-	switch toks[i+1].Kind {
+	switch toks.at(i + 1).Kind {
 	case INHERIT:
 		return true
 	case IDENT:
-		k := toks[i+2].Kind
+		k := toks.at(i + 2).Kind
 		return k == ASSIGN || k == DOT
 	}
 	return false
@@ -408,11 +433,11 @@ func reparseGap(old *File, name string, src []byte, a, b, d int) *File {
 		return nil
 	}
 	toks := old.tokens
-	k := sort.Search(len(toks), func(i int) bool { return int(toks[i].pos) >= b })
-	if k == 0 || k == len(toks) {
+	k := toks.search(b)
+	if k == 0 || k == toks.len() {
 		return nil
 	}
-	from, to := int(toks[k-1].end), int(toks[k].pos)
+	from, to := int(toks.at(k-1).end), toks.at(k).Pos()
 	// Both gaps non-empty: two tokens that touch could lex as one.
 	if from > a || from == to || !allSpace(old.Src[from:to]) || from == to+d || !allSpace(src[from:to+d]) {
 		return nil
@@ -421,7 +446,7 @@ func reparseGap(old *File, name string, src []byte, a, b, d int) *File {
 	f := &File{
 		Name:     name,
 		Src:      src,
-		tokens:   shiftTokens(nil, toks, k, d),
+		tokens:   toks.splice(k, k, nil, d),
 		Root:     sh.expr(old.Root),
 		Lines:    old.Lines.edited(src, a, b, d),
 		nonPlain: shiftPositions(nil, old.nonPlain, to, d),

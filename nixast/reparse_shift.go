@@ -5,21 +5,6 @@ import (
 	"sync"
 )
 
-// shiftTokens appends toks[from:] to out, moved by d.
-func shiftTokens(out, toks []Token, from, d int) []Token {
-	if out == nil {
-		out = make([]Token, 0, len(toks))
-		out = append(out, toks[:from]...)
-	}
-	start := len(out)
-	out = append(out, toks[from:]...)
-	for i := start; i < len(out); i++ {
-		out[i].pos += int32(d)
-		out[i].end += int32(d)
-	}
-	return out
-}
-
 // shiftPositions moves the positions at or after at by d.
 func shiftPositions(out, ps []int, at, d int) []int {
 	for _, p := range ps {

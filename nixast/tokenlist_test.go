@@ -1,0 +1,105 @@
+package nixast
+
+import (
+	"math/rand"
+	"strings"
+	"testing"
+)
+
+// TestTokenListSplice holds a list made by many splices to the flat slice
+// the same edits make: every token, the search by position, and a range.
+func TestTokenListSplice(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	var flat []Token
+	for i := 0; i < 500; i++ {
+		flat = append(flat, Token{Kind: IDENT, pos: int32(10 * i), end: int32(10*i + 5)})
+	}
+	l := flatTokens(flat)
+	most := 0
+	for step := 0; step < 300; step++ {
+		// Replace tokens i0..i1-1 by k tokens in the text they covered, and
+		// move the rest by d.
+		i0 := 1 + rng.Intn(len(flat)-2)
+		i1 := i0 + rng.Intn(min(4, len(flat)-1-i0)+1)
+		from := int(flat[i0-1].end) + 1
+		k := rng.Intn(4)
+		var sub []Token
+		for j := 0; j < k; j++ {
+			sub = append(sub, Token{Kind: INT, pos: int32(from + 2*j), end: int32(from + 2*j + 1)})
+		}
+		end := from + 2*k
+		d := end - int(flat[i1].pos) + 1 + rng.Intn(3)
+		next := append(append([]Token(nil), flat[:i0]...), sub...)
+		for _, tok := range flat[i1:] {
+			tok.pos += int32(d)
+			tok.end += int32(d)
+			next = append(next, tok)
+		}
+		l = l.splice(i0, i1, sub, d)
+		flat = next
+		most = max(most, len(l.segs))
+		if l.len() != len(flat) {
+			t.Fatalf("step %d: %d tokens, want %d", step, l.len(), len(flat))
+		}
+		for i, want := range flat {
+			if got := l.at(i); got != want {
+				t.Fatalf("step %d: token %d is %v, want %v", step, i, got, want)
+			}
+			if got := l.search(int(want.pos)); got != i {
+				t.Fatalf("step %d: search(%d) = %d, want %d", step, want.pos, got, i)
+			}
+		}
+		if got := l.search(int(flat[len(flat)-1].end) + 1); got != len(flat) {
+			t.Fatalf("step %d: search past the end = %d", step, got)
+		}
+		a, b := rng.Intn(len(flat)), rng.Intn(len(flat)+1)
+		a, b = min(a, b), max(a, b)
+		if got := l.appendRange(nil, a, b); len(got) != b-a || (b > a && (got[0] != flat[a] || got[b-a-1] != flat[b-1])) {
+			t.Fatalf("step %d: range %d..%d wrong", step, a, b)
+		}
+	}
+	if most < 8 || most > maxTokenSegs {
+		t.Fatalf("the list had at most %d slices; want several, never more than %d", most, maxTokenSegs)
+	}
+}
+
+// TestReparseRunPastWindow: a run that reads on past the tokens Reparse
+// gives its parser (a 'let' typed into a value takes in every binding after
+// it, up to an 'in' that never comes) is parsed again with all of them, and
+// the File is still Parse's.
+func TestReparseRunPastWindow(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{\n  a = 1;\n")
+	for i := 0; i < 2*runWindow; i++ {
+		b.WriteString("  b" + strings.Repeat("x", i%7) + " = { c = 2; };\n")
+	}
+	b.WriteString("}\n")
+	src := b.String()
+	old := parse("w.nix", []byte(src), parsePlain)
+	at := strings.Index(src, "a = 1;") + len("a = ")
+	for _, ins := range []string{"let x = ", "let "} {
+		text := src[:at] + ins + src[at:]
+		ctxs := listPath(old.Root, at, at)
+		toks := old.tokens
+		i0 := toks.search(strings.Index(src, "a = 1;"))
+		i1 := toks.search(strings.Index(src, "  b") + 2)
+		sub, _ := scanBetween([]byte(text), int(toks.at(i0-1).end), int(toks.at(i1).pos)+len(ins))
+		if sub == nil {
+			t.Fatalf("%q: the run does not scan", ins)
+		}
+		newToks := toks.splice(i0, i1, sub, len(ins))
+		base := int(newToks.at(i0 - 1).end)
+		ctx := ctxs[len(ctxs)-1]
+		q, _ := parseRun([]byte(text), base, int(toks.at(i1).pos)+len(ins), newToks, old.Lines.edited([]byte(text), at, at, len(ins)), old.Root, ctx, i0, len(sub), runWindow)
+		if !q.sawWindowEnd {
+			t.Fatalf("%q: the run's parser did not reach the end of its window", ins)
+		}
+		q, _ = parseRun([]byte(text), base, int(toks.at(i1).pos)+len(ins), newToks, old.Lines.edited([]byte(text), at, at, len(ins)), old.Root, ctx, i0, len(sub), newToks.len())
+		if q.sawWindowEnd {
+			t.Fatalf("%q: with every token, the run's parser saw a window end", ins)
+		}
+		if f := reparse(old, "w.nix", []byte(text), 0); f != nil {
+			sameFile(t, ins, f)
+		}
+	}
+}
