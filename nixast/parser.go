@@ -243,28 +243,24 @@ func parseWith(c *Checker, sc *scratch, name string, src []byte, mode parseMode)
 }
 
 type parser struct {
-	src    []byte
-	toks   []Token // the significant tokens: no whitespace or comments
-	str    string  // src, converted once: names and texts are substrings of it
-	base   int     // the offset in src of str (Reparse parses one binding's copy)
-	stopAt int     // Reparse: the token where the run of bindings it parses ends (0: none)
-	// partial: toks is a window that ends before the file's tokens do,
-	// with an EOF past its length (Reparse); sawWindowEnd: the parser
-	// looked past it.
-	partial, sawWindowEnd bool
-	ti                    int // index in toks of the current token
-	prevEndAt             int // end of the previous significant token
-	tok                   Token
-	lines                 *LineIndex
-	errs                  []Error
-	depth                 int
-	maxDepth              int
-	tooDeep               bool
-	closers               []Kind // closing tokens that enclosing constructs wait for
-	newSyntax             bool
-	quiet                 bool       // after the first unrecoverable error at the top level
-	match                 []int32    // for a '{' at sig index i, the sig index of its '}'; built on first need
-	withAttrs             []*AttrSet // sets whose attribute tree was built, to forget after parsing
+	src       []byte
+	toks      []Token // the significant tokens: no whitespace or comments
+	str       string  // src, converted once: names and texts are substrings of it
+	base      int     // the offset in src of str (Reparse parses one binding's copy)
+	stopAt    int     // Reparse: the token where the run of bindings it parses ends (0: none)
+	ti        int     // index in toks of the current token
+	prevEndAt int     // end of the previous significant token
+	tok       Token
+	lines     *LineIndex
+	errs      []Error
+	depth     int
+	maxDepth  int
+	tooDeep   bool
+	closers   []Kind // closing tokens that enclosing constructs wait for
+	newSyntax bool
+	quiet     bool       // after the first unrecoverable error at the top level
+	match     []int32    // for a '{' at sig index i, the sig index of its '}'; built on first need
+	withAttrs []*AttrSet // sets whose attribute tree was built, to forget after parsing
 	// sideAttrs, when not nil, holds the attribute trees instead of the
 	// sets: Reparse checks sets again that other Files share.
 	sideAttrs map[*AttrSet]*attrEntries
@@ -272,6 +268,10 @@ type parser struct {
 	stream    *tokenStream
 	abort     *atomic.Int32 // for a second parser: stop when no longer splitRunning
 	scratch   *scratch      // memory to use for the tokens and brace matches, if any
+	// partial: toks is a window that ends before the file's tokens do,
+	// with an EOF past its length (Reparse); sawWindowEnd: the parser
+	// looked past it.
+	partial, sawWindowEnd bool
 	slabs
 }
 

@@ -103,3 +103,27 @@ func TestReparseRunPastWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestReparseSharesTokens: a keystroke in a package set shares the old
+// version's tokens before and after the run, and the File is Parse's.
+func TestReparseSharesTokens(t *testing.T) {
+	src := generatedPackageSet(256 << 10)
+	f := parse("p.nix", src, parsePlain)
+	at := len(src) / 2
+	at += strings.Index(string(src[at:]), "\n  ") + 3
+	for i, ch := range []byte("tool") {
+		next := append(append(append([]byte(nil), f.Src[:at+i]...), ch), f.Src[at+i:]...)
+		g := reparse(f, "p.nix", next, 0)
+		if g == nil {
+			t.Fatalf("keystroke %d: parsed from scratch", i)
+		}
+		sameFile(t, "keystroke", g)
+		first, last := g.tokens.segs[0], g.tokens.segs[len(g.tokens.segs)-1]
+		oldLast := f.tokens.segs[len(f.tokens.segs)-1]
+		if len(g.tokens.segs) < 3 || &first.toks[0] != &f.tokens.segs[0].toks[0] ||
+			&last.toks[len(last.toks)-1] != &oldLast.toks[len(oldLast.toks)-1] || last.d != oldLast.d+1 {
+			t.Fatalf("keystroke %d: %d slices, the first and last not the old version's", i, len(g.tokens.segs))
+		}
+		f = g
+	}
+}
