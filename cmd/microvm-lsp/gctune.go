@@ -127,7 +127,7 @@ func gcPauses() (uint64, bool) {
 // burstBytes is the allocation between two publications with nothing
 // left to do above which an idle moment collects: a workspace indexed, a
 // branch checked out, never a keystroke (an edit of a 1.5 MB file
-// allocates about 20 MB).
+// allocates about 17 MB).
 const burstBytes = 128 << 20
 
 // burstCollects reports whether an idle moment after a burst of work that
