@@ -270,7 +270,7 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 	if !same {
 		more = append(more, cpos)
 	}
-	return recheck(f, old, moved, from, func(owner int) bool { return owner != cpos || same }, more, q.errs, lexErrs)
+	return recheck(f, old, moved, from, newTo, func(owner int) bool { return owner != cpos || same }, more, q.errs, lexErrs)
 }
 
 // runWindow is how many tokens after a run Reparse gives the parser: a
@@ -460,7 +460,7 @@ func reparseGap(old *File, name string, src []byte, a, b, d int) *File {
 		return p
 	}
 	// No name changed: every check finds what it found, moved.
-	return recheck(f, old, moved, to, func(int) bool { return true }, nil, nil, nil)
+	return recheck(f, old, moved, to, to+d, func(int) bool { return true }, nil, nil, nil)
 }
 
 // sharesFirstName reports whether a binding outside list[lo:hi] starts

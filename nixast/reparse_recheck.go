@@ -20,10 +20,11 @@ func errorsFromChecks(f *File) bool {
 // check finds the same (unchanged), moved, if what they name lies before
 // cut; the duplicate checks of the other lists that reported errors in old
 // (at positions moved by moved, -1 when gone) and of the lists at more run
-// again on f's tree; found are the parser's errors of the run parsed again,
-// lexErrs the scanner's, merged last as Parse merges them (an error the
-// parser made there, later dropped, still hides one at its position).
-func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) bool, more []int, found, lexErrs []Error) *File {
+// again on f's tree; found are the parser's errors of the run parsed again
+// (up to runEnd), in the order it reported them, lexErrs the scanner's,
+// merged last as Parse merges them (an error the parser made there, later
+// dropped, still hides one at its position).
+func recheck(f, old *File, moved func(int) int, cut, runEnd int, unchanged func(int) bool, more []int, found, lexErrs []Error) *File {
 	at := append([]int(nil), more...)
 	// When every list that reported errors finds the same, and they name
 	// places before the edit, the errors just move. Otherwise all checks
@@ -68,19 +69,28 @@ func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) boo
 	// go to a map: some lists are shared with old.
 	sort.SliceStable(lists, func(i, j int) bool { return lists[i].End() < lists[j].End() })
 	q := &parser{src: f.Src, lines: f.Lines, sideAttrs: map[*AttrSet]*attrEntries{}}
-	// With lists to check, kept is empty (see keep). The checks run on
-	// their own; a file where one reports at the position of a syntax error
-	// is parsed from scratch (see sharesPosition). Other check errors follow
-	// the run's errors, as lists before the run report at smaller positions.
+	// With lists to check, kept is empty (see keep). The errors are
+	// reported in Parse's order: a list's check when it closes, the run's
+	// errors between the lists that close before it and those that close
+	// after, so that a check error at the position of the error reported
+	// just before it is dropped as Parse drops it (one error per position).
 	q.errs = kept
+	var checks []Error
+	placed := false
 	for _, c := range lists {
+		if !placed && c.End() > runEnd {
+			q.errs = append(q.errs, found...)
+			placed = true
+		}
 		binds, _ := bindingsOf(c)
 		var keys []string
 		for _, b := range binds {
 			keys = firstNames(b, keys)
 		}
 		plain := !repeats(keys)
+		n := len(q.errs)
 		q.checkBindings(c, binds, plain)
+		checks = append(checks, q.errs[n:]...)
 		p := listPos(c)
 		i := sort.SearchInts(f.nonPlain, p)
 		switch in := i < len(f.nonPlain) && f.nonPlain[i] == p; {
@@ -90,13 +100,15 @@ func recheck(f, old *File, moved func(int) int, cut int, unchanged func(int) boo
 			f.nonPlain = append(f.nonPlain[:i:i], append([]int{p}, f.nonPlain[i:]...)...)
 		}
 	}
-	if len(found)+len(q.errs)+len(lexErrs) >= MaxErrors/2 {
+	if !placed {
+		q.errs = append(q.errs, found...)
+	}
+	if len(q.errs)+len(lexErrs) >= MaxErrors/2 {
 		return nil // near the limit, which errors are kept depends on order
 	}
-	if sharesPosition(q.errs, found, lexErrs) {
+	if sharesPosition(checks, nil, lexErrs) {
 		return nil
 	}
-	q.errs = append(found, q.errs...)
 	q.errs = mergeErrors(lexErrs, q.errs)
 	sort.SliceStable(q.errs, func(i, j int) bool { return q.errs[i].Pos < q.errs[j].Pos })
 	if len(q.errs) > 0 {

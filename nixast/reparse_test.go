@@ -577,3 +577,42 @@ func TestReparseLinesAfterReplacedLines(t *testing.T) {
 		sameFile(t, fmt.Sprintf("%q -> %q", c.from, c.to), got)
 	}
 }
+
+// TestReparseCheckAtSyntaxError: a value typed up to a '.' above another
+// binding reads that binding's name as its own path, and the new binding
+// clashes with one outside the run: the duplicate error stands at the
+// position of a syntax error, kept or dropped as Parse's order of reports
+// decides. Reparse orders the reports as Parse does instead of parsing
+// from scratch.
+func TestReparseCheckAtSyntaxError(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{\n  pkg3 = 1;\n  lib = { a = 1; };\n")
+	for i := 0; i < 30; i++ {
+		fmt.Fprintf(&b, "  pkg%d = callPackage ./p%d { };\n", 10+i, i)
+	}
+	b.WriteString("  pkg3x = pkg3;\n}\n")
+	src := b.String()
+	at := strings.Index(src, "  pkg20 =")
+	shared := 0
+	for _, typed := range []string{"lib1 = pkg3.", "lib1 = lib.", "x = pkg3.y.", "lib.a = 2; y = pkg3."} {
+		old := parse("c.nix", []byte(src[:at]+"  \n"+src[at:]), parsePlain)
+		for i := 1; i <= len(typed); i++ {
+			text := src[:at] + "  " + typed[:i] + "\n" + src[at:]
+			got := reparse(old, "c.nix", []byte(text), 0)
+			if got == nil {
+				old = parse("c.nix", []byte(text), parsePlain)
+				continue
+			}
+			sameFile(t, fmt.Sprintf("%q", typed[:i]), got)
+			for j := 1; j < len(got.Errors); j++ {
+				if got.Errors[j].Pos == got.Errors[j-1].Pos && strings.Contains(got.Errors[j].Msg, "already defined") {
+					shared++
+				}
+			}
+			old = got
+		}
+	}
+	if shared == 0 {
+		t.Fatal("no keystroke reparsed to a duplicate error at the position of a syntax error")
+	}
+}
