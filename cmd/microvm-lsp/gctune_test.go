@@ -165,3 +165,39 @@ func TestLimitFollowsLiveHeap(t *testing.T) {
 	}
 	runtime.KeepAlive(live)
 }
+
+// untilIdle's percent holds until the first idle moment, and the base
+// after it; collections in between keep the one in force.
+func TestGCUntilIdle(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+	percent := func() int {
+		p := debug.SetGCPercent(100)
+		debug.SetGCPercent(p)
+		return p
+	}
+	waitFor := func(want int) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			runtime.GC()
+			time.Sleep(10 * time.Millisecond)
+			if p := percent(); p == want {
+				return
+			} else if time.Now().After(deadline) {
+				t.Fatalf("percent %d after collections, want %d", p, want)
+			}
+		}
+	}
+	tuner := gcFloor(300, 1) // a floor of one byte: the base decides
+	defer tuner.stop()
+	tuner.untilIdle(150)
+	if p := percent(); p != 150 {
+		t.Fatalf("percent %d at the start, want 150", p)
+	}
+	waitFor(150)
+	tuner.idle(func() bool { return false })
+	waitFor(300)
+	tuner.idle(func() bool { return false })
+	waitFor(300)
+}

@@ -79,6 +79,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		// about 5 to 16-22 ms: GOMEMLIMIT=750MiB chooses that. A small heap
 		// may grow by 128 MB between collections (gcFloor).
 		gc = gcFloor(300, 128<<20)
+		gc.untilIdle(150)
 		if os.Getenv("GOMEMLIMIT") == "" {
 			gc.limitMemory(900 << 20)
 		}
