@@ -27,8 +27,8 @@ type tokenSeg struct {
 const maxTokenSegs = 32
 
 func flatTokens(toks []Token) tokenList {
-	if toks == nil {
-		return tokenList{}
+	if len(toks) == 0 {
+		return tokenList{} // never from the scanner, which ends with EOF
 	}
 	return tokenList{segs: []tokenSeg{{toks: toks}}, n: len(toks)}
 }
