@@ -30,8 +30,7 @@ func gcFloor(base int, floor uint64) *gcTuner {
 }
 
 type gcTuner struct {
-	base    atomic.Int64 // the percent for a large live heap
-	later   atomic.Int64 // base from the first idle moment on (untilIdle); 0: none
+	base    atomic.Int64 // the percent for a large live heap (setBase)
 	floor   uint64
 	last    int
 	limit   atomic.Uint64 // the soft memory limit for a small live heap (limitMemory); 0: not set
@@ -51,18 +50,8 @@ type gcTuner struct {
 // stop ends the tuning.
 func (t *gcTuner) stop() { t.stopped.Store(true) }
 
-// untilIdle makes percent the base until the first idle moment, when the
-// workspace is indexed, and the base given to gcFloor the base from then
-// on. Indexing allocates hundreds of MB that it drops file by file: with
-// the goal at four times the live heap, it grew into memory never touched,
-// whose page faults (about 13 us each on a small VM) cost more than the
-// collections that reuse it; at 150 the 107 MB workspace peaked at about
-// 500 MB instead of 600-780, as fast. Typing keeps the higher base: fewer
-// collections under the keystrokes.
-func (t *gcTuner) untilIdle(percent int) {
-	t.later.Store(t.base.Swap(int64(percent)))
-	debug.SetGCPercent(percent) // adjust, finding last differ, sets its own after a collection
-}
+// setBase makes percent the base from the next collection on.
+func (t *gcTuner) setBase(percent int) { t.base.Store(int64(percent)) }
 
 // idle collects in the background, when the server is still idle a
 // moment later and more than idleShare of the way from the live heap to the
@@ -76,9 +65,6 @@ func (t *gcTuner) untilIdle(percent int) {
 func (t *gcTuner) idle(still func() bool) {
 	if t.stopped.Load() {
 		return
-	}
-	if later := t.later.Swap(0); later != 0 {
-		t.base.Store(later)
 	}
 	// What the work that just ended allocated: from the last publication
 	// with nothing left to do to this one.

@@ -166,8 +166,9 @@ func TestLimitFollowsLiveHeap(t *testing.T) {
 	runtime.KeepAlive(live)
 }
 
-// untilIdle's percent holds until the first idle moment, and the base
-// after it; collections in between keep the one in force.
+// The indexing percent holds until the first idle moment, and the typing
+// percent after it (serve's onFirstIdle and setBase); collections in between
+// keep the one in force.
 func TestGCUntilIdle(t *testing.T) {
 	old := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(old)
@@ -189,15 +190,15 @@ func TestGCUntilIdle(t *testing.T) {
 			}
 		}
 	}
-	tuner := gcFloor(300, 1) // a floor of one byte: the base decides
+	tuner := gcFloor(indexingGCPercent, 1) // a floor of one byte: the base decides
 	defer tuner.stop()
-	tuner.untilIdle(150)
+	idle := onFirstIdle(func() { tuner.setBase(typingGCPercent) })
 	if p := percent(); p != 150 {
 		t.Fatalf("percent %d at the start, want 150", p)
 	}
 	waitFor(150)
-	tuner.idle(func() bool { return false })
+	idle(func() bool { return false })
 	waitFor(300)
-	tuner.idle(func() bool { return false })
+	idle(func() bool { return false })
 	waitFor(300)
 }

@@ -10,7 +10,7 @@ import (
 func TestOneMoreProcessorOnce(t *testing.T) {
 	before := runtime.GOMAXPROCS(0)
 	defer runtime.GOMAXPROCS(before)
-	idle := oneMoreProcessor()
+	idle := onFirstIdle(oneMoreProcessor)
 	still := func() bool { return true }
 	idle(still)
 	if got := runtime.GOMAXPROCS(0); got != before+1 {
