@@ -328,7 +328,7 @@ func (c *Cache) fileFindings(path string, f *nixast.File, m *fileMemo, gf []Find
 	if m != nil {
 		c.mu.Lock()
 		for _, a := range Analyzers {
-			if fs := m.findings[a.Name]; len(fs) > 0 && a.Kind() == PerFile && a.enabled(cfg) {
+			if fs := m.found[a.Name]; len(fs) > 0 && a.Kind() == PerFile && a.enabled(cfg) {
 				out = append(out, fs...)
 			}
 		}

@@ -50,7 +50,7 @@ func analysedFiles(c *Cache) int {
 	defer c.mu.Unlock()
 	n := 0
 	for _, m := range c.files {
-		if len(m.findings) > 0 {
+		if m.ran.len() > 0 {
 			n++
 		}
 	}
