@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
@@ -126,5 +127,48 @@ func TestScanFindsEachFact(t *testing.T) {
 			t.Errorf("%q: roots %v, %d relative paths, %d ignore comments; want %v, %d, %d",
 				tc.src, m.hasRoots, len(m.relPaths), len(m.ignores), tc.roots, tc.relPaths, tc.ignores)
 		}
+	}
+}
+
+// TestMemosShareCheckSets: files that ran the same checks share one set of
+// their names, and a file without findings keeps no map of them; a file with
+// findings keeps those, and its later analysis reports them again.
+func TestMemosShareCheckSets(t *testing.T) {
+	files := map[string]*nixast.File{}
+	for i := range 50 {
+		p := filepath.Join("/ws", "m"+string(rune('a'+i%26))+string(rune('a'+i/26))+".nix")
+		files[p] = nixast.Parse(p, []byte("{ lib, ... }: { a = lib.mkDefault 1; }\n"))
+	}
+	bad := "/ws/bad.nix"
+	files[bad] = nixast.Parse(bad, []byte("{ x = let unused = 1; in 2; }\n"))
+	ws := &Workspace{Files: files}
+	c := NewCache()
+	first := encode(c.Analyze(ws, Config{}))
+	var shared *checkSet
+	for p, f := range files {
+		m := c.files[f]
+		if m == nil || m.ran.len() == 0 {
+			t.Fatalf("%s: no checks ran", p)
+		}
+		if shared == nil {
+			shared = m.ran
+		} else if m.ran != shared {
+			t.Errorf("%s: a set of checks of its own", p)
+		}
+		if p == bad {
+			if len(m.found) == 0 {
+				t.Errorf("%s: its findings were not kept", p)
+			}
+		} else if m.found != nil {
+			t.Errorf("%s: a map of findings for a file without any: %v", p, m.found)
+		}
+	}
+	for _, a := range Analyzers {
+		if a.Kind() == PerFile && !shared.has(a.Name) {
+			t.Errorf("check %s is not in the set", a.Name)
+		}
+	}
+	if again := encode(c.Analyze(ws, Config{})); again != first || !strings.Contains(again, "unused") {
+		t.Errorf("analysis from the memos differs or lost the finding:\n got  %s\n want %s", again, first)
 	}
 }
