@@ -51,12 +51,19 @@ func (b *slab[T]) refill(n, size int) {
 }
 
 // recycle clears the chunks used since the last call and frees them for
-// the next parse.
-func (b *slab[T]) recycle() {
+// the next parse; with keep, it leaves them to the tree they hold, and the
+// next parse fills other chunks.
+func (b *slab[T]) recycle(keep bool) {
 	r := b.rec
 	if r == nil {
 		r = &recycled[T]{}
 		b.rec = r
+	}
+	if keep {
+		clear(r.used)
+		r.used = r.used[:0]
+		b.cur = nil
+		return
 	}
 	if b.cur != nil {
 		r.used = append(r.used, b.cur)
@@ -180,43 +187,44 @@ func (b *slab[T]) presize(n int32) {
 	if n == 0 || cap(b.cur)-len(b.cur) >= int(n) {
 		return
 	}
-	if b.rec != nil {
+	if b.rec != nil && len(b.rec.free) > 0 {
 		// Recycling: chunks of any size come from the files before.
 		return
 	}
 	b.cur = make([]T, 0, n)
 }
 
-// recycle readies every slab for the next parse of a Checker.
-func (s *slabs) recycle() {
-	s.idents.recycle()
-	s.names.recycle()
-	s.paths.recycle()
-	s.assigns.recycle()
-	s.texts.recycle()
-	s.strs.recycle()
-	s.applies.recycle()
-	s.selects.recycle()
-	s.interps.recycle()
-	s.ints.recycle()
-	s.entries.recycle()
-	s.namePtrs.recycle()
-	s.parts.recycle()
-	s.bindings.recycle()
-	s.exprs.recycle()
-	s.attrSets.recycle()
-	s.binaries.recycle()
-	s.lists.recycle()
-	s.inherits.recycle()
-	s.pathLits.recycle()
-	s.ifs.recycle()
-	s.lambdas.recycle()
-	s.comments.recycle()
-	s.asserts.recycle()
-	s.withs.recycle()
-	s.lets.recycle()
-	s.parens.recycle()
-	s.sets.recycle()
+// recycle readies every slab for the next parse of a Checker (keep: the
+// tree just parsed keeps its memory; see TreeArena).
+func (s *slabs) recycle(keep bool) {
+	s.idents.recycle(keep)
+	s.names.recycle(keep)
+	s.paths.recycle(keep)
+	s.assigns.recycle(keep)
+	s.texts.recycle(keep)
+	s.strs.recycle(keep)
+	s.applies.recycle(keep)
+	s.selects.recycle(keep)
+	s.interps.recycle(keep)
+	s.ints.recycle(keep)
+	s.entries.recycle(keep)
+	s.namePtrs.recycle(keep)
+	s.parts.recycle(keep)
+	s.bindings.recycle(keep)
+	s.exprs.recycle(keep)
+	s.attrSets.recycle(keep)
+	s.binaries.recycle(keep)
+	s.lists.recycle(keep)
+	s.inherits.recycle(keep)
+	s.pathLits.recycle(keep)
+	s.ifs.recycle(keep)
+	s.lambdas.recycle(keep)
+	s.comments.recycle(keep)
+	s.asserts.recycle(keep)
+	s.withs.recycle(keep)
+	s.lets.recycle(keep)
+	s.parens.recycle(keep)
+	s.sets.recycle(keep)
 }
 
 // chunks collects items in chunks that double in size, none copied while it

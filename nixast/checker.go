@@ -13,6 +13,9 @@ type Checker struct {
 	file  File      // what parseWith fills, the Errors only read
 	lines LineIndex // the parser's, for positions in messages
 	scratch
+	// trees is set for a TreeArena's parses: each makes a File of its own,
+	// and the caller decides what becomes of its memory.
+	trees bool
 }
 
 // Check returns the syntax errors of src: File.Errors of Parse(name, src).
@@ -30,24 +33,73 @@ func (c *Checker) Check(src []byte) []Error {
 // and stacks.
 func (c *Checker) start(src []byte, str string) *parser {
 	p := &c.p
-	c.lines = LineIndex{src: src}
+	lines, nonPlain := &c.lines, p.nonPlain[:0]
+	if c.trees {
+		// The File keeps both.
+		lines, nonPlain = NewLineIndex(src), nil
+	} else {
+		c.lines = LineIndex{src: src}
+	}
 	*p = parser{
-		src: src, str: str, lines: &c.lines,
+		src: src, str: str, lines: lines,
 		slabs:     p.slabs,
 		closers:   p.closers[:0],
 		withAttrs: p.withAttrs[:0],
-		nonPlain:  p.nonPlain[:0],
+		nonPlain:  nonPlain,
 	}
 	return p
 }
 
 // finish recycles the memory of the parse just done. The File's errors
-// are the only part of it still used, and are not recycled.
-func (c *Checker) finish() {
+// are the only part of it still used, and are not recycled. With keep, the
+// tree keeps its nodes' memory, and the next parse takes other chunks.
+func (c *Checker) finish(keep bool) {
 	p := &c.p
-	p.slabs.recycle()
+	p.slabs.recycle(keep)
 	// parseBindings cleared the stacks as it popped them.
 	p.bindStack, p.keyStack = p.bindStack[:0], p.keyStack[:0]
 	clear(p.withAttrs)
 	p.errs = nil
+}
+
+// A TreeArena parses files one after another, as ParseWithoutTokens does,
+// into memory that a later parse may take again. The workspace index reads
+// thousands of files and keeps most only as summaries: each tree was
+// checked once and dropped, and its nodes were fresh memory for the
+// collector to clear and take back. After each Parse the caller says what
+// becomes of the tree: Reuse drops it, Keep lets it live on; the next Parse
+// keeps it when neither was called. The zero TreeArena is ready; it is not
+// safe for concurrent use (use one per goroutine).
+type TreeArena struct {
+	c    Checker
+	held bool // the last tree is in the arena's chunks, neither kept nor dropped yet
+}
+
+// Parse parses src as ParseWithoutTokens does. Its File keeps src, its
+// line index and its errors in memory of their own; its nodes are in the
+// arena's until Keep.
+func (a *TreeArena) Parse(name string, src []byte) *File {
+	a.Keep()
+	if modeFor(src) != parsePlain || len(src) > MaxFileSize {
+		return ParseWithoutTokens(name, src)
+	}
+	a.c.trees, a.held = true, true
+	return parseWith(&a.c, nil, name, src, parsePlain)
+}
+
+// Reuse gives the memory of the last tree to the next Parse. Nothing may
+// read that tree's nodes afterwards: they are cleared.
+func (a *TreeArena) Reuse() {
+	if a.held {
+		a.c.finish(false)
+		a.held = false
+	}
+}
+
+// Keep leaves the last tree its memory.
+func (a *TreeArena) Keep() {
+	if a.held {
+		a.c.finish(true)
+		a.held = false
+	}
 }

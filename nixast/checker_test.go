@@ -2,8 +2,10 @@ package nixast
 
 import (
 	"fmt"
+	"math/rand"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"testing"
 )
@@ -110,5 +112,80 @@ func TestParseWithoutTokensMatchesParse(t *testing.T) {
 				t.Fatalf("%s: tokens differ", p)
 			}
 		}
+	}
+}
+
+// TestTreeArenaMatchesParse parses the corpus with one TreeArena, keeping
+// some trees and dropping the others at random, and requires each File to
+// be Parse's: when parsed, and for the kept ones, once every later parse
+// has reused the memory of the dropped ones.
+func TestTreeArenaMatchesParse(t *testing.T) {
+	var order [][]byte
+	for _, dir := range []string{"valid", "invalid"} {
+		paths, _ := filepath.Glob(filepath.Join("..", "testdata", "parse", dir, "*.nix"))
+		for _, p := range paths {
+			src, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			order = append(order, src)
+		}
+	}
+	if len(order) < 100 {
+		t.Fatalf("only %d corpus files", len(order))
+	}
+	// Every file twice, in two orders, and one large enough for two cores.
+	for i := len(order) - 1; i >= 0; i-- {
+		order = append(order, order[i])
+	}
+	order = append(order, generatedPackageSet(streamThreshold+1000), generatedPackageSet(20<<10))
+	r := rand.New(rand.NewSource(7))
+	var a TreeArena
+	var kept []*File
+	for i, src := range order {
+		f := a.Parse(fmt.Sprintf("f%d.nix", i), src)
+		sameFile(t, f.Name, f)
+		switch r.Intn(3) {
+		case 0:
+			a.Keep()
+			kept = append(kept, f)
+		case 1:
+			a.Reuse()
+		default:
+			kept = append(kept, f) // the next Parse keeps it
+		}
+	}
+	if len(kept) < len(order)/2 {
+		t.Fatalf("only %d of %d trees kept", len(kept), len(order))
+	}
+	for _, f := range kept {
+		sameFile(t, "kept "+f.Name, f)
+	}
+}
+
+// TestTreeArenaReusesMemory: parses whose trees are dropped take the memory
+// of the trees before; kept ones do not.
+func TestTreeArenaReusesMemory(t *testing.T) {
+	src := generatedPackageSet(64 << 10)
+	allocated := func(keep bool) uint64 {
+		var a TreeArena
+		a.Parse("warm.nix", src)
+		a.Reuse()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for range 20 {
+			a.Parse("p.nix", src)
+			if keep {
+				a.Keep()
+			} else {
+				a.Reuse()
+			}
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	dropped, kept := allocated(false), allocated(true)
+	if dropped*3 > kept {
+		t.Errorf("20 parses allocated %d bytes with their trees dropped, %d with them kept: dropped trees' memory is not reused", dropped, kept)
 	}
 }

@@ -142,7 +142,7 @@ func parse(name string, src []byte, mode parseMode) *File {
 // without tokens. sc needs mode parsePlain.
 func parseWith(c *Checker, sc *scratch, name string, src []byte, mode parseMode) *File {
 	var f *File
-	if c != nil {
+	if c != nil && !c.trees {
 		f = &c.file
 		*f = File{Name: name, Src: src}
 	} else {
@@ -236,8 +236,8 @@ func parseWith(c *Checker, sc *scratch, name string, src []byte, mode parseMode)
 		}
 		f.tokens = tokenList{}
 	}
-	if c != nil {
-		c.finish()
+	if c != nil && !c.trees {
+		c.finish(false)
 	}
 	return f
 }
