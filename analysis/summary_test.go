@@ -14,13 +14,16 @@ import (
 // systems and module elements of the same workspace with every tree, also
 // with checks disabled first and enabled later (their findings were
 // computed at Prepare), and after an edit that makes a summary part of a
-// module graph.
+// module graph. The files are parsed as the index parses them, into one
+// TreeArena whose next parses take the memory of every tree Prepare
+// summarized: a summary or memo that kept a node would read another file's.
 func TestSummariesMatchTrees(t *testing.T) {
 	fixtures, _ := filepath.Glob("../testdata/analysis/*.txtar")
 	if len(fixtures) == 0 {
 		t.Fatal("no fixtures")
 	}
 	summaries := 0
+	var arena nixast.TreeArena
 	for _, fx := range fixtures {
 		full, _ := loadFixture(t, fx)
 		c := NewCache()
@@ -28,9 +31,13 @@ func TestSummariesMatchTrees(t *testing.T) {
 		paths := make([]string, 0, len(full.Files))
 		for p, f := range full.Files {
 			// Prepare sees what the index reads from disk: a fresh parse.
-			files[p] = c.Prepare(p, nixast.ParseWithoutTokens(p, f.Src))
+			parsed := arena.Parse(p, append([]byte(nil), f.Src...))
+			files[p] = c.Prepare(p, parsed)
 			if IsSummary(files[p]) {
 				summaries++
+				arena.Reuse()
+			} else {
+				arena.Keep()
 			}
 			paths = append(paths, p)
 		}

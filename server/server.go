@@ -84,8 +84,10 @@ type Server struct {
 	// version (the analysis' cache); nil: the editor features resolve.
 	scopes func(string, *nixast.File) *scope.Scopes
 	// prepare takes a file read from disk into the analysis' cache and
-	// returns what the index keeps of it (analysis.Cache.Prepare); nil
-	// keeps every tree. workspaceOf makes a snapshot's workspace.
+	// returns what the index keeps of it (analysis.Cache.Prepare): the
+	// file, or a summary that refers to nothing of its tree, whose memory
+	// the next file read then takes (nixast.TreeArena); nil keeps every
+	// tree. workspaceOf makes a snapshot's workspace.
 	prepare     func(string, *nixast.File) *nixast.File
 	workspaceOf func(files, open map[string]*nixast.File) *analysis.Workspace
 

@@ -353,23 +353,48 @@ func readNixFile(p string, log *zap.Logger) *nixast.File {
 // be a regular file: it is not looked up again before it is opened (if it
 // is no longer regular, readfile.Regular refuses it).
 func readListedNixFile(p string, log *zap.Logger) *nixast.File {
-	src, err := readfile.Regular(filepath.FromSlash(p), nil, maxFileSize)
-	switch {
-	case err == nil:
-	case errors.Is(err, readfile.ErrNotRegular):
-		log.Warn("skipping a path that is not a regular file", zap.String("path", p))
-		return nil
-	case errors.Is(err, readfile.ErrTooLarge):
-		log.Warn("file skipped: larger than 64 MiB", zap.String("path", p))
-		return nil
-	case errors.Is(err, fs.ErrNotExist):
-		return nil
-	default:
-		log.Warn("file cannot be read", zap.String("path", p), zap.Error(err))
+	src, ok := readListedSource(p, log)
+	if !ok {
 		return nil
 	}
 	// The index holds every file of the workspace: it keeps no token lists.
 	return nixast.ParseWithoutTokens(p, src)
+}
+
+// readListedSource reads a file the directory walk found (see
+// readListedNixFile); ok is false when there is none to parse.
+func readListedSource(p string, log *zap.Logger) (src []byte, ok bool) {
+	src, err := readfile.Regular(filepath.FromSlash(p), nil, maxFileSize)
+	switch {
+	case err == nil:
+		return src, true
+	case errors.Is(err, readfile.ErrNotRegular):
+		log.Warn("skipping a path that is not a regular file", zap.String("path", p))
+	case errors.Is(err, readfile.ErrTooLarge):
+		log.Warn("file skipped: larger than 64 MiB", zap.String("path", p))
+	case errors.Is(err, fs.ErrNotExist):
+	default:
+		log.Warn("file cannot be read", zap.String("path", p), zap.Error(err))
+	}
+	return nil, false
+}
+
+// readPrepared reads, parses and prepares a file the directory walk found,
+// its tree in the worker's arena: when the index keeps only a summary, the
+// next file parsed takes the tree's memory.
+func (s *Server) readPrepared(p string, arena *nixast.TreeArena) *nixast.File {
+	src, ok := readListedSource(p, s.log)
+	if !ok {
+		return nil
+	}
+	f := arena.Parse(p, src) // without tokens, as readListedNixFile
+	kept := s.prepared(p, f)
+	if kept != f {
+		arena.Reuse()
+	} else {
+		arena.Keep()
+	}
+	return kept
 }
 
 // readIndexed reads and parses a file for the index, and keeps what the
@@ -440,6 +465,7 @@ func (s *Server) indexFolders(ctx context.Context, dirs []string) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var arena nixast.TreeArena
 			for p := range work {
 				if ctx.Err() != nil {
 					continue // drain what the walk sent
@@ -448,7 +474,7 @@ func (s *Server) indexFolders(ctx context.Context, dirs []string) {
 				if s.opts.beforeRead != nil {
 					s.opts.beforeRead(p)
 				}
-				done <- parsed{p, s.prepared(p, readListedNixFile(p, s.log))}
+				done <- parsed{p, s.readPrepared(p, &arena)}
 			}
 		}()
 	}
