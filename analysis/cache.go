@@ -589,6 +589,10 @@ func (c *Cache) prune(ws *Workspace) {
 // scan fills the cheap per-file facts read from the tokens and the tree.
 func (m *fileMemo) scan(f *nixast.File) { m.scanAfter(f, nil, nil) }
 
+// tokenBufs hold the token slices scanAfter reads once: indexing scans the
+// tokens of thousands of files.
+var tokenBufs = sync.Pool{New: func() any { return new([]nixast.Token) }}
+
 // scanAfter is scan for a new version of the file whose last version had
 // the source prevSrc and the memo prev (nil: none scanned): when neither
 // version names a word the scan looks for where they differ, the words
@@ -610,7 +614,12 @@ func (m *fileMemo) scanAfter(f *nixast.File, prev *fileMemo, prevSrc []byte) {
 	if !n.tokens {
 		return
 	}
-	toks := f.AllTokens()
+	buf := tokenBufs.Get().(*[]nixast.Token)
+	toks := f.AppendTokens(*buf)
+	defer func() {
+		*buf = toks[:0]
+		tokenBufs.Put(buf)
+	}()
 	for i, t := range toks {
 		switch t.Kind {
 		case nixast.IDENT:

@@ -189,3 +189,25 @@ func TestTreeArenaReusesMemory(t *testing.T) {
 		t.Errorf("20 parses allocated %d bytes with their trees dropped, %d with them kept: dropped trees' memory is not reused", dropped, kept)
 	}
 }
+
+// TestAppendTokens: AppendTokens gives AllTokens' tokens whatever buf held,
+// in buf's memory when it has room, for files with and without tokens.
+func TestAppendTokens(t *testing.T) {
+	srcs := [][]byte{generatedPackageSet(8 << 10), []byte("{ a = 1; # c\n  b = \"x${a}\"; }\n"), {}}
+	buf := make([]Token, 0, 1<<16)
+	for i := range cap(buf) {
+		buf = append(buf, Token{Kind: IDENT, pos: int32(i), end: int32(i + 1)})
+	}
+	for _, src := range srcs {
+		for _, f := range []*File{Parse("a.nix", src), ParseWithoutTokens("b.nix", src)} {
+			want := f.AllTokens()
+			got := f.AppendTokens(buf)
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%s: AppendTokens differs from AllTokens", f.Name)
+			}
+			if len(got) > 0 && &got[0] != &buf[:1][0] {
+				t.Errorf("%s: %d tokens not in buf's memory (room for %d)", f.Name, len(got), cap(buf))
+			}
+		}
+	}
+}

@@ -90,15 +90,22 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 // AllTokens returns the file's tokens, trivia included: their texts
 // concatenate to Src. The File keeps only the significant tokens; the
 // trivia are the gaps between them.
-func (f *File) AllTokens() []Token {
+func (f *File) AllTokens() []Token { return f.AppendTokens(nil) }
+
+// AppendTokens is AllTokens into buf's memory when it has room: for a
+// caller that reads the tokens of many files, one after another.
+func (f *File) AppendTokens(buf []Token) []Token {
 	if len(f.Src) > MaxFileSize {
-		return tooLargeTokens(len(f.Src))
+		return append(buf[:0], tooLargeTokens(len(f.Src))...)
 	}
 	if f.tokens.none() {
-		toks, _ := Scan(f.Src)
+		toks, _ := scanInto(buf[:0], f.Src, true, nil)
 		return toks
 	}
-	out := make([]Token, 0, 2*f.tokens.len())
+	out := buf[:0]
+	if cap(out) < 2*f.tokens.len() {
+		out = make([]Token, 0, 2*f.tokens.len())
+	}
 	prev := 0
 	for _, s := range f.tokens.segs {
 		for _, t := range s.toks {
