@@ -46,11 +46,30 @@ func addOracleSeeds(f *testing.F) {
 // that parses back as nested '+', and "${e}" as an attribute name gains
 // parentheses. So the property is taken one round later: with
 // f = print∘parse, f(f(f(x))) == f(f(x)) whenever those parse.
+// checkArenaEqualsParse parses src into a TreeArena whose chunks another
+// tree filled and gave back, and requires Parse's File; kept, the File
+// must stay Parse's while the next tree takes the arena's other chunks.
+func checkArenaEqualsParse(t testing.TB, src []byte) {
+	var a TreeArena
+	a.Parse("dirt.nix", arenaDirt)
+	a.Reuse()
+	f := a.Parse("fuzz.nix", src)
+	sameFile(t, "arena", f)
+	a.Keep()
+	a.Parse("dirt.nix", arenaDirt)
+	a.Reuse()
+	sameFile(t, "kept", f)
+}
+
+// arenaDirt fills an arena's chunks with most kinds of node.
+var arenaDirt = append(generatedPackageSet(8<<10), "\n# x\n"...)
+
 func FuzzParse(f *testing.F) {
 	addCorpusSeeds(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		file := checkLossless(t, "fuzz.nix", src)
 		checkStreamedEqualsPlain(t, "fuzz.nix", src)
+		checkArenaEqualsParse(t, src)
 		if len(file.Errors) > 0 {
 			return
 		}
