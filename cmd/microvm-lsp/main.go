@@ -168,9 +168,10 @@ func versionFrom(info *debug.BuildInfo) string {
 	return "devel"
 }
 
-// batchGC lets the one-shot commands collect garbage only when memory runs
-// high: almost everything they allocate stays live until they exit, so
-// earlier collections would find nothing to free.
+// batchGC lets parse collect garbage only when memory runs high: with
+// --print every tree stays live until printed, so earlier collections
+// would find nothing to free. (check and systems keep most files as
+// summaries, and collect as usual: prepareFiles.)
 func batchGC() {
 	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetGCPercent(-1)

@@ -70,7 +70,6 @@ hostEnable, closure, unknown and guests.`,
 }
 
 func runSystems(args []string, stdout, stderr io.Writer) int {
-	batchGC()
 	format := choiceFlag{"text", []string{"text", "json"}}
 	fs := flag.NewFlagSet("systems", flag.ContinueOnError)
 	fs.Var(&format, "format", "output `FORMAT`: text or json")
@@ -88,8 +87,9 @@ func runSystems(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "microvm-lsp systems: %v\n", err)
 		return 2
 	}
-	ws := &analysis.Workspace{Files: map[string]*nixast.File{}}
 	shown := map[string]string{} // workspace key → the name printed
+	var keys []string
+	var srcs [][]byte
 	for _, name := range names {
 		src, err := os.ReadFile(name)
 		if err != nil {
@@ -102,17 +102,26 @@ func runSystems(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		key := filepath.ToSlash(abs)
-		ws.Files[key] = nixast.Parse(key, src)
+		if _, ok := shown[key]; !ok {
+			keys, srcs = append(keys, key), append(srcs, src)
+		}
 		shown[key] = name
 	}
-	keys := make([]string, 0, len(ws.Files))
-	for k := range ws.Files {
-		keys = append(keys, k)
+	// As check does: most files kept as summaries, parsed on every core.
+	cache := analysis.NewCache()
+	files := make(map[string]*nixast.File, len(keys))
+	for i, f := range prepareFiles(cache, keys, srcs) {
+		files[keys[i]] = f
 	}
+	ws := cache.Workspace(files, nil)
 	ws.Sources = inputSources(keys, *storeRoot)
 	place := func(file string, pos int) jsonPlace {
 		line := 0
-		if f := ws.File(file); f != nil { // a workspace file, or one of an input's source
+		f := ws.At(file) // a summary keeps the line index
+		if f == nil {
+			f = ws.File(file) // a file of an input's source
+		}
+		if f != nil {
 			line = f.Lines.Line(pos) + 1
 		}
 		name := shown[file]
@@ -122,7 +131,7 @@ func runSystems(args []string, stdout, stderr io.Writer) int {
 		return jsonPlace{File: name, Line: line}
 	}
 	out := []jsonSystem{}
-	for _, s := range analysis.Systems(ws) {
+	for _, s := range cache.Systems(ws) {
 		if s.Template && !*all {
 			continue
 		}
