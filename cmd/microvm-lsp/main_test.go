@@ -612,3 +612,25 @@ func TestUnifiedDiffRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestParsePrintFiles: --print of many files, each parsed into memory the
+// file before it left (printFiles), prints what the path that keeps every
+// tree prints (--stats takes that one), syntax errors included.
+func TestParsePrintFiles(t *testing.T) {
+	var files []string
+	for _, dir := range []string{"valid", "invalid"} {
+		more, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "parse", dir, "*.nix"))
+		files = append(files, more...)
+	}
+	if len(files) < 100 {
+		t.Fatalf("only %d corpus files", len(files))
+	}
+	code, out, _ := runCLI(append([]string{"parse", "--print"}, files...)...)
+	wantCode, want, _ := runCLI(append([]string{"parse", "--print", "--stats"}, files...)...)
+	if code != wantCode || out != want {
+		t.Errorf("exit %d, want %d; output differs: %d bytes, want %d", code, wantCode, len(out), len(want))
+	}
+	if code != 1 || !strings.Contains(out, "# "+files[len(files)-1]+"\n") {
+		t.Errorf("exit %d (want 1: the invalid files), or the last file is not printed", code)
+	}
+}

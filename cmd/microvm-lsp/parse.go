@@ -47,6 +47,11 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 			return code
 		}
 	}
+	if *printTree && !*stats {
+		if code, ok := printFiles(paths, stdout); ok {
+			return code
+		}
+	}
 	files, err := collectNixFiles(paths)
 	if err != nil {
 		fmt.Fprintf(stderr, "microvm-lsp parse: %v\n", err)
@@ -163,6 +168,53 @@ func checkFiles(paths []string, stdout io.Writer) (int, bool) {
 		}
 	}
 	return status, true
+}
+
+// printFiles is checkFiles for --print: each file's errors, then its normal
+// form after a line "# FILE" when there are several. Each core parses into
+// an arena whose memory the next file takes once the tree is printed,
+// rather than keeping every tree until all are printed.
+func printFiles(paths []string, stdout io.Writer) (int, bool) {
+	home, _ := os.UserHomeDir()
+	out := make([][]byte, len(paths))
+	var failed, syntax atomic.Bool
+	workers := min(runtime.GOMAXPROCS(0), 1+len(paths)/1000)
+	onWorkers(workers, len(paths), func() func(i int) {
+		var arena nixast.TreeArena
+		return func(i int) {
+			if failed.Load() {
+				return
+			}
+			src, err := readfile.Regular(paths[i], nil, math.MaxInt64)
+			if err != nil {
+				failed.Store(true)
+				return
+			}
+			f := arena.Parse(paths[i], src)
+			for _, e := range f.Errors {
+				line, col := f.Lines.Position(e.Pos)
+				out[i] = fmt.Appendf(out[i], "%s:%d:%d: %s\n", paths[i], line+1, col+1, e.Msg)
+				syntax.Store(true)
+			}
+			if len(paths) > 1 {
+				out[i] = fmt.Appendf(out[i], "# %s\n", paths[i])
+			}
+			abs, _ := filepath.Abs(paths[i])
+			out[i] = append(out[i], nixast.Print(f.Root, nixast.PrintConfig{BaseDir: filepath.Dir(abs), HomeDir: home})...)
+			out[i] = append(out[i], '\n')
+			arena.Reuse()
+		}
+	})
+	if failed.Load() {
+		return 0, false
+	}
+	for _, o := range out {
+		stdout.Write(o)
+	}
+	if syntax.Load() {
+		return 1, true
+	}
+	return 0, true
 }
 
 // onEveryCore calls f(0) to f(n-1), on as many goroutines as there are
