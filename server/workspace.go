@@ -379,9 +379,10 @@ func readListedSource(p string, log *zap.Logger) (src []byte, ok bool) {
 	return nil, false
 }
 
-// readPrepared reads, parses and prepares a file the directory walk found,
-// its tree in the worker's arena: when the index keeps only a summary, the
-// next file parsed takes the tree's memory.
+// readPrepared reads, parses and prepares a file the directory walk found
+// or a file event named (readfile.Regular refuses what is not a regular
+// file), its tree in the worker's arena: when the index keeps only a
+// summary, the next file parsed takes the tree's memory.
 func (s *Server) readPrepared(p string, arena *nixast.TreeArena) *nixast.File {
 	src, ok := readListedSource(p, s.log)
 	if !ok {
@@ -630,13 +631,18 @@ func (s *Server) applyWatchedFiles(changes []*protocol.FileEvent) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var arena nixast.TreeArena // as indexFolders: a branch switch reads thousands
 			for s.ctx.Err() == nil {
 				i := int(next.Add(1)) - 1
 				if i >= len(reads) {
 					return
 				}
-				s.noteRead(reads[i].path)
-				reads[i].file = s.readIndexed(reads[i].path)
+				p := reads[i].path
+				s.noteRead(p)
+				if s.opts.beforeRead != nil {
+					s.opts.beforeRead(p)
+				}
+				reads[i].file = s.readPrepared(p, &arena)
 			}
 		}()
 	}
