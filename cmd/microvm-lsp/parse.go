@@ -125,18 +125,67 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 // checkFiles prints the syntax errors of files, as runParse does, for the
 // common case of plain files only, and reports false (having printed
 // nothing) for anything else: a directory, or a path it cannot read. Each
-// core reads and checks files with memory of its own that it reuses from
-// file to file: in a batch of small files, fresh memory for each (a page
-// fault per 4 KB) cost more than parsing them.
+// core checks files with memory of its own that it reuses from file to file
+// (eachFile).
 func checkFiles(paths []string, stdout io.Writer) (int, bool) {
-	out := make([][]byte, len(paths)) // each file's lines
-	var failed atomic.Bool
-	// A second core pays for its start (a thread, memory of its own) from
-	// about a thousand files (a few MB); below that, as in the batches of
-	// xargs -P, the other core has work of its own.
+	return eachFile(paths, stdout, func() func(path string, src []byte) ([]byte, bool) {
+		var c nixast.Checker
+		return func(path string, src []byte) ([]byte, bool) {
+			var out []byte
+			var lines *nixast.LineIndex
+			for _, e := range c.Check(src) {
+				if lines == nil {
+					lines = nixast.NewLineIndex(src)
+				}
+				line, col := lines.Position(e.Pos)
+				out = fmt.Appendf(out, "%s:%d:%d: %s\n", path, line+1, col+1, e.Msg)
+			}
+			return out, len(out) > 0
+		}
+	})
+}
+
+// printFiles is checkFiles for --print: each file's errors, then its normal
+// form after a line "# FILE" when there are several. Each core parses into
+// an arena whose memory the next file takes once the tree is printed,
+// rather than keeping every tree until all are printed.
+func printFiles(paths []string, stdout io.Writer) (int, bool) {
+	home, _ := os.UserHomeDir()
+	return eachFile(paths, stdout, func() func(path string, src []byte) ([]byte, bool) {
+		var arena nixast.TreeArena
+		return func(path string, src []byte) ([]byte, bool) {
+			f := arena.Parse(path, src)
+			defer arena.Reuse()
+			var out []byte
+			for _, e := range f.Errors {
+				line, col := f.Lines.Position(e.Pos)
+				out = fmt.Appendf(out, "%s:%d:%d: %s\n", path, line+1, col+1, e.Msg)
+			}
+			if len(paths) > 1 {
+				out = fmt.Appendf(out, "# %s\n", path)
+			}
+			abs, _ := filepath.Abs(path)
+			out = append(out, nixast.Print(f.Root, nixast.PrintConfig{BaseDir: filepath.Dir(abs), HomeDir: home})...)
+			return append(out, '\n'), len(f.Errors) > 0
+		}
+	})
+}
+
+// eachFile reads each file of paths, gives it to a worker that newWorker
+// made, and writes what the workers return in the order of paths; the
+// status is 1 when one reported syntax errors. It reports false (having
+// written nothing) when a path is not a plain file it can read. A worker
+// reads into memory of its own that it reuses from file to file: in a batch
+// of small files, fresh memory for each (a page fault per 4 KB) cost more
+// than parsing them. A second core pays for its start (a thread, memory of
+// its own) from about a thousand files (a few MB); below that, as in the
+// batches of xargs -P, the other core has work of its own.
+func eachFile(paths []string, stdout io.Writer, newWorker func() func(path string, src []byte) (out []byte, syntax bool)) (int, bool) {
+	out := make([][]byte, len(paths))
+	var failed, syntax atomic.Bool
 	workers := min(runtime.GOMAXPROCS(0), 1+len(paths)/1000)
 	onWorkers(workers, len(paths), func() func(i int) {
-		var c nixast.Checker
+		do := newWorker()
 		var buf []byte
 		return func(i int) {
 			if failed.Load() {
@@ -147,62 +196,11 @@ func checkFiles(paths []string, stdout io.Writer) (int, bool) {
 				failed.Store(true)
 				return
 			}
-			var lines *nixast.LineIndex
-			for _, e := range c.Check(buf) {
-				if lines == nil {
-					lines = nixast.NewLineIndex(buf)
-				}
-				line, col := lines.Position(e.Pos)
-				out[i] = fmt.Appendf(out[i], "%s:%d:%d: %s\n", paths[i], line+1, col+1, e.Msg)
-			}
-		}
-	})
-	if failed.Load() {
-		return 0, false
-	}
-	status := 0
-	for _, o := range out {
-		if len(o) > 0 {
-			stdout.Write(o)
-			status = 1
-		}
-	}
-	return status, true
-}
-
-// printFiles is checkFiles for --print: each file's errors, then its normal
-// form after a line "# FILE" when there are several. Each core parses into
-// an arena whose memory the next file takes once the tree is printed,
-// rather than keeping every tree until all are printed.
-func printFiles(paths []string, stdout io.Writer) (int, bool) {
-	home, _ := os.UserHomeDir()
-	out := make([][]byte, len(paths))
-	var failed, syntax atomic.Bool
-	workers := min(runtime.GOMAXPROCS(0), 1+len(paths)/1000)
-	onWorkers(workers, len(paths), func() func(i int) {
-		var arena nixast.TreeArena
-		return func(i int) {
-			if failed.Load() {
-				return
-			}
-			src, err := readfile.Regular(paths[i], nil, math.MaxInt64)
-			if err != nil {
-				failed.Store(true)
-				return
-			}
-			f := arena.Parse(paths[i], src)
-			for _, e := range f.Errors {
-				line, col := f.Lines.Position(e.Pos)
-				out[i] = fmt.Appendf(out[i], "%s:%d:%d: %s\n", paths[i], line+1, col+1, e.Msg)
+			var bad bool
+			out[i], bad = do(paths[i], buf)
+			if bad {
 				syntax.Store(true)
 			}
-			if len(paths) > 1 {
-				out[i] = fmt.Appendf(out[i], "# %s\n", paths[i])
-			}
-			abs, _ := filepath.Abs(paths[i])
-			out[i] = append(out[i], nixast.Print(f.Root, nixast.PrintConfig{BaseDir: filepath.Dir(abs), HomeDir: home})...)
-			out[i] = append(out[i], '\n')
-			arena.Reuse()
 		}
 	})
 	if failed.Load() {
