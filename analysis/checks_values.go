@@ -34,10 +34,9 @@ type enumOption struct {
 // under microvm, at most one list element ("*") deep.
 func enumOptions(f *microvm.Facts) []enumOption {
 	var out []enumOption
-	for i := range f.Index.Options {
-		o := &f.Index.Options[i]
-		values := f.EnumValues(o.Name)
-		if len(values) == 0 || len(o.Loc) < 2 || o.Loc[0] != "microvm" {
+	for _, en := range f.Enums() {
+		o, values := en.Option, en.Values
+		if len(o.Loc) < 2 || o.Loc[0] != "microvm" {
 			continue
 		}
 		e := enumOption{values: values, nullable: strings.HasPrefix(o.Type, "null or ")}
