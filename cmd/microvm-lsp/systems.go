@@ -90,8 +90,11 @@ func runSystems(args []string, stdout, stderr io.Writer) int {
 	shown := map[string]string{} // workspace key → the name printed
 	var keys []string
 	var srcs [][]byte
-	for _, name := range names {
-		src, err := os.ReadFile(name)
+	read := make([][]byte, len(names))
+	errs := make([]error, len(names))
+	onEveryCore(len(names), func(i int) { read[i], errs[i] = os.ReadFile(names[i]) }) // as check reads
+	for i, name := range names {
+		src, err := read[i], errs[i]
 		if err != nil {
 			fmt.Fprintf(stderr, "microvm-lsp systems: %v\n", err)
 			return 2
