@@ -273,17 +273,13 @@ func gatherInput(paths []string, cwd string, exclude []string) (*checkInput, err
 		if err != nil {
 			return nil, err
 		}
-		// Read on every core: tens of thousands of small files cost more
-		// in system calls than in parsing.
 		var todo []string
 		for _, p := range files {
 			if in.files[filepath.ToSlash(p)] == nil {
 				todo = append(todo, p)
 			}
 		}
-		srcs := make([][]byte, len(todo))
-		errs := make([]error, len(todo))
-		onEveryCore(len(todo), func(i int) { srcs[i], errs[i] = os.ReadFile(todo[i]) })
+		srcs, errs := readFiles(todo)
 		for i, p := range todo {
 			if errs[i] != nil {
 				return nil, errs[i]

@@ -58,11 +58,7 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	home, _ := os.UserHomeDir()
-	// Read on every core too: thousands of small files cost as much in
-	// system calls as in parsing.
-	srcs := make([][]byte, len(files))
-	errs := make([]error, len(files))
-	onEveryCore(len(files), func(i int) { srcs[i], errs[i] = os.ReadFile(files[i]) })
+	srcs, errs := readFiles(files)
 	var total int64
 	largest := 0
 	for i := range files {
@@ -213,6 +209,15 @@ func eachFile(paths []string, stdout io.Writer, newWorker func() func(path strin
 		return 1, true
 	}
 	return 0, true
+}
+
+// readFiles reads files on every core: thousands of small files cost as
+// much in system calls as in parsing them.
+func readFiles(paths []string) ([][]byte, []error) {
+	srcs := make([][]byte, len(paths))
+	errs := make([]error, len(paths))
+	onEveryCore(len(paths), func(i int) { srcs[i], errs[i] = os.ReadFile(paths[i]) })
+	return srcs, errs
 }
 
 // onEveryCore calls f(0) to f(n-1), on as many goroutines as there are

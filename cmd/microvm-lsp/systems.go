@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -90,9 +89,7 @@ func runSystems(args []string, stdout, stderr io.Writer) int {
 	shown := map[string]string{} // workspace key → the name printed
 	var keys []string
 	var srcs [][]byte
-	read := make([][]byte, len(names))
-	errs := make([]error, len(names))
-	onEveryCore(len(names), func(i int) { read[i], errs[i] = os.ReadFile(names[i]) }) // as check reads
+	read, errs := readFiles(names)
 	for i, name := range names {
 		src, err := read[i], errs[i]
 		if err != nil {
