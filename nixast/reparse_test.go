@@ -616,3 +616,30 @@ func TestReparseCheckAtSyntaxError(t *testing.T) {
 		t.Fatal("no keystroke reparsed to a duplicate error at the position of a syntax error")
 	}
 }
+
+// TestReparseSmallFile: a keystroke in a module of a few KB is reparsed, not
+// parsed whole: the bindings before it are the old version's nodes.
+func TestReparseSmallFile(t *testing.T) {
+	src := generatedPackageSet(8 << 10)
+	if len(src) < reparseMin {
+		t.Fatalf("a %d-byte file is below reparseMin (%d)", len(src), reparseMin)
+	}
+	old := Parse("m.nix", src)
+	at := bytes.LastIndex(src, []byte("pkg"))
+	next := append(append(append([]byte(nil), src[:at]...), 'x'), src[at:]...)
+	f := Reparse(old, "m.nix", next)
+	sameFile(t, "small file", f)
+	first := func(f *File) Binding {
+		var b Binding
+		Inspect(f.Root, func(n Node) bool {
+			if x, ok := n.(*AttrAssign); ok && b == nil {
+				b = x
+			}
+			return b == nil
+		})
+		return b
+	}
+	if first(f) != first(old) {
+		t.Errorf("the first binding was parsed again: a file of %d bytes is parsed whole", len(src))
+	}
+}
