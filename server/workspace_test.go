@@ -130,6 +130,9 @@ func TestWorkspaceIsIndexedWithProgress(t *testing.T) {
 		t.Errorf("a closed file's diagnostics carry version %d", *got.Version)
 	}
 	c.waitFor("progress to end", func() bool { return progressEnded(c.progress) })
+	// The file watcher is registered beside the indexing, not before it:
+	// two files may be indexed before the request is written.
+	c.waitFor("the file watcher's registration", func() bool { return countString(c.requests, "client/registerCapability") > 0 })
 	c.mu.Lock()
 	kinds := []string{}
 	for _, v := range c.progress {
