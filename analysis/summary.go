@@ -188,3 +188,17 @@ func (c *Cache) Prepare(p string, f *nixast.File) *nixast.File {
 	c.mu.Unlock()
 	return sum
 }
+
+// PrepareSource parses src into arena and returns what Prepare keeps of it.
+// When that is a summary, the tree's memory goes back to the arena for its
+// next parse; a file kept whole keeps its memory.
+func (c *Cache) PrepareSource(arena *nixast.TreeArena, p string, src []byte) *nixast.File {
+	f := arena.Parse(p, src)
+	kept := c.Prepare(p, f)
+	if kept != f {
+		arena.Reuse()
+	} else {
+		arena.Keep()
+	}
+	return kept
+}

@@ -31,13 +31,9 @@ func TestSummariesMatchTrees(t *testing.T) {
 		paths := make([]string, 0, len(full.Files))
 		for p, f := range full.Files {
 			// Prepare sees what the index reads from disk: a fresh parse.
-			parsed := arena.Parse(p, append([]byte(nil), f.Src...))
-			files[p] = c.Prepare(p, parsed)
+			files[p] = c.PrepareSource(&arena, p, append([]byte(nil), f.Src...))
 			if IsSummary(files[p]) {
 				summaries++
-				arena.Reuse()
-			} else {
-				arena.Keep()
 			}
 			paths = append(paths, p)
 		}

@@ -83,12 +83,12 @@ type Server struct {
 	// scopes returns the resolved names of a file version, once per
 	// version (the analysis' cache); nil: the editor features resolve.
 	scopes func(string, *nixast.File) *scope.Scopes
-	// prepare takes a file read from disk into the analysis' cache and
-	// returns what the index keeps of it (analysis.Cache.Prepare): the
-	// file, or a summary that refers to nothing of its tree, whose memory
-	// the next file read then takes (nixast.TreeArena); nil keeps every
-	// tree. workspaceOf makes a snapshot's workspace.
-	prepare     func(string, *nixast.File) *nixast.File
+	// prepare parses a file read from disk into the analysis' cache and
+	// returns what the index keeps of it (analysis.Cache.PrepareSource):
+	// the file, or a summary, whose tree's memory the next file parsed in
+	// the arena then takes; nil keeps every tree. workspaceOf makes a
+	// snapshot's workspace.
+	prepare     func(arena *nixast.TreeArena, path string, src []byte) *nixast.File
 	workspaceOf func(files, open map[string]*nixast.File) *analysis.Workspace
 
 	conn jsonrpc2.Conn
@@ -173,7 +173,7 @@ func New(opts Options) *Server {
 		// results, and the module graph survives edits it cannot see.
 		cache := analysis.NewCache()
 		s.analyze, s.systems, s.elementsIn, s.scopes = cache.AnalyzeFiles, cache.SystemsContext, cache.ElementTargetsIn, cache.Scopes
-		s.prepare, s.workspaceOf = cache.Prepare, cache.Workspace
+		s.prepare, s.workspaceOf = cache.PrepareSource, cache.Workspace
 	}
 	if s.workspaceOf == nil {
 		s.workspaceOf = func(files, open map[string]*nixast.File) *analysis.Workspace {

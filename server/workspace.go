@@ -337,33 +337,10 @@ func walkNixFiles(ctx context.Context, root string, excluded func(string) bool, 
 	walk(strings.TrimSuffix(root, "/"), realRoot)
 }
 
-// readNixFile reads and parses one file. It returns nil for a file that is
-// gone, unreadable or too large, and says why in the log.
-func readNixFile(p string, log *zap.Logger) *nixast.File {
-	// Only regular files: opening a FIFO named x.nix would block until a
-	// writer comes, and a device could be read forever.
-	if info, err := os.Stat(filepath.FromSlash(p)); err == nil && !info.Mode().IsRegular() {
-		log.Warn("skipping a path that is not a regular file", zap.String("path", p), zap.Stringer("mode", info.Mode()))
-		return nil
-	}
-	return readListedNixFile(p, log)
-}
-
-// readListedNixFile is readNixFile for a path the directory walk found to
-// be a regular file: it is not looked up again before it is opened (if it
-// is no longer regular, readfile.Regular refuses it).
-func readListedNixFile(p string, log *zap.Logger) *nixast.File {
-	src, ok := readListedSource(p, log)
-	if !ok {
-		return nil
-	}
-	// The index holds every file of the workspace: it keeps no token lists.
-	return nixast.ParseWithoutTokens(p, src)
-}
-
-// readListedSource reads a file the directory walk found (see
-// readListedNixFile); ok is false when there is none to parse.
-func readListedSource(p string, log *zap.Logger) (src []byte, ok bool) {
+// readSource reads a file for the index; ok is false when there is none to
+// parse (gone, too large, or not a regular file: readfile.Regular opens a
+// FIFO without blocking and refuses it), and the log says why.
+func readSource(p string, log *zap.Logger) (src []byte, ok bool) {
 	src, err := readfile.Regular(filepath.FromSlash(p), nil, maxFileSize)
 	switch {
 	case err == nil:
@@ -379,41 +356,24 @@ func readListedSource(p string, log *zap.Logger) (src []byte, ok bool) {
 	return nil, false
 }
 
-// readPrepared reads, parses and prepares a file the directory walk found
-// or a file event named (readfile.Regular refuses what is not a regular
-// file), its tree in the worker's arena: when the index keeps only a
-// summary, the next file parsed takes the tree's memory.
-func (s *Server) readPrepared(p string, arena *nixast.TreeArena) *nixast.File {
-	src, ok := readListedSource(p, s.log)
-	if !ok {
-		return nil
-	}
-	f := arena.Parse(p, src) // without tokens, as readListedNixFile
-	kept := s.prepared(p, f)
-	if kept != f {
-		arena.Reuse()
-	} else {
-		arena.Keep()
-	}
-	return kept
-}
-
-// readIndexed reads and parses a file for the index, and keeps what the
-// analysis needs of it: most files of a large workspace only as a summary
-// (analysis.Cache.Prepare).
-func (s *Server) readIndexed(p string) *nixast.File {
+// readIndexed reads a file from disk (the directory walk found it, a file
+// event named it) and returns what the index keeps of it: most files of a
+// large workspace only as a summary (prepare), whose tree's memory the next
+// file parsed in the caller's arena takes. The index holds every file of
+// the workspace: it keeps no token lists.
+func (s *Server) readIndexed(p string, arena *nixast.TreeArena) *nixast.File {
+	s.noteRead(p)
 	if s.opts.beforeRead != nil {
 		s.opts.beforeRead(p)
 	}
-	return s.prepared(p, readNixFile(p, s.log))
-}
-
-// prepared is what the index keeps of a file read from disk.
-func (s *Server) prepared(p string, f *nixast.File) *nixast.File {
-	if f == nil || s.prepare == nil {
-		return f
+	src, ok := readSource(p, s.log)
+	switch {
+	case !ok:
+		return nil
+	case s.prepare == nil:
+		return nixast.ParseWithoutTokens(p, src)
 	}
-	return s.prepare(p, f)
+	return s.prepare(arena, p, src)
 }
 
 // indexFolders reads every *.nix file below dirs into the index, reporting
@@ -471,11 +431,7 @@ func (s *Server) indexFolders(ctx context.Context, dirs []string) {
 				if ctx.Err() != nil {
 					continue // drain what the walk sent
 				}
-				s.noteRead(p)
-				if s.opts.beforeRead != nil {
-					s.opts.beforeRead(p)
-				}
-				done <- parsed{p, s.readPrepared(p, &arena)}
+				done <- parsed{p, s.readIndexed(p, &arena)}
 			}
 		}()
 	}
@@ -541,8 +497,7 @@ func (s *Server) refreshFromDisk(p string) {
 	if !s.indexable(p) {
 		return
 	}
-	s.noteRead(p)
-	s.index.putEvent(p, s.readIndexed(p))
+	s.index.putEvent(p, s.readIndexed(p, new(nixast.TreeArena)))
 }
 
 // watchedQueue holds file events not yet read: the notification only
@@ -637,12 +592,7 @@ func (s *Server) applyWatchedFiles(changes []*protocol.FileEvent) {
 				if i >= len(reads) {
 					return
 				}
-				p := reads[i].path
-				s.noteRead(p)
-				if s.opts.beforeRead != nil {
-					s.opts.beforeRead(p)
-				}
-				reads[i].file = s.readPrepared(p, &arena)
+				reads[i].file = s.readIndexed(reads[i].path, &arena)
 			}
 		}()
 	}

@@ -698,12 +698,12 @@ func optionFolders(roots []string, storeRoot string, quiet bool, stderr io.Write
 }
 
 // prepareFiles parses srcs (nil: none) on every core and returns what the
-// cache keeps of each (analysis.Cache.Prepare): most files as summaries,
-// without their tree. Each worker parses into an arena of its own, and its
-// next file takes the memory of the trees it dropped; the collector runs as
-// usual, as what the cache drops is garbage (the 107 MB workspace checked in
-// 4.4 s and 470 MB, against 6.4 s and 1.9 GB with every tree kept and no
-// collection).
+// cache keeps of each (analysis.Cache.PrepareSource): most files as
+// summaries, without their tree. Each worker parses into an arena of its
+// own, and its next file takes the memory of the trees it dropped; the
+// collector runs as usual, as what the cache drops is garbage (the 107 MB
+// workspace checked in 4.4 s and 470 MB, against 6.4 s and 1.9 GB with
+// every tree kept and no collection).
 func prepareFiles(cache *analysis.Cache, keys []string, srcs [][]byte) []*nixast.File {
 	out := make([]*nixast.File, len(keys))
 	onWorkers(runtime.GOMAXPROCS(0), len(keys), func() func(i int) {
@@ -712,13 +712,7 @@ func prepareFiles(cache *analysis.Cache, keys []string, srcs [][]byte) []*nixast
 			if srcs[i] == nil {
 				return
 			}
-			f := arena.Parse(keys[i], srcs[i])
-			out[i] = cache.Prepare(keys[i], f)
-			if out[i] != f {
-				arena.Reuse()
-			} else {
-				arena.Keep()
-			}
+			out[i] = cache.PrepareSource(&arena, keys[i], srcs[i])
 		}
 	})
 	return out
