@@ -42,13 +42,15 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "microvm-lsp parse: no PATH given\nRun 'microvm-lsp parse -h' for help.")
 		return 2
 	}
-	if !*printTree && !*stats {
-		if code, ok := checkFiles(paths, stdout); ok {
-			return code
-		}
+	// The paths as given first, as xargs gives plain files, without a look
+	// at each (eachFile reports false for a directory), then the files of
+	// the directories. --stats times the parse alone: below.
+	each := checkFiles
+	if *printTree {
+		each = printFiles
 	}
-	if *printTree && !*stats {
-		if code, ok := printFiles(paths, stdout); ok {
+	if !*stats {
+		if code, ok := each(paths, stdout); ok {
 			return code
 		}
 	}
@@ -56,6 +58,12 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "microvm-lsp parse: %v\n", err)
 		return 2
+	}
+	if !*stats {
+		if code, ok := each(files, stdout); ok {
+			return code
+		}
+		// A file could not be read: the reading below says which.
 	}
 	home, _ := os.UserHomeDir()
 	srcs, errs := readFiles(files)
@@ -93,19 +101,14 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 	elapsed := time.Since(start)
 	status := 0
 	for i, f := range parsed {
-		name := files[i]
-		for _, e := range f.Errors {
-			line, col := f.Lines.Position(e.Pos)
-			fmt.Fprintf(stdout, "%s:%d:%d: %s\n", name, line+1, col+1, e.Msg)
+		out := appendErrors(nil, files[i], f.Lines, f.Errors)
+		if len(out) > 0 {
 			status = 1
 		}
 		if *printTree {
-			if len(parsed) > 1 {
-				fmt.Fprintf(stdout, "# %s\n", name)
-			}
-			abs, _ := filepath.Abs(name)
-			fmt.Fprintln(stdout, nixast.Print(f.Root, nixast.PrintConfig{BaseDir: filepath.Dir(abs), HomeDir: home}))
+			out = appendTree(out, files[i], len(parsed) > 1, f.Root, home)
 		}
+		stdout.Write(out)
 	}
 	if *stats {
 		secs := elapsed.Seconds()
@@ -127,16 +130,11 @@ func checkFiles(paths []string, stdout io.Writer) (int, bool) {
 	return eachFile(paths, stdout, func() func(path string, src []byte) ([]byte, bool) {
 		var c nixast.Checker
 		return func(path string, src []byte) ([]byte, bool) {
-			var out []byte
-			var lines *nixast.LineIndex
-			for _, e := range c.Check(src) {
-				if lines == nil {
-					lines = nixast.NewLineIndex(src)
-				}
-				line, col := lines.Position(e.Pos)
-				out = fmt.Appendf(out, "%s:%d:%d: %s\n", path, line+1, col+1, e.Msg)
+			errs := c.Check(src)
+			if len(errs) == 0 {
+				return nil, false
 			}
-			return out, len(out) > 0
+			return appendErrors(nil, path, nixast.NewLineIndex(src), errs), true
 		}
 	})
 }
@@ -152,17 +150,8 @@ func printFiles(paths []string, stdout io.Writer) (int, bool) {
 		return func(path string, src []byte) ([]byte, bool) {
 			f := arena.Parse(path, src)
 			defer arena.Reuse()
-			var out []byte
-			for _, e := range f.Errors {
-				line, col := f.Lines.Position(e.Pos)
-				out = fmt.Appendf(out, "%s:%d:%d: %s\n", path, line+1, col+1, e.Msg)
-			}
-			if len(paths) > 1 {
-				out = fmt.Appendf(out, "# %s\n", path)
-			}
-			abs, _ := filepath.Abs(path)
-			out = append(out, nixast.Print(f.Root, nixast.PrintConfig{BaseDir: filepath.Dir(abs), HomeDir: home})...)
-			return append(out, '\n'), len(f.Errors) > 0
+			out := appendErrors(nil, path, f.Lines, f.Errors)
+			return appendTree(out, path, len(paths) > 1, f.Root, home), len(f.Errors) > 0
 		}
 	})
 }
@@ -209,6 +198,27 @@ func eachFile(paths []string, stdout io.Writer, newWorker func() func(path strin
 		return 1, true
 	}
 	return 0, true
+}
+
+// appendErrors appends syntax errors as parse prints them:
+// FILE:LINE:COLUMN: message.
+func appendErrors(out []byte, path string, lines *nixast.LineIndex, errs []nixast.Error) []byte {
+	for _, e := range errs {
+		line, col := lines.Position(e.Pos)
+		out = fmt.Appendf(out, "%s:%d:%d: %s\n", path, line+1, col+1, e.Msg)
+	}
+	return out
+}
+
+// appendTree appends the normal form of a file's tree, after a line
+// "# FILE" when several files are printed.
+func appendTree(out []byte, path string, several bool, root nixast.Expr, home string) []byte {
+	if several {
+		out = fmt.Appendf(out, "# %s\n", path)
+	}
+	abs, _ := filepath.Abs(path)
+	out = append(out, nixast.Print(root, nixast.PrintConfig{BaseDir: filepath.Dir(abs), HomeDir: home})...)
+	return append(out, '\n')
 }
 
 // readFiles reads files on every core: thousands of small files cost as
