@@ -161,7 +161,7 @@ func (c *Cache) Workspace(files, open map[string]*nixast.File) *Workspace {
 // Either way every per-file check has run on it already, so an analysis
 // needs its tree again only when a system's modules include it. Neither a
 // summary nor what the cache keeps of the file refers to f's tree: the
-// caller may give its memory to the next parse (nixast.TreeArena).
+// caller may give its memory to the next parse (PrepareSource does).
 func (c *Cache) Prepare(p string, f *nixast.File) *nixast.File {
 	m := c.memo(p, f)
 	m.scanOnce.Do(func() { m.scan(f) })
