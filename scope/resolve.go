@@ -392,6 +392,7 @@ func (r *resolver) bindings(binds []nixast.Binding, rec bool, node nixast.Node, 
 	inner, kind := sc, Rec
 	if rec {
 		inner, kind = r.open(node, sc)
+		inner.reserve(len(binds))
 		for _, b := range binds {
 			switch b := b.(type) {
 			case *nixast.AttrAssign:
@@ -556,6 +557,7 @@ func (r *resolver) bind(a *attrs, sc *Scope) *Scope {
 		return sc
 	}
 	inner, kind := r.open(a.node, sc)
+	inner.reserve(len(a.ents))
 	for _, e := range a.ents {
 		d := &Def{Name: e.name, Kind: kind, Pos: e.at.Pos(), End: e.at.End(), Node: e.bind, More: e.More,
 			Inherit: e.inherited || e.from != nil, Path: e.path}

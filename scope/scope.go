@@ -18,6 +18,7 @@
 package scope
 
 import (
+	"slices"
 	"sort"
 	"sync"
 
@@ -171,6 +172,19 @@ func (s *Scope) Inside(outer *Scope) bool {
 		}
 	}
 	return false
+}
+
+// reserve makes room for n more names: a package set binds thousands, and
+// a map grown one doubling at a time rehashes each of them several times.
+func (s *Scope) reserve(n int) {
+	if n <= 8 || s.names != nil {
+		return
+	}
+	s.defs = slices.Grow(s.defs, n)
+	s.names = make(map[string]*Def, len(s.defs)+n)
+	for _, x := range s.defs {
+		s.names[x.Name] = x
+	}
 }
 
 func (s *Scope) add(d *Def) bool {
