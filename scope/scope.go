@@ -50,24 +50,26 @@ func (k Kind) String() string {
 // Def is a name bound in the file.
 type Def struct {
 	Name     string
-	Kind     Kind
 	Pos, End int         // the name where it is bound (an identifier or a quoted key)
 	Node     nixast.Node // *AttrAssign, *Inherit, *Formal or *Lambda
 	// Value is the bound expression of `name = value;` and a formal's
 	// default; nil for parameters, inherits and attribute paths.
 	Value nixast.Expr
+	Scope *Scope
+	// More lists the names of later bindings that add to this one
+	// (a.b = 1; a.c = 2;).
+	More []nixast.Node
+	// Uses counts the references to the name.
+	Uses int32
+	// The small fields last, side by side: a package set binds tens of
+	// thousands of names, and each padded field cost a word.
+	Kind Kind
 	// Inherit is set for a name bound by inherit or inherit (from): the
 	// name is also the attribute it takes.
 	Inherit bool
 	// Path is set when the name begins an attribute path (a.b = …;): the
 	// binding is a set made of all such paths.
-	Path  bool
-	Scope *Scope
-	// Uses counts the references to the name.
-	Uses int32
-	// More lists the names of later bindings that add to this one
-	// (a.b = 1; a.c = 2;).
-	More []nixast.Node
+	Path bool
 }
 
 // Doc returns the /** */ comment of the binding, if any.
