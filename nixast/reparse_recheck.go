@@ -83,7 +83,7 @@ func recheck(f, old *File, moved func(int) int, cut, runEnd int, unchanged func(
 			placed = true
 		}
 		binds, _ := bindingsOf(c)
-		var keys []string
+		keys := make([]string, 0, len(binds))
 		for _, b := range binds {
 			keys = firstNames(b, keys)
 		}
