@@ -1,5 +1,7 @@
 package nixast
 
+import "math/bits"
+
 // Nodes are allocated from chunks: a file has hundreds of thousands of
 // small nodes, and one allocation per node made the garbage collector the
 // parser's main cost.
@@ -26,7 +28,30 @@ type slab[T any] struct {
 // recycled holds the chunks of one node kind for a Checker.
 type recycled[T any] struct {
 	used [][]T // filled in this parse
-	free [][]T // cleared, to fill again
+	// free are the cleared chunks, to fill again, by size: free[k] holds
+	// those of 2^k to 2^(k+1)-1 items.
+	free [bits.UintSize][][]T
+}
+
+// take returns a free chunk of at least n items and less than 8n, or nil.
+// Not any chunk that fits: a tree that is kept (TreeArena.Keep) keeps its
+// chunks whole, and a small file's nodes in the chunks of a large one
+// kept ten times their size (810 MB live instead of 735 in a workspace of
+// 56 MB whose every file a system imports).
+func (r *recycled[T]) take(n int) []T {
+	k := bits.Len(uint(n)) - 1
+	for j := k; j < min(k+3, len(r.free)); j++ {
+		bucket := r.free[j]
+		for i := len(bucket) - 1; i >= 0; i-- {
+			if c := bucket[i]; cap(c) >= n {
+				bucket[i] = bucket[len(bucket)-1]
+				bucket[len(bucket)-1] = nil
+				r.free[j] = bucket[:len(bucket)-1]
+				return c[:0]
+			}
+		}
+	}
+	return nil
 }
 
 // refill makes room for n items in a new chunk of at least size items:
@@ -40,12 +65,9 @@ func (b *slab[T]) refill(n, size int) {
 	if b.cur != nil {
 		r.used = append(r.used, b.cur)
 	}
-	for i := len(r.free) - 1; i >= 0; i-- {
-		if c := r.free[i]; cap(c) >= n {
-			r.free = append(r.free[:i], r.free[i+1:]...)
-			b.cur = c[:0]
-			return
-		}
+	if c := r.take(max(size, n)); c != nil {
+		b.cur = c
+		return
 	}
 	b.cur = make([]T, 0, max(size, n))
 }
@@ -70,7 +92,8 @@ func (b *slab[T]) recycle(keep bool) {
 	}
 	for _, c := range r.used {
 		clear(c[:len(c)])
-		r.free = append(r.free, c[:0])
+		k := bits.Len(uint(cap(c))) - 1
+		r.free[k] = append(r.free[k], c[:0])
 	}
 	clear(r.used)
 	r.used = r.used[:0]
@@ -187,9 +210,14 @@ func (b *slab[T]) presize(n int32) {
 	if n == 0 || cap(b.cur)-len(b.cur) >= int(n) {
 		return
 	}
-	if b.rec != nil && len(b.rec.free) > 0 {
-		// Recycling: chunks of any size come from the files before.
-		return
+	if b.rec != nil {
+		if b.cur != nil {
+			b.rec.used = append(b.rec.used, b.cur)
+		}
+		if c := b.rec.take(int(n)); c != nil {
+			b.cur = c // one of the files before
+			return
+		}
 	}
 	b.cur = make([]T, 0, n)
 }

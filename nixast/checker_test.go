@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"sort"
 	"testing"
@@ -210,4 +211,52 @@ func TestAppendTokens(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestTreeArenaKeepsLittleForASmallFile: a small file parsed after a large
+// one whose tree was dropped takes chunks near its own size, not the large
+// file's: a kept tree keeps its chunks whole.
+func TestTreeArenaKeepsLittleForASmallFile(t *testing.T) {
+	small := []byte("{ lib, ... }: {\n  a = 1;\n  b = \"x${toString a}\";\n  c = [ lib.x { d = 2; } ];\n}\n")
+	var fresh TreeArena
+	fresh.Parse("small.nix", small)
+	want := heldChunkBytes(&fresh.c.p.slabs)
+	var a TreeArena
+	a.Parse("big.nix", generatedPackageSet(200<<10)) // below streamThreshold: in the arena
+	a.Reuse()
+	f := a.Parse("small.nix", small)
+	got := heldChunkBytes(&a.c.p.slabs)
+	a.Keep()
+	if got > 8*want+4096 {
+		t.Errorf("after a large file, the small file's tree holds %d bytes of chunks; parsed alone, %d", got, want)
+	}
+	sameFile(t, "kept small.nix", f)
+}
+
+// heldChunkBytes sums the capacity, in bytes, of the chunks that the tree
+// being parsed fills: every slab's current chunk and those it filled
+// before in this parse.
+func heldChunkBytes(s *slabs) int {
+	total := 0
+	v := reflect.ValueOf(s).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if f.Kind() != reflect.Struct {
+			continue // the stacks
+		}
+		cur := f.FieldByName("cur")
+		rec := f.FieldByName("rec")
+		if !cur.IsValid() || !rec.IsValid() {
+			continue
+		}
+		size := int(cur.Type().Elem().Size())
+		total += cur.Cap() * size
+		if !rec.IsNil() {
+			used := rec.Elem().FieldByName("used")
+			for j := range used.Len() {
+				total += used.Index(j).Cap() * size
+			}
+		}
+	}
+	return total
 }
