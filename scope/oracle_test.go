@@ -63,19 +63,25 @@ var (
 // files go to 2*GOMAXPROCS workers side by side.
 func nixParse(t *testing.T, home string, files []string) []nixVerdict {
 	out := make([]nixVerdict, len(files))
+	inShares(len(files), func(from, to int) { nixParseRange(t, home, files, out, from, to) })
+	return out
+}
+
+// inShares calls f on contiguous shares of n items, 2*GOMAXPROCS side by
+// side, and returns when all have returned.
+func inShares(n int, f func(from, to int)) {
 	workers := 2 * runtime.GOMAXPROCS(0)
-	share := (len(files) + workers - 1) / workers
+	share := (n + workers - 1) / workers
 	var wg sync.WaitGroup
-	for from := 0; from < len(files); from += share {
-		to := min(len(files), from+share)
+	for from := 0; from < n; from += share {
+		to := min(n, from+share)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			nixParseRange(t, home, files, out, from, to)
+			f(from, to)
 		}()
 	}
 	wg.Wait()
-	return out
 }
 
 // nixParseRange fills out[from:to] with the verdicts of files[from:to].
@@ -166,18 +172,7 @@ func oracleFiles(t *testing.T) []string {
 func nixReplParse(t *testing.T, home string, files []string) []nixVerdict {
 	out := make([]nixVerdict, len(files))
 	known := make([]bool, len(files))
-	workers := 2 * runtime.GOMAXPROCS(0)
-	share := (len(files) + workers - 1) / workers
-	var wg sync.WaitGroup
-	for from := 0; from < len(files); from += share {
-		to := min(len(files), from+share)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			nixReplRange(t, home, files, out, known, from, to)
-		}()
-	}
-	wg.Wait()
+	inShares(len(files), func(from, to int) { nixReplRange(t, home, files, out, known, from, to) })
 	var rest []string
 	var at []int
 	for i, ok := range known {
