@@ -106,7 +106,7 @@ func runDeprecatedModulePath(p *GraphPass) {
 				oldHostPath, strings.TrimPrefix(microvm.ModulePath(ModHost), "/"), microvm.DeprecatedHostPathSince)
 			f := Finding{File: e.File, Pos: e.Pos, End: e.End, Severity: SeverityWarning, Code: CodeDeprecatedModulePath, Message: msg, Tags: []Tag{TagDeprecated}}
 			if i := strings.LastIndex(part.Raw, oldHostPath); i >= 0 {
-				at := part.Start + i + len(oldHostPath) - len("host.nix")
+				at := part.Pos() + i + len(oldHostPath) - len("host.nix")
 				f.Fixes = append(f.Fixes, Fix{Title: "Import nixos-modules/host", Preferred: true,
 					Edits: []TextEdit{{File: e.File, Pos: at, End: at + len("host.nix"), NewText: "host"}}})
 			}

@@ -28,7 +28,7 @@ func attrContext(anc []nixast.Node, off int) attrCtx {
 					c.Path = nil
 				}
 			}
-			if n.Path != nil && n.Path.Pos() <= off && off <= n.Path.End() && (n.Eq < 0 || off <= n.Eq) {
+			if n.Path != nil && n.Path.Pos() <= off && off <= n.Path.End() && (n.Eq < 0 || off <= int(n.Eq)) {
 				for _, name := range n.Path.Names {
 					if name.Pos() <= off && off <= name.End() {
 						c.Name = name

@@ -248,7 +248,7 @@ func inBindingName(anc []nixast.Node, off int) bool {
 				}
 			}
 		case *nixast.AttrAssign:
-			return n.Eq < 0 || off <= n.Eq
+			return n.Eq < 0 || off <= int(n.Eq)
 		case *nixast.AttrSet:
 			return true
 		case nixast.Expr:
@@ -307,7 +307,7 @@ func completeString(ws *Workspace, file string, anc []nixast.Node, off int) ([]I
 			break
 		}
 	}
-	if str == nil || off <= str.Open || str.Close >= 0 && off > str.Close {
+	if str == nil || off <= int(str.Open) || str.Close >= 0 && off > int(str.Close) {
 		return nil, false
 	}
 	c := attrContext(anc[:idx], off)
@@ -326,13 +326,13 @@ func completeString(ws *Workspace, file string, anc []nixast.Node, off int) ([]I
 	if len(values) == 0 {
 		return []Item{}, true
 	}
-	start := str.Open + 1
+	start := str.Pos() + 1
 	if str.Indented {
-		start = str.Open + 2
+		start = str.Pos() + 2
 	}
 	end := off
 	if str.Close >= 0 {
-		end = str.Close
+		end = int(str.Close)
 	}
 	var items []Item
 	for _, v := range values {

@@ -49,7 +49,7 @@ func FoldingRanges(f *nixast.File) []Fold {
 				}
 			case *nixast.StringLit:
 				if n.Close >= 0 {
-					bracket(n.Open, n.Close)
+					bracket(int(n.Open), int(n.Close))
 				}
 			}
 			return true

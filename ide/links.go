@@ -64,11 +64,11 @@ func textLinks(t *nixast.TextPart) []Link {
 		if m[4] != "" && m[1] != "sourcehut" {
 			u += "/tree/" + m[4]
 		}
-		return []Link{{Range: Range{t.Start, t.Stop}, URL: u}}
+		return []Link{{Range: Range{int(t.Start), int(t.Stop)}, URL: u}}
 	}
 	for _, loc := range urlRe().FindAllStringIndex(t.Raw, -1) {
 		s := strings.TrimRight(t.Raw[loc[0]:loc[1]], trailingURL)
-		out = append(out, Link{Range: Range{t.Start + loc[0], t.Start + loc[0] + len(s)}, URL: s})
+		out = append(out, Link{Range: Range{t.Pos() + loc[0], t.Pos() + loc[0] + len(s)}, URL: s})
 	}
 	return out
 }

@@ -72,9 +72,9 @@ type URILit struct {
 // TextPart is literal text inside a string or path. Raw is the source text;
 // Value is the decoded text (escapes resolved, CR/CRLF folded to LF).
 type TextPart struct {
-	Start, Stop int
 	Raw         string
 	Value       string
+	Start, Stop int32
 	// Indentable is true for text of an indented string that takes part in
 	// indentation stripping; escapes such as ''$ do not.
 	Indentable bool
@@ -90,11 +90,11 @@ type Interp struct {
 
 // StringLit is "..." or ”...”.
 type StringLit struct {
-	Open     int
-	Indented bool
 	Parts    []StringPart
-	Close    int // position of the closing quote(s), or -1 if missing
-	Stop     int
+	Open     int32
+	Close    int32 // position of the closing quote(s), or -1 if missing
+	Stop     int32
+	Indented bool
 }
 
 // PathKind tells the kind of a path literal.
@@ -171,11 +171,11 @@ type AttrPath struct {
 // AttrAssign is the binding path = value;.
 type AttrAssign struct {
 	Path  *AttrPath
-	Eq    int // -1 if missing
 	Value Expr
-	Semi  int // -1 if missing
-	Stop  int
 	Doc   *Comment // a /** */ comment right before the binding
+	Eq    int32    // -1 if missing
+	Semi  int32    // -1 if missing
+	Stop  int32
 }
 
 // Inherit is inherit names; or inherit (from) names;.
@@ -192,10 +192,10 @@ type Inherit struct {
 // Select is X.path or X.path or Default.
 type Select struct {
 	X       Expr
-	Dot     int
-	Path    *AttrPath
-	OrPos   int  // -1 without a default
 	Default Expr // nil without a default
+	Path    *AttrPath
+	Dot     int32
+	OrPos   int32 // -1 without a default
 }
 
 // HasAttr is X ? path.
@@ -299,12 +299,12 @@ func (x *FloatLit) Pos() int   { return x.ValuePos }
 func (x *FloatLit) End() int   { return x.ValuePos + len(x.Raw) }
 func (x *URILit) Pos() int     { return x.ValuePos }
 func (x *URILit) End() int     { return x.ValuePos + len(x.Raw) }
-func (x *TextPart) Pos() int   { return x.Start }
-func (x *TextPart) End() int   { return x.Stop }
+func (x *TextPart) Pos() int   { return int(x.Start) }
+func (x *TextPart) End() int   { return int(x.Stop) }
 func (x *Interp) Pos() int     { return x.Dollar }
 func (x *Interp) End() int     { return x.Stop }
-func (x *StringLit) Pos() int  { return x.Open }
-func (x *StringLit) End() int  { return x.Stop }
+func (x *StringLit) Pos() int  { return int(x.Open) }
+func (x *StringLit) End() int  { return int(x.Stop) }
 func (x *PathLit) Pos() int    { return x.Parts[0].Pos() }
 func (x *PathLit) End() int    { return x.Parts[len(x.Parts)-1].End() }
 func (x *SearchPath) Pos() int { return x.ValuePos }
@@ -345,7 +345,7 @@ func (x *AttrName) End() int {
 func (x *AttrPath) Pos() int   { return x.Names[0].Pos() }
 func (x *AttrPath) End() int   { return x.Names[len(x.Names)-1].End() }
 func (x *AttrAssign) Pos() int { return x.Path.Pos() }
-func (x *AttrAssign) End() int { return x.Stop }
+func (x *AttrAssign) End() int { return int(x.Stop) }
 func (x *Inherit) Pos() int    { return x.Inherit }
 func (x *Inherit) End() int    { return x.Stop }
 func (x *Select) Pos() int     { return x.X.Pos() }
@@ -354,7 +354,7 @@ func (x *Select) End() int {
 		return x.Default.End()
 	}
 	if x.OrPos >= 0 {
-		return x.OrPos + 2
+		return int(x.OrPos + 2)
 	}
 	return x.Path.End()
 }

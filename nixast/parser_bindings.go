@@ -113,17 +113,17 @@ func (p *parser) parseAssign(isLet bool) *AttrAssign {
 		}
 	}
 	if p.tok.Kind == ASSIGN {
-		b.Eq = p.tok.Pos()
+		b.Eq = int32(p.tok.Pos())
 		p.next()
 	} else {
 		p.errorf(p.tok.Pos(), p.tok.End(), "expected '=' after `%s`, found %s", p.pathString(path), p.describe(p.tok))
 		if k := p.tok.Kind; k == SEMI || k == RBRACE || k == IN || k == EOF {
 			b.Value = &BadExpr{From: p.prevEnd(), To: p.prevEnd()}
 			if k == SEMI {
-				b.Semi = p.tok.Pos()
+				b.Semi = int32(p.tok.Pos())
 				p.next()
 			}
-			b.Stop = p.prevEnd()
+			b.Stop = int32(p.prevEnd())
 			return b
 		}
 	}
@@ -131,23 +131,23 @@ func (p *parser) parseAssign(isLet bool) *AttrAssign {
 	b.Value = p.parseExpr()
 	p.popCloser()
 	if p.tok.Kind == SEMI {
-		b.Semi = p.tok.Pos()
+		b.Semi = int32(p.tok.Pos())
 		p.next()
 	} else {
 		end := b.Value.End()
-		if end < b.Eq {
+		if end < int(b.Eq) {
 			end = p.prevEnd()
 		}
 		p.errorf(end, end, "expected ';' after the binding of `%s`", p.pathString(path))
 		if !p.bindingAhead() && p.tok.Kind != INHERIT && p.tok.Kind != RBRACE && p.tok.Kind != IN && p.tok.Kind != EOF {
 			p.skipTo(SEMI, RBRACE, IN)
 			if p.tok.Kind == SEMI {
-				b.Semi = p.tok.Pos()
+				b.Semi = int32(p.tok.Pos())
 				p.next()
 			}
 		}
 	}
-	b.Stop = p.prevEnd()
+	b.Stop = int32(p.prevEnd())
 	return b
 }
 

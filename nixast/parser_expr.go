@@ -531,9 +531,9 @@ func (p *parser) parseSelect() Expr {
 	case DOT:
 		dot := p.tok.Pos()
 		p.next()
-		s := put(&p.selects, Select{X: x, Dot: dot, Path: p.parseAttrPath("after '.'"), OrPos: -1})
+		s := put(&p.selects, Select{X: x, Dot: int32(dot), Path: p.parseAttrPath("after '.'"), OrPos: -1})
 		if p.tok.Kind == OR_KW {
-			s.OrPos = p.tok.Pos()
+			s.OrPos = int32(p.tok.Pos())
 			p.next()
 			if p.startsSimple(p.tok, 0) {
 				s.Default = p.parseSelect()

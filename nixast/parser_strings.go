@@ -22,7 +22,7 @@ func (p *parser) parseInterp() *Interp {
 
 func (p *parser) parseString() Expr {
 	open := p.tok
-	x := put(&p.strs, StringLit{Open: open.Pos(), Indented: open.Kind == IND_STRING_OPEN, Close: -1})
+	x := put(&p.strs, StringLit{Open: int32(open.Pos()), Indented: open.Kind == IND_STRING_OPEN, Close: -1})
 	p.next()
 	closeKind := STRING_CLOSE
 	if x.Indented {
@@ -37,22 +37,22 @@ func (p *parser) parseString() Expr {
 		switch t.Kind {
 		case STRING_TEXT:
 			raw := p.text(t)
-			parts = append(parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: unescapeString(raw)}))
+			parts = append(parts, put(&p.texts, TextPart{Start: int32(t.Pos()), Stop: int32(t.End()), Raw: raw, Value: unescapeString(raw)}))
 			p.next()
 		case IND_STRING_TEXT:
 			raw := p.text(t)
-			parts = append(parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: raw, Indentable: true}))
+			parts = append(parts, put(&p.texts, TextPart{Start: int32(t.Pos()), Stop: int32(t.End()), Raw: raw, Value: raw, Indentable: true}))
 			p.next()
 		case IND_STRING_ESCAPE:
 			raw := p.text(t)
-			parts = append(parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: indEscapeValue(raw)}))
+			parts = append(parts, put(&p.texts, TextPart{Start: int32(t.Pos()), Stop: int32(t.End()), Raw: raw, Value: indEscapeValue(raw)}))
 			p.next()
 		case DOLLAR_CURLY:
 			parts = append(parts, p.parseInterp())
 		case closeKind:
-			x.Close = t.Pos()
+			x.Close = int32(t.Pos())
 			p.next()
-			x.Stop = p.prevEnd()
+			x.Stop = int32(p.prevEnd())
 			return x
 		default:
 			what := `string: the '"'`
@@ -60,9 +60,9 @@ func (p *parser) parseString() Expr {
 				what = "indented string: the ''"
 			}
 			p.errorf(open.Pos(), open.End(), "unterminated %s at %s is never closed", what, p.at(open.Pos()))
-			x.Stop = p.prevEnd()
-			if x.Stop < open.End() {
-				x.Stop = open.End()
+			x.Stop = int32(p.prevEnd())
+			if int(x.Stop) < open.End() {
+				x.Stop = int32(open.End())
 			}
 			return x
 		}
@@ -82,7 +82,7 @@ func (p *parser) parsePath() Expr {
 	case strings.HasPrefix(raw, "/"):
 		x.Kind = PathAbsolute
 	}
-	parts = append(parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: raw}))
+	parts = append(parts, put(&p.texts, TextPart{Start: int32(t.Pos()), Stop: int32(t.End()), Raw: raw, Value: raw}))
 	p.next()
 	// Nix's grammar wants an interpolation among the pieces after the first:
 	// ./a//b lexes as ./a/ and /b, which no rule accepts.
@@ -94,7 +94,7 @@ func (p *parser) parsePath() Expr {
 		switch t.Kind {
 		case PATH_TEXT:
 			raw := p.text(t)
-			parts = append(parts, put(&p.texts, TextPart{Start: t.Pos(), Stop: t.End(), Raw: raw, Value: raw}))
+			parts = append(parts, put(&p.texts, TextPart{Start: int32(t.Pos()), Stop: int32(t.End()), Raw: raw, Value: raw}))
 			p.next()
 		case DOLLAR_CURLY:
 			parts = append(parts, p.parseInterp())

@@ -63,6 +63,9 @@ func (s *shifter) pos(p int) int {
 	return p
 }
 
+// pos32 is pos for the positions nodes keep in 32 bits.
+func (s *shifter) pos32(p int32) int32 { return int32(s.pos(int(p))) }
+
 func (s *shifter) keep(n Node) bool {
 	if s.all {
 		return n == nil
@@ -128,7 +131,7 @@ func (s *shifter) expr(x Expr) Expr {
 	case *Select:
 		c := put(&s.selects, *x)
 		c.X = s.expr(x.X)
-		c.Dot, c.OrPos = s.pos(c.Dot), s.pos(c.OrPos)
+		c.Dot, c.OrPos = s.pos32(c.Dot), s.pos32(c.OrPos)
 		c.Path = s.path(x.Path)
 		c.Default = s.expr(x.Default)
 		return c
@@ -209,7 +212,7 @@ func (s *shifter) str(x *StringLit) *StringLit {
 		return x
 	}
 	c := put(&s.strs, *x)
-	c.Open, c.Close, c.Stop = s.pos(c.Open), s.pos(c.Close), s.pos(c.Stop)
+	c.Open, c.Close, c.Stop = s.pos32(c.Open), s.pos32(c.Close), s.pos32(c.Stop)
 	c.Parts = s.parts(x.Parts)
 	return c
 }
@@ -227,7 +230,7 @@ func (s *shifter) parts(parts []StringPart) []StringPart {
 				continue
 			}
 			c := put(&s.texts, *p)
-			c.Start, c.Stop = s.pos(c.Start), s.pos(c.Stop)
+			c.Start, c.Stop = s.pos32(c.Start), s.pos32(c.Stop)
 			out[i] = c
 		case *Interp:
 			out[i] = s.interp(p)
@@ -366,7 +369,7 @@ func (s *shifter) binding(b Binding) Binding {
 	case *AttrAssign:
 		c := put(&s.assigns, *b)
 		c.Path = s.path(b.Path)
-		c.Eq, c.Semi, c.Stop = s.pos(c.Eq), s.pos(c.Semi), s.pos(c.Stop)
+		c.Eq, c.Semi, c.Stop = s.pos32(c.Eq), s.pos32(c.Semi), s.pos32(c.Stop)
 		c.Value = s.expr(b.Value)
 		c.Doc = s.comment(b.Doc)
 		return c
