@@ -223,12 +223,12 @@ func insertBinding(ws *Workspace, file string, set *nixast.AttrSet, text string)
 		if set.Rbrace < 0 {
 			return TextEdit{}, false
 		}
-		return TextEdit{File: file, Pos: set.Lbrace + 1, End: set.Rbrace, NewText: " " + text + " "}, true
+		return TextEdit{File: file, Pos: int(set.Lbrace + 1), End: int(set.Rbrace), NewText: " " + text + " "}, true
 	}
 	last := set.Bindings[len(set.Bindings)-1]
 	first := set.Bindings[0]
 	f := ws.At(file)
-	if f.Lines.Line(last.End()) == f.Lines.Line(set.Lbrace) {
+	if f.Lines.Line(last.End()) == f.Lines.Line(int(set.Lbrace)) {
 		return TextEdit{File: file, Pos: last.End(), End: last.End(), NewText: " " + text}, true
 	}
 	eol, ok := restOfLine(src, last.End())

@@ -332,7 +332,7 @@ func (g *graph) childPart(s *System, name string, rest int, v nixast.Expr, e *en
 	}
 	c := g.childOf(s, "vm", name, file, via, b)
 	as := &nixast.AttrAssign{Path: &nixast.AttrPath{Names: names[len(names)-rest:]}, Eq: b.Eq, Value: v, Semi: b.Semi, Stop: b.Stop}
-	set := &nixast.AttrSet{Rec: -1, Lbrace: as.Path.Pos(), Bindings: []nixast.Binding{as}, Rbrace: -1, Stop: int(b.Stop)}
+	set := &nixast.AttrSet{Rec: -1, Lbrace: int32(as.Path.Pos()), Bindings: []nixast.Binding{as}, Rbrace: -1, Stop: b.Stop}
 	c.parts = append(c.parts, childConfigPart{set: set, env: e, file: file})
 }
 

@@ -38,9 +38,9 @@ func FoldingRanges(f *nixast.File) []Fold {
 		nixast.Inspect(r, func(n nixast.Node) bool {
 			switch n := n.(type) {
 			case *nixast.AttrSet:
-				bracket(n.Lbrace, n.Rbrace)
+				bracket(int(n.Lbrace), int(n.Rbrace))
 			case *nixast.List:
-				bracket(n.Lbrack, n.Rbrack)
+				bracket(int(n.Lbrack), int(n.Rbrack))
 			case *nixast.Paren:
 				bracket(n.Lparen, n.Rparen)
 			case *nixast.Let:

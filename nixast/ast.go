@@ -82,10 +82,10 @@ type TextPart struct {
 
 // Interp is an interpolation ${X}.
 type Interp struct {
-	Dollar int // position of "${"
 	X      Expr
-	Rbrace int // position of "}", or -1 if missing
-	Stop   int
+	Dollar int32 // position of "${"
+	Rbrace int32 // position of "}", or -1 if missing
+	Stop   int32
 }
 
 // StringLit is "..." or ”...”.
@@ -129,19 +129,19 @@ type Paren struct {
 
 // List is [ elems ].
 type List struct {
-	Lbrack int
 	Elems  []Expr
-	Rbrack int // -1 if missing
-	Stop   int
+	Lbrack int32
+	Rbrack int32 // -1 if missing
+	Stop   int32
 }
 
 // AttrSet is { bindings } or rec { bindings }.
 type AttrSet struct {
-	Rec      int // position of "rec", or -1
-	Lbrace   int
 	Bindings []Binding
-	Rbrace   int // -1 if missing
-	Stop     int
+	Rec      int32 // position of "rec", or -1
+	Lbrace   int32
+	Rbrace   int32 // -1 if missing
+	Stop     int32
 
 	attrs *attrEntries // the attribute tree, for duplicate checks of enclosing sets
 }
@@ -221,9 +221,9 @@ type Unary struct {
 // Binary is X op Y.
 type Binary struct {
 	X     Expr
-	OpPos int
-	Op    Kind
 	Y     Expr
+	OpPos int32
+	Op    Kind
 }
 
 // If is if Cond then Then else Else.
@@ -301,8 +301,8 @@ func (x *URILit) Pos() int     { return x.ValuePos }
 func (x *URILit) End() int     { return x.ValuePos + len(x.Raw) }
 func (x *TextPart) Pos() int   { return int(x.Start) }
 func (x *TextPart) End() int   { return int(x.Stop) }
-func (x *Interp) Pos() int     { return x.Dollar }
-func (x *Interp) End() int     { return x.Stop }
+func (x *Interp) Pos() int     { return int(x.Dollar) }
+func (x *Interp) End() int     { return int(x.Stop) }
 func (x *StringLit) Pos() int  { return int(x.Open) }
 func (x *StringLit) End() int  { return int(x.Stop) }
 func (x *PathLit) Pos() int    { return x.Parts[0].Pos() }
@@ -311,15 +311,15 @@ func (x *SearchPath) Pos() int { return x.ValuePos }
 func (x *SearchPath) End() int { return x.ValuePos + len(x.Raw) }
 func (x *Paren) Pos() int      { return x.Lparen }
 func (x *Paren) End() int      { return x.Stop }
-func (x *List) Pos() int       { return x.Lbrack }
-func (x *List) End() int       { return x.Stop }
+func (x *List) Pos() int       { return int(x.Lbrack) }
+func (x *List) End() int       { return int(x.Stop) }
 func (x *AttrSet) Pos() int {
 	if x.Rec >= 0 {
-		return x.Rec
+		return int(x.Rec)
 	}
-	return x.Lbrace
+	return int(x.Lbrace)
 }
-func (x *AttrSet) End() int   { return x.Stop }
+func (x *AttrSet) End() int   { return int(x.Stop) }
 func (x *LegacyLet) Pos() int { return x.Let }
 func (x *LegacyLet) End() int { return x.Stop }
 func (x *AttrName) Pos() int {

@@ -5,7 +5,7 @@ import (
 )
 
 func (p *parser) parseAttrSet() *AttrSet {
-	x := put(&p.attrSets, AttrSet{Rec: -1, Lbrace: p.tok.Pos(), Rbrace: -1})
+	x := put(&p.attrSets, AttrSet{Rec: -1, Lbrace: int32(p.tok.Pos()), Rbrace: -1})
 	p.next()
 	p.pushCloser(RBRACE)
 	var plain bool
@@ -13,7 +13,7 @@ func (p *parser) parseAttrSet() *AttrSet {
 	// "}; name = ..." where no binding awaits a ';' means this '}' is one
 	// too many: report it and keep the set open.
 	for p.tok.Kind == RBRACE && p.peek(1).Kind == SEMI && p.peek(2).Kind != EOF && !p.awaited(SEMI) && p.depthOfSet() == 1 {
-		p.errorf(p.tok.Pos(), p.tok.End(), "unexpected '}' followed by ';': the attribute set at %s goes on after it", p.at(x.Lbrace))
+		p.errorf(p.tok.Pos(), p.tok.End(), "unexpected '}' followed by ';': the attribute set at %s goes on after it", p.at(int(x.Lbrace)))
 		p.next()
 		p.next()
 		more, _ := p.parseBindings(RBRACE, false)
@@ -26,8 +26,10 @@ func (p *parser) parseAttrSet() *AttrSet {
 		plain = !repeats(keys)
 	}
 	p.popCloser()
-	p.closeBrace(&x.Rbrace, x.Lbrace, "attribute set")
-	x.Stop = p.prevEnd()
+	if r, ok := p.closeBrace(int(x.Lbrace), "attribute set"); ok {
+		x.Rbrace = int32(r)
+	}
+	x.Stop = int32(p.prevEnd())
 	p.checkBindings(x, x.Bindings, plain)
 	return x
 }

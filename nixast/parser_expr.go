@@ -328,7 +328,7 @@ func (p *parser) parsePipe() Expr {
 			}
 			op, pos := p.tok.Kind, p.tok.Pos()
 			p.next()
-			x = put(&p.binaries, Binary{X: x, OpPos: pos, Op: op, Y: p.parseOp(0)})
+			x = put(&p.binaries, Binary{X: x, OpPos: int32(pos), Op: op, Y: p.parseOp(0)})
 		}
 	case PIPE_FROM:
 		p.newSyntax = true
@@ -344,7 +344,7 @@ func (p *parser) parsePipe() Expr {
 		}
 		x = operands[len(operands)-1]
 		for i := len(ops) - 1; i >= 0; i-- {
-			x = put(&p.binaries, Binary{X: operands[i], OpPos: ops[i].Pos(), Op: ops[i].Kind, Y: x})
+			x = put(&p.binaries, Binary{X: operands[i], OpPos: int32(ops[i].Pos()), Op: ops[i].Kind, Y: x})
 		}
 	}
 	return x
@@ -446,7 +446,7 @@ func (p *parser) parseOpInner(min int) Expr {
 			} else {
 				y = p.parseOp(prec + 1)
 			}
-			x = put(&p.binaries, Binary{X: x, OpPos: op.Pos(), Op: op.Kind, Y: y})
+			x = put(&p.binaries, Binary{X: x, OpPos: int32(op.Pos()), Op: op.Kind, Y: y})
 		}
 		if as == assocNone {
 			lastNonAssoc = prec
@@ -616,7 +616,7 @@ func (p *parser) parseSimpleInner() Expr {
 			return &BadExpr{From: t.Pos(), To: t.End()}
 		}
 		s := p.parseAttrSet()
-		s.Rec = t.Pos()
+		s.Rec = int32(t.Pos())
 		return s
 	case LBRACE:
 		return p.parseAttrSet()
@@ -634,7 +634,9 @@ func (p *parser) parseSimpleInner() Expr {
 			var plain bool
 			x.Bindings, plain = p.parseBindings(RBRACE, false)
 			p.popCloser()
-			p.closeBrace(&x.Rbrace, lbrace, "'let {'")
+			if r, ok := p.closeBrace(lbrace, "'let {'"); ok {
+				x.Rbrace = r
+			}
 			x.Stop = p.prevEnd()
 			p.checkBindings(x, x.Bindings, plain)
 			return x
@@ -648,17 +650,18 @@ func (p *parser) parseSimpleInner() Expr {
 	return p.bad()
 }
 
-func (p *parser) closeBrace(rbrace *int, lbrace int, what string) {
+func (p *parser) closeBrace(lbrace int, what string) (rbrace int, ok bool) {
 	if p.tok.Kind == RBRACE {
-		*rbrace = p.tok.Pos()
+		rbrace = p.tok.Pos()
 		p.next()
-		return
+		return rbrace, true
 	}
 	p.errorf(p.tok.Pos(), p.tok.End(), "expected '}' to close the %s at %s, found %s", what, p.at(lbrace), p.describe(p.tok))
+	return -1, false
 }
 
 func (p *parser) parseList() Expr {
-	x := put(&p.lists, List{Lbrack: p.tok.Pos(), Rbrack: -1})
+	x := put(&p.lists, List{Lbrack: int32(p.tok.Pos()), Rbrack: -1})
 	p.next()
 	p.pushCloser(RBRACK)
 	// The first elements stay on the stack; a longer list goes on in
@@ -690,19 +693,19 @@ func (p *parser) parseList() Expr {
 	for {
 		switch {
 		case p.tok.Kind == RBRACK:
-			x.Rbrack = p.tok.Pos()
+			x.Rbrack = int32(p.tok.Pos())
 			p.next()
-			x.Stop = p.prevEnd()
+			x.Stop = int32(p.prevEnd())
 			return x
 		case p.bindingAhead() || p.tok.Kind == INHERIT:
-			p.errorf(x.Lbrack, x.Lbrack+1, "this '[' is never closed: expected ']' before the binding at %s", p.at(p.tok.Pos()))
-			x.Stop = p.prevEnd()
+			p.errorf(int(x.Lbrack), int(x.Lbrack)+1, "this '[' is never closed: expected ']' before the binding at %s", p.at(p.tok.Pos()))
+			x.Stop = int32(p.prevEnd())
 			return x
 		case p.startsSimple(p.tok, 0):
 			add(p.parseSelect())
 		case p.tok.Kind == EOF || p.awaited(p.tok.Kind) || p.tok.Kind == SEMI:
-			p.errorf(p.tok.Pos(), p.tok.End(), "expected ']' to close the list at %s, found %s", p.at(x.Lbrack), p.describe(p.tok))
-			x.Stop = p.prevEnd()
+			p.errorf(p.tok.Pos(), p.tok.End(), "expected ']' to close the list at %s, found %s", p.at(int(x.Lbrack)), p.describe(p.tok))
+			x.Stop = int32(p.prevEnd())
 			return x
 		case p.tok.Kind == MINUS:
 			p.errorf(p.tok.Pos(), p.tok.End(), "a list element cannot start with '-': write a negative number or a subtraction in parentheses, as in [ (-1) ]")

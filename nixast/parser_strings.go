@@ -5,18 +5,18 @@ import (
 )
 
 func (p *parser) parseInterp() *Interp {
-	x := put(&p.interps, Interp{Dollar: p.tok.Pos(), Rbrace: -1})
+	x := put(&p.interps, Interp{Dollar: int32(p.tok.Pos()), Rbrace: -1})
 	p.next()
 	p.pushCloser(RBRACE)
 	x.X = p.parseExpr()
 	p.popCloser()
 	if p.tok.Kind == RBRACE {
-		x.Rbrace = p.tok.Pos()
+		x.Rbrace = int32(p.tok.Pos())
 		p.next()
 	} else {
-		p.errorf(p.tok.Pos(), p.tok.End(), "expected '}' to close the '${' at %s, found %s", p.at(x.Dollar), p.describe(p.tok))
+		p.errorf(p.tok.Pos(), p.tok.End(), "expected '}' to close the '${' at %s, found %s", p.at(int(x.Dollar)), p.describe(p.tok))
 	}
-	x.Stop = p.prevEnd()
+	x.Stop = int32(p.prevEnd())
 	return x
 }
 

@@ -311,7 +311,7 @@ func listRegion(n Node) (start, end int) {
 	switch x := n.(type) {
 	case *AttrSet:
 		if x.Rbrace >= 0 {
-			return x.Lbrace + 1, x.Rbrace
+			return int(x.Lbrace + 1), int(x.Rbrace)
 		}
 	case *LegacyLet:
 		if x.Rbrace >= 0 {
@@ -349,7 +349,7 @@ func staysSet(container Node, toks tokenList) bool {
 	if !ok || set.Rec >= 0 {
 		return true // a let, or 'rec {': no formals there
 	}
-	i := toks.search(set.Lbrace)
+	i := toks.search(int(set.Lbrace))
 	if i+2 >= toks.len() {
 		return false
 	}

@@ -157,7 +157,7 @@ func (f *File) SharesFirstName(n Node) bool { return hasPos(f.nonPlain, listPos(
 func listPos(n Node) int {
 	switch x := n.(type) {
 	case *AttrSet:
-		return x.Lbrace
+		return int(x.Lbrace)
 	case *LegacyLet:
 		return x.Lbrace
 	}

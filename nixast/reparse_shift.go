@@ -109,7 +109,7 @@ func (s *shifter) expr(x Expr) Expr {
 		return &c
 	case *List:
 		c := put(&s.lists, *x)
-		c.Lbrack, c.Rbrack, c.Stop = s.pos(c.Lbrack), s.pos(c.Rbrack), s.pos(c.Stop)
+		c.Lbrack, c.Rbrack, c.Stop = s.pos32(c.Lbrack), s.pos32(c.Rbrack), s.pos32(c.Stop)
 		if len(x.Elems) > 0 {
 			c.Elems = grab(&s.exprs, len(x.Elems))
 			for i, e := range x.Elems {
@@ -119,7 +119,7 @@ func (s *shifter) expr(x Expr) Expr {
 		return c
 	case *AttrSet:
 		c := put(&s.attrSets, *x)
-		c.Rec, c.Lbrace, c.Rbrace, c.Stop = s.pos(c.Rec), s.pos(c.Lbrace), s.pos(c.Rbrace), s.pos(c.Stop)
+		c.Rec, c.Lbrace, c.Rbrace, c.Stop = s.pos32(c.Rec), s.pos32(c.Lbrace), s.pos32(c.Rbrace), s.pos32(c.Stop)
 		c.Bindings = s.listOf(x, x.Bindings)
 		c.attrs = nil
 		return c
@@ -151,7 +151,7 @@ func (s *shifter) expr(x Expr) Expr {
 	case *Binary:
 		c := put(&s.binaries, *x)
 		c.X = s.expr(x.X)
-		c.OpPos = s.pos(c.OpPos)
+		c.OpPos = s.pos32(c.OpPos)
 		c.Y = s.expr(x.Y)
 		return c
 	case *If:
@@ -244,7 +244,7 @@ func (s *shifter) interp(x *Interp) *Interp {
 		return x
 	}
 	c := put(&s.interps, *x)
-	c.Dollar, c.Rbrace, c.Stop = s.pos(c.Dollar), s.pos(c.Rbrace), s.pos(c.Stop)
+	c.Dollar, c.Rbrace, c.Stop = s.pos32(c.Dollar), s.pos32(c.Rbrace), s.pos32(c.Stop)
 	c.X = s.expr(x.X)
 	return c
 }
