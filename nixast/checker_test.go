@@ -221,6 +221,9 @@ func TestTreeArenaKeepsLittleForASmallFile(t *testing.T) {
 	var fresh TreeArena
 	fresh.Parse("small.nix", small)
 	want := heldChunkBytes(&fresh.c.p.slabs)
+	if want == 0 {
+		t.Fatal("no chunks found: heldChunkBytes reads the slabs' fields by name")
+	}
 	var a TreeArena
 	a.Parse("big.nix", generatedPackageSet(200<<10)) // below streamThreshold: in the arena
 	a.Reuse()
