@@ -30,13 +30,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/microvm-lsp/microvm-lsp/internal/nixrepl"
 )
 
 type oracle struct {
@@ -116,51 +117,29 @@ func (o *oracle) parseBatch(names []string, srcs [][]byte) (outs []string, n int
 // cannot run.
 func (o *oracle) syntaxErrors(names []string, srcs [][]byte) (rejected []bool) {
 	rejected = make([]bool, len(names))
-	var in bytes.Buffer
+	inputs := make([]string, len(names))
 	paths := make([]string, len(names))
 	for i, name := range names {
 		paths[i] = filepath.Join(o.dir, "repl-"+name)
 		if err := os.WriteFile(paths[i], append([]byte("with {}; "), srcs[i]...), 0o644); err != nil {
 			panic(err)
 		}
-		fmt.Fprintf(&in, "import \"%s\"\n;;\n\"@@input %d@@\"\n", paths[i], i)
+		inputs[i] = "import \"" + paths[i] + "\"\n;;"
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "nix", "--extra-experimental-features", "nix-command", "repl")
-	cmd.Env = append(os.Environ(), "NIX_REMOTE=", "HOME="+o.home, "NIX_PATH=", "TERM=dumb", "NO_COLOR=1")
-	cmd.Stdin = &in
-	var both bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &both, &both // one pipe: errors and values in order
-	if cmd.Run() != nil {
+	answers, err := nixrepl.Answers(ctx, o.home, inputs)
+	if err != nil {
 		return rejected
 	}
-	marker := regexp.MustCompile(`^"@@input (\d+)@@"$`)
-	ansi := regexp.MustCompile("\x1b\\[[0-9;]*m")
-	type replError struct{ msg, at string }
-	var errs []replError
-	prev := -1
-	for _, line := range strings.Split(ansi.ReplaceAllString(both.String(), ""), "\n") {
-		if m := marker.FindStringSubmatch(line); m != nil {
-			var i int
-			fmt.Sscan(m[1], &i)
-			if i == prev+1 && i < len(names) {
-				syntax := func(e replError) bool { return strings.HasPrefix(e.msg, "syntax error, ") }
-				switch {
-				case len(errs) == 2 && syntax(errs[0]) && strings.HasPrefix(errs[0].at, "at "+paths[i]+":") &&
-					syntax(errs[1]) && strings.HasPrefix(errs[1].at, "at «string»:1:1"):
-					rejected[i] = true
-				case len(errs) == 1 && syntax(errs[0]) && strings.HasPrefix(errs[0].at, "at «string»:2:1"):
-					rejected[i] = true // ended early
-				}
-			}
-			prev, errs = i, nil
-			continue
-		}
-		if msg, ok := strings.CutPrefix(line, "error: "); ok {
-			errs = append(errs, replError{msg: msg})
-		} else if t := strings.TrimSpace(line); len(errs) > 0 && errs[len(errs)-1].at == "" && strings.HasPrefix(t, "at ") {
-			errs[len(errs)-1].at = t
+	syntax := func(e nixrepl.Error) bool { return strings.HasPrefix(e.Msg, "syntax error, ") }
+	for i, a := range answers {
+		switch errs := nixrepl.Errors(a); {
+		case len(errs) == 2 && syntax(errs[0]) && strings.HasPrefix(errs[0].At, "at "+paths[i]+":") &&
+			syntax(errs[1]) && strings.HasPrefix(errs[1].At, "at «string»:1:1"):
+			rejected[i] = true
+		case len(errs) == 1 && syntax(errs[0]) && strings.HasPrefix(errs[0].At, "at «string»:2:1"):
+			rejected[i] = true // ended early
 		}
 	}
 	return rejected

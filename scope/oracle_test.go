@@ -19,17 +19,20 @@ package scope
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/microvm-lsp/microvm-lsp/internal/nixrepl"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
@@ -166,9 +169,8 @@ func oracleFiles(t *testing.T) []string {
 // early, so a probe is given as `if false then (text) else null`: nothing
 // is evaluated and no name bound, and an error's line is the file's. Its
 // comments are blanked first (a block comment cut at the end of a line is
-// a syntax error to the repl, not an early end). A marker string follows
-// each probe; its printed value closes the probe's answer. A probe whose
-// answer cannot be told apart goes to nixParse.
+// a syntax error to the repl, not an early end). A probe whose answer
+// cannot be told apart (nixrepl.Answers) goes to nixParse.
 func nixReplParse(t *testing.T, home string, files []string) []nixVerdict {
 	out := make([]nixVerdict, len(files))
 	known := make([]bool, len(files))
@@ -188,15 +190,10 @@ func nixReplParse(t *testing.T, home string, files []string) []nixVerdict {
 	return out
 }
 
-var (
-	ansiRE    = regexp.MustCompile("\x1b\\[[0-9;]*m")
-	markerRE  = regexp.MustCompile(`^"@@probe (\d+)@@"$`)
-	replAtRE  = regexp.MustCompile(`^\s+at «string»:(\d+):(\d+):$`)
-	replErrRE = regexp.MustCompile(`^error: (.*)$`)
-)
+var replAtRE = regexp.MustCompile(`^at «string»:(\d+):\d+$`)
 
 func nixReplRange(t *testing.T, home string, files []string, out []nixVerdict, known []bool, from, to int) {
-	var in bytes.Buffer
+	var inputs []string
 	var sent []int // the probes given to the repl, in order
 	for i := from; i < to; i++ {
 		src, err := os.ReadFile(files[i])
@@ -216,65 +213,45 @@ func nixReplRange(t *testing.T, home string, files []string, out []nixVerdict, k
 				}
 			}
 		}
-		fmt.Fprintf(&in, "if false then (%s\n) else null\n\"@@probe %d@@\"\n", src, len(sent))
+		inputs = append(inputs, "if false then ("+string(src)+"\n) else null")
 		sent = append(sent, i)
 	}
 	if len(sent) == 0 {
 		return
 	}
-	cmd := exec.Command("nix", "--extra-experimental-features", "nix-command", "repl")
-	cmd.Env = append(os.Environ(), "NIX_REMOTE=", "HOME="+home, "NIX_PATH=", "TERM=dumb", "NO_COLOR=1")
-	cmd.Stdin = &in
-	var both bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &both, &both // one pipe: errors and values in order
-	if err := cmd.Run(); err != nil {
+	answers, err := nixrepl.Answers(context.Background(), home, inputs)
+	if err != nil {
 		t.Logf("nix repl: %v (its probes go to nix-instantiate)", err)
 		return
 	}
-	// Each probe's answer lies between the marker before it and its own:
-	// an error at column 0 (the echoed input is indented), or null.
-	prev := -1
-	var seg []string
-	for _, line := range strings.Split(ansiRE.ReplaceAllString(both.String(), ""), "\n") {
-		m := markerRE.FindStringSubmatch(line)
-		if m == nil {
-			seg = append(seg, line)
-			continue
+	for k, a := range answers {
+		if a != nil {
+			out[sent[k]], known[sent[k]] = replVerdict(a)
 		}
-		var k int
-		fmt.Sscan(m[1], &k)
-		if k == prev+1 && k < len(sent) {
-			i := sent[k]
-			out[i], known[i] = replVerdict(seg)
-		}
-		prev, seg = k, nil
 	}
 }
 
-// replVerdict reads the repl's answer to one probe.
-func replVerdict(seg []string) (nixVerdict, bool) {
-	for k, line := range seg {
-		if line == "null" {
-			return nixVerdict{ok: true}, true
-		}
-		m := replErrRE.FindStringSubmatch(line)
-		if m == nil {
-			continue
-		}
-		u := undefRE.FindStringSubmatch(m[1])
-		if u == nil {
-			return nixVerdict{otherErr: line}, true
-		}
-		for _, l := range seg[k+1:] {
-			if at := replAtRE.FindStringSubmatch(l); at != nil {
-				v := nixVerdict{undef: u[1]}
-				fmt.Sscan(at[1], &v.line)
-				return v, true
-			}
-		}
+// replVerdict reads the repl's answer to one probe: null, or an error at
+// column 0 (the echoed input is indented).
+func replVerdict(answer []string) (nixVerdict, bool) {
+	if slices.Contains(answer, "null") {
+		return nixVerdict{ok: true}, true
+	}
+	errs := nixrepl.Errors(answer)
+	if len(errs) == 0 {
 		return nixVerdict{}, false
 	}
-	return nixVerdict{}, false
+	u := undefRE.FindStringSubmatch(errs[0].Msg)
+	if u == nil {
+		return nixVerdict{otherErr: "error: " + errs[0].Msg}, true
+	}
+	at := replAtRE.FindStringSubmatch(errs[0].At)
+	if at == nil {
+		return nixVerdict{}, false
+	}
+	v := nixVerdict{undef: u[1]}
+	fmt.Sscan(at[1], &v.line)
+	return v, true
 }
 
 func TestUndefinedAgreesWithNix(t *testing.T) {
