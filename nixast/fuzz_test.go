@@ -39,13 +39,6 @@ func addOracleSeeds(f *testing.F) {
 	}
 }
 
-// FuzzParse: no panic, the tokens spell the input, nodes nest, parsing on
-// two cores gives what parsing on one does, and printing reaches a fixed
-// point. Nix 2.8's normal form is not quite closed under its
-// own parser: an interpolation prints as a flat concatenation (a + b + c)
-// that parses back as nested '+', and "${e}" as an attribute name gains
-// parentheses. So the property is taken one round later: with
-// f = print∘parse, f(f(f(x))) == f(f(x)) whenever those parse.
 // checkArenaEqualsParse parses src into a TreeArena whose chunks another
 // tree filled and gave back, and requires Parse's File; kept, the File
 // must stay Parse's while the next tree takes the arena's other chunks.
@@ -64,6 +57,13 @@ func checkArenaEqualsParse(t testing.TB, src []byte) {
 // arenaDirt fills an arena's chunks with most kinds of node.
 var arenaDirt = append(generatedPackageSet(8<<10), "\n# x\n"...)
 
+// FuzzParse: no panic, the tokens spell the input, nodes nest, parsing on
+// two cores or into an arena another tree used gives what parsing on one
+// does, and printing reaches a fixed point. Nix 2.8's normal form is not
+// quite closed under its own parser: an interpolation prints as a flat
+// concatenation (a + b + c) that parses back as nested '+', and "${e}" as
+// an attribute name gains parentheses. So the property is taken one round later: with
+// f = print∘parse, f(f(f(x))) == f(f(x)) whenever those parse.
 func FuzzParse(f *testing.F) {
 	addCorpusSeeds(f)
 	f.Fuzz(func(t *testing.T, src []byte) {

@@ -193,12 +193,12 @@ func TestGCUntilIdle(t *testing.T) {
 	tuner := gcFloor(indexingGCPercent, 1) // a floor of one byte: the base decides
 	defer tuner.stop()
 	idle := onFirstIdle(func() { tuner.setBase(typingGCPercent) })
-	if p := percent(); p != 150 {
-		t.Fatalf("percent %d at the start, want 150", p)
+	if p := percent(); p != indexingGCPercent {
+		t.Fatalf("percent %d at the start, want %d", p, indexingGCPercent)
 	}
-	waitFor(150)
+	waitFor(indexingGCPercent)
 	idle(func() bool { return false })
-	waitFor(300)
+	waitFor(typingGCPercent)
 	idle(func() bool { return false })
-	waitFor(300)
+	waitFor(typingGCPercent)
 }
