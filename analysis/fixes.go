@@ -223,7 +223,7 @@ func insertBinding(ws *Workspace, file string, set *nixast.AttrSet, text string)
 		if set.Rbrace < 0 {
 			return TextEdit{}, false
 		}
-		return TextEdit{File: file, Pos: int(set.Lbrace + 1), End: int(set.Rbrace), NewText: " " + text + " "}, true
+		return TextEdit{File: file, Pos: int(set.Lbrace) + 1, End: int(set.Rbrace), NewText: " " + text + " "}, true
 	}
 	last := set.Bindings[len(set.Bindings)-1]
 	first := set.Bindings[0]

@@ -354,7 +354,7 @@ func (x *Select) End() int {
 		return x.Default.End()
 	}
 	if x.OrPos >= 0 {
-		return int(x.OrPos + 2)
+		return int(x.OrPos) + 2
 	}
 	return x.Path.End()
 }

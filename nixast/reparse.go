@@ -311,7 +311,7 @@ func listRegion(n Node) (start, end int) {
 	switch x := n.(type) {
 	case *AttrSet:
 		if x.Rbrace >= 0 {
-			return int(x.Lbrace + 1), int(x.Rbrace)
+			return int(x.Lbrace) + 1, int(x.Rbrace)
 		}
 	case *LegacyLet:
 		if x.Rbrace >= 0 {
