@@ -30,16 +30,8 @@ func sameFile(t testing.TB, what string, got *File) {
 			t.Fatalf("%s: token %d is %v, want %v", what, i, g[i], w[i])
 		}
 	}
-	cfg := PrintConfig{BaseDir: "/b", HomeDir: "/h"}
-	if Print(got.Root, cfg) != Print(want.Root, cfg) {
-		t.Fatalf("%s: trees differ", what)
-	}
-	if a, b := nodeList(got.Root), nodeList(want.Root); a != b {
-		t.Fatalf("%s: node positions differ:\n%s", what, firstDiff(a, b))
-	}
-	// Every field of every node, positions of keywords and brackets too.
-	if !reflect.DeepEqual(got.Root, want.Root) {
-		t.Fatalf("%s: trees differ in some field", what)
+	if d := treeDiff(got.Root, want.Root); d != "" {
+		t.Fatalf("%s: %s", what, d)
 	}
 	if fmt.Sprint(got.nonPlain) != fmt.Sprint(want.nonPlain) {
 		t.Fatalf("%s: nonPlain %v, want %v", what, got.nonPlain, want.nonPlain)
@@ -55,6 +47,25 @@ func sameFile(t testing.TB, what string, got *File) {
 			return true
 		})
 	}
+}
+
+// treeDiff compares every field of every node of two trees, positions of
+// keywords and brackets too, and returns "" when they are equal, else what
+// differs first: the printed tree, a node's range, or some other field. The
+// printed forms and node lists are built only to describe a difference: most
+// of the time of the tests that compare thousands of trees went to them.
+func treeDiff(got, want Expr) string {
+	if reflect.DeepEqual(got, want) {
+		return ""
+	}
+	cfg := PrintConfig{BaseDir: "/b", HomeDir: "/h"}
+	if Print(got, cfg) != Print(want, cfg) {
+		return "trees differ"
+	}
+	if a, b := nodeList(got), nodeList(want); a != b {
+		return "node positions differ:\n" + firstDiff(a, b)
+	}
+	return "trees differ in some field"
 }
 
 func firstDiff(a, b string) string {
