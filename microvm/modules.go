@@ -91,8 +91,26 @@ var officialURL = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompi
 var flakeURL = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)[:/][A-Za-z0-9_.-]+/microvm\.nix`) })
 
 // IsFlakeURL reports whether a flake reference names microvm.nix or a fork
-// of it.
-func IsFlakeURL(url string) bool { return flakeURL().MatchString(url) }
+// of it. The module graph asks it of every string of a flake's inputs; most
+// do not hold the name, which a substring search tells sooner than the
+// pattern.
+func IsFlakeURL(url string) bool {
+	return containsFold(url, "/microvm.nix") && flakeURL().MatchString(url)
+}
+
+// containsFold reports whether s holds the ASCII lower-case sub, in any case.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for j < len(sub) && (s[i+j] == sub[j] || s[i+j]|0x20 == sub[j] && sub[j] >= 'a' && sub[j] <= 'z') {
+			j++
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
+}
 
 // IsFork reports whether a flake reference names a fork of microvm.nix:
 // another owner's repository of that name. A fork gives roles as
