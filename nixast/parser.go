@@ -217,9 +217,14 @@ func parseWith(c *Checker, sc *scratch, name string, src []byte, mode parseMode)
 		}
 	}
 	if p.stream != nil {
-		// A second parser not yet done is of no more use.
-		if !p.stream.split.state.CompareAndSwap(splitIdle, splitDropped) {
-			p.stream.split.state.CompareAndSwap(splitRunning, splitDropped)
+		// A second parser not yet done is of no more use. One that started
+		// stops at its next binding, and is waited for: it reads src, the
+		// tokens and the line index, which the caller may reuse for its
+		// next file (a Checker, a TreeArena, a reused read buffer) as soon
+		// as Parse returns.
+		split := p.stream.split
+		if !split.state.CompareAndSwap(splitIdle, splitDropped) && split.state.CompareAndSwap(splitRunning, splitDropped) {
+			<-split.parsed
 		}
 		<-p.stream.done
 		p.toks = *p.stream.published.Load()
