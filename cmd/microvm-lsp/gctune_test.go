@@ -90,6 +90,30 @@ func TestBurstCollects(t *testing.T) {
 	}
 }
 
+func TestSpareCollects(t *testing.T) {
+	if _, ok := readBytes(spareMetrics...); !ok {
+		t.Fatalf("this runtime lacks one of %v", spareMetrics)
+	}
+	const mb = 1 << 20
+	for _, c := range []struct {
+		live, spare, since, burst uint64
+		want                      bool
+	}{
+		{17 * mb, 10 * mb, 20 * mb, 1 * mb, true},    // keystrokes in a small module, the held memory used up
+		{17 * mb, 40 * mb, 20 * mb, 1 * mb, false},   // memory left to reuse
+		{17 * mb, 10 * mb, 10 * mb, 1 * mb, false},   // too little allocated since the last collection
+		{300 * mb, 0, 100 * mb, 1 * mb, false},       // a large heap: not before half of it
+		{300 * mb, 0, 150 * mb, 1 * mb, true},        // and then
+		{50 * mb, 10 * mb, 100 * mb, 17 * mb, false}, // the edits of a large file reach the goal soon
+		{17 * mb, 16 * mb, 20 * mb, 1 * mb, false},   // at the bound
+		{17 * mb, 10 * mb, 20 * mb, 4 * mb, false},   // a burst at its bound
+	} {
+		if got := spareCollects(c.live, c.spare, c.since, c.burst); got != c.want {
+			t.Errorf("spareCollects(%d, %d, %d, %d MB) = %v, want %v", c.live>>20, c.spare>>20, c.since>>20, c.burst>>20, got, c.want)
+		}
+	}
+}
+
 // collecting sees a collection that has begun and not ended, and none
 // once it has ended (and adjust has run).
 func TestCollectingSeesAMark(t *testing.T) {

@@ -166,7 +166,7 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 	out, _ := exec.Command(bin, "version").Output()
 	fmt.Printf("%s; %d edits per document, replaying a typing session%s; latency = didChange sent -> publishDiagnostics of that version received\n\n",
 		strings.TrimSpace(string(out)), edits, extra)
-	fmt.Printf("%-34s %7s %9s %9s %9s %9s %8s %9s\n", "document", "edits", "median", "p90", "p99", "max", "missing", "cpu/edit")
+	fmt.Printf("%-34s %7s %9s %9s %9s %9s %8s %9s %12s\n", "document", "edits", "median", "p90", "p99", "max", "missing", "cpu/edit", "faults/edit")
 	rng := rand.New(rand.NewSource(seed))
 	// Where hovers go has a generator of its own: the edits are the same
 	// with and without -requests.
@@ -196,6 +196,7 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 		var lat, completions, hovers []time.Duration
 		missing, failed := 0, 0
 		cpu0, cpuErr := c.CPUTime()
+		faults0, faultsErr := c.PageFaults()
 		for i := 0; i < edits; i++ {
 			version := i + 2
 			e := sess.before()
@@ -251,12 +252,19 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 		if cpu1, err := c.CPUTime(); err == nil && cpuErr == nil && edits > 0 {
 			cpu = ms((cpu1 - cpu0) / time.Duration(edits))
 		}
+		// Its page faults per edit: memory it touched for the first time.
+		// Where a page fault is slow (a virtual machine whose host backs
+		// memory on first use), they cost an edit more than its work.
+		faults := "-"
+		if f1, err := c.PageFaults(); err == nil && faultsErr == nil && edits > 0 {
+			faults = fmt.Sprintf("%.0f", float64(f1-faults0)/float64(edits))
+		}
 		mix = append(mix, fmt.Sprintf("%s: %s", d.name, kindSummary(kinds)))
 		c.Notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
 		label := fmt.Sprintf("%s (%d lines, %.2f MB)", d.name, lines, float64(len(d.text))/1e6)
 		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-		fmt.Printf("%-34s %7d %9s %9s %9s %9s %8d %9s   (%s)\n", label, len(lat),
-			ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 100)), missing, cpu, openNote)
+		fmt.Printf("%-34s %7d %9s %9s %9s %9s %8d %9s %12s   (%s)\n", label, len(lat),
+			ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 100)), missing, cpu, faults, openNote)
 		if missing > 0 {
 			defer fmt.Fprintf(os.Stderr, "latency: %s: %d edits had no publication within %s\n", d.name, missing, timeout)
 		}

@@ -26,20 +26,9 @@ func (c *Client) CPUTime() (time.Duration, error) {
 
 // CPUTicks returns utime+stime of process pid, in clock ticks of 1/100 s.
 func CPUTicks(pid int) (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	f, err := statFields(pid)
 	if err != nil {
 		return 0, err
-	}
-	// The command name, in parentheses, may hold spaces: fields count
-	// from after its closing parenthesis, where field 3 (state) starts.
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0, fmt.Errorf("/proc/%d/stat: unexpected %q", pid, s)
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 13 {
-		return 0, fmt.Errorf("/proc/%d/stat: unexpected %q", pid, s)
 	}
 	utime, err1 := strconv.ParseInt(f[11], 10, 64) // field 14
 	stime, err2 := strconv.ParseInt(f[12], 10, 64) // field 15
@@ -47,4 +36,41 @@ func CPUTicks(pid int) (int64, error) {
 		return 0, err
 	}
 	return utime + stime, nil
+}
+
+// PageFaults returns how many page faults the server has taken so far
+// (minor and major, from /proc/PID/stat): each is a page of memory the
+// process touched for the first time, or again after giving it back.
+func (c *Client) PageFaults() (int64, error) {
+	f, err := statFields(c.PID())
+	if err != nil {
+		return 0, err
+	}
+	minflt, err1 := strconv.ParseInt(f[7], 10, 64) // field 10
+	majflt, err2 := strconv.ParseInt(f[9], 10, 64) // field 12
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, err
+	}
+	return minflt + majflt, nil
+}
+
+// statFields returns the fields of /proc/PID/stat from the third (state)
+// on: f[0] is field 3.
+func statFields(pid int) ([]string, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil, err
+	}
+	// The command name, in parentheses, may hold spaces: fields count
+	// from after its closing parenthesis, where field 3 (state) starts.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return nil, fmt.Errorf("/proc/%d/stat: unexpected %q", pid, s)
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return nil, fmt.Errorf("/proc/%d/stat: unexpected %q", pid, s)
+	}
+	return f, nil
 }
