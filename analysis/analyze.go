@@ -526,31 +526,25 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 		// findings.
 		prev = nil
 	}
-	next := &componentFindings{facts: wf, byKey: map[string][]Finding{}}
 	facts := factOrder(perSystem)
-	comps := g.components()
-	comps = comps[:len(comps):len(comps)] // shared with the graph: an append copies
+	cs := g.componentSet()
+	// Shared with the graph: an append copies.
+	comps, keys := cs.comps[:len(cs.comps):len(cs.comps)], cs.keys[:len(cs.keys):len(cs.keys)]
 	if c.oneComponent && len(g.systems) > 0 {
-		comps = [][]*System{g.systems}
+		comps, keys = [][]*System{g.systems}, []string{componentKey(g.systems)}
 	}
 	if len(g.others) > 0 {
 		// The systems of other classes are checked once, apart: they
 		// are no part of any component's microvm.nix checks.
-		comps = append(comps, nil)
+		comps, keys = append(comps, nil), append(keys, "others:"+componentKey(g.others))
 	}
-	keys := make([]string, len(comps))
 	found := make([][]Finding, len(comps))
 	have := make([]bool, len(comps)) // kept, or checked before ctx ended
 	var todo []int
-	for i, comp := range comps {
-		k := componentKey(comp)
-		if comp == nil {
-			k = "others:" + componentKey(g.others)
-		}
-		keys[i] = k
+	for i, k := range keys {
 		if prev != nil {
-			if fs, ok := prev.byKey[k]; ok {
-				found[i], have[i] = fs, true
+			if j, ok := prev.find(i, k); ok {
+				found[i], have[i] = prev.byComp[j], true
 				continue
 			}
 		}
@@ -578,13 +572,21 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 		found[todo[t]], have[todo[t]] = fs, true
 	})
 	cancelled := false
-	for i, k := range keys {
+	next := &componentFindings{facts: wf, keys: keys, byComp: found}
+	for i := range keys {
 		if !have[i] {
 			cancelled = true // the kept components are still carried on
 			continue
 		}
-		next.byKey[k] = found[i]
 		out = append(out, found[i]...)
+	}
+	if cancelled {
+		next.keys = slices.Clone(keys)
+		for i := range keys {
+			if !have[i] {
+				next.keys[i] = "" // no component's key
+			}
+		}
 	}
 	if cancelled {
 		// The components checked are whole: the next run keeps them.
@@ -614,14 +616,14 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 				touched[f.File] = true
 			}
 		}
-		for k, fs := range next.byKey {
-			if _, ok := prev.byKey[k]; !ok {
-				note(fs)
+		for i, k := range next.keys {
+			if _, ok := prev.find(i, k); !ok {
+				note(next.byComp[i])
 			}
 		}
-		for k, fs := range prev.byKey {
-			if _, ok := next.byKey[k]; !ok {
-				note(fs)
+		for i, k := range prev.keys {
+			if _, ok := next.find(i, k); !ok {
+				note(prev.byComp[i])
 			}
 		}
 		note(prev.whole)
@@ -665,14 +667,51 @@ var workspaceChecks = map[string]bool{CodePinnedSourceAbsent: true}
 // componentFindings are the graph checks' findings by component (see
 // componentKey), with the workspace facts they assumed.
 type componentFindings struct {
-	facts *workspaceFacts
-	byKey map[string][]Finding
-	whole []Finding // the workspace checks' findings
-	found []Finding // all of them, as returned
+	facts  *workspaceFacts
+	keys   []string    // of the components, in the graph's order ("": not checked)
+	byComp [][]Finding // the findings of each
+	// misses counts the keys find did not meet at their place; past a few
+	// it looks them up in at, built then.
+	misses atomic.Int32
+	atOnce sync.Once
+	at     map[string]int
+	whole  []Finding // the workspace checks' findings
+	found  []Finding // all of them, as returned
 	// complete is false for the components a stopped run checked: no
 	// comparison with them says what changed since the last finished run.
 	complete bool
 }
+
+// find returns the place of the component keyed k, which the components
+// of a graph derived from the one these findings are of have at i: after
+// an edit the components are the last ones, but for those it changed,
+// whose keys are new. A few misses are looked for one by one (a walk over
+// the keys, no map built per keystroke); past them, in a map.
+func (cf *componentFindings) find(i int, k string) (int, bool) {
+	if k == "" {
+		return 0, false
+	}
+	if i < len(cf.keys) && cf.keys[i] == k {
+		return i, true
+	}
+	if cf.misses.Add(1) <= findWalks {
+		j := slices.Index(cf.keys, k)
+		return j, j >= 0
+	}
+	cf.atOnce.Do(func() {
+		cf.at = make(map[string]int, len(cf.keys))
+		for j, k := range cf.keys {
+			if k != "" {
+				cf.at[k] = j
+			}
+		}
+	})
+	j, ok := cf.at[k]
+	return j, ok
+}
+
+// findWalks is how many misses find looks for by walking the keys.
+const findWalks = 16
 
 // components splits systems into groups that share no file (nor a parent):
 // the checks find nothing across two such groups, since every place they

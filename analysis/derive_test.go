@@ -121,6 +121,13 @@ func deriveSequenceCount(ws *Workspace, rnd *rand.Rand, steps int) (derivedComps
 			if got, want := key(g.components()), key(components(g.systems)); got != want {
 				return derivedComps, inPlace, fmt.Errorf("step %d: components %s, found anew %s", step, got, want)
 			}
+			// A derived component's key is its own, kept or made anew.
+			cs := g.componentSet()
+			for i, comp := range cs.comps {
+				if cs.keys[i] != componentKey(comp) {
+					return derivedComps, inPlace, fmt.Errorf("step %d: component %d keyed %q, its key is %q", step, i, cs.keys[i], componentKey(comp))
+				}
+			}
 			if g.derived {
 				derivedComps++
 			}

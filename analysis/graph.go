@@ -171,7 +171,7 @@ type graph struct {
 	// rebuild whose systems each read what the one it replaces read
 	// derives them from the last graph's when those were found.
 	compsOnce sync.Once
-	comps     atomic.Pointer[[][]*System]
+	comps     atomic.Pointer[compSet]
 	compsFrom *derivableComps
 	derived   bool // the components were derived from the last graph's
 	inPlace   bool // built by rebuildInPlace

@@ -16,8 +16,23 @@ import (
 // systems the new graph replaces by which.
 type derivableComps struct {
 	systems []*System
-	comps   [][]*System
+	comps   *compSet
 	sub     map[*System]*System
+}
+
+// compSet are a graph's components with their keys (componentKey).
+type compSet struct {
+	comps [][]*System
+	keys  []string
+}
+
+// newCompSet keys comps.
+func newCompSet(comps [][]*System) *compSet {
+	cs := &compSet{comps: comps, keys: make([]string, len(comps))}
+	for i, c := range comps {
+		cs.keys[i] = componentKey(c)
+	}
+	return cs
 }
 
 // stoppedBuild is a graph whose build was stopped, and the files changed
@@ -88,27 +103,33 @@ func derivable(old *graph, roots map[string]*rootScan, rescanned []string) *deri
 			return nil
 		}
 	}
-	return &derivableComps{systems: old.systems, comps: *comps, sub: sub}
+	return &derivableComps{systems: old.systems, comps: comps, sub: sub}
 }
 
 // components returns the components of the graph's systems (see
 // components), found once.
-func (g *graph) components() [][]*System {
+func (g *graph) components() [][]*System { return g.componentSet().comps }
+
+// componentSet returns the components of the graph's systems with their
+// keys, found once.
+func (g *graph) componentSet() *compSet {
 	g.compsOnce.Do(func() {
-		comps, ok := g.compsFrom.derive(g.systems)
+		cs, ok := g.compsFrom.derive(g.systems)
 		if !ok {
-			comps = components(g.systems)
+			cs = newCompSet(components(g.systems))
 		}
 		g.derived = ok
 		g.compsFrom = nil
-		g.comps.Store(&comps)
+		g.comps.Store(cs)
 	})
-	return *g.comps.Load()
+	return g.comps.Load()
 }
 
 // derive returns the last graph's components with its systems replaced,
-// when systems are its systems, each the same or its replacement.
-func (d *derivableComps) derive(systems []*System) ([][]*System, bool) {
+// when systems are its systems, each the same or its replacement. A
+// component none of whose systems is replaced is the last graph's, key
+// and all: an edit makes the components it changes, not every one.
+func (d *derivableComps) derive(systems []*System) (*compSet, bool) {
 	if d == nil || len(systems) != len(d.systems) {
 		return nil, false
 	}
@@ -117,16 +138,23 @@ func (d *derivableComps) derive(systems []*System) ([][]*System, bool) {
 			return nil, false
 		}
 	}
-	out := make([][]*System, len(d.comps))
-	for i, comp := range d.comps {
-		c := make([]*System, len(comp))
+	out := &compSet{comps: slices.Clone(d.comps.comps), keys: slices.Clone(d.comps.keys)}
+	if len(d.sub) == 0 {
+		return out, true
+	}
+	for i, comp := range out.comps {
+		var c []*System
 		for j, s := range comp {
 			if n := d.sub[s]; n != nil {
-				s = n
+				if c == nil {
+					c = slices.Clone(comp)
+				}
+				c[j] = n
 			}
-			c[j] = s
 		}
-		out[i] = c
+		if c != nil {
+			out.comps[i], out.keys[i] = c, componentKey(c)
+		}
 	}
 	return out, true
 }
