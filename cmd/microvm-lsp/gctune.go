@@ -89,15 +89,32 @@ func (t *gcTuner) idle(still func() bool) {
 const idleDelay = 15 * time.Millisecond
 
 func (t *gcTuner) needsCollection(burst uint64) bool {
-	if t.stopped.Load() || t.collecting() {
+	if t.stopped.Load() {
 		return false
 	}
 	// What was allocated since the last collection, not the heap's objects:
 	// right after a collection those still count the garbage it has not
 	// swept yet, and an idle moment then collected again for nothing.
 	v, ok := readBytes("/gc/heap/live:bytes", "/gc/heap/goal:bytes", "/gc/heap/allocs:bytes", "/gc/cycles/total:gc-cycles")
-	if !ok || v[3] != t.cyclesAtGC.Load() {
-		return false // a collection ended that adjust has not seen yet: it just collected
+	if !ok {
+		return false
+	}
+	if v[3] != t.cyclesAtGC.Load() {
+		// A collection ended that adjust has not seen: it just collected.
+		// adjust may never see it: a sentinel allocated while that
+		// collection marked survives it. What adjust records is then
+		// recorded here, as of now; left stale, it read as a collection
+		// that never ended (collecting), and no idle moment collected
+		// again until the heap reached its goal.
+		t.allocsAtGC.Store(v[2])
+		t.cyclesAtGC.Store(v[3])
+		if n, ok := gcPauses(); ok {
+			t.pausesAtGC.Store(n)
+		}
+		return false
+	}
+	if t.collecting() {
+		return false
 	}
 	since := v[2] - min(v[2], t.allocsAtGC.Load())
 	if idleCollects(v[0], v[1], v[0]+since) || burstCollects(burst, since) {

@@ -114,6 +114,27 @@ func TestSpareCollects(t *testing.T) {
 	}
 }
 
+// A collection that adjust never saw (its sentinel outlived it) is
+// recorded at the next idle moment: until then it reads as one that never
+// ended, and no idle moment collects.
+func TestNeedsCollectionSeesAMissedCollection(t *testing.T) {
+	runtime.GC()
+	tu := &gcTuner{} // as if adjust had seen no collection of this process
+	if !tu.collecting() {
+		t.Fatal("a tuner that saw no collection does not read the last one as still running")
+	}
+	if tu.needsCollection(0) {
+		t.Fatal("an idle moment right after a collection collects")
+	}
+	if tu.collecting() {
+		t.Fatal("still collecting after needsCollection recorded the collection that ended")
+	}
+	v, _ := readBytes("/gc/cycles/total:gc-cycles")
+	if got := tu.cyclesAtGC.Load(); got != v[0] {
+		t.Fatalf("cycles recorded %d, the runtime's %d", got, v[0])
+	}
+}
+
 // collecting sees a collection that has begun and not ended, and none
 // once it has ended (and adjust has run).
 func TestCollectingSeesAMark(t *testing.T) {
