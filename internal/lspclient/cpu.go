@@ -26,32 +26,29 @@ func (c *Client) CPUTime() (time.Duration, error) {
 
 // CPUTicks returns utime+stime of process pid, in clock ticks of 1/100 s.
 func CPUTicks(pid int) (int64, error) {
-	f, err := statFields(pid)
-	if err != nil {
-		return 0, err
-	}
-	utime, err1 := strconv.ParseInt(f[11], 10, 64) // field 14
-	stime, err2 := strconv.ParseInt(f[12], 10, 64) // field 15
-	if err := errors.Join(err1, err2); err != nil {
-		return 0, err
-	}
-	return utime + stime, nil
+	return statSum(pid, 14, 15)
 }
 
 // PageFaults returns how many page faults the server has taken so far
 // (minor and major, from /proc/PID/stat): each is a page of memory the
 // process touched for the first time, or again after giving it back.
 func (c *Client) PageFaults() (int64, error) {
-	f, err := statFields(c.PID())
+	return statSum(c.PID(), 10, 12)
+}
+
+// statSum returns the sum of two numeric fields of /proc/PID/stat, counted
+// from 1 as proc(5) does.
+func statSum(pid, a, b int) (int64, error) {
+	f, err := statFields(pid)
 	if err != nil {
 		return 0, err
 	}
-	minflt, err1 := strconv.ParseInt(f[7], 10, 64) // field 10
-	majflt, err2 := strconv.ParseInt(f[9], 10, 64) // field 12
+	x, err1 := strconv.ParseInt(f[a-3], 10, 64)
+	y, err2 := strconv.ParseInt(f[b-3], 10, 64)
 	if err := errors.Join(err1, err2); err != nil {
 		return 0, err
 	}
-	return minflt + majflt, nil
+	return x + y, nil
 }
 
 // statFields returns the fields of /proc/PID/stat from the third (state)

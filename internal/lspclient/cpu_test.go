@@ -1,0 +1,49 @@
+package lspclient
+
+import (
+	"os"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The fields read from /proc/PID/stat are the CPU times and the page
+// faults: this process has used CPU, and faulted in its own memory.
+func TestStatFields(t *testing.T) {
+	before, err := CPUTicks(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for start := time.Now(); time.Since(start) < 200*time.Millisecond; {
+	}
+	after, err := CPUTicks(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 200 ms of CPU is 20 ticks; a busy machine may give the loop less.
+	if after-before < 5 {
+		t.Errorf("CPU ticks went from %d to %d over 200 ms of spinning", before, after)
+	}
+	faults, err := statSum(os.Getpid(), 10, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Memory mapped afresh: the heap may reuse pages it already has.
+	buf, err := syscall.Mmap(-1, 0, 16<<20, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Munmap(buf)
+	for i := 0; i < len(buf); i += 4096 {
+		buf[i] = 1 // a page touched for the first time faults
+	}
+	more, err := statSum(os.Getpid(), 10, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One fault per 4 KB page, or per 2 MB where the kernel maps huge
+	// pages at once.
+	if more-faults < int64(len(buf)>>21) {
+		t.Errorf("page faults went from %d to %d after touching %d new pages", faults, more, len(buf)/4096)
+	}
+}
