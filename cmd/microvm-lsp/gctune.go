@@ -56,12 +56,13 @@ func (t *gcTuner) setBase(percent int) { t.base.Store(int64(percent)) }
 // idle collects in the background, when the server is still idle a
 // moment later and more than idleShare of the way from the live heap to the
 // goal is used, the work that just ended was a burst (burstCollects), or
-// the heap is about to outgrow the memory it holds (spareCollects), unless the runtime is collecting already (collecting). A
-// collection otherwise starts when an allocation crosses its trigger, that
-// is during an edit, whose analysis then shares the cores with marking and
-// pays assists; while the user pauses between keystrokes the cores are
-// free. Edits that follow each other at once (a paste, a replayed session)
-// never wait for idleDelay, and collect as before.
+// the heap is about to outgrow the memory it holds (spareCollects), unless
+// the runtime is collecting already (collecting). A collection otherwise
+// starts when an allocation crosses its trigger, that is during an edit,
+// whose analysis then shares the cores with marking and pays assists;
+// while the user pauses between keystrokes the cores are free. Edits that
+// follow each other at once (a paste, a replayed session) never wait for
+// idleDelay, and collect as before.
 func (t *gcTuner) idle(still func() bool) {
 	if t.stopped.Load() {
 		return
