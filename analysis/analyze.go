@@ -587,8 +587,6 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 				next.keys[i] = "" // no component's key
 			}
 		}
-	}
-	if cancelled {
 		// The components checked are whole: the next run keeps them.
 		c.graphMu.Lock()
 		if c.graph == g {
