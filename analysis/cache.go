@@ -850,11 +850,11 @@ func (c *Cache) sweepTrees() {
 		if g == nil {
 			continue
 		}
-		for _, rs := range g.roots {
+		g.eachScan(func(_ string, rs *rootScan) {
 			for p := range rs.reads {
 				read[p] = true
 			}
-		}
+		})
 	}
 	c.trees.sweep(func(p string) bool { return read[p] })
 }

@@ -51,22 +51,34 @@ func TestDerivedAnalysisMatchesFresh(t *testing.T) {
 	if testing.Short() {
 		steps = 4
 	}
-	derived, inPlace := 0, 0
+	// Every other fixture's graphs built in place make a map of roots of
+	// their own at once; the others keep the last graph's with their
+	// scans beside it.
+	defer func(v int) { maxRootsOver = v }(maxRootsOver)
+	derived, inPlace, inPlaceOwn := 0, 0, 0
 	for i, fx := range fixtures {
 		seed := int64(i + 1)
 		ws, _ := loadFixture(t, fx)
+		maxRootsOver = 64
+		if i%2 == 1 {
+			maxRootsOver = 0
+		}
 		n, m, err := deriveSequenceCount(ws, rand.New(rand.NewSource(seed)), steps)
 		if err != nil {
 			t.Errorf("%s (seed %d): %v", filepath.Base(fx), seed, err)
 		}
 		derived += n
-		inPlace += m
+		if i%2 == 1 {
+			inPlaceOwn += m
+		} else {
+			inPlace += m
+		}
 	}
 	if derived == 0 {
 		t.Error("no graph derived its components from the last one's: the derivation went untested")
 	}
-	if inPlace == 0 {
-		t.Error("no graph was built in place of the last one: rebuildInPlace went untested")
+	if inPlace == 0 || inPlaceOwn == 0 {
+		t.Errorf("graphs built in place of the last one: %d beside its roots, %d with roots of their own: rebuildInPlace went untested", inPlace, inPlaceOwn)
 	}
 }
 
@@ -355,5 +367,20 @@ func TestDeclarationsFollowTyping(t *testing.T) {
 		if n := unknown(c.Analyze(&Workspace{Files: files, Open: open}, Config{})); n != want {
 			t.Errorf("version %d of b/n.nix: %d unknown-option findings in a/m.nix, want %d", i+2, n, want)
 		}
+	}
+}
+
+// A graph built in place reads its roots through the last graph's map with
+// its own scans laid over it.
+func TestScansLaidOverTheLastRoots(t *testing.T) {
+	a, b, c := &rootScan{}, &rootScan{}, &rootScan{}
+	g := &graph{roots: map[string]*rootScan{"scan:a": a, "scan:b": b}, rootsOver: map[string]*rootScan{"scan:b": c}}
+	if g.scanOf("scan:a") != a || g.scanOf("scan:b") != c || g.scanOf("scan:x") != nil {
+		t.Error("scanOf does not read the scans laid over the last roots first")
+	}
+	seen := map[string]*rootScan{}
+	g.eachScan(func(k string, rs *rootScan) { seen[k] = rs })
+	if len(seen) != 2 || seen["scan:a"] != a || seen["scan:b"] != c {
+		t.Errorf("eachScan gave %v, want scan:a's own scan and scan:b's laid over", seen)
 	}
 }

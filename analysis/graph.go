@@ -147,11 +147,16 @@ type graph struct {
 	root     string    // directory holding every file, for short names in messages
 	rootOnce sync.Once // root is found on first need, by whichever reader comes first
 
-	roots     map[string]*rootScan // by "scan:"+file or "config:"+file
-	skip      []string             // files that are no NixOS system though they look like one
-	rescanned int                  // roots scanned rather than reused from old
-	scanned   int                  // roots scanned, not taken from old or a stopped build
-	alsoReads map[string]bool      // files a scan depends on beyond what it evaluates (outputsSystems)
+	// roots are the scans by "scan:"+file or "config:"+file: a map of its
+	// own, or, for a graph built in place, the last graph's map (never
+	// written once shared) with the scans that replace some in rootsOver
+	// (scanOf, eachScan).
+	roots     map[string]*rootScan
+	rootsOver map[string]*rootScan
+	skip      []string        // files that are no NixOS system though they look like one
+	rescanned int             // roots scanned rather than reused from old
+	scanned   int             // roots scanned, not taken from old or a stopped build
+	alsoReads map[string]bool // files a scan depends on beyond what it evaluates (outputsSystems)
 
 	idx  *pathIndex      // the paths and the files' scan facts, kept by a rebuild (paths.go)
 	refd map[string]bool // files named by a relative configuration.nix path
@@ -226,12 +231,12 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	// file, else that of stopped's (taken: its systems are not old's).
 	keptScan := func(key string) (rs *rootScan, taken bool) {
 		if old != nil {
-			if rs := old.roots[key]; rs != nil && !readsAny(rs.reads, changed) {
+			if rs := old.scanOf(key); rs != nil && !readsAny(rs.reads, changed) {
 				return rs, false
 			}
 		}
 		if stopped != nil {
-			if rs := stopped.g.roots[key]; rs != nil && !readsAny(rs.reads, stopped.changed) {
+			if rs := stopped.g.scanOf(key); rs != nil && !readsAny(rs.reads, stopped.changed) {
 				return rs, true
 			}
 		}
@@ -338,7 +343,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 			return false
 		}
 		for _, k := range rescanned {
-			if pick(k) && (old.roots[k] == nil || !sameSet(set(old.roots[k]), set(g.roots[k]))) {
+			if pick(k) && (old.scanOf(k) == nil || !sameSet(set(old.scanOf(k)), set(g.roots[k]))) {
 				return false
 			}
 		}
@@ -391,7 +396,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	if unchanged(notFile, sysFilesOf) && old.inSystem != nil {
 		g.inSystem = old.inSystem
 	} else {
-		g.inSystem = unionOf(g.roots, notFile, sysFilesOf)
+		g.inSystem = unionOf(g, notFile, sysFilesOf)
 	}
 	jobs = nil
 	for _, p := range g.idx.microvmFiles {
@@ -420,7 +425,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	if unchanged(anyRoot, visitedOf) && old.visited != nil {
 		g.visited = old.visited
 	} else {
-		g.visited = unionOf(g.roots, anyRoot, visitedOf)
+		g.visited = unionOf(g, anyRoot, visitedOf)
 	}
 	read := g.visited
 	if unchanged(anyRoot, readsOf) {
@@ -428,7 +433,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	} else {
 		g.readsID = new(byte)
 	}
-	g.compsFrom = derivable(old, g.roots, rescanned)
+	g.compsFrom = derivable(old, g, rescanned)
 	// The same system reached twice (a host map scanned as a file of its
 	// own and through the flake that calls it) is one system; a nameless
 	// one at a call that a named system also reaches is that call seen

@@ -73,7 +73,7 @@ func newRootScan(systems []*System, reads map[string]bool, skip []string) *rootS
 // whose roots are roots, derive from: nil when old's components were not
 // found, or a rescanned root's systems differ from those they replace in
 // number, order, the files they claim (components) or their parents.
-func derivable(old *graph, roots map[string]*rootScan, rescanned []string) *derivableComps {
+func derivable(old, g *graph, rescanned []string) *derivableComps {
 	if old == nil {
 		return nil
 	}
@@ -83,7 +83,7 @@ func derivable(old *graph, roots map[string]*rootScan, rescanned []string) *deri
 	}
 	sub := map[*System]*System{}
 	for _, k := range rescanned {
-		o, n := old.roots[k], roots[k]
+		o, n := old.scanOf(k), g.scanOf(k)
 		if o == nil || len(o.systems) != len(n.systems) {
 			return nil
 		}
@@ -172,18 +172,42 @@ func sameSet(a, b map[string]bool) bool {
 	return true
 }
 
-// unionOf returns the union of one set of each root whose key pick accepts.
-func unionOf(roots map[string]*rootScan, pick func(key string) bool, set func(*rootScan) map[string]bool) map[string]bool {
+// unionOf returns the union of one set of each root of g whose key pick
+// accepts.
+func unionOf(g *graph, pick func(key string) bool, set func(*rootScan) map[string]bool) map[string]bool {
 	out := map[string]bool{}
-	for k, rs := range roots {
+	g.eachScan(func(k string, rs *rootScan) {
 		if pick(k) {
 			for f := range set(rs) {
 				out[f] = true
 			}
 		}
-	}
+	})
 	return out
 }
+
+// scanOf returns the scan of the root keyed k, nil if there is none.
+func (g *graph) scanOf(k string) *rootScan {
+	if rs, ok := g.rootsOver[k]; ok {
+		return rs
+	}
+	return g.roots[k]
+}
+
+// eachScan calls f with each root's key and scan.
+func (g *graph) eachScan(f func(k string, rs *rootScan)) {
+	for k, rs := range g.roots {
+		if o, ok := g.rootsOver[k]; ok {
+			rs = o
+		}
+		f(k, rs)
+	}
+}
+
+// maxRootsOver is how many replaced scans a graph built in place keeps
+// beside the last graph's map of roots before it makes a map of its own
+// (a variable for tests).
+var maxRootsOver = 64
 
 func readsAny(reads, changed map[string]bool) bool {
 	for p := range changed {
@@ -209,7 +233,7 @@ func (g *graph) rebuildInPlace(ctx context.Context, old *graph, changed map[stri
 	if old.inSystem == nil || old.visited == nil || !sameSlice(g.idx.microvmFiles, old.idx.microvmFiles) {
 		return false, nil
 	}
-	dirty := old.readers.of(old.roots, changed)
+	dirty := old.readers.of(old, changed)
 	for _, k := range dirty {
 		if strings.HasPrefix(k, "outputs:") {
 			return false, nil // its scan reads the systems other roots found
@@ -230,6 +254,9 @@ func (g *graph) rebuildInPlace(ctx context.Context, old *graph, changed map[stri
 	})
 	if err := ctx.Err(); err != nil {
 		g.roots = maps.Clone(old.roots)
+		for k, rs := range old.rootsOver {
+			g.roots[k] = rs
+		}
 		for i, k := range dirty {
 			if scans[i] != nil {
 				g.roots[k] = scans[i]
@@ -250,7 +277,7 @@ func (g *graph) rebuildInPlace(ctx context.Context, old *graph, changed map[stri
 	}
 	moved, back := map[at]int{}, map[at]int{}
 	for i, k := range dirty {
-		o, n := old.roots[k], scans[i]
+		o, n := old.scanOf(k), scans[i]
 		if len(o.systems) != len(n.systems) || !slices.Equal(o.skip, n.skip) ||
 			!sameSet(o.sysFiles, n.sysFiles) || !sameSet(o.visited, n.visited) {
 			return false, nil
@@ -275,9 +302,22 @@ func (g *graph) rebuildInPlace(ctx context.Context, old *graph, changed map[stri
 		}
 		sameReads = sameReads && sameSet(o.reads, n.reads)
 	}
-	g.roots = maps.Clone(old.roots)
+	// The last graph's roots with the scans replaced: copying a map of
+	// every root was most of a keystroke's cost here in a workspace of a
+	// thousand roots. Past maxRootsOver replaced scans, a map of its own.
+	g.roots, g.rootsOver = old.roots, maps.Clone(old.rootsOver)
+	if g.rootsOver == nil {
+		g.rootsOver = make(map[string]*rootScan, len(dirty))
+	}
 	for i, k := range dirty {
-		g.roots[k] = scans[i]
+		g.rootsOver[k] = scans[i]
+	}
+	if len(g.rootsOver) > maxRootsOver {
+		g.roots = maps.Clone(old.roots)
+		for k, rs := range g.rootsOver {
+			g.roots[k] = rs
+		}
+		g.rootsOver = nil
 	}
 	replace := func(systems []*System) []*System {
 		out := make([]*System, len(systems))
@@ -300,7 +340,7 @@ func (g *graph) rebuildInPlace(ctx context.Context, old *graph, changed map[stri
 	if len(evs) > 0 {
 		g.ev = evs[len(evs)-1] // the last scan's, as rebuildGraph leaves it
 	}
-	g.compsFrom = derivable(old, g.roots, dirty)
+	g.compsFrom = derivable(old, g, dirty)
 	g.inPlace = true
 	return true, nil
 }
@@ -356,24 +396,24 @@ type rootReaders struct {
 	by   map[string][]string // file -> keys of the roots that read it
 }
 
-// of returns the keys of the roots that read a file of changed.
-func (x *rootReaders) of(roots map[string]*rootScan, changed map[string]bool) []string {
+// of returns the keys of the roots of g that read a file of changed.
+func (x *rootReaders) of(g *graph, changed map[string]bool) []string {
 	var out []string
 	if x == nil || x.uses.Add(1) < 2 {
-		for k, rs := range roots {
+		g.eachScan(func(k string, rs *rootScan) {
 			if readsAny(rs.reads, changed) {
 				out = append(out, k)
 			}
-		}
+		})
 		return out
 	}
 	x.once.Do(func() {
 		x.by = map[string][]string{}
-		for k, rs := range roots {
+		g.eachScan(func(k string, rs *rootScan) {
 			for p := range rs.reads {
 				x.by[p] = append(x.by[p], k)
 			}
-		}
+		})
 	})
 	if len(changed) == 1 {
 		for p := range changed {
