@@ -18,6 +18,10 @@ type derivableComps struct {
 	systems []*System
 	comps   *compSet
 	sub     map[*System]*System
+	// exact is set when the new graph's systems are the last one's with
+	// sub's replacements, in order, by construction (rebuildInPlace):
+	// derive need not check them.
+	exact bool
 }
 
 // compSet are a graph's components with their keys (componentKey).
@@ -69,8 +73,8 @@ func newRootScan(systems []*System, reads map[string]bool, skip []string) *rootS
 	return rs
 }
 
-// derivable returns what the components of a graph rebuilt from old,
-// whose roots are roots, derive from: nil when old's components were not
+// derivable returns what the components of g, rebuilt from old, derive
+// from: nil when old's components were not
 // found, or a rescanned root's systems differ from those they replace in
 // number, order, the files they claim (components) or their parents.
 func derivable(old, g *graph, rescanned []string) *derivableComps {
@@ -133,19 +137,40 @@ func (d *derivableComps) derive(systems []*System) (*compSet, bool) {
 	if d == nil || len(systems) != len(d.systems) {
 		return nil, false
 	}
-	for i, s := range systems {
-		if o := d.systems[i]; d.sub[o] != s && (s != o || d.sub[o] != nil) {
-			return nil, false
+	if !d.exact {
+		for i, s := range systems {
+			if o := d.systems[i]; d.sub[o] != s && (s != o || d.sub[o] != nil) {
+				return nil, false
+			}
 		}
 	}
 	out := &compSet{comps: slices.Clone(d.comps.comps), keys: slices.Clone(d.comps.keys)}
 	if len(d.sub) == 0 {
 		return out, true
 	}
+	// An edit replaces a few systems: comparing each system with them is
+	// cheaper than a map lookup per system of the workspace.
+	var olds, news []*System
+	if len(d.sub) <= 8 {
+		for o, n := range d.sub {
+			olds, news = append(olds, o), append(news, n)
+		}
+	}
+	replacement := func(s *System) *System {
+		if olds == nil {
+			return d.sub[s]
+		}
+		for k, o := range olds {
+			if o == s {
+				return news[k]
+			}
+		}
+		return nil
+	}
 	for i, comp := range out.comps {
 		var c []*System
 		for j, s := range comp {
-			if n := d.sub[s]; n != nil {
+			if n := replacement(s); n != nil {
 				if c == nil {
 					c = slices.Clone(comp)
 				}
@@ -341,6 +366,9 @@ func (g *graph) rebuildInPlace(ctx context.Context, old *graph, changed map[stri
 		g.ev = evs[len(evs)-1] // the last scan's, as rebuildGraph leaves it
 	}
 	g.compsFrom = derivable(old, g, dirty)
+	if g.compsFrom != nil {
+		g.compsFrom.exact = true // g.systems are replace(old.systems)
+	}
 	g.inPlace = true
 	return true, nil
 }
