@@ -229,6 +229,16 @@ func (g *graph) eachScan(f func(k string, rs *rootScan)) {
 	}
 }
 
+// ownRoots returns g's roots in a map of their own, the scans laid over
+// its roots in place.
+func (g *graph) ownRoots() map[string]*rootScan {
+	out := maps.Clone(g.roots)
+	for k, rs := range g.rootsOver {
+		out[k] = rs
+	}
+	return out
+}
+
 // maxRootsOver is how many replaced scans a graph built in place keeps
 // beside the last graph's map of roots before it makes a map of its own
 // (a variable for tests).
@@ -278,10 +288,7 @@ func (g *graph) rebuildInPlace(ctx context.Context, old *graph, changed map[stri
 		evs[i] = sub.ev
 	})
 	if err := ctx.Err(); err != nil {
-		g.roots = maps.Clone(old.roots)
-		for k, rs := range old.rootsOver {
-			g.roots[k] = rs
-		}
+		g.roots = old.ownRoots()
 		for i, k := range dirty {
 			if scans[i] != nil {
 				g.roots[k] = scans[i]
@@ -339,11 +346,7 @@ func (g *graph) rebuildInPlace(ctx context.Context, old *graph, changed map[stri
 		g.rootsOver[k] = scans[i]
 	}
 	if len(g.rootsOver) > maxRootsOver {
-		g.roots = maps.Clone(old.roots)
-		for k, rs := range g.rootsOver {
-			g.roots[k] = rs
-		}
-		g.rootsOver = nil
+		g.roots, g.rootsOver = g.ownRoots(), nil
 	}
 	replace := func(systems []*System) []*System {
 		out := make([]*System, len(systems))
