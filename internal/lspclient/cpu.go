@@ -39,9 +39,17 @@ func (c *Client) PageFaults() (int64, error) {
 // statSum returns the sum of two numeric fields of /proc/PID/stat, counted
 // from 1 as proc(5) does.
 func statSum(pid, a, b int) (int64, error) {
-	f, err := statFields(pid)
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, err
+	}
+	// The command name, in parentheses, may hold spaces: fields count
+	// from after its closing parenthesis, where field 3 (state) starts.
+	s := string(raw)
+	i := strings.LastIndexByte(s, ')')
+	f := strings.Fields(s[i+1:])
+	if i < 0 || len(f) < max(a, b)-2 {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected %q", pid, s)
 	}
 	x, err1 := strconv.ParseInt(f[a-3], 10, 64)
 	y, err2 := strconv.ParseInt(f[b-3], 10, 64)
@@ -49,25 +57,4 @@ func statSum(pid, a, b int) (int64, error) {
 		return 0, err
 	}
 	return x + y, nil
-}
-
-// statFields returns the fields of /proc/PID/stat from the third (state)
-// on: f[0] is field 3.
-func statFields(pid int) ([]string, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return nil, err
-	}
-	// The command name, in parentheses, may hold spaces: fields count
-	// from after its closing parenthesis, where field 3 (state) starts.
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return nil, fmt.Errorf("/proc/%d/stat: unexpected %q", pid, s)
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 13 {
-		return nil, fmt.Errorf("/proc/%d/stat: unexpected %q", pid, s)
-	}
-	return f, nil
 }
