@@ -746,17 +746,33 @@ func (c *Cache) runPerFile(ctx context.Context, checks []*Analyzer, ws *Workspac
 // runFileChecks runs checks on the file at p and keeps their findings in
 // its memo m; concurrent runs each check on a goroutine of its own.
 func (c *Cache) runFileChecks(p string, m *fileMemo, checks []*Analyzer, ws *Workspace, concurrent bool) {
+	c.runFileChecksKeeping(p, m, checks, ws, concurrent, !IsSummary(ws.At(p)))
+}
+
+// scratches lend resolutions whose names nothing keeps their memory.
+var scratches = sync.Pool{New: func() any { return new(scope.Scratch) }}
+
+// runFileChecksKeeping is runFileChecks; keepNames says whether the file's
+// memo keeps its names. A summary's does not (they would keep its tree
+// alive), nor does that of a file Prepare makes one: its names are
+// resolved in a scratch's memory, which the next file's reuse.
+func (c *Cache) runFileChecksKeeping(p string, m *fileMemo, checks []*Analyzer, ws *Workspace, concurrent, keepNames bool) {
 	f := ws.File(p)
 	names := func() *scope.Scopes { return m.resolve(c, f) }
-	if IsSummary(ws.At(p)) {
-		// a summary's memo keeps no names: they would keep its tree alive
-		names = sync.OnceValue(func() *scope.Scopes { return scope.Resolve(f) })
+	var scratch *scope.Scratch
+	if !keepNames {
+		names = sync.OnceValue(func() *scope.Scopes {
+			scratch = scratches.Get().(*scope.Scratch)
+			return scope.ResolveInto(f, scratch)
+		})
 	}
 	facts := newFileFacts(factOrder(checks), p, f, names)
 	found := make([][]Finding, len(checks))
+	passes := make([]FilePass, len(checks)) // one allocation for the file, not one per check
 	run := func(k int) {
 		a := checks[k]
-		fp := &FilePass{Analyzer: a, Path: p, File: f, ResultOf: facts.resultsFor(a), names: names, badIgnores: m.badIgnores}
+		fp := &passes[k]
+		*fp = FilePass{Analyzer: a, Path: p, File: f, ResultOf: facts.resultsFor(a), names: names, badIgnores: m.badIgnores}
 		a.RunFile(fp)
 		found[k] = fp.findings
 	}
@@ -768,6 +784,11 @@ func (c *Cache) runFileChecks(p string, m *fileMemo, checks []*Analyzer, ws *Wor
 		for k := range checks {
 			run(k)
 		}
+	}
+	if scratch != nil {
+		// Findings copy what they say of names: none holds the scratch's.
+		scratch.Reset()
+		scratches.Put(scratch)
 	}
 	c.mu.Lock()
 	ran := make([]string, 0, len(checks)+m.ran.len())
@@ -814,8 +835,17 @@ func (s *checkSet) list() []string {
 func (c *Cache) checkSetOf(names []string) *checkSet {
 	slices.Sort(names)
 	names = slices.Compact(names)
-	key := strings.Join(names, "\x00")
-	if s := c.checkSets[key]; s != nil {
+	// The key is made on the stack, and a string of it only for a new set:
+	// every file of a workspace asks once.
+	var buf [1024]byte
+	key := buf[:0]
+	for i, n := range names {
+		if i > 0 {
+			key = append(key, 0)
+		}
+		key = append(key, n...)
+	}
+	if s := c.checkSets[string(key)]; s != nil {
 		return s
 	}
 	s := &checkSet{names: map[string]bool{}}
@@ -825,7 +855,7 @@ func (c *Cache) checkSetOf(names []string) *checkSet {
 	if c.checkSets == nil {
 		c.checkSets = map[string]*checkSet{}
 	}
-	c.checkSets[key] = s
+	c.checkSets[string(key)] = s
 	return s
 }
 

@@ -176,11 +176,11 @@ func (c *Cache) Prepare(p string, f *nixast.File) *nixast.File {
 	// one after the other, on the stack its parse has grown already. A
 	// file kept whole gets them here too, rather than in the first
 	// analysis, which has the module graph to build.
-	c.runFileChecks(p, m, checks, ws, false)
-	if m.hasRoots || len(m.relPaths) > 0 || path.Base(p) == "configuration.nix" || path.Base(p) == "flake.nix" {
+	keep := m.hasRoots || len(m.relPaths) > 0 || path.Base(p) == "configuration.nix" || path.Base(p) == "flake.nix"
+	c.runFileChecksKeeping(p, m, checks, ws, false, keep)
+	if keep {
 		return f
 	}
-	m.scopes = nil
 	sum := summarize(f)
 	c.mu.Lock()
 	c.files[sum] = m

@@ -22,12 +22,7 @@ func Resolve(f *nixast.File) *Scopes {
 // their length.
 func ResolveSized(f *nixast.File, refs, defs int) *Scopes {
 	s := &Scopes{Refs: make([]Ref, 0, refs), Defs: make([]*Def, 0, defs)}
-	s.root = &Scope{Pos: 0, End: len(f.Src)}
-	r := &resolver{s: s, f: f, srcLen: len(f.Src)}
-	r.expr(f.Root, s.root)
-	for _, t := range f.Trailing {
-		r.expr(t, s.root)
-	}
+	resolveIn(f, s, nil)
 	// The result is kept with the file version: give back what the
 	// estimate over-allocated.
 	if cap(s.Refs)-len(s.Refs) > len(s.Refs)/8 {
@@ -39,19 +34,111 @@ func ResolveSized(f *nixast.File, refs, defs int) *Scopes {
 	return s
 }
 
+// A Scratch lends the memory of one resolution to the next (ResolveInto):
+// indexing a workspace resolves every file once to check it and keeps none
+// of the results, and their slices, bindings and scopes were a quarter of
+// all it allocated. A Scratch serves one goroutine at a time; its zero
+// value is ready.
+type Scratch struct {
+	refs   []Ref
+	defs   []*Def
+	scopes []*Scope
+	chunks [][]Def  // the bindings' memory, chunk by chunk
+	spare  []*Scope // every scope made in this scratch, reused in turn
+	// How many chunks and spare scopes the last resolution used (Reset).
+	usedChunks, usedScopes int
+}
+
+// The most a Scratch keeps for the next resolution: about what a file of
+// 2 MB needs. A larger file's resolution leaves the rest to the collector.
+const (
+	scratchRefs   = 1 << 15
+	scratchChunks = 128 // of 64 bindings
+	scratchScopes = 4096
+)
+
+// ResolveInto is Resolve in the memory of sc. The result, and every Def,
+// Ref and Scope it holds, is valid until sc is used again or Reset.
+func ResolveInto(f *nixast.File, sc *Scratch) *Scopes {
+	sc.Reset()
+	s := &Scopes{Refs: sc.refs[:0], Defs: sc.defs[:0], scopes: sc.scopes[:0]}
+	r := resolveIn(f, s, sc)
+	sc.refs, sc.defs, sc.scopes = s.Refs, s.Defs, s.scopes
+	sc.usedChunks, sc.usedScopes = r.chunk, r.nextScope
+	return s
+}
+
+// Reset clears what the last resolution left in sc: it points into that
+// file's tree, which it would keep alive while sc waits for its next use.
+// Memory beyond what a file of a few MB needs is let go.
+func (sc *Scratch) Reset() {
+	clear(sc.refs)
+	clear(sc.defs)
+	clear(sc.scopes)
+	sc.refs, sc.defs, sc.scopes = sc.refs[:0], sc.defs[:0], sc.scopes[:0]
+	for _, c := range sc.chunks[:sc.usedChunks] {
+		clear(c[:cap(c)])
+	}
+	for _, s := range sc.spare[:sc.usedScopes] {
+		clear(s.defs)
+		*s = Scope{defs: s.defs[:0]}
+	}
+	sc.usedChunks, sc.usedScopes = 0, 0
+	if cap(sc.refs) > scratchRefs {
+		sc.refs = nil
+	}
+	if cap(sc.defs) > scratchRefs {
+		sc.defs = nil
+	}
+	if cap(sc.scopes) > scratchScopes {
+		sc.scopes = nil
+	}
+	if len(sc.chunks) > scratchChunks {
+		clear(sc.chunks[scratchChunks:])
+		sc.chunks = sc.chunks[:scratchChunks]
+	}
+	if len(sc.spare) > scratchScopes {
+		clear(sc.spare[scratchScopes:])
+		sc.spare = sc.spare[:scratchScopes]
+	}
+}
+
+func resolveIn(f *nixast.File, s *Scopes, scratch *Scratch) *resolver {
+	r := &resolver{s: s, f: f, srcLen: len(f.Src), scratch: scratch}
+	s.root = r.scope(nil, nil, 0, len(f.Src))
+	r.expr(f.Root, s.root)
+	for _, t := range f.Trailing {
+		r.expr(t, s.root)
+	}
+	return r
+}
+
 type resolver struct {
 	s      *Scopes
 	f      *nixast.File
 	srcLen int
 	defs   []Def                    // a chunk the next definitions come from
 	froms  map[*nixast.Inherit]bool // inherit (from) whose from was walked
+	// With a scratch: its next chunk of bindings and next spare scope.
+	scratch          *Scratch
+	chunk, nextScope int
 }
 
 func (r *resolver) newDef() *Def {
 	if len(r.defs) == cap(r.defs) {
-		// Chunks grow from a few definitions (most files bind few names)
-		// to 64.
-		r.defs = make([]Def, 0, min(64, max(4, 2*cap(r.defs))))
+		switch sc := r.scratch; {
+		case sc != nil && r.chunk < len(sc.chunks):
+			r.defs = sc.chunks[r.chunk][:0]
+			r.chunk++
+		default:
+			// Chunks grow from a few definitions (most files bind few
+			// names) to 64.
+			r.defs = make([]Def, 0, min(64, max(4, 2*cap(r.defs))))
+			if sc != nil {
+				sc.chunks = append(sc.chunks, r.defs)
+				r.chunk++
+			}
+		}
 	}
 	r.defs = r.defs[:len(r.defs)+1]
 	return &r.defs[len(r.defs)-1]
@@ -63,9 +150,25 @@ func (r *resolver) newScope(node nixast.Node, parent *Scope, pos, end int, open 
 	if open || end < pos {
 		end = r.srcLen
 	}
-	sc := &Scope{Node: node, Parent: parent, Pos: pos, End: end}
+	sc := r.scope(node, parent, pos, end)
 	r.s.scopes = append(r.s.scopes, sc)
 	return sc
+}
+
+// scope makes a scope: a new one, or the scratch's next spare, whose list
+// of names keeps its room.
+func (r *resolver) scope(node nixast.Node, parent *Scope, pos, end int) *Scope {
+	sc := r.scratch
+	if sc == nil {
+		return &Scope{Node: node, Parent: parent, Pos: pos, End: end}
+	}
+	if r.nextScope == len(sc.spare) {
+		sc.spare = append(sc.spare, &Scope{})
+	}
+	s := sc.spare[r.nextScope]
+	r.nextScope++
+	*s = Scope{Node: node, Parent: parent, Pos: pos, End: end, defs: s.defs[:0]}
+	return s
 }
 
 func isBad(x nixast.Expr) bool {

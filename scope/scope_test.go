@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -274,4 +275,131 @@ func corpus(t *testing.T, dirs string) map[string][]byte {
 		out[p] = src
 	}
 	return out
+}
+
+// ResolveInto finds exactly what Resolve finds, for file after file in one
+// scratch (valid and broken files, large and small, in two orders, so that
+// each resolution reuses memory another file's left), and leaves nothing of
+// the last file behind: every binding, use and scope, and what the queries
+// answer.
+func TestResolveIntoAgrees(t *testing.T) {
+	srcs := corpus(t, "*")
+	var paths []string
+	for p := range srcs {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	var sc Scratch
+	reused := 0
+	for pass := range 2 {
+		for i := range paths {
+			p := paths[i]
+			if pass == 1 {
+				p = paths[len(paths)-1-i]
+			}
+			f := nixast.Parse(p, srcs[p])
+			want := describe(f, Resolve(f))
+			spare := len(sc.spare)
+			if got := describe(f, ResolveInto(f, &sc)); got != want {
+				t.Fatalf("%s (pass %d): ResolveInto gives\n%s\nResolve gives\n%s", p, pass, got, want)
+			}
+			if spare > 0 && len(sc.spare) == spare {
+				reused++
+			}
+			if i%7 == 0 {
+				sc.Reset()
+				if n := leftover(&sc); n > 0 {
+					t.Fatalf("%s: %d bindings, uses and scopes left after Reset", p, n)
+				}
+			}
+		}
+	}
+	if reused < len(paths) {
+		t.Errorf("only %d resolutions reused the scratch's scopes alone", reused)
+	}
+}
+
+// leftover counts what a scratch still holds of its last resolution.
+func leftover(sc *Scratch) int {
+	n := 0
+	for _, r := range sc.refs[:cap(sc.refs)] {
+		if r != (Ref{}) {
+			n++
+		}
+	}
+	for _, d := range sc.defs[:cap(sc.defs)] {
+		if d != nil {
+			n++
+		}
+	}
+	for _, s := range sc.scopes[:cap(sc.scopes)] {
+		if s != nil {
+			n++
+		}
+	}
+	for _, c := range sc.chunks {
+		for _, d := range c[:cap(c)] {
+			if d.Name != "" || d.Node != nil || d.Value != nil || d.Scope != nil || d.More != nil {
+				n++
+			}
+		}
+	}
+	for _, s := range sc.spare {
+		if s.Node != nil || s.Parent != nil || s.names != nil || s.extra != nil || len(s.defs) > 0 || slices.ContainsFunc(s.defs[:cap(s.defs)], func(d *Def) bool { return d != nil }) {
+			n++
+		}
+	}
+	return n
+}
+
+// describe prints everything a resolution holds, each binding and scope by
+// its index.
+func describe(f *nixast.File, s *Scopes) string {
+	defIdx := map[*Def]int{}
+	for i, d := range s.Defs {
+		defIdx[d] = i
+	}
+	scIdx := map[*Scope]int{s.root: -1}
+	for i, sc := range s.scopes {
+		scIdx[sc] = i
+	}
+	idx := func(d *Def) int {
+		if d == nil {
+			return -1
+		}
+		if i, ok := defIdx[d]; ok {
+			return i
+		}
+		return -2 // a binding the result does not list
+	}
+	var b strings.Builder
+	for i, d := range s.Defs {
+		fmt.Fprintf(&b, "def %d %s %d-%d %v %T@%d value %v more %d uses %d inherit %v path %v scope %d\n", i, d.Name, d.Pos, d.End, d.Kind,
+			d.Node, d.Node.Pos(), d.Value != nil && d.Value.Pos() >= 0, len(d.More), d.Uses, d.Inherit, d.Path, scIdx[d.Scope])
+	}
+	for i, r := range s.Refs {
+		fmt.Fprintf(&b, "ref %d %s %d-%d def %d with %v global %v inherit %v\n", i, r.Name, r.Pos, r.End, idx(r.Def), r.InWith, r.Global, r.Inherit)
+	}
+	for i, sc := range append([]*Scope{s.root}, s.scopes...) {
+		parent := -3
+		if p, ok := scIdx[sc.Parent]; ok {
+			parent = p
+		}
+		var defs []int
+		for _, d := range sc.defs {
+			defs = append(defs, idx(d))
+		}
+		fmt.Fprintf(&b, "scope %d parent %d %d-%d with %v extra %v defs %v named %v\n", i-1, parent, sc.Pos, sc.End, sc.With, sc.extra, defs, sc.names != nil)
+	}
+	for _, r := range s.Undefined() {
+		fmt.Fprintf(&b, "undefined %s %d\n", r.Name, r.Pos)
+	}
+	for off := 0; off <= len(f.Src); off += max(1, len(f.Src)/50) {
+		var vis []int
+		for _, d := range s.Visible(off) {
+			vis = append(vis, idx(d))
+		}
+		fmt.Fprintf(&b, "at %d: scope %d visible %v in with %v\n", off, scIdx[s.ScopeAt(off)], vis, s.InWith(off))
+	}
+	return b.String()
 }
