@@ -277,6 +277,9 @@ func newFileFacts(facts []*Analyzer, path string, f *nixast.File, names func() *
 // resultsFor returns the results of the facts a requires, computing those
 // not yet computed.
 func (ff *fileFacts) resultsFor(a *Analyzer) map[*Analyzer]any {
+	if len(a.Requires) == 0 {
+		return nil // most checks: an empty map per check and file was 4% of indexing's allocation
+	}
 	out := make(map[*Analyzer]any, len(a.Requires))
 	for _, fa := range a.Requires {
 		r := ff.results[fa]

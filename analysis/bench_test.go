@@ -150,3 +150,37 @@ func benchEdits(b *testing.B, c *Cache, ws *Workspace, path, src string, at int,
 		}
 	}
 }
+
+// BenchmarkPrepareFiles reads files into a new cache one by one, as the
+// server indexes a workspace on each core: parse, per-file checks, summary
+// (Cache.PrepareSource). The files are those below MICROVM_LSP_BENCH_DIR
+// (a checkout of real repositories), else a generated corpus of 1,000.
+func BenchmarkPrepareFiles(b *testing.B) {
+	dir := os.Getenv("MICROVM_LSP_BENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+		if _, _, err := corpus.Write(dir, 1000, 0, 100); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var paths []string
+	var srcs [][]byte
+	size := 0
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".nix") {
+			if src, err := os.ReadFile(p); err == nil {
+				paths, srcs = append(paths, p), append(srcs, src)
+				size += len(src)
+			}
+		}
+		return nil
+	})
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c, arena := NewCache(), &nixast.TreeArena{}
+		for k, p := range paths {
+			c.PrepareSource(arena, p, srcs[k])
+		}
+	}
+}
