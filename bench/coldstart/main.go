@@ -181,7 +181,8 @@ func run(bin string, files, big, lines int, idle, timeout time.Duration, dir str
 		return err
 	}
 
-	quietAt := cpuLog.quietAfter(pubAt, 500*time.Millisecond)
+	quiet := cpuLog.quietAfter(pubAt, 500*time.Millisecond)
+	quietAt := quiet.at
 	cpu0, err := lspclient.CPUTicks(pid)
 	if err != nil {
 		return err
@@ -221,6 +222,8 @@ func run(bin string, files, big, lines int, idle, timeout time.Duration, dir str
 		{"initialize sent -> index $/progress end", ms(endAt.Sub(sent))},
 		{"initialize sent -> first publishDiagnostics after it", analysed},
 		{"initialize sent -> quiet (CPU back to idle)", quietRow(quietAt, sent, ms)},
+		// Steadier than the time to quiet on a machine whose speed drifts.
+		{"server CPU until quiet (utime+stime)", cpuRow(quiet)},
 		{"files indexed / read (debug stats)", fmt.Sprintf("%d / %d of %d", stats.Indexed, stats.FilesReadCount, n)},
 		{"peak RSS (VmHWM)", fmt.Sprintf("%.1f MB", float64(hwm)/1e3)},
 		{"RSS after indexing (VmRSS)", fmt.Sprintf("%.1f MB", float64(rss)/1e3)},
@@ -241,6 +244,13 @@ func quietRow(at, sent time.Time, ms func(time.Duration) string) string {
 		return "not quiet before the idle measurement"
 	}
 	return ms(at.Sub(sent))
+}
+
+func cpuRow(quiet cpuSample) string {
+	if quiet.at.IsZero() {
+		return "n/a"
+	}
+	return fmt.Sprintf("%d ms", quiet.ticks*10)
 }
 
 // cpuLog samples a process' CPU ticks every 100 ms.
@@ -271,9 +281,10 @@ func startCPULog(pid int) *cpuLog {
 	return l
 }
 
-// quietAfter returns the start of the first window of length w after t in
-// which the process used at most one tick; zero if there was none yet.
-func (l *cpuLog) quietAfter(t time.Time, w time.Duration) time.Time {
+// quietAfter returns the sample that starts the first window of length w
+// after t in which the process used at most one tick; zero if there was
+// none yet.
+func (l *cpuLog) quietAfter(t time.Time, w time.Duration) cpuSample {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for i, a := range l.samples {
@@ -283,13 +294,13 @@ func (l *cpuLog) quietAfter(t time.Time, w time.Duration) time.Time {
 		for _, b := range l.samples[i+1:] {
 			if b.at.Sub(a.at) >= w {
 				if b.ticks-a.ticks <= 1 {
-					return a.at
+					return a
 				}
 				break
 			}
 		}
 	}
-	return time.Time{}
+	return cpuSample{}
 }
 
 // firstModule returns the first *.nix file below dir in path order, other
