@@ -68,6 +68,9 @@ func optionDeclarations(f *nixast.File) [][]string {
 		if !ok || a.Path == nil {
 			return true
 		}
+		if first, _ := a.Path.FirstName(); first != "options" {
+			return true // most bindings: no slice of their names
+		}
 		names, _ := a.Path.StaticNames()
 		if len(names) == 0 || names[0] != "options" {
 			return true

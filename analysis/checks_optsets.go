@@ -403,7 +403,7 @@ func mountedFiles(ws *Workspace, from string, x nixast.Expr, class optindex.Clas
 		if !ok || a.Path == nil {
 			continue
 		}
-		if n, _ := a.Path.StaticNames(); len(n) == 1 && n[0] == "imports" {
+		if n, _ := a.Path.FirstName(); len(a.Path.Names) == 1 && n == "imports" {
 			if l, ok := nixast.Unparen(a.Value).(*nixast.List); ok {
 				for _, el := range l.Elems {
 					mountedFiles(ws, target, el, class, sets, visited, fn)

@@ -45,6 +45,9 @@ func runPinnedSourceAbsent(p *GraphPass) {
 			if !ok || a.Path == nil {
 				continue
 			}
+			if first, _ := a.Path.FirstName(); first != "inputs" {
+				continue
+			}
 			names, _ := a.Path.StaticNames()
 			if len(names) == 0 || names[0] != "inputs" {
 				continue

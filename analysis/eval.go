@@ -43,11 +43,21 @@ func (ev *evaluator) staticPaths(binds []nixast.Binding) []staticPath {
 		return sp
 	}
 	sp := make([]staticPath, len(binds))
+	n := 0
+	for _, b := range binds {
+		if a, ok := b.(*nixast.AttrAssign); ok {
+			n += len(a.Path.Names)
+		}
+	}
+	all := make([]string, 0, n) // every path's names, in one slice
 	for i, b := range binds {
 		if a, ok := b.(*nixast.AttrAssign); ok {
-			names, static := a.Path.StaticNames()
-			// A full slice expression: an append by a caller copies.
-			sp[i] = staticPath{names: names[:len(names):len(names)], static: static}
+			from := len(all)
+			var static bool
+			if all, static = a.Path.AppendStaticNames(all); static {
+				// A full slice expression: an append by a caller copies.
+				sp[i] = staticPath{names: all[from:len(all):len(all)], static: true}
+			}
 		}
 	}
 	if ev.paths == nil {

@@ -367,16 +367,18 @@ func directPath(set *nixast.AttrSet, target nixast.Node) ([]string, bool) {
 		if !ok {
 			continue
 		}
-		names, static := a.Path.StaticNames()
+		// On the stack: a slice of its own only for the path returned.
+		var buf [8]string
+		names, static := a.Path.AppendStaticNames(buf[:0])
 		if !static {
 			continue
 		}
 		if nixast.Node(a) == target {
-			return names, true
+			return slices.Clone(names), true
 		}
 		if inner, ok := nixast.Unparen(a.Value).(*nixast.AttrSet); ok {
 			if nixast.Node(inner) == target {
-				return names, true
+				return slices.Clone(names), true
 			}
 			if rest, ok := directPath(inner, target); ok {
 				return append(append([]string{}, names...), rest...), true

@@ -151,8 +151,8 @@ func (v *optView) addSet(path []string, s *nixast.AttrSet, file string, cond boo
 	for _, b := range s.Bindings {
 		switch b := b.(type) {
 		case *nixast.AttrAssign:
-			names, static := b.Path.StaticNames()
-			p := append(append([]string{}, path...), names...)
+			// one slice for the whole path, the binding's names after path's
+			p, static := b.Path.AppendStaticNames(append(make([]string, 0, len(path)+len(b.Path.Names)), path...))
 			if !static {
 				v.vals = append(v.vals, &optVal{Path: path, File: file, Base: len(path)})
 				continue

@@ -463,15 +463,35 @@ func (s *StringLit) plainValue() (string, bool) {
 // StaticNames returns the names of the path when every one is known without
 // evaluation (no ${} and no interpolated string).
 func (p *AttrPath) StaticNames() ([]string, bool) {
-	out := make([]string, 0, len(p.Names))
-	for _, n := range p.Names {
-		name, ok := n.StaticName()
-		if !ok {
-			return nil, false
-		}
-		out = append(out, name)
+	out, ok := p.AppendStaticNames(make([]string, 0, len(p.Names)))
+	if !ok {
+		return nil, false
 	}
 	return out, true
+}
+
+// AppendStaticNames is StaticNames appended to dst (dst itself when a name
+// is not static): for callers that look at many paths and keep few.
+func (p *AttrPath) AppendStaticNames(dst []string) ([]string, bool) {
+	n := len(dst)
+	for _, a := range p.Names {
+		name, ok := a.StaticName()
+		if !ok {
+			return dst[:n], false
+		}
+		dst = append(dst, name)
+	}
+	return dst, true
+}
+
+// FirstName returns the path's first name when it is static: what a
+// caller that looks for bindings of one name (inputs, options) tests
+// before it reads the rest.
+func (p *AttrPath) FirstName() (string, bool) {
+	if p == nil || len(p.Names) == 0 {
+		return "", false
+	}
+	return p.Names[0].StaticName()
 }
 
 // StaticValue returns the string's value if it has no interpolation. For an

@@ -26,7 +26,7 @@ func (c *Checker) Check(src []byte) []Error {
 		// Parse reads a large file on two cores; its memory is its own.
 		return Parse("", src).Errors
 	}
-	return parseWith(c, nil, "", src, parsePlain).Errors
+	return parseWith(c, nil, "", src, parsePlain, 0).Errors
 }
 
 // start readies c's parser for src, keeping the capacity of its chunks
@@ -84,7 +84,7 @@ func (a *TreeArena) Parse(name string, src []byte) *File {
 		return ParseWithoutTokens(name, src)
 	}
 	a.c.trees, a.held = true, true
-	return parseWith(&a.c, nil, name, src, parsePlain)
+	return parseWith(&a.c, nil, name, src, parsePlain, 0)
 }
 
 // Reuse gives the memory of the last tree to the next Parse. Nothing may

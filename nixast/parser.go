@@ -72,7 +72,7 @@ func ParseWithoutTokens(name string, src []byte) *File {
 		return f
 	}
 	sc := scratchPool.Get().(*scratch)
-	f := parseWith(nil, sc, name, src, mode)
+	f := parseWith(nil, sc, name, src, mode, 0)
 	scratchPool.Put(sc)
 	return f
 }
@@ -141,13 +141,15 @@ func modeFor(src []byte) parseMode {
 }
 
 func parse(name string, src []byte, mode parseMode) *File {
-	return parseWith(nil, nil, name, src, mode)
+	return parseWith(nil, nil, name, src, mode, 0)
 }
 
 // parseWith parses src, with the memory of c when not nil (see Checker),
 // and the scratch memory sc (c's own with a Checker), which makes a File
-// without tokens. sc needs mode parsePlain.
-func parseWith(c *Checker, sc *scratch, name string, src []byte, mode parseMode) *File {
+// without tokens. sc needs mode parsePlain. toks, when not 0, is about how
+// many tokens src holds (Reparse knows its last version's); else they are
+// estimated from its size.
+func parseWith(c *Checker, sc *scratch, name string, src []byte, mode parseMode, toks int) *File {
 	var f *File
 	if c != nil && !c.trees {
 		f = &c.file
@@ -196,7 +198,11 @@ func parseWith(c *Checker, sc *scratch, name string, src []byte, mode parseMode)
 		if sc != nil {
 			buf = sc.toks
 		}
-		p.toks, lexErrs = scanInto(buf, src, false, nil)
+		if toks > 0 {
+			p.toks, lexErrs = scanSized(buf, toks, src, false, nil)
+		} else {
+			p.toks, lexErrs = scanInto(buf, src, false, nil)
+		}
 		p.presize(p.toks)
 	}
 	p.ti = -1

@@ -24,7 +24,15 @@ func Reparse(old *File, name string, src []byte) *File {
 	if f := reparse(old, name, src, reparseMin); f != nil {
 		return f
 	}
-	return Parse(name, src)
+	mode := modeFor(src)
+	if mode != parsePlain || old == nil || old.tokens.len() == 0 {
+		return parse(name, src, mode)
+	}
+	// As many tokens per byte as old, and a little room: the estimate from
+	// the size alone fell short for most modules, whose tokens were then
+	// copied into a slice half again as large, on every keystroke.
+	n := int(int64(old.tokens.len()) * int64(len(src)) / int64(max(1, len(old.Src))))
+	return parseWith(nil, nil, name, src, mode, n+n/16+16)
 }
 
 // reparseMin is the size below which Reparse just parses. A keystroke in

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // sameFile fails unless got, from Reparse, is what Parse gives for its text.
@@ -653,4 +654,42 @@ func TestReparseSmallFile(t *testing.T) {
 	if first(f) != first(old) {
 		t.Errorf("the first binding was parsed again: a file of %d bytes is parsed whole", len(src))
 	}
+}
+
+// A version Reparse parses whole makes room for as many tokens per byte as
+// the last version had: one slice, with little spare room, where an
+// estimate from the size alone made one too small and then a second.
+func TestReparseSizesTokensFromTheLastVersion(t *testing.T) {
+	// Dense: two bytes per token, where Parse expects five.
+	src := []byte("[" + strings.Repeat(" 1", 3000) + " ]\n")
+	old := Parse("d.nix", src)
+	// An opening brace at the start: no run of bindings to parse again.
+	next := append([]byte("{ a = "), src...)
+	f := Reparse(old, "d.nix", next)
+	sameFile(t, "dense file", f)
+	sameFile(t, "no last version", Reparse(nil, "d.nix", next))
+	if len(f.tokens.segs) != 1 {
+		t.Fatalf("%d token segments, want 1", len(f.tokens.segs))
+	}
+	toks := f.tokens.segs[0].toks
+	if spare := cap(toks) - len(toks); spare > len(toks)/8 {
+		t.Errorf("%d tokens in room for %d", len(toks), cap(toks))
+	}
+	got, fresh := bytesPerRun(func() { Reparse(old, "d.nix", next) }), bytesPerRun(func() { Parse("d.nix", next) })
+	// Parse makes room for a token per five bytes first, then grows the
+	// slice: Reparse saves at least that first slice.
+	if saved := fresh - got; saved < int64(len(next)/5)*int64(unsafe.Sizeof(Token{})) {
+		t.Errorf("Reparse allocated %d bytes, Parse %d: the tokens' first slice was not sized from the last version", got, fresh)
+	}
+}
+
+// bytesPerRun returns the bytes f allocates, on average over 20 runs.
+func bytesPerRun(f func()) int64 {
+	var a, b runtime.MemStats
+	runtime.ReadMemStats(&a)
+	for range 20 {
+		f()
+	}
+	runtime.ReadMemStats(&b)
+	return int64(b.TotalAlloc-a.TotalAlloc) / 20
 }

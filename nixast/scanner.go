@@ -109,13 +109,18 @@ func scan(src []byte, trivia bool, stream *tokenStream) ([]Token, []Error) {
 // scanInto is scan appending to buf, when it has room for the tokens
 // expected (a Checker's, from the file before).
 func scanInto(buf []Token, src []byte, trivia bool, stream *tokenStream) ([]Token, []Error) {
-	s := &scanner{src: src, limit: len(src), modes: []lexMode{modeDefault}, opens: []int32{-1}, stream: stream, trivia: trivia}
-	if stream != nil && stream.split != nil {
-		s.splitFrom = max(1, int(float64(len(src))*splitFraction))
-	}
 	est := len(src)/5 + 16
 	if trivia {
 		est = len(src)/3 + 16
+	}
+	return scanSized(buf, est, src, trivia, stream)
+}
+
+// scanSized is scanInto with room made for est tokens, unless buf has it.
+func scanSized(buf []Token, est int, src []byte, trivia bool, stream *tokenStream) ([]Token, []Error) {
+	s := &scanner{src: src, limit: len(src), modes: []lexMode{modeDefault}, opens: []int32{-1}, stream: stream, trivia: trivia}
+	if stream != nil && stream.split != nil {
+		s.splitFrom = max(1, int(float64(len(src))*splitFraction))
 	}
 	if cap(buf) >= est {
 		s.toks = buf[:0]

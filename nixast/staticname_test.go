@@ -1,6 +1,10 @@
 package nixast
 
-import "testing"
+import (
+	"cmp"
+	"strings"
+	"testing"
+)
 
 // Nix's parser reads an interpolation of a plain string as the name itself,
 // in a set, a let and an inherit; anything else interpolated is dynamic
@@ -44,6 +48,32 @@ func TestStaticNameOfInterpolation(t *testing.T) {
 	} {
 		if got := len(Parse("a.nix", []byte(src)).Errors); got != errs {
 			t.Errorf("%s: %d errors, want %d", src, got, errs)
+		}
+	}
+}
+
+// AppendStaticNames appends what StaticNames returns, and leaves dst as it
+// was for a path with a dynamic name; FirstName is the first static name.
+func TestAppendStaticNames(t *testing.T) {
+	for _, tc := range []struct {
+		src, want, first string
+	}{
+		{`{ a.b."c" = 1; }`, "p a b c", "a"},
+		{`{ ${"a"}.b = 1; }`, "p a b", "a"},
+		{`{ a.${x}.c = 1; }`, "", "a"},
+		{`{ ${x}.b = 1; }`, "", ""},
+	} {
+		path := Parse("a.nix", []byte(tc.src)).Root.(*AttrSet).Bindings[0].(*AttrAssign).Path
+		names, static := path.StaticNames()
+		got, ok := path.AppendStaticNames([]string{"p"})
+		if ok != static || ok != (tc.want != "") {
+			t.Errorf("%s: static %t and %t", tc.src, ok, static)
+		}
+		if ok && strings.Join(got, " ") != "p "+strings.Join(names, " ") || strings.Join(got, " ") != cmp.Or(tc.want, "p") {
+			t.Errorf("%s: appended %q (StaticNames %q), want %q", tc.src, got, names, tc.want)
+		}
+		if first, _ := path.FirstName(); first != tc.first {
+			t.Errorf("%s: FirstName %q, want %q", tc.src, first, tc.first)
 		}
 	}
 }
