@@ -802,7 +802,7 @@ func eachClaim(s *System, fn func(file string)) {
 // of the one it replaces, which the last graph found as new.
 func claims(s *System) map[string]bool {
 	s.claimsOnce.Do(func() {
-		s.claimed = map[string]bool{}
+		s.claimed = make(map[string]bool, len(s.visited)+1) // most of the files it names
 		eachClaim(s, func(file string) { s.claimed[file] = true })
 	})
 	return s.claimed

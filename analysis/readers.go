@@ -119,7 +119,7 @@ func (p *GraphPass) listReaders(file string, l *nixast.List) []*System {
 // changed file, and every graph check of its component reads them.
 func (s *System) elemsByPlace() map[placeKey]*ModElem {
 	s.byPlaceOnce.Do(func() {
-		s.byPlace = map[placeKey]*ModElem{}
+		s.byPlace = make(map[placeKey]*ModElem, len(s.Elems)) // grown, it was most of the map
 		for _, e := range s.Elems {
 			if e.Implicit {
 				continue

@@ -18,7 +18,10 @@ func (f *Folders) For(file string) (*Facts, bool) {
 	}
 	best := -1
 	for i, d := range f.Dirs {
-		if (file == d || strings.HasPrefix(file, d+"/")) && (best < 0 || len(d) > len(f.Dirs[best])) {
+		// d+"/" would be a string per folder per call: every system's
+		// every file asks, on every keystroke.
+		inside := file == d || len(file) > len(d) && file[len(d)] == '/' && strings.HasPrefix(file, d)
+		if inside && (best < 0 || len(d) > len(f.Dirs[best])) {
 			best = i
 		}
 	}
