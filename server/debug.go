@@ -54,11 +54,23 @@ type statsResult struct {
 	// start: CPU-bound work runs on Cores goroutines (analysis.Cores).
 	Processors int `json:"processors"`
 	Cores      int `json:"cores"`
+	// Allocated counts the bytes ever allocated on the heap: a benchmark
+	// reads it before and after its edits (with "collect": false).
+	Allocated uint64 `json:"allocated"`
 }
 
-func (s *Server) debugStats() statsResult {
-	// Collect first, so that HeapAlloc measures what is live.
-	runtime.GC()
+// debugStats answers methodDebugStats. It collects first, so that
+// HeapAlloc measures what is live, unless params say "collect": false: a
+// benchmark that reads Allocated between edits would otherwise measure
+// a session that starts with a collection it made.
+func (s *Server) debugStats(params json.RawMessage) statsResult {
+	var p struct {
+		Collect *bool `json:"collect"`
+	}
+	json.Unmarshal(params, &p)
+	if p.Collect == nil || *p.Collect {
+		runtime.GC()
+	}
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	s.docs.mu.Lock()
@@ -76,6 +88,7 @@ func (s *Server) debugStats() statsResult {
 		Documents: docs, Indexed: indexed, FilesRead: read, FilesReadCount: count,
 		WholeComparisons: analysis.WholeComparisons(),
 		Processors:       runtime.GOMAXPROCS(0), Cores: analysis.Cores(),
+		Allocated: m.TotalAlloc,
 	}
 }
 

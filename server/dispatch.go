@@ -219,7 +219,7 @@ func (s *Server) route(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2
 		}
 	case methodDebugStats:
 		if s.opts.Debug {
-			reply(ctx, s.debugStats(), nil)
+			reply(ctx, s.debugStats(params), nil)
 			return
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -422,5 +423,38 @@ func TestTypingComparesOnlyOpenDocuments(t *testing.T) {
 	c.call(methodDebugStats, map[string]any{}, &after)
 	if n := after.WholeComparisons - before.WholeComparisons; n > 1 {
 		t.Errorf("%d comparisons of every file in 10 keystrokes, want at most 1", n)
+	}
+}
+
+// debug/stats counts the bytes the server has allocated, and collects
+// first unless asked not to ("collect": false, what e2e/latency asks
+// between edits).
+func TestDebugStatsAllocated(t *testing.T) {
+	dir := normalizePath(workspace(t, map[string]string{"m.nix": "{ a = 1; }\n"}))
+	c := startSession(t, Options{Debug: true})
+	c.initialize(sessionOptions{rootURI: fileURI(dir)})
+	c.waitFor("indexing", func() bool { return progressEnded(c.progress) })
+	m := fileURI(dir + "/m.nix")
+	c.open(m, "{ a = 1; }\n")
+	c.waitCount(m, 0)
+	var before, after statsResult
+	c.call(methodDebugStats, map[string]any{"collect": false}, &before)
+	for i := range 5 {
+		v := c.replaceAll(m, fmt.Sprintf("{ a = %d; }\n", i))
+		c.waitDiagnostics(m, "the edit's", func(p publishDiagnosticsParams) bool { return p.Version != nil && *p.Version == v })
+	}
+	c.call(methodDebugStats, map[string]any{"collect": false}, &after)
+	if before.Allocated == 0 || after.Allocated <= before.Allocated {
+		t.Errorf("allocated %d bytes before five edits and %d after", before.Allocated, after.Allocated)
+	}
+	gcs := func() uint32 {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.NumGC
+	}
+	n := gcs()
+	c.call(methodDebugStats, map[string]any{}, &after)
+	if gcs() == n {
+		t.Error("debug/stats without \"collect\": false did not collect")
 	}
 }

@@ -166,7 +166,7 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 	out, _ := exec.Command(bin, "version").Output()
 	fmt.Printf("%s; %d edits per document, replaying a typing session%s; latency = didChange sent -> publishDiagnostics of that version received\n\n",
 		strings.TrimSpace(string(out)), edits, extra)
-	fmt.Printf("%-34s %7s %9s %9s %9s %9s %8s %9s %12s\n", "document", "edits", "median", "p90", "p99", "max", "missing", "cpu/edit", "faults/edit")
+	fmt.Printf("%-34s %7s %9s %9s %9s %9s %8s %9s %12s %11s\n", "document", "edits", "median", "p90", "p99", "max", "missing", "cpu/edit", "faults/edit", "alloc/edit")
 	rng := rand.New(rand.NewSource(seed))
 	// Where hovers go has a generator of its own: the edits are the same
 	// with and without -requests.
@@ -197,6 +197,7 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 		missing, failed := 0, 0
 		cpu0, cpuErr := c.CPUTime()
 		faults0, faultsErr := c.PageFaults()
+		alloc0, allocErr := allocated(c)
 		for i := 0; i < edits; i++ {
 			version := i + 2
 			e := sess.before()
@@ -259,12 +260,18 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 		if f1, err := c.PageFaults(); err == nil && faultsErr == nil && edits > 0 {
 			faults = fmt.Sprintf("%.0f", float64(f1-faults0)/float64(edits))
 		}
+		// The bytes it allocated per edit (with the requests, if any): what
+		// brings the next collection nearer.
+		alloc := "-"
+		if a1, err := allocated(c); err == nil && allocErr == nil && edits > 0 && a1 > 0 {
+			alloc = fmt.Sprintf("%.0f KB", float64(a1-alloc0)/float64(edits)/1e3)
+		}
 		mix = append(mix, fmt.Sprintf("%s: %s", d.name, kindSummary(kinds)))
 		c.Notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
 		label := fmt.Sprintf("%s (%d lines, %.2f MB)", d.name, lines, float64(len(d.text))/1e6)
 		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-		fmt.Printf("%-34s %7d %9s %9s %9s %9s %8d %9s %12s   (%s)\n", label, len(lat),
-			ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 100)), missing, cpu, faults, openNote)
+		fmt.Printf("%-34s %7d %9s %9s %9s %9s %8d %9s %12s %11s   (%s)\n", label, len(lat),
+			ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 100)), missing, cpu, faults, alloc, openNote)
 		if missing > 0 {
 			defer fmt.Fprintf(os.Stderr, "latency: %s: %d edits had no publication within %s\n", d.name, missing, timeout)
 		}
@@ -454,7 +461,8 @@ func packageSet(size int) string {
 // start starts and initializes the server on ws; indexed is closed when
 // the server reports the end of its workspace index.
 func start(bin, ws string) (*lspclient.Client, <-chan struct{}, error) {
-	c, err := lspclient.Start(bin, []string{"serve", "--log-level", "warn"}, nil, "")
+	// MICROVM_LSP_DEBUG: for the bytes the server allocates (allocated).
+	c, err := lspclient.Start(bin, []string{"serve", "--log-level", "warn"}, []string{"MICROVM_LSP_DEBUG=1"}, "")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -486,4 +494,20 @@ func start(bin, ws string) (*lspclient.Client, <-chan struct{}, error) {
 	}
 	c.Notify("initialized", map[string]any{})
 	return c, indexed, nil
+}
+
+// allocated returns the bytes the server has allocated so far, read without
+// making it collect.
+func allocated(c *lspclient.Client) (uint64, error) {
+	raw, err := c.Call("microvm-lsp/debug/stats", map[string]any{"collect": false}, 10*time.Second)
+	if err != nil {
+		return 0, err
+	}
+	var st struct {
+		Allocated uint64 `json:"allocated"`
+	}
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return 0, err
+	}
+	return st.Allocated, nil
 }
