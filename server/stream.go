@@ -54,7 +54,7 @@ func (s *stream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
 		if body == nil {
 			continue // a framing error, logged
 		}
-		msg, err := jsonrpc2.DecodeMessage(body)
+		msg, err := decodeMessage(body)
 		if err == nil {
 			if resp, ok := msg.(*jsonrpc2.Response); ok {
 				err = checkResponse(resp, body)
@@ -70,6 +70,39 @@ func (s *stream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
 		}
 		return msg, total, nil
 	}
+}
+
+// smallMessage is the size below which decodeMessage reads a request
+// itself: jsonrpc2.DecodeMessage's decoder reads every message into a
+// buffer of 32 KB or more of its own.
+const smallMessage = 32 << 10
+
+// decodeMessage is jsonrpc2.DecodeMessage, without the decoder's buffer
+// for a small request or notification whose params are an object or an
+// array: a keystroke's didChange, and the completion, hover and other
+// requests editors send with it, each cost a buffer, most of what reading
+// a message allocated. Anything else (a response, a large or unusual
+// message, anything the plain decode does not read) DecodeMessage reads.
+func decodeMessage(body []byte) (jsonrpc2.Message, error) {
+	if len(body) <= smallMessage {
+		var m struct {
+			JSONRPC *string         `json:"jsonrpc"`
+			ID      *jsonrpc2.ID    `json:"id"`
+			Method  string          `json:"method"`
+			Params  json.RawMessage `json:"params"`
+		}
+		if json.Unmarshal(body, &m) == nil && m.Method != "" && (m.JSONRPC == nil || *m.JSONRPC == jsonrpc2.Version) &&
+			len(m.Params) > 0 && (m.Params[0] == '{' || m.Params[0] == '[') {
+			if m.ID == nil {
+				if n, err := jsonrpc2.NewNotification(m.Method, m.Params); err == nil {
+					return n, nil
+				}
+			} else if c, err := jsonrpc2.NewCall(*m.ID, m.Method, m.Params); err == nil {
+				return c, nil
+			}
+		}
+	}
+	return jsonrpc2.DecodeMessage(body)
 }
 
 // checkResponse rejects what jsonrpc2 decodes as a response but is not one:

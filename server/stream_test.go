@@ -1,0 +1,99 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+
+	"go.lsp.dev/jsonrpc2"
+)
+
+// decodeMessage reads every body as jsonrpc2.DecodeMessage does: the same
+// kind of message, method, id and params (as JSON values), or an error for
+// both.
+func TestDecodeMessageAgrees(t *testing.T) {
+	text := strings.Repeat(`{ a = "<b> & c"; }\n`, 20)
+	for _, body := range []string{
+		`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///a.nix","version":3},"contentChanges":[{"text":"` + text + `"}]}}`,
+		`{"jsonrpc":"2.0","id":7,"method":"textDocument/hover","params":{"position":{"line":1,"character":2}}}`,
+		`{"jsonrpc":"2.0","id":"x-1","method":"textDocument/completion","params":{}}`,
+		`{"id":1,"method":"m","params":[1,2]}`,
+		` { "method" : "m" , "params" : { "a" : [ 1 , 2 ] } } `,
+		`{"jsonrpc":"2.0","id":null,"method":"m","params":{}}`,
+		`{"jsonrpc":"2.0","method":"exit"}`,
+		`{"jsonrpc":"2.0","id":2,"method":"shutdown","params":null}`,
+		`{"jsonrpc":"2.0","method":"m","params":"s"}`,
+		`{"jsonrpc":"1.0","method":"m","params":{}}`,
+		`{"jsonrpc":2,"method":"m","params":{}}`,
+		`{"jsonrpc":"2.0","id":1.5,"method":"m","params":{}}`,
+		`{"jsonrpc":"2.0","id":{},"method":"m","params":{}}`,
+		`{"jsonrpc":"2.0","method":"","params":{}}`,
+		`{"jsonrpc":"2.0","id":3,"result":{"a":1}}`,
+		`{"jsonrpc":"2.0","id":3,"error":{"code":-32601,"message":"no"}}`,
+		`{"jsonrpc":"2.0","method":"m","params":{}} trailing`,
+		`{"jsonrpc":"2.0","method":"m","params":{}}{"method":"n","params":{}}`,
+		`{"jsonrpc":"2.0","method":"m","params":{"a":}}`,
+		`{"jsonrpc":"2.0","METHOD":"m","Params":{}}`,
+		`{"jsonrpc":"2.0","method":"m","method":"n","params":{}}`,
+		`[]`, `null`, `"x"`, `{}`, ``,
+	} {
+		got, gerr := decodeMessage([]byte(body))
+		want, werr := jsonrpc2.DecodeMessage([]byte(body))
+		if (gerr != nil) != (werr != nil) {
+			t.Errorf("%s: error %v, DecodeMessage's %v", body, gerr, werr)
+			continue
+		}
+		if gerr != nil {
+			continue
+		}
+		if g, w := describeMessage(t, got), describeMessage(t, want); g != w {
+			t.Errorf("%s:\n got %s\nwant %s", body, g, w)
+		}
+	}
+}
+
+// describeMessage prints a message's kind, id, method and params.
+func describeMessage(t *testing.T, m jsonrpc2.Message) string {
+	t.Helper()
+	params := func(raw json.RawMessage) string {
+		if len(raw) == 0 {
+			return "none"
+		}
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			t.Fatalf("params %s: %v", raw, err)
+		}
+		return fmt.Sprintf("%#v", v)
+	}
+	switch m := m.(type) {
+	case *jsonrpc2.Call:
+		return fmt.Sprintf("call %v %s %s", m.ID(), m.Method(), params(m.Params()))
+	case *jsonrpc2.Notification:
+		return fmt.Sprintf("notification %s %s", m.Method(), params(m.Params()))
+	case *jsonrpc2.Response:
+		return fmt.Sprintf("response %v %s %v", m.ID(), params(m.Result()), m.Err())
+	}
+	return fmt.Sprintf("%T", m)
+}
+
+// A keystroke's didChange is read without a 32 KB buffer.
+func TestDecodeMessageSmall(t *testing.T) {
+	body := []byte(`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///a.nix","version":3},"contentChanges":[{"range":{"start":{"line":1,"character":2},"end":{"line":1,"character":2}},"text":"x"}]}}`)
+	bytesOf := func(f func()) uint64 {
+		var a, b runtime.MemStats
+		runtime.ReadMemStats(&a)
+		for range 50 {
+			f()
+		}
+		runtime.ReadMemStats(&b)
+		return (b.TotalAlloc - a.TotalAlloc) / 50
+	}
+	got := bytesOf(func() { decodeMessage(body) })
+	want := bytesOf(func() { jsonrpc2.DecodeMessage(body) })
+	t.Logf("%d bytes, DecodeMessage %d", got, want)
+	if got > 4096 || got*4 > want {
+		t.Errorf("decodeMessage allocates %d bytes per didChange, DecodeMessage %d", got, want)
+	}
+}
