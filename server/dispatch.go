@@ -229,8 +229,47 @@ func (s *Server) route(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2
 		reply(ctx, nil, methodNotFound(req.Method()))
 		return
 	}
+	if decode, ok := directRequests[req.Method()]; ok {
+		if ctx.Err() != nil {
+			reply(ctx, nil, protocol.ErrRequestCancelled)
+			return
+		}
+		result, err := decode(ctx, lspServer{s}, params)
+		reply(ctx, result, err)
+		return
+	}
 	if err := s.protocolHandler(ctx, reply, req); err != nil {
 		s.log.Debug("reply failed", zap.String("method", req.Method()), zap.Error(err))
+	}
+}
+
+// directRequests are the requests editors send after every keystroke or
+// cursor move, whose params are decoded here, as protocol's dispatcher
+// would decode them, rather than by it: its decoder allocates a buffer of
+// 32 KB for each.
+var directRequests = map[string]func(context.Context, lspServer, json.RawMessage) (any, error){
+	protocol.MethodTextDocumentCompletion:        direct(lspServer.Completion),
+	protocol.MethodTextDocumentHover:             direct(lspServer.Hover),
+	protocol.MethodTextDocumentCodeAction:        direct(lspServer.CodeAction),
+	protocol.MethodTextDocumentDocumentHighlight: direct(lspServer.DocumentHighlight),
+	protocol.MethodTextDocumentDocumentSymbol:    direct(lspServer.DocumentSymbol),
+	protocol.MethodSemanticTokensFull:            direct(lspServer.SemanticTokensFull),
+	protocol.MethodSemanticTokensRange:           direct(lspServer.SemanticTokensRange),
+	protocol.MethodTextDocumentFoldingRange:      direct(lspServer.FoldingRanges),
+	protocol.MethodTextDocumentCodeLens:          direct(lspServer.CodeLens),
+	protocol.MethodTextDocumentDocumentLink:      direct(lspServer.DocumentLink),
+	protocol.MethodTextDocumentDefinition:        direct(lspServer.Definition),
+}
+
+// direct makes a request's handler of an lspServer method: its params
+// decoded, a parse error as protocol's dispatcher reports it.
+func direct[P, R any](method func(lspServer, context.Context, *P) (R, error)) func(context.Context, lspServer, json.RawMessage) (any, error) {
+	return func(ctx context.Context, l lspServer, raw json.RawMessage) (any, error) {
+		var p P
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return nil, fmt.Errorf("%s: %w", jsonrpc2.ErrParse, err)
+		}
+		return method(l, ctx, &p)
 	}
 }
 

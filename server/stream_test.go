@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"runtime"
@@ -97,3 +98,57 @@ func TestDecodeMessageSmall(t *testing.T) {
 		t.Errorf("decodeMessage allocates %d bytes per didChange, DecodeMessage %d", got, want)
 	}
 }
+
+// The requests routed past protocol's dispatcher (directRequests) get the
+// answers it gives them: the same result, or an error for both, for good
+// params and for params of the wrong shape.
+func TestDirectRequestsAgree(t *testing.T) {
+	dir := normalizePath(workspace(t, map[string]string{"m.nix": directSrc}))
+	c := startSession(t, Options{})
+	c.initialize(sessionOptions{rootURI: fileURI(dir)})
+	c.waitFor("indexing", func() bool { return progressEnded(c.progress) })
+	u := fileURI(dir + "/m.nix")
+	c.open(u, directSrc)
+	c.waitCount(u, 1)
+	doc := map[string]any{"uri": u}
+	rng := map[string]any{"start": map[string]any{"line": 0, "character": 0}, "end": map[string]any{"line": 6, "character": 0}}
+	c.mu.Lock()
+	diags := c.diagnostics[u].Diagnostics // the duplicate x, for its quick fix
+	c.mu.Unlock()
+	at := func(line, char int) map[string]any {
+		return map[string]any{"textDocument": doc, "position": map[string]any{"line": line, "character": char}, "range": rng,
+			"context": map[string]any{"diagnostics": diags, "includeDeclaration": true}}
+	}
+	// on the use of port; after "services."; on the second x
+	for method, decode := range directRequests {
+		for _, params := range []any{at(4, 43), at(3, 11), at(5, 10), map[string]any{"textDocument": doc, "position": "x", "range": 1}, []any{1}} {
+			raw, _ := json.Marshal(params)
+			got, gerr := decode(context.Background(), lspServer{c.srv}, raw)
+			call, _ := jsonrpc2.NewCall(jsonrpc2.NewNumberID(1), method, json.RawMessage(raw))
+			var want any
+			var werr error
+			c.srv.protocolHandler(context.Background(), func(_ context.Context, result any, err error) error {
+				want, werr = result, err
+				return nil
+			}, call)
+			if (gerr != nil) != (werr != nil) {
+				t.Errorf("%s %s: error %v, protocol's %v", method, raw, gerr, werr)
+				continue
+			}
+			g, _ := json.Marshal(got)
+			w, _ := json.Marshal(want)
+			if string(g) != string(w) {
+				t.Errorf("%s %s:\n got %s\nwant %s", method, raw, g, w)
+			}
+		}
+	}
+}
+
+const directSrc = `{ config, lib, pkgs, ... }:
+let port = 80; in {
+  networking.hostName = "h";
+  services.nginx.enable = true;
+  networking.firewall.allowedTCPPorts = [ port ];
+  x = 1; x = 2;
+}
+`
