@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+	"weak"
 
 	"github.com/microvm-lsp/microvm-lsp/microvm"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
@@ -35,16 +36,17 @@ type Cache struct {
 	sizesMu    sync.Mutex
 	scopeSizes map[string][2]int
 
+	// The answer of the last Systems call, and the graph and infoKey it
+	// is for (Cache.systemsOf).
+	infoMu    sync.Mutex
+	infoGraph weak.Pointer[graph]
+	infosKey  infoKey
+	infos     []*SystemInfo
+
 	// The last module graph, the files it was built from and the findings
 	// of the graph checks (by the set of disabled codes). An edit to a file
 	// that the graph did not read, and that declares no system, leaves all
 	// of them as they were.
-	// The infos of the systems of the last Systems call, and what else
-	// they read (Cache.systemsOf).
-	infoMu   sync.Mutex
-	infos    map[*System]*SystemInfo
-	infosKey infoKey
-
 	graphMu       sync.Mutex
 	graph         *graph
 	graphFiles    fileState
@@ -428,14 +430,14 @@ func (c *Cache) incrementalChanges(ws *Workspace, memos *memoSet) (map[string]bo
 
 // Systems returns every system of the workspace with its role, reusing the
 // module graph of the last analysis when it still holds.
-func (c *Cache) Systems(ws *Workspace) []SystemInfo {
+func (c *Cache) Systems(ws *Workspace) []*SystemInfo {
 	out, _ := c.SystemsContext(context.Background(), ws)
 	return out
 }
 
 // SystemsContext is Systems for a caller that may stop waiting: it returns
 // ctx's error, and keeps nothing of the work, once ctx is done.
-func (c *Cache) SystemsContext(ctx context.Context, ws *Workspace) ([]SystemInfo, error) {
+func (c *Cache) SystemsContext(ctx context.Context, ws *Workspace) ([]*SystemInfo, error) {
 	ws = c.bind(ws)
 	memos, err := c.memos(ctx, ws)
 	if err != nil {
@@ -457,30 +459,36 @@ type infoKey struct {
 	root    string
 }
 
-// systemsOf is systemsOf with the infos of the last call kept for the
-// systems a rebuilt graph kept: a system is kept only while its root read
-// no changed file, so its info is the same. Typing in one module then
-// describes the systems that read it, not every system of the workspace.
-func (c *Cache) systemsOf(g *graph, ws *Workspace) []SystemInfo {
+// keyedInfo is a system's info and the infoKey it was made with.
+type keyedInfo struct {
+	key infoKey
+	si  *SystemInfo
+}
+
+// systemsOf is systemsOf with each system's info kept with the system: a
+// system is kept only while its root read no changed file, so its info is
+// the same. Typing in one module then describes the systems that read it,
+// not every system of the workspace; and a graph asked again (every
+// request after a keystroke) gets the same answer, made once.
+func (c *Cache) systemsOf(g *graph, ws *Workspace) []*SystemInfo {
 	key := infoKey{ws.Microvm, ws.MicrovmFolders, ws.Sources, ws.Root}
 	c.infoMu.Lock()
-	last := c.infos
-	if c.infosKey != key {
-		last = nil
+	if c.infoGraph.Value() == g && c.infosKey == key {
+		out := c.infos
+		c.infoMu.Unlock()
+		return out
 	}
 	c.infoMu.Unlock()
-	next := make(map[*System]*SystemInfo, len(g.systems)+len(g.others))
-	out := systemsWith(g, func(s *System) SystemInfo {
-		si := last[s]
-		if si == nil {
-			info := systemInfo(g, s, ws)
-			si = &info
+	out := systemsWith(g, func(s *System) *SystemInfo {
+		if e := s.info.Load(); e != nil && e.key == key {
+			return e.si
 		}
-		next[s] = si
-		return *si
+		info := systemInfo(g, s, ws)
+		s.info.Store(&keyedInfo{key, &info})
+		return &info
 	})
 	c.infoMu.Lock()
-	c.infos, c.infosKey = next, key
+	c.infoGraph, c.infosKey, c.infos = weak.Make(g), key, out
 	c.infoMu.Unlock()
 	return out
 }

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"encoding/json"
+	"maps"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -108,6 +109,54 @@ func TestGraphRescansOnlyAffectedRoots(t *testing.T) {
 	}
 	if want := encode(Analyze(next, Config{})); got != want {
 		t.Errorf("incremental analysis differs:\n got  %s\n want %s", got, want)
+	}
+}
+
+// Systems describes a system once while it is kept: the same graph asked
+// again gets the same answer; after an edit, the system of the other flake
+// keeps its info, and the edited one is described anew; what the infos
+// read besides the systems (here the workspace's root) changing describes
+// them all anew. Each answer is the one a fresh Systems gives.
+func TestSystemsKeepInfos(t *testing.T) {
+	flake := func(mod string) string {
+		return "{ outputs = { nixpkgs, microvm, ... }: { nixosConfigurations.h = nixpkgs.lib.nixosSystem { modules = [ microvm.nixosModules.host ./" + mod + " ]; }; }; }\n"
+	}
+	files := map[string]*nixast.File{}
+	for p, s := range map[string]string{
+		"/ws/a/flake.nix": flake("m.nix"), "/ws/a/m.nix": "{ }\n",
+		"/ws/b/flake.nix": flake("n.nix"), "/ws/b/n.nix": "{ }\n",
+	} {
+		files[p] = nixast.Parse(p, []byte(s))
+	}
+	byFile := func(infos []*SystemInfo) map[string]*SystemInfo {
+		out := map[string]*SystemInfo{}
+		for _, si := range infos {
+			out[si.File] = si
+		}
+		return out
+	}
+	c := NewCache()
+	ws := &Workspace{Files: files}
+	first := c.Systems(ws)
+	if again := c.Systems(ws); len(first) != 2 || &again[0] != &first[0] {
+		t.Fatalf("%d systems; the same graph asked again made a new answer", len(first))
+	}
+	edited := maps.Clone(files)
+	edited["/ws/a/m.nix"] = nixast.Parse("/ws/a/m.nix", []byte("{ imports = [ microvm.nixosModules.microvm ]; }\n"))
+	next := &Workspace{Files: edited}
+	before, after := byFile(first), byFile(c.Systems(next))
+	if after["/ws/b/flake.nix"] != before["/ws/b/flake.nix"] || after["/ws/a/flake.nix"] == before["/ws/a/flake.nix"] {
+		t.Error("after an edit of a/m.nix, b's system was described anew, or a's was not")
+	}
+	if got, want := encode(c.Systems(next)), encode(Systems(next)); got != want {
+		t.Errorf("systems after the edit:\n got  %s\n want %s", got, want)
+	}
+	rooted := &Workspace{Files: edited, Root: "/ws"}
+	if byFile(c.Systems(rooted))["/ws/b/flake.nix"] == after["/ws/b/flake.nix"] {
+		t.Error("with another root, b's info was kept")
+	}
+	if got, want := encode(c.Systems(rooted)), encode(Systems(rooted)); got != want {
+		t.Errorf("systems with a root:\n got  %s\n want %s", got, want)
 	}
 }
 

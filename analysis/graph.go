@@ -101,6 +101,10 @@ type System struct {
 	// view: an edit to one host does not make the others' views again.
 	viewOnce sync.Once
 	view     *optView
+
+	// info is the system's SystemInfo, with what it read beyond the
+	// system (Cache.systemsOf): kept with the system from graph to graph.
+	info atomic.Pointer[keyedInfo]
 }
 
 type childPart struct {

@@ -29,9 +29,9 @@ func TestSelfNestedVMStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	ws, _ := loadFixture(t, fx)
-	done := make(chan []SystemInfo, 1)
+	done := make(chan []*SystemInfo, 1)
 	go func() { done <- Systems(ws) }()
-	var systems []SystemInfo
+	var systems []*SystemInfo
 	select {
 	case systems = <-done:
 	case <-time.After(time.Minute):

@@ -86,17 +86,20 @@ type ModuleInfo struct {
 }
 
 // Systems returns every system of the workspace with its role.
-func Systems(ws *Workspace) []SystemInfo {
+func Systems(ws *Workspace) []*SystemInfo {
 	return systemsOf(buildGraph(ws, nil), ws)
 }
 
-func systemsOf(g *graph, ws *Workspace) []SystemInfo {
-	return systemsWith(g, func(s *System) SystemInfo { return systemInfo(g, s, ws) })
+func systemsOf(g *graph, ws *Workspace) []*SystemInfo {
+	return systemsWith(g, func(s *System) *SystemInfo {
+		info := systemInfo(g, s, ws)
+		return &info
+	})
 }
 
 // systemsWith returns the infos of g's systems, each from info.
-func systemsWith(g *graph, info func(*System) SystemInfo) []SystemInfo {
-	out := make([]SystemInfo, 0, len(g.systems)+len(g.others))
+func systemsWith(g *graph, info func(*System) *SystemInfo) []*SystemInfo {
+	out := make([]*SystemInfo, 0, len(g.systems)+len(g.others))
 	for _, s := range append(g.systems[:len(g.systems):len(g.systems)], g.others...) {
 		if s.Kind == "file" {
 			continue // a module no system reads, checked on its own

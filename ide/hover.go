@@ -21,7 +21,7 @@ type Workspace struct {
 	// Open): the editor's versions of open documents. Read the files with
 	// At, Len and All.
 	Open    map[string]*nixast.File
-	Systems []analysis.SystemInfo
+	Systems []*analysis.SystemInfo
 	// Microvm holds the option facts of the microvm.nix the workspace
 	// pins; nil means the index built into microvm-lsp.
 	Microvm *microvm.Facts

@@ -103,7 +103,7 @@ func (ws *Workspace) fileClass(file string) optindex.Class {
 
 // systemsClass is the class of the systems whose closures hold file, when
 // they are all of one class other than NixOS.
-func systemsClass(systems []analysis.SystemInfo, file string) optindex.Class {
+func systemsClass(systems []*analysis.SystemInfo, file string) optindex.Class {
 	var class optindex.Class
 	for _, s := range systems {
 		c := optindex.NixOS

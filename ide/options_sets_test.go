@@ -118,7 +118,7 @@ func TestHomeModuleFiles(t *testing.T) {
 // darwin host, which no darwinSystem call names) holds nix-darwin modules;
 // one that a NixOS system reads too stays NixOS.
 func TestSystemsClass(t *testing.T) {
-	systems := []analysis.SystemInfo{
+	systems := []*analysis.SystemInfo{
 		{Name: "forge", Kind: analysis.KindDarwin, Files: []string{"/ws/systems/aarch64-darwin/forge/default.nix", "/ws/shared.nix"}},
 		{Name: "smith", Kind: analysis.KindHome, Files: []string{"/ws/homes/x86_64-linux/smith/default.nix"}},
 		{Name: "anvil", Kind: "nixos", Files: []string{"/ws/systems/x86_64-linux/anvil/default.nix", "/ws/shared.nix"}},

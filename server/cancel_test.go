@@ -61,7 +61,7 @@ func TestCancelledRequestStopsItsWork(t *testing.T) {
 	started := make(chan struct{})
 	stopped := make(chan struct{})
 	var calls atomic.Int32
-	systems := func(ctx context.Context, ws *analysis.Workspace) []analysis.SystemInfo {
+	systems := func(ctx context.Context, ws *analysis.Workspace) []*analysis.SystemInfo {
 		if calls.Add(1) == 1 {
 			close(started)
 			<-ctx.Done() // the work of the first request ends only when cancelled
@@ -106,7 +106,7 @@ func TestFloodOfRequestsRunsOnBoundedGoroutines(t *testing.T) {
 	var once sync.Once
 	release := func() { once.Do(func() { close(gate) }) }
 	t.Cleanup(release)
-	systems := func(ctx context.Context, ws *analysis.Workspace) []analysis.SystemInfo {
+	systems := func(ctx context.Context, ws *analysis.Workspace) []*analysis.SystemInfo {
 		select {
 		case <-gate:
 		case <-ctx.Done():

@@ -18,7 +18,7 @@ import (
 func TestHoverDoesNotWaitForTheModuleGraph(t *testing.T) {
 	release := make(chan struct{})
 	var calls atomic.Int32
-	opts := Options{Systems: func(_ context.Context, ws *analysis.Workspace) []analysis.SystemInfo {
+	opts := Options{Systems: func(_ context.Context, ws *analysis.Workspace) []*analysis.SystemInfo {
 		if calls.Add(1) > 1 {
 			<-release
 		}

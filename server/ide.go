@@ -29,7 +29,7 @@ type ideCache struct {
 	compute chan struct{}
 	mu      sync.Mutex
 	gen     uint64
-	systems []analysis.SystemInfo
+	systems []*analysis.SystemInfo
 	valid   bool
 	// refreshing is set while a background computation of the systems of
 	// a newer state runs (see ideWorkspaceNow).
@@ -122,7 +122,7 @@ func (s *Server) ideWorkspaceNow(ctx context.Context, snap *snapshot) (*ide.Work
 
 // ideView is the workspace view of package ide for a snapshot and the
 // systems known for it.
-func (s *Server) ideView(snap *snapshot, systems []analysis.SystemInfo) *ide.Workspace {
+func (s *Server) ideView(snap *snapshot, systems []*analysis.SystemInfo) *ide.Workspace {
 	ws := s.fileWorkspace(snap)
 	ws.Systems = systems
 	ws.Microvm = s.microvmFacts()

@@ -47,7 +47,7 @@ type Options struct {
 	// Systems, if set, replaces the module graph's systems for editor
 	// features; tests inject slow ones here. It should return soon after
 	// ctx ends (its result is then dropped).
-	Systems func(ctx context.Context, ws *analysis.Workspace) []analysis.SystemInfo
+	Systems func(ctx context.Context, ws *analysis.Workspace) []*analysis.SystemInfo
 
 	// analyzeContext, if set, replaces the analysis (tests: one that
 	// watches its context).
@@ -77,7 +77,7 @@ type Server struct {
 	// analyze, systems and elementsIn stop with ctx's error once their
 	// context ends: a newer state or a cancelled request.
 	analyze func(context.Context, *analysis.Workspace, analysis.Config) (*analysis.Findings, error)
-	systems func(context.Context, *analysis.Workspace) ([]analysis.SystemInfo, error)
+	systems func(context.Context, *analysis.Workspace) ([]*analysis.SystemInfo, error)
 	// elementsIn resolves the module elements of a file (go to definition).
 	elementsIn func(context.Context, *analysis.Workspace, string) ([]analysis.ElementTarget, error)
 	// scopes returns the resolved names of a file version, once per
@@ -181,13 +181,13 @@ func New(opts Options) *Server {
 		}
 	}
 	if opts.Systems != nil {
-		s.systems = func(ctx context.Context, ws *analysis.Workspace) ([]analysis.SystemInfo, error) {
+		s.systems = func(ctx context.Context, ws *analysis.Workspace) ([]*analysis.SystemInfo, error) {
 			out := opts.Systems(ctx, ws)
 			return out, ctx.Err()
 		}
 	}
 	if s.systems == nil {
-		s.systems = func(ctx context.Context, ws *analysis.Workspace) ([]analysis.SystemInfo, error) {
+		s.systems = func(ctx context.Context, ws *analysis.Workspace) ([]*analysis.SystemInfo, error) {
 			return analysis.Systems(ws), ctx.Err()
 		}
 	}
