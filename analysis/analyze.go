@@ -536,7 +536,7 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 	if len(g.others) > 0 {
 		// The systems of other classes are checked once, apart: they
 		// are no part of any component's microvm.nix checks.
-		comps, keys = append(comps, nil), append(keys, "others:"+componentKey(g.others))
+		comps, keys = append(comps, nil), append(keys, c.othersKey(g.others))
 	}
 	found := make([][]Finding, len(comps))
 	have := make([]bool, len(comps)) // kept, or checked before ctx ended
@@ -806,6 +806,19 @@ func claims(s *System) map[string]bool {
 		eachClaim(s, func(file string) { s.claimed[file] = true })
 	})
 	return s.claimed
+}
+
+// othersKey is the key of the systems of other classes (Cache.graphFindingsFor),
+// made again only when they change: every home-manager and nix-darwin
+// configuration of a large workspace, whose key was a string of every
+// one's number on every keystroke.
+func (c *Cache) othersKey(others []*System) string {
+	c.othersMu.Lock()
+	defer c.othersMu.Unlock()
+	if !slices.Equal(others, c.lastOthers) {
+		c.lastOthers, c.lastOthersKey = others, "others:"+componentKey(others)
+	}
+	return c.lastOthersKey
 }
 
 // componentKey identifies a component by its systems' numbers: a system

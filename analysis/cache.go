@@ -36,6 +36,12 @@ type Cache struct {
 	sizesMu    sync.Mutex
 	scopeSizes map[string][2]int
 
+	// The systems of other classes of the last graph checks, and their
+	// key (othersKey).
+	othersMu      sync.Mutex
+	lastOthers    []*System
+	lastOthersKey string
+
 	// The answer of the last Systems call, and the graph and infoKey it
 	// is for (Cache.systemsOf).
 	infoMu    sync.Mutex

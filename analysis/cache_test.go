@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
@@ -224,5 +225,22 @@ func TestMemosShareCheckSets(t *testing.T) {
 	}
 	if again := encode(c.Analyze(ws, Config{})); again != first || !strings.Contains(again, "unused") {
 		t.Errorf("analysis from the memos differs or lost the finding:\n got  %s\n want %s", again, first)
+	}
+}
+
+// The key of the systems of other classes is made again only when they
+// change, and is always theirs.
+func TestOthersKeyFollowsOthers(t *testing.T) {
+	c := NewCache()
+	a, b := &System{id: 1}, &System{id: 2}
+	first := c.othersKey([]*System{a, b})
+	if first != "others:"+componentKey([]*System{a, b}) {
+		t.Fatalf("key %q", first)
+	}
+	if again := c.othersKey([]*System{a, b}); unsafe.StringData(again) != unsafe.StringData(first) {
+		t.Error("the same systems' key was made again")
+	}
+	if fewer := c.othersKey([]*System{a}); fewer != "others:"+componentKey([]*System{a}) {
+		t.Errorf("after a change, key %q", fewer)
 	}
 }

@@ -31,10 +31,13 @@ var VMWithoutSource = &Analyzer{
 
 // vmNames returns the names of the VMs a view defines, sorted.
 func vmNames(v *optView) []string {
-	seen := map[string]bool{}
+	var seen map[string]bool // made for the first VM: most systems define none
 	var out []string
 	for _, d := range v.vals {
 		if len(d.Path) >= 3 && d.Path[0] == "microvm" && d.Path[1] == "vms" && !seen[d.Path[2]] {
+			if seen == nil {
+				seen = map[string]bool{}
+			}
 			seen[d.Path[2]] = true
 			out = append(out, d.Path[2])
 		}
