@@ -110,6 +110,7 @@ func resolveIn(f *nixast.File, s *Scopes, scratch *Scratch) *resolver {
 	for _, t := range f.Trailing {
 		r.expr(t, s.root)
 	}
+	r.release()
 	return r
 }
 
@@ -119,6 +120,7 @@ type resolver struct {
 	srcLen int
 	defs   []Def                    // a chunk the next definitions come from
 	froms  map[*nixast.Inherit]bool // inherit (from) whose from was walked
+	sets   *setMem                  // what build makes (newAttrs)
 	// With a scratch: its next chunk of bindings and next spare scope.
 	scratch          *Scratch
 	chunk, nextScope int
@@ -384,7 +386,8 @@ func literalSet(x nixast.Expr) *nixast.AttrSet {
 
 // build makes the attrs of a list of bindings, as Nix's parser does.
 func (r *resolver) build(binds []nixast.Binding, rec bool, node nixast.Node) *attrs {
-	a := &attrs{rec: rec, node: node}
+	a := r.newAttrs()
+	a.rec, a.node = rec, node
 	for _, b := range binds {
 		switch b := b.(type) {
 		case *nixast.AttrAssign:
@@ -409,7 +412,8 @@ func (r *resolver) build(binds []nixast.Binding, rec bool, node nixast.Node) *at
 				if a.get(name) != nil {
 					continue // a duplicate: a syntax error
 				}
-				e := &entry{name: name, at: n, bind: b}
+				e := r.newEntry()
+				*e = entry{name: name, at: n, bind: b}
 				if b.From != nil {
 					e.from = b
 				} else {
@@ -429,7 +433,7 @@ func (r *resolver) addPath(a *attrs, b *nixast.AttrAssign, value nixast.Expr) {
 	for _, n := range names[:len(names)-1] {
 		name, ok := n.StaticName()
 		if !ok {
-			nested := &attrs{}
+			nested := r.newAttrs()
 			cur.dyn = append(cur.dyn, dynEntry{name: n, nested: nested})
 			cur = nested
 			continue
@@ -437,14 +441,15 @@ func (r *resolver) addPath(a *attrs, b *nixast.AttrAssign, value nixast.Expr) {
 		e := cur.get(name)
 		switch {
 		case e == nil:
-			nested := &attrs{}
-			cur.put(&entry{name: name, at: n, bind: b, nested: nested, path: true})
+			nested, ne := r.newAttrs(), r.newEntry()
+			*ne = entry{name: name, at: n, bind: b, nested: nested, path: true}
+			cur.put(ne)
 			cur = nested
 		case e.nested != nil:
 			e.More = append(e.More, n)
 			cur = e.nested
 		default:
-			nested := &attrs{}
+			nested := r.newAttrs()
 			cur.extraSets = append(cur.extraSets, nested)
 			cur = nested
 		}
@@ -459,7 +464,8 @@ func (r *resolver) addPath(a *attrs, b *nixast.AttrAssign, value nixast.Expr) {
 	e := cur.get(name)
 	switch {
 	case e == nil:
-		ne := &entry{name: name, at: last, bind: b, value: value, path: len(names) > 1}
+		ne := r.newEntry()
+		*ne = entry{name: name, at: last, bind: b, value: value, path: len(names) > 1}
 		if lit != nil {
 			ne.nested = r.build(lit.Bindings, lit.Rec >= 0, lit)
 		}

@@ -403,3 +403,19 @@ func describe(f *nixast.File, s *Scopes) string {
 	}
 	return b.String()
 }
+
+// A module that writes sets in pieces (a = { … }; a.b = …;), which the
+// resolver builds as Nix's parser does.
+func BenchmarkResolveMerging(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("{\n")
+	for i := range 100 {
+		fmt.Fprintf(&sb, "  services.s%d = { enable = true; };\n  services.s%d.port = %d;\n", i, i, i)
+	}
+	sb.WriteString("}\n")
+	f := nixast.Parse("m.nix", []byte(sb.String()))
+	b.ReportAllocs()
+	for b.Loop() {
+		Resolve(f)
+	}
+}
