@@ -22,7 +22,8 @@
 // written. With -open, one file of the corpus is open in the editor, as
 // when a user starts an editor on it. The "quiet" row is when the server's
 // CPU use fell back to idle after the first diagnostics: no more than one
-// clock tick in a 500 ms window.
+// clock tick in a 500 ms window; the next row is the CPU time the server
+// used until then, which a machine whose speed drifts stretches less.
 //
 // It exits non-zero only when the server crashes, breaks the protocol or
 // times out, never because a number is slow.
