@@ -185,12 +185,11 @@ func (g *graph) envAt(ev *evaluator, s *System, f *nixast.File, file string, tar
 			e = ev.bindLambda(&lambdaV{L: x, Env: e, File: file}, arg)
 		}
 		var next nixast.Node
-		for _, c := range nixast.Children(n) {
-			if contains(c) {
+		nixast.EachChild(n, func(c nixast.Node) {
+			if next == nil && contains(c) {
 				next = c
-				break
 			}
-		}
+		})
 		n = next
 	}
 	return nil, false

@@ -32,29 +32,42 @@ func roots(f *nixast.File) []nixast.Node {
 // when nothing else contains it, so that a cursor just after a name finds it.
 func Enclosing(f *nixast.File, off int) []nixast.Node {
 	var out []nixast.Node
-	kids := roots(f)
-	for {
-		next := pick(kids, off)
-		if next == nil {
-			return out
-		}
+	var p picker
+	for _, r := range roots(f) {
+		p.see(r, off)
+	}
+	for next := p.picked(); next != nil; next = p.picked() {
 		out = append(out, next)
-		kids = nixast.Children(next)
+		// The children are looked at one by one, never put in a slice:
+		// a package set's top-level set has thousands, and every request
+		// in it made that slice several times.
+		p = picker{}
+		nixast.EachChild(next, func(c nixast.Node) { p.see(c, off) })
+	}
+	return out
+}
+
+// picker picks, among nodes seen in source order, the first that contains
+// an offset, else the first that ends at it.
+type picker struct{ hit, touching nixast.Node }
+
+func (p *picker) see(c nixast.Node, off int) {
+	if p.hit != nil {
+		return
+	}
+	pos, end := c.Pos(), c.End()
+	if pos <= off && off < end {
+		p.hit = c
+	} else if end == off && pos < end && p.touching == nil {
+		p.touching = c
 	}
 }
 
-func pick(kids []nixast.Node, off int) nixast.Node {
-	var touching nixast.Node
-	for _, c := range kids {
-		p, e := c.Pos(), c.End()
-		if p <= off && off < e {
-			return c
-		}
-		if e == off && p < e && touching == nil {
-			touching = c
-		}
+func (p *picker) picked() nixast.Node {
+	if p.hit != nil {
+		return p.hit
 	}
-	return touching
+	return p.touching
 }
 
 // identAt returns the identifier at off, if any.

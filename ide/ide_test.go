@@ -1,6 +1,9 @@
 package ide
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -117,5 +120,53 @@ func TestComplete(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Enclosing finds, at every offset of the parser's corpus, the chain of
+// nodes a walk over each node's children (nixast.Children) finds: the first
+// child that contains the offset, else the first that ends at it.
+func TestEnclosingFollowsChildren(t *testing.T) {
+	paths, _ := filepath.Glob("../testdata/parse/*/*.nix")
+	if len(paths) < 100 {
+		t.Fatalf("%d files in the corpus", len(paths))
+	}
+	want := func(f *nixast.File, off int) []nixast.Node {
+		var out []nixast.Node
+		kids := []nixast.Node{f.Root}
+		for _, t := range f.Trailing {
+			kids = append(kids, t)
+		}
+		for {
+			var hit, touching nixast.Node
+			for _, c := range kids {
+				if p, e := c.Pos(), c.End(); p <= off && off < e {
+					hit = c
+					break
+				} else if e == off && p < e && touching == nil {
+					touching = c
+				}
+			}
+			if hit == nil {
+				hit = touching
+			}
+			if hit == nil {
+				return out
+			}
+			out = append(out, hit)
+			kids = nixast.Children(hit)
+		}
+	}
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := nixast.Parse(p, src)
+		for off := 0; off <= len(src); off += 1 + len(src)/200 {
+			if got, w := Enclosing(f, off), want(f, off); !slices.Equal(got, w) {
+				t.Fatalf("%s at %d: %d nodes, want %d", p, off, len(got), len(w))
+			}
+		}
 	}
 }

@@ -244,9 +244,7 @@ func modulePathLits(sets *optindex.Sets, f *nixast.File, class optindex.Class, f
 			walk(n.Body, class, cur, depth+1)
 			return
 		}
-		for _, k := range nixast.Children(n) {
-			walk(k, class, cur, depth+1)
-		}
+		nixast.EachChild(n, func(k nixast.Node) { walk(k, class, cur, depth+1) })
 	}
 	walk(f.Root, class, nil, 0)
 }
