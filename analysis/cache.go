@@ -852,13 +852,7 @@ func (c *Cache) checkSetOf(names []string) *checkSet {
 	// The key is made on the stack, and a string of it only for a new set:
 	// every file of a workspace asks once.
 	var buf [1024]byte
-	key := buf[:0]
-	for i, n := range names {
-		if i > 0 {
-			key = append(key, 0)
-		}
-		key = append(key, n...)
-	}
+	key := appendKey(buf[:0], names)
 	if s := c.checkSets[string(key)]; s != nil {
 		return s
 	}

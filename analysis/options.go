@@ -182,14 +182,20 @@ func pathEq(a, b []string) bool { return len(a) == len(b) && pathHasPrefix(a, b)
 func (v *optView) get(path ...string) []*optVal {
 	v.index()
 	var buf [128]byte
-	key := buf[:0]
-	for i, p := range path {
+	return v.byPath[string(appendKey(buf[:0], path))] // no allocation: the compiler looks up bytes
+}
+
+// appendKey appends parts joined by NUL bytes, which no name holds: a map
+// key that a caller on the stack looks up as string(key), without making
+// a string of it.
+func appendKey(dst []byte, parts []string) []byte {
+	for i, p := range parts {
 		if i > 0 {
-			key = append(key, 0)
+			dst = append(dst, 0)
 		}
-		key = append(key, p...)
+		dst = append(dst, p...)
 	}
-	return v.byPath[string(key)] // no allocation: the compiler looks up bytes
+	return dst
 }
 
 // underVM returns the definitions below microvm.vms.<name>, in order.
