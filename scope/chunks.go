@@ -3,20 +3,23 @@ package scope
 import "sync"
 
 // chunked hands out values from chunks of memory, which a reset keeps for
-// the next use.
+// the next use: a resolution makes thousands of small values, which it
+// keeps with its result (bindings) or drops when it ends (the sets Nix's
+// parser would build), and one allocation each was most of its cost.
 type chunked[T any] struct {
 	chunks [][]T
 	used   int // chunks handed out from, the last one in part
 	cur    []T
 }
 
-// next returns a zero T.
+// next returns a zero T. Chunks grow from 4 values to 64: most files bind
+// few names, and a result kept with its file keeps its chunks.
 func (c *chunked[T]) next() *T {
 	if len(c.cur) == cap(c.cur) {
 		if c.used < len(c.chunks) {
 			c.cur = c.chunks[c.used][:0]
 		} else {
-			c.cur = make([]T, 0, 64)
+			c.cur = make([]T, 0, min(64, max(4, 2*cap(c.cur))))
 			c.chunks = append(c.chunks, c.cur)
 		}
 		c.used++

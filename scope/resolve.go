@@ -43,10 +43,10 @@ type Scratch struct {
 	refs   []Ref
 	defs   []*Def
 	scopes []*Scope
-	chunks [][]Def  // the bindings' memory, chunk by chunk
-	spare  []*Scope // every scope made in this scratch, reused in turn
-	// How many chunks and spare scopes the last resolution used (Reset).
-	usedChunks, usedScopes int
+	binds  chunked[Def] // the bindings' memory
+	spare  []*Scope     // every scope made in this scratch, reused in turn
+	// How many spare scopes the last resolution used (Reset).
+	usedScopes int
 }
 
 // The most a Scratch keeps for the next resolution: about what a file of
@@ -64,7 +64,7 @@ func ResolveInto(f *nixast.File, sc *Scratch) *Scopes {
 	s := &Scopes{Refs: sc.refs[:0], Defs: sc.defs[:0], scopes: sc.scopes[:0]}
 	r := resolveIn(f, s, sc)
 	sc.refs, sc.defs, sc.scopes = s.Refs, s.Defs, s.scopes
-	sc.usedChunks, sc.usedScopes = r.chunk, r.nextScope
+	sc.usedScopes = r.nextScope
 	return s
 }
 
@@ -76,14 +76,12 @@ func (sc *Scratch) Reset() {
 	clear(sc.defs)
 	clear(sc.scopes)
 	sc.refs, sc.defs, sc.scopes = sc.refs[:0], sc.defs[:0], sc.scopes[:0]
-	for _, c := range sc.chunks[:sc.usedChunks] {
-		clear(c[:cap(c)])
-	}
+	sc.binds.reset(scratchChunks)
 	for _, s := range sc.spare[:sc.usedScopes] {
 		clear(s.defs)
 		*s = Scope{defs: s.defs[:0]}
 	}
-	sc.usedChunks, sc.usedScopes = 0, 0
+	sc.usedScopes = 0
 	if cap(sc.refs) > scratchRefs {
 		sc.refs = nil
 	}
@@ -93,10 +91,6 @@ func (sc *Scratch) Reset() {
 	if cap(sc.scopes) > scratchScopes {
 		sc.scopes = nil
 	}
-	if len(sc.chunks) > scratchChunks {
-		clear(sc.chunks[scratchChunks:])
-		sc.chunks = sc.chunks[:scratchChunks]
-	}
 	if len(sc.spare) > scratchScopes {
 		clear(sc.spare[scratchScopes:])
 		sc.spare = sc.spare[:scratchScopes]
@@ -104,7 +98,10 @@ func (sc *Scratch) Reset() {
 }
 
 func resolveIn(f *nixast.File, s *Scopes, scratch *Scratch) *resolver {
-	r := &resolver{s: s, f: f, srcLen: len(f.Src), scratch: scratch}
+	r := &resolver{s: s, f: f, srcLen: len(f.Src), scratch: scratch, binds: &chunked[Def]{}}
+	if scratch != nil {
+		r.binds = &scratch.binds
+	}
 	s.root = r.scope(nil, nil, 0, len(f.Src))
 	r.expr(f.Root, s.root)
 	for _, t := range f.Trailing {
@@ -118,33 +115,15 @@ type resolver struct {
 	s      *Scopes
 	f      *nixast.File
 	srcLen int
-	defs   []Def                    // a chunk the next definitions come from
+	binds  *chunked[Def]            // the bindings' memory: the scratch's, or the result's own
 	froms  map[*nixast.Inherit]bool // inherit (from) whose from was walked
 	sets   *setMem                  // what build makes (newAttrs)
-	// With a scratch: its next chunk of bindings and next spare scope.
-	scratch          *Scratch
-	chunk, nextScope int
+	// With a scratch: its next spare scope.
+	scratch   *Scratch
+	nextScope int
 }
 
-func (r *resolver) newDef() *Def {
-	if len(r.defs) == cap(r.defs) {
-		switch sc := r.scratch; {
-		case sc != nil && r.chunk < len(sc.chunks):
-			r.defs = sc.chunks[r.chunk][:0]
-			r.chunk++
-		default:
-			// Chunks grow from a few definitions (most files bind few
-			// names) to 64.
-			r.defs = make([]Def, 0, min(64, max(4, 2*cap(r.defs))))
-			if sc != nil {
-				sc.chunks = append(sc.chunks, r.defs)
-				r.chunk++
-			}
-		}
-	}
-	r.defs = r.defs[:len(r.defs)+1]
-	return &r.defs[len(r.defs)-1]
-}
+func (r *resolver) newDef() *Def { return r.binds.next() }
 
 // newScope opens a scope for node; open is set when the construct is
 // still being typed (its names then reach to the end of the file).

@@ -337,7 +337,7 @@ func leftover(sc *Scratch) int {
 			n++
 		}
 	}
-	for _, c := range sc.chunks {
+	for _, c := range sc.binds.chunks {
 		for _, d := range c[:cap(c)] {
 			if d.Name != "" || d.Node != nil || d.Value != nil || d.Scope != nil || d.More != nil {
 				n++
