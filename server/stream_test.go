@@ -15,8 +15,46 @@ import (
 // kind of message, method, id and params (as JSON values), or an error for
 // both.
 func TestDecodeMessageAgrees(t *testing.T) {
+	for _, body := range decodeBodies() {
+		got, gerr := decodeMessage([]byte(body))
+		want, werr := jsonrpc2.DecodeMessage([]byte(body))
+		if (gerr != nil) != (werr != nil) {
+			t.Errorf("%s: error %v, DecodeMessage's %v", body, gerr, werr)
+			continue
+		}
+		if gerr != nil {
+			continue
+		}
+		if g, w := describeMessage(t, got), describeMessage(t, want); g != w {
+			t.Errorf("%s:\n got %s\nwant %s", body, g, w)
+		}
+	}
+}
+
+// FuzzDecodeMessage: decodeMessage agrees with jsonrpc2.DecodeMessage on
+// any body.
+func FuzzDecodeMessage(f *testing.F) {
+	for _, body := range decodeBodies() {
+		f.Add([]byte(body))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		got, gerr := decodeMessage(body)
+		want, werr := jsonrpc2.DecodeMessage(body)
+		if (gerr != nil) != (werr != nil) {
+			t.Fatalf("%q: error %v, DecodeMessage's %v", body, gerr, werr)
+		}
+		if gerr == nil {
+			if g, w := describeMessage(t, got), describeMessage(t, want); g != w {
+				t.Fatalf("%q:\n got %s\nwant %s", body, g, w)
+			}
+		}
+	})
+}
+
+// decodeBodies are message bodies of every kind, valid, odd and broken.
+func decodeBodies() []string {
 	text := strings.Repeat(`{ a = "<b> & c"; }\n`, 20)
-	for _, body := range []string{
+	return []string{
 		`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///a.nix","version":3},"contentChanges":[{"text":"` + text + `"}]}}`,
 		`{"jsonrpc":"2.0","id":7,"method":"textDocument/hover","params":{"position":{"line":1,"character":2}}}`,
 		`{"jsonrpc":"2.0","id":"x-1","method":"textDocument/completion","params":{}}`,
@@ -39,19 +77,6 @@ func TestDecodeMessageAgrees(t *testing.T) {
 		`{"jsonrpc":"2.0","METHOD":"m","Params":{}}`,
 		`{"jsonrpc":"2.0","method":"m","method":"n","params":{}}`,
 		`[]`, `null`, `"x"`, `{}`, ``,
-	} {
-		got, gerr := decodeMessage([]byte(body))
-		want, werr := jsonrpc2.DecodeMessage([]byte(body))
-		if (gerr != nil) != (werr != nil) {
-			t.Errorf("%s: error %v, DecodeMessage's %v", body, gerr, werr)
-			continue
-		}
-		if gerr != nil {
-			continue
-		}
-		if g, w := describeMessage(t, got), describeMessage(t, want); g != w {
-			t.Errorf("%s:\n got %s\nwant %s", body, g, w)
-		}
 	}
 }
 
