@@ -80,7 +80,8 @@ test-race:
 # part of test: a fuzzing build instruments every package again, and a
 # second of fuzzing seldom finds what the seed corpora do not.
 FUZZ_TARGETS := nixast:FuzzParse nixast:FuzzReparse nixast:FuzzLineIndex nixast:FuzzOracle \
-	scope:FuzzResolve server:FuzzDocumentEdits server:FuzzAnalyze server:FuzzDecodeMessage
+	scope:FuzzResolve server:FuzzDocumentEdits server:FuzzAnalyze server:FuzzDecodeMessage \
+	server:FuzzDirectRequests
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "$(GO) test ./$${t%%:*} -run '^$$' -fuzz '^$${t#*:}$$' -fuzztime $(FUZZTIME)"; \

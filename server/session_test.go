@@ -28,7 +28,7 @@ const waitTimeout = 2 * time.Second
 
 // testClient is the editor side of a session.
 type testClient struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *Server
 	conn   jsonrpc2.Conn
 	stream *recordingStream
@@ -77,7 +77,7 @@ func vscodeCapabilities() map[string]any {
 
 // startSession starts a server and returns a client connected to it, not yet
 // initialized.
-func startSession(t *testing.T, opts Options) *testClient {
+func startSession(t testing.TB, opts Options) *testClient {
 	t.Helper()
 	if opts.Logger == nil {
 		opts.Logger = zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))
@@ -448,7 +448,7 @@ func (c *testClient) waitResponse(id string) *jsonrpc2.Response {
 }
 
 // workspace writes files into a temporary directory and returns its path.
-func workspace(t *testing.T, files map[string]string) string {
+func workspace(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for name, text := range files {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
 )
 
 // decodeMessage reads every body as jsonrpc2.DecodeMessage does: the same
@@ -128,13 +130,7 @@ func TestDecodeMessageSmall(t *testing.T) {
 // answers it gives them: the same result, or an error for both, for good
 // params and for params of the wrong shape.
 func TestDirectRequestsAgree(t *testing.T) {
-	dir := normalizePath(workspace(t, map[string]string{"m.nix": directSrc}))
-	c := startSession(t, Options{})
-	c.initialize(sessionOptions{rootURI: fileURI(dir)})
-	c.waitFor("indexing", func() bool { return progressEnded(c.progress) })
-	u := fileURI(dir + "/m.nix")
-	c.open(u, directSrc)
-	c.waitCount(u, 1)
+	c, u := directSession(t)
 	doc := map[string]any{"uri": u}
 	rng := map[string]any{"start": map[string]any{"line": 0, "character": 0}, "end": map[string]any{"line": 6, "character": 0}}
 	c.mu.Lock()
@@ -145,28 +141,70 @@ func TestDirectRequestsAgree(t *testing.T) {
 			"context": map[string]any{"diagnostics": diags, "includeDeclaration": true}}
 	}
 	// on the use of port; after "services."; on the second x
-	for method, decode := range directRequests {
-		for _, params := range []any{at(4, 43), at(3, 11), at(5, 10), map[string]any{"textDocument": doc, "position": "x", "range": 1}, []any{1}} {
-			raw, _ := json.Marshal(params)
-			got, gerr := decode(context.Background(), lspServer{c.srv}, raw)
-			call, _ := jsonrpc2.NewCall(jsonrpc2.NewNumberID(1), method, json.RawMessage(raw))
-			var want any
-			var werr error
-			c.srv.protocolHandler(context.Background(), func(_ context.Context, result any, err error) error {
-				want, werr = result, err
-				return nil
-			}, call)
-			if (gerr != nil) != (werr != nil) {
-				t.Errorf("%s %s: error %v, protocol's %v", method, raw, gerr, werr)
-				continue
-			}
-			g, _ := json.Marshal(got)
-			w, _ := json.Marshal(want)
-			if string(g) != string(w) {
-				t.Errorf("%s %s:\n got %s\nwant %s", method, raw, g, w)
+	for _, params := range []any{at(4, 43), at(3, 11), at(5, 10), map[string]any{"textDocument": doc, "position": "x", "range": 1}, []any{1}} {
+		raw, _ := json.Marshal(params)
+		for method := range directRequests {
+			if msg := directAgrees(c, method, raw); msg != "" {
+				t.Error(msg)
 			}
 		}
 	}
+}
+
+// FuzzDirectRequests: any params get the same answer from directRequests
+// as from protocol's dispatcher.
+func FuzzDirectRequests(f *testing.F) {
+	f.Add(`{"textDocument":{"uri":"URI"},"position":{"line":4,"character":43}}`)
+	f.Add(`{"textDocument":{"uri":"URI"},"range":{"start":{"line":0,"character":0},"end":{"line":6,"character":0}},"context":{"diagnostics":[{"range":{"start":{"line":5,"character":9},"end":{"line":5,"character":10}},"message":"m","code":"duplicate-attribute","severity":1}]}}`)
+	f.Add(`{"textDocument":{"uri":"URI"},"position":{"line":1e2,"character":-1}}`)
+	c, u := directSession(f)
+	f.Fuzz(func(t *testing.T, params string) {
+		// Params are one JSON value by the time they are dispatched, as
+		// written between the spaces around it.
+		raw := bytes.TrimSpace([]byte(strings.ReplaceAll(params, "URI", string(u))))
+		if !json.Valid(raw) {
+			return
+		}
+		for method := range directRequests {
+			if msg := directAgrees(c, method, raw); msg != "" {
+				t.Fatal(msg)
+			}
+		}
+	})
+}
+
+// directAgrees asks for method with raw params both ways and describes
+// how the answers differ ("" when they agree).
+func directAgrees(c *testClient, method string, raw json.RawMessage) string {
+	got, gerr := directRequests[method](context.Background(), lspServer{c.srv}, raw)
+	call, _ := jsonrpc2.NewCall(jsonrpc2.NewNumberID(1), method, raw)
+	var want any
+	var werr error
+	c.srv.protocolHandler(context.Background(), func(_ context.Context, result any, err error) error {
+		want, werr = result, err
+		return nil
+	}, call)
+	if (gerr != nil) != (werr != nil) {
+		return fmt.Sprintf("%s %s: error %v, protocol's %v", method, raw, gerr, werr)
+	}
+	g, _ := json.Marshal(got)
+	w, _ := json.Marshal(want)
+	if string(g) != string(w) {
+		return fmt.Sprintf("%s %s:\n got %s\nwant %s", method, raw, g, w)
+	}
+	return ""
+}
+
+// directSession is a session with directSrc open, its diagnostics in.
+func directSession(t testing.TB) (*testClient, protocol.DocumentURI) {
+	dir := normalizePath(workspace(t, map[string]string{"m.nix": directSrc}))
+	c := startSession(t, Options{})
+	c.initialize(sessionOptions{rootURI: fileURI(dir)})
+	c.waitFor("indexing", func() bool { return progressEnded(c.progress) })
+	u := fileURI(dir + "/m.nix")
+	c.open(u, directSrc)
+	c.waitCount(u, 1)
+	return c, u
 }
 
 const directSrc = `{ config, lib, pkgs, ... }:
