@@ -120,6 +120,8 @@ endif
 	$(GO) run ./e2e/latency -bin bin/microvm-lsp -corpus 33000 -edits 300
 	@echo; echo "=== 2d. Analysis after an edit, in process: a module 200 systems import, a 1.5 MB package set ==="
 	$(GO) test ./analysis -run '^$$' -bench 'EditSharedModule|EditPackageSet|AnalyzePackageSet' -benchmem
+	@echo; echo "=== 2e. What indexing does per file, in process (parse, per-file checks, summary): $(or $(BENCH_WORKSPACE),a thousand generated files) ==="
+	MICROVM_LSP_BENCH_DIR=$(BENCH_WORKSPACE) $(GO) test ./analysis -run '^$$' -bench 'PrepareFiles' -benchmem
 	@echo; echo "=== 3. Cold start: bench/coldstart, 51 MB / 10,000 files ==="
 	$(GO) run ./bench/coldstart -bin bin/microvm-lsp
 	@echo; echo "=== 3a. Cold start: 56 MB / 11,000 files, one file open (target: peak RSS < 350 MB) ==="
