@@ -138,7 +138,8 @@ func (g *graph) scan(x nixast.Expr, e *env, file string, names []string, root bo
 		e2 := ev.bindLet(x.Bindings, e, file)
 		for _, b := range x.Bindings {
 			if as, ok := b.(*nixast.AttrAssign); ok {
-				g.scan(as.Value, e2, file, append(append([]string{}, names...), attrPathStrings(as.Path)...), false)
+				path := appendAttrPathStrings(append(make([]string, 0, len(names)+len(as.Path.Names)), names...), as.Path)
+				g.scan(as.Value, e2, file, path, false)
 			}
 		}
 		g.scan(x.Body, e2, file, names, false)
@@ -252,7 +253,11 @@ func (g *graph) attrPathNames(p *nixast.AttrPath, e *env, file string) []string 
 }
 
 func attrPathStrings(p *nixast.AttrPath) []string {
-	var out []string
+	return appendAttrPathStrings(make([]string, 0, len(p.Names)), p)
+}
+
+// appendAttrPathStrings is attrPathStrings appended to out.
+func appendAttrPathStrings(out []string, p *nixast.AttrPath) []string {
 	for _, n := range p.Names {
 		s, ok := n.StaticName()
 		if !ok {
