@@ -269,7 +269,15 @@ func indexContentLength(line string) int {
 }
 
 func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error) {
-	body, err := json.Marshal(msg)
+	var body []byte
+	var err error
+	if m, ok := msg.(json.Marshaler); ok {
+		// jsonrpc2's messages encode themselves, checking their params or
+		// result: json.Marshal would check and copy the message once more.
+		body, err = m.MarshalJSON()
+	} else {
+		body, err = json.Marshal(msg)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("encoding a message: %w", err)
 	}

@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
 )
 
 // decodeMessage reads every body as jsonrpc2.DecodeMessage does: the same
@@ -215,3 +217,36 @@ let port = 80; in {
   x = 1; x = 2;
 }
 `
+
+// The stream writes a message as it encodes itself: valid JSON that reads
+// back as what json.Marshal of the message would give, whatever its
+// strings hold.
+func TestWriteEncodesMessages(t *testing.T) {
+	odd := "a <b> & \"c\" \u2028 \u2029 \x01 é \\ /"
+	note, _ := jsonrpc2.NewNotification("textDocument/publishDiagnostics", map[string]any{"message": odd, "n": []int{1, 2}})
+	call, _ := jsonrpc2.NewCall(jsonrpc2.NewStringID("x"), "workspace/configuration", []any{odd})
+	resp, _ := jsonrpc2.NewResponse(jsonrpc2.NewNumberID(7), map[string]any{"label": odd}, nil)
+	failed, _ := jsonrpc2.NewResponse(jsonrpc2.NewNumberID(8), nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "bad %s", odd))
+	for _, msg := range []jsonrpc2.Message{note, call, resp, failed} {
+		var out bytes.Buffer
+		s := newStream(nopCloser{&out}, zap.NewNop())
+		if _, err := s.Write(context.Background(), msg); err != nil {
+			t.Fatal(err)
+		}
+		_, body, ok := bytes.Cut(out.Bytes(), []byte("\r\n\r\n"))
+		if !ok || !json.Valid(body) {
+			t.Fatalf("%T: not a framed JSON body: %q", msg, out.Bytes())
+		}
+		want, _ := json.Marshal(msg)
+		var g, w any
+		json.Unmarshal(body, &g)
+		json.Unmarshal(want, &w)
+		if !reflect.DeepEqual(g, w) {
+			t.Errorf("%T: wrote %s, json.Marshal gives %s", msg, body, want)
+		}
+	}
+}
+
+type nopCloser struct{ *bytes.Buffer }
+
+func (nopCloser) Close() error { return nil }
