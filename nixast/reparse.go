@@ -159,9 +159,14 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 	hi = min(hi+grow, len(list))
 	toks := old.tokens
 	var from, to, i0 int
+	var far []Error
 	// The parser reports some errors of a run at the first token after it
 	// (which it found unexpected), and some of the binding before it at the
 	// run's first token: the run then takes in the binding on that side.
+	// An error before the binding on the run's left (a binding left
+	// broken above) is the one Parse reports there: the tokens up to the
+	// run are the same. One after the run may name a place that moved
+	// (… of the 'if' at 2470:12): the run is not parsed again alone.
 	start, end := listRegion(ctx.container)
 	for tries := 0; ; tries++ {
 		from, to = start, end
@@ -176,7 +181,19 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 			return nil
 		}
 		first := toks.at(i0).Pos()
-		e, outside := errorOutside(old, first, to)
+		// Before the binding next to the run, or the list itself.
+		before := listPos(ctx.container)
+		if lo > 0 {
+			before = list[lo-1].Pos()
+		}
+		far = far[:0]
+		e, outside := errorOutside(old, first, to, func(e Error) bool {
+			if e.End < before {
+				far = append(far, e)
+				return true
+			}
+			return false
+		})
 		switch {
 		case !outside:
 		case tries == 2:
@@ -280,7 +297,19 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 	if !same {
 		more = append(more, cpos)
 	}
-	return recheck(f, old, moved, from, newTo, func(owner int) bool { return owner != cpos || same }, more, q.errs, lexErrs)
+	found := q.errs
+	for _, e := range far {
+		// Which of two errors at one place Parse keeps depends on the
+		// order of the whole parse.
+		if slices.ContainsFunc(old.Errors, func(o Error) bool { return o.Pos == e.Pos && o != e }) {
+			return nil
+		}
+	}
+	if len(far) > 0 {
+		// The errors before the run, then the run's, as Parse reports them.
+		found = append(slices.Clip(far), q.errs...)
+	}
+	return recheck(f, old, moved, from, newTo, func(owner int) bool { return owner != cpos || same }, more, found, lexErrs)
 }
 
 // runWindow is how many tokens after a run Reparse gives the parser: a
@@ -375,9 +404,9 @@ func staysSet(container Node, toks tokenList) bool {
 // (those are checked again) and does not lie in the text parsed again:
 // after its first token at first and before to. (An error at the first
 // token may come from what came before, which found it unexpected.)
-func errorOutside(f *File, first, to int) (Error, bool) {
+func errorOutside(f *File, first, to int, keep func(Error) bool) (Error, bool) {
 	for _, e := range f.Errors {
-		if e.owner == 0 && !(first < e.Pos && e.Pos < to && e.End <= to) {
+		if e.owner == 0 && !(first < e.Pos && e.Pos < to && e.End <= to) && !keep(e) {
 			return e, true
 		}
 	}

@@ -693,3 +693,34 @@ func bytesPerRun(f func()) int64 {
 	runtime.ReadMemStats(&b)
 	return int64(b.TotalAlloc-a.TotalAlloc) / 20
 }
+
+// A binding left broken above an edit does not make Reparse parse the file
+// whole: its error is the one Parse reports there. Above a broken binding
+// (whose message may name a place the edit moves), whatever Reparse gives
+// is still what Parse gives.
+func TestReparseKeepsErrorsAbove(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{\n  broken = if x then 1;\n")
+	for i := range 50 {
+		fmt.Fprintf(&b, "  a%d = %d;\n", i, i)
+	}
+	b.WriteString("}\n")
+	src := []byte(b.String())
+	old := parse("k.nix", src, parsePlain)
+	if len(old.Errors) != 1 {
+		t.Fatalf("errors %v, want the broken if", old.Errors)
+	}
+	at := bytes.Index(src, []byte("a40 = 40"))
+	next := append(append(append([]byte(nil), src[:at+6]...), "\n  b = 2"...), src[at+6:]...)
+	f := reparse(old, "k.nix", next, 0)
+	if f == nil {
+		t.Fatal("an edit below a broken binding was parsed whole")
+	}
+	sameFile(t, "below a broken binding", f)
+	// The same edit above it.
+	at = bytes.Index(src, []byte("broken"))
+	next = append(append(append([]byte(nil), src[:at]...), "c = 3;\n  "...), src[at:]...)
+	if f := reparse(old, "k.nix", next, 0); f != nil {
+		sameFile(t, "above a broken binding", f)
+	}
+}
