@@ -12,7 +12,8 @@ import (
 // between two that stay), only that run is parsed again: the nodes before
 // it are shared with old, the nodes after it are copied with their
 // positions moved, and the duplicate checks that reported errors in old run
-// again. Old errors must be duplicates, or lie in the text parsed again.
+// again. Old errors must be duplicates, lie in the text parsed again, or
+// lie before the binding next to it.
 // The File is the one Parse would return (tests compare the two); any
 // other edit is parsed from scratch.
 //
@@ -401,9 +402,10 @@ func staysSet(container Node, toks tokenList) bool {
 }
 
 // errorOutside returns an error of f that is no duplicate attribute
-// (those are checked again) and does not lie in the text parsed again:
-// after its first token at first and before to. (An error at the first
-// token may come from what came before, which found it unexpected.)
+// (those are checked again), does not lie in the text parsed again (after
+// its first token at first and before to; an error at the first token may
+// come from what came before, which found it unexpected), and that keep
+// does not take.
 func errorOutside(f *File, first, to int, keep func(Error) bool) (Error, bool) {
 	for _, e := range f.Errors {
 		if e.owner == 0 && !(first < e.Pos && e.Pos < to && e.End <= to) && !keep(e) {
