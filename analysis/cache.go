@@ -751,26 +751,22 @@ func (c *Cache) runPerFile(ctx context.Context, checks []*Analyzer, ws *Workspac
 	concurrent := len(jobs) < 2*cores
 	parallel(len(jobs), func(i int) {
 		if ctx.Err() == nil {
-			c.runFileChecks(jobs[i].path, jobs[i].m, jobs[i].todo, ws, concurrent)
+			c.runFileChecks(jobs[i].path, jobs[i].m, jobs[i].todo, ws, concurrent, !IsSummary(ws.At(jobs[i].path)))
 		}
 	})
 	return ctx.Err()
 }
 
-// runFileChecks runs checks on the file at p and keeps their findings in
-// its memo m; concurrent runs each check on a goroutine of its own.
-func (c *Cache) runFileChecks(p string, m *fileMemo, checks []*Analyzer, ws *Workspace, concurrent bool) {
-	c.runFileChecksKeeping(p, m, checks, ws, concurrent, !IsSummary(ws.At(p)))
-}
-
 // scratches lend resolutions whose names nothing keeps their memory.
 var scratches = sync.Pool{New: func() any { return new(scope.Scratch) }}
 
-// runFileChecksKeeping is runFileChecks; keepNames says whether the file's
-// memo keeps its names. A summary's does not (they would keep its tree
-// alive), nor does that of a file Prepare makes one: its names are
-// resolved in a scratch's memory, which the next file's reuse.
-func (c *Cache) runFileChecksKeeping(p string, m *fileMemo, checks []*Analyzer, ws *Workspace, concurrent, keepNames bool) {
+// runFileChecks runs checks on the file at p and keeps their findings in
+// its memo m; concurrent runs each check on a goroutine of its own.
+// keepNames says whether the memo keeps the file's names. A summary's
+// does not (they would keep its tree alive), nor does that of a file
+// Prepare makes one: its names are resolved in a scratch's memory, which
+// the next file's reuse.
+func (c *Cache) runFileChecks(p string, m *fileMemo, checks []*Analyzer, ws *Workspace, concurrent, keepNames bool) {
 	f := ws.File(p)
 	names := func() *scope.Scopes { return m.resolve(c, f) }
 	var scratch *scope.Scratch

@@ -177,7 +177,7 @@ func (c *Cache) Prepare(p string, f *nixast.File) *nixast.File {
 	// file kept whole gets them here too, rather than in the first
 	// analysis, which has the module graph to build.
 	keep := m.hasRoots || len(m.relPaths) > 0 || path.Base(p) == "configuration.nix" || path.Base(p) == "flake.nix"
-	c.runFileChecksKeeping(p, m, checks, ws, false, keep)
+	c.runFileChecks(p, m, checks, ws, false, keep)
 	if keep {
 		return f
 	}

@@ -53,7 +53,7 @@ type Scratch struct {
 // 2 MB needs. A larger file's resolution leaves the rest to the collector.
 const (
 	scratchRefs   = 1 << 15
-	scratchChunks = 128 // of 64 bindings
+	scratchChunks = 128 // of up to 64 bindings
 	scratchScopes = 4096
 )
 
