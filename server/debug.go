@@ -57,6 +57,10 @@ type statsResult struct {
 	// Allocated counts the bytes ever allocated on the heap: a benchmark
 	// reads it before and after its edits (with "collect": false).
 	Allocated uint64 `json:"allocated"`
+	// Collections counts the collections the runtime has completed: a
+	// benchmark that counts those its edits met tells the edits that
+	// shared the cores with a mark of the whole heap from the others.
+	Collections uint32 `json:"collections"`
 }
 
 // debugStats answers methodDebugStats. It collects first, so that
@@ -88,7 +92,7 @@ func (s *Server) debugStats(params json.RawMessage) statsResult {
 		Documents: docs, Indexed: indexed, FilesRead: read, FilesReadCount: count,
 		WholeComparisons: analysis.WholeComparisons(),
 		Processors:       runtime.GOMAXPROCS(0), Cores: analysis.Cores(),
-		Allocated: m.TotalAlloc,
+		Allocated: m.TotalAlloc, Collections: m.NumGC,
 	}
 }
 

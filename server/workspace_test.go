@@ -453,8 +453,19 @@ func TestDebugStatsAllocated(t *testing.T) {
 		return ms.NumGC
 	}
 	n := gcs()
-	c.call(methodDebugStats, map[string]any{}, &after)
+	var collected statsResult
+	c.call(methodDebugStats, map[string]any{}, &collected)
 	if gcs() == n {
 		t.Error("debug/stats without \"collect\": false did not collect")
+	}
+	// The collection it made is counted in its answer; one without does
+	// not collect, so the count it gives stays.
+	if collected.Collections <= after.Collections {
+		t.Errorf("collections: %d after a collection, %d before it", collected.Collections, after.Collections)
+	}
+	var again statsResult
+	c.call(methodDebugStats, map[string]any{"collect": false}, &again)
+	if again.Collections < collected.Collections {
+		t.Errorf("collections went down: %d, then %d", collected.Collections, again.Collections)
 	}
 }

@@ -61,7 +61,7 @@ func main() {
 	seed := flag.Int64("seed", 1, "random seed for the edit positions")
 	timeout := flag.Duration("timeout", 10*time.Second, "give up waiting for one publication after this long")
 	pause := flag.Duration("pause", 0, "wait this long after each publication before the next edit (a typist's pace; 0: at once, the worst case)")
-	trace := flag.String("trace", "", "write each edit's document, number, kind, line, latency and the edited line's text to `FILE`")
+	trace := flag.String("trace", "", "write each edit's document, number, kind, line, send time (seconds since the server started, as GODEBUG=gctrace=1 counts), latency and the edited line's text to `FILE`")
 	only := flag.String("only", "", "edit only the document `NAME` (module.nix, pkgs.nix or shared.nix)")
 	requests := flag.Bool("requests", false, "also time a completion after each didChange and a hover after each publication")
 	write := flag.String("write", "", "only write the generated workspace into `DIR` (to reproduce by hand) and exit")
@@ -137,6 +137,7 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 		return err
 	}
 
+	started := time.Now()
 	c, indexed, err := start(bin, ws)
 	if err != nil {
 		return err
@@ -166,7 +167,7 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 	out, _ := exec.Command(bin, "version").Output()
 	fmt.Printf("%s; %d edits per document, replaying a typing session%s; latency = didChange sent -> publishDiagnostics of that version received\n\n",
 		strings.TrimSpace(string(out)), edits, extra)
-	fmt.Printf("%-34s %7s %9s %9s %9s %9s %8s %9s %12s %11s\n", "document", "edits", "median", "p90", "p99", "max", "missing", "cpu/edit", "faults/edit", "alloc/edit")
+	fmt.Printf("%-34s %7s %9s %9s %9s %9s %8s %9s %12s %11s %4s\n", "document", "edits", "median", "p90", "p99", "max", "missing", "cpu/edit", "faults/edit", "alloc/edit", "GCs")
 	rng := rand.New(rand.NewSource(seed))
 	// Where hovers go has a generator of its own: the edits are the same
 	// with and without -requests.
@@ -197,7 +198,7 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 		missing, failed := 0, 0
 		cpu0, cpuErr := c.CPUTime()
 		faults0, faultsErr := c.PageFaults()
-		alloc0, allocErr := allocated(c)
+		heap0, heapErr := heapCounters(c)
 		for i := 0; i < edits; i++ {
 			version := i + 2
 			e := sess.before()
@@ -222,7 +223,7 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 			}
 			lat = append(lat, at.Sub(sent))
 			line, _ := sess.pos(e.start)
-			fmt.Fprintf(tw, "%s %d %s %d %.2f %q\n", d.name, i, e.kind, line, float64(at.Sub(sent))/1e6,
+			fmt.Fprintf(tw, "%s %d %s %d %.3f %.2f %q\n", d.name, i, e.kind, line, sent.Sub(started).Seconds(), float64(at.Sub(sent))/1e6,
 				strings.TrimSpace(sess.text[sess.lines[line]:sess.lineEnd(line)]))
 			if requests {
 				hl, hc := sess.word(hoverRng)
@@ -261,17 +262,21 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 			faults = fmt.Sprintf("%.0f", float64(f1-faults0)/float64(edits))
 		}
 		// The bytes it allocated per edit (with the requests, if any): what
-		// brings the next collection nearer.
-		alloc := "-"
-		if a1, err := allocated(c); err == nil && allocErr == nil && edits > 0 && a1 > 0 {
-			alloc = fmt.Sprintf("%.0f KB", float64(a1-alloc0)/float64(edits)/1e3)
+		// brings the next collection nearer; and the collections the
+		// edits met. In a large workspace each marks a heap of hundreds
+		// of MB, and the edits that share the cores with it are the
+		// slowest.
+		alloc, gcs := "-", "-"
+		if h1, err := heapCounters(c); err == nil && heapErr == nil && edits > 0 && h1.Allocated > 0 {
+			alloc = fmt.Sprintf("%.0f KB", float64(h1.Allocated-heap0.Allocated)/float64(edits)/1e3)
+			gcs = fmt.Sprint(h1.Collections - heap0.Collections)
 		}
 		mix = append(mix, fmt.Sprintf("%s: %s", d.name, kindSummary(kinds)))
 		c.Notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
 		label := fmt.Sprintf("%s (%d lines, %.2f MB)", d.name, lines, float64(len(d.text))/1e6)
 		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-		fmt.Printf("%-34s %7d %9s %9s %9s %9s %8d %9s %12s %11s   (%s)\n", label, len(lat),
-			ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 100)), missing, cpu, faults, alloc, openNote)
+		fmt.Printf("%-34s %7d %9s %9s %9s %9s %8d %9s %12s %11s %4s   (%s)\n", label, len(lat),
+			ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 100)), missing, cpu, faults, alloc, gcs, openNote)
 		if missing > 0 {
 			defer fmt.Fprintf(os.Stderr, "latency: %s: %d edits had no publication within %s\n", d.name, missing, timeout)
 		}
@@ -496,18 +501,20 @@ func start(bin, ws string) (*lspclient.Client, <-chan struct{}, error) {
 	return c, indexed, nil
 }
 
-// allocated returns the bytes the server has allocated so far, read without
-// making it collect.
-func allocated(c *lspclient.Client) (uint64, error) {
+// heap are the server's counts of the bytes it has allocated and the
+// collections it has completed.
+type heap struct {
+	Allocated   uint64 `json:"allocated"`
+	Collections uint32 `json:"collections"`
+}
+
+// heapCounters reads the server's heap counters without making it collect.
+func heapCounters(c *lspclient.Client) (heap, error) {
 	raw, err := c.Call("microvm-lsp/debug/stats", map[string]any{"collect": false}, 10*time.Second)
 	if err != nil {
-		return 0, err
+		return heap{}, err
 	}
-	var st struct {
-		Allocated uint64 `json:"allocated"`
-	}
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return 0, err
-	}
-	return st.Allocated, nil
+	var h heap
+	err = json.Unmarshal(raw, &h)
+	return h, err
 }
