@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"math/rand"
+	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -117,29 +120,11 @@ func deriveSequenceCount(ws *Workspace, rnd *rand.Rand, steps int) (derivedComps
 			cur = with(orig, nil)
 			cur.Open = overlay(orig, files)
 		}
-		r, err := c.AnalyzeFiles(context.Background(), cur, Config{})
+		g, err := checkDerivedStep(c, cur, with(files, nil), step, prevFresh)
 		if err != nil {
 			return derivedComps, inPlace, err
 		}
-		if g := c.graph; g != nil {
-			// Components derived from the last graph's are those found anew.
-			key := func(comps [][]*System) string {
-				var b strings.Builder
-				for _, c := range comps {
-					b.WriteString(componentKey(c) + ";")
-				}
-				return b.String()
-			}
-			if got, want := key(g.components()), key(components(g.systems)); got != want {
-				return derivedComps, inPlace, fmt.Errorf("step %d: components %s, found anew %s", step, got, want)
-			}
-			// A derived component's key is its own, kept or made anew.
-			cs := g.componentSet()
-			for i, comp := range cs.comps {
-				if cs.keys[i] != componentKey(comp) {
-					return derivedComps, inPlace, fmt.Errorf("step %d: component %d keyed %q, its key is %q", step, i, cs.keys[i], componentKey(comp))
-				}
-			}
+		if g != nil {
 			if g.derived {
 				derivedComps++
 			}
@@ -147,36 +132,72 @@ func deriveSequenceCount(ws *Workspace, rnd *rand.Rand, steps int) (derivedComps
 				inPlace++
 			}
 		}
-		got := encode(c.Analyze(with(files, nil), Config{}))
-		ref := NewCache()
-		ref.oneComponent = true
-		fresh := ref.Analyze(with(files, nil), Config{})
-		if want := encode(fresh); got != want {
-			return derivedComps, inPlace, fmt.Errorf("step %d: derived findings differ from a fresh analysis:\n got  %s\n want %s", step, got, want)
-		}
-		if gs, fs := encode(c.Systems(cur)), encode(Systems(with(files, nil))); gs != fs {
-			return derivedComps, inPlace, fmt.Errorf("step %d: derived systems differ from a fresh analysis:\n got  %s\n want %s", step, gs, fs)
-		}
-		// The files whose findings moved are among those said changed.
-		byFile := map[string]string{}
-		for _, f := range fresh {
-			byFile[f.File] += encode(f)
-		}
-		changed, all := r.Changed()
-		if step > 0 && !all {
-			said := map[string]bool{}
-			for _, p := range changed {
-				said[p] = true
-			}
-			for p := range unionKeys(byFile, prevFresh) {
-				if byFile[p] != prevFresh[p] && !said[p] {
-					return derivedComps, inPlace, fmt.Errorf("step %d: the findings of %s moved, but the analysis says only %v changed", step, p, changed)
-				}
-			}
-		}
-		prevFresh = byFile
 	}
 	return derivedComps, inPlace, nil
+}
+
+// checkDerivedStep analyses cur, a version of a workspace (whole: want)
+// derived from the last one c analysed, and checks that its components
+// are those found anew, its findings and systems those of a fresh
+// analysis, and that every file whose findings moved since prevFresh (the
+// last version's fresh findings by file, updated) is among those the
+// analysis says changed. It returns c's graph.
+func checkDerivedStep(c *Cache, cur, want *Workspace, step int, prevFresh map[string]string) (*graph, error) {
+	r, err := c.AnalyzeFiles(context.Background(), cur, Config{})
+	if err != nil {
+		return nil, err
+	}
+	g := c.graph
+	if g != nil {
+		// Components derived from the last graph's are those found anew.
+		key := func(comps [][]*System) string {
+			var b strings.Builder
+			for _, c := range comps {
+				b.WriteString(componentKey(c) + ";")
+			}
+			return b.String()
+		}
+		if got, want := key(g.components()), key(components(g.systems)); got != want {
+			return nil, fmt.Errorf("step %d: components %s, found anew %s", step, got, want)
+		}
+		// A derived component's key is its own, kept or made anew.
+		cs := g.componentSet()
+		for i, comp := range cs.comps {
+			if cs.keys[i] != componentKey(comp) {
+				return nil, fmt.Errorf("step %d: component %d keyed %q, its key is %q", step, i, cs.keys[i], componentKey(comp))
+			}
+		}
+	}
+	got := encode(c.Analyze(want, Config{}))
+	ref := NewCache()
+	ref.oneComponent = true
+	fresh := ref.Analyze(want, Config{})
+	if want := encode(fresh); got != want {
+		return nil, fmt.Errorf("step %d: derived findings differ from a fresh analysis:\n got  %s\n want %s", step, got, want)
+	}
+	if gs, fs := encode(c.Systems(cur)), encode(Systems(want)); gs != fs {
+		return nil, fmt.Errorf("step %d: derived systems differ from a fresh analysis:\n got  %s\n want %s", step, gs, fs)
+	}
+	// The files whose findings moved are among those said changed.
+	byFile := map[string]string{}
+	for _, f := range fresh {
+		byFile[f.File] += encode(f)
+	}
+	changed, all := r.Changed()
+	if step > 0 && !all {
+		said := map[string]bool{}
+		for _, p := range changed {
+			said[p] = true
+		}
+		for p := range unionKeys(byFile, prevFresh) {
+			if byFile[p] != prevFresh[p] && !said[p] {
+				return nil, fmt.Errorf("step %d: the findings of %s moved, but the analysis says only %v changed", step, p, changed)
+			}
+		}
+	}
+	clear(prevFresh)
+	maps.Copy(prevFresh, byFile)
+	return g, nil
 }
 
 // overlay returns the files that files has at other paths or in other
@@ -382,5 +403,138 @@ func TestScansLaidOverTheLastRoots(t *testing.T) {
 	g.eachScan(func(k string, rs *rootScan) { seen[k] = rs })
 	if len(seen) != 2 || seen["scan:a"] != a || seen["scan:b"] != c {
 		t.Errorf("eachScan gave %v, want scan:a's own scan and scan:b's laid over", seen)
+	}
+}
+
+// vmsWorkspace is two flakes: one whose host declares its VMs in vms.nix
+// (one of them a guest that also imports the host module: a finding in
+// the VMs' component), beside a router; another flake with a host and a
+// VM of its own, whose component no edit of vms.nix touches.
+const vmsWorkspace = `
+-- flake.nix --
+{
+  inputs.microvm.url = "github:microvm-nix/microvm.nix";
+  outputs = { self, nixpkgs, microvm }: {
+    nixosConfigurations = {
+      router = nixpkgs.lib.nixosSystem { modules = [ ./router.nix ]; };
+      hv = nixpkgs.lib.nixosSystem { modules = [ microvm.nixosModules.host ./vms.nix ]; };
+    };
+  };
+}
+-- router.nix --
+{ networking.hostName = "router"; }
+-- vms.nix --
+{
+  microvm.vms.a = { config = { microvm.mem = 512; }; };
+  microvm.vms.b = { config = { microvm.vcpu = 2; }; };
+}
+-- other/flake.nix --
+{
+  inputs.microvm.url = "github:microvm-nix/microvm.nix";
+  outputs = { self, nixpkgs, microvm }: {
+    nixosConfigurations.far = nixpkgs.lib.nixosSystem {
+      modules = [ microvm.nixosModules.host { microvm.vms.z = { config = { microvm.mem = 256; }; }; } ];
+    };
+  };
+}
+`
+
+// TestVMsComeAndGoInPlace: an edit that adds, removes or renames a host's
+// VMs (a VM's binding typed, or broken by a half-typed line above it) rebuilds the
+// graph in place of the last one and derives its components, without a
+// walk over every root and system of the workspace; each version's
+// components, findings and systems are those of a fresh analysis.
+func TestVMsComeAndGoInPlace(t *testing.T) {
+	fx := filepath.Join(t.TempDir(), "vms.txtar")
+	if err := os.WriteFile(fx, []byte(vmsWorkspace), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ws, _ := loadFixture(t, fx)
+	orig := ws.Files["/ws/vms.nix"]
+	if orig == nil {
+		t.Fatalf("no /ws/vms.nix in %v", slices.Collect(maps.Keys(ws.Files)))
+	}
+	src := string(orig.Src)
+	vmC := "  microvm.vms.c = { config = { microvm.mem = 128; }; };\n"
+	versions := []struct {
+		what string
+		text string
+		vms  int // the VMs of hv
+	}{
+		{"as read", src, 2},
+		{"a third VM", strings.Replace(src, "}\n", vmC+"}\n", 1), 3},
+		{"the third VM gone", src, 2},
+		{"a VM renamed", strings.Replace(src, "microvm.vms.b ", "microvm.vms.bb ", 1), 2},
+		{"its name back", src, 2},
+		{"a VM's binding swallowed by a half-typed line above it", strings.Replace(src, "  microvm.vms.b", "  environment.\n  microvm.vms.b", 1), 1},
+		{"the line typed out", strings.Replace(src, "  microvm.vms.b", "  environment.etc.x.text = \"\";\n  microvm.vms.b", 1), 2},
+	}
+	c := NewCache()
+	prevFresh := map[string]string{}
+	for step, v := range versions {
+		files := maps.Clone(ws.Files)
+		files["/ws/vms.nix"] = nixast.Parse("/ws/vms.nix", []byte(v.text))
+		cur := &Workspace{Files: ws.Files, Open: map[string]*nixast.File{"/ws/vms.nix": files["/ws/vms.nix"]},
+			Microvm: ws.Microvm, Exists: ws.Exists, Root: ws.Root}
+		want := &Workspace{Files: files, Microvm: ws.Microvm, Exists: ws.Exists, Root: ws.Root}
+		g, err := checkDerivedStep(c, cur, want, step, prevFresh)
+		if err != nil {
+			t.Fatalf("%s: %v", v.what, err)
+		}
+		vms := 0
+		for _, s := range g.systems {
+			if s.Kind == "vm" && s.Parent != nil && s.Parent.Name == "hv" {
+				vms++
+			}
+		}
+		if vms != v.vms {
+			t.Fatalf("%s: hv has %d VMs, want %d", v.what, vms, v.vms)
+		}
+		if step > 0 && (!g.inPlace || !g.derived) {
+			t.Errorf("%s: built in place %v, components derived %v; want both", v.what, g.inPlace, g.derived)
+		}
+	}
+}
+
+// TestVMsComeAndGoRandomly: random edits of the workspace of
+// TestVMsComeAndGoInPlace, which add and break VMs among other changes,
+// derive what a fresh analysis finds, and some of them are graphs built in
+// place whose host's VMs changed in number.
+func TestVMsComeAndGoRandomly(t *testing.T) {
+	fx := filepath.Join(t.TempDir(), "vms.txtar")
+	if err := os.WriteFile(fx, []byte(vmsWorkspace), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ws, _ := loadFixture(t, fx)
+	spliced := 0
+	for seed := int64(1); seed <= 30; seed++ {
+		rnd := rand.New(rand.NewSource(seed))
+		c := NewCache()
+		files := ws.Files
+		prevFresh := map[string]string{}
+		lastVMs := -1
+		for step := 0; step <= 6; step++ {
+			if step > 0 {
+				files, _, _ = deriveEdit(files, ws.Files, rnd)
+			}
+			cur := &Workspace{Files: files, Microvm: ws.Microvm, Exists: ws.Exists, Root: ws.Root}
+			g, err := checkDerivedStep(c, cur, cur, step, prevFresh)
+			if err != nil {
+				t.Fatalf("seed %d: %v", seed, err)
+			}
+			vms := 0
+			for _, s := range g.systems {
+				if s.Parent != nil {
+					vms++
+				}
+			}
+			if g.inPlace && g.derived && lastVMs >= 0 && vms != lastVMs {
+				spliced++
+			}
+			lastVMs = vms
+		}
+	}
+	if spliced == 0 {
+		t.Error("no graph built in place had another number of VMs than the last one: the splice went untested")
 	}
 }

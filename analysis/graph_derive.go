@@ -22,6 +22,18 @@ type derivableComps struct {
 	// sub's replacements, in order, by construction (rebuildInPlace):
 	// derive need not check them.
 	exact bool
+	// spliced are the roots whose nested systems (a host's VMs) an edit
+	// added or removed (rebuildInPlace): their components are found
+	// again among themselves (deriveSpliced).
+	spliced []splice
+}
+
+// splice is a root scanned again whose nested systems changed in number:
+// the new graph's systems hold now's nested systems where the last one's
+// held was's, and the root's other systems are replaced one by one (sub).
+type splice struct {
+	was, now             []*System // all the root's systems, the last scan's and the new one's
+	wasNested, nowNested []*System
 }
 
 // compSet are a graph's components with their keys (componentKey).
@@ -134,6 +146,9 @@ func (g *graph) componentSet() *compSet {
 // component none of whose systems is replaced is the last graph's, key
 // and all: an edit makes the components it changes, not every one.
 func (d *derivableComps) derive(systems []*System) (*compSet, bool) {
+	if d != nil && len(d.spliced) > 0 {
+		return d.deriveSpliced(systems), true
+	}
 	if d == nil || len(systems) != len(d.systems) {
 		return nil, false
 	}
@@ -257,7 +272,9 @@ func readsAny(reads, changed map[string]bool) bool {
 // system is: each root that read a changed file is scanned again, and when
 // every such scan finds systems like those it replaces (the same names,
 // kinds and places, in the same order, claiming the same files) and skips
-// the same files, g is old with those systems replaced. What rebuildGraph
+// the same files, g is old with those systems replaced. A root's nested
+// systems (its hosts' VMs) may also differ, in number or name: the new
+// ones take the place of the last ones (spliceNested). What rebuildGraph
 // computes over all roots and systems (which roots there are, the unions,
 // duplicates, order) would come out as old's: an edit costs the scans of
 // the roots that read it, not a walk over every root of the workspace. It
@@ -308,14 +325,27 @@ func (g *graph) rebuildInPlace(ctx context.Context, old *graph, changed map[stri
 		pos  int
 	}
 	moved, back := map[at]int{}, map[at]int{}
+	var spliced []splice
 	for i, k := range dirty {
 		o, n := old.scanOf(k), scans[i]
-		if len(o.systems) != len(n.systems) || !slices.Equal(o.skip, n.skip) ||
-			!sameSet(o.sysFiles, n.sysFiles) || !sameSet(o.visited, n.visited) {
+		if !slices.Equal(o.skip, n.skip) || !sameSet(o.sysFiles, n.sysFiles) || !sameSet(o.visited, n.visited) {
 			return false, nil
 		}
-		for j, was := range o.systems {
-			now := n.systems[j]
+		wasSys, nowSys := o.systems, n.systems
+		if !nestedPair(wasSys, nowSys) {
+			// A host's VMs came, went or were renamed (a VM's binding
+			// typed or broken): its other systems must pair up as ever,
+			// and the nested ones are put in place of the last ones
+			// (spliceNested).
+			sp, ok := nestedSplice(o.systems, n.systems)
+			if !ok {
+				return false, nil
+			}
+			spliced = append(spliced, sp)
+			wasSys, nowSys = topLevel(o.systems), topLevel(n.systems)
+		}
+		for j, was := range wasSys {
+			now := nowSys[j]
 			if !sameStanding(was, now) {
 				return false, nil
 			}
@@ -334,6 +364,23 @@ func (g *graph) rebuildInPlace(ctx context.Context, old *graph, changed map[stri
 		}
 		sameReads = sameReads && sameSet(o.reads, n.reads)
 	}
+	replace := func(systems []*System) []*System {
+		out := make([]*System, len(systems))
+		for i, s := range systems {
+			if n := sub[s]; n != nil {
+				s = n
+			}
+			out[i] = s
+		}
+		return out
+	}
+	systems := replace(old.systems)
+	if len(spliced) > 0 {
+		var ok bool
+		if systems, ok = spliceNested(systems, spliced); !ok {
+			return false, nil
+		}
+	}
 	// The last graph's roots with the scans replaced, laid over its map:
 	// copying a map of every root cost a keystroke 55 µs and 30 KB in a
 	// workspace of a thousand roots. Past maxRootsOver replaced scans, a
@@ -348,17 +395,7 @@ func (g *graph) rebuildInPlace(ctx context.Context, old *graph, changed map[stri
 	if len(g.rootsOver) > maxRootsOver {
 		g.roots, g.rootsOver = g.ownRoots(), nil
 	}
-	replace := func(systems []*System) []*System {
-		out := make([]*System, len(systems))
-		for i, s := range systems {
-			if n := sub[s]; n != nil {
-				s = n
-			}
-			out[i] = s
-		}
-		return out
-	}
-	g.systems, g.others = replace(old.systems), replace(old.others)
+	g.systems, g.others = systems, replace(old.others)
 	g.skip, g.inSystem, g.visited = old.skip, old.inSystem, old.visited
 	if sameReads {
 		g.readsID, g.readers = old.readsID, old.readers
@@ -369,12 +406,227 @@ func (g *graph) rebuildInPlace(ctx context.Context, old *graph, changed map[stri
 	if len(evs) > 0 {
 		g.ev = evs[len(evs)-1] // the last scan's, as rebuildGraph leaves it
 	}
-	g.compsFrom = derivable(old, g, dirty)
+	if len(spliced) == 0 {
+		g.compsFrom = derivable(old, g, dirty)
+	} else {
+		g.compsFrom = derivableSpliced(old, sub, spliced)
+	}
 	if g.compsFrom != nil {
-		g.compsFrom.exact = true // g.systems are replace(old.systems)
+		g.compsFrom.exact = true // g.systems are replace(old.systems), spliced
 	}
 	g.inPlace = true
 	return true, nil
+}
+
+// nestedSplice pairs the systems of a root's last scan, was, with those of
+// its new one, now, when they differ in their nested systems only (a
+// host's VMs and containers): the top-level ones in the same number, and
+// nested ones before and after, which a rebuild puts after every
+// top-level system, in the order of the roots (rebuildGraph's rank).
+// Without nested systems before or after, where the new ones would go
+// among the other roots' is not known here: ok is false.
+func nestedSplice(was, now []*System) (splice, bool) {
+	sp := splice{was: was, now: now, wasNested: nested(was), nowNested: nested(now)}
+	if len(sp.wasNested) == 0 || len(sp.nowNested) == 0 || len(was)-len(sp.wasNested) != len(now)-len(sp.nowNested) {
+		return splice{}, false
+	}
+	return sp, true
+}
+
+// nestedPair reports whether the nested systems of two scans of a root
+// pair up one by one, standing alike, as the others must (sameStanding).
+func nestedPair(was, now []*System) bool {
+	if len(was) != len(now) {
+		return false
+	}
+	for j, s := range was {
+		if !topLevelKind(s.Kind) && !sameStanding(s, now[j]) {
+			return false
+		}
+	}
+	return true
+}
+
+// topLevel returns the systems of kinds that stand on their own; nested
+// those inside another (a VM, a container).
+func topLevel(systems []*System) []*System {
+	var out []*System
+	for _, s := range systems {
+		if topLevelKind(s.Kind) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func nested(systems []*System) []*System {
+	var out []*System
+	for _, s := range systems {
+		if !topLevelKind(s.Kind) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// spliceNested puts each splice's new nested systems where its old ones
+// stand in systems: one run, as a rebuild leaves them (the nested systems
+// of each root follow each other, after every top-level system). ok is
+// false when they are not found so.
+func spliceNested(systems []*System, spliced []splice) ([]*System, bool) {
+	at := make([]int, len(spliced))
+	for i, sp := range spliced {
+		at[i] = slices.Index(systems, sp.wasNested[0])
+		if at[i] < 0 || at[i]+len(sp.wasNested) > len(systems) || !slices.Equal(systems[at[i]:at[i]+len(sp.wasNested)], sp.wasNested) {
+			return nil, false
+		}
+	}
+	out := make([]*System, 0, len(systems))
+	next := 0
+	for _, i := range sortedBy(at) {
+		if at[i] < next {
+			return nil, false
+		}
+		out = append(append(out, systems[next:at[i]]...), spliced[i].nowNested...)
+		next = at[i] + len(spliced[i].wasNested)
+	}
+	return append(out, systems[next:]...), true
+}
+
+// sortedBy returns the indexes of xs in the order of their values.
+func sortedBy(xs []int) []int {
+	idx := make([]int, len(xs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return xs[idx[a]] < xs[idx[b]] })
+	return idx
+}
+
+// derivableSpliced is derivable for a graph built in place whose spliced
+// roots changed their nested systems: the components of the last graph
+// that hold none of those roots' systems are kept (with sub's
+// replacements); those that hold some are found again among their
+// systems. That is what components finds when a spliced root's new systems
+// claim no file its last ones did not (nothing joins them to another
+// component) and their parents are the root's own: else nil.
+func derivableSpliced(old *graph, sub map[*System]*System, spliced []splice) *derivableComps {
+	comps := old.comps.Load()
+	if comps == nil {
+		return nil
+	}
+	for _, sp := range spliced {
+		claimed := map[string]bool{}
+		for _, s := range sp.was {
+			for f := range claims(s) {
+				claimed[f] = true
+			}
+		}
+		own := map[*System]bool{}
+		for _, s := range sp.now {
+			own[s] = true
+		}
+		for _, s := range sp.now {
+			for f := range claims(s) {
+				if !claimed[f] {
+					return nil
+				}
+			}
+			if s.Parent != nil && !own[s.Parent] {
+				return nil
+			}
+		}
+	}
+	// The other systems replaced keep their claims and parents, as
+	// derivable requires.
+	inSplice := map[*System]bool{}
+	for _, sp := range spliced {
+		for _, s := range sp.was {
+			inSplice[s] = true
+		}
+	}
+	for o, n := range sub {
+		if inSplice[o] {
+			continue
+		}
+		if !sameSet(claims(o), claims(n)) {
+			return nil
+		}
+		switch {
+		case o.Parent == nil && n.Parent == nil:
+		case o.Parent == nil || n.Parent == nil:
+			return nil
+		case n.Parent != o.Parent && sub[o.Parent] != n.Parent:
+			return nil
+		}
+	}
+	return &derivableComps{systems: old.systems, comps: comps, sub: sub, spliced: spliced}
+}
+
+// deriveSpliced is derive for spliced roots (derivableSpliced): the
+// components that held a spliced root's systems are found again among
+// their systems, the others kept, all in the order components gives them
+// (by their first system in systems).
+func (d *derivableComps) deriveSpliced(systems []*System) *compSet {
+	index := make(map[*System]int, len(systems))
+	for i, s := range systems {
+		index[s] = i
+	}
+	gone := map[*System]bool{}
+	for _, sp := range d.spliced {
+		for _, s := range sp.was {
+			gone[s] = true
+		}
+	}
+	type comp struct {
+		systems []*System
+		key     string
+		first   int
+	}
+	var out []comp
+	var again []*System
+	for i, c := range d.comps.comps {
+		if slices.ContainsFunc(c, func(s *System) bool { return gone[s] }) {
+			for _, s := range c {
+				if gone[s] {
+					continue
+				}
+				if n := d.sub[s]; n != nil {
+					s = n
+				}
+				again = append(again, s)
+			}
+			continue
+		}
+		kept := comp{systems: c, key: d.comps.keys[i]}
+		cloned := false
+		for j, s := range c {
+			if n := d.sub[s]; n != nil {
+				if !cloned {
+					kept.systems, cloned = slices.Clone(c), true
+				}
+				kept.systems[j] = n
+			}
+		}
+		if cloned {
+			kept.key = componentKey(kept.systems)
+		}
+		kept.first = index[kept.systems[0]]
+		out = append(out, kept)
+	}
+	for _, sp := range d.spliced {
+		again = append(again, sp.now...)
+	}
+	sort.Slice(again, func(i, j int) bool { return index[again[i]] < index[again[j]] })
+	for _, c := range components(again) {
+		out = append(out, comp{systems: c, key: componentKey(c), first: index[c[0]]})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].first < out[j].first })
+	cs := &compSet{comps: make([][]*System, len(out)), keys: make([]string, len(out))}
+	for i, c := range out {
+		cs.comps[i], cs.keys[i] = c.systems, c.key
+	}
+	return cs
 }
 
 // sameStanding reports whether two systems stand alike among the others:
