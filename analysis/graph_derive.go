@@ -111,15 +111,23 @@ func derivable(old, g *graph, rescanned []string) *derivableComps {
 		}
 	}
 	for o, n := range sub {
-		switch {
-		case o.Parent == nil && n.Parent == nil:
-		case o.Parent == nil || n.Parent == nil:
-			return nil
-		case n.Parent != o.Parent && sub[o.Parent] != n.Parent:
+		if !sameParent(o, n, sub) {
 			return nil
 		}
 	}
 	return &derivableComps{systems: old.systems, comps: comps, sub: sub}
+}
+
+// sameParent reports whether n, which replaces o, has o's parent or its
+// replacement (or, as o, none).
+func sameParent(o, n *System, sub map[*System]*System) bool {
+	switch {
+	case o.Parent == nil && n.Parent == nil:
+		return true
+	case o.Parent == nil || n.Parent == nil:
+		return false
+	}
+	return n.Parent == o.Parent || sub[o.Parent] == n.Parent
 }
 
 // components returns the components of the graph's systems (see
@@ -549,14 +557,7 @@ func derivableSpliced(old *graph, sub map[*System]*System, spliced []splice) *de
 		if inSplice[o] {
 			continue
 		}
-		if !sameSet(claims(o), claims(n)) {
-			return nil
-		}
-		switch {
-		case o.Parent == nil && n.Parent == nil:
-		case o.Parent == nil || n.Parent == nil:
-			return nil
-		case n.Parent != o.Parent && sub[o.Parent] != n.Parent:
+		if !sameSet(claims(o), claims(n)) || !sameParent(o, n, sub) {
 			return nil
 		}
 	}
