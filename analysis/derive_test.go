@@ -538,3 +538,37 @@ func TestVMsComeAndGoRandomly(t *testing.T) {
 		t.Error("no graph built in place had another number of VMs than the last one: the splice went untested")
 	}
 }
+
+// TestConfigurationEditsDerive inserts each of deriveSnippets into every
+// configuration.nix of the fixtures (hardware-configuration.nix too), one
+// version after another through one Cache, and checks each version
+// against a fresh analysis (checkDerivedStep).
+func TestConfigurationEditsDerive(t *testing.T) {
+	fixtures, _ := filepath.Glob("../testdata/analysis/*.txtar")
+	for _, fx := range fixtures {
+		ws, _ := loadFixture(t, fx)
+		for _, p := range slices.Sorted(maps.Keys(ws.Files)) {
+			if !strings.HasSuffix(p, "configuration.nix") {
+				continue
+			}
+			c := NewCache()
+			prevFresh := map[string]string{}
+			src := string(ws.Files[p].Src)
+			at := strings.LastIndex(src, "}")
+			if at < 0 {
+				at = len(src)
+			}
+			for step, snip := range append([]string{""}, deriveSnippets...) {
+				files := maps.Clone(ws.Files)
+				files[p] = nixast.Parse(p, []byte(src[:at]+snip+src[at:]))
+				cur := &Workspace{Files: ws.Files, Open: map[string]*nixast.File{p: files[p]}, Microvm: ws.Microvm,
+					AbsentInputs: ws.AbsentInputs, Options: ws.Options, Exists: ws.Exists, Root: ws.Root}
+				want := &Workspace{Files: files, Microvm: ws.Microvm, AbsentInputs: ws.AbsentInputs, Options: ws.Options,
+					Exists: ws.Exists, Root: ws.Root}
+				if _, err := checkDerivedStep(c, cur, want, step, prevFresh); err != nil {
+					t.Fatalf("%s: %s with %q: %v", filepath.Base(fx), p, snip, err)
+				}
+			}
+		}
+	}
+}

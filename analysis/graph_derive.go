@@ -155,7 +155,7 @@ func (g *graph) componentSet() *compSet {
 // and all: an edit makes the components it changes, not every one.
 func (d *derivableComps) derive(systems []*System) (*compSet, bool) {
 	if d != nil && len(d.spliced) > 0 {
-		return d.deriveSpliced(systems), true
+		return d.deriveSpliced(systems)
 	}
 	if d == nil || len(systems) != len(d.systems) {
 		return nil, false
@@ -512,41 +512,14 @@ func sortedBy(xs []int) []int {
 }
 
 // derivableSpliced is derivable for a graph built in place whose spliced
-// roots changed their nested systems: the components of the last graph
-// that hold none of those roots' systems are kept (with sub's
-// replacements); those that hold some are found again among their
-// systems. That is what components finds when a spliced root's new systems
-// claim no file its last ones did not (nothing joins them to another
-// component) and their parents are the root's own: else nil.
+// roots changed their nested systems (deriveSpliced); nil when the other
+// systems replaced do not keep their claims and parents, as derivable
+// requires.
 func derivableSpliced(old *graph, sub map[*System]*System, spliced []splice) *derivableComps {
 	comps := old.comps.Load()
 	if comps == nil {
 		return nil
 	}
-	for _, sp := range spliced {
-		claimed := map[string]bool{}
-		for _, s := range sp.was {
-			for f := range claims(s) {
-				claimed[f] = true
-			}
-		}
-		own := map[*System]bool{}
-		for _, s := range sp.now {
-			own[s] = true
-		}
-		for _, s := range sp.now {
-			for f := range claims(s) {
-				if !claimed[f] {
-					return nil
-				}
-			}
-			if s.Parent != nil && !own[s.Parent] {
-				return nil
-			}
-		}
-	}
-	// The other systems replaced keep their claims and parents, as
-	// derivable requires.
 	inSplice := map[*System]bool{}
 	for _, sp := range spliced {
 		for _, s := range sp.was {
@@ -567,8 +540,12 @@ func derivableSpliced(old *graph, sub map[*System]*System, spliced []splice) *de
 // deriveSpliced is derive for spliced roots (derivableSpliced): the
 // components that held a spliced root's systems are found again among
 // their systems, the others kept, all in the order components gives them
-// (by their first system in systems).
-func (d *derivableComps) deriveSpliced(systems []*System) *compSet {
+// (by their first system in systems). That is what components finds when
+// the root's new systems (those a rebuild keeps, in systems) claim no file
+// its last ones (in the last graph's components) did not, so that nothing
+// joins them to another component, and their parents are the root's own:
+// ok is false otherwise.
+func (d *derivableComps) deriveSpliced(systems []*System) (cs *compSet, ok bool) {
 	index := make(map[*System]int, len(systems))
 	for i, s := range systems {
 		index[s] = i
@@ -577,6 +554,37 @@ func (d *derivableComps) deriveSpliced(systems []*System) *compSet {
 	for _, sp := range d.spliced {
 		for _, s := range sp.was {
 			gone[s] = true
+		}
+	}
+	claimed := map[string]bool{}
+	for _, c := range d.comps.comps {
+		for _, s := range c {
+			if gone[s] {
+				for f := range claims(s) {
+					claimed[f] = true
+				}
+			}
+		}
+	}
+	var fresh []*System // the spliced roots' systems in systems
+	for _, sp := range d.spliced {
+		own := map[*System]bool{}
+		for _, s := range sp.now {
+			own[s] = true
+		}
+		for _, s := range sp.now {
+			if _, in := index[s]; !in {
+				continue
+			}
+			for f := range claims(s) {
+				if !claimed[f] {
+					return nil, false
+				}
+			}
+			if s.Parent != nil && !own[s.Parent] {
+				return nil, false
+			}
+			fresh = append(fresh, s)
 		}
 	}
 	type comp struct {
@@ -615,19 +623,17 @@ func (d *derivableComps) deriveSpliced(systems []*System) *compSet {
 		kept.first = index[kept.systems[0]]
 		out = append(out, kept)
 	}
-	for _, sp := range d.spliced {
-		again = append(again, sp.now...)
-	}
+	again = append(again, fresh...)
 	sort.Slice(again, func(i, j int) bool { return index[again[i]] < index[again[j]] })
 	for _, c := range components(again) {
 		out = append(out, comp{systems: c, key: componentKey(c), first: index[c[0]]})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].first < out[j].first })
-	cs := &compSet{comps: make([][]*System, len(out)), keys: make([]string, len(out))}
+	cs = &compSet{comps: make([][]*System, len(out)), keys: make([]string, len(out))}
 	for i, c := range out {
 		cs.comps[i], cs.keys[i] = c.systems, c.key
 	}
-	return cs
+	return cs, true
 }
 
 // sameStanding reports whether two systems stand alike among the others:
