@@ -360,7 +360,7 @@ type stoppedGraph struct {
 
 func newStoppedGraph(g *graph, ws *Workspace) *stoppedGraph {
 	st := &stoppedGraph{g: g, files: ws.state(), sources: ws.Sources, rootish: map[string]bool{}}
-	for _, list := range [][]string{g.idx.rootFiles, g.idx.relFiles, g.idx.configs} {
+	for _, list := range [][]string{g.idx.rootFiles, g.idx.relFiles} {
 		for _, p := range list {
 			st.rootish[p] = true
 		}
@@ -407,7 +407,7 @@ func (c *Cache) setGraph(g *graph, ws *Workspace, memos *memoSet, changed map[st
 		return
 	}
 	c.graphRootish = map[string]bool{}
-	for _, list := range [][]string{g.idx.rootFiles, g.idx.relFiles, g.idx.configs} {
+	for _, list := range [][]string{g.idx.rootFiles, g.idx.relFiles} {
 		for _, p := range list {
 			c.graphRootish[p] = true
 		}
@@ -417,14 +417,17 @@ func (c *Cache) setGraph(g *graph, ws *Workspace, memos *memoSet, changed map[st
 // incrementalChanges returns the files changed since the last graph, and
 // false when the change can alter which roots there are: files came or
 // went (paths resolve differently), or a changed file declares systems or
-// names a configuration.nix, before or after the change.
+// names a configuration.nix, before or after the change. A
+// configuration.nix is a root of its own unless another file names it or
+// a system reads it, which its own text does not decide: typing in it
+// rescans the roots that read it, as in any module.
 func (c *Cache) incrementalChanges(ws *Workspace, memos *memoSet) (map[string]bool, bool) {
 	changed, same := c.diff(c.graphFiles, ws)
 	if !same {
 		return nil, false
 	}
 	for p := range changed {
-		if m := memos.get(p); m.hasRoots || path.Base(p) == "configuration.nix" || len(m.relPaths) > 0 {
+		if m := memos.get(p); m.hasRoots || len(m.relPaths) > 0 {
 			return nil, false
 		}
 		if c.graphRootish[p] {

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math/rand"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -542,9 +543,12 @@ func TestVMsComeAndGoRandomly(t *testing.T) {
 // TestConfigurationEditsDerive inserts each of deriveSnippets into every
 // configuration.nix of the fixtures (hardware-configuration.nix too), one
 // version after another through one Cache, and checks each version
-// against a fresh analysis (checkDerivedStep).
+// against a fresh analysis (checkDerivedStep). A configuration.nix is a
+// module like any other to the roots that read it: its edits rebuild the
+// graph from the last one, in place, not from nothing.
 func TestConfigurationEditsDerive(t *testing.T) {
 	fixtures, _ := filepath.Glob("../testdata/analysis/*.txtar")
+	inPlace := 0
 	for _, fx := range fixtures {
 		ws, _ := loadFixture(t, fx)
 		for _, p := range slices.Sorted(maps.Keys(ws.Files)) {
@@ -565,10 +569,17 @@ func TestConfigurationEditsDerive(t *testing.T) {
 					AbsentInputs: ws.AbsentInputs, Options: ws.Options, Exists: ws.Exists, Root: ws.Root}
 				want := &Workspace{Files: files, Microvm: ws.Microvm, AbsentInputs: ws.AbsentInputs, Options: ws.Options,
 					Exists: ws.Exists, Root: ws.Root}
-				if _, err := checkDerivedStep(c, cur, want, step, prevFresh); err != nil {
+				g, err := checkDerivedStep(c, cur, want, step, prevFresh)
+				if err != nil {
 					t.Fatalf("%s: %s with %q: %v", filepath.Base(fx), p, snip, err)
+				}
+				if path.Base(p) == "configuration.nix" && g != nil && g.inPlace {
+					inPlace++
 				}
 			}
 		}
+	}
+	if inPlace == 0 {
+		t.Error("no edit of a configuration.nix rebuilt the graph in place of the last one")
 	}
 }
