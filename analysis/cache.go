@@ -56,8 +56,8 @@ type Cache struct {
 	graphMu       sync.Mutex
 	graph         *graph
 	graphFiles    fileState
-	graphSources  *Sources        // the input sources the graph was built with
-	graphRootish  map[string]bool // files that declared systems or named a configuration.nix
+	graphSources  *Sources // the input sources the graph was built with
+	graphRootish  rootish  // files that declared systems or named a configuration.nix
 	graphFindings map[string]graphFound
 	compFindings  map[string]*componentFindings // by the same key: the graph checks' findings by component
 	// stopped is the last build stopped before it finished (a newer state
@@ -327,7 +327,7 @@ func (c *Cache) graphFor(ctx context.Context, ws *Workspace, memos *memoSet) (g 
 			}
 			g, err = rebuildGraph(ctx, ws, memos, c.graph, changed, c.stoppedFor(ws, memos))
 			if err != nil {
-				c.stopped = newStoppedGraph(g, ws)
+				c.stopped = newStoppedGraph(g, ws, memos)
 				return nil, false, err
 			}
 			c.setGraph(g, ws, memos, changed)
@@ -341,7 +341,7 @@ func (c *Cache) graphFor(ctx context.Context, ws *Workspace, memos *memoSet) (g 
 	}
 	g, err = rebuildGraph(ctx, ws, memos, nil, nil, c.stoppedFor(ws, memos))
 	if err != nil {
-		c.stopped = newStoppedGraph(g, ws)
+		c.stopped = newStoppedGraph(g, ws, memos)
 		return nil, false, err
 	}
 	c.setGraph(g, ws, memos, nil)
@@ -355,17 +355,38 @@ type stoppedGraph struct {
 	g       *graph
 	files   fileState
 	sources *Sources
-	rootish map[string]bool
+	rootish rootish
 }
 
-func newStoppedGraph(g *graph, ws *Workspace) *stoppedGraph {
-	st := &stoppedGraph{g: g, files: ws.state(), sources: ws.Sources, rootish: map[string]bool{}}
-	for _, list := range [][]string{g.idx.rootFiles, g.idx.relFiles} {
-		for _, p := range list {
-			st.rootish[p] = true
-		}
+func newStoppedGraph(g *graph, ws *Workspace, memos *memoSet) *stoppedGraph {
+	return &stoppedGraph{g: g, files: ws.state(), sources: ws.Sources, rootish: rootishOf(g, memos)}
+}
+
+// rootish are the files that decide which roots a graph has: those that
+// declare systems, and those that name a configuration.nix by a relative
+// path (which is then no root of its own), with the paths they named.
+type rootish struct {
+	roots map[string]bool
+	rel   map[string][]string
+}
+
+// rootishOf returns the rootish files of g, built with memos.
+func rootishOf(g *graph, memos *memoSet) rootish {
+	r := rootish{roots: make(map[string]bool, len(g.idx.rootFiles)), rel: make(map[string][]string, len(g.idx.relFiles))}
+	for _, p := range g.idx.rootFiles {
+		r.roots[p] = true
 	}
-	return st
+	for _, p := range g.idx.relFiles {
+		r.rel[p] = slices.Clone(memos.get(p).relPaths)
+	}
+	return r
+}
+
+// keeps reports whether a file p, now with memo m, leaves the roots as
+// they were: it declares no systems, before or after, and names the same
+// configuration.nix files (its imports of one typed around, not changed).
+func (r rootish) keeps(p string, m *fileMemo) bool {
+	return !m.hasRoots && !r.roots[p] && slices.Equal(m.relPaths, r.rel[p])
 }
 
 // stoppedGraph returns the graph of the stopped build, nil if there is
@@ -390,7 +411,7 @@ func (c *Cache) stoppedFor(ws *Workspace, memos *memoSet) *stoppedBuild {
 		return nil
 	}
 	for p := range changed {
-		if m := memos.get(p); m.hasRoots || path.Base(p) == "configuration.nix" || len(m.relPaths) > 0 || st.rootish[p] {
+		if !st.rootish.keeps(p, memos.get(p)) {
 			return nil
 		}
 	}
@@ -403,34 +424,28 @@ func (c *Cache) setGraph(g *graph, ws *Workspace, memos *memoSet, changed map[st
 	c.graph, c.graphFiles, c.graphSources = g, ws.state(), ws.Sources
 	c.stopped = nil
 	if changed != nil {
-		// A rebuild happens only when no changed file is or was rootish.
+		// A rebuild happens only when the changed files keep the roots
+		// (rootish.keeps): the last full build's rootish files still hold.
 		return
 	}
-	c.graphRootish = map[string]bool{}
-	for _, list := range [][]string{g.idx.rootFiles, g.idx.relFiles} {
-		for _, p := range list {
-			c.graphRootish[p] = true
-		}
-	}
+	c.graphRootish = rootishOf(g, memos)
 }
 
 // incrementalChanges returns the files changed since the last graph, and
 // false when the change can alter which roots there are: files came or
-// went (paths resolve differently), or a changed file declares systems or
-// names a configuration.nix, before or after the change. A
-// configuration.nix is a root of its own unless another file names it or
-// a system reads it, which its own text does not decide: typing in it
-// rescans the roots that read it, as in any module.
+// went (paths resolve differently), or a changed file declares systems
+// (before or after the change) or now names other configuration.nix files
+// than before. A configuration.nix is a root of its own unless another
+// file names it or a system reads it, which its own text does not decide:
+// typing in it, or in a file that imports one, rescans the roots that read
+// it, as in any module.
 func (c *Cache) incrementalChanges(ws *Workspace, memos *memoSet) (map[string]bool, bool) {
 	changed, same := c.diff(c.graphFiles, ws)
 	if !same {
 		return nil, false
 	}
 	for p := range changed {
-		if m := memos.get(p); m.hasRoots || len(m.relPaths) > 0 {
-			return nil, false
-		}
-		if c.graphRootish[p] {
+		if !c.graphRootish.keeps(p, memos.get(p)) {
 			return nil, false
 		}
 	}

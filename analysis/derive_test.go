@@ -583,3 +583,64 @@ func TestConfigurationEditsDerive(t *testing.T) {
 		t.Error("no edit of a configuration.nix rebuilt the graph in place of the last one")
 	}
 }
+
+// configsWorkspace is a machine's configuration.nix that imports another
+// by a relative path (which is then no system of its own), beside a
+// module it imports.
+const configsWorkspace = `
+-- machines/eve/configuration.nix --
+{ lib, ... }:
+{
+  networking.hostName = "eve";
+  imports = [ ./bot/configuration.nix ./extra.nix ];
+}
+-- machines/eve/extra.nix --
+{ services.nginx.enable = true; }
+-- machines/eve/bot/configuration.nix --
+{ services.bot.enable = true; microvm.mem = 512; }
+`
+
+// TestConfigurationImportsDerive: typing in a configuration.nix that
+// imports another configuration.nix rebuilds the graph in place while it
+// names the same ones; an edit that drops the import makes the other one a
+// system of its own again, from a whole rebuild. Each version matches a
+// fresh analysis.
+func TestConfigurationImportsDerive(t *testing.T) {
+	fx := filepath.Join(t.TempDir(), "configs.txtar")
+	if err := os.WriteFile(fx, []byte(configsWorkspace), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ws, _ := loadFixture(t, fx)
+	const p = "/ws/machines/eve/configuration.nix"
+	src := string(ws.Files[p].Src)
+	versions := []struct {
+		what    string
+		text    string
+		inPlace bool
+		systems int
+	}{
+		{"as read", src, false, 1},
+		{"a line typed", strings.Replace(src, "  imports", "  time.timeZone = \"UTC\";\n  imports", 1), true, 1},
+		{"half a line typed", strings.Replace(src, "];\n}", "];\n  time.\n}", 1), true, 1},
+		{"the import of the other configuration.nix dropped", strings.Replace(src, "./bot/configuration.nix ", "", 1), false, 2},
+		{"the import typed again", src, false, 1},
+	}
+	c := NewCache()
+	prevFresh := map[string]string{}
+	for step, v := range versions {
+		files := maps.Clone(ws.Files)
+		files[p] = nixast.Parse(p, []byte(v.text))
+		cur := &Workspace{Files: ws.Files, Open: map[string]*nixast.File{p: files[p]}, Microvm: ws.Microvm, Exists: ws.Exists, Root: ws.Root}
+		want := &Workspace{Files: files, Microvm: ws.Microvm, Exists: ws.Exists, Root: ws.Root}
+		g, err := checkDerivedStep(c, cur, want, step, prevFresh)
+		if err != nil {
+			t.Fatalf("%s: %v", v.what, err)
+		}
+		if len(g.systems) != v.systems {
+			t.Errorf("%s: %d systems, want %d", v.what, len(g.systems), v.systems)
+		}
+		if g.inPlace != v.inPlace {
+			t.Errorf("%s: built in place %v, want %v", v.what, g.inPlace, v.inPlace)
+		}
+	}
+}
