@@ -383,10 +383,11 @@ func rootishOf(g *graph, memos *memoSet) rootish {
 }
 
 // keeps reports whether a file p, now with memo m, leaves the roots as
-// they were: it declares no systems, before or after, and names the same
-// configuration.nix files (its imports of one typed around, not changed).
+// they were: it declares systems after the change if it did before, and
+// names the same configuration.nix files (typed around, not changed).
+// Which systems a root declares its rescan finds.
 func (r rootish) keeps(p string, m *fileMemo) bool {
-	return !m.hasRoots && !r.roots[p] && slices.Equal(m.relPaths, r.rel[p])
+	return m.hasRoots == r.roots[p] && slices.Equal(m.relPaths, r.rel[p])
 }
 
 // stoppedGraph returns the graph of the stopped build, nil if there is
@@ -433,12 +434,12 @@ func (c *Cache) setGraph(g *graph, ws *Workspace, memos *memoSet, changed map[st
 
 // incrementalChanges returns the files changed since the last graph, and
 // false when the change can alter which roots there are: files came or
-// went (paths resolve differently), or a changed file declares systems
-// (before or after the change) or now names other configuration.nix files
-// than before. A configuration.nix is a root of its own unless another
-// file names it or a system reads it, which its own text does not decide:
-// typing in it, or in a file that imports one, rescans the roots that read
-// it, as in any module.
+// went (paths resolve differently), or a changed file starts or stops
+// declaring systems, or now names other configuration.nix files than
+// before (rootish.keeps). A configuration.nix is a root of its own unless
+// another file names it or a system reads it, which its own text does not
+// decide: typing in it, or in a file that imports one, rescans the roots
+// that read it, as in any module; typing in a flake.nix rescans its roots.
 func (c *Cache) incrementalChanges(ws *Workspace, memos *memoSet) (map[string]bool, bool) {
 	changed, same := c.diff(c.graphFiles, ws)
 	if !same {

@@ -541,28 +541,35 @@ func TestVMsComeAndGoRandomly(t *testing.T) {
 }
 
 // TestConfigurationEditsDerive inserts each of deriveSnippets into every
-// configuration.nix of the fixtures (hardware-configuration.nix too), one
-// version after another through one Cache, and checks each version
-// against a fresh analysis (checkDerivedStep). A configuration.nix is a
-// module like any other to the roots that read it: its edits rebuild the
-// graph from the last one, in place, not from nothing.
+// configuration.nix of the fixtures (hardware-configuration.nix too) and
+// every file that declares systems, one version after another through one
+// Cache, and checks each version against a fresh analysis
+// (checkDerivedStep). A configuration.nix is a module like any other to the
+// roots that read it: its edits rebuild the graph in place of the last
+// one. An edit of a file that declares systems rescans the roots that read
+// it and keeps the others.
 func TestConfigurationEditsDerive(t *testing.T) {
 	fixtures, _ := filepath.Glob("../testdata/analysis/*.txtar")
-	inPlace := 0
+	inPlace, keptRoots := 0, 0
 	for _, fx := range fixtures {
 		ws, _ := loadFixture(t, fx)
 		for _, p := range slices.Sorted(maps.Keys(ws.Files)) {
-			if !strings.HasSuffix(p, "configuration.nix") {
+			src := string(ws.Files[p].Src)
+			declares := strings.Contains(src, "nixosSystem") || strings.Contains(src, "nixosConfigurations")
+			if !strings.HasSuffix(p, "configuration.nix") && !declares {
 				continue
 			}
 			c := NewCache()
 			prevFresh := map[string]string{}
-			src := string(ws.Files[p].Src)
 			at := strings.LastIndex(src, "}")
 			if at < 0 {
 				at = len(src)
 			}
-			for step, snip := range append([]string{""}, deriveSnippets...) {
+			snips := append([]string{""}, deriveSnippets...)
+			if testing.Short() {
+				snips = snips[:len(snips)/2]
+			}
+			for step, snip := range snips {
 				files := maps.Clone(ws.Files)
 				files[p] = nixast.Parse(p, []byte(src[:at]+snip+src[at:]))
 				cur := &Workspace{Files: ws.Files, Open: map[string]*nixast.File{p: files[p]}, Microvm: ws.Microvm,
@@ -573,14 +580,25 @@ func TestConfigurationEditsDerive(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: %s with %q: %v", filepath.Base(fx), p, snip, err)
 				}
-				if path.Base(p) == "configuration.nix" && g != nil && g.inPlace {
+				if g == nil || step == 0 {
+					continue
+				}
+				if path.Base(p) == "configuration.nix" && g.inPlace {
 					inPlace++
+				}
+				roots := 0
+				g.eachScan(func(string, *rootScan) { roots++ })
+				if declares && g.rescanned < roots {
+					keptRoots++
 				}
 			}
 		}
 	}
 	if inPlace == 0 {
 		t.Error("no edit of a configuration.nix rebuilt the graph in place of the last one")
+	}
+	if keptRoots == 0 {
+		t.Error("no edit of a file that declares systems kept the roots that do not read it")
 	}
 }
 

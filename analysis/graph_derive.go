@@ -293,6 +293,13 @@ func (g *graph) rebuildInPlace(ctx context.Context, old *graph, changed map[stri
 	if old.inSystem == nil || old.visited == nil || !sameSlice(g.idx.microvmFiles, old.idx.microvmFiles) {
 		return false, nil
 	}
+	for p := range changed {
+		if slices.Contains(g.idx.rootFiles, p) {
+			// Its scan may now find what rebuildGraph reads across roots:
+			// a flake's outputs made by a call (an "outputs:" root).
+			return false, nil
+		}
+	}
 	dirty := old.readers.of(old, changed)
 	for _, k := range dirty {
 		if strings.HasPrefix(k, "outputs:") {
