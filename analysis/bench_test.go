@@ -2,8 +2,10 @@ package analysis
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -183,4 +185,57 @@ func BenchmarkPrepareFiles(b *testing.B) {
 			c.PrepareSource(arena, p, srcs[k])
 		}
 	}
+}
+
+// BenchmarkEditWorkspaceFile times the analysis after a keystroke in one
+// file of a workspace indexed as the server indexes it (every file a
+// summary, Cache.PrepareSource): a line typed and deleted again, as in
+// benchEdits. The workspace is the *.nix files below MICROVM_LSP_BENCH_DIR
+// (a checkout of real repositories), read MICROVM_LSP_BENCH_COPIES times
+// under as many directories (1 by default), and the file edited is
+// MICROVM_LSP_BENCH_FILE, a path below that directory; by default a
+// generated corpus of 1,000 files and the flake.nix of its first group.
+//
+//	MICROVM_LSP_BENCH_DIR=DIR MICROVM_LSP_BENCH_COPIES=3 MICROVM_LSP_BENCH_FILE=host/configuration.nix \
+//	  go test ./analysis -run '^$' -bench EditWorkspaceFile -benchmem
+func BenchmarkEditWorkspaceFile(b *testing.B) {
+	dir, rel := os.Getenv("MICROVM_LSP_BENCH_DIR"), os.Getenv("MICROVM_LSP_BENCH_FILE")
+	if dir == "" {
+		dir, rel = b.TempDir(), "group0000/flake.nix"
+		if _, _, err := corpus.Write(dir, 1000, 0, 100); err != nil {
+			b.Fatal(err)
+		}
+	}
+	copies := 1
+	if n, err := strconv.Atoi(os.Getenv("MICROVM_LSP_BENCH_COPIES")); err == nil && n > 0 {
+		copies = n
+	}
+	c, arena := NewCache(), &nixast.TreeArena{}
+	files := map[string]*nixast.File{}
+	for i := 0; i < copies; i++ {
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() && strings.HasSuffix(p, ".nix") {
+				if src, err := os.ReadFile(p); err == nil {
+					key := fmt.Sprintf("/ws/copy%d/%s", i, filepath.ToSlash(strings.TrimPrefix(p, dir+string(filepath.Separator))))
+					files[key] = c.PrepareSource(arena, key, src)
+				}
+			}
+			return nil
+		})
+	}
+	path := "/ws/copy0/" + filepath.ToSlash(rel)
+	f := files[path]
+	if f == nil {
+		b.Fatalf("no %s below %s", rel, dir)
+	}
+	src := string(f.Src)
+	ws := &Workspace{Files: files}
+	if _, err := c.AnalyzeFiles(context.Background(), ws, Config{}); err != nil {
+		b.Fatal(err)
+	}
+	// A line typed at the start of the file's middle line.
+	at := strings.LastIndex(src[:len(src)/2], "\n") + 1
+	benchEdits(b, c, ws, path, src, at, "  extra = 1;\n", func(text []byte) *nixast.File {
+		return nixast.Parse(path, text)
+	})
 }
