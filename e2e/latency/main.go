@@ -35,6 +35,7 @@
 //
 //	go run ./e2e/latency -bin bin/microvm-lsp [-edits 600] [-seed 1] [-only module.nix] [-pause 50ms] [-trace FILE] [-requests]
 //	go run ./e2e/latency -bin bin/microvm-lsp -corpus 33000 [-edits 300]
+//	go run ./e2e/latency -bin bin/microvm-lsp -workspace DIR [-copies 3] -doc host/configuration.nix
 package main
 
 import (
@@ -68,6 +69,7 @@ func main() {
 	flag.IntVar(&corpusFiles, "corpus", 0, "add a generated corpus of `N` files to the workspace")
 	flag.StringVar(&corpusDir, "workspace", "", "add the *.nix files below `DIR` to the workspace")
 	flag.IntVar(&corpusCopies, "copies", 1, "with -workspace, hard-link this many copies")
+	flag.StringVar(&docPath, "doc", "", "with -workspace, replay the session on the file at `PATH` below it (in the first copy) instead of the generated documents")
 	flag.Parse()
 	if *write != "" {
 		if err := writeWorkspace(*write); err != nil {
@@ -86,6 +88,7 @@ var (
 	corpusFiles  int
 	corpusDir    string
 	corpusCopies int
+	docPath      string
 )
 
 // addCorpus puts the corpus the flags ask for below ws/corpus, and says
@@ -131,6 +134,21 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 	docs := documents()
 	if err := writeWorkspace(ws); err != nil {
 		return err
+	}
+	if docPath != "" {
+		// A file of the workspace the flags add, as linked below ws.
+		if corpusDir == "" {
+			return fmt.Errorf("-doc names a file below -workspace, and there is none")
+		}
+		text, err := os.ReadFile(filepath.Join(corpusDir, docPath))
+		if err != nil {
+			return err
+		}
+		name := filepath.Join("corpus", docPath)
+		if corpusCopies > 1 {
+			name = filepath.Join("corpus", "copy1", docPath)
+		}
+		docs, only = []document{{name, string(text), typedModule}}, ""
 	}
 	extra, err := addCorpus(ws)
 	if err != nil {
