@@ -33,7 +33,9 @@ type derivableComps struct {
 // held was's, and the root's other systems are replaced one by one (sub).
 type splice struct {
 	was, now             []*System // all the root's systems, the last scan's and the new one's
-	wasNested, nowNested []*System
+	wasTop, nowTop       []*System // of those, the top-level ones, paired one by one
+	wasNested, nowNested []*System // and the nested ones
+	at                   int       // where wasNested stand in the graph's systems (spliceNested)
 }
 
 // compSet are a graph's components with their keys (componentKey).
@@ -357,7 +359,7 @@ func (g *graph) rebuildInPlace(ctx context.Context, old *graph, changed map[stri
 				return false, nil
 			}
 			spliced = append(spliced, sp)
-			wasSys, nowSys = topLevel(o.systems), topLevel(n.systems)
+			wasSys, nowSys = sp.wasTop, sp.nowTop
 		}
 		for j, was := range wasSys {
 			now := nowSys[j]
@@ -441,8 +443,10 @@ func (g *graph) rebuildInPlace(ctx context.Context, old *graph, changed map[stri
 // Without nested systems before or after, where the new ones would go
 // among the other roots' is not known here: ok is false.
 func nestedSplice(was, now []*System) (splice, bool) {
-	sp := splice{was: was, now: now, wasNested: nested(was), nowNested: nested(now)}
-	if len(sp.wasNested) == 0 || len(sp.nowNested) == 0 || len(was)-len(sp.wasNested) != len(now)-len(sp.nowNested) {
+	sp := splice{was: was, now: now}
+	sp.wasTop, sp.wasNested = byNesting(was)
+	sp.nowTop, sp.nowNested = byNesting(now)
+	if len(sp.wasNested) == 0 || len(sp.nowNested) == 0 || len(sp.wasTop) != len(sp.nowTop) {
 		return splice{}, false
 	}
 	return sp, true
@@ -462,60 +466,42 @@ func nestedPair(was, now []*System) bool {
 	return true
 }
 
-// topLevel returns the systems of kinds that stand on their own; nested
-// those inside another (a VM, a container).
-func topLevel(systems []*System) []*System {
-	var out []*System
+// byNesting splits systems into those of kinds that stand on their own
+// and those nested in another (a VM, a container), in order.
+func byNesting(systems []*System) (top, nested []*System) {
 	for _, s := range systems {
 		if topLevelKind(s.Kind) {
-			out = append(out, s)
+			top = append(top, s)
+		} else {
+			nested = append(nested, s)
 		}
 	}
-	return out
-}
-
-func nested(systems []*System) []*System {
-	var out []*System
-	for _, s := range systems {
-		if !topLevelKind(s.Kind) {
-			out = append(out, s)
-		}
-	}
-	return out
+	return top, nested
 }
 
 // spliceNested puts each splice's new nested systems where its old ones
 // stand in systems: one run, as a rebuild leaves them (the nested systems
 // of each root follow each other, after every top-level system). ok is
-// false when they are not found so.
+// false when they are not found so. It orders spliced by that place.
 func spliceNested(systems []*System, spliced []splice) ([]*System, bool) {
-	at := make([]int, len(spliced))
-	for i, sp := range spliced {
-		at[i] = slices.Index(systems, sp.wasNested[0])
-		if at[i] < 0 || at[i]+len(sp.wasNested) > len(systems) || !slices.Equal(systems[at[i]:at[i]+len(sp.wasNested)], sp.wasNested) {
+	for i := range spliced {
+		sp := &spliced[i]
+		sp.at = slices.Index(systems, sp.wasNested[0])
+		if end := sp.at + len(sp.wasNested); sp.at < 0 || end > len(systems) || !slices.Equal(systems[sp.at:end], sp.wasNested) {
 			return nil, false
 		}
 	}
+	slices.SortFunc(spliced, func(a, b splice) int { return a.at - b.at })
 	out := make([]*System, 0, len(systems))
 	next := 0
-	for _, i := range sortedBy(at) {
-		if at[i] < next {
+	for _, sp := range spliced {
+		if sp.at < next {
 			return nil, false
 		}
-		out = append(append(out, systems[next:at[i]]...), spliced[i].nowNested...)
-		next = at[i] + len(spliced[i].wasNested)
+		out = append(append(out, systems[next:sp.at]...), sp.nowNested...)
+		next = sp.at + len(sp.wasNested)
 	}
 	return append(out, systems[next:]...), true
-}
-
-// sortedBy returns the indexes of xs in the order of their values.
-func sortedBy(xs []int) []int {
-	idx := make([]int, len(xs))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.Slice(idx, func(a, b int) bool { return xs[idx[a]] < xs[idx[b]] })
-	return idx
 }
 
 // derivableSpliced is derivable for a graph built in place whose spliced
