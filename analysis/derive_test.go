@@ -101,8 +101,9 @@ func deriveSequenceCount(ws *Workspace, rnd *rand.Rand, steps int) (derivedComps
 	files := ws.Files
 	prevFresh := map[string]string{}
 	with := func(files map[string]*nixast.File, d *Derivation) *Workspace {
-		return &Workspace{Files: files, Microvm: ws.Microvm, AbsentInputs: ws.AbsentInputs, Options: ws.Options,
-			Exists: ws.Exists, Root: ws.Root, Derived: d}
+		w := withFiles(ws, files)
+		w.Derived = d
+		return w
 	}
 	for step := 0; step <= steps; step++ {
 		var d *Derivation
@@ -137,13 +138,41 @@ func deriveSequenceCount(ws *Workspace, rnd *rand.Rand, steps int) (derivedComps
 	return derivedComps, inPlace, nil
 }
 
-// checkDerivedStep analyses cur, a version of a workspace (whole: want)
+// withFiles returns a workspace of files with ws's other settings.
+func withFiles(ws *Workspace, files map[string]*nixast.File) *Workspace {
+	return &Workspace{Files: files, Microvm: ws.Microvm, AbsentInputs: ws.AbsentInputs, Options: ws.Options,
+		Exists: ws.Exists, Root: ws.Root}
+}
+
+// openVersion returns ws with the file p's text replaced by text: as the
+// server gives it (p open over ws's files), and whole.
+func openVersion(ws *Workspace, p, text string) (cur, whole *Workspace) {
+	files := maps.Clone(ws.Files)
+	files[p] = nixast.Parse(p, []byte(text))
+	cur = withFiles(ws, ws.Files)
+	cur.Open = map[string]*nixast.File{p: files[p]}
+	return cur, withFiles(ws, files)
+}
+
+// fixtureText loads a fixture written in a test, as loadFixture loads
+// one of testdata/analysis.
+func fixtureText(t *testing.T, text string) *Workspace {
+	t.Helper()
+	fx := filepath.Join(t.TempDir(), "fixture.txtar")
+	if err := os.WriteFile(fx, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ws, _ := loadFixture(t, fx)
+	return ws
+}
+
+// checkDerivedStep analyses cur, a version of a workspace (whole)
 // derived from the last one c analysed, and checks that its components
 // are those found anew, its findings and systems those of a fresh
 // analysis, and that every file whose findings moved since prevFresh (the
 // last version's fresh findings by file, updated) is among those the
 // analysis says changed. It returns c's graph.
-func checkDerivedStep(c *Cache, cur, want *Workspace, step int, prevFresh map[string]string) (*graph, error) {
+func checkDerivedStep(c *Cache, cur, whole *Workspace, step int, prevFresh map[string]string) (*graph, error) {
 	r, err := c.AnalyzeFiles(context.Background(), cur, Config{})
 	if err != nil {
 		return nil, err
@@ -169,14 +198,14 @@ func checkDerivedStep(c *Cache, cur, want *Workspace, step int, prevFresh map[st
 			}
 		}
 	}
-	got := encode(c.Analyze(want, Config{}))
+	got := encode(c.Analyze(whole, Config{}))
 	ref := NewCache()
 	ref.oneComponent = true
-	fresh := ref.Analyze(want, Config{})
+	fresh := ref.Analyze(whole, Config{})
 	if want := encode(fresh); got != want {
 		return nil, fmt.Errorf("step %d: derived findings differ from a fresh analysis:\n got  %s\n want %s", step, got, want)
 	}
-	if gs, fs := encode(c.Systems(cur)), encode(Systems(want)); gs != fs {
+	if gs, fs := encode(c.Systems(cur)), encode(Systems(whole)); gs != fs {
 		return nil, fmt.Errorf("step %d: derived systems differ from a fresh analysis:\n got  %s\n want %s", step, gs, fs)
 	}
 	// The files whose findings moved are among those said changed.
@@ -446,11 +475,7 @@ const vmsWorkspace = `
 // walk over every root and system of the workspace; each version's
 // components, findings and systems are those of a fresh analysis.
 func TestVMsComeAndGoInPlace(t *testing.T) {
-	fx := filepath.Join(t.TempDir(), "vms.txtar")
-	if err := os.WriteFile(fx, []byte(vmsWorkspace), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ws, _ := loadFixture(t, fx)
+	ws := fixtureText(t, vmsWorkspace)
 	orig := ws.Files["/ws/vms.nix"]
 	if orig == nil {
 		t.Fatalf("no /ws/vms.nix in %v", slices.Collect(maps.Keys(ws.Files)))
@@ -473,12 +498,8 @@ func TestVMsComeAndGoInPlace(t *testing.T) {
 	c := NewCache()
 	prevFresh := map[string]string{}
 	for step, v := range versions {
-		files := maps.Clone(ws.Files)
-		files["/ws/vms.nix"] = nixast.Parse("/ws/vms.nix", []byte(v.text))
-		cur := &Workspace{Files: ws.Files, Open: map[string]*nixast.File{"/ws/vms.nix": files["/ws/vms.nix"]},
-			Microvm: ws.Microvm, Exists: ws.Exists, Root: ws.Root}
-		want := &Workspace{Files: files, Microvm: ws.Microvm, Exists: ws.Exists, Root: ws.Root}
-		g, err := checkDerivedStep(c, cur, want, step, prevFresh)
+		cur, whole := openVersion(ws, "/ws/vms.nix", v.text)
+		g, err := checkDerivedStep(c, cur, whole, step, prevFresh)
 		if err != nil {
 			t.Fatalf("%s: %v", v.what, err)
 		}
@@ -502,11 +523,7 @@ func TestVMsComeAndGoInPlace(t *testing.T) {
 // derive what a fresh analysis finds, and some of them are graphs built in
 // place whose host's VMs changed in number.
 func TestVMsComeAndGoRandomly(t *testing.T) {
-	fx := filepath.Join(t.TempDir(), "vms.txtar")
-	if err := os.WriteFile(fx, []byte(vmsWorkspace), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ws, _ := loadFixture(t, fx)
+	ws := fixtureText(t, vmsWorkspace)
 	spliced := 0
 	for seed := int64(1); seed <= 30; seed++ {
 		rnd := rand.New(rand.NewSource(seed))
@@ -518,7 +535,7 @@ func TestVMsComeAndGoRandomly(t *testing.T) {
 			if step > 0 {
 				files, _, _ = deriveEdit(files, ws.Files, rnd)
 			}
-			cur := &Workspace{Files: files, Microvm: ws.Microvm, Exists: ws.Exists, Root: ws.Root}
+			cur := withFiles(ws, files)
 			g, err := checkDerivedStep(c, cur, cur, step, prevFresh)
 			if err != nil {
 				t.Fatalf("seed %d: %v", seed, err)
@@ -570,13 +587,8 @@ func TestConfigurationEditsDerive(t *testing.T) {
 				snips = snips[:len(snips)/2]
 			}
 			for step, snip := range snips {
-				files := maps.Clone(ws.Files)
-				files[p] = nixast.Parse(p, []byte(src[:at]+snip+src[at:]))
-				cur := &Workspace{Files: ws.Files, Open: map[string]*nixast.File{p: files[p]}, Microvm: ws.Microvm,
-					AbsentInputs: ws.AbsentInputs, Options: ws.Options, Exists: ws.Exists, Root: ws.Root}
-				want := &Workspace{Files: files, Microvm: ws.Microvm, AbsentInputs: ws.AbsentInputs, Options: ws.Options,
-					Exists: ws.Exists, Root: ws.Root}
-				g, err := checkDerivedStep(c, cur, want, step, prevFresh)
+				cur, whole := openVersion(ws, p, src[:at]+snip+src[at:])
+				g, err := checkDerivedStep(c, cur, whole, step, prevFresh)
 				if err != nil {
 					t.Fatalf("%s: %s with %q: %v", filepath.Base(fx), p, snip, err)
 				}
@@ -624,11 +636,7 @@ const configsWorkspace = `
 // system of its own again, from a whole rebuild. Each version matches a
 // fresh analysis.
 func TestConfigurationImportsDerive(t *testing.T) {
-	fx := filepath.Join(t.TempDir(), "configs.txtar")
-	if err := os.WriteFile(fx, []byte(configsWorkspace), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ws, _ := loadFixture(t, fx)
+	ws := fixtureText(t, configsWorkspace)
 	const p = "/ws/machines/eve/configuration.nix"
 	src := string(ws.Files[p].Src)
 	versions := []struct {
@@ -646,11 +654,8 @@ func TestConfigurationImportsDerive(t *testing.T) {
 	c := NewCache()
 	prevFresh := map[string]string{}
 	for step, v := range versions {
-		files := maps.Clone(ws.Files)
-		files[p] = nixast.Parse(p, []byte(v.text))
-		cur := &Workspace{Files: ws.Files, Open: map[string]*nixast.File{p: files[p]}, Microvm: ws.Microvm, Exists: ws.Exists, Root: ws.Root}
-		want := &Workspace{Files: files, Microvm: ws.Microvm, Exists: ws.Exists, Root: ws.Root}
-		g, err := checkDerivedStep(c, cur, want, step, prevFresh)
+		cur, whole := openVersion(ws, p, v.text)
+		g, err := checkDerivedStep(c, cur, whole, step, prevFresh)
 		if err != nil {
 			t.Fatalf("%s: %v", v.what, err)
 		}
