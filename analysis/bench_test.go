@@ -158,25 +158,14 @@ func benchEdits(b *testing.B, c *Cache, ws *Workspace, path, src string, at int,
 // (Cache.PrepareSource). The files are those below MICROVM_LSP_BENCH_DIR
 // (a checkout of real repositories), else a generated corpus of 1,000.
 func BenchmarkPrepareFiles(b *testing.B) {
-	dir := os.Getenv("MICROVM_LSP_BENCH_DIR")
-	if dir == "" {
-		dir = b.TempDir()
-		if _, _, err := corpus.Write(dir, 1000, 0, 100); err != nil {
-			b.Fatal(err)
-		}
-	}
-	var paths []string
-	var srcs [][]byte
+	dir := benchDir(b)
+	rels, srcs := nixFilesBelow(dir)
+	paths := make([]string, len(rels))
 	size := 0
-	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".nix") {
-			if src, err := os.ReadFile(p); err == nil {
-				paths, srcs = append(paths, p), append(srcs, src)
-				size += len(src)
-			}
-		}
-		return nil
-	})
+	for i, rel := range rels {
+		paths[i] = filepath.Join(dir, rel)
+		size += len(srcs[i])
+	}
 	b.SetBytes(int64(size))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -199,29 +188,22 @@ func BenchmarkPrepareFiles(b *testing.B) {
 //	MICROVM_LSP_BENCH_DIR=DIR MICROVM_LSP_BENCH_COPIES=3 MICROVM_LSP_BENCH_FILE=host/configuration.nix \
 //	  go test ./analysis -run '^$' -bench EditWorkspaceFile -benchmem
 func BenchmarkEditWorkspaceFile(b *testing.B) {
-	dir, rel := os.Getenv("MICROVM_LSP_BENCH_DIR"), os.Getenv("MICROVM_LSP_BENCH_FILE")
-	if dir == "" {
-		dir, rel = b.TempDir(), "group0000/flake.nix"
-		if _, _, err := corpus.Write(dir, 1000, 0, 100); err != nil {
-			b.Fatal(err)
-		}
+	dir, rel := benchDir(b), os.Getenv("MICROVM_LSP_BENCH_FILE")
+	if os.Getenv("MICROVM_LSP_BENCH_DIR") == "" {
+		rel = "group0000/flake.nix"
 	}
 	copies := 1
 	if n, err := strconv.Atoi(os.Getenv("MICROVM_LSP_BENCH_COPIES")); err == nil && n > 0 {
 		copies = n
 	}
+	rels, srcs := nixFilesBelow(dir)
 	c, arena := NewCache(), &nixast.TreeArena{}
 	files := map[string]*nixast.File{}
 	for i := 0; i < copies; i++ {
-		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err == nil && d.Type().IsRegular() && strings.HasSuffix(p, ".nix") {
-				if src, err := os.ReadFile(p); err == nil {
-					key := fmt.Sprintf("/ws/copy%d/%s", i, filepath.ToSlash(strings.TrimPrefix(p, dir+string(filepath.Separator))))
-					files[key] = c.PrepareSource(arena, key, src)
-				}
-			}
-			return nil
-		})
+		for k, r := range rels {
+			key := fmt.Sprintf("/ws/copy%d/%s", i, r)
+			files[key] = c.PrepareSource(arena, key, srcs[k])
+		}
 	}
 	path := "/ws/copy0/" + filepath.ToSlash(rel)
 	f := files[path]
@@ -238,4 +220,32 @@ func BenchmarkEditWorkspaceFile(b *testing.B) {
 	benchEdits(b, c, ws, path, src, at, "  extra = 1;\n", func(text []byte) *nixast.File {
 		return nixast.Parse(path, text)
 	})
+}
+
+// benchDir returns MICROVM_LSP_BENCH_DIR (a checkout of real repositories),
+// else a generated corpus of 1,000 files.
+func benchDir(b *testing.B) string {
+	if dir := os.Getenv("MICROVM_LSP_BENCH_DIR"); dir != "" {
+		return dir
+	}
+	dir := b.TempDir()
+	if _, _, err := corpus.Write(dir, 1000, 0, 100); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// nixFilesBelow reads the *.nix files below dir: their paths relative to
+// it (with slashes), and their sources.
+func nixFilesBelow(dir string) (rels []string, srcs [][]byte) {
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() && strings.HasSuffix(p, ".nix") {
+			if src, err := os.ReadFile(p); err == nil {
+				rel, _ := filepath.Rel(dir, p)
+				rels, srcs = append(rels, filepath.ToSlash(rel)), append(srcs, src)
+			}
+		}
+		return nil
+	})
+	return rels, srcs
 }
