@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"bytes"
 	"path"
 	"slices"
 	"sort"
@@ -27,23 +26,6 @@ type pathIndex struct {
 	microvmFiles, declFiles, homeFiles []string
 	byBase                             atomic.Pointer[map[string][]string] // paths by base name, built on first use
 	sorted                             atomic.Pointer[[]string]            // paths in byte order, built on first use
-}
-
-// mayDeclareOptions reports whether a source may declare options: a
-// declaration calls one of lib's option makers (declareWords).
-func mayDeclareOptions(src []byte) bool { return containsWord(src, declareWords) }
-
-// namesForeignHomeModules reports whether a source may import home-manager
-// modules of another flake (homeWords).
-func namesForeignHomeModules(src []byte) bool { return containsWord(src, homeWords) }
-
-func containsWord(src []byte, words [][]byte) bool {
-	for _, w := range words {
-		if bytes.Contains(src, w) {
-			return true
-		}
-	}
-	return false
 }
 
 // newPathIndex indexes every file of the workspace.
