@@ -528,65 +528,82 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 	}
 	facts := factOrder(perSystem)
 	cs := g.componentSet()
-	// Shared with the graph: an append copies.
-	comps, keys := cs.comps[:len(cs.comps):len(cs.comps)], cs.keys[:len(cs.keys):len(cs.keys)]
+	keys, comp := compKeys{cs: cs}, cs.comp
 	if c.oneComponent && len(g.systems) > 0 {
-		comps, keys = [][]*System{g.systems}, []string{componentKey(g.systems)}
+		keys, comp = compKeys{list: []string{componentKey(g.systems)}}, func(int) []*System { return g.systems }
 	}
 	if len(g.others) > 0 {
-		// The systems of other classes are checked once, apart: they
+		// The systems of other classes are checked once, apart, last: they
 		// are no part of any component's microvm.nix checks.
-		comps, keys = append(comps, nil), append(keys, c.othersKey(g.others))
+		keys.extra, keys.hasExtra = c.othersKey(g.others), true
 	}
-	found := make([][]Finding, len(comps))
-	have := make([]bool, len(comps)) // kept, or checked before ctx ended
+	n := keys.len()
+	found := map[int][]Finding{} // by place, those with findings
 	var todo []int
-	for i, k := range keys {
-		if prev != nil {
-			if j, ok := prev.find(i, k); ok {
-				found[i], have[i] = prev.byComp[j], true
-				continue
-			}
+	if prev.derivedTo(keys) {
+		// The components are prev's but for those the edit changed, at
+		// their places: those alone are checked, without a look at
+		// every other one.
+		for i, fs := range prev.byComp {
+			found[i] = fs
 		}
-		todo = append(todo, i)
+		todo = append(todo, cs.changed...)
+		if keys.hasExtra && keys.extra != prev.keys.extra {
+			todo = append(todo, n-1)
+		}
+		for _, i := range todo {
+			delete(found, i)
+		}
+	} else {
+		for i := range n {
+			if prev != nil {
+				if j, ok := prev.find(i, keys.at(i)); ok {
+					if fs := prev.byComp[j]; len(fs) > 0 {
+						found[i] = fs
+					}
+					continue
+				}
+			}
+			todo = append(todo, i)
+		}
 	}
 	// Components share no system: their checks run on every core, until
 	// ctx ends.
+	checked := make([][]Finding, len(todo))
+	done := make([]bool, len(todo))
 	parallelOrPanic(len(todo), func(t int) {
 		if ctx.Err() != nil {
 			return
 		}
-		comp := comps[todo[t]]
-		var others []*System
-		if comp == nil {
+		var systems, others []*System
+		if keys.hasExtra && todo[t] == n-1 {
 			others = g.others
+		} else {
+			systems = comp(todo[t])
 		}
 		// The facts the checks require are computed once for all of them.
-		results := runGraphFacts(facts, ws, g, wf, comp)
+		results := runGraphFacts(facts, ws, g, wf, systems)
 		var fs []Finding
 		for _, a := range perSystem {
-			p := &GraphPass{Analyzer: a, Workspace: ws, Systems: comp, ResultOf: results, graph: g, wfacts: wf, others: others}
+			p := &GraphPass{Analyzer: a, Workspace: ws, Systems: systems, ResultOf: results, graph: g, wfacts: wf, others: others}
 			a.RunGraph(p)
 			fs = append(fs, p.findings...)
 		}
-		found[todo[t]], have[todo[t]] = fs, true
+		checked[t], done[t] = fs, true
 	})
-	cancelled := false
 	next := &componentFindings{facts: wf, keys: keys, byComp: found}
-	for i := range keys {
-		if !have[i] {
-			cancelled = true // the kept components are still carried on
-			continue
-		}
-		out = append(out, found[i]...)
-	}
-	if cancelled {
-		next.keys = slices.Clone(keys)
-		for i := range keys {
-			if !have[i] {
-				next.keys[i] = "" // no component's key
+	for t, i := range todo {
+		switch {
+		case !done[t]:
+			if next.unchecked == nil {
+				next.unchecked = map[int]bool{}
 			}
+			next.unchecked[i] = true
+		case len(checked[t]) > 0:
+			found[i] = checked[t]
 		}
+	}
+	if next.unchecked != nil {
 		// The components checked are whole: the next run keeps them.
 		c.graphMu.Lock()
 		if c.graph == g {
@@ -597,6 +614,14 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 		}
 		c.graphMu.Unlock()
 		return nil, nil, nil, ctx.Err()
+	}
+	places := make([]int, 0, len(found))
+	for i := range found {
+		places = append(places, i)
+	}
+	slices.Sort(places)
+	for _, i := range places {
+		out = append(out, found[i]...)
 	}
 	if len(whole) > 0 {
 		results := runGraphFacts(factOrder(whole), ws, g, wf, g.systems)
@@ -614,14 +639,22 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 				touched[f.File] = true
 			}
 		}
-		for i, k := range next.keys {
-			if _, ok := prev.find(i, k); !ok {
+		if prev.derivedTo(keys) {
+			// The components not checked again are prev's.
+			for _, i := range todo {
+				note(prev.byComp[i])
 				note(next.byComp[i])
 			}
-		}
-		for i, k := range prev.keys {
-			if _, ok := next.find(i, k); !ok {
-				note(prev.byComp[i])
+		} else {
+			for i := range n {
+				if _, ok := prev.find(i, next.key(i)); !ok {
+					note(next.byComp[i])
+				}
+			}
+			for i := range prev.keys.len() {
+				if _, ok := next.find(i, prev.key(i)); !ok {
+					note(prev.byComp[i])
+				}
 			}
 		}
 		note(prev.whole)
@@ -666,8 +699,11 @@ var workspaceChecks = map[string]bool{CodePinnedSourceAbsent: true}
 // componentKey), with the workspace facts they assumed.
 type componentFindings struct {
 	facts  *workspaceFacts
-	keys   []string    // of the components, in the graph's order ("": not checked)
-	byComp [][]Finding // the findings of each
+	keys   compKeys          // of the components, in the graph's order
+	byComp map[int][]Finding // the findings of each, by place (none: absent)
+	// unchecked are the places a stopped run did not check: no
+	// component's, as if keyed "".
+	unchecked map[int]bool
 	// misses counts the keys find did not meet at their place; past a few
 	// it looks them up in at, built then.
 	misses atomic.Int32
@@ -680,6 +716,54 @@ type componentFindings struct {
 	complete bool
 }
 
+// compKeys are the keys of the components a run checks, in order: a
+// compSet's, or a list's, and last the key of the systems of other
+// classes when there are any.
+type compKeys struct {
+	cs       *compSet
+	list     []string // when cs is nil
+	extra    string
+	hasExtra bool
+}
+
+func (k compKeys) len() int {
+	n := len(k.list)
+	if k.cs != nil {
+		n = k.cs.len()
+	}
+	if k.hasExtra {
+		n++
+	}
+	return n
+}
+
+func (k compKeys) at(i int) string {
+	switch {
+	case k.hasExtra && i == k.len()-1:
+		return k.extra
+	case k.cs != nil:
+		return k.cs.key(i)
+	}
+	return k.list[i]
+}
+
+// key returns the key of the component at i, "" if it was not checked.
+func (cf *componentFindings) key(i int) string {
+	if cf.unchecked[i] {
+		return ""
+	}
+	return cf.keys.at(i)
+}
+
+// derivedTo reports whether the components keyed by keys are those these
+// findings are of, but for those at keys' compSet's changed places (and
+// the systems of other classes), at the same places: a set derived from
+// this one's after an edit (compSet.replaced).
+func (cf *componentFindings) derivedTo(keys compKeys) bool {
+	return cf != nil && cf.complete && cf.unchecked == nil && keys.cs != nil && cf.keys.cs != nil &&
+		keys.cs.parent == cf.keys.cs && keys.hasExtra == cf.keys.hasExtra
+}
+
 // find returns the place of the component keyed k, which the components
 // of a graph derived from the one these findings are of have at i: after
 // an edit the components are the last ones, but for those it changed,
@@ -689,17 +773,22 @@ func (cf *componentFindings) find(i int, k string) (int, bool) {
 	if k == "" {
 		return 0, false
 	}
-	if i < len(cf.keys) && cf.keys[i] == k {
+	n := cf.keys.len()
+	if i < n && cf.key(i) == k {
 		return i, true
 	}
 	if cf.misses.Add(1) <= findWalks {
-		j := slices.Index(cf.keys, k)
-		return j, j >= 0
+		for j := range n {
+			if cf.key(j) == k {
+				return j, true
+			}
+		}
+		return -1, false
 	}
 	cf.atOnce.Do(func() {
-		cf.at = make(map[string]int, len(cf.keys))
-		for j, k := range cf.keys {
-			if k != "" {
+		cf.at = make(map[string]int, n)
+		for j := range n {
+			if k := cf.key(j); k != "" {
 				cf.at[k] = j
 			}
 		}

@@ -191,10 +191,10 @@ func checkDerivedStep(c *Cache, cur, whole *Workspace, step int, prevFresh map[s
 			return nil, fmt.Errorf("step %d: components %s, found anew %s", step, got, want)
 		}
 		// A derived component's key is its own, kept or made anew.
-		cs := g.componentSet()
-		for i, comp := range cs.comps {
-			if cs.keys[i] != componentKey(comp) {
-				return nil, fmt.Errorf("step %d: component %d keyed %q, its key is %q", step, i, cs.keys[i], componentKey(comp))
+		comps, keys := g.componentSet().all()
+		for i, comp := range comps {
+			if keys[i] != componentKey(comp) {
+				return nil, fmt.Errorf("step %d: component %d keyed %q, its key is %q", step, i, keys[i], componentKey(comp))
 			}
 		}
 	}

@@ -186,6 +186,11 @@ type graph struct {
 	inPlace   bool // built by rebuildInPlace
 
 	readers *rootReaders // which roots read a file, shared while readsID is
+
+	// The places of the systems (placeIndex): set by rebuildInPlace, or
+	// made on first use.
+	placesOnce sync.Once
+	places     *placeIndex
 }
 
 // buildGraph finds the systems of the workspace and their module closures.
