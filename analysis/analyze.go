@@ -825,7 +825,7 @@ func components(systems []*System) [][]*System {
 			}
 		}
 	}
-	owner := map[string]int{}
+	owner := make(map[string]int, len(systems))
 	index := make(map[*System]int, len(systems))
 	for i, s := range systems {
 		index[s] = i
@@ -838,7 +838,11 @@ func components(systems []*System) [][]*System {
 		}
 	}
 	for i, s := range systems {
-		eachClaim(s, func(file string) { claim(i, file) })
+		// Each file once, from the set a system keeps from graph to graph:
+		// its elements and definitions name the same few files many times.
+		for f := range claims(s) {
+			claim(i, f)
+		}
 		if s.Parent != nil {
 			if j, ok := index[s.Parent]; ok {
 				union(i, j)

@@ -80,6 +80,7 @@ type Cache struct {
 	swept      *byte         // the readsID of the graph of the last sweep of trees
 	sweptStop  *stoppedGraph // the stopped build whose trees it kept
 	sweptTrees int           // and how many trees it left
+	sweptRead  int           // and how many files the roots read
 
 	// oneComponent runs the graph checks on all systems at once: what the
 	// checks find per component must equal it (derive_test.go).
@@ -898,7 +899,8 @@ func (c *Cache) sweepTrees() {
 			c.swept = c.graph.readsID
 		}
 	}()
-	read := map[string]bool{}
+	read := make(map[string]bool, c.sweptRead) // room for the last sweep's
+	defer func() { c.sweptRead = len(read) }()
 	for _, g := range []*graph{c.graph, c.stoppedGraph()} {
 		if g == nil {
 			continue

@@ -193,6 +193,14 @@ type graph struct {
 	places     *placeIndex
 }
 
+// lenIf returns n(g), 0 for no graph: room for what the last graph had.
+func lenIf(g *graph, n func(*graph) int) int {
+	if g == nil {
+		return 0
+	}
+	return n(g)
+}
+
 // buildGraph finds the systems of the workspace and their module closures.
 // memos (may be nil) holds per-file facts: only files that mention
 // nixosSystem or nixosConfigurations are scanned for systems; the evaluation
@@ -214,7 +222,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	if memos == nil {
 		memos = memoSetOf(ws)
 	}
-	g := &graph{ev: newEvaluator(ws), ws: ws, roots: map[string]*rootScan{}, readers: &rootReaders{}}
+	g := &graph{ev: newEvaluator(ws), ws: ws, roots: make(map[string]*rootScan, lenIf(old, func(o *graph) int { return len(o.roots) + len(o.rootsOver) })), readers: &rootReaders{}}
 	if old != nil && old.idx != nil {
 		// A rebuild has the same paths (Cache.incrementalChanges): what
 		// depends on them alone is kept.
@@ -405,7 +413,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	if unchanged(notFile, sysFilesOf) && old.inSystem != nil {
 		g.inSystem = old.inSystem
 	} else {
-		g.inSystem = unionOf(g, notFile, sysFilesOf)
+		g.inSystem = unionOf(g, notFile, sysFilesOf, lenIf(old, func(o *graph) int { return len(o.inSystem) }))
 	}
 	jobs = nil
 	for _, p := range g.idx.microvmFiles {
@@ -434,7 +442,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	if unchanged(anyRoot, visitedOf) && old.visited != nil {
 		g.visited = old.visited
 	} else {
-		g.visited = unionOf(g, anyRoot, visitedOf)
+		g.visited = unionOf(g, anyRoot, visitedOf, lenIf(old, func(o *graph) int { return len(o.visited) }))
 	}
 	read := g.visited
 	if unchanged(anyRoot, readsOf) {
@@ -447,7 +455,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	// own and through the flake that calls it) is one system; a nameless
 	// one at a call that a named system also reaches is that call seen
 	// without its arguments, and goes.
-	namedAt := map[Hop]bool{}
+	namedAt := make(map[Hop]bool, len(g.systems))
 	for _, s := range g.systems {
 		if topLevelKind(s.Kind) && s.Name != "?" {
 			namedAt[Hop{File: s.File, Pos: s.Pos}] = true
@@ -459,7 +467,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 		name     string
 		template bool
 	}
-	seenDecl := map[declKey]bool{}
+	seenDecl := make(map[declKey]bool, len(g.systems))
 	dedup := g.systems[:0]
 	for _, s := range g.systems {
 		if topLevelKind(s.Kind) && s.Name == "?" && namedAt[Hop{File: s.File, Pos: s.Pos}] {
@@ -477,7 +485,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	g.systems = dropUnseenTwins(dedup)
 	// A template whose function is applied somewhere is known through its
 	// applications.
-	applied := map[Hop]bool{}
+	applied := make(map[Hop]bool, len(g.systems))
 	for _, s := range g.systems {
 		if !s.template && topLevelKind(s.Kind) {
 			applied[Hop{File: s.File, Pos: s.Pos}] = true
