@@ -183,13 +183,15 @@ func BenchmarkPrepareFiles(b *testing.B) {
 // (a checkout of real repositories), read MICROVM_LSP_BENCH_COPIES times
 // under as many directories (1 by default), and the file edited is
 // MICROVM_LSP_BENCH_FILE, a path below that directory; by default a
-// generated corpus of 1,000 files and the flake.nix of its first group.
+// generated corpus (benchDir) and the flake.nix of its first group.
 //
 //	MICROVM_LSP_BENCH_DIR=DIR MICROVM_LSP_BENCH_COPIES=3 MICROVM_LSP_BENCH_FILE=host/configuration.nix \
 //	  go test ./analysis -run '^$' -bench EditWorkspaceFile -benchmem
+//	MICROVM_LSP_BENCH_FILES=33000 MICROVM_LSP_BENCH_FILE=group0000/modules/m0.nix \
+//	  go test ./analysis -run '^$' -bench EditWorkspaceFile -benchmem
 func BenchmarkEditWorkspaceFile(b *testing.B) {
 	dir, rel := benchDir(b), os.Getenv("MICROVM_LSP_BENCH_FILE")
-	if os.Getenv("MICROVM_LSP_BENCH_DIR") == "" {
+	if os.Getenv("MICROVM_LSP_BENCH_DIR") == "" && rel == "" {
 		rel = "group0000/flake.nix"
 	}
 	copies := 1
@@ -223,16 +225,38 @@ func BenchmarkEditWorkspaceFile(b *testing.B) {
 }
 
 // benchDir returns MICROVM_LSP_BENCH_DIR (a checkout of real repositories),
-// else a generated corpus of 1,000 files.
+// else a generated corpus of MICROVM_LSP_BENCH_FILES files (1,000 by
+// default; 33,000 make the 7,500 systems of e2e/latency -corpus 33000).
 func benchDir(b *testing.B) string {
 	if dir := os.Getenv("MICROVM_LSP_BENCH_DIR"); dir != "" {
 		return dir
 	}
+	files := 1000
+	if n, err := strconv.Atoi(os.Getenv("MICROVM_LSP_BENCH_FILES")); err == nil && n > 0 {
+		files = n
+	}
 	dir := b.TempDir()
-	if _, _, err := corpus.Write(dir, 1000, 0, 100); err != nil {
+	if _, _, err := corpus.Write(dir, files, 0, 100); err != nil {
 		b.Fatal(err)
 	}
 	return dir
+}
+
+// BenchmarkFindNeedles times the per-file scan's search for its words
+// (findNeedles) over every file below benchDir.
+func BenchmarkFindNeedles(b *testing.B) {
+	_, srcs := nixFilesBelow(benchDir(b))
+	size := 0
+	for _, src := range srcs {
+		size += len(src)
+	}
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, src := range srcs {
+			findNeedles(src)
+		}
+	}
 }
 
 // nixFilesBelow reads the *.nix files below dir: their paths relative to

@@ -222,7 +222,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	if memos == nil {
 		memos = memoSetOf(ws)
 	}
-	g := &graph{ev: newEvaluator(ws), ws: ws, roots: make(map[string]*rootScan, lenIf(old, func(o *graph) int { return len(o.roots) + len(o.rootsOver) })), readers: &rootReaders{}}
+	g := &graph{ev: newEvaluator(ws), ws: ws, readers: &rootReaders{}}
 	if old != nil && old.idx != nil {
 		// A rebuild has the same paths (Cache.incrementalChanges): what
 		// depends on them alone is kept.
@@ -243,6 +243,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 			return g, err
 		}
 	}
+	g.roots = make(map[string]*rootScan, lenIf(old, func(o *graph) int { return len(o.roots) + len(o.rootsOver) }))
 	var rescanned []string // keys of the roots scanned again or taken from stopped
 	// keptScan returns the scan of old's root key when it read no changed
 	// file, else that of stopped's (taken: its systems are not old's).
