@@ -21,13 +21,8 @@ type compSet struct {
 	// changed replaced, every other one the same at the same place (nil:
 	// found anew).
 	parent  *compSet
-	changed []int // sorted
-	// where finds a system's component: base holds a set's systems, built
-	// on first need and shared with the sets derived from it; over the
-	// systems that derivations put in since, which base does not hold.
-	baseOnce *sync.Once
-	base     *map[*System]int
-	over     map[*System]int
+	changed []int    // sorted
+	where   sysIndex // the place of each system's component
 }
 
 type compChunkOf struct {
@@ -47,7 +42,7 @@ func newCompSet(comps [][]*System) *compSet {
 // newKeyedCompSet is the set of comps keyed by keys (which it keeps, as
 // it keeps comps).
 func newKeyedCompSet(comps [][]*System, keys []string) *compSet {
-	cs := &compSet{n: len(comps), baseOnce: &sync.Once{}, base: new(map[*System]int)}
+	cs := &compSet{n: len(comps), where: newSysIndex()}
 	for lo := 0; lo < len(comps); lo += compChunk {
 		hi := min(lo+compChunk, len(comps))
 		cs.chunks = append(cs.chunks, &compChunkOf{comps: comps[lo:hi:hi], keys: keys[lo:hi:hi]})
@@ -75,20 +70,15 @@ func (cs *compSet) all() ([][]*System, []string) {
 
 // locate returns the place of the component that holds s.
 func (cs *compSet) locate(s *System) (int, bool) {
-	if i, ok := cs.over[s]; ok {
-		return i, true
-	}
-	cs.baseOnce.Do(func() {
+	return cs.where.find(s, func() map[*System]int {
 		m := make(map[*System]int, cs.n)
 		for i := 0; i < cs.n; i++ {
 			for _, s := range cs.comp(i) {
 				m[s] = i
 			}
 		}
-		*cs.base = m
+		return m
 	})
-	i, ok := (*cs.base)[s]
-	return i, ok
 }
 
 // replaced returns cs with the systems of sub replaced, each by its
@@ -96,18 +86,13 @@ func (cs *compSet) locate(s *System) (int, bool) {
 // their chunks are new, the others shared.
 func (cs *compSet) replaced(sub map[*System]*System) *compSet {
 	at := map[int]bool{}
-	for o := range sub {
+	places := make(map[*System]int, len(sub)) // of the new systems
+	for o, n := range sub {
 		if i, ok := cs.locate(o); ok {
-			at[i] = true
+			at[i], places[n] = true, i
 		}
 	}
-	out := &compSet{n: cs.n, chunks: slices.Clone(cs.chunks), parent: cs, baseOnce: cs.baseOnce, base: cs.base}
-	out.over = make(map[*System]int, len(cs.over)+len(sub))
-	for s, i := range cs.over {
-		if sub[s] == nil {
-			out.over[s] = i
-		}
-	}
+	out := &compSet{n: cs.n, chunks: slices.Clone(cs.chunks), parent: cs, where: cs.where.replacing(sub, places)}
 	copied := map[int]bool{}
 	for i := range at {
 		k := i / compChunk
@@ -120,7 +105,6 @@ func (cs *compSet) replaced(sub map[*System]*System) *compSet {
 		for j, s := range c {
 			if n := sub[s]; n != nil {
 				c[j] = n
-				out.over[n] = i
 			}
 		}
 		ch := out.chunks[k]
@@ -131,33 +115,59 @@ func (cs *compSet) replaced(sub map[*System]*System) *compSet {
 	return out
 }
 
-// placeIndex finds a system's place in a graph's systems: base holds the
-// places of a graph whose systems were found anew, built on first need and
-// shared with the graphs built in place from it (rebuildInPlace), which
-// keep every system at its place; over holds the systems those put in.
-type placeIndex struct {
+// sysIndex finds a system's place: in a graph's systems (placeIndex), or
+// among its components (compSet.where). base holds the places of a graph
+// found anew, built on first need and shared with the graphs derived from
+// it, which keep every system at its place; over holds the systems those
+// put in since, which base does not hold.
+type sysIndex struct {
 	once *sync.Once
 	base *map[*System]int
 	over map[*System]int
 }
 
-func newPlaceIndex() *placeIndex {
-	return &placeIndex{once: &sync.Once{}, base: new(map[*System]int)}
+func newSysIndex() sysIndex { return sysIndex{once: &sync.Once{}, base: new(map[*System]int)} }
+
+// find returns the place of s, building base with build on first need.
+func (x sysIndex) find(s *System, build func() map[*System]int) (int, bool) {
+	if i, ok := x.over[s]; ok {
+		return i, true
+	}
+	x.once.Do(func() { *x.base = build() })
+	i, ok := (*x.base)[s]
+	return i, ok
 }
+
+// replacing returns the index of a derived set in which sub's systems
+// were replaced, the new ones at places: base shared, over x's but for
+// the systems replaced, with the new ones.
+func (x sysIndex) replacing(sub map[*System]*System, places map[*System]int) sysIndex {
+	y := sysIndex{once: x.once, base: x.base, over: make(map[*System]int, len(x.over)+len(places))}
+	for s, i := range x.over {
+		if sub[s] == nil {
+			y.over[s] = i
+		}
+	}
+	for n, i := range places {
+		y.over[n] = i
+	}
+	return y
+}
+
+// placeIndex finds a system's place in a graph's systems.
+type placeIndex struct{ sysIndex }
+
+func newPlaceIndex() *placeIndex { return &placeIndex{newSysIndex()} }
 
 // locate returns the place of s in systems, the systems x indexes.
 func (x *placeIndex) locate(s *System, systems []*System) (int, bool) {
-	i, ok := x.over[s]
-	if !ok {
-		x.once.Do(func() {
-			m := make(map[*System]int, len(systems))
-			for i, s := range systems {
-				m[s] = i
-			}
-			*x.base = m
-		})
-		i, ok = (*x.base)[s]
-	}
+	i, ok := x.find(s, func() map[*System]int {
+		m := make(map[*System]int, len(systems))
+		for i, s := range systems {
+			m[s] = i
+		}
+		return m
+	})
 	return i, ok && i < len(systems) && systems[i] == s
 }
 
@@ -166,18 +176,13 @@ func (x *placeIndex) locate(s *System, systems []*System) (int, bool) {
 // systems is not in systems.
 func (x *placeIndex) replaced(systems []*System, sub map[*System]*System) ([]*System, *placeIndex, bool) {
 	out := slices.Clone(systems)
-	y := &placeIndex{once: x.once, base: x.base, over: make(map[*System]int, len(x.over)+len(sub))}
-	for s, i := range x.over {
-		if sub[s] == nil {
-			y.over[s] = i
-		}
-	}
+	places := make(map[*System]int, len(sub))
 	for o, n := range sub {
 		i, ok := x.locate(o, systems)
 		if !ok {
 			return nil, nil, false
 		}
-		out[i], y.over[n] = n, i
+		out[i], places[n] = n, i
 	}
-	return out, y, true
+	return out, &placeIndex{x.replacing(sub, places)}, true
 }
