@@ -540,7 +540,8 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 	n := keys.len()
 	found := map[int][]Finding{} // by place, those with findings
 	var todo []int
-	if prev.derivedTo(keys) {
+	derived := prev.derivedTo(keys)
+	if derived {
 		// The components are prev's but for those the edit changed, at
 		// their places: those alone are checked, without a look at
 		// every other one.
@@ -639,7 +640,7 @@ func (c *Cache) graphFindingsFor(ctx context.Context, ws *Workspace, memos *memo
 				touched[f.File] = true
 			}
 		}
-		if prev.derivedTo(keys) {
+		if derived {
 			// The components not checked again are prev's.
 			for _, i := range todo {
 				note(prev.byComp[i])
