@@ -164,6 +164,9 @@ func result[T any](resultOf map[*Analyzer]any, fact *Analyzer, user *Analyzer) T
 	if !ok {
 		panic(fmt.Sprintf("analyzer %s reads fact %s without requiring it", user.Name, fact.Name))
 	}
+	if l, ok := r.(*lazyFact); ok {
+		r = l.get()
+	}
 	return r.(T)
 }
 
@@ -291,12 +294,29 @@ func (ff *fileFacts) resultsFor(a *Analyzer) map[*Analyzer]any {
 	return out
 }
 
-// runGraphFacts computes the facts checks require on systems (a component
-// of the graph), in order.
+// runGraphFacts returns the facts checks require on systems (a component
+// of the graph), each computed on its first read (result): the checks read
+// most of them only once they have something to report (which systems
+// read a place, for a fix), and a keystroke in a module that 200 systems
+// import spent 7% of its time indexing readers that nothing read.
 func runGraphFacts(facts []*Analyzer, ws *Workspace, g *graph, wf *workspaceFacts, systems []*System) map[*Analyzer]any {
 	out := make(map[*Analyzer]any, len(facts))
 	for _, fa := range facts {
-		out[fa] = fa.RunGraph(&GraphPass{Analyzer: fa, Workspace: ws, Systems: systems, ResultOf: out, graph: g, wfacts: wf})
+		out[fa] = &lazyFact{run: func() any {
+			return fa.RunGraph(&GraphPass{Analyzer: fa, Workspace: ws, Systems: systems, ResultOf: out, graph: g, wfacts: wf})
+		}}
 	}
 	return out
+}
+
+// lazyFact is a graph fact's result, computed on first need.
+type lazyFact struct {
+	once sync.Once
+	run  func() any
+	v    any
+}
+
+func (l *lazyFact) get() any {
+	l.once.Do(func() { l.v, l.run = l.run(), nil })
+	return l.v
 }

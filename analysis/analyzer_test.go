@@ -128,4 +128,12 @@ func TestFactsRunOncePerRun(t *testing.T) {
 	if fileRuns != 3 || graphRuns != 1 {
 		t.Errorf("facts of disabled checks ran: %d, %d", fileRuns, graphRuns)
 	}
+	// A graph fact that the checks requiring it do not read does not run:
+	// they read most only once they have something to report.
+	Analyzers = []*Analyzer{{Name: "g3", Doc: "d", Codes: []Code{{Name: "g3", Short: "S."}}, Requires: []*Analyzer{graphFact},
+		RunGraph: check(func(p *GraphPass) {})}}
+	NewCache().Analyze(ws, Config{})
+	if graphRuns != 1 {
+		t.Errorf("a graph fact nothing read ran: %d runs, want 1", graphRuns)
+	}
 }
