@@ -762,7 +762,7 @@ func (cf *componentFindings) key(i int) string {
 // this one's after an edit (compSet.replaced).
 func (cf *componentFindings) derivedTo(keys compKeys) bool {
 	return cf != nil && cf.complete && cf.unchecked == nil && keys.cs != nil && cf.keys.cs != nil &&
-		keys.cs.parent == cf.keys.cs && keys.hasExtra == cf.keys.hasExtra
+		keys.cs.parent == cf.keys.cs.id && keys.hasExtra == cf.keys.hasExtra
 }
 
 // find returns the place of the component keyed k, which the components

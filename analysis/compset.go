@@ -3,10 +3,14 @@ package analysis
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // compChunk is how many components a chunk of a compSet holds.
 const compChunk = 128
+
+// compSetIDs numbers compSets.
+var compSetIDs atomic.Uint64
 
 // compSet are a graph's components with their keys (componentKey), in
 // chunks of compChunk. A set derived after an edit (derivableComps.derive)
@@ -17,12 +21,14 @@ const compChunk = 128
 type compSet struct {
 	n      int
 	chunks []*compChunkOf
-	// parent is the set this one was derived from with the components at
-	// changed replaced, every other one the same at the same place (nil:
-	// found anew).
-	parent  *compSet
-	changed []int    // sorted
-	where   sysIndex // the place of each system's component
+	// id is the set's number, never another's; parent is the number of
+	// the set it was derived from with the components at changed
+	// replaced, every other one the same at the same place (0: found
+	// anew). A number, not a pointer: each set would hold every set
+	// before it, and their components.
+	id, parent uint64
+	changed    []int    // sorted
+	where      sysIndex // the place of each system's component
 }
 
 type compChunkOf struct {
@@ -42,7 +48,7 @@ func newCompSet(comps [][]*System) *compSet {
 // newKeyedCompSet is the set of comps keyed by keys (which it keeps, as
 // it keeps comps).
 func newKeyedCompSet(comps [][]*System, keys []string) *compSet {
-	cs := &compSet{n: len(comps), where: newSysIndex()}
+	cs := &compSet{n: len(comps), id: compSetIDs.Add(1), where: newSysIndex()}
 	for lo := 0; lo < len(comps); lo += compChunk {
 		hi := min(lo+compChunk, len(comps))
 		cs.chunks = append(cs.chunks, &compChunkOf{comps: comps[lo:hi:hi], keys: keys[lo:hi:hi]})
@@ -92,7 +98,7 @@ func (cs *compSet) replaced(sub map[*System]*System) *compSet {
 			at[i], places[n] = true, i
 		}
 	}
-	out := &compSet{n: cs.n, chunks: slices.Clone(cs.chunks), parent: cs, where: cs.where.replacing(sub, places)}
+	out := &compSet{n: cs.n, chunks: slices.Clone(cs.chunks), id: compSetIDs.Add(1), parent: cs.id, where: cs.where.replacing(sub, places)}
 	copied := map[int]bool{}
 	for i := range at {
 		k := i / compChunk

@@ -3,8 +3,10 @@ package analysis
 import (
 	"fmt"
 	"math/rand"
+	"runtime"
 	"slices"
 	"testing"
+	"weak"
 )
 
 // TestCompSetReplaced: a set derived with some systems replaced holds the
@@ -60,7 +62,7 @@ func TestCompSetReplaced(t *testing.T) {
 			changed = append(changed, i)
 		}
 		slices.Sort(changed)
-		if !slices.Equal(next.changed, changed) || next.parent != cs {
+		if !slices.Equal(next.changed, changed) || next.parent != cs.id || next.id == cs.id {
 			t.Fatalf("step %d: changed %v, want %v", step, next.changed, changed)
 		}
 		for k, ch := range next.chunks {
@@ -109,5 +111,28 @@ func TestPlaceIndexReplaced(t *testing.T) {
 	}
 	if _, _, ok := x.replaced(systems, map[*System]*System{{Name: "stranger"}: {}}); ok {
 		t.Error("a system the systems do not hold was replaced")
+	}
+}
+
+// TestCompSetForgetsItsParent: a derived set keeps no set it derives from
+// alive (a keystroke's set held every set before it, and their
+// components, for as long as the session lasted).
+func TestCompSetForgetsItsParent(t *testing.T) {
+	var comps [][]*System
+	for i := range 300 {
+		comps = append(comps, []*System{{Name: fmt.Sprint("s", i), id: uint64(i + 1)}})
+	}
+	cs := newCompSet(comps)
+	first := weak.Make(cs)
+	for i := range 20 {
+		o := cs.comp(i)[0]
+		cs = cs.replaced(map[*System]*System{o: {Name: o.Name + "'", id: uint64(1000 + i)}})
+	}
+	runtime.GC()
+	if first.Value() != nil {
+		t.Error("the first set is still reachable from the twentieth derived from it")
+	}
+	if cs.len() != 300 {
+		t.Fatal(cs.len())
 	}
 }
