@@ -1,9 +1,11 @@
 package analysis
 
 import (
+	"context"
 	"encoding/json"
 	"maps"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -242,5 +244,48 @@ func TestOthersKeyFollowsOthers(t *testing.T) {
 	}
 	if fewer := c.othersKey([]*System{a}); fewer != "others:"+componentKey([]*System{a}) {
 		t.Errorf("after a change, key %q", fewer)
+	}
+}
+
+// TestEditsKeepTheHeapFlat: a session of keystrokes in a module that 200
+// systems import keeps what one keystroke needs, not every version since:
+// a derived set of components once held every set before it, and their
+// systems (0.65 MB a keystroke here).
+func TestEditsKeepTheHeapFlat(t *testing.T) {
+	ws := sharedModuleWorkspace(200, 300)
+	c := NewCache()
+	if _, err := c.AnalyzeFiles(context.Background(), ws, Config{}); err != nil {
+		t.Fatal(err)
+	}
+	path := "/ws/shared.nix"
+	src := string(ws.Files[path].Src)
+	live := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	edits := 160
+	if testing.Short() {
+		edits = 80
+	}
+	var before uint64
+	for i := range edits {
+		text := src
+		if i%2 == 0 {
+			text = src[:10] + " " + src[10:]
+		}
+		next := &Workspace{Files: ws.Files, Open: map[string]*nixast.File{path: nixast.Parse(path, []byte(text))}}
+		if _, err := c.AnalyzeFiles(context.Background(), next, Config{}); err != nil {
+			t.Fatal(err)
+		}
+		if i == 10 {
+			before = live()
+		}
+	}
+	after := live()
+	runtime.KeepAlive(c) // what it holds is what is measured
+	if after > before+16<<20 {
+		t.Errorf("live heap %.1f MB after 10 keystrokes, %.1f MB after %d", float64(before)/1e6, float64(after)/1e6, edits)
 	}
 }
