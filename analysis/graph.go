@@ -193,14 +193,6 @@ type graph struct {
 	places     *placeIndex
 }
 
-// lenIf returns n(g), 0 for no graph: room for what the last graph had.
-func lenIf(g *graph, n func(*graph) int) int {
-	if g == nil {
-		return 0
-	}
-	return n(g)
-}
-
 // buildGraph finds the systems of the workspace and their module closures.
 // memos (may be nil) holds per-file facts: only files that mention
 // nixosSystem or nixosConfigurations are scanned for systems; the evaluation
@@ -243,7 +235,13 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 			return g, err
 		}
 	}
-	g.roots = make(map[string]*rootScan, lenIf(old, func(o *graph) int { return len(o.roots) + len(o.rootsOver) }))
+	// Room for what the last graph had: grown from nothing, these maps
+	// were half of a whole rebuild among thousands of roots.
+	var lastRoots, lastInSystem, lastVisited int
+	if old != nil {
+		lastRoots, lastInSystem, lastVisited = len(old.roots)+len(old.rootsOver), len(old.inSystem), len(old.visited)
+	}
+	g.roots = make(map[string]*rootScan, lastRoots)
 	var rescanned []string // keys of the roots scanned again or taken from stopped
 	// keptScan returns the scan of old's root key when it read no changed
 	// file, else that of stopped's (taken: its systems are not old's).
@@ -414,7 +412,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	if unchanged(notFile, sysFilesOf) && old.inSystem != nil {
 		g.inSystem = old.inSystem
 	} else {
-		g.inSystem = unionOf(g, notFile, sysFilesOf, lenIf(old, func(o *graph) int { return len(o.inSystem) }))
+		g.inSystem = unionOf(g, notFile, sysFilesOf, lastInSystem)
 	}
 	jobs = nil
 	for _, p := range g.idx.microvmFiles {
@@ -443,7 +441,7 @@ func rebuildGraph(ctx context.Context, ws *Workspace, memos *memoSet, old *graph
 	if unchanged(anyRoot, visitedOf) && old.visited != nil {
 		g.visited = old.visited
 	} else {
-		g.visited = unionOf(g, anyRoot, visitedOf, lenIf(old, func(o *graph) int { return len(o.visited) }))
+		g.visited = unionOf(g, anyRoot, visitedOf, lastVisited)
 	}
 	read := g.visited
 	if unchanged(anyRoot, readsOf) {
