@@ -185,6 +185,12 @@ func (s *slabs) presize(toks []Token) {
 	for _, t := range toks {
 		n[t.Kind]++
 	}
+	names, selects := attrNameCounts(toks)
+	s.names.presize(names)
+	s.namePtrs.presize(names)
+	s.paths.presize(n[ASSIGN] + n[QUESTION] + selects)
+	s.selects.presize(selects)
+	s.pathLits.presize(n[PATH] + n[HPATH])
 	s.idents.presize(n[IDENT])
 	s.assigns.presize(n[ASSIGN])
 	s.strs.presize(n[STRING_OPEN] + n[IND_STRING_OPEN])
@@ -272,4 +278,73 @@ func (c *chunks[T]) add(v T) {
 	}
 	c.cur = append(c.cur, v)
 	c.n++
+}
+
+// attrNameCounts bounds, from the tokens, the attribute names of a file
+// (those of binding paths, selections, ? tests and inherits) and its
+// selections. Left to grow from 8, these kinds left a seventh of the trees
+// of a workspace empty.
+//
+// A name is a binding's first (its =), one after each '.' and a '?' test's
+// first, or a name of an inherit. A selection is a run of names joined by
+// dots that no '=' ends (a binding's path is such a run too). A formal's
+// default ('?') and a selection through a string or ${} count one more
+// than they make: room left empty, never a shortfall for a file that
+// parses.
+func attrNameCounts(toks []Token) (names, selects int32) {
+	dots := 0         // dots in the run of plain names being read
+	inherit := false  // between 'inherit' and its ';'
+	depth := 0        // parentheses open in an inherit's (from)
+	prev := Kind(EOF) // the last token's kind
+	for _, t := range toks {
+		switch k := t.Kind; k {
+		case DOT:
+			names++
+			if prev == IDENT || prev == OR_KW {
+				dots++
+			} else {
+				// After a string, ${} or ( ): a selection of its own.
+				if dots > 0 {
+					selects++
+				}
+				dots = 1
+			}
+		case IDENT, OR_KW:
+			if inherit && depth == 0 {
+				names++
+			}
+			if prev != DOT {
+				if dots > 0 {
+					selects++
+				}
+				dots = 0
+			}
+		default:
+			switch k {
+			case ASSIGN:
+				names++
+				dots = 0 // a binding's path
+			case QUESTION:
+				names++
+			case INHERIT:
+				inherit, depth = true, 0
+			case LPAREN:
+				depth++
+			case RPAREN:
+				depth--
+			case SEMI:
+				inherit = inherit && depth > 0 // not a ; inside the (from)
+			case STRING_OPEN, DOLLAR_CURLY:
+				if inherit && depth == 0 {
+					names++
+				}
+			}
+			if dots > 0 {
+				selects++
+				dots = 0
+			}
+		}
+		prev = t.Kind
+	}
+	return names, selects
 }

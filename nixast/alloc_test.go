@@ -1,0 +1,60 @@
+package nixast
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestAttrNameCountsBoundTheTree checks the room presize makes for
+// attribute names, paths and selections against the nodes the parser makes
+// of every valid fixture: never less (a file that parses fills no second
+// chunk of these kinds), and in all little more.
+func TestAttrNameCountsBoundTheTree(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "parse", "valid", "*.nix"))
+	if len(files) < 100 {
+		t.Fatalf("%d fixtures: the glob is wrong", len(files))
+	}
+	var sum, want [3]int // names, paths, selections
+	for _, name := range files {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := Parse(name, src)
+		if len(f.Errors) > 0 {
+			continue
+		}
+		var got [3]int
+		Preorder(f.Root, func(n Node) {
+			switch n.(type) {
+			case *AttrName:
+				got[0]++
+			case *AttrPath:
+				got[1]++
+			case *Select:
+				got[2]++
+			}
+		})
+		toks, _ := scanInto(nil, src, false, nil)
+		names, selects := attrNameCounts(toks)
+		var n [len(kindNames)]int
+		for _, tk := range toks {
+			n[tk.Kind]++
+		}
+		counted := [3]int{int(names), n[ASSIGN] + n[QUESTION] + int(selects), int(selects)}
+		for k, what := range []string{"attribute names", "attribute paths", "selections"} {
+			if counted[k] < got[k] {
+				t.Errorf("%s: room for %d %s, the tree has %d", name, counted[k], what, got[k])
+			}
+			sum[k] += counted[k]
+			want[k] += got[k]
+		}
+	}
+	for k, what := range []string{"attribute names", "attribute paths", "selections"} {
+		if sum[k] > want[k]+want[k]/20 {
+			t.Errorf("room for %d %s in all, the trees have %d: more than 5%% too much", sum[k], what, want[k])
+		}
+		t.Logf("%s: room for %d, %d made", what, sum[k], want[k])
+	}
+}
