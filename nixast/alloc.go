@@ -287,10 +287,10 @@ func (c *chunks[T]) add(v T) {
 //
 // A name is a binding's first (its =), one after each '.' and a '?' test's
 // first, or a name of an inherit. A selection is a run of names joined by
-// dots that no '=' ends (a binding's path is such a run too). A formal's
-// default ('?') and a selection through a string or ${} count one more
-// than they make: room left empty, never a shortfall for a file that
-// parses.
+// dots, unless an '=' ends it (a binding's path). Some count more than the
+// parser makes: a formal's default ('?': a name and a path), a '?' test of
+// several names and a selection through a string or ${} (a selection):
+// room left empty, never a shortfall for a file that parses.
 func attrNameCounts(toks []Token) (names, selects int32) {
 	dots := 0         // dots in the run of plain names being read
 	inherit := false  // between 'inherit' and its ';'
@@ -303,11 +303,7 @@ func attrNameCounts(toks []Token) (names, selects int32) {
 			if prev == IDENT || prev == OR_KW {
 				dots++
 			} else {
-				// After a string, ${} or ( ): a selection of its own.
-				if dots > 0 {
-					selects++
-				}
-				dots = 1
+				dots = 1 // after a string, ${} or ( ): a selection of its own
 			}
 		case IDENT, OR_KW:
 			if inherit && depth == 0 {

@@ -16,6 +16,11 @@ func TestAttrNameCountsBoundTheTree(t *testing.T) {
 		t.Fatalf("%d fixtures: the glob is wrong", len(files))
 	}
 	var sum, want [3]int // names, paths, selections
+	// An arena's slabs record each chunk they fill (once it has recycled):
+	// a parse of a valid file fills one of each of these kinds at most.
+	var a TreeArena
+	a.Parse("first.nix", []byte("{ a.b = x.y; }"))
+	a.Reuse()
 	for _, name := range files {
 		src, err := os.ReadFile(name)
 		if err != nil {
@@ -25,6 +30,15 @@ func TestAttrNameCountsBoundTheTree(t *testing.T) {
 		if len(f.Errors) > 0 {
 			continue
 		}
+		a.Parse(name, src)
+		s := &a.c.p.slabs
+		for what, used := range map[string]int{"names": len(s.names.rec.used), "name lists": len(s.namePtrs.rec.used),
+			"paths": len(s.paths.rec.used), "selections": len(s.selects.rec.used)} {
+			if used > 0 {
+				t.Errorf("%s: the parse filled %d chunks of %s before its last", name, used, what)
+			}
+		}
+		a.Reuse()
 		var got [3]int
 		Preorder(f.Root, func(n Node) {
 			switch n.(type) {
