@@ -579,7 +579,7 @@ func (ev *evaluator) addBindings(a *attrsV, binds []nixast.Binding, outer, inner
 				if b.From != nil {
 					from := ev.mk(b.From, inner, file)
 					nm := name
-					a.Attrs[name] = &thunk{expr: &nixast.Select{X: b.From, Path: &nixast.AttrPath{Names: []*nixast.AttrName{{Ident: &nixast.Ident{NamePos: n.Pos(), Name: nm}}}}, OrPos: -1}, env: from.env, file: file}
+					a.Attrs[name] = &thunk{expr: &nixast.Select{X: b.From, Path: &nixast.AttrPath{Names: []*nixast.AttrName{nixast.IdentName(&nixast.Ident{NamePos: n.Pos(), Name: nm})}}, OrPos: -1}, env: from.env, file: file}
 				} else {
 					nm := name
 					a.Attrs[name] = &thunk{expr: &nixast.Ident{NamePos: n.Pos(), Name: nm}, env: outer, file: file}

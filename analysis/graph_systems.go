@@ -240,10 +240,10 @@ func (g *graph) attrPathNames(p *nixast.AttrPath, e *env, file string) []string 
 		}
 		var v Value
 		switch {
-		case n.String != nil:
-			v = g.ev.evalString(n.String.Parts, e, file)
-		case n.Interp != nil:
-			v = g.ev.eval(n.Interp.X, e, file)
+		case n.StringLit() != nil:
+			v = g.ev.evalString(n.StringLit().Parts, e, file)
+		case n.Interp() != nil:
+			v = g.ev.eval(n.Interp().X, e, file)
 		}
 		if s, ok := knownString(v); ok {
 			out[i] = s

@@ -353,10 +353,10 @@ func mapped(v Value, fromDir string) Value {
 func (ev *evaluator) dynamicName(n *nixast.AttrName, e *env, file string) (string, bool) {
 	var v Value
 	switch {
-	case n.String != nil:
-		v = ev.evalString(n.String.Parts, e, file)
-	case n.Interp != nil:
-		v = ev.eval(n.Interp.X, e, file)
+	case n.StringLit() != nil:
+		v = ev.evalString(n.StringLit().Parts, e, file)
+	case n.Interp() != nil:
+		v = ev.eval(n.Interp().X, e, file)
 	default:
 		return "", false
 	}

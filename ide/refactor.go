@@ -45,10 +45,10 @@ func toInherit(f *nixast.File, anc []nixast.Node) (Refactor, bool) {
 			continue
 		}
 		set, ok := anc[i-1].(*nixast.AttrSet)
-		if !ok || b.Semi < 0 || len(b.Path.Names) != 1 || b.Path.Names[0].Ident == nil {
+		if !ok || b.Semi < 0 || len(b.Path.Names) != 1 || b.Path.Names[0].Ident() == nil {
 			return Refactor{}, false
 		}
-		name := b.Path.Names[0].Ident.Name
+		name := b.Path.Names[0].Ident().Name
 		switch v := nixast.Unparen(b.Value).(type) {
 		case *nixast.Ident:
 			if v.Name != name || set.Rec >= 0 {
@@ -60,7 +60,7 @@ func toInherit(f *nixast.File, anc []nixast.Node) (Refactor, bool) {
 				return Refactor{}, false
 			}
 			last := v.Path.Names[len(v.Path.Names)-1]
-			if n, ok := last.StaticName(); !ok || n != name || last.Ident == nil {
+			if n, ok := last.StaticName(); !ok || n != name || last.Ident() == nil {
 				return Refactor{}, false
 			}
 			from := string(f.Src[v.X.Pos():last.Pos()])
@@ -220,10 +220,10 @@ func quoteAttr(f *nixast.File, anc []nixast.Node) (Refactor, bool) {
 			return Refactor{}, false
 		}
 		switch {
-		case n.Ident != nil:
-			return Refactor{Title: "Quote attribute name", Edits: []Edit{{Range: Range{n.Pos(), n.End()}, New: strconv.Quote(n.Ident.Name)}}}, true
-		case n.String != nil && !n.String.Indented:
-			v, ok := n.String.StaticValue()
+		case n.Ident() != nil:
+			return Refactor{Title: "Quote attribute name", Edits: []Edit{{Range: Range{n.Pos(), n.End()}, New: strconv.Quote(n.Ident().Name)}}}, true
+		case n.StringLit() != nil && !n.StringLit().Indented:
+			v, ok := n.StringLit().StaticValue()
 			if ok && IsIdent(v) {
 				return Refactor{Title: "Unquote attribute name", Edits: []Edit{{Range: Range{n.Pos(), n.End()}, New: v}}}, true
 			}

@@ -156,12 +156,24 @@ type LegacyLet struct {
 }
 
 // AttrName is one element of an attribute path: an identifier (or "or"),
-// a string, or an interpolation ${e}.
+// a string, or an interpolation ${e}. It holds the one it is in a single
+// field: a workspace's trees hold millions of names, and a field for each
+// kind was a third of their size.
 type AttrName struct {
-	Ident  *Ident
-	String *StringLit
-	Interp *Interp
+	x Node // *Ident, *StringLit or *Interp
 }
+
+// IdentName returns the attribute name made of the identifier id.
+func IdentName(id *Ident) *AttrName { return &AttrName{x: id} }
+
+// Ident returns the name's identifier, nil if it is not one.
+func (n *AttrName) Ident() *Ident { id, _ := n.x.(*Ident); return id }
+
+// StringLit returns the name's string ("a"), nil if it is not one.
+func (n *AttrName) StringLit() *StringLit { s, _ := n.x.(*StringLit); return s }
+
+// Interp returns the name's interpolation (${e}), nil if it is not one.
+func (n *AttrName) Interp() *Interp { i, _ := n.x.(*Interp); return i }
 
 // AttrPath is a.b."c".${d}.
 type AttrPath struct {
@@ -319,29 +331,11 @@ func (x *AttrSet) Pos() int {
 	}
 	return int(x.Lbrace)
 }
-func (x *AttrSet) End() int   { return int(x.Stop) }
-func (x *LegacyLet) Pos() int { return x.Let }
-func (x *LegacyLet) End() int { return x.Stop }
-func (x *AttrName) Pos() int {
-	switch {
-	case x.Ident != nil:
-		return x.Ident.Pos()
-	case x.String != nil:
-		return x.String.Pos()
-	default:
-		return x.Interp.Pos()
-	}
-}
-func (x *AttrName) End() int {
-	switch {
-	case x.Ident != nil:
-		return x.Ident.End()
-	case x.String != nil:
-		return x.String.End()
-	default:
-		return x.Interp.End()
-	}
-}
+func (x *AttrSet) End() int    { return int(x.Stop) }
+func (x *LegacyLet) Pos() int  { return x.Let }
+func (x *LegacyLet) End() int  { return x.Stop }
+func (x *AttrName) Pos() int   { return x.x.Pos() }
+func (x *AttrName) End() int   { return x.x.End() }
 func (x *AttrPath) Pos() int   { return x.Names[0].Pos() }
 func (x *AttrPath) End() int   { return x.Names[len(x.Names)-1].End() }
 func (x *AttrAssign) Pos() int { return x.Path.Pos() }
@@ -428,12 +422,12 @@ func (*Interp) stringPart()   {}
 // a let and an inherit too.
 func (n *AttrName) StaticName() (string, bool) {
 	switch {
-	case n.Ident != nil:
-		return n.Ident.Name, true
-	case n.String != nil:
-		return n.String.StaticValue()
-	case n.Interp != nil:
-		if s, ok := Unparen(n.Interp.X).(*StringLit); ok {
+	case n.Ident() != nil:
+		return n.Ident().Name, true
+	case n.StringLit() != nil:
+		return n.StringLit().StaticValue()
+	case n.Interp() != nil:
+		if s, ok := Unparen(n.Interp().X).(*StringLit); ok {
 			return s.plainValue()
 		}
 	}

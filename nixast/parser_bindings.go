@@ -188,17 +188,17 @@ func (p *parser) parseInherit() Binding {
 	for {
 		switch p.tok.Kind {
 		case IDENT, OR_KW:
-			names = append(names, put(&p.names, AttrName{Ident: p.ident()}))
+			names = append(names, put(&p.names, AttrName{x: p.ident()}))
 			continue
 		case STRING_OPEN:
 			s := p.parseString().(*StringLit)
 			if _, ok := s.StaticValue(); !ok {
 				p.errorf(s.Pos(), s.End(), "dynamic attributes are not allowed in 'inherit'")
 			}
-			names = append(names, put(&p.names, AttrName{String: s}))
+			names = append(names, put(&p.names, AttrName{x: s}))
 			continue
 		case DOLLAR_CURLY:
-			n := put(&p.names, AttrName{Interp: p.parseInterp()})
+			n := put(&p.names, AttrName{x: p.parseInterp()})
 			if _, ok := n.StaticName(); !ok {
 				p.errorf(n.Pos(), n.End(), "dynamic attributes are not allowed in 'inherit'")
 			}
@@ -232,11 +232,11 @@ func (p *parser) parseAttrPath(context string) *AttrPath {
 		var n *AttrName
 		switch p.tok.Kind {
 		case IDENT, OR_KW:
-			n = put(&p.names, AttrName{Ident: p.ident()})
+			n = put(&p.names, AttrName{x: p.ident()})
 		case STRING_OPEN:
-			n = put(&p.names, AttrName{String: p.parseString().(*StringLit)})
+			n = put(&p.names, AttrName{x: p.parseString().(*StringLit)})
 		case DOLLAR_CURLY:
-			n = put(&p.names, AttrName{Interp: p.parseInterp()})
+			n = put(&p.names, AttrName{x: p.parseInterp()})
 		default:
 			msg := "expected an attribute name"
 			if context != "" {
@@ -247,7 +247,7 @@ func (p *parser) parseAttrPath(context string) *AttrPath {
 			if len(names) == 0 && p.ti == 0 {
 				pos = p.tok.Pos()
 			}
-			names = append(names, put(&p.names, AttrName{Ident: put(&p.idents, Ident{NamePos: pos, Name: ""})}))
+			names = append(names, put(&p.names, AttrName{x: put(&p.idents, Ident{NamePos: pos, Name: ""})}))
 			path.Names = carve(&p.namePtrs, names)
 			return path
 		}

@@ -387,10 +387,10 @@ func (s *printSet) put(name string, a *printAttr) {
 }
 
 func dynamicName(n *AttrName) Expr {
-	if n.Interp != nil {
-		return n.Interp.X
+	if n.Interp() != nil {
+		return n.Interp().X
 	}
-	return n.String
+	return n.StringLit()
 }
 
 func (pr *printer) toAttr(v Expr) *printAttr {
@@ -411,7 +411,7 @@ func (pr *printer) buildAttrs(binds []Binding, rec bool) *printSet {
 					continue
 				}
 				if b.From != nil {
-					sel := &Select{X: b.From, Path: &AttrPath{Names: []*AttrName{{Ident: &Ident{Name: name}}}}, OrPos: -1}
+					sel := &Select{X: b.From, Path: &AttrPath{Names: []*AttrName{IdentName(&Ident{Name: name})}}, OrPos: -1}
 					root.put(name, &printAttr{value: sel})
 				} else {
 					root.put(name, &printAttr{inherited: true})

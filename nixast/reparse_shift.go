@@ -253,14 +253,16 @@ func (s *shifter) name(x *AttrName) *AttrName {
 	if s.keep(x) {
 		return x
 	}
-	return put(&s.names, AttrName{Ident: s.identOrNil(x.Ident), String: s.str(x.String), Interp: s.interp(x.Interp)})
-}
-
-func (s *shifter) identOrNil(x *Ident) *Ident {
-	if x == nil {
-		return nil
+	var c Node
+	switch x := x.x.(type) {
+	case *Ident:
+		c = s.ident(x)
+	case *StringLit:
+		c = s.str(x)
+	case *Interp:
+		c = s.interp(x)
 	}
-	return s.ident(x)
+	return put(&s.names, AttrName{x: c})
 }
 
 func (s *shifter) nameList(names []*AttrName) []*AttrName {

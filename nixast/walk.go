@@ -93,14 +93,7 @@ func eachChild(n Node, v childVisitor) {
 			add(a)
 		}
 	case *AttrName:
-		switch {
-		case n.Ident != nil:
-			add(n.Ident)
-		case n.String != nil:
-			add(n.String)
-		case n.Interp != nil:
-			add(n.Interp)
-		}
+		add(n.x)
 	case *AttrAssign:
 		addPath(n.Path)
 		add(n.Value)

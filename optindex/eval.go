@@ -350,12 +350,12 @@ func bothWays(b *builder, x, y value) value {
 // attrName is a binding or selection name, evaluated if it is a ${}.
 func (b *builder) attrName(n *nixast.AttrName, e *env, f *fileCtx) (string, bool) {
 	switch {
-	case n.Ident != nil:
-		return n.Ident.Name, true
-	case n.String != nil:
-		return b.stringValue(n.String, e, f)
-	case n.Interp != nil:
-		if s, ok := b.eval(n.Interp.X, e, f).(vStr); ok {
+	case n.Ident() != nil:
+		return n.Ident().Name, true
+	case n.StringLit() != nil:
+		return b.stringValue(n.StringLit(), e, f)
+	case n.Interp() != nil:
+		if s, ok := b.eval(n.Interp().X, e, f).(vStr); ok {
 			return string(s), true
 		}
 	}

@@ -279,10 +279,10 @@ func (r *resolver) attrPath(p *nixast.AttrPath, sc *Scope) {
 
 func (r *resolver) attrName(n *nixast.AttrName, sc *Scope) {
 	switch {
-	case n.Interp != nil:
-		r.expr(n.Interp.X, sc)
-	case n.String != nil:
-		r.expr(n.String, sc)
+	case n.Interp() != nil:
+		r.expr(n.Interp().X, sc)
+	case n.StringLit() != nil:
+		r.expr(n.StringLit(), sc)
 	}
 }
 
@@ -381,10 +381,10 @@ func (r *resolver) build(binds []nixast.Binding, rec bool, node nixast.Node) *at
 				name, ok := n.StaticName()
 				if !ok {
 					// A syntax error; its expression is still read.
-					if n.Interp != nil {
-						a.extraValues = append(a.extraValues, n.Interp.X)
-					} else if n.String != nil {
-						a.extraValues = append(a.extraValues, n.String)
+					if n.Interp() != nil {
+						a.extraValues = append(a.extraValues, n.Interp().X)
+					} else if n.StringLit() != nil {
+						a.extraValues = append(a.extraValues, n.StringLit())
 					}
 					continue
 				}
