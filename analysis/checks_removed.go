@@ -105,7 +105,7 @@ func runDeprecatedModulePath(p *GraphPass) {
 			msg := fmt.Sprintf("the host module moved from %s to the directory %s (%s); the old path only forwards and warns",
 				oldHostPath, strings.TrimPrefix(microvm.ModulePath(ModHost), "/"), microvm.DeprecatedHostPathSince)
 			f := Finding{File: e.File, Pos: e.Pos, End: e.End, Severity: SeverityWarning, Code: CodeDeprecatedModulePath, Message: msg, Tags: []Tag{TagDeprecated}}
-			if i := strings.LastIndex(part.Raw, oldHostPath); i >= 0 {
+			if i := strings.LastIndex(p.text(e.File, part.Pos(), part.End()), oldHostPath); i >= 0 {
 				at := part.Pos() + i + len(oldHostPath) - len("host.nix")
 				f.Fixes = append(f.Fixes, Fix{Title: "Import nixos-modules/host", Preferred: true,
 					Edits: []TextEdit{{File: e.File, Pos: at, End: at + len("host.nix"), NewText: "host"}}})

@@ -55,19 +55,19 @@ func Links(ws *Workspace, f *nixast.File) []Link {
 // textLinks finds URLs and flake references in literal string text. Only
 // text without escapes maps byte for byte onto the source.
 func textLinks(t *nixast.TextPart) []Link {
-	if t.Raw != t.Value {
+	if t.Escaped {
 		return nil
 	}
 	var out []Link
-	if m := flakeRefRe().FindStringSubmatch(t.Raw); m != nil {
+	if m := flakeRefRe().FindStringSubmatch(t.Value); m != nil {
 		u := flakeHosts[m[1]] + m[2] + "/" + m[3]
 		if m[4] != "" && m[1] != "sourcehut" {
 			u += "/tree/" + m[4]
 		}
 		return []Link{{Range: Range{int(t.Start), int(t.Stop)}, URL: u}}
 	}
-	for _, loc := range urlRe().FindAllStringIndex(t.Raw, -1) {
-		s := strings.TrimRight(t.Raw[loc[0]:loc[1]], trailingURL)
+	for _, loc := range urlRe().FindAllStringIndex(t.Value, -1) {
+		s := strings.TrimRight(t.Value[loc[0]:loc[1]], trailingURL)
 		out = append(out, Link{Range: Range{t.Pos() + loc[0], t.Pos() + loc[0] + len(s)}, URL: s})
 	}
 	return out

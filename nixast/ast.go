@@ -69,16 +69,23 @@ type URILit struct {
 	Raw      string
 }
 
-// TextPart is literal text inside a string or path. Raw is the source text;
-// Value is the decoded text (escapes resolved, CR/CRLF folded to LF).
+// TextPart is literal text inside a string or path: the source text
+// [Start, Stop) (Raw), and its Value.
 type TextPart struct {
-	Raw         string
+	// Value is the decoded text (escapes resolved, CR/CRLF folded to LF).
 	Value       string
 	Start, Stop int32
 	// Indentable is true for text of an indented string that takes part in
 	// indentation stripping; escapes such as ''$ do not.
 	Indentable bool
+	// Escaped is set when Value is not the source text byte for byte. The
+	// source text itself is not kept: a workspace's trees hold millions of
+	// parts, and most are their value.
+	Escaped bool
 }
+
+// Raw returns the part's source text; src is the text of its file.
+func (t *TextPart) Raw(src []byte) string { return string(src[t.Start:t.Stop]) }
 
 // Interp is an interpolation ${X}.
 type Interp struct {

@@ -37,15 +37,15 @@ func (p *parser) parseString() Expr {
 		switch t.Kind {
 		case STRING_TEXT:
 			raw := p.text(t)
-			parts = append(parts, put(&p.texts, TextPart{Start: int32(t.Pos()), Stop: int32(t.End()), Raw: raw, Value: unescapeString(raw)}))
+			parts = append(parts, put(&p.texts, textPart(t, raw, unescapeString(raw))))
 			p.next()
 		case IND_STRING_TEXT:
 			raw := p.text(t)
-			parts = append(parts, put(&p.texts, TextPart{Start: int32(t.Pos()), Stop: int32(t.End()), Raw: raw, Value: raw, Indentable: true}))
+			parts = append(parts, put(&p.texts, TextPart{Start: int32(t.Pos()), Stop: int32(t.End()), Value: raw, Indentable: true}))
 			p.next()
 		case IND_STRING_ESCAPE:
 			raw := p.text(t)
-			parts = append(parts, put(&p.texts, TextPart{Start: int32(t.Pos()), Stop: int32(t.End()), Raw: raw, Value: indEscapeValue(raw)}))
+			parts = append(parts, put(&p.texts, textPart(t, raw, indEscapeValue(raw))))
 			p.next()
 		case DOLLAR_CURLY:
 			parts = append(parts, p.parseInterp())
@@ -69,6 +69,11 @@ func (p *parser) parseString() Expr {
 	}
 }
 
+// textPart is the text of token t, raw in the source, whose value is value.
+func textPart(t Token, raw, value string) TextPart {
+	return TextPart{Start: t.pos, Stop: t.end, Value: value, Escaped: value != raw}
+}
+
 func (p *parser) parsePath() Expr {
 	t := p.tok
 	x := put(&p.pathLits, PathLit{Kind: PathRelative})
@@ -82,7 +87,7 @@ func (p *parser) parsePath() Expr {
 	case strings.HasPrefix(raw, "/"):
 		x.Kind = PathAbsolute
 	}
-	parts = append(parts, put(&p.texts, TextPart{Start: int32(t.Pos()), Stop: int32(t.End()), Raw: raw, Value: raw}))
+	parts = append(parts, put(&p.texts, TextPart{Start: int32(t.Pos()), Stop: int32(t.End()), Value: raw}))
 	p.next()
 	// Nix's grammar wants an interpolation among the pieces after the first:
 	// ./a//b lexes as ./a/ and /b, which no rule accepts.
@@ -94,7 +99,7 @@ func (p *parser) parsePath() Expr {
 		switch t.Kind {
 		case PATH_TEXT:
 			raw := p.text(t)
-			parts = append(parts, put(&p.texts, TextPart{Start: int32(t.Pos()), Stop: int32(t.End()), Raw: raw, Value: raw}))
+			parts = append(parts, put(&p.texts, TextPart{Start: int32(t.Pos()), Stop: int32(t.End()), Value: raw}))
 			p.next()
 		case DOLLAR_CURLY:
 			parts = append(parts, p.parseInterp())

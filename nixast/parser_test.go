@@ -409,3 +409,35 @@ func TestChildrenAreNeverNil(t *testing.T) {
 		}
 	}
 }
+
+// TestTextPartEscaped: in every valid fixture, a piece of string or path
+// text is marked Escaped exactly when its value is not its source text.
+func TestTextPartEscaped(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "parse", "valid", "*.nix"))
+	escaped, plain := 0, 0
+	for _, name := range files {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := Parse(name, src)
+		Preorder(f.Root, func(n Node) {
+			tp, ok := n.(*TextPart)
+			if !ok {
+				return
+			}
+			raw := tp.Raw(f.Src)
+			if tp.Escaped != (tp.Value != raw) {
+				t.Errorf("%s: %q (value %q): Escaped %v", name, raw, tp.Value, tp.Escaped)
+			}
+			if tp.Escaped {
+				escaped++
+			} else {
+				plain++
+			}
+		})
+	}
+	if escaped == 0 || plain == 0 {
+		t.Errorf("%d escaped and %d plain pieces of text: the fixtures should have both", escaped, plain)
+	}
+}

@@ -173,7 +173,7 @@ func (pr *printer) stringParts(parts []StringPart) {
 }
 
 func (pr *printer) path(x *PathLit) {
-	first := x.Parts[0].(*TextPart).Raw
+	first := x.Parts[0].(*TextPart).Value // a path's text is its value
 	var s string
 	switch x.Kind {
 	case PathHome:
