@@ -182,7 +182,14 @@ func run(bin string, files, big, lines int, idle, timeout time.Duration, dir str
 		return err
 	}
 
+	// The CPU may still be busy then (a collection of a heap of GBs takes
+	// seconds on two cores): wait for the first quiet window, as long as
+	// the deadline allows.
 	quiet := cpuLog.quietAfter(pubAt, 500*time.Millisecond)
+	for quiet.at.IsZero() && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		quiet = cpuLog.quietAfter(pubAt, 500*time.Millisecond)
+	}
 	quietAt := quiet.at
 	cpu0, err := lspclient.CPUTicks(pid)
 	if err != nil {
