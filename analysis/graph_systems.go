@@ -239,11 +239,11 @@ func (g *graph) attrPathNames(p *nixast.AttrPath, e *env, file string) []string 
 			continue
 		}
 		var v Value
-		switch {
-		case n.StringLit() != nil:
-			v = g.ev.evalString(n.StringLit().Parts, e, file)
-		case n.Interp() != nil:
-			v = g.ev.eval(n.Interp().X, e, file)
+		switch x := n.Node().(type) {
+		case *nixast.StringLit:
+			v = g.ev.evalString(x.Parts, e, file)
+		case *nixast.Interp:
+			v = g.ev.eval(x.X, e, file)
 		}
 		if s, ok := knownString(v); ok {
 			out[i] = s

@@ -352,11 +352,11 @@ func mapped(v Value, fromDir string) Value {
 // false when it is not known.
 func (ev *evaluator) dynamicName(n *nixast.AttrName, e *env, file string) (string, bool) {
 	var v Value
-	switch {
-	case n.StringLit() != nil:
-		v = ev.evalString(n.StringLit().Parts, e, file)
-	case n.Interp() != nil:
-		v = ev.eval(n.Interp().X, e, file)
+	switch x := n.Node().(type) {
+	case *nixast.StringLit:
+		v = ev.evalString(x.Parts, e, file)
+	case *nixast.Interp:
+		v = ev.eval(x.X, e, file)
 	default:
 		return "", false
 	}

@@ -219,12 +219,11 @@ func quoteAttr(f *nixast.File, anc []nixast.Node) (Refactor, bool) {
 		if _, ok := anc[i-1].(*nixast.AttrPath); !ok {
 			return Refactor{}, false
 		}
-		switch {
-		case n.Ident() != nil:
-			return Refactor{Title: "Quote attribute name", Edits: []Edit{{Range: Range{n.Pos(), n.End()}, New: strconv.Quote(n.Ident().Name)}}}, true
-		case n.StringLit() != nil && !n.StringLit().Indented:
-			v, ok := n.StringLit().StaticValue()
-			if ok && IsIdent(v) {
+		switch x := n.Node().(type) {
+		case *nixast.Ident:
+			return Refactor{Title: "Quote attribute name", Edits: []Edit{{Range: Range{n.Pos(), n.End()}, New: strconv.Quote(x.Name)}}}, true
+		case *nixast.StringLit:
+			if v, ok := x.StaticValue(); ok && !x.Indented && IsIdent(v) {
 				return Refactor{Title: "Unquote attribute name", Edits: []Edit{{Range: Range{n.Pos(), n.End()}, New: v}}}, true
 			}
 		}

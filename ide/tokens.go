@@ -71,13 +71,13 @@ func identTypes(ws *Workspace, f *nixast.File) map[int]int {
 		nixast.Inspect(r, func(n nixast.Node) bool {
 			switch n := n.(type) {
 			case *nixast.AttrName:
-				if n.Ident() != nil {
-					m[n.Ident().Pos()] = TokProperty
+				if id := n.Ident(); id != nil {
+					m[id.Pos()] = TokProperty
 				}
 			case *nixast.Select:
 				if id, ok := nixast.Unparen(n.X).(*nixast.Ident); ok && id.Name == "builtins" && n.Path != nil && len(n.Path.Names) > 0 {
-					if first := n.Path.Names[0]; first.Ident() != nil {
-						builtinFns = append(builtinFns, first.Ident().Pos())
+					if first := n.Path.Names[0].Ident(); first != nil {
+						builtinFns = append(builtinFns, first.Pos())
 					}
 				}
 			}

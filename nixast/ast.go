@@ -173,14 +173,11 @@ type AttrName struct {
 // IdentName returns the attribute name made of the identifier id.
 func IdentName(id *Ident) *AttrName { return &AttrName{x: id} }
 
+// Node returns what makes the name: an *Ident, *StringLit or *Interp.
+func (n *AttrName) Node() Node { return n.x }
+
 // Ident returns the name's identifier, nil if it is not one.
 func (n *AttrName) Ident() *Ident { id, _ := n.x.(*Ident); return id }
-
-// StringLit returns the name's string ("a"), nil if it is not one.
-func (n *AttrName) StringLit() *StringLit { s, _ := n.x.(*StringLit); return s }
-
-// Interp returns the name's interpolation (${e}), nil if it is not one.
-func (n *AttrName) Interp() *Interp { i, _ := n.x.(*Interp); return i }
 
 // AttrPath is a.b."c".${d}.
 type AttrPath struct {
@@ -428,13 +425,13 @@ func (*Interp) stringPart()   {}
 // such a string (${"a"}), which Nix's parser turns into the name itself, in
 // a let and an inherit too.
 func (n *AttrName) StaticName() (string, bool) {
-	switch {
-	case n.Ident() != nil:
-		return n.Ident().Name, true
-	case n.StringLit() != nil:
-		return n.StringLit().StaticValue()
-	case n.Interp() != nil:
-		if s, ok := Unparen(n.Interp().X).(*StringLit); ok {
+	switch x := n.x.(type) {
+	case *Ident:
+		return x.Name, true
+	case *StringLit:
+		return x.StaticValue()
+	case *Interp:
+		if s, ok := Unparen(x.X).(*StringLit); ok {
 			return s.plainValue()
 		}
 	}

@@ -387,10 +387,10 @@ func (s *printSet) put(name string, a *printAttr) {
 }
 
 func dynamicName(n *AttrName) Expr {
-	if n.Interp() != nil {
-		return n.Interp().X
+	if i, ok := n.x.(*Interp); ok {
+		return i.X
 	}
-	return n.StringLit()
+	return n.x.(Expr)
 }
 
 func (pr *printer) toAttr(v Expr) *printAttr {

@@ -349,13 +349,13 @@ func bothWays(b *builder, x, y value) value {
 
 // attrName is a binding or selection name, evaluated if it is a ${}.
 func (b *builder) attrName(n *nixast.AttrName, e *env, f *fileCtx) (string, bool) {
-	switch {
-	case n.Ident() != nil:
-		return n.Ident().Name, true
-	case n.StringLit() != nil:
-		return b.stringValue(n.StringLit(), e, f)
-	case n.Interp() != nil:
-		if s, ok := b.eval(n.Interp().X, e, f).(vStr); ok {
+	switch x := n.Node().(type) {
+	case *nixast.Ident:
+		return x.Name, true
+	case *nixast.StringLit:
+		return b.stringValue(x, e, f)
+	case *nixast.Interp:
+		if s, ok := b.eval(x.X, e, f).(vStr); ok {
 			return string(s), true
 		}
 	}

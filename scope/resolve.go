@@ -278,11 +278,11 @@ func (r *resolver) attrPath(p *nixast.AttrPath, sc *Scope) {
 }
 
 func (r *resolver) attrName(n *nixast.AttrName, sc *Scope) {
-	switch {
-	case n.Interp() != nil:
-		r.expr(n.Interp().X, sc)
-	case n.StringLit() != nil:
-		r.expr(n.StringLit(), sc)
+	switch x := n.Node().(type) {
+	case *nixast.Interp:
+		r.expr(x.X, sc)
+	case *nixast.StringLit:
+		r.expr(x, sc)
 	}
 }
 
@@ -381,10 +381,11 @@ func (r *resolver) build(binds []nixast.Binding, rec bool, node nixast.Node) *at
 				name, ok := n.StaticName()
 				if !ok {
 					// A syntax error; its expression is still read.
-					if n.Interp() != nil {
-						a.extraValues = append(a.extraValues, n.Interp().X)
-					} else if n.StringLit() != nil {
-						a.extraValues = append(a.extraValues, n.StringLit())
+					switch x := n.Node().(type) {
+					case *nixast.Interp:
+						a.extraValues = append(a.extraValues, x.X)
+					case *nixast.StringLit:
+						a.extraValues = append(a.extraValues, x)
 					}
 					continue
 				}
