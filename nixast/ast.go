@@ -70,7 +70,7 @@ type URILit struct {
 }
 
 // TextPart is literal text inside a string or path: the source text
-// [Start, Stop) (Raw), and its Value.
+// [Start, Stop), and its Value.
 type TextPart struct {
 	// Value is the decoded text (escapes resolved, CR/CRLF folded to LF).
 	Value       string
@@ -83,9 +83,6 @@ type TextPart struct {
 	// parts, and most are their value.
 	Escaped bool
 }
-
-// Raw returns the part's source text; src is the text of its file.
-func (t *TextPart) Raw(src []byte) string { return string(src[t.Start:t.Stop]) }
 
 // Interp is an interpolation ${X}.
 type Interp struct {

@@ -426,7 +426,7 @@ func TestTextPartEscaped(t *testing.T) {
 			if !ok {
 				return
 			}
-			raw := tp.Raw(f.Src)
+			raw := string(f.Src[tp.Start:tp.Stop])
 			if tp.Escaped != (tp.Value != raw) {
 				t.Errorf("%s: %q (value %q): Escaped %v", name, raw, tp.Value, tp.Escaped)
 			}
