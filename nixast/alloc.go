@@ -181,15 +181,12 @@ type slabs struct {
 // empty, and in a workspace of small files that was a quarter of the heap.
 // A kind the bound misses (error recovery) grows as before.
 func (s *slabs) presize(toks []Token) {
-	var n [len(kindNames)]int32
-	for _, t := range toks {
-		n[t.Kind]++
-	}
-	names, selects := attrNameCounts(toks)
-	s.names.presize(names)
-	s.namePtrs.presize(names)
-	s.paths.presize(n[ASSIGN] + n[QUESTION] + selects)
-	s.selects.presize(selects)
+	c := countTokens(toks)
+	n := &c.kinds
+	s.names.presize(c.names())
+	s.namePtrs.presize(c.names())
+	s.paths.presize(c.paths())
+	s.selects.presize(c.selects)
 	s.pathLits.presize(n[PATH] + n[HPATH])
 	s.idents.presize(n[IDENT])
 	s.assigns.presize(n[ASSIGN])
@@ -280,10 +277,10 @@ func (c *chunks[T]) add(v T) {
 	c.n++
 }
 
-// attrNameCounts bounds, from the tokens, the attribute names of a file
-// (those of binding paths, selections, ? tests and inherits) and its
-// selections. Left to grow from 8, these kinds left a seventh of the trees
-// of a workspace empty.
+// tokenCounts is what a file's tokens bound: the tokens of each kind, and
+// from them its attribute names (those of binding paths, selections, ?
+// tests and inherits), paths and selections. Left to grow from 8, these
+// last kinds left a seventh of the trees of a workspace empty.
 //
 // A name is a binding's first (its =), one after each '.' and a '?' test's
 // first, or a name of an inherit. A selection is a run of names joined by
@@ -291,15 +288,29 @@ func (c *chunks[T]) add(v T) {
 // parser makes: a formal's default ('?': a name and a path), a '?' test of
 // several names and a selection through a string or ${} (a selection):
 // room left empty, never a shortfall for a file that parses.
-func attrNameCounts(toks []Token) (names, selects int32) {
+type tokenCounts struct {
+	kinds        [len(kindNames)]int32
+	inheritNames int32 // names of inherits, outside their (from)
+	selects      int32
+}
+
+func (c *tokenCounts) names() int32 {
+	return c.kinds[ASSIGN] + c.kinds[DOT] + c.kinds[QUESTION] + c.inheritNames
+}
+
+func (c *tokenCounts) paths() int32 { return c.kinds[ASSIGN] + c.kinds[QUESTION] + c.selects }
+
+// countTokens counts toks in one pass.
+func countTokens(toks []Token) (c tokenCounts) {
 	dots := 0         // dots in the run of plain names being read
 	inherit := false  // between 'inherit' and its ';'
 	depth := 0        // parentheses open in an inherit's (from)
 	prev := Kind(EOF) // the last token's kind
 	for _, t := range toks {
-		switch k := t.Kind; k {
+		k := t.Kind
+		c.kinds[k]++
+		switch k {
 		case DOT:
-			names++
 			if prev == IDENT || prev == OR_KW {
 				dots++
 			} else {
@@ -307,21 +318,18 @@ func attrNameCounts(toks []Token) (names, selects int32) {
 			}
 		case IDENT, OR_KW:
 			if inherit && depth == 0 {
-				names++
+				c.inheritNames++
 			}
 			if prev != DOT {
 				if dots > 0 {
-					selects++
+					c.selects++
 				}
 				dots = 0
 			}
 		default:
 			switch k {
 			case ASSIGN:
-				names++
 				dots = 0 // a binding's path
-			case QUESTION:
-				names++
 			case INHERIT:
 				inherit, depth = true, 0
 			case LPAREN:
@@ -332,15 +340,15 @@ func attrNameCounts(toks []Token) (names, selects int32) {
 				inherit = inherit && depth > 0 // not a ; inside the (from)
 			case STRING_OPEN, DOLLAR_CURLY:
 				if inherit && depth == 0 {
-					names++
+					c.inheritNames++
 				}
 			}
 			if dots > 0 {
-				selects++
+				c.selects++
 				dots = 0
 			}
 		}
-		prev = t.Kind
+		prev = k
 	}
-	return names, selects
+	return c
 }

@@ -51,12 +51,8 @@ func TestAttrNameCountsBoundTheTree(t *testing.T) {
 			}
 		})
 		toks, _ := scanInto(nil, src, false, nil)
-		names, selects := attrNameCounts(toks)
-		var n [len(kindNames)]int
-		for _, tk := range toks {
-			n[tk.Kind]++
-		}
-		counted := [3]int{int(names), n[ASSIGN] + n[QUESTION] + int(selects), int(selects)}
+		c := countTokens(toks)
+		counted := [3]int{int(c.names()), int(c.paths()), int(c.selects)}
 		for k, what := range []string{"attribute names", "attribute paths", "selections"} {
 			if counted[k] < got[k] {
 				t.Errorf("%s: room for %d %s, the tree has %d", name, counted[k], what, got[k])
