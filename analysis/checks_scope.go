@@ -91,7 +91,7 @@ func runUnusedBinding(p *FilePass) {
 		if d.Uses > 0 || strings.HasPrefix(d.Name, "_") || pragmas && skipPragma(f, d) {
 			continue
 		}
-		fd := Finding{File: file, Pos: d.Pos, End: d.End, Severity: SeverityWarning, Code: CodeUnusedBinding, Tags: []Tag{TagUnnecessary}}
+		fd := Finding{File: file, Pos: int(d.Pos), End: int(d.End), Severity: SeverityWarning, Code: CodeUnusedBinding, Tags: []Tag{TagUnnecessary}}
 		l, _ := d.Scope.Node.(*nixast.Lambda)
 		switch d.Kind {
 		case scope.Let:
@@ -128,7 +128,7 @@ const deadnixSkip = "deadnix: skip"
 // tokens before the binding are read back until two line breaks are
 // crossed. Callers test first that the file holds the comment at all.
 func skipPragma(f *nixast.File, d *scope.Def) bool {
-	start := d.Pos
+	start := int(d.Pos)
 	if a, ok := d.Node.(*nixast.AttrAssign); ok && !d.Inherit {
 		start = a.Pos()
 	}
@@ -152,7 +152,7 @@ func skipPragma(f *nixast.File, d *scope.Def) bool {
 // removeLetBindingFix deletes an unused let binding (or its name from an
 // inherit with several names).
 func removeLetBindingFix(ws *Workspace, file string, d *scope.Def) (Fix, bool) {
-	if len(d.More) > 0 {
+	if len(d.More()) > 0 {
 		return Fix{}, false // a.b = …; a.c = …;: several bindings make it
 	}
 	title := fmt.Sprintf("Remove the unused binding `%s`", d.Name)
@@ -178,7 +178,7 @@ func removeLetBindingFix(ws *Workspace, file string, d *scope.Def) (Fix, bool) {
 			return Fix{Title: title, Preferred: true, Edits: []TextEdit{remove(b)}}, true
 		}
 		for i, n := range b.Names {
-			if n.Pos() != d.Pos {
+			if n.Pos() != int(d.Pos) {
 				continue
 			}
 			if i > 0 {

@@ -338,10 +338,10 @@ func hoverName(ws *Workspace, f *nixast.File, anc []nixast.Node, off int) *Hover
 		}
 		return nil
 	}
-	line := f.Lines.Line(d.Pos) + 1
+	line := f.Lines.Line(int(d.Pos)) + 1
 	md := "```nix\n" + d.Name + "\n```\n" + d.Kind.String() + fmt.Sprintf(", bound at line %d", line)
-	if d.Value != nil {
-		if v := oneLine(f, d.Value); v != "" {
+	if x := d.Value(); x != nil {
+		if v := oneLine(f, x); v != "" {
 			md += "\n\n```nix\n" + d.Name + " = " + v + "\n```"
 		}
 	}

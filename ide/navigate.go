@@ -79,7 +79,7 @@ func Definition(ws *Workspace, f *nixast.File, off int) []Location {
 		// an alias of a module (let m = ...; in [ m ]): its binding too
 		if _, d, _, ok := varAt(ws, f, off); ok && d != nil {
 			if id, isID := anc[len(anc)-1].(*nixast.Ident); isID && elementIs(ws, f, id) {
-				out = append([]Location{{File: f.Name, Range: Range{d.Pos, d.End}}}, out...)
+				out = append([]Location{{File: f.Name, Range: Range{int(d.Pos), int(d.End)}}}, out...)
 			}
 		}
 		return out
@@ -96,11 +96,11 @@ func Definition(ws *Workspace, f *nixast.File, off int) []Location {
 	if !ok || d == nil {
 		return nil
 	}
-	loc := Location{File: f.Name, Range: Range{d.Pos, d.End}}
+	loc := Location{File: f.Name, Range: Range{int(d.Pos), int(d.End)}}
 	// a variable bound to a path: the definition of the binding is enough,
 	// but a binding to ./file also leads to that file
 	out := []Location{loc}
-	if pl, ok := d.Value.(*nixast.PathLit); ok {
+	if pl, ok := d.Value().(*nixast.PathLit); ok {
 		if text, ok := staticPath(pl); ok {
 			if target := ResolvePath(ws, f.Name, text); target != "" {
 				out = append(out, Location{File: target})
@@ -162,7 +162,7 @@ func References(ctx context.Context, ws *Workspace, f *nixast.File, off int, inc
 		}
 		var out []Location
 		if includeDecl {
-			out = append(out, Location{File: f.Name, Range: Range{d.Pos, d.End}})
+			out = append(out, Location{File: f.Name, Range: Range{int(d.Pos), int(d.End)}})
 		}
 		for _, r := range sc.RefsOf(d) {
 			out = append(out, Location{File: f.Name, Range: refRange(r)})
@@ -214,7 +214,7 @@ func Highlights(ws *Workspace, f *nixast.File, off int) []Highlight {
 	if !ok || d == nil {
 		return nil
 	}
-	out := []Highlight{{Range: Range{d.Pos, d.End}, Write: true}}
+	out := []Highlight{{Range: Range{int(d.Pos), int(d.End)}, Write: true}}
 	for _, r := range sc.RefsOf(d) {
 		out = append(out, Highlight{Range: refRange(r)})
 	}
@@ -285,7 +285,7 @@ func renameTarget(ws *Workspace, f *nixast.File, off int) (*scope.Scopes, *scope
 	if d.Kind == scope.Rec {
 		return nil, nil, fmt.Errorf("`%s` is an attribute of a rec set: its name is also an attribute name of the set, which renaming would change", d.Name)
 	}
-	if d.Path || len(d.More) > 0 {
+	if d.Path || len(d.More()) > 0 {
 		return nil, nil, fmt.Errorf("`%s` is bound through an attribute path; rename it by hand", d.Name)
 	}
 	// A formal's name is the name callers pass: renaming it changes the
@@ -304,7 +304,7 @@ func PrepareRename(ws *Workspace, f *nixast.File, off int) (Range, error) {
 			return refRange(r), nil
 		}
 	}
-	return Range{d.Pos, d.End}, nil
+	return Range{int(d.Pos), int(d.End)}, nil
 }
 
 // Edit replaces Range with New.
@@ -331,14 +331,14 @@ func Rename(ws *Workspace, f *nixast.File, off int, name string) ([]Edit, error)
 		return nil, nil
 	}
 	if other := d.Scope.Lookup(name); other != nil {
-		return nil, fmt.Errorf("`%s` is already bound in the same scope (line %d)", name, f.Lines.Line(other.Pos)+1)
+		return nil, fmt.Errorf("`%s` is already bound in the same scope (line %d)", name, f.Lines.Line(int(other.Pos))+1)
 	}
 	refs := sc.RefsOf(d)
 	// a use of d would find a nearer binding of name
 	for _, r := range refs {
 		for s := sc.ScopeAt(int(r.Pos)); s != nil && s != d.Scope; s = s.Parent {
 			if other := s.Lookup(name); other != nil {
-				return nil, fmt.Errorf("the use at line %d would refer to `%s` bound at line %d", f.Lines.Line(int(r.Pos))+1, name, f.Lines.Line(other.Pos)+1)
+				return nil, fmt.Errorf("the use at line %d would refer to `%s` bound at line %d", f.Lines.Line(int(r.Pos))+1, name, f.Lines.Line(int(other.Pos))+1)
 			}
 		}
 	}
@@ -352,7 +352,7 @@ func Rename(ws *Workspace, f *nixast.File, off int, name string) ([]Edit, error)
 			return nil, fmt.Errorf("`%s` is used at line %d and would then refer to the renamed binding", name, f.Lines.Line(int(r.Pos))+1)
 		}
 	}
-	edits := []Edit{{Range: Range{d.Pos, d.End}, New: name}}
+	edits := []Edit{{Range: Range{int(d.Pos), int(d.End)}, New: name}}
 	for _, r := range refs {
 		if r.Inherit {
 			// inherit x; also names an attribute: it becomes x = name;

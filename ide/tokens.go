@@ -91,9 +91,9 @@ func identTypes(ws *Workspace, f *nixast.File) map[int]int {
 	for _, d := range sc.Defs {
 		switch d.Kind {
 		case scope.Formal, scope.Param:
-			m[d.Pos] = TokParameter
+			m[int(d.Pos)] = TokParameter
 		case scope.Let:
-			m[d.Pos] = TokVariable
+			m[int(d.Pos)] = TokVariable
 		}
 	}
 	for i := range sc.Refs {

@@ -204,12 +204,12 @@ func (r *resolver) expr(x nixast.Expr, sc *Scope) {
 	case *nixast.Lambda:
 		inner := r.newScope(x, sc, x.Pos(), x.End(), isBad(x.Body))
 		if x.Param != nil {
-			r.define(inner, &Def{Name: x.Param.Name, Kind: Param, Pos: x.Param.Pos(), End: x.Param.End(), Node: x})
+			r.define(inner, &Def{Name: x.Param.Name, Kind: Param, Pos: int32(x.Param.Pos()), End: int32(x.Param.End()), Node: x})
 		}
 		if x.Formals != nil {
 			for _, fo := range x.Formals.List {
 				if fo.Name != nil {
-					r.define(inner, &Def{Name: fo.Name.Name, Kind: Formal, Pos: fo.Name.Pos(), End: fo.Name.End(), Node: fo, Value: fo.Default})
+					r.define(inner, &Def{Name: fo.Name.Name, Kind: Formal, Pos: int32(fo.Name.Pos()), End: int32(fo.Name.End()), Node: fo})
 				}
 			}
 			for _, fo := range x.Formals.List {
@@ -495,22 +495,18 @@ func (r *resolver) bindings(binds []nixast.Binding, rec bool, node nixast.Node, 
 				}
 				if d := inner.Lookup(name); d != nil {
 					if d.Path && len(b.Path.Names) > 1 {
-						d.More = append(d.More, n) // a.b = 1; a.c = 2;
+						d.addMore(n) // a.b = 1; a.c = 2;
 					}
 					continue
 				}
-				d := &Def{Name: name, Kind: kind, Pos: n.Pos(), End: n.End(), Node: b, Path: len(b.Path.Names) > 1}
-				if !d.Path {
-					d.Value = b.Value
-				}
-				r.define(inner, d)
+				r.define(inner, &Def{Name: name, Kind: kind, Pos: int32(n.Pos()), End: int32(n.End()), Node: b, Path: len(b.Path.Names) > 1})
 			case *nixast.Inherit:
 				if b.From != nil && len(b.Names) == 0 {
 					continue
 				}
 				for _, n := range b.Names {
 					if name, ok := n.StaticName(); ok {
-						r.define(inner, &Def{Name: name, Kind: kind, Pos: n.Pos(), End: n.End(), Node: b, Inherit: true})
+						r.define(inner, &Def{Name: name, Kind: kind, Pos: int32(n.Pos()), End: int32(n.End()), Node: b, Inherit: true})
 					}
 				}
 			}
@@ -648,12 +644,11 @@ func (r *resolver) bind(a *attrs, sc *Scope) *Scope {
 	inner, kind := r.open(a.node, sc)
 	inner.reserve(len(a.ents))
 	for _, e := range a.ents {
-		d := &Def{Name: e.name, Kind: kind, Pos: e.at.Pos(), End: e.at.End(), Node: e.bind, More: e.More,
-			Inherit: e.inherited || e.from != nil, Path: e.path}
-		if !d.Path && !d.Inherit {
-			d.Value = e.value
+		d := r.define(inner, &Def{Name: e.name, Kind: kind, Pos: int32(e.at.Pos()), End: int32(e.at.End()), Node: e.bind,
+			Inherit: e.inherited || e.from != nil, Path: e.path})
+		if d != nil {
+			d.addMore(e.More...)
 		}
-		r.define(inner, d)
 		if b := e.bind; b != nil && (b.Pos() < inner.Pos || b.End() > inner.End) {
 			// a.c = … after a = rec { … };: the value sees the rec set.
 			inner.extra = append(inner.extra, [2]int{b.Pos(), b.End()})

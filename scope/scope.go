@@ -47,22 +47,19 @@ func (k Kind) String() string {
 	return "lambda parameter"
 }
 
-// Def is a name bound in the file.
+// Def is a name bound in the file. A package set binds tens of thousands of
+// names, resolved again on every keystroke: what can be read from Node is
+// not kept twice (Value), positions are 32 bits as the tree's, and the
+// rare later names that add to a binding sit behind a pointer (More).
 type Def struct {
-	Name     string
-	Pos, End int         // the name where it is bound (an identifier or a quoted key)
-	Node     nixast.Node // *AttrAssign, *Inherit, *Formal or *Lambda
-	// Value is the bound expression of `name = value;` and a formal's
-	// default; nil for parameters, inherits and attribute paths.
-	Value nixast.Expr
+	Name  string
+	Node  nixast.Node // *AttrAssign, *Inherit, *Formal or *Lambda
 	Scope *Scope
-	// More lists the names of later bindings that add to this one
-	// (a.b = 1; a.c = 2;).
-	More []nixast.Node
+	more  *[]nixast.Node
+	// The name where it is bound (an identifier or a quoted key).
+	Pos, End int32
 	// Uses counts the references to the name.
 	Uses int32
-	// The small fields last, side by side: a package set binds tens of
-	// thousands of names, and each padded field cost a word.
 	Kind Kind
 	// Inherit is set for a name bound by inherit or inherit (from): the
 	// name is also the attribute it takes.
@@ -70,6 +67,40 @@ type Def struct {
 	// Path is set when the name begins an attribute path (a.b = …;): the
 	// binding is a set made of all such paths.
 	Path bool
+}
+
+// Value returns the bound expression of `name = value;` and a formal's
+// default; nil for parameters, inherits and attribute paths.
+func (d *Def) Value() nixast.Expr {
+	if d.Path || d.Inherit {
+		return nil
+	}
+	switch n := d.Node.(type) {
+	case *nixast.AttrAssign:
+		return n.Value
+	case *nixast.Formal:
+		return n.Default
+	}
+	return nil
+}
+
+// More returns the names of later bindings that add to this one
+// (a.b = 1; a.c = 2;).
+func (d *Def) More() []nixast.Node {
+	if d.more == nil {
+		return nil
+	}
+	return *d.more
+}
+
+func (d *Def) addMore(n ...nixast.Node) {
+	if len(n) == 0 {
+		return
+	}
+	if d.more == nil {
+		d.more = new([]nixast.Node)
+	}
+	*d.more = append(*d.more, n...)
 }
 
 // Doc returns the /** */ comment of the binding, if any.
@@ -90,10 +121,10 @@ func (d *Def) Doc() *nixast.Comment {
 // Holds reports whether off is on the name of the binding, or on a later
 // name that adds to it.
 func (d *Def) Holds(off int) bool {
-	if d.Pos <= off && off <= d.End {
+	if int(d.Pos) <= off && off <= int(d.End) {
 		return true
 	}
-	for _, n := range d.More {
+	for _, n := range d.More() {
 		if n.Pos() <= off && off <= n.End() {
 			return true
 		}

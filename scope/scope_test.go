@@ -94,7 +94,7 @@ func TestDefinitionsAndUses(t *testing.T) {
 		return i
 	}
 	d, r := sc.DefAt(at("foo", 3))
-	if d == nil || r == nil || d.Pos != at("foo", 1) || d.Kind != Let || d.Value == nil {
+	if d == nil || r == nil || int(d.Pos) != at("foo", 1) || d.Kind != Let || d.Value() == nil {
 		t.Fatalf("DefAt(foo) = %+v, %+v", d, r)
 	}
 	var uses []int
@@ -105,7 +105,7 @@ func TestDefinitionsAndUses(t *testing.T) {
 		t.Errorf("uses of foo %v (%d), want %v", uses, d.Uses, want)
 	}
 	a, _ := sc.DefAt(at("a.c", 1))
-	if a == nil || !a.Path || len(a.More) != 1 || a.Uses != 1 {
+	if a == nil || !a.Path || len(a.More()) != 1 || a.Uses != 1 {
 		t.Errorf("a, bound by two paths: %+v", a)
 	}
 	if d, _ := sc.DefAt(at("baz", 3)); d != nil {
@@ -150,7 +150,7 @@ func TestMergedValueSeesRecSet(t *testing.T) {
 	src := "{ a = rec { b = 1; }; a.c = b; }"
 	sc := Resolve(nixast.Parse("/ws/a.nix", []byte(src)))
 	off := strings.LastIndex(src, "b")
-	if d, _ := sc.DefAt(off); d == nil || d.Pos != strings.Index(src, "b") {
+	if d, _ := sc.DefAt(off); d == nil || int(d.Pos) != strings.Index(src, "b") {
 		t.Fatalf("b in a.c = b: %+v", d)
 	}
 	found := false
@@ -339,7 +339,7 @@ func leftover(sc *Scratch) int {
 	}
 	for _, c := range sc.binds.chunks {
 		for _, d := range c[:cap(c)] {
-			if d.Name != "" || d.Node != nil || d.Value != nil || d.Scope != nil || d.More != nil {
+			if d.Name != "" || d.Node != nil || d.Scope != nil || d.more != nil {
 				n++
 			}
 		}
@@ -375,7 +375,7 @@ func describe(f *nixast.File, s *Scopes) string {
 	var b strings.Builder
 	for i, d := range s.Defs {
 		fmt.Fprintf(&b, "def %d %s %d-%d %v %T@%d value %v more %d uses %d inherit %v path %v scope %d\n", i, d.Name, d.Pos, d.End, d.Kind,
-			d.Node, d.Node.Pos(), d.Value != nil && d.Value.Pos() >= 0, len(d.More), d.Uses, d.Inherit, d.Path, scIdx[d.Scope])
+			d.Node, d.Node.Pos(), d.Value() != nil && d.Value().Pos() >= 0, len(d.More()), d.Uses, d.Inherit, d.Path, scIdx[d.Scope])
 	}
 	for i, r := range s.Refs {
 		fmt.Fprintf(&b, "ref %d %s %d-%d def %d with %v global %v inherit %v\n", i, r.Name, r.Pos, r.End, idx(r.Def), r.InWith, r.Global, r.Inherit)
