@@ -1,6 +1,11 @@
 package nixast
 
-import "strings"
+import (
+	"hash/maphash"
+	"math/bits"
+	"strings"
+	"sync"
+)
 
 // Nix rejects duplicate attributes while parsing, merging nested attribute
 // paths as it goes: a.b = 1; a.c = 2; builds one set a, and so does
@@ -107,14 +112,57 @@ func repeats(names []string) bool {
 		}
 		return false
 	}
-	seen := make(map[string]struct{}, len(names))
-	for _, name := range names {
-		if _, dup := seen[name]; dup {
-			return true
+	t := nameTables.Get().(*nameTable)
+	defer t.release()
+	return t.repeats(names)
+}
+
+// nameTable is an open-addressing set of the indexes of names, kept for
+// the next long list: a package set's 26,000 names made a map of more than
+// a megabyte on every keystroke that changed one of them (Reparse checks
+// the list again).
+type nameTable struct {
+	slots []int32 // an index into names plus one; 0 is empty
+}
+
+var (
+	nameTables = sync.Pool{New: func() any { return new(nameTable) }}
+	nameSeed   = maphash.MakeSeed()
+)
+
+// maxKeptSlots bounds the table a pool keeps: a list of a million names
+// leaves its table to the collector.
+const maxKeptSlots = 1 << 20
+
+func (t *nameTable) repeats(names []string) bool {
+	size := 1 << bits.Len(uint(2*len(names))) // at most half full
+	if cap(t.slots) < size {
+		t.slots = make([]int32, size)
+	} else {
+		t.slots = t.slots[:size]
+		clear(t.slots)
+	}
+	mask := uint64(size - 1)
+	for i, name := range names {
+		for j := maphash.String(nameSeed, name) & mask; ; j = (j + 1) & mask {
+			k := t.slots[j]
+			if k == 0 {
+				t.slots[j] = int32(i + 1)
+				break
+			}
+			if names[k-1] == name {
+				return true
+			}
 		}
-		seen[name] = struct{}{}
 	}
 	return false
+}
+
+func (t *nameTable) release() {
+	if cap(t.slots) > maxKeptSlots {
+		t.slots = nil
+	}
+	nameTables.Put(t)
 }
 
 // buildEntries builds the attribute tree of binds, reporting duplicates.
