@@ -287,3 +287,21 @@ func nixFilesBelow(dir string) (rels []string, srcs [][]byte) {
 	})
 	return rels, srcs
 }
+
+// BenchmarkFindValueNodes is the walk that finds a 1.5 MB package set's
+// hash bindings and store paths, which every version of the file makes.
+func BenchmarkFindValueNodes(b *testing.B) {
+	ws := loadCorpus(b, 0, 1500000)
+	var f *nixast.File
+	for _, x := range ws.Files {
+		f = x
+	}
+	b.SetBytes(int64(len(f.Src)))
+	b.ReportAllocs()
+	var n int
+	for b.Loop() {
+		vn := findValueNodes(f)
+		n = len(vn.hashes) + len(vn.storePaths)
+	}
+	b.ReportMetric(float64(n), "nodes")
+}

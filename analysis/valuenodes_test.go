@@ -15,7 +15,8 @@ import (
 // TestValueNodesSkipAgrees: findValueNodes, which skips sources that cannot
 // hold a store path or a hash attribute and texts that cannot start with
 // the store directory, finds what a walk of every node finds, in sources
-// written with the words, their escapes and indented strings.
+// written with the words, their escapes and indented strings, broken or
+// not (a tree without errors takes markWalk).
 func TestValueNodesSkipAgrees(t *testing.T) {
 	frags := []string{
 		`{ `, ` }`, `; `, ` = `, `"`, `''`, "\n", "  ", `${x}`, `''$`, `'''`, `''\`, `\`, `\\`, `\/`, `\n`, `\s`, `\h`, `\a`, `\2`, `\H`, `\i`,
@@ -65,8 +66,11 @@ func TestValueNodesSkipAgrees(t *testing.T) {
 		if len(valueMarks(f.Src)) == 0 {
 			counted["skipped"]++
 		}
+		if len(f.Errors) == 0 && len(want.hashes)+len(want.storePaths) > 0 {
+			counted["found without errors"]++ // by markWalk
+		}
 	}
-	for _, k := range []string{"hashes", "store", "skipped"} {
+	for _, k := range []string{"hashes", "store", "skipped", "found without errors"} {
 		if counted[k] < 100 {
 			t.Errorf("only %d sources with %s: the test tries too little", counted[k], k)
 		}
@@ -126,6 +130,15 @@ func TestValueNodesWalkAgrees(t *testing.T) {
 	}
 	b.WriteString("}\n")
 	srcs = append(srcs, []byte(b.String()))
+	// Nodes that start where the last one ends, and the kinds of nodes
+	// that hold others (a default after or, assert, if, with, formals,
+	// legacy let, inherit (from), has-attr).
+	srcs = append(srcs,
+		[]byte(`{a="";sha256="x";b=/nix/store/x;c="/nix/store/y";}`),
+		[]byte(`{ a = x.y or { hash = "z"; }; b = x.y or "/nix/store/q"; }`),
+		[]byte(`{ h ? { sha512 = "q"; } }: assert h ? sha256; if true then { vendorHash = "v"; } else with h; [ ''/nix/store/z'' ]`),
+		[]byte(`let { body = { outputHash = "o"; }; } // { inherit ({ hash = "i"; }) hash; s = "${"/nix/store/"}"; }`),
+	)
 	found := 0
 	for i, src := range srcs {
 		f := nixast.ParseWithoutTokens("/ws/a.nix", src)
