@@ -248,6 +248,17 @@ func (r *resolver) expr(x nixast.Expr, sc *Scope) {
 		r.parts(x.Parts, sc)
 	case *nixast.PathLit:
 		r.parts(x.Parts, sc)
+	case *nixast.If:
+		r.expr(x.Cond, sc)
+		r.expr(x.Then, sc)
+		r.expr(x.Else, sc)
+	case *nixast.Unary:
+		r.expr(x.X, sc)
+	case *nixast.Assert:
+		r.expr(x.Cond, sc)
+		r.expr(x.Body, sc)
+	case *nixast.IntLit, *nixast.FloatLit, *nixast.URILit, *nixast.SearchPath, *nixast.BadExpr:
+		// no names
 	default:
 		nixast.EachChild(x, func(c nixast.Node) {
 			if e, ok := c.(nixast.Expr); ok {
