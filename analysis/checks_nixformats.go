@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 	"github.com/nix-community/go-nix/pkg/nixhash"
@@ -62,6 +63,50 @@ func parseHash(s string, algo *nixhash.Algorithm) (h *nixhash.HashWithEncoding, 
 		}
 	}()
 	return nixhash.ParseAny(s, algo)
+}
+
+// validHashes remembers the hashes parseHash accepted, by algorithm and
+// text: a package set's thousands of hashes were all parsed again on every
+// keystroke in it, a quarter of a megabyte of garbage each time.
+var validHashes struct {
+	sync.Mutex
+	m map[hashKey]struct{}
+}
+
+type hashKey struct {
+	algo string // "" when the name implies none
+	text string
+}
+
+// maxValidHashes bounds validHashes: past it, it starts again empty.
+const maxValidHashes = 1 << 16
+
+// validHash reports whether s is a hash Nix parses, for the algorithm algo
+// implies (nil: any, given in s).
+func validHash(s string, algo *nixhash.Algorithm) bool {
+	k := hashKey{text: s}
+	if algo != nil {
+		k.algo = algo.String()
+	}
+	validHashes.Lock()
+	_, ok := validHashes.m[k]
+	validHashes.Unlock()
+	if ok {
+		return true
+	}
+	if _, err := parseHash(s, algo); err != nil {
+		return false
+	}
+	// The text may share memory with a whole source: the memo keeps a
+	// copy.
+	k.text = strings.Clone(s)
+	validHashes.Lock()
+	if validHashes.m == nil || len(validHashes.m) >= maxValidHashes {
+		validHashes.m = make(map[hashKey]struct{})
+	}
+	validHashes.m[k] = struct{}{}
+	validHashes.Unlock()
+	return true
 }
 
 // valueNodes are what the value checks read in one file, found by one walk
@@ -457,7 +502,7 @@ func (p *FilePass) checkHash(file string, set *nixast.AttrSet, as *nixast.AttrAs
 			}
 		}
 	}
-	if _, err := parseHash(s, algo); err == nil {
+	if validHash(s, algo) {
 		return
 	}
 	msg := fmt.Sprintf("%q is not a valid Nix hash for `%s`", s, name)
