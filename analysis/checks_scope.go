@@ -38,7 +38,7 @@ var UnusedBinding = &Analyzer{
 func runUndefinedVariable(p *FilePass) {
 	for _, r := range p.Names().Undefined() {
 		p.Report(Finding{File: p.Path, Pos: int(r.Pos), End: int(r.End), Severity: SeverityError, Code: CodeUndefinedVariable,
-			Message: fmt.Sprintf("undefined variable `%s`", r.Name)})
+			Message: fmt.Sprintf("undefined variable `%s`", r.Name())})
 	}
 }
 

@@ -345,7 +345,7 @@ func Rename(ws *Workspace, f *nixast.File, off int, name string) ([]Edit, error)
 	// a use of an outer name would be captured by d
 	for i := range sc.Refs {
 		r := &sc.Refs[i]
-		if r.Name != name || !d.Scope.Holds(int(r.Pos)) {
+		if r.Name() != name || !d.Scope.Holds(int(r.Pos)) {
 			continue
 		}
 		if r.Def == nil || !r.Def.Scope.Inside(d.Scope) {
@@ -382,7 +382,7 @@ func inheritEdits(f *nixast.File, r *scope.Ref, name string) []Edit {
 			in = x
 		}
 	}
-	bind := attrKey(r.Name) + " = " + name + ";"
+	bind := attrKey(r.Name()) + " = " + name + ";"
 	if in == nil || in.Semi < 0 {
 		return []Edit{{Range: refRange(r), New: bind}}
 	}

@@ -192,7 +192,7 @@ func addFormal(sc *scope.Scopes, anc []nixast.Node, off int) (Refactor, bool) {
 			continue
 		}
 		fs := l.Formals
-		name := r.Name
+		name := r.Name()
 		var e Edit
 		switch {
 		case len(fs.List) > 0:

@@ -109,9 +109,9 @@ func identTypes(ws *Workspace, f *nixast.File) map[int]int {
 				m[p] = TokVariable
 			}
 		case r.InWith || r.Inherit || !r.Global:
-		case r.Name == "builtins":
+		case r.Name() == "builtins":
 			m[p] = TokNamespace
-		case r.Name == "true" || r.Name == "false" || r.Name == "null":
+		case r.Name() == "true" || r.Name() == "false" || r.Name() == "null":
 			m[p] = TokKeyword
 		default:
 			m[p] = TokFunction

@@ -24,8 +24,8 @@ func FuzzResolve(f *testing.F) {
 		sc := Resolve(file)
 		for i := range sc.Refs {
 			r := &sc.Refs[i]
-			if r.Def != nil && r.Def.Name != r.Name {
-				t.Fatalf("use of %q bound to %q", r.Name, r.Def.Name)
+			if r.Def != nil && r.Def.Name != r.Name() {
+				t.Fatalf("use of %q bound to %q", r.Name(), r.Def.Name)
 			}
 		}
 		for off := 0; off <= len(src); off++ {

@@ -311,8 +311,8 @@ func TestUndefinedAgreesWithNix(t *testing.T) {
 	for k, o := range withUndef {
 		names := map[string]int{}
 		for _, r := range o.undef {
-			if _, ok := names[r.Name]; !ok {
-				names[r.Name] = o.f.Lines.Line(int(r.Pos)) + 1
+			if _, ok := names[r.Name()]; !ok {
+				names[r.Name()] = o.f.Lines.Line(int(r.Pos)) + 1
 			}
 		}
 		var all []string

@@ -160,23 +160,35 @@ func isBad(x nixast.Expr) bool {
 	return bad
 }
 
-func (r *resolver) use(name string, pos, end int, sc *Scope, inherit bool) {
-	ref := Ref{Name: name, Pos: int32(pos), End: int32(end), Inherit: inherit}
+// use records a use of the name *name (a name in the tree) at pos to end.
+func (r *resolver) use(name *string, pos, end int, sc *Scope, inherit bool) {
+	ref := Ref{name: name, Pos: int32(pos), End: int32(end), Inherit: inherit}
 	for c := sc; c != nil; c = c.Parent {
 		if c.With {
 			ref.InWith = true
 			continue
 		}
-		if d := c.Lookup(name); d != nil {
+		if d := c.Lookup(*name); d != nil {
 			ref.Def, ref.InWith = d, false
 			d.Uses++
 			break
 		}
 	}
-	if ref.Def == nil && !ref.InWith && IsGlobal(name) {
+	if ref.Def == nil && !ref.InWith && IsGlobal(*name) {
 		ref.Global = true
 	}
 	r.s.Refs = append(r.s.Refs, ref)
+}
+
+// namePtr returns a pointer to name, the static name of n: the
+// identifier's own, or for a quoted name a copy.
+func namePtr(n *nixast.AttrName, name string) *string {
+	if id := n.Ident(); id != nil && id.Name == name {
+		return &id.Name
+	}
+	p := new(string) // only here: &name would move every call's name to the heap
+	*p = name
+	return p
 }
 
 func (r *resolver) expr(x nixast.Expr, sc *Scope) {
@@ -186,7 +198,7 @@ func (r *resolver) expr(x nixast.Expr, sc *Scope) {
 		if x.Name == "__curPos" {
 			return // Nix's parser makes it a position, not a variable
 		}
-		r.use(x.Name, x.Pos(), x.End(), sc, false)
+		r.use(&x.Name, x.Pos(), x.End(), sc, false)
 	case *nixast.Select:
 		r.expr(x.X, sc)
 		r.attrPath(x.Path, sc)
@@ -544,7 +556,7 @@ func (r *resolver) bindings(binds []nixast.Binding, rec bool, node nixast.Node, 
 			}
 			for _, n := range b.Names {
 				if name, ok := n.StaticName(); ok {
-					r.use(name, n.Pos(), n.End(), sc, true)
+					r.use(namePtr(n, name), n.Pos(), n.End(), sc, true)
 				} else {
 					r.attrName(n, sc)
 				}
@@ -680,7 +692,7 @@ func (r *resolver) bind(a *attrs, sc *Scope) *Scope {
 func (r *resolver) value(e *entry, sc *Scope) {
 	switch {
 	case e.inherited:
-		r.use(e.name, e.at.Pos(), e.at.End(), sc, true)
+		r.use(namePtr(e.at, e.name), e.at.Pos(), e.at.End(), sc, true)
 	case e.from != nil:
 		if r.froms == nil {
 			r.froms = map[*nixast.Inherit]bool{}

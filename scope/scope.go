@@ -135,8 +135,11 @@ func (d *Def) Holds(off int) bool {
 // Ref is a use of a variable: an identifier in an expression, or a name of
 // a plain inherit.
 type Ref struct {
-	Def      *Def // nil: a global, a name from a with, or undefined
-	Name     string
+	Def *Def // nil: a global, a name from a with, or undefined
+	// name points at the identifier's own name in the tree: a package
+	// set has tens of thousands of uses, resolved again on every
+	// keystroke, and a pointer is half a string.
+	name     *string
 	Pos, End int32
 	// InWith is set when no lexical binding has the name and a with is
 	// around it: the with's set may bind it.
@@ -146,6 +149,14 @@ type Ref struct {
 	Global bool
 	// Inherit is set for a name of a plain inherit.
 	Inherit bool
+}
+
+// Name returns the name used.
+func (r *Ref) Name() string {
+	if r.name == nil {
+		return ""
+	}
+	return *r.name
 }
 
 // Undefined reports whether nothing binds the name: Nix rejects the file.

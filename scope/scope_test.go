@@ -16,7 +16,7 @@ func undefinedNames(src string) string {
 	f := nixast.Parse("/ws/a.nix", []byte(src))
 	var out []string
 	for _, r := range Resolve(f).Undefined() {
-		out = append(out, r.Name)
+		out = append(out, r.Name())
 	}
 	return strings.Join(out, " ")
 }
@@ -175,7 +175,7 @@ func TestResolveSizedAgrees(t *testing.T) {
 			}
 			for i, r := range got.Refs {
 				w := want.Refs[i]
-				if r.Name != w.Name || r.Pos != w.Pos || r.End != w.End || (r.Def == nil) != (w.Def == nil) || r.Def != nil && r.Def.Pos != w.Def.Pos {
+				if r.Name() != w.Name() || r.Pos != w.Pos || r.End != w.End || (r.Def == nil) != (w.Def == nil) || r.Def != nil && r.Def.Pos != w.Def.Pos {
 					t.Fatalf("%s, room %v: use %d is %+v, want %+v", p, room, i, r, w)
 				}
 			}
@@ -378,7 +378,7 @@ func describe(f *nixast.File, s *Scopes) string {
 			d.Node, d.Node.Pos(), d.Value() != nil && d.Value().Pos() >= 0, len(d.More()), d.Uses, d.Inherit, d.Path, scIdx[d.Scope])
 	}
 	for i, r := range s.Refs {
-		fmt.Fprintf(&b, "ref %d %s %d-%d def %d with %v global %v inherit %v\n", i, r.Name, r.Pos, r.End, idx(r.Def), r.InWith, r.Global, r.Inherit)
+		fmt.Fprintf(&b, "ref %d %s %d-%d def %d with %v global %v inherit %v\n", i, r.Name(), r.Pos, r.End, idx(r.Def), r.InWith, r.Global, r.Inherit)
 	}
 	for i, sc := range append([]*Scope{s.root}, s.scopes...) {
 		parent := -3
@@ -392,7 +392,7 @@ func describe(f *nixast.File, s *Scopes) string {
 		fmt.Fprintf(&b, "scope %d parent %d %d-%d with %v extra %v defs %v named %v\n", i-1, parent, sc.Pos, sc.End, sc.With, sc.extra, defs, sc.names != nil)
 	}
 	for _, r := range s.Undefined() {
-		fmt.Fprintf(&b, "undefined %s %d\n", r.Name, r.Pos)
+		fmt.Fprintf(&b, "undefined %s %d\n", r.Name(), r.Pos)
 	}
 	for off := 0; off <= len(f.Src); off += max(1, len(f.Src)/50) {
 		var vis []int
