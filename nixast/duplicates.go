@@ -130,9 +130,9 @@ var (
 	nameSeed   = maphash.MakeSeed()
 )
 
-// maxKeptSlots bounds the table a pool keeps: a list of a million names
-// leaves its table to the collector.
-const maxKeptSlots = 1 << 20
+// maxPooled bounds what a pool keeps (a table's slots, a slice's names):
+// a list of a million names leaves its memory to the collector.
+const maxPooled = 1 << 20
 
 func (t *nameTable) repeats(names []string) bool {
 	size := 1 << bits.Len(uint(2*len(names))) // at most half full
@@ -159,7 +159,7 @@ func (t *nameTable) repeats(names []string) bool {
 }
 
 func (t *nameTable) release() {
-	if cap(t.slots) > maxKeptSlots {
+	if cap(t.slots) > maxPooled {
 		t.slots = nil
 	}
 	nameTables.Put(t)

@@ -81,7 +81,7 @@ func recheck(f, old *File, moved func(int) int, cut, runEnd int, unchanged func(
 	kp := keyPool.Get().(*[]string) // the first names of each list in turn
 	keys := *kp
 	defer func() {
-		if cap(keys) <= maxKeptSlots {
+		if cap(keys) <= maxPooled {
 			*kp = keys[:0]
 			keyPool.Put(kp)
 		}
@@ -184,12 +184,12 @@ func containerAt(root Node, pos int) Node {
 	return nil
 }
 
-// firstNames appends the static first names a binding defines.
 // keyPool keeps the slices of first names that recheck fills: a package
 // set's list of 26,000 bindings, checked again on a keystroke that changes
 // a name, took a new one of 400 KB each time.
 var keyPool = sync.Pool{New: func() any { return new([]string) }}
 
+// firstNames appends the static first names a binding defines.
 func firstNames(b Binding, out []string) []string {
 	switch b := b.(type) {
 	case *AttrAssign:
