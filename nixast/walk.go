@@ -4,14 +4,14 @@ package nixast
 // each node; if f returns false, the node's children are skipped. After the
 // children of a node, f is called with nil (as go/ast.Inspect does).
 func Inspect(n Node, f func(Node) bool) {
-	inspector(f).Visit(n)
+	inspector(f).visit(n)
 }
 
 // inspector walks without allocating per node: a func value is
-// pointer-shaped, so it becomes a Visitor for free.
+// pointer-shaped, so it becomes a childVisitor for free.
 type inspector func(Node) bool
 
-func (f inspector) Visit(n Node) {
+func (f inspector) visit(n Node) {
 	if n == nil || !f(n) {
 		return
 	}
@@ -24,28 +24,22 @@ func (f inspector) Visit(n Node) {
 // walks over every node of large files (a third faster on a package set).
 func Preorder(n Node, f func(Node)) {
 	if n != nil {
-		preorder(f).Visit(n)
+		preorder(f).visit(n)
 	}
 }
 
 type preorder func(Node)
 
-func (f preorder) Visit(n Node) {
+func (f preorder) visit(n Node) {
 	f(n)
 	eachChild(n, f)
 }
 
-// A Visitor is called with each child of a node (WalkChildren).
-type Visitor interface{ Visit(Node) }
-
-// WalkChildren calls v.Visit for each direct child of n, in source order,
-// as EachChild does: a walk that keeps its state in v needs no closure per
-// node.
-func WalkChildren(n Node, v Visitor) { eachChild(n, v) }
+type childVisitor interface{ visit(Node) }
 
 type funcVisitor func(Node)
 
-func (f funcVisitor) Visit(n Node) { f(n) }
+func (f funcVisitor) visit(n Node) { f(n) }
 
 // Children returns the direct children of n in source order.
 func Children(n Node) []Node {
@@ -58,10 +52,10 @@ func Children(n Node) []Node {
 // passes nil or a typed nil pointer (TestChildrenAreNeverNil).
 func EachChild(n Node, fn func(Node)) { eachChild(n, funcVisitor(fn)) }
 
-func eachChild(n Node, v Visitor) {
+func eachChild(n Node, v childVisitor) {
 	add := func(c Node) {
 		if c != nil {
-			v.Visit(c)
+			v.visit(c)
 		}
 	}
 	addPath := func(p *AttrPath) {
