@@ -193,13 +193,13 @@ type AttrAssign struct {
 
 // Inherit is inherit names; or inherit (from) names;.
 type Inherit struct {
-	Inherit int
-	Lparen  int  // -1 without (from)
 	From    Expr // nil without (from)
-	Rparen  int
 	Names   []*AttrName
-	Semi    int
-	Stop    int
+	Inherit int32
+	Lparen  int32 // -1 without (from)
+	Rparen  int32
+	Semi    int32
+	Stop    int32
 }
 
 // Select is X.path or X.path or Default.
@@ -341,8 +341,8 @@ func (x *AttrPath) Pos() int   { return x.Names[0].Pos() }
 func (x *AttrPath) End() int   { return x.Names[len(x.Names)-1].End() }
 func (x *AttrAssign) Pos() int { return x.Path.Pos() }
 func (x *AttrAssign) End() int { return int(x.Stop) }
-func (x *Inherit) Pos() int    { return x.Inherit }
-func (x *Inherit) End() int    { return x.Stop }
+func (x *Inherit) Pos() int    { return int(x.Inherit) }
+func (x *Inherit) End() int    { return int(x.Stop) }
 func (x *Select) Pos() int     { return x.X.Pos() }
 func (x *Select) End() int {
 	if x.Default != nil {

@@ -167,19 +167,19 @@ func (p *parser) pathString(path *AttrPath) string {
 }
 
 func (p *parser) parseInherit() Binding {
-	x := put(&p.inherits, Inherit{Inherit: p.tok.Pos(), Lparen: -1, Rparen: -1, Semi: -1})
+	x := put(&p.inherits, Inherit{Inherit: int32(p.tok.Pos()), Lparen: -1, Rparen: -1, Semi: -1})
 	p.next()
 	if p.tok.Kind == LPAREN {
-		x.Lparen = p.tok.Pos()
+		x.Lparen = int32(p.tok.Pos())
 		p.next()
 		p.pushCloser(RPAREN)
 		x.From = p.parseExpr()
 		p.popCloser()
 		if p.tok.Kind == RPAREN {
-			x.Rparen = p.tok.Pos()
+			x.Rparen = int32(p.tok.Pos())
 			p.next()
 		} else {
-			p.errorf(p.tok.Pos(), p.tok.End(), "expected ')' to close the '(' of 'inherit' at %s, found %s", p.at(x.Lparen), p.describe(p.tok))
+			p.errorf(p.tok.Pos(), p.tok.End(), "expected ')' to close the '(' of 'inherit' at %s, found %s", p.at(int(x.Lparen)), p.describe(p.tok))
 		}
 	}
 	var buf [16]*AttrName
@@ -205,19 +205,19 @@ func (p *parser) parseInherit() Binding {
 			names = append(names, n)
 			continue
 		case SEMI:
-			x.Semi = p.tok.Pos()
+			x.Semi = int32(p.tok.Pos())
 			p.next()
 		default:
 			p.errorf(p.prevEnd(), p.prevEnd(), "expected ';' after 'inherit', found %s", p.describe(p.tok))
 			if !p.bindingAhead() && p.tok.Kind != RBRACE && p.tok.Kind != IN && p.tok.Kind != INHERIT {
 				p.skipTo(SEMI, RBRACE, IN)
 				if p.tok.Kind == SEMI {
-					x.Semi = p.tok.Pos()
+					x.Semi = int32(p.tok.Pos())
 					p.next()
 				}
 			}
 		}
-		x.Stop = p.prevEnd()
+		x.Stop = int32(p.prevEnd())
 		return x
 	}
 }

@@ -377,7 +377,7 @@ func (s *shifter) binding(b Binding) Binding {
 		return c
 	case *Inherit:
 		c := put(&s.inherits, *b)
-		c.Inherit, c.Lparen, c.Rparen, c.Semi, c.Stop = s.pos(c.Inherit), s.pos(c.Lparen), s.pos(c.Rparen), s.pos(c.Semi), s.pos(c.Stop)
+		c.Inherit, c.Lparen, c.Rparen, c.Semi, c.Stop = s.pos32(c.Inherit), s.pos32(c.Lparen), s.pos32(c.Rparen), s.pos32(c.Semi), s.pos32(c.Stop)
 		c.From = s.expr(b.From)
 		c.Names = s.nameList(b.Names)
 		return c
