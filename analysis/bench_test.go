@@ -129,7 +129,19 @@ func BenchmarkEditSharedModule(b *testing.B) {
 // BenchmarkEditPackageSet is a keystroke in a 1.5 MB package set, after
 // the workspace's first analysis: the file is parsed again as the server
 // does (Reparse) and its own checks run again.
-func BenchmarkEditPackageSet(b *testing.B) {
+func BenchmarkEditPackageSet(b *testing.B) { benchEditPackageSet(b, 0.5) }
+
+// BenchmarkEditPackageSetAt is BenchmarkEditPackageSet with the edit near
+// the start and near the end of the file: Reparse copies the nodes after
+// the edit, and the difference is what that copy costs.
+func BenchmarkEditPackageSetAt(b *testing.B) {
+	b.Run("start", func(b *testing.B) { benchEditPackageSet(b, 0.05) })
+	b.Run("end", func(b *testing.B) { benchEditPackageSet(b, 0.95) })
+}
+
+// benchEditPackageSet edits at the line that starts before the share at of
+// the package set's bytes.
+func benchEditPackageSet(b *testing.B, at float64) {
 	ws := loadCorpus(b, 0, 1500000)
 	var path string
 	for p := range ws.Files {
@@ -141,8 +153,8 @@ func BenchmarkEditPackageSet(b *testing.B) {
 	}
 	f := ws.Files[path]
 	src := string(f.Src)
-	at := strings.LastIndex(src[:len(src)/2], "\n") + 1
-	benchEdits(b, c, ws, path, src, at, "  extra = 1;\n", func(text []byte) *nixast.File {
+	line := strings.LastIndex(src[:int(at*float64(len(src)))], "\n") + 1
+	benchEdits(b, c, ws, path, src, line, "  extra = 1;\n", func(text []byte) *nixast.File {
 		f = nixast.Reparse(f, path, text)
 		return f
 	})
