@@ -79,7 +79,7 @@ func Definition(ws *Workspace, f *nixast.File, off int) []Location {
 		// an alias of a module (let m = ...; in [ m ]): its binding too
 		if _, d, _, ok := varAt(ws, f, off); ok && d != nil {
 			if id, isID := anc[len(anc)-1].(*nixast.Ident); isID && elementIs(ws, f, id) {
-				out = append([]Location{{File: f.Name, Range: Range{int(d.Pos), int(d.End)}}}, out...)
+				out = append([]Location{{File: f.Name, Range: defRange(d)}}, out...)
 			}
 		}
 		return out
@@ -96,7 +96,7 @@ func Definition(ws *Workspace, f *nixast.File, off int) []Location {
 	if !ok || d == nil {
 		return nil
 	}
-	loc := Location{File: f.Name, Range: Range{int(d.Pos), int(d.End)}}
+	loc := Location{File: f.Name, Range: defRange(d)}
 	// a variable bound to a path: the definition of the binding is enough,
 	// but a binding to ./file also leads to that file
 	out := []Location{loc}
@@ -162,7 +162,7 @@ func References(ctx context.Context, ws *Workspace, f *nixast.File, off int, inc
 		}
 		var out []Location
 		if includeDecl {
-			out = append(out, Location{File: f.Name, Range: Range{int(d.Pos), int(d.End)}})
+			out = append(out, Location{File: f.Name, Range: defRange(d)})
 		}
 		for _, r := range sc.RefsOf(d) {
 			out = append(out, Location{File: f.Name, Range: refRange(r)})
@@ -214,7 +214,7 @@ func Highlights(ws *Workspace, f *nixast.File, off int) []Highlight {
 	if !ok || d == nil {
 		return nil
 	}
-	out := []Highlight{{Range: Range{int(d.Pos), int(d.End)}, Write: true}}
+	out := []Highlight{{Range: defRange(d), Write: true}}
 	for _, r := range sc.RefsOf(d) {
 		out = append(out, Highlight{Range: refRange(r)})
 	}
@@ -222,6 +222,9 @@ func Highlights(ws *Workspace, f *nixast.File, off int) []Highlight {
 }
 
 func refRange(r *scope.Ref) Range { return Range{int(r.Pos), int(r.End)} }
+
+// defRange is where d's name is bound.
+func defRange(d *scope.Def) Range { return Range{int(d.Pos), int(d.End)} }
 
 // varAt returns the variable at off: the binding whose name is there, or
 // the binding of the use there. ok is false when off is on no variable name
@@ -304,7 +307,7 @@ func PrepareRename(ws *Workspace, f *nixast.File, off int) (Range, error) {
 			return refRange(r), nil
 		}
 	}
-	return Range{int(d.Pos), int(d.End)}, nil
+	return defRange(d), nil
 }
 
 // Edit replaces Range with New.
@@ -352,7 +355,7 @@ func Rename(ws *Workspace, f *nixast.File, off int, name string) ([]Edit, error)
 			return nil, fmt.Errorf("`%s` is used at line %d and would then refer to the renamed binding", name, f.Lines.Line(int(r.Pos))+1)
 		}
 	}
-	edits := []Edit{{Range: Range{int(d.Pos), int(d.End)}, New: name}}
+	edits := []Edit{{Range: defRange(d), New: name}}
 	for _, r := range refs {
 		if r.Inherit {
 			// inherit x; also names an attribute: it becomes x = name;

@@ -82,10 +82,10 @@ func toInherit(f *nixast.File, anc []nixast.Node) (Refactor, bool) {
 // alone on it.
 func removeUnused(f *nixast.File, sc *scope.Scopes, off int) (Refactor, bool) {
 	for _, d := range sc.Defs {
-		if d.Kind == scope.Formal && d.Uses == 0 && !strings.HasPrefix(d.Name, "_") && int(d.Pos) <= off && off <= int(d.End) {
+		if d.Kind == scope.Formal && d.Uses == 0 && !strings.HasPrefix(d.Name, "_") && d.Holds(off) {
 			return removeFormal(f, d)
 		}
-		if d.Kind != scope.Let || d.Inherit || d.Path || len(d.More()) > 0 || d.Uses > 0 || strings.HasPrefix(d.Name, "_") || !(int(d.Pos) <= off && off <= int(d.End)) {
+		if d.Kind != scope.Let || d.Inherit || d.Path || len(d.More()) > 0 || d.Uses > 0 || strings.HasPrefix(d.Name, "_") || !d.Holds(off) {
 			continue
 		}
 		b, ok := d.Node.(*nixast.AttrAssign)
