@@ -139,8 +139,8 @@ func BenchmarkEditPackageSetAt(b *testing.B) {
 	b.Run("end", func(b *testing.B) { benchEditPackageSet(b, 0.95) })
 }
 
-// benchEditPackageSet edits at the line that starts before the share at of
-// the package set's bytes.
+// benchEditPackageSet edits at the start of the line that holds the byte at
+// share at (0 to 1) of the package set.
 func benchEditPackageSet(b *testing.B, at float64) {
 	ws := loadCorpus(b, 0, 1500000)
 	var path string
