@@ -181,9 +181,9 @@ func (r *resolver) use(name *string, pos, end int, sc *Scope, inherit bool) {
 }
 
 // namePtr returns a pointer to name, the static name of n: the
-// identifier's own, or for a quoted name a copy.
+// identifier's own (StaticName is its Name), or for a quoted name a copy.
 func namePtr(n *nixast.AttrName, name string) *string {
-	if id := n.Ident(); id != nil && id.Name == name {
+	if id := n.Ident(); id != nil {
 		return &id.Name
 	}
 	p := new(string) // only here: &name would move every call's name to the heap
