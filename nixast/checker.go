@@ -46,6 +46,7 @@ func (c *Checker) start(src []byte, str string) *parser {
 		closers:   p.closers[:0],
 		withAttrs: p.withAttrs[:0],
 		nonPlain:  nonPlain,
+		noTree:    !c.trees,
 	}
 	return p
 }

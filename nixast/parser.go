@@ -203,7 +203,9 @@ func parseWith(c *Checker, sc *scratch, name string, src []byte, mode parseMode,
 		} else {
 			p.toks, lexErrs = scanInto(buf, src, false, nil)
 		}
-		p.presize(p.toks)
+		if !p.noTree {
+			p.presize(p.toks)
+		}
 	}
 	p.ti = -1
 	p.next()
@@ -290,6 +292,10 @@ type parser struct {
 	// with an EOF past its length (Reparse); sawWindowEnd: the parser
 	// looked past it.
 	partial, sawWindowEnd bool
+	// noTree: a Checker's parse, whose tree nobody reads and whose memory
+	// the next file reuses: no doc comments are looked for (a look at the
+	// trivia before each binding), and no chunks sized for the tree to keep.
+	noTree bool
 	slabs
 }
 
@@ -526,6 +532,9 @@ func (p *parser) bad() Expr {
 // docBefore returns the /** */ comment that directly precedes the current
 // token, with only whitespace between.
 func (p *parser) docBefore() *Comment {
+	if p.noTree {
+		return nil
+	}
 	from, to := 0, int(p.tok.pos)
 	if p.ti > 0 {
 		from = int(p.toks[p.ti-1].end)
