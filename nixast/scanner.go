@@ -37,6 +37,9 @@ type scanner struct {
 	// out every suffix of the run too. Without this, "------" is quadratic.
 	noPathUntil int
 	noURIUntil  int
+	// Where the bytes that end a run of string text are next: searched
+	// for with IndexByte, each byte of the file read once per kind.
+	quote, backslash, dollar, apos byteSearch
 
 	stream *tokenStream // nil unless a parser reads the tokens as they come
 
@@ -919,9 +922,14 @@ func (s *scanner) scanString() {
 		return
 	}
 	i := p
+	src := s.src
 loop:
-	for i < len(s.src) {
-		switch s.src[i] {
+	for i < len(src) {
+		// The text runs on to the next '"', '\\' or '$'.
+		if i = min(s.quote.next(src, '"', i), s.backslash.next(src, '\\', i), s.dollar.next(src, '$', i)); i == len(src) {
+			break
+		}
+		switch src[i] {
 		case '"':
 			break loop
 		case '\\':
@@ -938,8 +946,6 @@ loop:
 			default:
 				i += 2
 			}
-		default:
-			i++
 		}
 	}
 	if i > len(s.src) {
@@ -972,9 +978,14 @@ func (s *scanner) scanIndString() {
 		return
 	}
 	i := p
+	src := s.src
 loop:
-	for i < len(s.src) {
-		switch s.src[i] {
+	for i < len(src) {
+		// Likewise to the next '$' or '\''.
+		if i = min(s.dollar.next(src, '$', i), s.apos.next(src, '\'', i)); i == len(src) {
+			break
+		}
+		switch src[i] {
 		case '$':
 			if n := s.at(i + 1); i+1 >= len(s.src) || n == '{' || n == '\'' {
 				break loop
@@ -985,8 +996,6 @@ loop:
 				break loop
 			}
 			i += 2
-		default:
-			i++
 		}
 	}
 	if i > p {
@@ -995,6 +1004,26 @@ loop:
 	}
 	// A lone '$' or '\'' that the run could not take.
 	s.emit(IND_STRING_ESCAPE, p+1)
+}
+
+// A byteSearch finds the next occurrence of a byte for a scanner, whose
+// positions only grow: it remembers the last one found, so that the search
+// from each string does not read the rest of the file again when the byte
+// is far away.
+type byteSearch struct {
+	end int // one past the occurrence found last; 0: none searched yet
+}
+
+// next returns the index of the first c in src at or after i, or len(src).
+func (b *byteSearch) next(src []byte, c byte, i int) int {
+	if b.end <= i {
+		if k := bytes.IndexByte(src[i:], c); k >= 0 {
+			b.end = i + k + 1
+		} else {
+			b.end = len(src) + 1
+		}
+	}
+	return b.end - 1
 }
 
 // utf8Len returns the length of the UTF-8 sequence at the start of b, or 1

@@ -1,6 +1,7 @@
 package nixast
 
 import (
+	"bytes"
 	"math/rand"
 	"strings"
 	"testing"
@@ -50,6 +51,31 @@ func TestUnescapeString(t *testing.T) {
 	for _, raw := range cases {
 		if got, want := unescapeString(raw), byByte(raw); got != want {
 			t.Fatalf("unescapeString(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}
+
+// TestByteSearch asks for the next quote, backslash and dollar from
+// growing positions, in steps of one and of many, and requires what a
+// search from each position gives.
+func TestByteSearch(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	for round := 0; round < 200; round++ {
+		src := make([]byte, rng.Intn(300))
+		for i := range src {
+			src[i] = "ab\"\\$x"[rng.Intn(6)]
+		}
+		var s [3]byteSearch
+		for i := 0; i <= len(src); i += 1 + rng.Intn(4)*rng.Intn(4) {
+			for k, c := range []byte{'"', '\\', '$'} {
+				want := len(src)
+				if j := bytes.IndexByte(src[i:], c); j >= 0 {
+					want = i + j
+				}
+				if got := s[k].next(src, c, i); got != want {
+					t.Fatalf("next %q from %d in %q: %d, want %d", c, i, src, got, want)
+				}
+			}
 		}
 	}
 }
