@@ -739,19 +739,16 @@ func (s *scanner) updatePathHints(p int) {
 	if !needPath && !needURI {
 		return
 	}
-	i, k := p, -1
-	for i < len(src) {
-		cl := charClass[src[i]]
-		if cl&clPath == 0 {
-			break
-		}
-		if k < 0 && cl&clScheme == 0 {
-			k = i
-		}
+	// The scheme run is a prefix of the path run ('_' is the one path
+	// character a scheme lacks): one loop while both go on, one for the rest.
+	const both = clPath | clScheme
+	i := p
+	for i < len(src) && charClass[src[i]]&both == both {
 		i++
 	}
-	if k < 0 {
-		k = i
+	k := i
+	for i < len(src) && charClass[src[i]]&clPath != 0 {
+		i++
 	}
 	if needPath && s.at(i) != '/' {
 		s.noPathUntil = i
