@@ -2,12 +2,14 @@ package nixast
 
 import (
 	"fmt"
+	"io/fs"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -71,9 +73,14 @@ func TestCheckerMatchesParse(t *testing.T) {
 }
 
 // BenchmarkCheckTestdata checks the corpus as the parse command does:
-// one Checker for all files.
+// one Checker for all files. With MICROVM_LSP_BENCH_DIR, the corpus is
+// the *.nix files below that directory (a checkout of real repositories)
+// that Check parses on one core.
 func BenchmarkCheckTestdata(b *testing.B) {
 	srcs, total := validSources()
+	if dir := os.Getenv("MICROVM_LSP_BENCH_DIR"); dir != "" {
+		srcs, total = sourcesBelow(b, dir)
+	}
 	b.SetBytes(int64(total))
 	b.ReportAllocs()
 	var c Checker
@@ -261,4 +268,26 @@ func heldChunkBytes(s *slabs) int {
 		}
 	}
 	return total
+}
+
+// sourcesBelow reads the *.nix files below dir that Check parses on one
+// core (Parse takes the large ones on two).
+func sourcesBelow(b *testing.B, dir string) ([][]byte, int) {
+	var srcs [][]byte
+	total := 0
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".nix") || !d.Type().IsRegular() {
+			return err
+		}
+		src, err := os.ReadFile(p)
+		if err == nil && len(src) < streamThreshold {
+			srcs = append(srcs, src)
+			total += len(src)
+		}
+		return err
+	})
+	if err != nil || len(srcs) == 0 {
+		b.Fatalf("no Nix files below %s (%v)", dir, err)
+	}
+	return srcs, total
 }
