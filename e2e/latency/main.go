@@ -28,6 +28,11 @@
 // analysed the workspace, and each document's typing when its didOpen has
 // been answered with diagnostics.
 //
+// Under each document's row, its edits are split into those that met a
+// collection of the server's heap (it runs with GODEBUG=gctrace=1, read
+// from its stderr) and the others: in a large workspace the slowest are
+// those that share the cores with a mark.
+//
 // With -requests, the editor's requests are timed too: a completion at the
 // cursor sent right after each didChange (as editors do while typing, so
 // that it meets the analysis of that version), and a hover on a word of
@@ -156,7 +161,8 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 	}
 
 	started := time.Now()
-	c, indexed, err := start(bin, ws)
+	gcs := newCollections()
+	c, indexed, err := start(bin, ws, gcs)
 	if err != nil {
 		return err
 	}
@@ -213,6 +219,7 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 		sess := newSession(rng, d.text, d.typed)
 		kinds := map[string]int{}
 		var lat, completions, hovers []time.Duration
+		var timed []timedEdit
 		missing, failed := 0, 0
 		cpu0, cpuErr := c.CPUTime()
 		faults0, faultsErr := c.PageFaults()
@@ -240,6 +247,7 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 				continue
 			}
 			lat = append(lat, at.Sub(sent))
+			timed = append(timed, timedEdit{sent.Sub(started), at.Sub(sent)})
 			line, _ := sess.pos(e.start)
 			fmt.Fprintf(tw, "%s %d %s %d %.3f %.2f %q\n", d.name, i, e.kind, line, sent.Sub(started).Seconds(), float64(at.Sub(sent))/1e6,
 				strings.TrimSpace(sess.text[sess.lines[line]:sess.lineEnd(line)]))
@@ -284,17 +292,18 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 		// edits met. In a large workspace each marks a heap of hundreds
 		// of MB, and the edits that share the cores with it are the
 		// slowest.
-		alloc, gcs := "-", "-"
+		alloc, collected := "-", "-"
 		if h1, err := heapCounters(c); err == nil && heapErr == nil && edits > 0 && h1.Allocated > 0 {
 			alloc = fmt.Sprintf("%.0f KB", float64(h1.Allocated-heap0.Allocated)/float64(edits)/1e3)
-			gcs = fmt.Sprint(h1.Collections - heap0.Collections)
+			collected = fmt.Sprint(h1.Collections - heap0.Collections)
 		}
 		mix = append(mix, fmt.Sprintf("%s: %s", d.name, kindSummary(kinds)))
 		c.Notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
 		label := fmt.Sprintf("%s (%d lines, %.2f MB)", d.name, lines, float64(len(d.text))/1e6)
 		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 		fmt.Printf("%-34s %7d %9s %9s %9s %9s %8d %9s %12s %11s %4s   (%s)\n", label, len(lat),
-			ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 100)), missing, cpu, faults, alloc, gcs, openNote)
+			ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 100)), missing, cpu, faults, alloc, collected, openNote)
+		fmt.Printf("%34s %s\n", "", metCollection(gcs, timed))
 		if missing > 0 {
 			defer fmt.Fprintf(os.Stderr, "latency: %s: %d edits had no publication within %s\n", d.name, missing, timeout)
 		}
@@ -483,9 +492,14 @@ func packageSet(size int) string {
 // start starts the server and initializes it with ws as the workspace folder.
 // start starts and initializes the server on ws; indexed is closed when
 // the server reports the end of its workspace index.
-func start(bin, ws string) (*lspclient.Client, <-chan struct{}, error) {
-	// MICROVM_LSP_DEBUG: for the bytes the server allocates (allocated).
-	c, err := lspclient.Start(bin, []string{"serve", "--log-level", "warn"}, []string{"MICROVM_LSP_DEBUG=1"}, "")
+func start(bin, ws string, gcs *collections) (*lspclient.Client, <-chan struct{}, error) {
+	// MICROVM_LSP_DEBUG: for the bytes the server allocates (allocated);
+	// gctrace: for when it collected (gcs).
+	godebug := "gctrace=1"
+	if v := os.Getenv("GODEBUG"); v != "" {
+		godebug = v + "," + godebug
+	}
+	c, err := lspclient.StartStderr(bin, []string{"serve", "--log-level", "warn"}, []string{"MICROVM_LSP_DEBUG=1", "GODEBUG=" + godebug}, "", gcs)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -132,12 +132,17 @@ type response struct {
 // The server sends nothing before it is initialized, so handlers set with
 // OnNotification and OnRequest before the initialize Call see every message.
 func Start(bin string, args []string, env []string, dir string) (*Client, error) {
+	return StartStderr(bin, args, env, dir, os.Stderr)
+}
+
+// StartStderr is Start with the server's stderr written to stderr.
+func StartStderr(bin string, args []string, env []string, dir string, stderr io.Writer) (*Client, error) {
 	cmd := exec.Command(bin, args...)
 	if env != nil {
 		cmd.Env = append(os.Environ(), env...)
 	}
 	cmd.Dir = dir
-	cmd.Stderr = os.Stderr
+	cmd.Stderr = stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
