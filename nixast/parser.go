@@ -1,6 +1,7 @@
 package nixast
 
 import (
+	"bytes"
 	"fmt"
 	"runtime"
 	"sort"
@@ -529,6 +530,9 @@ func (p *parser) bad() Expr {
 	return &BadExpr{From: p.prevEnd(), To: p.prevEnd()}
 }
 
+// docOpen opens a doc comment.
+var docOpen = []byte("/**")
+
 // docBefore returns the /** */ comment that directly precedes the current
 // token, with only whitespace between.
 func (p *parser) docBefore() *Comment {
@@ -539,7 +543,9 @@ func (p *parser) docBefore() *Comment {
 	if p.ti > 0 {
 		from = int(p.toks[p.ti-1].end)
 	}
-	if from == to {
+	// Most gaps are whitespace and line comments: one without "/**" ends
+	// with no doc comment, and is not read token by token.
+	if from == to || bytes.Index(p.src[from:to], docOpen) < 0 {
 		return nil
 	}
 	var buf [8]Token
