@@ -257,7 +257,16 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 		doc = q.docBefore()
 	}
 	runNew := append([]Binding(nil), q.bindStack...)
+	// The attribute trees of the sets the run's parser checked go to
+	// recheck, not into the tree: a list checked again that merges one of
+	// them (a.b = 1; a = { … };) reads its tree as Parse does, rather
+	// than building it again and reporting its duplicates twice.
+	var runAttrs map[*AttrSet]*attrEntries
 	for _, set := range q.withAttrs {
+		if runAttrs == nil {
+			runAttrs = make(map[*AttrSet]*attrEntries, len(q.withAttrs))
+		}
+		runAttrs[set] = set.attrs
 		set.attrs = nil
 	}
 	sh, copied, pins := shifterFor(old, to, d, from)
@@ -310,7 +319,7 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 		// The errors before the run, then the run's, as Parse reports them.
 		found = append(slices.Clip(far), q.errs...)
 	}
-	return recheck(f, old, moved, from, newTo, func(owner int) bool { return owner != cpos || same }, more, found, lexErrs)
+	return recheck(f, old, moved, from, newTo, func(owner int) bool { return owner != cpos || same }, more, found, lexErrs, runAttrs)
 }
 
 // runWindow is how many tokens after a run Reparse gives the parser: a
@@ -501,7 +510,7 @@ func reparseGap(old *File, name string, src []byte, a, b, d int) *File {
 		return p
 	}
 	// No name changed: every check finds what it found, moved.
-	return recheck(f, old, moved, to, to+d, func(int) bool { return true }, nil, nil, nil)
+	return recheck(f, old, moved, to, to+d, func(int) bool { return true }, nil, nil, nil, nil)
 }
 
 // sharesFirstName reports whether a binding outside list[lo:hi] starts

@@ -24,8 +24,9 @@ func errorsFromChecks(f *File) bool {
 // again on f's tree; found are the parser's errors of the run parsed again
 // (up to runEnd), in the order it reported them, lexErrs the scanner's,
 // merged last as Parse merges them (an error the parser made there, later
-// dropped, still hides one at its position).
-func recheck(f, old *File, moved func(int) int, cut, runEnd int, unchanged func(int) bool, more []int, found, lexErrs []Error) *File {
+// dropped, still hides one at its position); runAttrs are the attribute
+// trees of the sets in the run that its parser checked (nil: none).
+func recheck(f, old *File, moved func(int) int, cut, runEnd int, unchanged func(int) bool, more []int, found, lexErrs []Error, runAttrs map[*AttrSet]*attrEntries) *File {
 	at := append([]int(nil), more...)
 	// When every list that reported errors finds the same, and they name
 	// places before the edit, the errors just move. Otherwise all checks
@@ -69,7 +70,10 @@ func recheck(f, old *File, moved func(int) int, cut, runEnd int, unchanged func(
 	// In the order the parser checks them: inner lists first. The trees
 	// go to a map: some lists are shared with old.
 	sort.SliceStable(lists, func(i, j int) bool { return lists[i].End() < lists[j].End() })
-	q := &parser{src: f.Src, lines: f.Lines, sideAttrs: map[*AttrSet]*attrEntries{}}
+	if runAttrs == nil {
+		runAttrs = map[*AttrSet]*attrEntries{}
+	}
+	q := &parser{src: f.Src, lines: f.Lines, sideAttrs: runAttrs}
 	// With lists to check, kept is empty (see keep). The errors are
 	// reported in Parse's order: a list's check when it closes, the run's
 	// errors between the lists that close before it and those that close

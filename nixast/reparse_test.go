@@ -357,6 +357,26 @@ func TestReparseWithDuplicates(t *testing.T) {
 	}
 }
 
+// TestReparseMergedSetChecksOnce: an edit makes a duplicate in a set that
+// a path of its list merges into (a.b = 1; a = { … };). The run's parser
+// checks the set, and the list's check, run again, merges the set's
+// attribute tree without checking it twice: one error, as Parse reports.
+func TestReparseMergedSetChecksOnce(t *testing.T) {
+	base := "{\n  a.b = 1;\n  a = { x = 1; y = 2; };\n}\n"
+	for _, to := range []string{"x = 2;", "x = 2; z = 3; z = 4;"} {
+		old := parse("t.nix", []byte(base), parsePlain)
+		src := replaceOnce(t, base, "y = 2;", to)
+		got := reparse(old, "t.nix", []byte(src), 0)
+		if got == nil {
+			t.Fatalf("%q: not reparsed", to)
+		}
+		sameFile(t, to, got)
+		if want := strings.Count(to, "= 2;") + strings.Count(to, "z = 4;"); len(got.Errors) != want {
+			t.Errorf("%q: %d errors, want %d: %v", to, len(got.Errors), want, got.Errors)
+		}
+	}
+}
+
 // TestReparseConcurrently: versions reparsed at once from one File (an
 // editor's burst of edits) write nothing they share (run with -race).
 func TestReparseConcurrently(t *testing.T) {
