@@ -262,10 +262,10 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 	// them (a.b = 1; a = { … };) reads its tree as Parse does, rather
 	// than building it again and reporting its duplicates twice.
 	var runAttrs map[*AttrSet]*attrEntries
+	if len(q.withAttrs) > 0 {
+		runAttrs = make(map[*AttrSet]*attrEntries, len(q.withAttrs))
+	}
 	for _, set := range q.withAttrs {
-		if runAttrs == nil {
-			runAttrs = make(map[*AttrSet]*attrEntries, len(q.withAttrs))
-		}
 		runAttrs[set] = set.attrs
 		set.attrs = nil
 	}
