@@ -580,6 +580,10 @@ type File struct {
 	// share a first name: their duplicate checks read the bindings' values,
 	// so Reparse does not replace a binding below one of them.
 	nonPlain []int
+	// newSyntaxAt lists, sorted, where the syntax that sets NewSyntax is:
+	// pipe operators, and the sets and lets whose checks merged two sets.
+	// Reparse keeps those outside what it parses again.
+	newSyntaxAt []int
 	// copied is 1 + where the nodes that Reparse copied for this version
 	// begin (0: none, a parse); pins counts the versions since the tree was
 	// last made whole that shared nodes copied for the version before

@@ -79,6 +79,10 @@ func (p *parser) checkBindings(node Node, binds []Binding, plain bool) {
 	p.nonPlain = append(p.nonPlain, listPos(node))
 	n := len(p.errs)
 	entries := p.buildEntries(binds)
+	if p.merged {
+		p.merged = false
+		p.newSyntax = append(p.newSyntax, listPos(node))
+	}
 	for i := n; i < len(p.errs); i++ {
 		p.errs[i].owner = listPos(node) + 1
 	}
@@ -253,7 +257,7 @@ func (p *parser) mergeAttrs(dst, src *attrEntries, path []string, at Node) {
 		sub := append(append([]string(nil), path...), se.name)
 		if se.isAttrs && de.isAttrs {
 			// Nix 2.8 rejected this; newer Nix merges recursively.
-			p.newSyntax = true
+			p.merged = true
 			p.mergeAttrs(p.childrenOf(de), p.childrenOf(se), sub, at)
 			continue
 		}

@@ -248,7 +248,8 @@ func parseWith(c *Checker, sc *scratch, name string, src []byte, mode parseMode,
 	}
 	sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Pos < p.errs[j].Pos })
 	f.Errors = p.errs
-	f.NewSyntax = p.newSyntax
+	sort.Ints(p.newSyntax)
+	f.newSyntaxAt, f.NewSyntax = p.newSyntax, len(p.newSyntax) > 0
 	sort.Ints(p.nonPlain)
 	f.nonPlain = p.nonPlain
 	if sc != nil {
@@ -278,7 +279,11 @@ type parser struct {
 	maxDepth  int
 	tooDeep   bool
 	closers   []Kind // closing tokens that enclosing constructs wait for
-	newSyntax bool
+	// newSyntax lists where syntax newer than Nix 2.8 is: the first pipe
+	// operator of a chain, and the sets and lets whose checks merged two
+	// sets (merged: the check running did).
+	newSyntax []int
+	merged    bool
 	quiet     bool       // after the first unrecoverable error at the top level
 	match     []int32    // for a '{' at sig index i, the sig index of its '}'; built on first need
 	withAttrs []*AttrSet // sets whose attribute tree was built, to forget after parsing

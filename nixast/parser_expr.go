@@ -321,7 +321,7 @@ func (p *parser) parsePipe() Expr {
 	x := p.parseOp(0)
 	switch p.tok.Kind {
 	case PIPE_INTO:
-		p.newSyntax = true
+		p.newSyntax = append(p.newSyntax, p.tok.Pos())
 		for p.tok.Kind == PIPE_INTO || p.tok.Kind == PIPE_FROM {
 			if p.tok.Kind == PIPE_FROM {
 				p.errorf(p.tok.Pos(), p.tok.End(), "'<|' cannot follow '|>' without parentheses")
@@ -331,7 +331,7 @@ func (p *parser) parsePipe() Expr {
 			x = put(&p.binaries, Binary{X: x, OpPos: int32(pos), Op: op, Y: p.parseOp(0)})
 		}
 	case PIPE_FROM:
-		p.newSyntax = true
+		p.newSyntax = append(p.newSyntax, p.tok.Pos())
 		operands := []Expr{x}
 		var ops []Token
 		for p.tok.Kind == PIPE_FROM || p.tok.Kind == PIPE_INTO {

@@ -31,7 +31,7 @@ type splitResult struct {
 	tok       Token
 	prevEndAt int
 	maxDepth  int
-	newSyntax bool
+	newSyntax []int
 	withAttrs []*AttrSet
 	nonPlain  []int
 }
@@ -77,7 +77,7 @@ func (p *parser) splice(lbrace int) bool {
 	p.keyStack = append(p.keyStack, r.keys...)
 	p.withAttrs = append(p.withAttrs, r.withAttrs...)
 	p.nonPlain = append(p.nonPlain, r.nonPlain...)
-	p.newSyntax = p.newSyntax || r.newSyntax
+	p.newSyntax = append(p.newSyntax, r.newSyntax...)
 	p.maxDepth = max(p.maxDepth, p.depth+r.maxDepth)
 	p.ti, p.tok, p.prevEndAt = r.ti, r.tok, r.prevEndAt
 	splices.Add(1)

@@ -68,7 +68,7 @@ func shifterFor(old *File, at, d, sharedEnd int) (sh *shifter, copied, pins int)
 }
 
 func reparse(old *File, name string, src []byte, minSize int) *File {
-	if old == nil || old.tokens.none() || old.NewSyntax || len(old.Trailing) > 0 ||
+	if old == nil || old.tokens.none() || len(old.Trailing) > 0 ||
 		len(src) < minSize || len(src) > MaxFileSize || len(old.Src) > MaxFileSize || len(src) == 0 ||
 		len(old.Errors) >= MaxErrors/2 {
 		return nil
@@ -248,7 +248,7 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 		// up to a '.' takes the next binding's name): take that one in.
 		return replaceRun(old, name, src, a, b, d, ctx, grow+1)
 	}
-	if q.newSyntax || ti != i0+len(sub) || q.maxDepth+8*(ctx.depth+1) > MaxDepth {
+	if ti != i0+len(sub) || q.maxDepth+8*(ctx.depth+1) > MaxDepth {
 		return nil
 	}
 	// The binding after the run takes its doc comment from the run's end.
@@ -272,15 +272,17 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 	sh, copied, pins := shifterFor(old, to, d, from)
 	sh.runIn, sh.lo, sh.hi, sh.runNew, sh.runDoc = ctx.container, lo, hi, runNew, doc
 	f := &File{
-		Name:     name,
-		Src:      src,
-		tokens:   newToks,
-		Root:     sh.expr(old.Root),
-		Lines:    q.lines,
-		nonPlain: shiftPositionsAround(old.nonPlain, from, to, d, q.nonPlain),
-		copied:   copied,
-		pins:     pins,
+		Name:        name,
+		Src:         src,
+		tokens:      newToks,
+		Root:        sh.expr(old.Root),
+		Lines:       q.lines,
+		nonPlain:    shiftPositionsAround(old.nonPlain, from, to, d, q.nonPlain),
+		newSyntaxAt: shiftPositionsAround(old.newSyntaxAt, from, to, d, q.newSyntax),
+		copied:      copied,
+		pins:        pins,
 	}
+	f.NewSyntax = len(f.newSyntaxAt) > 0
 	moved := func(p int) int {
 		switch {
 		case p >= to:
@@ -494,15 +496,17 @@ func reparseGap(old *File, name string, src []byte, a, b, d int) *File {
 	}
 	sh, copied, pins := shifterFor(old, to, d, to)
 	f := &File{
-		Name:     name,
-		Src:      src,
-		tokens:   toks.splice(k, k, nil, d),
-		Root:     sh.expr(old.Root),
-		Lines:    old.Lines.edited(src, a, b, d),
-		nonPlain: shiftPositions(nil, old.nonPlain, to, d),
-		copied:   copied,
-		pins:     pins,
+		Name:        name,
+		Src:         src,
+		tokens:      toks.splice(k, k, nil, d),
+		Root:        sh.expr(old.Root),
+		Lines:       old.Lines.edited(src, a, b, d),
+		nonPlain:    shiftPositions(nil, old.nonPlain, to, d),
+		newSyntaxAt: shiftPositions(nil, old.newSyntaxAt, to, d),
+		copied:      copied,
+		pins:        pins,
 	}
+	f.NewSyntax = len(f.newSyntaxAt) > 0
 	moved := func(p int) int {
 		if p >= to {
 			return p + d

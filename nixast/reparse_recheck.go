@@ -128,7 +128,13 @@ func recheck(f, old *File, moved func(int) int, cut, runEnd int, unchanged func(
 	if len(q.errs) > 0 {
 		f.Errors = q.errs
 	}
-	f.NewSyntax = q.newSyntax
+	// The lists checked again say anew whether they merge sets.
+	f.newSyntaxAt = slices.DeleteFunc(f.newSyntaxAt, func(p int) bool {
+		return slices.ContainsFunc(lists, func(c Node) bool { return listPos(c) == p })
+	})
+	f.newSyntaxAt = append(f.newSyntaxAt, q.newSyntax...)
+	sort.Ints(f.newSyntaxAt)
+	f.NewSyntax = len(f.newSyntaxAt) > 0
 	return f
 }
 

@@ -34,6 +34,9 @@ func sameFile(t testing.TB, what string, got *File) {
 	if d := treeDiff(got.Root, want.Root); d != "" {
 		t.Fatalf("%s: %s", what, d)
 	}
+	if fmt.Sprint(got.newSyntaxAt) != fmt.Sprint(want.newSyntaxAt) {
+		t.Fatalf("%s: newSyntaxAt %v, want %v", what, got.newSyntaxAt, want.newSyntaxAt)
+	}
 	if fmt.Sprint(got.nonPlain) != fmt.Sprint(want.nonPlain) {
 		t.Fatalf("%s: nonPlain %v, want %v", what, got.nonPlain, want.nonPlain)
 	}
@@ -373,6 +376,48 @@ func TestReparseMergedSetChecksOnce(t *testing.T) {
 		sameFile(t, to, got)
 		if want := strings.Count(to, "= 2;") + strings.Count(to, "z = 4;"); len(got.Errors) != want {
 			t.Errorf("%q: %d errors, want %d: %v", to, len(got.Errors), want, got.Errors)
+		}
+	}
+}
+
+// TestReparseNewSyntax: a file with syntax newer than Nix 2.8 (a pipe,
+// sets merged below a name they share) is parsed again only where it
+// changed, and NewSyntax says what Parse says: it stays while one such
+// place is left, and goes with the last.
+func TestReparseNewSyntax(t *testing.T) {
+	base := "{\n  a = { b.c = 1; };\n  x = [ 1 2 ] |> map (v: v);\n  a = { b.d = 2; };\n  y = 1;\n}\n"
+	if f := parse("n.nix", []byte(base), parsePlain); !f.NewSyntax || len(f.newSyntaxAt) != 2 {
+		t.Fatalf("base: NewSyntax %v at %v, want a pipe and a merge", f.NewSyntax, f.newSyntaxAt)
+	}
+	edits := []struct {
+		name   string
+		steps  [][2]string
+		newSyn bool
+	}{
+		{"a binding elsewhere", [][2]string{{"y = 1;", "y = 12;"}}, true},
+		{"a binding added", [][2]string{{"  y = 1;", "  z = 0;\n  y = 1;"}}, true},
+		{"the pipe removed", [][2]string{{"[ 1 2 ] |> map (v: v)", "[ 1 2 ]"}}, true},
+		{"the merge undone", [][2]string{{"a = { b.d", "e = { b.d"}}, true},
+		{"both removed", [][2]string{{"[ 1 2 ] |> map (v: v)", "[ 1 2 ]"}, {"a = { b.d", "e = { b.d"}}, false},
+		{"both removed, then a pipe typed", [][2]string{{"[ 1 2 ] |> map (v: v)", "[ 1 2 ]"}, {"a = { b.d", "e = { b.d"}, {"y = 1;", "y = 1 |> f;"}}, true},
+		{"both removed, then a merge made", [][2]string{{"[ 1 2 ] |> map (v: v)", "[ 1 2 ]"}, {"a = { b.d", "e = { b.d"}, {"e = { b.d", "a = { b.d"}}, true},
+		{"inside a merged set", [][2]string{{"b.d = 2;", "b.d = 3;"}}, true},
+		{"a value typed up to its pipe", [][2]string{{"y = 1;", "y = 1 |;"}, {"y = 1 |;", "y = 1 |>;"}, {"y = 1 |>;", "y = 1 |> f;"}}, true},
+	}
+	for _, e := range edits {
+		src := base
+		old := parse("n.nix", []byte(src), parsePlain)
+		for i, st := range e.steps {
+			src = replaceOnce(t, src, st[0], st[1])
+			got := reparse(old, "n.nix", []byte(src), 0)
+			if got == nil {
+				t.Fatalf("%s, step %d: parsed whole, not again where it changed", e.name, i)
+			}
+			sameFile(t, e.name, got)
+			old = got
+		}
+		if old.NewSyntax != e.newSyn {
+			t.Errorf("%s: NewSyntax %v, want %v", e.name, old.NewSyntax, e.newSyn)
 		}
 	}
 }
