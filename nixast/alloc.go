@@ -153,7 +153,6 @@ type slabs struct {
 	selects  slab[Select]
 	interps  slab[Interp]
 	ints     slab[IntLit]
-	entries  slab[attrEntry]
 	namePtrs slab[*AttrName]
 	parts    slab[StringPart]
 	bindings slab[Binding]
@@ -173,7 +172,6 @@ type slabs struct {
 
 	bindStack []Binding // bindings of the sets being parsed, innermost last
 	keyStack  []string  // their plain names, likewise
-	sets      slab[attrEntries]
 }
 
 // presize gives the node kinds whose number the tokens bound a first chunk
@@ -238,7 +236,6 @@ func (s *slabs) recycle(keep bool) {
 	s.selects.recycle(keep)
 	s.interps.recycle(keep)
 	s.ints.recycle(keep)
-	s.entries.recycle(keep)
 	s.namePtrs.recycle(keep)
 	s.parts.recycle(keep)
 	s.bindings.recycle(keep)
@@ -255,7 +252,6 @@ func (s *slabs) recycle(keep bool) {
 	s.withs.recycle(keep)
 	s.lets.recycle(keep)
 	s.parens.recycle(keep)
-	s.sets.recycle(keep)
 }
 
 // chunks collects items in chunks that double in size, none copied while it

@@ -44,12 +44,100 @@ func (a *attrEntries) get(name string) *attrEntry {
 	return nil
 }
 
-func (a *attrEntries) add(e *attrEntry) {
+// attrScratch is the memory of the attribute trees that duplicate checks
+// build. No File keeps a tree (see checkBindings), so a pool hands the
+// memory from parse to parse: a keystroke in a module whose bindings share
+// first names built the module's tree again, 50 KB of fresh memory each
+// time, when Reparse checked its list again.
+type attrScratch struct {
+	entries slab[attrEntry]
+	sets    slab[attrEntries]
+	lists   slab[*attrEntry]
+	// maps are the lookup maps of large sets given out, freeMaps those
+	// cleared for the next parse.
+	maps, freeMaps []map[string]*attrEntry
+	items          int // entries, list slots and map keys given out
+}
+
+var attrScratches = sync.Pool{New: func() any {
+	s := &attrScratch{}
+	s.entries.rec, s.sets.rec, s.lists.rec = &recycled[attrEntry]{}, &recycled[attrEntries]{}, &recycled[*attrEntry]{}
+	return s
+}}
+
+// attrMem returns the parser's attribute tree memory, from the pool on
+// first need (most files check no list).
+func (p *parser) attrMem() *attrScratch {
+	if p.attrs == nil {
+		p.attrs = attrScratches.Get().(*attrScratch)
+	}
+	return p.attrs
+}
+
+// releaseAttrs gives the parser's attribute tree memory back to the pool,
+// cleared: its trees must be of no more use. A very large one is left to
+// the collector (see maxPooled).
+func (p *parser) releaseAttrs() {
+	s := p.attrs
+	if s == nil {
+		return
+	}
+	p.attrs = nil
+	for _, m := range s.maps {
+		s.items += len(m)
+	}
+	if s.items > maxPooled {
+		return
+	}
+	s.entries.recycle(false)
+	s.sets.recycle(false)
+	s.lists.recycle(false)
+	for _, m := range s.maps {
+		clear(m)
+	}
+	s.freeMaps = append(s.freeMaps, s.maps...)
+	clear(s.maps)
+	s.maps, s.items = s.maps[:0], 0
+	attrScratches.Put(s)
+}
+
+// newSet returns an empty set of attributes with room for n.
+func (s *attrScratch) newSet(n int) *attrEntries {
+	a := alloc(&s.sets)
+	a.list = grab(&s.lists, n)[:0]
+	s.items += n
+	if n > attrMapThreshold {
+		a.byName = s.newMap(n)
+	}
+	return a
+}
+
+func (s *attrScratch) newMap(n int) map[string]*attrEntry {
+	var m map[string]*attrEntry
+	if k := len(s.freeMaps); k > 0 {
+		m = s.freeMaps[k-1]
+		s.freeMaps[k-1] = nil
+		s.freeMaps = s.freeMaps[:k-1]
+	} else {
+		m = make(map[string]*attrEntry, n)
+	}
+	s.maps = append(s.maps, m)
+	return m
+}
+
+func (s *attrScratch) add(a *attrEntries, e *attrEntry) {
+	if len(a.list) == cap(a.list) {
+		n := max(4, 2*cap(a.list))
+		grown := grab(&s.lists, n)[:len(a.list)]
+		copy(grown, a.list)
+		a.list = grown
+		s.items += n
+	}
 	a.list = append(a.list, e)
 	if a.byName != nil {
 		a.byName[e.name] = e
 	} else if len(a.list) > attrMapThreshold {
-		a.byName = make(map[string]*attrEntry, 2*len(a.list))
+		a.byName = s.newMap(2 * len(a.list))
 		for _, x := range a.list {
 			a.byName[x.name] = x
 		}
@@ -57,7 +145,9 @@ func (a *attrEntries) add(e *attrEntry) {
 }
 
 func (p *parser) entry(name string, pos int, isAttrs bool, set *AttrSet, children *attrEntries) *attrEntry {
-	e := alloc(&p.entries)
+	s := p.attrMem()
+	s.items++
+	e := alloc(&s.entries)
 	*e = attrEntry{name: name, pos: pos, isAttrs: isAttrs, set: set, children: children}
 	return e
 }
@@ -171,11 +261,8 @@ func (t *nameTable) release() {
 
 // buildEntries builds the attribute tree of binds, reporting duplicates.
 func (p *parser) buildEntries(binds []Binding) *attrEntries {
-	root := alloc(&p.sets)
-	root.list = make([]*attrEntry, 0, len(binds))
-	if len(binds) > attrMapThreshold {
-		root.byName = make(map[string]*attrEntry, len(binds))
-	}
+	s := p.attrMem()
+	root := s.newSet(len(binds))
 	for _, b := range binds {
 		switch b := b.(type) {
 		case *Inherit:
@@ -188,7 +275,7 @@ func (p *parser) buildEntries(binds []Binding) *attrEntries {
 					p.dupError(n, []string{name}, e.pos)
 					continue
 				}
-				root.add(p.entry(name, n.Pos(), false, nil, nil))
+				s.add(root, p.entry(name, n.Pos(), false, nil, nil))
 			}
 		case *AttrAssign:
 			p.addAttrPath(root, b)
@@ -198,6 +285,7 @@ func (p *parser) buildEntries(binds []Binding) *attrEntries {
 }
 
 func (p *parser) addAttrPath(cur *attrEntries, b *AttrAssign) {
+	s := p.attrMem()
 	names := b.Path.Names
 	for i, n := range names {
 		name, ok := n.StaticName()
@@ -208,8 +296,8 @@ func (p *parser) addAttrPath(cur *attrEntries, b *AttrAssign) {
 		e := cur.get(name)
 		if i < len(names)-1 {
 			if e == nil {
-				e = p.entry(name, b.Path.Pos(), true, nil, &attrEntries{})
-				cur.add(e)
+				e = p.entry(name, b.Path.Pos(), true, nil, s.newSet(0))
+				s.add(cur, e)
 			} else if !e.isAttrs {
 				p.dupError(n, staticPath(names[:i+1]), e.pos)
 				return
@@ -220,9 +308,9 @@ func (p *parser) addAttrPath(cur *attrEntries, b *AttrAssign) {
 		set, isSet := Unparen(b.Value).(*AttrSet)
 		if e == nil {
 			if isSet {
-				cur.add(p.entry(name, n.Pos(), true, set, p.attrsOf(set)))
+				s.add(cur, p.entry(name, n.Pos(), true, set, p.attrsOf(set)))
 			} else {
-				cur.add(p.entry(name, n.Pos(), false, nil, nil))
+				s.add(cur, p.entry(name, n.Pos(), false, nil, nil))
 			}
 			return
 		}
@@ -251,7 +339,7 @@ func (p *parser) mergeAttrs(dst, src *attrEntries, path []string, at Node) {
 	for _, se := range src.list {
 		de := dst.get(se.name)
 		if de == nil {
-			dst.add(se)
+			p.attrMem().add(dst, se)
 			continue
 		}
 		sub := append(append([]string(nil), path...), se.name)

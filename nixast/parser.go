@@ -246,6 +246,7 @@ func parseWith(c *Checker, sc *scratch, name string, src []byte, mode parseMode,
 	for _, set := range p.withAttrs {
 		set.attrs = nil
 	}
+	p.releaseAttrs()
 	sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Pos < p.errs[j].Pos })
 	f.Errors = p.errs
 	sort.Ints(p.newSyntax)
@@ -290,7 +291,8 @@ type parser struct {
 	// sideAttrs, when not nil, holds the attribute trees instead of the
 	// sets: Reparse checks sets again that other Files share.
 	sideAttrs map[*AttrSet]*attrEntries
-	nonPlain  []int // where sets and lets start whose bindings share a first name
+	nonPlain  []int        // where sets and lets start whose bindings share a first name
+	attrs     *attrScratch // the memory of the attribute trees, from the pool (nil: none yet)
 	stream    *tokenStream
 	abort     *atomic.Int32 // for a second parser: stop when no longer splitRunning
 	scratch   *scratch      // memory to use for the tokens and brace matches, if any

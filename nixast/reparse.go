@@ -241,8 +241,11 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 	if q.sawWindowEnd {
 		// The run read past the tokens it was given: again with all of
 		// them, as Parse sees them.
+		q.releaseAttrs()
 		q, ti = parseRun(src, base, newTo, newToks, lines, old.Root, ctx, i0, len(sub), newToks.len())
 	}
+	// The run's attribute trees serve recheck, and no File keeps them.
+	defer q.releaseAttrs()
 	if ti > i0+len(sub) && grow < 2 && hi < len(list) {
 		// The run's last binding read on into the next one (a value typed
 		// up to a '.' takes the next binding's name): take that one in.

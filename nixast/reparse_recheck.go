@@ -74,6 +74,7 @@ func recheck(f, old *File, moved func(int) int, cut, runEnd int, unchanged func(
 		runAttrs = map[*AttrSet]*attrEntries{}
 	}
 	q := &parser{src: f.Src, lines: f.Lines, sideAttrs: runAttrs}
+	defer q.releaseAttrs()
 	// With lists to check, kept is empty (see keep). The errors are
 	// reported in Parse's order: a list's check when it closes, the run's
 	// errors between the lists that close before it and those that close
