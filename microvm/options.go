@@ -30,6 +30,9 @@ type Facts struct {
 	// Index once (memo).
 	memoOnce sync.Once
 	memoized *factsMemo
+	// Option's and EnumValues' answers, by name: the checks ask for the
+	// same few names for every system on each edit.
+	options, enums sync.Map
 }
 
 // factsMemo holds what is derived from a Facts' index alone.
@@ -54,7 +57,7 @@ func (f *Facts) memo() *factsMemo {
 					guest[o.Loc[1]] = true
 				}
 			}
-			if v := f.EnumValues(o.Name); len(v) > 0 {
+			if v := enumStrings(o); len(v) > 0 {
 				m.enums = append(m.enums, EnumOption{Option: o, Values: v})
 			}
 		}
@@ -170,7 +173,13 @@ func (f *Facts) Lookup(loc []string) *optindex.Option {
 // Option returns the option named as lib.showOption prints it
 // ("microvm.shares.*.proto").
 func (f *Facts) Option(name string) *optindex.Option {
-	return f.Lookup(strings.Split(name, "."))
+	f = f.OrEmbedded()
+	if o, ok := f.options.Load(name); ok {
+		return o.(*optindex.Option)
+	}
+	o := f.Lookup(strings.Split(name, "."))
+	f.options.Store(name, o)
+	return o
 }
 
 // Children returns the names that may follow a full path prefix; below a
@@ -186,13 +195,19 @@ func (f *Facts) Children(prefix []string) []optindex.Child {
 }
 
 // EnumValues returns the values of an enum option, unquoted ("qemu"), or
-// nil when the option is not an enum of strings.
+// nil when the option is not an enum of strings. The slice is shared:
+// callers do not change it.
 func (f *Facts) EnumValues(name string) []string {
-	o := f.Option(name)
-	if o == nil {
-		return nil
+	f = f.OrEmbedded()
+	if v, ok := f.enums.Load(name); ok {
+		return v.([]string)
 	}
-	return enumStrings(o)
+	var v []string
+	if o := f.Option(name); o != nil {
+		v = enumStrings(o)
+	}
+	f.enums.Store(name, v)
+	return v
 }
 
 func enumStrings(o *optindex.Option) []string {
