@@ -646,10 +646,16 @@ func definitionFixes(p *GraphPass, g *defGroup, anchor func(s *System) *ModElem,
 // whole: microvm.guest.enable cannot be added beside them.
 func hasMicrovmBinding(set *nixast.AttrSet) bool {
 	for _, b := range set.Bindings {
+		// The first two names are read in place: this runs over a module's
+		// bindings for every system on each edit.
 		if a, ok := b.(*nixast.AttrAssign); ok {
-			names := attrPathStrings(a.Path)
-			if names[0] == "microvm" && (len(names) == 1 || names[1] == "guest") {
-				return true
+			if first, _ := a.Path.Names[0].StaticName(); first == "microvm" {
+				if len(a.Path.Names) == 1 {
+					return true
+				}
+				if second, _ := a.Path.Names[1].StaticName(); second == "guest" {
+					return true
+				}
 			}
 		}
 	}
