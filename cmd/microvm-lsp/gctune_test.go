@@ -180,8 +180,34 @@ func TestLimitFor(t *testing.T) {
 		{600 * mb, 1200 * mb}, // more: twice the live heap
 		{0, 900 * mb},
 	} {
-		if got := limitFor(900*mb, c.live); got != c.want {
+		if got := limitFor(900*mb, c.live, false); got != c.want {
 			t.Errorf("limitFor(900 MB, %d MB) = %d MB, want %d MB", c.live>>20, got>>20, c.want>>20)
+		}
+	}
+	// A heap that grows with what it keeps: three times the live heap.
+	for _, c := range []struct{ live, want uint64 }{
+		{250 * mb, 900 * mb},
+		{600 * mb, 1800 * mb},
+	} {
+		if got := limitFor(900*mb, c.live, true); got != c.want {
+			t.Errorf("limitFor(900 MB, %d MB, growing) = %d MB, want %d MB", c.live>>20, got>>20, c.want>>20)
+		}
+	}
+}
+
+func TestGrowing(t *testing.T) {
+	const mb = 1 << 20
+	for _, c := range []struct {
+		live, marked uint64
+		want         bool
+	}{
+		{657 * mb, 734 * mb, true},  // the first analysis reading trees: 90% live
+		{340 * mb, 900 * mb, false}, // typing: most of the heap was garbage
+		{30 * mb, 31 * mb, false},   // a small heap
+		{200 * mb, 0, false},        // nothing known of the heap marked
+	} {
+		if got := growing(c.live, c.marked); got != c.want {
+			t.Errorf("growing(%d MB live of %d MB) = %v, want %v", c.live>>20, c.marked>>20, got, c.want)
 		}
 	}
 }
