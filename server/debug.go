@@ -2,7 +2,9 @@ package server
 
 import (
 	"encoding/json"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"sync"
 
 	"github.com/microvm-lsp/microvm-lsp/analysis"
@@ -74,6 +76,12 @@ func (s *Server) debugStats(params json.RawMessage) statsResult {
 	json.Unmarshal(params, &p)
 	if p.Collect == nil || *p.Collect {
 		runtime.GC()
+		if path := s.opts.HeapProfile; path != "" {
+			if f, err := os.Create(path); err == nil {
+				pprof.Lookup("heap").WriteTo(f, 0)
+				f.Close()
+			}
+		}
 	}
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)

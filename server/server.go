@@ -48,6 +48,10 @@ type Options struct {
 	// features; tests inject slow ones here. It should return soon after
 	// ctx ends (its result is then dropped).
 	Systems func(ctx context.Context, ws *analysis.Workspace) []*analysis.SystemInfo
+	// HeapProfile, if set, names a file that microvm-lsp/debug/stats
+	// writes the live heap's profile to, after its collection: where the
+	// memory of an indexed workspace is.
+	HeapProfile string
 
 	// analyzeContext, if set, replaces the analysis (tests: one that
 	// watches its context).

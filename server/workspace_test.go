@@ -469,3 +469,27 @@ func TestDebugStatsAllocated(t *testing.T) {
 		t.Errorf("collections went down: %d, then %d", collected.Collections, again.Collections)
 	}
 }
+
+// With Options.HeapProfile, debug/stats writes the live heap's profile
+// after its collection (a gzipped protobuf), and none when it does not
+// collect.
+func TestDebugStatsHeapProfile(t *testing.T) {
+	dir := normalizePath(workspace(t, map[string]string{"m.nix": "{ a = 1; }\n"}))
+	prof := filepath.Join(t.TempDir(), "heap.prof")
+	c := startSession(t, Options{Debug: true, HeapProfile: prof})
+	c.initialize(sessionOptions{rootURI: fileURI(dir)})
+	c.waitFor("indexing", func() bool { return progressEnded(c.progress) })
+	var st statsResult
+	c.call(methodDebugStats, map[string]any{"collect": false}, &st)
+	if _, err := os.Stat(prof); err == nil {
+		t.Fatal("a heap profile was written without a collection")
+	}
+	c.call(methodDebugStats, map[string]any{}, &st)
+	b, err := os.ReadFile(prof)
+	if err != nil {
+		t.Fatalf("no heap profile after a collection: %v", err)
+	}
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Fatalf("the heap profile is not gzipped (%d bytes)", len(b))
+	}
+}

@@ -115,6 +115,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		Logger:  logger,
 		Level:   &atom,
 		Debug:   os.Getenv("MICROVM_LSP_DEBUG") == "1",
+		// For performance work, with the debug requests: the live heap
+		// when a benchmark asks for the process figures.
+		HeapProfile: os.Getenv("MICROVM_LSP_HEAPPROFILE"),
 	}
 	var idle []func(still func() bool)
 	if gc != nil {
