@@ -583,10 +583,15 @@ type File struct {
 	// newSyntaxAt lists, sorted, where the syntax that sets NewSyntax is:
 	// pipe operators, and the sets and lets whose checks merged two sets.
 	// Reparse keeps those outside what it parses again.
-	newSyntaxAt []int
+	newSyntaxAt []int // set with NewSyntax by setNewSyntax
 	// copied is 1 + where the nodes that Reparse copied for this version
 	// begin (0: none, a parse); pins counts the versions since the tree was
 	// last made whole that shared nodes copied for the version before
 	// (compactAfter).
 	copied, pins int
+}
+
+// setNewSyntax sets where f's new syntax is (sorted), and NewSyntax with it.
+func (f *File) setNewSyntax(at []int) {
+	f.newSyntaxAt, f.NewSyntax = at, len(at) > 0
 }

@@ -250,7 +250,7 @@ func parseWith(c *Checker, sc *scratch, name string, src []byte, mode parseMode,
 	sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Pos < p.errs[j].Pos })
 	f.Errors = p.errs
 	sort.Ints(p.newSyntax)
-	f.newSyntaxAt, f.NewSyntax = p.newSyntax, len(p.newSyntax) > 0
+	f.setNewSyntax(p.newSyntax)
 	sort.Ints(p.nonPlain)
 	f.nonPlain = p.nonPlain
 	if sc != nil {

@@ -275,17 +275,16 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 	sh, copied, pins := shifterFor(old, to, d, from)
 	sh.runIn, sh.lo, sh.hi, sh.runNew, sh.runDoc = ctx.container, lo, hi, runNew, doc
 	f := &File{
-		Name:        name,
-		Src:         src,
-		tokens:      newToks,
-		Root:        sh.expr(old.Root),
-		Lines:       q.lines,
-		nonPlain:    shiftPositionsAround(old.nonPlain, from, to, d, q.nonPlain),
-		newSyntaxAt: shiftPositionsAround(old.newSyntaxAt, from, to, d, q.newSyntax),
-		copied:      copied,
-		pins:        pins,
+		Name:     name,
+		Src:      src,
+		tokens:   newToks,
+		Root:     sh.expr(old.Root),
+		Lines:    q.lines,
+		nonPlain: shiftPositionsAround(old.nonPlain, from, to, d, q.nonPlain),
+		copied:   copied,
+		pins:     pins,
 	}
-	f.NewSyntax = len(f.newSyntaxAt) > 0
+	f.setNewSyntax(shiftPositionsAround(old.newSyntaxAt, from, to, d, q.newSyntax))
 	moved := func(p int) int {
 		switch {
 		case p >= to:
@@ -499,17 +498,16 @@ func reparseGap(old *File, name string, src []byte, a, b, d int) *File {
 	}
 	sh, copied, pins := shifterFor(old, to, d, to)
 	f := &File{
-		Name:        name,
-		Src:         src,
-		tokens:      toks.splice(k, k, nil, d),
-		Root:        sh.expr(old.Root),
-		Lines:       old.Lines.edited(src, a, b, d),
-		nonPlain:    shiftPositions(nil, old.nonPlain, to, d),
-		newSyntaxAt: shiftPositions(nil, old.newSyntaxAt, to, d),
-		copied:      copied,
-		pins:        pins,
+		Name:     name,
+		Src:      src,
+		tokens:   toks.splice(k, k, nil, d),
+		Root:     sh.expr(old.Root),
+		Lines:    old.Lines.edited(src, a, b, d),
+		nonPlain: shiftPositions(nil, old.nonPlain, to, d),
+		copied:   copied,
+		pins:     pins,
 	}
-	f.NewSyntax = len(f.newSyntaxAt) > 0
+	f.setNewSyntax(shiftPositions(nil, old.newSyntaxAt, to, d))
 	moved := func(p int) int {
 		if p >= to {
 			return p + d

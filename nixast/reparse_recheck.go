@@ -60,7 +60,8 @@ func recheck(f, old *File, moved func(int) int, cut, runEnd int, unchanged func(
 		return nil
 	}
 	var lists []Node
-	for _, p := range slices.Compact(slices.Sorted(slices.Values(at))) {
+	checked := slices.Compact(slices.Sorted(slices.Values(at))) // where the lists start
+	for _, p := range checked {
 		c := containerAt(f.Root, p)
 		if c == nil {
 			return nil
@@ -130,12 +131,9 @@ func recheck(f, old *File, moved func(int) int, cut, runEnd int, unchanged func(
 		f.Errors = q.errs
 	}
 	// The lists checked again say anew whether they merge sets.
-	f.newSyntaxAt = slices.DeleteFunc(f.newSyntaxAt, func(p int) bool {
-		return slices.ContainsFunc(lists, func(c Node) bool { return listPos(c) == p })
-	})
-	f.newSyntaxAt = append(f.newSyntaxAt, q.newSyntax...)
-	sort.Ints(f.newSyntaxAt)
-	f.NewSyntax = len(f.newSyntaxAt) > 0
+	syn := append(slices.DeleteFunc(f.newSyntaxAt, func(p int) bool { return hasPos(checked, p) }), q.newSyntax...)
+	slices.Sort(syn)
+	f.setNewSyntax(syn)
 	return f
 }
 
