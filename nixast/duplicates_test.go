@@ -116,36 +116,12 @@ func TestAttrScratchCleared(t *testing.T) {
 	if p.attrs != nil {
 		t.Fatal("the parser kept its memory after giving it back")
 	}
-	var freed [3]int // chunks of entries, list slots and sets made ready for the next parse
-	for _, bucket := range s.entries.rec.free {
-		freed[0] += len(bucket)
-		for _, c := range bucket {
-			for _, e := range c[:cap(c)] {
-				if e != (attrEntry{}) {
-					t.Fatalf("an entry given back holds %+v", e)
-				}
-			}
-		}
-	}
-	for _, bucket := range s.lists.rec.free {
-		freed[1] += len(bucket)
-		for _, c := range bucket {
-			for _, e := range c[:cap(c)] {
-				if e != nil {
-					t.Fatalf("a list slot given back points to %+v", *e)
-				}
-			}
-		}
-	}
-	for _, bucket := range s.sets.rec.free {
-		freed[2] += len(bucket)
-		for _, c := range bucket {
-			for _, a := range c[:cap(c)] {
-				if a.list != nil || a.byName != nil {
-					t.Fatalf("a set given back holds %d entries", len(a.list))
-				}
-			}
-		}
+	// The chunks of each kind made ready for the next parse: some, and
+	// every item of them cleared.
+	freed := [3]int{
+		freedCleared(t, "an entry", s.entries.rec, func(e attrEntry) bool { return e != attrEntry{} }),
+		freedCleared(t, "a list slot", s.lists.rec, func(e *attrEntry) bool { return e != nil }),
+		freedCleared(t, "a set", s.sets.rec, func(a attrEntries) bool { return a.list != nil || a.byName != nil }),
 	}
 	if slices.Contains(freed[:], 0) {
 		t.Fatalf("chunks of entries, list slots and sets freed for the next parse: %v, want some of each", freed)
@@ -158,4 +134,22 @@ func TestAttrScratchCleared(t *testing.T) {
 			t.Fatalf("a map given back holds %d keys", len(m))
 		}
 	}
+}
+
+// freedCleared returns how many chunks r holds free, failing t when an
+// item of one still holds something.
+func freedCleared[T any](t *testing.T, what string, r *recycled[T], holds func(T) bool) int {
+	t.Helper()
+	n := 0
+	for _, bucket := range r.free {
+		n += len(bucket)
+		for _, c := range bucket {
+			for _, x := range c[:cap(c)] {
+				if holds(x) {
+					t.Fatalf("%s given back still holds %+v", what, x)
+				}
+			}
+		}
+	}
+	return n
 }
