@@ -73,8 +73,14 @@ test-go: build
 # which run no goroutines of ours, ran in test-go, which vetted these
 # packages too; so did TestValueNodesSkipAgrees (30,000 small parses, one
 # goroutine) and TestTooLargeFile (a 64 MB file refused before any parse).
+# The race build compiles the standard library and every dependency again,
+# with cgo (the detector needs it): the pure Go resolver and user lookup
+# (netgo, osusergo) spare the C compiler net and os/user, and no DWARF is
+# written (race reports and panics read the line table, not DWARF). From an
+# empty cache: 53 instead of 65 s of CPU.
+RACE_FLAGS := -tags netgo,osusergo -gcflags=all=-dwarf=false -ldflags=-w
 test-race:
-	$(COMPILE_ENV) $(GO) test -exec $(TEST_ENV) -race -short -count=1 -vet=off -skip 'Oracle|TestValueNodesSkipAgrees|TestTooLargeFile' ./server ./analysis ./nixast
+	$(COMPILE_ENV) $(GO) test -exec $(TEST_ENV) -race $(RACE_FLAGS) -short -count=1 -vet=off -skip 'Oracle|TestValueNodesSkipAgrees|TestTooLargeFile' ./server ./analysis ./nixast
 
 # Fuzzing, each target in turn for FUZZTIME (make fuzz FUZZTIME=10m). Not
 # part of test: a fuzzing build instruments every package again, and a
