@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestOneMoreProcessorOnceQuiet: once the server has indexed a workspace and
@@ -24,14 +25,27 @@ func TestOneMoreProcessorOnceQuiet(t *testing.T) {
 			uri := fileURI(filepath.Join(dir, "module.nix"))
 			s.open(uri, "{ ... }: { }\n")
 			s.change(uri, 2, map[string]any{"text": "{ ... }: { x = 1; }\n"})
-			// The server is idle after each publication; the second one
-			// follows the first idle moment.
+			// The server is idle after a publication with nothing left to
+			// do, and calls its idle callbacks after sending it: the
+			// processor may come a moment after the diagnostics.
 			s.waitUntil("version 2's diagnostics", func() bool {
 				return strings.Contains(string(s.diags[uri]), `"version":2`)
 			})
 			st := s.stats()
+			for deadline := time.Now().Add(s.limit()); st.Processors != st.Cores+tc.extra && time.Now().Before(deadline); {
+				time.Sleep(10 * time.Millisecond)
+				st = s.stats()
+			}
 			if st.Cores < 1 || st.Processors != st.Cores+tc.extra {
 				t.Errorf("%s: %d processors, %d cores; want %d more processors", tc.env, st.Processors, st.Cores, tc.extra)
+			}
+			// Once: the idle moments after more edits add none.
+			s.change(uri, 3, map[string]any{"text": "{ ... }: { x = 2; }\n"})
+			s.waitUntil("version 3's diagnostics", func() bool {
+				return strings.Contains(string(s.diags[uri]), `"version":3`)
+			})
+			if st := s.stats(); st.Processors != st.Cores+tc.extra {
+				t.Errorf("%s after another edit: %d processors, %d cores; want %d more processors", tc.env, st.Processors, st.Cores, tc.extra)
 			}
 			s.shutdown()
 		})
