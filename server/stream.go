@@ -86,12 +86,15 @@ const smallMessage = 32 << 10
 func decodeMessage(body []byte) (jsonrpc2.Message, error) {
 	if len(body) <= smallMessage {
 		var m struct {
-			JSONRPC *string         `json:"jsonrpc"`
+			// Raw: a version given as null is no version, and
+			// DecodeMessage rejects it, as any but "2.0"; absent, it
+			// reads the message.
+			JSONRPC json.RawMessage `json:"jsonrpc"`
 			ID      *jsonrpc2.ID    `json:"id"`
 			Method  string          `json:"method"`
 			Params  json.RawMessage `json:"params"`
 		}
-		if json.Unmarshal(body, &m) == nil && m.Method != "" && (m.JSONRPC == nil || *m.JSONRPC == jsonrpc2.Version) &&
+		if json.Unmarshal(body, &m) == nil && m.Method != "" && (m.JSONRPC == nil || string(m.JSONRPC) == `"`+jsonrpc2.Version+`"`) &&
 			len(m.Params) > 0 && (m.Params[0] == '{' || m.Params[0] == '[') {
 			if m.ID == nil {
 				if n, err := jsonrpc2.NewNotification(m.Method, m.Params); err == nil {
