@@ -222,10 +222,21 @@ func parseRef(m map[string]any) (*Ref, error) {
 // the root: "microvm", then "microvm/nixpkgs") leads to, following follows
 // paths. A cycle or a missing input is an error.
 func (l *Lock) Resolve(path []string) (string, error) {
-	return l.resolve(path, 0)
+	return l.resolve(path, 0, map[string]*resolved{})
 }
 
-func (l *Lock) resolve(path []string, depth int) (string, error) {
+// resolved is a follows path's result, kept for the rest of one Resolve:
+// each segment of a path that follows others starts again from the root,
+// and a lock whose follows paths lead through each other twice took time
+// exponential in their number (22 levels: a second). done is false while
+// the path is being resolved: met again then, it follows itself.
+type resolved struct {
+	key  string
+	err  error
+	done bool
+}
+
+func (l *Lock) resolve(path []string, depth int, memo map[string]*resolved) (string, error) {
 	if depth > 64 {
 		return "", fmt.Errorf("follows paths loop at %q", strings.Join(path, "/"))
 	}
@@ -240,7 +251,7 @@ func (l *Lock) resolve(path []string, depth int) (string, error) {
 			return "", fmt.Errorf("no input %q", strings.Join(path[:i+1], "/"))
 		}
 		if in.Follows != nil {
-			k, err := l.resolve(in.Follows, depth+1)
+			k, err := l.follow(in.Follows, depth+1, memo)
 			if err != nil {
 				return "", err
 			}
@@ -253,6 +264,22 @@ func (l *Lock) resolve(path []string, depth int) (string, error) {
 		return "", fmt.Errorf("no node %q", key)
 	}
 	return key, nil
+}
+
+// follow resolves a follows path once per Resolve.
+func (l *Lock) follow(path []string, depth int, memo map[string]*resolved) (string, error) {
+	id := strings.Join(path, "\x00")
+	if r := memo[id]; r != nil {
+		if !r.done {
+			return "", fmt.Errorf("follows paths loop at %q", strings.Join(path, "/"))
+		}
+		return r.key, r.err
+	}
+	r := &resolved{}
+	memo[id] = r
+	r.key, r.err = l.resolve(path, depth, memo)
+	r.done = true
+	return r.key, r.err
 }
 
 // Locked is a locked input reached from the root.

@@ -1,8 +1,11 @@
 package flakelock
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // lockText has one input of every type, a follows path, a dir= and a
@@ -122,6 +125,48 @@ func TestFollows(t *testing.T) {
 	}
 	if _, err := l.Resolve([]string{"a"}); err == nil || !strings.Contains(err.Error(), "loop") {
 		t.Errorf("a follows loop: %v", err)
+	}
+}
+
+// TestFollowsThroughEachOther: in a lock whose input i<j> follows
+// ["i<j+1>", "i<j+1>"], and whose last node's inputs follow the root's
+// again, every path leads through the next one twice: resolved afresh each
+// time, 60 levels are 2^60 resolutions (22 took a second), and a server that
+// reads such a lock never answers. Each follows path is resolved once.
+func TestFollowsThroughEachOther(t *testing.T) {
+	const levels = 60
+	rootIn := map[string]any{fmt.Sprintf("i%d", levels): "leaf"}
+	leafIn := map[string]any{}
+	for j := 0; j < levels; j++ {
+		next := fmt.Sprintf("i%d", j+1)
+		rootIn[fmt.Sprintf("i%d", j)] = []string{next, next}
+		leafIn[next] = []string{next}
+	}
+	data, err := json.Marshal(map[string]any{"version": 7, "root": "root", "nodes": map[string]any{
+		"root": map[string]any{"inputs": rootIn},
+		"leaf": map[string]any{"inputs": leafIn, "locked": map[string]any{"type": "path", "path": "/x"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if key, err := l.Resolve([]string{"i0"}); key != "leaf" || err != nil {
+			t.Errorf("Resolve(i0) = %q, %v; want leaf", key, err)
+		}
+		if got := l.RootInputs(); len(got) != levels+1 {
+			t.Errorf("%d root inputs resolved, want %d", len(got), levels+1)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Minute): // microseconds once each path is resolved once
+		t.Fatal("Resolve did not return")
 	}
 }
 
