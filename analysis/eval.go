@@ -70,6 +70,28 @@ func (ev *evaluator) staticPaths(binds []nixast.Binding) []staticPath {
 const maxSteps = 200000
 const maxDepth = 150
 
+// spend counts work the evaluator is about to do against the step budget,
+// and reports whether the budget allows it. Steps count expressions, and a
+// list or string that doubles at each of 40 bindings (a1 = a0 ++ a0; ...)
+// is 40 expressions and 2^40 elements: a file of a few lines took all
+// memory and never finished. So each copy into a new list or string spends
+// what it copies (an element, or 64 bytes of text); past the budget the
+// value is unknown, as any the budget cuts short.
+func (ev *evaluator) spend(n int) bool {
+	ev.steps += n
+	return ev.steps <= maxSteps
+}
+
+// condCost is what copying elements that carry conditions costs: one step
+// each, and their conditions' text, which grows with every if around them.
+func condCost(elems []elem, cond string) int {
+	n := len(elems)
+	for _, el := range elems {
+		n += (len(el.Cond) + len(cond)) / 64
+	}
+	return n
+}
+
 // filesWithPrefix returns the paths of the workspace that start with
 // prefix, in no particular order.
 func (ev *evaluator) filesWithPrefix(prefix string) []string {
@@ -286,6 +308,9 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 			ok1, ok2 = true, true
 		}
 		if ok1 && ok2 {
+			if !ev.spend(condCost(tl.Elems, cond) + condCost(fl.Elems, cond)) {
+				return unknown
+			}
 			out := &listV{}
 			for _, el := range tl.Elems {
 				el.Cond = joinCond(cond, el.Cond)
@@ -337,8 +362,12 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 			if a == nil && b == nil {
 				return unknown
 			}
-			out := &listV{}
-			out.Elems = append(append(out.Elems, ev.elemsOf(a, x.X, file)...), ev.elemsOf(b, x.Y, file)...)
+			as, bs := ev.elemsOf(a, x.X, file), ev.elemsOf(b, x.Y, file)
+			if !ev.spend(len(as) + len(bs)) {
+				return unknown
+			}
+			out := &listV{Elems: make([]elem, 0, len(as)+len(bs))}
+			out.Elems = append(append(out.Elems, as...), bs...)
 			return out
 		case nixast.UPDATE:
 			a, ok1 := ev.eval(x.X, e, file).(*attrsV)
@@ -385,6 +414,9 @@ func (ev *evaluator) eval(x nixast.Expr, e *env, file string) (res Value) {
 					}
 					return ev.evalPathText(p.Text+s.S, file)
 				}
+			}
+			if !ev.spend((len(textOf(a)) + len(textOf(b))) / 64) {
+				return unknown
 			}
 			return classifyText(textOf(a)+textOf(b), "")
 		}
@@ -724,6 +756,9 @@ func (ev *evaluator) callBuiltin(f *builtinV, call *nixast.Apply, file string) V
 		if !ok {
 			x := f.Args[1]
 			return &listV{Elems: []elem{{File: x.file, Node: x.expr, Cond: cond, th: unknownThunk}}}
+		}
+		if !ev.spend(condCost(l.Elems, cond)) {
+			return unknown
 		}
 		out := &listV{}
 		for _, el := range l.Elems {

@@ -17,7 +17,11 @@ func (ev *evaluator) evalString(parts []nixast.StringPart, e *env, file string) 
 		case *nixast.TextPart:
 			b.WriteString(p.Value)
 		case *nixast.Interp:
-			b.WriteString(textOf(ev.eval(p.X, e, file)))
+			t := textOf(ev.eval(p.X, e, file))
+			if !ev.spend(len(t) / 64) {
+				return unknown
+			}
+			b.WriteString(t)
 		}
 	}
 	if strings.Contains(b.String(), "\x00foreign") {
@@ -59,7 +63,7 @@ func (ev *evaluator) evalPath(x *nixast.PathLit, e *env, file string) Value {
 				b.WriteString(p.Value)
 			case *nixast.Interp:
 				v := ev.eval(p.X, e, file)
-				if s, ok := v.(*strV); ok && !strings.Contains(s.S, "\x00") {
+				if s, ok := v.(*strV); ok && !strings.Contains(s.S, "\x00") && ev.spend(len(s.S)/64) {
 					b.WriteString(s.S)
 				} else {
 					known = false

@@ -133,6 +133,9 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 		if !ok || !set.Complete {
 			return unknown
 		}
+		if !ev.spend(len(set.Attrs)) {
+			return unknown
+		}
 		out := &listV{}
 		if f.Name == "attrNames" {
 			out.fromDir = set.fromDir
@@ -148,6 +151,9 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 	case "genAttrs":
 		l, ok := arg(0).(*listV)
 		if !ok {
+			return unknown
+		}
+		if !ev.spend(len(l.Elems)) {
 			return unknown
 		}
 		out := &attrsV{Attrs: map[string]*thunk{}, Complete: true}
@@ -167,6 +173,9 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 		if !ok {
 			return unknown
 		}
+		if !ev.spend(len(l.Elems)) {
+			return unknown
+		}
 		out := &listV{}
 		fn := f.Args[0]
 		for _, el := range l.Elems {
@@ -178,6 +187,9 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 	case "imap0", "imap1":
 		l, ok := arg(1).(*listV)
 		if !ok {
+			return unknown
+		}
+		if !ev.spend(len(l.Elems)) {
 			return unknown
 		}
 		out := &listV{}
@@ -206,6 +218,9 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 					out.Elems = append(out.Elems, el) // flatten keeps what is not a list
 					continue
 				}
+				return unknown
+			}
+			if !ev.spend(len(inner.Elems)) {
 				return unknown
 			}
 			out.Elems = append(out.Elems, inner.Elems...)
@@ -292,7 +307,7 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 				v = ev.applyN(arg(0), call, file, el.th)
 			}
 			s, ok := knownString(v)
-			if !ok {
+			if !ok || !ev.spend(len(s)/64+1) {
 				return unknown
 			}
 			parts = append(parts, s)
