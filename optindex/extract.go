@@ -20,6 +20,7 @@ type builder struct {
 	depth     int
 	steps     int
 	maxSteps  int
+	copied    int // elements and 64-byte pieces of text copied into new values (spend)
 
 	ix       *Index
 	opts     map[string]*optionAcc // by Name

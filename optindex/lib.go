@@ -114,6 +114,9 @@ func (b *builder) makeBuiltin(name string) value {
 				return unknown
 			}
 			fv := b.force(f)
+			if !b.spend(len(lv.elems)) {
+				return unknown
+			}
 			out := &vList{elems: make([]*thunk, len(lv.elems)), partial: lv.partial}
 			for i, el := range lv.elems {
 				out.elems[i] = b.lazyApply(fv, el)
@@ -171,6 +174,9 @@ func (b *builder) makeBuiltin(name string) value {
 			if !ok {
 				return unknown
 			}
+			if !b.spend(len(a.m)) {
+				return unknown
+			}
 			out := &vList{partial: a.partial}
 			for _, k := range sortedNames(a) {
 				if name == "attrNames" {
@@ -185,6 +191,9 @@ func (b *builder) makeBuiltin(name string) value {
 		return fn1(name, func(b *builder, x *thunk) value {
 			l, ok := b.force(x).(*vList)
 			if !ok {
+				return unknown
+			}
+			if !b.spend(len(l.elems)) {
 				return unknown
 			}
 			out := &vAttrs{m: map[string]*attrEntry{}, partial: l.partial}
@@ -261,6 +270,9 @@ func (b *builder) makeBuiltin(name string) value {
 				return unknown
 			}
 			fv := b.force(f)
+			if !b.spend(len(a.m)) {
+				return unknown
+			}
 			out := &vAttrs{m: make(map[string]*attrEntry, len(a.m)), partial: a.partial}
 			for k, v := range a.m {
 				out.m[k] = &attrEntry{t: b.lazyApply2(fv, ready(vStr(k)), v.t), file: v.file, pos: v.pos}
@@ -422,7 +434,7 @@ func (b *builder) makeBuiltin(name string) value {
 			parts := make([]string, len(lv.elems))
 			for i, el := range lv.elems {
 				str, ok := toStr(b.force(el))
-				if !ok {
+				if !ok || !b.spend(len(str)/16+1) {
 					return unknown
 				}
 				parts[i] = str
@@ -446,7 +458,11 @@ func (b *builder) makeBuiltin(name string) value {
 				}
 				pairs = append(pairs, string(f), string(t))
 			}
-			return vStr(strings.NewReplacer(pairs...).Replace(string(sv)))
+			out := strings.NewReplacer(pairs...).Replace(string(sv))
+			if !b.spend(len(out) / 16) {
+				return unknown
+			}
+			return vStr(out)
 		})
 	case "match", "split":
 		return fn2(name, func(b *builder, re, s *thunk) value {
@@ -609,7 +625,7 @@ func (b *builder) lazyApply2(f value, x, y *thunk) *thunk {
 }
 
 func (b *builder) appendList(out *vList, v value) {
-	if l, ok := v.(*vList); ok {
+	if l, ok := v.(*vList); ok && b.spend(len(l.elems)) {
 		out.elems = append(out.elems, l.elems...)
 		out.partial = out.partial || l.partial
 		return

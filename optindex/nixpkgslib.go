@@ -198,6 +198,9 @@ func (b *builder) strList(t *thunk) []string {
 	if !ok || l.partial {
 		return nil
 	}
+	if !b.spend(len(l.elems)) {
+		return nil
+	}
 	out := make([]string, 0, len(l.elems))
 	for _, el := range l.elems {
 		s, ok := b.force(el).(vStr)
