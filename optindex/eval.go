@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/microvm-lsp/microvm-lsp/internal/readfile"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
@@ -784,7 +785,10 @@ func (b *builder) file(p string) *fileCtx {
 	if fc, ok := b.files[p]; ok {
 		return fc
 	}
-	src, err := os.ReadFile(p)
+	// Only a regular file, and no larger than the parser reads: a module
+	// may import any path, and /dev/zero or a FIFO was read until memory
+	// ran out, or forever.
+	src, err := readfile.Regular(p, nil, nixast.MaxFileSize)
 	if err != nil {
 		b.files[p] = nil
 		b.partial("cannot read " + b.rel(p))

@@ -1,12 +1,13 @@
 package server
 
 import (
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
 
 	"github.com/microvm-lsp/microvm-lsp/analysis"
+	"github.com/microvm-lsp/microvm-lsp/internal/readfile"
+	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
 // inputSources returns the sources of the flake inputs that the folders'
@@ -23,7 +24,12 @@ func inputSources(folders []string, facts []*folderOptions) *analysis.Sources {
 		}
 		if src == nil {
 			src = &analysis.Sources{Dirs: map[string]map[string]string{}, Absent: map[string][]string{},
-				Read: func(p string) ([]byte, error) { return os.ReadFile(filepath.FromSlash(p)) }}
+				// A regular file only, no larger than the parser reads: a
+				// source may hold a link to anything (/dev/zero was read
+				// until memory ran out).
+				Read: func(p string) ([]byte, error) {
+					return readfile.Regular(filepath.FromSlash(p), nil, nixast.MaxFileSize)
+				}}
 		}
 		fl := path.Join(strings.TrimSuffix(f, "/"), "flake.nix")
 		src.Dirs[fl], src.Absent[fl] = fo.inputs, fo.gone

@@ -1,11 +1,12 @@
 package main
 
 import (
-	"os"
 	"path"
 	"path/filepath"
 
 	"github.com/microvm-lsp/microvm-lsp/analysis"
+	"github.com/microvm-lsp/microvm-lsp/internal/readfile"
+	"github.com/microvm-lsp/microvm-lsp/nixast"
 	"github.com/microvm-lsp/microvm-lsp/optindex"
 	"github.com/microvm-lsp/microvm-lsp/optindex/nixstore"
 )
@@ -27,7 +28,12 @@ func inputSources(keys []string, storeRoot string) *analysis.Sources {
 		}
 		if src == nil {
 			src = &analysis.Sources{Dirs: map[string]map[string]string{}, Absent: map[string][]string{},
-				Read: func(p string) ([]byte, error) { return os.ReadFile(filepath.FromSlash(p)) }}
+				// A regular file only, no larger than the parser reads: a
+				// source may hold a link to anything (/dev/zero was read
+				// until memory ran out).
+				Read: func(p string) ([]byte, error) {
+					return readfile.Regular(filepath.FromSlash(p), nil, nixast.MaxFileSize)
+				}}
 		}
 		src.Dirs[k], src.Absent[k] = present, absent
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/microvm-lsp/microvm-lsp/optindex/nixstore"
 	"github.com/nix-community/go-nix/pkg/nar"
@@ -64,5 +65,73 @@ func TestSystemsFollowInputSources(t *testing.T) {
 	without := systemsJSON(t, dir)
 	if s := without["anvil"]; s == nil || s["role"] != "none" {
 		t.Errorf("anvil without the store: %v, want role none", s)
+	}
+}
+
+// TestSourceLinkToDevice: a file of an input's source is read only when it
+// is a regular file: a source may hold a link to anything, and a module
+// taken from one that links to /dev/zero was read until memory ran out.
+// The system that takes it is partial, and the command ends.
+func TestSourceLinkToDevice(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(t.TempDir(), "forge")
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/dev/zero", filepath.Join(src, "zero.nix")); err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.New()
+	if err := nar.DumpPath(h, src); err != nil {
+		t.Fatal(err)
+	}
+	hash := "sha256-" + base64.StdEncoding.EncodeToString(h.Sum(nil))
+	root := t.TempDir()
+	store := nixstore.Store{Dir: "/nix/store", Root: root}
+	p, err := store.SourcePath(hash, "source")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(store.Physical(p)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(src, store.Physical(p)); err != nil {
+		t.Fatal(err)
+	}
+	lock := `{"version": 7, "root": "root", "nodes": {
+  "forge": {"locked": {"type": "github", "owner": "someone", "repo": "forge", "rev": "1", "narHash": "` + hash + `"}, "original": {"type": "github", "owner": "someone", "repo": "forge"}},
+  "root": {"inputs": {"forge": "forge"}}}}`
+	flake := `{
+  inputs.forge.url = "github:someone/forge";
+  outputs = { nixpkgs, forge, ... }: {
+    nixosConfigurations.anvil = nixpkgs.lib.nixosSystem { modules = [ (forge + "/zero.nix") ]; };
+  };
+}
+`
+	for name, text := range map[string]string{"flake.lock": lock, "flake.nix": flake} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type result struct {
+		code      int
+		out, errs string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, out, errs := runCLI("systems", "--format", "json", "--store-root", root, dir)
+		done <- result{code, out, errs}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(time.Minute): // milliseconds once the link is not read
+		t.Fatal("systems did not end")
+	}
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.errs)
+	}
+	if s := systemsJSONText(t, r.out)["anvil"]; s == nil || s["closure"] != "partial" {
+		t.Errorf("anvil takes its module from a link to /dev/zero: %v, want partial", s)
 	}
 }
