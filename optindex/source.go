@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/microvm-lsp/microvm-lsp/internal/readfile"
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 	"github.com/microvm-lsp/microvm-lsp/optindex/flakelock"
 	"github.com/microvm-lsp/microvm-lsp/optindex/nixstore"
@@ -137,7 +138,7 @@ func locateNixPath(nixPath string, store nixstore.Store) []Source {
 // flake.lock yet (inputs.NAME.url = "path:DIR", in any of its spellings):
 // local checkouts, read in place.
 func locatePathInputs(workspace string, store nixstore.Store) []Source {
-	src, err := os.ReadFile(filepath.Join(workspace, "flake.nix"))
+	src, err := readfile.Regular(filepath.Join(workspace, "flake.nix"), nil, nixast.MaxFileSize)
 	if err != nil {
 		return nil
 	}

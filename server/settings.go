@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -20,6 +19,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/microvm-lsp/microvm-lsp/analysis"
+	"github.com/microvm-lsp/microvm-lsp/internal/readfile"
 )
 
 // settingsSection is the configuration section we ask workspace/configuration
@@ -138,13 +138,21 @@ func ReadSettingsFile(dir string) (ws WorkspaceSettings, found bool, err error) 
 	return WorkspaceSettings{Config: cfg, Exclude: st.ExcludePaths, Warnings: append(append(warnings, more...), bad...), DocsLink: docs}, true, nil
 }
 
+// maxSettingsFile bounds the settings file read.
+const maxSettingsFile = 1 << 20
+
 func readSettingsFile(dir string) (settings, []string, bool, error) {
 	name := filepath.Join(dir, SettingsFile)
-	raw, err := os.ReadFile(name)
+	// A regular file only, of a settings file's size: a workspace may hold
+	// anything under that name (a link to /dev/zero, a FIFO).
+	raw, err := readfile.Regular(name, nil, maxSettingsFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return settings{}, nil, false, nil
 	}
 	if err != nil {
+		if pe := (*fs.PathError)(nil); !errors.As(err, &pe) {
+			err = fmt.Errorf("%s: %w", name, err) // not a regular file, too large
+		}
 		return settings{}, nil, true, err
 	}
 	var obj map[string]json.RawMessage

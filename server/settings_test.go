@@ -247,6 +247,37 @@ func TestSettingsFileIsTheBase(t *testing.T) {
 	}
 }
 
+// TestSettingsFileOfAnyKind: a workspace may hold anything under the
+// settings file's name; a link to /dev/zero was read until memory ran out.
+// Only a regular file of a settings file's size is read; anything else is
+// an error that names it.
+func TestSettingsFileOfAnyKind(t *testing.T) {
+	zero := t.TempDir()
+	if err := os.Symlink("/dev/zero", filepath.Join(zero, SettingsFile)); err != nil {
+		t.Fatal(err)
+	}
+	big := t.TempDir()
+	os.WriteFile(filepath.Join(big, SettingsFile), append([]byte(`{"x": "`), make([]byte, maxSettingsFile)...), 0o644)
+	for dir, want := range map[string]string{zero: "not a regular file", big: "too large"} {
+		done := make(chan error, 1)
+		go func() {
+			_, found, err := ReadSettingsFile(dir)
+			if !found {
+				t.Errorf("%s: not found", want)
+			}
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), SettingsFile) {
+				t.Errorf("error %v, want %q naming the file", err, want)
+			}
+		case <-time.After(time.Minute): // at once when the file is not read
+			t.Fatalf("%s: the settings file was read", want)
+		}
+	}
+}
+
 func TestSettingsFileCannotChooseTheFormatter(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, SettingsFile), []byte(`{"formatter": ["sh", "-c", "touch pwned"], "disabledChecks": ["unused-binding"]}`), 0o644)

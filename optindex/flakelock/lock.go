@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strconv"
@@ -101,11 +102,36 @@ func (r *Ref) String() string {
 // ID is an indirect reference's flake id (the registry name); empty otherwise.
 func (r *Ref) ID() string { return r.id }
 
-// Read parses the flake.lock at path.
+// maxLockSize bounds the flake.lock Read reads: a lock of a thousand inputs
+// is about a megabyte.
+const maxLockSize = 64 << 20
+
+// Read parses the flake.lock at path. Only a regular file is read, up to
+// maxLockSize: a workspace may hold anything under that name, and a link to
+// /dev/zero was read until memory ran out (a FIFO: forever).
 func Read(path string) (*Lock, error) {
-	data, err := os.ReadFile(path)
+	// Before the open, which waits for a FIFO's writer.
+	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxLockSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxLockSize {
+		return nil, fmt.Errorf("%s: larger than %d MB", path, maxLockSize>>20)
 	}
 	l, err := Parse(data)
 	if err != nil {

@@ -3,6 +3,8 @@ package flakelock
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -182,5 +184,36 @@ func TestVersions(t *testing.T) {
 		if _, err := Parse([]byte(bad)); err == nil {
 			t.Errorf("Parse(%q) succeeded", bad)
 		}
+	}
+}
+
+// TestReadRefusesDevices: a workspace may hold anything named flake.lock; a
+// link to /dev/zero was read until memory ran out. Only a regular file is
+// read, and only up to maxLockSize.
+func TestReadRefusesDevices(t *testing.T) {
+	dir := t.TempDir()
+	link := filepath.Join(dir, "flake.lock")
+	if err := os.Symlink("/dev/zero", link); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := Read(link)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("Read of a link to /dev/zero: %v", err)
+		}
+	case <-time.After(time.Minute): // at once when the device is not read
+		t.Fatal("Read did not return")
+	}
+	big := filepath.Join(dir, "big.lock")
+	if err := os.WriteFile(big, make([]byte, maxLockSize+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(big); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("Read of a lock over the bound: %v", err)
 	}
 }
