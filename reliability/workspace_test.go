@@ -15,8 +15,9 @@ import (
 
 // TestHostileWorkspace indexes a workspace full of traps: symbolic link
 // loops, dangling links, a FIFO and a socket named *.nix, links to devices,
-// a directory named x.nix, binary files named *.nix, a sparse file larger
-// than the size limit, and an unreadable directory (unreadable only when
+// a directory named x.nix, binary files named *.nix, a flake.lock and a
+// settings file that link to /dev/zero, a sparse file larger than the size
+// limit, and an unreadable directory (unreadable only when
 // not root: root reads anything, so that part then checks nothing extra).
 // The server must index the ordinary files, warn about the rest, end its
 // progress and answer; watched-file events and didClose for the traps must
@@ -43,6 +44,10 @@ func TestHostileWorkspace(t *testing.T) {
 	must(os.Symlink("missing.nix", filepath.Join(dir, "dangling.nix")))
 	must(os.Symlink("/dev/zero", filepath.Join(dir, "zero.nix")))
 	must(os.Symlink("/dev/urandom", filepath.Join(dir, "urandom.nix")))
+	// The files beside the Nix files the server reads: the flake's lock
+	// (for its inputs' sources) and the settings file.
+	must(os.Symlink("/dev/zero", filepath.Join(dir, "flake.lock")))
+	must(os.Symlink("/dev/zero", filepath.Join(dir, ".microvm-lsp.json")))
 	must(syscall.Mkfifo(filepath.Join(dir, "fifo.nix"), 0o644))
 	l, err := net.Listen("unix", filepath.Join(dir, "sock.nix"))
 	must(err)
