@@ -39,6 +39,7 @@ func TestEvaluationBudgetBoundsCopies(t *testing.T) {
 		{"string addition", "let\n" + doublings(40, `"a"`, "%[1]s + %[1]s") + `in [ (./. + "/${v40}") ]`},
 		{"interpolation", "let\n" + doublings(40, `"a"`, `"${%[1]s}${%[1]s}"`) + `in map (x: ./. + "/${x}") (lib.splitString "a" v40)`},
 		{"concatenated maps", "let\n" + doublings(6, "[ ./x.nix ./x.nix ]", "builtins.concatLists (map (x: %[1]s) %[1]s)") + "in v6"},
+		{"split of a long string", "let\n" + doublings(22, `"a"`, "%[1]s + %[1]s") + "in lib.splitString \"a\" v22"},
 		{"concatenated strings", "let\n" + doublings(40, `[ "a" ]`, "[ (lib.concatStrings (%[1]s ++ %[1]s)) ]") + `in map (x: ./. + "/${x}") v40`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -276,7 +276,7 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 	case "splitString":
 		sep, ok1 := knownString(arg(0))
 		str, ok2 := knownString(arg(1))
-		if !ok1 || !ok2 || sep == "" {
+		if !ok1 || !ok2 || sep == "" || !ev.spend(strings.Count(str, sep)+1) {
 			return unknown
 		}
 		out := &listV{}

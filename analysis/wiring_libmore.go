@@ -80,6 +80,9 @@ func (ev *evaluator) callLibMore(f *builtinV, arg func(int) Value) Value {
 		if !ok1 || !ok2 || regexp.QuoteMeta(re) != re || re == "" {
 			return unknown // a regular expression proper: not evaluated
 		}
+		if !ev.spend(2*strings.Count(str, re) + 1) {
+			return unknown
+		}
 		// builtins.split gives the parts between matches, with a list of
 		// the (here no) captured groups for each match
 		l := &listV{}

@@ -64,3 +64,18 @@ func TestCopiesAreBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestSplitIsBounded: a pattern that matches everywhere splits a string
+// into a list twice its length; the matches are bounded as copies are.
+func TestSplitIsBounded(t *testing.T) {
+	b := newBuilder(t.TempDir())
+	b.copied = maxCopied - 1000
+	if v := b.regexCall("split", "", strings.Repeat("x", 2000)); v != unknown {
+		t.Errorf("split of 2,000 bytes with room for 1,000 copies: %T, want unknown", v)
+	}
+	b.copied = 0
+	l, ok := b.regexCall("split", ",", "a,b,c").(*vList)
+	if !ok || len(l.elems) != 5 {
+		t.Errorf("split of a,b,c on commas: %v, want 5 elements", l)
+	}
+}

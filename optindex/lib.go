@@ -473,7 +473,7 @@ func (b *builder) makeBuiltin(name string) value {
 			}
 			// Go's regexp stands in for POSIX extended expressions; a
 			// pattern it does not take is unknown.
-			return regexCall(name, string(rv), string(sv))
+			return b.regexCall(name, string(rv), string(sv))
 		})
 	case "trace", "seq", "deepSeq":
 		return fn2(name, func(b *builder, _, y *thunk) value { return b.force(y) })
@@ -579,7 +579,7 @@ func (b *builder) makeBuiltin(name string) value {
 	return unknown
 }
 
-func regexCall(name, pattern, s string) value {
+func (b *builder) regexCall(name, pattern, s string) value {
 	if name == "match" {
 		pattern = "^(?:" + pattern + ")$"
 	}
@@ -605,9 +605,19 @@ func regexCall(name, pattern, s string) value {
 		}
 		return group(m)
 	}
+	// At most as many matches as the copy bound has room for: a pattern
+	// that matches everywhere matches once per byte.
+	room := maxCopied - b.copied
+	if room <= 0 {
+		return unknown
+	}
+	ms := re.FindAllStringSubmatchIndex(s, room)
+	if len(ms) == room || !b.spend(2*len(ms)+1) {
+		return unknown
+	}
 	out := &vList{}
 	prev := 0
-	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range ms {
 		out.elems = append(out.elems, ready(vStr(s[prev:m[0]])), ready(group(m)))
 		prev = m[1]
 	}

@@ -451,7 +451,7 @@ func (b *builder) makeLib2(name string) value {
 		return fn2(name, func(b *builder, sep, s *thunk) value {
 			sp, ok1 := b.force(sep).(vStr)
 			sv, ok2 := b.force(s).(vStr)
-			if !ok1 || !ok2 {
+			if !ok1 || !ok2 || !b.spend(strings.Count(string(sv), string(sp))+1) {
 				return unknown
 			}
 			out := &vList{}
