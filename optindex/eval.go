@@ -167,8 +167,8 @@ type fileCtx struct {
 
 const maxDepth = 400
 
-// maxCopied bounds what one build copies into new lists and strings, in
-// elements and 16-byte pieces of text (spend). Steps count expressions, and
+// maxCopied bounds what one build copies into new lists, strings and sets,
+// in elements and 16-byte pieces of text (spend). Steps count expressions, and
 // a list or string that doubles at each of 40 bindings (a1 = a0 ++ a0; ...)
 // is 40 expressions and 2^40 elements: a module of a few lines took all
 // memory and never finished. The sources the index reads copy far less

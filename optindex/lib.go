@@ -450,6 +450,7 @@ func (b *builder) makeBuiltin(name string) value {
 				return unknown
 			}
 			var pairs []string
+			longest := 1
 			for i := range fl.elems {
 				f, ok1 := b.force(fl.elems[i]).(vStr)
 				t, ok2 := b.force(tl.elems[i]).(vStr)
@@ -457,12 +458,13 @@ func (b *builder) makeBuiltin(name string) value {
 					return unknown
 				}
 				pairs = append(pairs, string(f), string(t))
+				longest = max(longest, len(t))
 			}
-			out := strings.NewReplacer(pairs...).Replace(string(sv))
-			if !b.spend(len(out) / 16) {
+			// Before the copy: each byte may become the longest replacement.
+			if !b.spend(len(sv) * longest / 16) {
 				return unknown
 			}
-			return vStr(out)
+			return vStr(strings.NewReplacer(pairs...).Replace(string(sv)))
 		})
 	case "match", "split":
 		return fn2(name, func(b *builder, re, s *thunk) value {
