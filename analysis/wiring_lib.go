@@ -315,7 +315,7 @@ func (ev *evaluator) callLib(f *builtinV, call *nixast.Apply, file string) Value
 		return &strV{S: strings.Join(parts, sep)}
 	case "toLower", "toUpper":
 		str, ok := knownString(arg(0))
-		if !ok {
+		if !ok || !ev.spend(len(str)/64) {
 			return unknown
 		}
 		if f.Name == "toLower" {

@@ -439,7 +439,7 @@ func (b *builder) makeLib2(name string) value {
 		})
 	case "toUpper", "toLower":
 		return fn1(name, func(b *builder, x *thunk) value {
-			if s, ok := b.force(x).(vStr); ok {
+			if s, ok := b.force(x).(vStr); ok && b.spend(len(s)/16) {
 				if name == "toUpper" {
 					return vStr(strings.ToUpper(string(s)))
 				}
