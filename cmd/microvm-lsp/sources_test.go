@@ -18,24 +18,7 @@ import (
 // modules of the input that was never fetched leave the closure partial.
 func TestSystemsFollowInputSources(t *testing.T) {
 	dir := writeFixture(t, "wiring-input-modules.txtar")
-	src := filepath.Join(dir, "store-input", "forge")
-	h := sha256.New()
-	if err := nar.DumpPath(h, src); err != nil {
-		t.Fatal(err)
-	}
-	hash := "sha256-" + base64.StdEncoding.EncodeToString(h.Sum(nil))
-	root := t.TempDir()
-	store := nixstore.Store{Dir: "/nix/store", Root: root}
-	p, err := store.SourcePath(hash, "source")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Dir(store.Physical(p)), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(src, store.Physical(p)); err != nil {
-		t.Fatal(err)
-	}
+	root, hash := intoStore(t, filepath.Join(dir, "store-input", "forge"))
 	if err := os.RemoveAll(filepath.Join(dir, "store-input")); err != nil {
 		t.Fatal(err)
 	}
@@ -81,23 +64,7 @@ func TestSourceLinkToDevice(t *testing.T) {
 	if err := os.Symlink("/dev/zero", filepath.Join(src, "zero.nix")); err != nil {
 		t.Fatal(err)
 	}
-	h := sha256.New()
-	if err := nar.DumpPath(h, src); err != nil {
-		t.Fatal(err)
-	}
-	hash := "sha256-" + base64.StdEncoding.EncodeToString(h.Sum(nil))
-	root := t.TempDir()
-	store := nixstore.Store{Dir: "/nix/store", Root: root}
-	p, err := store.SourcePath(hash, "source")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Dir(store.Physical(p)), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(src, store.Physical(p)); err != nil {
-		t.Fatal(err)
-	}
+	root, hash := intoStore(t, src)
 	lock := `{"version": 7, "root": "root", "nodes": {
   "forge": {"locked": {"type": "github", "owner": "someone", "repo": "forge", "rev": "1", "narHash": "` + hash + `"}, "original": {"type": "github", "owner": "someone", "repo": "forge"}},
   "root": {"inputs": {"forge": "forge"}}}}`
@@ -134,4 +101,28 @@ func TestSourceLinkToDevice(t *testing.T) {
 	if s := systemsJSONText(t, r.out)["anvil"]; s == nil || s["closure"] != "partial" {
 		t.Errorf("anvil takes its module from a link to /dev/zero: %v, want partial", s)
 	}
+}
+
+// intoStore moves the directory src into a store under a new root, where a
+// flake.lock that pins it by the NAR hash returned finds it as a source.
+func intoStore(t *testing.T, src string) (root, hash string) {
+	t.Helper()
+	h := sha256.New()
+	if err := nar.DumpPath(h, src); err != nil {
+		t.Fatal(err)
+	}
+	hash = "sha256-" + base64.StdEncoding.EncodeToString(h.Sum(nil))
+	root = t.TempDir()
+	store := nixstore.Store{Dir: "/nix/store", Root: root}
+	p, err := store.SourcePath(hash, "source")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(store.Physical(p)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(src, store.Physical(p)); err != nil {
+		t.Fatal(err)
+	}
+	return root, hash
 }

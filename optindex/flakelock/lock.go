@@ -1,17 +1,19 @@
 // Package flakelock reads flake.lock files (versions 5 to 7): the locked
 // inputs of a flake, the follows paths between them and their subdirectories.
-// It never fetches and never runs Nix. It imports only the standard library.
+// It never fetches and never runs Nix. It imports only the standard library
+// and internal/readfile.
 package flakelock
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
+	"io/fs"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/microvm-lsp/microvm-lsp/internal/readfile"
 )
 
 // Lock is a parsed flake.lock.
@@ -110,28 +112,12 @@ const maxLockSize = 64 << 20
 // maxLockSize: a workspace may hold anything under that name, and a link to
 // /dev/zero was read until memory ran out (a FIFO: forever).
 func Read(path string) (*Lock, error) {
-	// Before the open, which waits for a FIFO's writer.
-	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	f, err := os.Open(path)
+	data, err := readfile.Regular(path, nil, maxLockSize)
 	if err != nil {
+		if pe := (*fs.PathError)(nil); !errors.As(err, &pe) {
+			err = fmt.Errorf("%s: %w", path, err) // not a regular file, too large
+		}
 		return nil, err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxLockSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxLockSize {
-		return nil, fmt.Errorf("%s: larger than %d MB", path, maxLockSize>>20)
 	}
 	l, err := Parse(data)
 	if err != nil {

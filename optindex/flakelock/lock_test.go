@@ -213,7 +213,7 @@ func TestReadRefusesDevices(t *testing.T) {
 	if err := os.WriteFile(big, make([]byte, maxLockSize+1), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Read(big); err == nil || !strings.Contains(err.Error(), "larger than") {
+	if _, err := Read(big); err == nil || !strings.Contains(err.Error(), "too large") {
 		t.Errorf("Read of a lock over the bound: %v", err)
 	}
 }
