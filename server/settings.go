@@ -150,9 +150,6 @@ func readSettingsFile(dir string) (settings, []string, bool, error) {
 		return settings{}, nil, false, nil
 	}
 	if err != nil {
-		if pe := (*fs.PathError)(nil); !errors.As(err, &pe) {
-			err = fmt.Errorf("%s: %w", name, err) // not a regular file, too large
-		}
 		return settings{}, nil, true, err
 	}
 	var obj map[string]json.RawMessage

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -61,8 +62,8 @@ func TestRegular(t *testing.T) {
 	if got, err := Regular(p, nil, 1<<26); err != nil || !bytes.Equal(got, want) {
 		t.Errorf("read %q (%v), want %q", got, err, want)
 	}
-	if _, err := Regular(dir, nil, 1<<26); !errors.Is(err, ErrNotRegular) {
-		t.Errorf("a directory: %v, want ErrNotRegular", err)
+	if _, err := Regular(dir, nil, 1<<26); !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), dir) {
+		t.Errorf("a directory: %v, want ErrNotRegular naming it", err)
 	}
 	if _, err := Regular(filepath.Join(dir, "gone.nix"), nil, 1<<26); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a missing file: %v, want ErrNotExist", err)

@@ -13,7 +13,8 @@ import (
 // os.Open's poller set-up and io.ReadAll's growing buffer cost more than
 // the reading. Anything but a regular file is refused (ErrNotRegular)
 // without blocking: a FIFO is opened non-blocking, and only read after
-// fstat says the file is regular. Beyond limit bytes, ErrTooLarge.
+// fstat says the file is regular. Beyond limit bytes, ErrTooLarge. Every
+// error is an *fs.PathError that names p.
 func Regular(p string, buf []byte, limit int64) ([]byte, error) {
 	var fd int
 	var err error
@@ -32,12 +33,12 @@ func Regular(p string, buf []byte, limit int64) ([]byte, error) {
 		return nil, &fs.PathError{Op: "fstat", Path: p, Err: err}
 	}
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
-		return nil, ErrNotRegular
+		return nil, &fs.PathError{Op: "read", Path: p, Err: ErrNotRegular}
 	}
 	if st.Size > limit {
-		return nil, ErrTooLarge
+		return nil, &fs.PathError{Op: "read", Path: p, Err: ErrTooLarge}
 	}
-	return allSized(buf, st.Size, limit, func(b []byte) (int, error) {
+	out, err := allSized(buf, st.Size, limit, func(b []byte) (int, error) {
 		for {
 			n, err := syscall.Read(fd, b)
 			if err != syscall.EINTR {
@@ -48,4 +49,8 @@ func Regular(p string, buf []byte, limit int64) ([]byte, error) {
 			}
 		}
 	})
+	if err != nil {
+		return nil, &fs.PathError{Op: "read", Path: p, Err: err}
+	}
+	return out, nil
 }

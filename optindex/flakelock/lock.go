@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"sort"
 	"strconv"
 	"strings"
@@ -114,9 +113,6 @@ const maxLockSize = 64 << 20
 func Read(path string) (*Lock, error) {
 	data, err := readfile.Regular(path, nil, maxLockSize)
 	if err != nil {
-		if pe := (*fs.PathError)(nil); !errors.As(err, &pe) {
-			err = fmt.Errorf("%s: %w", path, err) // not a regular file, too large
-		}
 		return nil, err
 	}
 	l, err := Parse(data)
