@@ -21,6 +21,40 @@ import (
 // Content-Length is a framing error, not an allocation.
 const maxMessageSize = 512 << 20
 
+// maxJSONDepth bounds the nesting of a message body, as encoding/json's
+// own decoder does: jsonrpc2's decoder and the handlers' recurse once per
+// level, and a body of five million nested arrays (10 MB) overflowed the
+// stack, which no recover catches.
+const maxJSONDepth = 10000
+
+// tooDeep reports whether body nests arrays and objects deeper than
+// maxJSONDepth, outside strings.
+func tooDeep(body []byte) bool {
+	depth, inString, escaped := 0, false, false
+	for _, c := range body {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			if depth++; depth > maxJSONDepth {
+				return true
+			}
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return false
+}
+
 // stream is a jsonrpc2.Stream with LSP's Content-Length framing. Unlike
 // jsonrpc2's own, it survives bad input: a body that is not JSON-RPC is
 // answered with the JSON-RPC error for it (ParseError, InvalidRequest) and
@@ -54,7 +88,12 @@ func (s *stream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
 		if body == nil {
 			continue // a framing error, logged
 		}
-		msg, err := decodeMessage(body)
+		var msg jsonrpc2.Message
+		if tooDeep(body) {
+			err = jsonrpc2.Errorf(jsonrpc2.ParseError, "JSON nested deeper than %d", maxJSONDepth)
+		} else {
+			msg, err = decodeMessage(body)
+		}
 		if err == nil {
 			if resp, ok := msg.(*jsonrpc2.Response); ok {
 				err = checkResponse(resp, body)

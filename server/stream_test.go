@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"reflect"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -254,3 +257,63 @@ func TestWriteEncodesMessages(t *testing.T) {
 type nopCloser struct{ *bytes.Buffer }
 
 func (nopCloser) Close() error { return nil }
+
+// TestStreamRefusesDeepNesting: a body of five million nested arrays
+// overflowed the stack of jsonrpc2's decoder, a fatal error that no recover
+// catches: one such message ended the server. A body nested deeper than
+// maxJSONDepth is answered with a parse error, and the stream reads on; a
+// deep nesting inside a string is text, and read.
+func TestStreamRefusesDeepNesting(t *testing.T) {
+	deep := `{"jsonrpc":"2.0","id":1,"method":"textDocument/hover","params":` + strings.Repeat("[", 5000000) + strings.Repeat("]", 5000000) + `}`
+	inString := `{"jsonrpc":"2.0","method":"m","params":{"s":"` + strings.Repeat("[", maxJSONDepth+1) + `\"` + `"}}`
+	next := `{"jsonrpc":"2.0","method":"exit"}`
+	var in bytes.Buffer
+	for _, body := range []string{deep, inString, next} {
+		fmt.Fprintf(&in, "Content-Length: %d\r\n\r\n%s", len(body), body)
+	}
+	out := &syncBuffer{}
+	s := newStream(readWriter{&in, out}, zap.NewNop())
+	for _, want := range []string{"m", "exit"} {
+		msg, _, err := s.Read(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, ok := msg.(*jsonrpc2.Notification); !ok || n.Method() != want {
+			t.Fatalf("read %v, want the notification %s", msg, want)
+		}
+	}
+	// The answer is written by a goroutine of its own.
+	for deadline := time.Now().Add(time.Minute); !strings.Contains(out.String(), `"code":-32700`) && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := out.String(); !strings.Contains(got, `"code":-32700`) || !strings.Contains(got, "deeper than") {
+		t.Errorf("the deep request's answer: %.300q, want a parse error", got)
+	}
+}
+
+// syncBuffer is a bytes.Buffer that a writer goroutine and a test share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+type readWriter struct {
+	r io.Reader
+	w io.Writer
+}
+
+func (rw readWriter) Read(p []byte) (int, error)  { return rw.r.Read(p) }
+func (rw readWriter) Write(p []byte) (int, error) { return rw.w.Write(p) }
+func (readWriter) Close() error                   { return nil }
