@@ -589,6 +589,9 @@ type File struct {
 	// last made whole that shared nodes copied for the version before
 	// (compactAfter).
 	copied, pins int
+	// chainOps is the parser's count of chain operators (parser.chainOps);
+	// for a version Reparse made, at most that many.
+	chainOps int
 }
 
 // setNewSyntax sets where f's new syntax is (sorted), and NewSyntax with it.

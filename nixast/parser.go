@@ -13,6 +13,14 @@ import (
 
 // Limits that keep parsing bounded on hostile input.
 const (
+	// MaxTreeHeight bounds how deep a tree may be: its readers recurse,
+	// and a chain of five million additions (a 20 MB file) overflowed the
+	// stack of name resolution, a fatal error. The parser's recursion is
+	// bounded by MaxDepth; the loops that build left-associative chains
+	// (a + b + c, f x y, |>) are counted, and a file with many of their
+	// operators has its height measured (checkHeight). Nix 2.8 parses a
+	// chain of a million and overflows at two.
+	MaxTreeHeight = 100000
 	// MaxFileSize is the largest source Parse accepts, in bytes.
 	MaxFileSize = 64 << 20
 	// MaxErrors bounds the errors kept per file: a binary file would
@@ -241,6 +249,8 @@ func parseWith(c *Checker, sc *scratch, name string, src []byte, mode parseMode,
 	}
 	f.tokens = flatTokens(p.toks)
 	f.Lines = p.lines
+	f.chainOps = p.chainOps
+	checkHeight(f, p)
 	p.errs = mergeErrors(lexErrs, p.errs)
 	// The attribute trees served the duplicate checks; the File keeps none.
 	for _, set := range p.withAttrs {
@@ -279,7 +289,11 @@ type parser struct {
 	depth     int
 	maxDepth  int
 	tooDeep   bool
-	closers   []Kind // closing tokens that enclosing constructs wait for
+	// chainOps counts the operators and applications the loops of
+	// left-associative chains added: each makes the tree one deeper
+	// without the parser recursing (see checkHeight).
+	chainOps int
+	closers  []Kind // closing tokens that enclosing constructs wait for
 	// newSyntax lists where syntax newer than Nix 2.8 is: the first pipe
 	// operator of a chain, and the sets and lets whose checks merged two
 	// sets (merged: the check running did).
@@ -569,4 +583,47 @@ func (p *parser) docBefore() *Comment {
 		return put(&p.comments, Comment{Start: t.Pos(), Stop: t.End(), Text: text})
 	}
 	return nil
+}
+
+// chainsMeasured is the count of chain operators from which a tree may be
+// higher than MaxTreeHeight: each level of the parser's recursion adds at
+// most 8 nodes to a path (Reparse assumes the same), and each chain
+// operator one.
+const chainsMeasured = MaxTreeHeight - 8*MaxDepth
+
+// checkHeight replaces the tree of f by one BadExpr, with an error, when
+// it is deeper than MaxTreeHeight: its readers could not walk it. Only the
+// trees of files with more than chainsMeasured chain operators are measured.
+func checkHeight(f *File, p *parser) {
+	if p.chainOps <= chainsMeasured {
+		return
+	}
+	h := 0
+	for _, x := range append([]Expr{f.Root}, f.Trailing...) {
+		h = max(h, height(x))
+	}
+	if h <= MaxTreeHeight {
+		return
+	}
+	f.Root, f.Trailing = &BadExpr{From: 0, To: len(f.Src)}, nil
+	p.errs = append(p.errs, Error{Pos: 0, End: 0, Related: -1,
+		Msg: fmt.Sprintf("expression nested too deeply: a chain of operators or function applications %d levels deep (the limit is %d); the file is not parsed", h, MaxTreeHeight)})
+}
+
+// height returns the number of nodes on the longest path down from n,
+// without recursion.
+func height(n Node) int {
+	type entry struct {
+		n Node
+		d int
+	}
+	h := 0
+	stack := []entry{{n, 1}}
+	for len(stack) > 0 {
+		e := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		h = max(h, e.d)
+		EachChild(e.n, func(c Node) { stack = append(stack, entry{c, e.d + 1}) })
+	}
+	return h
 }

@@ -328,6 +328,7 @@ func (p *parser) parsePipe() Expr {
 			}
 			op, pos := p.tok.Kind, p.tok.Pos()
 			p.next()
+			p.chainOps++
 			x = put(&p.binaries, Binary{X: x, OpPos: int32(pos), Op: op, Y: p.parseOp(0)})
 		}
 	case PIPE_FROM:
@@ -340,6 +341,7 @@ func (p *parser) parsePipe() Expr {
 			}
 			ops = append(ops, p.tok)
 			p.next()
+			p.chainOps++
 			operands = append(operands, p.parseOp(0))
 		}
 		x = operands[len(operands)-1]
@@ -437,6 +439,7 @@ func (p *parser) parseOpInner(min int) Expr {
 			p.errorf(op.Pos(), op.End(), "%s cannot be chained: add parentheses to say which comparison comes first", op.Kind)
 		}
 		p.next()
+		p.chainOps++
 		if op.Kind == QUESTION {
 			x = &HasAttr{X: x, Question: op.Pos(), Path: p.parseAttrPath("after '?'")}
 		} else {
@@ -520,6 +523,7 @@ func (p *parser) parseApp() Expr {
 		if p.bindingAhead() {
 			break
 		}
+		p.chainOps++
 		x = put(&p.applies, Apply{Fn: x, Arg: p.parseSelect()})
 	}
 	return x

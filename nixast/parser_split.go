@@ -31,6 +31,7 @@ type splitResult struct {
 	tok       Token
 	prevEndAt int
 	maxDepth  int
+	chainOps  int
 	newSyntax []int
 	withAttrs []*AttrSet
 	nonPlain  []int
@@ -48,7 +49,7 @@ func parseFrom(src []byte, str string, toks []Token, lines *LineIndex, sp splitP
 		ok:    len(q.errs) == 0 && !q.tooDeep && state.Load() == splitRunning,
 		binds: q.bindStack, keys: q.keyStack,
 		ti: q.ti, tok: q.tok, prevEndAt: q.prevEndAt,
-		maxDepth: q.maxDepth, newSyntax: q.newSyntax, withAttrs: q.withAttrs, nonPlain: q.nonPlain,
+		maxDepth: q.maxDepth, chainOps: q.chainOps, newSyntax: q.newSyntax, withAttrs: q.withAttrs, nonPlain: q.nonPlain,
 	}
 }
 
@@ -79,6 +80,7 @@ func (p *parser) splice(lbrace int) bool {
 	p.nonPlain = append(p.nonPlain, r.nonPlain...)
 	p.newSyntax = append(p.newSyntax, r.newSyntax...)
 	p.maxDepth = max(p.maxDepth, p.depth+r.maxDepth)
+	p.chainOps += r.chainOps
 	p.ti, p.tok, p.prevEndAt = r.ti, r.tok, r.prevEndAt
 	splices.Add(1)
 	return true

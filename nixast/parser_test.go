@@ -441,3 +441,51 @@ func TestTextPartEscaped(t *testing.T) {
 		t.Errorf("%d escaped and %d plain pieces of text: the fixtures should have both", escaped, plain)
 	}
 }
+
+// TestLongChainsAreBounded: the loops that build left-associative chains
+// (a + b, f x, a && b, |>, a ? b) and the list that builds <| made trees as
+// deep as the chain was long, without the parser's recursion limit seeing
+// them, and a file of five million additions overflowed the stack of name
+// resolution (a fatal error). A tree deeper than MaxTreeHeight is one
+// BadExpr with an error, in Parse, in a Checker and in Reparse; a chain a
+// little shorter than chainsMeasured parses as before.
+func TestLongChainsAreBounded(t *testing.T) {
+	t.Parallel()
+	chains := map[string]func(n int) string{
+		"+":  func(n int) string { return "1" + strings.Repeat(" + 1", n) },
+		"f":  func(n int) string { return "f" + strings.Repeat(" x", n) },
+		"&&": func(n int) string { return "a" + strings.Repeat(" && a", n) },
+		"|>": func(n int) string { return "x" + strings.Repeat(" |> f", n) },
+		"<|": func(n int) string { return strings.Repeat("f <| ", n) + "x" },
+		"?":  func(n int) string { return "x" + strings.Repeat(" ? a", n) },
+	}
+	for name, chain := range chains {
+		long := []byte(chain(MaxTreeHeight + 10))
+		f := Parse(name, long)
+		if _, ok := f.Root.(*BadExpr); !ok || len(f.Errors) != 1 || !strings.Contains(f.Errors[0].Msg, "nested too deeply") {
+			t.Errorf("%s x %d: root %T, errors %.200v", name, MaxTreeHeight+10, f.Root, f.Errors)
+		}
+		var c Checker
+		if got := c.Check(long); fmt.Sprint(got) != fmt.Sprint(f.Errors) {
+			t.Errorf("%s: Checker %.200v, Parse %.200v", name, got, f.Errors)
+		}
+		short := []byte(chain(chainsMeasured - 10))
+		g := Parse(name, short)
+		if len(g.Errors) != 0 || height(g.Root) > MaxTreeHeight {
+			t.Errorf("%s x %d: errors %.200v, height %d", name, chainsMeasured-10, g.Errors, height(g.Root))
+		}
+	}
+	// Reparse: a set whose binding grows a chain past the bound, a few
+	// operators at a time, is parsed whole once it may be too deep.
+	src := "{ a = " + chains["+"](chainsMeasured-10) + "; b = 1; }"
+	old := Parse("set.nix", []byte(src))
+	for _, more := range []int{5, 20, 40000} {
+		at := strings.Index(src, "; b")
+		src = src[:at] + strings.Repeat(" + 1", more) + src[at:]
+		old = Reparse(old, "set.nix", []byte(src))
+		sameFile(t, fmt.Sprintf("%d more", more), old)
+	}
+	if len(old.Errors) != 1 || !strings.Contains(old.Errors[0].Msg, "nested too deeply") {
+		t.Errorf("after the edits: %.200v", old.Errors)
+	}
+}

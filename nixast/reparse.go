@@ -251,7 +251,9 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 		// up to a '.' takes the next binding's name): take that one in.
 		return replaceRun(old, name, src, a, b, d, ctx, grow+1)
 	}
-	if ti != i0+len(sub) || q.maxDepth+8*(ctx.depth+1) > MaxDepth {
+	// A version whose chains may be too deep is parsed whole, which
+	// measures them (checkHeight); the count of a Reparse is an upper bound.
+	if ti != i0+len(sub) || q.maxDepth+8*(ctx.depth+1) > MaxDepth || old.chainOps+q.chainOps > chainsMeasured {
 		return nil
 	}
 	// The binding after the run takes its doc comment from the run's end.
@@ -283,6 +285,7 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 		nonPlain: shiftPositionsAround(old.nonPlain, from, to, d, q.nonPlain),
 		copied:   copied,
 		pins:     pins,
+		chainOps: old.chainOps + q.chainOps,
 	}
 	f.setNewSyntax(shiftPositionsAround(old.newSyntaxAt, from, to, d, q.newSyntax))
 	moved := func(p int) int {
@@ -506,6 +509,7 @@ func reparseGap(old *File, name string, src []byte, a, b, d int) *File {
 		nonPlain: shiftPositions(nil, old.nonPlain, to, d),
 		copied:   copied,
 		pins:     pins,
+		chainOps: old.chainOps,
 	}
 	f.setNewSyntax(shiftPositions(nil, old.newSyntaxAt, to, d))
 	moved := func(p int) int {
