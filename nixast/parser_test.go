@@ -488,4 +488,11 @@ func TestLongChainsAreBounded(t *testing.T) {
 	if len(old.Errors) != 1 || !strings.Contains(old.Errors[0].Msg, "nested too deeply") {
 		t.Errorf("after the edits: %.200v", old.Errors)
 	}
+	// Edits of the file whose tree was too deep: a space between two
+	// tokens, a value elsewhere.
+	for _, edit := range []struct{ from, to string }{{"b = 1", "b =  1"}, {"b =  1", "b = 2"}} {
+		src = strings.Replace(src, edit.from, edit.to, 1)
+		old = Reparse(old, "set.nix", []byte(src))
+		sameFile(t, edit.to, old)
+	}
 }
