@@ -81,7 +81,7 @@ func (b *builder) makeBuiltin(name string) value {
 				return unknown
 			}
 			ents, err := os.ReadDir(string(p))
-			if err != nil {
+			if err != nil || !b.spend(len(ents)) {
 				return unknown
 			}
 			a := &vAttrs{m: make(map[string]*attrEntry, len(ents))}
