@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand"
 	"reflect"
 	"runtime"
 	"strings"
@@ -317,3 +318,52 @@ type readWriter struct {
 func (rw readWriter) Read(p []byte) (int, error)  { return rw.r.Read(p) }
 func (rw readWriter) Write(p []byte) (int, error) { return rw.w.Write(p) }
 func (readWriter) Close() error                   { return nil }
+
+// TestTooDeepPassesOverStrings: tooDeep passes over strings from quote to
+// quote; it must find the nesting the byte-by-byte reading finds, whatever
+// the backslashes before a quote.
+func TestTooDeepPassesOverStrings(t *testing.T) {
+	byteByByte := func(body []byte) bool {
+		depth, inString, escaped := 0, false, false
+		for _, c := range body {
+			switch {
+			case inString:
+				switch {
+				case escaped:
+					escaped = false
+				case c == '\\':
+					escaped = true
+				case c == '"':
+					inString = false
+				}
+			case c == '"':
+				inString = true
+			case c == '[' || c == '{':
+				if depth++; depth > maxJSONDepth {
+					return true
+				}
+			case c == ']' || c == '}':
+				depth--
+			}
+		}
+		return false
+	}
+	deep := strings.Repeat("[", maxJSONDepth+1)
+	for _, body := range []string{`{"a":"\\"}` + deep, `{"a":"\"` + deep + `"}`, `"\\\"` + deep, `"\\\\"` + deep, deep[1:], "[" + deep[2:] + `"]"` + "["} {
+		if got, want := tooDeep([]byte(body)), byteByByte([]byte(body)); got != want {
+			t.Errorf("%.40q...: %v, want %v", body, got, want)
+		}
+	}
+	r := rand.New(rand.NewSource(1))
+	pieces := []string{"[", "[", "[", "]", "{", "}", `"`, `\`, `\\`, "x"}
+	for i := 0; i < 300; i++ {
+		var b strings.Builder
+		for b.Len() < 3*maxJSONDepth {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		body := []byte(b.String())
+		if got, want := tooDeep(body), byteByByte(body); got != want {
+			t.Fatalf("random body %d: %v, want %v", i, got, want)
+		}
+	}
+}
