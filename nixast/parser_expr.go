@@ -539,11 +539,18 @@ func (p *parser) parseSelect() Expr {
 		if p.tok.Kind == OR_KW {
 			s.OrPos = int32(p.tok.Pos())
 			p.next()
-			if p.startsSimple(p.tok, 0) {
-				s.Default = p.parseSelect()
-			} else {
+			switch {
+			case !p.startsSimple(p.tok, 0):
 				p.errorf(p.tok.Pos(), p.tok.End(), "expected a default value after 'or', found %s", p.describe(p.tok))
 				s.Default = p.bad()
+			case !p.enter():
+				// x.a or y.b or ... nests each default in the one
+				// before: a level, as any nesting, or the tree's readers
+				// recurse as deep as the chain is long.
+				s.Default = p.skipNested()
+			default:
+				s.Default = p.parseSelect()
+				p.leave()
 			}
 		}
 		return s

@@ -247,7 +247,7 @@ func TestErrorRecoveryKeepsLaterBindings(t *testing.T) {
 
 func TestDeepNestingIsBounded(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct{ open, close string }{{"(", ")"}, {"[", "]"}, {"{ a = ", "; }"}, {"!", ""}, {"-", ""}, {"x: ", ""}, {"\"${", "}\""}} {
+	for _, tc := range []struct{ open, close string }{{"(", ")"}, {"[", "]"}, {"{ a = ", "; }"}, {"!", ""}, {"-", ""}, {"x: ", ""}, {"\"${", "}\""}, {"x.a or ", ""}} {
 		n := 100000
 		src := strings.Repeat(tc.open, n) + "1" + strings.Repeat(tc.close, n)
 		if testing.Short() && len(src) < streamThreshold {
@@ -264,6 +264,10 @@ func TestDeepNestingIsBounded(t *testing.T) {
 	src := "a" + strings.Repeat(" // a", 1500)
 	if f := Parse("chain", []byte(src)); len(f.Errors) != 0 {
 		t.Errorf("1500-long // chain: %v", f.Errors[0])
+	}
+	src = strings.Repeat("x.a or ", 1500) + "1"
+	if f := Parse("chain", []byte(src)); len(f.Errors) != 0 {
+		t.Errorf("1500-long chain of defaults: %v", f.Errors[0])
 	}
 }
 
