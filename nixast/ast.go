@@ -216,12 +216,14 @@ type HasAttr struct {
 	X        Expr
 	Question int
 	Path     *AttrPath
+	Start    int32 // X's Pos (see Binary)
 }
 
 // Apply is the application Fn Arg.
 type Apply struct {
-	Fn  Expr
-	Arg Expr
+	Fn    Expr
+	Arg   Expr
+	Start int32 // Fn's Pos (see Binary)
 }
 
 // Unary is !X or -X.
@@ -232,10 +234,18 @@ type Unary struct {
 }
 
 // Binary is X op Y.
+//
+// Start and Stop are X's Pos and Y's End, kept so that Pos and End take a
+// step: left-associative operators (and applications, and '?') chain in
+// the left operand, '<|' in the right one, tens of thousands deep, and a
+// reader that asked each node of such a chain where it starts walked the
+// rest of the chain each time.
 type Binary struct {
 	X     Expr
 	Y     Expr
 	OpPos int32
+	Start int32
+	Stop  int32
 	Op    Kind
 }
 
@@ -353,14 +363,14 @@ func (x *Select) End() int {
 	}
 	return x.Path.End()
 }
-func (x *HasAttr) Pos() int { return x.X.Pos() }
+func (x *HasAttr) Pos() int { return int(x.Start) }
 func (x *HasAttr) End() int { return x.Path.End() }
-func (x *Apply) Pos() int   { return x.Fn.Pos() }
+func (x *Apply) Pos() int   { return int(x.Start) }
 func (x *Apply) End() int   { return x.Arg.End() }
 func (x *Unary) Pos() int   { return x.OpPos }
 func (x *Unary) End() int   { return x.X.End() }
-func (x *Binary) Pos() int  { return x.X.Pos() }
-func (x *Binary) End() int  { return x.Y.End() }
+func (x *Binary) Pos() int  { return int(x.Start) }
+func (x *Binary) End() int  { return int(x.Stop) }
 func (x *If) Pos() int      { return x.IfPos }
 func (x *If) End() int      { return x.Else.End() }
 func (x *Formal) Pos() int  { return x.Name.Pos() }

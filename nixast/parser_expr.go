@@ -329,7 +329,7 @@ func (p *parser) parsePipe() Expr {
 			op, pos := p.tok.Kind, p.tok.Pos()
 			p.next()
 			p.chainOps++
-			x = put(&p.binaries, Binary{X: x, OpPos: int32(pos), Op: op, Y: p.parseOp(0)})
+			x = newBinary(&p.binaries, x, pos, op, p.parseOp(0))
 		}
 	case PIPE_FROM:
 		p.newSyntax = append(p.newSyntax, p.tok.Pos())
@@ -346,7 +346,7 @@ func (p *parser) parsePipe() Expr {
 		}
 		x = operands[len(operands)-1]
 		for i := len(ops) - 1; i >= 0; i-- {
-			x = put(&p.binaries, Binary{X: operands[i], OpPos: int32(ops[i].Pos()), Op: ops[i].Kind, Y: x})
+			x = newBinary(&p.binaries, operands[i], ops[i].Pos(), ops[i].Kind, x)
 		}
 	}
 	return x
@@ -441,7 +441,7 @@ func (p *parser) parseOpInner(min int) Expr {
 		p.next()
 		p.chainOps++
 		if op.Kind == QUESTION {
-			x = &HasAttr{X: x, Question: op.Pos(), Path: p.parseAttrPath("after '?'")}
+			x = &HasAttr{X: x, Question: op.Pos(), Path: p.parseAttrPath("after '?'"), Start: int32(x.Pos())}
 		} else {
 			var y Expr
 			if as == assocRight {
@@ -449,7 +449,7 @@ func (p *parser) parseOpInner(min int) Expr {
 			} else {
 				y = p.parseOp(prec + 1)
 			}
-			x = put(&p.binaries, Binary{X: x, OpPos: int32(op.Pos()), Op: op.Kind, Y: y})
+			x = newBinary(&p.binaries, x, op.Pos(), op.Kind, y)
 		}
 		if as == assocNone {
 			lastNonAssoc = prec
@@ -517,6 +517,11 @@ func (p *parser) bindingAhead() bool {
 	}
 }
 
+// newBinary stores X op Y with its span.
+func newBinary(b *slab[Binary], x Expr, pos int, op Kind, y Expr) *Binary {
+	return put(b, Binary{X: x, OpPos: int32(pos), Op: op, Y: y, Start: int32(x.Pos()), Stop: int32(y.End())})
+}
+
 func (p *parser) parseApp() Expr {
 	x := p.parseSelect()
 	for p.startsSimple(p.tok, 0) {
@@ -524,7 +529,7 @@ func (p *parser) parseApp() Expr {
 			break
 		}
 		p.chainOps++
-		x = put(&p.applies, Apply{Fn: x, Arg: p.parseSelect()})
+		x = put(&p.applies, Apply{Fn: x, Arg: p.parseSelect(), Start: int32(x.Pos())})
 	}
 	return x
 }
@@ -558,7 +563,7 @@ func (p *parser) parseSelect() Expr {
 		// The "cursed or": f or applies f to a variable named or.
 		or := put(&p.idents, Ident{NamePos: p.tok.Pos(), Name: "or"})
 		p.next()
-		return put(&p.applies, Apply{Fn: x, Arg: or})
+		return put(&p.applies, Apply{Fn: x, Arg: or, Start: int32(x.Pos())})
 	}
 	return x
 }

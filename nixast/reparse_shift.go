@@ -138,11 +138,11 @@ func (s *shifter) expr(x Expr) Expr {
 	case *HasAttr:
 		c := *x
 		c.X = s.expr(x.X)
-		c.Question = s.pos(c.Question)
+		c.Question, c.Start = s.pos(c.Question), s.pos32(c.Start)
 		c.Path = s.path(x.Path)
 		return &c
 	case *Apply:
-		return put(&s.applies, Apply{Fn: s.expr(x.Fn), Arg: s.expr(x.Arg)})
+		return put(&s.applies, Apply{Fn: s.expr(x.Fn), Arg: s.expr(x.Arg), Start: s.pos32(x.Start)})
 	case *Unary:
 		c := *x
 		c.OpPos = s.pos(c.OpPos)
@@ -151,7 +151,7 @@ func (s *shifter) expr(x Expr) Expr {
 	case *Binary:
 		c := put(&s.binaries, *x)
 		c.X = s.expr(x.X)
-		c.OpPos = s.pos32(c.OpPos)
+		c.OpPos, c.Start, c.Stop = s.pos32(c.OpPos), s.pos32(c.Start), s.pos32(c.Stop)
 		c.Y = s.expr(x.Y)
 		return c
 	case *If:
