@@ -20,7 +20,22 @@ type LineIndex struct {
 	once    sync.Once
 	starts  []int       // offset of the first byte of each line; see lines
 	indexed atomic.Bool // starts is set (edited reads it)
+
+	marks atomic.Pointer[utf16Marks] // see utf16
 }
+
+// utf16Marks are UTF-16 columns at points of long lines: on each line
+// longer than markStride with a byte that is not ASCII, the first
+// character boundary at or after every markStride bytes from its start.
+// A column there is counted from the mark before it, not from the line's
+// start: semantic tokens, say, convert every token of a 2 MB line, and
+// counting from its start each time took minutes.
+type utf16Marks struct {
+	off []int // ascending
+	col []int // the UTF-16 column at off
+}
+
+const markStride = 1024
 
 // NewLineIndex indexes src. src must not change afterwards. The lines are
 // found on first use: most files parsed in a batch, or indexed in a
@@ -162,19 +177,97 @@ func (x *LineIndex) PositionUTF16(off int) (line, col int) {
 	if end := x.lineEnd(line); off > end {
 		off = end
 	}
-	for i := x.lines()[line]; i < off; {
-		r, n := utf8.DecodeRune(x.src[i:])
-		if i+n > off {
+	start := x.lines()[line]
+	i := start
+	if off-start > markStride+utf8.UTFMax {
+		i, col = x.utf16().before(start, off)
+	}
+	return line, col + utf16Len(x.src, i, off)
+}
+
+// utf16Len returns the UTF-16 length of the characters that src[i:] begins
+// with and that end at or before off (i is a character boundary).
+func utf16Len(src []byte, i, off int) (n int) {
+	for i < off {
+		c := src[i]
+		if c < utf8.RuneSelf {
+			i++
+			n++
+			continue
+		}
+		r, w := utf8.DecodeRune(src[i:])
+		if i+w > off {
 			break
 		}
-		i += n
+		i += w
 		if r >= 0x10000 {
-			col += 2
+			n += 2
 		} else {
-			col++
+			n++
 		}
 	}
-	return line, col
+	return n
+}
+
+// utf16 returns the marks of the long lines, finding them on first use
+// (two goroutines may both find them, and store the same).
+func (x *LineIndex) utf16() *utf16Marks {
+	if m := x.marks.Load(); m != nil {
+		return m
+	}
+	starts, m := x.lines(), &utf16Marks{}
+	for line, start := range starts {
+		end := len(x.src)
+		if line+1 < len(starts) {
+			end = starts[line+1]
+		}
+		if end-start <= markStride || !hasNonASCII(x.src[start:end]) {
+			continue
+		}
+		col, next := 0, start+markStride
+		for i := start; i < end; {
+			if i >= next {
+				m.off = append(m.off, i)
+				m.col = append(m.col, col)
+				next += markStride
+			}
+			r, w := utf8.DecodeRune(x.src[i:])
+			i += w
+			if r >= 0x10000 {
+				col += 2
+			} else {
+				col++
+			}
+		}
+	}
+	x.marks.Store(m)
+	return m
+}
+
+func hasNonASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}
+
+// before returns the last mark at or before off on the line that starts
+// at start (a character boundary) and the column there: the line's start
+// and 0 when there is none, or when off is far enough from the start that
+// the line would have one and does not (an ASCII line), off itself and its
+// column.
+func (m *utf16Marks) before(start, off int) (int, int) {
+	k := sort.SearchInts(m.off, off+1) - 1
+	if k >= 0 && m.off[k] >= start {
+		return m.off[k], m.col[k]
+	}
+	if off-start > markStride+utf8.UTFMax {
+		// Past the first mark's place: a line with a mark has one here.
+		return off, off - start
+	}
+	return start, 0
 }
 
 // Offset returns the offset of a 0-based line and byte column. Positions past
@@ -206,7 +299,11 @@ func (x *LineIndex) OffsetUTF16(line, col int) (off int, ok bool) {
 		return len(x.src), false
 	}
 	i, end := starts[line], x.lineEnd(line)
-	for units := 0; units < col; {
+	units := 0
+	if col > markStride {
+		i, units = x.utf16().atColumn(i, end, col)
+	}
+	for units < col {
 		if i >= end {
 			return end, false
 		}
@@ -222,4 +319,25 @@ func (x *LineIndex) OffsetUTF16(line, col int) (off int, ok bool) {
 		i += n
 	}
 	return i, true
+}
+
+// atColumn returns the last mark of the line [start, end) whose column is
+// at most col, and that column; for a long line without marks (ASCII), the
+// offset of col itself, clamped to the line's end; else start and 0.
+func (m *utf16Marks) atColumn(start, end, col int) (int, int) {
+	lo := sort.SearchInts(m.off, start)
+	hi := sort.SearchInts(m.off, end)
+	if lo == hi {
+		if end-start > markStride+utf8.UTFMax {
+			// Long enough to have a mark before end if it were not ASCII.
+			n := min(col, end-start)
+			return start + n, n
+		}
+		return start, 0
+	}
+	k := lo + sort.Search(hi-lo, func(j int) bool { return m.col[lo+j] > col }) - 1
+	if k < lo {
+		return start, 0
+	}
+	return m.off[k], m.col[k]
 }

@@ -3,7 +3,9 @@ package nixast
 import (
 	"math/rand"
 	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestEditedLineIndexAgrees: the index of an edited text, made from the
@@ -40,5 +42,112 @@ func TestEditedLineIndexAgrees(t *testing.T) {
 	src := []byte("a\nb\n")
 	if got := NewLineIndex(src).edited([]byte("a\nxb\n"), 2, 2, 1); got.indexed.Load() {
 		t.Error("an index made from one never indexed was filled at once")
+	}
+}
+
+// TestLongLinesAgree: on lines long enough to have marks (utf16Marks), a
+// UTF-16 column and its offset are those that counting from the line's
+// start finds, at every offset and column, whatever the characters: ASCII
+// only, two and four bytes wide (one astral character across a mark's
+// place), invalid bytes, and every kind of line break.
+func TestLongLinesAgree(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	// A line that ends just past a mark's place, after an astral
+	// character across it: its mark falls on the line break.
+	edges := []string{strings.Repeat("x", markStride-1) + "😀\n", strings.Repeat("x", markStride-2) + "😀y\r\nz"}
+	for round := range 40 + len(edges) {
+		src := randomLines(r, round%4 == 0)
+		if round >= 40 {
+			src = []byte(edges[round-40])
+		}
+		x := NewLineIndex(src)
+		for off := 0; off <= len(src); off++ {
+			line, col := x.PositionUTF16(off)
+			if wl, wc := countedPosition(x, off); line != wl || col != wc {
+				t.Fatalf("round %d: offset %d: %d:%d, counted %d:%d", round, off, line, col, wl, wc)
+			}
+		}
+		for line := range x.LineCount() {
+			for col := 0; col <= x.lineEnd(line)-x.LineStart(line)+3; col++ {
+				off, ok := x.OffsetUTF16(line, col)
+				if wo, wok := countedOffset(x, line, col); off != wo || ok != wok {
+					t.Fatalf("round %d: %d:%d: offset %d %v, counted %d %v", round, line, col, off, ok, wo, wok)
+				}
+			}
+		}
+	}
+}
+
+// randomLines returns up to four lines of up to three times markStride
+// bytes: of the characters above, or ASCII only.
+func randomLines(r *rand.Rand, ascii bool) []byte {
+	pieces := []string{"a", "bc", "é", "😀", "\xff", "\xe2\x82", "€"}
+	var src []byte
+	for range 1 + r.Intn(4) {
+		n := len(src) + r.Intn(3*markStride)
+		for len(src) < n {
+			p := pieces[r.Intn(len(pieces))]
+			if ascii {
+				p = "x"
+			}
+			src = append(src, p...)
+		}
+		src = append(src, []string{"\n", "\r\n", "\r"}[r.Intn(3)]...)
+	}
+	return src
+}
+
+// countedPosition is PositionUTF16 counting from the line's start.
+func countedPosition(x *LineIndex, off int) (line, col int) {
+	off = x.clamp(off)
+	line = x.Line(off)
+	if end := x.lineEnd(line); off > end {
+		off = end
+	}
+	for i := x.LineStart(line); i < off; {
+		r, n := utf8.DecodeRune(x.src[i:])
+		if i+n > off {
+			break
+		}
+		i += n
+		if r >= 0x10000 {
+			col += 2
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// countedOffset is OffsetUTF16 counting from the line's start.
+func countedOffset(x *LineIndex, line, col int) (int, bool) {
+	i, end := x.LineStart(line), x.lineEnd(line)
+	for units := 0; units < col; {
+		if i >= end {
+			return end, false
+		}
+		r, n := utf8.DecodeRune(x.src[i:end])
+		w := 1
+		if r >= 0x10000 {
+			w = 2
+		}
+		if units+w > col {
+			return i, true
+		}
+		units += w
+		i += n
+	}
+	return i, true
+}
+
+// BenchmarkPositionUTF16LongLine: the column of an offset in the middle of
+// a 2 MB line with a character that is not ASCII near its start (then
+// every column is counted, not subtracted).
+func BenchmarkPositionUTF16LongLine(b *testing.B) {
+	src := []byte("é" + strings.Repeat("x", 2<<20))
+	x := NewLineIndex(src)
+	x.PositionUTF16(0)
+	for i := 0; b.Loop(); i++ {
+		x.PositionUTF16(1<<20 + i%4096)
 	}
 }
