@@ -95,6 +95,27 @@ func TestSymbolsFoldingSelectionOverProtocol(t *testing.T) {
 	if len(sel) != 1 || sel[0].Parent == nil || sel[0].Range.Start != (protocol.Position{Line: 4, Character: 4}) {
 		t.Fatalf("selection: %+v", sel)
 	}
+	// A position at the bottom of a chain of 6,000 '+': the innermost
+	// ranges, up to the bound, then the whole file, nested no deeper than a
+	// reply encoding/json decodes.
+	chainURI := protocol.DocumentURI("file:///ws/deep.nix")
+	chainSrc := "1" + strings.Repeat(" + 1", 6000)
+	c.open(chainURI, chainSrc)
+	var chain []selectionRange
+	c.call(methodSelectionRange, map[string]any{"textDocument": map[string]any{"uri": chainURI}, "positions": []protocol.Position{{Line: 0, Character: 0}}}, &chain)
+	if len(chain) != 1 {
+		t.Fatalf("selection in the chain: %d results", len(chain))
+	}
+	n, last := 0, protocol.Range{}
+	for sr := &chain[0]; sr != nil; sr = sr.Parent {
+		if n < 2 && sr.Range.End.Character != uint32(1+4*n) {
+			t.Errorf("range %d of the chain: %+v", n, sr.Range)
+		}
+		n, last = n+1, sr.Range
+	}
+	if n != maxSelectionRanges || last.End.Character != uint32(len(chainSrc)) || last.Start.Character != 0 {
+		t.Errorf("selection in the chain: %d ranges, the last %+v", n, last)
+	}
 	var ws []protocol.SymbolInformation
 	c.call(protocol.MethodWorkspaceSymbol, protocol.WorkspaceSymbolParams{Query: "x"}, &ws)
 	if len(ws) == 0 || ws[0].Name != "x" {

@@ -14,6 +14,11 @@ import (
 // protocol package does not dispatch: it reaches lspServer.Request.
 const methodSelectionRange = "textDocument/selectionRange"
 
+// maxSelectionRanges bounds the ranges of a position, each nested in the
+// next (two levels of JSON each, the innermost one more), well inside
+// maxJSONDepth; far more than a user widens a selection.
+const maxSelectionRanges = 1000
+
 type selectionRange struct {
 	Range  protocol.Range  `json:"range"`
 	Parent *selectionRange `json:"parent,omitempty"`
@@ -39,6 +44,13 @@ func (s *Server) selectionRanges(ctx context.Context, raw any) (any, error) {
 	for _, pos := range p.Positions {
 		off, _ := offsetAt(f.Lines, toWire(pos), snap.enc)
 		ranges := ide.SelectionRanges(f, off)
+		if len(ranges) > maxSelectionRanges {
+			// The innermost ranges and the whole file: a chain of 99,000
+			// '+' nests as deep, and a reply nested deeper than
+			// maxJSONDepth is one that no decoder of this server, nor
+			// Go's own, nor many a client's, reads.
+			ranges = append(ranges[:maxSelectionRanges-1], ranges[len(ranges)-1])
+		}
 		var sr *selectionRange
 		for i := len(ranges) - 1; i >= 0; i-- {
 			sr = &selectionRange{Range: snap.lspRange(f, ranges[i]), Parent: sr}
