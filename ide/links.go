@@ -31,12 +31,19 @@ var (
 // github:owner/repo.
 func Links(ws *Workspace, f *nixast.File) []Link {
 	var out []Link
+	// A path written again is not looked for on disk again.
+	resolved := map[string]string{}
 	for _, r := range roots(f) {
 		nixast.Inspect(r, func(n nixast.Node) bool {
 			switch n := n.(type) {
 			case *nixast.PathLit:
 				if text, ok := staticPath(n); ok {
-					if target := ResolvePath(ws, f.Name, text); target != "" {
+					target, seen := resolved[text]
+					if !seen {
+						target = ResolvePath(ws, f.Name, text)
+						resolved[text] = target
+					}
+					if target != "" {
 						out = append(out, Link{Range: Range{n.Pos(), n.End()}, File: target})
 					}
 				}

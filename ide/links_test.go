@@ -1,6 +1,7 @@
 package ide
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
@@ -39,5 +40,20 @@ func TestLinks(t *testing.T) {
 	}
 	if len(got) != len(want) {
 		t.Errorf("links: %v", got)
+	}
+}
+
+// TestLinksLookOnceForAPath: a path written many times is looked for on
+// disk once (a file of a million paths took a million stats).
+func TestLinksLookOnceForAPath(t *testing.T) {
+	looked := 0
+	ws := &Workspace{Files: map[string]*nixast.File{}, Exists: func(p string) bool { looked++; return p == "/ws/b.nix" }}
+	f := nixast.Parse("/ws/f.nix", []byte("[ "+strings.Repeat("./b.nix ./missing.nix ", 100)+"]"))
+	if links := Links(ws, f); len(links) != 100 {
+		t.Errorf("%d links, want 100", len(links))
+	}
+	// Each path: its default.nix, then itself when that is missing.
+	if looked != 4 {
+		t.Errorf("%d lookups on disk, want 4", looked)
 	}
 }

@@ -22,14 +22,9 @@ type Location struct {
 // ResolvePath resolves a path literal's text written in file: a directory
 // means its default.nix. It returns "" when nothing exists there.
 func ResolvePath(ws *Workspace, file, text string) string {
-	var p string
-	switch {
-	case strings.HasPrefix(text, "/"):
-		p = path.Clean(text)
-	case strings.HasPrefix(text, "~"):
+	p, ok := literalTarget(file, text)
+	if !ok {
 		return ""
-	default:
-		p = path.Join(path.Dir(file), text)
 	}
 	exists := func(q string) bool {
 		if ws == nil {
@@ -47,6 +42,19 @@ func ResolvePath(ws *Workspace, file, text string) string {
 		return p
 	}
 	return ""
+}
+
+// literalTarget returns the path a path literal's text written in file
+// names, before a directory's default.nix is looked for; false for a path
+// in the home directory.
+func literalTarget(file, text string) (string, bool) {
+	switch {
+	case strings.HasPrefix(text, "/"):
+		return path.Clean(text), true
+	case strings.HasPrefix(text, "~"):
+		return "", false
+	}
+	return path.Join(path.Dir(file), text), true
 }
 
 // staticPath returns the text of a path literal without interpolation.
@@ -193,7 +201,17 @@ func FileReferences(ctx context.Context, ws *Workspace, file string) ([]Location
 			if !ok {
 				return true
 			}
-			if text, ok := staticPath(pl); ok && ResolvePath(ws, p, text) == file {
+			// Only a literal that names file or its directory can resolve
+			// to it, and only those are looked for on disk: a file of a
+			// million paths took a million stats.
+			text, ok := staticPath(pl)
+			if !ok {
+				return false
+			}
+			if q, ok := literalTarget(p, text); !ok || q != file && path.Join(q, "default.nix") != file {
+				return false
+			}
+			if ResolvePath(ws, p, text) == file {
 				out = append(out, Location{File: p, Range: Range{pl.Pos(), pl.End()}})
 			}
 			return false

@@ -66,6 +66,18 @@ func TestDefinitionOfPath(t *testing.T) {
 	if err != nil || len(refs) != 1 || refs[0].File != "/ws/flake.nix" || string(f.Src[refs[0].Pos:refs[0].End]) != "./hosts/a" {
 		t.Errorf("file references: %v, %v", refs, err)
 	}
+	// Only literals that could name the file are looked for on disk.
+	looked := 0
+	ws.Exists = func(string) bool { looked++; return false }
+	ws.Files["/ws/many.nix"] = nixast.Parse("/ws/many.nix", []byte("[ "+strings.Repeat("./c.nix ./hosts/b ", 50)+"./hosts/a ]"))
+	if refs, err := FileReferences(context.Background(), ws, "/ws/hosts/a/default.nix"); err != nil || len(refs) != 2 {
+		t.Errorf("file references: %v, %v", refs, err)
+	}
+	if looked > 2 {
+		t.Errorf("%d lookups on disk for two literals that name the file", looked)
+	}
+	delete(ws.Files, "/ws/many.nix")
+	ws.Exists = nil
 	// A cancelled search stops and says so.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -31,7 +31,10 @@ var classCalls = map[string]optindex.Class{
 // scopeStep advances the class and option path of a module body by one
 // attribute name: module lists start a module again, a module's config is
 // its body, and an option made of another class's modules (as the index
-// types it) switches class.
+// types it) switches class. name is appended to cur: a caller that
+// extends one prefix in several ways passes it with no room to grow
+// (prefix[:len(prefix):len(prefix)]), and the first append copies it. A
+// copy at every step made a path of a million names cost a trillion.
 func scopeStep(sets *optindex.Sets, class optindex.Class, cur []string, name string) (optindex.Class, []string) {
 	switch name {
 	case "imports", "modules", "extraModules":
@@ -45,7 +48,7 @@ func scopeStep(sets *optindex.Sets, class optindex.Class, cur []string, name str
 			return class, nil
 		}
 	}
-	cur = append(cur[:len(cur):len(cur)], name)
+	cur = append(cur, name)
 	if class == optindex.NixOS && len(cur) == 4 && cur[0] == "microvm" && cur[1] == "vms" && cur[3] == "config" {
 		return optindex.NixOS, nil
 	}
@@ -208,7 +211,7 @@ func modulePathLits(sets *optindex.Sets, f *nixast.File, class optindex.Class, f
 			}
 			return
 		case *nixast.AttrAssign:
-			c, p := class, cur
+			c, p := class, cur[:len(cur):len(cur)] // shared with the other bindings
 			if n.Path != nil {
 				for _, name := range n.Path.Names {
 					c, p = scopeStep(sets, c, p, staticOr(name))
