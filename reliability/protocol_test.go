@@ -310,3 +310,50 @@ func TestHostileDocuments(t *testing.T) {
 	probe(t, s)
 	s.shutdown()
 }
+
+// TestPathologicalShapes: every request at the start, the middle and the
+// end of documents whose shape once made requests take minutes: chains of
+// operators and applications 99,000 long (each node's start was found by
+// walking the rest of the chain), a 2 MB line with a character that is not
+// ASCII (each column was counted from the line's start), and a binding
+// path of 300,000 names (completion copied the path at each name). Each
+// request is answered within the harness's patience, and the server
+// stays alive.
+func TestPathologicalShapes(t *testing.T) {
+	t.Parallel()
+	s := newProbed(t)
+	shapes := map[string]string{
+		"plus":  "1" + strings.Repeat(" + 1", 99000),
+		"apply": "f" + strings.Repeat(" x", 99000),
+		"line":  `[ "é"` + strings.Repeat(" 1", 1<<20) + " ]",
+		"path":  "{ x" + strings.Repeat(".a", 300000) + " = 1; }",
+	}
+	for name, text := range shapes {
+		u := "file:///reliability/shape-" + name + ".nix"
+		s.open(u, text)
+		s.waitUntil("diagnostics of "+name, func() bool { return s.diags[u] != nil })
+		end := len([]rune(text)) // one line; é is one UTF-16 unit
+		doc := map[string]any{"uri": u}
+		for _, c := range []int{0, 1, end / 2, end - 1, end} {
+			at := map[string]any{"textDocument": doc, "position": pos{0, c}}
+			for _, m := range []string{"textDocument/hover", "textDocument/completion", "textDocument/definition",
+				"textDocument/documentHighlight", "textDocument/prepareRename", "textDocument/signatureHelp"} {
+				s.call(m, at)
+			}
+			s.call("textDocument/references", map[string]any{"textDocument": doc, "position": pos{0, c}, "context": map[string]any{"includeDeclaration": true}})
+			s.call("textDocument/rename", map[string]any{"textDocument": doc, "position": pos{0, c}, "newName": "y"})
+			s.call("textDocument/selectionRange", map[string]any{"textDocument": doc, "positions": []pos{{0, c}}})
+		}
+		for _, m := range []string{"textDocument/documentSymbol", "textDocument/foldingRange", "textDocument/semanticTokens/full",
+			"textDocument/codeLens", "textDocument/documentLink", "textDocument/diagnostic"} {
+			s.call(m, map[string]any{"textDocument": doc})
+		}
+		whole := mkRange(0, 0, 0, end)
+		s.call("textDocument/semanticTokens/range", map[string]any{"textDocument": doc, "range": whole})
+		s.call("textDocument/inlayHint", map[string]any{"textDocument": doc, "range": whole})
+		s.codeActions(u, whole)
+		s.notify("textDocument/didClose", map[string]any{"textDocument": doc})
+	}
+	probe(t, s)
+	s.shutdown()
+}
