@@ -789,3 +789,18 @@ func TestReparseKeepsErrorsAbove(t *testing.T) {
 		sameFile(t, "above a broken binding", f)
 	}
 }
+
+// BenchmarkReparseNestedSets: a space typed in the innermost of 3,999
+// nested sets (24 KB). No run there can be parsed again alone (the
+// nesting is past MaxDepth's reserve), and the file is parsed whole: each
+// of the sets around it was tried, outwards, each a larger run.
+func BenchmarkReparseNestedSets(b *testing.B) {
+	src := []byte(strings.Repeat("{a=", 3999) + "1" + strings.Repeat(";}", 3999))
+	old := parse("n.nix", src, parsePlain)
+	at := bytes.IndexByte(src, '1')
+	next := append(append(append([]byte(nil), src[:at]...), ' '), src[at:]...)
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		Reparse(old, "n.nix", next)
+	}
+}
