@@ -3,6 +3,8 @@ package ide
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -166,5 +168,65 @@ func TestWorkspaceSymbolsStopWhenCancelled(t *testing.T) {
 	cancel()
 	if syms, err := WorkspaceSymbols(ctx, ws, "alpha"); !errors.Is(err, context.Canceled) || syms != nil {
 		t.Errorf("cancelled symbols: %v, %v", syms, err)
+	}
+}
+
+// TestWorkspaceSymbolsBestFirst: a name equal to the query first, then
+// names it starts (shorter first), then names that hold it, at most
+// maxWorkspaceSymbols of them.
+func TestWorkspaceSymbolsBestFirst(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{ xalpha = 0; alphabetically = 1; ")
+	for i := range 2 * maxWorkspaceSymbols {
+		fmt.Fprintf(&b, "alpha%d = %d; ", i, i)
+	}
+	b.WriteString("alpha = 2; beta = 3; }")
+	ws := &Workspace{Files: map[string]*nixast.File{"/ws/a.nix": nixast.Parse("/ws/a.nix", []byte(b.String()))}}
+	syms, err := WorkspaceSymbols(context.Background(), ws, "ALPHA")
+	if err != nil || len(syms) != maxWorkspaceSymbols {
+		t.Fatalf("%d symbols, %v", len(syms), err)
+	}
+	for i, want := range []string{"alpha", "alpha0", "alpha1"} {
+		if syms[i].Name != want {
+			t.Errorf("symbol %d: %s, want %s", i, syms[i].Name, want)
+		}
+	}
+	for _, s := range syms {
+		if s.Name == "xalpha" || s.Name == "alphabetically" {
+			t.Errorf("%s is among the best %d", s.Name, maxWorkspaceSymbols)
+		}
+	}
+	if syms, _ := WorkspaceSymbols(context.Background(), ws, "lpha"); len(syms) != maxWorkspaceSymbols || syms[0].Name != "alpha" {
+		t.Errorf("names that hold the query: %d, the first %v", len(syms), syms[0])
+	}
+}
+
+// TestWorkspaceSymbolsReadEachVersionOnce: with a SymbolCache, a search
+// parses again only the files it has not read in that version.
+func TestWorkspaceSymbolsReadEachVersionOnce(t *testing.T) {
+	files := map[string]*nixast.File{
+		"/ws/a.nix": nixast.Parse("/ws/a.nix", []byte("{ alpha = 1; }")),
+		"/ws/b.nix": nixast.Parse("/ws/b.nix", []byte("{ alphabet = 2; }")),
+	}
+	var parsed []string
+	cache := &SymbolCache{}
+	search := func() []WorkspaceSymbol {
+		ws := &Workspace{Files: files, SymbolCache: cache, Tree: func(p string) *nixast.File {
+			parsed = append(parsed, p)
+			return nixast.Parse(p, files[p].Src)
+		}}
+		syms, err := WorkspaceSymbols(context.Background(), ws, "alpha")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return syms
+	}
+	if syms := search(); len(syms) != 2 || len(parsed) != 2 {
+		t.Fatalf("first search: %v, parsed %v", syms, parsed)
+	}
+	files["/ws/b.nix"] = nixast.Parse("/ws/b.nix", []byte("{ alpha2 = 2; }"))
+	parsed = nil
+	if syms := search(); len(syms) != 2 || syms[1].Name != "alpha2" || !slices.Equal(parsed, []string{"/ws/b.nix"}) {
+		t.Errorf("after b.nix changed: %v, parsed %v", syms, parsed)
 	}
 }
