@@ -53,6 +53,11 @@ func (x *LineIndex) lines() []int {
 	return x.starts
 }
 
+// Edited returns the index of src, which is x's text with x.src[a:b]
+// replaced by src[a:b+d]: edited, for a client's changes applied one after
+// another (each change's positions are in the text the one before made).
+func (x *LineIndex) Edited(src []byte, a, b, d int) *LineIndex { return x.edited(src, a, b, d) }
+
 // edited returns the index of src, which is x's text with x.src[a:b]
 // replaced by src[a:b+d]. When x's lines are known, the new ones are its
 // own around the edit and those found again in it: a keystroke in a 1.5 MB

@@ -134,14 +134,24 @@ func (st *documentStore) change(u protocol.DocumentURI, version int32, changes [
 	}
 	text, lines := old.text, old.lines()
 	for i, c := range changes {
-		var clamped bool
-		text, clamped = applyChange(text, lines, c, enc)
+		next, start, end, clamped := applyChange(text, lines, c, enc)
 		if clamped {
 			warnings = append(warnings, fmt.Sprintf("change %d: range %v is outside the document; clamped", i, *c.Range))
 		}
 		if i < len(changes)-1 {
-			lines = nixast.NewLineIndex([]byte(text))
+			// The next change's positions are in this text: its lines are
+			// the last ones around the change, and those found again in
+			// it. Indexing the whole text again for each change (and
+			// copying it to do so) made one didChange of 1,000 cursors in
+			// a 4 MB file take 3.6 s.
+			src := unsafe.Slice(unsafe.StringData(next), len(next))
+			if c.Range == nil {
+				lines = nixast.NewLineIndex(src)
+			} else {
+				lines = lines.Edited(src, start, end, len(next)-len(text))
+			}
 		}
+		text = next
 	}
 	d = newDocument(u, version, text, old.lastParsed())
 	d.opening = old.opening
@@ -149,11 +159,12 @@ func (st *documentStore) change(u protocol.DocumentURI, version int32, changes [
 	return d, warnings
 }
 
-// applyChange returns text with one change applied. Ranges are clamped the
-// way VS Code clamps them (see offsetAt), and a reversed range is swapped.
-func applyChange(text string, lines *nixast.LineIndex, c contentChange, enc positionEncoding) (string, bool) {
+// applyChange returns text with one change applied, and the range of text
+// it replaced. Ranges are clamped the way VS Code clamps them (see
+// offsetAt), and a reversed range is swapped.
+func applyChange(text string, lines *nixast.LineIndex, c contentChange, enc positionEncoding) (next string, start, end int, clamped bool) {
 	if c.Range == nil {
-		return c.Text, false
+		return c.Text, 0, len(text), false
 	}
 	start, ok1 := offsetAt(lines, c.Range.Start, enc)
 	end, ok2 := offsetAt(lines, c.Range.End, enc)
@@ -171,7 +182,7 @@ func applyChange(text string, lines *nixast.LineIndex, c contentChange, enc posi
 	b.WriteString(text[:start])
 	b.WriteString(c.Text)
 	b.WriteString(text[end:])
-	return b.String(), !ok1 || !ok2
+	return b.String(), start, end, !ok1 || !ok2
 }
 
 // charStart returns the offset of the character whose UTF-8 encoding

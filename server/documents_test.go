@@ -38,7 +38,7 @@ func TestApplyChangeClampsLikeVSCode(t *testing.T) {
 	for _, text := range texts {
 		for _, r := range ranges {
 			want := vscodeApply(text, r, "XY")
-			got, _ := applyChange(text, nixast.NewLineIndex([]byte(text)), contentChange{Range: &r, Text: "XY"}, encUTF16)
+			got, _, _, _ := applyChange(text, nixast.NewLineIndex([]byte(text)), contentChange{Range: &r, Text: "XY"}, encUTF16)
 			if got != want {
 				t.Errorf("apply %v to %q:\n got %q\nwant %q", r, text, got, want)
 			}
@@ -50,11 +50,11 @@ func TestApplyChangeReportsClamping(t *testing.T) {
 	text := "ab\ncd"
 	lines := nixast.NewLineIndex([]byte(text))
 	in := rng(1, 0, 1, 2)
-	if _, clamped := applyChange(text, lines, contentChange{Range: &in, Text: ""}, encUTF16); clamped {
+	if _, _, _, clamped := applyChange(text, lines, contentChange{Range: &in, Text: ""}, encUTF16); clamped {
 		t.Error("an in-range change was reported as clamped")
 	}
 	out := rng(1, 0, 5, 0)
-	if _, clamped := applyChange(text, lines, contentChange{Range: &out, Text: ""}, encUTF16); !clamped {
+	if _, _, _, clamped := applyChange(text, lines, contentChange{Range: &out, Text: ""}, encUTF16); !clamped {
 		t.Error("an out-of-range change was not reported")
 	}
 }
@@ -62,11 +62,11 @@ func TestApplyChangeReportsClamping(t *testing.T) {
 func TestApplyChangeUTF8Columns(t *testing.T) {
 	text := "é = 1;" // é is two bytes, one UTF-16 unit
 	r := rng(0, 2, 0, 2)
-	got, _ := applyChange(text, nixast.NewLineIndex([]byte(text)), contentChange{Range: &r, Text: "x"}, encUTF8)
+	got, _, _, _ := applyChange(text, nixast.NewLineIndex([]byte(text)), contentChange{Range: &r, Text: "x"}, encUTF8)
 	if got != "éx = 1;" {
 		t.Errorf("utf-8 columns: got %q", got)
 	}
-	got, _ = applyChange(text, nixast.NewLineIndex([]byte(text)), contentChange{Range: &r, Text: "x"}, encUTF16)
+	got, _, _, _ = applyChange(text, nixast.NewLineIndex([]byte(text)), contentChange{Range: &r, Text: "x"}, encUTF16)
 	if got != "é x= 1;" {
 		t.Errorf("utf-16 columns: got %q", got)
 	}
@@ -128,5 +128,25 @@ func TestDocumentVersionsReparse(t *testing.T) {
 	}
 	if first.Root == d.parse().Root {
 		t.Fatal("the last version shares the first one's root")
+	}
+}
+
+// BenchmarkManyChangesInOneDidChange: one didChange of 1,000 cursors, each
+// typing a character at the start of a line of a 4 MB document (lines
+// 7,919 apart, as the cursors of a search for a common word are spread).
+func BenchmarkManyChangesInOneDidChange(b *testing.B) {
+	var src strings.Builder
+	for i := range 200000 {
+		fmt.Fprintf(&src, "  a%d = a%d;\n", i, i)
+	}
+	changes := make([]contentChange, 1000)
+	for k := range changes {
+		r := rng(k*7919%200000, 0, k*7919%200000, 0)
+		changes[k] = contentChange{Range: &r, Text: "x"}
+	}
+	st := newDocumentStore()
+	for i := 0; b.Loop(); i++ {
+		st.open("file:///big.nix", 1, src.String())
+		st.change("file:///big.nix", 2, changes, encUTF16)
 	}
 }
