@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -129,34 +130,23 @@ func countedPosition(x *LineIndex, off int) (line, col int) {
 			break
 		}
 		i += n
-		if r >= 0x10000 {
-			col += 2
-		} else {
-			col++
-		}
+		col += utf16.RuneLen(r) // U+FFFD for an invalid byte: one unit
 	}
 	return line, col
 }
 
-// countedOffset is OffsetUTF16 counting from the line's start.
+// countedOffset is OffsetUTF16 counting from the line's start, with Go's
+// own decoding of a string (an invalid byte is one U+FFFD, one unit).
 func countedOffset(x *LineIndex, line, col int) (int, bool) {
-	i, end := x.LineStart(line), x.lineEnd(line)
-	for units := 0; units < col; {
-		if i >= end {
-			return end, false
+	start, end := x.LineStart(line), x.lineEnd(line)
+	units := 0
+	for i, r := range string(x.src[start:end]) {
+		if units+utf16.RuneLen(r) > col {
+			return start + i, true
 		}
-		r, n := utf8.DecodeRune(x.src[i:end])
-		w := 1
-		if r >= 0x10000 {
-			w = 2
-		}
-		if units+w > col {
-			return i, true
-		}
-		units += w
-		i += n
+		units += utf16.RuneLen(r)
 	}
-	return i, true
+	return end, units >= col
 }
 
 // BenchmarkPositionUTF16LongLine: the column of an offset in the middle of
