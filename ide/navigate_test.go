@@ -199,6 +199,25 @@ func TestWorkspaceSymbolsBestFirst(t *testing.T) {
 	if syms, _ := WorkspaceSymbols(context.Background(), ws, "lpha"); len(syms) != maxWorkspaceSymbols || syms[0].Name != "alpha" {
 		t.Errorf("names that hold the query: %d, the first %v", len(syms), syms[0])
 	}
+	// Equal matches keep the order of the files, also when better ones
+	// come late, after the search has dropped worse ones several times.
+	b.Reset()
+	b.WriteString("{ ")
+	for i := range 12 * maxWorkspaceSymbols {
+		if i < 6*maxWorkspaceSymbols {
+			fmt.Fprintf(&b, "betalonger%d = 1; ", i)
+		} else {
+			fmt.Fprintf(&b, "beta%d = 1; ", i)
+		}
+	}
+	b.WriteString("}")
+	ws.Files["/ws/a.nix"] = nixast.Parse("/ws/a.nix", []byte(b.String()))
+	syms, _ = WorkspaceSymbols(context.Background(), ws, "beta")
+	for i, s := range syms {
+		if want := fmt.Sprintf("beta%d", 6*maxWorkspaceSymbols+i); s.Name != want {
+			t.Fatalf("symbol %d of equal matches: %s, want %s", i, s.Name, want)
+		}
+	}
 }
 
 // TestWorkspaceSymbolsReadEachVersionOnce: with a SymbolCache, a search

@@ -168,6 +168,7 @@ const maxWorkspaceSymbols = 256
 func WorkspaceSymbols(ctx context.Context, ws *Workspace, query string) ([]WorkspaceSymbol, error) {
 	q := strings.ToLower(query)
 	var found []rankedSymbol
+	seen := 0 // matches so far: their order breaks ties
 	add := func(s WorkspaceSymbol) {
 		name := strings.ToLower(s.Name)
 		rank := 2
@@ -179,7 +180,8 @@ func WorkspaceSymbols(ctx context.Context, ws *Workspace, query string) ([]Works
 		case !strings.Contains(name, q):
 			return
 		}
-		found = append(found, rankedSymbol{s, rank, len(found)})
+		found = append(found, rankedSymbol{s, rank, seen})
+		seen++
 		if len(found) >= 4*maxWorkspaceSymbols {
 			found = bestSymbols(found)
 		}

@@ -54,8 +54,9 @@ func (x *LineIndex) lines() []int {
 }
 
 // Edited returns the index of src, which is x's text with x.src[a:b]
-// replaced by src[a:b+d]: edited, for a client's changes applied one after
-// another (each change's positions are in the text the one before made).
+// replaced by src[a:b+d], from x's lines (see edited): for the changes of
+// a client applied one after another, each with positions in the text the
+// one before made.
 func (x *LineIndex) Edited(src []byte, a, b, d int) *LineIndex { return x.edited(src, a, b, d) }
 
 // edited returns the index of src, which is x's text with x.src[a:b]

@@ -160,7 +160,7 @@ func childAround(n Node, from, to int) Node {
 
 // replaceRun parses again the run of ctx's bindings that [a, b) touches,
 // and grow more after it, and builds the new File around it, or returns
-// nil.
+// nil (tooDeep: the run is nested too deeply to be parsed again alone).
 func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, grow int) (f *File, tooDeep bool) {
 	list := ctx.list
 	lo := sort.Search(len(list), func(i int) bool { return list[i].End() >= a })
