@@ -15,7 +15,7 @@ import (
 const methodSelectionRange = "textDocument/selectionRange"
 
 // maxSelectionRanges bounds the ranges of a position, each nested in the
-// next (two levels of JSON each, the innermost one more), well inside
+// next (a level of JSON each), well inside
 // maxJSONDepth; far more than a user widens a selection.
 const maxSelectionRanges = 1000
 
