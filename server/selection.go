@@ -15,8 +15,8 @@ import (
 const methodSelectionRange = "textDocument/selectionRange"
 
 // maxSelectionRanges bounds the ranges of a position, each nested in the
-// next (a level of JSON each), well inside
-// maxJSONDepth; far more than a user widens a selection.
+// next (a level of JSON each), well inside maxJSONDepth; far more than a
+// user widens a selection.
 const maxSelectionRanges = 1000
 
 type selectionRange struct {
