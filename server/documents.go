@@ -133,7 +133,17 @@ func (st *documentStore) change(u protocol.DocumentURI, version int32, changes [
 		warnings = append(warnings, fmt.Sprintf("version %d does not follow %d; applied anyway", version, old.version))
 	}
 	text, lines := old.text, old.lines()
-	for i, c := range changes {
+	first := 0
+	if len(changes) > 1 {
+		if spans := disjointRun(text, lines, changes, enc); len(spans) > 1 {
+			text, first = applyRun(text, changes, spans), len(spans)
+			if first < len(changes) {
+				lines = nixast.NewLineIndex(unsafe.Slice(unsafe.StringData(text), len(text)))
+			}
+		}
+	}
+	for i := first; i < len(changes); i++ {
+		c := changes[i]
 		next, start, end, clamped := applyChange(text, lines, c, enc)
 		if clamped {
 			warnings = append(warnings, fmt.Sprintf("change %d: range %v is outside the document; clamped", i, *c.Range))
@@ -166,6 +176,17 @@ func applyChange(text string, lines *nixast.LineIndex, c contentChange, enc posi
 	if c.Range == nil {
 		return c.Text, 0, len(text), false
 	}
+	start, end, clamped = changeSpan(text, lines, c, enc)
+	var b strings.Builder
+	b.Grow(len(text) - (end - start) + len(c.Text))
+	b.WriteString(text[:start])
+	b.WriteString(c.Text)
+	b.WriteString(text[end:])
+	return b.String(), start, end, clamped
+}
+
+// changeSpan returns the range of text a change with a range replaces.
+func changeSpan(text string, lines *nixast.LineIndex, c contentChange, enc positionEncoding) (start, end int, clamped bool) {
 	start, ok1 := offsetAt(lines, c.Range.Start, enc)
 	end, ok2 := offsetAt(lines, c.Range.End, enc)
 	if enc == encUTF8 {
@@ -177,12 +198,49 @@ func applyChange(text string, lines *nixast.LineIndex, c contentChange, enc posi
 	if start > end {
 		start, end = end, start
 	}
+	return start, end, !ok1 || !ok2
+}
+
+// disjointRun returns the spans in text of the longest run of changes, from
+// the first, that each end before the start of the one before, with no
+// position clamped: the text before a change is the same after it, and so
+// is the place of each later position, which can be found in text itself.
+// (Not at the start: a column inside a character there means its start in
+// text, and may mean a character the change before wrote.) VS Code sends
+// the edits of several cursors so, from the last to the first.
+func disjointRun(text string, lines *nixast.LineIndex, changes []contentChange, enc positionEncoding) [][2]int {
+	var spans [][2]int
+	for _, c := range changes {
+		if c.Range == nil {
+			break
+		}
+		start, end, clamped := changeSpan(text, lines, c, enc)
+		if clamped || len(spans) > 0 && end >= spans[len(spans)-1][0] {
+			break
+		}
+		spans = append(spans, [2]int{start, end})
+	}
+	return spans
+}
+
+// applyRun applies the changes of a run (disjointRun) in one pass over
+// text, from its start: one after another, each copied the whole text,
+// and one didChange of 1,000 cursors in a 4 MB file copied 4 GB.
+func applyRun(text string, changes []contentChange, spans [][2]int) string {
+	n := len(text)
+	for i, sp := range spans {
+		n += len(changes[i].Text) - (sp[1] - sp[0])
+	}
 	var b strings.Builder
-	b.Grow(len(text) - (end - start) + len(c.Text))
-	b.WriteString(text[:start])
-	b.WriteString(c.Text)
-	b.WriteString(text[end:])
-	return b.String(), start, end, !ok1 || !ok2
+	b.Grow(n)
+	at := 0
+	for i := len(spans) - 1; i >= 0; i-- {
+		b.WriteString(text[at:spans[i][0]])
+		b.WriteString(changes[i].Text)
+		at = spans[i][1]
+	}
+	b.WriteString(text[at:])
+	return b.String()
 }
 
 // charStart returns the offset of the character whose UTF-8 encoding
