@@ -128,6 +128,8 @@ endif
 	$(GO) test ./analysis -run '^$$' -bench 'EditSharedModule|EditPackageSet|AnalyzePackageSet|EditWorkspaceFile' -benchmem
 	@echo; echo "=== 2e. What indexing does per file, in process (parse, per-file checks, summary): $(or $(BENCH_WORKSPACE),a thousand generated files) ==="
 	MICROVM_LSP_BENCH_DIR=$(BENCH_WORKSPACE) $(GO) test ./analysis -run '^$$' -bench 'PrepareFiles' -benchmem
+	@echo; echo "=== 2f. One didChange of 1,000 changes in a 4 MB document: 1,000 cursors (last to first), and changes in no order ==="
+	$(GO) test ./server -run '^$$' -bench 'ManyChangesInOneDidChange' -benchmem
 	@echo; echo "=== 3. Cold start: bench/coldstart, 51 MB / 10,000 files ==="
 	$(GO) run ./bench/coldstart -bin bin/microvm-lsp
 	@echo; echo "=== 3a. Cold start: 56 MB / 11,000 files, one file open (target: peak RSS < 350 MB) ==="
