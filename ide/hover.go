@@ -45,9 +45,9 @@ type Workspace struct {
 	// Classes, if set, returns FileClasses of this workspace, computed
 	// once per workspace state by the caller; nil: computed per view.
 	Classes func() map[string]optindex.Class
-	// SymbolCache, if set, keeps the symbols of the files that workspace
-	// symbol searches read, for the next search.
-	SymbolCache *SymbolCache
+	// FileCache, if set, keeps what workspace symbols and the references
+	// of a file read of each file, for the next such request.
+	FileCache *FileCache
 
 	classOnce sync.Once
 	classes   map[string]optindex.Class // files holding modules of a class other than NixOS

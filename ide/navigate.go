@@ -186,36 +186,22 @@ func FileReferences(ctx context.Context, ws *Workspace, file string) ([]Location
 	if ws == nil {
 		return nil, nil
 	}
-	names := make([]string, 0, ws.Len())
-	for p := range ws.All() {
-		names = append(names, p)
-	}
-	sort.Strings(names)
 	var out []Location
-	for _, p := range names {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		nixast.Inspect(ws.tree(p).Root, func(n nixast.Node) bool {
-			pl, ok := n.(*nixast.PathLit)
-			if !ok {
-				return true
-			}
+	err := ws.eachFileFacts(ctx, func(p string, ff *fileFacts) {
+		ff.eachPath(func(text string, r Range) {
 			// Only a literal that names file or its directory can resolve
 			// to it, and only those are looked for on disk: a file of a
 			// million paths took a million stats.
-			text, ok := staticPath(pl)
-			if !ok {
-				return false
-			}
 			if q, ok := literalTarget(p, text); !ok || q != file && path.Join(q, "default.nix") != file {
-				return false
+				return
 			}
 			if ResolvePath(ws, p, text) == file {
-				out = append(out, Location{File: p, Range: Range{pl.Pos(), pl.End()}})
+				out = append(out, Location{File: p, Range: r})
 			}
-			return false
 		})
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

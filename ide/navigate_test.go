@@ -220,21 +220,24 @@ func TestWorkspaceSymbolsBestFirst(t *testing.T) {
 	}
 }
 
-// TestWorkspaceSymbolsReadEachVersionOnce: with a SymbolCache, a search
-// parses again only the files it has not read in that version.
-func TestWorkspaceSymbolsReadEachVersionOnce(t *testing.T) {
+// TestEveryFileReadEachVersionOnce: with a FileCache, workspace symbols
+// and the references of a file parse again only the files that neither
+// has read in that version.
+func TestEveryFileReadEachVersionOnce(t *testing.T) {
 	files := map[string]*nixast.File{
-		"/ws/a.nix": nixast.Parse("/ws/a.nix", []byte("{ alpha = 1; }")),
+		"/ws/a.nix": nixast.Parse("/ws/a.nix", []byte("{ alpha = 1; imports = [ ./b.nix ]; }")),
 		"/ws/b.nix": nixast.Parse("/ws/b.nix", []byte("{ alphabet = 2; }")),
 	}
 	var parsed []string
-	cache := &SymbolCache{}
-	search := func() []WorkspaceSymbol {
-		ws := &Workspace{Files: files, SymbolCache: cache, Tree: func(p string) *nixast.File {
+	cache := &FileCache{}
+	ws := func() *Workspace {
+		return &Workspace{Files: files, FileCache: cache, Tree: func(p string) *nixast.File {
 			parsed = append(parsed, p)
 			return nixast.Parse(p, files[p].Src)
 		}}
-		syms, err := WorkspaceSymbols(context.Background(), ws, "alpha")
+	}
+	search := func() []WorkspaceSymbol {
+		syms, err := WorkspaceSymbols(context.Background(), ws(), "alpha")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -243,8 +246,12 @@ func TestWorkspaceSymbolsReadEachVersionOnce(t *testing.T) {
 	if syms := search(); len(syms) != 2 || len(parsed) != 2 {
 		t.Fatalf("first search: %v, parsed %v", syms, parsed)
 	}
-	files["/ws/b.nix"] = nixast.Parse("/ws/b.nix", []byte("{ alpha2 = 2; }"))
 	parsed = nil
+	refs, err := FileReferences(context.Background(), ws(), "/ws/b.nix")
+	if err != nil || len(refs) != 1 || refs[0].File != "/ws/a.nix" || string(files["/ws/a.nix"].Src[refs[0].Pos:refs[0].End]) != "./b.nix" || len(parsed) != 0 {
+		t.Errorf("references of b.nix: %v, %v; parsed %v", refs, err, parsed)
+	}
+	files["/ws/b.nix"] = nixast.Parse("/ws/b.nix", []byte("{ alpha2 = 2; }"))
 	if syms := search(); len(syms) != 2 || syms[1].Name != "alpha2" || !slices.Equal(parsed, []string{"/ws/b.nix"}) {
 		t.Errorf("after b.nix changed: %v, parsed %v", syms, parsed)
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"sort"
 	"strings"
-	"sync"
-	"weak"
 
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
@@ -189,33 +187,14 @@ func WorkspaceSymbols(ctx context.Context, ws *Workspace, query string) ([]Works
 	for _, s := range ws.Systems {
 		add(WorkspaceSymbol{Name: s.Name, Kind: SymModule, File: s.File, Range: Range{s.Pos, s.End}, Container: "system: " + s.Role})
 	}
-	paths := make([]string, 0, ws.Len())
-	for p := range ws.All() {
-		paths = append(paths, p)
+	err := ws.eachFileFacts(ctx, func(p string, ff *fileFacts) {
+		ff.eachSymbol(func(name string, kind SymbolKind, r Range) {
+			add(WorkspaceSymbol{Name: name, Kind: kind, File: p, Range: r, Container: baseName(p)})
+		})
+	})
+	if err != nil {
+		return nil, err
 	}
-	sort.Strings(paths)
-	read := make(map[weak.Pointer[nixast.File]]*fileSymbols, len(paths))
-	for _, p := range paths {
-		if err := ctx.Err(); err != nil {
-			ws.SymbolCache.keep(read, false)
-			return nil, err
-		}
-		f := ws.At(p)
-		key := weak.Make(f)
-		syms, ok := ws.SymbolCache.get(key)
-		if !ok {
-			t := ws.tree(p)
-			syms = packSymbols(exprSymbols(t, t.Root, 0))
-		}
-		read[key] = syms
-		start := 0
-		for _, s := range syms.list {
-			name := syms.names[start:s.nameEnd]
-			start = int(s.nameEnd)
-			add(WorkspaceSymbol{Name: name, Kind: SymbolKind(s.kind), File: p, Range: Range{int(s.pos), int(s.end)}, Container: baseName(p)})
-		}
-	}
-	ws.SymbolCache.keep(read, true)
 	found = bestSymbols(found)
 	out := make([]WorkspaceSymbol, len(found))
 	for i, r := range found {
@@ -242,71 +221,6 @@ func bestSymbols(found []rankedSymbol) []rankedSymbol {
 		return a.order < b.order
 	})
 	return found[:min(len(found), maxWorkspaceSymbols)]
-}
-
-// SymbolCache keeps the top-level symbols of the file versions a
-// workspace symbol search read, for the next search: it reads every file,
-// and a file the index keeps only as a summary was parsed again each time
-// (half a second for each keystroke in the symbol picker of a 56 MB
-// workspace). Files are held weakly: a version no longer in the workspace
-// is dropped by the next search that reads them all. The zero SymbolCache
-// is ready, and safe for concurrent use; a nil one keeps nothing.
-type SymbolCache struct {
-	mu    sync.Mutex
-	files map[weak.Pointer[nixast.File]]*fileSymbols
-}
-
-// fileSymbols are a file's top-level symbols, packed: their names one
-// after another in a string of their own (the cache must not keep the text
-// of a tree parsed again for a search alone), and for each the end of its
-// name there, its kind and the range of its name. Unpacked, the symbols of
-// a 56 MB workspace took 11 MB.
-type fileSymbols struct {
-	names string
-	list  []packedSymbol
-}
-
-type packedSymbol struct {
-	nameEnd, pos, end int32
-	kind              uint8
-}
-
-func packSymbols(syms []Symbol) *fileSymbols {
-	var names strings.Builder
-	out := &fileSymbols{list: make([]packedSymbol, 0, len(syms))}
-	for _, s := range syms {
-		names.WriteString(s.Name)
-		out.list = append(out.list, packedSymbol{int32(names.Len()), int32(s.Selection.Pos), int32(s.Selection.End), uint8(s.Kind)})
-	}
-	out.names = names.String()
-	return out
-}
-
-func (c *SymbolCache) get(f weak.Pointer[nixast.File]) (*fileSymbols, bool) {
-	if c == nil {
-		return nil, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	syms, ok := c.files[f]
-	return syms, ok
-}
-
-// keep stores what a search read: in place of everything when it read
-// every file (all), else along with what the cache holds.
-func (c *SymbolCache) keep(read map[weak.Pointer[nixast.File]]*fileSymbols, all bool) {
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if all || c.files == nil {
-		c.files = read
-		return
-	}
-	for k, v := range read {
-		c.files[k] = v
-	}
 }
 
 func baseName(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }

@@ -133,7 +133,7 @@ func (s *Server) ideView(snap *snapshot, systems []*analysis.SystemInfo) *ide.Wo
 // that need no systems: the files (with their trees on demand), the disk,
 // and each file version's names, resolved once.
 func (s *Server) fileWorkspace(snap *snapshot) *ide.Workspace {
-	ws := &ide.Workspace{Files: snap.files, Open: snap.open, Exists: existsOnDisk, Tree: snap.tree, Options: snap.ws.Options, SymbolCache: &s.symbols}
+	ws := &ide.Workspace{Files: snap.files, Open: snap.open, Exists: existsOnDisk, Tree: snap.tree, Options: snap.ws.Options, FileCache: &s.fileCache}
 	if ws.Options != nil {
 		ws.Classes = s.fileClasses(snap, ws)
 	}

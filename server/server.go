@@ -88,8 +88,8 @@ type Server struct {
 	// scopes returns the resolved names of a file version, once per
 	// version (the analysis' cache); nil: the editor features resolve.
 	scopes func(string, *nixast.File) *scope.Scopes
-	// symbols keeps the files' symbols for workspace symbol searches.
-	symbols ide.SymbolCache
+	// fileCache keeps what the features that read every file read of each.
+	fileCache ide.FileCache
 	// prepare parses a file read from disk into the analysis' cache and
 	// returns what the index keeps of it (analysis.Cache.PrepareSource):
 	// the file, or a summary, whose tree's memory the next file parsed in
