@@ -569,7 +569,6 @@ func (c *Cache) memos(ctx context.Context, ws *Workspace) (*memoSet, error) {
 			return ms, nil
 		}
 	}
-	c.prune(ws)
 	base := make(map[string]*fileMemo, ws.Len())
 	var fresh []*fileMemo
 	for path, f := range ws.All() {
@@ -579,6 +578,7 @@ func (c *Cache) memos(ctx context.Context, ws *Workspace) (*memoSet, error) {
 			fresh = append(fresh, m)
 		}
 	}
+	c.prune(base)
 	parallel(len(fresh), func(i int) {
 		if ctx.Err() == nil {
 			fresh[i].scanOnce.Do(func() { fresh[i].scan(ws.At(fresh[i].path)) })
@@ -594,27 +594,25 @@ func (c *Cache) memos(ctx context.Context, ws *Workspace) (*memoSet, error) {
 	return ms, nil
 }
 
-// prune forgets files that are no longer in the workspace.
-func (c *Cache) prune(ws *Workspace) {
+// prune forgets the memos of files that are not those of base (a state's
+// memos, by path): each keeps its file's tree, and a closed document that
+// is not on disk (a 4 MB one: 140 MB of tree) stayed in memory while the
+// memos of fewer than 256 files that had gone kept it company. Memos of
+// versions an older state asks for again are made again. It runs when a
+// state's paths change (memos of edited versions go as they are replaced),
+// after a walk of every file of the state.
+func (c *Cache) prune(base map[string]*fileMemo) {
 	c.sizesMu.Lock()
 	for p := range c.scopeSizes {
-		if ws.At(p) == nil {
+		if base[p] == nil {
 			delete(c.scopeSizes, p) // a few large files: looked up, not walked
 		}
 	}
 	c.sizesMu.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	// Some slack: memos of versions an older state asked for again.
-	if len(c.files) <= ws.Len()+maxOver {
-		return
-	}
-	live := make(map[*nixast.File]bool, ws.Len())
-	for _, f := range ws.All() {
-		live[f] = true
-	}
-	for f := range c.files {
-		if !live[f] {
+	for f, m := range c.files {
+		if base[m.path] != m {
 			delete(c.files, f)
 		}
 	}
