@@ -21,6 +21,12 @@ var completionKinds = map[ide.ItemKind]protocol.CompletionItemKind{
 	ide.KindModule:     protocol.CompletionItemKindModule,
 }
 
+// maxCompletionItems bounds a completion list, which is then incomplete: a
+// let of 200,000 bindings offered them all on every keystroke (30 MB and a
+// second), and a set of 500,000 formals 80 MB. The bound is well above what
+// an option set offers at one place.
+const maxCompletionItems = 5000
+
 // completion answers textDocument/completion with ide.Complete's items,
 // each replacing the word being typed.
 func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (*protocol.CompletionList, error) {
@@ -34,7 +40,12 @@ func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (
 		return nil, err
 	}
 	ws.Microvm = s.microvmFactsFor(d.path)
-	for _, it := range ide.Complete(ws, d.file, d.off) {
+	items := ide.Complete(ws, d.file, d.off)
+	if len(items) > maxCompletionItems {
+		// The client asks again as the word grows, and the items narrow.
+		items, list.IsIncomplete = items[:maxCompletionItems], true
+	}
+	for _, it := range items {
 		ci := protocol.CompletionItem{
 			Label:    it.Label,
 			Kind:     completionKinds[it.Kind],

@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -68,6 +69,32 @@ func TestCompletionOverProtocol(t *testing.T) {
 	}
 	if found.TextEdit.Range.Start.Character != 24 || found.TextEdit.Range.End.Character != 26 {
 		t.Errorf("edit range %+v, want the string's content", found.TextEdit.Range)
+	}
+}
+
+// TestCompletionIsBounded: a list longer than maxCompletionItems is cut
+// there and marked incomplete, so that the client asks again as the word
+// grows; the items that start the word typed are all there.
+func TestCompletionIsBounded(t *testing.T) {
+	c := start(t, Options{})
+	var b strings.Builder
+	b.WriteString("let\n")
+	for i := range maxCompletionItems + 100 {
+		fmt.Fprintf(&b, "  v%d = %d;\n", i, i)
+	}
+	u, p := c.cursorDoc("big.nix", b.String()+"in [ |v42 ]")
+	ask := func(p protocol.Position) protocol.CompletionList {
+		var list protocol.CompletionList
+		c.call(protocol.MethodTextDocumentCompletion, protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}, Position: p}}, &list)
+		return list
+	}
+	if list := ask(p); len(list.Items) != maxCompletionItems || !list.IsIncomplete {
+		t.Errorf("empty word: %d items, incomplete %v", len(list.Items), list.IsIncomplete)
+	}
+	p.Character += 3 // after "v42"
+	list := ask(p)
+	if list.IsIncomplete || len(list.Items) != 111 { // v42, v420 to v429, v4200 to v4299
+		t.Errorf("after v42: %d items, incomplete %v", len(list.Items), list.IsIncomplete)
 	}
 }
 
