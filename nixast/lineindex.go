@@ -19,7 +19,7 @@ type LineIndex struct {
 	src     []byte
 	once    sync.Once
 	starts  []int       // offset of the first byte of each line; see lines
-	indexed atomic.Bool // starts is set (edited reads it)
+	indexed atomic.Bool // starts is set (Edited reads it)
 
 	marks atomic.Pointer[utf16Marks] // see utf16
 }
@@ -54,16 +54,11 @@ func (x *LineIndex) lines() []int {
 }
 
 // Edited returns the index of src, which is x's text with x.src[a:b]
-// replaced by src[a:b+d], from x's lines (see edited): for the changes of
-// a client applied one after another, each with positions in the text the
-// one before made.
-func (x *LineIndex) Edited(src []byte, a, b, d int) *LineIndex { return x.edited(src, a, b, d) }
-
-// edited returns the index of src, which is x's text with x.src[a:b]
-// replaced by src[a:b+d]. When x's lines are known, the new ones are its
-// own around the edit and those found again in it: a keystroke in a 1.5 MB
-// file no longer looks through the whole file for its 26,000 lines.
-func (x *LineIndex) edited(src []byte, a, b, d int) *LineIndex {
+// replaced by src[a:b+d] (Reparse's next version, or a client's changes
+// applied one after another). When x's lines are known, the new ones are
+// its own around the edit and those found again in it: a keystroke in a
+// 1.5 MB file no longer looks through the whole file for its 26,000 lines.
+func (x *LineIndex) Edited(src []byte, a, b, d int) *LineIndex {
 	if x == nil || !x.indexed.Load() || a < 0 || b < a || b+d < a || b+d > len(src) {
 		return NewLineIndex(src)
 	}

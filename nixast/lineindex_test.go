@@ -33,7 +33,7 @@ func TestEditedLineIndexAgrees(t *testing.T) {
 		b := a + r.Intn(len(src)-a+1)
 		ins := text(r.Intn(3))
 		next := append(append(append([]byte(nil), src[:a]...), ins...), src[b:]...)
-		got := old.edited(next, a, b, len(ins)-(b-a))
+		got := old.Edited(next, a, b, len(ins)-(b-a))
 		if want := NewLineIndex(next).lines(); !slices.Equal(got.lines(), want) {
 			t.Fatalf("%q with %q at [%d,%d) replaced by %q: lines %v, want %v", src, src[a:b], a, b, ins, got.lines(), want)
 		}
@@ -41,7 +41,7 @@ func TestEditedLineIndexAgrees(t *testing.T) {
 	}
 	// An index not yet made is not read: the edited one makes its own.
 	src := []byte("a\nb\n")
-	if got := NewLineIndex(src).edited([]byte("a\nxb\n"), 2, 2, 1); got.indexed.Load() {
+	if got := NewLineIndex(src).Edited([]byte("a\nxb\n"), 2, 2, 1); got.indexed.Load() {
 		t.Error("an index made from one never indexed was filled at once")
 	}
 }

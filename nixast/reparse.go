@@ -247,7 +247,7 @@ func replaceRun(old *File, name string, src []byte, a, b, d int, ctx listCtx, gr
 		return nil, false
 	}
 	base := int(newToks.at(i0 - 1).end)
-	lines := old.Lines.edited(src, a, b, d)
+	lines := old.Lines.Edited(src, a, b, d)
 	q, ti := parseRun(src, base, newTo, newToks, lines, old.Root, ctx, i0, len(sub), runWindow)
 	if q.sawWindowEnd {
 		// The run read past the tokens it was given: again with all of
@@ -519,7 +519,7 @@ func reparseGap(old *File, name string, src []byte, a, b, d int) *File {
 		Src:      src,
 		tokens:   toks.splice(k, k, nil, d),
 		Root:     sh.expr(old.Root),
-		Lines:    old.Lines.edited(src, a, b, d),
+		Lines:    old.Lines.Edited(src, a, b, d),
 		nonPlain: shiftPositions(nil, old.nonPlain, to, d),
 		copied:   copied,
 		pins:     pins,

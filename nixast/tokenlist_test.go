@@ -90,11 +90,11 @@ func TestReparseRunPastWindow(t *testing.T) {
 		newToks := toks.splice(i0, i1, sub, len(ins))
 		base := int(newToks.at(i0 - 1).end)
 		ctx := ctxs[len(ctxs)-1]
-		q, _ := parseRun([]byte(text), base, int(toks.at(i1).pos)+len(ins), newToks, old.Lines.edited([]byte(text), at, at, len(ins)), old.Root, ctx, i0, len(sub), runWindow)
+		q, _ := parseRun([]byte(text), base, int(toks.at(i1).pos)+len(ins), newToks, old.Lines.Edited([]byte(text), at, at, len(ins)), old.Root, ctx, i0, len(sub), runWindow)
 		if !q.sawWindowEnd {
 			t.Fatalf("%q: the run's parser did not reach the end of its window", ins)
 		}
-		q, _ = parseRun([]byte(text), base, int(toks.at(i1).pos)+len(ins), newToks, old.Lines.edited([]byte(text), at, at, len(ins)), old.Root, ctx, i0, len(sub), newToks.len())
+		q, _ = parseRun([]byte(text), base, int(toks.at(i1).pos)+len(ins), newToks, old.Lines.Edited([]byte(text), at, at, len(ins)), old.Root, ctx, i0, len(sub), newToks.len())
 		if q.sawWindowEnd {
 			t.Fatalf("%q: with every token, the run's parser saw a window end", ins)
 		}
