@@ -5,6 +5,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -201,11 +202,7 @@ func utf16Len(src []byte, i, off int) (n int) {
 			break
 		}
 		i += w
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
+		n += utf16.RuneLen(r) // two for an astral character; U+FFFD (a bad byte) one
 	}
 	return n
 }
@@ -234,11 +231,7 @@ func (x *LineIndex) utf16() *utf16Marks {
 			}
 			r, w := utf8.DecodeRune(x.src[i:])
 			i += w
-			if r >= 0x10000 {
-				col += 2
-			} else {
-				col++
-			}
+			col += utf16.RuneLen(r)
 		}
 	}
 	x.marks.Store(m)
@@ -309,10 +302,7 @@ func (x *LineIndex) OffsetUTF16(line, col int) (off int, ok bool) {
 			return end, false
 		}
 		r, n := utf8.DecodeRune(x.src[i:end])
-		w := 1
-		if r >= 0x10000 {
-			w = 2
-		}
+		w := utf16.RuneLen(r)
 		if units+w > col {
 			return i, true
 		}
