@@ -45,16 +45,21 @@ func (d *document) lastParsed() *nixast.File {
 	return nil
 }
 
+// textBytes returns a document's text as the bytes nixast reads, without a
+// copy: neither the parser, the File nor the line index writes to them
+// (nixast sees Src as a string too), and a copy of a 1.5 MB package set on
+// every keystroke is as much garbage for the collector.
+func textBytes(text string) []byte {
+	if text == "" {
+		return []byte{}
+	}
+	return unsafe.Slice(unsafe.StringData(text), len(text))
+}
+
 // newDocument makes a version of a document. base, the newest earlier
 // version that was parsed, lets the parser parse again only what changed.
 func newDocument(u protocol.DocumentURI, version int32, text string, base *nixast.File) *document {
-	// The parser reads the text in place: neither it nor the File writes to
-	// Src (nixast sees Src as a string too), and a copy of a 1.5 MB package
-	// set on every keystroke is as much garbage for the collector.
-	src := []byte{}
-	if text != "" {
-		src = unsafe.Slice(unsafe.StringData(text), len(text))
-	}
+	src := textBytes(text)
 	p := uriToPath(u)
 	parsed := new(atomic.Bool)
 	prev := new(atomic.Pointer[nixast.File])
@@ -138,7 +143,7 @@ func (st *documentStore) change(u protocol.DocumentURI, version int32, changes [
 		if spans := disjointRun(text, lines, changes, enc); len(spans) > 1 {
 			text, first = applyRun(text, changes, spans), len(spans)
 			if first < len(changes) {
-				lines = nixast.NewLineIndex(unsafe.Slice(unsafe.StringData(text), len(text)))
+				lines = nixast.NewLineIndex(textBytes(text))
 			}
 		}
 	}
@@ -154,11 +159,10 @@ func (st *documentStore) change(u protocol.DocumentURI, version int32, changes [
 			// it. Indexing the whole text again for each change (and
 			// copying it to do so) made one didChange of 1,000 cursors in
 			// a 4 MB file take 3.6 s.
-			src := unsafe.Slice(unsafe.StringData(next), len(next))
 			if c.Range == nil {
-				lines = nixast.NewLineIndex(src)
+				lines = nixast.NewLineIndex(textBytes(next))
 			} else {
-				lines = lines.Edited(src, start, end, len(next)-len(text))
+				lines = lines.Edited(textBytes(next), start, end, len(next)-len(text))
 			}
 		}
 		text = next
