@@ -598,9 +598,9 @@ func (c *Cache) memos(ctx context.Context, ws *Workspace) (*memoSet, error) {
 // memos, by path): each keeps its file's tree, and a closed document that
 // is not on disk (a 4 MB one: 140 MB of tree) stayed in memory while the
 // memos of fewer than 256 files that had gone kept it company. Memos of
-// versions an older state asks for again are made again. It runs when a
-// state's paths change (memos of edited versions go as they are replaced),
-// after a walk of every file of the state.
+// versions an older state asks for again are made again. It runs after a
+// walk of every file of a state: when its paths changed, or many of its
+// files did (memos of edited versions otherwise go as they are replaced).
 func (c *Cache) prune(base map[string]*fileMemo) {
 	c.sizesMu.Lock()
 	for p := range c.scopeSizes {
