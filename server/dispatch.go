@@ -297,10 +297,16 @@ func (s *Server) guardReply(ctx context.Context, reply jsonrpc2.Replier, req jso
 			// own error, as it stopped early) is of no use.
 			result, err = nil, protocol.ErrRequestCancelled
 		}
-		if err != nil {
-			result, err = nil, wireError(err)
-			s.log.Debug("request failed", zap.String("method", req.Method()), zap.Error(err))
+		if err == nil {
+			werr := s.stream.writeResult(req.(*jsonrpc2.Call).ID(), result)
+			if !errors.Is(werr, errEncoding) {
+				return werr
+			}
+			// Nothing was written: the client gets an error instead.
+			err = werr
 		}
+		result, err = nil, wireError(err)
+		s.log.Debug("request failed", zap.String("method", req.Method()), zap.Error(err))
 		return reply(context.WithoutCancel(ctx), result, err)
 	}
 	return guarded, done.Load

@@ -131,6 +131,7 @@ type Server struct {
 	pulls   pullQueue     // the pull waiting for pullMu, see didChangeConfiguration
 
 	protocolHandler jsonrpc2.Handler // protocol's dispatcher over lspServer
+	stream          *stream          // conn's; replies and notifications are written to it directly (writeValue)
 	inflight        inflight
 	sched           *scheduler // runs the handlers of messages (dispatch.go)
 
@@ -216,7 +217,8 @@ func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) int {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s.ctx = ctx
-	s.conn = jsonrpc2.NewConn(newStream(rwc, s.log))
+	s.stream = newStream(rwc, s.log)
+	s.conn = jsonrpc2.NewConn(s.stream)
 	s.conn.Go(ctx, s.handler())
 	s.background(s.diagnosticsLoop)
 
@@ -319,7 +321,7 @@ func (s *Server) clientCallFailed(msg string, err error) {
 }
 
 func (s *Server) notifyClient(method string, params any) {
-	if err := s.conn.Notify(context.WithoutCancel(s.ctx), method, params); err != nil {
+	if err := s.stream.writeNotification(method, params); err != nil {
 		s.log.Debug("could not notify the client", zap.String("method", method), zap.Error(err))
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	segjson "github.com/segmentio/encoding/json"
 	"go.lsp.dev/jsonrpc2"
 	"go.uber.org/zap"
 )
@@ -336,7 +337,7 @@ func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error)
 		body, err = json.Marshal(msg)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("encoding a message: %w", err)
+		return 0, fmt.Errorf("%w: %w", errEncoding, err)
 	}
 	if ce := s.log.Check(zap.DebugLevel, "-> client"); ce != nil {
 		ce.Write(zap.ByteString("message", truncate(body, 2000)))
@@ -352,6 +353,57 @@ func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error)
 	defer s.writeM.Unlock()
 	n, err := s.rwc.Write(frame)
 	return int64(n), err
+}
+
+// errEncoding is the error of a value that cannot be written as JSON.
+var errEncoding = errors.New("encoding a message")
+
+// writeValue writes one message: open, v as JSON, then close. It marshals
+// into memory of its own, which the collector takes back once written:
+// jsonrpc2 marshals through a pool whose buffers keep the size of the
+// largest message they held, and the next message takes such a buffer out
+// again before two collections can drop it, so that one 40 MB reply kept
+// 50 MB for the rest of a session. Our replies and notifications are
+// written here; only our requests to the client and error replies go
+// through jsonrpc2.
+func (s *stream) writeValue(open []byte, v any, close string) error {
+	// The header goes in front of the body once the body's length is
+	// known: one buffer, no copy of a large body.
+	const room = len("Content-Length: ") + 20 + len("\r\n\r\n")
+	buf := make([]byte, room, room+len(open)+256)
+	buf = append(buf, open...)
+	buf, err := segjson.Append(buf, v, segjson.EscapeHTML|segjson.SortMapKeys)
+	if err != nil {
+		return fmt.Errorf("%w: %w", errEncoding, err)
+	}
+	buf = append(buf, close...)
+	body := buf[room:]
+	if ce := s.log.Check(zap.DebugLevel, "-> client"); ce != nil {
+		ce.Write(zap.ByteString("message", truncate(body, 2000)))
+	}
+	header := strconv.AppendInt([]byte("Content-Length: "), int64(len(body)), 10)
+	header = append(header, "\r\n\r\n"...)
+	frame := buf[room-len(header):]
+	copy(frame, header)
+	s.writeM.Lock()
+	defer s.writeM.Unlock()
+	_, err = s.rwc.Write(frame)
+	return err
+}
+
+// writeResult writes the reply of the call id whose result is result.
+func (s *stream) writeResult(id jsonrpc2.ID, result any) error {
+	open, err := segjson.Append([]byte(`{"jsonrpc":"2.0","id":`), &id, 0)
+	if err != nil {
+		return fmt.Errorf("%w: %w", errEncoding, err)
+	}
+	return s.writeValue(append(open, `,"result":`...), result, "}")
+}
+
+// writeNotification writes the notification of method with params.
+func (s *stream) writeNotification(method string, params any) error {
+	open := segjson.AppendEscape([]byte(`{"jsonrpc":"2.0","method":`), method, 0)
+	return s.writeValue(append(open, `,"params":`...), params, "}")
 }
 
 // writeBody writes one framed body that is already JSON.

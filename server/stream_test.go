@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand"
 	"reflect"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -252,6 +254,110 @@ func TestWriteEncodesMessages(t *testing.T) {
 		if !reflect.DeepEqual(g, w) {
 			t.Errorf("%T: wrote %s, json.Marshal gives %s", msg, body, want)
 		}
+	}
+}
+
+// Replies and notifications that the stream encodes itself (writeResult,
+// writeNotification) read back as jsonrpc2's own messages of the same
+// content do.
+func TestWriteValueEncodesAsJSONRPC(t *testing.T) {
+	odd := "a <b> & \"c\" \u2028 \u2029 \x01 é \\ /"
+	type pair struct {
+		write func(*stream) error
+		msg   jsonrpc2.Message
+	}
+	var cases []pair
+	for _, id := range []jsonrpc2.ID{jsonrpc2.NewNumberID(7), jsonrpc2.NewStringID(odd)} {
+		for _, result := range []any{nil, odd, map[string]any{"label": odd, "n": []int{1, 2}}, protocol.Hover{Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: odd}}} {
+			resp, _ := jsonrpc2.NewResponse(id, result, nil)
+			cases = append(cases, pair{func(s *stream) error { return s.writeResult(id, result) }, resp})
+		}
+	}
+	for _, method := range []string{"textDocument/publishDiagnostics", odd} {
+		params := map[string]any{"message": odd}
+		note, _ := jsonrpc2.NewNotification(method, params)
+		cases = append(cases, pair{func(s *stream) error { return s.writeNotification(method, params) }, note})
+	}
+	for _, c := range cases {
+		var out bytes.Buffer
+		s := newStream(nopCloser{&out}, zap.NewNop())
+		if err := c.write(s); err != nil {
+			t.Fatal(err)
+		}
+		header, body, ok := bytes.Cut(out.Bytes(), []byte("\r\n\r\n"))
+		if !ok || !json.Valid(body) || string(header) != fmt.Sprintf("Content-Length: %d", len(body)) {
+			t.Fatalf("not a framed JSON body: %q", out.Bytes())
+		}
+		want, _ := json.Marshal(c.msg)
+		var g, w any
+		json.Unmarshal(body, &g)
+		json.Unmarshal(want, &w)
+		if !reflect.DeepEqual(g, w) {
+			t.Errorf("wrote %s, jsonrpc2 gives %s", body, want)
+		}
+	}
+	var out bytes.Buffer
+	if err := newStream(nopCloser{&out}, zap.NewNop()).writeResult(jsonrpc2.NewNumberID(1), func() {}); !errors.Is(err, errEncoding) || out.Len() != 0 {
+		t.Errorf("a result JSON cannot hold: error %v, wrote %q", err, out.Bytes())
+	}
+}
+
+// TestLargeReplyIsNotKept: jsonrpc2 encodes through a pool of buffers that
+// keep the size of the largest message they held, and a message written
+// between two collections takes such a buffer out again: after one reply of
+// 40 MB, 50 MB stayed for the rest of a session. A reply is now encoded
+// into memory the collector takes back.
+func TestLargeReplyIsNotKept(t *testing.T) {
+	// On one processor a pool's buffer goes back to the one slot the next
+	// message takes from: the case where the buffer never leaves.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	// Collections only where the test makes them, as in a server whose
+	// large heap collects seldom: one the reply set off would empty the
+	// pool before a message took the buffer out.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	c := start(t, Options{})
+	big := protocol.DocumentURI("file:///ws/big.nix")
+	var b strings.Builder
+	b.WriteString("{\n")
+	for i := range 40000 {
+		fmt.Fprintf(&b, "  binding%d = %d;\n", i, i)
+	}
+	b.WriteString("}\n")
+	c.open(big, b.String())
+	c.waitCount(big, 0)
+	small := protocol.DocumentURI("file:///ws/small.nix")
+	c.open(small, "{ a = 1; }")
+	c.waitCount(small, 0)
+	hover := func() {
+		var h json.RawMessage
+		c.call("textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": small}, "position": map[string]any{"line": 0, "character": 2}}, &h)
+	}
+	// The heap after a collection that follows a message: what a
+	// session that goes on holds (a pool empties only at the second
+	// collection without a message).
+	heap := func() uint64 {
+		hover()
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	hover()
+	before := heap()
+	var symbols json.RawMessage
+	c.call("textDocument/documentSymbol", map[string]any{"textDocument": map[string]any{"uri": big}}, &symbols)
+	size := len(symbols)
+	symbols = nil
+	for range 8 {
+		runtime.GC()
+		hover()
+	}
+	after := heap()
+	if size < 4<<20 {
+		t.Fatalf("the reply is %d bytes: too small to tell", size)
+	}
+	if grown := int64(after) - int64(before); grown > int64(size)/4 {
+		t.Errorf("after a reply of %d bytes and small messages, the heap grew by %d bytes", size, grown)
 	}
 }
 
