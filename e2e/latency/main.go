@@ -33,12 +33,16 @@
 // from its stderr) and the others: in a large workspace the slowest are
 // those that share the cores with a mark.
 //
+// An edit moves every node after it: Reparse copies them with their new
+// positions. -tail N types only in the last N lines of each body, where
+// nothing follows, to tell what typing costs without that copy.
+//
 // With -requests, the editor's requests are timed too: a completion at the
 // cursor sent right after each didChange (as editors do while typing, so
 // that it meets the analysis of that version), and a hover on a word of
 // another line once the version's diagnostics arrived.
 //
-//	go run ./e2e/latency -bin bin/microvm-lsp [-edits 600] [-seed 1] [-only module.nix] [-pause 50ms] [-trace FILE] [-requests]
+//	go run ./e2e/latency -bin bin/microvm-lsp [-edits 600] [-seed 1] [-only module.nix] [-pause 50ms] [-tail 300] [-trace FILE] [-requests]
 //	go run ./e2e/latency -bin bin/microvm-lsp -corpus 33000 [-edits 300]
 //	go run ./e2e/latency -bin bin/microvm-lsp -workspace DIR [-copies 3] -doc host/configuration.nix
 package main
@@ -74,6 +78,7 @@ func main() {
 	flag.IntVar(&corpusFiles, "corpus", 0, "add a generated corpus of `N` files to the workspace")
 	flag.StringVar(&corpusDir, "workspace", "", "add the *.nix files below `DIR` to the workspace")
 	flag.IntVar(&corpusCopies, "copies", 1, "with -workspace, hard-link this many copies")
+	flag.IntVar(&tailLines, "tail", 0, "edit only the last `N` lines of each document's body: nothing follows an edit for Reparse to move (what typing costs without that copy)")
 	flag.StringVar(&docPath, "doc", "", "with -workspace, replay the session on the file at `PATH` below it (in the first copy) instead of the generated documents")
 	flag.Parse()
 	if *write != "" {
@@ -94,6 +99,7 @@ var (
 	corpusDir    string
 	corpusCopies int
 	docPath      string
+	tailLines    int
 )
 
 // addCorpus puts the corpus the flags ask for below ws/corpus, and says

@@ -102,9 +102,13 @@ func (s *session) word(rng *rand.Rand) (line, col int) {
 	return 6, 0
 }
 
-// line picks a line in the body: after the header, before the last three.
+// line picks a line in the body: after the header, before the last three;
+// with -tail, among the last tailLines of those.
 func (s *session) line() int {
 	n := len(s.lines) - 1
+	if tailLines > 0 && tailLines < n-10 {
+		return n - 4 - tailLines + s.rng.Intn(tailLines)
+	}
 	return 6 + s.rng.Intn(n-10)
 }
 

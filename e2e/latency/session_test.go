@@ -61,6 +61,24 @@ func TestSessionChanges(t *testing.T) {
 
 // A binding typed in full, with the editor's auto-closing of brackets and
 // quotes, appears in the text exactly as written.
+// With -tail, a session leaves everything before its last lines as it was.
+func TestSessionTail(t *testing.T) {
+	defer func(n int) { tailLines = n }(tailLines)
+	tailLines = 40
+	text := packageSet(60_000)
+	sess := newSession(rand.New(rand.NewSource(3)), text, typedPackage)
+	keep := sess.lines[len(sess.lines)-1-4-tailLines]
+	for i := 0; i < 2000; i++ {
+		sess.before()
+		if !strings.HasPrefix(sess.text, text[:keep]) {
+			t.Fatalf("edit %d changed the text before the last %d lines", i, tailLines)
+		}
+	}
+	if sess.text == text {
+		t.Fatal("no edit changed the text")
+	}
+}
+
 func TestSessionTypesBindings(t *testing.T) {
 	for n := 0; n < 3; n++ {
 		sess := newSession(rand.New(rand.NewSource(int64(n))), nixosModule(100), typedModule)
