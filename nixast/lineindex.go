@@ -23,6 +23,11 @@ type LineIndex struct {
 	indexed atomic.Bool // starts is set (Edited reads it)
 
 	marks atomic.Pointer[utf16Marks] // see utf16
+
+	// hint is the line Line found last: a reader that converts offsets in
+	// order (semantic tokens, a file's findings) finds the next one on
+	// that line or the one after it, without a search.
+	hint atomic.Int32
 }
 
 // utf16Marks are UTF-16 columns at points of long lines: on each line
@@ -157,7 +162,18 @@ func (x *LineIndex) clamp(off int) int {
 func (x *LineIndex) Line(off int) int {
 	off = x.clamp(off)
 	starts := x.lines()
-	return sort.Search(len(starts), func(i int) bool { return starts[i] > off }) - 1
+	if h := int(x.hint.Load()); h < len(starts) && starts[h] <= off {
+		if h+1 == len(starts) || off < starts[h+1] {
+			return h
+		}
+		if h+2 == len(starts) || off < starts[h+2] {
+			x.hint.Store(int32(h + 1))
+			return h + 1
+		}
+	}
+	line := sort.Search(len(starts), func(i int) bool { return starts[i] > off }) - 1
+	x.hint.Store(int32(line))
+	return line
 }
 
 // Position returns the 0-based line and byte column of off. An offset inside

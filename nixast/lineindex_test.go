@@ -160,3 +160,66 @@ func BenchmarkPositionUTF16LongLine(b *testing.B) {
 		x.PositionUTF16(1<<20 + i%4096)
 	}
 }
+
+// Line finds the line of an offset whatever the order it is asked in: in
+// order (where it starts from the line it found last), backwards, and at
+// random, on short and empty lines and every kind of line break.
+func TestLineInAnyOrder(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	var b strings.Builder
+	for b.Len() < 20000 {
+		b.WriteString(strings.Repeat("x", rng.Intn(4)))
+		b.WriteString([]string{"\n", "\r\n", "\r", "\n\n"}[rng.Intn(4)])
+	}
+	src := []byte(b.String())
+	// The reference: lines counted from the start.
+	want := make([]int, len(src)+1)
+	line := 0
+	for i := range src {
+		want[i] = line
+		if src[i] == '\n' || src[i] == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
+			line++
+		}
+	}
+	want[len(src)] = line
+	x := NewLineIndex(src)
+	orders := [][]int{make([]int, len(want)), make([]int, len(want)), rng.Perm(len(want))}
+	for i := range want {
+		orders[0][i], orders[1][i] = i, len(want)-1-i
+	}
+	// The starts of every second and third line, and the offsets before
+	// them: a line or two past the last one found.
+	var starts []int
+	for i := 1; i < len(want); i++ {
+		if want[i] != want[i-1] {
+			starts = append(starts, i)
+		}
+	}
+	for _, step := range []int{2, 3} {
+		var o []int
+		for i := 0; i < len(starts); i += step {
+			o = append(o, starts[i]-1, starts[i])
+		}
+		orders = append(orders, o)
+	}
+	for n, order := range orders {
+		for _, off := range order {
+			if got := x.Line(off); got != want[off] {
+				t.Fatalf("order %d: Line(%d) = %d, want %d", n, off, got, want[off])
+			}
+		}
+	}
+}
+
+// BenchmarkPositionInOrder: the positions of a 1.5 MB file's tokens, one
+// after another, as semantic tokens convert them.
+func BenchmarkPositionInOrder(b *testing.B) {
+	src := []byte(strings.Repeat("  pkg = callPackage ./pkg { inherit (pkgs) lib; };\n", 30000))
+	x := NewLineIndex(src)
+	x.Position(0)
+	for b.Loop() {
+		for off := 0; off < len(src); off += 6 {
+			x.PositionUTF16(off)
+		}
+	}
+}
