@@ -255,6 +255,7 @@ var directRequests = map[string]func(context.Context, lspServer, json.RawMessage
 	protocol.MethodTextDocumentDocumentSymbol:    direct(lspServer.DocumentSymbol),
 	protocol.MethodSemanticTokensFull:            direct(lspServer.SemanticTokensFull),
 	protocol.MethodSemanticTokensRange:           direct(lspServer.SemanticTokensRange),
+	protocol.MethodSemanticTokensFullDelta:       direct(lspServer.SemanticTokensFullDelta),
 	protocol.MethodTextDocumentFoldingRange:      direct(lspServer.FoldingRanges),
 	protocol.MethodTextDocumentCodeLens:          direct(lspServer.CodeLens),
 	protocol.MethodTextDocumentDocumentLink:      direct(lspServer.DocumentLink),

@@ -197,7 +197,7 @@ func newFeatureCapabilities() featureCapabilities {
 		CodeLensProvider:           &protocol.CodeLensOptions{},
 		DocumentFormattingProvider: true,
 		DocumentLinkProvider:       &protocol.DocumentLinkOptions{},
-		SemanticTokensProvider:     map[string]any{"legend": semanticTokensLegend(), "full": true, "range": true},
+		SemanticTokensProvider:     map[string]any{"legend": semanticTokensLegend(), "full": map[string]any{"delta": true}, "range": true},
 		ExecuteCommandProvider:     &protocol.ExecuteCommandOptions{Commands: []string{commandShowRoles}},
 	}
 }

@@ -3,6 +3,9 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 
@@ -237,6 +240,128 @@ func TestSemanticTokensAndLinksOverProtocol(t *testing.T) {
 	c.call(protocol.MethodTextDocumentDocumentLink, protocol.DocumentLinkParams{TextDocument: protocol.TextDocumentIdentifier{URI: "file:///ws/l.nix"}}, &links)
 	if len(links) != 1 || links[0].Target != "https://github.com/microvm-nix/microvm.nix" {
 		t.Errorf("links: %+v", links)
+	}
+}
+
+// After an edit, full/delta answers with the edit of the token list the
+// client holds: applied to it, the list a full request gives.
+func TestSemanticTokensDeltaOverProtocol(t *testing.T) {
+	c := start(t, Options{})
+	u := protocol.DocumentURI("file:///ws/d.nix")
+	var b strings.Builder
+	b.WriteString("{ lib, pkgs }:\n{\n")
+	for i := range 400 {
+		fmt.Fprintf(&b, "  p%d = pkgs.callPackage ./p%d { inherit lib; };\n", i, i)
+	}
+	b.WriteString("}\n")
+	c.open(u, b.String())
+	td := protocol.TextDocumentIdentifier{URI: u}
+	var full protocol.SemanticTokens
+	c.call(protocol.MethodSemanticTokensFull, protocol.SemanticTokensParams{TextDocument: td}, &full)
+	if full.ResultID == "" || len(full.Data) < 400*5 {
+		t.Fatalf("full: id %q, %d numbers", full.ResultID, len(full.Data))
+	}
+	held, id := full.Data, full.ResultID
+	version := int32(1)
+	for _, edit := range []struct {
+		line, col int
+		text      string
+	}{{200, 2, "x"}, {2, 0, "  q = lib.id 1;\n"}, {401, 0, ""}, {100, 2, "r = 2; "}} {
+		version++
+		c.notify(protocol.MethodTextDocumentDidChange, map[string]any{
+			"textDocument":   map[string]any{"uri": u, "version": version},
+			"contentChanges": []any{map[string]any{"range": protocol.Range{Start: protocol.Position{Line: uint32(edit.line), Character: uint32(edit.col)}, End: protocol.Position{Line: uint32(edit.line), Character: uint32(edit.col)}}, "text": edit.text}},
+		})
+		var delta struct {
+			ResultID string                        `json:"resultId"`
+			Edits    []protocol.SemanticTokensEdit `json:"edits"`
+			Data     []uint32                      `json:"data"`
+		}
+		c.call(protocol.MethodSemanticTokensFullDelta, protocol.SemanticTokensDeltaParams{TextDocument: td, PreviousResultID: id}, &delta)
+		if delta.Data != nil || delta.Edits == nil || delta.ResultID == "" || delta.ResultID == id {
+			t.Fatalf("after edit %d: not a delta: %+v", version, delta)
+		}
+		for _, e := range delta.Edits {
+			if e.Start%5 != 0 || e.DeleteCount%5 != 0 || len(e.Data)%5 != 0 {
+				t.Errorf("edit not in whole tokens: %+v", e)
+			}
+			if len(e.Data) > 40 {
+				t.Errorf("after edit %d: %d numbers sent, the edit touches a line's tokens", version, len(e.Data))
+			}
+			held = slices.Concat(held[:e.Start], e.Data, held[e.Start+e.DeleteCount:])
+		}
+		var now protocol.SemanticTokens
+		c.call(protocol.MethodSemanticTokensFull, protocol.SemanticTokensParams{TextDocument: td}, &now)
+		if !slices.Equal(held, now.Data) {
+			t.Fatalf("after edit %d: the delta applied gives another list than a full request", version)
+		}
+		// The full request just made is now the last result.
+		id = now.ResultID
+	}
+	// A result not kept, or no longer: the whole list.
+	for _, prev := range []string{"", "no-such-id"} {
+		var raw map[string]json.RawMessage
+		c.call(protocol.MethodSemanticTokensFullDelta, protocol.SemanticTokensDeltaParams{TextDocument: td, PreviousResultID: prev}, &raw)
+		if raw["data"] == nil || raw["edits"] != nil {
+			t.Errorf("previous result %q: want the whole list, got %v", prev, slices.Collect(maps.Keys(raw)))
+		}
+	}
+	c.notify(protocol.MethodTextDocumentDidClose, map[string]any{"textDocument": map[string]any{"uri": u}})
+	kept := func() int {
+		c.srv.tokens.mu.Lock()
+		defer c.srv.tokens.mu.Unlock()
+		return len(c.srv.tokens.last)
+	}
+	// A request on another document: the close before it has been handled.
+	var other protocol.SemanticTokens
+	c.call(protocol.MethodSemanticTokensFull, protocol.SemanticTokensParams{TextDocument: protocol.TextDocumentIdentifier{URI: "file:///ws/other.nix"}}, &other)
+	if n := kept(); n != 0 || other.ResultID != "" {
+		t.Errorf("closed: %d results kept; a document not open got the id %q", n, other.ResultID)
+	}
+	var closed protocol.SemanticTokens
+	c.call(protocol.MethodSemanticTokensFull, protocol.SemanticTokensParams{TextDocument: td}, &closed)
+	if n := kept(); n != 0 || closed.ResultID != "" {
+		t.Errorf("closed: %d results kept, id %q", n, closed.ResultID)
+	}
+}
+
+func TestTokenEdits(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	tokens := func(n int) []uint32 {
+		d := make([]uint32, 5*n)
+		for i := range d {
+			d[i] = uint32(rng.Intn(3))
+		}
+		return d
+	}
+	for i := 0; i < 2000; i++ {
+		old := tokens(rng.Intn(30))
+		cut := 5 * rng.Intn(len(old)/5+1)
+		end := cut + 5*rng.Intn((len(old)-cut)/5+1)
+		inserted := tokens(rng.Intn(4))
+		new := slices.Concat(old[:cut], inserted, old[end:])
+		unrelated := rng.Intn(4) == 0
+		if unrelated {
+			new = tokens(rng.Intn(30))
+		}
+		edits := tokenEdits(old, new)
+		got := old
+		for _, e := range edits {
+			if e.Start%5 != 0 || e.DeleteCount%5 != 0 || int(e.Start+e.DeleteCount) > len(got) {
+				t.Fatalf("%v -> %v: edit %+v", old, new, e)
+			}
+			got = slices.Concat(got[:e.Start], e.Data, got[e.Start+e.DeleteCount:])
+		}
+		if !slices.Equal(got, new) {
+			t.Fatalf("%v -> %v: edits %+v give %v", old, new, edits, got)
+		}
+		if slices.Equal(old, new) != (len(edits) == 0) || len(edits) > 1 {
+			t.Fatalf("%v -> %v: edits %+v", old, new, edits)
+		}
+		// What both lists share at their ends is not sent again.
+		if !unrelated && len(edits) == 1 && len(edits[0].Data) > len(inserted) {
+			t.Fatalf("%v -> %v: %d numbers sent for %d inserted", old, new, len(edits[0].Data), len(inserted))
+		}
 	}
 }
 

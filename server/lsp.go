@@ -86,6 +86,7 @@ func (s *Server) didChange(u protocol.DocumentURI, version int32, changes []cont
 
 func (s *Server) didClose(u protocol.DocumentURI) {
 	d := s.docs.close(u)
+	s.tokens.drop(u)
 	if d == nil {
 		s.log.Warn("didClose of a document that is not open", zap.String("uri", string(u)))
 		return

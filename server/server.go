@@ -108,11 +108,14 @@ type Server struct {
 	stopOnce sync.Once
 	stopped  chan struct{} // closed when the session must end
 
-	docs  *documentStore
-	index *workspaceIndex
-	diags *diagnosticsState
-	cache analysisCache
-	snaps snapshotCache
+	docs *documentStore
+	// tokens: the last semantic tokens sent for each open document
+	// (SemanticTokensFullDelta).
+	tokens tokenResults
+	index  *workspaceIndex
+	diags  *diagnosticsState
+	cache  analysisCache
+	snaps  snapshotCache
 	// watched queues file events for one reader (workspace.go).
 	watched watchedQueue
 	reads   readLog  // files read from disk, with Options.Debug (debug.go)

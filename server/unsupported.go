@@ -115,10 +115,6 @@ func (lspServer) OutgoingCalls(_ context.Context, _ *protocol.CallHierarchyOutgo
 	return nil, methodNotFound(protocol.MethodCallHierarchyOutgoingCalls)
 }
 
-func (lspServer) SemanticTokensFullDelta(_ context.Context, _ *protocol.SemanticTokensDeltaParams) (any, error) {
-	return nil, methodNotFound(protocol.MethodSemanticTokensFullDelta)
-}
-
 func (lspServer) SemanticTokensRefresh(_ context.Context) error { return nil }
 
 func (lspServer) LinkedEditingRange(_ context.Context, _ *protocol.LinkedEditingRangeParams) (*protocol.LinkedEditingRanges, error) {
