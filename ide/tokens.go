@@ -31,9 +31,22 @@ type SemToken struct {
 // SemanticTokens classifies the tokens of f that overlap [from, to), in
 // source order.
 func SemanticTokens(ws *Workspace, f *nixast.File, from, to int) []SemToken {
-	idents := identTypes(ws, f)
+	if to < from {
+		return nil
+	}
+	toks := f.AllTokens()
+	// The identifiers classified: from the start of the first token in
+	// the range, which may begin before it.
+	lo := from
+	for _, t := range toks {
+		if t.End() > from {
+			lo = min(from, t.Pos())
+			break
+		}
+	}
+	idents := identTypes(ws, f, lo, to)
 	var out []SemToken
-	for _, t := range f.AllTokens() {
+	for _, t := range toks {
 		if t.End() <= from || t.Pos() >= to || t.End() == t.Pos() {
 			continue
 		}
@@ -47,8 +60,8 @@ func SemanticTokens(ws *Workspace, f *nixast.File, from, to int) []SemToken {
 			typ = TokNumber
 		case k == nixast.IDENT:
 			typ = TokVariable
-			if x, ok := idents[t.Pos()]; ok {
-				typ = x
+			if x := idents[t.Pos()-lo]; x != 0 {
+				typ = int(x) - 1
 			}
 		case k >= nixast.URI && k <= nixast.PATH_TEXT, k >= nixast.STRING_OPEN && k <= nixast.IND_STRING_ESCAPE:
 			typ = TokString
@@ -63,16 +76,24 @@ func SemanticTokens(ws *Workspace, f *nixast.File, from, to int) []SemToken {
 	return out
 }
 
-// identTypes classifies identifiers by what they name.
-func identTypes(ws *Workspace, f *nixast.File) map[int]int {
-	m := map[int]int{}
+// identTypes classifies the identifiers that start in [from, to) by what
+// they name: the type of the one at pos is types[pos-from]-1 (0: none). A
+// slice as long as the range, not a map: in a package set of 1.5 MB, a
+// map of its 100,000 identifiers was half the work of its tokens.
+func identTypes(ws *Workspace, f *nixast.File, from, to int) (types []int8) {
+	types = make([]int8, to-from)
+	set := func(pos, typ int) {
+		if pos >= from && pos < to {
+			types[pos-from] = int8(typ + 1)
+		}
+	}
 	var builtinFns []int
 	for _, r := range roots(f) {
 		nixast.Inspect(r, func(n nixast.Node) bool {
 			switch n := n.(type) {
 			case *nixast.AttrName:
 				if id := n.Ident(); id != nil {
-					m[id.Pos()] = TokProperty
+					set(id.Pos(), TokProperty)
 				}
 			case *nixast.Select:
 				if id, ok := nixast.Unparen(n.X).(*nixast.Ident); ok && id.Name == "builtins" && n.Path != nil && len(n.Path.Names) > 0 {
@@ -85,15 +106,15 @@ func identTypes(ws *Workspace, f *nixast.File) map[int]int {
 		})
 	}
 	for _, p := range builtinFns {
-		m[p] = TokFunction
+		set(p, TokFunction)
 	}
 	sc := scopesOf(ws, f)
 	for _, d := range sc.Defs {
 		switch d.Kind {
 		case scope.Formal, scope.Param:
-			m[int(d.Pos)] = TokParameter
+			set(int(d.Pos), TokParameter)
 		case scope.Let:
-			m[int(d.Pos)] = TokVariable
+			set(int(d.Pos), TokVariable)
 		}
 	}
 	for i := range sc.Refs {
@@ -102,20 +123,20 @@ func identTypes(ws *Workspace, f *nixast.File) map[int]int {
 		switch {
 		case r.Def != nil && (r.Def.Kind == scope.Formal || r.Def.Kind == scope.Param):
 			if !r.Inherit {
-				m[p] = TokParameter
+				set(p, TokParameter)
 			}
 		case r.Def != nil:
 			if !r.Inherit {
-				m[p] = TokVariable
+				set(p, TokVariable)
 			}
 		case r.InWith || r.Inherit || !r.Global:
 		case r.Name() == "builtins":
-			m[p] = TokNamespace
+			set(p, TokNamespace)
 		case r.Name() == "true" || r.Name() == "false" || r.Name() == "null":
-			m[p] = TokKeyword
+			set(p, TokKeyword)
 		default:
-			m[p] = TokFunction
+			set(p, TokFunction)
 		}
 	}
-	return m
+	return types
 }

@@ -49,6 +49,25 @@ func TestSemanticTokens(t *testing.T) {
 	if toks := SemanticTokens(nil, f, 0, 3); len(toks) != 1 || toks[0].Type != TokComment {
 		t.Errorf("range: %v", toks)
 	}
+	// and classifies them as the whole file does, one that begins before it
+	// too; a range that ends before it starts has none
+	for _, w := range []string{at("pkgs", 1), at("map", 0), at("hello", 0)} {
+		name, pos := w[:strings.Index(w, "@")], 0
+		for _, tk := range SemanticTokens(nil, f, 0, len(src)) {
+			if src[tk.Pos:tk.End]+"@"+itoa(tk.Pos) == w {
+				pos = tk.Pos
+			}
+		}
+		for cut := pos; cut < pos+len(name); cut++ {
+			toks := SemanticTokens(nil, f, cut, cut+len(name)+1)
+			if len(toks) == 0 || toks[0].Pos != pos || TokenTypes[toks[0].Type] != want[w] {
+				t.Errorf("range from %d, inside %s: %v", cut, w, toks)
+			}
+		}
+	}
+	if toks := SemanticTokens(nil, f, 10, 5); len(toks) != 0 {
+		t.Errorf("reversed range: %v", toks)
+	}
 }
 
 func itoa(i int) string {
