@@ -40,7 +40,9 @@
 // With -requests, the editor's requests are timed too: a completion at the
 // cursor sent right after each didChange (as editors do while typing, so
 // that it meets the analysis of that version), and a hover on a word of
-// another line once the version's diagnostics arrived.
+// another line and the document's semantic tokens (as VS Code asks for
+// them: the edits since the list it holds) once the version's diagnostics
+// arrived.
 //
 //	go run ./e2e/latency -bin bin/microvm-lsp [-edits 600] [-seed 1] [-only module.nix] [-pause 50ms] [-tail 300] [-trace FILE] [-requests]
 //	go run ./e2e/latency -bin bin/microvm-lsp -corpus 33000 [-edits 300]
@@ -73,7 +75,7 @@ func main() {
 	pause := flag.Duration("pause", 0, "wait this long after each publication before the next edit (a typist's pace; 0: at once, the worst case)")
 	trace := flag.String("trace", "", "write each edit's document, number, kind, line, send time (seconds since the server started, as GODEBUG=gctrace=1 counts), latency and the edited line's text to `FILE`")
 	only := flag.String("only", "", "edit only the document `NAME` (module.nix, pkgs.nix or shared.nix)")
-	requests := flag.Bool("requests", false, "also time a completion after each didChange and a hover after each publication")
+	requests := flag.Bool("requests", false, "also time a completion after each didChange, and a hover and the semantic tokens after each publication")
 	write := flag.String("write", "", "only write the generated workspace into `DIR` (to reproduce by hand) and exit")
 	flag.IntVar(&corpusFiles, "corpus", 0, "add a generated corpus of `N` files to the workspace")
 	flag.StringVar(&corpusDir, "workspace", "", "add the *.nix files below `DIR` to the workspace")
@@ -224,7 +226,8 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 		lines := strings.Count(d.text, "\n")
 		sess := newSession(rng, d.text, d.typed)
 		kinds := map[string]int{}
-		var lat, completions, hovers []time.Duration
+		var lat, completions, hovers, tokens []time.Duration
+		var tok tokenState
 		var timed []timedEdit
 		missing, failed := 0, 0
 		cpu0, cpuErr := c.CPUTime()
@@ -264,6 +267,11 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 				} else {
 					failed++
 				}
+				if took, err := tok.call(c, uri, timeout); err == nil {
+					tokens = append(tokens, took)
+				} else {
+					failed++
+				}
 			}
 			time.Sleep(pause)
 		}
@@ -271,10 +279,13 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 			for _, r := range []struct {
 				what string
 				lat  []time.Duration
-			}{{"completion after didChange", completions}, {"hover after publish", hovers}} {
+			}{{"completion after didChange", completions}, {"hover after publish", hovers}, {"semantic tokens after publish", tokens}} {
 				sort.Slice(r.lat, func(i, j int) bool { return r.lat[i] < r.lat[j] })
 				reqRows = append(reqRows, fmt.Sprintf("%-44s %7d %9s %9s %9s %9s", d.name+" "+r.what, len(r.lat),
 					ms(pct(r.lat, 50)), ms(pct(r.lat, 90)), ms(pct(r.lat, 99)), ms(pct(r.lat, 100))))
+			}
+			if len(tokens) > 0 {
+				reqRows = append(reqRows, fmt.Sprintf("%-44s %s", "", tok.summary()))
 			}
 			if failed > 0 {
 				defer fmt.Fprintf(os.Stderr, "latency: %s: %d requests failed\n", d.name, failed)
@@ -322,6 +333,53 @@ func run(bin string, edits int, seed int64, timeout, pause time.Duration, only, 
 	}
 	fmt.Printf("\nedits: %s\n", strings.Join(mix, "; "))
 	return c.Shutdown(timeout)
+}
+
+// tokenState asks for a document's semantic tokens as VS Code does after
+// each change: the edits since the result it holds (full/delta), or the
+// whole list from a server that sends no result id or knows no delta.
+type tokenState struct {
+	id       string
+	noDelta  bool
+	bytes    int // of the answers
+	answers  int
+	wholeAns int // answers that were the whole list
+}
+
+func (t *tokenState) call(c *lspclient.Client, uri string, timeout time.Duration) (time.Duration, error) {
+	start := time.Now()
+	doc := map[string]any{"uri": uri}
+	var raw json.RawMessage
+	var err error
+	if t.id != "" && !t.noDelta {
+		raw, err = c.Call("textDocument/semanticTokens/full/delta", map[string]any{"textDocument": doc, "previousResultId": t.id}, timeout)
+		if err != nil {
+			t.noDelta = true
+		}
+	}
+	if t.id == "" || t.noDelta {
+		raw, err = c.Call("textDocument/semanticTokens/full", map[string]any{"textDocument": doc}, timeout)
+	}
+	took := time.Since(start)
+	if err != nil {
+		return took, err
+	}
+	var r struct {
+		ResultID string          `json:"resultId"`
+		Data     json.RawMessage `json:"data"`
+	}
+	json.Unmarshal(raw, &r)
+	t.id = r.ResultID
+	t.bytes += len(raw)
+	t.answers++
+	if r.Data != nil {
+		t.wholeAns++
+	}
+	return took, nil
+}
+
+func (t *tokenState) summary() string {
+	return fmt.Sprintf("semantic tokens: %.1f KB an answer; %d of %d the whole list", float64(t.bytes)/float64(t.answers)/1e3, t.wholeAns, t.answers)
 }
 
 // timedCall sends a request about a position of a document and returns how
