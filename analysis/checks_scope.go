@@ -87,8 +87,15 @@ func runUnusedBinding(p *FilePass) {
 	byName := passedByName(f)
 	// once per file: a package set has thousands of unused names
 	pragmas := bytes.Contains(f.Src, []byte(deadnixSkip))
+	var toks []nixast.Token // the file's, listed once for every binding's pragma
 	for _, d := range sc.Defs {
-		if d.Uses > 0 || strings.HasPrefix(d.Name, "_") || pragmas && skipPragma(f, d) {
+		if d.Uses > 0 || strings.HasPrefix(d.Name, "_") {
+			continue
+		}
+		if pragmas && toks == nil {
+			toks = f.AllTokens()
+		}
+		if pragmas && skipPragma(f, toks, d) {
 			continue
 		}
 		fd := Finding{File: file, Pos: int(d.Pos), End: int(d.End), Severity: SeverityWarning, Code: CodeUnusedBinding, Tags: []Tag{TagUnnecessary}}
@@ -126,13 +133,14 @@ const deadnixSkip = "deadnix: skip"
 // skipPragma reports whether a comment holding "deadnix: skip" stands before
 // the binding of d, on its line or the line above, as deadnix reads it: the
 // tokens before the binding are read back until two line breaks are
-// crossed. Callers test first that the file holds the comment at all.
-func skipPragma(f *nixast.File, d *scope.Def) bool {
+// crossed. Callers test first that the file holds the comment at all, and
+// list its tokens (toks) once: a file of thousands of unused bindings
+// listed them again for each.
+func skipPragma(f *nixast.File, toks []nixast.Token, d *scope.Def) bool {
 	start := int(d.Pos)
 	if a, ok := d.Node.(*nixast.AttrAssign); ok && !d.Inherit {
 		start = a.Pos()
 	}
-	toks := f.AllTokens()
 	i := sort.Search(len(toks), func(i int) bool { return toks[i].Pos() >= start })
 	breaks := 0
 	for i--; i >= 0 && breaks < 2; i-- {
