@@ -46,6 +46,33 @@ func BenchmarkAnalyzePackageSet(b *testing.B) {
 	}
 }
 
+// BenchmarkManyUnusedBindings: files of 20,000 unused bindings, where each
+// finding once read the whole function or file again: formals of one
+// function (4 s), and let bindings in a file that holds deadnix's pragma
+// (31 s).
+func BenchmarkManyUnusedBindings(b *testing.B) {
+	const n = 20000
+	var formals, pragma strings.Builder
+	formals.WriteString("f: f ({ ")
+	pragma.WriteString("# deadnix: skip\nlet\n")
+	for i := range n {
+		fmt.Fprintf(&formals, "a%d, ", i)
+		fmt.Fprintf(&pragma, "  v%d = %d;\n", i, i)
+	}
+	formals.WriteString("z }: 1)\n")
+	pragma.WriteString("in 1\n")
+	for _, c := range []struct{ name, src string }{{"formals", formals.String()}, {"pragma", pragma.String()}} {
+		b.Run(c.name, func(b *testing.B) {
+			ws := &Workspace{Files: map[string]*nixast.File{"/ws/a.nix": nixast.Parse("/ws/a.nix", []byte(c.src))}}
+			for b.Loop() {
+				if fs := Analyze(ws, Config{}); len(fs) < n {
+					b.Fatalf("%d findings", len(fs))
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkStopSupersededAnalysis measures how long a cold analysis of
 // 2,000 files takes to return once its context is cancelled some time in
 // (ms-to-stop), against the whole analysis (BenchmarkAnalyze1000Files):
