@@ -191,15 +191,18 @@ func removeLetBindingFix(ws *Workspace, file string, d *scope.Def) (Fix, bool) {
 		if len(b.Names) == 1 {
 			return Fix{Title: title, Preferred: true, Edits: []TextEdit{remove(b)}}, true
 		}
-		for i, n := range b.Names {
-			if n.Pos() != int(d.Pos) {
-				continue
-			}
-			if i > 0 {
-				return Fix{Title: title, Preferred: true, Edits: []TextEdit{{File: file, Pos: b.Names[i-1].End(), End: n.End()}}}, true
-			}
-			return Fix{Title: title, Preferred: true, Edits: []TextEdit{{File: file, Pos: n.Pos(), End: b.Names[1].Pos()}}}, true
+		// The names are in source order: found by a search, not a walk
+		// from the first for each of them (an inherit of 40,000 unused
+		// names took 2 s).
+		i := sort.Search(len(b.Names), func(i int) bool { return b.Names[i].Pos() >= int(d.Pos) })
+		if i == len(b.Names) || b.Names[i].Pos() != int(d.Pos) {
+			break
 		}
+		n := b.Names[i]
+		if i > 0 {
+			return Fix{Title: title, Preferred: true, Edits: []TextEdit{{File: file, Pos: b.Names[i-1].End(), End: n.End()}}}, true
+		}
+		return Fix{Title: title, Preferred: true, Edits: []TextEdit{{File: file, Pos: n.Pos(), End: b.Names[1].Pos()}}}, true
 	}
 	return Fix{}, false
 }
