@@ -1,6 +1,8 @@
 package ide
 
 import (
+	"iter"
+
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 	"github.com/microvm-lsp/microvm-lsp/scope"
 )
@@ -28,52 +30,55 @@ type SemToken struct {
 	Type int
 }
 
-// SemanticTokens classifies the tokens of f that overlap [from, to), in
-// source order.
-func SemanticTokens(ws *Workspace, f *nixast.File, from, to int) []SemToken {
-	if to < from {
-		return nil
-	}
-	toks := f.AllTokens()
-	// The identifiers classified: from the start of the first token in
-	// the range, which may begin before it.
-	lo := from
-	for _, t := range toks {
-		if t.End() > from {
-			lo = min(from, t.Pos())
-			break
+// SemanticTokens yields the classified tokens of f that overlap [from, to),
+// in source order, as it finds them: after every keystroke in a package set
+// of 1.5 MB, the list of its 260,000 tokens was memory of its own.
+func SemanticTokens(ws *Workspace, f *nixast.File, from, to int) iter.Seq[SemToken] {
+	return func(yield func(SemToken) bool) {
+		if to < from {
+			return
 		}
-	}
-	idents := identTypes(ws, f, lo, to)
-	var out []SemToken
-	for _, t := range toks {
-		if t.End() <= from || t.Pos() >= to || t.End() == t.Pos() {
-			continue
-		}
-		typ := -1
-		switch k := t.Kind; {
-		case k == nixast.COMMENT:
-			typ = TokComment
-		case k.IsKeyword():
-			typ = TokKeyword
-		case k == nixast.INT || k == nixast.FLOAT:
-			typ = TokNumber
-		case k == nixast.IDENT:
-			typ = TokVariable
-			if x := idents[t.Pos()-lo]; x != 0 {
-				typ = int(x) - 1
+		// The identifiers classified: from the start of the first token
+		// in the range, which may begin before it.
+		lo := from
+		for t := range f.Tokens() {
+			if t.End() > from {
+				lo = min(from, t.Pos())
+				break
 			}
-		case k >= nixast.URI && k <= nixast.PATH_TEXT, k >= nixast.STRING_OPEN && k <= nixast.IND_STRING_ESCAPE:
-			typ = TokString
-		case k >= nixast.EQ && k <= nixast.PIPE_FROM, k == nixast.NOT, k == nixast.PLUS, k == nixast.MINUS,
-			k == nixast.STAR, k == nixast.SLASH, k == nixast.LT, k == nixast.GT, k == nixast.QUESTION:
-			typ = TokOperator
 		}
-		if typ >= 0 {
-			out = append(out, SemToken{Range: Range{t.Pos(), t.End()}, Type: typ})
+		idents := identTypes(ws, f, lo, to)
+		for t := range f.Tokens() {
+			if t.Pos() >= to {
+				return
+			}
+			if t.End() <= from || t.End() == t.Pos() {
+				continue
+			}
+			typ := -1
+			switch k := t.Kind; {
+			case k == nixast.COMMENT:
+				typ = TokComment
+			case k.IsKeyword():
+				typ = TokKeyword
+			case k == nixast.INT || k == nixast.FLOAT:
+				typ = TokNumber
+			case k == nixast.IDENT:
+				typ = TokVariable
+				if x := idents[t.Pos()-lo]; x != 0 {
+					typ = int(x) - 1
+				}
+			case k >= nixast.URI && k <= nixast.PATH_TEXT, k >= nixast.STRING_OPEN && k <= nixast.IND_STRING_ESCAPE:
+				typ = TokString
+			case k >= nixast.EQ && k <= nixast.PIPE_FROM, k == nixast.NOT, k == nixast.PLUS, k == nixast.MINUS,
+				k == nixast.STAR, k == nixast.SLASH, k == nixast.LT, k == nixast.GT, k == nixast.QUESTION:
+				typ = TokOperator
+			}
+			if typ >= 0 && !yield(SemToken{Range: Range{t.Pos(), t.End()}, Type: typ}) {
+				return
+			}
 		}
 	}
-	return out
 }
 
 // identTypes classifies the identifiers that start in [from, to) by what

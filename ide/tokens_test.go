@@ -1,6 +1,7 @@
 package ide
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,7 +12,7 @@ func TestSemanticTokens(t *testing.T) {
 	src := "# c\n{ pkgs, ... }:\nlet x = builtins.map (y: y + 1) [ 2 ]; in { a.b = \"s\"; inherit x; c = pkgs.hello; d = true; e = import ./f.nix; }"
 	f := nixast.Parse("/ws/t.nix", []byte(src))
 	got := map[string]string{}
-	for _, tk := range SemanticTokens(nil, f, 0, len(src)) {
+	for tk := range SemanticTokens(nil, f, 0, len(src)) {
 		got[src[tk.Pos:tk.End]+"@"+itoa(tk.Pos)] = TokenTypes[tk.Type]
 	}
 	at := func(s string, nth int) string {
@@ -46,26 +47,26 @@ func TestSemanticTokens(t *testing.T) {
 		}
 	}
 	// a range keeps only the tokens it overlaps
-	if toks := SemanticTokens(nil, f, 0, 3); len(toks) != 1 || toks[0].Type != TokComment {
+	if toks := slices.Collect(SemanticTokens(nil, f, 0, 3)); len(toks) != 1 || toks[0].Type != TokComment {
 		t.Errorf("range: %v", toks)
 	}
 	// and classifies them as the whole file does, one that begins before it
 	// too; a range that ends before it starts has none
 	for _, w := range []string{at("pkgs", 1), at("map", 0), at("hello", 0)} {
 		name, pos := w[:strings.Index(w, "@")], 0
-		for _, tk := range SemanticTokens(nil, f, 0, len(src)) {
+		for tk := range SemanticTokens(nil, f, 0, len(src)) {
 			if src[tk.Pos:tk.End]+"@"+itoa(tk.Pos) == w {
 				pos = tk.Pos
 			}
 		}
 		for cut := pos; cut < pos+len(name); cut++ {
-			toks := SemanticTokens(nil, f, cut, cut+len(name)+1)
+			toks := slices.Collect(SemanticTokens(nil, f, cut, cut+len(name)+1))
 			if len(toks) == 0 || toks[0].Pos != pos || TokenTypes[toks[0].Type] != want[w] {
 				t.Errorf("range from %d, inside %s: %v", cut, w, toks)
 			}
 		}
 	}
-	if toks := SemanticTokens(nil, f, 10, 5); len(toks) != 0 {
+	if toks := slices.Collect(SemanticTokens(nil, f, 10, 5)); len(toks) != 0 {
 		t.Errorf("reversed range: %v", toks)
 	}
 }

@@ -127,3 +127,50 @@ func TestReparseSharesTokens(t *testing.T) {
 		f = g
 	}
 }
+
+// Tokens yields what a fresh scan of the source lists (AllTokens), trivia
+// included, for a parsed file,
+// one whose tokens were spliced by edits (Reparse) and one whose tokens
+// were not kept; and stops where its reader does.
+func TestTokensAsAllTokens(t *testing.T) {
+	src := "# a file\n{ a = 1; /* c */ b = [ 2 3 ]; # end\n  c = \"s ${a}\"; }\n"
+	f := Parse("a.nix", []byte(src))
+	edited := f
+	for i, ins := range []string{"x", " ", "# note\n", "d = 4; "} {
+		at := strings.Index(string(edited.Src), "b =") + i
+		next := string(edited.Src[:at]) + ins + string(edited.Src[at:])
+		edited = Reparse(edited, "a.nix", []byte(next))
+	}
+	bare := ParseWithoutTokens("a.nix", []byte(src))
+	for name, g := range map[string]*File{"parsed": f, "edited": edited, "without tokens": bare} {
+		var got []Token
+		for tk := range g.Tokens() {
+			got = append(got, tk)
+		}
+		// The reference: the source scanned again, not the tokens kept.
+		want := ParseWithoutTokens("a.nix", g.Src).AllTokens()
+		if !g.tokens.none() && ParseWithoutTokens("a.nix", g.Src).tokens.len() != 0 {
+			t.Fatal("the reference keeps tokens")
+		}
+		if len(got) != len(want) || len(got) == 0 {
+			t.Fatalf("%s: %d tokens, a fresh scan %d", name, len(got), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("%s: token %d: %+v, a fresh scan %+v", name, i, got[i], want[i])
+			}
+		}
+		if all := g.AllTokens(); len(all) != len(want) {
+			t.Fatalf("%s: AllTokens %d, a fresh scan %d", name, len(all), len(want))
+		}
+		n := 0
+		for range g.Tokens() {
+			if n++; n == 3 {
+				break
+			}
+		}
+		if n != 3 {
+			t.Errorf("%s: %d tokens read, stopped at 3", name, n)
+		}
+	}
+}

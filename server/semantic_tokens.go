@@ -80,6 +80,13 @@ func (t *tokenResults) swap(docs *documentStore, u protocol.DocumentURI, prevID 
 	return id, nil
 }
 
+// lastLen returns the length of the document's last result (0: none).
+func (t *tokenResults) lastLen(u protocol.DocumentURI) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.last[u].data)
+}
+
 // drop forgets the document's last result.
 func (t *tokenResults) drop(u protocol.DocumentURI) {
 	t.mu.Lock()
@@ -158,7 +165,11 @@ func (s *Server) semanticTokens(ctx context.Context, u protocol.DocumentURI, r *
 		out.Data = append(out.Data, dl, dc, stop.Character-start.Character, uint32(typ), 0)
 		prevLine, prevCol = start.Line, start.Character
 	}
-	for _, t := range ide.SemanticTokens(s.fileWorkspace(snap), f, from, to) {
+	if r == nil {
+		// About as many as the last time: room made once.
+		out.Data = make([]uint32, 0, s.tokens.lastLen(u)*9/8)
+	}
+	for t := range ide.SemanticTokens(s.fileWorkspace(snap), f, from, to) {
 		forEachLine(f, t.Pos, t.End, func(pos, end int) { emit(pos, end, t.Type) })
 	}
 	return out, ctx.Err()
