@@ -90,13 +90,15 @@ func kindRequested(only []protocol.CodeActionKind, kind protocol.CodeActionKind)
 // leaving out fixes whose edits would collide with one already taken.
 func (s *Server) fixAll(snap *snapshot, findings []analysis.Finding, docChanges bool) (protocol.CodeAction, bool) {
 	var taken []analysis.TextEdit
+	var set analysis.EditSet
 	var diags []protocol.Diagnostic
 	for _, f := range findings {
 		for _, fix := range f.Fixes {
 			if !fix.Preferred {
 				continue
 			}
-			if !collides(taken, fix.Edits) {
+			if !set.Collides(fix.Edits) {
+				set.Add(fix.Edits)
 				taken = append(taken, fix.Edits...)
 				if d, ok := toDiagnostic(snap, f); ok {
 					diags = append(diags, d)
@@ -113,24 +115,6 @@ func (s *Server) fixAll(snap *snapshot, findings []analysis.Finding, docChanges 
 		return protocol.CodeAction{}, false
 	}
 	return protocol.CodeAction{Title: "Apply all preferred microvm-lsp fixes", Kind: fixAllKind, Diagnostics: diags, Edit: edit}, true
-}
-
-// collides reports whether any of edits overlaps an edit in taken. Two
-// insertions at one place, or an insertion at the edge of a replacement,
-// collide too: their order would be a guess.
-func collides(taken, edits []analysis.TextEdit) bool {
-	for _, a := range edits {
-		for _, b := range taken {
-			if a.File != b.File {
-				continue
-			}
-			lo, hi := max(a.Pos, b.Pos), min(a.End, b.End)
-			if lo < hi || lo == hi && (a.Pos == a.End || b.Pos == b.End) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // workspaceEdit converts edits (maybe in several files) to a WorkspaceEdit

@@ -139,22 +139,3 @@ func TestFixAllAppliesPreferredFixesOnce(t *testing.T) {
 		t.Errorf("fix all: %d edits, %d diagnostics; want 2 and 1: %+v", edits, len(actions[0].Diagnostics), actions[0].Edit)
 	}
 }
-
-func TestCollides(t *testing.T) {
-	e := func(pos, end int) analysis.TextEdit { return analysis.TextEdit{File: "f", Pos: pos, End: end} }
-	for _, tc := range []struct {
-		a, b analysis.TextEdit
-		want bool
-	}{
-		{e(0, 3), e(3, 5), false}, // adjacent replacements
-		{e(0, 3), e(2, 5), true},  // overlap
-		{e(3, 3), e(3, 3), true},  // two insertions at one place
-		{e(3, 3), e(0, 3), true},  // insertion at the edge of a replacement
-		{e(3, 3), e(5, 5), false},
-		{e(0, 9), analysis.TextEdit{File: "g", Pos: 0, End: 9}, false},
-	} {
-		if got := collides([]analysis.TextEdit{tc.b}, []analysis.TextEdit{tc.a}); got != tc.want {
-			t.Errorf("collides(%v, %v) = %v, want %v", tc.a, tc.b, got, tc.want)
-		}
-	}
-}

@@ -476,7 +476,7 @@ func (c *checkRun) analyse() []analysis.Finding {
 func (c *checkRun) fix(code string, findings []analysis.Finding, before map[string][]byte) ([]analysis.Finding, int) {
 	fixed := 0
 	for round := 0; round < 10; round++ {
-		edits := map[string][]analysis.TextEdit{}
+		edits := analysis.EditSet{Touching: true}
 		n := 0
 		for _, f := range findings {
 			if f.Code != code || len(f.Fixes) == 0 {
@@ -487,39 +487,25 @@ func (c *checkRun) fix(code string, findings []analysis.Finding, before map[stri
 				if c.ws.Files[e.File] == nil {
 					ok = false // not a file of the workspace
 				}
-				for _, o := range edits[e.File] {
-					if e.Pos <= o.End && o.Pos <= e.End {
-						ok = false
-					}
-				}
 			}
-			if !ok {
+			if !ok || edits.Collides(f.Fixes[0].Edits) {
 				continue
 			}
-			for _, e := range f.Fixes[0].Edits {
-				edits[e.File] = append(edits[e.File], e)
-			}
+			edits.Add(f.Fixes[0].Edits)
 			n++
 		}
 		if n == 0 {
 			break
 		}
 		fixed += n
-		var changed []string
-		for key, es := range edits {
-			sort.Slice(es, func(i, j int) bool { return es[i].Pos > es[j].Pos })
+		changed := edits.Files()
+		for _, key := range changed {
 			src := c.ws.Files[key].Src
 			if _, ok := before[key]; !ok {
 				before[key] = src
 			}
-			out := append([]byte(nil), src...)
-			for _, e := range es {
-				out = append(out[:e.Pos], append([]byte(e.NewText), out[e.End:]...)...)
-			}
-			c.in.files[key].src = out
-			changed = append(changed, key)
+			c.in.files[key].src = analysis.Apply(src, edits.File(key))
 		}
-		sort.Strings(changed)
 		c.parse(changed)
 		findings = c.analyse()
 	}
