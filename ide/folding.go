@@ -63,7 +63,7 @@ func FoldingRanges(f *nixast.File) []Fold {
 		}
 		runStart, runEnd = -1, -1
 	}
-	for _, t := range f.AllTokens() {
+	for t := range f.Tokens() {
 		if t.Kind != nixast.COMMENT {
 			continue
 		}
