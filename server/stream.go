@@ -222,7 +222,7 @@ func (s *stream) replyInvalid(body []byte, err error) {
 		return
 	}
 	s.invalid.add(func() {
-		if werr := s.writeBody(out); werr != nil {
+		if _, werr := s.writeBody(out); werr != nil {
 			s.log.Debug("could not answer an invalid message", zap.Error(werr))
 		}
 	})
@@ -339,19 +339,7 @@ func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error)
 	if err != nil {
 		return 0, fmt.Errorf("%w: %w", errEncoding, err)
 	}
-	if ce := s.log.Check(zap.DebugLevel, "-> client"); ce != nil {
-		ce.Write(zap.ByteString("message", truncate(body, 2000)))
-	}
-	// One write per message, so that header and body are never split by
-	// another writer.
-	frame := make([]byte, 0, len(body)+32)
-	frame = append(frame, "Content-Length: "...)
-	frame = strconv.AppendInt(frame, int64(len(body)), 10)
-	frame = append(frame, "\r\n\r\n"...)
-	frame = append(frame, body...)
-	s.writeM.Lock()
-	defer s.writeM.Unlock()
-	n, err := s.rwc.Write(frame)
+	n, err := s.writeBody(body)
 	return int64(n), err
 }
 
@@ -367,28 +355,34 @@ var errEncoding = errors.New("encoding a message")
 // written here; only our requests to the client and error replies go
 // through jsonrpc2.
 func (s *stream) writeValue(open []byte, v any, close string) error {
-	// The header goes in front of the body once the body's length is
-	// known: one buffer, no copy of a large body.
-	const room = len("Content-Length: ") + 20 + len("\r\n\r\n")
-	buf := make([]byte, room, room+len(open)+256)
+	buf := make([]byte, headerRoom, headerRoom+len(open)+256)
 	buf = append(buf, open...)
 	buf, err := segjson.Append(buf, v, segjson.EscapeHTML|segjson.SortMapKeys)
 	if err != nil {
 		return fmt.Errorf("%w: %w", errEncoding, err)
 	}
-	buf = append(buf, close...)
-	body := buf[room:]
+	_, err = s.writeFramed(append(buf, close...))
+	return err
+}
+
+// headerRoom is room for the longest Content-Length header.
+const headerRoom = len("Content-Length: ") + 20 + len("\r\n\r\n")
+
+// writeFramed writes the body buf[headerRoom:] with its header, which it
+// puts in front of it in buf's first bytes: one buffer, no copy of a large
+// body, and one write, so that another writer never splits header and body.
+func (s *stream) writeFramed(buf []byte) (int, error) {
+	body := buf[headerRoom:]
 	if ce := s.log.Check(zap.DebugLevel, "-> client"); ce != nil {
 		ce.Write(zap.ByteString("message", truncate(body, 2000)))
 	}
 	header := strconv.AppendInt([]byte("Content-Length: "), int64(len(body)), 10)
 	header = append(header, "\r\n\r\n"...)
-	frame := buf[room-len(header):]
+	frame := buf[headerRoom-len(header):]
 	copy(frame, header)
 	s.writeM.Lock()
 	defer s.writeM.Unlock()
-	_, err = s.rwc.Write(frame)
-	return err
+	return s.rwc.Write(frame)
 }
 
 // writeResult writes the reply of the call id whose result is result.
@@ -406,17 +400,9 @@ func (s *stream) writeNotification(method string, params any) error {
 	return s.writeValue(append(open, `,"params":`...), params, "}")
 }
 
-// writeBody writes one framed body that is already JSON.
-func (s *stream) writeBody(body []byte) error {
-	frame := make([]byte, 0, len(body)+32)
-	frame = append(frame, "Content-Length: "...)
-	frame = strconv.AppendInt(frame, int64(len(body)), 10)
-	frame = append(frame, "\r\n\r\n"...)
-	frame = append(frame, body...)
-	s.writeM.Lock()
-	defer s.writeM.Unlock()
-	_, err := s.rwc.Write(frame)
-	return err
+// writeBody writes one body that is already JSON.
+func (s *stream) writeBody(body []byte) (int, error) {
+	return s.writeFramed(append(make([]byte, headerRoom, headerRoom+len(body)), body...))
 }
 
 func (s *stream) Close() error { return s.rwc.Close() }
