@@ -139,3 +139,65 @@ func TestFixAllAppliesPreferredFixesOnce(t *testing.T) {
 		t.Errorf("fix all: %d edits, %d diagnostics; want 2 and 1: %+v", edits, len(actions[0].Diagnostics), actions[0].Edit)
 	}
 }
+
+// A client that resolves a code action's edit when it is picked gets the
+// fix-all action without its edit, and the edit of the document's fixes as
+// they are then from codeAction/resolve.
+func TestFixAllResolvedWhenPicked(t *testing.T) {
+	c := startSession(t, Options{Analyze: fixingAnalysis("/w/a.nix", "/w/b.nix")})
+	caps := vscodeCapabilities()
+	ca := caps["textDocument"].(map[string]any)["codeAction"].(map[string]any)
+	ca["dataSupport"] = true
+	ca["resolveSupport"] = map[string]any{"properties": []string{"edit"}}
+	init := c.initialize(sessionOptions{capabilities: caps})
+	if p, _ := init["capabilities"].(map[string]any)["codeActionProvider"].(map[string]any); p["resolveProvider"] != true {
+		t.Fatalf("codeActionProvider %v", p)
+	}
+	a := protocol.DocumentURI("file:///w/a.nix")
+	c.open("file:///w/b.nix", "{ }\n")
+	c.open(a, "[ bad bad ]")
+	actions := func() []protocol.CodeAction {
+		var actions []protocol.CodeAction
+		c.call(protocol.MethodTextDocumentCodeAction, protocol.CodeActionParams{
+			TextDocument: protocol.TextDocumentIdentifier{URI: a},
+			Range:        protocol.Range{Start: protocol.Position{Character: 2}, End: protocol.Position{Character: 2}},
+		}, &actions)
+		return actions
+	}
+	var fixAll, quick *protocol.CodeAction
+	for _, act := range actions() {
+		switch act.Kind {
+		case fixAllKind:
+			fixAll = &act
+		case protocol.QuickFix:
+			quick = &act
+		}
+	}
+	if fixAll == nil || fixAll.Edit != nil || fixAll.Data == nil || len(fixAll.Diagnostics) != 0 || quick == nil || quick.Edit == nil {
+		t.Fatalf("fix all %+v, quick fix %+v", fixAll, quick)
+	}
+	var resolved protocol.CodeAction
+	c.call(methodCodeActionResolve, fixAll, &resolved)
+	var edits int
+	if resolved.Edit != nil {
+		for _, dc := range resolved.Edit.DocumentChanges {
+			edits += len(dc.Edits)
+		}
+	}
+	if edits != 2 || resolved.Title != fixAll.Title || resolved.Kind != fixAllKind {
+		t.Errorf("resolved: %d edits, want 2: %+v", edits, resolved)
+	}
+	// A quick fix is complete already: it comes back as sent.
+	var same protocol.CodeAction
+	c.call(methodCodeActionResolve, quick, &same)
+	if same.Title != quick.Title || same.Edit == nil || len(same.Edit.DocumentChanges) != len(quick.Edit.DocumentChanges) {
+		t.Errorf("quick fix resolved to %+v", same)
+	}
+	// Resolved after the findings are gone: no edit.
+	c.replaceAll(a, "[ good ]")
+	var none protocol.CodeAction
+	c.call(methodCodeActionResolve, fixAll, &none)
+	if none.Edit != nil {
+		t.Errorf("resolved with nothing to fix: %+v", none.Edit)
+	}
+}

@@ -19,8 +19,9 @@ import (
 // LSP 3.16/3.17 additions that protocol (LSP 3.15) does not know, and
 // messages whose protocol decoding loses information.
 const (
-	methodDiagnostic   = "textDocument/diagnostic"
-	methodDebugDocText = "microvm-lsp/debug/documentText"
+	methodDiagnostic        = "textDocument/diagnostic"
+	methodCodeActionResolve = "codeAction/resolve"
+	methodDebugDocText      = "microvm-lsp/debug/documentText"
 )
 
 // handler returns the connection's message handler. The jsonrpc2 read loop
@@ -210,6 +211,14 @@ func (s *Server) route(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2
 			return
 		}
 		reply(ctx, report, nil)
+		return
+	case methodCodeActionResolve:
+		if ctx.Err() != nil {
+			reply(ctx, nil, protocol.ErrRequestCancelled)
+			return
+		}
+		result, err := s.resolveCodeAction(ctx, params)
+		reply(ctx, result, err)
 		return
 	case methodDebugDocText:
 		if s.opts.Debug {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -362,8 +363,19 @@ type clientCapabilities struct {
 	TextDocument struct {
 		CodeAction struct {
 			CodeActionLiteralSupport json.RawMessage `json:"codeActionLiteralSupport"`
+			DataSupport              bool            `json:"dataSupport"`
+			ResolveSupport           struct {
+				Properties []string `json:"properties"`
+			} `json:"resolveSupport"`
 		} `json:"codeAction"`
 	} `json:"textDocument"`
+}
+
+// resolvesEdits reports whether the client asks for a code action's edit
+// when the user picks it (codeAction/resolve), rather than with the list.
+func (c *clientCapabilities) resolvesEdits() bool {
+	ca := &c.TextDocument.CodeAction
+	return ca.DataSupport && slices.Contains(ca.ResolveSupport.Properties, "edit")
 }
 
 // initializeResult is our own type for the same reason as initializeParams:
@@ -448,7 +460,10 @@ func (s *Server) initialize(params json.RawMessage) (any, error) {
 	caps.PositionEncoding = enc.String()
 	caps.TextDocumentSync = protocol.TextDocumentSyncOptions{OpenClose: true, Change: protocol.TextDocumentSyncKindIncremental}
 	if p.Capabilities.TextDocument.CodeAction.CodeActionLiteralSupport != nil {
-		caps.CodeActionProvider = protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{protocol.QuickFix, fixAllKind, protocol.RefactorRewrite}}
+		caps.CodeActionProvider = protocol.CodeActionOptions{
+			CodeActionKinds: []protocol.CodeActionKind{protocol.QuickFix, fixAllKind, protocol.RefactorRewrite},
+			ResolveProvider: p.Capabilities.resolvesEdits(),
+		}
 	} else {
 		caps.CodeActionProvider = true
 	}
