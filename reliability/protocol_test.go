@@ -162,6 +162,9 @@ func TestWrongParams(t *testing.T) {
 		{"textDocument/codeAction", map[string]any{"textDocument": map[string]any{"uri": probeURI}, "range": map[string]any{"start": map[string]any{"line": "zero"}}}},
 		{"textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": 7}, "position": map[string]any{"line": 0, "character": 0}}},
 		{"textDocument/diagnostic", map[string]any{"textDocument": []int{1}}},
+		{"codeAction/resolve", "a string"},
+		{"codeAction/resolve", map[string]any{"title": 5}},
+		{"textDocument/semanticTokens/full/delta", map[string]any{"textDocument": map[string]any{"uri": probeURI}, "previousResultId": 5}},
 		{"microvm-lsp/debug/documentText", map[string]any{"uri": 5}},
 		{"workspace/executeCommand", map[string]any{"command": 5}},
 	}

@@ -193,6 +193,14 @@ func TestFixAllResolvedWhenPicked(t *testing.T) {
 	if same.Title != quick.Title || same.Edit == nil || len(same.Edit.DocumentChanges) != len(quick.Edit.DocumentChanges) {
 		t.Errorf("quick fix resolved to %+v", same)
 	}
+	// Data that is not ours, or names no document: the action as sent.
+	for _, data := range []any{5, map[string]any{"fixAll": "file:///w/none.nix"}, map[string]any{"other": 1}} {
+		var back protocol.CodeAction
+		c.call(methodCodeActionResolve, map[string]any{"title": "t", "data": data}, &back)
+		if back.Title != "t" || back.Edit != nil {
+			t.Errorf("data %v: resolved to %+v", data, back)
+		}
+	}
 	// Resolved after the findings are gone: no edit.
 	c.replaceAll(a, "[ good ]")
 	var none protocol.CodeAction
