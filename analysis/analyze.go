@@ -883,16 +883,17 @@ func eachClaim(s *System, fn func(file string)) {
 		fn(h.File)
 	}
 	// Where the checks report: the elements and definitions, and the
-	// places that brought them in.
+	// places that brought them in, each hop of the chains they share once.
+	seen := map[*hopLink]bool{}
 	for _, e := range s.Elems {
 		fn(e.File)
-		for _, h := range e.Via {
+		for h := range e.Via.upOnce(seen) {
 			fn(h.File)
 		}
 	}
 	for _, d := range s.Defs {
 		fn(d.File)
-		for _, h := range d.Via {
+		for h := range d.Via.upOnce(seen) {
 			fn(h.File)
 		}
 	}

@@ -146,9 +146,9 @@ var RedundantGuestImport = &Analyzer{
 
 func (p *GraphPass) where(file string, pos int) string { return p.graph.where(file, pos) }
 
-func (p *GraphPass) chain(via []Hop) string {
+func (p *GraphPass) chain(via Hops) string {
 	var parts []string
-	for _, h := range via {
+	for _, h := range via.Slice() {
 		parts = append(parts, p.where(h.File, h.Pos))
 	}
 	return strings.Join(parts, " → ")

@@ -176,9 +176,9 @@ func (p *GraphPass) reportConflict(g *conflictGroup) {
 	var msg string
 	if len(names) == 1 {
 		host := s.firstElem(ModHost)
-		hostVia := append(append([]Hop{}, host.Via...), Hop{File: host.File, Pos: host.Pos, End: host.End})
+		hostVia := host.Via.With(Hop{File: host.File, Pos: host.Pos, End: host.End})
 		msg = fmt.Sprintf("%s is imported into system `%s`", modName(ModMicrovm), s.Name)
-		if len(e.Via) > 0 {
+		if e.Via.Len() > 0 {
 			msg += fmt.Sprintf(" (via %s)", p.chain(e.Via))
 		}
 		if e.Cond != "" {
@@ -211,12 +211,12 @@ func (p *GraphPass) reportConflict(g *conflictGroup) {
 			hm += " (" + systemsNoun("system", hostReaders(g, host)) + ")"
 		}
 		f.Related = addRelated(f.Related, Related{File: host.File, Pos: host.Pos, End: host.End, Message: hm})
-		for _, h := range g.elems[i].Via {
+		for _, h := range g.elems[i].Via.Slice() {
 			f.Related = addRelated(f.Related, Related{File: h.File, Pos: h.Pos, End: h.End, Message: "the guest module is brought in through here"})
 		}
 	}
 	for _, s := range g.systems {
-		for _, h := range s.firstElem(ModHost).Via {
+		for _, h := range s.firstElem(ModHost).Via.Slice() {
 			f.Related = addRelated(f.Related, Related{File: h.File, Pos: h.Pos, End: h.End, Message: "the host module is brought in through here"})
 		}
 	}

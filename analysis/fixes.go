@@ -488,8 +488,8 @@ func (p *GraphPass) guestEnablePlace(s *System, C []*System) (TextEdit, []*Syste
 		mods = append(mods, modSet{m, mr})
 	}
 	sort.Slice(mods, func(i, j int) bool {
-		if len(mods[i].via) != len(mods[j].via) {
-			return len(mods[i].via) < len(mods[j].via)
+		if mods[i].via.Len() != mods[j].via.Len() {
+			return mods[i].via.Len() < mods[j].via.Len()
 		}
 		if mods[i].file != mods[j].file {
 			return mods[i].file < mods[j].file
@@ -508,7 +508,7 @@ func (p *GraphPass) guestEnablePlace(s *System, C []*System) (TextEdit, []*Syste
 	// an inline module in a module list, the system's own list first
 	for _, own := range []bool{true, false} {
 		for _, x := range s.Elems {
-			if x.Implicit || x.Node == nil || (len(x.Via) == 0) != own || x.Cond != "" || !p.unconditional(s, x.Via) {
+			if x.Implicit || x.Node == nil || (x.Via.Len() == 0) != own || x.Cond != "" || !p.unconditional(s, x.Via) {
 				continue
 			}
 			l, _ := parentList(p.Workspace, x.File, x.Pos, x.End)

@@ -10,7 +10,7 @@ import (
 	"github.com/microvm-lsp/microvm-lsp/nixast"
 )
 
-func (g *graph) addElem(s *System, el elem, via []Hop) {
+func (g *graph) addElem(s *System, el elem, via Hops) {
 	ev := g.ev
 	me := &ModElem{File: el.File, Node: el.Node, Cond: el.Cond, Via: via}
 	if el.Node != nil {
@@ -20,9 +20,7 @@ func (g *graph) addElem(s *System, el elem, via []Hop) {
 	s.Elems = append(s.Elems, me)
 	// The path to the modules this element brings in: made only for
 	// elements that bring some (most are references to known modules).
-	via2 := func() []Hop {
-		return append(append(make([]Hop, 0, len(via)+1), via...), Hop{File: me.File, Pos: me.Pos, End: me.End})
-	}
+	via2 := func() Hops { return via.With(Hop{File: me.File, Pos: me.Pos, End: me.End}) }
 	switch v := v.(type) {
 	case *modRefV:
 		me.Which = v.Which
@@ -92,7 +90,7 @@ type modArgs struct {
 }
 
 // module processes a module value; false when it is not understood.
-func (g *graph) module(s *System, v Value, via []Hop) bool {
+func (g *graph) module(s *System, v Value, via Hops) bool {
 	switch v := v.(type) {
 	case *lambdaV:
 		e := g.ev.bindLambda(v, g.moduleArgs(s))
@@ -123,7 +121,7 @@ func (g *graph) module(s *System, v Value, via []Hop) bool {
 	return false
 }
 
-func (g *graph) moduleExpr(s *System, x nixast.Expr, e *env, file string, via []Hop) bool {
+func (g *graph) moduleExpr(s *System, x nixast.Expr, e *env, file string, via Hops) bool {
 	ev := g.ev
 	switch x := x.(type) {
 	case *nixast.Paren:
@@ -187,7 +185,7 @@ func (g *graph) unwrapMk(x nixast.Expr, e *env, file string) (nixast.Expr, strin
 
 // moduleSet reads a module's attribute set: imports, microvm.* definitions,
 // bare-metal signs, nested systems.
-func (g *graph) moduleSet(s *System, set *nixast.AttrSet, e *env, file string, via []Hop, cond string) {
+func (g *graph) moduleSet(s *System, set *nixast.AttrSet, e *env, file string, via Hops, cond string) {
 	if s.FirstSet == nil {
 		s.FirstSet = &setRef{File: file, Set: set}
 	}
@@ -200,7 +198,7 @@ func (g *graph) moduleSet(s *System, set *nixast.AttrSet, e *env, file string, v
 	g.defs(s, set.Bindings, nil, e, file, via, true)
 }
 
-func (g *graph) defs(s *System, binds []nixast.Binding, prefix []string, e *env, file string, via []Hop, top bool) {
+func (g *graph) defs(s *System, binds []nixast.Binding, prefix []string, e *env, file string, via Hops, top bool) {
 	ev := g.ev
 	var cb func(p []string, b *nixast.AttrAssign, v nixast.Expr) bool
 	recurse := func(p []string, v nixast.Expr, onSet func(*nixast.AttrSet)) {
@@ -325,7 +323,7 @@ func (g *graph) defs(s *System, binds []nixast.Binding, prefix []string, e *env,
 
 // childPart records a binding that sets part of microvm.vms.<name>.config:
 // its last rest names are the path below config.
-func (g *graph) childPart(s *System, name string, rest int, v nixast.Expr, e *env, file string, via []Hop, b *nixast.AttrAssign) {
+func (g *graph) childPart(s *System, name string, rest int, v nixast.Expr, e *env, file string, via Hops, b *nixast.AttrAssign) {
 	names := b.Path.Names
 	if rest > len(names) || rest == 0 {
 		return
@@ -336,19 +334,19 @@ func (g *graph) childPart(s *System, name string, rest int, v nixast.Expr, e *en
 	c.parts = append(c.parts, childConfigPart{set: set, env: e, file: file})
 }
 
-func (g *graph) childOf(s *System, kind, name, file string, via []Hop, b *nixast.AttrAssign) *childPart {
+func (g *graph) childOf(s *System, kind, name, file string, via Hops, b *nixast.AttrAssign) *childPart {
 	for _, x := range s.children {
 		if x.kind == kind && x.name == name {
 			return x
 		}
 	}
 	hop := Hop{File: file, Pos: b.Pos(), End: b.Path.End()}
-	c := &childPart{kind: kind, name: name, file: file, pos: b.Pos(), via: append(append([]Hop{}, via...), hop)}
+	c := &childPart{kind: kind, name: name, file: file, pos: b.Pos(), via: via.With(hop)}
 	s.children = append(s.children, c)
 	return c
 }
 
-func (g *graph) child(s *System, kind, name, attr string, v nixast.Expr, e *env, file string, via []Hop, b *nixast.AttrAssign) {
+func (g *graph) child(s *System, kind, name, attr string, v nixast.Expr, e *env, file string, via Hops, b *nixast.AttrAssign) {
 	var c *childPart
 	for _, x := range s.children {
 		if x.kind == kind && x.name == name {
@@ -357,7 +355,7 @@ func (g *graph) child(s *System, kind, name, attr string, v nixast.Expr, e *env,
 	}
 	if c == nil {
 		hop := Hop{File: file, Pos: b.Pos(), End: b.Path.End()}
-		c = &childPart{kind: kind, name: name, file: file, pos: b.Pos(), via: append(append([]Hop{}, via...), hop)}
+		c = &childPart{kind: kind, name: name, file: file, pos: b.Pos(), via: via.With(hop)}
 		s.children = append(s.children, c)
 	}
 	te := &thunkExpr{x: v, env: e, file: file}

@@ -304,7 +304,7 @@ func (g *graph) addNixosSystem(sv *systemV, name string) *System {
 		return s
 	}
 	for _, el := range l.Elems {
-		g.addElem(s, el, nil)
+		g.addElem(s, el, Hops{})
 	}
 	g.finish(s)
 	return s

@@ -6,7 +6,7 @@ import "github.com/microvm-lsp/microvm-lsp/nixast"
 // usually `lib.optionalAttrs cond { … }`: the definitions of both sides
 // are read (the right one wins a top-level name both define, which the
 // reading does not model). False when a side is not understood.
-func (g *graph) moduleUpdate(s *System, x *nixast.Binary, e *env, file string, via []Hop) bool {
+func (g *graph) moduleUpdate(s *System, x *nixast.Binary, e *env, file string, via Hops) bool {
 	ok := true
 	for _, side := range []nixast.Expr{x.X, x.Y} {
 		side = nixast.Unparen(side)

@@ -13,7 +13,7 @@ import (
 // elements that brought it in.
 type modRead struct {
 	file string
-	via  []Hop
+	via  Hops
 }
 
 // placeKey is a range of a file.
@@ -135,9 +135,9 @@ func (s *System) elemsByPlace() map[placeKey]*ModElem {
 
 // unconditional reports whether s reaches a module through via without a
 // condition (lib.optional, if): what is written there applies always.
-func (p *GraphPass) unconditional(s *System, via []Hop) bool {
+func (p *GraphPass) unconditional(s *System, via Hops) bool {
 	byPlace := s.elemsByPlace()
-	for _, h := range via {
+	for h := range via.Up() {
 		e := byPlace[placeKey{h.File, h.Pos, h.End}]
 		if e == nil || e.Cond != "" {
 			return false

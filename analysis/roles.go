@@ -142,7 +142,7 @@ func systemInfo(g *graph, s *System, ws *Workspace) SystemInfo {
 			continue
 		}
 		var hops []string
-		for _, h := range append(append([]Hop{}, e.Via...), Hop{File: e.File, Pos: e.Pos, End: e.End}) {
+		for _, h := range e.Via.With(Hop{File: e.File, Pos: e.Pos, End: e.End}).Slice() {
 			hops = append(hops, g.where(h.File, h.Pos))
 		}
 		si.Modules = append(si.Modules, ModuleInfo{Which: e.Which, File: e.File, Pos: e.Pos, End: e.End,

@@ -111,7 +111,7 @@ func (g *graph) frameworkSystemOf(kind, name, wiring, file string, pos int, args
 		case nil:
 		case *listV:
 			for _, el := range l.Elems {
-				g.addElem(s, el, nil)
+				g.addElem(s, el, Hops{})
 			}
 		default:
 			s.partial(file, pos, pos)

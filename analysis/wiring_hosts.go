@@ -130,7 +130,7 @@ func (g *graph) hostsOf(top, conf *attrsV, file, wiring, kind string) {
 				continue
 			}
 			for _, el := range l.Elems {
-				g.addElem(s, el, nil)
+				g.addElem(s, el, Hops{})
 			}
 		}
 		g.finish(s)

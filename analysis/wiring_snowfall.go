@@ -145,7 +145,7 @@ func (g *graph) snowfallOf(arg *attrsV, file, kind, dir, archSuffix string, shar
 			elems = append(elems, elem{File: m, th: valThunk(&pathV{File: m, Text: m, Abs: m})})
 		}
 		for _, el := range elems {
-			g.addElem(s, el, nil)
+			g.addElem(s, el, Hops{})
 		}
 		g.finish(s)
 	}
