@@ -117,8 +117,8 @@ func (s *Server) fixAll(snap *snapshot, findings []analysis.Finding, docChanges 
 		return protocol.CodeAction{}, false
 	}
 	var diags []protocol.Diagnostic
-	for _, f := range fixed {
-		if d, ok := toDiagnostic(snap, f); ok {
+	for _, i := range fixed {
+		if d, ok := toDiagnostic(snap, findings[i]); ok {
 			diags = append(diags, d)
 		}
 	}
@@ -127,10 +127,10 @@ func (s *Server) fixAll(snap *snapshot, findings []analysis.Finding, docChanges 
 
 // preferredFixes returns the edits of the first preferred fix of each
 // finding, less the fixes that collide with one taken before, and the
-// findings whose fix was taken.
-func preferredFixes(findings []analysis.Finding) (taken []analysis.TextEdit, fixed []analysis.Finding) {
+// indexes of the findings whose fix was taken.
+func preferredFixes(findings []analysis.Finding) (taken []analysis.TextEdit, fixed []int) {
 	var set analysis.EditSet
-	for _, f := range findings {
+	for i, f := range findings {
 		for _, fix := range f.Fixes {
 			if !fix.Preferred {
 				continue
@@ -138,7 +138,7 @@ func preferredFixes(findings []analysis.Finding) (taken []analysis.TextEdit, fix
 			if !set.Collides(fix.Edits) {
 				set.Add(fix.Edits)
 				taken = append(taken, fix.Edits...)
-				fixed = append(fixed, f)
+				fixed = append(fixed, i)
 			}
 			break
 		}
@@ -162,6 +162,8 @@ func hasPreferredFix(findings []analysis.Finding) bool {
 // edit of the document's fixes as they are now; any other action is
 // complete already and comes back as it was sent.
 func (s *Server) resolveCodeAction(ctx context.Context, params json.RawMessage) (any, error) {
+	// Data as it came, not as protocol decodes it (it hides the embedded
+	// field): the action goes back with the client's data byte for byte.
 	var action struct {
 		protocol.CodeAction
 		Data json.RawMessage `json:"data,omitempty"`

@@ -17,7 +17,7 @@ func (l lspServer) SemanticTokensFull(ctx context.Context, p *protocol.SemanticT
 	if err != nil {
 		return nil, err
 	}
-	toks.ResultID, _ = l.s.tokens.swap(l.s.docs, p.TextDocument.URI, "", toks.Data)
+	toks.ResultID, _, _ = l.s.tokens.swap(l.s.docs, p.TextDocument.URI, "", toks.Data)
 	return toks, nil
 }
 
@@ -33,12 +33,12 @@ func (l lspServer) SemanticTokensFullDelta(ctx context.Context, p *protocol.Sema
 	if err != nil {
 		return nil, err
 	}
-	id, prev := l.s.tokens.swap(l.s.docs, u, p.PreviousResultID, toks.Data)
-	if prev == nil {
+	id, prev, ok := l.s.tokens.swap(l.s.docs, u, p.PreviousResultID, toks.Data)
+	if !ok {
 		toks.ResultID = id
 		return toks, nil
 	}
-	return &protocol.SemanticTokensDelta{ResultID: id, Edits: tokenEdits(*prev, toks.Data)}, nil
+	return &protocol.SemanticTokensDelta{ResultID: id, Edits: tokenEdits(prev, toks.Data)}, nil
 }
 
 // tokenResults keeps the last full list of tokens sent for each open
@@ -55,29 +55,29 @@ type tokenResult struct {
 }
 
 // swap records data as the document's last result and returns its new id,
-// with the result it replaces when that is the one the client named (prevID);
-// nil otherwise. For a document not open in docs (no close would drop it),
+// with the result it replaces when that is the one the client named (prevID;
+// ok false otherwise). For a document not open in docs (no close would drop it),
 // nothing is recorded and the id is "". Whether it is open is read under
 // the lock that drop takes after the document is closed: a request that
 // ends as its document closes records nothing, or is dropped.
-func (t *tokenResults) swap(docs *documentStore, u protocol.DocumentURI, prevID string, data []uint32) (string, *[]uint32) {
+func (t *tokenResults) swap(docs *documentStore, u protocol.DocumentURI, prevID string, data []uint32) (id string, prev []uint32, ok bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	old, had := t.last[u]
 	if docs.get(u) == nil {
 		delete(t.last, u)
-		return "", nil
+		return "", nil, false
 	}
 	t.next++
-	id := strconv.FormatUint(t.next, 10)
+	id = strconv.FormatUint(t.next, 10)
 	if t.last == nil {
 		t.last = map[protocol.DocumentURI]tokenResult{}
 	}
 	t.last[u] = tokenResult{id: id, data: data}
 	if had && prevID != "" && old.id == prevID {
-		return id, &old.data
+		return id, old.data, true
 	}
-	return id, nil
+	return id, nil, false
 }
 
 // lastLen returns the length of the document's last result (0: none).
